@@ -1,0 +1,58 @@
+# Wasstraat: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+STAMP := $(VENV)/.installed
+TRANSLATIONS := wasstraat/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test test-sqlite test-postgres lint check bench translations extract-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+translations: $(MO_FILES)
+
+## run: install, migrate, load demo data once, serve on http://127.0.0.1:5000
+run: $(STAMP) translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo
+	@echo "Wasstraat draait op http://127.0.0.1:5000"
+	@echo "Demo-logins (wachtwoord: wasstraat-demo):"
+	@echo "  admin@demo.wasstraat.nl, project_leader@demo.wasstraat.nl, process_owner@demo.wasstraat.nl,"
+	@echo "  sponsor@, process_advisor@, journey_coach@, subject_expert@, team_manager@,"
+	@echo "  privacy_officer@, ciso@, it_specialist@, legal@, app_manager@, communication@demo.wasstraat.nl"
+	@echo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+test: $(STAMP) translations lint
+	$(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		WASSTRAAT_TEST_BACKEND=postgresql $(BIN)/pytest -q; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check wasstraat tests app.py
+
+check: test
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,38 @@
+// Small enhancements on top of htmx; every flow works without this file.
+(function () {
+  "use strict";
+
+  function announce(text) {
+    var region = document.getElementById("live-region");
+    if (!region || !text) return;
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target) return;
+    // Move focus to an error summary or a marked element so keyboard users land where the
+    // change happened; otherwise announce the change.
+    var focus = target.querySelector("[data-error-summary], [data-focus-after-swap]");
+    if (!focus && target.matches && target.matches("[data-focus-after-swap]")) focus = target;
+    if (focus) {
+      if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
+      focus.focus();
+    }
+    var message = target.querySelector("[data-announce]");
+    if (!message && target.matches && target.matches("[data-announce]")) message = target;
+    if (message) announce(message.getAttribute("data-announce"));
+  });
+
+  document.addEventListener("htmx:responseError", function () {
+    announce(document.documentElement.lang === "en"
+      ? "The action failed. Reload the page and try again."
+      : "De actie is mislukt. Laad de pagina opnieuw en probeer het nog eens.");
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  });
+})();

@@ -1,0 +1,232 @@
+"""Test fixtures: an app on a fresh, migrated database per test (SQLite or PostgreSQL).
+
+The schema is built once per run by the real migrations; each test then gets a copy (SQLite)
+or emptied tables (PostgreSQL), so tests are isolated and fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, text
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-tests-0123")
+os.environ.pop("DATABASE_URL", None)
+
+from wasstraat import create_app  # noqa: E402
+from wasstraat.auth import passwords  # noqa: E402
+from wasstraat.auth import services as accounts  # noqa: E402
+from wasstraat.extensions import db  # noqa: E402
+from wasstraat.models import Project, User  # noqa: E402
+from wasstraat.projects import services as projects  # noqa: E402
+from wasstraat.workflow import Role  # noqa: E402
+
+PASSWORD = "een lang genoeg wachtwoord voor tests"
+BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"wasstraat database backend: {BACKEND}"
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.exit("WASSTRAAT_TEST_BACKEND=postgresql needs TEST_DATABASE_URL", returncode=2)
+    return url
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite file to copy, or the PostgreSQL URL."""
+    if BACKEND == "postgresql":
+        url = _postgres_url()
+        _reset_postgres(url)
+        _migrate(url)
+        return url
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    _migrate(f"sqlite:///{path}")
+    return str(path)
+
+
+def _empty_postgres_tables(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> str:
+    if BACKEND == "postgresql":
+        _empty_postgres_tables(database_template)
+        return database_template
+    path = tmp_path / "test.sqlite"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, with its own `g` and database session, as in
+    production, even though the test holds an app context open for its own queries."""
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        db.session.commit()  # the test's own changes are visible to the request
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.commit()  # ends the test's read transaction and expires its objects
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Still argon2id, with light parameters so a test can create a dozen accounts quickly.
+    monkeypatch.setattr(passwords, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def app_config() -> dict:
+    return {"WTF_CSRF_ENABLED": False}
+
+
+@pytest.fixture
+def app(database_url: str, app_config: dict) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app: Flask) -> Callable[[], FlaskClient]:
+    return app.test_client
+
+
+@pytest.fixture
+def runner(app: Flask):  # noqa: ANN201
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def _create(name: str | None = None, *, email: str | None = None, admin: bool = False,
+                password: str = PASSWORD) -> User:
+        n = next(counter)
+        user = accounts.create_user(email or f"user{n}@gemeente.example", name or f"Medewerker {n}",
+                                    password, is_admin=admin, enforce_policy=False)
+        db.session.commit()
+        return user
+
+    return _create
+
+
+@dataclass
+class Team:
+    project: Project
+    members: dict[Role, User]
+    outsider: User
+
+    def __getitem__(self, role: Role) -> User:
+        return self.members[role]
+
+
+@pytest.fixture
+def create_project(create_user: Callable[..., User]) -> Callable[..., Team]:
+    """A project with one member per role (or the roles given) and one non-member."""
+
+    def _create(name: str = "Aanvraag parkeervergunning", roles: list[Role] | None = None) -> Team:
+        roles = list(Role) if roles is None else roles
+        members = {role: create_user(f"{role.label} van {name}") for role in roles}
+        leader = members.get(Role.PROJECT_LEADER) or create_user("Projectleider")
+        project = projects.create_project(leader, name=name, product="Parkeervergunning",
+                                          assignment="Sneller en duidelijker.",
+                                          process_type="primary", creator_roles=set())
+        for role, user in members.items():
+            if user is not leader:
+                projects.add_member(project, leader, user, {role})
+        db.session.commit()
+        return Team(project, members, create_user())
+
+    return _create
+
+
+def login(client: FlaskClient, user: User, password: str = PASSWORD):  # noqa: ANN201
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.data[:500]
+    return response
+
+
+@pytest.fixture
+def login_as(make_client: Callable[[], FlaskClient]) -> Callable[[User], FlaskClient]:
+    """A fresh client signed in as the user (several can be signed in at once)."""
+
+    def _login(user: User) -> FlaskClient:
+        client = make_client()
+        login(client, user)
+        return client
+
+    return _login
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *args: object) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[Callable[[], object]], int]:
+    def _count(action: Callable[[], object]) -> int:
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            action()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+        return counter.count
+
+    return _count

@@ -1,0 +1,110 @@
+"""The audit trail: every change recorded with who, when, what, before and after; and it cannot
+be changed afterwards, neither through the app nor in the database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from wasstraat.extensions import db
+from wasstraat.models import AppendOnlyError, AuditEvent
+from wasstraat.workflow import Role
+
+
+def events(project_id: int) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.project_id == project_id).order_by(AuditEvent.id)))
+
+
+def test_each_change_to_project_team_steps_and_tasks_is_recorded(create_project, login_as,
+                                                                 create_user):
+    team = create_project(roles=[Role.PROJECT_LEADER, Role.SPONSOR])
+    leader_user = team[Role.PROJECT_LEADER]
+    leader = login_as(leader_user)
+    pid = team.project.id
+    newcomer = create_user("Kees van Dijk")
+    leader.post(f"/projects/{pid}/team", data={"email": newcomer.email, "roles": ["team_manager"]})
+    leader.post(f"/projects/{pid}/edit", data={"name": "Nieuwe naam", "product": "Parkeervergunning",
+                                               "process_type": "primary", "assignment": "",
+                                               "version": team.project.version})
+    leader.post(f"/projects/{pid}/steps/1/start")
+    leader.post(f"/projects/{pid}/steps/1/notes", data={"notes": "Kick-off op maandag",
+                                                        "version": 2})
+    actions = [e.action for e in events(pid)]
+    for expected in ("project.create", "team.add", "project.update", "step.start",
+                     "tasks.generate", "step.notes"):
+        assert expected in actions, expected
+
+    update = next(e for e in events(pid) if e.action == "project.update")
+    assert update.actor_id == leader_user.id
+    assert update.before == {"name": "Aanvraag parkeervergunning",
+                             "assignment": "Sneller en duidelijker."}
+    assert update.after == {"name": "Nieuwe naam", "assignment": ""}
+    assert update.at.tzinfo is not None
+    assert update.request_id and update.ip == "127.0.0.1"
+
+
+def test_the_history_page_shows_the_trail_to_members(create_project, login_as):
+    team = create_project()
+    leader = login_as(team[Role.PROJECT_LEADER])
+    leader.post(f"/projects/{team.project.id}/steps/1/start")
+    page = login_as(team[Role.SPONSOR]).get(f"/projects/{team.project.id}/history")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Stap gestart" in body and "Traject aangemaakt" in body
+    assert team[Role.PROJECT_LEADER].name in body
+
+
+def test_a_refused_action_is_recorded_as_denied(create_project, login_as):
+    team = create_project()
+    login_as(team[Role.SPONSOR]).post(f"/projects/{team.project.id}/steps/1/start")
+    denied = db.session.scalars(db.select(AuditEvent).where(AuditEvent.result == "denied")).one()
+    assert denied.actor_id == team[Role.SPONSOR].id and denied.project_id == team.project.id
+    assert denied.after == {"method": "POST", "path": f"/projects/{team.project.id}/steps/1/start"}
+
+
+def test_the_app_refuses_to_change_or_delete_audit_rows(create_project):
+    team = create_project()
+    event = events(team.project.id)[0]
+    event.action = "something.else"
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(events(team.project.id)[0])
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_event SET action = 'x'",
+    "DELETE FROM audit_event",
+])
+def test_the_database_refuses_to_change_or_delete_audit_rows(create_project, statement):
+    team = create_project()
+    before = len(events(team.project.id))
+    with pytest.raises(DBAPIError, match="append-only"):
+        db.session.execute(text(statement))
+        db.session.flush()
+    db.session.rollback()
+    assert len(events(team.project.id)) == before
+    assert all(e.action != "x" for e in events(team.project.id))
+
+
+def test_the_audit_trail_holds_no_passwords(client, create_user):
+    from conftest import PASSWORD
+
+    user = create_user()
+    client.post("/login", data={"email": user.email, "password": "verkeerd wachtwoord 123"})
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    client.post("/account/password", data={"current_password": PASSWORD,
+                                           "new_password": "nieuw lang wachtwoord 2026",
+                                           "confirm_password": "nieuw lang wachtwoord 2026"})
+    rows = db.session.scalars(db.select(AuditEvent)).all()
+    dump = " ".join(str((e.before, e.after)) for e in rows)
+    for secret in (PASSWORD, "verkeerd wachtwoord 123", "nieuw lang wachtwoord 2026"):
+        assert secret not in dump
+    # What was typed into a failed login (maybe a password in the wrong field) is not kept.
+    failed = next(e for e in rows if e.action == "auth.login_failed")
+    assert failed.before is None and failed.after is None

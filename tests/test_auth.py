@@ -1,0 +1,290 @@
+"""Signing in and out, passwords and sessions, as a security officer would test them."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PASSWORD, login
+
+from wasstraat import create_app
+from wasstraat.auth import passwords
+from wasstraat.config import ConfigError
+from wasstraat.extensions import db
+from wasstraat.models import AuditEvent, User
+
+
+def session_cookie(client) -> str:  # noqa: ANN001
+    cookie = client.get_cookie("wasstraat")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_login_with_the_right_password_opens_the_dashboard(client, create_user):
+    user = create_user("Sanne Bakker")
+    response = login(client, user)
+    assert response.headers["Location"] == "/"
+    assert "Welkom, Sanne Bakker" in client.get("/").get_data(as_text=True)
+
+
+def test_email_is_matched_without_regard_to_case_or_spaces(client, create_user):
+    user = create_user(email="sanne@gemeente.example")
+    response = client.post("/login", data={"email": "  Sanne@Gemeente.EXAMPLE ",
+                                           "password": PASSWORD})
+    assert response.status_code == 302
+    assert user.last_login_at is not None
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(client, create_user):
+    user = create_user()
+    wrong = client.post("/login", data={"email": user.email, "password": "niet het wachtwoord"})
+    unknown = client.post("/login", data={"email": "niemand@gemeente.example",
+                                          "password": "niet het wachtwoord"})
+    assert wrong.status_code == unknown.status_code == 401
+    message = "Het e-mailadres of wachtwoord is onjuist."
+    assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
+    failures = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "auth.login_failed")).all()
+    assert len(failures) == 2 and all(f.result == "denied" for f in failures)
+
+
+def test_an_empty_login_form_is_refused_with_a_message_per_field(client):
+    response = client.post("/login", data={"email": "", "password": ""})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert body.count("Dit veld is verplicht.") >= 2
+    assert 'aria-invalid="true"' in body and 'aria-describedby="email-error"' in body
+
+
+def test_a_deactivated_account_cannot_log_in(client, create_user):
+    user = create_user()
+    user.active = False
+    db.session.commit()
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 401
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example", "http:/evil.example",
+    "javascript:alert(1)",
+])
+def test_next_never_leaves_the_app(client, create_user, target):
+    user = create_user()
+    response = client.post("/login", query_string={"next": target},
+                           data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_next_inside_the_app_is_followed(client, create_user):
+    user = create_user()
+    response = client.post("/login", query_string={"next": "/tasks"},
+                           data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/tasks"
+
+
+def test_pages_need_a_login_and_come_back_after_it(client):
+    response = client.get("/tasks")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_session_changes_at_login(client, create_user):
+    user = create_user()
+    client.get("/login")
+    before = client.get_cookie("wasstraat")
+    login(client, user)
+    after = session_cookie(client)
+    assert before is None or before.value != after
+
+
+def test_a_cookie_copied_before_logout_no_longer_works(client, make_client, create_user):
+    user = create_user()
+    login(client, user)
+    stolen = session_cookie(client)
+    assert client.post("/logout").status_code == 302
+
+    attacker = make_client()
+    attacker.set_cookie("wasstraat", stolen)
+    response = attacker.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_changing_the_password_ends_other_sessions_but_keeps_this_one(make_client, create_user):
+    user = create_user()
+    laptop, phone = make_client(), make_client()
+    login(laptop, user)
+    login(phone, user)
+    response = laptop.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "een heel nieuw en lang wachtwoord",
+        "confirm_password": "een heel nieuw en lang wachtwoord"})
+    assert response.status_code == 302
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").status_code == 302
+    fresh = make_client()
+    assert fresh.post("/login", data={"email": user.email,
+                                      "password": "een heel nieuw en lang wachtwoord"}).status_code == 302
+
+
+def test_changing_the_password_needs_the_current_one(client, create_user):
+    user = create_user()
+    login(client, user)
+    response = client.post("/account/password", data={
+        "current_password": "fout", "new_password": "een heel nieuw en lang wachtwoord",
+        "confirm_password": "een heel nieuw en lang wachtwoord"})
+    assert response.status_code == 422
+    assert "Het huidige wachtwoord klopt niet." in response.get_data(as_text=True)
+    assert passwords.verify_password(db.session.get(User, user.id).password_hash, PASSWORD)
+
+
+@pytest.mark.parametrize(("new", "accepted"), [
+    ("a" * 14, False),
+    ("a" * 15, True),
+    ("x" * 64, True),
+    ("y" * 128, True),
+    ("z" * 257, False),
+    ("🚲🚲🚲 fiets naar het stadskantoor 🚲", True),
+    ("  spaties tellen ook mee  ", True),
+])
+def test_password_policy_is_about_length_only(client, create_user, new, accepted):
+    user = create_user(email="medewerker@gemeente.example")
+    login(client, user)
+    response = client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": new, "confirm_password": new})
+    assert (response.status_code == 302) is accepted
+    stored = db.session.get(User, user.id).password_hash
+    assert passwords.verify_password(stored, new) is accepted
+    if accepted:
+        assert not passwords.verify_password(stored, new.strip().lower() + "x")
+
+
+def test_a_password_containing_the_email_name_is_refused(client, create_user):
+    user = create_user(email="jansen@gemeente.example")
+    login(client, user)
+    new = "mijnnaamisjansenenditislang"
+    response = client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": new, "confirm_password": new})
+    assert response.status_code == 422
+    assert "e-mailadres" in response.get_data(as_text=True)
+
+
+def test_passwords_are_stored_as_argon2id(create_user):
+    user = create_user()
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_a_weaker_hash_is_upgraded_at_the_next_login(client, create_user):
+    from argon2 import PasswordHasher
+
+    user = create_user()
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1).hash(PASSWORD)
+    db.session.commit()
+    login(client, user)
+    assert "m=1024" in db.session.get(User, user.id).password_hash
+
+
+def test_deactivating_an_account_ends_its_session_at_once(login_as, create_user):
+    admin = create_user(admin=True)
+    user = create_user()
+    user_client = login_as(user)
+    admin_client = login_as(admin)
+    response = admin_client.post(f"/admin/users/{user.id}/edit", data={
+        "version": user.version, "name": user.name, "email": user.email, "active": ""})
+    assert response.status_code == 303
+    assert user_client.get("/").status_code == 302
+
+
+def test_logout_is_a_post_with_csrf(database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    client = app.test_client()
+    assert client.get("/logout").status_code == 405
+
+
+class TestCsrf:
+    @pytest.fixture
+    def app_config(self) -> dict:
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_a_post_without_token_is_refused_and_audited(self, client, create_user):
+        user = create_user()
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 400
+        assert "Formulier verlopen" in response.get_data(as_text=True)
+        assert db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.action == "csrf_failed")).one().result == "denied"
+
+    def test_htmx_sends_the_token_in_a_header(self, client, create_user, create_project):
+        import re
+
+        team = create_project(roles=[])
+        leader = team.project.memberships[0].user
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        client.post("/login", data={"email": leader.email, "password": PASSWORD,
+                                    "csrf_token": token})
+        dashboard = client.get("/").get_data(as_text=True)
+        header_token = re.search(r'"X-CSRFToken": "([^"]+)"', dashboard).group(1)
+        path = f"/projects/{team.project.id}/steps/1/start"
+        assert client.post(path, headers={"HX-Request": "true"}).status_code == 400
+        response = client.post(path, headers={"HX-Request": "true", "X-CSRFToken": header_token})
+        assert response.status_code == 200
+
+
+def test_security_headers_on_every_page(client, create_user):
+    for response in (client.get("/login"), client.get("/static/css/app.css")):
+        csp = response.headers["Content-Security-Policy"]
+        for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+                          "script-src 'self'"):
+            assert directive in csp
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        response.close()
+    login(client, create_user())
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_no_inline_scripts_or_styles_in_pages(client, create_user, create_project):
+    team = create_project()
+    login(client, team[__import__("wasstraat.workflow").workflow.Role.PROJECT_LEADER])
+    for path in ("/", f"/projects/{team.project.id}", f"/projects/{team.project.id}/steps/1",
+                 f"/projects/{team.project.id}/team"):
+        body = client.get(path).get_data(as_text=True)
+        assert "<script>" not in body and "style=" not in body and "onclick" not in body
+
+
+def test_production_cookie_is_host_only_secure_and_lax(monkeypatch, database_url):
+    monkeypatch.setenv("WASSTRAAT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "p" * 48)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
+    from wasstraat.auth import services as accounts
+
+    with app.app_context():
+        accounts.create_user("a@gemeente.example", "A", PASSWORD, enforce_policy=False)
+        db.session.commit()
+    client = app.test_client()
+    response = client.post("/login", data={"email": "a@gemeente.example", "password": PASSWORD},
+                           base_url="https://wasstraat.gemeente.example")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-wasstraat=")
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert flag in cookie
+    assert "Domain=" not in cookie
+    assert "Strict-Transport-Security" in response.headers
+
+
+@pytest.mark.parametrize("secret", [None, "short"])
+def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, secret):
+    monkeypatch.setenv("WASSTRAAT_ENV", "production")
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_development_generates_a_secret_key_once_and_keeps_it(monkeypatch, tmp_path):
+    from wasstraat.config import load_config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = load_config(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 32
+    assert load_config(tmp_path)["SECRET_KEY"] == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

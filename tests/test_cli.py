@@ -1,0 +1,65 @@
+"""Command-line tools for administrators and for the demo."""
+
+from __future__ import annotations
+
+from wasstraat.auth import passwords
+from wasstraat.extensions import db
+from wasstraat.models import Project, Task, User
+from wasstraat.workflow import Role, Step, StepStatus
+
+
+def test_user_create_makes_an_administrator_with_a_policy_checked_password(runner):
+    result = runner.invoke(args=["user", "create", "beheer@gemeente.example", "--name",
+                                 "Functioneel beheer", "--admin", "--password",
+                                 "een lang en sterk wachtwoord"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(db.select(User)).one()
+    assert user.is_admin and user.name == "Functioneel beheer"
+    assert passwords.verify_password(user.password_hash, "een lang en sterk wachtwoord")
+
+
+def test_user_create_refuses_a_short_password_and_a_duplicate(runner):
+    short = runner.invoke(args=["user", "create", "a@gemeente.example", "--name", "A",
+                                "--password", "kort"])
+    assert short.exit_code != 0 and "minstens 15 tekens" in short.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+    runner.invoke(args=["user", "create", "a@gemeente.example", "--name", "A", "--password",
+                        "een lang en sterk wachtwoord"])
+    again = runner.invoke(args=["user", "create", "A@gemeente.example", "--name", "A",
+                                "--password", "een lang en sterk wachtwoord"])
+    assert again.exit_code != 0 and "bestaat al" in again.output
+
+
+def test_user_create_can_generate_a_one_time_password(runner):
+    result = runner.invoke(args=["user", "create", "b@gemeente.example", "--name", "B",
+                                 "--generate-password"])
+    assert result.exit_code == 0
+    password = result.output.split("One-time password: ")[1].strip()
+    user = db.session.scalars(db.select(User)).one()
+    assert passwords.verify_password(user.password_hash, password)
+
+
+def test_seed_demo_creates_an_account_per_role_and_a_project_part_way(runner, client):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    emails = {u.email for u in db.session.scalars(db.select(User))}
+    assert emails == {f"{r.value}@demo.wasstraat.nl" for r in Role} | {"admin@demo.wasstraat.nl"}
+    project = db.session.scalars(
+        db.select(Project).where(Project.name == "Aanvraag parkeervergunning bewoners")).one()
+    assert project.statuses[Step.TEAM] is StepStatus.DONE
+    assert project.statuses[Step.KPIS] is StepStatus.DONE
+    assert project.statuses[Step.PROCESS] is StepStatus.IN_PROGRESS
+    assert project.statuses[Step.JOURNEY] is StepStatus.IN_PROGRESS
+    assert db.session.scalar(db.select(db.func.count()).select_from(Task)) > 10
+
+    response = client.post("/login", data={"email": "process_owner@demo.wasstraat.nl",
+                                           "password": "wasstraat-demo"})
+    assert response.status_code == 302
+    assert "Aanvraag parkeervergunning bewoners" in client.get("/").get_data(as_text=True)
+
+
+def test_seed_demo_if_empty_does_not_touch_a_database_in_use(runner, create_user):
+    create_user()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1

@@ -1,0 +1,174 @@
+"""Creating a project and putting the team together."""
+
+from __future__ import annotations
+
+from conftest import login
+
+from wasstraat.extensions import db
+from wasstraat.models import Membership, Project
+from wasstraat.workflow import Role, Step, StepStatus
+
+
+def test_a_new_project_has_ten_steps_and_its_creator_leads_it(client, create_user):
+    user = create_user("Sanne Bakker")
+    login(client, user)
+    response = client.post("/projects/new", data={
+        "name": "Verhuizing doorgeven", "product": "Adreswijziging",
+        "process_type": "primary", "assignment": "Binnen een dag verwerkt.",
+        "my_roles": ["process_advisor"]})
+    assert response.status_code == 303
+    project = db.session.scalars(db.select(Project)).one()
+    assert response.headers["Location"] == f"/projects/{project.id}/team"
+    assert [s.step for s in project.steps] == list(range(1, 11))
+    assert all(s.status == StepStatus.NOT_STARTED for s in project.steps)
+    assert project.memberships[0].roles == {Role.PROJECT_LEADER, Role.PROCESS_ADVISOR}
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    for step in Step:
+        assert step.definition.name.replace("'", "&#39;") in page
+
+
+def test_a_project_needs_a_name_and_a_product(client, create_user):
+    login(client, create_user())
+    response = client.post("/projects/new", data={"name": "", "product": " ",
+                                                  "process_type": "primary"})
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count("Dit veld is verplicht.") >= 2
+    assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 0
+
+
+def test_an_unknown_process_type_is_refused(client, create_user):
+    login(client, create_user())
+    response = client.post("/projects/new", data={"name": "X", "product": "Y",
+                                                  "process_type": "geheim"})
+    assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 0
+
+
+def test_the_leader_adds_a_colleague_with_roles(create_project, login_as, create_user):
+    team = create_project(roles=[Role.PROJECT_LEADER])
+    colleague = create_user("Fatma Yilmaz", email="fatma@gemeente.example")
+    leader = login_as(team[Role.PROJECT_LEADER])
+    response = leader.post(f"/projects/{team.project.id}/team", data={
+        "email": "FATMA@gemeente.example", "roles": ["privacy_officer", "legal"]})
+    assert response.status_code == 303
+    membership = db.session.scalars(
+        db.select(Membership).where(Membership.user_id == colleague.id)).one()
+    assert membership.roles == {Role.PRIVACY_OFFICER, Role.LEGAL}
+
+
+def test_adding_needs_an_existing_account_and_a_role(create_project, login_as, create_user):
+    team = create_project(roles=[Role.PROJECT_LEADER])
+    leader = login_as(team[Role.PROJECT_LEADER])
+    create_user(email="bestaat@gemeente.example")
+    unknown = leader.post(f"/projects/{team.project.id}/team", data={
+        "email": "onbekend@gemeente.example", "roles": ["legal"]})
+    assert unknown.status_code == 422
+    assert "Er is geen actief account met dit e-mailadres." in unknown.get_data(as_text=True)
+    no_role = leader.post(f"/projects/{team.project.id}/team", data={
+        "email": "bestaat@gemeente.example"})
+    assert no_role.status_code == 422
+    assert "Kies minstens één rol." in no_role.get_data(as_text=True)
+    made_up = leader.post(f"/projects/{team.project.id}/team", data={
+        "email": "bestaat@gemeente.example", "roles": ["superuser"]})
+    assert made_up.status_code == 422
+    assert len(db.session.get(Project, team.project.id).memberships) == 1
+
+
+def test_roles_are_per_project(create_project, login_as):
+    first = create_project("Parkeervergunning")
+    second = create_project("Melding openbare ruimte", roles=[Role.PROJECT_LEADER])
+    privacy = first[Role.PRIVACY_OFFICER]
+    leader2 = login_as(second[Role.PROJECT_LEADER])
+    leader2.post(f"/projects/{second.project.id}/team",
+                 data={"email": privacy.email, "roles": ["project_leader"]})
+    privacy_client = login_as(privacy)
+    assert privacy_client.post(f"/projects/{first.project.id}/steps/1/start").status_code == 403
+    assert privacy_client.post(f"/projects/{second.project.id}/steps/1/start").status_code == 303
+
+
+def test_only_the_leader_or_an_administrator_manages_the_team(create_project, login_as,
+                                                             create_user):
+    team = create_project()
+    newcomer = create_user()
+    path = f"/projects/{team.project.id}/team"
+    for role in Role:
+        if role is not Role.PROJECT_LEADER:
+            response = login_as(team[role]).post(path, data={"email": newcomer.email,
+                                                             "roles": ["legal"]})
+            assert response.status_code == 403, role
+    admin = login_as(create_user(admin=True))
+    assert admin.post(path, data={"email": newcomer.email, "roles": ["legal"]}).status_code == 303
+
+
+def test_changing_roles_and_removing_a_member(create_project, login_as):
+    team = create_project()
+    leader = login_as(team[Role.PROJECT_LEADER])
+    expert = team[Role.SUBJECT_EXPERT]
+    membership_id = next(m.id for m in team.project.memberships if m.user_id == expert.id)
+    base = f"/projects/{team.project.id}/team/{membership_id}"
+    response = leader.post(f"{base}/roles", data={f"m{membership_id}-roles": ["team_manager"]})
+    assert response.status_code == 303
+    assert db.session.get(Membership, membership_id).roles == {Role.TEAM_MANAGER}
+    empty = leader.post(f"{base}/roles", data={})
+    assert empty.status_code == 422
+    assert db.session.get(Membership, membership_id).roles == {Role.TEAM_MANAGER}
+    assert leader.post(f"{base}/remove").status_code == 303
+    assert db.session.scalar(db.select(Membership).where(Membership.id == membership_id)) is None
+    assert login_as(expert).get(f"/projects/{team.project.id}").status_code == 404
+
+
+def test_a_project_keeps_at_least_one_leader(create_project, login_as):
+    team = create_project()
+    leader_user = team[Role.PROJECT_LEADER]
+    leader = login_as(leader_user)
+    membership = next(m for m in team.project.memberships if m.user_id == leader_user.id)
+    response = leader.post(f"/projects/{team.project.id}/team/{membership.id}/remove")
+    assert response.status_code == 409
+    assert "minstens één projectleider" in response.get_data(as_text=True)
+    response = leader.post(f"/projects/{team.project.id}/team/{membership.id}/roles",
+                           data={f"m{membership.id}-roles": ["sponsor"]})
+    assert response.status_code == 409
+    assert Role.PROJECT_LEADER in db.session.get(Membership, membership.id).roles
+
+
+def test_a_membership_of_another_project_is_not_found(create_project, login_as):
+    first, second = create_project("A"), create_project("B")
+    other = second.project.memberships[1]
+    leader = login_as(first[Role.PROJECT_LEADER])
+    assert leader.post(f"/projects/{first.project.id}/team/{other.id}/remove").status_code == 404
+    assert db.session.get(Membership, other.id) is not None
+
+
+def test_non_members_do_not_learn_that_a_project_exists(create_project, login_as):
+    team = create_project()
+    outsider = login_as(team.outsider)
+    for path in ("", "/team", "/history", "/steps/1", "/edit"):
+        assert outsider.get(f"/projects/{team.project.id}{path}").status_code == 404
+    assert team.project.name not in outsider.get("/").get_data(as_text=True)
+
+
+def test_two_people_editing_the_project_the_second_gets_a_conflict(create_project, login_as):
+    team = create_project()
+    path = f"/projects/{team.project.id}/edit"
+    owner, leader = login_as(team[Role.PROCESS_OWNER]), login_as(team[Role.PROJECT_LEADER])
+    version = team.project.version
+    form = {"name": team.project.name, "product": "Parkeervergunning", "process_type": "primary",
+            "version": version}
+    assert owner.post(path, data={**form, "assignment": "Versie van de eigenaar"}).status_code == 303
+    response = leader.post(path, data={**form, "assignment": "Versie van de leider"})
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "Iemand anders heeft dit intussen gewijzigd" in body
+    assert "Versie van de eigenaar" in body  # the current state is shown
+    assert db.session.get(Project, team.project.id).assignment == "Versie van de eigenaar"
+
+
+def test_extra_form_fields_cannot_change_what_the_form_does_not_offer(create_project, login_as):
+    team = create_project()
+    path = f"/projects/{team.project.id}/edit"
+    leader = login_as(team[Role.PROJECT_LEADER])
+    leader.post(path, data={"name": "Nieuwe naam", "product": "P", "process_type": "primary",
+                            "version": team.project.version, "created_by_id": team.outsider.id,
+                            "id": 999})
+    project = db.session.get(Project, team.project.id)
+    assert project.name == "Nieuwe naam" and project.created_by_id != team.outsider.id

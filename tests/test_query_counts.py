@@ -1,0 +1,53 @@
+"""Pages run a fixed number of queries, however much data there is."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import login
+
+from wasstraat.extensions import db
+from wasstraat.steps import services as steps
+from wasstraat.tasks import services as tasks
+from wasstraat.workflow import Role, Step
+
+
+def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
+    """More projects for the same leader, more members and more tasks."""
+    leader = team[Role.PROJECT_LEADER]
+    from wasstraat.projects import services as projects
+
+    for n in range(start, start + extra_projects):
+        project = projects.create_project(leader, name=f"Traject {n}", product="P",
+                                          assignment="", process_type="primary",
+                                          creator_roles=set(Role) - {Role.PROJECT_LEADER})
+        steps.start_step(project, Step.TEAM, leader)
+        for m in range(3):
+            projects.add_member(project, leader, create_user(), {Role.SUBJECT_EXPERT})
+            tasks.add_task(project, leader, title=f"Taak {m}", description="", step=Step.TEAM,
+                           assignee_id=leader.id, due_date=None)
+    if team.project.step_state(Step.TEAM).status == "not_started":
+        steps.start_step(team.project, Step.TEAM, leader)
+    for m in range(extra_projects):
+        tasks.add_task(team.project, leader, title=f"Extra {m}", description="", step=Step.TEAM,
+                       assignee_id=leader.id, due_date=None)
+        projects.add_member(team.project, leader, create_user(), {Role.SUBJECT_EXPERT})
+    db.session.commit()
+
+
+PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/team",
+         "/projects/{p}/history"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_does_not_grow_with_data(page, create_project, create_user, client,
+                                             count_queries):
+    team = create_project(roles=[Role.PROJECT_LEADER, Role.SPONSOR])
+    login(client, team[Role.PROJECT_LEADER])
+    path = page.format(p=team.project.id)
+    grow(team, 2, create_user)
+    client.get(path)  # warm up: first-request work is not what we measure
+    small = count_queries(lambda: client.get(path))
+    grow(team, 8, create_user, start=2)
+    large = count_queries(lambda: client.get(path))
+    assert large == small, f"{path}: {small} queries with little data, {large} with more"
+    assert small <= 12, f"{path}: {small} queries"

@@ -1,0 +1,173 @@
+"""Every route × every kind of visitor: anonymous, signed in but not in the project, an
+administrator outside the project, and each wasstraat role inside it.
+
+The table below is the expected policy, written out independently of the app's own policy
+code. A new route without a row here fails the test, so none can be forgotten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from wasstraat.extensions import db
+from wasstraat.models import Membership, Task
+from wasstraat.steps import services as steps
+from wasstraat.workflow import Role, Step
+
+ANYONE = "anyone"  # public, no login needed
+SIGNED_IN = "signed_in"  # any signed-in user
+ADMIN = "admin"
+MEMBERS = frozenset(Role)
+STEP_1_ACTORS = frozenset({Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT,
+                           Role.PROJECT_LEADER, Role.JOURNEY_COACH, Role.PROCESS_ADVISOR})
+PL = frozenset({Role.PROJECT_LEADER})
+
+
+@dataclass(frozen=True)
+class Rule:
+    path: str
+    method: str
+    allowed: frozenset | str
+    admin: bool = False  # an administrator outside the project is allowed too
+    destructive: bool = False  # an allowed call changes what the next call would find
+
+
+RULES: dict[str, list[Rule]] = {
+    "static": [Rule("/static/css/app.css", "GET", ANYONE)],
+    "main.health": [Rule("/health", "GET", ANYONE)],
+    "auth.login": [Rule("/login", "GET", ANYONE), Rule("/login", "POST", ANYONE)],
+    "auth.logout": [Rule("/logout", "POST", SIGNED_IN, destructive=True)],
+    "auth.change_password": [Rule("/account/password", "GET", SIGNED_IN),
+                             Rule("/account/password", "POST", SIGNED_IN)],
+    "auth.set_language": [Rule("/account/language", "POST", SIGNED_IN)],
+    "main.dashboard": [Rule("/", "GET", SIGNED_IN)],
+    "main.my_tasks": [Rule("/tasks", "GET", SIGNED_IN)],
+    "admin.users": [Rule("/admin/users", "GET", ADMIN)],
+    "admin.new_user": [Rule("/admin/users/new", "GET", ADMIN),
+                       Rule("/admin/users/new", "POST", ADMIN)],
+    "admin.edit_user": [Rule("/admin/users/{user}/edit", "GET", ADMIN),
+                        Rule("/admin/users/{user}/edit", "POST", ADMIN)],
+    "projects.new": [Rule("/projects/new", "GET", SIGNED_IN),
+                     Rule("/projects/new", "POST", SIGNED_IN)],
+    "projects.show": [Rule("/projects/{p}", "GET", MEMBERS, admin=True)],
+    "projects.history": [Rule("/projects/{p}/history", "GET", MEMBERS, admin=True)],
+    "projects.team": [Rule("/projects/{p}/team", "GET", MEMBERS, admin=True),
+                      Rule("/projects/{p}/team", "POST", PL, admin=True)],
+    "projects.edit": [Rule("/projects/{p}/edit", "GET", PL | {Role.PROCESS_OWNER}),
+                      Rule("/projects/{p}/edit", "POST", PL | {Role.PROCESS_OWNER})],
+    "projects.member_roles": [Rule("/projects/{p}/team/{m}/roles", "POST", PL, admin=True,
+                                   destructive=True)],
+    "projects.member_remove": [Rule("/projects/{p}/team/{m}/remove", "POST", PL, admin=True,
+                                    destructive=True)],
+    "steps.show": [Rule("/projects/{p}/steps/1", "GET", MEMBERS, admin=True)],
+    "steps.start": [Rule("/projects/{p}/steps/2/start", "POST", PL, destructive=True)],
+    "steps.close": [Rule("/projects/{p}/steps/1/close", "POST", PL)],
+    "steps.skip": [Rule("/projects/{p}/steps/4/skip", "POST", PL, destructive=True)],
+    "steps.reopen": [Rule("/projects/{p}/steps/1/reopen", "POST", PL)],
+    "steps.confirm_product": [Rule("/projects/{p}/steps/1/products/kickoff/confirm", "POST", PL,
+                                   destructive=True)],
+    "steps.withdraw_product": [Rule("/projects/{p}/steps/1/products/team/withdraw", "POST", PL,
+                                    destructive=True)],
+    "steps.notes": [Rule("/projects/{p}/steps/1/notes", "POST", STEP_1_ACTORS)],
+    "tasks.new": [Rule("/projects/{p}/tasks/new", "GET", PL),
+                  Rule("/projects/{p}/tasks/new", "POST", PL)],
+    "tasks.edit": [Rule("/projects/{p}/tasks/{t}/edit", "GET", PL),
+                   Rule("/projects/{p}/tasks/{t}/edit", "POST", PL)],
+    "tasks.set_done": [Rule("/projects/{p}/tasks/{t}/done", "POST", PL | {Role.SPONSOR})],
+    "tasks.delete": [Rule("/projects/{p}/tasks/{t}/delete", "POST", PL, destructive=True)],
+}
+
+FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
+             "done": "1", "locale": "nl"}
+
+
+def test_every_route_has_a_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(RULES), "add the new route to RULES with who may use it"
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        assert methods == {r.method for r in RULES[rule.endpoint]}, rule.endpoint
+
+
+@pytest.fixture
+def world(create_project, create_user):  # noqa: ANN001, ANN201
+    def _build():  # noqa: ANN202
+        team = create_project()
+        leader = team[Role.PROJECT_LEADER]
+        steps.start_step(team.project, Step.TEAM, leader)
+        product = Step.TEAM.definition.product("team")
+        steps.confirm_product(team.project, Step.TEAM, product, leader, {Role.PROJECT_LEADER},
+                              variant="", note="")
+        db.session.commit()
+        sponsor_task = db.session.scalars(db.select(Task).where(
+            Task.project_id == team.project.id, Task.role == "sponsor")).first()
+        expert = team[Role.SUBJECT_EXPERT]
+        membership = db.session.scalars(db.select(Membership).where(
+            Membership.project_id == team.project.id, Membership.user_id == expert.id)).one()
+        ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
+               "user": team.outsider.id}
+        return team, ids, create_user(admin=True)
+
+    return _build
+
+
+def _subjects(team, admin):  # noqa: ANN001, ANN202
+    return [("anonymous", None), ("outsider", team.outsider), ("admin", admin)] + [
+        (role, team[role]) for role in Role
+    ]
+
+
+def _expected(rule: Rule, subject) -> str:  # noqa: ANN001
+    if rule.allowed == ANYONE:
+        return "allowed"
+    if subject == "anonymous":
+        return "login"
+    if rule.allowed == SIGNED_IN:
+        return "allowed"
+    if rule.allowed == ADMIN:
+        return "allowed" if subject == "admin" else "forbidden"
+    if subject == "outsider":
+        return "hidden"
+    if subject == "admin":
+        return "allowed" if rule.admin else "forbidden"
+    return "allowed" if subject in rule.allowed else "forbidden"
+
+
+def _outcome(response) -> str:  # noqa: ANN001
+    status = response.status_code
+    if status == 302 and "/login?next=" in response.headers.get("Location", ""):
+        return "login"
+    if status == 403:
+        return "forbidden"
+    if status == 404:
+        return "hidden"
+    assert status < 500, response.get_data(as_text=True)[:500]
+    return "allowed"
+
+
+CASES = [(endpoint, rule) for endpoint, rules in RULES.items() for rule in rules]
+
+
+@pytest.mark.parametrize(("endpoint", "rule"), CASES,
+                         ids=[f"{e}-{r.method}" for e, r in CASES])
+def test_route_access_for_every_kind_of_visitor(world, make_client, endpoint, rule):
+    from conftest import login
+
+    team, ids, admin = world()
+    subjects = _subjects(team, admin)
+    # Refused visitors first: they must not change anything the allowed ones depend on.
+    subjects.sort(key=lambda s: _expected(rule, s[0]) == "allowed")
+    for name, user in subjects:
+        expected = _expected(rule, name)
+        if expected == "allowed" and rule.destructive:
+            team, ids, admin = world()
+            user = admin if name == "admin" else (team[name] if isinstance(name, Role) else user)
+        client = make_client()
+        if user is not None:
+            login(client, user)
+        path = rule.path.format(**ids)
+        response = client.open(path, method=rule.method, data=FORM_DATA)
+        response.close()
+        assert _outcome(response) == expected, (endpoint, rule.method, name, response.status_code)

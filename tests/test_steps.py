@@ -1,0 +1,176 @@
+"""Moving a project through the ten steps: who may, in what order, and what must exist."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Team
+
+from wasstraat.extensions import db
+from wasstraat.models import AuditEvent, StepState
+from wasstraat.workflow import STEPS, Role, Step, StepStatus
+
+
+def url(team: Team, step: Step, action: str = "") -> str:
+    base = f"/projects/{team.project.id}/steps/{int(step)}"
+    return f"{base}/{action}" if action else base
+
+
+def status_of(team: Team, step: Step) -> StepStatus:
+    state = db.session.scalar(
+        db.select(StepState).where(StepState.project_id == team.project.id,
+                                   StepState.step == int(step))
+    )
+    return StepStatus(state.status)
+
+
+def confirm_data(product) -> dict:  # noqa: ANN001
+    data = {f"{product.key}-note": "Klaar."}
+    if product.variants:
+        data[f"{product.key}-variant"] = product.variants[0].key
+    return data
+
+
+@pytest.fixture
+def team(create_project) -> Team:  # noqa: ANN001
+    return create_project()
+
+
+@pytest.fixture
+def clients(team: Team, login_as) -> dict:  # noqa: ANN001
+    signed_in = {role: login_as(user) for role, user in team.members.items()}
+    signed_in["outsider"] = login_as(team.outsider)
+    return signed_in
+
+
+def test_a_project_walks_through_all_ten_steps_and_each_wrong_role_is_refused(team, clients):
+    leader = clients[Role.PROJECT_LEADER]
+    # The customer journey runs alongside steps 2 and 3, as the method allows.
+    order = [Step.TEAM, Step.JOURNEY, Step.KPIS, Step.PROCESS, *range(5, 11)]
+    for step in map(Step, order):
+        definition = STEPS[step]
+        for role, client in clients.items():
+            if role is not Role.PROJECT_LEADER:
+                expected = 404 if role == "outsider" else 403
+                assert client.post(url(team, step, "start")).status_code == expected, role
+        assert leader.post(url(team, step, "start")).status_code == 303
+        assert status_of(team, step) is StepStatus.IN_PROGRESS
+
+        for product in definition.products:
+            path = url(team, step, f"products/{product.key}/confirm")
+            for role, client in clients.items():
+                if role == "outsider":
+                    assert client.post(path, data=confirm_data(product)).status_code == 404
+                elif role not in product.confirmed_by:
+                    assert client.post(path, data=confirm_data(product)).status_code == 403, (
+                        step, product.key, role)
+            confirmer = clients[product.confirmed_by[0]]
+            assert confirmer.post(path, data=confirm_data(product)).status_code == 303
+
+        for role, client in clients.items():
+            if role == "outsider":
+                assert client.post(url(team, step, "close")).status_code == 404
+            elif role not in definition.closers:
+                assert client.post(url(team, step, "close")).status_code == 403, (step, role)
+        closer = clients[definition.closers[-1]]  # the process owner for steps 9 and 10
+        assert closer.post(url(team, step, "close")).status_code == 303, step
+        assert status_of(team, step) is StepStatus.DONE
+
+    assert db.session.get(type(team.project), team.project.id).current_step is None
+    page = leader.get(f"/projects/{team.project.id}")
+    assert "Alle stappen afgerond" in page.get_data(as_text=True)
+
+
+def test_a_step_cannot_start_before_the_steps_it_needs(team, clients):
+    leader = clients[Role.PROJECT_LEADER]
+    response = leader.post(url(team, Step.KPIS, "start"))
+    assert response.status_code == 409
+    assert "Rond eerst Stap 1: Samenstellen projectgroep af." in response.get_data(as_text=True)
+    assert status_of(team, Step.KPIS) is StepStatus.NOT_STARTED
+
+
+def test_a_step_cannot_close_before_its_products_are_confirmed(team, clients):
+    leader = clients[Role.PROJECT_LEADER]
+    leader.post(url(team, Step.TEAM, "start"))
+    leader.post(url(team, Step.TEAM, "products/team/confirm"), data={"team-note": ""})
+    response = leader.post(url(team, Step.TEAM, "close"))
+    assert response.status_code == 409
+    assert "Nog niet bevestigd: Kick-off gehouden." in response.get_data(as_text=True)
+    assert status_of(team, Step.TEAM) is StepStatus.IN_PROGRESS
+
+
+def test_the_3b_check_may_be_merged_into_3a_and_that_choice_is_recorded(team, clients):
+    leader, advisor = clients[Role.PROJECT_LEADER], clients[Role.PROCESS_ADVISOR]
+    for step in (Step.TEAM, Step.KPIS):
+        _finish(team, clients, step)
+    leader.post(url(team, Step.PROCESS, "start"))
+    advisor.post(url(team, Step.PROCESS, "products/current_process/confirm"), data={})
+    refused = advisor.post(url(team, Step.PROCESS, "products/process_checked/confirm"),
+                           data={"process_checked-variant": "by-mail"})
+    assert refused.status_code == 409
+    merged = advisor.post(url(team, Step.PROCESS, "products/process_checked/confirm"),
+                          data={"process_checked-variant": "merged",
+                                "process_checked-note": "Eenvoudig proces."})
+    assert merged.status_code == 303
+    page = advisor.get(url(team, Step.PROCESS)).get_data(as_text=True)
+    assert "Samengevoegd met sessie 3a (eenvoudig proces)" in page
+    assert leader.post(url(team, Step.PROCESS, "close")).status_code == 303
+
+
+def test_skipping_needs_a_skippable_step_and_a_reason(team, clients):
+    leader = clients[Role.PROJECT_LEADER]
+    _finish(team, clients, Step.TEAM)
+    no_reason = leader.post(url(team, Step.JOURNEY, "skip"), data={"reason": "  "})
+    assert no_reason.status_code == 422
+    assert "Geef een reden op." in no_reason.get_data(as_text=True)
+    assert status_of(team, Step.JOURNEY) is StepStatus.NOT_STARTED
+
+    not_skippable = leader.post(url(team, Step.KPIS, "skip"), data={"reason": "Geen tijd"})
+    assert not_skippable.status_code == 409
+    assert status_of(team, Step.KPIS) is StepStatus.NOT_STARTED
+
+    skipped = leader.post(url(team, Step.JOURNEY, "skip"),
+                          data={"reason": "Intern ondersteunend proces zonder inwoners."})
+    assert skipped.status_code == 303
+    assert status_of(team, Step.JOURNEY) is StepStatus.SKIPPED
+    page = leader.get(url(team, Step.JOURNEY)).get_data(as_text=True)
+    assert "Intern ondersteunend proces zonder inwoners." in page
+
+
+def test_reopening_a_closed_step_needs_a_reason_and_is_recorded(team, clients):
+    leader = clients[Role.PROJECT_LEADER]
+    _finish(team, clients, Step.TEAM)
+    assert leader.post(url(team, Step.TEAM, "reopen"), data={"reason": ""}).status_code == 422
+    assert clients[Role.PROCESS_OWNER].post(
+        url(team, Step.TEAM, "reopen"), data={"reason": "Nieuw teamlid"}).status_code == 403
+    assert status_of(team, Step.TEAM) is StepStatus.DONE
+    assert leader.post(url(team, Step.TEAM, "reopen"),
+                       data={"reason": "Teammanager ontbrak"}).status_code == 303
+    assert status_of(team, Step.TEAM) is StepStatus.IN_PROGRESS
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "step.reopen")).one()
+    assert event.after["reason"] == "Teammanager ontbrak"
+    assert event.before == {"status": "done"}
+
+
+def test_htmx_step_start_returns_the_work_area_only(team, clients):
+    leader = clients[Role.PROJECT_LEADER]
+    response = leader.post(url(team, Step.TEAM, "start"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="step-work"')
+    assert "<html" not in body
+    assert "Stap 1: Samenstellen projectgroep is gestart." in body  # announced to screen readers
+
+
+def test_a_step_number_outside_the_method_is_not_found(team, clients):
+    assert clients[Role.PROJECT_LEADER].get(url(team, 11)).status_code == 404  # type: ignore[arg-type]
+    assert clients[Role.PROJECT_LEADER].get(f"/projects/{team.project.id}/steps/0").status_code == 404
+
+
+def _finish(team: Team, clients: dict, step: Step) -> None:
+    leader = clients[Role.PROJECT_LEADER]
+    assert leader.post(url(team, step, "start")).status_code == 303
+    for product in STEPS[step].products:
+        response = clients[product.confirmed_by[0]].post(
+            url(team, step, f"products/{product.key}/confirm"), data=confirm_data(product))
+        assert response.status_code == 303
+    assert leader.post(url(team, step, "close")).status_code == 303

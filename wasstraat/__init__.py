@@ -1,0 +1,85 @@
+"""Wasstraat: process-improvement projects through the ten steps of the wasstraat method."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    from . import errors, templating
+
+    errors.register(app)
+    templating.register(app)
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .auth.session import init_login
+    from .database import configure_engine
+    from .i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    init_login(app, login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+    from .projects.views import bp as projects_bp
+    from .steps.views import bp as steps_bp
+    from .tasks.views import bp as tasks_bp
+
+    for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from .security import apply_security_headers
+
+    @app.before_request
+    def _assign_request_id() -> None:
+        g.request_id = request.headers.get("X-Request-Id", "")[:36] or str(uuid.uuid4())
+
+    app.after_request(apply_security_headers)
+
+    @app.teardown_request
+    def _rollback_unfinished(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()

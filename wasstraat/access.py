@@ -1,0 +1,110 @@
+"""Who may do what in a project: one policy table, read by views and templates alike.
+
+Rules about *roles* come from the workflow definition; this module only combines them with
+membership. Non-members do not learn that a project exists (404); members without the right
+get 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import abort, g
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import workflow
+from .extensions import db
+from .models import Membership, Project, Task, User
+from .workflow import Product, Role, Step
+
+
+class Action(StrEnum):
+    VIEW_PROJECT = "view_project"
+    EDIT_PROJECT = "edit_project"
+    MANAGE_TEAM = "manage_team"
+    MOVE_STEP = "move_step"  # start, skip, reopen
+    CLOSE_STEP = "close_step"
+    CONFIRM_PRODUCT = "confirm_product"
+    EDIT_STEP_NOTES = "edit_step_notes"
+    MANAGE_TASKS = "manage_tasks"
+    COMPLETE_TASK = "complete_task"
+
+
+@dataclass(frozen=True)
+class Target:
+    step: Step | None = None
+    product: Product | None = None
+    task: Task | None = None
+
+
+@dataclass
+class ProjectAccess:
+    user: User
+    project: Project
+    membership: Membership | None
+
+    @property
+    def roles(self) -> set[Role]:
+        return self.membership.roles if self.membership else set()
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    def can(self, action: Action, step: Step | None = None, product: Product | None = None,
+            task: Task | None = None) -> bool:
+        return POLICY[action](self, Target(step, product, task))
+
+    def require(self, action: Action, **target: object) -> None:
+        if not self.can(action, **target):  # type: ignore[arg-type]
+            abort(403)
+
+
+def _is_leader(a: ProjectAccess) -> bool:
+    return Role.PROJECT_LEADER in a.roles
+
+
+POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
+    Action.VIEW_PROJECT: lambda a, t: a.is_member or a.user.is_admin,
+    Action.EDIT_PROJECT: lambda a, t: bool(a.roles & {Role.PROJECT_LEADER, Role.PROCESS_OWNER}),
+    Action.MANAGE_TEAM: lambda a, t: _is_leader(a) or a.user.is_admin,
+    Action.MOVE_STEP: lambda a, t: workflow.may_move(a.roles),
+    Action.CLOSE_STEP: lambda a, t: t.step is not None and workflow.may_close(t.step, a.roles),
+    Action.CONFIRM_PRODUCT: lambda a, t: (
+        t.product is not None and workflow.may_confirm(t.product, a.roles)
+    ),
+    Action.EDIT_STEP_NOTES: lambda a, t: _is_leader(a) or (
+        t.step is not None and bool(a.roles & set(t.step.definition.actors))
+    ),
+    Action.MANAGE_TASKS: lambda a, t: _is_leader(a),
+    Action.COMPLETE_TASK: lambda a, t: _is_leader(a) or (
+        t.task is not None and a.is_member and t.task.assignee_id == a.user.id
+    ),
+}
+
+
+def project_access(project_id: int, *, need: Action = Action.VIEW_PROJECT) -> ProjectAccess:
+    """Load the project with its team and steps for the current user, or stop with 404/403."""
+    project = db.session.scalar(
+        select(Project)
+        .where(Project.id == project_id)
+        .options(
+            selectinload(Project.memberships).selectinload(Membership.role_rows),
+            selectinload(Project.memberships).selectinload(Membership.user),
+            selectinload(Project.steps),
+        )
+    )
+    if project is None:
+        abort(404)
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    membership = next((m for m in project.memberships if m.user_id == user.id), None)
+    access = ProjectAccess(user, project, membership)
+    if not access.can(Action.VIEW_PROJECT):
+        abort(404)
+    g.project_id = project.id
+    access.require(need)
+    return access

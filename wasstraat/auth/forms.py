@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, Length
+
+from ..forms import choices, required
+
+
+class LoginForm(FlaskForm):
+    email = StringField(_l("E-mailadres"), validators=[required(), Length(max=254)],
+                        render_kw={"autocomplete": "username", "inputmode": "email"})
+    password = PasswordField(_l("Wachtwoord"), validators=[required(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[required()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("Nieuw wachtwoord"), validators=[required()],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm_password = PasswordField(
+        _l("Herhaal het nieuwe wachtwoord"),
+        validators=[required(), EqualTo("new_password", _l("De wachtwoorden zijn niet gelijk."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Taal"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
+
+
+def email_field(label=None):  # noqa: ANN001, ANN201
+    return StringField(label or _l("E-mailadres"),
+                       validators=[required(), Length(max=254),
+                                   Email(message=_l("Vul een geldig e-mailadres in."))])

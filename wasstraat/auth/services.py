@@ -1,0 +1,132 @@
+"""Accounts: create, authenticate, change password, deactivate. Callers commit."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import audit
+from ..errors import WorkflowError
+from ..extensions import db
+from ..models import User, utcnow
+from .passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
+
+
+class PasswordPolicyError(WorkflowError):
+    status_code = 422
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def check_password_policy(password: str, email: str) -> None:
+    problems = password_problems(
+        password,
+        email=email,
+        min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        max_length=current_app.config["PASSWORD_MAX_LENGTH"],
+    )
+    if problems:
+        raise PasswordPolicyError(problems)
+
+
+def create_user(email: str, name: str, password: str, *, is_admin: bool = False,
+                actor: User | None = None, enforce_policy: bool = True) -> User:
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise WorkflowError(_("Er bestaat al een account met dit e-mailadres."))
+    if enforce_policy:
+        check_password_policy(password, email)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password),
+                is_admin=is_admin)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", "user", user.id, None, actor=actor,
+                 after={"email": email, "name": user.name, "is_admin": is_admin})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None; the same work is done when the user is unknown."""
+    user = find_user_by_email(email)
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_login(user: User) -> None:
+    user.last_login_at = utcnow()
+    audit.record("auth.login", "user", user.id, None, actor=user)
+
+
+def record_failed_login(email: str) -> None:
+    # The typed address is not stored: it may be a password typed in the wrong field.
+    audit.record("auth.login_failed", "user", None, None, result="denied")
+
+
+def logout(user: User) -> None:
+    user.rotate_session_token()
+    audit.record("auth.logout", "user", user.id, None, actor=user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise PasswordPolicyError([_("Het huidige wachtwoord klopt niet.")])
+    check_password_policy(new, user.email)
+    user.password_hash = hash_password(new)
+    user.rotate_session_token()
+    audit.record("user.password_change", "user", user.id, None, actor=user)
+
+
+def set_password(user: User, new: str, *, actor: User | None, enforce_policy: bool = True) -> None:
+    if enforce_policy:
+        check_password_policy(new, user.email)
+    user.password_hash = hash_password(new)
+    user.rotate_session_token()
+    audit.record("user.password_reset", "user", user.id, None, actor=actor)
+
+
+def update_user(user: User, *, actor: User, name: str, email: str, is_admin: bool,
+                active: bool) -> None:
+    email = normalise_email(email)
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise WorkflowError(_("Er bestaat al een account met dit e-mailadres."))
+    if user.id == actor.id and (not active or not is_admin):
+        raise WorkflowError(_("U kunt uw eigen beheerrechten of account niet uitschakelen."))
+    values = {"name": name.strip(), "email": email, "is_admin": is_admin, "active": active}
+    before, after = audit.changes(user, list(values), values)
+    if not after:
+        return
+    access_changed = "active" in after or "is_admin" in after or "email" in after
+    for key, value in values.items():
+        setattr(user, key, value)
+    if access_changed:
+        # Ends the user's current sessions: a deactivated account is out at once.
+        user.rotate_session_token()
+    audit.record("user.update", "user", user.id, None, actor=actor, before=before, after=after)
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale

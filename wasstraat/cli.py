@@ -1,0 +1,79 @@
+"""Command-line tools: thin wrappers around the same services the web pages use."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from .auth import services as accounts
+from .errors import WorkflowError
+from .extensions import db
+from .models import User
+
+user_cli = AppGroup("user", help="Manage accounts.")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name shown in the app.")
+@click.option("--admin", is_flag=True, help="Make the account an administrator.")
+@click.option("--password", help="Password; asked for when left out.")
+@click.option("--generate-password", is_flag=True,
+              help="Generate a random one-time password and print it.")
+def create_user(email: str, name: str, admin: bool, password: str | None,
+                generate_password: bool) -> None:
+    """Create an account."""
+    if generate_password:
+        password = secrets.token_urlsafe(18)
+    elif not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(email, name, password, is_admin=admin)
+        db.session.commit()
+    except accounts.PasswordPolicyError as error:
+        db.session.rollback()
+        raise click.ClickException(" ".join(error.problems)) from error
+    except WorkflowError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {'administrator' if admin else 'user'} {user.email} (id {user.id}).")
+    if generate_password:
+        click.echo(f"One-time password: {password}")
+
+
+@user_cli.command("list")
+def list_users() -> None:
+    """List accounts."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        flags = ",".join(f for f, on in (("admin", user.is_admin), ("inactive", not user.active))
+                         if on)
+        click.echo(f"{user.id}\t{user.email}\t{user.name}\t{flags}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database holds accounts.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the demo municipality: accounts per role and a project part-way through."""
+    from .demo import DEMO_PASSWORD, load_demo
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("Database already holds data; demo data not loaded.")
+        return
+    try:
+        users = load_demo()
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    click.echo(f"Demo data loaded. Every demo account has the password '{DEMO_PASSWORD}':")
+    for user in users:
+        click.echo(f"  {user.email}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(user_cli)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,91 @@
+"""Configuration: defaults in code, overrides from the environment.
+
+``WASSTRAAT_ENV=production`` turns on the production checks: a real ``SECRET_KEY`` is required
+and the session cookie becomes ``__Host-`` prefixed and Secure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The app refuses to start with this configuration."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'wasstraat.sqlite'}"
+    # Accept the common postgres:// spellings and use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generate a key once and keep it in instance/, so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path) -> dict[str, object]:
+    env = os.environ.get("WASSTRAAT_ENV", "development")
+    production = env == "production"
+    secret_key = os.environ.get("SECRET_KEY")
+    if production:
+        if not secret_key or len(secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} characters "
+                "when WASSTRAAT_ENV=production."
+            )
+        if _bool(os.environ.get("FLASK_DEBUG")):
+            raise ConfigError("FLASK_DEBUG must be off when WASSTRAAT_ENV=production.")
+    elif not secret_key:
+        secret_key = _development_secret_key(instance_path)
+
+    return {
+        "WASSTRAAT_ENV": env,
+        "PRODUCTION": production,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WASSTRAAT_ORGANISATION": os.environ.get("WASSTRAAT_ORGANISATION", "Gemeente Voorbeeld"),
+        "WASSTRAAT_THEME_CLASS": os.environ.get("WASSTRAAT_THEME_CLASS", "voorbeeld-theme"),
+        "WASSTRAAT_THEME_CSS": os.environ.get("WASSTRAAT_THEME_CSS", ""),
+        "PASSWORD_MIN_LENGTH": max(8, int(os.environ.get("WASSTRAAT_PASSWORD_MIN_LENGTH", "15"))),
+        "PASSWORD_MAX_LENGTH": 256,
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ["nl", "en"],
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SESSION_COOKIE_NAME": "__Host-wasstraat" if production else "wasstraat",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_PATH": "/",
+        "REMEMBER_COOKIE_DURATION": 0,  # no remember-me: sessions end with the browser
+        "REMEMBER_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "TRUSTED_PROXIES": int(os.environ.get("WASSTRAAT_TRUSTED_PROXIES", "0")),
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    }

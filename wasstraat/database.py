@@ -1,0 +1,45 @@
+"""Engine set-up per backend.
+
+SQLite needs care for a multi-user web app: WAL mode so readers do not block the writer,
+foreign keys switched on for every connection (SQLite forgets them), a busy timeout, and write
+transactions that take the write lock up front with ``BEGIN IMMEDIATE``. Without that last one,
+two requests that read and then write fail with "database is locked" instead of waiting.
+"""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy import Engine, event
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _wants_write_lock() -> bool:
+    # Requests that may write take the lock when their transaction begins; page views do not,
+    # so reads keep running in parallel. Outside a request (CLI, tests) always take it.
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS
+    return True
+
+
+def configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # Hand transaction control to SQLAlchemy's "begin" event below (pysqlite recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        configure_sqlite(engine)

@@ -1,0 +1,137 @@
+"""Demo data: one account per role and two projects of a municipality, made through the same
+services the app uses (so tasks and audit trail are real). Only `flask seed-demo` calls this."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from .auth import services as accounts
+from .extensions import db
+from .models import Project, Task, User
+from .projects import services as projects
+from .steps import services as steps
+from .tasks import services as tasks
+from .workflow import Role, Step
+
+DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105 - documented demo password, demo data only
+DEMO_DOMAIN = "demo.wasstraat.nl"
+
+DEMO_NAMES: dict[Role, str] = {
+    Role.SPONSOR: "Marieke de Vries",
+    Role.PROCESS_OWNER: "Henk Jansen",
+    Role.PROJECT_LEADER: "Sanne Bakker",
+    Role.PROCESS_ADVISOR: "Youssef El Amrani",
+    Role.JOURNEY_COACH: "Lotte Visser",
+    Role.SUBJECT_EXPERT: "Priya Ramdin",
+    Role.TEAM_MANAGER: "Kees van Dijk",
+    Role.PRIVACY_OFFICER: "Fatma Yilmaz",
+    Role.CISO: "Joost Mulder",
+    Role.IT_SPECIALIST: "Daan Smit",
+    Role.LEGAL: "Eva de Boer",
+    Role.APP_MANAGER: "Ruud Hendriks",
+    Role.COMMUNICATION: "Noor Peters",
+}
+
+
+def demo_email(key: str) -> str:
+    return f"{key}@{DEMO_DOMAIN}"
+
+
+def load_demo() -> list[User]:
+    admin = accounts.create_user(demo_email("admin"), "Beheerder Demo", DEMO_PASSWORD,
+                                 is_admin=True, enforce_policy=False)
+    people = {
+        role: accounts.create_user(demo_email(role.value), name, DEMO_PASSWORD,
+                                   enforce_policy=False)
+        for role, name in DEMO_NAMES.items()
+    }
+    _parking_permit_project(people)
+    _public_space_project(people)
+    db.session.flush()
+    return [admin, *people.values()]
+
+
+def _confirm(project: Project, step: Step, key: str, user: User, variant: str = "",
+             note: str = "") -> None:
+    definition = step.definition
+    product = definition.product(key)
+    assert product is not None
+    steps.confirm_product(project, step, product, user, set(product.confirmed_by),
+                          variant=variant, note=note)
+
+
+def _finish_tasks(project: Project, step: Step) -> None:
+    for task in db.session.scalars(
+        db.select(Task).where(Task.project_id == project.id, Task.step == int(step))
+    ):
+        if task.assignee_id:
+            tasks.set_done(task, task.assignee, True)
+
+
+def _parking_permit_project(people: dict[Role, User]) -> Project:
+    leader = people[Role.PROJECT_LEADER]
+    project = projects.create_project(
+        leader,
+        name="Aanvraag parkeervergunning bewoners",
+        product="Parkeervergunning voor bewoners",
+        assignment=(
+            "Bewoners wachten gemiddeld drie weken op hun parkeervergunning en bellen vaak "
+            "over de status. Breng het proces terug naar maximaal vijf werkdagen en zorg dat "
+            "de aanvrager altijd weet waar de aanvraag staat."
+        ),
+        process_type="primary",
+        creator_roles=set(),
+    )
+    for role, person in people.items():
+        if role is not Role.PROJECT_LEADER:
+            projects.add_member(project, leader, person, {role})
+
+    # Step 1 done, step 2 done, step 3 half way (3a mapped), step 4 running alongside.
+    steps.start_step(project, Step.TEAM, leader)
+    _confirm(project, Step.TEAM, "team", leader)
+    _confirm(project, Step.TEAM, "kickoff", leader, note="Kick-off op 8 september in het "
+             "stadskantoor, met de sponsor.")
+    _finish_tasks(project, Step.TEAM)
+    steps.close_step(project, Step.TEAM, leader, steps.confirmations_by_key(project))
+
+    steps.start_step(project, Step.KPIS, leader)
+    _confirm(project, Step.KPIS, "kpis", people[Role.PROCESS_OWNER],
+             note="Doorlooptijd, first time right en klanttevredenheid vastgesteld.")
+    _finish_tasks(project, Step.KPIS)
+    steps.close_step(project, Step.KPIS, leader, steps.confirmations_by_key(project))
+
+    steps.start_step(project, Step.JOURNEY, leader)
+    steps.start_step(project, Step.PROCESS, leader)
+    _confirm(project, Step.PROCESS, "current_process", people[Role.PROCESS_ADVISOR],
+             note="Zestien processtappen, vier overdrachten tussen teams.")
+    state = project.step_state(Step.PROCESS)
+    state.notes = ("Sessie 3a gehouden met Vergunningen en Parkeerbeheer. Verbeterideeën "
+                   "geparkeerd: automatische kentekencheck, statusbericht per e-mail.")
+    for task in db.session.scalars(
+        db.select(Task).where(Task.project_id == project.id, Task.part == "3a")
+    ):
+        tasks.set_done(task, task.assignee or leader, True)
+    for task in db.session.scalars(
+        db.select(Task).where(Task.project_id == project.id, Task.step == int(Step.PROCESS),
+                              Task.part == "3b")
+    ):
+        task.due_date = date.today() + timedelta(days=7)
+    return project
+
+
+def _public_space_project(people: dict[Role, User]) -> Project:
+    leader = people[Role.PROJECT_LEADER]
+    project = projects.create_project(
+        leader,
+        name="Melding openbare ruimte",
+        product="Melding openbare ruimte (MOR)",
+        assignment="Meldingen over losliggende stoeptegels en zwerfafval sneller en met "
+                   "terugkoppeling afhandelen.",
+        process_type="primary",
+        creator_roles=set(),
+    )
+    for role in (Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT, Role.PROCESS_ADVISOR,
+                 Role.JOURNEY_COACH):
+        projects.add_member(project, leader, people[role], {role})
+    steps.start_step(project, Step.TEAM, leader)
+    return project

@@ -1,0 +1,57 @@
+"""Form building blocks shared by the feature packages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
+
+
+class EmptyForm(FlaskForm):
+    """A button-only POST: carries just the CSRF token."""
+
+
+class VersionedForm(FlaskForm):
+    """Carries the version the page was loaded with, so a stale save is caught (409)."""
+
+    version = IntegerField(widget=widgets.HiddenInput(),
+                           validators=[InputRequired(), NumberRange(min=1)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def choices(pairs) -> list[SelectChoice]:  # noqa: ANN001
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def required(message=None):  # noqa: ANN001, ANN201
+    return DataRequired(message=message or _l("Dit veld is verplicht."))
+
+
+def no_control_characters(form, field) -> None:  # noqa: ANN001
+    value = field.data or ""
+    if any(ord(c) < 32 and c not in "\r\n\t" for c in value):
+        raise ValidationError(_l("Dit veld bevat tekens die niet zijn toegestaan."))
+
+
+def single_line(form, field) -> None:  # noqa: ANN001
+    if any(c in (field.data or "") for c in "\r\n"):
+        raise ValidationError(_l("Dit veld mag maar één regel bevatten."))
+
+
+__all__ = [
+    "EmptyForm",
+    "VersionedForm",
+    "MultiCheckboxField",
+    "HiddenField",
+    "choices",
+    "required",
+    "no_control_characters",
+    "single_line",
+]

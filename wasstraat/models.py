@@ -1,0 +1,294 @@
+"""Database models (SQLAlchemy 2 typed mappings).
+
+Steps and roles are stored as their enum *values* (small integers and role keys), so the data
+stays readable and independent of Python names. The schema changes only through migrations.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
+from .workflow import Role, Step, StepStatus, current_step
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on every backend (SQLite drops the offset otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Flask-Login's alternative id: rotated on logout, password change and deactivation, so
+    # a session cookie copied earlier stops working.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class Project(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    product: Mapped[str] = mapped_column(String(200))
+    assignment: Mapped[str] = mapped_column(Text, default="")
+    process_type: Mapped[str] = mapped_column(String(20), default="primary")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="project", cascade="all, delete-orphan"
+    )
+    steps: Mapped[list[StepState]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="StepState.step"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def step_state(self, step: Step) -> StepState:
+        return next(s for s in self.steps if s.step == step)
+
+    @property
+    def statuses(self) -> dict[Step, StepStatus]:
+        return {Step(s.step): StepStatus(s.status) for s in self.steps}
+
+    @property
+    def current_step(self) -> Step | None:
+        return current_step(self.statuses)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.current_step is None
+
+    def leaders(self) -> list[User]:
+        return [m.user for m in self.memberships if Role.PROJECT_LEADER in m.roles]
+
+
+class Membership(db.Model):
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")
+    role_rows: Mapped[list[MembershipRole]] = relationship(
+        back_populates="membership", cascade="all, delete-orphan"
+    )
+
+    @property
+    def roles(self) -> set[Role]:
+        return {Role(r.role) for r in self.role_rows}
+
+    @property
+    def sorted_roles(self) -> list[Role]:
+        order = list(Role)
+        return sorted(self.roles, key=order.index)
+
+
+class MembershipRole(db.Model):
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    membership: Mapped[Membership] = relationship(back_populates="role_rows")
+
+
+class StepState(db.Model):
+    __table_args__ = (UniqueConstraint("project_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    step: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(20), default=StepStatus.NOT_STARTED.value)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    skip_reason: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    project: Mapped[Project] = relationship(back_populates="steps")
+    started_by: Mapped[User | None] = relationship(foreign_keys=[started_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def step_enum(self) -> Step:
+        return Step(self.step)
+
+    @property
+    def definition(self):  # -> StepDefinition
+        return Step(self.step).definition
+
+    @property
+    def status_enum(self) -> StepStatus:
+        return StepStatus(self.status)
+
+
+class ProductConfirmation(db.Model):
+    """A responsible member's confirmation that a step product exists."""
+
+    __table_args__ = (UniqueConstraint("project_id", "product_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    step: Mapped[int] = mapped_column(SmallInteger)
+    product_key: Mapped[str] = mapped_column(String(40))
+    variant: Mapped[str] = mapped_column(String(40), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_role: Mapped[str] = mapped_column(String(32))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    confirmed_by: Mapped[User] = relationship()
+
+
+class Task(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[int] = mapped_column(SmallInteger)
+    part: Mapped[str | None] = mapped_column(String(8))
+    role: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    origin: Mapped[str] = mapped_column(String(20), default="workflow")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    project: Mapped[Project] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def step_enum(self) -> Step:
+        return Step(self.step)
+
+    @property
+    def role_enum(self) -> Role | None:
+        return Role(self.role) if self.role else None
+
+
+class AuditEvent(db.Model):
+    """Append-only trail: the app refuses updates and deletes, and so does a database trigger."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    # No foreign key: the trail outlives the projects it speaks of.
+    project_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    result: Mapped[str] = mapped_column(String(10), default="success")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    request_id: Mapped[str] = mapped_column(String(36), default="")
+
+    actor: Mapped[User | None] = relationship()
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_audit_update(mapper, connection, target) -> None:  # noqa: ANN001
+    raise AppendOnlyError("audit events cannot be changed")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_delete(mapper, connection, target) -> None:  # noqa: ANN001
+    raise AppendOnlyError("audit events cannot be deleted")

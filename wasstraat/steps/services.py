@@ -1,0 +1,179 @@
+"""Moving a project through the ten steps: start, confirm products, close, skip, reopen.
+
+The rules come from :mod:`wasstraat.workflow`; this module applies them to a project's state.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..errors import WorkflowError
+from ..extensions import db
+from ..models import ProductConfirmation, Project, StepState, User, utcnow
+from ..projects.services import check_version
+from ..tasks.services import create_step_tasks
+from ..workflow import Product, Role, Step, StepStatus, missing_prerequisites
+
+
+def finished_steps(project: Project) -> set[Step]:
+    return {Step(s.step) for s in project.steps if StepStatus(s.status).is_finished}
+
+
+def step_title(step: Step) -> str:
+    return _("Stap %(number)d: %(name)s", number=int(step), name=_(step.definition.name))
+
+
+def start_blockers(project: Project, step: Step) -> list[str]:
+    state = project.step_state(step)
+    if state.status != StepStatus.NOT_STARTED:
+        return [_("Deze stap is al gestart.")]
+    missing = missing_prerequisites(step, finished_steps(project))
+    return [_("Rond eerst %(step)s af.", step=step_title(s)) for s in missing]
+
+
+def close_blockers(project: Project, step: Step,
+                   confirmations: dict[str, ProductConfirmation]) -> list[str]:
+    """Why the step may not close yet; empty when its close rule holds."""
+    state = project.step_state(step)
+    if state.status != StepStatus.IN_PROGRESS:
+        return [_("Alleen een stap die bezig is kan worden afgerond.")]
+    return [
+        _("Nog niet bevestigd: %(product)s.", product=_(product.title))
+        for product in step.definition.products
+        if product.key not in confirmations
+    ]
+
+
+def _mark(state: StepState, actor: User, action: str, before: str, **details: object) -> None:
+    audit.record(action, "step", state.step, state.project_id, actor=actor,
+                 before={"status": before}, after={"status": state.status, **details})
+
+
+def start_step(project: Project, step: Step, actor: User) -> None:
+    blockers = start_blockers(project, step)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+    state = project.step_state(step)
+    state.status = StepStatus.IN_PROGRESS.value
+    state.started_at, state.started_by_id = utcnow(), actor.id
+    db.session.flush()
+    _mark(state, actor, "step.start", StepStatus.NOT_STARTED.value)
+    create_step_tasks(project, step, actor)
+
+
+def close_step(project: Project, step: Step, actor: User,
+               confirmations: dict[str, ProductConfirmation]) -> None:
+    blockers = close_blockers(project, step, confirmations)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+    state = project.step_state(step)
+    state.status = StepStatus.DONE.value
+    state.closed_at, state.closed_by_id = utcnow(), actor.id
+    db.session.flush()
+    _mark(state, actor, "step.close", StepStatus.IN_PROGRESS.value)
+
+
+def skip_blockers(project: Project, step: Step) -> list[str]:
+    if not step.definition.skippable:
+        return [_("Deze stap kan volgens de methode niet worden overgeslagen.")]
+    if StepStatus(project.step_state(step).status).is_finished:
+        return [_("Deze stap is al afgerond of overgeslagen.")]
+    missing = missing_prerequisites(step, finished_steps(project))
+    return [_("Rond eerst %(step)s af.", step=step_title(s)) for s in missing]
+
+
+def may_skip(project: Project, step: Step) -> bool:
+    return not skip_blockers(project, step)
+
+
+def skip_step(project: Project, step: Step, actor: User, reason: str) -> None:
+    blockers = skip_blockers(project, step)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+    state = project.step_state(step)
+    before = state.status
+    state.status = StepStatus.SKIPPED.value
+    state.skip_reason = reason.strip()
+    state.closed_at, state.closed_by_id = utcnow(), actor.id
+    db.session.flush()
+    _mark(state, actor, "step.skip", before, reason=state.skip_reason)
+
+
+def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
+    state = project.step_state(step)
+    if not StepStatus(state.status).is_finished:
+        raise WorkflowError(_("Alleen een afgeronde of overgeslagen stap kan worden heropend."))
+    before = state.status
+    never_started = state.started_at is None
+    state.status = StepStatus.IN_PROGRESS.value
+    state.closed_at, state.closed_by_id = None, None
+    if never_started:
+        state.started_at, state.started_by_id = utcnow(), actor.id
+    db.session.flush()
+    _mark(state, actor, "step.reopen", before, reason=reason.strip())
+    if never_started:
+        create_step_tasks(project, step, actor)
+
+
+def confirm_product(project: Project, step: Step, product: Product, actor: User,
+                    roles: set[Role], *, variant: str, note: str) -> ProductConfirmation:
+    state = project.step_state(step)
+    if state.status != StepStatus.IN_PROGRESS:
+        raise WorkflowError(_("Producten bevestigt u terwijl de stap bezig is."))
+    if product.variants and variant not in {v.key for v in product.variants}:
+        raise WorkflowError(_("Kies hoe dit product tot stand is gekomen."))
+    if not product.variants:
+        variant = ""
+    existing = db.session.scalar(
+        select(ProductConfirmation).where(
+            ProductConfirmation.project_id == project.id,
+            ProductConfirmation.product_key == product.key,
+        )
+    )
+    if existing is not None:
+        raise WorkflowError(_("Dit product is al bevestigd."))
+    role = next(r for r in product.confirmed_by if r in roles)
+    confirmation = ProductConfirmation(
+        project_id=project.id, step=int(step), product_key=product.key, variant=variant,
+        note=note.strip(), confirmed_by_id=actor.id, confirmed_role=role.value,
+    )
+    db.session.add(confirmation)
+    db.session.flush()
+    audit.record("product.confirm", "product", confirmation.id, project.id, actor=actor,
+                 after={"product": product.key, "variant": variant, "role": role.value,
+                        "note": confirmation.note})
+    return confirmation
+
+
+def withdraw_confirmation(project: Project, step: Step, confirmation: ProductConfirmation,
+                          actor: User) -> None:
+    if project.step_state(step).status != StepStatus.IN_PROGRESS:
+        raise WorkflowError(_("Producten wijzigt u terwijl de stap bezig is."))
+    audit.record("product.withdraw", "product", confirmation.id, project.id, actor=actor,
+                 before={"product": confirmation.product_key, "variant": confirmation.variant})
+    db.session.delete(confirmation)
+    db.session.flush()
+
+
+def save_notes(state: StepState, actor: User, *, expected_version: int, notes: str) -> None:
+    check_version(state, expected_version)
+    notes = notes.strip()
+    if notes == state.notes:
+        return
+    before = state.notes
+    state.notes = notes
+    db.session.flush()
+    audit.record("step.notes", "step", state.step, state.project_id, actor=actor,
+                 before={"notes": before}, after={"notes": notes})
+
+
+def confirmations_by_key(project: Project) -> dict[str, ProductConfirmation]:
+    rows = db.session.scalars(
+        select(ProductConfirmation)
+        .where(ProductConfirmation.project_id == project.id)
+        .options(selectinload(ProductConfirmation.confirmed_by))
+    )
+    return {row.product_key: row for row in rows}

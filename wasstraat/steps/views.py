@@ -1,0 +1,227 @@
+"""The step page and the step transitions (start, close, skip, reopen), product confirmations
+and notes. htmx requests get the step's work area back as a partial; others a redirect."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..access import Action, ProjectAccess, project_access
+from ..errors import WorkflowError, wants_partial
+from ..extensions import db
+from ..forms import EmptyForm, choices
+from ..models import Task
+from ..workflow import Step
+from . import services
+from .forms import ConfirmProductForm, NotesForm, ReasonForm
+
+bp = Blueprint("steps", __name__, url_prefix="/projects/<int:project_id>/steps")
+
+
+def _step(number: int) -> Step:
+    try:
+        return Step(number)
+    except ValueError:
+        abort(404)
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _product_forms(step: Step) -> dict[str, ConfirmProductForm]:
+    forms = {}
+    for product in step.definition.products:
+        form = ConfirmProductForm(formdata=None, prefix=product.key)
+        form.variant.choices = choices((v.key, _(v.label)) for v in product.variants)
+        forms[product.key] = form
+    return forms
+
+
+def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
+                error: str | None = None, announce: str | None = None,
+                reason_form: ReasonForm | None = None, reason_for: str | None = None,
+                product_form: tuple[str, ConfirmProductForm] | None = None,
+                notes_form: NotesForm | None = None, partial: str = "work"):
+    project = access.project
+    state = project.step_state(step)
+    confirmations = services.confirmations_by_key(project)
+    tasks = db.session.scalars(
+        select(Task)
+        .where(Task.project_id == project.id, Task.step == int(step))
+        .options(selectinload(Task.assignee))
+        .order_by(Task.done_at.is_not(None), Task.part, Task.id)
+    ).all()
+    product_forms = _product_forms(step)
+    if product_form:
+        product_forms[product_form[0]] = product_form[1]
+    context = {
+        "access": access, "project": project, "step": step, "definition": step.definition,
+        "state": state, "confirmations": confirmations, "tasks": tasks,
+        "start_blockers": services.start_blockers(project, step),
+        "can_skip": access.can(Action.MOVE_STEP) and services.may_skip(project, step),
+        "close_blockers": services.close_blockers(project, step, confirmations),
+        "product_forms": product_forms,
+        "reason_form": reason_form or ReasonForm(formdata=None), "reason_for": reason_for,
+        "notes_form": notes_form or NotesForm(formdata=None, obj=state),
+        "holders": {role: [m.user for m in project.memberships if role in m.roles]
+                    for role in step.definition.actors},
+        "error": error, "announce": announce, "step_title": services.step_title(step),
+    }
+    if wants_partial():
+        return render_template(f"steps/_{partial}.html", **context), status
+    return render_template("steps/show.html", **context), status
+
+
+def _done(access: ProjectAccess, step: Step, message: str):  # noqa: ANN202
+    db.session.commit()
+    if wants_partial():
+        return render_step(access, step, announce=message)
+    flash(message, "success")
+    return redirect(url_for("steps.show", project_id=access.project.id, number=int(step)), 303)
+
+
+def _refused(access: ProjectAccess, step: Step, error: WorkflowError, **forms):  # noqa: ANN003, ANN202
+    db.session.rollback()
+    access = project_access(access.project.id)
+    return render_step(access, step, error.status_code, error=error.message, **forms)
+
+
+@bp.route("/<int:number>")
+@login_required
+def show(project_id: int, number: int):
+    step = _step(number)
+    return render_step(project_access(project_id), step)
+
+
+@bp.route("/<int:number>/start", methods=["POST"])
+@login_required
+def start(project_id: int, number: int):
+    step = _step(number)
+    access = project_access(project_id, need=Action.MOVE_STEP)
+    EmptyForm().validate_on_submit()
+    try:
+        services.start_step(access.project, step, _user())
+    except WorkflowError as error:
+        return _refused(access, step, error)
+    return _done(access, step, _("%(step)s is gestart.", step=services.step_title(step)))
+
+
+@bp.route("/<int:number>/close", methods=["POST"])
+@login_required
+def close(project_id: int, number: int):
+    step = _step(number)
+    access = project_access(project_id)
+    access.require(Action.CLOSE_STEP, step=step)
+    try:
+        services.close_step(access.project, step, _user(),
+                            services.confirmations_by_key(access.project))
+    except WorkflowError as error:
+        return _refused(access, step, error)
+    return _done(access, step, _("%(step)s is afgerond.", step=services.step_title(step)))
+
+
+def _transition_with_reason(project_id: int, number: int, kind: str, action, done_message: str):  # noqa: ANN001, ANN202
+    step = _step(number)
+    access = project_access(project_id, need=Action.MOVE_STEP)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return render_step(access, step, 422, reason_form=form, reason_for=kind)
+    try:
+        action(access.project, step, _user(), form.reason.data)
+    except WorkflowError as error:
+        return _refused(access, step, error, reason_form=form, reason_for=kind)
+    return _done(access, step, done_message % {"step": services.step_title(step)})
+
+
+@bp.route("/<int:number>/skip", methods=["POST"])
+@login_required
+def skip(project_id: int, number: int):
+    return _transition_with_reason(project_id, number, "skip", services.skip_step,
+                                   _("%(step)s is overgeslagen."))
+
+
+@bp.route("/<int:number>/reopen", methods=["POST"])
+@login_required
+def reopen(project_id: int, number: int):
+    return _transition_with_reason(project_id, number, "reopen", services.reopen_step,
+                                   _("%(step)s is heropend."))
+
+
+def _product(step: Step, key: str):  # noqa: ANN202
+    product = step.definition.product(key)
+    if product is None:
+        abort(404)
+    return product
+
+
+@bp.route("/<int:number>/products/<key>/confirm", methods=["POST"])
+@login_required
+def confirm_product(project_id: int, number: int, key: str):
+    step = _step(number)
+    product = _product(step, key)
+    access = project_access(project_id)
+    access.require(Action.CONFIRM_PRODUCT, product=product)
+    form = ConfirmProductForm(prefix=product.key)
+    form.variant.choices = choices((v.key, _(v.label)) for v in product.variants)
+    if not form.validate_on_submit():
+        return render_step(access, step, 422, product_form=(key, form))
+    try:
+        services.confirm_product(access.project, step, product, _user(), access.roles,
+                                 variant=form.variant.data or "", note=form.note.data or "")
+    except WorkflowError as error:
+        if product.variants:
+            form.variant.errors = [error.message]
+        return _refused(access, step, error, product_form=(key, form))
+    return _done(access, step, _("Bevestigd: %(product)s.", product=_(product.title)))
+
+
+@bp.route("/<int:number>/products/<key>/withdraw", methods=["POST"])
+@login_required
+def withdraw_product(project_id: int, number: int, key: str):
+    step = _step(number)
+    product = _product(step, key)
+    access = project_access(project_id)
+    access.require(Action.CONFIRM_PRODUCT, product=product)
+    EmptyForm().validate_on_submit()
+    confirmation = services.confirmations_by_key(access.project).get(key)
+    if confirmation is None:
+        abort(404)
+    try:
+        services.withdraw_confirmation(access.project, step, confirmation, _user())
+    except WorkflowError as error:
+        return _refused(access, step, error)
+    return _done(access, step, _("Bevestiging ingetrokken: %(product)s.",
+                                 product=_(product.title)))
+
+
+@bp.route("/<int:number>/notes", methods=["POST"])
+@login_required
+def notes(project_id: int, number: int):
+    step = _step(number)
+    access = project_access(project_id)
+    access.require(Action.EDIT_STEP_NOTES, step=step)
+    state = access.project.step_state(step)
+    form = NotesForm()
+    if not form.validate_on_submit():
+        return render_step(access, step, 422, notes_form=form, partial="notes")
+    try:
+        services.save_notes(state, _user(), expected_version=form.version.data,
+                            notes=form.notes.data or "")
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        access = project_access(project_id)
+        current = NotesForm(formdata=None, obj=access.project.step_state(step))
+        current.form_errors.append(error.message)
+        return render_step(access, step, error.status_code, notes_form=current,
+                           partial="notes")
+    if wants_partial():
+        return render_step(access, step, partial="notes",
+                           announce=_("De aantekeningen zijn opgeslagen."))
+    flash(_("De aantekeningen zijn opgeslagen."), "success")
+    return redirect(url_for("steps.show", project_id=project_id, number=int(step)) + "#notes",
+                    303)

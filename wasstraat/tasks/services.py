@@ -1,0 +1,91 @@
+"""Tasks: generated from the workflow when a step opens, and managed by the project leader."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from .. import audit
+from ..errors import WorkflowError
+from ..extensions import db
+from ..models import Project, Task, User, utcnow
+from ..projects.services import check_version
+from ..workflow import Role, Step, tasks_for
+
+TASK_FIELDS = ["title", "description", "assignee_id", "due_date", "step"]
+
+
+def create_step_tasks(project: Project, step: Step, actor: User) -> list[Task]:
+    """Each task template of the step, for every member holding its role (or unassigned)."""
+    created = []
+    holders: dict[Role, list[int]] = {}
+    for membership in project.memberships:
+        for role in membership.roles:
+            holders.setdefault(role, []).append(membership.user_id)
+    for template in tasks_for(step):
+        for user_id in holders.get(template.role, [None]):
+            task = Task(project_id=project.id, step=int(step), part=template.part,
+                        role=template.role.value, title=template.title,
+                        description=template.description, assignee_id=user_id,
+                        origin="workflow", created_by_id=actor.id)
+            db.session.add(task)
+            created.append(task)
+    db.session.flush()
+    audit.record("tasks.generate", "step", int(step), project.id, actor=actor,
+                 after={"step": int(step), "count": len(created)})
+    return created
+
+
+def _check_assignee(project: Project, assignee_id: int | None) -> None:
+    if assignee_id is None:
+        return
+    if not any(m.user_id == assignee_id for m in project.memberships):
+        raise WorkflowError(_("Een taak kan alleen aan een teamlid worden toegewezen."))
+
+
+def add_task(project: Project, actor: User, *, title: str, description: str, step: Step,
+             assignee_id: int | None, due_date: date | None) -> Task:
+    _check_assignee(project, assignee_id)
+    task = Task(project_id=project.id, step=int(step), title=title.strip(),
+                description=description.strip(), assignee_id=assignee_id, due_date=due_date,
+                origin="manual", created_by_id=actor.id)
+    db.session.add(task)
+    db.session.flush()
+    audit.record("task.create", "task", task.id, project.id, actor=actor,
+                 after={"title": task.title, "step": int(step), "assignee_id": assignee_id,
+                        "due_date": due_date.isoformat() if due_date else None})
+    return task
+
+
+def update_task(task: Task, actor: User, *, expected_version: int, values: dict) -> None:
+    check_version(task, expected_version)
+    _check_assignee(task.project, values["assignee_id"])
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    before, after = audit.changes(task, TASK_FIELDS, values)
+    if not after:
+        return
+    for key, value in values.items():
+        setattr(task, key, value)
+    db.session.flush()
+    audit.record("task.update", "task", task.id, task.project_id, actor=actor,
+                 before=before, after=after)
+
+
+def set_done(task: Task, actor: User, done: bool) -> None:
+    if task.is_done == done:
+        return
+    task.done_at = utcnow() if done else None
+    task.done_by_id = actor.id if done else None
+    db.session.flush()
+    audit.record("task.done" if done else "task.reopen", "task", task.id, task.project_id,
+                 actor=actor, before={"done": not done}, after={"done": done})
+
+
+def delete_task(task: Task, actor: User) -> None:
+    audit.record("task.delete", "task", task.id, task.project_id, actor=actor,
+                 before={"title": task.title, "step": task.step,
+                         "assignee_id": task.assignee_id})
+    db.session.delete(task)
+    db.session.flush()
+

@@ -1,0 +1,61 @@
+"""What every template may use: the workflow enums, formatting filters, the organisation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app
+from flask_babel import format_date, format_datetime, get_locale, gettext
+
+from . import workflow
+from .access import Action
+from .audit import AUDIT_LABELS
+
+
+def _date(value: date | datetime | None, fmt: str = "long") -> str:
+    if value is None:
+        return ""
+    return format_date(value, fmt)
+
+
+def _datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMMM y HH:mm")
+
+
+def _translate_text(value: str) -> str:
+    """Translate a text that comes from data (the workflow, stored task titles).
+
+    Jinja's ``_()`` marks its result safe, which is right for literals in templates but would
+    let stored, user-typed text through unescaped; this returns a plain string that
+    autoescaping handles like any other value.
+    """
+    if not value:
+        return ""
+    return str(gettext(value))
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        Step=workflow.Step,
+        Role=workflow.Role,
+        StepStatus=workflow.StepStatus,
+        STEPS=workflow.STEPS,
+        PROCESS_TYPES=workflow.PROCESS_TYPES,
+        Action=Action,
+        AUDIT_LABELS=AUDIT_LABELS,
+    )
+    app.jinja_env.filters["nl_date"] = _date
+    app.jinja_env.filters["t"] = _translate_text
+    app.jinja_env.filters["nl_datetime"] = _datetime
+
+    @app.context_processor
+    def _organisation() -> dict[str, object]:
+        return {
+            "organisation": current_app.config["WASSTRAAT_ORGANISATION"],
+            "theme_class": current_app.config["WASSTRAAT_THEME_CLASS"],
+            "theme_css": current_app.config["WASSTRAAT_THEME_CSS"],
+            "current_locale": str(get_locale() or "nl"),
+        }
+

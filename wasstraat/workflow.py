@@ -1,0 +1,534 @@
+"""The wasstraat method as data: the roles, the ten steps, their tasks, products and close rules.
+
+This is the one place where the method is defined. Views, services, permissions, templates and
+exports read from here; no step number or role key is repeated elsewhere. Pure Python: no Flask.
+
+User-facing texts are Dutch (the source language of the interface) and marked with ``N_`` so
+Babel extracts them; templates translate them at render time with ``_()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+
+def N_(text: str) -> str:
+    """Mark a string for translation without translating it here (no Flask in this module)."""
+    return text
+
+
+class Role(StrEnum):
+    SPONSOR = "sponsor"
+    PROCESS_OWNER = "process_owner"
+    PROJECT_LEADER = "project_leader"
+    PROCESS_ADVISOR = "process_advisor"
+    JOURNEY_COACH = "journey_coach"
+    SUBJECT_EXPERT = "subject_expert"
+    TEAM_MANAGER = "team_manager"
+    PRIVACY_OFFICER = "privacy_officer"
+    CISO = "ciso"
+    IT_SPECIALIST = "it_specialist"
+    LEGAL = "legal"
+    APP_MANAGER = "app_manager"
+    COMMUNICATION = "communication"
+
+    @property
+    def label(self) -> str:
+        return ROLE_INFO[self].label
+
+    @property
+    def description(self) -> str:
+        return ROLE_INFO[self].description
+
+    @property
+    def is_specialist(self) -> bool:
+        return ROLE_INFO[self].specialist
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    label: str
+    description: str
+    specialist: bool = False
+
+
+ROLE_INFO: dict[Role, RoleInfo] = {
+    Role.SPONSOR: RoleInfo(
+        N_("Sponsor"),
+        N_("Ambassadeur richting directie en bestuur; volgt de voortgang en geeft steun."),
+    ),
+    Role.PROCESS_OWNER: RoleInfo(
+        N_("Proceseigenaar"),
+        N_(
+            "Geeft de opdracht, stemt de KPI's af, keurt het verbeterplan goed, prioriteert en "
+            "bezit het implementatieplan; verantwoordelijk voor stap 10."
+        ),
+    ),
+    Role.PROJECT_LEADER: RoleInfo(
+        N_("Projectleider"),
+        N_("Begeleidt het traject, zet de stappen door en organiseert de sessies."),
+    ),
+    Role.PROCESS_ADVISOR: RoleInfo(
+        N_("Procesadviseur (LEAN)"),
+        N_(
+            "Begeleidt het in kaart brengen van het huidige en gewenste proces; bewaakt de "
+            "kwaliteit."
+        ),
+    ),
+    Role.JOURNEY_COACH: RoleInfo(
+        N_("Klantreiscoach"),
+        N_("Voert de klantreis uit met inwoners en spreekt namens hen."),
+    ),
+    Role.SUBJECT_EXPERT: RoleInfo(
+        N_("Vakinhoudelijk medewerker"),
+        N_("Werkt in het proces; brengt praktijkkennis en verbeteringen in."),
+    ),
+    Role.TEAM_MANAGER: RoleInfo(
+        N_("Teammanager"),
+        N_("Maakt capaciteit vrij en voert de implementatie mee uit voor het eigen team."),
+    ),
+    Role.PRIVACY_OFFICER: RoleInfo(
+        N_("Privacy officer"), N_("Toetst het verbeterplan aan de AVG."), specialist=True
+    ),
+    Role.CISO: RoleInfo(N_("CISO"), N_("Toetst de informatiebeveiliging."), specialist=True),
+    Role.IT_SPECIALIST: RoleInfo(
+        N_("Specialist IV / ICT"),
+        N_("Toetst de technische haalbaarheid, ICT-kosten en doorlooptijd."),
+        specialist=True,
+    ),
+    Role.LEGAL: RoleInfo(
+        N_("Jurist (JZ)"), N_("Toetst de juridische haalbaarheid."), specialist=True
+    ),
+    Role.APP_MANAGER: RoleInfo(
+        N_("Applicatiebeheerder"), N_("Toetst de impact op applicaties."), specialist=True
+    ),
+    Role.COMMUNICATION: RoleInfo(
+        N_("Communicatieadviseur"),
+        N_("Toetst documentatie en communicatie, en de huisstijl."),
+        specialist=True,
+    ),
+}
+
+# Process types from the context material: primary, management (sturend), supporting.
+PROCESS_TYPES: dict[str, str] = {
+    "primary": N_("Primair proces"),
+    "management": N_("Sturend proces"),
+    "supporting": N_("Ondersteunend proces"),
+}
+
+SPECIALIST_ROLES: tuple[Role, ...] = tuple(r for r in Role if r.is_specialist)
+
+
+class StepStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+    @property
+    def label(self) -> str:
+        return STEP_STATUS_LABELS[self]
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (StepStatus.DONE, StepStatus.SKIPPED)
+
+
+STEP_STATUS_LABELS: dict[StepStatus, str] = {
+    StepStatus.NOT_STARTED: N_("Niet gestart"),
+    StepStatus.IN_PROGRESS: N_("Bezig"),
+    StepStatus.DONE: N_("Afgerond"),
+    StepStatus.SKIPPED: N_("Overgeslagen"),
+}
+
+
+class Step(IntEnum):
+    TEAM = 1
+    KPIS = 2
+    PROCESS = 3
+    JOURNEY = 4
+    SERVICE_FORMULA = 5
+    IMPROVEMENT_PLAN = 6
+    REVIEW = 7
+    ADJUST = 8
+    IMPLEMENTATION_PLAN = 9
+    EXECUTION = 10
+
+    @property
+    def definition(self) -> StepDefinition:
+        return STEPS[self]
+
+
+@dataclass(frozen=True)
+class TaskTemplate:
+    """A task every member holding ``role`` gets when the step (or its part) opens."""
+
+    role: Role
+    title: str
+    description: str = ""
+    part: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One accepted way to deliver a product (the method allows lighter alternatives)."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Product:
+    """Something a step must deliver. ``confirmed_by`` roles may confirm that it exists."""
+
+    key: str
+    title: str
+    confirmed_by: tuple[Role, ...]
+    part: str | None = None
+    variants: tuple[Variant, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A session within a step: step 3 has 3a (mapping) and 3b (check)."""
+
+    code: str
+    name: str
+    actors: tuple[Role, ...]
+
+
+@dataclass(frozen=True)
+class StepDefinition:
+    number: Step
+    name: str
+    goal: str
+    actors: tuple[Role, ...]
+    tasks: tuple[TaskTemplate, ...]
+    products: tuple[Product, ...]
+    close_rule: str
+    closers: tuple[Role, ...] = (Role.PROJECT_LEADER,)
+    parts: tuple[Part, ...] = ()
+    # Steps that must be finished (done or skipped) before this one may start; None: all earlier.
+    requires: tuple[Step, ...] | None = None
+    skippable: bool = False
+    notes_hint: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def prerequisites(self) -> tuple[Step, ...]:
+        if self.requires is not None:
+            return self.requires
+        return tuple(s for s in Step if s < self.number)
+
+    def product(self, key: str) -> Product | None:
+        return next((p for p in self.products if p.key == key), None)
+
+    def part(self, code: str | None) -> Part | None:
+        return next((p for p in self.parts if p.code == code), None)
+
+
+# Who moves steps: the project leader starts, closes, skips and reopens every step; the process
+# owner may also close steps 9 and 10, for which they are responsible.
+STEP_MOVERS: tuple[Role, ...] = (Role.PROJECT_LEADER,)
+
+R = Role
+STEPS: dict[Step, StepDefinition] = {
+    Step.TEAM: StepDefinition(
+        number=Step.TEAM,
+        name=N_("Samenstellen projectgroep"),
+        goal=N_(
+            "Een projectgroep met duidelijke rollen, en een kick-off zodat iedereen dezelfde "
+            "kant op kijkt."
+        ),
+        actors=(R.SPONSOR, R.PROCESS_OWNER, R.SUBJECT_EXPERT, R.PROJECT_LEADER, R.JOURNEY_COACH,
+                R.PROCESS_ADVISOR),
+        tasks=(
+            TaskTemplate(R.PROJECT_LEADER, N_("Projectgroep samenstellen en rollen verdelen"),
+                         N_("Nodig de sponsor, proceseigenaar, vakinhoudelijk medewerkers, "
+                            "procesadviseur en klantreiscoach uit.")),
+            TaskTemplate(R.PROJECT_LEADER, N_("Kick-off organiseren")),
+            TaskTemplate(R.PROCESS_OWNER, N_("Opdracht en scope van het traject formuleren")),
+            TaskTemplate(R.SPONSOR, N_("Het traject uitdragen richting directie en bestuur")),
+            TaskTemplate(R.SUBJECT_EXPERT, N_("Kick-off bijwonen")),
+            TaskTemplate(R.PROCESS_ADVISOR, N_("Kick-off bijwonen")),
+            TaskTemplate(R.JOURNEY_COACH, N_("Kick-off bijwonen")),
+        ),
+        products=(
+            Product("team", N_("Projectgroep met rollen"), (R.PROJECT_LEADER,)),
+            Product("kickoff", N_("Kick-off gehouden"), (R.PROJECT_LEADER,)),
+        ),
+        close_rule=N_("De projectleider bevestigt dat de projectgroep staat en de kick-off is "
+                      "gehouden."),
+    ),
+    Step.KPIS: StepDefinition(
+        number=Step.KPIS,
+        name=N_("KPI's bepalen"),
+        goal=N_("Meten is weten: KPI's met definitie, eenheid, nulmeting en streefwaarde."),
+        actors=(R.PROCESS_OWNER, R.PROJECT_LEADER, R.PROCESS_ADVISOR),
+        tasks=(
+            TaskTemplate(R.PROCESS_ADVISOR, N_("KPI's voorstellen met definitie en eenheid")),
+            TaskTemplate(R.PROJECT_LEADER, N_("Nulmeting laten uitvoeren")),
+            TaskTemplate(R.PROCESS_OWNER, N_("KPI-set en streefwaarden vaststellen")),
+        ),
+        products=(
+            Product("kpis", N_("KPI's met nulmeting en streefwaarde, vastgesteld door de "
+                               "proceseigenaar"), (R.PROCESS_OWNER,)),
+        ),
+        close_rule=N_("De proceseigenaar heeft de KPI-set vastgesteld."),
+    ),
+    Step.PROCESS: StepDefinition(
+        number=Step.PROCESS,
+        name=N_("Proces in kaart brengen"),
+        goal=N_(
+            "Het huidige proces in kaart gebracht (3a) en gecontroleerd op volledigheid en "
+            "juistheid (3b). Verbeterideeën worden genoteerd voor later."
+        ),
+        actors=(R.SUBJECT_EXPERT, R.PROCESS_ADVISOR, R.PROCESS_OWNER, R.PROJECT_LEADER),
+        parts=(
+            Part("3a", N_("Sessie 3a: huidig proces in kaart brengen"),
+                 (R.SUBJECT_EXPERT, R.PROCESS_ADVISOR)),
+            Part("3b", N_("Sessie 3b: controle op volledigheid en juistheid"),
+                 (R.PROCESS_OWNER, R.SUBJECT_EXPERT, R.PROJECT_LEADER, R.PROCESS_ADVISOR)),
+        ),
+        tasks=(
+            TaskTemplate(R.PROCESS_ADVISOR, N_("Sessie 3a begeleiden: huidig proces in kaart"),
+                         part="3a"),
+            TaskTemplate(R.SUBJECT_EXPERT, N_("Deelnemen aan sessie 3a en praktijkkennis "
+                                              "inbrengen"), part="3a"),
+            TaskTemplate(R.PROJECT_LEADER, N_("Sessie 3b plannen (of samenvoegen met 3a / "
+                                              "online check)"), part="3b"),
+            TaskTemplate(R.PROCESS_OWNER, N_("Proceskaart controleren op volledigheid en "
+                                             "juistheid"), part="3b"),
+            TaskTemplate(R.SUBJECT_EXPERT, N_("Proceskaart controleren"), part="3b"),
+            TaskTemplate(R.PROCESS_ADVISOR, N_("Correcties verwerken en proceskaart afronden"),
+                         part="3b"),
+        ),
+        products=(
+            Product("current_process", N_("Huidig proces in kaart gebracht"),
+                    (R.PROCESS_ADVISOR,), part="3a"),
+            Product("process_checked", N_("Proceskaart gecontroleerd"), (R.PROCESS_ADVISOR,),
+                    part="3b",
+                    variants=(
+                        Variant("session", N_("In een aparte sessie 3b")),
+                        Variant("merged", N_("Samengevoegd met sessie 3a (eenvoudig proces)")),
+                        Variant("online", N_("Als online check")),
+                    )),
+        ),
+        close_rule=N_("De procesadviseur bevestigt dat het proces in kaart is gebracht en "
+                      "gecontroleerd (in sessie 3b, samengevoegd met 3a of online)."),
+    ),
+    Step.JOURNEY: StepDefinition(
+        number=Step.JOURNEY,
+        name=N_("Klantreis"),
+        goal=N_(
+            "De klantreis vanuit de inwoner: fasen, contactmomenten, beleving, pijnpunten en de "
+            "ideale reis."
+        ),
+        actors=(R.JOURNEY_COACH, R.SUBJECT_EXPERT),
+        requires=(Step.TEAM,),
+        skippable=True,
+        tasks=(
+            TaskTemplate(R.JOURNEY_COACH, N_("Klantreis uitvoeren en vastleggen"),
+                         N_("Met eigen interviews, bestaande klantfeedback of een klantreis "
+                            "van een andere gemeente.")),
+            TaskTemplate(R.SUBJECT_EXPERT, N_("Meedenken over de klantreis en pijnpunten")),
+        ),
+        products=(
+            Product("journey", N_("Klantreis met fasen, beleving en pijnpunten"),
+                    (R.JOURNEY_COACH,),
+                    variants=(
+                        Variant("interviews", N_("Eigen interviews met inwoners")),
+                        Variant("feedback", N_("Bestaande klantfeedback")),
+                        Variant("other_municipality",
+                                N_("Klantreis van een andere gemeente (VNG)")),
+                    )),
+        ),
+        close_rule=N_("De klantreiscoach bevestigt dat de klantreis is vastgelegd."),
+        extra={"parallel": N_("Deze stap mag vóór of naast stap 2 en 3 lopen.")},
+    ),
+    Step.SERVICE_FORMULA: StepDefinition(
+        number=Step.SERVICE_FORMULA,
+        name=N_("Koppeling serviceformule"),
+        goal=N_(
+            "Bij welke serviceformule het product hoort, en per P hoe het huidige proces "
+            "daarmee overeenkomt of verschilt."
+        ),
+        actors=(R.SUBJECT_EXPERT, R.PROJECT_LEADER, R.PROCESS_OWNER, R.JOURNEY_COACH),
+        skippable=True,
+        tasks=(
+            TaskTemplate(R.PROJECT_LEADER, N_("Serviceformule kiezen en sessie organiseren")),
+            TaskTemplate(R.SUBJECT_EXPERT, N_("Per P het huidige proces vergelijken met de "
+                                              "formule")),
+            TaskTemplate(R.PROCESS_OWNER, N_("Keuze van de serviceformule bevestigen")),
+            TaskTemplate(R.JOURNEY_COACH, N_("Inbreng vanuit de klantreis geven")),
+        ),
+        products=(
+            Product("formula_comparison", N_("Serviceformule gekozen en per P vergeleken"),
+                    (R.PROJECT_LEADER,)),
+        ),
+        close_rule=N_("De projectleider bevestigt dat de vergelijking met de serviceformule "
+                      "klaar is."),
+    ),
+    Step.IMPROVEMENT_PLAN: StepDefinition(
+        number=Step.IMPROVEMENT_PLAN,
+        name=N_("Verbeterplan opstellen"),
+        goal=N_(
+            "Alle verbeteringen uit stap 2 tot en met 5 bij elkaar; kiezen welke worden "
+            "opgepakt, gesplitst in quick wins en lange termijn."
+        ),
+        actors=(R.JOURNEY_COACH, R.PROCESS_ADVISOR, R.PROJECT_LEADER, R.PROCESS_OWNER),
+        tasks=(
+            TaskTemplate(R.PROJECT_LEADER, N_("Verbeterplan opstellen")),
+            TaskTemplate(R.PROCESS_ADVISOR, N_("Verbeteringen ordenen in quick wins en lange "
+                                               "termijn")),
+            TaskTemplate(R.JOURNEY_COACH, N_("Verbeteringen vanuit de klantreis inbrengen")),
+            TaskTemplate(R.PROCESS_OWNER, N_("Meedenken over de keuze van verbeteringen")),
+        ),
+        products=(
+            Product("improvement_plan", N_("Verbeterplan met quick wins en lange termijn"),
+                    (R.PROJECT_LEADER,)),
+        ),
+        close_rule=N_("De projectleider bevestigt dat het verbeterplan klaar is voor toetsing."),
+    ),
+    Step.REVIEW: StepDefinition(
+        number=Step.REVIEW,
+        name=N_("Toetsen verbeterplan"),
+        goal=N_(
+            "Elke specialist toetst het verbeterplan op kwaliteit en (technische en juridische) "
+            "haalbaarheid en geeft een oordeel."
+        ),
+        actors=(R.PRIVACY_OFFICER, R.CISO, R.IT_SPECIALIST, R.LEGAL, R.APP_MANAGER,
+                R.COMMUNICATION, R.PROJECT_LEADER),
+        tasks=(
+            TaskTemplate(R.PROJECT_LEADER, N_("Toetsing organiseren en resultaten verzamelen")),
+            TaskTemplate(R.PRIVACY_OFFICER, N_("Verbeterplan toetsen op de AVG")),
+            TaskTemplate(R.CISO, N_("Verbeterplan toetsen op informatiebeveiliging")),
+            TaskTemplate(R.IT_SPECIALIST, N_("Technische haalbaarheid, kosten en doorlooptijd "
+                                             "toetsen")),
+            TaskTemplate(R.LEGAL, N_("Juridische haalbaarheid toetsen")),
+            TaskTemplate(R.APP_MANAGER, N_("Impact op applicaties toetsen")),
+            TaskTemplate(R.COMMUNICATION, N_("Documentatie en communicatie toetsen")),
+        ),
+        products=(
+            Product("reviews", N_("Toetsresultaten van de specialisten"), (R.PROJECT_LEADER,)),
+        ),
+        close_rule=N_("De projectleider bevestigt dat alle gevraagde specialisten hun oordeel "
+                      "hebben gegeven."),
+    ),
+    Step.ADJUST: StepDefinition(
+        number=Step.ADJUST,
+        name=N_("Bijstellen proces en verbeterplan"),
+        goal=N_(
+            "De feedback uit de toetsing verwerkt; het verbeterplan definitief en voorgelegd "
+            "aan de proceseigenaar en teammanagers."
+        ),
+        actors=(R.PROJECT_LEADER, R.PROCESS_ADVISOR, R.SUBJECT_EXPERT, R.TEAM_MANAGER,
+                R.PROCESS_OWNER),
+        tasks=(
+            TaskTemplate(R.PROJECT_LEADER, N_("Toetsbevindingen verwerken in het verbeterplan")),
+            TaskTemplate(R.PROCESS_ADVISOR, N_("Gewenst proces bijstellen")),
+            TaskTemplate(R.SUBJECT_EXPERT, N_("Meedenken over de bijstellingen")),
+            TaskTemplate(R.TEAM_MANAGER, N_("Definitief verbeterplan bekijken voor het eigen "
+                                            "team")),
+            TaskTemplate(R.PROCESS_OWNER, N_("Definitief verbeterplan goedkeuren")),
+        ),
+        products=(
+            Product("final_plan", N_("Definitief verbeterplan, goedgekeurd door de "
+                                     "proceseigenaar"), (R.PROCESS_OWNER,)),
+        ),
+        close_rule=N_("De proceseigenaar heeft het definitieve verbeterplan goedgekeurd."),
+    ),
+    Step.IMPLEMENTATION_PLAN: StepDefinition(
+        number=Step.IMPLEMENTATION_PLAN,
+        name=N_("Implementatieplan opstellen"),
+        goal=N_(
+            "De proceseigenaar besluit welke verbeteringen worden overgenomen en in welke "
+            "volgorde (prioriteiten en planning)."
+        ),
+        actors=(R.PROCESS_OWNER, R.PROJECT_LEADER, R.PROCESS_ADVISOR),
+        closers=(R.PROJECT_LEADER, R.PROCESS_OWNER),
+        tasks=(
+            TaskTemplate(R.PROCESS_OWNER, N_("Verbeteringen prioriteren en implementatieplan "
+                                             "vaststellen")),
+            TaskTemplate(R.PROJECT_LEADER, N_("Planning van de implementatie uitwerken")),
+            TaskTemplate(R.PROCESS_ADVISOR, N_("Afhankelijkheden tussen verbeteringen in kaart "
+                                               "brengen")),
+        ),
+        products=(
+            Product("implementation_plan", N_("Implementatieplan met prioriteiten en planning, "
+                                              "vastgesteld door de proceseigenaar"),
+                    (R.PROCESS_OWNER,)),
+        ),
+        close_rule=N_("De proceseigenaar heeft het implementatieplan vastgesteld."),
+    ),
+    Step.EXECUTION: StepDefinition(
+        number=Step.EXECUTION,
+        name=N_("Uitvoeren implementatieplan"),
+        goal=N_(
+            "De verbeteringen uitgevoerd, medewerkers getraind, documentatie en proces "
+            "bijgewerkt; een evaluatiemoment gepland zodat de leercirkel sluit."
+        ),
+        actors=(R.PROJECT_LEADER, R.SUBJECT_EXPERT, R.TEAM_MANAGER, R.PROCESS_OWNER),
+        closers=(R.PROJECT_LEADER, R.PROCESS_OWNER),
+        tasks=(
+            TaskTemplate(R.PROJECT_LEADER, N_("Uitvoering van het implementatieplan bewaken")),
+            TaskTemplate(R.TEAM_MANAGER, N_("Medewerkers trainen in het nieuwe proces")),
+            TaskTemplate(R.SUBJECT_EXPERT, N_("Werkinstructies en procesbeschrijving "
+                                              "bijwerken")),
+            TaskTemplate(R.PROJECT_LEADER, N_("De verandering communiceren")),
+            TaskTemplate(R.PROCESS_OWNER, N_("Evaluatiemoment plannen en KPI's nameten")),
+        ),
+        products=(
+            Product("executed", N_("Verbeteringen uitgevoerd, medewerkers getraind, "
+                                   "documentatie bijgewerkt"), (R.PROJECT_LEADER,)),
+            Product("evaluation", N_("Evaluatiemoment gepland"), (R.PROCESS_OWNER,)),
+        ),
+        close_rule=N_("De uitvoering is bevestigd en de proceseigenaar heeft een "
+                      "evaluatiemoment gepland."),
+    ),
+}
+del R
+
+ALL_PRODUCTS: dict[str, tuple[Step, Product]] = {
+    product.key: (step, product) for step, d in STEPS.items() for product in d.products
+}
+
+
+def may_start(step: Step, finished: set[Step]) -> bool:
+    """Whether ``step`` may start, given the set of finished (done or skipped) steps."""
+    return all(prerequisite in finished for prerequisite in STEPS[step].prerequisites)
+
+
+def missing_prerequisites(step: Step, finished: set[Step]) -> list[Step]:
+    return [s for s in STEPS[step].prerequisites if s not in finished]
+
+
+def may_move(roles: set[Role]) -> bool:
+    """Start, skip and reopen steps."""
+    return any(role in STEP_MOVERS for role in roles)
+
+
+def may_close(step: Step, roles: set[Role]) -> bool:
+    return any(role in STEPS[step].closers for role in roles)
+
+
+def may_confirm(product: Product, roles: set[Role]) -> bool:
+    return any(role in product.confirmed_by for role in roles)
+
+
+def tasks_for(step: Step) -> tuple[TaskTemplate, ...]:
+    return STEPS[step].tasks
+
+
+def steps_for_role(role: Role) -> list[Step]:
+    return [s for s, d in STEPS.items() if role in d.actors]
+
+
+def current_step(statuses: dict[Step, StepStatus]) -> Step | None:
+    """Where a project stands: the furthest step in progress, else the first unfinished one;
+    None when all ten are finished."""
+    in_progress = [s for s in Step if statuses.get(s) == StepStatus.IN_PROGRESS]
+    if in_progress:
+        return max(in_progress)
+    return next((s for s in Step if not statuses.get(s, StepStatus.NOT_STARTED).is_finished), None)
