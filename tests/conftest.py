@@ -133,6 +133,22 @@ def app(database_url: str, app_config: dict) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Another app on the test database, with other settings; its connections are closed after."""
+    made: list[Flask] = []
+
+    def _make(**config: object) -> Flask:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **config})
+        made.append(app)
+        return app
+
+    yield _make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -190,8 +190,8 @@ def test_deactivating_an_account_ends_its_session_at_once(login_as, create_user)
     assert user_client.get("/").status_code == 302
 
 
-def test_logout_is_a_post_with_csrf(database_url):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+def test_logout_only_works_as_a_post(make_app):
+    app = make_app(TESTING=True)
     client = app.test_client()
     assert client.get("/logout").status_code == 405
 
@@ -249,10 +249,10 @@ def test_no_inline_scripts_or_styles_in_pages(client, create_user, create_projec
         assert "<script>" not in body and "style=" not in body and "onclick" not in body
 
 
-def test_production_cookie_is_host_only_secure_and_lax(monkeypatch, database_url):
+def test_production_cookie_is_host_only_secure_and_lax(monkeypatch, make_app):
     monkeypatch.setenv("WASSTRAAT_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "p" * 48)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
+    app = make_app(WTF_CSRF_ENABLED=False)
     from wasstraat.auth import services as accounts
 
     with app.app_context():
