@@ -12,6 +12,9 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target) return;
+    // After an outerHTML swap the old target is detached; its replacement has the same id.
+    if (!target.isConnected && target.id) target = document.getElementById(target.id);
+    if (!target) return;
     // Move focus to an error summary or a marked element so keyboard users land where the
     // change happened; otherwise announce the change.
     var focus = target.querySelector("[data-error-summary], [data-focus-after-swap]");
