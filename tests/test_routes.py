@@ -171,3 +171,25 @@ def test_route_access_for_every_kind_of_visitor(world, make_client, endpoint, ru
         response = client.open(path, method=rule.method, data=FORM_DATA)
         response.close()
         assert _outcome(response) == expected, (endpoint, rule.method, name, response.status_code)
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def test_no_page_view_changes_anything(world, login_as):
+    team, ids, admin = world()
+    leader = login_as(team[Role.PROJECT_LEADER])
+    admin_client = login_as(admin)
+    before = _row_counts()
+    for rules in RULES.values():
+        for rule in rules:
+            if rule.method == "GET":
+                client = admin_client if rule.allowed == ADMIN else leader
+                response = client.get(rule.path.format(**ids))
+                response.close()
+                assert response.status_code == 200, rule.path
+    assert _row_counts() == before

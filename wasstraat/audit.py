@@ -63,6 +63,23 @@ def record_denied(action: str, object_type: str, object_id: int | None,
     record(action, object_type, object_id, project_id, after=details, result="denied")
 
 
+def apply_changes(obj: Any, values: dict[str, Any], *, action: str, object_type: str,
+                  project_id: int | None, actor: User) -> dict[str, Any]:
+    """Set the values that differ (text stripped), flush, and record before and after.
+
+    Returns the changed fields with their new values; nothing is written when none changed.
+    """
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    before, after = changes(obj, list(values), values)
+    if not after:
+        return {}
+    for name in after:
+        setattr(obj, name, values[name])
+    db.session.flush()
+    record(action, object_type, obj.id, project_id, actor=actor, before=before, after=after)
+    return after
+
+
 def changes(obj: Any, fields: list[str], new_values: dict[str, Any]) -> tuple[dict, dict]:
     """The before/after pair for the fields that really change."""
     before, after = {}, {}

@@ -115,17 +115,13 @@ def update_user(user: User, *, actor: User, name: str, email: str, is_admin: boo
         raise WorkflowError(_("Er bestaat al een account met dit e-mailadres."))
     if user.id == actor.id and (not active or not is_admin):
         raise WorkflowError(_("U kunt uw eigen beheerrechten of account niet uitschakelen."))
-    values = {"name": name.strip(), "email": email, "is_admin": is_admin, "active": active}
-    before, after = audit.changes(user, list(values), values)
-    if not after:
-        return
-    access_changed = "active" in after or "is_admin" in after or "email" in after
-    for key, value in values.items():
-        setattr(user, key, value)
-    if access_changed:
+    changed = audit.apply_changes(
+        user, {"name": name, "email": email, "is_admin": is_admin, "active": active},
+        action="user.update", object_type="user", project_id=None, actor=actor,
+    )
+    if changed.keys() & {"active", "is_admin", "email"}:
         # Ends the user's current sessions: a deactivated account is out at once.
         user.rotate_session_token()
-    audit.record("user.update", "user", user.id, None, actor=actor, before=before, after=after)
 
 
 def set_locale(user: User, locale: str) -> None:

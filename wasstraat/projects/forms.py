@@ -55,18 +55,6 @@ class EditProjectForm(VersionedForm):
     pass
 
 
-class AddMemberForm(FlaskForm):
-    email = email_field(_l("E-mailadres van de collega"))
-    roles = MultiCheckboxField(_l("Rollen"), choices=[])
-
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        super().__init__(*args, **kwargs)
-        self.roles.choices = role_choices()
-
-    def validate_roles(self, field) -> None:  # noqa: ANN001
-        _require_roles(field)
-
-
 class MemberRolesForm(FlaskForm):
     roles = MultiCheckboxField(_l("Rollen"), choices=[])
 
@@ -75,9 +63,9 @@ class MemberRolesForm(FlaskForm):
         self.roles.choices = role_choices()
 
     def validate_roles(self, field) -> None:  # noqa: ANN001
-        _require_roles(field)
+        if not field.data:
+            raise ValidationError(_l("Kies minstens één rol."))
 
 
-def _require_roles(field) -> None:  # noqa: ANN001
-    if not field.data:
-        raise ValidationError(_l("Kies minstens één rol."))
+class AddMemberForm(MemberRolesForm):
+    email = email_field(_l("E-mailadres van de collega"))

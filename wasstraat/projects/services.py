@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit
-from ..errors import ConflictError, WorkflowError
+from ..concurrency import check_version
+from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Membership, MembershipRole, Project, StepState, Task, User
 from ..workflow import Role, Step
@@ -31,21 +32,8 @@ def create_project(actor: User, *, name: str, product: str, assignment: str,
 def update_project(project: Project, actor: User, *, expected_version: int,
                    values: dict[str, str]) -> None:
     check_version(project, expected_version)
-    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-    before, after = audit.changes(project, PROJECT_FIELDS, values)
-    if not after:
-        return
-    for key, value in values.items():
-        setattr(project, key, value)
-    db.session.flush()
-    audit.record("project.update", "project", project.id, project.id, actor=actor,
-                 before=before, after=after)
-
-
-def check_version(obj: Project | StepState | Task, expected_version: int) -> None:
-    """Refuse a save based on an out-of-date form (the UPDATE is also conditional on it)."""
-    if obj.version != expected_version:
-        raise ConflictError()
+    audit.apply_changes(project, {f: values[f] for f in PROJECT_FIELDS}, action="project.update",
+                        object_type="project", project_id=project.id, actor=actor)
 
 
 def membership_for(project: Project, user: User) -> Membership | None:

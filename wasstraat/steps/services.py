@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
+from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProductConfirmation, Project, StepState, User, utcnow
-from ..projects.services import check_version
 from ..tasks.services import create_step_tasks
 from ..workflow import Product, Role, Step, StepStatus, missing_prerequisites
 

@@ -7,10 +7,10 @@ from datetime import date
 from flask_babel import gettext as _
 
 from .. import audit
+from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Project, Task, User, utcnow
-from ..projects.services import check_version
 from ..workflow import Role, Step, tasks_for
 
 TASK_FIELDS = ["title", "description", "assignee_id", "due_date", "step"]
@@ -61,15 +61,8 @@ def add_task(project: Project, actor: User, *, title: str, description: str, ste
 def update_task(task: Task, actor: User, *, expected_version: int, values: dict) -> None:
     check_version(task, expected_version)
     _check_assignee(task.project, values["assignee_id"])
-    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-    before, after = audit.changes(task, TASK_FIELDS, values)
-    if not after:
-        return
-    for key, value in values.items():
-        setattr(task, key, value)
-    db.session.flush()
-    audit.record("task.update", "task", task.id, task.project_id, actor=actor,
-                 before=before, after=after)
+    audit.apply_changes(task, {f: values[f] for f in TASK_FIELDS}, action="task.update",
+                        object_type="task", project_id=task.project_id, actor=actor)
 
 
 def set_done(task: Task, actor: User, done: bool) -> None:
