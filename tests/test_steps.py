@@ -174,3 +174,33 @@ def _finish(team: Team, clients: dict, step: Step) -> None:
             url(team, step, f"products/{product.key}/confirm"), data=confirm_data(product))
         assert response.status_code == 303
     assert leader.post(url(team, step, "close")).status_code == 303
+
+
+def test_notes_of_a_closed_step_change_only_after_reopening(team, clients):
+    leader = clients[Role.PROJECT_LEADER]
+    _finish(team, clients, Step.TEAM)
+    state_version = db.session.scalar(db.select(StepState.version).where(
+        StepState.project_id == team.project.id, StepState.step == 1))
+    path = url(team, Step.TEAM, "notes")
+    refused = leader.post(path, data={"notes": "Achteraf aangepast", "version": state_version})
+    assert refused.status_code == 409
+    assert "Heropen de stap" in refused.get_data(as_text=True)
+    leader.post(url(team, Step.TEAM, "reopen"), data={"reason": "Aantekening aanvullen"})
+    state_version = db.session.scalar(db.select(StepState.version).where(
+        StepState.project_id == team.project.id, StepState.step == 1))
+    assert leader.post(path, data={"notes": "Aangevuld", "version": state_version}).status_code == 303
+
+
+def test_notes_saved_over_someone_elses_change_get_a_conflict(team, clients):
+    sponsor, owner = clients[Role.SPONSOR], clients[Role.PROCESS_OWNER]
+    path = url(team, Step.TEAM, "notes")
+    assert sponsor.post(path, data={"notes": "Van de sponsor", "version": 1}).status_code == 303
+    response = owner.post(path, data={"notes": "Van de eigenaar", "version": 1},
+                          headers={"HX-Request": "true"})
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<section class="card section" id="notes"')
+    assert "Van de sponsor" in body and "Iemand anders heeft dit intussen gewijzigd" in body
+    notes = db.session.scalar(db.select(StepState.notes).where(
+        StepState.project_id == team.project.id, StepState.step == 1))
+    assert notes == "Van de sponsor"

@@ -160,6 +160,9 @@ def withdraw_confirmation(project: Project, step: Step, confirmation: ProductCon
 
 def save_notes(state: StepState, actor: User, *, expected_version: int, notes: str) -> None:
     check_version(state, expected_version)
+    if StepStatus(state.status).is_finished:
+        raise WorkflowError(_("Deze stap is afgesloten. Heropen de stap om de aantekeningen te "
+                              "wijzigen."))
     notes = notes.strip()
     if notes == state.notes:
         return
