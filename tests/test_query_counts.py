@@ -34,7 +34,8 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
     db.session.commit()
 
 
-PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/team",
+PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
+         "/projects/{p}/kpis", "/projects/{p}/team",
          "/projects/{p}/history"]
 
 

@@ -8,10 +8,12 @@ code. A new route without a row here fails the test, so none can be forgotten.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
 from wasstraat.extensions import db
+from wasstraat.kpis import services as kpis
 from wasstraat.models import Membership, Task
 from wasstraat.steps import services as steps
 from wasstraat.workflow import Role, Step
@@ -23,6 +25,7 @@ MEMBERS = frozenset(Role)
 STEP_1_ACTORS = frozenset({Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT,
                            Role.PROJECT_LEADER, Role.JOURNEY_COACH, Role.PROCESS_ADVISOR})
 PL = frozenset({Role.PROJECT_LEADER})
+STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,14 @@ RULES: dict[str, list[Rule]] = {
                    Rule("/projects/{p}/tasks/{t}/edit", "POST", PL)],
     "tasks.set_done": [Rule("/projects/{p}/tasks/{t}/done", "POST", PL | {Role.SPONSOR})],
     "tasks.delete": [Rule("/projects/{p}/tasks/{t}/delete", "POST", PL, destructive=True)],
+    "kpis.index": [Rule("/projects/{p}/kpis", "GET", MEMBERS, admin=True),
+                   Rule("/projects/{p}/kpis", "POST", STEP_2_ACTORS)],
+    "kpis.edit": [Rule("/projects/{p}/kpis/{k}/edit", "GET", STEP_2_ACTORS),
+                  Rule("/projects/{p}/kpis/{k}/edit", "POST", STEP_2_ACTORS)],
+    "kpis.delete": [Rule("/projects/{p}/kpis/{k}/delete", "POST", STEP_2_ACTORS,
+                         destructive=True)],
+    "kpis.agree": [Rule("/projects/{p}/kpis/agree", "POST", {Role.PROCESS_OWNER},
+                        destructive=True)],
 }
 
 FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
@@ -106,8 +117,13 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
         expert = team[Role.SUBJECT_EXPERT]
         membership = db.session.scalars(db.select(Membership).where(
             Membership.project_id == team.project.id, Membership.user_id == expert.id)).one()
+        kpi = kpis.add_kpi(team.project, leader, {
+            "name": "Doorlooptijd", "definition": "", "unit": "dagen", "direction": "lower",
+            "baseline_value": 21.0, "baseline_date": date(2026, 9, 1), "baseline_source": "",
+            "target_value": 5.0, "target_date": date(2027, 6, 30)})
+        db.session.commit()
         ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
-               "user": team.outsider.id}
+               "user": team.outsider.id, "k": kpi.id}
         return team, ids, create_user(admin=True)
 
     return _build

@@ -56,6 +56,9 @@ def test_a_project_walks_through_all_ten_steps_and_each_wrong_role_is_refused(te
         assert status_of(team, step) is StepStatus.IN_PROGRESS
 
         for product in definition.products:
+            if product.evidence:
+                produce_evidence(team, clients, product, check_refusals=True)
+                continue
             path = url(team, step, f"products/{product.key}/confirm")
             for role, client in clients.items():
                 if role == "outsider":
@@ -166,10 +169,37 @@ def test_a_step_number_outside_the_method_is_not_found(team, clients):
     assert clients[Role.PROJECT_LEADER].get(f"/projects/{team.project.id}/steps/0").status_code == 404
 
 
+KPI_FORM = {"name": "Doorlooptijd", "unit": "dagen", "direction": "lower",
+            "baseline_value": "21", "baseline_date": "2026-09-01", "baseline_source": "Zaaksysteem",
+            "target_value": "5", "target_date": "2027-06-30"}
+
+
+def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = False) -> None:  # noqa: ANN001
+    """Do what the product's evidence rule looks for, as the roles that produce it."""
+    assert product.evidence == "kpi_set_agreed"
+    base = f"/projects/{team.project.id}/kpis"
+    if check_refusals:
+        for role, client in clients.items():
+            if role == "outsider":
+                assert client.post(base, data=KPI_FORM).status_code == 404
+            elif role not in STEPS[Step.KPIS].actors:
+                assert client.post(base, data=KPI_FORM).status_code == 403, role
+            if role not in ("outsider", *product.confirmed_by):
+                assert client.post(f"{base}/agree").status_code in (403, 404), role
+        direct = clients[Role.PROCESS_OWNER].post(
+            url(team, Step.KPIS, f"products/{product.key}/confirm"), data={})
+        assert direct.status_code == 409  # the data decides, not a tick
+    assert clients[Role.PROCESS_ADVISOR].post(base, data=KPI_FORM).status_code == 303
+    assert clients[product.confirmed_by[0]].post(f"{base}/agree").status_code == 303
+
+
 def _finish(team: Team, clients: dict, step: Step) -> None:
     leader = clients[Role.PROJECT_LEADER]
     assert leader.post(url(team, step, "start")).status_code == 303
     for product in STEPS[step].products:
+        if product.evidence:
+            produce_evidence(team, clients, product)
+            continue
         response = clients[product.confirmed_by[0]].post(
             url(team, step, f"products/{product.key}/confirm"), data=confirm_data(product))
         assert response.status_code == 303

@@ -61,12 +61,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .kpis.views import bp as kpis_bp
     from .main.views import bp as main_bp
     from .projects.views import bp as projects_bp
     from .steps.views import bp as steps_bp
     from .tasks.views import bp as tasks_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp):
         app.register_blueprint(blueprint)
 
 

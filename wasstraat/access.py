@@ -31,6 +31,8 @@ class Action(StrEnum):
     CONFIRM_PRODUCT = "confirm_product"
     EDIT_STEP_NOTES = "edit_step_notes"
     MANAGE_TASKS = "manage_tasks"
+    EDIT_KPIS = "edit_kpis"
+    AGREE_KPIS = "agree_kpis"
     COMPLETE_TASK = "complete_task"
 
 
@@ -64,6 +66,9 @@ class ProjectAccess:
             abort(403)
 
 
+_KPI_PRODUCT = Step.KPIS.definition.product("kpis")
+
+
 def _is_leader(a: ProjectAccess) -> bool:
     return Role.PROJECT_LEADER in a.roles
 
@@ -81,6 +86,9 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
         t.step is not None and bool(a.roles & set(t.step.definition.actors))
     ),
     Action.MANAGE_TASKS: lambda a, t: _is_leader(a),
+    # The actors of step 2 keep the KPI register; whoever confirms its product agrees the set.
+    Action.EDIT_KPIS: lambda a, t: bool(a.roles & set(Step.KPIS.definition.actors)),
+    Action.AGREE_KPIS: lambda a, t: workflow.may_confirm(_KPI_PRODUCT, a.roles),
     Action.COMPLETE_TASK: lambda a, t: _is_leader(a) or (
         t.task is not None and a.is_member and t.task.assignee_id == a.user.id
     ),

@@ -117,4 +117,8 @@ AUDIT_LABELS: dict[str, str] = {
     "task.done": N_("Taak afgevinkt"),
     "task.reopen": N_("Taak weer opengezet"),
     "task.delete": N_("Taak verwijderd"),
+    "kpi.create": N_("KPI toegevoegd"),
+    "kpi.update": N_("KPI gewijzigd"),
+    "kpi.delete": N_("KPI verwijderd"),
+    "kpi.agree": N_("KPI-set vastgesteld"),
 }

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from .auth import services as accounts
 from .extensions import db
+from .kpis import services as kpis
 from .models import Project, Task, User
 from .projects import services as projects
 from .steps import services as steps
@@ -95,8 +96,7 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     steps.close_step(project, Step.TEAM, leader, steps.confirmations_by_key(project))
 
     steps.start_step(project, Step.KPIS, leader)
-    _confirm(project, Step.KPIS, "kpis", people[Role.PROCESS_OWNER],
-             note="Doorlooptijd, first time right en klanttevredenheid vastgesteld.")
+    _kpis(project, people)
     _finish_tasks(project, Step.KPIS)
     steps.close_step(project, Step.KPIS, leader, steps.confirmations_by_key(project))
 
@@ -117,6 +117,29 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     ):
         task.due_date = date.today() + timedelta(days=7)
     return project
+
+
+def _kpis(project: Project, people: dict[Role, User]) -> None:
+    advisor, owner = people[Role.PROCESS_ADVISOR], people[Role.PROCESS_OWNER]
+    measured, target = date(2026, 9, 1), date(2027, 6, 30)
+    rows = [
+        ("Doorlooptijd", "Kalenderdagen van ontvangst van de aanvraag tot het besluit, "
+         "gemiddeld over alle aanvragen in de meetperiode.", "dagen", "lower", 21, 5,
+         "Zaaksysteem, aanvragen juni tot en met augustus 2026"),
+        ("First time right", "Percentage aanvragen dat zonder aanvulling of herstel in één "
+         "keer wordt afgehandeld.", "%", "higher", 62, 90, "Steekproef van 120 dossiers"),
+        ("Klanttevredenheid", "Gemiddeld rapportcijfer uit de enquête na afhandeling.",
+         "cijfer", "higher", 6.4, 7.5, "KTO-enquête tweede kwartaal 2026"),
+        ("Aantal contactmomenten", "Gemiddeld aantal keren dat de bewoner contact opneemt "
+         "per aanvraag.", "contacten", "lower", 2.3, 1, "Klantcontactcentrum, telefonie"),
+    ]
+    for name, definition, unit, direction, baseline, goal, source in rows:
+        kpis.add_kpi(project, advisor, {
+            "name": name, "definition": definition, "unit": unit, "direction": direction,
+            "baseline_value": float(baseline), "baseline_date": measured,
+            "baseline_source": source, "target_value": float(goal), "target_date": target,
+        })
+    kpis.agree_kpi_set(project, owner, {Role.PROCESS_OWNER})
 
 
 def _public_space_project(people: dict[Role, User]) -> Project:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     SmallInteger,
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
-from .workflow import Role, Step, StepStatus, current_step
+from .workflow import Direction, Role, Step, StepStatus, current_step
 
 
 def utcnow() -> datetime:
@@ -258,6 +259,55 @@ class Task(db.Model):
     @property
     def role_enum(self) -> Role | None:
         return Role(self.role) if self.role else None
+
+
+class Kpi(db.Model):
+    """A key performance indicator of step 2: what is measured, where it stands and should go."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(40))
+    direction: Mapped[str] = mapped_column(String(10))
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_date: Mapped[date | None] = mapped_column(Date)
+    baseline_source: Mapped[str] = mapped_column(String(200), default="")
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def direction_enum(self) -> Direction:
+        return Direction(self.direction)
+
+    @property
+    def is_complete(self) -> bool:
+        """Has a baseline (value and date) and a target (value and date)."""
+        return None not in (self.baseline_value, self.baseline_date, self.target_value,
+                            self.target_date)
+
+
+class KpiAgreement(db.Model):
+    """The process owner agreed the KPI set as it was; a later change needs a new agreement."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    kpi_set: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    agreed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    agreed_role: Mapped[str] = mapped_column(String(32))
+    agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agreed_by: Mapped[User] = relationship()
 
 
 class AuditEvent(db.Model):

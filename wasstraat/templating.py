@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
 from . import workflow
 from .access import Action
@@ -22,6 +22,12 @@ def _datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value, "d MMMM y HH:mm")
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.##")
 
 
 def _translate_text(value: str) -> str:
@@ -48,6 +54,7 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.filters["nl_date"] = _date
     app.jinja_env.filters["t"] = _translate_text
+    app.jinja_env.filters["nl_number"] = _number
     app.jinja_env.filters["nl_datetime"] = _datetime
 
     @app.context_processor

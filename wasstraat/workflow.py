@@ -117,6 +117,44 @@ PROCESS_TYPES: dict[str, str] = {
     "supporting": N_("Ondersteunend proces"),
 }
 
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+    @property
+    def label(self) -> str:
+        return {Direction.HIGHER: N_("Hoger is beter"), Direction.LOWER: N_("Lager is beter")}[self]
+
+
+@dataclass(frozen=True)
+class KpiExample:
+    """A typical KPI offered as a starting point in step 2."""
+
+    key: str
+    name: str
+    definition: str
+    unit: str
+    direction: Direction
+
+
+KPI_EXAMPLES: tuple[KpiExample, ...] = (
+    KpiExample("lead_time", N_("Doorlooptijd"),
+               N_("Aantal kalenderdagen van ontvangst van de aanvraag tot het besluit, "
+                  "gemiddeld over alle aanvragen in de meetperiode."),
+               N_("dagen"), Direction.LOWER),
+    KpiExample("first_time_right", N_("First time right"),
+               N_("Percentage aanvragen dat in één keer goed wordt afgehandeld, zonder "
+                  "aanvulling, herstel of terugbellen."),
+               "%", Direction.HIGHER),
+    KpiExample("satisfaction", N_("Klanttevredenheid"),
+               N_("Gemiddeld rapportcijfer (1 tot 10) uit de korte enquête na afhandeling."),
+               N_("cijfer"), Direction.HIGHER),
+    KpiExample("contact_moments", N_("Aantal contactmomenten"),
+               N_("Gemiddeld aantal keren dat de inwoner contact opneemt (telefoon, e-mail, "
+                  "balie) per aanvraag."),
+               N_("contacten"), Direction.LOWER),
+)
+
 SPECIALIST_ROLES: tuple[Role, ...] = tuple(r for r in Role if r.is_specialist)
 
 
@@ -180,13 +218,19 @@ class Variant:
 
 @dataclass(frozen=True)
 class Product:
-    """Something a step must deliver. ``confirmed_by`` roles may confirm that it exists."""
+    """Something a step must deliver.
+
+    Either the ``confirmed_by`` roles confirm by hand that it exists, or, when ``evidence``
+    names a rule, the app checks the project's data (the rules live in ``steps/gates.py``)
+    and ``confirmed_by`` are the roles that produce that evidence.
+    """
 
     key: str
     title: str
     confirmed_by: tuple[Role, ...]
     part: str | None = None
     variants: tuple[Variant, ...] = ()
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,9 +317,10 @@ STEPS: dict[Step, StepDefinition] = {
         ),
         products=(
             Product("kpis", N_("KPI's met nulmeting en streefwaarde, vastgesteld door de "
-                               "proceseigenaar"), (R.PROCESS_OWNER,)),
+                               "proceseigenaar"), (R.PROCESS_OWNER,), evidence="kpi_set_agreed"),
         ),
-        close_rule=N_("De proceseigenaar heeft de KPI-set vastgesteld."),
+        close_rule=N_("Er is minstens één KPI met nulmeting en streefwaarde, en de "
+                      "proceseigenaar heeft de KPI-set zoals die nu is vastgesteld."),
     ),
     Step.PROCESS: StepDefinition(
         number=Step.PROCESS,

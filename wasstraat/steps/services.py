@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import ProductConfirmation, Project, StepState, User, utcnow
 from ..tasks.services import create_step_tasks
 from ..workflow import Product, Role, Step, StepStatus, missing_prerequisites
+from .gates import EVIDENCE
 
 
 def finished_steps(project: Project) -> set[Step]:
@@ -40,11 +41,24 @@ def close_blockers(project: Project, step: Step,
     state = project.step_state(step)
     if state.status != StepStatus.IN_PROGRESS:
         return [_("Alleen een stap die bezig is kan worden afgerond.")]
-    return [
+    blockers = []
+    for product, problems in evidence_problems(project, step).items():
+        blockers += [f"{_(product.title)}: {problem}" for problem in problems]
+    blockers += [
         _("Nog niet bevestigd: %(product)s.", product=_(product.title))
         for product in step.definition.products
-        if product.key not in confirmations
+        if not product.evidence and product.key not in confirmations
     ]
+    return blockers
+
+
+def evidence_problems(project: Project, step: Step) -> dict[Product, list[str]]:
+    """For each product the app checks itself: what is still missing."""
+    return {
+        product: EVIDENCE[product.evidence](project)
+        for product in step.definition.products
+        if product.evidence
+    }
 
 
 def _mark(state: StepState, actor: User, action: str, before: str, **details: object) -> None:
@@ -121,6 +135,9 @@ def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
 def confirm_product(project: Project, step: Step, product: Product, actor: User,
                     roles: set[Role], *, variant: str, note: str) -> ProductConfirmation:
     state = project.step_state(step)
+    if product.evidence:
+        raise WorkflowError(_("Dit product wordt gecontroleerd aan de hand van de gegevens in "
+                              "het traject, niet met de hand bevestigd."))
     if state.status != StepStatus.IN_PROGRESS:
         raise WorkflowError(_("Producten bevestigt u terwijl de stap bezig is."))
     if product.variants and variant not in {v.key for v in product.variants}:

@@ -17,6 +17,7 @@ from ..models import Task
 from ..workflow import Step
 from . import services
 from .forms import ConfirmProductForm, NotesForm, ReasonForm
+from .gates import EVIDENCE_PAGES
 
 bp = Blueprint("steps", __name__, url_prefix="/projects/<int:project_id>/steps")
 
@@ -64,6 +65,8 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         "start_blockers": services.start_blockers(project, step),
         "can_skip": access.can(Action.MOVE_STEP) and services.may_skip(project, step),
         "close_blockers": services.close_blockers(project, step, confirmations),
+        "evidence": services.evidence_problems(project, step),
+        "evidence_pages": EVIDENCE_PAGES,
         "product_forms": product_forms,
         "reason_form": reason_form or ReasonForm(formdata=None), "reason_for": reason_for,
         "notes_form": notes_form or NotesForm(formdata=None, obj=state),

@@ -1,0 +1,132 @@
+"""Step 2: the KPI register and the process owner's agreement of the KPI set."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..access import Action, ProjectAccess, project_access
+from ..errors import WorkflowError
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Kpi
+from ..workflow import KPI_EXAMPLES, Step, StepStatus
+from . import services
+from .forms import EditKpiForm, NewKpiForm
+
+bp = Blueprint("kpis", __name__, url_prefix="/projects/<int:project_id>/kpis")
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _example_form() -> NewKpiForm:
+    form = NewKpiForm(formdata=None)
+    example = next((e for e in KPI_EXAMPLES if e.key == request.args.get("example")), None)
+    if example:
+        form.name.data, form.definition.data = _(example.name), _(example.definition)
+        form.unit.data, form.direction.data = _(example.unit), example.direction.value
+    return form
+
+
+def _render(access: ProjectAccess, form: NewKpiForm | None = None, status: int = 200,
+            error: str | None = None):  # noqa: ANN202
+    project = access.project
+    kpis = services.kpis_of(project)
+    agreement = services.latest_agreement(project)
+    return render_template(
+        "kpis/index.html", access=access, project=project, kpis=kpis, agreement=agreement,
+        agreement_current=services.agreement_is_current(kpis, agreement),
+        agreement_blockers=services.agreement_blockers(kpis),
+        editable=not StepStatus(project.step_state(Step.KPIS).status).is_finished,
+        form=form or _example_form(), examples=KPI_EXAMPLES, error=error,
+    ), status
+
+
+def _kpi(access: ProjectAccess, kpi_id: int) -> Kpi:
+    kpi = db.session.scalar(
+        select(Kpi).where(Kpi.id == kpi_id, Kpi.project_id == access.project.id))
+    if kpi is None:
+        abort(404)
+    return kpi
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def index(project_id: int):
+    access = project_access(project_id)
+    if request.method == "GET":
+        return _render(access)
+    access.require(Action.EDIT_KPIS)
+    form = NewKpiForm()
+    if not form.validate_on_submit():
+        return _render(access, form, 422)
+    try:
+        services.add_kpi(access.project, _user(), form.values())
+    except WorkflowError as error:
+        db.session.rollback()
+        return _render(project_access(project_id), form, error.status_code, error.message)
+    db.session.commit()
+    flash(_("De KPI is toegevoegd."), "success")
+    return redirect(url_for("kpis.index", project_id=project_id), 303)
+
+
+@bp.route("/<int:kpi_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int, kpi_id: int):
+    access = project_access(project_id, need=Action.EDIT_KPIS)
+    kpi = _kpi(access, kpi_id)
+    form = EditKpiForm(obj=kpi)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_kpi(kpi, access.project, _user(), expected_version=form.version.data,
+                                values=form.values())
+            db.session.commit()
+        except WorkflowError as error:
+            db.session.rollback()
+            access = project_access(project_id)
+            form = EditKpiForm(formdata=None, obj=_kpi(access, kpi_id))
+            form.form_errors.append(error.message)
+            status = error.status_code
+        else:
+            flash(_("De KPI is opgeslagen."), "success")
+            return redirect(url_for("kpis.index", project_id=project_id), 303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("kpis/edit.html", access=access, project=access.project, kpi=kpi,
+                           form=form), status
+
+
+@bp.route("/<int:kpi_id>/delete", methods=["POST"])
+@login_required
+def delete(project_id: int, kpi_id: int):
+    access = project_access(project_id, need=Action.EDIT_KPIS)
+    kpi = _kpi(access, kpi_id)
+    EmptyForm().validate_on_submit()
+    try:
+        services.delete_kpi(kpi, access.project, _user())
+    except WorkflowError as error:
+        db.session.rollback()
+        return _render(project_access(project_id), status=error.status_code, error=error.message)
+    db.session.commit()
+    flash(_("De KPI is verwijderd."), "success")
+    return redirect(url_for("kpis.index", project_id=project_id), 303)
+
+
+@bp.route("/agree", methods=["POST"])
+@login_required
+def agree(project_id: int):
+    access = project_access(project_id, need=Action.AGREE_KPIS)
+    EmptyForm().validate_on_submit()
+    try:
+        services.agree_kpi_set(access.project, _user(), access.roles)
+    except WorkflowError as error:
+        db.session.rollback()
+        return _render(project_access(project_id), status=error.status_code, error=error.message)
+    db.session.commit()
+    flash(_("De KPI-set is vastgesteld."), "success")
+    return redirect(url_for("kpis.index", project_id=project_id), 303)

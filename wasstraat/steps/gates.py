@@ -1,0 +1,36 @@
+"""Evidence rules: products of a step whose existence the app checks in the project's data
+instead of asking someone to confirm it. Each rule returns why the product is not there yet
+(an empty list when it is). Product definitions name their rule in ``workflow.STEPS``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+
+from ..kpis import services as kpis
+from ..models import Project
+
+
+def kpi_set_agreed(project: Project) -> list[str]:
+    rows = kpis.kpis_of(project)
+    problems = kpis.agreement_blockers(rows)
+    if problems:
+        return problems
+    agreement = kpis.latest_agreement(project)
+    if agreement is None:
+        return [_("De proceseigenaar heeft de KPI-set nog niet vastgesteld.")]
+    if not kpis.agreement_is_current(rows, agreement):
+        return [_("De KPI's zijn gewijzigd na de vaststelling; de proceseigenaar moet de "
+                  "KPI-set opnieuw vaststellen.")]
+    return []
+
+
+EVIDENCE: dict[str, Callable[[Project], list[str]]] = {
+    "kpi_set_agreed": kpi_set_agreed,
+}
+
+# The page where the team produces the evidence (an endpoint taking project_id).
+EVIDENCE_PAGES: dict[str, str] = {
+    "kpi_set_agreed": "kpis.index",
+}
