@@ -6,6 +6,9 @@ import pytest
 from conftest import login
 
 from wasstraat.extensions import db
+from wasstraat.improvements import services as improvements
+from wasstraat.improvements.sources import resolve
+from wasstraat.kpis import services as kpis
 from wasstraat.steps import services as steps
 from wasstraat.tasks import services as tasks
 from wasstraat.workflow import Role, Step
@@ -31,11 +34,18 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
         tasks.add_task(team.project, leader, title=f"Extra {m}", description="", step=Step.TEAM,
                        assignee_id=leader.id, due_date=None)
         projects.add_member(team.project, leader, create_user(), {Role.SUBJECT_EXPERT})
+        improvements.add_improvement(team.project, leader, resolve(team.project, "step", 1),
+                                     title=f"Verbetering {m}", description="",
+                                     proposer_id=leader.id)
+        kpis.add_kpi(team.project, leader, {"name": f"KPI {m}", "definition": "", "unit": "x",
+                                            "direction": "lower", "baseline_value": 1.0,
+                                            "baseline_date": None, "baseline_source": "",
+                                            "target_value": None, "target_date": None})
     db.session.commit()
 
 
 PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
-         "/projects/{p}/kpis", "/projects/{p}/team",
+         "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/team",
          "/projects/{p}/history"]
 
 

@@ -13,6 +13,8 @@ from datetime import date
 import pytest
 
 from wasstraat.extensions import db
+from wasstraat.improvements import services as improvements
+from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
 from wasstraat.models import Membership, Task
 from wasstraat.steps import services as steps
@@ -25,6 +27,7 @@ MEMBERS = frozenset(Role)
 STEP_1_ACTORS = frozenset({Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT,
                            Role.PROJECT_LEADER, Role.JOURNEY_COACH, Role.PROCESS_ADVISOR})
 PL = frozenset({Role.PROJECT_LEADER})
+SPONSOR_OR_PL = frozenset({Role.SPONSOR, Role.PROJECT_LEADER})  # the improvement's author
 STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 
 
@@ -80,6 +83,16 @@ RULES: dict[str, list[Rule]] = {
                    Rule("/projects/{p}/tasks/{t}/edit", "POST", PL)],
     "tasks.set_done": [Rule("/projects/{p}/tasks/{t}/done", "POST", PL | {Role.SPONSOR})],
     "tasks.delete": [Rule("/projects/{p}/tasks/{t}/delete", "POST", PL, destructive=True)],
+    "improvements.index": [Rule("/projects/{p}/improvements", "GET", MEMBERS, admin=True)],
+    "improvements.similar": [Rule("/projects/{p}/improvements/similar?title=kickoff",
+                                  "GET", MEMBERS, admin=True)],
+    "improvements.new": [
+        Rule("/projects/{p}/improvements/new?source=step&source_id=1", "GET", MEMBERS),
+        Rule("/projects/{p}/improvements/new?source=step&source_id=1", "POST", MEMBERS)],
+    "improvements.edit": [Rule("/projects/{p}/improvements/{i}/edit", "GET", SPONSOR_OR_PL),
+                          Rule("/projects/{p}/improvements/{i}/edit", "POST", SPONSOR_OR_PL)],
+    "improvements.delete": [Rule("/projects/{p}/improvements/{i}/delete", "POST", SPONSOR_OR_PL,
+                                 destructive=True)],
     "kpis.index": [Rule("/projects/{p}/kpis", "GET", MEMBERS, admin=True),
                    Rule("/projects/{p}/kpis", "POST", STEP_2_ACTORS)],
     "kpis.edit": [Rule("/projects/{p}/kpis/{k}/edit", "GET", STEP_2_ACTORS),
@@ -121,9 +134,13 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
             "name": "Doorlooptijd", "definition": "", "unit": "dagen", "direction": "lower",
             "baseline_value": 21.0, "baseline_date": date(2026, 9, 1), "baseline_source": "",
             "target_value": 5.0, "target_date": date(2027, 6, 30)})
+        source = resolve(team.project, "step", 1)
+        improvement = improvements.add_improvement(
+            team.project, team[Role.SPONSOR], source, title="Kick-off eerder plannen",
+            description="", proposer_id=team[Role.SPONSOR].id)
         db.session.commit()
         ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
-               "user": team.outsider.id, "k": kpi.id}
+               "user": team.outsider.id, "k": kpi.id, "i": improvement.id}
         return team, ids, create_user(admin=True)
 
     return _build

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from . import workflow
 from .extensions import db
-from .models import Membership, Project, Task, User
+from .models import Improvement, Membership, Project, Task, User
 from .workflow import Product, Role, Step
 
 
@@ -32,6 +32,8 @@ class Action(StrEnum):
     EDIT_STEP_NOTES = "edit_step_notes"
     MANAGE_TASKS = "manage_tasks"
     EDIT_KPIS = "edit_kpis"
+    ADD_IMPROVEMENT = "add_improvement"
+    EDIT_IMPROVEMENT = "edit_improvement"
     AGREE_KPIS = "agree_kpis"
     COMPLETE_TASK = "complete_task"
 
@@ -41,6 +43,7 @@ class Target:
     step: Step | None = None
     product: Product | None = None
     task: Task | None = None
+    improvement: Improvement | None = None
 
 
 @dataclass
@@ -58,8 +61,8 @@ class ProjectAccess:
         return self.membership is not None
 
     def can(self, action: Action, step: Step | None = None, product: Product | None = None,
-            task: Task | None = None) -> bool:
-        return POLICY[action](self, Target(step, product, task))
+            task: Task | None = None, improvement: Improvement | None = None) -> bool:
+        return POLICY[action](self, Target(step, product, task, improvement))
 
     def require(self, action: Action, **target: object) -> None:
         if not self.can(action, **target):  # type: ignore[arg-type]
@@ -89,6 +92,12 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     # The actors of step 2 keep the KPI register; whoever confirms its product agrees the set.
     Action.EDIT_KPIS: lambda a, t: bool(a.roles & set(Step.KPIS.definition.actors)),
     Action.AGREE_KPIS: lambda a, t: workflow.may_confirm(_KPI_PRODUCT, a.roles),
+    # Any member captures an improvement; its author, proposer and the leader may change it.
+    Action.ADD_IMPROVEMENT: lambda a, t: a.is_member,
+    Action.EDIT_IMPROVEMENT: lambda a, t: _is_leader(a) or (
+        t.improvement is not None and a.is_member
+        and a.user.id in (t.improvement.created_by_id, t.improvement.proposer_id)
+    ),
     Action.COMPLETE_TASK: lambda a, t: _is_leader(a) or (
         t.task is not None and a.is_member and t.task.assignee_id == a.user.id
     ),

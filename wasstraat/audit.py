@@ -121,4 +121,7 @@ AUDIT_LABELS: dict[str, str] = {
     "kpi.update": N_("KPI gewijzigd"),
     "kpi.delete": N_("KPI verwijderd"),
     "kpi.agree": N_("KPI-set vastgesteld"),
+    "improvement.create": N_("Verbetering toegevoegd"),
+    "improvement.update": N_("Verbetering gewijzigd"),
+    "improvement.delete": N_("Verbetering verwijderd"),
 }

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from .auth import services as accounts
 from .extensions import db
+from .improvements import services as improvements
+from .improvements.sources import resolve
 from .kpis import services as kpis
 from .models import Project, Task, User
 from .projects import services as projects
@@ -100,6 +102,7 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     _finish_tasks(project, Step.KPIS)
     steps.close_step(project, Step.KPIS, leader, steps.confirmations_by_key(project))
 
+    _improvements(project, people)
     steps.start_step(project, Step.JOURNEY, leader)
     steps.start_step(project, Step.PROCESS, leader)
     _confirm(project, Step.PROCESS, "current_process", people[Role.PROCESS_ADVISOR],
@@ -140,6 +143,24 @@ def _kpis(project: Project, people: dict[Role, User]) -> None:
             "baseline_source": source, "target_value": float(goal), "target_date": target,
         })
     kpis.agree_kpi_set(project, owner, {Role.PROCESS_OWNER})
+
+
+def _improvements(project: Project, people: dict[Role, User]) -> None:
+    lead_time = next(k for k in kpis.kpis_of(project) if k.name == "Doorlooptijd")
+    ideas = [
+        ("kpi", lead_time.id, Role.SUBJECT_EXPERT, "Kenteken automatisch controleren via RDW",
+         "Nu controleert een medewerker elk kenteken met de hand; dat kost per aanvraag "
+         "een dag wachttijd."),
+        ("step", int(Step.PROCESS), Role.PROCESS_ADVISOR, "Statusbericht per e-mail na elke stap",
+         "Bewoners bellen omdat ze niet weten waar hun aanvraag staat."),
+        ("step", int(Step.PROCESS), Role.SUBJECT_EXPERT,
+         "Overdracht tussen Vergunningen en Parkeerbeheer schrappen",
+         "Vier overdrachten; twee daarvan voegen niets toe."),
+    ]
+    for kind, source_id, role, title, description in ideas:
+        improvements.add_improvement(project, people[role], resolve(project, kind, source_id),
+                                     title=title, description=description,
+                                     proposer_id=people[role].id)
 
 
 def _public_space_project(people: dict[Role, User]) -> Project:

@@ -310,6 +310,33 @@ class KpiAgreement(db.Model):
     agreed_by: Mapped[User] = relationship()
 
 
+class Improvement(db.Model):
+    """An improvement idea, captured where it arose; ``source_type``/``source_id`` point there."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    step: Mapped[int] = mapped_column(SmallInteger)
+    source_type: Mapped[str] = mapped_column(String(30))
+    source_id: Mapped[int | None] = mapped_column(Integer)
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    proposer: Mapped[User | None] = relationship(foreign_keys=[proposer_id])
+    project: Mapped[Project] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def step_enum(self) -> Step:
+        return Step(self.step)
+
+
 class AuditEvent(db.Model):
     """Append-only trail: the app refuses updates and deletes, and so does a database trigger."""
 

@@ -1,0 +1,106 @@
+"""Improvements: captured at their source by any member, listed and compared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..concurrency import check_version
+from ..errors import WorkflowError
+from ..extensions import db
+from ..models import Improvement, Membership, Project, User
+from . import similarity
+from .sources import SourceRef
+
+IMPROVEMENT_FIELDS = ["title", "description", "proposer_id"]
+SIMILAR_CANDIDATES = 200
+SIMILAR_SHOWN = 5
+
+
+def _source_key(improvement: Improvement) -> str:
+    return f"{improvement.source_type}:{improvement.source_id}"
+
+
+def _check_proposer(project: Project, proposer_id: int | None) -> None:
+    if proposer_id is not None and not any(m.user_id == proposer_id for m in project.memberships):
+        raise WorkflowError(_("De indiener moet in het team zitten."))
+
+
+def add_improvement(project: Project, actor: User, source: SourceRef, *, title: str,
+                    description: str, proposer_id: int | None) -> Improvement:
+    _check_proposer(project, proposer_id)
+    improvement = Improvement(
+        project_id=project.id, title=title.strip(), description=description.strip(),
+        step=int(source.kind.step_of(source.source_id)), source_type=source.kind.key,
+        source_id=source.source_id, proposer_id=proposer_id, created_by_id=actor.id,
+    )
+    db.session.add(improvement)
+    db.session.flush()
+    audit.record("improvement.create", "improvement", improvement.id, project.id, actor=actor,
+                 after={"title": improvement.title, "source": _source_key(improvement),
+                        "proposer_id": proposer_id})
+    return improvement
+
+
+def update_improvement(improvement: Improvement, project: Project, actor: User, *,
+                       expected_version: int, values: dict) -> None:
+    check_version(improvement, expected_version)
+    _check_proposer(project, values["proposer_id"])
+    audit.apply_changes(improvement, {f: values[f] for f in IMPROVEMENT_FIELDS},
+                        action="improvement.update", object_type="improvement",
+                        project_id=project.id, actor=actor)
+
+
+def delete_improvement(improvement: Improvement, actor: User) -> None:
+    audit.record("improvement.delete", "improvement", improvement.id, improvement.project_id,
+                 actor=actor, before={"title": improvement.title,
+                                      "source": _source_key(improvement)})
+    db.session.delete(improvement)
+    db.session.flush()
+
+
+def improvements_of(project: Project, *, source_type: str | None = None,
+                    step: int | None = None) -> list[Improvement]:
+    query = (select(Improvement).where(Improvement.project_id == project.id)
+             .options(selectinload(Improvement.proposer)).order_by(Improvement.id.desc()))
+    if source_type:
+        query = query.where(Improvement.source_type == source_type)
+    if step:
+        query = query.where(Improvement.step == step)
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Similar:
+    improvement: Improvement
+    score: float
+    same_project: bool
+
+
+def similar_to(title: str, project: Project, user: User) -> list[Similar]:
+    """Improvements with a title like this one, in projects the user may see."""
+    terms = similarity.search_terms(title)
+    if not terms:
+        return []
+    query = (
+        select(Improvement)
+        .where(or_(*[Improvement.title.ilike(f"%{term}%") for term in terms]))
+        .options(selectinload(Improvement.project))
+        .limit(SIMILAR_CANDIDATES)
+    )
+    if not user.is_admin:
+        visible = select(Membership.project_id).where(Membership.user_id == user.id)
+        query = query.where(Improvement.project_id.in_(visible))
+    wanted = similarity.stems(title)
+    ranked = [
+        Similar(candidate, similarity.score(wanted, similarity.stems(candidate.title)),
+                candidate.project_id == project.id)
+        for candidate in db.session.scalars(query)
+    ]
+    ranked = [r for r in ranked if r.score >= similarity.MIN_SCORE]
+    ranked.sort(key=lambda r: (-r.score, not r.same_project, r.improvement.id))
+    return ranked[:SIMILAR_SHOWN]

@@ -1,0 +1,32 @@
+"""Titles that look alike, so a team sees what it (or another team) already found.
+
+A plain word-overlap measure on word stems: cheap, explainable and good enough for short
+titles in Dutch; no extra service or index needed."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset({
+    "de", "het", "een", "en", "of", "van", "voor", "op", "in", "met", "te", "bij", "aan", "naar",
+    "om", "is", "zijn", "dat", "die", "er", "niet", "geen", "als", "ook", "nog", "wel", "dan",
+    "door", "over", "uit", "tot", "per", "meer",
+})
+STEM_LENGTH = 6
+MIN_SCORE = 0.25
+
+
+def stems(text: str) -> set[str]:
+    words = re.findall(r"\w+", text.lower())
+    return {w[:STEM_LENGTH] for w in words if len(w) >= 3 and w not in STOPWORDS}
+
+
+def score(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def search_terms(text: str, limit: int = 3) -> list[str]:
+    """The most telling stems (longest first) to pre-select candidates in SQL."""
+    return sorted(stems(text), key=len, reverse=True)[:limit]

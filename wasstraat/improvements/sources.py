@@ -1,0 +1,89 @@
+"""Where an improvement can come from. Each kind knows its step, how to name a source object
+and which page shows it, so the source stays visible wherever the improvement appears.
+
+Later steps add kinds here (process steps, journey phases, service formula P's, sessions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Improvement, Kpi, Project
+from ..workflow import N_, Step
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    key: str
+    label: str
+    # ids -> names of the source objects that exist in the project
+    names: Callable[[Project, set[int]], dict[int, str]]
+    link: Callable[[Project, int], str]
+    step_of: Callable[[int], Step]
+
+
+def _kpi_names(project: Project, ids: set[int]) -> dict[int, str]:
+    rows = db.session.execute(
+        select(Kpi.id, Kpi.name).where(Kpi.project_id == project.id, Kpi.id.in_(ids)))
+    return {row.id: _("KPI: %(name)s", name=row.name) for row in rows}
+
+
+def _step_names(project: Project, ids: set[int]) -> dict[int, str]:
+    from ..steps.services import step_title
+
+    return {n: step_title(Step(n)) for n in ids if n in {int(s) for s in Step}}
+
+
+SOURCES: dict[str, SourceKind] = {
+    "step": SourceKind(
+        "step", N_("Stap"), _step_names,
+        lambda project, n: url_for("steps.show", project_id=project.id, number=n),
+        lambda n: Step(n),
+    ),
+    "kpi": SourceKind(
+        "kpi", N_("KPI"), _kpi_names,
+        lambda project, _id: url_for("kpis.index", project_id=project.id),
+        lambda _id: Step.KPIS,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    kind: SourceKind
+    source_id: int
+    name: str
+
+    def url(self, project: Project) -> str:
+        return self.kind.link(project, self.source_id)
+
+
+def resolve(project: Project, kind_key: str | None, source_id: int | None) -> SourceRef | None:
+    """The source, if it exists in this project; None otherwise."""
+    kind = SOURCES.get(kind_key or "")
+    if kind is None or source_id is None:
+        return None
+    name = kind.names(project, {source_id}).get(source_id)
+    return SourceRef(kind, source_id, name) if name else None
+
+
+def describe(project: Project, improvements: list[Improvement]) -> dict[int, SourceRef]:
+    """The source of each improvement, with one query per kind of source."""
+    wanted: dict[str, set[int]] = {}
+    for improvement in improvements:
+        if improvement.source_id is not None:
+            wanted.setdefault(improvement.source_type, set()).add(improvement.source_id)
+    names = {key: SOURCES[key].names(project, ids) for key, ids in wanted.items()
+             if key in SOURCES}
+    refs = {}
+    for improvement in improvements:
+        name = names.get(improvement.source_type, {}).get(improvement.source_id or -1)
+        if name:
+            refs[improvement.id] = SourceRef(SOURCES[improvement.source_type],
+                                             improvement.source_id, name)
+    return refs

@@ -1,0 +1,135 @@
+"""Improvements: add one where it arose, see them all with their source, spot look-alikes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..access import Action, ProjectAccess, project_access
+from ..errors import WorkflowError
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Improvement
+from ..workflow import Step
+from . import services
+from .forms import EditImprovementForm, NewImprovementForm
+from .sources import SOURCES, describe, resolve
+
+bp = Blueprint("improvements", __name__, url_prefix="/projects/<int:project_id>/improvements")
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _improvement(access: ProjectAccess, improvement_id: int) -> Improvement:
+    improvement = db.session.scalar(select(Improvement).where(
+        Improvement.id == improvement_id, Improvement.project_id == access.project.id))
+    if improvement is None:
+        abort(404)
+    return improvement
+
+
+@bp.route("")
+@login_required
+def index(project_id: int):
+    access = project_access(project_id)
+    source_type = request.args.get("source") if request.args.get("source") in SOURCES else None
+    step = request.args.get("step", type=int)
+    step = step if step in {int(s) for s in Step} else None
+    rows = services.improvements_of(access.project, source_type=source_type, step=step)
+    return render_template("improvements/index.html", access=access, project=access.project,
+                           improvements=rows, sources=describe(access.project, rows),
+                           kinds=SOURCES, chosen_source=source_type, chosen_step=step)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new(project_id: int):
+    access = project_access(project_id, need=Action.ADD_IMPROVEMENT)
+    form = NewImprovementForm()
+    form.setup_choices(access.project)
+    if request.method == "GET":
+        form.proposer_id.data = _user().id
+    source = resolve(access.project, request.args.get("source"),
+                     request.args.get("source_id", type=int))
+    if source is None:
+        abort(404)  # improvements are added from an existing source in this project
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.add_improvement(access.project, _user(), source, title=form.title.data,
+                                     description=form.description.data or "",
+                                     proposer_id=form.proposer_id.data)
+            db.session.commit()
+        except WorkflowError as error:
+            db.session.rollback()
+            form.proposer_id.errors = [error.message]
+            status = 422
+        else:
+            flash(_("De verbetering is toegevoegd."), "success")
+            return redirect(source.url(access.project), 303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("improvements/form.html", access=access, project=access.project,
+                           form=form, source=source, improvement=None), status
+
+
+@bp.route("/similar")
+@login_required
+def similar(project_id: int):
+    access = project_access(project_id)
+    title = (request.args.get("title") or "")[:200]
+    matches = services.similar_to(title, access.project, _user()) if len(title) >= 4 else []
+    return render_template("improvements/_similar.html", project=access.project,
+                           matches=matches)
+
+
+@bp.route("/<int:improvement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int, improvement_id: int):
+    access = project_access(project_id)
+    improvement = _improvement(access, improvement_id)
+    access.require(Action.EDIT_IMPROVEMENT, improvement=improvement)
+    form = EditImprovementForm(obj=improvement)
+    form.setup_choices(access.project)
+    source = describe(access.project, [improvement]).get(improvement.id)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_improvement(improvement, access.project, _user(),
+                                        expected_version=form.version.data, values={
+                                            "title": form.title.data,
+                                            "description": form.description.data or "",
+                                            "proposer_id": form.proposer_id.data})
+            db.session.commit()
+        except WorkflowError as error:
+            db.session.rollback()
+            access = project_access(project_id)
+            improvement = _improvement(access, improvement_id)
+            form = EditImprovementForm(formdata=None, obj=improvement)
+            form.setup_choices(access.project)
+            form.form_errors.append(error.message)
+            status = error.status_code
+        else:
+            flash(_("De verbetering is opgeslagen."), "success")
+            return redirect(url_for("improvements.index", project_id=project_id), 303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("improvements/form.html", access=access, project=access.project,
+                           form=form, source=source, improvement=improvement), status
+
+
+@bp.route("/<int:improvement_id>/delete", methods=["POST"])
+@login_required
+def delete(project_id: int, improvement_id: int):
+    access = project_access(project_id)
+    improvement = _improvement(access, improvement_id)
+    access.require(Action.EDIT_IMPROVEMENT, improvement=improvement)
+    EmptyForm().validate_on_submit()
+    services.delete_improvement(improvement, _user())
+    db.session.commit()
+    flash(_("De verbetering is verwijderd."), "success")
+    return redirect(url_for("improvements.index", project_id=project_id), 303)
