@@ -9,6 +9,7 @@ from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
+from wasstraat.models import ProcessCheck, ProcessStep
 from wasstraat.steps import services as steps
 from wasstraat.tasks import services as tasks
 from wasstraat.workflow import Role, Step
@@ -33,10 +34,15 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
     for m in range(extra_projects):
         tasks.add_task(team.project, leader, title=f"Extra {m}", description="", step=Step.TEAM,
                        assignee_id=leader.id, due_date=None)
-        projects.add_member(team.project, leader, create_user(), {Role.SUBJECT_EXPERT})
+        expert = create_user()
+        projects.add_member(team.project, leader, expert, {Role.SUBJECT_EXPERT})
+        db.session.add(ProcessCheck(project_id=team.project.id, user_id=expert.id,
+                                    confirmed=True))
         improvements.add_improvement(team.project, leader, resolve(team.project, "step", 1),
                                      title=f"Verbetering {m}", description="",
                                      proposer_id=leader.id)
+        db.session.add(ProcessStep(project_id=team.project.id, position=100 + m,
+                                   activity=f"Stap {m}", handover=bool(m % 2)))
         kpis.add_kpi(team.project, leader, {"name": f"KPI {m}", "definition": "", "unit": "x",
                                             "direction": "lower", "baseline_value": 1.0,
                                             "baseline_date": None, "baseline_source": "",
@@ -45,7 +51,8 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
 
 
 PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
-         "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/team",
+         "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/process",
+         "/projects/{p}/team",
          "/projects/{p}/history"]
 
 

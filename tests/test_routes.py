@@ -16,7 +16,7 @@ from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
-from wasstraat.models import Membership, Task
+from wasstraat.models import Membership, ProcessStep, Task
 from wasstraat.steps import services as steps
 from wasstraat.workflow import Role, Step
 
@@ -27,6 +27,9 @@ MEMBERS = frozenset(Role)
 STEP_1_ACTORS = frozenset({Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT,
                            Role.PROJECT_LEADER, Role.JOURNEY_COACH, Role.PROCESS_ADVISOR})
 PL = frozenset({Role.PROJECT_LEADER})
+PROCESS_MAPPERS = frozenset({Role.PROJECT_LEADER, Role.SUBJECT_EXPERT, Role.PROCESS_ADVISOR})
+PROCESS_CHECKERS = frozenset({Role.PROCESS_OWNER, Role.SUBJECT_EXPERT, Role.PROJECT_LEADER,
+                              Role.PROCESS_ADVISOR})
 SPONSOR_OR_PL = frozenset({Role.SPONSOR, Role.PROJECT_LEADER})  # the improvement's author
 STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 
@@ -93,6 +96,14 @@ RULES: dict[str, list[Rule]] = {
                           Rule("/projects/{p}/improvements/{i}/edit", "POST", SPONSOR_OR_PL)],
     "improvements.delete": [Rule("/projects/{p}/improvements/{i}/delete", "POST", SPONSOR_OR_PL,
                                  destructive=True)],
+    "process.index": [Rule("/projects/{p}/process", "GET", MEMBERS, admin=True),
+                      Rule("/projects/{p}/process", "POST", PROCESS_MAPPERS)],
+    "process.edit": [Rule("/projects/{p}/process/{s}/edit", "GET", PROCESS_MAPPERS),
+                     Rule("/projects/{p}/process/{s}/edit", "POST", PROCESS_MAPPERS)],
+    "process.move": [Rule("/projects/{p}/process/{s}/move", "POST", PROCESS_MAPPERS)],
+    "process.delete": [Rule("/projects/{p}/process/{s}/delete", "POST", PROCESS_MAPPERS,
+                            destructive=True)],
+    "process.check": [Rule("/projects/{p}/process/check", "POST", PROCESS_CHECKERS)],
     "kpis.index": [Rule("/projects/{p}/kpis", "GET", MEMBERS, admin=True),
                    Rule("/projects/{p}/kpis", "POST", STEP_2_ACTORS)],
     "kpis.edit": [Rule("/projects/{p}/kpis/{k}/edit", "GET", STEP_2_ACTORS),
@@ -104,7 +115,7 @@ RULES: dict[str, list[Rule]] = {
 }
 
 FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
-             "done": "1", "locale": "nl"}
+             "done": "1", "locale": "nl", "direction": "up", "verdict": "confirmed"}
 
 
 def test_every_route_has_a_rule(app):
@@ -138,9 +149,12 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
         improvement = improvements.add_improvement(
             team.project, team[Role.SPONSOR], source, title="Kick-off eerder plannen",
             description="", proposer_id=team[Role.SPONSOR].id)
+        process_step = ProcessStep(project_id=team.project.id, position=1, activity="Registreren")
+        db.session.add(process_step)
         db.session.commit()
         ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
-               "user": team.outsider.id, "k": kpi.id, "i": improvement.id}
+               "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
+               "s": process_step.id}
         return team, ids, create_user(admin=True)
 
     return _build

@@ -106,7 +106,7 @@ def test_the_3b_check_may_be_merged_into_3a_and_that_choice_is_recorded(team, cl
     for step in (Step.TEAM, Step.KPIS):
         _finish(team, clients, step)
     leader.post(url(team, Step.PROCESS, "start"))
-    advisor.post(url(team, Step.PROCESS, "products/current_process/confirm"), data={})
+    advisor.post(f"/projects/{team.project.id}/process", data=PROCESS_STEP_FORM)
     refused = advisor.post(url(team, Step.PROCESS, "products/process_checked/confirm"),
                            data={"process_checked-variant": "by-mail"})
     assert refused.status_code == 409
@@ -174,9 +174,25 @@ KPI_FORM = {"name": "Doorlooptijd", "unit": "dagen", "direction": "lower",
             "target_value": "5", "target_date": "2027-06-30"}
 
 
+PROCESS_STEP_FORM = {"activity": "Aanvraag registreren", "actor": "KCC", "system": "Zaaksysteem",
+                     "handover": "y", "wait_days": "1", "work_minutes": "5"}
+
+
 def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = False) -> None:  # noqa: ANN001
     """Do what the product's evidence rule looks for, as the roles that produce it."""
-    assert product.evidence == "kpi_set_agreed"
+    producers = {
+        "kpi_set_agreed": _agree_kpis,
+        "process_mapped": _map_process,
+    }
+    producers[product.evidence](team, clients, product, check_refusals)
+    if check_refusals:
+        step = next(s for s in Step if product in STEPS[s].products)
+        direct = clients[product.confirmed_by[0]].post(
+            url(team, step, f"products/{product.key}/confirm"), data={})
+        assert direct.status_code == 409  # the data decides, not a tick
+
+
+def _agree_kpis(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
     base = f"/projects/{team.project.id}/kpis"
     if check_refusals:
         for role, client in clients.items():
@@ -186,11 +202,26 @@ def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = 
                 assert client.post(base, data=KPI_FORM).status_code == 403, role
             if role not in ("outsider", *product.confirmed_by):
                 assert client.post(f"{base}/agree").status_code in (403, 404), role
-        direct = clients[Role.PROCESS_OWNER].post(
-            url(team, Step.KPIS, f"products/{product.key}/confirm"), data={})
-        assert direct.status_code == 409  # the data decides, not a tick
     assert clients[Role.PROCESS_ADVISOR].post(base, data=KPI_FORM).status_code == 303
     assert clients[product.confirmed_by[0]].post(f"{base}/agree").status_code == 303
+
+
+def _map_process(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+    base = f"/projects/{team.project.id}/process"
+    mappers = {Role.PROJECT_LEADER, *STEPS[Step.PROCESS].part("3a").actors}
+    checkers = set(STEPS[Step.PROCESS].part("3b").actors)
+    check = {"verdict": "confirmed", "correction": ""}
+    if check_refusals:
+        for role, client in clients.items():
+            if role == "outsider":
+                assert client.post(base, data=PROCESS_STEP_FORM).status_code == 404
+            elif role not in mappers:
+                assert client.post(base, data=PROCESS_STEP_FORM).status_code == 403, role
+            if role not in ("outsider", *checkers):
+                assert client.post(f"{base}/check", data=check).status_code == 403, role
+    assert clients[Role.SUBJECT_EXPERT].post(base, data=PROCESS_STEP_FORM).status_code == 303
+    # The 3b check by a participant, which the advisor's confirmation of 3b then relies on.
+    assert clients[Role.PROCESS_OWNER].post(f"{base}/check", data=check).status_code == 303
 
 
 def _finish(team: Team, clients: dict, step: Step) -> None:

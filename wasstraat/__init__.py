@@ -64,12 +64,13 @@ def register_blueprints(app: Flask) -> None:
     from .improvements.views import bp as improvements_bp
     from .kpis.views import bp as kpis_bp
     from .main.views import bp as main_bp
+    from .process.views import bp as process_bp
     from .projects.views import bp as projects_bp
     from .steps.views import bp as steps_bp
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
-                      improvements_bp):
+                      improvements_bp, process_bp):
         app.register_blueprint(blueprint)
 
 

@@ -33,6 +33,8 @@ class Action(StrEnum):
     MANAGE_TASKS = "manage_tasks"
     EDIT_KPIS = "edit_kpis"
     ADD_IMPROVEMENT = "add_improvement"
+    EDIT_PROCESS = "edit_process"
+    CHECK_PROCESS = "check_process"
     EDIT_IMPROVEMENT = "edit_improvement"
     AGREE_KPIS = "agree_kpis"
     COMPLETE_TASK = "complete_task"
@@ -70,6 +72,8 @@ class ProjectAccess:
 
 
 _KPI_PRODUCT = Step.KPIS.definition.product("kpis")
+_PART_3A_ACTORS = set(Step.PROCESS.definition.part("3a").actors)
+_PART_3B_ACTORS = set(Step.PROCESS.definition.part("3b").actors)
 
 
 def _is_leader(a: ProjectAccess) -> bool:
@@ -92,6 +96,9 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     # The actors of step 2 keep the KPI register; whoever confirms its product agrees the set.
     Action.EDIT_KPIS: lambda a, t: bool(a.roles & set(Step.KPIS.definition.actors)),
     Action.AGREE_KPIS: lambda a, t: workflow.may_confirm(_KPI_PRODUCT, a.roles),
+    # Session 3a's actors map the process (the project leader may help); 3b's actors check it.
+    Action.EDIT_PROCESS: lambda a, t: _is_leader(a) or bool(a.roles & _PART_3A_ACTORS),
+    Action.CHECK_PROCESS: lambda a, t: bool(a.roles & _PART_3B_ACTORS),
     # Any member captures an improvement; its author, proposer and the leader may change it.
     Action.ADD_IMPROVEMENT: lambda a, t: a.is_member,
     Action.EDIT_IMPROVEMENT: lambda a, t: _is_leader(a) or (

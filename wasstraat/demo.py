@@ -11,6 +11,7 @@ from .improvements import services as improvements
 from .improvements.sources import resolve
 from .kpis import services as kpis
 from .models import Project, Task, User
+from .process import services as process
 from .projects import services as projects
 from .steps import services as steps
 from .tasks import services as tasks
@@ -105,8 +106,7 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     _improvements(project, people)
     steps.start_step(project, Step.JOURNEY, leader)
     steps.start_step(project, Step.PROCESS, leader)
-    _confirm(project, Step.PROCESS, "current_process", people[Role.PROCESS_ADVISOR],
-             note="Zestien processtappen, vier overdrachten tussen teams.")
+    _current_process(project, people)
     state = project.step_state(Step.PROCESS)
     state.notes = ("Sessie 3a gehouden met Vergunningen en Parkeerbeheer. Verbeterideeën "
                    "geparkeerd: automatische kentekencheck, statusbericht per e-mail.")
@@ -143,6 +143,33 @@ def _kpis(project: Project, people: dict[Role, User]) -> None:
             "baseline_source": source, "target_value": float(goal), "target_date": target,
         })
     kpis.agree_kpi_set(project, owner, {Role.PROCESS_OWNER})
+
+
+def _current_process(project: Project, people: dict[Role, User]) -> None:
+    advisor = people[Role.PROCESS_ADVISOR]
+    rows = [
+        ("Bewoner vraagt vergunning aan via het webformulier", "Bewoner", "Website (e-formulier)",
+         False, 0, 10),
+        ("Aanvraag registreren en zaak aanmaken", "Klantcontactcentrum", "Zaaksysteem", True,
+         1, 5),
+        ("Aanvraag controleren op volledigheid", "Team Vergunningen", "Zaaksysteem", False, 3, 15),
+        ("Kenteken en adres handmatig controleren", "Team Vergunningen", "BRP, RDW-portaal", True,
+         2, 20),
+        ("Plek in de vergunningzone toetsen", "Team Parkeerbeheer", "Parkeerregister", True,
+         5, 10),
+        ("Besluit opstellen en ondertekenen", "Team Vergunningen", "Zaaksysteem", False, 2, 25),
+        ("Vergunning registreren voor handhaving", "Team Parkeerbeheer", "Parkeerregister", True,
+         3, 5),
+        ("Besluit per post versturen", "Postkamer", "", False, 2, 3),
+    ]
+    for activity, actor, system, handover, wait, work in rows:
+        process.add_step(project, advisor, {
+            "activity": activity, "actor": actor, "system": system, "handover": handover,
+            "wait_days": float(wait), "work_minutes": float(work), "remarks": "",
+        })
+    process.record_check(project, people[Role.SUBJECT_EXPERT], confirmed=False,
+                         correction="Tussen stap 4 en 5 belt Vergunningen vaak eerst met "
+                                    "Parkeerbeheer; dat staat er niet in.")
 
 
 def _improvements(project: Project, people: dict[Role, User]) -> None:

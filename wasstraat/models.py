@@ -310,6 +310,41 @@ class KpiAgreement(db.Model):
     agreed_by: Mapped[User] = relationship()
 
 
+class ProcessStep(db.Model):
+    """One activity of the current process as mapped in session 3a, in order."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(120), default="")
+    system: Mapped[str] = mapped_column(String(120), default="")
+    handover: Mapped[bool] = mapped_column(Boolean, default=False)
+    wait_days: Mapped[float] = mapped_column(Float, default=0.0)
+    work_minutes: Mapped[float] = mapped_column(Float, default=0.0)
+    remarks: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProcessCheck(db.Model):
+    """A participant's answer in the 3b check: the mapping is right, or here is a correction."""
+
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    confirmed: Mapped[bool] = mapped_column(Boolean)
+    correction: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
 class Improvement(db.Model):
     """An improvement idea, captured where it arose; ``source_type``/``source_id`` point there."""
 

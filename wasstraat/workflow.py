@@ -351,7 +351,8 @@ STEPS: dict[Step, StepDefinition] = {
         ),
         products=(
             Product("current_process", N_("Huidig proces in kaart gebracht"),
-                    (R.PROCESS_ADVISOR,), part="3a"),
+                    (R.PROCESS_ADVISOR, R.SUBJECT_EXPERT), part="3a",
+                    evidence="process_mapped"),
             Product("process_checked", N_("Proceskaart gecontroleerd"), (R.PROCESS_ADVISOR,),
                     part="3b",
                     variants=(

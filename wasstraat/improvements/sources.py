@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Improvement, Kpi, Project
+from ..models import Improvement, Kpi, ProcessStep, Project
 from ..workflow import N_, Step
 
 
@@ -33,6 +33,14 @@ def _kpi_names(project: Project, ids: set[int]) -> dict[int, str]:
     return {row.id: _("KPI: %(name)s", name=row.name) for row in rows}
 
 
+def _process_step_names(project: Project, ids: set[int]) -> dict[int, str]:
+    rows = db.session.execute(
+        select(ProcessStep.id, ProcessStep.position, ProcessStep.activity)
+        .where(ProcessStep.project_id == project.id, ProcessStep.id.in_(ids)))
+    return {row.id: _("Processtap %(n)d: %(activity)s", n=row.position, activity=row.activity)
+            for row in rows}
+
+
 def _step_names(project: Project, ids: set[int]) -> dict[int, str]:
     from ..steps.services import step_title
 
@@ -44,6 +52,12 @@ SOURCES: dict[str, SourceKind] = {
         "step", N_("Stap"), _step_names,
         lambda project, n: url_for("steps.show", project_id=project.id, number=n),
         lambda n: Step(n),
+    ),
+    "process_step": SourceKind(
+        "process_step", N_("Processtap"), _process_step_names,
+        lambda project, step_id: url_for("process.index", project_id=project.id)
+        + f"#process-step-{step_id}",
+        lambda _id: Step.PROCESS,
     ),
     "kpi": SourceKind(
         "kpi", N_("KPI"), _kpi_names,

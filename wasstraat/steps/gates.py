@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..kpis import services as kpis
 from ..models import Project
+from ..process import services as process
 
 
 def kpi_set_agreed(project: Project) -> list[str]:
@@ -28,9 +29,17 @@ def kpi_set_agreed(project: Project) -> list[str]:
 
 EVIDENCE: dict[str, Callable[[Project], list[str]]] = {
     "kpi_set_agreed": kpi_set_agreed,
+    "process_mapped": process.mapping_problems,
 }
 
 # The page where the team produces the evidence (an endpoint taking project_id).
 EVIDENCE_PAGES: dict[str, str] = {
     "kpi_set_agreed": "kpis.index",
+    "process_mapped": "process.index",
+}
+
+# Hand-confirmed products that need something in the data first; the rule gets the chosen
+# variant (3b held as a session, merged into 3a, or online).
+CONFIRM_PRECONDITIONS: dict[str, Callable[[Project, str], list[str]]] = {
+    "process_checked": process.check_problems,
 }

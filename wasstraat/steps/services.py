@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import ProductConfirmation, Project, StepState, User, utcnow
 from ..tasks.services import create_step_tasks
 from ..workflow import Product, Role, Step, StepStatus, missing_prerequisites
-from .gates import EVIDENCE
+from .gates import CONFIRM_PRECONDITIONS, EVIDENCE
 
 
 def finished_steps(project: Project) -> set[Step]:
@@ -142,6 +142,10 @@ def confirm_product(project: Project, step: Step, product: Product, actor: User,
         raise WorkflowError(_("Producten bevestigt u terwijl de stap bezig is."))
     if product.variants and variant not in {v.key for v in product.variants}:
         raise WorkflowError(_("Kies hoe dit product tot stand is gekomen."))
+    precondition = CONFIRM_PRECONDITIONS.get(product.key)
+    problems = precondition(project, variant) if precondition else []
+    if problems:
+        raise WorkflowError(" ".join(problems))
     if not product.variants:
         variant = ""
     existing = db.session.scalar(

@@ -1,0 +1,162 @@
+"""Step 3: the current process as an ordered list of activities (3a) and the check by the
+participants (3b)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..concurrency import check_version
+from ..errors import WorkflowError
+from ..extensions import db
+from ..models import ProcessCheck, ProcessStep, Project, User, utcnow
+from ..workflow import Step, StepStatus
+
+STEP_FIELDS = ["activity", "actor", "system", "handover", "wait_days", "work_minutes", "remarks"]
+HOURS_PER_WORKING_DAY = 8
+
+
+@dataclass(frozen=True)
+class ProcessSummary:
+    steps: int
+    handovers: int
+    wait_days: float
+    work_minutes: float
+
+    @property
+    def lead_time_days(self) -> float:
+        """Waiting plus working, in working days of eight hours."""
+        return self.wait_days + self.work_minutes / 60 / HOURS_PER_WORKING_DAY
+
+
+def steps_of(project: Project) -> list[ProcessStep]:
+    return list(db.session.scalars(
+        select(ProcessStep).where(ProcessStep.project_id == project.id)
+        .order_by(ProcessStep.position, ProcessStep.id)))
+
+
+def summary(steps: list[ProcessStep]) -> ProcessSummary:
+    return ProcessSummary(len(steps), sum(1 for s in steps if s.handover),
+                          sum(s.wait_days for s in steps), sum(s.work_minutes for s in steps))
+
+
+def check_participants(project: Project) -> list[User]:
+    """Members holding a role that takes part in session 3b."""
+    roles = set(Step.PROCESS.definition.part("3b").actors)
+    return sorted((m.user for m in project.memberships if m.roles & roles), key=lambda u: u.name)
+
+
+def checks_of(project: Project) -> list[ProcessCheck]:
+    return list(db.session.scalars(
+        select(ProcessCheck).where(ProcessCheck.project_id == project.id)
+        .options(selectinload(ProcessCheck.user)).order_by(ProcessCheck.checked_at)))
+
+
+def _editable(project: Project) -> None:
+    if StepStatus(project.step_state(Step.PROCESS).status) is not StepStatus.IN_PROGRESS:
+        raise WorkflowError(_("Het proces legt u vast terwijl stap 3 bezig is."))
+
+
+def _plain(step: ProcessStep) -> dict[str, Any]:
+    return {name: getattr(step, name) for name in ["position", *STEP_FIELDS]}
+
+
+def add_step(project: Project, actor: User, values: dict[str, Any]) -> ProcessStep:
+    _editable(project)
+    last = db.session.scalar(select(func.max(ProcessStep.position))
+                             .where(ProcessStep.project_id == project.id))
+    step = ProcessStep(project_id=project.id, position=(last or 0) + 1,
+                       **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()})
+    db.session.add(step)
+    db.session.flush()
+    audit.record("process.step_add", "process_step", step.id, project.id, actor=actor,
+                 after=_plain(step))
+    return step
+
+
+def update_step(step: ProcessStep, project: Project, actor: User, *, expected_version: int,
+                values: dict[str, Any]) -> None:
+    _editable(project)
+    check_version(step, expected_version)
+    audit.apply_changes(step, values, action="process.step_update", object_type="process_step",
+                        project_id=project.id, actor=actor)
+
+
+def delete_step(step: ProcessStep, project: Project, actor: User) -> None:
+    _editable(project)
+    audit.record("process.step_delete", "process_step", step.id, project.id, actor=actor,
+                 before=_plain(step))
+    db.session.delete(step)
+    db.session.flush()
+    _renumber(steps_of(project))
+
+
+def move_step(step: ProcessStep, project: Project, actor: User, offset: int) -> None:
+    """Move one place up (-1) or down (+1); at either end nothing changes."""
+    _editable(project)
+    steps = steps_of(project)
+    index = steps.index(step)
+    target = index + offset
+    if not 0 <= target < len(steps):
+        return
+    steps[index], steps[target] = steps[target], steps[index]
+    _renumber(steps)
+    audit.record("process.step_move", "process_step", step.id, project.id, actor=actor,
+                 before={"position": index + 1}, after={"position": target + 1})
+
+
+def _renumber(steps: list[ProcessStep]) -> None:
+    for position, step in enumerate(steps, start=1):
+        if step.position != position:
+            step.position = position
+    db.session.flush()
+
+
+def record_check(project: Project, actor: User, *, confirmed: bool, correction: str) -> None:
+    """A 3b participant confirms the mapping or leaves a correction (their latest answer counts)."""
+    _editable(project)
+    if actor not in check_participants(project):
+        raise WorkflowError(_("Alleen deelnemers aan sessie 3b controleren de proceskaart."))
+    if not steps_of(project):
+        raise WorkflowError(_("Er is nog geen proces om te controleren."))
+    correction = correction.strip()
+    if not confirmed and not correction:
+        raise WorkflowError(_("Beschrijf de correctie."))
+    check = db.session.scalar(select(ProcessCheck).where(
+        ProcessCheck.project_id == project.id, ProcessCheck.user_id == actor.id))
+    if check is None:
+        check = ProcessCheck(project_id=project.id, user_id=actor.id, confirmed=confirmed)
+        db.session.add(check)
+    check.confirmed, check.correction, check.checked_at = confirmed, correction, utcnow()
+    db.session.flush()
+    audit.record("process.check", "process_check", check.id, project.id, actor=actor,
+                 after={"confirmed": confirmed, "correction": correction})
+
+
+def is_participant(project: Project, user: User) -> bool:
+    return user in check_participants(project)
+
+
+def mapping_problems(project: Project) -> list[str]:
+    """Evidence for the 3a product: the current process has at least one activity."""
+    if not steps_of(project):
+        return [_("Het huidige proces heeft nog geen processtappen.")]
+    return []
+
+
+def check_problems(project: Project, variant: str) -> list[str]:
+    """Before the process advisor marks the mapping complete: was it checked?
+
+    A 3b held as a session or online needs at least one participant's answer; merged into 3a
+    needs none (the method allows that for a simple process).
+    """
+    problems = mapping_problems(project)
+    if variant != "merged" and not checks_of(project):
+        problems.append(_("Nog geen deelnemer heeft de proceskaart gecontroleerd."))
+    return problems
+

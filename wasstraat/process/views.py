@@ -1,0 +1,149 @@
+"""Step 3: map the current process (3a) and check it (3b)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..access import Action, ProjectAccess, project_access
+from ..errors import WorkflowError
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import ProcessStep
+from ..workflow import Step, StepStatus
+from . import services
+from .forms import EditProcessStepForm, NewProcessStepForm, ProcessCheckForm
+
+bp = Blueprint("process", __name__, url_prefix="/projects/<int:project_id>/process")
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _render(access: ProjectAccess, *, form=None, check_form=None, status: int = 200,  # noqa: ANN001
+            error: str | None = None):  # noqa: ANN202
+    project = access.project
+    steps = services.steps_of(project)
+    checks = services.checks_of(project)
+    return render_template(
+        "process/index.html", access=access, project=project, steps=steps,
+        summary=services.summary(steps), checks=checks,
+        checked_by={c.user_id: c for c in checks},
+        participants=services.check_participants(project),
+        is_participant=services.is_participant(project, _user()),
+        editable=StepStatus(project.step_state(Step.PROCESS).status) is StepStatus.IN_PROGRESS,
+        form=form or NewProcessStepForm(formdata=None),
+        check_form=check_form or ProcessCheckForm(formdata=None), error=error,
+    ), status
+
+
+def _step(access: ProjectAccess, step_id: int) -> ProcessStep:
+    step = db.session.scalar(select(ProcessStep).where(
+        ProcessStep.id == step_id, ProcessStep.project_id == access.project.id))
+    if step is None:
+        abort(404)
+    return step
+
+
+def _refused(project_id: int, error: WorkflowError, **forms):  # noqa: ANN003, ANN202
+    db.session.rollback()
+    return _render(project_access(project_id), status=error.status_code, error=error.message,
+                   **forms)
+
+
+def _back(project_id: int, message: str, anchor: str = ""):  # noqa: ANN202
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("process.index", project_id=project_id) + anchor, 303)
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def index(project_id: int):
+    access = project_access(project_id)
+    if request.method == "GET":
+        return _render(access)
+    access.require(Action.EDIT_PROCESS)
+    form = NewProcessStepForm()
+    if not form.validate_on_submit():
+        return _render(access, form=form, status=422)
+    try:
+        services.add_step(access.project, _user(), form.values())
+    except WorkflowError as error:
+        return _refused(project_id, error, form=form)
+    return _back(project_id, _("De processtap is toegevoegd."), "#add-heading")
+
+
+@bp.route("/<int:step_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int, step_id: int):
+    access = project_access(project_id, need=Action.EDIT_PROCESS)
+    step = _step(access, step_id)
+    form = EditProcessStepForm(obj=step)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_step(step, access.project, _user(),
+                                 expected_version=form.version.data, values=form.values())
+            db.session.commit()
+        except WorkflowError as error:
+            db.session.rollback()
+            access = project_access(project_id)
+            form = EditProcessStepForm(formdata=None, obj=_step(access, step_id))
+            form.form_errors.append(error.message)
+            status = error.status_code
+        else:
+            flash(_("De processtap is opgeslagen."), "success")
+            return redirect(url_for("process.index", project_id=project_id), 303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("process/edit.html", access=access, project=access.project,
+                           step=step, form=form), status
+
+
+@bp.route("/<int:step_id>/move", methods=["POST"])
+@login_required
+def move(project_id: int, step_id: int):
+    access = project_access(project_id, need=Action.EDIT_PROCESS)
+    step = _step(access, step_id)
+    EmptyForm().validate_on_submit()
+    offset = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if offset is None:
+        abort(400)
+    try:
+        services.move_step(step, access.project, _user(), offset)
+    except WorkflowError as error:
+        return _refused(project_id, error)
+    return _back(project_id, _("De volgorde is aangepast."), f"#process-step-{step_id}")
+
+
+@bp.route("/<int:step_id>/delete", methods=["POST"])
+@login_required
+def delete(project_id: int, step_id: int):
+    access = project_access(project_id, need=Action.EDIT_PROCESS)
+    step = _step(access, step_id)
+    EmptyForm().validate_on_submit()
+    try:
+        services.delete_step(step, access.project, _user())
+    except WorkflowError as error:
+        return _refused(project_id, error)
+    return _back(project_id, _("De processtap is verwijderd."))
+
+
+@bp.route("/check", methods=["POST"])
+@login_required
+def check(project_id: int):
+    access = project_access(project_id, need=Action.CHECK_PROCESS)
+    form = ProcessCheckForm()
+    if not form.validate_on_submit():
+        return _render(access, check_form=form, status=422)
+    try:
+        services.record_check(access.project, _user(), confirmed=form.verdict.data == "confirmed",
+                              correction=form.correction.data or "")
+    except WorkflowError as error:
+        form.correction.errors = [error.message]
+        return _refused(project_id, error, check_form=form)
+    return _back(project_id, _("Uw controle is vastgelegd."), "#check-heading")
