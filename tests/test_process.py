@@ -147,3 +147,77 @@ def test_an_improvement_from_a_process_step_links_back_to_it(team, login_as):
     listing = expert.get(f"/projects/{team.project.id}/improvements").get_data(as_text=True)
     assert "Processtap 1: Aanvraag registreren" in listing
     assert f"#process-step-{row.id}" in listing
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def upload(client, team, name: str, data: bytes):  # noqa: ANN001, ANN201
+    from io import BytesIO
+
+    return client.post(f"{base(team)}/attachments", data={"file": (BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def attachments(team: Team) -> list:
+    from wasstraat.models import ProcessAttachment
+
+    return list(db.session.scalars(db.select(ProcessAttachment).where(
+        ProcessAttachment.project_id == team.project.id)))
+
+
+def test_a_process_map_is_uploaded_and_served_only_as_a_download(team, login_as):
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    assert upload(advisor, team, "../../proceskaart parkeren.pdf", PDF).status_code == 303
+    [row] = attachments(team)
+    assert row.filename == "proceskaart_parkeren.pdf" and row.size == len(PDF)
+    page = advisor.get(base(team)).get_data(as_text=True)
+    assert "proceskaart_parkeren.pdf" in page
+    response = login_as(team[Role.SPONSOR]).get(f"{base(team)}/attachments/{row.id}")
+    assert response.status_code == 200 and response.data == PDF
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("kaart.exe", b"MZ\x90\x00", "Dit soort bestand kan niet worden toegevoegd"),
+    ("kaart.html", b"<html><script>alert(1)</script>", "Dit soort bestand kan niet worden toegevoegd"),
+    ("kaart.svg", b"<svg onload='alert(1)'/>", "Dit soort bestand kan niet worden toegevoegd"),
+    ("kaart.png", b"<html><script>alert(1)</script>", "past niet bij PNG"),
+    ("kaart.pdf", b"", "Het bestand is leeg."),
+    ("kaart.bpmn", b"<?xml version='1.0'?><html/>", "past niet bij BPMN"),
+])
+def test_wrong_files_are_refused_with_a_message(team, login_as, name, data, message):
+    response = upload(login_as(team[Role.PROCESS_ADVISOR]), team, name, data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert attachments(team) == []
+
+
+def test_a_file_over_the_limit_is_refused(team, login_as, app):
+    app.config["WASSTRAAT_MAX_ATTACHMENT_BYTES"] = 1024
+    response = upload(login_as(team[Role.PROCESS_ADVISOR]), team, "kaart.pdf", PDF + b"0" * 2000)
+    assert response.status_code == 422
+    assert "Het bestand is te groot" in response.get_data(as_text=True)
+    assert attachments(team) == []
+
+
+def test_visio_bpmn_and_images_are_accepted(team, login_as):
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    files = {"kaart.vsdx": b"PK\x03\x04rest", "kaart.bpmn":
+             b'<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="x"/>',
+             "foto.JPG": b"\xff\xd8\xff\xe0rest", "scan.png": b"\x89PNG\r\n\x1a\nrest"}
+    for name, data in files.items():
+        assert upload(advisor, team, name, data).status_code == 303, name
+    assert len(attachments(team)) == 4
+
+
+def test_an_attachment_of_another_project_is_not_found(team, create_project, login_as):
+    upload(login_as(team[Role.PROCESS_ADVISOR]), team, "kaart.pdf", PDF)
+    [row] = attachments(team)
+    other = create_project("Ander traject")
+    stranger = login_as(other[Role.PROJECT_LEADER])
+    assert stranger.get(f"/projects/{other.project.id}/process/attachments/{row.id}").status_code == 404
+    assert login_as(team.outsider).get(f"{base(team)}/attachments/{row.id}").status_code == 404

@@ -16,7 +16,7 @@ from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
-from wasstraat.models import Membership, ProcessStep, Task
+from wasstraat.models import Membership, ProcessAttachment, ProcessStep, Task
 from wasstraat.steps import services as steps
 from wasstraat.workflow import Role, Step
 
@@ -103,6 +103,11 @@ RULES: dict[str, list[Rule]] = {
     "process.move": [Rule("/projects/{p}/process/{s}/move", "POST", PROCESS_MAPPERS)],
     "process.delete": [Rule("/projects/{p}/process/{s}/delete", "POST", PROCESS_MAPPERS,
                             destructive=True)],
+    "process.upload": [Rule("/projects/{p}/process/attachments", "POST", PROCESS_MAPPERS)],
+    "process.attachment": [Rule("/projects/{p}/process/attachments/{a}", "GET", MEMBERS,
+                                admin=True)],
+    "process.delete_attachment": [Rule("/projects/{p}/process/attachments/{a}/delete", "POST",
+                                       PROCESS_MAPPERS, destructive=True)],
     "process.check": [Rule("/projects/{p}/process/check", "POST", PROCESS_CHECKERS)],
     "kpis.index": [Rule("/projects/{p}/kpis", "GET", MEMBERS, admin=True),
                    Rule("/projects/{p}/kpis", "POST", STEP_2_ACTORS)],
@@ -151,10 +156,13 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
             description="", proposer_id=team[Role.SPONSOR].id)
         process_step = ProcessStep(project_id=team.project.id, position=1, activity="Registreren")
         db.session.add(process_step)
+        attachment = ProcessAttachment(project_id=team.project.id, filename="kaart.pdf",
+                                       content_type="application/pdf", size=5, data=b"%PDF-")
+        db.session.add(attachment)
         db.session.commit()
         ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
                "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
-               "s": process_step.id}
+               "s": process_step.id, "a": attachment.id}
         return team, ids, create_user(admin=True)
 
     return _build

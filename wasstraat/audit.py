@@ -126,6 +126,8 @@ AUDIT_LABELS: dict[str, str] = {
     "process.step_delete": N_("Processtap verwijderd"),
     "process.step_move": N_("Volgorde van het proces aangepast"),
     "process.check": N_("Proceskaart gecontroleerd"),
+    "process.attachment_add": N_("Bestand met proceskaart toegevoegd"),
+    "process.attachment_delete": N_("Bestand met proceskaart verwijderd"),
     "improvement.create": N_("Verbetering toegevoegd"),
     "improvement.update": N_("Verbetering gewijzigd"),
     "improvement.delete": N_("Verbetering verwijderd"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -56,6 +57,11 @@ class NewProcessStepForm(_Values, FlaskForm):
 @_step_fields
 class EditProcessStepForm(_Values, VersionedForm):
     pass
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Bestand met de proceskaart"),
+                     validators=[FileRequired(_l("Kies een bestand."))])
 
 
 class ProcessCheckForm(FlaskForm):

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,10 +22,10 @@ from ..access import Action, ProjectAccess, project_access
 from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import EmptyForm
-from ..models import ProcessStep
+from ..models import ProcessAttachment, ProcessStep
 from ..workflow import Step, StepStatus
-from . import services
-from .forms import EditProcessStepForm, NewProcessStepForm, ProcessCheckForm
+from . import attachments, services
+from .forms import AttachmentForm, EditProcessStepForm, NewProcessStepForm, ProcessCheckForm
 
 bp = Blueprint("process", __name__, url_prefix="/projects/<int:project_id>/process")
 
@@ -23,8 +34,8 @@ def _user():  # noqa: ANN202
     return current_user._get_current_object()
 
 
-def _render(access: ProjectAccess, *, form=None, check_form=None, status: int = 200,  # noqa: ANN001
-            error: str | None = None):  # noqa: ANN202
+def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_form=None,  # noqa: ANN001
+            status: int = 200, error: str | None = None):  # noqa: ANN202
     project = access.project
     steps = services.steps_of(project)
     checks = services.checks_of(project)
@@ -37,6 +48,10 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, status: int = 
         editable=StepStatus(project.step_state(Step.PROCESS).status) is StepStatus.IN_PROGRESS,
         form=form or NewProcessStepForm(formdata=None),
         check_form=check_form or ProcessCheckForm(formdata=None), error=error,
+        attachments=attachments.attachments_of(project),
+        attachment_form=attachment_form or AttachmentForm(formdata=None),
+        allowed_extensions=attachments.allowed_extensions(),
+        max_megabytes=attachments.max_bytes() // (1024 * 1024),
     ), status
 
 
@@ -48,10 +63,11 @@ def _step(access: ProjectAccess, step_id: int) -> ProcessStep:
     return step
 
 
-def _refused(project_id: int, error: WorkflowError, **forms):  # noqa: ANN003, ANN202
+def _refused(project_id: int, error: WorkflowError, status_code: int | None = None,
+             **forms):  # noqa: ANN003, ANN202
     db.session.rollback()
-    return _render(project_access(project_id), status=error.status_code, error=error.message,
-                   **forms)
+    return _render(project_access(project_id), status=status_code or error.status_code,
+                   error=error.message, **forms)
 
 
 def _back(project_id: int, message: str, anchor: str = ""):  # noqa: ANN202
@@ -131,6 +147,57 @@ def delete(project_id: int, step_id: int):
     except WorkflowError as error:
         return _refused(project_id, error)
     return _back(project_id, _("De processtap is verwijderd."))
+
+
+@bp.route("/attachments", methods=["POST"])
+@login_required
+def upload(project_id: int):
+    access = project_access(project_id, need=Action.EDIT_PROCESS)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        return _render(access, attachment_form=form, status=422)
+    upload = form.file.data
+    try:
+        attachments.add_attachment(access.project, _user(), upload.filename or "",
+                                   upload.read(attachments.max_bytes() + 1))
+    except WorkflowError as error:
+        form.file.errors = [error.message]
+        return _refused(project_id, error, attachment_form=form, status_code=422)
+    return _back(project_id, _("Het bestand is toegevoegd."), "#attachments-heading")
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def attachment(project_id: int, attachment_id: int):
+    access = project_access(project_id)
+    row = _attachment(access, attachment_id)
+    response = send_file(BytesIO(row.data), mimetype=row.content_type, as_attachment=True,
+                         download_name=row.filename, max_age=0)
+    # Never rendered by the browser, whatever the file claims to be.
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_attachment(project_id: int, attachment_id: int):
+    access = project_access(project_id, need=Action.EDIT_PROCESS)
+    row = _attachment(access, attachment_id)
+    EmptyForm().validate_on_submit()
+    try:
+        attachments.delete_attachment(row, access.project, _user())
+    except WorkflowError as error:
+        return _refused(project_id, error)
+    return _back(project_id, _("Het bestand is verwijderd."), "#attachments-heading")
+
+
+def _attachment(access: ProjectAccess, attachment_id: int) -> ProcessAttachment:
+    row = db.session.scalar(select(ProcessAttachment).where(
+        ProcessAttachment.id == attachment_id,
+        ProcessAttachment.project_id == access.project.id))
+    if row is None:
+        abort(404)
+    return row
 
 
 @bp.route("/check", methods=["POST"])
