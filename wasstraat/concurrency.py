@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
-from .errors import ConflictError
+from flask_wtf import FlaskForm
+
+from .errors import ConflictError, WorkflowError
+from .extensions import db
 
 
 class Versioned(Protocol):
@@ -19,3 +23,24 @@ def check_version(obj: Versioned, expected_version: int) -> None:
     """
     if obj.version != expected_version:
         raise ConflictError()
+
+
+def save_form(form: FlaskForm, save: Callable[[], object],
+              reload: Callable[[], FlaskForm]) -> tuple[FlaskForm, int | None]:
+    """Validate a submitted edit form and save it in one transaction.
+
+    Returns the form to show and its status, or status None when the save was committed. A
+    refused save (a stale version, a state rule) is rolled back and answered with the current
+    data, loaded afresh by ``reload``, and the reason on top of the form.
+    """
+    if not form.validate_on_submit():
+        return form, (422 if form.is_submitted() else 200)
+    try:
+        save()
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        current = reload()
+        current.form_errors.append(error.message)
+        return current, error.status_code
+    return form, None

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import Action, ProjectAccess, project_access
+from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import EmptyForm
@@ -96,28 +97,25 @@ def edit(project_id: int, improvement_id: int):
     form = EditImprovementForm(obj=improvement)
     form.setup_choices(access.project)
     source = describe(access.project, [improvement]).get(improvement.id)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_improvement(improvement, access.project, _user(),
-                                        expected_version=form.version.data, values={
-                                            "title": form.title.data,
-                                            "description": form.description.data or "",
-                                            "proposer_id": form.proposer_id.data})
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            access = project_access(project_id)
-            improvement = _improvement(access, improvement_id)
-            form = EditImprovementForm(formdata=None, obj=improvement)
-            form.setup_choices(access.project)
-            form.form_errors.append(error.message)
-            status = error.status_code
-        else:
-            flash(_("De verbetering is opgeslagen."), "success")
-            return redirect(url_for("improvements.index", project_id=project_id), 303)
-    elif form.is_submitted():
-        status = 422
+
+    def reload() -> EditImprovementForm:
+        current_access = project_access(project_id)
+        current = EditImprovementForm(formdata=None,
+                                      obj=_improvement(current_access, improvement_id))
+        current.setup_choices(current_access.project)
+        return current
+
+    form, status = save_form(
+        form,
+        lambda: services.update_improvement(
+            improvement, access.project, _user(), expected_version=form.version.data,
+            values={"title": form.title.data, "description": form.description.data or "",
+                    "proposer_id": form.proposer_id.data}),
+        reload,
+    )
+    if status is None:
+        flash(_("De verbetering is opgeslagen."), "success")
+        return redirect(url_for("improvements.index", project_id=project_id), 303)
     return render_template("improvements/form.html", access=access, project=access.project,
                            form=form, source=source, improvement=improvement), status
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import Action, ProjectAccess, project_access
+from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import EmptyForm
@@ -80,23 +81,15 @@ def edit(project_id: int, kpi_id: int):
     access = project_access(project_id, need=Action.EDIT_KPIS)
     kpi = _kpi(access, kpi_id)
     form = EditKpiForm(obj=kpi)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_kpi(kpi, access.project, _user(), expected_version=form.version.data,
-                                values=form.values())
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            access = project_access(project_id)
-            form = EditKpiForm(formdata=None, obj=_kpi(access, kpi_id))
-            form.form_errors.append(error.message)
-            status = error.status_code
-        else:
-            flash(_("De KPI is opgeslagen."), "success")
-            return redirect(url_for("kpis.index", project_id=project_id), 303)
-    elif form.is_submitted():
-        status = 422
+    form, status = save_form(
+        form,
+        lambda: services.update_kpi(kpi, access.project, _user(),
+                                    expected_version=form.version.data, values=form.values()),
+        lambda: EditKpiForm(formdata=None, obj=_kpi(project_access(project_id), kpi_id)),
+    )
+    if status is None:
+        flash(_("De KPI is opgeslagen."), "success")
+        return redirect(url_for("kpis.index", project_id=project_id), 303)
     return render_template("kpis/edit.html", access=access, project=access.project, kpi=kpi,
                            form=form), status
 

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import Action, ProjectAccess, project_access
+from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import EmptyForm
@@ -99,23 +100,15 @@ def edit(project_id: int, step_id: int):
     access = project_access(project_id, need=Action.EDIT_PROCESS)
     step = _step(access, step_id)
     form = EditProcessStepForm(obj=step)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_step(step, access.project, _user(),
-                                 expected_version=form.version.data, values=form.values())
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            access = project_access(project_id)
-            form = EditProcessStepForm(formdata=None, obj=_step(access, step_id))
-            form.form_errors.append(error.message)
-            status = error.status_code
-        else:
-            flash(_("De processtap is opgeslagen."), "success")
-            return redirect(url_for("process.index", project_id=project_id), 303)
-    elif form.is_submitted():
-        status = 422
+    form, status = save_form(
+        form,
+        lambda: services.update_step(step, access.project, _user(),
+                                     expected_version=form.version.data, values=form.values()),
+        lambda: EditProcessStepForm(formdata=None, obj=_step(project_access(project_id), step_id)),
+    )
+    if status is None:
+        flash(_("De processtap is opgeslagen."), "success")
+        return redirect(url_for("process.index", project_id=project_id), 303)
     return render_template("process/edit.html", access=access, project=access.project,
                            step=step, form=form), status
 

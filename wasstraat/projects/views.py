@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access import Action, project_access
 from ..auth.services import find_user_by_email
+from ..concurrency import save_form
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
 from ..forms import EmptyForm
@@ -68,28 +69,19 @@ def edit(project_id: int):
     access = project_access(project_id, need=Action.EDIT_PROJECT)
     project = access.project
     form = EditProjectForm(obj=project)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_project(
-                project, _user(), expected_version=form.version.data,
-                values={"name": form.name.data, "product": form.product.data,
-                        "assignment": form.assignment.data or "",
-                        "process_type": form.process_type.data},
-            )
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            # Show the current values, so the user can redo their change on top of them.
-            form = EditProjectForm(obj=db.session.get(type(project), project_id),
-                                   formdata=None)
-            form.form_errors.append(error.message)
-            status = error.status_code
-        else:
-            flash(_("De gegevens van het traject zijn opgeslagen."), "success")
-            return redirect(url_for("projects.show", project_id=project_id), 303)
-    elif form.is_submitted():
-        status = 422
+    form, status = save_form(
+        form,
+        lambda: services.update_project(
+            project, _user(), expected_version=form.version.data,
+            values={"name": form.name.data, "product": form.product.data,
+                    "assignment": form.assignment.data or "",
+                    "process_type": form.process_type.data},
+        ),
+        lambda: EditProjectForm(obj=db.session.get(type(project), project_id), formdata=None),
+    )
+    if status is None:
+        flash(_("De gegevens van het traject zijn opgeslagen."), "success")
+        return redirect(url_for("projects.show", project_id=project_id), 303)
     return render_template("projects/edit.html", access=access, project=project,
                            form=form), status
 

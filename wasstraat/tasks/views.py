@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import Action, ProjectAccess, project_access
+from ..concurrency import save_form
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
 from ..forms import EmptyForm
@@ -78,28 +79,27 @@ def edit(project_id: int, task_id: int):
     task = _task(access, task_id)
     form = EditTaskForm(obj=task, data={"assignee_id": task.assignee_id or 0})
     form.setup_choices(access.project, step_title)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_task(task, _user(), expected_version=form.version.data, values={
-                "title": form.title.data, "description": form.description.data or "",
-                "step": form.step.data, "assignee_id": form.assignee_value,
-                "due_date": form.due_date.data,
-            })
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            task = _task(project_access(project_id), task_id)
-            form = EditTaskForm(formdata=None, obj=task,
-                                data={"assignee_id": task.assignee_id or 0})
-            form.setup_choices(access.project, step_title)
-            form.form_errors.append(error.message)
-            status = error.status_code
-        else:
-            flash(_("De taak is opgeslagen."), "success")
-            return _back(task, project_id)
-    elif form.is_submitted():
-        status = 422
+
+    def reload() -> EditTaskForm:
+        current_access = project_access(project_id)
+        current_task = _task(current_access, task_id)
+        current = EditTaskForm(formdata=None, obj=current_task,
+                               data={"assignee_id": current_task.assignee_id or 0})
+        current.setup_choices(current_access.project, step_title)
+        return current
+
+    form, status = save_form(
+        form,
+        lambda: services.update_task(task, _user(), expected_version=form.version.data, values={
+            "title": form.title.data, "description": form.description.data or "",
+            "step": form.step.data, "assignee_id": form.assignee_value,
+            "due_date": form.due_date.data,
+        }),
+        reload,
+    )
+    if status is None:
+        flash(_("De taak is opgeslagen."), "success")
+        return _back(task, project_id)
     return render_template("tasks/form.html", access=access, project=access.project,
                            form=form, task=task), status
 
