@@ -62,6 +62,20 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+# Rows the migrations themselves insert (reference data), restored after each PostgreSQL test.
+SEEDED_ROWS: dict[str, list[dict]] = {}
+
+
+def _snapshot_seeded_rows(url: str) -> None:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            rows = [dict(r) for r in conn.execute(table.select()).mappings()]
+            if rows:
+                SEEDED_ROWS[table.name] = rows
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database: a SQLite file to copy, or the PostgreSQL URL."""
@@ -69,6 +83,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
         url = _postgres_url()
         _reset_postgres(url)
         _migrate(url)
+        _snapshot_seeded_rows(url)
         return url
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     _migrate(f"sqlite:///{path}")
@@ -83,6 +98,12 @@ def _empty_postgres_tables(url: str) -> None:
             "AND tablename <> 'alembic_version'"
         )).scalars().all()
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for name, rows in SEEDED_ROWS.items():
+            table = db.metadata.tables[name]
+            conn.execute(table.insert(), rows)
+            # Table names come from our own metadata, never from input.
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
+                              f"(SELECT max(id) FROM {name}))"))
     engine.dispose()
 
 

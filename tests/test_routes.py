@@ -30,6 +30,8 @@ PL = frozenset({Role.PROJECT_LEADER})
 PROCESS_MAPPERS = frozenset({Role.PROJECT_LEADER, Role.SUBJECT_EXPERT, Role.PROCESS_ADVISOR})
 PROCESS_CHECKERS = frozenset({Role.PROCESS_OWNER, Role.SUBJECT_EXPERT, Role.PROJECT_LEADER,
                               Role.PROCESS_ADVISOR})
+STEP_5_ACTORS = frozenset({Role.SUBJECT_EXPERT, Role.PROJECT_LEADER, Role.PROCESS_OWNER,
+                           Role.JOURNEY_COACH})
 SPONSOR_OR_PL = frozenset({Role.SPONSOR, Role.PROJECT_LEADER})  # the improvement's author
 STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 
@@ -109,6 +111,14 @@ RULES: dict[str, list[Rule]] = {
     "process.delete_attachment": [Rule("/projects/{p}/process/attachments/{a}/delete", "POST",
                                        PROCESS_MAPPERS, destructive=True)],
     "process.check": [Rule("/projects/{p}/process/check", "POST", PROCESS_CHECKERS)],
+    "formulas.index": [Rule("/projects/{p}/formula", "GET", MEMBERS, admin=True)],
+    "formulas.choose": [Rule("/projects/{p}/formula/choose", "POST", STEP_5_ACTORS)],
+    "formulas.compare": [Rule("/projects/{p}/formula/price", "POST", STEP_5_ACTORS)],
+    "admin.formulas": [Rule("/admin/formulas", "GET", ADMIN)],
+    "admin.new_formula": [Rule("/admin/formulas/new", "GET", ADMIN),
+                          Rule("/admin/formulas/new", "POST", ADMIN)],
+    "admin.edit_formula": [Rule("/admin/formulas/1/edit", "GET", ADMIN),
+                           Rule("/admin/formulas/1/edit", "POST", ADMIN)],
     "kpis.index": [Rule("/projects/{p}/kpis", "GET", MEMBERS, admin=True),
                    Rule("/projects/{p}/kpis", "POST", STEP_2_ACTORS)],
     "kpis.edit": [Rule("/projects/{p}/kpis/{k}/edit", "GET", STEP_2_ACTORS),
@@ -120,7 +130,7 @@ RULES: dict[str, list[Rule]] = {
 }
 
 FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
-             "done": "1", "locale": "nl", "direction": "up", "verdict": "confirmed"}
+             "done": "1", "locale": "nl", "direction": "up", "verdict": "confirmed", "formula_id": "1"}
 
 
 def test_every_route_has_a_rule(app):

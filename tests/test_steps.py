@@ -183,6 +183,7 @@ def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = 
     producers = {
         "kpi_set_agreed": _agree_kpis,
         "process_mapped": _map_process,
+        "formula_compared": _compare_formula,
     }
     producers[product.evidence](team, clients, product, check_refusals)
     if check_refusals:
@@ -222,6 +223,25 @@ def _map_process(team: Team, clients: dict, product, check_refusals: bool) -> No
     assert clients[Role.SUBJECT_EXPERT].post(base, data=PROCESS_STEP_FORM).status_code == 303
     # The 3b check by a participant, which the advisor's confirmation of 3b then relies on.
     assert clients[Role.PROCESS_OWNER].post(f"{base}/check", data=check).status_code == 303
+
+
+def _compare_formula(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+    from wasstraat.workflow import SERVICE_PS
+
+    base = f"/projects/{team.project.id}/formula"
+    actors = set(STEPS[Step.SERVICE_FORMULA].actors)
+    if check_refusals:
+        for role, client in clients.items():
+            expected = 404 if role == "outsider" else 403
+            if role == "outsider" or role not in actors:
+                assert client.post(f"{base}/choose", data={"formula_id": 1}).status_code == expected
+    expert = clients[Role.SUBJECT_EXPERT]
+    assert clients[Role.PROJECT_LEADER].post(f"{base}/choose",
+                                             data={"formula_id": 1}).status_code == 303
+    for p in SERVICE_PS:
+        response = expert.post(f"{base}/{p.key}", data={
+            f"{p.key}-current_practice": "Zo gaat het nu", f"{p.key}-match": "partly"})
+        assert response.status_code == 303, p.key
 
 
 def _finish(team: Team, clients: dict, step: Step) -> None:

@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .formulas.views import bp as formulas_bp
     from .improvements.views import bp as improvements_bp
     from .kpis.views import bp as kpis_bp
     from .main.views import bp as main_bp
@@ -70,7 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
-                      improvements_bp, process_bp):
+                      improvements_bp, process_bp, formulas_bp):
         app.register_blueprint(blueprint)
 
 

@@ -128,6 +128,8 @@ AUDIT_LABELS: dict[str, str] = {
     "process.check": N_("Proceskaart gecontroleerd"),
     "process.attachment_add": N_("Bestand met proceskaart toegevoegd"),
     "process.attachment_delete": N_("Bestand met proceskaart verwijderd"),
+    "formula.choose": N_("Serviceformule gekozen"),
+    "formula.compare": N_("Vergelijking met de serviceformule vastgelegd"),
     "improvement.create": N_("Verbetering toegevoegd"),
     "improvement.update": N_("Verbetering gewijzigd"),
     "improvement.delete": N_("Verbetering verwijderd"),

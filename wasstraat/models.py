@@ -109,8 +109,10 @@ class Project(db.Model):
     process_type: Mapped[str] = mapped_column(String(20), default="primary")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    service_formula_id: Mapped[int | None] = mapped_column(ForeignKey("service_formula.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    service_formula: Mapped[ServiceFormula | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
     )
@@ -389,6 +391,37 @@ class Improvement(db.Model):
     @property
     def step_enum(self) -> Step:
         return Step(self.step)
+
+
+class ServiceFormula(db.Model):
+    """A service formula the organisation uses (VNG); the list differs per municipality."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    certainties: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class FormulaComparison(db.Model):
+    """For one P: the formula's promise, the internal agreement, today's practice, and how far
+    practice matches."""
+
+    __table_args__ = (UniqueConstraint("project_id", "p"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    p: Mapped[str] = mapped_column(String(20))
+    promise: Mapped[str] = mapped_column(Text, default="")
+    internal_agreement: Mapped[str] = mapped_column(Text, default="")
+    current_practice: Mapped[str] = mapped_column(Text, default="")
+    match: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AuditEvent(db.Model):

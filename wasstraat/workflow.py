@@ -155,6 +155,43 @@ KPI_EXAMPLES: tuple[KpiExample, ...] = (
                N_("contacten"), Direction.LOWER),
 )
 
+@dataclass(frozen=True)
+class MarketingP:
+    """One of the six P's of a service formula, filled in as promise and internal agreement."""
+
+    key: str
+    label: str
+    explanation: str
+
+
+SERVICE_PS: tuple[MarketingP, ...] = (
+    MarketingP("product", N_("Product"), N_("Welk product of welke dienst wordt geleverd.")),
+    MarketingP("price", N_("Prijs"), N_("De kostprijs en de prijs die de inwoner betaalt.")),
+    MarketingP("place", N_("Plaats"), N_("Het kanaal waar het wordt geleverd: internet, balie, "
+                                         "telefoon.")),
+    MarketingP("people", N_("Personeel"), N_("De houding en het gedrag die van medewerkers "
+                                             "worden verwacht.")),
+    MarketingP("process", N_("Proces"), N_("Hoe het proces is ingericht.")),
+    MarketingP("promotion", N_("Promotie"), N_("Hoe informatie erover wordt gegeven.")),
+)
+
+
+class FormulaMatch(StrEnum):
+    MATCHES = "matches"
+    PARTLY = "partly"
+    DIFFERS = "differs"
+
+    @property
+    def label(self) -> str:
+        return {FormulaMatch.MATCHES: N_("Komt overeen"),
+                FormulaMatch.PARTLY: N_("Komt deels overeen"),
+                FormulaMatch.DIFFERS: N_("Wijkt af")}[self]
+
+    @property
+    def invites_improvement(self) -> bool:
+        return self is not FormulaMatch.MATCHES
+
+
 SPECIALIST_ROLES: tuple[Role, ...] = tuple(r for r in Role if r.is_specialist)
 
 
@@ -411,10 +448,10 @@ STEPS: dict[Step, StepDefinition] = {
         ),
         products=(
             Product("formula_comparison", N_("Serviceformule gekozen en per P vergeleken"),
-                    (R.PROJECT_LEADER,)),
+                    (R.PROJECT_LEADER, R.SUBJECT_EXPERT), evidence="formula_compared"),
         ),
-        close_rule=N_("De projectleider bevestigt dat de vergelijking met de serviceformule "
-                      "klaar is."),
+        close_rule=N_("Er is een serviceformule gekozen en voor elk van de zes P's is de "
+                      "huidige praktijk vergeleken met de formule."),
     ),
     Step.IMPROVEMENT_PLAN: StepDefinition(
         number=Step.IMPROVEMENT_PLAN,

@@ -10,9 +10,12 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from ..auth import services as accounts
+from ..concurrency import save_form
 from ..errors import ConflictError, WorkflowError
 from ..extensions import db
-from ..models import User
+from ..formulas import services as formula_services
+from ..formulas.forms import EditFormulaForm, NewFormulaForm
+from ..models import ServiceFormula, User
 from .forms import EditUserForm, NewUserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -100,3 +103,49 @@ def edit_user(user_id: int):
     elif form.is_submitted():
         status = 422
     return render_template("admin/user_form.html", form=form, user=user), status
+
+
+@bp.route("/formulas")
+@admin_required
+def formulas():
+    return render_template("admin/formulas.html",
+                           formulas=formula_services.formulas(active_only=False))
+
+
+@bp.route("/formulas/new", methods=["GET", "POST"])
+@admin_required
+def new_formula():
+    form = NewFormulaForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            formula_services.add_formula(current_user._get_current_object(), form.values())
+            db.session.commit()
+        except WorkflowError as error:
+            db.session.rollback()
+            form.name.errors = [error.message]
+            status = 422
+        else:
+            flash(_("De serviceformule is toegevoegd."), "success")
+            return redirect(url_for("admin.formulas"), 303)
+    elif form.is_submitted():
+        status = 422
+    return render_template("admin/formula_form.html", form=form, formula=None), status
+
+
+@bp.route("/formulas/<int:formula_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_formula(formula_id: int):
+    formula = db.get_or_404(ServiceFormula, formula_id)
+    form = EditFormulaForm(obj=formula)
+    form, status = save_form(
+        form,
+        lambda: formula_services.update_formula(
+            formula, current_user._get_current_object(), expected_version=form.version.data,
+            values=form.values()),
+        lambda: EditFormulaForm(formdata=None, obj=db.session.get(ServiceFormula, formula_id)),
+    )
+    if status is None:
+        flash(_("De serviceformule is opgeslagen."), "success")
+        return redirect(url_for("admin.formulas"), 303)
+    return render_template("admin/formula_form.html", form=form, formula=formula), status

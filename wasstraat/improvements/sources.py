@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Improvement, Kpi, ProcessStep, Project
-from ..workflow import N_, Step
+from ..models import FormulaComparison, Improvement, Kpi, ProcessStep, Project
+from ..workflow import N_, SERVICE_PS, Step
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,14 @@ def _process_step_names(project: Project, ids: set[int]) -> dict[int, str]:
             for row in rows}
 
 
+def _formula_p_names(project: Project, ids: set[int]) -> dict[int, str]:
+    labels = {p.key: p.label for p in SERVICE_PS}
+    rows = db.session.execute(
+        select(FormulaComparison.id, FormulaComparison.p)
+        .where(FormulaComparison.project_id == project.id, FormulaComparison.id.in_(ids)))
+    return {row.id: _("Serviceformule, P %(p)s", p=_(labels[row.p])) for row in rows}
+
+
 def _step_names(project: Project, ids: set[int]) -> dict[int, str]:
     from ..steps.services import step_title
 
@@ -58,6 +66,12 @@ SOURCES: dict[str, SourceKind] = {
         lambda project, step_id: url_for("process.index", project_id=project.id)
         + f"#process-step-{step_id}",
         lambda _id: Step.PROCESS,
+    ),
+    "formula_p": SourceKind(
+        "formula_p", N_("Serviceformule"), _formula_p_names,
+        lambda project, comparison_id: url_for("formulas.index", project_id=project.id)
+        + f"#comparison-{comparison_id}",
+        lambda _id: Step.SERVICE_FORMULA,
     ),
     "kpi": SourceKind(
         "kpi", N_("KPI"), _kpi_names,

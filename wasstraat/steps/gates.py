@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 
+from ..formulas import services as formulas
 from ..kpis import services as kpis
 from ..models import Project
 from ..process import services as process
@@ -30,12 +31,14 @@ def kpi_set_agreed(project: Project) -> list[str]:
 EVIDENCE: dict[str, Callable[[Project], list[str]]] = {
     "kpi_set_agreed": kpi_set_agreed,
     "process_mapped": process.mapping_problems,
+    "formula_compared": formulas.comparison_problems,
 }
 
 # The page where the team produces the evidence (an endpoint taking project_id).
 EVIDENCE_PAGES: dict[str, str] = {
     "kpi_set_agreed": "kpis.index",
     "process_mapped": "process.index",
+    "formula_compared": "formulas.index",
 }
 
 # Hand-confirmed products that need something in the data first; the rule gets the chosen

@@ -1,0 +1,94 @@
+"""Step 5: choose the service formula and compare today's practice with it, per P."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..access import Action, ProjectAccess, project_access
+from ..errors import WorkflowError
+from ..extensions import db
+from ..forms import choices
+from ..models import ServiceFormula
+from ..workflow import SERVICE_PS, FormulaMatch, Step, StepStatus
+from . import services
+from .forms import ChooseFormulaForm, ComparisonForm
+
+bp = Blueprint("formulas", __name__, url_prefix="/projects/<int:project_id>/formula")
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _choose_form(formdata=None) -> ChooseFormulaForm:  # noqa: ANN001
+    form = ChooseFormulaForm(formdata=formdata) if formdata is not None else ChooseFormulaForm()
+    form.formula_id.choices = choices((f.id, f.name) for f in services.formulas(active_only=True))
+    return form
+
+
+def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,  # noqa: ANN001
+            failed: tuple[str, ComparisonForm] | None = None, error: str | None = None):
+    project = access.project
+    comparisons = services.comparisons_of(project)
+    forms = {}
+    for p in SERVICE_PS:
+        row = comparisons.get(p.key)
+        forms[p.key] = ComparisonForm(formdata=None, obj=row, prefix=p.key)
+    if failed:
+        forms[failed[0]] = failed[1]
+    choose = choose_form or _choose_form(formdata=None)
+    choose.formula_id.data = choose.formula_id.data or project.service_formula_id
+    return render_template(
+        "formulas/index.html", access=access, project=project, ps=SERVICE_PS,
+        comparisons=comparisons, forms=forms, choose_form=choose, error=error,
+        matches={m.value: m for m in FormulaMatch},
+        editable=StepStatus(project.step_state(Step.SERVICE_FORMULA).status)
+        is StepStatus.IN_PROGRESS,
+    ), status
+
+
+@bp.route("")
+@login_required
+def index(project_id: int):
+    return _render(project_access(project_id))
+
+
+@bp.route("/choose", methods=["POST"])
+@login_required
+def choose(project_id: int):
+    access = project_access(project_id, need=Action.EDIT_FORMULA)
+    form = _choose_form()
+    if not form.validate_on_submit():
+        return _render(access, status=422, choose_form=form)
+    try:
+        services.choose_formula(access.project, _user(),
+                                db.session.get(ServiceFormula, form.formula_id.data))
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        return _render(project_access(project_id), status=error.status_code, error=error.message)
+    flash(_("De serviceformule is gekozen."), "success")
+    return redirect(url_for("formulas.index", project_id=project_id), 303)
+
+
+@bp.route("/<p>", methods=["POST"])
+@login_required
+def compare(project_id: int, p: str):
+    if p not in services.P_KEYS:
+        abort(404)
+    access = project_access(project_id, need=Action.EDIT_FORMULA)
+    form = ComparisonForm(prefix=p)
+    if not form.validate_on_submit():
+        return _render(access, status=422, failed=(p, form))
+    try:
+        services.save_comparison(access.project, _user(), p, expected_version=form.version.data,
+                                 values=form.values())
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        return _render(project_access(project_id), status=error.status_code,
+                       error=error.message)
+    flash(_("De vergelijking is opgeslagen."), "success")
+    return redirect(url_for("formulas.index", project_id=project_id) + f"#p-{p}", 303)
