@@ -9,7 +9,7 @@ from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
-from wasstraat.models import ProcessCheck, ProcessStep
+from wasstraat.models import JourneyPhase, ProcessCheck, ProcessStep
 from wasstraat.steps import services as steps
 from wasstraat.tasks import services as tasks
 from wasstraat.workflow import Role, Step
@@ -41,6 +41,8 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
         improvements.add_improvement(team.project, leader, resolve(team.project, "step", 1),
                                      title=f"Verbetering {m}", description="",
                                      proposer_id=leader.id)
+        db.session.add(JourneyPhase(project_id=team.project.id, position=100 + m,
+                                    name=f"Fase {m}", experience=(m % 5) - 2))
         db.session.add(ProcessStep(project_id=team.project.id, position=100 + m,
                                    activity=f"Stap {m}", handover=bool(m % 2)))
         kpis.add_kpi(team.project, leader, {"name": f"KPI {m}", "definition": "", "unit": "x",
@@ -52,7 +54,7 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
 
 PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
          "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/process",
-         "/projects/{p}/formula",
+         "/projects/{p}/formula", "/projects/{p}/journey",
          "/projects/{p}/team",
          "/projects/{p}/history"]
 

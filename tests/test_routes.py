@@ -16,7 +16,14 @@ from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
-from wasstraat.models import Membership, ProcessAttachment, ProcessStep, Task
+from wasstraat.models import (
+    InterviewLog,
+    JourneyPhase,
+    Membership,
+    ProcessAttachment,
+    ProcessStep,
+    Task,
+)
 from wasstraat.steps import services as steps
 from wasstraat.workflow import Role, Step
 
@@ -32,6 +39,7 @@ PROCESS_CHECKERS = frozenset({Role.PROCESS_OWNER, Role.SUBJECT_EXPERT, Role.PROJ
                               Role.PROCESS_ADVISOR})
 STEP_5_ACTORS = frozenset({Role.SUBJECT_EXPERT, Role.PROJECT_LEADER, Role.PROCESS_OWNER,
                            Role.JOURNEY_COACH})
+JOURNEY_EDITORS = frozenset({Role.JOURNEY_COACH, Role.SUBJECT_EXPERT, Role.PROJECT_LEADER})
 SPONSOR_OR_PL = frozenset({Role.SPONSOR, Role.PROJECT_LEADER})  # the improvement's author
 STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 
@@ -119,6 +127,17 @@ RULES: dict[str, list[Rule]] = {
                           Rule("/admin/formulas/new", "POST", ADMIN)],
     "admin.edit_formula": [Rule("/admin/formulas/1/edit", "GET", ADMIN),
                            Rule("/admin/formulas/1/edit", "POST", ADMIN)],
+    "journey.index": [Rule("/projects/{p}/journey", "GET", MEMBERS, admin=True)],
+    "journey.source": [Rule("/projects/{p}/journey/source", "POST", JOURNEY_EDITORS)],
+    "journey.add_phase": [Rule("/projects/{p}/journey/phases", "POST", JOURNEY_EDITORS)],
+    "journey.edit_phase": [Rule("/projects/{p}/journey/phases/{ph}/edit", "GET", JOURNEY_EDITORS),
+                           Rule("/projects/{p}/journey/phases/{ph}/edit", "POST",
+                                JOURNEY_EDITORS)],
+    "journey.delete_phase": [Rule("/projects/{p}/journey/phases/{ph}/delete", "POST",
+                                  JOURNEY_EDITORS, destructive=True)],
+    "journey.interviews": [Rule("/projects/{p}/journey/interviews", "POST", JOURNEY_EDITORS)],
+    "journey.delete_interviews": [Rule("/projects/{p}/journey/interviews/{il}/delete", "POST",
+                                       JOURNEY_EDITORS, destructive=True)],
     "kpis.index": [Rule("/projects/{p}/kpis", "GET", MEMBERS, admin=True),
                    Rule("/projects/{p}/kpis", "POST", STEP_2_ACTORS)],
     "kpis.edit": [Rule("/projects/{p}/kpis/{k}/edit", "GET", STEP_2_ACTORS),
@@ -169,10 +188,15 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
         attachment = ProcessAttachment(project_id=team.project.id, filename="kaart.pdf",
                                        content_type="application/pdf", size=5, data=b"%PDF-")
         db.session.add(attachment)
+        phase = JourneyPhase(project_id=team.project.id, position=1, name="Aanvragen",
+                             experience=-1)
+        interview = InterviewLog(project_id=team.project.id, held_on=date(2026, 10, 1), count=2,
+                                 resident_type="Bewoner")
+        db.session.add_all([phase, interview])
         db.session.commit()
         ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
                "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
-               "s": process_step.id, "a": attachment.id}
+               "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id}
         return team, ids, create_user(admin=True)
 
     return _build

@@ -184,6 +184,7 @@ def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = 
         "kpi_set_agreed": _agree_kpis,
         "process_mapped": _map_process,
         "formula_compared": _compare_formula,
+        "journey_recorded": _record_journey,
     }
     producers[product.evidence](team, clients, product, check_refusals)
     if check_refusals:
@@ -242,6 +243,21 @@ def _compare_formula(team: Team, clients: dict, product, check_refusals: bool) -
         response = expert.post(f"{base}/{p.key}", data={
             f"{p.key}-current_practice": "Zo gaat het nu", f"{p.key}-match": "partly"})
         assert response.status_code == 303, p.key
+
+
+def _record_journey(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+    base = f"/projects/{team.project.id}/journey"
+    editors = {Role.PROJECT_LEADER, *STEPS[Step.JOURNEY].actors}
+    phase = {"name": "Wachten", "experience": "-2", "pain_points": "Geen status"}
+    if check_refusals:
+        for role, client in clients.items():
+            if role == "outsider":
+                assert client.post(f"{base}/phases", data=phase).status_code == 404
+            elif role not in editors:
+                assert client.post(f"{base}/phases", data=phase).status_code == 403, role
+    coach = clients[Role.JOURNEY_COACH]
+    assert coach.post(f"{base}/source", data={"source": "feedback"}).status_code == 303
+    assert coach.post(f"{base}/phases", data=phase).status_code == 303
 
 
 def _finish(team: Team, clients: dict, step: Step) -> None:

@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .formulas.views import bp as formulas_bp
     from .improvements.views import bp as improvements_bp
+    from .journey.views import bp as journey_bp
     from .kpis.views import bp as kpis_bp
     from .main.views import bp as main_bp
     from .process.views import bp as process_bp
@@ -71,7 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
-                      improvements_bp, process_bp, formulas_bp):
+                      improvements_bp, process_bp, formulas_bp, journey_bp):
         app.register_blueprint(blueprint)
 
 

@@ -35,6 +35,7 @@ class Action(StrEnum):
     ADD_IMPROVEMENT = "add_improvement"
     EDIT_PROCESS = "edit_process"
     EDIT_FORMULA = "edit_formula"
+    EDIT_JOURNEY = "edit_journey"
     CHECK_PROCESS = "check_process"
     EDIT_IMPROVEMENT = "edit_improvement"
     AGREE_KPIS = "agree_kpis"
@@ -100,6 +101,8 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     # Session 3a's actors map the process (the project leader may help); 3b's actors check it.
     Action.EDIT_PROCESS: lambda a, t: _is_leader(a) or bool(a.roles & _PART_3A_ACTORS),
     Action.CHECK_PROCESS: lambda a, t: bool(a.roles & _PART_3B_ACTORS),
+    Action.EDIT_JOURNEY: lambda a, t: _is_leader(a) or bool(
+        a.roles & set(Step.JOURNEY.definition.actors)),
     Action.EDIT_FORMULA: lambda a, t: bool(a.roles & set(Step.SERVICE_FORMULA.definition.actors)),
     # Any member captures an improvement; its author, proposer and the leader may change it.
     Action.ADD_IMPROVEMENT: lambda a, t: a.is_member,

@@ -9,6 +9,7 @@ from .auth import services as accounts
 from .extensions import db
 from .improvements import services as improvements
 from .improvements.sources import resolve
+from .journey import services as journey
 from .kpis import services as kpis
 from .models import Project, Task, User
 from .process import services as process
@@ -107,6 +108,7 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     steps.start_step(project, Step.JOURNEY, leader)
     steps.start_step(project, Step.PROCESS, leader)
     _current_process(project, people)
+    _journey(project, people)
     state = project.step_state(Step.PROCESS)
     state.notes = ("Sessie 3a gehouden met Vergunningen en Parkeerbeheer. Verbeterideeën "
                    "geparkeerd: automatische kentekencheck, statusbericht per e-mail.")
@@ -170,6 +172,37 @@ def _current_process(project: Project, people: dict[Role, User]) -> None:
     process.record_check(project, people[Role.SUBJECT_EXPERT], confirmed=False,
                          correction="Tussen stap 4 en 5 belt Vergunningen vaak eerst met "
                                     "Parkeerbeheer; dat staat er niet in.")
+
+
+def _journey(project: Project, people: dict[Role, User]) -> None:
+    coach = people[Role.JOURNEY_COACH]
+    journey.save_source(project, coach, expected_version=None, values={
+        "source": "interviews", "source_link": "",
+        "notes": "Acht bewoners geïnterviewd bij de balie en telefonisch."})
+    phases = [
+        ("Oriënteren", "Zoekt op de website wat een vergunning kost en hoe lang het duurt.",
+         "Website", 0, "Kosten staan op twee plekken, met verschillende bedragen.",
+         "“Ik wist niet of ik nu wel of niet moest betalen.”",
+         "Eén pagina met prijs, doorlooptijd en wat je nodig hebt."),
+        ("Aanvragen", "Vult het e-formulier in en uploadt het kentekenbewijs.",
+         "Website, DigiD", 1, "Kentekenbewijs uploaden lukt niet op de telefoon.", "",
+         "Kenteken wordt automatisch opgehaald; niets uploaden."),
+        ("Wachten", "Wacht op bericht; belt na een week het klantcontactcentrum.",
+         "Telefoon", -2, "Geen bevestiging en geen status; drie weken stilte.",
+         "“Ik heb drie keer gebeld en kreeg steeds een ander verhaal.”",
+         "Bevestiging direct en een bericht bij elke stap."),
+        ("Ontvangen", "Krijgt het besluit per post en zet de vergunning in de app.",
+         "Brief, parkeerapp", 1, "Brief komt pas dagen na het besluit.", "",
+         "Vergunning direct digitaal actief."),
+    ]
+    for name, action, touchpoints, score, pain, quote, ideal in phases:
+        journey.add_phase(project, coach, {
+            "name": name, "resident_action": action, "touchpoints": touchpoints,
+            "experience": score, "pain_points": pain, "quotes": quote, "ideal": ideal})
+    journey.log_interviews(project, coach, held_on=date(2026, 10, 6), count=5,
+                           resident_type="Bewoner met auto, binnenstad")
+    journey.log_interviews(project, coach, held_on=date(2026, 10, 8), count=3,
+                           resident_type="Bewoner met bedrijfsauto")
 
 
 def _improvements(project: Project, people: dict[Role, User]) -> None:

@@ -393,6 +393,54 @@ class Improvement(db.Model):
         return Step(self.step)
 
 
+class Journey(db.Model):
+    """Step 4: where the customer journey comes from (one per project)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), unique=True
+    )
+    source: Mapped[str] = mapped_column(String(30))
+    source_link: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class JourneyPhase(db.Model):
+    """A phase of the journey as the resident lives it, with the ideal version beside it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(120))
+    resident_action: Mapped[str] = mapped_column(Text, default="")
+    touchpoints: Mapped[str] = mapped_column(Text, default="")
+    experience: Mapped[int] = mapped_column(SmallInteger)
+    pain_points: Mapped[str] = mapped_column(Text, default="")
+    quotes: Mapped[str] = mapped_column(Text, default="")
+    ideal: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class InterviewLog(db.Model):
+    """Interviews held, by count, date and kind of resident only: no names or contact details
+    of residents are kept (AVG data minimisation)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    count: Mapped[int] = mapped_column(Integer)
+    resident_type: Mapped[str] = mapped_column(String(120))
+
+
 class ServiceFormula(db.Model):
     """A service formula the organisation uses (VNG); the list differs per municipality."""
 

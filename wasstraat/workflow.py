@@ -176,6 +176,12 @@ SERVICE_PS: tuple[MarketingP, ...] = (
 )
 
 
+EXPERIENCE_SCORES: dict[int, str] = {
+    -2: N_("heel negatief"), -1: N_("negatief"), 0: N_("neutraal"), 1: N_("positief"),
+    2: N_("heel positief"),
+}
+
+
 class FormulaMatch(StrEnum):
     MATCHES = "matches"
     PARTLY = "partly"
@@ -419,15 +425,10 @@ STEPS: dict[Step, StepDefinition] = {
         ),
         products=(
             Product("journey", N_("Klantreis met fasen, beleving en pijnpunten"),
-                    (R.JOURNEY_COACH,),
-                    variants=(
-                        Variant("interviews", N_("Eigen interviews met inwoners")),
-                        Variant("feedback", N_("Bestaande klantfeedback")),
-                        Variant("other_municipality",
-                                N_("Klantreis van een andere gemeente (VNG)")),
-                    )),
+                    (R.JOURNEY_COACH, R.SUBJECT_EXPERT), evidence="journey_recorded"),
         ),
-        close_rule=N_("De klantreiscoach bevestigt dat de klantreis is vastgelegd."),
+        close_rule=N_("De bron van de klantreis is vastgelegd en er is minstens één fase met "
+                      "de beleving van de inwoner."),
         extra={"parallel": N_("Deze stap mag vóór of naast stap 2 en 3 lopen.")},
     ),
     Step.SERVICE_FORMULA: StepDefinition(
@@ -572,6 +573,13 @@ STEPS: dict[Step, StepDefinition] = {
     ),
 }
 del R
+
+# Where a customer journey comes from; the lighter sources save the time interviews take.
+JOURNEY_SOURCES: tuple[Variant, ...] = (
+    Variant("interviews", N_("Eigen interviews met inwoners")),
+    Variant("feedback", N_("Bestaande klantfeedback")),
+    Variant("other_municipality", N_("Klantreis van een andere gemeente (VNG-klantreizen)")),
+)
 
 ALL_PRODUCTS: dict[str, tuple[Step, Product]] = {
     product.key: (step, product) for step, d in STEPS.items() for product in d.products

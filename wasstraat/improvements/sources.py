@@ -13,7 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import FormulaComparison, Improvement, Kpi, ProcessStep, Project
+from ..models import (
+    FormulaComparison,
+    Improvement,
+    JourneyPhase,
+    Kpi,
+    ProcessStep,
+    Project,
+)
 from ..workflow import N_, SERVICE_PS, Step
 
 
@@ -49,6 +56,13 @@ def _formula_p_names(project: Project, ids: set[int]) -> dict[int, str]:
     return {row.id: _("Serviceformule, P %(p)s", p=_(labels[row.p])) for row in rows}
 
 
+def _phase_names(project: Project, ids: set[int]) -> dict[int, str]:
+    rows = db.session.execute(
+        select(JourneyPhase.id, JourneyPhase.name)
+        .where(JourneyPhase.project_id == project.id, JourneyPhase.id.in_(ids)))
+    return {row.id: _("Klantreis, fase %(name)s", name=row.name) for row in rows}
+
+
 def _step_names(project: Project, ids: set[int]) -> dict[int, str]:
     from ..steps.services import step_title
 
@@ -72,6 +86,12 @@ SOURCES: dict[str, SourceKind] = {
         lambda project, comparison_id: url_for("formulas.index", project_id=project.id)
         + f"#comparison-{comparison_id}",
         lambda _id: Step.SERVICE_FORMULA,
+    ),
+    "journey_phase": SourceKind(
+        "journey_phase", N_("Klantreis"), _phase_names,
+        lambda project, phase_id: url_for("journey.index", project_id=project.id)
+        + f"#phase-{phase_id}",
+        lambda _id: Step.JOURNEY,
     ),
     "kpi": SourceKind(
         "kpi", N_("KPI"), _kpi_names,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 
 from ..formulas import services as formulas
+from ..journey import services as journey
 from ..kpis import services as kpis
 from ..models import Project
 from ..process import services as process
@@ -32,6 +33,7 @@ EVIDENCE: dict[str, Callable[[Project], list[str]]] = {
     "kpi_set_agreed": kpi_set_agreed,
     "process_mapped": process.mapping_problems,
     "formula_compared": formulas.comparison_problems,
+    "journey_recorded": journey.journey_problems,
 }
 
 # The page where the team produces the evidence (an endpoint taking project_id).
@@ -39,6 +41,7 @@ EVIDENCE_PAGES: dict[str, str] = {
     "kpi_set_agreed": "kpis.index",
     "process_mapped": "process.index",
     "formula_compared": "formulas.index",
+    "journey_recorded": "journey.index",
 }
 
 # Hand-confirmed products that need something in the data first; the rule gets the chosen

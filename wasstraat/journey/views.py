@@ -1,0 +1,162 @@
+"""Step 4: record the customer journey and draw its experience curve."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..access import Action, ProjectAccess, project_access
+from ..concurrency import save_form
+from ..errors import WorkflowError
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import InterviewLog, JourneyPhase
+from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES, Step, StepStatus
+from . import curve, services
+from .forms import EditPhaseForm, InterviewForm, NewPhaseForm, SourceForm
+
+bp = Blueprint("journey", __name__, url_prefix="/projects/<int:project_id>/journey")
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _render(access: ProjectAccess, *, status: int = 200, error: str | None = None,  # noqa: ANN202
+            source_form=None, phase_form=None, interview_form=None):  # noqa: ANN001
+    project = access.project
+    journey = services.journey_of(project)
+    phases = services.phases_of(project)
+    if source_form is None:
+        source_form = SourceForm(formdata=None, obj=journey)
+    return render_template(
+        "journey/index.html", access=access, project=project, journey=journey, phases=phases,
+        curve=curve.build(phases), interviews=services.interviews_of(project),
+        sources={v.key: v for v in JOURNEY_SOURCES}, scores=EXPERIENCE_SCORES,
+        editable=StepStatus(project.step_state(Step.JOURNEY).status) is StepStatus.IN_PROGRESS,
+        source_form=source_form, phase_form=phase_form or NewPhaseForm(formdata=None),
+        interview_form=interview_form or InterviewForm(formdata=None), error=error,
+    ), status
+
+
+def _done(project_id: int, message: str, anchor: str = ""):  # noqa: ANN202
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("journey.index", project_id=project_id) + anchor, 303)
+
+
+def _refused(project_id: int, error: WorkflowError, **forms):  # noqa: ANN003, ANN202
+    db.session.rollback()
+    return _render(project_access(project_id), status=error.status_code, error=error.message,
+                   **forms)
+
+
+@bp.route("")
+@login_required
+def index(project_id: int):
+    return _render(project_access(project_id))
+
+
+@bp.route("/source", methods=["POST"])
+@login_required
+def source(project_id: int):
+    access = project_access(project_id, need=Action.EDIT_JOURNEY)
+    form = SourceForm()
+    if not form.validate_on_submit():
+        return _render(access, status=422, source_form=form)
+    try:
+        services.save_source(access.project, _user(), expected_version=form.version.data,
+                             values=form.values())
+    except WorkflowError as error:
+        return _refused(project_id, error, source_form=form)
+    return _done(project_id, _("De bron van de klantreis is opgeslagen."), "#source-heading")
+
+
+@bp.route("/phases", methods=["POST"])
+@login_required
+def add_phase(project_id: int):
+    access = project_access(project_id, need=Action.EDIT_JOURNEY)
+    form = NewPhaseForm()
+    if not form.validate_on_submit():
+        return _render(access, status=422, phase_form=form)
+    try:
+        services.add_phase(access.project, _user(), form.values())
+    except WorkflowError as error:
+        return _refused(project_id, error, phase_form=form)
+    return _done(project_id, _("De fase is toegevoegd."), "#phases-heading")
+
+
+def _phase(access: ProjectAccess, phase_id: int) -> JourneyPhase:
+    phase = db.session.scalar(select(JourneyPhase).where(
+        JourneyPhase.id == phase_id, JourneyPhase.project_id == access.project.id))
+    if phase is None:
+        abort(404)
+    return phase
+
+
+@bp.route("/phases/<int:phase_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_phase(project_id: int, phase_id: int):
+    access = project_access(project_id, need=Action.EDIT_JOURNEY)
+    phase = _phase(access, phase_id)
+    form = EditPhaseForm(obj=phase)
+    form, status = save_form(
+        form,
+        lambda: services.update_phase(phase, access.project, _user(),
+                                      expected_version=form.version.data, values=form.values()),
+        lambda: EditPhaseForm(formdata=None, obj=_phase(project_access(project_id), phase_id)),
+    )
+    if status is None:
+        flash(_("De fase is opgeslagen."), "success")
+        return redirect(url_for("journey.index", project_id=project_id) + f"#phase-{phase_id}",
+                        303)
+    return render_template("journey/edit_phase.html", access=access, project=access.project,
+                           phase=phase, form=form), status
+
+
+@bp.route("/phases/<int:phase_id>/delete", methods=["POST"])
+@login_required
+def delete_phase(project_id: int, phase_id: int):
+    access = project_access(project_id, need=Action.EDIT_JOURNEY)
+    phase = _phase(access, phase_id)
+    EmptyForm().validate_on_submit()
+    try:
+        services.delete_phase(phase, access.project, _user())
+    except WorkflowError as error:
+        return _refused(project_id, error)
+    return _done(project_id, _("De fase is verwijderd."), "#phases-heading")
+
+
+@bp.route("/interviews", methods=["POST"])
+@login_required
+def interviews(project_id: int):
+    access = project_access(project_id, need=Action.EDIT_JOURNEY)
+    form = InterviewForm()
+    if not form.validate_on_submit():
+        return _render(access, status=422, interview_form=form)
+    try:
+        services.log_interviews(access.project, _user(), held_on=form.held_on.data,
+                                count=form.count.data, resident_type=form.resident_type.data)
+    except WorkflowError as error:
+        form.held_on.errors = [error.message]
+        return _refused(project_id, error, interview_form=form)
+    return _done(project_id, _("De interviews zijn vastgelegd."), "#interviews-heading")
+
+
+@bp.route("/interviews/<int:log_id>/delete", methods=["POST"])
+@login_required
+def delete_interviews(project_id: int, log_id: int):
+    access = project_access(project_id, need=Action.EDIT_JOURNEY)
+    row = db.session.scalar(select(InterviewLog).where(
+        InterviewLog.id == log_id, InterviewLog.project_id == project_id))
+    if row is None:
+        abort(404)
+    EmptyForm().validate_on_submit()
+    try:
+        services.delete_interviews(row, access.project, _user())
+    except WorkflowError as error:
+        return _refused(project_id, error)
+    return _done(project_id, _("De regel is verwijderd."), "#interviews-heading")
+
