@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from flask import abort, g
 from flask_login import current_user
@@ -137,3 +138,15 @@ def project_access(project_id: int, *, need: Action = Action.VIEW_PROJECT) -> Pr
     g.project_id = project.id
     access.require(need)
     return access
+
+
+M = TypeVar("M")
+
+
+def project_object(access: ProjectAccess, model: type[M], object_id: int) -> M:
+    """One object of this project by id, or 404: an id from another project never resolves."""
+    obj = db.session.scalar(select(model).where(
+        model.id == object_id, model.project_id == access.project.id))  # type: ignore[attr-defined]
+    if obj is None:
+        abort(404)
+    return obj

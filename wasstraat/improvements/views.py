@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from ..access import Action, ProjectAccess, project_access
+from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
@@ -26,11 +25,7 @@ def _user():  # noqa: ANN202
 
 
 def _improvement(access: ProjectAccess, improvement_id: int) -> Improvement:
-    improvement = db.session.scalar(select(Improvement).where(
-        Improvement.id == improvement_id, Improvement.project_id == access.project.id))
-    if improvement is None:
-        abort(404)
-    return improvement
+    return project_object(access, Improvement, improvement_id)
 
 
 @bp.route("")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..access import Action, ProjectAccess, project_access
+from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
@@ -89,11 +89,7 @@ def add_phase(project_id: int):
 
 
 def _phase(access: ProjectAccess, phase_id: int) -> JourneyPhase:
-    phase = db.session.scalar(select(JourneyPhase).where(
-        JourneyPhase.id == phase_id, JourneyPhase.project_id == access.project.id))
-    if phase is None:
-        abort(404)
-    return phase
+    return project_object(access, JourneyPhase, phase_id)
 
 
 @bp.route("/phases/<int:phase_id>/edit", methods=["GET", "POST"])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from ..access import Action, ProjectAccess, project_access
+from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
@@ -48,11 +47,7 @@ def _render(access: ProjectAccess, form: NewKpiForm | None = None, status: int =
 
 
 def _kpi(access: ProjectAccess, kpi_id: int) -> Kpi:
-    kpi = db.session.scalar(
-        select(Kpi).where(Kpi.id == kpi_id, Kpi.project_id == access.project.id))
-    if kpi is None:
-        abort(404)
-    return kpi
+    return project_object(access, Kpi, kpi_id)
 
 
 @bp.route("", methods=["GET", "POST"])

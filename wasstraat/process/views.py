@@ -16,9 +16,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from ..access import Action, ProjectAccess, project_access
+from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
@@ -57,11 +56,7 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_for
 
 
 def _step(access: ProjectAccess, step_id: int) -> ProcessStep:
-    step = db.session.scalar(select(ProcessStep).where(
-        ProcessStep.id == step_id, ProcessStep.project_id == access.project.id))
-    if step is None:
-        abort(404)
-    return step
+    return project_object(access, ProcessStep, step_id)
 
 
 def _refused(project_id: int, error: WorkflowError, status_code: int | None = None,
@@ -185,12 +180,7 @@ def delete_attachment(project_id: int, attachment_id: int):
 
 
 def _attachment(access: ProjectAccess, attachment_id: int) -> ProcessAttachment:
-    row = db.session.scalar(select(ProcessAttachment).where(
-        ProcessAttachment.id == attachment_id,
-        ProcessAttachment.project_id == access.project.id))
-    if row is None:
-        abort(404)
-    return row
+    return project_object(access, ProcessAttachment, attachment_id)
 
 
 @bp.route("/check", methods=["POST"])
