@@ -34,6 +34,14 @@ PASSWORD = "een lang genoeg wachtwoord voor tests"
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201
+    """Let fixtures see whether the test failed (the browser saves a screenshot then)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"wasstraat database backend: {BACKEND}"
 

@@ -48,8 +48,18 @@ def test_seed_demo_creates_an_account_per_role_and_a_project_part_way(runner, cl
         db.select(Project).where(Project.name == "Aanvraag parkeervergunning bewoners")).one()
     assert project.statuses[Step.TEAM] is StepStatus.DONE
     assert project.statuses[Step.KPIS] is StepStatus.DONE
-    assert project.statuses[Step.PROCESS] is StepStatus.IN_PROGRESS
-    assert project.statuses[Step.JOURNEY] is StepStatus.IN_PROGRESS
+    assert project.statuses[Step.PROCESS] is StepStatus.DONE
+    assert project.statuses[Step.JOURNEY] is StepStatus.DONE
+    assert project.statuses[Step.SERVICE_FORMULA] is StepStatus.IN_PROGRESS
+    # The demo shows real content in every step so far.
+    from wasstraat.formulas.services import comparisons_of
+    from wasstraat.journey.services import phases_of
+    from wasstraat.kpis.services import kpis_of
+    from wasstraat.process.services import steps_of
+
+    assert len(kpis_of(project)) == 4 and len(steps_of(project)) == 8
+    assert len(phases_of(project)) == 4 and len(comparisons_of(project)) == 6
+    assert project.service_formula.name == "Flitsformule"
     assert db.session.scalar(db.select(db.func.count()).select_from(Task)) > 10
 
     response = client.post("/login", data={"email": "process_owner@demo.wasstraat.nl",

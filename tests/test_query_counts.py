@@ -55,6 +55,7 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
 PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
          "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/process",
          "/projects/{p}/formula", "/projects/{p}/journey",
+         "/projects/{p}/sessions",
          "/projects/{p}/team",
          "/projects/{p}/history"]
 

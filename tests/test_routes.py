@@ -23,6 +23,7 @@ from wasstraat.models import (
     ProcessAttachment,
     ProcessStep,
     Task,
+    WorkSession,
 )
 from wasstraat.steps import services as steps
 from wasstraat.workflow import Role, Step
@@ -138,6 +139,13 @@ RULES: dict[str, list[Rule]] = {
     "journey.interviews": [Rule("/projects/{p}/journey/interviews", "POST", JOURNEY_EDITORS)],
     "journey.delete_interviews": [Rule("/projects/{p}/journey/interviews/{il}/delete", "POST",
                                        JOURNEY_EDITORS, destructive=True)],
+    "sessions.index": [Rule("/projects/{p}/sessions", "GET", MEMBERS, admin=True),
+                       Rule("/projects/{p}/sessions", "POST", MEMBERS)],
+    "sessions.show": [Rule("/projects/{p}/sessions/{ws}", "GET", MEMBERS, admin=True)],
+    "sessions.capture_improvement": [Rule("/projects/{p}/sessions/{ws}/improvements", "POST",
+                                          MEMBERS)],
+    "sessions.add_finding": [Rule("/projects/{p}/sessions/{ws}/findings", "POST", MEMBERS)],
+    "sessions.notes": [Rule("/projects/{p}/sessions/{ws}/notes", "POST", STEP_1_ACTORS)],
     "kpis.index": [Rule("/projects/{p}/kpis", "GET", MEMBERS, admin=True),
                    Rule("/projects/{p}/kpis", "POST", STEP_2_ACTORS)],
     "kpis.edit": [Rule("/projects/{p}/kpis/{k}/edit", "GET", STEP_2_ACTORS),
@@ -192,11 +200,14 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
                              experience=-1)
         interview = InterviewLog(project_id=team.project.id, held_on=date(2026, 10, 1), count=2,
                                  resident_type="Bewoner")
-        db.session.add_all([phase, interview])
+        work_session = WorkSession(project_id=team.project.id, step=1, held_on=date(2026, 9, 8),
+                                   kind="in_person")
+        db.session.add_all([phase, interview, work_session])
         db.session.commit()
         ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
                "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
-               "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id}
+               "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
+               "ws": work_session.id}
         return team, ids, create_user(admin=True)
 
     return _build

@@ -68,11 +68,12 @@ def register_blueprints(app: Flask) -> None:
     from .main.views import bp as main_bp
     from .process.views import bp as process_bp
     from .projects.views import bp as projects_bp
+    from .sessions.views import bp as sessions_bp
     from .steps.views import bp as steps_bp
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
-                      improvements_bp, process_bp, formulas_bp, journey_bp):
+                      improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp):
         app.register_blueprint(blueprint)
 
 

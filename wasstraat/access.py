@@ -34,6 +34,7 @@ class Action(StrEnum):
     MANAGE_TASKS = "manage_tasks"
     EDIT_KPIS = "edit_kpis"
     ADD_IMPROVEMENT = "add_improvement"
+    PLAN_SESSION = "plan_session"
     EDIT_PROCESS = "edit_process"
     EDIT_FORMULA = "edit_formula"
     EDIT_JOURNEY = "edit_journey"
@@ -107,6 +108,7 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.EDIT_FORMULA: lambda a, t: bool(a.roles & set(Step.SERVICE_FORMULA.definition.actors)),
     # Any member captures an improvement; its author, proposer and the leader may change it.
     Action.ADD_IMPROVEMENT: lambda a, t: a.is_member,
+    Action.PLAN_SESSION: lambda a, t: a.is_member,
     Action.EDIT_IMPROVEMENT: lambda a, t: _is_leader(a) or (
         t.improvement is not None and a.is_member
         and a.user.id in (t.improvement.created_by_id, t.improvement.proposer_id)

@@ -7,13 +7,15 @@ from datetime import date, timedelta
 
 from .auth import services as accounts
 from .extensions import db
+from .formulas import services as formulas
 from .improvements import services as improvements
 from .improvements.sources import resolve
 from .journey import services as journey
 from .kpis import services as kpis
-from .models import Project, Task, User
+from .models import Project, ServiceFormula, Task, User
 from .process import services as process
 from .projects import services as projects
+from .sessions import services as sessions
 from .steps import services as steps
 from .tasks import services as tasks
 from .workflow import Role, Step
@@ -116,12 +118,69 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
         db.select(Task).where(Task.project_id == project.id, Task.part == "3a")
     ):
         tasks.set_done(task, task.assignee or leader, True)
+    _sessions(project, people)
+    # 3b checked in a session, the journey recorded: steps 3 and 4 close, step 5 runs.
+    for role in (Role.PROCESS_OWNER, Role.PROJECT_LEADER):
+        process.record_check(project, people[role], confirmed=True, correction="")
+    _confirm(project, Step.PROCESS, "process_checked", people[Role.PROCESS_ADVISOR],
+             variant="session", note="Correctie van Priya verwerkt (belletje tussen stap 4 en 5).")
+    _finish_tasks(project, Step.PROCESS)
+    steps.close_step(project, Step.PROCESS, leader, steps.confirmations_by_key(project))
+    _finish_tasks(project, Step.JOURNEY)
+    steps.close_step(project, Step.JOURNEY, leader, steps.confirmations_by_key(project))
+    steps.start_step(project, Step.SERVICE_FORMULA, leader)
+    _service_formula(project, people)
     for task in db.session.scalars(
-        db.select(Task).where(Task.project_id == project.id, Task.step == int(Step.PROCESS),
-                              Task.part == "3b")
+        db.select(Task).where(Task.project_id == project.id,
+                              Task.step == int(Step.SERVICE_FORMULA))
     ):
-        task.due_date = date.today() + timedelta(days=7)
+        task.due_date = date.today() + timedelta(days=10)
     return project
+
+
+def _sessions(project: Project, people: dict[Role, User]) -> None:
+    mapping = sessions.create_session(
+        project, people[Role.PROCESS_ADVISOR], step=Step.PROCESS, part="3a",
+        held_on=date(2026, 9, 22), kind="in_person",
+        attendee_ids=[people[r].id for r in (Role.PROCESS_ADVISOR, Role.SUBJECT_EXPERT,
+                                             Role.PROJECT_LEADER)],
+        external_participants="Een medewerker van Parkeerbeheer",
+        agenda="Het huidige proces van aanvraag tot vergunning op de muur.")
+    sessions.add_finding(mapping, people[Role.SUBJECT_EXPERT],
+                         "Niemand weet precies wie de vergunning in het parkeerregister zet.")
+    sessions.create_session(
+        project, people[Role.JOURNEY_COACH], step=Step.JOURNEY, part=None,
+        held_on=date(2026, 10, 9), kind="hybrid",
+        attendee_ids=[people[r].id for r in (Role.JOURNEY_COACH, Role.SUBJECT_EXPERT)],
+        external_participants="Drie bewoners uit de binnenstad",
+        agenda="De klantreis doorlopen en pijnpunten benoemen.")
+
+
+def _service_formula(project: Project, people: dict[Role, User]) -> None:
+    flits = db.session.scalar(db.select(ServiceFormula).where(
+        ServiceFormula.name == "Flitsformule"))
+    if flits is None:  # removed by the organisation: then the demo skips this part
+        return
+    formulas.choose_formula(project, people[Role.PROJECT_LEADER], flits)
+    expert = people[Role.SUBJECT_EXPERT]
+    rows = {
+        "product": ("Een parkeervergunning voor uw eigen auto.", "Eén product, één formulier.",
+                    "Drie soorten vergunningen door elkaar op de website.", "partly"),
+        "price": ("U ziet vooraf wat het kost.", "Tarief staat op één plek.",
+                  "Twee verschillende bedragen op de website.", "differs"),
+        "place": ("Online te regelen, ook op de telefoon.", "Formulier werkt op alle schermen.",
+                  "Uploaden lukt niet op de telefoon.", "partly"),
+        "people": ("Wie u spreekt, kan u verder helpen.", "KCC ziet de status van de zaak.",
+                   "KCC kan de status niet zien en verwijst door.", "differs"),
+        "process": ("Binnen vijf werkdagen een besluit.", "Geen handmatige controles.",
+                    "Gemiddeld 21 dagen door handmatige controles en overdrachten.", "differs"),
+        "promotion": ("U weet steeds waar uw aanvraag staat.", "Statusbericht bij elke stap.",
+                      "Geen bericht tot het besluit per post.", "differs"),
+    }
+    for p, (promise, agreement, practice, match) in rows.items():
+        formulas.save_comparison(project, expert, p, expected_version=None, values={
+            "promise": promise, "internal_agreement": agreement,
+            "current_practice": practice, "match": match})
 
 
 def _kpis(project: Project, people: dict[Role, User]) -> None:

@@ -366,6 +366,58 @@ class ProcessCheck(db.Model):
     user: Mapped[User] = relationship()
 
 
+class WorkSession(db.Model):
+    """A session of the team (3a, 3b, the journey, the service formula, or any other)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[int] = mapped_column(SmallInteger)
+    part: Mapped[str | None] = mapped_column(String(8))
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    external_participants: Mapped[str] = mapped_column(Text, default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    attendees: Mapped[list[User]] = relationship(secondary="session_attendee",
+                                                 order_by="User.name")
+    findings: Mapped[list[SessionFinding]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionFinding.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def step_enum(self) -> Step:
+        return Step(self.step)
+
+
+class SessionAttendee(db.Model):
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("work_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+
+
+class SessionFinding(db.Model):
+    """Something the team noticed in a session that is not (yet) an improvement."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("work_session.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[WorkSession] = relationship(back_populates="findings")
+    created_by: Mapped[User | None] = relationship()
+
+
 class Improvement(db.Model):
     """An improvement idea, captured where it arose; ``source_type``/``source_id`` point there."""
 
@@ -379,6 +431,10 @@ class Improvement(db.Model):
     source_type: Mapped[str] = mapped_column(String(30))
     source_id: Mapped[int | None] = mapped_column(Integer)
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The session where it was noted, when it was noted in one.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_session.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -31,12 +31,14 @@ def _check_proposer(project: Project, proposer_id: int | None) -> None:
 
 
 def add_improvement(project: Project, actor: User, source: SourceRef, *, title: str,
-                    description: str, proposer_id: int | None) -> Improvement:
+                    description: str, proposer_id: int | None,
+                    session_id: int | None = None) -> Improvement:
     _check_proposer(project, proposer_id)
     improvement = Improvement(
         project_id=project.id, title=title.strip(), description=description.strip(),
         step=int(source.kind.step_of(source.source_id)), source_type=source.kind.key,
         source_id=source.source_id, proposer_id=proposer_id, created_by_id=actor.id,
+        session_id=session_id,
     )
     db.session.add(improvement)
     db.session.flush()

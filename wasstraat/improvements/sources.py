@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,6 +21,7 @@ from ..models import (
     Kpi,
     ProcessStep,
     Project,
+    WorkSession,
 )
 from ..workflow import N_, SERVICE_PS, Step
 
@@ -32,41 +34,67 @@ class SourceKind:
     names: Callable[[Project, set[int]], dict[int, str]]
     link: Callable[[Project, int], str]
     step_of: Callable[[int], Step]
+    # The step whose session may offer this kind's objects as sources; None: not offered.
+    offered_in: Step | None = None
 
 
-def _kpi_names(project: Project, ids: set[int]) -> dict[int, str]:
+def _only(model, ids: set[int] | None) -> list:  # noqa: ANN001
+    """The id filter, or none when all of the project's objects are wanted."""
+    return [] if ids is None else [model.id.in_(ids)]
+
+
+def _kpi_names(project: Project, ids: set[int] | None) -> dict[int, str]:
     rows = db.session.execute(
-        select(Kpi.id, Kpi.name).where(Kpi.project_id == project.id, Kpi.id.in_(ids)))
+        select(Kpi.id, Kpi.name).where(Kpi.project_id == project.id,
+               *_only(Kpi, ids)))
     return {row.id: _("KPI: %(name)s", name=row.name) for row in rows}
 
 
-def _process_step_names(project: Project, ids: set[int]) -> dict[int, str]:
+def _process_step_names(project: Project, ids: set[int] | None) -> dict[int, str]:
     rows = db.session.execute(
         select(ProcessStep.id, ProcessStep.position, ProcessStep.activity)
-        .where(ProcessStep.project_id == project.id, ProcessStep.id.in_(ids)))
+        .where(ProcessStep.project_id == project.id,
+               *_only(ProcessStep, ids)))
     return {row.id: _("Processtap %(n)d: %(activity)s", n=row.position, activity=row.activity)
             for row in rows}
 
 
-def _formula_p_names(project: Project, ids: set[int]) -> dict[int, str]:
+def _formula_p_names(project: Project, ids: set[int] | None) -> dict[int, str]:
     labels = {p.key: p.label for p in SERVICE_PS}
     rows = db.session.execute(
         select(FormulaComparison.id, FormulaComparison.p)
-        .where(FormulaComparison.project_id == project.id, FormulaComparison.id.in_(ids)))
+        .where(FormulaComparison.project_id == project.id,
+               *_only(FormulaComparison, ids)))
     return {row.id: _("Serviceformule, P %(p)s", p=_(labels[row.p])) for row in rows}
 
 
-def _phase_names(project: Project, ids: set[int]) -> dict[int, str]:
+def _phase_names(project: Project, ids: set[int] | None) -> dict[int, str]:
     rows = db.session.execute(
         select(JourneyPhase.id, JourneyPhase.name)
-        .where(JourneyPhase.project_id == project.id, JourneyPhase.id.in_(ids)))
+        .where(JourneyPhase.project_id == project.id,
+               *_only(JourneyPhase, ids)))
     return {row.id: _("Klantreis, fase %(name)s", name=row.name) for row in rows}
 
 
-def _step_names(project: Project, ids: set[int]) -> dict[int, str]:
+def _step_names(project: Project, ids: set[int] | None) -> dict[int, str]:
     from ..steps.services import step_title
 
-    return {n: step_title(Step(n)) for n in ids if n in {int(s) for s in Step}}
+    wanted = {int(s) for s in Step} if ids is None else ids
+    return {n: step_title(Step(n)) for n in wanted if n in {int(s) for s in Step}}
+
+
+def _session_names(project: Project, ids: set[int] | None) -> dict[int, str]:
+    from ..steps.services import step_title
+
+    rows = db.session.execute(
+        select(WorkSession.id, WorkSession.held_on, WorkSession.step)
+        .where(WorkSession.project_id == project.id, *_only(WorkSession, ids)))
+    return {row.id: _("Sessie van %(date)s (%(step)s)", date=format_date(row.held_on, "long"),
+                      step=step_title(Step(row.step))) for row in rows}
+
+
+def _session_step(session_id: int) -> Step:
+    return Step(db.session.scalar(select(WorkSession.step).where(WorkSession.id == session_id)))
 
 
 SOURCES: dict[str, SourceKind] = {
@@ -79,24 +107,30 @@ SOURCES: dict[str, SourceKind] = {
         "process_step", N_("Processtap"), _process_step_names,
         lambda project, step_id: url_for("process.index", project_id=project.id)
         + f"#process-step-{step_id}",
-        lambda _id: Step.PROCESS,
+        lambda _id: Step.PROCESS, Step.PROCESS,
     ),
     "formula_p": SourceKind(
         "formula_p", N_("Serviceformule"), _formula_p_names,
         lambda project, comparison_id: url_for("formulas.index", project_id=project.id)
         + f"#comparison-{comparison_id}",
-        lambda _id: Step.SERVICE_FORMULA,
+        lambda _id: Step.SERVICE_FORMULA, Step.SERVICE_FORMULA,
     ),
     "journey_phase": SourceKind(
         "journey_phase", N_("Klantreis"), _phase_names,
         lambda project, phase_id: url_for("journey.index", project_id=project.id)
         + f"#phase-{phase_id}",
-        lambda _id: Step.JOURNEY,
+        lambda _id: Step.JOURNEY, Step.JOURNEY,
     ),
     "kpi": SourceKind(
         "kpi", N_("KPI"), _kpi_names,
         lambda project, _id: url_for("kpis.index", project_id=project.id),
-        lambda _id: Step.KPIS,
+        lambda _id: Step.KPIS, Step.KPIS,
+    ),
+    "session": SourceKind(
+        "session", N_("Sessie"), _session_names,
+        lambda project, session_id: url_for("sessions.show", project_id=project.id,
+                                            session_id=session_id),
+        _session_step,
     ),
 }
 
@@ -109,6 +143,18 @@ class SourceRef:
 
     def url(self, project: Project) -> str:
         return self.kind.link(project, self.source_id)
+
+
+def offered_in_session(project: Project, session_id: int, step: Step) -> list[SourceRef]:
+    """What an idea noted in this session may point at: the session itself, or one of the
+    objects its step works on (the journey's phases in a journey session, and so on)."""
+    refs = [SourceRef(SOURCES["session"], session_id,
+                      SOURCES["session"].names(project, {session_id})[session_id])]
+    for kind in SOURCES.values():
+        if kind.offered_in == step:
+            refs += [SourceRef(kind, object_id, name)
+                     for object_id, name in kind.names(project, None).items()]
+    return refs
 
 
 def resolve(project: Project, kind_key: str | None, source_id: int | None) -> SourceRef | None:
