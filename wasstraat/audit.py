@@ -63,13 +63,18 @@ def record_denied(action: str, object_type: str, object_id: int | None,
     record(action, object_type, object_id, project_id, after=details, result="denied")
 
 
+def stripped(values: dict[str, Any]) -> dict[str, Any]:
+    """Typed text without surrounding white space; other values as they are."""
+    return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+
+
 def apply_changes(obj: Any, values: dict[str, Any], *, action: str, object_type: str,
                   project_id: int | None, actor: User) -> dict[str, Any]:
     """Set the values that differ (text stripped), flush, and record before and after.
 
     Returns the changed fields with their new values; nothing is written when none changed.
     """
-    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    values = stripped(values)
     before, after = changes(obj, list(values), values)
     if not after:
         return {}

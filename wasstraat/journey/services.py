@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import audit
 from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import InterviewLog, Journey, JourneyPhase, Project, User
+from ..ordering import next_position, renumber
 from ..workflow import Step, StepStatus
 
 PHASE_FIELDS = ["name", "resident_action", "touchpoints", "experience", "pain_points", "quotes",
@@ -60,10 +61,9 @@ def save_source(project: Project, actor: User, *, expected_version: int | None,
 
 def add_phase(project: Project, actor: User, values: dict[str, Any]) -> JourneyPhase:
     _editable(project)
-    last = db.session.scalar(select(func.max(JourneyPhase.position))
-                             .where(JourneyPhase.project_id == project.id))
-    phase = JourneyPhase(project_id=project.id, position=(last or 0) + 1,
-                         **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()})
+    phase = JourneyPhase(project_id=project.id,
+                         position=next_position(JourneyPhase, project.id),
+                         **audit.stripped(values))
     db.session.add(phase)
     db.session.flush()
     audit.record("journey.phase_add", "journey_phase", phase.id, project.id, actor=actor,
@@ -85,9 +85,7 @@ def delete_phase(phase: JourneyPhase, project: Project, actor: User) -> None:
                  before={"name": phase.name})
     db.session.delete(phase)
     db.session.flush()
-    for position, row in enumerate(phases_of(project), start=1):
-        row.position = position
-    db.session.flush()
+    renumber(phases_of(project))
 
 
 def log_interviews(project: Project, actor: User, *, held_on: date, count: int,

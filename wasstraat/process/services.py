@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
@@ -15,6 +15,7 @@ from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProcessCheck, ProcessStep, Project, User, utcnow
+from ..ordering import next_position, renumber
 from ..workflow import Step, StepStatus
 
 STEP_FIELDS = ["activity", "actor", "system", "handover", "wait_days", "work_minutes", "remarks"]
@@ -68,10 +69,8 @@ def _plain(step: ProcessStep) -> dict[str, Any]:
 
 def add_step(project: Project, actor: User, values: dict[str, Any]) -> ProcessStep:
     _editable(project)
-    last = db.session.scalar(select(func.max(ProcessStep.position))
-                             .where(ProcessStep.project_id == project.id))
-    step = ProcessStep(project_id=project.id, position=(last or 0) + 1,
-                       **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()})
+    step = ProcessStep(project_id=project.id,
+                       position=next_position(ProcessStep, project.id), **audit.stripped(values))
     db.session.add(step)
     db.session.flush()
     audit.record("process.step_add", "process_step", step.id, project.id, actor=actor,
@@ -93,7 +92,7 @@ def delete_step(step: ProcessStep, project: Project, actor: User) -> None:
                  before=_plain(step))
     db.session.delete(step)
     db.session.flush()
-    _renumber(steps_of(project))
+    renumber(steps_of(project))
 
 
 def move_step(step: ProcessStep, project: Project, actor: User, offset: int) -> None:
@@ -105,16 +104,9 @@ def move_step(step: ProcessStep, project: Project, actor: User, offset: int) -> 
     if not 0 <= target < len(steps):
         return
     steps[index], steps[target] = steps[target], steps[index]
-    _renumber(steps)
+    renumber(steps)
     audit.record("process.step_move", "process_step", step.id, project.id, actor=actor,
                  before={"position": index + 1}, after={"position": target + 1})
-
-
-def _renumber(steps: list[ProcessStep]) -> None:
-    for position, step in enumerate(steps, start=1):
-        if step.position != position:
-            step.position = position
-    db.session.flush()
 
 
 def record_check(project: Project, actor: User, *, confirmed: bool, correction: str) -> None:
