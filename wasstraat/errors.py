@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -111,8 +111,3 @@ def register(app: Flask) -> None:
                              "opnieuw. Noem bij contact met de servicedesk dit "
                              "incidentnummer."), incident)
 
-
-def add_hx_headers(response: Response, trigger: str | None = None) -> Response:
-    if trigger:
-        response.headers["HX-Trigger"] = trigger
-    return response

@@ -9,10 +9,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 
-class EmptyForm(FlaskForm):
-    """A button-only POST: carries just the CSRF token."""
-
-
 class VersionedForm(FlaskForm):
     """Carries the version the page was loaded with, so a stale save is caught (409)."""
 
@@ -46,7 +42,6 @@ def single_line(form, field) -> None:  # noqa: ANN001
 
 
 __all__ = [
-    "EmptyForm",
     "VersionedForm",
     "MultiCheckboxField",
     "HiddenField",

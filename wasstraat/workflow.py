@@ -299,7 +299,6 @@ class StepDefinition:
     # Steps that must be finished (done or skipped) before this one may start; None: all earlier.
     requires: tuple[Step, ...] | None = None
     skippable: bool = False
-    notes_hint: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -581,11 +580,6 @@ JOURNEY_SOURCES: tuple[Variant, ...] = (
     Variant("other_municipality", N_("Klantreis van een andere gemeente (VNG-klantreizen)")),
 )
 
-ALL_PRODUCTS: dict[str, tuple[Step, Product]] = {
-    product.key: (step, product) for step, d in STEPS.items() for product in d.products
-}
-
-
 def may_start(step: Step, finished: set[Step]) -> bool:
     """Whether ``step`` may start, given the set of finished (done or skipped) steps."""
     return all(prerequisite in finished for prerequisite in STEPS[step].prerequisites)
@@ -611,9 +605,6 @@ def may_confirm(product: Product, roles: set[Role]) -> bool:
 def tasks_for(step: Step) -> tuple[TaskTemplate, ...]:
     return STEPS[step].tasks
 
-
-def steps_for_role(role: Role) -> list[Step]:
-    return [s for s, d in STEPS.items() if role in d.actors]
 
 
 def current_step(statuses: dict[Step, StepStatus]) -> Step | None:

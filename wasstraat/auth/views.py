@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
-from ..forms import EmptyForm
 from . import services
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
 
@@ -54,7 +53,6 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    EmptyForm().validate_on_submit()  # CSRF is checked globally; this just binds the form
     services.logout(current_user._get_current_object())
     db.session.commit()
     logout_user()

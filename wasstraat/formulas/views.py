@@ -22,8 +22,8 @@ def _user():  # noqa: ANN202
     return current_user._get_current_object()
 
 
-def _choose_form(formdata=None) -> ChooseFormulaForm:  # noqa: ANN001
-    form = ChooseFormulaForm(formdata=formdata) if formdata is not None else ChooseFormulaForm()
+def _choose_form(*, submitted: bool = False) -> ChooseFormulaForm:
+    form = ChooseFormulaForm() if submitted else ChooseFormulaForm(formdata=None)
     form.formula_id.choices = choices((f.id, f.name) for f in services.formulas(active_only=True))
     return form
 
@@ -38,7 +38,7 @@ def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,  # no
         forms[p.key] = ComparisonForm(formdata=None, obj=row, prefix=p.key)
     if failed:
         forms[failed[0]] = failed[1]
-    choose = choose_form or _choose_form(formdata=None)
+    choose = choose_form or _choose_form()
     choose.formula_id.data = choose.formula_id.data or project.service_formula_id
     return render_template(
         "formulas/index.html", access=access, project=project, ps=SERVICE_PS,
@@ -59,7 +59,7 @@ def index(project_id: int):
 @login_required
 def choose(project_id: int):
     access = project_access(project_id, need=Action.EDIT_FORMULA)
-    form = _choose_form()
+    form = _choose_form(submitted=True)
     if not form.validate_on_submit():
         return _render(access, status=422, choose_form=form)
     try:

@@ -10,7 +10,6 @@ from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
-from ..forms import EmptyForm
 from ..models import Improvement
 from ..workflow import Step
 from . import services
@@ -121,7 +120,6 @@ def delete(project_id: int, improvement_id: int):
     access = project_access(project_id)
     improvement = _improvement(access, improvement_id)
     access.require(Action.EDIT_IMPROVEMENT, improvement=improvement)
-    EmptyForm().validate_on_submit()
     services.delete_improvement(improvement, _user())
     db.session.commit()
     flash(_("De verbetering is verwijderd."), "success")

@@ -11,7 +11,6 @@ from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
-from ..forms import EmptyForm
 from ..models import InterviewLog, JourneyPhase
 from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES, Step, StepStatus
 from . import curve, services
@@ -117,7 +116,6 @@ def edit_phase(project_id: int, phase_id: int):
 def delete_phase(project_id: int, phase_id: int):
     access = project_access(project_id, need=Action.EDIT_JOURNEY)
     phase = _phase(access, phase_id)
-    EmptyForm().validate_on_submit()
     try:
         services.delete_phase(phase, access.project, _user())
     except WorkflowError as error:
@@ -149,7 +147,6 @@ def delete_interviews(project_id: int, log_id: int):
         InterviewLog.id == log_id, InterviewLog.project_id == project_id))
     if row is None:
         abort(404)
-    EmptyForm().validate_on_submit()
     try:
         services.delete_interviews(row, access.project, _user())
     except WorkflowError as error:

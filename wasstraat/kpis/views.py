@@ -10,7 +10,6 @@ from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
-from ..forms import EmptyForm
 from ..models import Kpi
 from ..workflow import KPI_EXAMPLES, Step, StepStatus
 from . import services
@@ -94,7 +93,6 @@ def edit(project_id: int, kpi_id: int):
 def delete(project_id: int, kpi_id: int):
     access = project_access(project_id, need=Action.EDIT_KPIS)
     kpi = _kpi(access, kpi_id)
-    EmptyForm().validate_on_submit()
     try:
         services.delete_kpi(kpi, access.project, _user())
     except WorkflowError as error:
@@ -109,7 +107,6 @@ def delete(project_id: int, kpi_id: int):
 @login_required
 def agree(project_id: int):
     access = project_access(project_id, need=Action.AGREE_KPIS)
-    EmptyForm().validate_on_submit()
     try:
         services.agree_kpi_set(access.project, _user(), access.roles)
     except WorkflowError as error:

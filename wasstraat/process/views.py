@@ -21,7 +21,6 @@ from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
-from ..forms import EmptyForm
 from ..models import ProcessAttachment, ProcessStep
 from ..workflow import Step, StepStatus
 from . import attachments, services
@@ -113,7 +112,6 @@ def edit(project_id: int, step_id: int):
 def move(project_id: int, step_id: int):
     access = project_access(project_id, need=Action.EDIT_PROCESS)
     step = _step(access, step_id)
-    EmptyForm().validate_on_submit()
     offset = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if offset is None:
         abort(400)
@@ -129,7 +127,6 @@ def move(project_id: int, step_id: int):
 def delete(project_id: int, step_id: int):
     access = project_access(project_id, need=Action.EDIT_PROCESS)
     step = _step(access, step_id)
-    EmptyForm().validate_on_submit()
     try:
         services.delete_step(step, access.project, _user())
     except WorkflowError as error:
@@ -171,7 +168,6 @@ def attachment(project_id: int, attachment_id: int):
 def delete_attachment(project_id: int, attachment_id: int):
     access = project_access(project_id, need=Action.EDIT_PROCESS)
     row = _attachment(access, attachment_id)
-    EmptyForm().validate_on_submit()
     try:
         attachments.delete_attachment(row, access.project, _user())
     except WorkflowError as error:

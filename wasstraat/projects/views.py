@@ -13,7 +13,6 @@ from ..auth.services import find_user_by_email
 from ..concurrency import save_form
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
-from ..forms import EmptyForm
 from ..models import AuditEvent, Membership, Task
 from ..workflow import Role
 from . import services
@@ -160,7 +159,6 @@ def member_roles(project_id: int, membership_id: int):
 def member_remove(project_id: int, membership_id: int):
     access = project_access(project_id, need=Action.MANAGE_TEAM)
     membership = _membership(access, membership_id)
-    EmptyForm().validate_on_submit()
     name = membership.user.name
     try:
         services.remove_member(membership, _user())

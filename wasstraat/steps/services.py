@@ -36,13 +36,14 @@ def start_blockers(project: Project, step: Step) -> list[str]:
 
 
 def close_blockers(project: Project, step: Step,
-                   confirmations: dict[str, ProductConfirmation]) -> list[str]:
+                   confirmations: dict[str, ProductConfirmation],
+                   evidence: dict[Product, list[str]]) -> list[str]:
     """Why the step may not close yet; empty when its close rule holds."""
     state = project.step_state(step)
     if state.status != StepStatus.IN_PROGRESS:
         return [_("Alleen een stap die bezig is kan worden afgerond.")]
     blockers = []
-    for product, problems in evidence_problems(project, step).items():
+    for product, problems in evidence.items():
         blockers += [f"{_(product.title)}: {problem}" for problem in problems]
     blockers += [
         _("Nog niet bevestigd: %(product)s.", product=_(product.title))
@@ -80,7 +81,7 @@ def start_step(project: Project, step: Step, actor: User) -> None:
 
 def close_step(project: Project, step: Step, actor: User,
                confirmations: dict[str, ProductConfirmation]) -> None:
-    blockers = close_blockers(project, step, confirmations)
+    blockers = close_blockers(project, step, confirmations, evidence_problems(project, step))
     if blockers:
         raise WorkflowError(" ".join(blockers))
     state = project.step_state(step)

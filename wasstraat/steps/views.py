@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..access import Action, ProjectAccess, project_access
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
-from ..forms import EmptyForm, choices
+from ..forms import choices
 from ..models import Task
 from ..workflow import Step
 from . import services
@@ -56,6 +56,7 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         .options(selectinload(Task.assignee))
         .order_by(Task.done_at.is_not(None), Task.part, Task.id)
     ).all()
+    evidence = services.evidence_problems(project, step)
     product_forms = _product_forms(step)
     if product_form:
         product_forms[product_form[0]] = product_form[1]
@@ -64,8 +65,8 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         "state": state, "confirmations": confirmations, "tasks": tasks,
         "start_blockers": services.start_blockers(project, step),
         "can_skip": access.can(Action.MOVE_STEP) and services.may_skip(project, step),
-        "close_blockers": services.close_blockers(project, step, confirmations),
-        "evidence": services.evidence_problems(project, step),
+        "close_blockers": services.close_blockers(project, step, confirmations, evidence),
+        "evidence": evidence,
         "evidence_pages": EVIDENCE_PAGES,
         "product_forms": product_forms,
         "reason_form": reason_form or ReasonForm(formdata=None), "reason_for": reason_for,
@@ -105,7 +106,6 @@ def show(project_id: int, number: int):
 def start(project_id: int, number: int):
     step = _step(number)
     access = project_access(project_id, need=Action.MOVE_STEP)
-    EmptyForm().validate_on_submit()
     try:
         services.start_step(access.project, step, _user())
     except WorkflowError as error:
@@ -189,7 +189,6 @@ def withdraw_product(project_id: int, number: int, key: str):
     product = _product(step, key)
     access = project_access(project_id)
     access.require(Action.CONFIRM_PRODUCT, product=product)
-    EmptyForm().validate_on_submit()
     confirmation = services.confirmations_by_key(access.project).get(key)
     if confirmation is None:
         abort(404)
