@@ -16,12 +16,17 @@ from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
+from wasstraat.plans import services as plans
 from wasstraat.models import (
+    ImprovementPlan,
     InterviewLog,
     JourneyPhase,
     Membership,
     ProcessAttachment,
+    PlanVersion,
     ProcessStep,
+    Review,
+    ReviewFinding,
     Task,
     WorkSession,
 )
@@ -43,6 +48,13 @@ STEP_5_ACTORS = frozenset({Role.SUBJECT_EXPERT, Role.PROJECT_LEADER, Role.PROCES
 JOURNEY_EDITORS = frozenset({Role.JOURNEY_COACH, Role.SUBJECT_EXPERT, Role.PROJECT_LEADER})
 SPONSOR_OR_PL = frozenset({Role.SPONSOR, Role.PROJECT_LEADER})  # the improvement's author
 STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
+# Steps 6 and 8 draw up and adjust the plan; team managers only read it.
+PLAN_EDITORS = frozenset({Role.JOURNEY_COACH, Role.PROCESS_ADVISOR, Role.PROJECT_LEADER,
+                          Role.PROCESS_OWNER, Role.SUBJECT_EXPERT})
+RESPONDERS = frozenset({Role.PROJECT_LEADER, Role.PROCESS_ADVISOR, Role.SUBJECT_EXPERT,
+                        Role.PROCESS_OWNER})
+PO = frozenset({Role.PROCESS_OWNER})
+PRIVACY = frozenset({Role.PRIVACY_OFFICER})  # the world's review is a privacy review
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,29 @@ RULES: dict[str, list[Rule]] = {
                          destructive=True)],
     "kpis.agree": [Rule("/projects/{p}/kpis/agree", "POST", {Role.PROCESS_OWNER},
                         destructive=True)],
+    "plans.index": [Rule("/projects/{p}/plan", "GET", MEMBERS, admin=True)],
+    "plans.texts": [Rule("/projects/{p}/plan/texts", "POST", PLAN_EDITORS)],
+    "plans.entry": [Rule("/projects/{p}/plan/improvements/{i}", "GET", MEMBERS, admin=True),
+                    Rule("/projects/{p}/plan/improvements/{i}", "POST", PLAN_EDITORS)],
+    "plans.merge": [Rule("/projects/{p}/plan/improvements/{i}/merge", "POST", PLAN_EDITORS)],
+    "plans.unmerge": [Rule("/projects/{p}/plan/improvements/{i}/unmerge", "POST",
+                           PLAN_EDITORS)],
+    "plans.send": [Rule("/projects/{p}/plan/send", "POST", PL)],
+    "plans.finalise": [Rule("/projects/{p}/plan/finalise", "POST", PL)],
+    "plans.version": [Rule("/projects/{p}/plan/versions/1", "GET", MEMBERS, admin=True)],
+    "plans.approve": [Rule("/projects/{p}/plan/versions/1/approve", "POST", PO)],
+    "reviews.index": [Rule("/projects/{p}/reviews", "GET", MEMBERS, admin=True)],
+    "reviews.domains": [Rule("/projects/{p}/reviews/domains", "POST", PL)],
+    "reviews.open_review": [Rule("/projects/{p}/reviews/open", "POST", PL)],
+    "reviews.show": [Rule("/projects/{p}/reviews/{rv}", "GET", MEMBERS, admin=True),
+                     Rule("/projects/{p}/reviews/{rv}", "POST", PRIVACY)],
+    "reviews.add_finding": [Rule("/projects/{p}/reviews/{rv}/findings", "POST", PRIVACY)],
+    "reviews.delete_finding": [Rule("/projects/{p}/reviews/{rv}/findings/{f}/delete", "POST",
+                                    PRIVACY, destructive=True)],
+    "reviews.sign": [Rule("/projects/{p}/reviews/{rv}/sign", "POST", PRIVACY)],
+    "reviews.override": [Rule("/projects/{p}/reviews/{rv}/override", "POST", PO)],
+    "reviews.rereview": [Rule("/projects/{p}/reviews/{rv}/rereview", "POST", PL)],
+    "reviews.respond": [Rule("/projects/{p}/reviews/{rv}/respond", "POST", RESPONDERS)],
 }
 
 FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
@@ -203,11 +238,24 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
         work_session = WorkSession(project_id=team.project.id, step=1, held_on=date(2026, 9, 8),
                                    kind="in_person")
         db.session.add_all([phase, interview, work_session])
+        db.session.add(ImprovementPlan(project_id=team.project.id, review_domains=["privacy"]))
+        improvement.decision, improvement.horizon = "in_plan", "quick_win"
+        snapshot = plans.current_snapshot(team.project)
+        frozen = PlanVersion(project_id=team.project.id, number=1, snapshot=snapshot,
+                             fingerprint=plans.fingerprint(snapshot))
+        db.session.add(frozen)
+        db.session.flush()
+        review = Review(project_id=team.project.id, plan_version_id=frozen.id, domain="privacy")
+        db.session.add(review)
+        db.session.flush()
+        finding = ReviewFinding(review_id=review.id, improvement_id=improvement.id,
+                                improvement_title=improvement.title, remark="Grondslag?")
+        db.session.add(finding)
         db.session.commit()
         ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
                "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
                "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
-               "ws": work_session.id}
+               "ws": work_session.id, "rv": review.id, "f": finding.id}
         return team, ids, create_user(admin=True)
 
     return _build

@@ -185,6 +185,9 @@ def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = 
         "process_mapped": _map_process,
         "formula_compared": _compare_formula,
         "journey_recorded": _record_journey,
+        "plan_sent_for_review": _send_plan,
+        "reviews_signed": _sign_reviews,
+        "final_plan_approved": _approve_final_plan,
     }
     producers[product.evidence](team, clients, product, check_refusals)
     if check_refusals:
@@ -258,6 +261,75 @@ def _record_journey(team: Team, clients: dict, product, check_refusals: bool) ->
     coach = clients[Role.JOURNEY_COACH]
     assert coach.post(f"{base}/source", data={"source": "feedback"}).status_code == 303
     assert coach.post(f"{base}/phases", data=phase).status_code == 303
+
+
+def _refused_unless(clients: dict, allowed: set, path: str, data: dict | None = None) -> None:
+    for role, client in clients.items():
+        if role == "outsider":
+            assert client.post(path, data=data or {}).status_code == 404
+        elif role not in allowed:
+            assert client.post(path, data=data or {}).status_code == 403, role
+
+
+def _send_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+    from wasstraat.models import Improvement
+
+    base = f"/projects/{team.project.id}"
+    advisor = clients[Role.PROCESS_ADVISOR]
+    response = advisor.post(f"{base}/improvements/new?source=step&source_id=6", data={
+        "title": "Aanvraag digitaal met DigiD", "proposer_id": team[Role.PROCESS_ADVISOR].id})
+    assert response.status_code == 303
+    improvement_id = db.session.scalar(db.select(db.func.max(Improvement.id)).where(
+        Improvement.project_id == team.project.id))
+    entry = {"decision": "in_plan", "horizon": "quick_win", "impact": "4", "effort": "2",
+             "version": "1"}
+    if check_refusals:
+        _refused_unless(clients, {Role.JOURNEY_COACH, Role.PROCESS_ADVISOR, Role.PROJECT_LEADER,
+                                  Role.PROCESS_OWNER, Role.SUBJECT_EXPERT},
+                        f"{base}/plan/improvements/{improvement_id}", entry)
+        _refused_unless(clients, {Role.PROJECT_LEADER}, f"{base}/plan/send")
+    assert advisor.post(f"{base}/plan/improvements/{improvement_id}",
+                        data=entry).status_code == 303
+    assert clients[Role.PROJECT_LEADER].post(f"{base}/plan/send").status_code == 303
+
+
+def _sign_reviews(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+    from wasstraat.models import Review
+
+    base = f"/projects/{team.project.id}/reviews"
+    leader = clients[Role.PROJECT_LEADER]
+    if check_refusals:
+        _refused_unless(clients, {Role.PROJECT_LEADER}, f"{base}/domains",
+                        {"domains": ["privacy", "legal"]})
+        _refused_unless(clients, {Role.PROJECT_LEADER}, f"{base}/open")
+    assert leader.post(f"{base}/domains", data={"domains": ["privacy", "legal"]}).status_code == 303
+    assert leader.post(f"{base}/open").status_code == 303
+    reviews = db.session.scalars(db.select(Review).where(
+        Review.project_id == team.project.id).order_by(Review.id)).all()
+    signers = {"privacy": Role.PRIVACY_OFFICER, "legal": Role.LEGAL}
+    for review_id, domain in [(r.id, r.domain) for r in reviews]:
+        role = signers[domain]
+        verdict = {"verdict": "approved", "motivation": "Geen bezwaren.", "version": "1"}
+        if check_refusals:
+            _refused_unless(clients, {role}, f"{base}/{review_id}", verdict)
+            _refused_unless(clients, {role}, f"{base}/{review_id}/sign", {"version": "1"})
+        assert clients[role].post(f"{base}/{review_id}", data=verdict).status_code == 303
+        assert clients[role].post(f"{base}/{review_id}/sign",
+                                  data={"version": "2"}).status_code == 303
+
+
+def _approve_final_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+    from wasstraat.models import PlanVersion
+
+    base = f"/projects/{team.project.id}/plan"
+    if check_refusals:
+        _refused_unless(clients, {Role.PROJECT_LEADER}, f"{base}/finalise")
+    assert clients[Role.PROJECT_LEADER].post(f"{base}/finalise").status_code == 303
+    number = db.session.scalar(db.select(db.func.max(PlanVersion.number)).where(
+        PlanVersion.project_id == team.project.id))
+    if check_refusals:
+        _refused_unless(clients, {Role.PROCESS_OWNER}, f"{base}/versions/{number}/approve")
+    assert clients[Role.PROCESS_OWNER].post(f"{base}/versions/{number}/approve").status_code == 303
 
 
 def _finish(team: Team, clients: dict, step: Step) -> None:

@@ -66,14 +66,17 @@ def register_blueprints(app: Flask) -> None:
     from .journey.views import bp as journey_bp
     from .kpis.views import bp as kpis_bp
     from .main.views import bp as main_bp
+    from .plans.views import bp as plans_bp
     from .process.views import bp as process_bp
     from .projects.views import bp as projects_bp
+    from .reviews.views import bp as reviews_bp
     from .sessions.views import bp as sessions_bp
     from .steps.views import bp as steps_bp
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
-                      improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp):
+                      improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
+                      reviews_bp):
         app.register_blueprint(blueprint)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from . import workflow
 from .extensions import db
 from .models import Improvement, Membership, Project, Task, User
-from .workflow import Product, Role, Step
+from .workflow import Product, ReviewDomain, Role, Step
 
 
 class Action(StrEnum):
@@ -42,6 +42,11 @@ class Action(StrEnum):
     EDIT_IMPROVEMENT = "edit_improvement"
     AGREE_KPIS = "agree_kpis"
     COMPLETE_TASK = "complete_task"
+    EDIT_PLAN = "edit_plan"  # the board, the texts, merging
+    STEER_PLAN = "steer_plan"  # send for review, choose domains, open reviews, make final
+    REVIEW = "review"  # edit and sign one domain's review
+    RESPOND_FINDINGS = "respond_findings"
+    APPROVE_PLAN = "approve_plan"  # approve the final plan, override a rejection
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Target:
     product: Product | None = None
     task: Task | None = None
     improvement: Improvement | None = None
+    domain: ReviewDomain | None = None
 
 
 @dataclass
@@ -67,8 +73,9 @@ class ProjectAccess:
         return self.membership is not None
 
     def can(self, action: Action, step: Step | None = None, product: Product | None = None,
-            task: Task | None = None, improvement: Improvement | None = None) -> bool:
-        return POLICY[action](self, Target(step, product, task, improvement))
+            task: Task | None = None, improvement: Improvement | None = None,
+            domain: ReviewDomain | None = None) -> bool:
+        return POLICY[action](self, Target(step, product, task, improvement, domain))
 
     def require(self, action: Action, **target: object) -> None:
         if not self.can(action, **target):  # type: ignore[arg-type]
@@ -78,6 +85,10 @@ class ProjectAccess:
 _KPI_PRODUCT = Step.KPIS.definition.product("kpis")
 _PART_3A_ACTORS = set(Step.PROCESS.definition.part("3a").actors)
 _PART_3B_ACTORS = set(Step.PROCESS.definition.part("3b").actors)
+# Step 6's actors draw up the plan and step 8's adjust it; team managers only read it.
+_PLAN_EDITORS = (set(Step.IMPROVEMENT_PLAN.definition.actors)
+                 | set(Step.ADJUST.definition.actors)) - {Role.TEAM_MANAGER}
+_FINAL_PLAN = Step.ADJUST.definition.product("final_plan")
 
 
 def _is_leader(a: ProjectAccess) -> bool:
@@ -116,6 +127,13 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.COMPLETE_TASK: lambda a, t: _is_leader(a) or (
         t.task is not None and a.is_member and t.task.assignee_id == a.user.id
     ),
+    Action.EDIT_PLAN: lambda a, t: bool(a.roles & _PLAN_EDITORS),
+    Action.STEER_PLAN: lambda a, t: _is_leader(a),
+    # Only a member holding the domain's specialist role reviews and signs that domain.
+    Action.REVIEW: lambda a, t: t.domain is not None and t.domain.role in a.roles,
+    Action.RESPOND_FINDINGS: lambda a, t: bool(a.roles & _PLAN_EDITORS
+                                               & set(Step.ADJUST.definition.actors)),
+    Action.APPROVE_PLAN: lambda a, t: workflow.may_confirm(_FINAL_PLAN, a.roles),
 }
 
 

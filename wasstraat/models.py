@@ -29,7 +29,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
-from .workflow import Direction, Role, Step, StepStatus, current_step
+from .workflow import (
+    REVIEW_DOMAIN_BY_KEY,
+    Decision,
+    Direction,
+    Horizon,
+    ResponseKind,
+    ReviewDomain,
+    Role,
+    Step,
+    StepStatus,
+    Verdict,
+    current_step,
+)
 
 
 def utcnow() -> datetime:
@@ -239,6 +251,8 @@ class Task(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     origin: Mapped[str] = mapped_column(String(20), default="workflow")
+    # Where the work is done, when that is a specific page (a review to sign, a plan to read).
+    link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -437,16 +451,205 @@ class Improvement(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Step 6: what the team makes of it.
+    horizon: Mapped[str | None] = mapped_column(String(20))
+    impact: Mapped[int | None] = mapped_column(SmallInteger)
+    effort: Mapped[int | None] = mapped_column(SmallInteger)
+    cost_estimate: Mapped[int | None] = mapped_column(Integer)  # whole euros, rough
+    decision: Mapped[str] = mapped_column(String(20), default=Decision.OPEN.value)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("improvement.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     proposer: Mapped[User | None] = relationship(foreign_keys=[proposer_id])
     project: Mapped[Project] = relationship()
+    kpis: Mapped[list[Kpi]] = relationship(secondary="improvement_kpi", order_by="Kpi.id")
+    merged_into: Mapped[Improvement | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def step_enum(self) -> Step:
         return Step(self.step)
+
+    @property
+    def horizon_enum(self) -> Horizon | None:
+        return Horizon(self.horizon) if self.horizon else None
+
+    @property
+    def decision_enum(self) -> Decision:
+        return Decision(self.decision)
+
+
+class ImprovementKpi(db.Model):
+    """The KPIs an improvement should move."""
+
+    improvement_id: Mapped[int] = mapped_column(
+        ForeignKey("improvement.id", ondelete="CASCADE"), primary_key=True
+    )
+    kpi_id: Mapped[int] = mapped_column(
+        ForeignKey("kpi.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ImprovementPlan(db.Model):
+    """Step 6: the plan's own texts and, for step 7, which review domains it needs."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), unique=True
+    )
+    context: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="")
+    quick_wins: Mapped[str] = mapped_column(Text, default="")
+    long_term: Mapped[str] = mapped_column(Text, default="")
+    review_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PlanVersion(db.Model):
+    """A frozen copy of the plan: sent for review, or the final version. Never changes."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    is_final: Mapped[bool] = mapped_column(Boolean, default=False)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    created_by: Mapped[User | None] = relationship()
+    approval: Mapped[PlanApproval | None] = relationship(back_populates="plan_version")
+
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+
+class PlanApproval(db.Model):
+    """The process owner's approval of a final plan version (one per version)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_version.id", ondelete="CASCADE"), unique=True
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approver_name: Mapped[str] = mapped_column(String(120))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    plan_version: Mapped[PlanVersion] = relationship(back_populates="approval")
+
+
+class Review(db.Model):
+    """One specialist domain's review of one plan version; after signing it cannot change."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_version.id", ondelete="CASCADE"), index=True
+    )
+    domain: Mapped[str] = mapped_column(String(30))
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    dpia_criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    dpia_required: Mapped[bool | None] = mapped_column(Boolean)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    signer_role: Mapped[str] = mapped_column(String(32), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    plan_version: Mapped[PlanVersion] = relationship()
+    findings: Mapped[list[ReviewFinding]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewFinding.id"
+    )
+    override: Mapped[ReviewOverride | None] = relationship(back_populates="review")
+
+    __table_args__ = (UniqueConstraint("plan_version_id", "domain"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def verdict_enum(self) -> Verdict | None:
+        return Verdict(self.verdict) if self.verdict else None
+
+    @property
+    def domain_info(self) -> ReviewDomain:
+        return REVIEW_DOMAIN_BY_KEY[self.domain]
+
+
+class ReviewFinding(db.Model):
+    """A specialist's remark or condition on one improvement of the reviewed version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("review.id", ondelete="CASCADE"), index=True
+    )
+    # The improvement as it was in the reviewed version (the snapshot keeps its text).
+    improvement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("improvement.id", ondelete="SET NULL")
+    )
+    improvement_title: Mapped[str] = mapped_column(String(200))
+    remark: Mapped[str] = mapped_column(Text, default="")
+    condition: Mapped[str] = mapped_column(Text, default="")
+    cost_estimate: Mapped[int | None] = mapped_column(Integer)
+    lead_time_weeks: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="findings")
+
+
+class ReviewResponse(db.Model):
+    """Step 8's answer to a review's conditions (``subject`` "conditions") or to one finding
+    (``subject`` "finding:<id>")."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text)
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    responded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    responded_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("review_id", "subject"),)
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kind_enum(self) -> ResponseKind:
+        return ResponseKind(self.kind)
+
+
+class ReviewOverride(db.Model):
+    """The process owner's motivated decision to finalise despite a "niet akkoord"."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("review.id", ondelete="CASCADE"), unique=True
+    )
+    motivation: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decider_name: Mapped[str] = mapped_column(String(120))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="override")
 
 
 class Journey(db.Model):
@@ -560,3 +763,33 @@ def _refuse_audit_update(mapper, connection, target) -> None:  # noqa: ANN001
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_audit_delete(mapper, connection, target) -> None:  # noqa: ANN001
     raise AppendOnlyError("audit events cannot be deleted")
+
+
+class FrozenError(RuntimeError):
+    """Something signed or frozen was about to change: a bug, never a user error."""
+
+
+@event.listens_for(PlanVersion, "before_update")
+def _refuse_plan_version_update(mapper, connection, target) -> None:  # noqa: ANN001
+    raise FrozenError("a plan version cannot be changed")
+
+
+@event.listens_for(Review, "before_update")
+def _refuse_signed_review_update(mapper, connection, target) -> None:  # noqa: ANN001
+    # Signing itself sets signed_at from None; any update after that is refused.
+    history = db.inspect(target).attrs.signed_at.history
+    was_signed = any(v is not None for v in (*history.deleted, *history.unchanged))
+    if was_signed:
+        raise FrozenError("a signed review cannot be changed")
+
+
+def _refuse_finding_change_after_signing(mapper, connection, target) -> None:  # noqa: ANN001
+    review_signed = connection.scalar(
+        db.select(Review.signed_at).where(Review.id == target.review_id)
+    )
+    if review_signed is not None:
+        raise FrozenError("the findings of a signed review cannot be changed")
+
+
+for _event in ("before_insert", "before_update", "before_delete"):
+    event.listen(ReviewFinding, _event, _refuse_finding_change_after_signing)

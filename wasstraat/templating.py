@@ -30,6 +30,12 @@ def _number(value: float | None) -> str:
     return format_decimal(value, format="#,##0.##")
 
 
+def _euro(value: int | None) -> str:
+    if value is None:
+        return ""
+    return "€ " + format_decimal(value, format="#,##0")
+
+
 def _translate_text(value: str) -> str:
     """Translate a text that comes from data (the workflow, stored task titles).
 
@@ -51,11 +57,19 @@ def register(app: Flask) -> None:
         PROCESS_TYPES=workflow.PROCESS_TYPES,
         Action=Action,
         AUDIT_LABELS=AUDIT_LABELS,
+        Decision=workflow.Decision,
+        Horizon=workflow.Horizon,
+        Verdict=workflow.Verdict,
+        ResponseKind=workflow.ResponseKind,
+        SCORE_SCALE=workflow.SCORE_SCALE,
+        REVIEW_DOMAIN_BY_KEY=workflow.REVIEW_DOMAIN_BY_KEY,
+        DPIA_CRITERIA=workflow.DPIA_CRITERIA,
     )
     app.jinja_env.filters["nl_date"] = _date
     app.jinja_env.filters["t"] = _translate_text
     app.jinja_env.filters["nl_number"] = _number
     app.jinja_env.filters["nl_datetime"] = _datetime
+    app.jinja_env.filters["euro"] = _euro
 
     @app.context_processor
     def _organisation() -> dict[str, object]:

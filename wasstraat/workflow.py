@@ -469,10 +469,12 @@ STEPS: dict[Step, StepDefinition] = {
             TaskTemplate(R.PROCESS_OWNER, N_("Meedenken over de keuze van verbeteringen")),
         ),
         products=(
-            Product("improvement_plan", N_("Verbeterplan met quick wins en lange termijn"),
-                    (R.PROJECT_LEADER,)),
+            Product("improvement_plan", N_("Verbeterplan met quick wins en lange termijn, "
+                                           "verstuurd voor toetsing"),
+                    (R.PROJECT_LEADER,), evidence="plan_sent_for_review"),
         ),
-        close_rule=N_("De projectleider bevestigt dat het verbeterplan klaar is voor toetsing."),
+        close_rule=N_("Over elke verbetering is besloten, elke verbetering in het plan heeft "
+                      "een horizon, en het plan is als versie verstuurd voor toetsing."),
     ),
     Step.REVIEW: StepDefinition(
         number=Step.REVIEW,
@@ -483,21 +485,19 @@ STEPS: dict[Step, StepDefinition] = {
         ),
         actors=(R.PRIVACY_OFFICER, R.CISO, R.IT_SPECIALIST, R.LEGAL, R.APP_MANAGER,
                 R.COMMUNICATION, R.PROJECT_LEADER),
+        # The specialists' tasks come from the review domains the project leader chooses
+        # (see REVIEW_DOMAINS), not from the step: not every plan needs every specialist.
         tasks=(
-            TaskTemplate(R.PROJECT_LEADER, N_("Toetsing organiseren en resultaten verzamelen")),
-            TaskTemplate(R.PRIVACY_OFFICER, N_("Verbeterplan toetsen op de AVG")),
-            TaskTemplate(R.CISO, N_("Verbeterplan toetsen op informatiebeveiliging")),
-            TaskTemplate(R.IT_SPECIALIST, N_("Technische haalbaarheid, kosten en doorlooptijd "
-                                             "toetsen")),
-            TaskTemplate(R.LEGAL, N_("Juridische haalbaarheid toetsen")),
-            TaskTemplate(R.APP_MANAGER, N_("Impact op applicaties toetsen")),
-            TaskTemplate(R.COMMUNICATION, N_("Documentatie en communicatie toetsen")),
+            TaskTemplate(R.PROJECT_LEADER, N_("Toetsing organiseren en resultaten verzamelen"),
+                         N_("Kies welke specialisten het plan toetsen en open de toetsing.")),
         ),
         products=(
-            Product("reviews", N_("Toetsresultaten van de specialisten"), (R.PROJECT_LEADER,)),
+            Product("reviews", N_("Toetsresultaten van de specialisten"),
+                    SPECIALIST_ROLES,
+                    evidence="reviews_signed"),
         ),
-        close_rule=N_("De projectleider bevestigt dat alle gevraagde specialisten hun oordeel "
-                      "hebben gegeven."),
+        close_rule=N_("Elke gekozen specialist heeft de verstuurde versie getoetst en "
+                      "ondertekend."),
     ),
     Step.ADJUST: StepDefinition(
         number=Step.ADJUST,
@@ -508,19 +508,23 @@ STEPS: dict[Step, StepDefinition] = {
         ),
         actors=(R.PROJECT_LEADER, R.PROCESS_ADVISOR, R.SUBJECT_EXPERT, R.TEAM_MANAGER,
                 R.PROCESS_OWNER),
+        # Team managers get their task when the plan is made final (there is then something
+        # to read); the process owner's approval task is here from the start.
         tasks=(
-            TaskTemplate(R.PROJECT_LEADER, N_("Toetsbevindingen verwerken in het verbeterplan")),
+            TaskTemplate(R.PROJECT_LEADER, N_("Toetsbevindingen verwerken in het verbeterplan"),
+                         N_("Geef op elke bevinding en voorwaarde een reactie en maak het plan "
+                            "definitief.")),
             TaskTemplate(R.PROCESS_ADVISOR, N_("Gewenst proces bijstellen")),
             TaskTemplate(R.SUBJECT_EXPERT, N_("Meedenken over de bijstellingen")),
-            TaskTemplate(R.TEAM_MANAGER, N_("Definitief verbeterplan bekijken voor het eigen "
-                                            "team")),
             TaskTemplate(R.PROCESS_OWNER, N_("Definitief verbeterplan goedkeuren")),
         ),
         products=(
             Product("final_plan", N_("Definitief verbeterplan, goedgekeurd door de "
-                                     "proceseigenaar"), (R.PROCESS_OWNER,)),
+                                     "proceseigenaar"), (R.PROCESS_OWNER,),
+                    evidence="final_plan_approved"),
         ),
-        close_rule=N_("De proceseigenaar heeft het definitieve verbeterplan goedgekeurd."),
+        close_rule=N_("Elke bevinding en voorwaarde heeft een reactie, het plan is definitief "
+                      "gemaakt en de proceseigenaar heeft het goedgekeurd."),
     ),
     Step.IMPLEMENTATION_PLAN: StepDefinition(
         number=Step.IMPLEMENTATION_PLAN,
@@ -579,6 +583,146 @@ JOURNEY_SOURCES: tuple[Variant, ...] = (
     Variant("feedback", N_("Bestaande klantfeedback")),
     Variant("other_municipality", N_("Klantreis van een andere gemeente (VNG-klantreizen)")),
 )
+
+
+# --- Steps 6 to 8: the improvement plan and its review -------------------------------------
+
+class Horizon(StrEnum):
+    QUICK_WIN = "quick_win"
+    LONG_TERM = "long_term"
+
+    @property
+    def label(self) -> str:
+        return {Horizon.QUICK_WIN: N_("Quick win"), Horizon.LONG_TERM: N_("Lange termijn")}[self]
+
+
+class Decision(StrEnum):
+    """What the team decided about an improvement in step 6."""
+
+    OPEN = "open"
+    IN_PLAN = "in_plan"
+    NOT_PURSUED = "not_pursued"
+    MERGED = "merged"
+
+    @property
+    def label(self) -> str:
+        return {Decision.OPEN: N_("Nog niet besloten"), Decision.IN_PLAN: N_("In het plan"),
+                Decision.NOT_PURSUED: N_("Niet opgepakt"),
+                Decision.MERGED: N_("Samengevoegd")}[self]
+
+
+# Impact and effort are scored 1 to 5; the words make the scale the same for everyone.
+SCORE_SCALE: dict[int, str] = {
+    1: N_("heel klein"), 2: N_("klein"), 3: N_("gemiddeld"), 4: N_("groot"), 5: N_("heel groot"),
+}
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    key: str
+    title: str
+    hint: str
+
+
+PLAN_SECTIONS: tuple[PlanSection, ...] = (
+    PlanSection("context", N_("Aanleiding en opdracht"),
+                N_("Waarom dit traject, wat de proceseigenaar vroeg en welke KPI's tellen.")),
+    PlanSection("findings", N_("Bevindingen"),
+                N_("Wat opviel in het huidige proces, de klantreis en de vergelijking met de "
+                   "serviceformule.")),
+    PlanSection("quick_wins", N_("Quick wins"),
+                N_("De verbeteringen die snel en met weinig moeite resultaat geven.")),
+    PlanSection("long_term", N_("Lange termijn"),
+                N_("De verbeteringen die meer tijd, geld of voorbereiding vragen.")),
+)
+
+
+class Verdict(StrEnum):
+    APPROVED = "approved"
+    CONDITIONAL = "conditional"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return {Verdict.APPROVED: N_("Akkoord"),
+                Verdict.CONDITIONAL: N_("Akkoord met voorwaarden"),
+                Verdict.REJECTED: N_("Niet akkoord")}[self]
+
+    @property
+    def blocks(self) -> bool:
+        """A rejection stops the plan from becoming final until re-reviewed or overridden."""
+        return self is Verdict.REJECTED
+
+
+@dataclass(frozen=True)
+class ReviewDomain:
+    """What a specialist checks the plan on; only a member holding ``role`` signs it."""
+
+    key: str
+    label: str
+    role: Role
+    task_title: str
+    asks_costs: bool = False  # ICT also estimates cost and lead time per improvement
+    dpia_screen: bool = False  # the privacy review screens for a DPIA
+
+
+REVIEW_DOMAINS: tuple[ReviewDomain, ...] = (
+    ReviewDomain("privacy", N_("Privacy (AVG)"), Role.PRIVACY_OFFICER,
+                 N_("Verbeterplan toetsen op de AVG"), dpia_screen=True),
+    ReviewDomain("security", N_("Informatiebeveiliging"), Role.CISO,
+                 N_("Verbeterplan toetsen op informatiebeveiliging")),
+    ReviewDomain("ict", N_("ICT-haalbaarheid"), Role.IT_SPECIALIST,
+                 N_("Technische haalbaarheid, kosten en doorlooptijd toetsen"), asks_costs=True),
+    ReviewDomain("legal", N_("Juridisch"), Role.LEGAL, N_("Juridische haalbaarheid toetsen")),
+    ReviewDomain("applications", N_("Applicatiebeheer"), Role.APP_MANAGER,
+                 N_("Impact op applicaties toetsen")),
+    ReviewDomain("communication", N_("Communicatie"), Role.COMMUNICATION,
+                 N_("Documentatie en communicatie toetsen")),
+)
+REVIEW_DOMAIN_BY_KEY: dict[str, ReviewDomain] = {d.key: d for d in REVIEW_DOMAINS}
+
+
+@dataclass(frozen=True)
+class DpiaCriterion:
+    key: str
+    label: str
+
+
+# The nine criteria of the European data protection board (WP248) that the Dutch DPA also
+# uses: when two or more apply, a data protection impact assessment is required.
+DPIA_CRITERIA: tuple[DpiaCriterion, ...] = (
+    DpiaCriterion("scoring", N_("Evaluatie of scoren van personen (profilering)")),
+    DpiaCriterion("automated_decisions", N_("Geautomatiseerde besluitvorming met "
+                                            "rechtsgevolg of vergelijkbaar effect")),
+    DpiaCriterion("monitoring", N_("Stelselmatige en grootschalige monitoring")),
+    DpiaCriterion("sensitive_data", N_("Bijzondere of gevoelige persoonsgegevens (zoals "
+                                       "BSN, gezondheid, financiële gegevens)")),
+    DpiaCriterion("large_scale", N_("Grootschalige verwerking van persoonsgegevens")),
+    DpiaCriterion("matching", N_("Koppelen of combineren van gegevensverzamelingen")),
+    DpiaCriterion("vulnerable", N_("Gegevens van kwetsbare personen (zoals kinderen of "
+                                   "mensen in de schuldhulp)")),
+    DpiaCriterion("new_technology", N_("Innovatief gebruik of nieuwe technologie")),
+    DpiaCriterion("blocks_rights", N_("Verwerking die mensen verhindert een recht uit te "
+                                      "oefenen of een dienst te gebruiken")),
+)
+DPIA_THRESHOLD = 2
+
+
+def dpia_required(criteria: set[str]) -> bool:
+    return len(criteria & {c.key for c in DPIA_CRITERIA}) >= DPIA_THRESHOLD
+
+
+class ResponseKind(StrEnum):
+    """How step 8 answered a finding or condition."""
+
+    ADOPTED = "adopted"
+    NOT_ADOPTED = "not_adopted"
+
+    @property
+    def label(self) -> str:
+        return {ResponseKind.ADOPTED: N_("Overgenomen"),
+                ResponseKind.NOT_ADOPTED: N_("Niet overgenomen")}[self]
+
 
 def may_start(step: Step, finished: set[Step]) -> bool:
     """Whether ``step`` may start, given the set of finished (done or skipped) steps."""

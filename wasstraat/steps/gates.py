@@ -12,7 +12,9 @@ from ..formulas import services as formulas
 from ..journey import services as journey
 from ..kpis import services as kpis
 from ..models import Project
+from ..plans import services as plans
 from ..process import services as process
+from ..reviews import services as reviews
 
 
 def kpi_set_agreed(project: Project) -> list[str]:
@@ -29,11 +31,18 @@ def kpi_set_agreed(project: Project) -> list[str]:
     return []
 
 
+def final_plan_approved(project: Project) -> list[str]:
+    return reviews.finalise_blockers(project) + plans.final_plan_problems(project)
+
+
 EVIDENCE: dict[str, Callable[[Project], list[str]]] = {
     "kpi_set_agreed": kpi_set_agreed,
     "process_mapped": process.mapping_problems,
     "formula_compared": formulas.comparison_problems,
     "journey_recorded": journey.journey_problems,
+    "plan_sent_for_review": plans.sent_for_review_problems,
+    "reviews_signed": reviews.signed_problems,
+    "final_plan_approved": final_plan_approved,
 }
 
 # The page where the team produces the evidence (an endpoint taking project_id).
@@ -42,6 +51,9 @@ EVIDENCE_PAGES: dict[str, str] = {
     "process_mapped": "process.index",
     "formula_compared": "formulas.index",
     "journey_recorded": "journey.index",
+    "plan_sent_for_review": "plans.index",
+    "reviews_signed": "reviews.index",
+    "final_plan_approved": "plans.index",
 }
 
 # Hand-confirmed products that need something in the data first; the rule gets the chosen

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField, widgets
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..forms import FlaskForm, MultiCheckboxField, VersionedForm, choices, no_control_characters
+from ..workflow import PLAN_SECTIONS, SCORE_SCALE, Decision, Horizon
+
+
+def optional_int(value: object) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+def _scores(label: str) -> SelectField:
+    return SelectField(label, coerce=optional_int, validators=[Optional()])
+
+
+def score_choices() -> list:
+    from flask_babel import gettext as _
+
+    return choices([("", _("Nog niet ingeschat"))]
+                   + [(n, f"{n} – {_(word)}") for n, word in SCORE_SCALE.items()])
+
+
+class PlanFieldsForm(VersionedForm):
+    horizon = RadioField(_l("Horizon"), validators=[Optional()],
+                         choices=choices([("", _l("Nog niet gekozen"))]
+                                         + [(h.value, _l(h.label)) for h in Horizon]))
+    impact = _scores(_l("Verwachte impact"))
+    effort = _scores(_l("Verwachte inspanning"))
+    kpi_ids = MultiCheckboxField(_l("KPI's die deze verbetering moet verbeteren"), coerce=int)
+    cost_estimate = IntegerField(_l("Globale kosten in euro's"),
+                                 validators=[Optional(), NumberRange(min=0, max=100_000_000,
+                                             message=_l("Vul een bedrag tussen 0 en "
+                                                        "100.000.000 in."))])
+    decision = RadioField(_l("Besluit"), validators=[InputRequired(_l("Kies een besluit."))],
+                          choices=choices((d.value, _l(d.label)) for d in Decision
+                                          if d is not Decision.MERGED))
+    decision_reason = TextAreaField(_l("Waarom niet opgepakt"),
+                                    validators=[Length(max=2000), no_control_characters],
+                                    render_kw={"rows": 2})
+
+    def setup_choices(self, kpis) -> None:  # noqa: ANN001
+        self.kpi_ids.choices = choices((k.id, k.name) for k in kpis)
+        self.impact.choices = self.effort.choices = score_choices()
+
+
+class MergeForm(VersionedForm):
+    into_id = SelectField(_l("Samenvoegen met"), coerce=int,
+                          validators=[InputRequired(_l("Kies een verbetering."))])
+
+    def setup_choices(self, improvement, improvements) -> None:  # noqa: ANN001
+        self.into_id.choices = choices(
+            (i.id, i.title) for i in improvements
+            if i.id != improvement.id and i.decision_enum is not Decision.MERGED)
+
+
+class UnmergeForm(VersionedForm):
+    pass
+
+
+def _text_fields(cls):  # noqa: ANN001, ANN202
+    for section in PLAN_SECTIONS:
+        setattr(cls, section.key, TextAreaField(
+            _l(section.title), description=_l(section.hint),
+            validators=[Length(max=10_000), no_control_characters], render_kw={"rows": 4}))
+    return cls
+
+
+@_text_fields
+class PlanTextsForm(FlaskForm):
+    # 0 while the plan has no saved texts yet.
+    version = IntegerField(widget=widgets.HiddenInput(),
+                           validators=[InputRequired(), NumberRange(min=0)])
+
+
+class ApproveForm(FlaskForm):
+    note = TextAreaField(_l("Toelichting bij de goedkeuring"),
+                         validators=[Length(max=2000), no_control_characters],
+                         render_kw={"rows": 2})

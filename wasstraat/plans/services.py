@@ -1,0 +1,383 @@
+"""Steps 6 and 8: the improvement plan on one board, its frozen versions, the final version
+and the process owner's approval.
+
+The draft is the live data (the improvements and the plan's texts). Sending it for review or
+making it final freezes a copy as a numbered :class:`PlanVersion`; a fingerprint of that copy
+tells whether the draft has changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..concurrency import check_version
+from ..errors import ConflictError, WorkflowError
+from ..extensions import db
+from ..improvements.sources import describe
+from ..models import (
+    Improvement,
+    ImprovementPlan,
+    Kpi,
+    PlanApproval,
+    PlanVersion,
+    Project,
+    Task,
+    User,
+)
+from ..workflow import N_, PLAN_SECTIONS, Decision, Role, Step, StepStatus
+
+PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "decision", "decision_reason"]
+TEXT_FIELDS = [section.key for section in PLAN_SECTIONS]
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+def plan_of(project: Project) -> ImprovementPlan:
+    """The project's plan texts; an unsaved empty plan when nobody wrote any yet."""
+    plan = db.session.scalar(select(ImprovementPlan).where(
+        ImprovementPlan.project_id == project.id))
+    return plan or ImprovementPlan(project_id=project.id, context="", findings="",
+                                   quick_wins="", long_term="", review_domains=[], version=0)
+
+
+def board(project: Project) -> list[Improvement]:
+    """Every improvement of the project with what the board shows about it."""
+    return list(db.session.scalars(
+        select(Improvement)
+        .where(Improvement.project_id == project.id)
+        .options(selectinload(Improvement.kpis), selectinload(Improvement.proposer))
+        .order_by(Improvement.id)
+    ))
+
+
+def kpis_of(project: Project) -> list[Kpi]:
+    return list(db.session.scalars(
+        select(Kpi).where(Kpi.project_id == project.id).order_by(Kpi.id)))
+
+
+def merged_children(improvements: list[Improvement]) -> dict[int, list[Improvement]]:
+    """For each improvement, the duplicates merged into it (their sources count as its own)."""
+    children: dict[int, list[Improvement]] = {}
+    for improvement in improvements:
+        if improvement.merged_into_id is not None:
+            children.setdefault(improvement.merged_into_id, []).append(improvement)
+    return children
+
+
+def versions_of(project: Project) -> list[PlanVersion]:
+    return list(db.session.scalars(
+        select(PlanVersion).where(PlanVersion.project_id == project.id)
+        .options(selectinload(PlanVersion.approval), selectinload(PlanVersion.created_by))
+        .order_by(PlanVersion.number.desc())
+    ))
+
+
+def latest_version(project: Project) -> PlanVersion | None:
+    return db.session.scalar(
+        select(PlanVersion).where(PlanVersion.project_id == project.id)
+        .options(selectinload(PlanVersion.approval))
+        .order_by(PlanVersion.number.desc()).limit(1)
+    )
+
+
+def version_by_number(project: Project, number: int) -> PlanVersion | None:
+    return db.session.scalar(select(PlanVersion).where(
+        PlanVersion.project_id == project.id, PlanVersion.number == number))
+
+
+# --- The snapshot ----------------------------------------------------------------------------
+
+def snapshot(project: Project, plan: ImprovementPlan,
+             improvements: list[Improvement]) -> dict:
+    """The plan as plain data: what a frozen version keeps, and what the documents print."""
+    sources = describe(project, improvements)
+    titles = {i.id: i.title for i in improvements}
+    children = merged_children(improvements)
+
+    def source_name(improvement: Improvement) -> str:
+        source = sources.get(improvement.id)
+        return f"{_(source.kind.label)}: {source.name}" if source else _("bron verwijderd")
+
+    return {
+        "texts": {key: getattr(plan, key) or "" for key in TEXT_FIELDS},
+        "improvements": [
+            {
+                "id": i.id, "title": i.title, "description": i.description, "step": i.step,
+                "sources": [source_name(i)] + [source_name(c) for c in children.get(i.id, [])],
+                "horizon": i.horizon, "impact": i.impact, "effort": i.effort,
+                "cost_estimate": i.cost_estimate, "decision": i.decision,
+                "decision_reason": i.decision_reason,
+                "merged_into": titles.get(i.merged_into_id) if i.merged_into_id else None,
+                "kpis": [k.name for k in i.kpis],
+            }
+            for i in improvements
+        ],
+    }
+
+
+def fingerprint(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def current_snapshot(project: Project) -> dict:
+    return snapshot(project, plan_of(project), board(project))
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """Where the plan stands, for the pages and the gates."""
+
+    latest: PlanVersion | None
+    draft_changed: bool  # the draft differs from the latest frozen version
+
+    @property
+    def is_approved_final(self) -> bool:
+        return bool(self.latest and self.latest.is_final and self.latest.approval
+                    and not self.draft_changed)
+
+
+def plan_state(project: Project, draft: dict | None = None) -> PlanState:
+    latest = latest_version(project)
+    if latest is None:
+        return PlanState(None, True)
+    draft = draft if draft is not None else current_snapshot(project)
+    return PlanState(latest, fingerprint(draft) != latest.fingerprint)
+
+
+# --- Editing the draft -----------------------------------------------------------------------
+
+def _step_status(project: Project, step: Step) -> StepStatus:
+    return StepStatus(project.step_state(step).status)
+
+
+def check_editable(project: Project) -> None:
+    """The plan can change until step 8 is done; reopening step 8 opens it again."""
+    if _step_status(project, Step.ADJUST) == StepStatus.DONE:
+        raise WorkflowError(_("Het verbeterplan is definitief en stap 8 is afgerond. Heropen "
+                              "stap 8 om het plan nog te wijzigen."))
+
+
+def plan_field_problems(values: dict) -> dict[str, str]:
+    """Field errors for a board entry; the form shows each at its field."""
+    problems = {}
+    decision = Decision(values["decision"])
+    if decision is Decision.IN_PLAN and not values["horizon"]:
+        problems["horizon"] = _("Kies quick win of lange termijn voordat de verbetering in "
+                                "het plan kan.")
+    if decision is Decision.NOT_PURSUED and not (values["decision_reason"] or "").strip():
+        problems["decision_reason"] = _("Geef aan waarom deze verbetering niet wordt "
+                                        "opgepakt.")
+    if decision is Decision.MERGED:
+        problems["decision"] = _("Samenvoegen doet u met de knop Samenvoegen.")
+    return problems
+
+
+def update_plan_fields(improvement: Improvement, project: Project, actor: User, *,
+                       expected_version: int, values: dict, kpi_ids: list[int]) -> None:
+    check_version(improvement, expected_version)
+    check_editable(project)
+    if improvement.decision_enum is Decision.MERGED:
+        raise WorkflowError(_("Deze verbetering is samengevoegd. Maak het samenvoegen eerst "
+                              "ongedaan om haar te wijzigen."))
+    problems = plan_field_problems(values)
+    if problems:
+        raise WorkflowError(" ".join(problems.values()))
+    kpis = {k.id: k for k in kpis_of(project)}
+    if any(kpi_id not in kpis for kpi_id in kpi_ids):
+        raise WorkflowError(_("Kies KPI's van dit traject."))
+    if values["decision"] != Decision.NOT_PURSUED.value:
+        values = {**values, "decision_reason": ""}
+    changed = audit.apply_changes(improvement, {f: values[f] for f in PLAN_FIELDS},
+                                  action="improvement.plan", object_type="improvement",
+                                  project_id=project.id, actor=actor)
+    old_kpis = sorted(k.id for k in improvement.kpis)
+    if old_kpis != sorted(kpi_ids):
+        improvement.kpis = [kpis[kpi_id] for kpi_id in sorted(kpi_ids)]
+        if not changed:
+            improvement.version += 1  # a KPI change alone still counts as an edit
+        db.session.flush()
+        audit.record("improvement.kpis", "improvement", improvement.id, project.id, actor=actor,
+                     before={"kpis": old_kpis}, after={"kpis": sorted(kpi_ids)})
+
+
+def merge(duplicate: Improvement, into: Improvement, project: Project, actor: User, *,
+          expected_version: int) -> None:
+    """Fold a duplicate into another improvement; both sources stay visible on the survivor."""
+    check_version(duplicate, expected_version)
+    check_editable(project)
+    if duplicate.id == into.id:
+        raise WorkflowError(_("Een verbetering kan niet met zichzelf worden samengevoegd."))
+    if Decision.MERGED in (duplicate.decision_enum, into.decision_enum):
+        raise WorkflowError(_("Een samengevoegde verbetering kan niet nog eens worden "
+                              "samengevoegd."))
+    if any(i.merged_into_id == duplicate.id for i in board(project)):
+        raise WorkflowError(_("Er zijn al verbeteringen in deze verbetering samengevoegd; "
+                              "voeg deze andersom samen."))
+    before = {"decision": duplicate.decision, "merged_into_id": None}
+    duplicate.decision = Decision.MERGED.value
+    duplicate.merged_into_id = into.id
+    into.kpis = sorted({*into.kpis, *duplicate.kpis}, key=lambda k: k.id)
+    db.session.flush()
+    audit.record("improvement.merge", "improvement", duplicate.id, project.id, actor=actor,
+                 before=before, after={"decision": Decision.MERGED.value,
+                                       "merged_into_id": into.id})
+
+
+def unmerge(improvement: Improvement, project: Project, actor: User, *,
+            expected_version: int) -> None:
+    check_version(improvement, expected_version)
+    check_editable(project)
+    if improvement.decision_enum is not Decision.MERGED:
+        raise WorkflowError(_("Deze verbetering is niet samengevoegd."))
+    before = {"decision": improvement.decision, "merged_into_id": improvement.merged_into_id}
+    improvement.decision = Decision.OPEN.value
+    improvement.merged_into_id = None
+    db.session.flush()
+    audit.record("improvement.unmerge", "improvement", improvement.id, project.id, actor=actor,
+                 before=before, after={"decision": Decision.OPEN.value})
+
+
+def save_texts(project: Project, actor: User, *, expected_version: int, values: dict) -> None:
+    check_editable(project)
+    plan = plan_of(project)
+    if plan.id is None:
+        if expected_version != 0:
+            raise ConflictError()
+        plan.version = None  # the mapper numbers the first version
+        db.session.add(plan)
+        db.session.flush()
+    else:
+        check_version(plan, expected_version)
+    audit.apply_changes(plan, {k: values[k] for k in TEXT_FIELDS}, action="plan.texts",
+                        object_type="plan", project_id=project.id, actor=actor)
+
+
+# --- Freezing versions -----------------------------------------------------------------------
+
+def send_blockers(improvements: list[Improvement]) -> list[str]:
+    """What keeps the draft from being sent for review or made final."""
+    blockers = []
+    in_plan = [i for i in improvements if i.decision_enum is Decision.IN_PLAN]
+    if not in_plan:
+        blockers.append(_("Er staat nog geen verbetering in het plan."))
+    undecided = [i for i in improvements if i.decision_enum is Decision.OPEN]
+    if undecided:
+        blockers.append(_("Over %(count)d verbetering(en) is nog niet besloten: %(titles)s.",
+                          count=len(undecided), titles=", ".join(i.title for i in undecided[:5])))
+    without_horizon = [i for i in in_plan if not i.horizon]
+    if without_horizon:
+        blockers.append(_("Kies een horizon voor: %(titles)s.",
+                          titles=", ".join(i.title for i in without_horizon[:5])))
+    return blockers
+
+
+def _freeze(project: Project, actor: User, *, final: bool) -> PlanVersion:
+    improvements = board(project)
+    blockers = send_blockers(improvements)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+    data = snapshot(project, plan_of(project), improvements)
+    latest = latest_version(project)
+    if latest is not None and latest.is_final == final and latest.fingerprint == fingerprint(data):
+        raise WorkflowError(_("Deze versie van het plan is al vastgelegd als versie "
+                              "%(number)d.", number=latest.number))
+    number = (db.session.scalar(select(func.max(PlanVersion.number)).where(
+        PlanVersion.project_id == project.id)) or 0) + 1
+    version = PlanVersion(project_id=project.id, number=number, is_final=final, snapshot=data,
+                          fingerprint=fingerprint(data), created_by_id=actor.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(version)
+    except IntegrityError:
+        raise ConflictError(_("Iemand anders heeft het plan intussen vastgelegd.")) from None
+    audit.record("plan.final" if final else "plan.send", "plan_version", version.id, project.id,
+                 actor=actor, after={"number": number, "final": final,
+                                     "improvements": len(data["improvements"])})
+    return version
+
+
+def send_for_review(project: Project, actor: User) -> PlanVersion:
+    if StepStatus.IN_PROGRESS not in (_step_status(project, Step.IMPROVEMENT_PLAN),
+                                      _step_status(project, Step.REVIEW),
+                                      _step_status(project, Step.ADJUST)):
+        raise WorkflowError(_("Het plan gaat ter toetsing terwijl stap 6, 7 of 8 bezig is."))
+    return _freeze(project, actor, final=False)
+
+
+def make_final(project: Project, actor: User, blockers: list[str]) -> PlanVersion:
+    """Freeze the final version; ``blockers`` are the review's reasons to wait (step 8)."""
+    if _step_status(project, Step.ADJUST) != StepStatus.IN_PROGRESS:
+        raise WorkflowError(_("Het plan wordt definitief gemaakt in stap 8."))
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+    version = _freeze(project, actor, final=True)
+    _tell_team_managers(project, version, actor)
+    return version
+
+
+def _tell_team_managers(project: Project, version: PlanVersion, actor: User) -> None:
+    from flask import url_for
+
+    link = url_for("plans.version", project_id=project.id, number=version.number)
+    managers = [m.user_id for m in project.memberships if Role.TEAM_MANAGER in m.roles]
+    for user_id in managers:
+        db.session.add(Task(
+            project_id=project.id, step=int(Step.ADJUST), role=Role.TEAM_MANAGER.value,
+            title=N_("Definitief verbeterplan bekijken voor het eigen team"),
+            description=N_("Lees wat het plan voor uw team betekent."), assignee_id=user_id,
+            origin="plan", link=link, created_by_id=actor.id))
+    db.session.flush()
+
+
+def approve(project: Project, version: PlanVersion, actor: User, note: str) -> PlanApproval:
+    """The process owner's approval of the final version; two at once give one record."""
+    if _step_status(project, Step.ADJUST) != StepStatus.IN_PROGRESS:
+        raise WorkflowError(_("De proceseigenaar keurt het plan goed terwijl stap 8 bezig is."))
+    latest = latest_version(project)
+    if not version.is_final or latest is None or latest.id != version.id:
+        raise WorkflowError(_("Alleen de nieuwste definitieve versie kan worden goedgekeurd."))
+    if version.approval is not None:
+        raise ConflictError(_("Deze versie is al goedgekeurd."))
+    approval = PlanApproval(plan_version_id=version.id, approved_by_id=actor.id,
+                            approver_name=actor.name, note=note.strip())
+    try:
+        with db.session.begin_nested():
+            db.session.add(approval)
+    except IntegrityError:
+        raise ConflictError(_("Deze versie is al goedgekeurd.")) from None
+    audit.record("plan.approve", "plan_version", version.id, project.id, actor=actor,
+                 after={"number": version.number, "note": approval.note})
+    return approval
+
+
+def final_plan_problems(project: Project) -> list[str]:
+    """Evidence for step 8's product: an approved final version that is still the plan."""
+    state = plan_state(project)
+    if state.latest is None or not state.latest.is_final:
+        return [_("Het plan is nog niet definitief gemaakt.")]
+    if state.latest.approval is None:
+        return [_("De proceseigenaar heeft de definitieve versie nog niet goedgekeurd.")]
+    if state.draft_changed:
+        return [_("Het plan is gewijzigd na de definitieve versie; maak het opnieuw "
+                  "definitief.")]
+    return []
+
+
+def sent_for_review_problems(project: Project) -> list[str]:
+    """Evidence for step 6's product: the current draft has been sent for review."""
+    state = plan_state(project)
+    if state.latest is None:
+        return [_("Het plan is nog niet verstuurd voor toetsing.")]
+    if state.draft_changed:
+        return [_("Het plan is gewijzigd sinds versie %(number)d; verstuur de nieuwe versie.",
+                  number=state.latest.number)]
+    return []
+

@@ -1,0 +1,287 @@
+"""Steps 6 and 8: the improvement board, the plan's texts, its versions, final and approved."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..access import Action, ProjectAccess, project_access, project_object
+from ..concurrency import save_form
+from ..errors import WorkflowError
+from ..extensions import db
+from ..improvements.sources import describe
+from ..models import Improvement
+from ..reviews import services as reviews
+from ..workflow import PLAN_SECTIONS, Decision, Horizon, Step, StepStatus
+from . import matrix, services
+from .forms import ApproveForm, MergeForm, PlanFieldsForm, PlanTextsForm, UnmergeForm
+
+bp = Blueprint("plans", __name__, url_prefix="/projects/<int:project_id>/plan")
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _groups(improvements: list[Improvement]) -> list[tuple[str, str, list[Improvement]]]:
+    """The board's sections, in reading order: (key, heading, rows)."""
+    def of(decision: Decision, horizon: Horizon | None = None) -> list[Improvement]:
+        return [i for i in improvements if i.decision_enum is decision
+                and (horizon is None or i.horizon_enum is horizon)]
+
+    return [
+        ("quick_wins", _("In het plan: quick wins"), of(Decision.IN_PLAN, Horizon.QUICK_WIN)),
+        ("long_term", _("In het plan: lange termijn"), of(Decision.IN_PLAN, Horizon.LONG_TERM)),
+        ("open", _("Nog niet besloten"), of(Decision.OPEN)),
+        ("not_pursued", _("Niet opgepakt"), of(Decision.NOT_PURSUED)),
+        ("merged", _("Samengevoegd"), of(Decision.MERGED)),
+    ]
+
+
+def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None,
+                  approve_form: ApproveForm | None = None, status: int = 200):
+    project = access.project
+    plan = services.plan_of(project)
+    improvements = services.board(project)
+    draft = services.snapshot(project, plan, improvements)
+    state = services.plan_state(project, draft)
+    if texts_form is None:
+        texts_form = PlanTextsForm(formdata=None, obj=plan)
+    adjusting = StepStatus(project.step_state(Step.ADJUST).status) == StepStatus.IN_PROGRESS
+    return render_template(
+        "plans/index.html", access=access, project=project, plan=plan, state=state,
+        groups=_groups(improvements), sources=describe(project, improvements),
+        merged=services.merged_children(improvements), matrix=matrix.build(improvements),
+        versions=services.versions_of(project), texts_form=texts_form,
+        approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
+        send_blockers=services.send_blockers(improvements), adjusting=adjusting,
+        finalise_blockers=reviews.finalise_blockers(project) if adjusting else [],
+        editable=StepStatus(project.step_state(Step.ADJUST).status) != StepStatus.DONE,
+        latest_reviews=list(reviews.latest_by_domain(reviews.reviews_of(project)).values()),
+    ), status
+
+
+@bp.route("")
+@login_required
+def index(project_id: int):
+    return _render_index(project_access(project_id))
+
+
+@bp.route("/texts", methods=["POST"])
+@login_required
+def texts(project_id: int):
+    access = project_access(project_id, need=Action.EDIT_PLAN)
+    form = PlanTextsForm()
+
+    def reload() -> PlanTextsForm:
+        current = services.plan_of(project_access(project_id).project)
+        return PlanTextsForm(formdata=None, obj=current)
+
+    form, status = save_form(form, lambda: services.save_texts(
+        access.project, _user(), expected_version=form.version.data,
+        values={s.key: getattr(form, s.key).data or "" for s in PLAN_SECTIONS}), reload)
+    if status is None:
+        flash(_("De teksten van het plan zijn opgeslagen."), "success")
+        return redirect(url_for("plans.index", project_id=project_id) + "#texts", 303)
+    return _render_index(project_access(project_id), texts_form=form, status=status)
+
+
+def _improvement(access: ProjectAccess, improvement_id: int) -> Improvement:
+    return project_object(access, Improvement, improvement_id)
+
+
+def _render_entry(access: ProjectAccess, improvement: Improvement, form: PlanFieldsForm,
+                  status: int = 200, merge_form: MergeForm | None = None):
+    improvements = services.board(access.project)
+    merge_form = merge_form or MergeForm(formdata=None, obj=improvement)
+    merge_form.setup_choices(improvement, improvements)
+    return render_template(
+        "plans/entry.html", access=access, project=access.project, improvement=improvement,
+        form=form, merge_form=merge_form, unmerge_form=UnmergeForm(formdata=None, obj=improvement),
+        source=describe(access.project, [improvement]).get(improvement.id),
+        merged=services.merged_children(improvements).get(improvement.id, []),
+        editable=StepStatus(access.project.step_state(Step.ADJUST).status) != StepStatus.DONE,
+    ), status
+
+
+def _fields_form(access: ProjectAccess, improvement: Improvement, formdata=True):  # noqa: ANN001, ANN202
+    form = (PlanFieldsForm(obj=improvement) if formdata
+            else PlanFieldsForm(formdata=None, obj=improvement))
+    form.setup_choices(services.kpis_of(access.project))
+    if request.method == "GET" or not formdata:
+        form.kpi_ids.data = [k.id for k in improvement.kpis]
+        form.horizon.data = improvement.horizon or ""
+    return form
+
+
+@bp.route("/improvements/<int:improvement_id>", methods=["GET", "POST"])
+@login_required
+def entry(project_id: int, improvement_id: int):
+    access = project_access(project_id)
+    improvement = _improvement(access, improvement_id)
+    if request.method == "POST":
+        access.require(Action.EDIT_PLAN)
+    form = _fields_form(access, improvement)
+    if request.method == "GET":
+        return _render_entry(access, improvement, form)
+    if form.validate_on_submit():
+        values = {
+            "horizon": form.horizon.data or None, "impact": form.impact.data,
+            "effort": form.effort.data, "cost_estimate": form.cost_estimate.data,
+            "decision": form.decision.data, "decision_reason": form.decision_reason.data or "",
+        }
+        problems = services.plan_field_problems(values)
+        for name, message in problems.items():
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        if not problems:
+            try:
+                services.update_plan_fields(improvement, access.project, _user(),
+                                            expected_version=form.version.data, values=values,
+                                            kpi_ids=form.kpi_ids.data or [])
+                db.session.commit()
+            except WorkflowError as error:
+                db.session.rollback()
+                current_access = project_access(project_id)
+                current = _improvement(current_access, improvement_id)
+                fresh = _fields_form(current_access, current, formdata=False)
+                fresh.form_errors.append(error.message)
+                return _render_entry(current_access, current, fresh, error.status_code)
+            flash(_("Verbetering %(title)s is bijgewerkt.", title=improvement.title), "success")
+            return redirect(url_for("plans.index", project_id=project_id)
+                            + f"#plan-improvement-{improvement_id}", 303)
+    return _render_entry(access, improvement, form, 422)
+
+
+def _refused(project_id: int, improvement_id: int, error: WorkflowError,
+             merge_form: MergeForm | None = None):
+    db.session.rollback()
+    access = project_access(project_id)
+    improvement = _improvement(access, improvement_id)
+    form = _fields_form(access, improvement, formdata=False)
+    form.form_errors.append(error.message)
+    return _render_entry(access, improvement, form, error.status_code)
+
+
+@bp.route("/improvements/<int:improvement_id>/merge", methods=["POST"])
+@login_required
+def merge(project_id: int, improvement_id: int):
+    access = project_access(project_id, need=Action.EDIT_PLAN)
+    improvement = _improvement(access, improvement_id)
+    form = MergeForm()
+    form.setup_choices(improvement, services.board(access.project))
+    if not form.validate_on_submit():
+        return _render_entry(access, improvement, _fields_form(access, improvement, False),
+                             422, merge_form=form)
+    into = _improvement(access, form.into_id.data)
+    try:
+        services.merge(improvement, into, access.project, _user(),
+                       expected_version=form.version.data)
+        db.session.commit()
+    except WorkflowError as error:
+        return _refused(project_id, improvement_id, error)
+    flash(_("%(duplicate)s is samengevoegd met %(into)s.", duplicate=improvement.title,
+            into=into.title), "success")
+    return redirect(url_for("plans.index", project_id=project_id)
+                    + f"#plan-improvement-{into.id}", 303)
+
+
+@bp.route("/improvements/<int:improvement_id>/unmerge", methods=["POST"])
+@login_required
+def unmerge(project_id: int, improvement_id: int):
+    access = project_access(project_id, need=Action.EDIT_PLAN)
+    improvement = _improvement(access, improvement_id)
+    form = UnmergeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.unmerge(improvement, access.project, _user(),
+                         expected_version=form.version.data)
+        db.session.commit()
+    except WorkflowError as error:
+        return _refused(project_id, improvement_id, error)
+    flash(_("Het samenvoegen van %(title)s is ongedaan gemaakt.", title=improvement.title),
+          "success")
+    return redirect(url_for("plans.entry", project_id=project_id,
+                            improvement_id=improvement_id), 303)
+
+
+def _act(project_id: int, action: Action, do, done: str):  # noqa: ANN001, ANN202
+    """Run a plan-wide action; a refusal shows the plan again with the reason (409)."""
+    access = project_access(project_id, need=action)
+    try:
+        do(access)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_index(project_access(project_id), status=error.status_code)
+    flash(done, "success")
+    return redirect(url_for("plans.index", project_id=project_id), 303)
+
+
+@bp.route("/send", methods=["POST"])
+@login_required
+def send(project_id: int):
+    return _act(project_id, Action.STEER_PLAN,
+                lambda access: services.send_for_review(access.project, _user()),
+                _("Het plan is vastgelegd als nieuwe versie en verstuurd voor toetsing."))
+
+
+@bp.route("/finalise", methods=["POST"])
+@login_required
+def finalise(project_id: int):
+    return _act(project_id, Action.STEER_PLAN,
+                lambda access: services.make_final(access.project, _user(),
+                                                   reviews.finalise_blockers(access.project)),
+                _("Het plan is definitief gemaakt. De proceseigenaar kan het goedkeuren."))
+
+
+@bp.route("/versions/<int:number>")
+@login_required
+def version(project_id: int, number: int):
+    access = project_access(project_id)
+    frozen = services.version_by_number(access.project, number)
+    if frozen is None:
+        abort(404)
+    data = frozen.snapshot
+    by_decision = {d: [i for i in data["improvements"] if i["decision"] == d.value]
+                   for d in Decision}
+    # The plan's quick-win and long-term sections list the improvements of that horizon.
+    section_rows = {
+        "quick_wins": [i for i in by_decision[Decision.IN_PLAN]
+                       if i["horizon"] == Horizon.QUICK_WIN.value],
+        "long_term": [i for i in by_decision[Decision.IN_PLAN]
+                      if i["horizon"] == Horizon.LONG_TERM.value],
+    }
+    return render_template(
+        "plans/version.html", access=access, project=access.project, frozen=frozen,
+        texts=data["texts"], sections=PLAN_SECTIONS, by_decision=by_decision,
+        section_rows=section_rows,
+        reviews=[r for r in reviews.reviews_of(access.project)
+                 if r.plan_version_id == frozen.id],
+        approve_form=ApproveForm(formdata=None),
+        latest=services.latest_version(access.project))
+
+
+@bp.route("/versions/<int:number>/approve", methods=["POST"])
+@login_required
+def approve(project_id: int, number: int):
+    access = project_access(project_id, need=Action.APPROVE_PLAN)
+    frozen = services.version_by_number(access.project, number)
+    if frozen is None:
+        abort(404)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.note.errors), "error")
+        return _render_index(access, approve_form=form, status=422)
+    try:
+        services.approve(access.project, frozen, _user(), form.note.data or "")
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_index(project_access(project_id), status=error.status_code)
+    flash(_("U heeft versie %(number)d van het verbeterplan goedgekeurd.", number=number),
+          "success")
+    return redirect(url_for("plans.index", project_id=project_id), 303)
