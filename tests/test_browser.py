@@ -3,6 +3,7 @@ CSRF switched on, as in production. Screens are saved under test-artifacts/ when
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -99,3 +100,65 @@ def test_an_improvement_from_a_pain_point_is_noted_during_a_session_without_a_re
     page.goto(f"/projects/{project_id}/improvements")
     item = page.locator(".improvement", has_text="Statusbericht per sms bij elke stap")
     assert "Klantreis, fase Wachten" in item.inner_text()
+
+
+def test_a_privacy_officer_signs_a_review_from_a_task_and_the_leader_sees_it_on_the_plan(
+        create_project, page):  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    from wasstraat.improvements import services as improvements
+    from wasstraat.improvements.sources import resolve
+    from wasstraat.models import StepState
+    from wasstraat.plans import services as plans
+    from wasstraat.reviews import services as reviews
+    from wasstraat.workflow import Step, StepStatus
+
+    team: Team = create_project()
+    leader = team[Role.PROJECT_LEADER]
+    for state in db.session.scalars(db.select(StepState).where(
+            StepState.project_id == team.project.id)):
+        state.status = (StepStatus.DONE if state.step < Step.IMPROVEMENT_PLAN else
+                        StepStatus.IN_PROGRESS if state.step == Step.IMPROVEMENT_PLAN else
+                        StepStatus.NOT_STARTED).value
+    for title in ("Aanvraag met DigiD", "Kenteken automatisch controleren"):
+        idea = improvements.add_improvement(team.project, leader, resolve(team.project, "step", 6),
+                                            title=title, description="", proposer_id=None)
+        idea.decision, idea.horizon, idea.impact, idea.effort = "in_plan", "quick_win", 4, 2
+    db.session.flush()
+    plans.send_for_review(team.project, leader)
+    team.project.step_state(Step.REVIEW).status = StepStatus.IN_PROGRESS.value
+    reviews.choose_domains(team.project, leader, ["privacy"])
+    reviews.open_review(team.project, leader)
+    project_id = team.project.id
+    officer_email, leader_email = team[Role.PRIVACY_OFFICER].email, leader.email
+    db.session.commit()
+
+    log_in(page, officer_email)
+    page.goto("/tasks")
+    page.locator(".task", has_text="Verbeterplan toetsen op de AVG").get_by_role(
+        "link", name=re.compile("^Openen")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Privacy (AVG)")
+    for title, remark in (("Aanvraag met DigiD", "Leg de grondslag voor de BSN vast"),
+                          ("Kenteken automatisch controleren", "Koppeling met RDW melden")):
+        page.get_by_label("Verbetering", exact=True).select_option(label=title)
+        page.get_by_label("Opmerking").fill(remark)
+        page.get_by_role("button", name="Bevinding toevoegen").click()
+        expect(page.locator(".finding", has_text=remark)).to_be_visible()
+    page.get_by_label("Akkoord met voorwaarden").check()
+    page.get_by_label("Motivering", exact=True).fill("Past binnen de AVG met twee aanpassingen.")
+    page.get_by_label("Voorwaarden voor het hele plan").fill("Privacyverklaring bijwerken.")
+    page.get_by_label("Bijzondere of gevoelige persoonsgegevens", exact=False).check()
+    page.get_by_role("button", name="Concept opslaan").click()
+    page.get_by_role("button", name="Toetsing ondertekenen").click()
+    expect(page.locator("#signed")).to_contain_text("Akkoord met voorwaarden")
+    expect(page.locator("#signed")).to_contain_text("Een DPIA is niet nodig.")
+    expect(page.get_by_role("button", name="Toetsing ondertekenen")).to_have_count(0)
+
+    page.get_by_role("button", name="Uitloggen").click()
+    log_in(page, leader_email)
+    page.goto(f"/projects/{project_id}/plan")
+    result = page.locator("#review-result-privacy")
+    expect(result).to_contain_text("Akkoord met voorwaarden")
+    expect(result).to_contain_text("ondertekend door")
+    expect(result).to_contain_text("Leg de grondslag voor de BSN vast")
+    expect(result).to_contain_text("Koppeling met RDW melden")

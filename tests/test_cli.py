@@ -39,7 +39,7 @@ def test_user_create_can_generate_a_one_time_password(runner):
     assert passwords.verify_password(user.password_hash, password)
 
 
-def test_seed_demo_creates_an_account_per_role_and_a_project_part_way(runner, client):
+def test_seed_demo_creates_an_account_per_role_and_a_project_with_an_approved_plan(runner, client):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     emails = {u.email for u in db.session.scalars(db.select(User))}
@@ -50,7 +50,9 @@ def test_seed_demo_creates_an_account_per_role_and_a_project_part_way(runner, cl
     assert project.statuses[Step.KPIS] is StepStatus.DONE
     assert project.statuses[Step.PROCESS] is StepStatus.DONE
     assert project.statuses[Step.JOURNEY] is StepStatus.DONE
-    assert project.statuses[Step.SERVICE_FORMULA] is StepStatus.IN_PROGRESS
+    for step in (Step.SERVICE_FORMULA, Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST):
+        assert project.statuses[step] is StepStatus.DONE, step
+    assert project.statuses[Step.IMPLEMENTATION_PLAN] is StepStatus.NOT_STARTED
     # The demo shows real content in every step so far.
     from wasstraat.formulas.services import comparisons_of
     from wasstraat.journey.services import phases_of
@@ -61,6 +63,17 @@ def test_seed_demo_creates_an_account_per_role_and_a_project_part_way(runner, cl
     assert len(phases_of(project)) == 4 and len(comparisons_of(project)) == 6
     assert project.service_formula.name == "Flitsformule"
     assert db.session.scalar(db.select(db.func.count()).select_from(Task)) > 10
+    # A reviewed, final, approved plan with findings and step 8's responses to them.
+    from wasstraat.plans.services import latest_version
+    from wasstraat.reviews.services import items_to_answer, responses_of, reviews_of
+
+    final = latest_version(project)
+    assert final.is_final and final.approval is not None
+    reviews = reviews_of(project)
+    assert {r.domain for r in reviews} == {"privacy", "ict", "legal"}
+    assert all(r.is_signed for r in reviews)
+    items = items_to_answer(reviews, responses_of(project))
+    assert len(items) == 3 and all(item.response for item in items)
 
     response = client.post("/login", data={"email": "process_owner@demo.wasstraat.nl",
                                            "password": "wasstraat-demo"})

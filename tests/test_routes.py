@@ -16,20 +16,20 @@ from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
-from wasstraat.plans import services as plans
 from wasstraat.models import (
     ImprovementPlan,
     InterviewLog,
     JourneyPhase,
     Membership,
-    ProcessAttachment,
     PlanVersion,
+    ProcessAttachment,
     ProcessStep,
     Review,
     ReviewFinding,
     Task,
     WorkSession,
 )
+from wasstraat.plans import services as plans
 from wasstraat.steps import services as steps
 from wasstraat.workflow import Role, Step
 

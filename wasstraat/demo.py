@@ -3,7 +3,7 @@ services the app uses (so tasks and audit trail are real). Only `flask seed-demo
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from .auth import services as accounts
 from .extensions import db
@@ -12,9 +12,11 @@ from .improvements import services as improvements
 from .improvements.sources import resolve
 from .journey import services as journey
 from .kpis import services as kpis
-from .models import Project, ServiceFormula, Task, User
+from .models import Project, Review, ServiceFormula, Task, User
+from .plans import services as plans
 from .process import services as process
 from .projects import services as projects
+from .reviews import services as reviews
 from .sessions import services as sessions
 from .steps import services as steps
 from .tasks import services as tasks
@@ -130,12 +132,144 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     steps.close_step(project, Step.JOURNEY, leader, steps.confirmations_by_key(project))
     steps.start_step(project, Step.SERVICE_FORMULA, leader)
     _service_formula(project, people)
-    for task in db.session.scalars(
-        db.select(Task).where(Task.project_id == project.id,
-                              Task.step == int(Step.SERVICE_FORMULA))
-    ):
-        task.due_date = date.today() + timedelta(days=10)
+    _finish_tasks(project, Step.SERVICE_FORMULA)
+    steps.close_step(project, Step.SERVICE_FORMULA, leader, steps.confirmations_by_key(project))
+
+    # Steps 6 to 8: the plan drawn up, reviewed by three specialists, adjusted, approved.
+    steps.start_step(project, Step.IMPROVEMENT_PLAN, leader)
+    _improvement_plan(project, people)
+    _finish_tasks(project, Step.IMPROVEMENT_PLAN)
+    steps.close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
+    steps.start_step(project, Step.REVIEW, leader)
+    signed = _reviews(project, people)
+    _finish_tasks(project, Step.REVIEW)
+    steps.close_step(project, Step.REVIEW, leader, {})
+    steps.start_step(project, Step.ADJUST, leader)
+    _adjust_and_approve(project, people, signed)
+    _finish_tasks(project, Step.ADJUST)
+    steps.close_step(project, Step.ADJUST, leader, {})
     return project
+
+
+def _improvement_plan(project: Project, people: dict[Role, User]) -> None:
+    """Score and decide every idea, merge a duplicate, write the texts, send for review."""
+    advisor = people[Role.PROCESS_ADVISOR]
+    lead_time = next(k for k in kpis.kpis_of(project) if k.name == "Doorlooptijd")
+    board = {i.title: i for i in plans.board(project)}
+    duplicate = improvements.add_improvement(
+        project, people[Role.JOURNEY_COACH], resolve(project, "step", int(Step.JOURNEY)),
+        title="Bewoner per mail laten weten waar de aanvraag staat",
+        description="Uit de klantreis: 'drie weken niets gehoord'.",
+        proposer_id=people[Role.JOURNEY_COACH].id)
+    digid = improvements.add_improvement(
+        project, people[Role.PROCESS_ADVISOR], resolve(project, "step", int(Step.IMPROVEMENT_PLAN)),
+        title="Aanvragen met DigiD en gegevens uit de BRP",
+        description="Adres en naam komen uit de BRP; de bewoner vult alleen het kenteken in.",
+        proposer_id=people[Role.PROCESS_ADVISOR].id)
+    counter = improvements.add_improvement(
+        project, people[Role.SUBJECT_EXPERT], resolve(project, "step", int(Step.IMPROVEMENT_PLAN)),
+        title="Balie een avond per week langer open",
+        description="Voor bewoners die overdag werken.", proposer_id=people[Role.SUBJECT_EXPERT].id)
+    decisions = [
+        (board["Kenteken automatisch controleren via RDW"], "long_term", 5, 4, 18000),
+        (board["Statusbericht per e-mail na elke stap"], "quick_win", 4, 2, 2500),
+        (board["Overdracht tussen Vergunningen en Parkeerbeheer schrappen"], "quick_win", 4, 1,
+         None),
+        (digid, "long_term", 4, 3, 9000),
+    ]
+    for improvement, horizon, impact, effort, cost in decisions:
+        plans.update_plan_fields(improvement, project, advisor,
+                                 expected_version=improvement.version, kpi_ids=[lead_time.id],
+                                 values={"horizon": horizon, "impact": impact, "effort": effort,
+                                         "cost_estimate": cost, "decision": "in_plan",
+                                         "decision_reason": ""})
+    plans.update_plan_fields(counter, project, advisor, expected_version=counter.version,
+                             kpi_ids=[], values={
+                                 "horizon": None, "impact": 2, "effort": 3, "cost_estimate": None,
+                                 "decision": "not_pursued",
+                                 "decision_reason": "Weinig vraag: 4 procent van de aanvragen "
+                                                    "komt aan de balie."})
+    status_mail = board["Statusbericht per e-mail na elke stap"]
+    plans.merge(duplicate, status_mail, project, advisor, expected_version=duplicate.version)
+    plans.save_texts(project, people[Role.PROJECT_LEADER], expected_version=0, values={
+        "context": "Bewoners wachten gemiddeld 21 dagen op een parkeervergunning. De "
+                   "proceseigenaar vroeg om maximaal vijf werkdagen en een aanvrager die altijd "
+                   "weet waar de aanvraag staat.",
+        "findings": "Vier overdrachten, waarvan twee zonder waarde; elk kenteken wordt met de "
+                    "hand gecontroleerd. In de klantreis is 'wachten' het dieptepunt. De "
+                    "Flitsformule belooft een besluit binnen vijf werkdagen en een statusbericht "
+                    "bij elke stap; beide halen we nu niet.",
+        "quick_wins": "Statusberichten en het schrappen van een overdracht kunnen binnen twee "
+                      "maanden.",
+        "long_term": "De RDW-koppeling en aanvragen met DigiD vragen een aanbesteding en een "
+                     "aanpassing van het zaaksysteem.",
+    })
+    plans.send_for_review(project, people[Role.PROJECT_LEADER])
+
+
+def _reviews(project: Project, people: dict[Role, User]) -> list[Review]:
+    leader = people[Role.PROJECT_LEADER]
+    reviews.choose_domains(project, leader, ["privacy", "ict", "legal"])
+    opened = {r.domain: r for r in reviews.open_review(project, leader)}
+    in_plan = {i["title"]: i["id"] for i in reviews.improvements_in(opened["privacy"])}
+    digid = in_plan["Aanvragen met DigiD en gegevens uit de BRP"]
+    rdw = in_plan["Kenteken automatisch controleren via RDW"]
+
+    privacy, officer = opened["privacy"], people[Role.PRIVACY_OFFICER]
+    reviews.add_finding(privacy, project, officer, improvement_id=digid,
+                        remark="Gebruik van het BSN en BRP-gegevens vraagt een grondslag.",
+                        condition="Leg de grondslag vast in het verwerkingsregister.",
+                        cost_estimate=None, lead_time_weeks=None)
+    reviews.save_review(privacy, project, officer, expected_version=privacy.version, values={
+        "verdict": "conditional", "motivation": "De verwerking past binnen de AVG als de "
+        "grondslag is vastgelegd en de privacyverklaring klopt.",
+        "conditions": "Pas de privacyverklaring op de website aan.",
+        "dpia_criteria": ["sensitive_data", "matching"]})
+    reviews.sign(privacy, project, officer, Role.PRIVACY_OFFICER,
+                 expected_version=privacy.version)
+
+    ict, specialist = opened["ict"], people[Role.IT_SPECIALIST]
+    reviews.add_finding(ict, project, specialist, improvement_id=rdw,
+                        remark="De RDW-koppeling loopt via de landelijke voorziening.",
+                        condition="", cost_estimate=15000, lead_time_weeks=12)
+    reviews.save_review(ict, project, specialist, expected_version=ict.version, values={
+        "verdict": "approved", "motivation": "Technisch haalbaar met het huidige zaaksysteem.",
+        "conditions": "", "dpia_criteria": []})
+    reviews.sign(ict, project, specialist, Role.IT_SPECIALIST, expected_version=ict.version)
+
+    legal, lawyer = opened["legal"], people[Role.LEGAL]
+    reviews.save_review(legal, project, lawyer, expected_version=legal.version, values={
+        "verdict": "approved", "motivation": "Past binnen de parkeerverordening.",
+        "conditions": "", "dpia_criteria": []})
+    reviews.sign(legal, project, lawyer, Role.LEGAL, expected_version=legal.version)
+    return list(opened.values())
+
+
+def _adjust_and_approve(project: Project, people: dict[Role, User],
+                        signed: list[Review]) -> None:
+    leader, advisor = people[Role.PROJECT_LEADER], people[Role.PROCESS_ADVISOR]
+    answers = {
+        "Leg de grondslag vast in het verwerkingsregister.": (
+            "adopted", "Opgenomen als eerste actie van de DigiD-verbetering."),
+        "Pas de privacyverklaring op de website aan.": (
+            "adopted", "Communicatie past de tekst aan vóór de livegang."),
+        "De RDW-koppeling loopt via de landelijke voorziening.": (
+            "adopted", "Kosten (15.000 euro) en doorlooptijd (12 weken) in het plan gezet."),
+    }
+    for item in reviews.items_to_answer(signed, {}):
+        kind, explanation = answers[item.text.split("\n")[-1]]
+        reviews.respond(item.review, project, advisor, subject=item.subject, kind=kind,
+                        explanation=explanation, expected_version=None)
+    rdw = next(i for i in plans.board(project)
+               if i.title == "Kenteken automatisch controleren via RDW")
+    plans.update_plan_fields(rdw, project, advisor, expected_version=rdw.version,
+                             kpi_ids=[k.id for k in rdw.kpis], values={
+                                 "horizon": "long_term", "impact": 5, "effort": 4,
+                                 "cost_estimate": 15000, "decision": "in_plan",
+                                 "decision_reason": ""})
+    final = plans.make_final(project, leader, reviews.finalise_blockers(project))
+    plans.approve(project, final, people[Role.PROCESS_OWNER],
+                  "Akkoord. Quick wins starten direct; de RDW-koppeling na de aanbesteding.")
 
 
 def _sessions(project: Project, people: dict[Role, User]) -> None:

@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from . import workflow
 from .access import Action
 from .audit import AUDIT_LABELS
+from .tasks.services import link_url
 
 
 def _date(value: date | datetime | None, fmt: str = "long") -> str:
@@ -70,6 +71,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["nl_number"] = _number
     app.jinja_env.filters["nl_datetime"] = _datetime
     app.jinja_env.filters["euro"] = _euro
+    app.jinja_env.filters["task_url"] = link_url
 
     @app.context_processor
     def _organisation() -> dict[str, object]:

@@ -32,6 +32,7 @@ from ..models import (
     Task,
     User,
 )
+from ..tasks.services import task_link
 from ..workflow import N_, PLAN_SECTIONS, Decision, Role, Step, StepStatus
 
 PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "decision", "decision_reason"]
@@ -95,16 +96,16 @@ def version_by_number(project: Project, number: int) -> PlanVersion | None:
 
 # --- The snapshot ----------------------------------------------------------------------------
 
-def snapshot(project: Project, plan: ImprovementPlan,
-             improvements: list[Improvement]) -> dict:
+def snapshot(project: Project, plan: ImprovementPlan, improvements: list[Improvement],
+             sources: dict | None = None) -> dict:
     """The plan as plain data: what a frozen version keeps, and what the documents print."""
-    sources = describe(project, improvements)
+    sources = sources if sources is not None else describe(project, improvements)
     titles = {i.id: i.title for i in improvements}
     children = merged_children(improvements)
 
     def source_name(improvement: Improvement) -> str:
         source = sources.get(improvement.id)
-        return f"{_(source.kind.label)}: {source.name}" if source else _("bron verwijderd")
+        return source.name if source else _("bron verwijderd")
 
     return {
         "texts": {key: getattr(plan, key) or "" for key in TEXT_FIELDS},
@@ -144,8 +145,10 @@ class PlanState:
                     and not self.draft_changed)
 
 
-def plan_state(project: Project, draft: dict | None = None) -> PlanState:
-    latest = latest_version(project)
+def plan_state(project: Project, draft: dict | None = None,
+               versions: list[PlanVersion] | None = None) -> PlanState:
+    """``versions`` (newest first) saves a query when the page has them already."""
+    latest = versions[0] if versions else (latest_version(project) if versions is None else None)
     if latest is None:
         return PlanState(None, True)
     draft = draft if draft is not None else current_snapshot(project)
@@ -324,9 +327,7 @@ def make_final(project: Project, actor: User, blockers: list[str]) -> PlanVersio
 
 
 def _tell_team_managers(project: Project, version: PlanVersion, actor: User) -> None:
-    from flask import url_for
-
-    link = url_for("plans.version", project_id=project.id, number=version.number)
+    link = task_link("plans.version", number=version.number)
     managers = [m.user_id for m in project.memberships if Role.TEAM_MANAGER in m.roles]
     for user_id in managers:
         db.session.add(Task(

@@ -44,16 +44,18 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
     project = access.project
     plan = services.plan_of(project)
     improvements = services.board(project)
-    draft = services.snapshot(project, plan, improvements)
-    state = services.plan_state(project, draft)
+    sources = describe(project, improvements)
+    draft = services.snapshot(project, plan, improvements, sources)
+    versions = services.versions_of(project)
+    state = services.plan_state(project, draft, versions)
     if texts_form is None:
         texts_form = PlanTextsForm(formdata=None, obj=plan)
     adjusting = StepStatus(project.step_state(Step.ADJUST).status) == StepStatus.IN_PROGRESS
     return render_template(
         "plans/index.html", access=access, project=project, plan=plan, state=state,
-        groups=_groups(improvements), sources=describe(project, improvements),
+        groups=_groups(improvements), sources=sources,
         merged=services.merged_children(improvements), matrix=matrix.build(improvements),
-        versions=services.versions_of(project), texts_form=texts_form,
+        versions=versions, texts_form=texts_form,
         approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
         send_blockers=services.send_blockers(improvements), adjusting=adjusting,
         finalise_blockers=reviews.finalise_blockers(project) if adjusting else [],
@@ -258,8 +260,7 @@ def version(project_id: int, number: int):
         "plans/version.html", access=access, project=access.project, frozen=frozen,
         texts=data["texts"], sections=PLAN_SECTIONS, by_decision=by_decision,
         section_rows=section_rows,
-        reviews=[r for r in reviews.reviews_of(access.project)
-                 if r.plan_version_id == frozen.id],
+        reviews=reviews.reviews_of(access.project, version=frozen),
         approve_form=ApproveForm(formdata=None),
         latest=services.latest_version(access.project))
 

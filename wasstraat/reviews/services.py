@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import audit
 from ..concurrency import check_version
@@ -32,6 +31,7 @@ from ..models import (
     utcnow,
 )
 from ..plans import services as plans
+from ..tasks.services import task_link
 from ..workflow import (
     REVIEW_DOMAIN_BY_KEY,
     REVIEW_DOMAINS,
@@ -60,15 +60,19 @@ def chosen_domains(project: Project) -> list[ReviewDomain]:
     return [d for d in REVIEW_DOMAINS if d.key in keys]
 
 
-def reviews_of(project: Project) -> list[Review]:
-    """Every review of the project, newest version first, with findings and override."""
-    return list(db.session.scalars(
+def reviews_of(project: Project, version: PlanVersion | None = None) -> list[Review]:
+    """Every review of the project (or of one version), newest version first, with findings
+    and override."""
+    query = (
         select(Review).where(Review.project_id == project.id)
         .join(PlanVersion, PlanVersion.id == Review.plan_version_id)
         .options(selectinload(Review.findings), selectinload(Review.override),
-                 selectinload(Review.plan_version))
+                 contains_eager(Review.plan_version))
         .order_by(PlanVersion.number.desc(), Review.id)
-    ))
+    )
+    if version is not None:
+        query = query.where(Review.plan_version_id == version.id)
+    return list(db.session.scalars(query))
 
 
 def responses_of(project: Project) -> dict[tuple[int, str], ReviewResponse]:
@@ -99,13 +103,14 @@ def choose_domains(project: Project, actor: User, keys: list[str]) -> None:
                      before={"domains": before}, after={"domains": plan.review_domains})
 
 
-def open_blockers(project: Project, version: PlanVersion | None) -> list[str]:
+def open_blockers(project: Project, version: PlanVersion | None,
+                  chosen: list[ReviewDomain] | None = None) -> list[str]:
     blockers = []
     if _status(project, Step.REVIEW) != StepStatus.IN_PROGRESS:
         blockers.append(_("De toetsing wordt geopend terwijl stap 7 bezig is."))
     if version is None or version.is_final:
         blockers.append(_("Verstuur eerst een versie van het plan voor toetsing (stap 6)."))
-    if not chosen_domains(project):
+    if not (chosen if chosen is not None else chosen_domains(project)):
         blockers.append(_("Kies eerst welke specialisten het plan toetsen."))
     return blockers
 
@@ -136,7 +141,7 @@ def _new_review(project: Project, version: PlanVersion, domain: ReviewDomain,
             db.session.add(review)
     except IntegrityError:
         raise ConflictError(_("Iemand anders heeft deze toetsing intussen geopend.")) from None
-    link = url_for("reviews.show", project_id=project.id, review_id=review.id)
+    link = task_link("reviews.show", review_id=review.id)
     holders = [m.user_id for m in project.memberships if domain.role in m.roles] or [None]
     for user_id in holders:
         db.session.add(Task(
@@ -254,7 +259,7 @@ def sign(review: Review, project: Project, actor: User, role: Role, *,
     db.session.flush()
     for task in db.session.scalars(select(Task).where(
             Task.project_id == project.id, Task.origin == "review",
-            Task.link == url_for("reviews.show", project_id=project.id, review_id=review.id),
+            Task.link == task_link("reviews.show", review_id=review.id),
             Task.done_at.is_(None))):
         task.done_at, task.done_by_id = review.signed_at, actor.id
     db.session.flush()

@@ -55,17 +55,19 @@ def _render_index(access: ProjectAccess, *, status: int = 200,
                   for r in all_reviews if r.verdict_enum is Verdict.REJECTED})
     if failed:
         forms[failed[0]] = failed[1]
+    chosen = services.chosen_domains(project)
     if domains_form is None:
         domains_form = DomainsForm(formdata=None)
-        domains_form.domains.data = [d.key for d in services.chosen_domains(project)]
+        domains_form.domains.data = [d.key for d in chosen]
     latest = plans.latest_version(project)
     versions: dict[int, list[Review]] = {}
     for review in all_reviews:
         versions.setdefault(review.plan_version.number, []).append(review)
     return render_template(
         "reviews/index.html", access=access, project=project, domains_form=domains_form,
-        chosen=services.chosen_domains(project), versions=versions, latest=latest,
-        open_blockers=services.open_blockers(project, latest), items=items,
+        chosen=chosen, versions=versions, latest=latest,
+        open_blockers=services.open_blockers(project, latest, chosen), items=items,
+        may_choose=_planning(project),
         latest_by_domain=services.latest_by_domain(all_reviews), forms=forms,
         adjusting=StepStatus(project.step_state(Step.ADJUST).status) == StepStatus.IN_PROGRESS,
         response_prefix=response_prefix,
@@ -139,6 +141,12 @@ def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | 
         may_edit=may_edit, sign_blockers=services.sign_blockers(review),
         dpia_threshold=DPIA_THRESHOLD,
     ), status
+
+
+def _planning(project) -> bool:  # noqa: ANN001
+    """Steps 6 to 8 are where the review domains are chosen."""
+    return any(StepStatus(project.step_state(step).status) == StepStatus.IN_PROGRESS
+               for step in (Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST))
 
 
 def _reviewing(access: ProjectAccess) -> bool:

@@ -16,6 +16,27 @@ from ..workflow import Role, Step, tasks_for
 TASK_FIELDS = ["title", "description", "assignee_id", "due_date", "step"]
 
 
+def task_link(endpoint: str, **args: int) -> str:
+    """Where a task's work is done, stored as an endpoint and its ids (not a URL), so it is
+    built the same in a request, a CLI command or a test, and follows the routes."""
+    return ":".join([endpoint, *(f"{key}={value}" for key, value in sorted(args.items()))])
+
+
+def link_url(task: Task) -> str | None:
+    """The URL of a task's link, or None when it has none (or its route is gone)."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    if not task.link:
+        return None
+    endpoint, *pairs = task.link.split(":")
+    try:
+        args = {key: int(value) for key, value in (pair.split("=", 1) for pair in pairs)}
+        return url_for(endpoint, project_id=task.project_id, **args)
+    except (BuildError, ValueError):
+        return None
+
+
 def create_step_tasks(project: Project, step: Step, actor: User) -> list[Task]:
     """Each task template of the step, for every member holding its role (or unassigned)."""
     created = []
