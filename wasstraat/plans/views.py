@@ -103,6 +103,9 @@ def _render_entry(access: ProjectAccess, improvement: Improvement, form: PlanFie
         form=form, merge_form=merge_form, unmerge_form=UnmergeForm(formdata=None, obj=improvement),
         source=describe(access.project, [improvement]).get(improvement.id),
         merged=services.merged_children(improvements).get(improvement.id, []),
+        findings=[(review, finding) for review in reviews.reviews_of(access.project)
+                  if review.is_signed for finding in review.findings
+                  if finding.improvement_id == improvement.id],
         editable=StepStatus(access.project.step_state(Step.ADJUST).status) != StepStatus.DONE,
     ), status
 
