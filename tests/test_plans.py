@@ -509,3 +509,21 @@ def test_changing_the_plan_after_approval_needs_a_new_final_version(team, client
     refused = leader.post(f"{base(team)}/steps/8/close")
     assert refused.status_code == 409
     assert "gewijzigd na de definitieve versie" in refused.get_data(as_text=True)
+
+
+def test_two_approvals_at_the_same_moment_leave_exactly_one_record(team, clients):
+    from wasstraat.errors import ConflictError
+    from wasstraat.models import PlanApproval
+    from wasstraat.plans import services as plans
+
+    reviews = reviewed_plan(team, clients)
+    respond_to_all(team, clients, reviews["privacy"])
+    assert clients[Role.PROJECT_LEADER].post(f"{base(team)}/plan/finalise").status_code == 303
+    final = plans.latest_version(team.project)
+    assert final.approval is None  # both owners loaded the page before either approved
+    owner = team[Role.PROCESS_OWNER]
+    plans.approve(team.project, final, owner, "De eerste")
+    with pytest.raises(ConflictError):
+        plans.approve(team.project, final, owner, "De tweede")  # its check saw no approval
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count()).select_from(PlanApproval)) == 1

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from .errors import ConflictError, WorkflowError
 from .extensions import db
@@ -23,6 +24,17 @@ def check_version(obj: Versioned, expected_version: int) -> None:
     """
     if obj.version != expected_version:
         raise ConflictError()
+
+
+def add_once(obj: object, message: str | None = None) -> None:
+    """Insert a row a unique constraint allows only once (a sign-off, an approval): when
+    someone else inserted it first, the loser gets a 409 instead of a second record or a 500.
+    The savepoint keeps the rest of the transaction usable."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(obj)
+    except IntegrityError:
+        raise ConflictError(message) from None
 
 
 def save_form(form: FlaskForm, save: Callable[[], object],

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..concurrency import check_version
+from ..concurrency import add_once, check_version
 from ..errors import ConflictError, WorkflowError
 from ..extensions import db
 from ..improvements.sources import describe
@@ -296,11 +295,7 @@ def _freeze(project: Project, actor: User, *, final: bool) -> PlanVersion:
         PlanVersion.project_id == project.id)) or 0) + 1
     version = PlanVersion(project_id=project.id, number=number, is_final=final, snapshot=data,
                           fingerprint=fingerprint(data), created_by_id=actor.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(version)
-    except IntegrityError:
-        raise ConflictError(_("Iemand anders heeft het plan intussen vastgelegd.")) from None
+    add_once(version, _("Iemand anders heeft het plan intussen vastgelegd."))
     audit.record("plan.final" if final else "plan.send", "plan_version", version.id, project.id,
                  actor=actor, after={"number": number, "final": final,
                                      "improvements": len(data["improvements"])})
@@ -349,11 +344,7 @@ def approve(project: Project, version: PlanVersion, actor: User, note: str) -> P
         raise ConflictError(_("Deze versie is al goedgekeurd."))
     approval = PlanApproval(plan_version_id=version.id, approved_by_id=actor.id,
                             approver_name=actor.name, note=note.strip())
-    try:
-        with db.session.begin_nested():
-            db.session.add(approval)
-    except IntegrityError:
-        raise ConflictError(_("Deze versie is al goedgekeurd.")) from None
+    add_once(approval, _("Deze versie is al goedgekeurd."))
     audit.record("plan.approve", "plan_version", version.id, project.id, actor=actor,
                  after={"number": version.number, "note": approval.note})
     return approval

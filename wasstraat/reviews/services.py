@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import audit
-from ..concurrency import check_version
+from ..concurrency import add_once, check_version
 from ..errors import ConflictError, WorkflowError
 from ..extensions import db
 from ..models import (
@@ -136,11 +135,7 @@ def _new_review(project: Project, version: PlanVersion, domain: ReviewDomain,
                 actor: User) -> Review:
     review = Review(project_id=project.id, plan_version_id=version.id, domain=domain.key,
                     motivation="", conditions="", dpia_criteria=[])
-    try:
-        with db.session.begin_nested():
-            db.session.add(review)
-    except IntegrityError:
-        raise ConflictError(_("Iemand anders heeft deze toetsing intussen geopend.")) from None
+    add_once(review, _("Iemand anders heeft deze toetsing intussen geopend."))
     link = task_link("reviews.show", review_id=review.id)
     holders = [m.user_id for m in project.memberships if domain.role in m.roles] or [None]
     for user_id in holders:
@@ -317,11 +312,7 @@ def respond(review: Review, project: Project, actor: User, *, subject: str, kind
             raise ConflictError()
         response = ReviewResponse(project_id=project.id, review_id=review.id, subject=subject,
                                   responded_by_id=actor.id, **values)
-        try:
-            with db.session.begin_nested():
-                db.session.add(response)
-        except IntegrityError:
-            raise ConflictError() from None
+        add_once(response)
         audit.record("review.respond", "review", review.id, project.id, actor=actor,
                      after={"subject": subject, **values})
         return response
@@ -342,11 +333,7 @@ def override(review: Review, project: Project, actor: User, motivation: str) -> 
         raise ConflictError(_("Voor deze toetsing is al een besluit vastgelegd."))
     decision = ReviewOverride(review_id=review.id, motivation=motivation.strip(),
                               decided_by_id=actor.id, decider_name=actor.name)
-    try:
-        with db.session.begin_nested():
-            db.session.add(decision)
-    except IntegrityError:
-        raise ConflictError(_("Voor deze toetsing is al een besluit vastgelegd.")) from None
+    add_once(decision, _("Voor deze toetsing is al een besluit vastgelegd."))
     audit.record("review.override", "review", review.id, project.id, actor=actor,
                  after={"domain": review.domain, "motivation": decision.motivation})
     return decision
