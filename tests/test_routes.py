@@ -17,6 +17,8 @@ from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
 from wasstraat.models import (
+    ImplementationItem,
+    ImplementationOrder,
     ImprovementPlan,
     InterviewLog,
     JourneyPhase,
@@ -55,6 +57,10 @@ RESPONDERS = frozenset({Role.PROJECT_LEADER, Role.PROCESS_ADVISOR, Role.SUBJECT_
                         Role.PROCESS_OWNER})
 PO = frozenset({Role.PROCESS_OWNER})
 PRIVACY = frozenset({Role.PRIVACY_OFFICER})  # the world's review is a privacy review
+# The world's action is the subject expert's; the leader and process owner may update it too.
+ACTION_UPDATERS = frozenset({Role.SUBJECT_EXPERT, Role.PROJECT_LEADER, Role.PROCESS_OWNER})
+STEP_10_ACTORS = frozenset({Role.PROJECT_LEADER, Role.SUBJECT_EXPERT, Role.TEAM_MANAGER,
+                            Role.PROCESS_OWNER})
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,25 @@ RULES: dict[str, list[Rule]] = {
     "reviews.override": [Rule("/projects/{p}/reviews/{rv}/override", "POST", PO)],
     "reviews.rereview": [Rule("/projects/{p}/reviews/{rv}/rereview", "POST", PL)],
     "reviews.respond": [Rule("/projects/{p}/reviews/{rv}/respond", "POST", RESPONDERS)],
+    "implementation.index": [Rule("/projects/{p}/implementation", "GET", MEMBERS, admin=True)],
+    "implementation.order": [Rule("/projects/{p}/implementation/order", "POST", PO)],
+    "implementation.move": [Rule("/projects/{p}/implementation/items/{it}/move", "POST", PO)],
+    "implementation.suggestion": [Rule("/projects/{p}/implementation/suggestion", "POST", PO)],
+    "implementation.sync": [Rule("/projects/{p}/implementation/sync", "POST", PO)],
+    "implementation.item": [
+        Rule("/projects/{p}/implementation/items/{it}", "GET", MEMBERS, admin=True),
+        Rule("/projects/{p}/implementation/items/{it}", "POST", PO)],
+    "implementation.approve": [Rule("/projects/{p}/implementation/approve", "POST", PO)],
+    "implementation.action": [
+        Rule("/projects/{p}/implementation/actions/{it}", "GET", MEMBERS, admin=True),
+        Rule("/projects/{p}/implementation/actions/{it}", "POST", ACTION_UPDATERS)],
+    "implementation.add_note": [Rule("/projects/{p}/implementation/actions/{it}/notes", "POST",
+                                     ACTION_UPDATERS)],
+    "implementation.evaluation": [
+        Rule("/projects/{p}/implementation/evaluation", "GET", MEMBERS, admin=True),
+        Rule("/projects/{p}/implementation/evaluation", "POST", STEP_10_ACTORS)],
+    "implementation.measure": [Rule("/projects/{p}/implementation/evaluation/measurements",
+                                    "POST", STEP_10_ACTORS)],
 }
 
 FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
@@ -251,11 +276,16 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
         finding = ReviewFinding(review_id=review.id, improvement_id=improvement.id,
                                 improvement_title=improvement.title, remark="Grondslag?")
         db.session.add(finding)
+        db.session.add(ImplementationOrder(project_id=team.project.id))
+        item = ImplementationItem(project_id=team.project.id, improvement_id=improvement.id,
+                                  position=1, responsible_id=expert.id)
+        db.session.add(item)
         db.session.commit()
         ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
                "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
                "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
-               "ws": work_session.id, "rv": review.id, "f": finding.id}
+               "ws": work_session.id, "rv": review.id, "f": finding.id,
+               "it": item.id}
         return team, ids, create_user(admin=True)
 
     return _build

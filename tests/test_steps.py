@@ -188,6 +188,8 @@ def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = 
         "plan_sent_for_review": _send_plan,
         "reviews_signed": _sign_reviews,
         "final_plan_approved": _approve_final_plan,
+        "implementation_plan_approved": _approve_implementation_plan,
+        "evaluation_planned": _plan_evaluation,
     }
     producers[product.evidence](team, clients, product, check_refusals)
     if check_refusals:
@@ -330,6 +332,31 @@ def _approve_final_plan(team: Team, clients: dict, product, check_refusals: bool
     if check_refusals:
         _refused_unless(clients, {Role.PROCESS_OWNER}, f"{base}/versions/{number}/approve")
     assert clients[Role.PROCESS_OWNER].post(f"{base}/versions/{number}/approve").status_code == 303
+
+
+def _approve_implementation_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001, E501
+    from wasstraat.models import ImplementationItem
+
+    base = f"/projects/{team.project.id}/implementation"
+    item_id = db.session.scalar(db.select(ImplementationItem.id).where(
+        ImplementationItem.project_id == team.project.id))
+    assert item_id is not None, "step 9 takes over the final plan's improvements"
+    decision = {"adoption": "taken_over", "responsible_id": team[Role.SUBJECT_EXPERT].id,
+                "start_on": "2027-01-04", "end_on": "2027-03-31", "version": "1"}
+    if check_refusals:
+        _refused_unless(clients, {Role.PROCESS_OWNER}, f"{base}/items/{item_id}", decision)
+        _refused_unless(clients, {Role.PROCESS_OWNER}, f"{base}/approve")
+    owner = clients[Role.PROCESS_OWNER]
+    assert owner.post(f"{base}/items/{item_id}", data=decision).status_code == 303
+    assert owner.post(f"{base}/approve").status_code == 303
+
+
+def _plan_evaluation(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+    base = f"/projects/{team.project.id}/implementation/evaluation"
+    data = {"version": "0", "planned_on": "2027-09-01", "owner_id": team[Role.PROCESS_OWNER].id}
+    if check_refusals:
+        _refused_unless(clients, set(STEPS[Step.EXECUTION].actors), base, data)
+    assert clients[Role.PROCESS_OWNER].post(base, data=data).status_code == 303
 
 
 def _finish(team: Team, clients: dict, step: Step) -> None:

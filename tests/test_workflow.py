@@ -72,10 +72,12 @@ def test_steps_run_in_order_except_the_customer_journey(step, finished, allowed)
 
 @pytest.mark.parametrize("step", list(Step))
 @pytest.mark.parametrize("role", list(Role))
-def test_only_the_project_leader_closes_steps_and_the_process_owner_also_9_and_10(step, role):
-    expected = role is Role.PROJECT_LEADER or (
-        role is Role.PROCESS_OWNER and step in (Step.IMPLEMENTATION_PLAN, Step.EXECUTION)
-    )
+def test_the_leader_closes_steps_1_to_9_the_owner_9_and_only_the_owner_10(step, role):
+    if step is Step.EXECUTION:  # the process owner closes step 10 and with it the project
+        expected = role is Role.PROCESS_OWNER
+    else:
+        expected = role is Role.PROJECT_LEADER or (
+            role is Role.PROCESS_OWNER and step is Step.IMPLEMENTATION_PLAN)
     assert workflow.may_close(step, {role}) is expected
 
 

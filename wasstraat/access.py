@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from . import workflow
 from .extensions import db
-from .models import Improvement, Membership, Project, Task, User
+from .models import ImplementationItem, Improvement, Membership, Project, Task, User
 from .workflow import Product, ReviewDomain, Role, Step
 
 
@@ -47,6 +47,14 @@ class Action(StrEnum):
     REVIEW = "review"  # edit and sign one domain's review
     RESPOND_FINDINGS = "respond_findings"
     APPROVE_PLAN = "approve_plan"  # approve the final plan, override a rejection
+    ORDER_IMPLEMENTATION = "order_implementation"  # step 9: decide, order, plan, approve
+    UPDATE_ACTION = "update_action"  # step 10: status and progress notes of one action
+    EVALUATE = "evaluate"  # step 10: plan the evaluation, record KPI after-measurements
+    REOPEN_PROJECT = "reopen_project"  # a closed project opens only by the process owner
+
+
+# A closed project (all ten steps finished) can be read; only its reopening is allowed.
+OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT}
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Target:
     task: Task | None = None
     improvement: Improvement | None = None
     domain: ReviewDomain | None = None
+    item: ImplementationItem | None = None
 
 
 @dataclass
@@ -74,8 +83,10 @@ class ProjectAccess:
 
     def can(self, action: Action, step: Step | None = None, product: Product | None = None,
             task: Task | None = None, improvement: Improvement | None = None,
-            domain: ReviewDomain | None = None) -> bool:
-        return POLICY[action](self, Target(step, product, task, improvement, domain))
+            domain: ReviewDomain | None = None, item: ImplementationItem | None = None) -> bool:
+        if self.project.is_finished and action not in OPEN_AFTER_CLOSE:
+            return False
+        return POLICY[action](self, Target(step, product, task, improvement, domain, item))
 
     def require(self, action: Action, **target: object) -> None:
         if not self.can(action, **target):  # type: ignore[arg-type]
@@ -89,6 +100,7 @@ _PART_3B_ACTORS = set(Step.PROCESS.definition.part("3b").actors)
 _PLAN_EDITORS = (set(Step.IMPROVEMENT_PLAN.definition.actors)
                  | set(Step.ADJUST.definition.actors)) - {Role.TEAM_MANAGER}
 _FINAL_PLAN = Step.ADJUST.definition.product("final_plan")
+_IMPLEMENTATION_PLAN = Step.IMPLEMENTATION_PLAN.definition.product("implementation_plan")
 
 
 def _is_leader(a: ProjectAccess) -> bool:
@@ -134,6 +146,13 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.RESPOND_FINDINGS: lambda a, t: bool(a.roles & _PLAN_EDITORS
                                                & set(Step.ADJUST.definition.actors)),
     Action.APPROVE_PLAN: lambda a, t: workflow.may_confirm(_FINAL_PLAN, a.roles),
+    # Only the process owner decides the implementation plan and its order.
+    Action.ORDER_IMPLEMENTATION: lambda a, t: workflow.may_confirm(_IMPLEMENTATION_PLAN,
+                                                                   a.roles),
+    Action.UPDATE_ACTION: lambda a, t: bool(a.roles & {Role.PROJECT_LEADER, Role.PROCESS_OWNER})
+    or (t.item is not None and a.is_member and t.item.responsible_id == a.user.id),
+    Action.EVALUATE: lambda a, t: bool(a.roles & set(Step.EXECUTION.definition.actors)),
+    Action.REOPEN_PROJECT: lambda a, t: Role.PROCESS_OWNER in a.roles,
 }
 
 

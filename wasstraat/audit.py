@@ -163,4 +163,13 @@ AUDIT_LABELS: dict[str, str] = {
     "review.sign": N_("Toetsing ondertekend"),
     "review.respond": N_("Reactie op een bevinding vastgelegd"),
     "review.override": N_("'Niet akkoord' doorbroken door de proceseigenaar"),
+    "implementation.sync": N_("Verbeteringen overgenomen in het implementatieplan"),
+    "implementation.order": N_("Volgorde van het implementatieplan gewijzigd"),
+    "implementation.item": N_("Besluit of planning van een verbetering gewijzigd"),
+    "implementation.approve": N_("Implementatieplan vastgesteld"),
+    "action.update": N_("Status van een actie gewijzigd"),
+    "action.note": N_("Voortgang van een actie genoteerd"),
+    "evaluation.plan": N_("Evaluatiemoment gepland"),
+    "evaluation.update": N_("Evaluatie bijgewerkt"),
+    "kpi.measure": N_("Nameting van een KPI vastgelegd"),
 }

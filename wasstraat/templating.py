@@ -65,6 +65,8 @@ def register(app: Flask) -> None:
         SCORE_SCALE=workflow.SCORE_SCALE,
         REVIEW_DOMAIN_BY_KEY=workflow.REVIEW_DOMAIN_BY_KEY,
         DPIA_CRITERIA=workflow.DPIA_CRITERIA,
+        Adoption=workflow.Adoption,
+        ActionStatus=workflow.ActionStatus,
     )
     app.jinja_env.filters["nl_date"] = _date
     app.jinja_env.filters["t"] = _translate_text

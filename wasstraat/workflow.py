@@ -545,9 +545,10 @@ STEPS: dict[Step, StepDefinition] = {
         products=(
             Product("implementation_plan", N_("Implementatieplan met prioriteiten en planning, "
                                               "vastgesteld door de proceseigenaar"),
-                    (R.PROCESS_OWNER,)),
+                    (R.PROCESS_OWNER,), evidence="implementation_plan_approved"),
         ),
-        close_rule=N_("De proceseigenaar heeft het implementatieplan vastgesteld."),
+        close_rule=N_("Over elke verbetering uit het definitieve plan is besloten en de "
+                      "proceseigenaar heeft het implementatieplan zoals het nu is vastgesteld."),
     ),
     Step.EXECUTION: StepDefinition(
         number=Step.EXECUTION,
@@ -557,7 +558,8 @@ STEPS: dict[Step, StepDefinition] = {
             "bijgewerkt; een evaluatiemoment gepland zodat de leercirkel sluit."
         ),
         actors=(R.PROJECT_LEADER, R.SUBJECT_EXPERT, R.TEAM_MANAGER, R.PROCESS_OWNER),
-        closers=(R.PROJECT_LEADER, R.PROCESS_OWNER),
+        # The process owner closes step 10 and with it the project.
+        closers=(R.PROCESS_OWNER,),
         tasks=(
             TaskTemplate(R.PROJECT_LEADER, N_("Uitvoering van het implementatieplan bewaken")),
             TaskTemplate(R.TEAM_MANAGER, N_("Medewerkers trainen in het nieuwe proces")),
@@ -569,10 +571,11 @@ STEPS: dict[Step, StepDefinition] = {
         products=(
             Product("executed", N_("Verbeteringen uitgevoerd, medewerkers getraind, "
                                    "documentatie bijgewerkt"), (R.PROJECT_LEADER,)),
-            Product("evaluation", N_("Evaluatiemoment gepland"), (R.PROCESS_OWNER,)),
+            Product("evaluation", N_("Evaluatiemoment gepland"), (R.PROCESS_OWNER,),
+                    evidence="evaluation_planned"),
         ),
-        close_rule=N_("De uitvoering is bevestigd en de proceseigenaar heeft een "
-                      "evaluatiemoment gepland."),
+        close_rule=N_("De uitvoering is bevestigd en er is een evaluatiemoment gepland (datum "
+                      "en wie). De proceseigenaar sluit de stap en daarmee het traject."),
     ),
 }
 del R
@@ -722,6 +725,42 @@ class ResponseKind(StrEnum):
     def label(self) -> str:
         return {ResponseKind.ADOPTED: N_("Overgenomen"),
                 ResponseKind.NOT_ADOPTED: N_("Niet overgenomen")}[self]
+
+
+
+# --- Steps 9 and 10: the implementation plan and carrying it out ---------------------------
+
+class Adoption(StrEnum):
+    """The process owner's decision on an improvement of the final plan (step 9)."""
+
+    TAKEN_OVER = "taken_over"
+    DEFERRED = "deferred"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return {Adoption.TAKEN_OVER: N_("Uitvoeren"), Adoption.DEFERRED: N_("Uitgesteld"),
+                Adoption.DROPPED: N_("Vervallen")}[self]
+
+
+class ActionStatus(StrEnum):
+    """Where a taken-over improvement stands in step 10."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label(self) -> str:
+        return {ActionStatus.NOT_STARTED: N_("Niet gestart"), ActionStatus.IN_PROGRESS:
+                N_("Bezig"), ActionStatus.DONE: N_("Klaar"),
+                ActionStatus.BLOCKED: N_("Geblokkeerd")}[self]
+
+
+# A project that stays longer than this in one step is flagged on the dashboard (the
+# organisation may set WASSTRAAT_STALLED_AFTER_DAYS).
+STALLED_AFTER_DAYS = 30
 
 
 def may_start(step: Step, finished: set[Step]) -> bool:

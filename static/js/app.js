@@ -34,6 +34,29 @@
       : "De actie is mislukt. Laad de pagina opnieuw en probeer het nog eens.");
   });
 
+  // Drag and drop on lists marked data-sortable (the implementation plan's order): after a
+  // drop that changed the order, the surrounding form posts the new order through htmx.
+  function initSortables(root) {
+    if (!window.Sortable || !root.querySelectorAll) return;
+    var lists = root.matches && root.matches("[data-sortable]") ? [root] : [];
+    lists = lists.concat(Array.prototype.slice.call(root.querySelectorAll("[data-sortable]")));
+    lists.forEach(function (list) {
+      if (list.getAttribute("data-sortable-ready")) return;
+      list.setAttribute("data-sortable-ready", "1");
+      window.Sortable.create(list, {
+        animation: 150,
+        handle: ".order-item__handle",
+        forceFallback: true,
+        onEnd: function (event) {
+          if (event.oldIndex !== event.newIndex && window.htmx) {
+            window.htmx.trigger(list.closest("form"), "reordered");
+          }
+        }
+      });
+    });
+  }
+  document.addEventListener("htmx:load", function (event) { initSortables(event.detail.elt); });
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 
 from ..formulas import services as formulas
+from ..implementation import services as implementation
 from ..journey import services as journey
 from ..kpis import services as kpis
-from ..models import Project
+from ..models import Project, User
 from ..plans import services as plans
 from ..process import services as process
 from ..reviews import services as reviews
+from ..workflow import Step
 
 
 def kpi_set_agreed(project: Project) -> list[str]:
@@ -43,6 +45,8 @@ EVIDENCE: dict[str, Callable[[Project], list[str]]] = {
     "plan_sent_for_review": plans.sent_for_review_problems,
     "reviews_signed": reviews.signed_problems,
     "final_plan_approved": final_plan_approved,
+    "implementation_plan_approved": implementation.approval_problems,
+    "evaluation_planned": implementation.evaluation_problems,
 }
 
 # The page where the team produces the evidence (an endpoint taking project_id).
@@ -54,6 +58,15 @@ EVIDENCE_PAGES: dict[str, str] = {
     "plan_sent_for_review": "plans.index",
     "reviews_signed": "reviews.index",
     "final_plan_approved": "plans.index",
+    "implementation_plan_approved": "implementation.index",
+    "evaluation_planned": "implementation.evaluation",
+}
+
+# What a step brings with it when it opens, besides the tasks of its roles: step 9 takes
+# over the final plan's improvements, step 10 turns the taken-over ones into actions.
+ON_START: dict[Step, Callable[[Project, User], object]] = {
+    Step.IMPLEMENTATION_PLAN: implementation.sync_from_final_plan,
+    Step.EXECUTION: implementation.start_execution,
 }
 
 # Hand-confirmed products that need something in the data first; the rule gets the chosen

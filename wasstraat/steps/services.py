@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import ProductConfirmation, Project, StepState, User, utcnow
 from ..tasks.services import create_step_tasks
 from ..workflow import Product, Role, Step, StepStatus, missing_prerequisites
-from .gates import CONFIRM_PRECONDITIONS, EVIDENCE
+from .gates import CONFIRM_PRECONDITIONS, EVIDENCE, ON_START
 
 
 def finished_steps(project: Project) -> set[Step]:
@@ -77,6 +77,8 @@ def start_step(project: Project, step: Step, actor: User) -> None:
     db.session.flush()
     _mark(state, actor, "step.start", StepStatus.NOT_STARTED.value)
     create_step_tasks(project, step, actor)
+    if step in ON_START:
+        ON_START[step](project, actor)
 
 
 def close_step(project: Project, step: Step, actor: User,
@@ -131,6 +133,8 @@ def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
     _mark(state, actor, "step.reopen", before, reason=reason.strip())
     if never_started:
         create_step_tasks(project, step, actor)
+        if step in ON_START:
+            ON_START[step](project, actor)
 
 
 def confirm_product(project: Project, step: Step, product: Product, actor: User,

@@ -129,7 +129,10 @@ def close(project_id: int, number: int):
 
 def _transition_with_reason(project_id: int, number: int, kind: str, action, done_message: str):  # noqa: ANN001, ANN202
     step = _step(number)
-    access = project_access(project_id, need=Action.MOVE_STEP)
+    access = project_access(project_id)
+    # A closed project is reopened only by its process owner, as a recorded decision.
+    closed = kind == "reopen" and access.project.is_finished
+    access.require(Action.REOPEN_PROJECT if closed else Action.MOVE_STEP)
     form = ReasonForm()
     if not form.validate_on_submit():
         return render_step(access, step, 422, reason_form=form, reason_for=kind)

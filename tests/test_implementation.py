@@ -1,0 +1,317 @@
+"""Steps 9 and 10: the process owner orders and approves the implementation plan; the team
+carries it out; the evaluation closes the loop and the closed project is read-only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import Team
+
+from wasstraat.extensions import db
+from wasstraat.improvements import services as improvements
+from wasstraat.improvements.sources import resolve
+from wasstraat.models import (
+    ImplementationItem,
+    ImplementationOrder,
+    Kpi,
+    PlanApproval,
+    PlanVersion,
+    StepState,
+    Task,
+)
+from wasstraat.plans import services as plans
+from wasstraat.workflow import Role, Step, StepStatus
+
+TITLES = ["Statusbericht per e-mail", "Kenteken automatisch", "Overdracht schrappen"]
+
+
+@pytest.fixture
+def team(create_project) -> Team:  # noqa: ANN001
+    return create_project()
+
+
+@pytest.fixture
+def clients(team: Team, login_as) -> dict:  # noqa: ANN001
+    return {role: login_as(user) for role, user in team.members.items()}
+
+
+def put_in_step(team: Team, step: Step) -> None:
+    for state in db.session.scalars(db.select(StepState).where(
+            StepState.project_id == team.project.id)):
+        state.status = (StepStatus.DONE if state.step < step else StepStatus.IN_PROGRESS
+                        if state.step == step else StepStatus.NOT_STARTED).value
+    db.session.commit()
+
+
+@pytest.fixture
+def plan(team: Team, clients: dict) -> dict[str, int]:
+    """An approved final improvement plan of three; step 9 started by the leader takes it over."""
+    put_in_step(team, Step.ADJUST)
+    leader = team[Role.PROJECT_LEADER]
+    scores = [("quick_win", 3, 2), ("long_term", 5, 4), ("quick_win", 5, 1)]
+    for title, (horizon, impact, effort) in zip(TITLES, scores, strict=True):
+        row = improvements.add_improvement(team.project, leader, resolve(team.project, "step", 6),
+                                           title=title, description="", proposer_id=None)
+        row.decision, row.horizon, row.impact, row.effort = "in_plan", horizon, impact, effort
+    db.session.flush()
+    final = plans.make_final(team.project, leader, [])
+    db.session.add(PlanApproval(plan_version_id=final.id, approver_name="PO"))
+    state = team.project.step_state(Step.ADJUST)
+    state.status = StepStatus.DONE.value
+    db.session.commit()
+    assert clients[Role.PROJECT_LEADER].post(
+        f"/projects/{team.project.id}/steps/9/start").status_code == 303
+    return {item.improvement.title: item.id for item in items(team)}
+
+
+def items(team: Team) -> list[ImplementationItem]:
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(ImplementationItem).where(
+        ImplementationItem.project_id == team.project.id).order_by(ImplementationItem.position)))
+
+
+def order_of(team: Team) -> list[str]:
+    return [i.improvement.title for i in items(team)]
+
+
+def lock_version(team: Team) -> int:
+    return db.session.scalar(db.select(ImplementationOrder.version).where(
+        ImplementationOrder.project_id == team.project.id))
+
+
+def base(team: Team) -> str:
+    return f"/projects/{team.project.id}/implementation"
+
+
+def decide(client, team: Team, item_id: int, **fields):  # noqa: ANN001, ANN201
+    version = db.session.scalar(db.select(ImplementationItem.version).where(
+        ImplementationItem.id == item_id))
+    data = {"adoption": "taken_over", "responsible_id": team[Role.SUBJECT_EXPERT].id,
+            "start_on": "2027-01-04", "end_on": "2027-02-26", "version": version, **fields}
+    return client.post(f"{base(team)}/items/{item_id}", data=data)
+
+
+def test_step_9_starts_from_the_improvements_of_the_final_plan(team, plan):
+    assert order_of(team) == TITLES
+
+
+def test_only_the_process_owner_orders_and_the_order_is_kept(team, clients, plan):
+    ids = [plan[t] for t in reversed(TITLES)]
+    for role in (Role.PROJECT_LEADER, Role.SPONSOR, Role.TEAM_MANAGER):
+        response = clients[role].post(f"{base(team)}/order",
+                                      data={"item": ids, "version": lock_version(team)})
+        assert response.status_code == 403, role
+    assert order_of(team) == TITLES
+
+    owner = clients[Role.PROCESS_OWNER]
+    response = owner.post(f"{base(team)}/order", data={"item": ids, "version": lock_version(team)})
+    assert response.status_code == 303
+    assert order_of(team) == list(reversed(TITLES))
+    page = clients[Role.SPONSOR].get(base(team)).get_data(as_text=True)
+    positions = [page.index(title) for title in reversed(TITLES)]
+    assert positions == sorted(positions)  # others read the same order
+
+
+def test_moving_by_keyboard_buttons_and_a_typed_place(team, clients, plan):
+    owner = clients[Role.PROCESS_OWNER]
+    third = plan[TITLES[2]]
+    assert owner.post(f"{base(team)}/items/{third}/move",
+                      data={"to": "2", "version": lock_version(team)}).status_code == 303
+    assert order_of(team) == [TITLES[0], TITLES[2], TITLES[1]]
+    assert owner.post(f"{base(team)}/items/{third}/move",
+                      data={"position": "1", "version": lock_version(team)}).status_code == 303
+    assert order_of(team) == [TITLES[2], TITLES[0], TITLES[1]]
+    refused = owner.post(f"{base(team)}/items/{third}/move",
+                         data={"position": "0", "version": lock_version(team)})
+    assert refused.status_code == 422
+
+
+def test_a_reorder_based_on_an_old_order_is_refused_with_the_current_order(team, clients, plan):
+    owner, second_tab = clients[Role.PROCESS_OWNER], clients[Role.PROCESS_OWNER]
+    seen = lock_version(team)
+    ids = [plan[t] for t in TITLES]
+    assert owner.post(f"{base(team)}/order",
+                      data={"item": [ids[1], ids[0], ids[2]], "version": seen}).status_code == 303
+    stale = second_tab.post(f"{base(team)}/order", data={"item": [ids[2], ids[1], ids[0]],
+                                                         "version": seen},
+                            headers={"HX-Request": "true"})
+    assert stale.status_code == 409
+    body = stale.get_data(as_text=True)
+    assert "Iemand anders heeft dit intussen gewijzigd" in body
+    assert body.index(TITLES[1]) < body.index(TITLES[0])  # the current order is shown
+    assert order_of(team) == [TITLES[1], TITLES[0], TITLES[2]]
+
+
+def test_an_item_saved_over_someone_elses_change_gets_a_conflict(team, clients, plan):
+    owner = clients[Role.PROCESS_OWNER]
+    item_id = plan[TITLES[0]]
+    version = db.session.scalar(db.select(ImplementationItem.version).where(
+        ImplementationItem.id == item_id))
+    assert decide(owner, team, item_id, version=version).status_code == 303
+    stale = decide(owner, team, item_id, version=version, adoption="dropped",
+                   drop_reason="Niet meer nodig")
+    assert stale.status_code == 409
+    assert "Iemand anders heeft dit intussen gewijzigd" in stale.get_data(as_text=True)
+    assert items(team)[0].adoption == "taken_over"
+
+
+def test_dependencies_on_a_later_improvement_or_in_a_circle_are_refused(team, clients, plan):
+    owner = clients[Role.PROCESS_OWNER]
+    first, second, third = (plan[t] for t in TITLES)
+    refused = decide(owner, team, first, waits_for_id=second)
+    assert refused.status_code == 409
+    assert "staat later in de volgorde" in refused.get_data(as_text=True)
+    assert decide(owner, team, second, waits_for_id=first).status_code == 303
+    assert decide(owner, team, third, waits_for_id=second).status_code == 303
+    # Putting the third first would place it before what it waits for.
+    refused = owner.post(f"{base(team)}/order", data={"item": [third, first, second],
+                                                      "version": lock_version(team)})
+    assert refused.status_code == 409
+    assert order_of(team) == TITLES
+    refused = decide(owner, team, first, waits_for_id=third)  # 1 -> 3 -> 2 -> 1
+    assert refused.status_code == 409
+    assert "kring" in refused.get_data(as_text=True)
+
+
+def test_a_taken_over_improvement_needs_a_responsible_and_dates(team, clients, plan):
+    owner = clients[Role.PROCESS_OWNER]
+    item_id = plan[TITLES[0]]
+    response = decide(owner, team, item_id, responsible_id="", end_on="2026-12-01")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Kies wie verantwoordelijk is" in body and "Het einde ligt vóór de start" in body
+    assert decide(owner, team, item_id, adoption="deferred").status_code == 422
+    assert decide(owner, team, item_id, adoption="deferred",
+                  deferred_until="2027-09-01").status_code == 303
+    assert items(team)[0].start_on is not None  # planning kept for when it comes back
+
+
+def test_the_suggestion_puts_quick_wins_with_high_impact_first_when_chosen(team, clients, plan):
+    owner = clients[Role.PROCESS_OWNER]
+    assert order_of(team) == TITLES  # offered, not imposed
+    assert owner.post(f"{base(team)}/suggestion",
+                      data={"version": lock_version(team)}).status_code == 303
+    assert order_of(team) == [TITLES[2], TITLES[0], TITLES[1]]
+
+
+def approve_all(team: Team, clients: dict, plan: dict) -> None:
+    owner = clients[Role.PROCESS_OWNER]
+    for n, title in enumerate(TITLES):
+        assert decide(owner, team, plan[title], start_on=f"2027-0{n + 1}-01",
+                      end_on=f"2027-0{n + 2}-28").status_code == 303
+    assert owner.post(f"{base(team)}/approve").status_code == 303
+
+
+def test_only_the_process_owner_approves_and_step_9_closes_on_it(team, clients, plan):
+    leader, owner = clients[Role.PROJECT_LEADER], clients[Role.PROCESS_OWNER]
+    assert owner.post(f"{base(team)}/approve").status_code == 409  # no one responsible yet
+    assert leader.post(f"/projects/{team.project.id}/steps/9/close").status_code == 409
+    approve_all(team, clients, plan)
+    assert leader.post(f"{base(team)}/approve").status_code == 403
+    assert owner.post(f"{base(team)}/approve").status_code == 409  # approved as it is
+    timeline = clients[Role.SPONSOR].get(base(team)).get_data(as_text=True)
+    assert "jan 2027" in timeline and "apr 2027" in timeline
+    assert leader.post(f"/projects/{team.project.id}/steps/9/close").status_code == 303
+
+
+def test_a_change_after_approval_needs_a_new_approval(team, clients, plan):
+    approve_all(team, clients, plan)
+    owner = clients[Role.PROCESS_OWNER]
+    assert owner.post(f"{base(team)}/items/{plan[TITLES[2]]}/move",
+                      data={"to": "1", "version": lock_version(team)}).status_code == 303
+    refused = clients[Role.PROJECT_LEADER].post(f"/projects/{team.project.id}/steps/9/close")
+    assert refused.status_code == 409
+    assert "gewijzigd na de vaststelling" in refused.get_data(as_text=True)
+
+
+def execute(team: Team, clients: dict, plan: dict) -> None:
+    approve_all(team, clients, plan)
+    leader = clients[Role.PROJECT_LEADER]
+    assert leader.post(f"/projects/{team.project.id}/steps/9/close").status_code == 303
+    assert leader.post(f"/projects/{team.project.id}/steps/10/start").status_code == 303
+
+
+def test_each_action_is_a_task_of_its_responsible_person_who_updates_it(team, clients, plan):
+    execute(team, clients, plan)
+    expert = clients[Role.SUBJECT_EXPERT]
+    tasks = db.session.scalars(db.select(Task).where(Task.origin == "action")).all()
+    assert {t.title for t in tasks} == set(TITLES)
+    assert all(t.assignee_id == team[Role.SUBJECT_EXPERT].id for t in tasks)
+    item_id = plan[TITLES[0]]
+    assert f"/implementation/actions/{item_id}" in expert.get("/tasks").get_data(as_text=True)
+
+    path = f"{base(team)}/actions/{item_id}"
+    refused = expert.post(path, data={"status": "blocked", "version": 2})
+    assert refused.status_code == 409
+    assert "geblokkeerd" in refused.get_data(as_text=True)
+    version = db.session.scalar(db.select(ImplementationItem.version).where(
+        ImplementationItem.id == item_id))
+    assert expert.post(path, data={"status": "blocked", "blocked_reason": "Wacht op RDW",
+                                   "version": version}).status_code == 303
+    assert expert.post(f"{path}/notes", data={"text": "Offerte aangevraagd"}).status_code == 303
+    assert clients[Role.SPONSOR].post(f"{path}/notes", data={"text": "x"}).status_code == 403
+    page = clients[Role.SPONSOR].get(path).get_data(as_text=True)
+    assert "Geblokkeerd" in page and "Offerte aangevraagd" in page
+
+
+def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_read_only(
+        team, clients, plan):
+    execute(team, clients, plan)
+    leader, owner = clients[Role.PROJECT_LEADER], clients[Role.PROCESS_OWNER]
+    project = f"/projects/{team.project.id}"
+    assert owner.post(f"{project}/steps/10/products/executed/confirm").status_code == 403
+    assert leader.post(f"{project}/steps/10/products/executed/confirm",
+                       data={"executed-note": "Klaar"}).status_code == 303
+    refused = owner.post(f"{project}/steps/10/close")
+    assert refused.status_code == 409
+    assert "evaluatiemoment" in refused.get_data(as_text=True)
+    assert leader.post(f"{project}/steps/10/close").status_code == 403  # the owner closes
+
+    evaluation = f"{base(team)}/evaluation"
+    assert owner.post(evaluation, data={"version": 0, "planned_on": "not a date",
+                                        "owner_id": team[Role.PROCESS_OWNER].id}
+                      ).status_code == 422
+    assert owner.post(evaluation, data={"version": 0, "planned_on": "2027-09-01",
+                                        "owner_id": team[Role.PROCESS_OWNER].id}
+                      ).status_code == 303
+    kpi = Kpi(project_id=team.project.id, name="Doorlooptijd", unit="dagen", direction="lower",
+              baseline_value=21, baseline_date=date(2026, 9, 1), target_value=5)
+    db.session.add(kpi)
+    db.session.commit()
+    kpi_id = kpi.id
+    measure = f"{evaluation}/measurements"
+    assert owner.post(measure, data={"kpi_id": kpi_id, "value": "nan",
+                                     "measured_on": "2027-09-01"}).status_code == 422
+    assert owner.post(measure, data={"kpi_id": kpi_id, "value": "4",
+                                     "measured_on": "2027-09-01"}).status_code == 303
+    results = clients[Role.SPONSOR].get(evaluation).get_data(as_text=True)
+    assert "Nulmeting 21, nameting 4" in results
+
+    assert owner.post(f"{project}/steps/10/close").status_code == 303
+    # Closed: readable, not changeable, by anyone.
+    assert clients[Role.SPONSOR].get(project).status_code == 200
+    assert leader.post(f"{project}/steps/1/notes", data={"notes": "x", "version": 1}
+                       ).status_code == 403
+    assert owner.post(measure, data={"kpi_id": kpi_id, "value": "3",
+                                     "measured_on": "2027-10-01"}).status_code == 403
+    assert leader.post(f"{project}/edit", data={"name": "Anders"}).status_code == 403
+    # Reopening is the process owner's recorded decision.
+    assert leader.post(f"{project}/steps/10/reopen", data={"reason": "Nameting"}
+                       ).status_code == 403
+    assert owner.post(f"{project}/steps/10/reopen", data={"reason": "Nog een nameting"}
+                      ).status_code == 303
+    assert owner.post(measure, data={"kpi_id": kpi_id, "value": "3",
+                                     "measured_on": "2027-10-01"}).status_code == 303
+
+
+def test_no_final_plan_no_items(team, clients):
+    put_in_step(team, Step.ADJUST)
+    team.project.step_state(Step.ADJUST).status = StepStatus.DONE.value
+    db.session.commit()
+    assert clients[Role.PROJECT_LEADER].post(
+        f"/projects/{team.project.id}/steps/9/start").status_code == 303
+    assert items(team) == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(PlanVersion)) == 0
+    page = clients[Role.PROCESS_OWNER].get(base(team)).get_data(as_text=True)
+    assert "Er staan nog geen verbeteringen in het implementatieplan" in page

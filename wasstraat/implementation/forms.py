@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import math
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..forms import FlaskForm, VersionedForm, choices, no_control_characters, required
+from ..plans.forms import optional_int
+from ..workflow import ActionStatus, Adoption
+
+_DATE_MESSAGE = _l("Vul een geldige datum in.")
+
+
+def _date(label) -> DateField:  # noqa: ANN001
+    return DateField(label, validators=[Optional()], render_kw={"type": "date"})
+
+
+class ItemForm(VersionedForm):
+    adoption = RadioField(_l("Besluit van de proceseigenaar"),
+                          validators=[InputRequired(_l("Kies een besluit."))],
+                          choices=choices((a.value, _l(a.label)) for a in Adoption))
+    responsible_id = SelectField(_l("Verantwoordelijke"), coerce=optional_int,
+                                 validators=[Optional()])
+    start_on = _date(_l("Geplande start"))
+    end_on = _date(_l("Gepland einde"))
+    waits_for_id = SelectField(_l("Wacht op"), coerce=optional_int, validators=[Optional()])
+    deferred_until = _date(_l("Uitgesteld tot"))
+    drop_reason = TextAreaField(_l("Waarom vervalt deze verbetering"),
+                                validators=[Length(max=2000), no_control_characters],
+                                render_kw={"rows": 2})
+
+    def setup_choices(self, project, item, items) -> None:  # noqa: ANN001
+        from flask_babel import gettext as _
+
+        members = sorted(project.memberships, key=lambda m: m.user.name)
+        self.responsible_id.choices = choices(
+            [("", _("Nog niet gekozen"))] + [(m.user_id, m.user.name) for m in members])
+        self.waits_for_id.choices = choices(
+            [("", _("Op niets"))] + [(i.id, i.improvement.title) for i in items
+                                     if i.id != item.id])
+
+
+class OrderLockForm(FlaskForm):
+    """The version of the order the page was loaded with; every reorder carries it."""
+
+    version = IntegerField(widget=widgets.HiddenInput(),
+                           validators=[InputRequired(), NumberRange(min=1)])
+
+
+class MoveForm(OrderLockForm):
+    position = IntegerField(_l("Nieuwe plaats"), validators=[
+        InputRequired(_l("Vul een plaats in.")),
+        NumberRange(min=1, max=10_000, message=_l("Vul een plaats van 1 of hoger in."))])
+
+
+class ActionForm(VersionedForm):
+    status = RadioField(_l("Status"), validators=[InputRequired(_l("Kies een status."))],
+                        choices=choices((s.value, _l(s.label)) for s in ActionStatus))
+    blocked_reason = TextAreaField(_l("Waardoor geblokkeerd"),
+                                   validators=[Length(max=2000), no_control_characters],
+                                   render_kw={"rows": 2})
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Voortgang"), validators=[required(), Length(max=5000),
+                                                      no_control_characters],
+                         render_kw={"rows": 3})
+
+
+class EvaluationForm(FlaskForm):
+    version = IntegerField(widget=widgets.HiddenInput(),
+                           validators=[InputRequired(), NumberRange(min=0)])
+    planned_on = DateField(_l("Datum van de evaluatie"),
+                           validators=[InputRequired(_DATE_MESSAGE)], render_kw={"type": "date"})
+    owner_id = SelectField(_l("Wie houdt de evaluatie"), coerce=int,
+                           validators=[InputRequired(_l("Kies een teamlid."))])
+    lessons = TextAreaField(_l("Geleerde lessen"),
+                            validators=[Length(max=10_000), no_control_characters],
+                            render_kw={"rows": 4})
+
+    def setup_choices(self, project) -> None:  # noqa: ANN001
+        members = sorted(project.memberships, key=lambda m: m.user.name)
+        self.owner_id.choices = choices((m.user_id, m.user.name) for m in members)
+
+
+def finite(form, field) -> None:  # noqa: ANN001
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError(_l("Vul een getal in."))
+
+
+class MeasurementForm(FlaskForm):
+    kpi_id = SelectField(_l("KPI"), coerce=int, validators=[InputRequired(_l("Kies een KPI."))])
+    value = FloatField(_l("Gemeten waarde"), validators=[
+        InputRequired(_l("Vul een getal in.")),
+        finite, NumberRange(min=-1e12, max=1e12, message=_l("Vul een getal in."))])
+    measured_on = DateField(_l("Datum van de nameting"),
+                            validators=[InputRequired(_DATE_MESSAGE)], render_kw={"type": "date"})
+
+    def setup_choices(self, kpis) -> None:  # noqa: ANN001
+        self.kpi_id.choices = choices((k.id, f"{k.name} ({k.unit})") for k in kpis)

@@ -1,0 +1,459 @@
+"""Steps 9 and 10: the process owner's implementation plan (decisions, order, planning,
+dependencies, approval), the actions that carry it out, and the evaluation that closes the
+learning cycle.
+
+The order of the plan is guarded by one lock row per project (:class:`ImplementationOrder`):
+every reorder must name the version it was based on and raises it, so two people reordering
+at once cannot silently undo each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..concurrency import add_once, check_version
+from ..errors import ConflictError, WorkflowError
+from ..extensions import db
+from ..models import (
+    ActionNote,
+    Evaluation,
+    ImplementationApproval,
+    ImplementationItem,
+    ImplementationOrder,
+    Improvement,
+    Kpi,
+    KpiMeasurement,
+    Project,
+    Task,
+    User,
+    utcnow,
+)
+from ..plans import services as plans
+from ..tasks.services import task_link
+from ..workflow import ActionStatus, Adoption, Decision, Horizon, Step, StepStatus
+
+ITEM_FIELDS = ["adoption", "deferred_until", "drop_reason", "responsible_id", "start_on",
+               "end_on", "waits_for_id"]
+
+
+def _status(project: Project, step: Step) -> StepStatus:
+    return StepStatus(project.step_state(step).status)
+
+
+def _require_step(project: Project, step: Step, message: str) -> None:
+    if _status(project, step) != StepStatus.IN_PROGRESS:
+        raise WorkflowError(message)
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+def items_of(project: Project) -> list[ImplementationItem]:
+    """The implementation plan in its order, with what the pages show of each item."""
+    return list(db.session.scalars(
+        select(ImplementationItem).where(ImplementationItem.project_id == project.id)
+        .options(selectinload(ImplementationItem.improvement),
+                 selectinload(ImplementationItem.responsible),
+                 selectinload(ImplementationItem.notes).selectinload(ActionNote.author))
+        .order_by(ImplementationItem.position, ImplementationItem.id)
+    ))
+
+
+def order_lock(project: Project) -> ImplementationOrder | None:
+    return db.session.scalar(select(ImplementationOrder).where(
+        ImplementationOrder.project_id == project.id))
+
+
+def taken_over(items: list[ImplementationItem]) -> list[ImplementationItem]:
+    return [i for i in items if i.adoption_enum is Adoption.TAKEN_OVER]
+
+
+# --- Building the plan from the final improvement plan ---------------------------------------
+
+def sync_from_final_plan(project: Project, actor: User) -> int:
+    """Add every improvement of the approved final plan that is not in the plan yet, at the
+    end; returns how many were added. Runs when step 9 starts (and again on request)."""
+    final = plans.latest_version(project)
+    if final is None or not final.is_final:
+        return 0
+    wanted = [i["id"] for i in final.snapshot["improvements"]
+              if i["decision"] == Decision.IN_PLAN.value]
+    existing = set(db.session.scalars(select(Improvement.id).where(
+        Improvement.project_id == project.id, Improvement.id.in_(wanted))))
+    items = items_of(project)
+    present = {i.improvement_id for i in items}
+    position = max((i.position for i in items), default=0)
+    added = 0
+    for improvement_id in wanted:
+        if improvement_id in existing and improvement_id not in present:
+            position += 1
+            db.session.add(ImplementationItem(project_id=project.id,
+                                              improvement_id=improvement_id, position=position))
+            added += 1
+    if order_lock(project) is None:
+        db.session.add(ImplementationOrder(project_id=project.id))
+    db.session.flush()
+    if added:
+        audit.record("implementation.sync", "project", project.id, project.id, actor=actor,
+                     after={"added": added, "plan_version": final.number})
+    return added
+
+
+def start_execution(project: Project, actor: User) -> None:
+    """Step 10 opens: each taken-over improvement's responsible person gets it as a task."""
+    for item in taken_over(items_of(project)):
+        db.session.add(Task(
+            project_id=project.id, step=int(Step.EXECUTION), role=None,
+            title=item.improvement.title, description="", assignee_id=item.responsible_id,
+            origin="action", link=task_link("implementation.action", item_id=item.id),
+            created_by_id=actor.id, due_date=item.end_on))
+    db.session.flush()
+
+
+# --- Order and dependencies ------------------------------------------------------------------
+
+def suggested_order(items: list[ImplementationItem]) -> list[ImplementationItem]:
+    """Quick wins with high impact and little effort first: offered, never imposed."""
+    def key(item: ImplementationItem) -> tuple:
+        improvement = item.improvement
+        return (improvement.horizon != Horizon.QUICK_WIN.value, -(improvement.impact or 0),
+                improvement.effort or 6, item.position)
+
+    return sorted(items, key=key)
+
+
+def dependency_problems(ordered: list[ImplementationItem],
+                        waits_for: dict[int, int | None] | None = None) -> list[str]:
+    """Why this order or these dependencies cannot be: a cycle, or an improvement that waits
+    for one planned after it. ``waits_for`` overrides the stored dependencies (a proposal)."""
+    waits = {i.id: i.waits_for_id for i in ordered}
+    waits.update(waits_for or {})
+    place = {item.id: n for n, item in enumerate(ordered)}
+    title = {item.id: item.improvement.title for item in ordered}
+    problems = []
+    for item in ordered:
+        seen, current = {item.id}, waits.get(item.id)
+        while current is not None:
+            if current in seen:
+                return [_("%(title)s wacht via een kring van afhankelijkheden op zichzelf.",
+                          title=title[item.id])]
+            seen.add(current)
+            current = waits.get(current)
+        other = waits.get(item.id)
+        if other is not None and other in place and place[other] > place[item.id]:
+            problems.append(_("%(title)s wacht op %(other)s, maar die staat later in de "
+                              "volgorde. Zet %(other)s eerder of haal de afhankelijkheid weg.",
+                              title=title[item.id], other=title[other]))
+    return problems
+
+
+def _lock(project: Project, expected_version: int) -> ImplementationOrder:
+    lock = order_lock(project)
+    if lock is None:
+        raise WorkflowError(_("Het implementatieplan is nog niet opgesteld."))
+    check_version(lock, expected_version)
+    return lock
+
+
+def reorder(project: Project, actor: User, ordered_ids: list[int], *,
+            expected_version: int) -> None:
+    """Store a new order at once; refused when based on an old order or when it would put
+    an improvement before the one it waits for."""
+    _require_step(project, Step.IMPLEMENTATION_PLAN,
+                  _("De volgorde wordt bepaald terwijl stap 9 bezig is."))
+    lock = _lock(project, expected_version)
+    items = {i.id: i for i in items_of(project)}
+    if sorted(ordered_ids) != sorted(items):
+        raise WorkflowError(_("De volgorde moet precies de verbeteringen van het plan "
+                              "bevatten."))
+    ordered = [items[i] for i in ordered_ids]
+    problems = dependency_problems(ordered)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    before = [i.id for i in sorted(items.values(), key=lambda i: (i.position, i.id))]
+    if before == ordered_ids:
+        return
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    lock.changed_at = utcnow()  # raises the lock's version
+    db.session.flush()
+    audit.record("implementation.order", "project", project.id, project.id, actor=actor,
+                 before={"order": before}, after={"order": ordered_ids})
+
+
+def move(project: Project, actor: User, item: ImplementationItem, *, to_position: int,
+         expected_version: int) -> None:
+    """Move one improvement to a place in the order (1 is first), as the keyboard does."""
+    ids = [i.id for i in items_of(project) if i.id != item.id]
+    to_position = min(max(to_position, 1), len(ids) + 1)
+    ids.insert(to_position - 1, item.id)
+    reorder(project, actor, ids, expected_version=expected_version)
+
+
+def apply_suggestion(project: Project, actor: User, *, expected_version: int) -> None:
+    reorder(project, actor, [i.id for i in suggested_order(items_of(project))],
+            expected_version=expected_version)
+
+
+# --- One improvement's decision and planning -------------------------------------------------
+
+def item_problems(values: dict) -> dict[str, str]:
+    """Field errors for a decision on one improvement."""
+    problems = {}
+    adoption = Adoption(values["adoption"])
+    if adoption is Adoption.TAKEN_OVER:
+        if not values["responsible_id"]:
+            problems["responsible_id"] = _("Kies wie verantwoordelijk is.")
+        if not values["start_on"]:
+            problems["start_on"] = _("Vul de geplande start in.")
+        if not values["end_on"]:
+            problems["end_on"] = _("Vul het geplande einde in.")
+        elif values["start_on"] and values["end_on"] < values["start_on"]:
+            problems["end_on"] = _("Het einde ligt vóór de start.")
+    if adoption is Adoption.DEFERRED and not values["deferred_until"]:
+        problems["deferred_until"] = _("Vul in tot wanneer het is uitgesteld.")
+    if adoption is Adoption.DROPPED and not (values["drop_reason"] or "").strip():
+        problems["drop_reason"] = _("Geef aan waarom deze verbetering vervalt.")
+    return problems
+
+
+def update_item(item: ImplementationItem, project: Project, actor: User, *,
+                expected_version: int, values: dict) -> None:
+    check_version(item, expected_version)
+    _require_step(project, Step.IMPLEMENTATION_PLAN,
+                  _("Het implementatieplan wordt gewijzigd terwijl stap 9 bezig is."))
+    problems = item_problems(values)
+    if problems:
+        raise WorkflowError(" ".join(problems.values()))
+    if values["responsible_id"] and not any(
+            m.user_id == values["responsible_id"] for m in project.memberships):
+        raise WorkflowError(_("De verantwoordelijke moet in het team zitten."))
+    items = items_of(project)
+    waits_for = values["waits_for_id"]
+    if waits_for is not None:
+        if waits_for == item.id or waits_for not in {i.id for i in items}:
+            raise WorkflowError(_("Kies een andere verbetering uit dit plan om op te wachten."))
+        problems = dependency_problems(items, {item.id: waits_for})
+        if problems:
+            raise WorkflowError(" ".join(problems))
+    adoption = Adoption(values["adoption"])
+    # Keep only what belongs to the decision, so a plan does not carry stale dates or reasons.
+    values = {
+        **values,
+        "deferred_until": values["deferred_until"] if adoption is Adoption.DEFERRED else None,
+        "drop_reason": values["drop_reason"] if adoption is Adoption.DROPPED else "",
+    }
+    audit.apply_changes(item, {f: values[f] for f in ITEM_FIELDS},
+                        action="implementation.item", object_type="implementation_item",
+                        project_id=project.id, actor=actor)
+
+
+# --- Approval --------------------------------------------------------------------------------
+
+def fingerprint(items: list[ImplementationItem]) -> str:
+    data = [[i.improvement_id, i.position, i.adoption, i.responsible_id, str(i.start_on),
+             str(i.end_on), i.waits_for_id, str(i.deferred_until), i.drop_reason]
+            for i in items]
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+def approval_blockers(items: list[ImplementationItem]) -> list[str]:
+    if not items:
+        return [_("Het implementatieplan bevat nog geen verbeteringen uit het definitieve "
+                  "verbeterplan.")]
+    blockers = []
+    for item in items:
+        values = {f: getattr(item, f) for f in ITEM_FIELDS}
+        if item_problems(values):
+            blockers.append(_("%(title)s is nog niet compleet: %(problems)s",
+                              title=item.improvement.title,
+                              problems=" ".join(item_problems(values).values())))
+    return blockers + dependency_problems(items)
+
+
+def latest_approval(project: Project) -> ImplementationApproval | None:
+    return db.session.scalar(
+        select(ImplementationApproval).where(ImplementationApproval.project_id == project.id)
+        .order_by(ImplementationApproval.id.desc()).limit(1))
+
+
+def approve(project: Project, actor: User) -> ImplementationApproval:
+    _require_step(project, Step.IMPLEMENTATION_PLAN,
+                  _("Het implementatieplan wordt vastgesteld terwijl stap 9 bezig is."))
+    items = items_of(project)
+    blockers = approval_blockers(items)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+    approval = ImplementationApproval(project_id=project.id, fingerprint=fingerprint(items),
+                                      approved_by_id=actor.id, approver_name=actor.name)
+    add_once(approval, _("Het implementatieplan is in deze vorm al vastgesteld."))
+    audit.record("implementation.approve", "project", project.id, project.id, actor=actor,
+                 after={"items": len(items), "taken_over": len(taken_over(items))})
+    return approval
+
+
+def approval_problems(project: Project) -> list[str]:
+    """Evidence for step 9: the plan as it is now has been approved by the process owner."""
+    items = items_of(project)
+    blockers = approval_blockers(items)
+    if blockers:
+        return blockers
+    approval = latest_approval(project)
+    if approval is None:
+        return [_("De proceseigenaar heeft het implementatieplan nog niet vastgesteld.")]
+    if approval.fingerprint != fingerprint(items):
+        return [_("Het implementatieplan is gewijzigd na de vaststelling; de proceseigenaar "
+                  "moet het opnieuw vaststellen.")]
+    return []
+
+
+# --- The planning view -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Timeline:
+    months: list[date]  # the first day of each month shown
+    rows: list[tuple[ImplementationItem, list[bool]]]  # per item: planned in each month?
+
+
+def _month(value: date) -> date:
+    return value.replace(day=1)
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    months, current = [], _month(first)
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def timeline(items: list[ImplementationItem], limit: int = 24) -> Timeline:
+    planned = [i for i in taken_over(items) if i.start_on and i.end_on]
+    if not planned:
+        return Timeline([], [])
+    months = _months_between(min(i.start_on for i in planned),
+                             max(i.end_on for i in planned))[:limit]
+    rows = [(item, [_month(item.start_on) <= month <= _month(item.end_on) for month in months])
+            for item in planned]
+    return Timeline(months, rows)
+
+
+# --- Step 10: actions ------------------------------------------------------------------------
+
+def update_action(item: ImplementationItem, project: Project, actor: User, *,
+                  expected_version: int, status: str, blocked_reason: str) -> None:
+    check_version(item, expected_version)
+    _require_step(project, Step.EXECUTION, _("Acties worden bijgewerkt terwijl stap 10 bezig "
+                                             "is."))
+    if item.adoption_enum is not Adoption.TAKEN_OVER:
+        raise WorkflowError(_("Alleen een overgenomen verbetering is een actie."))
+    status = ActionStatus(status)
+    if status is ActionStatus.BLOCKED and not blocked_reason.strip():
+        raise WorkflowError(_("Geef aan waardoor de actie geblokkeerd is."))
+    audit.apply_changes(item, {"status": status.value, "blocked_reason":
+                               blocked_reason if status is ActionStatus.BLOCKED else ""},
+                        action="action.update", object_type="implementation_item",
+                        project_id=project.id, actor=actor)
+
+
+def add_note(item: ImplementationItem, project: Project, actor: User, text: str) -> ActionNote:
+    _require_step(project, Step.EXECUTION, _("Voortgang noteert u terwijl stap 10 bezig is."))
+    note = ActionNote(item_id=item.id, text=text.strip(), author_id=actor.id)
+    db.session.add(note)
+    db.session.flush()
+    audit.record("action.note", "implementation_item", item.id, project.id, actor=actor,
+                 after={"text": note.text})
+    return note
+
+
+def overdue(items: list[ImplementationItem], today: date) -> list[ImplementationItem]:
+    return [i for i in taken_over(items)
+            if i.end_on and i.end_on < today and i.status_enum is not ActionStatus.DONE]
+
+
+# --- Step 10: evaluation and KPI after-measurements ------------------------------------------
+
+def evaluation_of(project: Project) -> Evaluation | None:
+    return db.session.scalar(select(Evaluation).where(Evaluation.project_id == project.id)
+                             .options(selectinload(Evaluation.owner)))
+
+
+def save_evaluation(project: Project, actor: User, *, expected_version: int,
+                    values: dict) -> Evaluation:
+    _require_step(project, Step.EXECUTION, _("De evaluatie wordt gepland in stap 10."))
+    if not any(m.user_id == values["owner_id"] for m in project.memberships):
+        raise WorkflowError(_("Kies een teamlid dat de evaluatie houdt."))
+    evaluation = evaluation_of(project)
+    if evaluation is None:
+        if expected_version:
+            raise ConflictError()
+        evaluation = Evaluation(project_id=project.id, planned_on=values["planned_on"],
+                                owner_id=values["owner_id"], lessons=values["lessons"].strip())
+        add_once(evaluation)
+        audit.record("evaluation.plan", "project", project.id, project.id, actor=actor,
+                     after={"planned_on": values["planned_on"].isoformat(),
+                            "owner_id": values["owner_id"]})
+        return evaluation
+    check_version(evaluation, expected_version)
+    audit.apply_changes(evaluation, values, action="evaluation.update", object_type="project",
+                        project_id=project.id, actor=actor)
+    return evaluation
+
+
+def evaluation_problems(project: Project) -> list[str]:
+    """Evidence for step 10's evaluation product: a date and someone who holds it."""
+    evaluation = evaluation_of(project)
+    if evaluation is None or evaluation.owner_id is None:
+        return [_("Er is nog geen evaluatiemoment gepland (datum en wie).")]
+    return []
+
+
+def record_measurement(project: Project, actor: User, kpi: Kpi, *, value: float,
+                       measured_on: date) -> KpiMeasurement:
+    _require_step(project, Step.EXECUTION, _("De nameting wordt vastgelegd in stap 10."))
+    if kpi.baseline_date and measured_on < kpi.baseline_date:
+        raise WorkflowError(_("De nameting ligt vóór de nulmeting."))
+    measurement = KpiMeasurement(kpi_id=kpi.id, value=value, measured_on=measured_on,
+                                 recorded_by_id=actor.id)
+    db.session.add(measurement)
+    db.session.flush()
+    audit.record("kpi.measure", "kpi", kpi.id, project.id, actor=actor,
+                 after={"value": value, "measured_on": measured_on.isoformat()})
+    return measurement
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    kpi: Kpi
+    after: KpiMeasurement | None
+
+    @property
+    def reached(self) -> bool | None:
+        """Whether the after-measurement meets the target (None when not measured)."""
+        if self.after is None or self.kpi.target_value is None:
+            return None
+        if self.kpi.direction == "lower":
+            return self.after.value <= self.kpi.target_value
+        return self.after.value >= self.kpi.target_value
+
+
+def kpi_results(project_ids: list[int]) -> dict[int, list[KpiResult]]:
+    """Per project: each KPI with its latest after-measurement, in two queries."""
+    kpis = list(db.session.scalars(select(Kpi).where(Kpi.project_id.in_(project_ids))
+                                   .order_by(Kpi.id)))
+    latest: dict[int, KpiMeasurement] = {}
+    for row in db.session.scalars(select(KpiMeasurement).where(
+            KpiMeasurement.kpi_id.in_([k.id for k in kpis]))
+            .order_by(KpiMeasurement.measured_on, KpiMeasurement.id)):
+        latest[row.kpi_id] = row
+    results: dict[int, list[KpiResult]] = {}
+    for kpi in kpis:
+        results.setdefault(kpi.project_id, []).append(KpiResult(kpi, latest.get(kpi.id)))
+    return results

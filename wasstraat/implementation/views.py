@@ -1,0 +1,338 @@
+"""Steps 9 and 10: the implementation plan (order by drag and drop or keyboard), its
+planning view and approval; the actions, the evaluation and the KPI after-measurements."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..access import Action, ProjectAccess, project_access, project_object
+from ..errors import WorkflowError, wants_partial
+from ..extensions import db
+from ..kpis import services as kpis
+from ..models import ImplementationItem, Kpi
+from ..workflow import Adoption, Step, StepStatus
+from . import services
+from .forms import (
+    ActionForm,
+    EvaluationForm,
+    ItemForm,
+    MeasurementForm,
+    MoveForm,
+    NoteForm,
+    OrderLockForm,
+)
+
+bp = Blueprint("implementation", __name__,
+               url_prefix="/projects/<int:project_id>/implementation")
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _in_progress(access: ProjectAccess, step: Step) -> bool:
+    return StepStatus(access.project.step_state(step).status) == StepStatus.IN_PROGRESS
+
+
+def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None = None,
+                  moved: int | None = None):
+    project = access.project
+    items = services.items_of(project)
+    lock = services.order_lock(project)
+    approval = services.latest_approval(project)
+    template = "implementation/_order.html" if wants_partial() else "implementation/index.html"
+    may_order = access.can(Action.ORDER_IMPLEMENTATION) and _in_progress(
+        access, Step.IMPLEMENTATION_PLAN)
+    return render_template(
+        template, access=access, project=project, items=items, lock=lock, error=error,
+        moved=moved,
+        may_order=may_order, suggestion=services.suggested_order(items),
+        timeline=services.timeline(items), approval=approval,
+        approval_current=approval is not None
+        and approval.fingerprint == services.fingerprint(items),
+        approval_blockers=services.approval_blockers(items),
+        overdue={i.id for i in services.overdue(items, date.today())},
+        executing=_in_progress(access, Step.EXECUTION),
+    ), status
+
+
+@bp.route("")
+@login_required
+def index(project_id: int):
+    return _render_index(project_access(project_id))
+
+
+def _reordered(project_id: int, do, moved: int | None = None) -> object:  # noqa: ANN001
+    """Run a reorder; a stale or refused one shows the current order with the reason."""
+    access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
+    try:
+        do(access)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        return _render_index(project_access(project_id), status=error.status_code,
+                             error=error.message)
+    if wants_partial():
+        return _render_index(project_access(project_id), moved=moved or -1)
+    flash(_("De volgorde is opgeslagen."), "success")
+    anchor = f"#item-{moved}" if moved else "#order-section"
+    return redirect(url_for("implementation.index", project_id=project_id) + anchor, 303)
+
+
+@bp.route("/order", methods=["POST"])
+@login_required
+def order(project_id: int):
+    """The whole order at once, as drag and drop sends it."""
+    form = OrderLockForm()
+    try:
+        ids = [int(value) for value in request.form.getlist("item")]
+    except ValueError:
+        ids = []
+    if not form.validate_on_submit() or not ids:
+        project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
+        return _render_index(project_access(project_id), status=422,
+                             error=_("De nieuwe volgorde kon niet worden gelezen."))
+    return _reordered(project_id, lambda access: services.reorder(
+        access.project, _user(), ids, expected_version=form.version.data))
+
+
+@bp.route("/items/<int:item_id>/move", methods=["POST"])
+@login_required
+def move(project_id: int, item_id: int):
+    """One improvement to a new place, by the up/down buttons or a typed position."""
+    access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
+    item = project_object(access, ImplementationItem, item_id)
+    form = MoveForm()
+    if request.form.get("to"):  # an up or down button sends its target place as "to"
+        form.position.data = request.form.get("to", type=int)
+        form.position.raw_data = [str(form.position.data)]
+    if not form.validate_on_submit():
+        return _render_index(access, status=422,
+                             error=" ".join(str(e) for e in form.position.errors
+                                            or form.version.errors)
+                             or _("De nieuwe plaats kon niet worden gelezen."))
+    return _reordered(project_id, lambda access: services.move(
+        access.project, _user(), item, to_position=form.position.data,
+        expected_version=form.version.data), moved=item.id)
+
+
+@bp.route("/suggestion", methods=["POST"])
+@login_required
+def suggestion(project_id: int):
+    form = OrderLockForm()
+    if not form.validate_on_submit():
+        project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
+        return _render_index(project_access(project_id), status=422)
+    return _reordered(project_id, lambda access: services.apply_suggestion(
+        access.project, _user(), expected_version=form.version.data))
+
+
+@bp.route("/sync", methods=["POST"])
+@login_required
+def sync(project_id: int):
+    access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
+    added = services.sync_from_final_plan(access.project, _user())
+    db.session.commit()
+    flash(_("%(count)d verbetering(en) uit het definitieve verbeterplan toegevoegd.",
+            count=added), "success")
+    return redirect(url_for("implementation.index", project_id=project_id), 303)
+
+
+def _item_form(access: ProjectAccess, item: ImplementationItem, formdata: bool = True):  # noqa: ANN202
+    form = ItemForm(obj=item) if formdata else ItemForm(formdata=None, obj=item)
+    form.setup_choices(access.project, item, services.items_of(access.project))
+    return form
+
+
+def _render_item(access: ProjectAccess, item: ImplementationItem, form: ItemForm,
+                 status: int = 200):
+    return render_template("implementation/item.html", access=access, project=access.project,
+                           item=item, form=form,
+                           may_order=access.can(Action.ORDER_IMPLEMENTATION)
+                           and _in_progress(access, Step.IMPLEMENTATION_PLAN)), status
+
+
+@bp.route("/items/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def item(project_id: int, item_id: int):
+    access = project_access(project_id)
+    row = project_object(access, ImplementationItem, item_id)
+    if request.method == "GET":
+        return _render_item(access, row, _item_form(access, row, formdata=False))
+    access.require(Action.ORDER_IMPLEMENTATION)
+    form = _item_form(access, row)
+    if form.validate_on_submit():
+        values = {f: getattr(form, f).data for f in services.ITEM_FIELDS}
+        values["drop_reason"] = values["drop_reason"] or ""
+        problems = services.item_problems(values)
+        for name, message in problems.items():
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        if not problems:
+            try:
+                services.update_item(row, access.project, _user(),
+                                     expected_version=form.version.data, values=values)
+                db.session.commit()
+            except WorkflowError as error:
+                db.session.rollback()
+                current_access = project_access(project_id)
+                current = project_object(current_access, ImplementationItem, item_id)
+                fresh = _item_form(current_access, current, formdata=False)
+                fresh.form_errors.append(error.message)
+                return _render_item(current_access, current, fresh, error.status_code)
+            flash(_("%(title)s is bijgewerkt.", title=row.improvement.title), "success")
+            return redirect(url_for("implementation.index", project_id=project_id)
+                            + f"#item-{item_id}", 303)
+    return _render_item(access, row, form, 422)
+
+
+@bp.route("/approve", methods=["POST"])
+@login_required
+def approve(project_id: int):
+    access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
+    try:
+        services.approve(access.project, _user())
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        return _render_index(project_access(project_id), status=error.status_code,
+                             error=error.message)
+    flash(_("U heeft het implementatieplan vastgesteld."), "success")
+    return redirect(url_for("implementation.index", project_id=project_id), 303)
+
+
+def _render_action(access: ProjectAccess, row: ImplementationItem, *,
+                   form: ActionForm | None = None, note_form: NoteForm | None = None,
+                   status: int = 200):
+    return render_template(
+        "implementation/action.html", access=access, project=access.project, item=row,
+        form=form or ActionForm(formdata=None, obj=row),
+        note_form=note_form or NoteForm(formdata=None),
+        may_update=access.can(Action.UPDATE_ACTION, item=row)
+        and _in_progress(access, Step.EXECUTION)
+        and row.adoption_enum is Adoption.TAKEN_OVER,
+    ), status
+
+
+@bp.route("/actions/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def action(project_id: int, item_id: int):
+    access = project_access(project_id)
+    row = project_object(access, ImplementationItem, item_id)
+    if request.method == "GET":
+        return _render_action(access, row)
+    access.require(Action.UPDATE_ACTION, item=row)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return _render_action(access, row, form=form, status=422)
+    try:
+        services.update_action(row, access.project, _user(), expected_version=form.version.data,
+                               status=form.status.data,
+                               blocked_reason=form.blocked_reason.data or "")
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        current_access = project_access(project_id)
+        current = project_object(current_access, ImplementationItem, item_id)
+        fresh = ActionForm(formdata=None, obj=current)
+        fresh.form_errors.append(error.message)
+        return _render_action(current_access, current, form=fresh, status=error.status_code)
+    flash(_("De status is opgeslagen."), "success")
+    return redirect(url_for("implementation.action", project_id=project_id, item_id=item_id),
+                    303)
+
+
+@bp.route("/actions/<int:item_id>/notes", methods=["POST"])
+@login_required
+def add_note(project_id: int, item_id: int):
+    access = project_access(project_id)
+    row = project_object(access, ImplementationItem, item_id)
+    access.require(Action.UPDATE_ACTION, item=row)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render_action(access, row, note_form=form, status=422)
+    try:
+        services.add_note(row, access.project, _user(), form.text.data)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_action(project_access(project_id),
+                              row, note_form=form, status=error.status_code)
+    flash(_("De voortgang is genoteerd."), "success")
+    return redirect(url_for("implementation.action", project_id=project_id, item_id=item_id)
+                    + "#notes", 303)
+
+
+def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = None,
+                       measurement_form: MeasurementForm | None = None, status: int = 200):
+    project = access.project
+    evaluation = services.evaluation_of(project)
+    if form is None:
+        form = EvaluationForm(formdata=None, obj=evaluation, version=0) if evaluation is None \
+            else EvaluationForm(formdata=None, obj=evaluation)
+    form.setup_choices(project)
+    project_kpis = kpis.kpis_of(project)
+    measurement_form = measurement_form or MeasurementForm(formdata=None)
+    measurement_form.setup_choices(project_kpis)
+    return render_template(
+        "implementation/evaluation.html", access=access, project=project,
+        evaluation=evaluation, form=form, measurement_form=measurement_form,
+        results=services.kpi_results([project.id]).get(project.id, []),
+        may_evaluate=access.can(Action.EVALUATE) and _in_progress(access, Step.EXECUTION),
+    ), status
+
+
+@bp.route("/evaluation", methods=["GET", "POST"])
+@login_required
+def evaluation(project_id: int):
+    access = project_access(project_id)
+    if request.method == "GET":
+        return _render_evaluation(access)
+    access.require(Action.EVALUATE)
+    form = EvaluationForm()
+    form.setup_choices(access.project)
+    if not form.validate_on_submit():
+        return _render_evaluation(access, form=form, status=422)
+    try:
+        services.save_evaluation(access.project, _user(), expected_version=form.version.data,
+                                 values={"planned_on": form.planned_on.data,
+                                         "owner_id": form.owner_id.data,
+                                         "lessons": form.lessons.data or ""})
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        current_access = project_access(project_id)
+        current = services.evaluation_of(current_access.project)
+        fresh = EvaluationForm(formdata=None, obj=current) if current else EvaluationForm(
+            formdata=None, version=0)
+        fresh.form_errors.append(error.message)
+        return _render_evaluation(current_access, form=fresh, status=error.status_code)
+    flash(_("De evaluatie is opgeslagen."), "success")
+    return redirect(url_for("implementation.evaluation", project_id=project_id), 303)
+
+
+@bp.route("/evaluation/measurements", methods=["POST"])
+@login_required
+def measure(project_id: int):
+    access = project_access(project_id, need=Action.EVALUATE)
+    form = MeasurementForm()
+    form.setup_choices(kpis.kpis_of(access.project))
+    if not form.validate_on_submit():
+        return _render_evaluation(access, measurement_form=form, status=422)
+    kpi = project_object(access, Kpi, form.kpi_id.data)
+    try:
+        services.record_measurement(access.project, _user(), kpi, value=form.value.data,
+                                    measured_on=form.measured_on.data)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_evaluation(project_access(project_id), measurement_form=form,
+                                  status=error.status_code)
+    flash(_("De nameting is vastgelegd."), "success")
+    return redirect(url_for("implementation.evaluation", project_id=project_id) + "#results",
+                    303)
