@@ -162,3 +162,64 @@ def test_a_privacy_officer_signs_a_review_from_a_task_and_the_leader_sees_it_on_
     expect(result).to_contain_text("ondertekend door")
     expect(result).to_contain_text("Leg de grondslag voor de BSN vast")
     expect(result).to_contain_text("Koppeling met RDW melden")
+
+
+def test_the_process_owner_reorders_by_drag_and_drop_and_by_keyboard_and_the_order_stays(
+        create_project, page):  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    from wasstraat.improvements import services as improvements
+    from wasstraat.improvements.sources import resolve
+    from wasstraat.models import ImplementationItem, ImplementationOrder, StepState
+    from wasstraat.workflow import Step, StepStatus
+
+    team: Team = create_project()
+    for state in db.session.scalars(db.select(StepState).where(
+            StepState.project_id == team.project.id)):
+        state.status = (StepStatus.DONE if state.step < Step.IMPLEMENTATION_PLAN else
+                        StepStatus.IN_PROGRESS if state.step == Step.IMPLEMENTATION_PLAN else
+                        StepStatus.NOT_STARTED).value
+    titles = ["Statusbericht per e-mail", "Kenteken automatisch", "Overdracht schrappen"]
+    db.session.add(ImplementationOrder(project_id=team.project.id))
+    for position, title in enumerate(titles, start=1):
+        idea = improvements.add_improvement(team.project, team[Role.PROJECT_LEADER],
+                                            resolve(team.project, "step", 6), title=title,
+                                            description="", proposer_id=None)
+        db.session.add(ImplementationItem(project_id=team.project.id, improvement_id=idea.id,
+                                          position=position))
+    project_id, email = team.project.id, team[Role.PROCESS_OWNER].email
+    db.session.commit()
+
+    def shown() -> list[str]:
+        return [t.strip() for t in page.locator(".order-item__body > a").all_inner_texts()]
+
+    log_in(page, email)
+    page.goto(f"/projects/{project_id}/implementation")
+    assert shown() == titles
+    # Drag the third improvement by its handle above the first.
+    page.evaluate("window.__sameDocument = true")
+    handle = page.locator(".order-item", has_text=titles[2]).locator(".order-item__handle")
+    target = page.locator(".order-item", has_text=titles[0])
+    box, goal = handle.bounding_box(), target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(goal["x"] + 20, box["y"] + (goal["y"] + 5 - box["y"]) * step / 10)
+    page.mouse.up()
+    expect(page.locator(".order-item").first).to_contain_text(titles[2])
+    expect(page.locator("#live-region")).to_contain_text("De volgorde is opgeslagen")
+    assert page.evaluate("window.__sameDocument") is True, "the page reloaded"
+    page.reload()
+    assert shown() == [titles[2], titles[0], titles[1]]
+
+    # By keyboard: move the (now) second improvement down with its button.
+    button = page.get_by_role("button", name=re.compile(f"^Omlaag.*{titles[0]}"))
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".order-item").nth(2)).to_contain_text(titles[0])
+    # And by typing a place for the last one.
+    page.get_by_label(f"Nieuwe plaats voor {titles[0]}").fill("1")
+    page.keyboard.press("Enter")
+    expect(page.locator(".order-item").first).to_contain_text(titles[0])
+    page.reload()
+    assert shown() == [titles[0], titles[2], titles[1]]

@@ -315,3 +315,47 @@ def test_no_final_plan_no_items(team, clients):
     assert db.session.scalar(db.select(db.func.count()).select_from(PlanVersion)) == 0
     page = clients[Role.PROCESS_OWNER].get(base(team)).get_data(as_text=True)
     assert "Er staan nog geen verbeteringen in het implementatieplan" in page
+
+
+def test_the_portfolio_flags_a_project_that_stays_too_long_in_one_step(team, clients, plan):
+    from datetime import UTC, datetime, timedelta
+
+    state = db.session.scalar(db.select(StepState).where(
+        StepState.project_id == team.project.id, StepState.step == int(Step.IMPLEMENTATION_PLAN)))
+    state.started_at = datetime.now(UTC) - timedelta(days=45)
+    db.session.commit()
+    page = clients[Role.SPONSOR].get("/").get_data(as_text=True)
+    row = page.split(f'id="portfolio-{team.project.id}"')[1].split("</li>")[0]
+    assert "Staat al 45 dagen in deze stap (signaal na 30)" in row
+    assert "portfolio__row--stalled" in page
+    state.started_at = datetime.now(UTC) - timedelta(days=3)
+    db.session.commit()
+    row = clients[Role.SPONSOR].get("/").get_data(as_text=True).split(
+        f'id="portfolio-{team.project.id}"')[1].split("</li>")[0]
+    assert "3 dagen in deze stap" in row and "Staat al" not in row
+
+
+def test_the_portfolio_shows_overdue_actions_and_the_kpi_results_of_closed_projects(
+        team, clients, plan):
+    from wasstraat.models import KpiMeasurement
+
+    execute(team, clients, plan)
+    first = db.session.get(ImplementationItem, plan[TITLES[0]])
+    first.end_on = date(2026, 1, 31)  # long past, not done
+    kpi = Kpi(project_id=team.project.id, name="Doorlooptijd", unit="dagen", direction="lower",
+              baseline_value=21, target_value=5)
+    db.session.add(kpi)
+    db.session.flush()
+    db.session.add(KpiMeasurement(kpi_id=kpi.id, value=4, measured_on=date(2027, 9, 1)))
+    db.session.commit()
+    row = clients[Role.SPONSOR].get("/").get_data(as_text=True).split(
+        f'id="portfolio-{team.project.id}"')[1].split("</li>")[0]
+    assert "1 actie over de einddatum" in row
+    assert "Doorlooptijd" not in row  # KPI results show once the project is closed
+    for state in db.session.scalars(db.select(StepState).where(
+            StepState.project_id == team.project.id)):
+        state.status = StepStatus.DONE.value
+    db.session.commit()
+    page = clients[Role.SPONSOR].get("/").get_data(as_text=True)
+    row = page.split(f'id="portfolio-{team.project.id}"')[1].split("</ul>")[0]
+    assert "Doorlooptijd: 21 → 4 dagen (doel 5, gehaald)" in row

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from conftest import login
 
@@ -10,7 +12,11 @@ from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
 from wasstraat.models import (
+    ActionNote,
+    ImplementationItem,
+    ImplementationOrder,
     JourneyPhase,
+    KpiMeasurement,
     PlanVersion,
     ProcessCheck,
     ProcessStep,
@@ -53,14 +59,26 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
                                             title=f"Verbetering {m}", description="",
                                             proposer_id=leader.id)
         idea.decision, idea.horizon, idea.impact, idea.effort = "in_plan", "quick_win", 3, 2
+        db.session.flush()
+        item = ImplementationItem(project_id=team.project.id, improvement_id=idea.id,
+                                  position=100 + m, responsible_id=leader.id,
+                                  start_on=date(2027, 1 + m % 12, 1),
+                                  end_on=date(2027, 1 + m % 12, 28))
+        db.session.add(item)
+        db.session.flush()
+        db.session.add(ActionNote(item_id=item.id, text="Voortgang", author_id=leader.id))
         db.session.add(JourneyPhase(project_id=team.project.id, position=100 + m,
                                     name=f"Fase {m}", experience=(m % 5) - 2))
         db.session.add(ProcessStep(project_id=team.project.id, position=100 + m,
                                    activity=f"Stap {m}", handover=bool(m % 2)))
-        kpis.add_kpi(team.project, leader, {"name": f"KPI {m}", "definition": "", "unit": "x",
+        kpi = kpis.add_kpi(team.project, leader, {"name": f"KPI {m}", "definition": "", "unit": "x",
                                             "direction": "lower", "baseline_value": 1.0,
                                             "baseline_date": None, "baseline_source": "",
                                             "target_value": None, "target_date": None})
+        db.session.add(KpiMeasurement(kpi_id=kpi.id, value=0.5, measured_on=date(2027, 6, 1)))
+    if db.session.scalar(db.select(ImplementationOrder).where(
+            ImplementationOrder.project_id == team.project.id)) is None:
+        db.session.add(ImplementationOrder(project_id=team.project.id))
     db.session.flush()
     _grow_plan(team, extra_projects)
     db.session.commit()
@@ -100,12 +118,13 @@ PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}
          "/projects/{p}/history",
          "/projects/{p}/plan", "/projects/{p}/plan/versions/1",
          "/projects/{p}/plan/improvements/{i}", "/projects/{p}/reviews",
-         "/projects/{p}/reviews/{rv}"]
+         "/projects/{p}/reviews/{rv}", "/projects/{p}/implementation",
+         "/projects/{p}/implementation/evaluation"]
 
 
 # The plan pages bring several things together (board, versions, review results), each in
 # one batched query; what matters is that none grows with the data.
-LIMITS = {"/projects/{p}/plan": 16, "/projects/{p}/plan/versions/1": 14,
+LIMITS = {"/": 13, "/projects/{p}/plan": 16, "/projects/{p}/implementation": 14, "/projects/{p}/plan/versions/1": 14,
           "/projects/{p}/plan/improvements/{i}": 16, "/projects/{p}/reviews": 14}
 
 

@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .workflow import STALLED_AFTER_DAYS
+
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -70,6 +72,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "WASSTRAAT_ORGANISATION": os.environ.get("WASSTRAAT_ORGANISATION", "Gemeente Voorbeeld"),
         "WASSTRAAT_THEME_CLASS": os.environ.get("WASSTRAAT_THEME_CLASS", "voorbeeld-theme"),
         "WASSTRAAT_THEME_CSS": os.environ.get("WASSTRAAT_THEME_CSS", ""),
+        "STALLED_AFTER_DAYS": max(1, int(os.environ.get("WASSTRAAT_STALLED_AFTER_DAYS",
+                                                         str(STALLED_AFTER_DAYS)))),
         "PASSWORD_MIN_LENGTH": max(8, int(os.environ.get("WASSTRAAT_PASSWORD_MIN_LENGTH", "15"))),
         "PASSWORD_MAX_LENGTH": 256,
         "BABEL_DEFAULT_LOCALE": "nl",

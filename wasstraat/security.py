@@ -21,6 +21,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# SortableJS (drag and drop in the implementation plan) tests for CSS pointer-events support by
+# setting exactly this inline style once; the page that loads it allows that one value by its
+# hash, and nothing else inline.
+SORTABLE_STYLE_HASH = "'sha256-Z1TG2OJwMM+Hv9mXLOasntN0UWwx9l2FgqYRRzAe8IA='"
+SORTABLE_PAGE_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", f"style-src 'self' 'unsafe-hashes' {SORTABLE_STYLE_HASH}")
+
+
 def apply_security_headers(response: Response) -> Response:
     headers = response.headers
     # A view may set a stricter policy of its own (downloads get a sandbox).

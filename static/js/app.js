@@ -44,7 +44,7 @@
       if (list.getAttribute("data-sortable-ready")) return;
       list.setAttribute("data-sortable-ready", "1");
       window.Sortable.create(list, {
-        animation: 150,
+        animation: 0,  // animations leave inline styles that CSP refuses on clones
         handle: ".order-item__handle",
         forceFallback: true,
         onEnd: function (event) {

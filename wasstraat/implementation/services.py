@@ -446,6 +446,8 @@ class KpiResult:
 
 def kpi_results(project_ids: list[int]) -> dict[int, list[KpiResult]]:
     """Per project: each KPI with its latest after-measurement, in two queries."""
+    if not project_ids:
+        return {}
     kpis = list(db.session.scalars(select(Kpi).where(Kpi.project_id.in_(project_ids))
                                    .order_by(Kpi.id)))
     latest: dict[int, KpiMeasurement] = {}

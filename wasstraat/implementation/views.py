@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,6 +14,7 @@ from ..errors import WorkflowError, wants_partial
 from ..extensions import db
 from ..kpis import services as kpis
 from ..models import ImplementationItem, Kpi
+from ..security import SORTABLE_PAGE_POLICY
 from ..workflow import Adoption, Step, StepStatus
 from . import services
 from .forms import (
@@ -63,7 +64,10 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
 @bp.route("")
 @login_required
 def index(project_id: int):
-    return _render_index(project_access(project_id))
+    body, status = _render_index(project_access(project_id))
+    response = make_response(body, status)
+    response.headers["Content-Security-Policy"] = SORTABLE_PAGE_POLICY
+    return response
 
 
 def _reordered(project_id: int, do, moved: int | None = None) -> object:  # noqa: ANN001

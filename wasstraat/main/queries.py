@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Membership, Project, Task, User
+from ..implementation.services import KpiResult, kpi_results
+from ..models import ImplementationItem, Membership, Project, Task, User
+from ..workflow import ActionStatus, Adoption, Step
 
 
 def _member_project_ids(user: User):  # noqa: ANN202
@@ -34,6 +39,53 @@ def portfolio(user: User) -> list[Project]:
     if not user.is_admin:
         query = query.where(Project.id.in_(_member_project_ids(user)))
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the portfolio shows of one project besides its lane."""
+
+    step: Step | None
+    days_in_step: int | None
+    stalled: bool
+    open_tasks: int
+    overdue_actions: int
+    kpi_results: list[KpiResult]
+
+
+def _last_move(project: Project) -> datetime | None:
+    moments = [m for s in project.steps for m in (s.started_at, s.closed_at) if m]
+    return max(moments, default=None)
+
+
+def portfolio_signals(projects: list[Project], today: date,
+                      stalled_after: int) -> dict[int, Signals]:
+    """Days in the current step (a flag past ``stalled_after``), open tasks, overdue actions
+    and, for closed projects, the KPI results: in four queries for any number of projects."""
+    ids = [p.id for p in projects]
+    open_tasks = dict(db.session.execute(
+        select(Task.project_id, func.count()).where(Task.project_id.in_(ids),
+                                                    Task.done_at.is_(None))
+        .group_by(Task.project_id)).all())
+    overdue = dict(db.session.execute(
+        select(ImplementationItem.project_id, func.count()).where(
+            ImplementationItem.project_id.in_(ids),
+            ImplementationItem.adoption == Adoption.TAKEN_OVER.value,
+            ImplementationItem.end_on < today,
+            ImplementationItem.status != ActionStatus.DONE.value)
+        .group_by(ImplementationItem.project_id)).all())
+    results = kpi_results([p.id for p in projects if p.is_finished])
+    signals = {}
+    for project in projects:
+        step = project.current_step
+        moved = _last_move(project)
+        days = (today - moved.date()).days if step and moved else None
+        signals[project.id] = Signals(
+            step=step, days_in_step=days,
+            stalled=days is not None and days > stalled_after,
+            open_tasks=open_tasks.get(project.id, 0), overdue_actions=overdue.get(project.id, 0),
+            kpi_results=results.get(project.id, []))
+    return signals
 
 
 def _my_tasks_query(user: User):  # noqa: ANN202

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from datetime import date
+
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
 from . import queries
@@ -14,12 +16,15 @@ bp = Blueprint("main", __name__)
 @login_required
 def dashboard():
     user = current_user._get_current_object()
+    portfolio = queries.portfolio(user)
+    stalled_after = current_app.config["STALLED_AFTER_DAYS"]
     return render_template(
         "main/dashboard.html",
         my_projects=queries.my_projects(user),
         open_tasks=queries.my_tasks(user, open_only=True, limit=10),
         open_task_count=queries.open_task_count(user),
-        portfolio=queries.portfolio(user),
+        portfolio=portfolio, stalled_after=stalled_after,
+        signals=queries.portfolio_signals(portfolio, date.today(), stalled_after),
     )
 
 
