@@ -52,7 +52,7 @@ def test_seed_demo_creates_an_account_per_role_and_a_project_with_an_approved_pl
     assert project.statuses[Step.JOURNEY] is StepStatus.DONE
     for step in (Step.SERVICE_FORMULA, Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST):
         assert project.statuses[step] is StepStatus.DONE, step
-    assert project.statuses[Step.IMPLEMENTATION_PLAN] is StepStatus.NOT_STARTED
+    assert project.statuses[Step.IMPLEMENTATION_PLAN] is StepStatus.IN_PROGRESS
     # The demo shows real content in every step so far.
     from wasstraat.formulas.services import comparisons_of
     from wasstraat.journey.services import phases_of
@@ -74,6 +74,14 @@ def test_seed_demo_creates_an_account_per_role_and_a_project_with_an_approved_pl
     assert all(r.is_signed for r in reviews)
     items = items_to_answer(reviews, responses_of(project))
     assert len(items) == 3 and all(item.response for item in items)
+    # A second project went through all ten steps and measured its KPIs afterwards.
+    from wasstraat.implementation.services import kpi_results
+
+    done = db.session.scalars(db.select(Project).where(
+        Project.name == "Verhuizing doorgeven")).one()
+    assert done.is_finished
+    results = kpi_results([done.id])[done.id]
+    assert len(results) == 2 and all(r.after is not None for r in results)
 
     response = client.post("/login", data={"email": "process_owner@demo.wasstraat.nl",
                                            "password": "wasstraat-demo"})

@@ -512,6 +512,8 @@ def test_changing_the_plan_after_approval_needs_a_new_final_version(team, client
 
 
 def test_two_approvals_at_the_same_moment_leave_exactly_one_record(team, clients):
+    from sqlalchemy.orm.attributes import set_committed_value
+
     from wasstraat.errors import ConflictError
     from wasstraat.models import PlanApproval
     from wasstraat.plans import services as plans
@@ -523,7 +525,9 @@ def test_two_approvals_at_the_same_moment_leave_exactly_one_record(team, clients
     assert final.approval is None  # both owners loaded the page before either approved
     owner = team[Role.PROCESS_OWNER]
     plans.approve(team.project, final, owner, "De eerste")
+    # The second request read the version before the first approval was committed.
+    set_committed_value(final, "approval", None)
     with pytest.raises(ConflictError):
-        plans.approve(team.project, final, owner, "De tweede")  # its check saw no approval
+        plans.approve(team.project, final, owner, "De tweede")
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(PlanApproval)) == 1

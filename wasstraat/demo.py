@@ -8,6 +8,7 @@ from datetime import date
 from .auth import services as accounts
 from .extensions import db
 from .formulas import services as formulas
+from .implementation import services as implementation
 from .improvements import services as improvements
 from .improvements.sources import resolve
 from .journey import services as journey
@@ -55,6 +56,7 @@ def load_demo() -> list[User]:
         for role, name in DEMO_NAMES.items()
     }
     _parking_permit_project(people)
+    _completed_project(people)
     _public_space_project(people)
     db.session.flush()
     return [admin, *people.values()]
@@ -148,6 +150,125 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     _adjust_and_approve(project, people, signed)
     _finish_tasks(project, Step.ADJUST)
     steps.close_step(project, Step.ADJUST, leader, {})
+    # Step 9 open: the process owner can prioritise the plan (by drag and drop or keyboard).
+    steps.start_step(project, Step.IMPLEMENTATION_PLAN, leader)
+    return project
+
+
+def _completed_project(people: dict[Role, User]) -> Project:
+    """A project that went through all ten steps, with its KPI results measured after."""
+    leader, owner = people[Role.PROJECT_LEADER], people[Role.PROCESS_OWNER]
+    advisor, expert = people[Role.PROCESS_ADVISOR], people[Role.SUBJECT_EXPERT]
+    project = projects.create_project(
+        leader, name="Verhuizing doorgeven", product="Adreswijziging in de BRP",
+        assignment="Inwoners geven een verhuizing door zonder terugbellen of bezoek aan de "
+                   "balie; de wijziging staat binnen twee werkdagen in de BRP.",
+        process_type="primary", creator_roles=set())
+    for role in (Role.SPONSOR, Role.PROCESS_OWNER, Role.PROCESS_ADVISOR, Role.SUBJECT_EXPERT,
+                 Role.TEAM_MANAGER, Role.PRIVACY_OFFICER, Role.JOURNEY_COACH):
+        projects.add_member(project, leader, people[role], {role})
+
+    steps.start_step(project, Step.TEAM, leader)
+    _confirm(project, Step.TEAM, "team", leader)
+    _confirm(project, Step.TEAM, "kickoff", leader, note="Kick-off op 3 februari.")
+    steps.close_step(project, Step.TEAM, leader, steps.confirmations_by_key(project))
+
+    steps.start_step(project, Step.KPIS, leader)
+    kpi_rows = [("Doorlooptijd", "dagen", "lower", 6.0, 2.0),
+                ("Terugbelverzoeken per 100 meldingen", "verzoeken", "lower", 18.0, 5.0)]
+    for name, unit, direction, baseline, goal in kpi_rows:
+        kpis.add_kpi(project, advisor, {
+            "name": name, "definition": "", "unit": unit, "direction": direction,
+            "baseline_value": baseline, "baseline_date": date(2026, 2, 1),
+            "baseline_source": "Zaaksysteem", "target_value": goal,
+            "target_date": date(2026, 10, 1)})
+    kpis.agree_kpi_set(project, owner, {Role.PROCESS_OWNER})
+    steps.close_step(project, Step.KPIS, leader, steps.confirmations_by_key(project))
+
+    steps.start_step(project, Step.PROCESS, leader)
+    for activity, handover in (("Melding via webformulier ontvangen", False),
+                               ("Adres controleren in de BAG", True),
+                               ("Wijziging verwerken in de BRP", True)):
+        process.add_step(project, advisor, {
+            "activity": activity, "actor": "Burgerzaken", "system": "Zaaksysteem",
+            "handover": handover, "wait_days": 1.0, "work_minutes": 10.0, "remarks": ""})
+    process.record_check(project, owner, confirmed=True, correction="")
+    _confirm(project, Step.PROCESS, "process_checked", advisor, variant="merged",
+             note="Eenvoudig proces: gecontroleerd in dezelfde sessie.")
+    steps.close_step(project, Step.PROCESS, leader, steps.confirmations_by_key(project))
+    steps.skip_step(project, Step.JOURNEY, leader,
+                    "Klantreis 'Verhuizen' van de VNG gebruikt in de verbetersessie.")
+    steps.skip_step(project, Step.SERVICE_FORMULA, leader,
+                    "Product valt al onder de Flitsformule; vergelijking vorig jaar gedaan.")
+
+    steps.start_step(project, Step.IMPROVEMENT_PLAN, leader)
+    ideas = [("BAG-controle automatisch bij het indienen", "quick_win", 4, 2),
+             ("Bevestiging per e-mail met verwachte datum", "quick_win", 3, 1),
+             ("Koppeling webformulier met de BRP", "long_term", 5, 4)]
+    for title, horizon, impact, effort in ideas:
+        idea = improvements.add_improvement(project, expert, resolve(project, "step", 3),
+                                            title=title, description="", proposer_id=expert.id)
+        plans.update_plan_fields(idea, project, advisor, expected_version=idea.version,
+                                 kpi_ids=[], values={
+                                     "horizon": horizon, "impact": impact, "effort": effort,
+                                     "cost_estimate": None, "decision": "in_plan",
+                                     "decision_reason": ""})
+    plans.send_for_review(project, leader)
+    steps.close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
+    steps.start_step(project, Step.REVIEW, leader)
+    reviews.choose_domains(project, leader, ["privacy"])
+    review = reviews.open_review(project, leader)[0]
+    reviews.save_review(review, project, people[Role.PRIVACY_OFFICER],
+                        expected_version=review.version, values={
+                            "verdict": "approved", "motivation": "Geen nieuwe verwerkingen.",
+                            "conditions": "", "dpia_criteria": []})
+    reviews.sign(review, project, people[Role.PRIVACY_OFFICER], Role.PRIVACY_OFFICER,
+                 expected_version=review.version)
+    steps.close_step(project, Step.REVIEW, leader, {})
+    steps.start_step(project, Step.ADJUST, leader)
+    final = plans.make_final(project, leader, reviews.finalise_blockers(project))
+    plans.approve(project, final, owner, "Akkoord.")
+    steps.close_step(project, Step.ADJUST, leader, {})
+
+    steps.start_step(project, Step.IMPLEMENTATION_PLAN, leader)
+    planned = {"BAG-controle automatisch bij het indienen": (1, date(2026, 5, 1),
+                                                             date(2026, 5, 29)),
+               "Bevestiging per e-mail met verwachte datum": (2, date(2026, 5, 4),
+                                                              date(2026, 5, 15)),
+               "Koppeling webformulier met de BRP": (3, date(2026, 6, 1), date(2026, 8, 28))}
+    items = implementation.items_of(project)
+    order = sorted(items, key=lambda i: planned[i.improvement.title][0])
+    lock = implementation.order_lock(project)
+    implementation.reorder(project, owner, [i.id for i in order],
+                           expected_version=lock.version)
+    for item in order:
+        _, start, end = planned[item.improvement.title]
+        implementation.update_item(item, project, owner, expected_version=item.version, values={
+            "adoption": "taken_over", "responsible_id": people[Role.TEAM_MANAGER].id,
+            "start_on": start, "end_on": end, "deferred_until": None, "drop_reason": "",
+            "waits_for_id": order[0].id if item is order[2] else None})
+    implementation.approve(project, owner)
+    _finish_tasks(project, Step.IMPLEMENTATION_PLAN)
+    steps.close_step(project, Step.IMPLEMENTATION_PLAN, owner, {})
+
+    steps.start_step(project, Step.EXECUTION, leader)
+    manager = people[Role.TEAM_MANAGER]
+    for item in implementation.items_of(project):
+        implementation.add_note(item, project, manager, "Opgeleverd en in gebruik genomen.")
+        implementation.update_action(item, project, manager, expected_version=item.version,
+                                     status="done", blocked_reason="")
+    implementation.save_evaluation(project, owner, expected_version=0, values={
+        "planned_on": date(2026, 10, 5), "owner_id": owner.id,
+        "lessons": "De BAG-controle leverde het meeste op. Betrek Burgerzaken eerder bij "
+                   "koppelingen: de BRP-koppeling liep drie weken uit."})
+    for kpi, value in zip(kpis.kpis_of(project), (1.5, 6.0), strict=True):
+        implementation.record_measurement(project, owner, kpi, value=value,
+                                          measured_on=date(2026, 10, 1))
+    _confirm(project, Step.EXECUTION, "executed", leader,
+             note="Alle drie verbeteringen live; medewerkers getraind op 12 mei.")
+    for step in Step:
+        _finish_tasks(project, step)
+    steps.close_step(project, Step.EXECUTION, owner, steps.confirmations_by_key(project))
     return project
 
 

@@ -345,6 +345,7 @@ def approve(project: Project, version: PlanVersion, actor: User, note: str) -> P
     approval = PlanApproval(plan_version_id=version.id, approved_by_id=actor.id,
                             approver_name=actor.name, note=note.strip())
     add_once(approval, _("Deze versie is al goedgekeurd."))
+    db.session.expire(version, ["approval"])  # the loaded version learns it is approved
     audit.record("plan.approve", "plan_version", version.id, project.id, actor=actor,
                  after={"number": version.number, "note": approval.note})
     return approval
