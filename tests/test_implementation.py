@@ -359,3 +359,19 @@ def test_the_portfolio_shows_overdue_actions_and_the_kpi_results_of_closed_proje
     page = clients[Role.SPONSOR].get("/").get_data(as_text=True)
     row = page.split(f'id="portfolio-{team.project.id}"')[1].split("</ul>")[0]
     assert "Doorlooptijd: 21 → 4 dagen (doel 5, gehaald)" in row
+
+
+def test_two_approvals_of_the_same_plan_at_once_leave_one_record(team, clients, plan):
+    from wasstraat.errors import ConflictError
+    from wasstraat.implementation import services
+    from wasstraat.models import ImplementationApproval
+
+    owner = clients[Role.PROCESS_OWNER]
+    for title in TITLES:
+        assert decide(owner, team, plan[title]).status_code == 303
+    services.approve(team.project, team[Role.PROCESS_OWNER])
+    with pytest.raises(ConflictError):  # the same plan, approved again at the same moment
+        services.approve(team.project, team[Role.PROCESS_OWNER])
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count()).select_from(
+        ImplementationApproval)) == 1
