@@ -45,8 +45,12 @@ test: $(STAMP) translations lint
 		WASSTRAAT_TEST_BACKEND=postgresql $(BIN)/pytest -q; \
 	fi
 
+## bench: speed targets (the Word documents for a large project); not part of `make test`
+bench: $(STAMP) translations
+	$(BIN)/python bench/bench_documents.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check wasstraat tests app.py
+	$(BIN)/ruff check wasstraat tests bench app.py
 
 check: test
 

@@ -172,4 +172,5 @@ AUDIT_LABELS: dict[str, str] = {
     "evaluation.plan": N_("Evaluatiemoment gepland"),
     "evaluation.update": N_("Evaluatie bijgewerkt"),
     "kpi.measure": N_("Nameting van een KPI vastgelegd"),
+    "export.document": N_("Plan gedownload als Word-document"),
 }

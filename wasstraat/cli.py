@@ -74,6 +74,59 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(f"  {user.email}")
 
 
+export_cli = AppGroup("export", help="Write a project's plans as Word documents.")
+
+
+def _project_or_fail(project_id: int):  # noqa: ANN202
+    from .models import Project
+
+    project = db.session.get(Project, project_id)
+    if project is None:
+        raise click.ClickException(f"No project with id {project_id}.")
+    return project
+
+
+def _export_options() -> dict:
+    from flask import current_app
+
+    organisation = current_app.config["WASSTRAAT_ORGANISATION"]
+    return {"organisation": organisation, "template": current_app.config["DOCX_TEMPLATE"],
+            "author": organisation}
+
+
+@export_cli.command("improvement-plan")
+@click.argument("project_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--version", "number", type=int, help="A frozen version; default: the draft.")
+def export_improvement_plan(project_id: int, output: str, number: int | None) -> None:
+    """The improvement plan (verbeterplan) of PROJECT_ID."""
+    from .exports import improvement_plan
+    from .plans.services import version_by_number
+
+    project = _project_or_fail(project_id)
+    version = version_by_number(project, number) if number is not None else None
+    if number is not None and version is None:
+        raise click.ClickException(f"Project {project_id} has no plan version {number}.")
+    result = improvement_plan.export(project, version, **_export_options())
+    with open(output, "wb") as handle:
+        handle.write(result.content)
+    click.echo(f"Wrote {output} ({len(result.content)} bytes).")
+
+
+@export_cli.command("implementation-plan")
+@click.argument("project_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def export_implementation_plan(project_id: int, output: str) -> None:
+    """The implementation plan (implementatieplan) of PROJECT_ID."""
+    from .exports import implementation_plan
+
+    result = implementation_plan.export(_project_or_fail(project_id), **_export_options())
+    with open(output, "wb") as handle:
+        handle.write(result.content)
+    click.echo(f"Wrote {output} ({len(result.content)} bytes).")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(export_cli)

@@ -72,6 +72,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "WASSTRAAT_ORGANISATION": os.environ.get("WASSTRAAT_ORGANISATION", "Gemeente Voorbeeld"),
         "WASSTRAAT_THEME_CLASS": os.environ.get("WASSTRAAT_THEME_CLASS", "voorbeeld-theme"),
         "WASSTRAAT_THEME_CSS": os.environ.get("WASSTRAAT_THEME_CSS", ""),
+        # A .docx whose styles the exported plans use (the organisation's house style).
+        "DOCX_TEMPLATE": os.environ.get("WASSTRAAT_DOCX_TEMPLATE") or None,
         "STALLED_AFTER_DAYS": max(1, int(os.environ.get("WASSTRAAT_STALLED_AFTER_DAYS",
                                                          str(STALLED_AFTER_DAYS)))),
         "PASSWORD_MIN_LENGTH": max(8, int(os.environ.get("WASSTRAAT_PASSWORD_MIN_LENGTH", "15"))),

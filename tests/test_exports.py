@@ -1,0 +1,259 @@
+"""The improvement plan and the implementation plan as Word documents, opened again with
+python-docx and checked row by row, as the team would hand them round."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+from io import BytesIO
+
+import pytest
+from conftest import Team
+from docx import Document
+from docx.oxml.ns import qn
+
+from wasstraat.extensions import db
+from wasstraat.improvements import services as improvements
+from wasstraat.improvements.sources import resolve
+from wasstraat.models import (
+    ImplementationItem,
+    ImplementationOrder,
+    Kpi,
+    PlanApproval,
+    Review,
+    ReviewFinding,
+    StepState,
+)
+from wasstraat.plans import services as plans
+from wasstraat.workflow import Role, Step, StepStatus
+
+HOSTILE = "R&D <script>alert('x')</script> \"quotes\" 😀 \x07bel\x1b"
+HOSTILE_IN_DOCUMENT = "R&D <script>alert('x')</script> \"quotes\" 😀 bel"
+QUICK = ["Statusbericht per e-mail", "Overdracht schrappen", HOSTILE]
+LONG = ["Kenteken automatisch via RDW"]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture
+def team(create_project) -> Team:  # noqa: ANN001
+    return create_project()
+
+
+def put_in_step(team: Team, step: Step) -> None:
+    for state in db.session.scalars(db.select(StepState).where(
+            StepState.project_id == team.project.id)):
+        state.status = (StepStatus.DONE if state.step < step else StepStatus.IN_PROGRESS
+                        if state.step == step else StepStatus.NOT_STARTED).value
+    db.session.commit()
+
+
+def final_plan(team: Team) -> int:
+    """A final, approved plan with reviews of three domains; returns its version number."""
+    put_in_step(team, Step.ADJUST)
+    leader = team[Role.PROJECT_LEADER]
+    db.session.add(Kpi(project_id=team.project.id, name="Doorlooptijd", unit="dagen",
+                       direction="lower", baseline_value=21, target_value=5))
+    for titles, horizon in ((QUICK, "quick_win"), (LONG, "long_term")):
+        for title in titles:
+            row = improvements.add_improvement(
+                team.project, leader, resolve(team.project, "step", 6), title=title,
+                description=f"Beschrijving van {title}", proposer_id=None)
+            row.decision, row.horizon, row.impact, row.effort = "in_plan", horizon, 4, 2
+    dropped = improvements.add_improvement(team.project, leader, resolve(team.project, "step", 6),
+                                           title="Balie langer open", description="",
+                                           proposer_id=None)
+    dropped.decision, dropped.decision_reason = "not_pursued", "Te weinig vraag"
+    db.session.flush()
+    final = plans.make_final(team.project, leader, [])
+    verdicts = {"privacy": "conditional", "ict": "approved", "legal": "rejected"}
+    for domain, verdict in verdicts.items():
+        review = Review(project_id=team.project.id, plan_version_id=final.id, domain=domain,
+                        verdict=verdict, motivation=f"Motivering {domain}", conditions="",
+                        dpia_criteria=[])
+        db.session.add(review)
+        db.session.flush()
+        db.session.add(ReviewFinding(review_id=review.id, improvement_title=QUICK[0],
+                                     remark=f"Opmerking {domain} & meer"))
+        db.session.flush()
+        review.signed_at, review.signer_name = datetime.now(UTC), "Specialist"
+    db.session.add(PlanApproval(plan_version_id=final.id, approver_name="Henk Jansen",
+                                note="Akkoord"))
+    db.session.commit()
+    return final.number
+
+
+def open_docx(response) -> Document:  # noqa: ANN001
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == DOCX
+    return Document(BytesIO(response.data))
+
+
+def sections_of(document: Document) -> dict[str, list[str]]:
+    """Each level-1 heading with every text below it (paragraphs and table cells)."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for block in document.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            style = block.pPr.pStyle.val if block.pPr is not None and block.pPr.pStyle is not None \
+                else ""
+            text = "".join(t.text or "" for t in block.iter(qn("w:t")))
+            if style == "Heading1":
+                current = text
+                sections[current] = []
+            elif current:
+                sections[current].append(text)
+        elif block.tag == qn("w:tbl") and current:
+            for cell in block.iter(qn("w:tc")):
+                sections[current].append("".join(t.text or "" for t in cell.iter(qn("w:t"))))
+    return sections
+
+
+def test_the_improvement_plan_puts_each_improvement_under_its_horizon(team, login_as):
+    number = final_plan(team)
+    client = login_as(team[Role.SPONSOR])
+    response = client.get(f"/projects/{team.project.id}/documents/improvement-plan.docx",
+                          query_string={"version": number})
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="verbeterplan-aanvraag-parkeervergunning-v{number}.docx"')
+    document = open_docx(response)
+    sections = sections_of(document)
+    quick, long_term = sections["Quick wins"], sections["Lange termijn"]
+    for title in QUICK[:2]:
+        assert title in quick and title not in long_term
+    assert HOSTILE_IN_DOCUMENT in quick  # escaped correctly, control characters dropped
+    assert LONG[0] in long_term and LONG[0] not in quick
+    assert "Balie langer open" in sections["Niet opgepakt en samengevoegd"]
+    reviews = sections["Toetsing door de specialisten"]
+    for verdict in ("Akkoord met voorwaarden", "Akkoord", "Niet akkoord"):
+        assert any(line.endswith(verdict) for line in reviews), verdict
+    assert "Opmerking legal & meer" in reviews
+    assert any("Henk Jansen" in line for line in sections["Goedkeuring"])
+    assert "Doorlooptijd" in sections["Opdracht en KPI's"]
+
+
+def test_the_documents_have_the_form_word_and_assistive_technology_expect(team, login_as):
+    number = final_plan(team)
+    document = open_docx(login_as(team[Role.SPONSOR]).get(
+        f"/projects/{team.project.id}/documents/improvement-plan.docx?version={number}"))
+    props = document.core_properties
+    assert props.title == "Verbeterplan Aanvraag parkeervergunning"
+    assert props.language == "nl-NL" and props.subject == "Parkeervergunning"
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "Heading 2"} <= styles
+    body = document.element.body.xml
+    assert 'TOC \\o "1-2"' in body
+    for table in document.tables:
+        header = table.rows[0]._tr
+        assert header.trPr.find(qn("w:tblHeader")) is not None  # repeats and is marked
+        assert table._tbl.tblPr.find(qn("w:tblCaption")) is not None
+    footer = document.sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("Verbeterplan Aanvraag parkeervergunning · pagina")
+    assert "PAGE" in footer._p.xml
+    assert any(d in body for d in ("januari", "februari", "maart", "april", "mei", "juni",
+                                   "juli", "augustus", "september", "oktober", "november",
+                                   "december"))
+
+
+def test_the_draft_can_be_downloaded_from_step_6_and_not_before(team, login_as):
+    client = login_as(team[Role.SPONSOR])
+    path = f"/projects/{team.project.id}/documents/improvement-plan.docx"
+    assert client.get(path).status_code == 409
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    response = client.get(path)
+    assert "verbeterplan-aanvraag-parkeervergunning-concept.docx" in \
+        response.headers["Content-Disposition"]
+    assert open_docx(response).core_properties.title.startswith("Verbeterplan")
+    assert client.get(path, query_string={"version": 7}).status_code == 404
+
+
+def test_outsiders_get_no_document(team, login_as):
+    final_plan(team)
+    outsider = login_as(team.outsider)
+    for doc in ("improvement-plan.docx", "implementation-plan.docx"):
+        assert outsider.get(f"/projects/{team.project.id}/documents/{doc}").status_code == 404
+
+
+def implementation(team: Team) -> list[str]:
+    final_plan(team)
+    put_in_step(team, Step.EXECUTION)
+    db.session.add(ImplementationOrder(project_id=team.project.id))
+    rows = plans.board(team.project)
+    order = [r for r in rows if r.decision == "in_plan"][::-1]  # the owner's own order
+    for position, row in enumerate(order, start=1):
+        db.session.add(ImplementationItem(
+            project_id=team.project.id, improvement_id=row.id, position=position,
+            responsible_id=team[Role.TEAM_MANAGER].id, start_on=date(2027, position, 1),
+            end_on=date(2027, position + 1, 15)))
+    db.session.commit()
+    last = db.session.scalar(db.select(ImplementationItem).order_by(
+        ImplementationItem.position.desc()))
+    last.adoption, last.drop_reason = "dropped", "Past niet in het budget"
+    db.session.commit()
+    return [r.title for r in order]
+
+
+def test_the_implementation_plan_keeps_the_process_owners_order(team, login_as):
+    order = implementation(team)
+    response = login_as(team[Role.TEAM_MANAGER]).get(
+        f"/projects/{team.project.id}/documents/implementation-plan.docx")
+    assert 'filename="implementatieplan-aanvraag-parkeervergunning.docx"' in \
+        response.headers["Content-Disposition"]
+    document = open_docx(response)
+    table = document.tables[0]
+    titles = [row.cells[1].text for row in table.rows[1:]]
+    assert titles == [HOSTILE_IN_DOCUMENT if t == HOSTILE else t for t in order[:-1]]
+    assert [row.cells[0].text for row in table.rows[1:]] == ["1", "2", "3"]
+    sections = sections_of(document)
+    assert "Past niet in het budget" in sections["Uitgesteld en vervallen"]
+    assert "X" in sections["Planning per maand"]
+    assert any("Medewerkers trainen" in line
+               for line in sections["Borgen: training, documentatie en communicatie"])
+
+
+def test_the_implementation_plan_exists_from_step_9(team, login_as):
+    final_plan(team)
+    response = login_as(team[Role.SPONSOR]).get(
+        f"/projects/{team.project.id}/documents/implementation-plan.docx")
+    assert response.status_code == 409
+
+
+def test_the_cli_writes_both_documents(team, runner, tmp_path):
+    implementation(team)
+    for kind in ("improvement-plan", "implementation-plan"):
+        target = tmp_path / f"{kind}.docx"
+        result = runner.invoke(args=["export", kind, str(team.project.id), "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        assert Document(str(target)).core_properties.language == "nl-NL"
+    missing = runner.invoke(args=["export", "improvement-plan", "999", "-o",
+                                  str(tmp_path / "x.docx")])
+    assert missing.exit_code != 0 and "No project" in missing.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
+def test_libreoffice_opens_both_documents_without_repair(team, runner, tmp_path):
+    implementation(team)
+    for kind in ("improvement-plan", "implementation-plan"):
+        target = tmp_path / f"{kind}.docx"
+        runner.invoke(args=["export", kind, str(team.project.id), "-o", str(target)])
+        subprocess.run(  # noqa: S603
+            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",  # noqa: S607
+             "--convert-to", "pdf", "--outdir", str(tmp_path), str(target)],
+            check=True, capture_output=True, timeout=120)
+        pdf = tmp_path / f"{kind}.pdf"
+        assert pdf.exists() and pdf.stat().st_size > 10_000
+
+
+def test_an_organisations_template_gives_the_documents_its_styles(team, login_as, app,
+                                                                 tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    template = Document()
+    template.styles.add_style("Huisstijl Gemeente", WD_STYLE_TYPE.PARAGRAPH)
+    path = tmp_path / "huisstijl.docx"
+    template.save(str(path))
+    app.config["DOCX_TEMPLATE"] = str(path)
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    document = open_docx(login_as(team[Role.SPONSOR]).get(
+        f"/projects/{team.project.id}/documents/improvement-plan.docx"))
+    assert "Huisstijl Gemeente" in [s.name for s in document.styles]

@@ -1,0 +1,64 @@
+"""Downloads of the two plans as Word documents, for any member of the project."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import audit
+from ..access import project_access
+from ..errors import WorkflowError
+from ..extensions import db
+from ..plans import services as plans
+from ..workflow import Step, StepStatus
+from . import implementation_plan, improvement_plan
+from .docx_base import CONTENT_TYPE
+
+bp = Blueprint("exports", __name__, url_prefix="/projects/<int:project_id>/documents")
+
+
+def options() -> dict:
+    return {"organisation": current_app.config["WASSTRAAT_ORGANISATION"],
+            "template": current_app.config["DOCX_TEMPLATE"],
+            "author": current_app.config["WASSTRAAT_ORGANISATION"]}
+
+
+def _started(project, step: Step) -> bool:  # noqa: ANN001
+    return StepStatus(project.step_state(step).status) != StepStatus.NOT_STARTED
+
+
+def _download(result: improvement_plan.Export, project_id: int, kind: str) -> Response:
+    # A download is worth a line in the trail: who took which plan out of the app.
+    audit.record("export.document", "project", project_id, project_id,
+                 actor=current_user._get_current_object(),
+                 after={"document": kind, "file": result.filename})
+    db.session.commit()
+    return Response(result.content, mimetype=CONTENT_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{result.filename}"'})
+
+
+@bp.route("/improvement-plan.docx")
+@login_required
+def improvement_plan_docx(project_id: int):
+    access = project_access(project_id)
+    if not _started(access.project, Step.IMPROVEMENT_PLAN):
+        raise WorkflowError(_("Het verbeterplan is er vanaf stap 6."))
+    number = request.args.get("version", type=int)
+    version = None
+    if number is not None:
+        version = plans.version_by_number(access.project, number)
+        if version is None:
+            abort(404)
+    result = improvement_plan.export(access.project, version, **options())
+    return _download(result, project_id, "improvement_plan")
+
+
+@bp.route("/implementation-plan.docx")
+@login_required
+def implementation_plan_docx(project_id: int):
+    access = project_access(project_id)
+    if not _started(access.project, Step.IMPLEMENTATION_PLAN):
+        raise WorkflowError(_("Het implementatieplan is er vanaf stap 9."))
+    result = implementation_plan.export(access.project, **options())
+    return _download(result, project_id, "implementation_plan")
