@@ -771,6 +771,14 @@ class KpiMeasurement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class LoginFailure(db.Model):
+    """A failed sign-in, under a keyed hash of the account or the address (see auth.throttle)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class Journey(db.Model):
     """Step 4: where the customer journey comes from (one per project)."""
 

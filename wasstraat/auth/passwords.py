@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask_babel import gettext as _
@@ -43,4 +45,29 @@ def password_problems(password: str, *, email: str, min_length: int, max_length:
     local_part = email.split("@", 1)[0].lower()
     if email and (lowered == email.lower() or (len(local_part) >= 4 and local_part in lowered)):
         problems.append(_("Het wachtwoord mag uw e-mailadres niet bevatten."))
+    if is_common(password):
+        problems.append(_("Dit wachtwoord is te bekend: het staat in lijsten die aanvallers als "
+                          "eerste proberen. Kies een zin of een reeks losse woorden."))
     return problems
+
+
+# Passwords and stems that lead every leaked-password list (Dutch ones included); a password
+# that is one of them, repeated or with digits and punctuation around it, is refused.
+COMMON_STEMS = frozenset([
+    "password", "wachtwoord", "welkom", "welcome", "qwerty", "azerty", "asdfgh", "zxcvbn",
+    "letmein", "iloveyou", "admin", "administrator", "beheerder", "gemeente", "monkey",
+    "dragon", "football", "voetbal", "baseball", "master", "shadow", "sunshine", "princess",
+    "trustno1", "abc123", "passw0rd", "p@ssw0rd", "geheim", "zomer", "winter", "lente",
+    "herfst", "amsterdam", "rotterdam", "utrecht", "ajax", "feyenoord", "changeme",
+    "wijzigmij", "test", "gebruiker", "user", "login", "inloggen",
+])
+
+
+def is_common(password: str) -> bool:
+    core = re.sub(r"[\d\W_]+", "", password.lower())
+    if not core:
+        return True  # only digits and punctuation
+    for stem in COMMON_STEMS:
+        if core == stem * max(1, len(core) // len(stem)):
+            return True
+    return len(set(core)) <= 2  # aaaaaaaaaaaaaaaa, ababababababab

@@ -80,9 +80,10 @@ def record_login(user: User) -> None:
     audit.record("auth.login", "user", user.id, None, actor=user)
 
 
-def record_failed_login(email: str) -> None:
+def record_failed_login(email: str, *, throttled: bool = False) -> None:
     # The typed address is not stored: it may be a password typed in the wrong field.
-    audit.record("auth.login_failed", "user", None, None, result="denied")
+    audit.record("auth.login_failed", "user", None, None,
+                 result="throttled" if throttled else "denied")
 
 
 def logout(user: User) -> None:

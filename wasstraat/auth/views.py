@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
-from . import services
+from . import services, throttle
 from .forms import ChangePasswordForm, LanguageForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -33,15 +33,27 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        found = throttle.keys(form.email.data, request.remote_addr)
+        wait = throttle.blocked_for(found)
+        if wait is not None:
+            minutes = max(1, -(-int(wait.total_seconds()) // 60))
+            services.record_failed_login(form.email.data, throttled=True)
+            db.session.commit()
+            form.form_errors.append(_(
+                "Te veel mislukte pogingen om in te loggen. Probeer het over %(minutes)d "
+                "minuten opnieuw, of vraag de beheerder om hulp.", minutes=minutes))
+            return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             # A fresh session: nothing from before login survives (no fixation).
             session.clear()
             login_user(user)
             services.record_login(user)
+            throttle.clear_account(found)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
         services.record_failed_login(form.email.data)
+        throttle.record_failure(found)
         db.session.commit()
         form.form_errors.append(_("Het e-mailadres of wachtwoord is onjuist."))
         status = 401
