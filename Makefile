@@ -9,7 +9,7 @@ TRANSLATIONS := wasstraat/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint check bench translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint check audit bench translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +51,13 @@ bench: $(STAMP) translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check wasstraat tests bench app.py
+	$(BIN)/bandit -q -r wasstraat
 
-check: test
+## audit: known vulnerabilities in the installed packages (needs the PyPI vulnerability API)
+audit: $(STAMP)
+	$(BIN)/pip-audit --skip-editable --strict
+
+check: test audit
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o $(TRANSLATIONS)/messages.pot .

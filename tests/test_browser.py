@@ -64,10 +64,10 @@ def page(live_server, request):  # noqa: ANN001, ANN201
         assert csp_errors == [], csp_errors
 
 
-def log_in(page, email: str) -> None:  # noqa: ANN001
+def log_in(page, email: str, password: str = PASSWORD) -> None:  # noqa: ANN001
     page.goto("/login")
     page.fill("#email", email)
-    page.fill("#password", PASSWORD)
+    page.fill("#password", password)
     page.click("main button[type=submit]")
     page.wait_for_url("**/")
 
@@ -223,3 +223,89 @@ def test_the_process_owner_reorders_by_drag_and_drop_and_by_keyboard_and_the_ord
     expect(page.locator(".order-item").first).to_contain_text(titles[0])
     page.reload()
     assert shown() == [titles[0], titles[2], titles[1]]
+
+
+WCAG_21_AA = {"runOnly": {"type": "tag",
+                          "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def axe_violations(page) -> list[str]:  # noqa: ANN001
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options=WCAG_21_AA)
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+            for v in result.response["violations"]]
+
+
+def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page):  # noqa: ANN001
+    """WCAG 2.1 A/AA by axe-core, on the demo municipality: every page type as the roles that
+    see its forms, an empty project, forms with errors, and a page after an htmx swap."""
+    from wasstraat.demo import DEMO_PASSWORD, demo_email, load_demo
+    from wasstraat.models import (
+        ImplementationItem,
+        Improvement,
+        Project,
+        Review,
+        WorkSession,
+    )
+
+    load_demo()
+    db.session.commit()
+    ids = {name: db.session.scalar(db.select(Project.id).where(Project.name == name))
+           for name in ("Aanvraag parkeervergunning bewoners", "Verhuizing doorgeven",
+                        "Melding openbare ruimte")}
+    p, done, empty = ids.values()
+    first = {
+        "ws": db.session.scalar(db.select(WorkSession.id).where(WorkSession.project_id == p)),
+        "i": db.session.scalar(db.select(Improvement.id).where(Improvement.project_id == p)),
+        "rv": db.session.scalar(db.select(Review.id).where(Review.project_id == p)),
+        "it": db.session.scalar(db.select(ImplementationItem.id).where(
+            ImplementationItem.project_id == p)),
+        "done_it": db.session.scalar(db.select(ImplementationItem.id).where(
+            ImplementationItem.project_id == done)),
+    }
+    db.session.commit()
+    pages = {
+        "project_leader": [
+            "/", "/tasks", f"/projects/{p}", f"/projects/{p}/team", f"/projects/{p}/history",
+            f"/projects/{p}/edit", *(f"/projects/{p}/steps/{n}" for n in range(1, 11)),
+            f"/projects/{p}/kpis", f"/projects/{p}/process", f"/projects/{p}/journey",
+            f"/projects/{p}/formula", f"/projects/{p}/sessions",
+            f"/projects/{p}/sessions/{first['ws']}", f"/projects/{p}/improvements",
+            f"/projects/{p}/improvements/new?source=step&source_id=6",
+            f"/projects/{p}/tasks/new", f"/projects/{p}/plan",
+            f"/projects/{p}/plan/improvements/{first['i']}", f"/projects/{p}/plan/versions/2",
+            f"/projects/{p}/reviews", f"/projects/{p}/reviews/{first['rv']}",
+            f"/projects/{empty}", f"/projects/{empty}/plan", f"/projects/{empty}/reviews",
+            f"/projects/{empty}/implementation", f"/projects/{empty}/kpis",
+            f"/projects/{done}/implementation", f"/projects/{done}/implementation/evaluation",
+            f"/projects/{done}/implementation/actions/{first['done_it']}",
+            "/projects/new", "/account/password"],
+        "process_owner": [f"/projects/{p}/implementation",
+                          f"/projects/{p}/implementation/items/{first['it']}"],
+        "admin": ["/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new"],
+    }
+    failures = []
+    page.goto("/login")
+    failures += [f"/login {v}" for v in axe_violations(page)]
+    for who, paths in pages.items():
+        log_in(page, demo_email(who), DEMO_PASSWORD)
+        for path in paths:
+            page.goto(path)
+            failures += [f"{path} {v}" for v in axe_violations(page)]
+        page.get_by_role("button", name="Uitloggen").click()
+
+    # Error states: forms sent back with their messages.
+    log_in(page, demo_email("project_leader"), DEMO_PASSWORD)
+    page.goto("/projects/new")
+    page.locator("main form button[type=submit]").last.click()
+    failures += [f"/projects/new (errors) {v}" for v in axe_violations(page)]
+    page.goto(f"/projects/{empty}/kpis")
+    page.locator("main form button[type=submit]").last.click()
+    failures += [f"kpis (errors) {v}" for v in axe_violations(page)]
+    # After an htmx swap: a task ticked off on the step page.
+    page.goto(f"/projects/{empty}/steps/1")
+    page.locator(".task__toggle").first.click()
+    page.wait_for_timeout(300)
+    failures += [f"step 1 (after htmx) {v}" for v in axe_violations(page)]
+    assert failures == []

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from .workflow import STALLED_AFTER_DAYS
 
+LONGEST_PASSPHRASE = 256  # characters; argon2 hashes any length, this bounds the work
+
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -77,7 +79,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "STALLED_AFTER_DAYS": max(1, int(os.environ.get("WASSTRAAT_STALLED_AFTER_DAYS",
                                                          str(STALLED_AFTER_DAYS)))),
         "PASSWORD_MIN_LENGTH": max(8, int(os.environ.get("WASSTRAAT_PASSWORD_MIN_LENGTH", "15"))),
-        "PASSWORD_MAX_LENGTH": 256,
+        "PASSWORD_MAX_LENGTH": LONGEST_PASSPHRASE,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ["nl", "en"],

@@ -23,7 +23,8 @@ from .steps import services as steps
 from .tasks import services as tasks
 from .workflow import Role, Step
 
-DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105 - documented demo password, demo data only
+# The documented demo password; only `flask seed-demo` creates accounts with it.
+DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105  # nosec B105
 DEMO_DOMAIN = "demo.wasstraat.nl"
 
 DEMO_NAMES: dict[Role, str] = {
@@ -66,7 +67,8 @@ def _confirm(project: Project, step: Step, key: str, user: User, variant: str = 
              note: str = "") -> None:
     definition = step.definition
     product = definition.product(key)
-    assert product is not None
+    if product is None:
+        raise ValueError(f"step {step} has no product {key}")
     steps.confirm_product(project, step, product, user, set(product.confirmed_by),
                           variant=variant, note=note)
 
