@@ -139,6 +139,13 @@ class Project(db.Model):
     def step_state(self, step: Step) -> StepState:
         return next(s for s in self.steps if s.step == step)
 
+    def step_status(self, step: Step) -> StepStatus:
+        return StepStatus(self.step_state(step).status)
+
+    def in_progress(self, *steps: Step) -> bool:
+        """Whether any of these steps is in progress (where its work may change)."""
+        return any(self.step_status(step) is StepStatus.IN_PROGRESS for step in steps)
+
     @property
     def statuses(self) -> dict[Step, StepStatus]:
         return {Step(s.step): StepStatus(s.status) for s in self.steps}

@@ -24,10 +24,6 @@ def options() -> dict:
             "author": current_app.config["WASSTRAAT_ORGANISATION"]}
 
 
-def _started(project, step: Step) -> bool:  # noqa: ANN001
-    return StepStatus(project.step_state(step).status) != StepStatus.NOT_STARTED
-
-
 def _download(result: improvement_plan.Export, project_id: int, kind: str) -> Response:
     # A download is worth a line in the trail: who took which plan out of the app.
     audit.record("export.document", "project", project_id, project_id,
@@ -42,7 +38,7 @@ def _download(result: improvement_plan.Export, project_id: int, kind: str) -> Re
 @login_required
 def improvement_plan_docx(project_id: int):
     access = project_access(project_id)
-    if not _started(access.project, Step.IMPROVEMENT_PLAN):
+    if access.project.step_status(Step.IMPROVEMENT_PLAN) is StepStatus.NOT_STARTED:
         raise WorkflowError(_("Het verbeterplan is er vanaf stap 6."))
     number = request.args.get("version", type=int)
     version = None
@@ -58,7 +54,7 @@ def improvement_plan_docx(project_id: int):
 @login_required
 def implementation_plan_docx(project_id: int):
     access = project_access(project_id)
-    if not _started(access.project, Step.IMPLEMENTATION_PLAN):
+    if access.project.step_status(Step.IMPLEMENTATION_PLAN) is StepStatus.NOT_STARTED:
         raise WorkflowError(_("Het implementatieplan is er vanaf stap 9."))
     result = implementation_plan.export(access.project, **options())
     return _download(result, project_id, "implementation_plan")

@@ -13,7 +13,7 @@ from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import FormulaComparison, Project, ServiceFormula, User
-from ..workflow import SERVICE_PS, FormulaMatch, Step, StepStatus
+from ..workflow import SERVICE_PS, FormulaMatch, Step
 
 COMPARISON_FIELDS = ["promise", "internal_agreement", "current_practice", "match"]
 FORMULA_FIELDS = ["name", "description", "certainties", "active"]
@@ -54,7 +54,7 @@ def update_formula(formula: ServiceFormula, actor: User, *, expected_version: in
 
 
 def _editable(project: Project) -> None:
-    if StepStatus(project.step_state(Step.SERVICE_FORMULA).status) is not StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.SERVICE_FORMULA):
         raise WorkflowError(_("De serviceformule legt u vast terwijl stap 5 bezig is."))
 
 

@@ -38,18 +38,14 @@ from ..models import (
 )
 from ..plans import services as plans
 from ..tasks.services import task_link
-from ..workflow import ActionStatus, Adoption, Decision, Horizon, Step, StepStatus
+from ..workflow import ActionStatus, Adoption, Decision, Horizon, Step
 
 ITEM_FIELDS = ["adoption", "deferred_until", "drop_reason", "responsible_id", "start_on",
                "end_on", "waits_for_id"]
 
 
-def _status(project: Project, step: Step) -> StepStatus:
-    return StepStatus(project.step_state(step).status)
-
-
 def _require_step(project: Project, step: Step, message: str) -> None:
-    if _status(project, step) != StepStatus.IN_PROGRESS:
+    if not project.in_progress(step):
         raise WorkflowError(message)
 
 

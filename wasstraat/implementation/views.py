@@ -15,7 +15,7 @@ from ..extensions import db
 from ..kpis import services as kpis
 from ..models import ImplementationItem, Kpi
 from ..security import SORTABLE_PAGE_POLICY
-from ..workflow import Adoption, Step, StepStatus
+from ..workflow import Adoption, Step
 from . import services
 from .forms import (
     ActionForm,
@@ -35,10 +35,6 @@ def _user():  # noqa: ANN202
     return current_user._get_current_object()
 
 
-def _in_progress(access: ProjectAccess, step: Step) -> bool:
-    return StepStatus(access.project.step_state(step).status) == StepStatus.IN_PROGRESS
-
-
 def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None = None,
                   moved: int | None = None):
     project = access.project
@@ -46,8 +42,8 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
     lock = services.order_lock(project)
     approval = services.latest_approval(project)
     template = "implementation/_order.html" if wants_partial() else "implementation/index.html"
-    may_order = access.can(Action.ORDER_IMPLEMENTATION) and _in_progress(
-        access, Step.IMPLEMENTATION_PLAN)
+    may_order = (access.can(Action.ORDER_IMPLEMENTATION)
+                 and project.in_progress(Step.IMPLEMENTATION_PLAN))
     return render_template(
         template, access=access, project=project, items=items, lock=lock, error=error,
         moved=moved,
@@ -57,7 +53,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
         and approval.fingerprint == services.fingerprint(items),
         approval_blockers=services.approval_blockers(items),
         overdue={i.id for i in services.overdue(items, date.today())},
-        executing=_in_progress(access, Step.EXECUTION),
+        executing=access.project.in_progress(Step.EXECUTION),
     ), status
 
 
@@ -157,7 +153,7 @@ def _render_item(access: ProjectAccess, item: ImplementationItem, form: ItemForm
     return render_template("implementation/item.html", access=access, project=access.project,
                            item=item, form=form,
                            may_order=access.can(Action.ORDER_IMPLEMENTATION)
-                           and _in_progress(access, Step.IMPLEMENTATION_PLAN)), status
+                           and access.project.in_progress(Step.IMPLEMENTATION_PLAN)), status
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
@@ -216,7 +212,7 @@ def _render_action(access: ProjectAccess, row: ImplementationItem, *,
         form=form or ActionForm(formdata=None, obj=row),
         note_form=note_form or NoteForm(formdata=None),
         may_update=access.can(Action.UPDATE_ACTION, item=row)
-        and _in_progress(access, Step.EXECUTION)
+        and access.project.in_progress(Step.EXECUTION)
         and row.adoption_enum is Adoption.TAKEN_OVER,
     ), status
 
@@ -286,7 +282,7 @@ def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = N
         "implementation/evaluation.html", access=access, project=project,
         evaluation=evaluation, form=form, measurement_form=measurement_form,
         results=services.kpi_results([project.id]).get(project.id, []),
-        may_evaluate=access.can(Action.EVALUATE) and _in_progress(access, Step.EXECUTION),
+        may_evaluate=access.can(Action.EVALUATE) and access.project.in_progress(Step.EXECUTION),
     ), status
 
 

@@ -15,7 +15,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import InterviewLog, Journey, JourneyPhase, Project, User
 from ..ordering import next_position, renumber
-from ..workflow import Step, StepStatus
+from ..workflow import Step
 
 PHASE_FIELDS = ["name", "resident_action", "touchpoints", "experience", "pain_points", "quotes",
                 "ideal"]
@@ -36,7 +36,7 @@ def interviews_of(project: Project) -> list[InterviewLog]:
 
 
 def _editable(project: Project) -> None:
-    if StepStatus(project.step_state(Step.JOURNEY).status) is not StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.JOURNEY):
         raise WorkflowError(_("De klantreis legt u vast terwijl stap 4 bezig is."))
 
 

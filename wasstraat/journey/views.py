@@ -12,7 +12,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import InterviewLog, JourneyPhase
-from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES, Step, StepStatus
+from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES, Step
 from . import curve, services
 from .forms import EditPhaseForm, InterviewForm, NewPhaseForm, SourceForm
 
@@ -34,7 +34,7 @@ def _render(access: ProjectAccess, *, status: int = 200, error: str | None = Non
         "journey/index.html", access=access, project=project, journey=journey, phases=phases,
         curve=curve.build(phases), interviews=services.interviews_of(project),
         sources={v.key: v for v in JOURNEY_SOURCES}, scores=EXPERIENCE_SCORES,
-        editable=StepStatus(project.step_state(Step.JOURNEY).status) is StepStatus.IN_PROGRESS,
+        editable=project.in_progress(Step.JOURNEY),
         source_form=source_form, phase_form=phase_form or NewPhaseForm(formdata=None),
         interview_form=interview_form or InterviewForm(formdata=None), error=error,
     ), status

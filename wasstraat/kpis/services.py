@@ -14,7 +14,7 @@ from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Kpi, KpiAgreement, Project, User
-from ..workflow import Role, Step, StepStatus
+from ..workflow import Role, Step
 
 KPI_FIELDS = ["name", "definition", "unit", "direction", "baseline_value", "baseline_date",
               "baseline_source", "target_value", "target_date"]
@@ -62,7 +62,7 @@ def agreement_blockers(kpis: list[Kpi]) -> list[str]:
 
 
 def _editable(project: Project) -> None:
-    if StepStatus(project.step_state(Step.KPIS).status).is_finished:
+    if project.step_status(Step.KPIS).is_finished:
         raise WorkflowError(_("Stap 2 is afgerond. Heropen de stap om de KPI's te wijzigen."))
 
 

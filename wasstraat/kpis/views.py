@@ -11,7 +11,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Kpi
-from ..workflow import KPI_EXAMPLES, Step, StepStatus
+from ..workflow import KPI_EXAMPLES, Step
 from . import services
 from .forms import EditKpiForm, NewKpiForm
 
@@ -40,7 +40,7 @@ def _render(access: ProjectAccess, form: NewKpiForm | None = None, status: int =
         "kpis/index.html", access=access, project=project, kpis=kpis, agreement=agreement,
         agreement_current=services.agreement_is_current(kpis, agreement),
         agreement_blockers=services.agreement_blockers(kpis),
-        editable=not StepStatus(project.step_state(Step.KPIS).status).is_finished,
+        editable=not project.step_status(Step.KPIS).is_finished,
         form=form or _example_form(), examples=KPI_EXAMPLES, error=error,
     ), status
 

@@ -156,13 +156,9 @@ def plan_state(project: Project, draft: dict | None = None,
 
 # --- Editing the draft -----------------------------------------------------------------------
 
-def _step_status(project: Project, step: Step) -> StepStatus:
-    return StepStatus(project.step_state(step).status)
-
-
 def check_editable(project: Project) -> None:
     """The plan can change until step 8 is done; reopening step 8 opens it again."""
-    if _step_status(project, Step.ADJUST) == StepStatus.DONE:
+    if project.step_status(Step.ADJUST) is StepStatus.DONE:
         raise WorkflowError(_("Het verbeterplan is definitief en stap 8 is afgerond. Heropen "
                               "stap 8 om het plan nog te wijzigen."))
 
@@ -303,16 +299,14 @@ def _freeze(project: Project, actor: User, *, final: bool) -> PlanVersion:
 
 
 def send_for_review(project: Project, actor: User) -> PlanVersion:
-    if StepStatus.IN_PROGRESS not in (_step_status(project, Step.IMPROVEMENT_PLAN),
-                                      _step_status(project, Step.REVIEW),
-                                      _step_status(project, Step.ADJUST)):
+    if not project.in_progress(Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST):
         raise WorkflowError(_("Het plan gaat ter toetsing terwijl stap 6, 7 of 8 bezig is."))
     return _freeze(project, actor, final=False)
 
 
 def make_final(project: Project, actor: User, blockers: list[str]) -> PlanVersion:
     """Freeze the final version; ``blockers`` are the review's reasons to wait (step 8)."""
-    if _step_status(project, Step.ADJUST) != StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.ADJUST):
         raise WorkflowError(_("Het plan wordt definitief gemaakt in stap 8."))
     if blockers:
         raise WorkflowError(" ".join(blockers))
@@ -335,7 +329,7 @@ def _tell_team_managers(project: Project, version: PlanVersion, actor: User) -> 
 
 def approve(project: Project, version: PlanVersion, actor: User, note: str) -> PlanApproval:
     """The process owner's approval of the final version; two at once give one record."""
-    if _step_status(project, Step.ADJUST) != StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.ADJUST):
         raise WorkflowError(_("De proceseigenaar keurt het plan goed terwijl stap 8 bezig is."))
     latest = latest_version(project)
     if not version.is_final or latest is None or latest.id != version.id:

@@ -50,7 +50,7 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
     state = services.plan_state(project, draft, versions)
     if texts_form is None:
         texts_form = PlanTextsForm(formdata=None, obj=plan)
-    adjusting = StepStatus(project.step_state(Step.ADJUST).status) == StepStatus.IN_PROGRESS
+    adjusting = project.in_progress(Step.ADJUST)
     return render_template(
         "plans/index.html", access=access, project=project, plan=plan, state=state,
         groups=_groups(improvements), sources=sources,
@@ -59,7 +59,7 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
         approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
         send_blockers=services.send_blockers(improvements), adjusting=adjusting,
         finalise_blockers=reviews.finalise_blockers(project) if adjusting else [],
-        editable=StepStatus(project.step_state(Step.ADJUST).status) != StepStatus.DONE,
+        editable=project.step_status(Step.ADJUST) != StepStatus.DONE,
         latest_reviews=list(reviews.latest_by_domain(reviews.reviews_of(project)).values()),
     ), status
 
@@ -106,7 +106,7 @@ def _render_entry(access: ProjectAccess, improvement: Improvement, form: PlanFie
         findings=[(review, finding) for review in reviews.reviews_of(access.project)
                   if review.is_signed for finding in review.findings
                   if finding.improvement_id == improvement.id],
-        editable=StepStatus(access.project.step_state(Step.ADJUST).status) != StepStatus.DONE,
+        editable=access.project.step_status(Step.ADJUST) != StepStatus.DONE,
     ), status
 
 

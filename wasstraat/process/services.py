@@ -16,7 +16,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProcessCheck, ProcessStep, Project, User, utcnow
 from ..ordering import next_position, renumber
-from ..workflow import Step, StepStatus
+from ..workflow import Step
 
 STEP_FIELDS = ["activity", "actor", "system", "handover", "wait_days", "work_minutes", "remarks"]
 HOURS_PER_WORKING_DAY = 8
@@ -59,7 +59,7 @@ def checks_of(project: Project) -> list[ProcessCheck]:
 
 
 def _editable(project: Project) -> None:
-    if StepStatus(project.step_state(Step.PROCESS).status) is not StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.PROCESS):
         raise WorkflowError(_("Het proces legt u vast terwijl stap 3 bezig is."))
 
 

@@ -22,7 +22,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProcessAttachment, ProcessStep
-from ..workflow import Step, StepStatus
+from ..workflow import Step
 from . import attachments, services
 from .forms import AttachmentForm, EditProcessStepForm, NewProcessStepForm, ProcessCheckForm
 
@@ -44,7 +44,7 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_for
         checked_by={c.user_id: c for c in checks},
         participants=services.check_participants(project),
         is_participant=services.is_participant(project, _user()),
-        editable=StepStatus(project.step_state(Step.PROCESS).status) is StepStatus.IN_PROGRESS,
+        editable=project.in_progress(Step.PROCESS),
         form=form or NewProcessStepForm(formdata=None),
         check_form=check_form or ProcessCheckForm(formdata=None), error=error,
         attachments=attachments.attachments_of(project),

@@ -38,20 +38,11 @@ from ..workflow import (
     ReviewDomain,
     Role,
     Step,
-    StepStatus,
     Verdict,
     dpia_required,
 )
 
 CONDITIONS = "conditions"
-
-
-def _status(project: Project, step: Step) -> StepStatus:
-    return StepStatus(project.step_state(step).status)
-
-
-def _reviewing(project: Project) -> bool:
-    return StepStatus.IN_PROGRESS in (_status(project, Step.REVIEW), _status(project, Step.ADJUST))
 
 
 def chosen_domains(project: Project) -> list[ReviewDomain]:
@@ -84,8 +75,7 @@ def responses_of(project: Project) -> dict[tuple[int, str], ReviewResponse]:
 # --- Step 7: choosing domains and opening the review ------------------------------------------
 
 def choose_domains(project: Project, actor: User, keys: list[str]) -> None:
-    if not _reviewing(project) and _status(project, Step.IMPROVEMENT_PLAN) != \
-            StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST):
         raise WorkflowError(_("De toetsdomeinen kiest u in stap 6, 7 of 8."))
     unknown = [k for k in keys if k not in REVIEW_DOMAIN_BY_KEY]
     if unknown or not keys:
@@ -105,7 +95,7 @@ def choose_domains(project: Project, actor: User, keys: list[str]) -> None:
 def open_blockers(project: Project, version: PlanVersion | None,
                   chosen: list[ReviewDomain] | None = None) -> list[str]:
     blockers = []
-    if _status(project, Step.REVIEW) != StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.REVIEW):
         blockers.append(_("De toetsing wordt geopend terwijl stap 7 bezig is."))
     if version is None or version.is_final:
         blockers.append(_("Verstuur eerst een versie van het plan voor toetsing (stap 6)."))
@@ -151,7 +141,7 @@ def _new_review(project: Project, version: PlanVersion, domain: ReviewDomain,
 
 def request_re_review(project: Project, rejected: Review, actor: User) -> Review:
     """Step 8: after a "niet akkoord", the domain reviews a newer version of the plan."""
-    if _status(project, Step.ADJUST) != StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.ADJUST):
         raise WorkflowError(_("Opnieuw laten toetsen kan in stap 8."))
     version = plans.latest_version(project)
     if version is None or version.is_final or version.number <= rejected.plan_version.number:
@@ -170,7 +160,7 @@ def check_open(review: Review, project: Project) -> None:
     if review.is_signed:
         raise WorkflowError(_("Deze toetsing is ondertekend en kan niet meer worden gewijzigd. "
                               "Een nieuwe versie van het plan krijgt een nieuwe toetsing."))
-    if not _reviewing(project):
+    if not project.in_progress(Step.REVIEW, Step.ADJUST):
         raise WorkflowError(_("Toetsen kan terwijl stap 7 of 8 bezig is."))
 
 
@@ -299,7 +289,7 @@ def items_to_answer(reviews: list[Review],
 
 def respond(review: Review, project: Project, actor: User, *, subject: str, kind: str,
             explanation: str, expected_version: int | None) -> ReviewResponse:
-    if _status(project, Step.ADJUST) != StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.ADJUST):
         raise WorkflowError(_("Op bevindingen reageert u in stap 8."))
     valid = {item.subject for item in items_to_answer([review], {})}
     if subject not in valid:
@@ -325,7 +315,7 @@ def respond(review: Review, project: Project, actor: User, *, subject: str, kind
 
 def override(review: Review, project: Project, actor: User, motivation: str) -> ReviewOverride:
     """The process owner's recorded decision to go on despite a "niet akkoord"."""
-    if _status(project, Step.ADJUST) != StepStatus.IN_PROGRESS:
+    if not project.in_progress(Step.ADJUST):
         raise WorkflowError(_("Een afwijzing doorbreken kan in stap 8."))
     if not review.is_signed or review.verdict_enum is not Verdict.REJECTED:
         raise WorkflowError(_("Alleen een ondertekend 'niet akkoord' kan worden doorbroken."))

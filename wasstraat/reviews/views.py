@@ -12,7 +12,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Review, ReviewFinding
 from ..plans import services as plans
-from ..workflow import DPIA_THRESHOLD, Step, StepStatus, Verdict
+from ..workflow import DPIA_THRESHOLD, Step, Verdict
 from . import services
 from .forms import (
     DomainsForm,
@@ -67,9 +67,9 @@ def _render_index(access: ProjectAccess, *, status: int = 200,
         "reviews/index.html", access=access, project=project, domains_form=domains_form,
         chosen=chosen, versions=versions, latest=latest,
         open_blockers=services.open_blockers(project, latest, chosen), items=items,
-        may_choose=_planning(project),
+        may_choose=project.in_progress(Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST),
         latest_by_domain=services.latest_by_domain(all_reviews), forms=forms,
-        adjusting=StepStatus(project.step_state(Step.ADJUST).status) == StepStatus.IN_PROGRESS,
+        adjusting=project.in_progress(Step.ADJUST),
         response_prefix=response_prefix,
     ), status
 
@@ -133,7 +133,7 @@ def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | 
         findings_by_improvement.setdefault(finding.improvement_id or 0, []).append(finding)
     domain = review.domain_info
     may_edit = (access.can(Action.REVIEW, domain=domain) and not review.is_signed
-                and _reviewing(access))
+                and access.project.in_progress(Step.REVIEW, Step.ADJUST))
     return render_template(
         "reviews/show.html", access=access, project=access.project, review=review,
         domain=domain, improvements=improvements, form=form, finding_form=finding_form,
@@ -141,18 +141,6 @@ def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | 
         may_edit=may_edit, sign_blockers=services.sign_blockers(review),
         dpia_threshold=DPIA_THRESHOLD,
     ), status
-
-
-def _planning(project) -> bool:  # noqa: ANN001
-    """Steps 6 to 8 are where the review domains are chosen."""
-    return any(StepStatus(project.step_state(step).status) == StepStatus.IN_PROGRESS
-               for step in (Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST))
-
-
-def _reviewing(access: ProjectAccess) -> bool:
-    project = access.project
-    return StepStatus.IN_PROGRESS in (StepStatus(project.step_state(Step.REVIEW).status),
-                                      StepStatus(project.step_state(Step.ADJUST).status))
 
 
 def _review_refused(project_id: int, review_id: int, error: WorkflowError, **forms):  # noqa: ANN003, ANN202

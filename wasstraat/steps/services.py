@@ -96,7 +96,7 @@ def close_step(project: Project, step: Step, actor: User,
 def skip_blockers(project: Project, step: Step) -> list[str]:
     if not step.definition.skippable:
         return [_("Deze stap kan volgens de methode niet worden overgeslagen.")]
-    if StepStatus(project.step_state(step).status).is_finished:
+    if project.step_status(step).is_finished:
         return [_("Deze stap is al afgerond of overgeslagen.")]
     missing = missing_prerequisites(step, finished_steps(project))
     return [_("Rond eerst %(step)s af.", step=step_title(s)) for s in missing]
@@ -176,7 +176,7 @@ def confirm_product(project: Project, step: Step, product: Product, actor: User,
 
 def withdraw_confirmation(project: Project, step: Step, confirmation: ProductConfirmation,
                           actor: User) -> None:
-    if project.step_state(step).status != StepStatus.IN_PROGRESS:
+    if not project.in_progress(step):
         raise WorkflowError(_("Producten wijzigt u terwijl de stap bezig is."))
     audit.record("product.withdraw", "product", confirmation.id, project.id, actor=actor,
                  before={"product": confirmation.product_key, "variant": confirmation.variant})
