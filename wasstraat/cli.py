@@ -86,14 +86,6 @@ def _project_or_fail(project_id: int):  # noqa: ANN202
     return project
 
 
-def _export_options() -> dict:
-    from flask import current_app
-
-    organisation = current_app.config["WASSTRAAT_ORGANISATION"]
-    return {"organisation": organisation, "template": current_app.config["DOCX_TEMPLATE"],
-            "author": organisation}
-
-
 @export_cli.command("improvement-plan")
 @click.argument("project_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
@@ -101,13 +93,14 @@ def _export_options() -> dict:
 def export_improvement_plan(project_id: int, output: str, number: int | None) -> None:
     """The improvement plan (verbeterplan) of PROJECT_ID."""
     from .exports import improvement_plan
+    from .exports.docx_base import options
     from .plans.services import version_by_number
 
     project = _project_or_fail(project_id)
     version = version_by_number(project, number) if number is not None else None
     if number is not None and version is None:
         raise click.ClickException(f"Project {project_id} has no plan version {number}.")
-    result = improvement_plan.export(project, version, **_export_options())
+    result = improvement_plan.export(project, version, **options())
     with open(output, "wb") as handle:
         handle.write(result.content)
     click.echo(f"Wrote {output} ({len(result.content)} bytes).")
@@ -119,8 +112,9 @@ def export_improvement_plan(project_id: int, output: str, number: int | None) ->
 def export_implementation_plan(project_id: int, output: str) -> None:
     """The implementation plan (implementatieplan) of PROJECT_ID."""
     from .exports import implementation_plan
+    from .exports.docx_base import options
 
-    result = implementation_plan.export(_project_or_fail(project_id), **_export_options())
+    result = implementation_plan.export(_project_or_fail(project_id), **options())
     with open(output, "wb") as handle:
         handle.write(result.content)
     click.echo(f"Wrote {output} ({len(result.content)} bytes).")

@@ -21,6 +21,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def add_field_errors(form: FlaskForm, problems: dict[str, str]) -> None:
+    """Put a service's rule violations (field name -> message) at their fields."""
+    for name, message in problems.items():
+        getattr(form, name).errors = [*getattr(form, name).errors, message]
+
+
 def choices(pairs) -> list[SelectChoice]:  # noqa: ANN001
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

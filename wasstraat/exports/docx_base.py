@@ -20,17 +20,25 @@ from pathlib import Path
 from babel.dates import format_date
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from docx.table import Table
 
 # XML 1.0 allows tab, newline and carriage return; no other control characters.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LANGUAGE = "nl-NL"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def options() -> dict[str, object]:
+    """What every document takes from the configuration (in an app context)."""
+    from flask import current_app
+
+    organisation = current_app.config["WASSTRAAT_ORGANISATION"]
+    return {"organisation": organisation, "template": current_app.config["DOCX_TEMPLATE"],
+            "author": organisation}
 
 
 def clean(value: object) -> str:
@@ -176,14 +184,6 @@ def _footer(document: DocxDocument, title: str) -> None:
         _field(paragraph, "PAGE", "1")
 
 
-def landscape(document: DocxDocument) -> None:
-    """Turn the last section to landscape (for wide planning tables)."""
-    section = document.sections[-1]
-    if section.orientation != WD_ORIENT.LANDSCAPE:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-
-
 def heading(document: DocxDocument, text: str, level: int) -> None:
     document.add_heading(clean(text), level=level)
 
@@ -258,11 +258,6 @@ def _caption(result: Table, caption: str) -> None:
         element = OxmlElement(tag)
         element.set(qn("w:val"), clean(caption))
         tblpr.append(element)
-
-
-def small_print(document: DocxDocument, value: str) -> None:
-    run = document.add_paragraph().add_run(clean(value))
-    run.font.size = Pt(9)
 
 
 def to_bytes(document: DocxDocument) -> bytes:

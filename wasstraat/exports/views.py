@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,15 +13,9 @@ from ..extensions import db
 from ..plans import services as plans
 from ..workflow import Step, StepStatus
 from . import implementation_plan, improvement_plan
-from .docx_base import CONTENT_TYPE
+from .docx_base import CONTENT_TYPE, options
 
 bp = Blueprint("exports", __name__, url_prefix="/projects/<int:project_id>/documents")
-
-
-def options() -> dict:
-    return {"organisation": current_app.config["WASSTRAAT_ORGANISATION"],
-            "template": current_app.config["DOCX_TEMPLATE"],
-            "author": current_app.config["WASSTRAAT_ORGANISATION"]}
 
 
 def _download(result: improvement_plan.Export, project_id: int, kind: str) -> Response:

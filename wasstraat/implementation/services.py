@@ -266,11 +266,11 @@ def approval_blockers(items: list[ImplementationItem]) -> list[str]:
                   "verbeterplan.")]
     blockers = []
     for item in items:
-        values = {f: getattr(item, f) for f in ITEM_FIELDS}
-        if item_problems(values):
+        problems = item_problems({f: getattr(item, f) for f in ITEM_FIELDS})
+        if problems:
             blockers.append(_("%(title)s is nog niet compleet: %(problems)s",
                               title=item.improvement.title,
-                              problems=" ".join(item_problems(values).values())))
+                              problems=" ".join(problems.values())))
     return blockers + dependency_problems(items)
 
 

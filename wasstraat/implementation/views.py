@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
+from ..forms import add_field_errors
 from ..kpis import services as kpis
 from ..models import ImplementationItem, Kpi
 from ..security import SORTABLE_PAGE_POLICY
@@ -169,8 +170,7 @@ def item(project_id: int, item_id: int):
         values = {f: getattr(form, f).data for f in services.ITEM_FIELDS}
         values["drop_reason"] = values["drop_reason"] or ""
         problems = services.item_problems(values)
-        for name, message in problems.items():
-            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        add_field_errors(form, problems)
         if not problems:
             try:
                 services.update_item(row, access.project, _user(),

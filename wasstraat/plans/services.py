@@ -40,6 +40,15 @@ TEXT_FIELDS = [section.key for section in PLAN_SECTIONS]
 
 # --- Reading ---------------------------------------------------------------------------------
 
+def store_plan(plan: ImprovementPlan) -> ImprovementPlan:
+    """The plan from :func:`plan_of`, added to the session when it is new."""
+    if plan.id is None:
+        plan.version = None  # the mapper numbers the first version
+        db.session.add(plan)
+        db.session.flush()
+    return plan
+
+
 def plan_of(project: Project) -> ImprovementPlan:
     """The project's plan texts; an unsaved empty plan when nobody wrote any yet."""
     plan = db.session.scalar(select(ImprovementPlan).where(
@@ -147,7 +156,9 @@ class PlanState:
 def plan_state(project: Project, draft: dict | None = None,
                versions: list[PlanVersion] | None = None) -> PlanState:
     """``versions`` (newest first) saves a query when the page has them already."""
-    latest = versions[0] if versions else (latest_version(project) if versions is None else None)
+    if versions is None:
+        versions = [v for v in (latest_version(project),) if v is not None]
+    latest = versions[0] if versions else None
     if latest is None:
         return PlanState(None, True)
     draft = draft if draft is not None else current_snapshot(project)
@@ -249,11 +260,9 @@ def save_texts(project: Project, actor: User, *, expected_version: int, values: 
     if plan.id is None:
         if expected_version != 0:
             raise ConflictError()
-        plan.version = None  # the mapper numbers the first version
-        db.session.add(plan)
-        db.session.flush()
     else:
         check_version(plan, expected_version)
+    store_plan(plan)
     audit.apply_changes(plan, {k: values[k] for k in TEXT_FIELDS}, action="plan.texts",
                         object_type="plan", project_id=project.id, actor=actor)
 

@@ -10,6 +10,7 @@ from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
+from ..forms import add_field_errors
 from ..improvements.sources import describe
 from ..models import Improvement
 from ..reviews import services as reviews
@@ -48,6 +49,7 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
     draft = services.snapshot(project, plan, improvements, sources)
     versions = services.versions_of(project)
     state = services.plan_state(project, draft, versions)
+    all_reviews = reviews.reviews_of(project)
     if texts_form is None:
         texts_form = PlanTextsForm(formdata=None, obj=plan)
     adjusting = project.in_progress(Step.ADJUST)
@@ -58,9 +60,9 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
         versions=versions, texts_form=texts_form,
         approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
         send_blockers=services.send_blockers(improvements), adjusting=adjusting,
-        finalise_blockers=reviews.finalise_blockers(project) if adjusting else [],
+        finalise_blockers=reviews.finalise_blockers(project, all_reviews) if adjusting else [],
         editable=project.step_status(Step.ADJUST) != StepStatus.DONE,
-        latest_reviews=list(reviews.latest_by_domain(reviews.reviews_of(project)).values()),
+        latest_reviews=list(reviews.latest_by_domain(all_reviews).values()),
     ), status
 
 
@@ -137,8 +139,7 @@ def entry(project_id: int, improvement_id: int):
             "decision": form.decision.data, "decision_reason": form.decision_reason.data or "",
         }
         problems = services.plan_field_problems(values)
-        for name, message in problems.items():
-            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        add_field_errors(form, problems)
         if not problems:
             try:
                 services.update_plan_fields(improvement, access.project, _user(),
@@ -146,20 +147,15 @@ def entry(project_id: int, improvement_id: int):
                                             kpi_ids=form.kpi_ids.data or [])
                 db.session.commit()
             except WorkflowError as error:
-                db.session.rollback()
-                current_access = project_access(project_id)
-                current = _improvement(current_access, improvement_id)
-                fresh = _fields_form(current_access, current, formdata=False)
-                fresh.form_errors.append(error.message)
-                return _render_entry(current_access, current, fresh, error.status_code)
+                return _refused(project_id, improvement_id, error)
             flash(_("Verbetering %(title)s is bijgewerkt.", title=improvement.title), "success")
             return redirect(url_for("plans.index", project_id=project_id)
                             + f"#plan-improvement-{improvement_id}", 303)
     return _render_entry(access, improvement, form, 422)
 
 
-def _refused(project_id: int, improvement_id: int, error: WorkflowError,
-             merge_form: MergeForm | None = None):
+def _refused(project_id: int, improvement_id: int, error: WorkflowError):
+    """A refused save: the entry as it is now, with the reason on top."""
     db.session.rollback()
     access = project_access(project_id)
     improvement = _improvement(access, improvement_id)

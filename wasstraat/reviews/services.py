@@ -80,10 +80,7 @@ def choose_domains(project: Project, actor: User, keys: list[str]) -> None:
     unknown = [k for k in keys if k not in REVIEW_DOMAIN_BY_KEY]
     if unknown or not keys:
         raise WorkflowError(_("Kies minstens één toetsdomein."))
-    plan = plans.plan_of(project)
-    if plan.id is None:
-        plan.version = None
-        db.session.add(plan)
+    plan = plans.store_plan(plans.plan_of(project))
     before = sorted(plan.review_domains or [])
     plan.review_domains = sorted(set(keys))
     db.session.flush()
@@ -354,9 +351,10 @@ def signed_problems(project: Project) -> list[str]:
               domain=_(d.label), number=version.number) for d in missing]
 
 
-def finalise_blockers(project: Project) -> list[str]:
-    """Step 8: what must happen before the plan can become final."""
-    reviews = reviews_of(project)
+def finalise_blockers(project: Project, reviews: list[Review] | None = None) -> list[str]:
+    """Step 8: what must happen before the plan can become final (``reviews``: the
+    project's reviews, when the caller has them already)."""
+    reviews = reviews_of(project) if reviews is None else reviews
     blockers = []
     unanswered = [i for i in items_to_answer(reviews, responses_of(project)) if not i.response]
     if unanswered:

@@ -143,13 +143,17 @@ def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | 
     ), status
 
 
-def _review_refused(project_id: int, review_id: int, error: WorkflowError, **forms):  # noqa: ANN003, ANN202
+def _review_refused(project_id: int, review_id: int, error: WorkflowError,
+                    finding_form: FindingForm | None = None):  # noqa: ANN202
+    """A refused change: the review as it is now, the reason on the form that was sent (the
+    finding form, or else the review form)."""
     db.session.rollback()
     access = project_access(project_id)
     review = _review(access, review_id)
-    form = forms.pop("form", None) or ReviewForm(formdata=None, obj=review)
-    form.form_errors.append(error.message)
-    return _render_review(access, review, form=form, status=error.status_code, **forms)
+    form = ReviewForm(formdata=None, obj=review)
+    (finding_form or form).form_errors.append(error.message)
+    return _render_review(access, review, form=form, finding_form=finding_form,
+                          status=error.status_code)
 
 
 @bp.route("/<int:review_id>", methods=["GET", "POST"])
@@ -194,11 +198,7 @@ def add_finding(project_id: int, review_id: int):
                              lead_time_weeks=form.lead_time_weeks.data)
         db.session.commit()
     except WorkflowError as error:
-        db.session.rollback()
-        access = project_access(project_id)
-        review = _review(access, review_id)
-        form.form_errors.append(error.message)
-        return _render_review(access, review, finding_form=form, status=error.status_code)
+        return _review_refused(project_id, review_id, error, finding_form=form)
     flash(_("De bevinding is toegevoegd."), "success")
     return redirect(url_for("reviews.show", project_id=project_id, review_id=review_id)
                     + "#findings", 303)
