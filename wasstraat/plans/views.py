@@ -273,7 +273,7 @@ def approve(project_id: int, number: int):
         abort(404)
     form = ApproveForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.note.errors), "error")
+        flash(" ".join(str(e) for e in form.note.errors), "error")
         return _render_index(access, approve_form=form, status=422)
     try:
         services.approve(access.project, frozen, _user(), form.note.data or "")

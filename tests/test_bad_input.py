@@ -1,0 +1,331 @@
+"""Hostile input to every form: random and malicious values never cause a server error, and a
+refused request leaves the database as it was.
+
+The forms are not listed by hand: the test signs in as the people who see them, reads every POST
+form on every page of the demo municipality (plus a project in review), and fuzzes each one with
+hypothesis. A meta-check then demands that every POST route of the app was reached, so a new form
+cannot slip past.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import html
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from wasstraat.extensions import db
+from wasstraat.models import Improvement, Project
+
+# Tables a refused request may legitimately write to: the audit trail records refusals.
+MAY_CHANGE_ON_REFUSAL = {"audit_event", "login_failure"}
+
+# POST routes deliberately not fuzzed, with the reason.
+NOT_FUZZED = {
+    "auth.logout": "has no input; fuzzing it would sign the fuzzer out",
+    "auth.login": "fuzzed by its own test below (it is reached signed out)",
+}
+
+# Fields that are destructive or move the project on whatever value is sent run last, so the
+# other forms are fuzzed while their objects still exist.
+LAST = ("delete", "remove", "roles", "close", "skip", "reopen", "withdraw", "unmerge", "merge")
+
+HOSTILE = [
+    "", " ", "0", "-1", "1", "-99999999999999999999", "99999999999999999999999", "1e309",
+    "NaN", "3.5", "2026-02-30", "31-12-2026", "0000-00-00", "9999-12-31", "2026-13-01",
+    "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
+    "{{7*7}}", "' OR '1'='1", "'; DROP TABLE project; --", "\x00", "a\x00b", "\x1b[31m",
+    "\r\n\r\nX-Injected: 1", "🧽" * 50, "ａｄｍｉｎ", "../../etc/passwd", "%00", "null", "true",
+    "x" * 5_000, "y" * 200_000,
+]
+
+
+def hostile_value(original: str | None, options: list[str]) -> st.SearchStrategy[str | None]:
+    """A value for one field: missing, hostile, random text, or a valid one (to get past the
+    first check and reach the deeper ones)."""
+    strategies = [
+        st.none(),
+        st.sampled_from(HOSTILE),
+        st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    ]
+    valid = [v for v in [original, *options] if v]
+    if valid:
+        strategies.append(st.sampled_from(valid))
+    return st.one_of(*strategies)
+
+
+@dataclass
+class Form:
+    endpoint: str
+    action: str
+    fields: dict[str, tuple[str | None, list[str]]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+def read_forms(app: Flask, page_url: str, body: str) -> list[Form]:
+    adapter = app.url_map.bind("localhost")
+    forms = []
+    for element in html.fromstring(body).xpath("//form[translate(@method,'POST','post')='post']"):
+        action = urlsplit(urljoin(page_url, element.get("action") or page_url))
+        try:
+            endpoint, _ = adapter.match(action.path, method="POST")
+        except HTTPException:
+            continue
+        form = Form(endpoint, action.path + (f"?{action.query}" if action.query else ""))
+        for control in element.xpath(".//input|.//select|.//textarea"):
+            name = control.get("name")
+            if not name or name == "csrf_token":
+                continue
+            if control.get("type") == "file":
+                form.files.append(name)
+                continue
+            options = [o.get("value", o.text or "") for o in control.xpath(".//option")]
+            original = control.get("value") if control.tag == "input" else (
+                control.text if control.tag == "textarea" else (options[0] if options else None))
+            if name in form.fields:  # checkboxes and radios: collect every value as an option
+                form.fields[name][1].append(original or "")
+            else:
+                form.fields[name] = (original, options)
+        forms.append(form)
+    return forms
+
+
+def fingerprint(tables: list[str]) -> dict[str, str]:
+    """A hash of every table's rows. Table names come from our own metadata, never from input."""
+    if db.engine.dialect.name == "postgresql":  # one round trip instead of one per table
+        query = " UNION ALL ".join(
+            f"SELECT '{t}', (SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) FROM {t} r)"  # noqa: S608
+            for t in tables)
+        result = dict(db.session.execute(text(query)).all())
+    else:
+        result = {}
+        for table in tables:
+            rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()  # noqa: S608
+            result[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    db.session.commit()
+    return result
+
+
+def crawl(app: Flask, client: FlaskClient, start: list[str], per_page_type: int = 2) -> list[Form]:
+    """Pages reachable from the start pages (within them), at most a few of each page type,
+    and the forms on them."""
+    adapter = app.url_map.bind("localhost")
+    seen: set[str] = set()
+    visits: dict[str, int] = {}  # per page type within a project
+    queue = list(start)
+    forms: list[Form] = []
+    while queue:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            endpoint, args = adapter.match(urlsplit(url).path, method="GET")
+        except HTTPException:
+            continue
+        page_type = f"{endpoint} {args.get('project_id')} {args.get('number')}"
+        visits[page_type] = visits.get(page_type, 0) + 1
+        if visits[page_type] > per_page_type:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        body = response.get_data(as_text=True)
+        forms += read_forms(app, url, body)
+        for href in html.fromstring(body).xpath("//a/@href"):
+            target = urlsplit(urljoin(url, href))
+            if target.netloc in ("", "localhost") and target.path.startswith(tuple(start)):
+                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    return forms
+
+
+@pytest.fixture
+def municipality(app: Flask) -> Iterator[dict[str, int]]:
+    """The demo municipality: three projects, everyone in every role."""
+    from wasstraat.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    yield {name: db.session.scalar(db.select(Project.id).where(Project.name == name))
+           for name in ("Aanvraag parkeervergunning bewoners", "Verhuizing doorgeven",
+                        "Melding openbare ruimte")}
+
+
+def signed_in(app: Flask, who: str) -> FlaskClient:
+    from wasstraat.demo import DEMO_PASSWORD, demo_email
+
+    client = app.test_client()
+    response = client.post("/login", data={"email": demo_email(who), "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def fuzz(app: Flask, client: FlaskClient, form: Form, tables: list[str],
+         state: dict[str, dict[str, str]], examples: int) -> None:
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(data=st.fixed_dictionaries({name: hostile_value(original, options)
+                                       for name, (original, options) in form.fields.items()}),
+           filename=st.sampled_from(["../../evil.html", "a\x00b.pdf", "<svg>.svg", "x" * 300,
+                                     "verslag.pdf", ""]),
+           content=st.sampled_from([b"", b"<script>alert(1)</script>", b"%PDF-1.4\n" * 10]))
+    def post_hostile(data: dict[str, str | None], filename: str, content: bytes) -> None:
+        payload: dict[str, object] = {k: v for k, v in data.items() if v is not None}
+        for name in form.files:
+            payload[name] = (io.BytesIO(content), filename)
+        response = client.post(form.action, data=payload)
+        status = response.status_code
+        assert status < 500, f"{form.endpoint} {payload!r:.300} → {status}"
+        assert "/login" not in (response.location or ""), "the fuzzer was signed out"
+        after = fingerprint(tables)
+        if status >= 400:
+            changed = [t for t in tables if after[t] != state["now"][t]
+                       and t not in MAY_CHANGE_ON_REFUSAL]
+            assert changed == [], f"{form.endpoint} refused ({status}) but changed {changed}"
+        state["now"] = after
+
+    post_hostile()
+
+
+def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, municipality):
+    from wasstraat.demo import demo_email  # noqa: F401 - the demo must be importable
+
+    parking, done, fresh = municipality.values()
+    tables = [name for name in db.metadata.tables if name != "alembic_version"]
+    _make_every_form_live(parking, done, fresh)
+    merged = db.session.scalar(db.select(Improvement.id).where(
+        Improvement.project_id == parking, Improvement.merged_into_id.is_not(None)))
+    who_sees_what = {
+        "project_leader": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
+                           f"/projects/{parking}/plan/improvements/{merged}", "/projects/new",
+                           "/account", "/tasks"],
+        "process_owner": [f"/projects/{pid}" for pid in (parking, fresh, done)],
+        "privacy_officer": [f"/projects/{fresh}/reviews"],
+        "admin": ["/admin/users", "/admin/formulas"],
+    }
+    reached: set[str] = set()
+    state: dict[str, dict[str, str]] = {}
+    for who, start in who_sees_what.items():
+        client = signed_in(app, who)
+        state["now"] = fingerprint(tables)
+        forms = {}
+        for form in crawl(app, client, start):
+            forms.setdefault(form.endpoint, form)
+        for form in sorted(forms.values(), key=lambda f: any(w in f.endpoint for w in LAST)):
+            if form.endpoint in NOT_FUZZED:
+                continue
+            fuzz(app, client, form, tables, state, examples=12)
+            reached.add(form.endpoint)
+
+    post_routes = {rule.endpoint for rule in app.url_map.iter_rules()
+                   if "POST" in (rule.methods or ())}
+    missing = sorted(post_routes - reached - set(NOT_FUZZED))
+    assert missing == [], ", ".join(missing)
+
+
+def test_the_login_form_survives_hostile_input(app, municipality):
+    client = app.test_client()
+    tables = [name for name in db.metadata.tables if name != "alembic_version"]
+    state = {"now": fingerprint(tables)}
+    form = read_forms(app, "/login", client.get("/login").get_data(as_text=True))[0]
+    fuzz(app, client, form, tables, state, examples=40)
+
+
+def _open_review_on(project_id: int) -> None:
+    """Bring a project into step 7 with one improvement, the plan sent and a review open."""
+    from wasstraat.demo import demo_email
+    from wasstraat.improvements import services as improvements
+    from wasstraat.improvements.sources import resolve
+    from wasstraat.models import StepState, User
+    from wasstraat.plans import services as plans
+    from wasstraat.projects import services as projects
+    from wasstraat.reviews import services as reviews
+    from wasstraat.workflow import Role, Step, StepStatus
+
+    project = db.session.get(Project, project_id)
+    leader = db.session.scalar(db.select(User).where(User.email == demo_email("project_leader")))
+    for role in (Role.PRIVACY_OFFICER, Role.CISO, Role.LEGAL):
+        specialist = db.session.scalar(db.select(User).where(User.email == demo_email(role.value)))
+        if projects.membership_for(project, specialist) is None:
+            projects.add_member(project, leader, specialist, {role})
+    for state in db.session.scalars(db.select(StepState).where(StepState.project_id == project_id)):
+        state.status = (StepStatus.DONE if state.step < Step.IMPROVEMENT_PLAN else
+                        StepStatus.IN_PROGRESS if state.step <= Step.REVIEW else
+                        StepStatus.NOT_STARTED).value
+    idea = improvements.add_improvement(project, leader, resolve(project, "step", 6),
+                                        title="Melding via app", description="", proposer_id=None)
+    plans.update_plan_fields(idea, project, leader, expected_version=idea.version, kpi_ids=[],
+                             values={"horizon": "quick_win", "impact": 3, "effort": 2,
+                                     "cost_estimate": None, "decision": "in_plan",
+                                     "decision_reason": ""})
+    plans.send_for_review(project, leader)
+    reviews.choose_domains(project, leader, ["privacy", "security", "legal"])
+    legal = next(r for r in reviews.open_review(project, leader) if r.domain == "legal")
+    lawyer = db.session.scalar(db.select(User).where(User.email == demo_email("legal")))
+    reviews.add_finding(legal, project, lawyer, improvement_id=idea.id, remark="Geen grondslag",
+                        condition="", cost_estimate=None, lead_time_weeks=None)
+    reviews.save_review(legal, project, lawyer, expected_version=legal.version, values={
+        "verdict": "rejected", "motivation": "Grondslag ontbreekt.", "conditions": "",
+        "dpia_criteria": []})
+    reviews.sign(legal, project, lawyer, Role.LEGAL, expected_version=legal.version)
+    db.session.commit()
+
+
+def _make_every_form_live(parking: int, done: int, fresh: int) -> None:
+    """The demo's projects sit in steps 1, 9 and closed. Put them where every form shows: the
+    parking project (full of data) has steps 2 to 9 under way; the fresh one steps 1 to 8, with
+    a review open and one signed "niet akkoord"; the completed one is back in steps 9 and 10,
+    with steps 4 and 5 still to start or skip."""
+    from wasstraat.demo import demo_email
+    from wasstraat.models import (
+        ImplementationApproval,
+        KpiAgreement,
+        PlanApproval,
+        PlanVersion,
+        ProcessAttachment,
+        Review,
+        StepState,
+        User,
+    )
+    from wasstraat.reviews import services as reviews
+    from wasstraat.workflow import StepStatus
+
+    _open_review_on(fresh)
+    for project_id, under_way, to_start in ((parking, range(2, 10), ()),
+                                            (fresh, range(1, 9), ()),
+                                            (done, range(9, 11), (4, 5))):
+        for state in db.session.scalars(db.select(StepState).where(
+                StepState.project_id == project_id)):
+            if state.step in to_start:
+                state.status = StepStatus.NOT_STARTED.value
+            elif state.step in under_way:
+                state.status = StepStatus.IN_PROGRESS.value
+    # Approvals undone, so the forms to give them show again.
+    for model, project_id in ((KpiAgreement, parking), (ImplementationApproval, done)):
+        db.session.execute(db.delete(model).where(model.project_id == project_id))
+    db.session.execute(db.delete(PlanApproval).where(PlanApproval.plan_version_id.in_(
+        db.select(PlanVersion.id).where(PlanVersion.project_id == parking))))
+    db.session.add(ProcessAttachment(project_id=parking, filename="proces.pdf",
+                                     content_type="application/pdf", size=8, data=b"%PDF-1.4"))
+    project = db.session.get(Project, fresh)
+    privacy = db.session.scalar(db.select(Review).where(Review.project_id == fresh,
+                                                        Review.domain == "privacy"))
+    officer = db.session.scalar(db.select(User).where(
+        User.email == demo_email("privacy_officer")))
+    idea_id = reviews.improvements_in(privacy)[0]["id"]
+    reviews.add_finding(privacy, project, officer, improvement_id=idea_id, remark="Bewaartermijn?",
+                        condition="", cost_estimate=None, lead_time_weeks=None)
+    reviews.save_review(privacy, project, officer, expected_version=privacy.version, values={
+        "verdict": "approved", "motivation": "Prima.", "conditions": "", "dpia_criteria": []})
+    db.session.commit()
