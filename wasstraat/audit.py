@@ -12,6 +12,7 @@ from typing import Any
 from flask import g, has_request_context, request
 from flask_login import current_user
 
+from .database import prepare_to_write
 from .extensions import db
 from .models import AuditEvent, User
 
@@ -39,6 +40,7 @@ def record(
     after: dict[str, Any] | None = None,
     result: str = "success",
 ) -> AuditEvent:
+    prepare_to_write(db.session)
     ip, request_id = _request_details()
     actor = actor or _current_actor()
     event = AuditEvent(

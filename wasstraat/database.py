@@ -8,8 +8,9 @@ two requests that read and then write fail with "database is locked" instead of 
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -19,8 +20,19 @@ def _wants_write_lock() -> bool:
     # Requests that may write take the lock when their transaction begins; page views do not,
     # so reads keep running in parallel. Outside a request (CLI, tests) always take it.
     if has_request_context():
-        return request.method not in READ_ONLY_METHODS
+        return request.method not in READ_ONLY_METHODS or g.get("writes_after_reading", False)
     return True
+
+
+def prepare_to_write(session: Session) -> None:
+    """A page view that writes after all (an audit line for a refusal or a download) ends its
+    read transaction first, so the next one takes SQLite's write lock and waits its turn: a
+    read transaction that tries to write while another process writes fails at once with
+    "database is locked", whatever the busy timeout."""
+    if (has_request_context() and request.method in READ_ONLY_METHODS
+            and not g.get("writes_after_reading") and session.get_bind().dialect.name == "sqlite"):
+        g.writes_after_reading = True
+        session.rollback()
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
 from ..errors import WorkflowError
@@ -71,12 +72,21 @@ def authenticate(email: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password) or not user.active:
         return None
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        _set_quietly(user, password_hash=hash_password(password))
     return user
 
 
+def _set_quietly(user: User, **values: object) -> None:
+    """Bookkeeping on the account that is no edit of it: written without the version check, so
+    one person signing in from two browsers at once is not told of a conflict (409)."""
+    db.session.execute(update(User.__table__).where(User.__table__.c.id == user.id)
+                       .values(**values))
+    for name, value in values.items():
+        set_committed_value(user, name, value)
+
+
 def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
+    _set_quietly(user, last_login_at=utcnow())
     audit.record("auth.login", "user", user.id, None, actor=user)
 
 
