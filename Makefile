@@ -45,8 +45,9 @@ test: $(STAMP) translations lint
 		WASSTRAAT_TEST_BACKEND=postgresql $(BIN)/pytest -q; \
 	fi
 
-## bench: speed targets (the Word documents for a large project); not part of `make test`
+## bench: speed targets (pages under gunicorn on 1,000 projects, the Word documents); not in `make test`
 bench: $(STAMP) translations
+	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_documents.py
 
 lint: $(STAMP)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
 from . import workflow
@@ -49,8 +49,21 @@ def _translate_text(value: str) -> str:
     return str(gettext(value))
 
 
+def _step_labels() -> tuple[dict[workflow.Step, str], dict[workflow.StepStatus, str]]:
+    """The name "Stap n: naam" of each step and of each status, translated once per request: the
+    dashboard draws a ten-step lane for every project."""
+    if "step_labels" not in g:
+        g.step_labels = (
+            {step: gettext("Stap %(number)d: %(name)s", number=step.value,
+                           name=gettext(step.definition.name)) for step in workflow.Step},
+            {status: gettext(status.label) for status in workflow.StepStatus},
+        )
+    return g.step_labels
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
+        step_labels=_step_labels,
         Step=workflow.Step,
         Role=workflow.Role,
         StepStatus=workflow.StepStatus,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from .. import audit
 from ..concurrency import add_once, check_version
@@ -58,11 +58,14 @@ def plan_of(project: Project) -> ImprovementPlan:
 
 
 def board(project: Project) -> list[Improvement]:
-    """Every improvement of the project with what the board shows about it."""
+    """Every improvement of the project with what the board shows about it.
+
+    Joined and subquery loading keep the query count fixed however large the board grows
+    (selectin loading batches 500 ids per query)."""
     return list(db.session.scalars(
         select(Improvement)
         .where(Improvement.project_id == project.id)
-        .options(selectinload(Improvement.kpis), selectinload(Improvement.proposer))
+        .options(subqueryload(Improvement.kpis), joinedload(Improvement.proposer))
         .order_by(Improvement.id)
     ))
 

@@ -1,0 +1,377 @@
+"""Benchmark: the pages people use most, on a large municipality, under gunicorn.
+
+1. Generates 1,000 projects with 100,000 improvements, spread over the ten steps as in a real
+   portfolio (many young projects, fewer far along; improvements from step 3 on, sizes
+   skewed), with teams, tasks and implementation plans; plus a project with 10 and one with
+   10,000 improvements for the query counts.
+2. Counts the SQL queries of each page at 10 and at 10,000 rows (target: equal).
+3. Serves the app and a bare Flask+Jinja page with gunicorn (same workers), lets several clients
+   request each page at once and prints p50/p95 and the ratio to the bare page (target: p95 at
+   most 3x the bare page's).
+
+Writes its section of bench/RESULTS.md. `make bench` runs it; set
+DATABASE_URL to run it on PostgreSQL (the database is emptied first), otherwise a throw-away
+SQLite file is used.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import platform
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PROJECTS = int(os.environ.get("BENCH_PROJECTS", "1000"))
+IMPROVEMENTS = int(os.environ.get("BENCH_IMPROVEMENTS", "100000"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "25"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+PASSWORD = "een lang wachtwoord voor de benchmark"  # noqa: S105 - a throw-away database
+# How a portfolio spreads over the steps: most projects early, a tail far along.
+STEP_WEIGHTS = [14, 12, 12, 10, 9, 10, 8, 7, 9, 9]
+SEED = 20261123
+
+
+def _users(count_per_role: int) -> dict:
+    from wasstraat.auth.passwords import hash_password
+    from wasstraat.extensions import db
+    from wasstraat.models import User
+    from wasstraat.workflow import Role
+
+    hashed = hash_password(PASSWORD)
+    pool = {role: [User(email=f"{role.value}{n}@bench.example", name=f"{role.label} {n}",
+                        password_hash=hashed) for n in range(count_per_role)] for role in Role}
+    db.session.add_all(u for users in pool.values() for u in users)
+    db.session.flush()
+    return pool
+
+
+def _project(name: str, team: dict, current: int, improvements: int, rng: random.Random):
+    """One project with its team, at step `current`, with tasks for the step under way and
+    its improvements (and implementation plan from step 9) written in bulk."""
+    from sqlalchemy import insert
+
+    from wasstraat.extensions import db
+    from wasstraat.models import ImplementationItem, ImplementationOrder, Improvement
+    from wasstraat.projects import services as projects
+    from wasstraat.tasks.services import create_step_tasks
+    from wasstraat.workflow import Role, Step, StepStatus
+
+    leader = team[Role.PROJECT_LEADER]
+    project = projects.create_project(leader, name=name, product="Product",
+                                      assignment="Sneller, eenvoudiger, goedkoper.",
+                                      process_type="primary", creator_roles=set())
+    for role, user in team.items():
+        if role is not Role.PROJECT_LEADER:
+            projects.add_member(project, leader, user, {role})
+    days_in_step = rng.randint(1, 60)
+    for state in project.steps:
+        if state.step < current:
+            state.status = StepStatus.DONE.value
+        elif state.step == current:
+            state.status = StepStatus.IN_PROGRESS.value
+            state.started_at = datetime.now(UTC) - timedelta(days=days_in_step)
+    db.session.flush()
+    create_step_tasks(project, Step(current), leader)
+    if not improvements:
+        return project
+    planned = current > Step.IMPROVEMENT_PLAN
+    rows = [{
+        "project_id": project.id, "title": f"Verbetering {n} van {name}",
+        "description": "Wat er beter kan, en waarom.", "step": rng.choice([3, 4, 5, 6]),
+        "source_type": "step", "source_id": 3, "version": 1, "decision_reason": "",
+        "created_at": datetime.now(UTC),
+        "horizon": rng.choice(["quick_win", "long_term"]) if planned else None,
+        "impact": rng.randint(1, 5) if planned else None,
+        "effort": rng.randint(1, 5) if planned else None,
+        "decision": "in_plan" if planned else "open",
+    } for n in range(improvements)]
+    db.session.execute(insert(Improvement), rows)
+    if current >= Step.IMPLEMENTATION_PLAN:
+        ids = db.session.scalars(db.select(Improvement.id).where(
+            Improvement.project_id == project.id).order_by(Improvement.id)).all()
+        db.session.add(ImplementationOrder(project_id=project.id))
+        start = date(2027, 1, 4)
+        db.session.execute(insert(ImplementationItem), [{
+            "project_id": project.id, "improvement_id": i, "position": n, "version": 1,
+            "adoption": "taken_over", "drop_reason": "", "blocked_reason": "",
+            "status": "not_started", "responsible_id": team[Role.SUBJECT_EXPERT].id,
+            "start_on": start + timedelta(weeks=n % 40),
+            "end_on": start + timedelta(weeks=n % 40 + 4),
+        } for n, i in enumerate(ids, start=1)])
+    return project
+
+
+def generate() -> dict[str, int]:
+    """The large municipality; returns the ids the measurements use."""
+    from wasstraat.extensions import db
+    from wasstraat.workflow import Role
+
+    rng = random.Random(SEED)  # noqa: S311 - repeatable data, not secrets
+    pool = _users(25)
+    steps = rng.choices(range(1, 11), weights=STEP_WEIGHTS, k=PROJECTS)
+    with_ideas = [i for i, s in enumerate(steps) if s >= 3]
+    # Improvement counts skewed (lognormal), scaled to the total, for projects past step 2.
+    raw = [rng.lognormvariate(0, 0.8) for _ in with_ideas]
+    sizes = {i: max(1, round(r / sum(raw) * IMPROVEMENTS)) for i, r in zip(with_ideas, raw,
+                                                                           strict=True)}
+    started = time.perf_counter()
+    typical = None
+    for i, current in enumerate(steps):
+        team = {role: rng.choice(users) for role, users in pool.items()}
+        project = _project(f"Traject {i + 1}", team, current, sizes.get(i, 0), rng)
+        if typical is None and current == 9 and 60 <= sizes.get(i, 0) <= 140:
+            typical = (project.id, team[Role.PROCESS_OWNER].email)
+        if i % 100 == 99:
+            db.session.commit()
+            print(f"  {i + 1} projecten ({time.perf_counter() - started:.0f} s)", flush=True)
+    # The query-count pair: the same shape of project at 10 and at 10,000 improvements, each with
+    # its own team so "my tasks" and the dashboard differ only in the amount of data.
+    counted = {}
+    for label, size in (("klein", 10), ("groot", 10_000)):
+        team = {role: users[0] for role, users in _users_for(label).items()}
+        project = _project(f"Meting {label}", team, 9, size, rng)
+        counted[label] = (project.id, team[Role.PROCESS_OWNER].email)
+    db.session.commit()
+    assert typical is not None, "no typical project in step 9; change the seed"
+    return {"typical": typical, **counted}
+
+
+def _users_for(label: str) -> dict:
+    from wasstraat.auth.passwords import hash_password
+    from wasstraat.extensions import db
+    from wasstraat.models import User
+    from wasstraat.workflow import Role
+
+    hashed = hash_password(PASSWORD)
+    users = {role: [User(email=f"{role.value}-{label}@bench.example", name=f"{role.label} {label}",
+                         password_hash=hashed)] for role in Role}
+    db.session.add_all(u[0] for u in users.values())
+    db.session.flush()
+    return users
+
+
+def pages(project_id: int) -> dict[str, str]:
+    return {
+        "dashboard": "/",
+        "projectpagina": f"/projects/{project_id}",
+        "verbeterbord": f"/projects/{project_id}/plan",
+        "mijn taken": "/tasks",
+        "implementatieplan": f"/projects/{project_id}/implementation",
+    }
+
+
+def count_queries(app, subjects: dict) -> dict[str, dict[str, int]]:  # noqa: ANN001
+    """Queries per page for the process owner of the 10- and the 10,000-row project."""
+    from sqlalchemy import event
+
+    from wasstraat.extensions import db
+
+    counts: dict[str, dict[str, int]] = {}
+    app.config["WTF_CSRF_ENABLED"] = False  # the in-process client signs in without a form
+    for label in ("klein", "groot"):
+        project_id, email = subjects[label]
+        client = app.test_client()
+        response = client.post("/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.status_code
+        with app.app_context():
+            engine = db.engine
+        for name, path in pages(project_id).items():
+            seen: list[str] = []
+            listener = _counter(seen)
+            event.listen(engine, "before_cursor_execute", listener)
+            try:
+                status = client.get(path).status_code
+            finally:
+                event.remove(engine, "before_cursor_execute", listener)
+            assert status == 200, (path, status)
+            counts.setdefault(name, {})[label] = len(seen)
+    return counts
+
+
+def _counter(seen: list[str]):  # noqa: ANN202
+    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001, ANN002
+        seen.append(statement)
+    return count
+
+
+BARE_APP = '''
+from flask import Flask, render_template_string
+app = Flask(__name__)
+PAGE = """<!doctype html><html lang="nl"><head><title>{{ title }}</title></head><body>
+<main><h1>{{ title }}</h1><ul>{% for item in items %}<li>{{ item }}</li>{% endfor %}</ul></main>
+</body></html>"""
+
+@app.route("/")
+def bare():
+    items = [f"Regel {n}" for n in range(20)]
+    return render_template_string(PAGE, title="Kale pagina", items=items)
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(module: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", module], cwd=cwd, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/health" if module == "app:app" else base,  # noqa: S310
+                                   timeout=2).close()
+            return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start for {module}")
+
+
+def _signed_in_opener(base: str, email: str):  # noqa: ANN202
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "email": email,
+                                   "password": PASSWORD}).encode()
+    opener.open(base + "/login", body).read()
+    return opener
+
+
+def load(base: str, paths: dict[str, str], email: str | None) -> dict[str, list[float]]:
+    """CLIENTS clients at once, each asking every page REQUESTS_PER_PAGE times in turn."""
+    timings: dict[str, list[float]] = {name: [] for name in paths}
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def client() -> None:
+        opener = (_signed_in_opener(base, email) if email else urllib.request.build_opener())
+        for path in paths.values():  # warm-up
+            opener.open(base + path).read()
+        for _ in range(REQUESTS_PER_PAGE):
+            for name, path in paths.items():
+                started = time.perf_counter()
+                with opener.open(base + path) as response:
+                    response.read()
+                    if response.status != 200 or "/login" in response.url:
+                        errors.append(f"{path}: {response.status} {response.url}")
+                elapsed = time.perf_counter() - started
+                with lock:
+                    timings[name].append(elapsed)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:5]
+    return timings
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="wasstraat-bench-"))
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
+    env = {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 60, "WASSTRAAT_ENV": "development"}
+    os.environ.update(env)
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from wasstraat import create_app
+    from wasstraat.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(directory=str(ROOT / "migrations"))
+        print(f"Gegevens maken: {PROJECTS} trajecten, {IMPROVEMENTS} verbeteringen ...", flush=True)
+        started = time.perf_counter()
+        subjects = generate()
+        generated_in = time.perf_counter() - started
+        rows = db.session.execute(text("SELECT count(*) FROM improvement")).scalar()
+        projects = db.session.execute(text("SELECT count(*) FROM project")).scalar()
+        db.session.remove()
+    print(f"  klaar in {generated_in:.0f} s: {projects} trajecten, {rows} verbeteringen")
+
+    counts = count_queries(app, subjects)
+    with app.app_context():
+        db.engine.dispose()
+
+    (workdir / "bare_app.py").write_text(BARE_APP)
+    results = {}
+    project_id, email = subjects["typical"]
+    for module, cwd in (("bare_app:app", workdir), ("app:app", ROOT)):
+        process, base = serve(module, env, cwd)
+        try:
+            if module == "bare_app:app":
+                results["kale pagina"] = load(base, {"kale pagina": "/"}, None)["kale pagina"]
+            else:
+                results.update(load(base, pages(project_id), email))
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+    bare_p50, bare_p95 = p(results["kale pagina"], 50), p(results["kale pagina"], 95)
+    lines = [
+        f"## Pagina's onder gunicorn ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cpu's, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}; database "
+        f"{url.split(':')[0].split('+')[0]}. {projects} trajecten, {rows} verbeteringen "
+        f"(gemaakt in {generated_in:.0f} s). gunicorn {WORKERS} workers, {CLIENTS} clients "
+        f"tegelijk, {REQUESTS_PER_PAGE} verzoeken per pagina per client. Gemeten traject: "
+        "stap 9, ~100 verbeteringen, als proceseigenaar.",
+        "",
+        "| Pagina | p50 ms | p95 ms | p95 / kale p95 | queries bij 10 rijen | bij 10.000 rijen |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| kale Flask+Jinja-pagina | {bare_p50 * 1000:.1f} | {bare_p95 * 1000:.1f} | 1.0 "
+        "| – | – |",
+    ]
+    over = []
+    for name in pages(0):
+        p50, p95 = p(results[name], 50), p(results[name], 95)
+        ratio = p95 / bare_p95
+        small, large = counts[name]["klein"], counts[name]["groot"]
+        if ratio > 3 or small != large:
+            over.append(name)
+        lines.append(f"| {name} | {p50 * 1000:.1f} | {p95 * 1000:.1f} | {ratio:.1f} | {small} "
+                     f"| {large} |")
+    lines += ["", "Doelen: queries gelijk bij 10 en 10.000 rijen; p95 hoogstens 3× de kale "
+              "pagina. " + (f"Boven doel: {', '.join(over)}." if over else "Alle doelen gehaald.")]
+    report = "\n".join(lines)
+    print("\n" + report)
+    results_file = ROOT / "bench" / "RESULTS.md"
+    text_before = results_file.read_text() if results_file.exists() else "# Benchmarks\n"
+    marker = "## Pagina's onder gunicorn"
+    kept = text_before.split(marker)[0].rstrip() + "\n\n"
+    results_file.write_text(kept + report + "\n")
+
+
+if __name__ == "__main__":
+    main()
