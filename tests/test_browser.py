@@ -4,72 +4,21 @@ CSRF switched on, as in production. Screens are saved under test-artifacts/ when
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, Team
-from werkzeug.serving import make_server
+from conftest import Team, log_in, needs_chromium
 
 from wasstraat.extensions import db
 from wasstraat.models import JourneyPhase, WorkSession
 from wasstraat.workflow import Role
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def app_config() -> dict:
     return {"WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def page(live_server, request):  # noqa: ANN001, ANN201
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        context = browser.new_context(base_url=live_server)
-        page = context.new_page()
-        outside: list[str] = []
-        page.on("request", lambda r: None if r.url.startswith(live_server)
-                or r.url.startswith("data:") else outside.append(r.url))
-        csp_errors: list[str] = []
-        page.on("console", lambda m: csp_errors.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        yield page
-        failed = getattr(request.node, "rep_call", None)
-        if failed is not None and failed.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-        browser.close()
-        assert outside == [], "the pages fetched something from outside the app"
-        assert csp_errors == [], csp_errors
-
-
-def log_in(page, email: str, password: str = PASSWORD) -> None:  # noqa: ANN001
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_an_improvement_from_a_pain_point_is_noted_during_a_session_without_a_reload(
