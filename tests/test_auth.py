@@ -94,6 +94,14 @@ def test_the_session_changes_at_login(client, create_user):
     assert before is None or before.value != after
 
 
+def test_there_is_no_remember_me_cookie(client, create_user):
+    """Sessions end with the browser; no long-lived login cookie is ever set (checklist S-8)."""
+    response = login(client, create_user())
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and not any("remember" in c.lower() for c in cookies)
+    assert all("expires" not in c.lower() and "max-age" not in c.lower() for c in cookies)
+
+
 def test_a_cookie_copied_before_logout_no_longer_works(client, make_client, create_user):
     user = create_user()
     login(client, user)
@@ -137,7 +145,11 @@ def test_changing_the_password_needs_the_current_one(client, create_user):
     ("fiets naar hui", False),  # 14 characters
     ("fiets naar huis", True),  # 15: length is the rule, no composition rules
     ("paard batterij nietje correct " * 2, True),
-    ("regenboog " * 12, True),
+    ("de kat van de buren zit elke ochtend op de schutting te kijken!!", True),  # 64
+    ("regenboog " * 12 + "fietsje!", True),  # 128 characters
+    ("ik ben de Projectleider van 2026", False),  # a role of the method
+    ("mooie wasstraat in de zomer", False),  # the application's name
+    ("gemeente voorbeeld 2026 !!", False),  # the organisation's name
     ("z" * 257, False),
     ("🚲🚲🚲 fiets naar het stadskantoor 🚲", True),
     ("  spaties tellen ook mee  ", True),

@@ -174,6 +174,18 @@ def test_outsiders_get_no_document(team, login_as):
         assert outsider.get(f"/projects/{team.project.id}/documents/{doc}").status_code == 404
 
 
+def test_downloads_are_limited_per_person_per_minute(team, login_as, app):
+    """Building documents is the heaviest request; one person (or script) cannot starve the
+    rest (checklist R-11). Someone else can still download."""
+    app.config["EXPORTS_PER_MINUTE"] = 3
+    final_plan(team)
+    path = f"/projects/{team.project.id}/documents/improvement-plan.docx"
+    leader = login_as(team[Role.PROJECT_LEADER])
+    assert [leader.get(path).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert "over een minuut" in leader.get(path).get_data(as_text=True)
+    assert login_as(team[Role.PROCESS_OWNER]).get(path).status_code == 200
+
+
 def implementation(team: Team) -> list[str]:
     final_plan(team)
     put_in_step(team, Step.EXECUTION)

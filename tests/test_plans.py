@@ -287,6 +287,24 @@ def test_only_the_domains_specialist_may_review_and_sign_it(team, clients):
     assert review.plan_version.number == 1
 
 
+def test_who_sent_the_plan_for_review_cannot_sign_its_review(team, clients):
+    """Segregation of duties: a project leader who is also the privacy officer sends the plan;
+    the privacy review must then be signed by someone else."""
+    from wasstraat.projects.services import membership_for, set_roles
+
+    leader = team[Role.PROJECT_LEADER]
+    set_roles(membership_for(team.project, leader), leader,
+              {Role.PROJECT_LEADER, Role.PRIVACY_OFFICER})
+    db.session.commit()
+    send_plan(team, clients)
+    review_id = open_review(team, clients, ["privacy"])["privacy"]
+    refused = sign(clients[Role.PROJECT_LEADER], team, review_id)
+    assert refused.status_code == 403
+    assert "onafhankelijk" in refused.get_data(as_text=True)
+    assert db.session.get(Review, review_id).signed_at is None
+    assert sign(clients[Role.PRIVACY_OFFICER], team, review_id).status_code == 303
+
+
 def test_signing_needs_a_verdict_and_a_motivation(team, clients):
     send_plan(team, clients)
     review_id = open_review(team, clients, ["legal"])["legal"]

@@ -372,8 +372,20 @@ def test_no_page_view_changes_anything(world, login_as):
             if rule.method == "GET":
                 client = admin_client if rule.allowed == ADMIN else leader
                 response = client.get(rule.path.format(**ids))
-                response.close()
                 # 409: a document that does not exist yet at this step (a download, when it
                 # happens, is logged in the audit trail by design).
                 assert response.status_code in (200, 302, 409), rule.path
+                body = response.get_data(as_text=True) if response.status_code == 200 else ""
+                if "<html" in body:  # a full page, not an htmx fragment
+                    # Every page a signed-in person sees offers the way out (checklist S-7).
+                    assert 'action="/logout"' in body, rule.path
+                response.close()
     assert _row_counts() == before
+
+
+def test_paths_outside_the_routes_are_not_found(client):
+    """No repository files, no escaping the static folder, no directory listing (K-2)."""
+    for path in ("/.git/config", "/.git/HEAD", "/static/../app.py", "/static/%2e%2e/app.py",
+                 "/static/", "/static/vendor/", "/instance/secret_key", "/migrations/env.py",
+                 "/.env", "/wp-admin"):
+        assert client.get(path).status_code == 404, path

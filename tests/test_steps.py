@@ -400,3 +400,28 @@ def test_notes_saved_over_someone_elses_change_get_a_conflict(team, clients):
     notes = db.session.scalar(db.select(StepState.notes).where(
         StepState.project_id == team.project.id, StepState.step == 1))
     assert notes == "Van de sponsor"
+
+
+def test_a_step_start_that_fails_halfway_leaves_nothing_behind(create_project, login_as,
+                                                               monkeypatch):
+    """Starting a step is several writes (status, audit line, tasks); when one fails after the
+    others, none of them stays (checklist R-6)."""
+    from wasstraat.models import Task
+    from wasstraat.steps import services
+
+    team = create_project()
+    leader = login_as(team[Role.PROJECT_LEADER])
+    project_id = team.project.id
+
+    def tasks_fail(*args: object) -> None:
+        raise RuntimeError("the task service fell over")
+
+    monkeypatch.setattr(services, "create_step_tasks", tasks_fail)
+    with pytest.raises(RuntimeError):
+        leader.post(url(team, Step.TEAM, "start"))
+    db.session.expire_all()
+    assert status_of(team, Step.TEAM) is StepStatus.NOT_STARTED
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(
+        AuditEvent.project_id == project_id, AuditEvent.action == "step.start")) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(Task).where(
+        Task.project_id == project_id)) == 0

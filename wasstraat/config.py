@@ -96,4 +96,5 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "TRUSTED_PROXIES": int(os.environ.get("WASSTRAAT_TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "EXPORTS_PER_MINUTE": max(1, int(os.environ.get("WASSTRAAT_EXPORTS_PER_MINUTE", "20"))),
     }

@@ -34,7 +34,18 @@ def needs_rehash(stored_hash: str) -> bool:
 DUMMY_HASH = _hasher.hash("wasstraat-dummy-password-for-timing")
 
 
-def password_problems(password: str, *, email: str, min_length: int, max_length: int) -> list[str]:
+def context_words(organisation: str) -> frozenset[str]:
+    """Words an attacker tries first against this app: its name, the organisation's name and
+    the roles in the method (ASVS 6.2.11)."""
+    from ..workflow import ROLE_INFO
+
+    words = {"wasstraat", *re.findall(r"\w+", organisation.lower())}
+    words |= {w for info in ROLE_INFO.values() for w in re.findall(r"\w+", info.label.lower())}
+    return frozenset(w for w in words if len(w) >= 5)
+
+
+def password_problems(password: str, *, email: str, min_length: int, max_length: int,
+                      context: frozenset[str] = frozenset()) -> list[str]:
     """Dutch messages for every way the password breaks the policy (no composition rules)."""
     problems = []
     if len(password) < min_length:
@@ -45,6 +56,10 @@ def password_problems(password: str, *, email: str, min_length: int, max_length:
     local_part = email.split("@", 1)[0].lower()
     if email and (lowered == email.lower() or (len(local_part) >= 4 and local_part in lowered)):
         problems.append(_("Het wachtwoord mag uw e-mailadres niet bevatten."))
+    found = sorted(w for w in context if w in lowered)
+    if found:
+        problems.append(_("Het wachtwoord mag geen woorden bevatten die bij deze organisatie of "
+                          "deze toepassing horen, zoals „%(word)s”.", word=found[0]))
     if is_common(password):
         problems.append(_("Dit wachtwoord is te bekend: het staat in lijsten die aanvallers als "
                           "eerste proberen. Kies een zin of een reeks losse woorden."))

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import User, utcnow
 from .passwords import (
     DUMMY_HASH,
+    context_words,
     hash_password,
     needs_rehash,
     password_problems,
@@ -42,6 +43,7 @@ def check_password_policy(password: str, email: str) -> None:
         email=email,
         min_length=current_app.config["PASSWORD_MIN_LENGTH"],
         max_length=current_app.config["PASSWORD_MAX_LENGTH"],
+        context=context_words(current_app.config["WASSTRAAT_ORGANISATION"]),
     )
     if problems:
         raise PasswordPolicyError(problems)

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from .. import audit
 from ..access import project_access
 from ..errors import WorkflowError
 from ..extensions import db
+from ..models import AuditEvent, utcnow
 from ..plans import services as plans
 from ..workflow import Step, StepStatus
 from . import implementation_plan, improvement_plan
 from .docx_base import CONTENT_TYPE, options
 
 bp = Blueprint("exports", __name__, url_prefix="/projects/<int:project_id>/documents")
+
+
+class TooManyExports(WorkflowError):
+    status_code = 429
+
+
+def _within_rate() -> None:
+    """Building a document is the heaviest thing a person can ask for; a per-person limit per
+    minute (counted from the audit trail, so it holds across app processes) keeps one script
+    from starving everyone else."""
+    limit = current_app.config["EXPORTS_PER_MINUTE"]
+    recent = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "export.document", AuditEvent.actor_id == current_user.id,
+        AuditEvent.at >= utcnow() - timedelta(minutes=1)))
+    if recent >= limit:
+        raise TooManyExports(_("U heeft in de afgelopen minuut al %(n)d documenten gedownload. "
+                               "Probeer het over een minuut opnieuw.", n=recent))
 
 
 def _download(result: improvement_plan.Export, project_id: int, kind: str) -> Response:
@@ -32,6 +53,7 @@ def _download(result: improvement_plan.Export, project_id: int, kind: str) -> Re
 @login_required
 def improvement_plan_docx(project_id: int):
     access = project_access(project_id)
+    _within_rate()
     if access.project.step_status(Step.IMPROVEMENT_PLAN) is StepStatus.NOT_STARTED:
         raise WorkflowError(_("Het verbeterplan is er vanaf stap 6."))
     number = request.args.get("version", type=int)
@@ -48,6 +70,7 @@ def improvement_plan_docx(project_id: int):
 @login_required
 def implementation_plan_docx(project_id: int):
     access = project_access(project_id)
+    _within_rate()
     if access.project.step_status(Step.IMPLEMENTATION_PLAN) is StepStatus.NOT_STARTED:
         raise WorkflowError(_("Het implementatieplan is er vanaf stap 9."))
     result = implementation_plan.export(access.project, **options())

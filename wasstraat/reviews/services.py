@@ -211,6 +211,12 @@ def delete_finding(review: Review, finding: ReviewFinding, project: Project,
     db.session.flush()
 
 
+class NotIndependentError(WorkflowError):
+    """Segregation of duties: who sent a plan for review may not sign its review."""
+
+    status_code = 403
+
+
 def sign_blockers(review: Review) -> list[str]:
     verdict = review.verdict_enum
     blockers = []
@@ -229,6 +235,10 @@ def sign(review: Review, project: Project, actor: User, role: Role, *,
     """The specialist's sign-off: afterwards the review is fixed."""
     check_version(review, expected_version)
     check_open(review, project)
+    if review.plan_version.created_by_id == actor.id:
+        raise NotIndependentError(_(
+            "U heeft deze versie van het plan zelf ter toetsing verstuurd. De toetsing moet "
+            "onafhankelijk zijn: een andere %(role)s ondertekent.", role=_(role.label)))
     blockers = sign_blockers(review)
     if blockers:
         raise WorkflowError(" ".join(blockers))
