@@ -38,11 +38,12 @@ run: $(STAMP) translations
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## test: the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+## (one worker per CPU; on PostgreSQL each worker has its own schema)
 test: $(STAMP) translations lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
-		WASSTRAAT_TEST_BACKEND=postgresql $(BIN)/pytest -q; \
+		WASSTRAAT_TEST_BACKEND=postgresql $(BIN)/pytest -q -n auto; \
 	fi
 
 ## bench: speed targets (pages under gunicorn on 1,000 projects, the Word documents); not in `make test`
