@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from wasstraat import audit
 from wasstraat.extensions import db
 from wasstraat.models import AppendOnlyError, AuditEvent
 from wasstraat.workflow import Role
@@ -84,7 +85,8 @@ def test_the_app_refuses_to_change_or_delete_audit_rows(create_project):
 def test_the_database_refuses_to_change_or_delete_audit_rows(create_project, statement):
     team = create_project()
     before = len(events(team.project.id))
-    with pytest.raises(DBAPIError, match="append-only"):
+    # SQLite: a trigger. PostgreSQL: the app's role lacks the privilege (and a trigger behind it).
+    with pytest.raises(DBAPIError, match="append-only|permission denied for table audit_event"):
         db.session.execute(text(statement))
         db.session.flush()
     db.session.rollback()
@@ -108,3 +110,65 @@ def test_the_audit_trail_holds_no_passwords(client, create_user):
     # What was typed into a failed login (maybe a password in the wrong field) is not kept.
     failed = next(e for e in rows if e.action == "auth.login_failed")
     assert failed.before is None and failed.after is None
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_the_apps_role_may_only_add_and_read_audit_rows(app):
+    allowed = {privilege: db.session.scalar(text(
+        "SELECT has_table_privilege(current_user, 'audit_event', :privilege)"),
+        {"privilege": privilege}) for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE",
+                                                     "TRUNCATE")}
+    assert allowed == {"SELECT": True, "INSERT": True, "UPDATE": False, "DELETE": False,
+                       "TRUNCATE": False}
+
+
+def test_each_row_is_chained_to_the_one_before(create_project):
+    team = create_project()
+    rows = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert len(rows) > 3
+    assert rows[0].prev_hash == audit.GENESIS
+    for before, row in zip(rows, rows[1:], strict=False):
+        assert row.prev_hash == before.hash
+        assert row.hash == audit.link_hash(before.hash, row) and len(row.hash) == 64
+    assert list(audit.verify()) == []
+    assert team.project.id
+
+
+def _as_an_intruder_with_database_access(statement: str) -> None:
+    """Switch off the guards inside this transaction (rolled back by the test) and run it."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("DROP TRIGGER audit_event_no_update"))
+        db.session.execute(text("DROP TRIGGER audit_event_no_delete"))
+    else:
+        db.session.execute(text("GRANT UPDATE, DELETE ON audit_event TO CURRENT_USER"))
+        db.session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only"))
+    db.session.execute(text(statement))
+
+
+@pytest.mark.parametrize(("statement", "reason"), [
+    ("UPDATE audit_event SET after = NULL WHERE id = {target}", "content changed"),
+    ("UPDATE audit_event SET actor_id = NULL WHERE id = {target}", "content changed"),
+    ("DELETE FROM audit_event WHERE id = {target}", "previous row missing or changed"),
+])
+def test_verify_finds_a_row_edited_or_removed_in_the_database(create_project, runner,
+                                                               statement, reason):
+    create_project()
+    ids = db.session.scalars(db.select(AuditEvent.id).order_by(AuditEvent.id)).all()
+    target = ids[len(ids) // 2]
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    try:
+        _as_an_intruder_with_database_access(statement.format(target=target))
+        db.session.expire_all()
+        found = list(audit.verify())
+        result = runner.invoke(args=["audit", "verify"])
+    finally:
+        db.session.rollback()
+    broken_at = target if reason == "content changed" else ids[ids.index(target) + 1]
+    assert found[0] == audit.Break(broken_at, reason)
+    assert result.exit_code == 1 and f"Row {broken_at}: {reason}" in result.output
+
+
+def test_verify_reports_an_intact_trail(create_project, runner):
+    create_project()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "chain unbroken" in result.output

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -25,7 +27,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from wasstraat.extensions import db
-from wasstraat.models import Improvement, Project
+from wasstraat.models import Improvement, Project, User
 
 # Tables a refused request may legitimately write to: the audit trail records refusals.
 MAY_CHANGE_ON_REFUSAL = {"audit_event", "login_failure"}
@@ -34,11 +36,14 @@ MAY_CHANGE_ON_REFUSAL = {"audit_event", "login_failure"}
 NOT_FUZZED = {
     "auth.logout": "has no input; fuzzing it would sign the fuzzer out",
     "auth.login": "fuzzed by its own test below (it is reached signed out)",
+    "auth.second_factor": "fuzzed by its own test below (it is reached between password "
+                          "and code)",
 }
 
 # Fields that are destructive or move the project on whatever value is sent run last, so the
 # other forms are fuzzed while their objects still exist.
-LAST = ("delete", "remove", "roles", "close", "skip", "reopen", "withdraw", "unmerge", "merge")
+LAST = ("delete", "remove", "roles", "close", "skip", "reopen", "withdraw", "unmerge", "merge",
+        "erase", "reset")
 
 HOSTILE = [
     "", " ", "0", "-1", "1", "-99999999999999999999", "99999999999999999999999", "1e309",
@@ -167,6 +172,10 @@ def signed_in(app: Flask, who: str) -> FlaskClient:
 
     client = app.test_client()
     response = client.post("/login", data={"email": demo_email(who), "password": DEMO_PASSWORD})
+    if response.status_code == 303:  # this person has a second factor
+        user = db.session.scalar(db.select(User).where(User.email == demo_email(who)))
+        code = pyotp.TOTP(user.totp_secret).at(time.time() + 30)
+        response = client.post("/login/code", data={"code": code})
     assert response.status_code == 302
     return client
 
@@ -206,13 +215,15 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
     _make_every_form_live(parking, done, fresh)
     merged = db.session.scalar(db.select(Improvement.id).where(
         Improvement.project_id == parking, Improvement.merged_into_id.is_not(None)))
+    owner_id = _with_second_factors()
     who_sees_what = {
         "project_leader": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
                            f"/projects/{parking}/plan/improvements/{merged}", "/projects/new",
                            "/account", "/tasks"],
-        "process_owner": [f"/projects/{pid}" for pid in (parking, fresh, done)],
-        "privacy_officer": [f"/projects/{fresh}/reviews"],
-        "admin": ["/admin/users", "/admin/formulas"],
+        "process_owner": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
+                          "/account/second-factor"],
+        "privacy_officer": [f"/projects/{fresh}/reviews", "/account/second-factor"],
+        "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit"],
     }
     reached: set[str] = set()
     state: dict[str, dict[str, str]] = {}
@@ -239,6 +250,36 @@ def test_the_login_form_survives_hostile_input(app, municipality):
     tables = [name for name in db.metadata.tables if name != "alembic_version"]
     state = {"now": fingerprint(tables)}
     form = read_forms(app, "/login", client.get("/login").get_data(as_text=True))[0]
+    fuzz(app, client, form, tables, state, examples=40)
+
+
+def _with_second_factors() -> int:
+    """The process owner has a second factor (so its settings and the administrator's reset
+    show); the project leader has begun setting one up (so the confirm form shows)."""
+    from wasstraat.auth import mfa
+    from wasstraat.demo import demo_email
+    from wasstraat.models import utcnow
+
+    owner, leader = (db.session.scalar(db.select(User).where(User.email == demo_email(who)))
+                     for who in ("process_owner", "project_leader"))
+    owner.totp_secret, owner.totp_confirmed_at = pyotp.random_base32(), utcnow()
+    mfa.new_recovery_codes(owner)
+    mfa.begin_enrolment(leader)
+    db.session.commit()
+    return owner.id
+
+
+def test_the_second_factor_form_survives_hostile_input(app, municipality):
+    from wasstraat.demo import DEMO_PASSWORD, demo_email
+
+    _with_second_factors()
+    client = app.test_client()
+    response = client.post("/login", data={"email": demo_email("process_owner"),
+                                           "password": DEMO_PASSWORD})
+    assert response.headers["Location"].startswith("/login/code")
+    tables = [name for name in db.metadata.tables if name != "alembic_version"]
+    state = {"now": fingerprint(tables)}
+    form = read_forms(app, "/login/code", client.get("/login/code").get_data(as_text=True))[0]
     fuzz(app, client, form, tables, state, examples=40)
 
 

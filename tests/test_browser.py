@@ -4,10 +4,11 @@ CSRF switched on, as in production. Screens are saved under test-artifacts/ when
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 
 import pytest
-from conftest import Team, log_in, needs_chromium
+from conftest import PASSWORD, Team, log_in, needs_chromium
 
 from wasstraat.extensions import db
 from wasstraat.models import JourneyPhase, WorkSession
@@ -195,6 +196,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page): 
         Improvement,
         Project,
         Review,
+        User,
         WorkSession,
     )
 
@@ -212,6 +214,8 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page): 
             ImplementationItem.project_id == p)),
         "done_it": db.session.scalar(db.select(ImplementationItem.id).where(
             ImplementationItem.project_id == done)),
+        "sponsor": db.session.scalar(db.select(User.id).where(
+            User.email == demo_email("sponsor"))),
     }
     db.session.commit()
     pages = {
@@ -232,7 +236,9 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page): 
             "/projects/new", "/account/password"],
         "process_owner": [f"/projects/{p}/implementation",
                           f"/projects/{p}/implementation/items/{first['it']}"],
-        "admin": ["/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new"],
+        "admin": ["/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new",
+                  f"/admin/users/{first['sponsor']}/edit", "/admin/audit",
+                  "/admin/audit?since=gisteren&project=-1"],
     }
     failures = []
     page.goto("/login")
@@ -257,4 +263,74 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page): 
     page.locator(".task__toggle").first.click()
     page.wait_for_timeout(300)
     failures += [f"step 1 (after htmx) {v}" for v in axe_violations(page)]
+    assert failures == []
+
+
+def test_the_session_warning_lets_a_keyboard_user_stay_signed_in(create_user, page, app):  # noqa: ANN001
+    """WCAG 2.2.1: before the idle timeout a dialog offers more time, usable by keyboard."""
+    from playwright.sync_api import expect
+
+    email = create_user().email
+    db.session.commit()
+    page.clock.install()
+    log_in(page, email)
+    page.goto("/tasks")
+    dialog = page.locator("#session-warning")
+    expect(dialog).to_be_hidden()
+    idle, warning = app.config["SESSION_IDLE_MINUTES"] * 60, 120
+    page.clock.fast_forward((idle - warning + 1) * 1000)
+    expect(dialog).to_be_visible()
+    expect(page.get_by_role("button", name="Ingelogd blijven")).to_be_focused()
+    assert axe_violations(page) == []
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#live-region")).to_contain_text("U blijft ingelogd")
+    assert page.url.endswith("/tasks")
+
+
+def test_setting_up_the_second_factor_and_signing_in_with_it(create_user, page, app):  # noqa: ANN001
+    """Every screen of the second factor passes axe, and the whole flow works in a browser."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    app.config["MFA_REQUIRED"] = "admins"
+    email = create_user(admin=True).email
+    db.session.commit()
+    failures: list[str] = []
+    def type_password() -> None:
+        page.goto("/login")
+        page.fill("#email", email)
+        page.fill("#password", PASSWORD)
+        page.click("main button[type=submit]")
+
+    type_password()  # the password alone leads to the set-up, and nowhere else
+    expect(page).to_have_url(re.compile("/account/second-factor$"))
+    page.goto("/admin/users")
+    expect(page).to_have_url(re.compile("/account/second-factor$"))
+    failures += [f"set-up (start) {v}" for v in axe_violations(page)]
+    page.get_by_role("button", name="Tweestapsverificatie instellen").click()
+    secret = page.locator(".secret-key").inner_text().replace(" ", "")
+    expect(page.get_by_role("img", name=re.compile("QR-code"))).to_be_visible()
+    failures += [f"set-up (QR) {v}" for v in axe_violations(page)]
+    page.get_by_label(re.compile("^Code")).fill("000000")
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    failures += [f"set-up (error) {v}" for v in axe_violations(page)]
+    page.get_by_label(re.compile("^Code")).fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_role("heading", name="Uw herstelcodes")).to_be_visible()
+    assert page.locator(".recovery-codes li").count() == 10
+    failures += [f"recovery codes {v}" for v in axe_violations(page)]
+    page.get_by_role("button", name="Uitloggen").click()
+
+    type_password()
+    expect(page).to_have_url(re.compile("/login/code"))
+    failures += [f"code step {v}" for v in axe_violations(page)]
+    page.get_by_label(re.compile("^Code")).fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("^Welkom"))).to_be_visible()
+    page.goto("/admin/users")
+    expect(page.get_by_role("heading", name="Accounts")).to_be_visible()
+    page.goto("/account/second-factor")
+    failures += [f"settings (on) {v}" for v in axe_violations(page)]
     assert failures == []

@@ -34,9 +34,10 @@ def test_user_create_can_generate_a_one_time_password(runner):
     result = runner.invoke(args=["user", "create", "b@gemeente.example", "--name", "B",
                                  "--generate-password"])
     assert result.exit_code == 0
-    password = result.output.split("One-time password: ")[1].strip()
+    password = result.output.split("One-time password: ")[1].splitlines()[0].strip()
     user = db.session.scalars(db.select(User)).one()
     assert passwords.verify_password(user.password_hash, password)
+    assert user.must_change_password
 
 
 def test_seed_demo_creates_an_account_per_role_and_a_project_with_an_approved_plan(runner, client):

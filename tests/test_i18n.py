@@ -59,4 +59,4 @@ def test_every_interface_text_has_an_english_translation(tmp_path):
     translated = {m.id for m in catalog if m.id and not m.fuzzy and (
         all(m.string) if isinstance(m.string, tuple) else m.string)}
     missing = extracted - translated
-    assert not missing, f"run `make extract-messages` and translate: {sorted(missing)[:10]}"
+    assert not missing, f"run `make extract-messages` and translate: {sorted(missing, key=str)[:10]}"

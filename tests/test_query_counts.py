@@ -142,3 +142,17 @@ def test_query_count_does_not_grow_with_data(page, create_project, create_user, 
     large = count_queries(lambda: client.get(path))
     assert large == small, f"{path}: {small} queries with little data, {large} with more"
     assert small <= LIMITS.get(page, 12), f"{path}: {small} queries"
+
+
+@pytest.mark.parametrize("page", ["/admin/audit", "/admin/audit?result=success",
+                                  "/admin/audit/export.csv", "/admin/users"])
+def test_administration_pages_do_not_grow_with_data(page, create_project, create_user,
+                                                     client, count_queries):
+    team = create_project(roles=[Role.PROJECT_LEADER])
+    login(client, create_user(admin=True))
+    grow(team, 2, create_user)
+    client.get(page)
+    small = count_queries(lambda: client.get(page))
+    grow(team, 8, create_user, start=2)
+    large = count_queries(lambda: client.get(page))
+    assert large == small <= 12, f"{page}: {small} queries with little data, {large} with more"

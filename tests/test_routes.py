@@ -80,11 +80,29 @@ RULES: dict[str, list[Rule]] = {
     "auth.change_password": [Rule("/account/password", "GET", SIGNED_IN),
                              Rule("/account/password", "POST", SIGNED_IN)],
     "auth.set_language": [Rule("/account/language", "POST", SIGNED_IN)],
+    "auth.extend_session": [Rule("/session/extend", "POST", SIGNED_IN)],
+    "auth.second_factor": [Rule("/login/code", "GET", ANYONE),
+                           Rule("/login/code", "POST", ANYONE)],
+    "auth.second_factor_settings": [Rule("/account/second-factor", "GET", SIGNED_IN)],
+    "auth.begin_second_factor": [Rule("/account/second-factor/begin", "POST", SIGNED_IN)],
+    "auth.confirm_second_factor": [Rule("/account/second-factor/confirm", "POST", SIGNED_IN)],
+    "auth.new_recovery_codes": [Rule("/account/second-factor/recovery-codes", "POST",
+                                     SIGNED_IN)],
+    "auth.switch_off_second_factor": [Rule("/account/second-factor/off", "POST", SIGNED_IN)],
+    "auth.export_own_personal_data": [Rule("/account/personal-data", "GET", SIGNED_IN)],
     "main.dashboard": [Rule("/", "GET", SIGNED_IN)],
     "main.my_tasks": [Rule("/tasks", "GET", SIGNED_IN)],
     "admin.users": [Rule("/admin/users", "GET", ADMIN)],
     "admin.new_user": [Rule("/admin/users/new", "GET", ADMIN),
                        Rule("/admin/users/new", "POST", ADMIN)],
+    "admin.end_sessions": [Rule("/admin/users/{user}/sessions/end", "POST", ADMIN,
+                                destructive=True)],
+    "admin.reset_second_factor": [Rule("/admin/users/{user}/second-factor/reset", "POST", ADMIN,
+                                       destructive=True)],
+    "admin.audit_trail": [Rule("/admin/audit", "GET", ADMIN)],
+    "admin.export_personal_data": [Rule("/admin/users/{user}/personal-data", "GET", ADMIN)],
+    "admin.erase_user": [Rule("/admin/users/{user}/erase", "POST", ADMIN, destructive=True)],
+    "admin.export_audit_trail": [Rule("/admin/audit/export.csv", "GET", ADMIN)],
     "admin.edit_user": [Rule("/admin/users/{user}/edit", "GET", ADMIN),
                         Rule("/admin/users/{user}/edit", "POST", ADMIN)],
     "projects.new": [Rule("/projects/new", "GET", SIGNED_IN),
@@ -355,11 +373,20 @@ def test_route_access_for_every_kind_of_visitor(world, make_client, endpoint, ru
         assert _outcome(response) == expected, (endpoint, rule.method, name, response.status_code)
 
 
+# Reading these is itself recorded in the audit trail, by design (who downloaded what).
+RECORDED_READS = ("export.document", "audit.export", "user.data_export")
+
+
 def _row_counts() -> dict[str, int]:
-    return {
+    from wasstraat.models import AuditEvent
+
+    counts = {
         table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
         for table in db.metadata.sorted_tables
     }
+    counts["audit_event"] = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
+                                              .where(AuditEvent.action.not_in(RECORDED_READS)))
+    return counts
 
 
 def test_no_page_view_changes_anything(world, login_as):

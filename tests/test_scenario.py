@@ -75,7 +75,9 @@ class Walk:
         if note:
             item.get_by_role("textbox").fill(note)
         item.get_by_role("button", name=re.compile("^Bevestigen")).click()
-        expect(page.locator(f"#product-{product}")).to_contain_text("Bevestigd door")
+        # Wait for the confirmation itself ("Bevestigd door: <role>" shows before it, too).
+        expect(page.locator(f"#product-{product}").get_by_role(
+            "button", name=re.compile("^Bevestiging intrekken"))).to_be_visible()
 
     def close(self, number: int) -> None:
         page = self.step(number)

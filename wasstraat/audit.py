@@ -1,20 +1,39 @@
 """The audit trail: who changed what, when, with the values before and after.
 
-Services call :func:`record` for every change; the rows are append-only (refused by the ORM and
-by a database trigger). Request details (address, request id) are taken from the request when
-there is one, so CLI changes are recorded too.
+Services call :func:`record` for every change; the rows are append-only (refused by the ORM, by
+a database trigger, and on PostgreSQL by the missing UPDATE/DELETE privilege). Request details
+(address, request id) are taken from the request when there is one, so CLI changes are
+recorded too.
+
+The trail is tamper-evident: each row stores the SHA-256 of the previous row's hash and its own
+canonical content, so editing or removing a row breaks the chain from there on
+(:func:`verify`, ``flask audit verify``). Rows are chained in the order they are written, one
+writer at a time: SQLite's write lock already serialises writers; on PostgreSQL a transaction
+takes an advisory lock before it links its first row.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from flask import g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event as orm_event
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from .database import prepare_to_write
 from .extensions import db
-from .models import AuditEvent, User
+from .models import AuditEvent, User, utcnow
+
+GENESIS = "0" * 64  # the "previous hash" of the first row
+_CHAIN_LOCK = 0x57A55  # PostgreSQL advisory lock key for linking rows
+_PENDING = "audit_pending"
 
 
 def _request_details() -> tuple[str, str]:
@@ -44,6 +63,7 @@ def record(
     ip, request_id = _request_details()
     actor = actor or _current_actor()
     event = AuditEvent(
+        at=utcnow(),
         actor_id=actor.id if actor else None,
         action=action,
         object_type=object_type,
@@ -56,7 +76,68 @@ def record(
         request_id=request_id,
     )
     db.session.add(event)
+    db.session.info.setdefault(_PENDING, []).append(event)
     return event
+
+
+def timestamp(event: AuditEvent) -> str:
+    """ISO 8601 in UTC with a Z, to the microsecond (as stored on every backend)."""
+    return event.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The row's content as hashed: every field but the id and the hashes, as sorted JSON."""
+    return json.dumps({
+        "at": timestamp(event), "actor_id": event.actor_id, "action": event.action,
+        "object_type": event.object_type, "object_id": event.object_id,
+        "project_id": event.project_id, "result": event.result, "before": event.before,
+        "after": event.after, "ip": event.ip, "request_id": event.request_id,
+    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def link_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256(prev_hash.encode() + canonical(event)).hexdigest()
+
+
+@orm_event.listens_for(Session, "before_flush")
+def _link_new_events(session: Session, _context: Any, _instances: Any) -> None:
+    pending = [e for e in session.info.pop(_PENDING, []) if e in session.new]
+    pending += [o for o in session.new if isinstance(o, AuditEvent) and o not in pending]
+    if not pending:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    prev = prev or GENESIS
+    for event in pending:
+        event.prev_hash, event.hash = prev, link_hash(prev, event)
+        prev = event.hash
+
+
+@orm_event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@dataclass(frozen=True)
+class Break:
+    """A row where the chain does not hold."""
+
+    event_id: int
+    reason: str
+
+
+def verify(batch: int = 1000) -> Iterator[Break]:
+    """Walk the trail in order and yield every row whose link or content does not match."""
+    prev = GENESIS
+    rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)
+                              .execution_options(yield_per=batch))
+    for event in rows:
+        if event.prev_hash != prev:
+            yield Break(event.id, "previous row missing or changed")
+        if event.hash != link_hash(event.prev_hash, event):
+            yield Break(event.id, "content changed")
+        prev = event.hash
 
 
 def record_denied(action: str, object_type: str, object_id: int | None,
@@ -175,4 +256,24 @@ AUDIT_LABELS: dict[str, str] = {
     "evaluation.update": N_("Evaluatie bijgewerkt"),
     "kpi.measure": N_("Nameting van een KPI vastgelegd"),
     "export.document": N_("Plan gedownload als Word-document"),
+    "user.sessions_end": N_("Alle sessies van een account beëindigd"),
+    "user.create": N_("Account aangemaakt"),
+    "user.update": N_("Account gewijzigd"),
+    "user.password_change": N_("Eigen wachtwoord gewijzigd"),
+    "user.password_reset": N_("Wachtwoord ingesteld door een beheerder"),
+    "auth.login": N_("Ingelogd"),
+    "auth.login_failed": N_("Mislukte poging om in te loggen"),
+    "auth.logout": N_("Uitgelogd"),
+    "formula.create": N_("Serviceformule aangemaakt"),
+    "formula.update": N_("Serviceformule gewijzigd"),
+    "forbidden": N_("Geweigerd: geen toegang"),
+    "csrf_failed": N_("Geweigerd: formulier verlopen of niet van deze site"),
+    "audit.export": N_("Audittrail geëxporteerd"),
+    "auth.second_factor_failed": N_("Verkeerde code bij tweestapsverificatie"),
+    "user.mfa_enabled": N_("Tweestapsverificatie ingesteld"),
+    "user.mfa_disabled": N_("Tweestapsverificatie uitgezet"),
+    "user.mfa_reset": N_("Tweestapsverificatie gewist door een beheerder"),
+    "user.recovery_codes": N_("Nieuwe herstelcodes gemaakt"),
+    "user.data_export": N_("Persoonsgegevens gedownload"),
+    "user.erase": N_("Persoonsgegevens gepseudonimiseerd en account gesloten"),
 }

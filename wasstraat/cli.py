@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -23,7 +24,8 @@ user_cli = AppGroup("user", help="Manage accounts.")
 @click.option("--admin", is_flag=True, help="Make the account an administrator.")
 @click.option("--password", help="Password; asked for when left out.")
 @click.option("--generate-password", is_flag=True,
-              help="Generate a random one-time password and print it.")
+              help="Generate a random one-time password, print it, and require the owner to "
+                   "replace it at the first sign-in (use this for the first administrator).")
 def create_user(email: str, name: str, admin: bool, password: str | None,
                 generate_password: bool) -> None:
     """Create an account."""
@@ -32,7 +34,8 @@ def create_user(email: str, name: str, admin: bool, password: str | None,
     elif not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = accounts.create_user(email, name, password, is_admin=admin)
+        user = accounts.create_user(email, name, password, is_admin=admin,
+                                    must_change=generate_password)
         db.session.commit()
     except accounts.PasswordPolicyError as error:
         db.session.rollback()
@@ -43,6 +46,7 @@ def create_user(email: str, name: str, admin: bool, password: str | None,
     click.echo(f"Created {'administrator' if admin else 'user'} {user.email} (id {user.id}).")
     if generate_password:
         click.echo(f"One-time password: {password}")
+        click.echo("It must be replaced at the first sign-in.")
 
 
 @user_cli.command("list")
@@ -120,7 +124,67 @@ def export_implementation_plan(project_id: int, output: str) -> None:
     click.echo(f"Wrote {output} ({len(result.content)} bytes).")
 
 
+audit_cli = AppGroup("audit", help="The audit trail.")
+
+
+@audit_cli.command("verify")
+def verify_audit() -> None:
+    """Check the hash chain: exit 1 when a row was edited, removed or inserted afterwards."""
+    from . import audit
+    from .models import AuditEvent
+
+    breaks = list(audit.verify())
+    for found in breaks:
+        click.echo(f"Row {found.event_id}: {found.reason}", err=True)
+    if breaks:
+        raise SystemExit(1)
+    count = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    click.echo(f"Audit trail intact: {count} rows, chain unbroken.")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_database(file: Path) -> None:
+    """Write a consistent copy of the whole database to FILE; safe while the app runs."""
+    from . import backup
+
+    db.session.remove()  # hold no transaction of our own meanwhile
+    try:
+        outcome = backup.backup(db.engine.url, file)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {outcome.path} ({outcome.size} bytes); "
+               f"integrity check: {outcome.check}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_database(file: Path, yes: bool) -> None:
+    """Replace everything in the database with the backup in FILE. Stop the app first."""
+    from . import audit, backup
+
+    if not yes:
+        click.confirm(f"Replace everything in {db.engine.url.render_as_string()} with {file}?",
+                      abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection holds on to the old tables
+    try:
+        outcome = backup.restore(db.engine.url, file)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    breaks = list(audit.verify())
+    click.echo(f"Restored {file}; integrity check: {outcome.check}; audit trail "
+               f"{'intact' if not breaks else f'BROKEN at row {breaks[0].event_id}'}.")
+    click.echo("If the backup comes from an older version, run: flask --app app db upgrade")
+    if breaks:
+        raise SystemExit(1)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_database)
+    app.cli.add_command(restore_database)
     app.cli.add_command(seed_demo)
     app.cli.add_command(export_cli)

@@ -62,6 +62,11 @@ def load_config(instance_path: Path) -> dict[str, object]:
             )
         if _bool(os.environ.get("FLASK_DEBUG")):
             raise ConfigError("FLASK_DEBUG must be off when WASSTRAAT_ENV=production.")
+    mfa_required = os.environ.get("WASSTRAAT_MFA_REQUIRED", "admins").strip().lower()
+    if mfa_required not in {"admins", "everyone", "nobody"} or (production
+                                                                 and mfa_required == "nobody"):
+        raise ConfigError("WASSTRAAT_MFA_REQUIRED must be 'admins' or 'everyone' "
+                          "('nobody' only outside production).")
     elif not secret_key:
         secret_key = _development_secret_key(instance_path)
 
@@ -80,9 +85,16 @@ def load_config(instance_path: Path) -> dict[str, object]:
                                                          str(STALLED_AFTER_DAYS)))),
         "PASSWORD_MIN_LENGTH": max(8, int(os.environ.get("WASSTRAAT_PASSWORD_MIN_LENGTH", "15"))),
         "PASSWORD_MAX_LENGTH": LONGEST_PASSPHRASE,
+        # Who must sign in with a second factor (TOTP): administrators, or everyone.
+        "MFA_REQUIRED": mfa_required,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ["nl", "en"],
+        # A session ends after this long without a request, and this long after sign-in.
+        "SESSION_IDLE_MINUTES": max(2, int(os.environ.get("WASSTRAAT_SESSION_IDLE_MINUTES",
+                                                          "30"))),
+        "SESSION_ABSOLUTE_HOURS": max(1, int(os.environ.get("WASSTRAAT_SESSION_ABSOLUTE_HOURS",
+                                                            "10"))),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SESSION_COOKIE_NAME": "__Host-wasstraat" if production else "wasstraat",
         "SESSION_COOKIE_SECURE": production,

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -84,8 +86,17 @@ class User(db.Model):
     # a session cookie copied earlier stops working.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     locale: Mapped[str] = mapped_column(String(5), default="nl")
+    # Set when someone else chose the password (an administrator, the CLI's one-time password):
+    # the account can do nothing but choose its own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (see auth.mfa): a TOTP secret, in use once confirmed with a first code;
+    # the last time step used, so a code works once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
@@ -110,6 +121,10 @@ class User(db.Model):
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
@@ -778,6 +793,16 @@ class KpiMeasurement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class RecoveryCode(db.Model):
+    """A one-time code to sign in without the authenticator app; only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class LoginFailure(db.Model):
     """A failed sign-in, under a keyed hash of the account or the address (see auth.throttle)."""
 
@@ -881,6 +906,9 @@ class AuditEvent(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ip: Mapped[str] = mapped_column(String(45), default="")
     request_id: Mapped[str] = mapped_column(String(36), default="")
+    # The hash chain (see audit.py): sha256(prev_hash || canonical row).
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
     actor: Mapped[User | None] = relationship()
 

@@ -9,7 +9,9 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from . import workflow
 from .access import Action
-from .audit import AUDIT_LABELS
+from .audit import AUDIT_LABELS, timestamp
+from .auth import mfa
+from .auth import session as lifetimes
 from .tasks.services import link_url
 
 
@@ -71,6 +73,9 @@ def register(app: Flask) -> None:
         PROCESS_TYPES=workflow.PROCESS_TYPES,
         Action=Action,
         AUDIT_LABELS=AUDIT_LABELS,
+        audit_timestamp=timestamp,
+        qr_data_uri=mfa.qr_data_uri,
+        grouped_secret=mfa.grouped_secret,
         Decision=workflow.Decision,
         Horizon=workflow.Horizon,
         Verdict=workflow.Verdict,
@@ -96,4 +101,9 @@ def register(app: Flask) -> None:
             "theme_css": current_app.config["WASSTRAAT_THEME_CSS"],
             "current_locale": str(get_locale() or "nl"),
         }
+
+    @app.context_processor
+    def _session_lifetime() -> dict[str, object]:
+        return {"session_idle_seconds": lifetimes.idle_seconds,
+                "session_warning_seconds": lifetimes.warning_seconds}
 

@@ -57,8 +57,52 @@
   }
   document.addEventListener("htmx:load", function (event) { initSortables(event.detail.elt); });
 
+  // Session timeout warning (WCAG 2.2.1): shortly before the idle timeout a dialog offers to
+  // stay signed in; each request to the app counts as activity. When the time is up the page
+  // is loaded again, and the server sends the person to the login page with a message.
+  function initSessionWarning() {
+    var dialog = document.getElementById("session-warning");
+    if (!dialog) return;
+    var idle = Number(dialog.getAttribute("data-idle-seconds")) * 1000;
+    var warning = Number(dialog.getAttribute("data-warning-seconds")) * 1000;
+    var form = dialog.querySelector("form");
+    var timers = [];
+    var returnFocus = null;
+
+    function reloadAsGet(target) { window.location.assign(target || window.location.href); }
+    function show() {
+      returnFocus = document.activeElement;
+      if (dialog.showModal) dialog.showModal(); else dialog.setAttribute("open", "");
+      var button = dialog.querySelector("button");
+      if (button) button.focus();
+    }
+    function schedule() {
+      timers.forEach(window.clearTimeout);
+      timers = [window.setTimeout(show, idle - warning),
+                window.setTimeout(reloadAsGet, idle + 2000)];
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.fetch(form.action, {method: "POST", body: new FormData(form),
+                                 headers: {"HX-Request": "true"}, credentials: "same-origin"})
+        .then(function (response) {
+          var redirect = response.headers.get("HX-Redirect");
+          if (response.status !== 204 || redirect) return reloadAsGet(redirect);
+          if (dialog.close) dialog.close(); else dialog.removeAttribute("open");
+          if (returnFocus && returnFocus.focus) returnFocus.focus();
+          announce(document.documentElement.lang === "en"
+            ? "You stay signed in." : "U blijft ingelogd.");
+          schedule();
+        })
+        .catch(function () { reloadAsGet(); });
+    });
+    document.addEventListener("htmx:afterRequest", schedule);
+    schedule();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();
+    initSessionWarning();
   });
 })();

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
+from .. import audit, personal_data
+from ..auth import mfa
 from ..auth import services as accounts
 from ..concurrency import save_form
 from ..errors import ConflictError, WorkflowError
 from ..extensions import db
 from ..formulas import services as formula_services
 from ..formulas.forms import EditFormulaForm, NewFormulaForm
-from ..models import ServiceFormula, User
-from .forms import EditUserForm, NewUserForm
+from ..models import ServiceFormula, User, utcnow
+from . import audit_log
+from .forms import AuditFilterForm, EditUserForm, EraseUserForm, NewUserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -47,7 +61,7 @@ def new_user():
     if form.validate_on_submit():
         try:
             accounts.create_user(form.email.data, form.name.data, form.password.data,
-                                 is_admin=form.is_admin.data,
+                                 is_admin=form.is_admin.data, must_change=True,
                                  actor=current_user._get_current_object())
             db.session.commit()
         except accounts.PasswordPolicyError as error:
@@ -102,7 +116,69 @@ def edit_user(user_id: int):
             return redirect(url_for("admin.users"), 303)
     elif form.is_submitted():
         status = 422
-    return render_template("admin/user_form.html", form=form, user=user), status
+    return render_template("admin/user_form.html", form=form, user=user,
+                           erase_form=EraseUserForm(formdata=None, prefix="erase")), status
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@admin_required
+def end_sessions(user_id: int):
+    user = db.get_or_404(User, user_id)
+    actor = current_user._get_current_object()
+    accounts.end_sessions(user, actor=actor)
+    db.session.commit()
+    if user.id == actor.id:
+        login_user(user)  # the administrator's other sessions end; this one goes on
+    flash(_("Alle sessies van %(name)s zijn beëindigd.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+
+
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@admin_required
+def reset_second_factor(user_id: int):
+    user = db.get_or_404(User, user_id)
+    actor = current_user._get_current_object()
+    if user.id == actor.id:
+        abort(403)  # another administrator must do it: no one lifts their own second factor
+    mfa.reset(user, actor=actor)
+    db.session.commit()
+    flash(_("De tweestapsverificatie van %(name)s is gewist; bij de volgende keer inloggen "
+            "stelt die persoon haar opnieuw in.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+
+
+@bp.route("/users/<int:user_id>/personal-data")
+@admin_required
+def export_personal_data(user_id: int):
+    return personal_data_download(db.get_or_404(User, user_id))
+
+
+def personal_data_download(user: User) -> Response:
+    """Everything about one person as a JSON file (AVG articles 15 and 20); recorded."""
+    audit.record("user.data_export", "user", user.id, None)
+    db.session.commit()
+    body = json.dumps(personal_data.export(user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="persoonsgegevens-{user.id}.json"'})
+
+
+@bp.route("/users/<int:user_id>/erase", methods=["POST"])
+@admin_required
+def erase_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    actor = current_user._get_current_object()
+    if user.id == actor.id:
+        abort(403)  # another administrator must do it
+    form = EraseUserForm(prefix="erase")
+    if not form.validate_on_submit():
+        return render_template("admin/user_form.html", user=user, erase_form=form,
+                               form=EditUserForm(formdata=None, obj=user)), 422
+    personal_data.erase(user, actor=actor)
+    db.session.commit()
+    flash(_("De persoonsgegevens zijn vervangen door „%(name)s”; het account is gesloten.",
+            name=user.name), "success")
+    return redirect(url_for("admin.users"), 303)
 
 
 @bp.route("/formulas")
@@ -149,3 +225,48 @@ def edit_formula(formula_id: int):
         flash(_("De serviceformule is opgeslagen."), "success")
         return redirect(url_for("admin.formulas"), 303)
     return render_template("admin/formula_form.html", form=form, formula=formula), status
+
+
+def _audit_filter() -> tuple[AuditFilterForm, audit_log.Criteria | None]:
+    """The filter form from the query string, and its criteria when they are valid."""
+    form = AuditFilterForm(request.args)
+    users = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
+    form.actor.choices = [(None, _("Iedereen"))] + [(u.id, u.name) for u in users]
+    form.action.choices = [("", _("Alle acties"))] + [
+        (action, f"{_(audit.AUDIT_LABELS[action])} ({action})")
+        for action in audit_log.known_actions()]
+    form.result.choices = [("", _("Alle"))] + [(r, r) for r in audit_log.RESULTS]
+    if request.args and not form.validate():
+        return form, None
+    return form, audit_log.Criteria(
+        action=form.action.data or None, actor_id=form.actor.data, project_id=form.project.data,
+        result=form.result.data or None, since=form.since.data, until=form.until.data)
+
+
+@bp.route("/audit")
+@admin_required
+def audit_trail():
+    form, criteria = _audit_filter()
+    if criteria is None:
+        return render_template("admin/audit.html", form=form, rows=[], page=1,
+                               has_next=False), 400
+    number = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    rows, has_next = audit_log.page(criteria, number)
+    return render_template("admin/audit.html", form=form, rows=rows, page=number,
+                           has_next=has_next)
+
+
+@bp.route("/audit/export.csv")
+@admin_required
+def export_audit_trail():
+    form, criteria = _audit_filter()
+    if criteria is None:
+        return render_template("admin/audit.html", form=form, rows=[], page=1,
+                               has_next=False), 400
+    audit.record("audit.export", "audit", None, None, after=criteria.as_record())
+    db.session.commit()
+    name = f"audittrail-{utcnow():%Y%m%d-%H%M}.csv"
+    return Response(stream_with_context(audit_log.csv_chunks(criteria)),
+                    mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff"})

@@ -15,6 +15,12 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[required(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "spellcheck": "false",
+                                  "autocapitalize": "off"})
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Huidig wachtwoord"), validators=[required()],
                                      render_kw={"autocomplete": "current-password"})

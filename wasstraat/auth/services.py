@@ -50,14 +50,16 @@ def check_password_policy(password: str, email: str) -> None:
 
 
 def create_user(email: str, name: str, password: str, *, is_admin: bool = False,
-                actor: User | None = None, enforce_policy: bool = True) -> User:
+                actor: User | None = None, enforce_policy: bool = True,
+                must_change: bool = False) -> User:
+    """A new account; `must_change` when someone other than its owner chose the password."""
     email = normalise_email(email)
     if find_user_by_email(email):
         raise WorkflowError(_("Er bestaat al een account met dit e-mailadres."))
     if enforce_policy:
         check_password_policy(password, email)
     user = User(email=email, name=name.strip(), password_hash=hash_password(password),
-                is_admin=is_admin)
+                is_admin=is_admin, must_change_password=must_change)
     db.session.add(user)
     db.session.flush()
     audit.record("user.create", "user", user.id, None, actor=actor,
@@ -87,9 +89,15 @@ def _set_quietly(user: User, **values: object) -> None:
         set_committed_value(user, name, value)
 
 
-def record_login(user: User) -> None:
+def record_login(user: User, *, second_factor: str | None = None) -> None:
     _set_quietly(user, last_login_at=utcnow())
-    audit.record("auth.login", "user", user.id, None, actor=user)
+    audit.record("auth.login", "user", user.id, None, actor=user,
+                 after={"second_factor": second_factor} if second_factor else None)
+
+
+def record_failed_second_factor(user: User, *, throttled: bool = False) -> None:
+    audit.record("auth.second_factor_failed", "user", user.id, None, actor=user,
+                 result="throttled" if throttled else "denied")
 
 
 def record_failed_login(email: str, *, throttled: bool = False) -> None:
@@ -106,16 +114,21 @@ def logout(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise PasswordPolicyError([_("Het huidige wachtwoord klopt niet.")])
+    if new == current:
+        raise PasswordPolicyError([_("Kies een ander wachtwoord dan het huidige.")])
     check_password_policy(new, user.email)
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     user.rotate_session_token()
     audit.record("user.password_change", "user", user.id, None, actor=user)
 
 
 def set_password(user: User, new: str, *, actor: User | None, enforce_policy: bool = True) -> None:
+    """A password chosen by an administrator: the owner must replace it at the next sign-in."""
     if enforce_policy:
         check_password_policy(new, user.email)
     user.password_hash = hash_password(new)
+    user.must_change_password = actor is None or actor.id != user.id
     user.rotate_session_token()
     audit.record("user.password_reset", "user", user.id, None, actor=actor)
 
@@ -135,6 +148,12 @@ def update_user(user: User, *, actor: User, name: str, email: str, is_admin: boo
     if changed.keys() & {"active", "is_admin", "email"}:
         # Ends the user's current sessions: a deactivated account is out at once.
         user.rotate_session_token()
+
+
+def end_sessions(user: User, *, actor: User) -> None:
+    """Sign the user out everywhere: every session cookie carries the old token."""
+    user.rotate_session_token()
+    audit.record("user.sessions_end", "user", user.id, None, actor=actor)
 
 
 def set_locale(user: User, locale: str) -> None:

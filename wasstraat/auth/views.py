@@ -1,4 +1,4 @@
-"""Log in, log out, change password, choose language."""
+"""Log in (with a second factor where set), log out, passwords, the second factor, language."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import audit
 from ..extensions import db
-from . import services, throttle
-from .forms import ChangePasswordForm, LanguageForm, LoginForm
+from . import mfa, services, throttle
+from . import session as lifetimes
+from .forms import ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
 
 bp = Blueprint("auth", __name__)
 
@@ -36,19 +38,18 @@ def login():
         found = throttle.keys(form.email.data, request.remote_addr)
         wait = throttle.blocked_for(found)
         if wait is not None:
-            minutes = max(1, -(-int(wait.total_seconds()) // 60))
             services.record_failed_login(form.email.data, throttled=True)
             db.session.commit()
-            form.form_errors.append(_(
-                "Te veel mislukte pogingen om in te loggen. Probeer het over %(minutes)d "
-                "minuten opnieuw, of vraag de beheerder om hulp.", minutes=minutes))
+            form.form_errors.append(_too_many_attempts(wait))
             return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_second_factor:
+            throttle.clear_account(found)
+            lifetimes.await_second_factor(user)
+            db.session.commit()
+            return redirect(url_for("auth.second_factor", next=request.args.get("next")), 303)
         if user is not None:
-            # A fresh session: nothing from before login survives (no fixation).
-            session.clear()
-            login_user(user)
-            services.record_login(user)
+            _sign_in(user)
             throttle.clear_account(found)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
@@ -62,6 +63,153 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+def _sign_in(user, second_factor: str | None = None) -> None:  # noqa: ANN001
+    # A fresh session: nothing from before login survives (no fixation).
+    session.clear()
+    login_user(user)
+    lifetimes.start()
+    services.record_login(user, second_factor=second_factor)
+
+
+def _too_many_attempts(wait) -> str:  # noqa: ANN001
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))
+    return _("Te veel mislukte pogingen om in te loggen. Probeer het over %(minutes)d "
+             "minuten opnieuw, of vraag de beheerder om hulp.", minutes=minutes)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_factor():
+    """Step two of signing in: a code from the authenticator app, or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    user = lifetimes.pending_user()
+    if user is None:
+        session.pop(lifetimes.PENDING, None)
+        flash(_("Log opnieuw in: het inloggen duurde te lang of is afgebroken."), "info")
+        return redirect(url_for("auth.login"), 303)
+    form = SecondFactorForm()
+    status = 200
+    if form.validate_on_submit():
+        found = throttle.keys(f"second-factor:{user.id}", request.remote_addr)
+        wait = throttle.blocked_for(found)
+        if wait is not None:
+            services.record_failed_second_factor(user, throttled=True)
+            db.session.commit()
+            form.form_errors.append(_too_many_attempts(wait))
+            return render_template("auth/second_factor.html", form=form), 429
+        method = mfa.verify_second_factor(user, form.code.data)
+        if method is not None:
+            _sign_in(user, second_factor=method)
+            throttle.clear_account(found)
+            db.session.commit()
+            if method == "recovery_code":
+                flash(_("U bent ingelogd met een herstelcode. U heeft er nog %(n)d over.",
+                        n=mfa.recovery_codes_left(user)), "warning")
+            return redirect(safe_next(request.args.get("next")))
+        services.record_failed_second_factor(user)
+        throttle.record_failure(found)
+        db.session.commit()
+        form.code.errors = [_("Deze code klopt niet of is al gebruikt. Wacht op de volgende "
+                              "code van uw app, of gebruik een herstelcode.")]
+        status = 401
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/second_factor.html", form=form), status
+
+
+@bp.route("/account/second-factor")
+@login_required
+def second_factor_settings():
+    return _settings_page(current_user._get_current_object())
+
+
+def _settings_page(user, status: int = 200, **forms):  # noqa: ANN001, ANN202
+    """The settings page; each form has its own prefix, so two code fields never share an id."""
+    forms = {"form": SecondFactorForm(formdata=None),
+             "renew_form": SecondFactorForm(formdata=None, prefix="renew"),
+             "off_form": SecondFactorForm(formdata=None, prefix="off"), **forms}
+    return render_template("auth/second_factor_settings.html", user=user,
+                           required=mfa.required_for(user),
+                           codes_left=mfa.recovery_codes_left(user), **forms), status
+
+
+@bp.route("/account/second-factor/begin", methods=["POST"])
+@login_required
+def begin_second_factor():
+    user = current_user._get_current_object()
+    if user.has_second_factor:
+        abort(409)
+    mfa.begin_enrolment(user)
+    db.session.commit()
+    return redirect(url_for("auth.second_factor_settings"), 303)
+
+
+@bp.route("/account/second-factor/confirm", methods=["POST"])
+@login_required
+def confirm_second_factor():
+    user = current_user._get_current_object()
+    form = SecondFactorForm()
+    if user.has_second_factor or user.totp_secret is None:
+        abort(409)
+    codes = mfa.confirm_enrolment(user, form.code.data) if form.validate_on_submit() else None
+    if codes is None:
+        db.session.rollback()
+        if not form.code.errors:
+            form.code.errors = [_("Deze code klopt niet. Controleer de tijd op uw telefoon en "
+                                  "vul de code in die de app nu toont.")]
+        return _settings_page(user, 422, form=form)
+    db.session.commit()
+    return render_template("auth/recovery_codes.html", codes=codes, first=True)
+
+
+def _with_current_code(prefix: str, action):  # noqa: ANN001, ANN202
+    """Run a change to the second factor only with a valid code from the app now."""
+    user = current_user._get_current_object()
+    form = SecondFactorForm(prefix=prefix)
+    if not user.has_second_factor:
+        abort(409)
+    if not (form.validate_on_submit() and mfa.use_totp(user, form.code.data)):
+        db.session.rollback()
+        form.code.errors = [_("Deze code klopt niet of is al gebruikt.")]
+        return _settings_page(user, 422, **{f"{prefix}_form": form})
+    return action(user)
+
+
+@bp.route("/account/second-factor/recovery-codes", methods=["POST"])
+@login_required
+def new_recovery_codes():
+    def renew(user):  # noqa: ANN001, ANN202
+        codes = mfa.new_recovery_codes(user)
+        audit.record("user.recovery_codes", "user", user.id, None, actor=user)
+        db.session.commit()
+        return render_template("auth/recovery_codes.html", codes=codes, first=False)
+
+    return _with_current_code("renew", renew)
+
+
+@bp.route("/account/second-factor/off", methods=["POST"])
+@login_required
+def switch_off_second_factor():
+    if mfa.required_for(current_user):
+        abort(403)
+
+    def switch_off(user):  # noqa: ANN001, ANN202
+        mfa.switch_off(user)
+        db.session.commit()
+        flash(_("Tweestapsverificatie staat uit."), "info")
+        return redirect(url_for("auth.second_factor_settings"), 303)
+
+    return _with_current_code("off", switch_off)
+
+
+@bp.route("/account/personal-data")
+@login_required
+def export_own_personal_data():
+    from ..admin.views import personal_data_download
+
+    return personal_data_download(current_user._get_current_object())
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
@@ -71,6 +219,16 @@ def logout():
     session.clear()
     flash(_("U bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/session/extend", methods=["POST"])
+@login_required
+def extend_session():
+    """Keep the session: the request itself has marked it as used (see session.py)."""
+    if request.headers.get("HX-Request") == "true":
+        return "", 204
+    flash(_("U blijft ingelogd."), "info")
+    return redirect(safe_next(request.form.get("next")), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -93,6 +251,7 @@ def change_password():
             # Other sessions died with the old token; keep this one, on the new token.
             session.clear()
             login_user(user)
+            lifetimes.start()
             flash(_("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd."), "success")
             return redirect(url_for("main.dashboard"))
     elif form.is_submitted():

@@ -1,0 +1,84 @@
+"""Personal data per person (AVG articles 15, 17 and 20): everything the app holds about
+someone, as one JSON document, and erasure by pseudonymisation.
+
+Erasure replaces the name and e-mail address with a pseudonym and closes the account; the
+person's roles, tasks and actions stay with that pseudonym, so project histories and the audit
+trail keep their meaning. The audit trail itself is not rewritten: its rows name people by
+account number only, and it is kept under the legal duty to account for decisions
+(AVG article 17(3)(b)); its hash chain would show any rewrite.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from . import audit
+from .auth.passwords import hash_password
+from .extensions import db
+from .models import AuditEvent, Membership, RecoveryCode, Task, User
+from .workflow import Role
+
+FORMAT_VERSION = 1
+
+
+def export(user: User) -> dict[str, Any]:
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.user_id == user.id)
+        .options(selectinload(Membership.role_rows), selectinload(Membership.project))
+        .order_by(Membership.project_id)).all()
+    tasks = db.session.scalars(select(Task).where(Task.assignee_id == user.id)
+                               .order_by(Task.id)).all()
+    actions = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id)
+                                 .order_by(AuditEvent.id)).all()
+    return {
+        "format": f"wasstraat-personal-data/{FORMAT_VERSION}",
+        "profile": {
+            "id": user.id, "name": user.name, "email": user.email, "locale": user.locale,
+            "administrator": user.is_admin, "active": user.active,
+            "created_at": _iso(user.created_at), "last_login_at": _iso(user.last_login_at),
+            "second_factor": user.has_second_factor,
+        },
+        "roles": [{
+            "project_id": m.project_id, "project": m.project.name,
+            "roles": [Role(r).label for r in sorted(r.role for r in m.role_rows)],
+            "since": _iso(m.added_at),
+        } for m in memberships],
+        "tasks": [{
+            "project_id": t.project_id, "step": t.step, "title": t.title,
+            "due_date": t.due_date.isoformat() if t.due_date else None,
+            "done": t.is_done,
+        } for t in tasks],
+        "actions": [{
+            "at": audit.timestamp(e), "action": e.action, "object_type": e.object_type,
+            "object_id": e.object_id, "project_id": e.project_id, "result": e.result,
+            "address": e.ip, "before": e.before, "after": e.after,
+        } for e in actions],
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def pseudonym(user: User) -> str:
+    return f"Voormalig medewerker {user.id}"
+
+
+def erase(user: User, *, actor: User) -> None:
+    """Replace who the person is with a pseudonym and close the account for good."""
+    user.name = pseudonym(user)
+    user.email = f"verwijderd-{user.id}@verwijderd.invalid"
+    user.password_hash = hash_password(secrets.token_urlsafe(32))  # known to no one
+    user.active = False
+    user.is_admin = False
+    user.totp_secret = user.totp_confirmed_at = user.totp_last_step = None
+    user.last_login_at = None
+    user.must_change_password = False
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    user.rotate_session_token()
+    audit.record("user.erase", "user", user.id, None, actor=actor)
