@@ -172,3 +172,18 @@ def test_verify_reports_an_intact_trail(create_project, runner):
     create_project()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "chain unbroken" in result.output
+
+
+def test_a_typed_line_break_cannot_forge_a_log_line(app, client, caplog):
+    """Checklist L-3: what a visitor types reaches the log escaped, one line per event."""
+    def broken(rest: str):  # noqa: ANN202
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/kapot/<rest>", view_func=broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # the error page, as in production
+    with caplog.at_level("ERROR", logger="wasstraat.errors"):
+        response = client.get("/kapot/x%0D%0AINFO%20admin%20logged%20in")
+    assert response.status_code == 500
+    messages = [r.getMessage() for r in caplog.records if r.name == "wasstraat.errors"]
+    assert messages and all("\n" not in m and "\r" not in m for m in messages)
+    assert "\\r\\nINFO admin logged in" in messages[0]

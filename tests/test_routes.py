@@ -90,6 +90,9 @@ RULES: dict[str, list[Rule]] = {
                                      SIGNED_IN)],
     "auth.switch_off_second_factor": [Rule("/account/second-factor/off", "POST", SIGNED_IN)],
     "auth.export_own_personal_data": [Rule("/account/personal-data", "GET", SIGNED_IN)],
+    # Single sign-on is not configured here: both send to the login page (see test_sso.py).
+    "auth.sso_start": [Rule("/login/sso", "GET", ANYONE)],
+    "auth.sso_callback": [Rule("/login/sso/callback", "GET", ANYONE)],
     "main.dashboard": [Rule("/", "GET", SIGNED_IN)],
     "main.my_tasks": [Rule("/tasks", "GET", SIGNED_IN)],
     "admin.users": [Rule("/admin/users", "GET", ADMIN)],
@@ -100,6 +103,7 @@ RULES: dict[str, list[Rule]] = {
     "admin.reset_second_factor": [Rule("/admin/users/{user}/second-factor/reset", "POST", ADMIN,
                                        destructive=True)],
     "admin.audit_trail": [Rule("/admin/audit", "GET", ADMIN)],
+    "admin.allow_sso_link": [Rule("/admin/users/{user}/sso/allow", "POST", ADMIN)],
     "admin.export_personal_data": [Rule("/admin/users/{user}/personal-data", "GET", ADMIN)],
     "admin.erase_user": [Rule("/admin/users/{user}/erase", "POST", ADMIN, destructive=True)],
     "admin.export_audit_trail": [Rule("/admin/audit/export.csv", "GET", ADMIN)],

@@ -31,6 +31,16 @@ def enrol(client, user: User) -> tuple[str, list[str]]:  # noqa: ANN001
     return secret, codes
 
 
+@pytest.fixture
+def enrolled(make_client, create_user) -> tuple[User, str, list[str]]:  # noqa: ANN001
+    """Someone who set up the second factor (in another browser): them, the secret, the codes."""
+    user = create_user()
+    first = make_client()
+    login(first, user)
+    secret, codes = enrol(first, user)
+    return user, secret, codes
+
+
 def sign_in(client, user: User, code: str | None):  # noqa: ANN001, ANN201
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 303 and response.headers["Location"].startswith("/login/code")
@@ -58,11 +68,8 @@ def test_enrolment_shows_a_qr_code_and_a_key_and_needs_a_first_code(client, crea
     assert user.has_second_factor
 
 
-def test_signing_in_needs_the_code_after_the_password(make_client, create_user):
-    user = create_user()
-    first = make_client()
-    login(first, user)
-    secret, _ = enrol(first, user)
+def test_signing_in_needs_the_code_after_the_password(make_client, enrolled):
+    user, secret, _ = enrolled
     browser = make_client()
     sign_in(browser, user, None)
     assert browser.get("/").status_code == 302  # the password alone opens nothing
@@ -73,11 +80,8 @@ def test_signing_in_needs_the_code_after_the_password(make_client, create_user):
     assert event.after == {"second_factor": "totp"}
 
 
-def test_a_code_works_once(make_client, create_user):
-    user = create_user()
-    first = make_client()
-    login(first, user)
-    secret, _ = enrol(first, user)
+def test_a_code_works_once(make_client, enrolled):
+    user, secret, _ = enrolled
     code = code_at(secret, 30)
     assert sign_in(make_client(), user, code).status_code == 302
     again = sign_in(make_client(), user, code)
@@ -98,11 +102,8 @@ def test_codes_are_accepted_thirty_seconds_either_side_and_no_further(create_use
     assert not mfa.use_totp(user, totp.at(now + 30), now=now)
 
 
-def test_a_recovery_code_signs_in_once(make_client, create_user):
-    user = create_user()
-    first = make_client()
-    login(first, user)
-    _, codes = enrol(first, user)
+def test_a_recovery_code_signs_in_once(make_client, enrolled):
+    user, _, codes = enrolled
     browser = make_client()
     response = sign_in(browser, user, codes[3].upper().replace("-", " "))  # typed loosely
     assert response.status_code == 302
@@ -110,11 +111,8 @@ def test_a_recovery_code_signs_in_once(make_client, create_user):
     assert sign_in(make_client(), user, codes[3]).status_code == 401
 
 
-def test_wrong_codes_are_limited_per_account_with_a_clear_message(make_client, create_user):
-    user = create_user()
-    first = make_client()
-    login(first, user)
-    secret, _ = enrol(first, user)
+def test_wrong_codes_are_limited_per_account_with_a_clear_message(make_client, enrolled):
+    user, secret, _ = enrolled
     browser = make_client()
     sign_in(browser, user, None)
     for _ in range(5):
@@ -126,11 +124,8 @@ def test_wrong_codes_are_limited_per_account_with_a_clear_message(make_client, c
     assert sign_in(make_client(), user, code_at(secret, 30)).status_code == 429
 
 
-def test_the_code_step_expires_after_five_minutes(client, make_client, create_user):
-    user = create_user()
-    first = make_client()
-    login(first, user)
-    secret, _ = enrol(first, user)
+def test_the_code_step_expires_after_five_minutes(client, enrolled):
+    user, secret, _ = enrolled
     sign_in(client, user, None)
     with client.session_transaction() as session:
         session[PENDING] = {**session[PENDING], "at": time.time() - 301}

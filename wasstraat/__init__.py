@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from .auth.session import init_login
+    from .auth.sso import init_sso
     from .database import configure_engine
     from .i18n import select_locale
 
@@ -56,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     init_login(app, login_manager)
+    init_sso(app)
 
 
 def register_blueprints(app: Flask) -> None:

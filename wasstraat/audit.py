@@ -276,4 +276,9 @@ AUDIT_LABELS: dict[str, str] = {
     "user.recovery_codes": N_("Nieuwe herstelcodes gemaakt"),
     "user.data_export": N_("Persoonsgegevens gedownload"),
     "user.erase": N_("Persoonsgegevens gepseudonimiseerd en account gesloten"),
+    "retention.anonymise": N_("Bewaartermijn verstreken: traject geanonimiseerd"),
+    "retention.delete": N_("Bewaartermijn verstreken: traject verwijderd"),
+    "auth.sso_failed": N_("Inloggen via single sign-on geweigerd"),
+    "user.sso_linked": N_("Organisatie-account gekoppeld (single sign-on)"),
+    "user.sso_link_allowed": N_("Koppelen via single sign-on toegestaan"),
 }

@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -181,10 +181,36 @@ def restore_database(file: Path, yes: bool) -> None:
         raise SystemExit(1)
 
 
+retention_cli = AppGroup("retention", help="The retention term for closed projects.")
+
+
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="List the projects; change nothing.")
+def run_retention(dry_run: bool) -> None:
+    """Anonymise or delete closed projects older than WASSTRAAT_RETENTION_MONTHS."""
+    from . import retention
+
+    months = current_app.config["RETENTION_MONTHS"]
+    action = current_app.config["RETENTION_ACTION"]
+    if not months:
+        raise click.ClickException("No retention term set: WASSTRAAT_RETENTION_MONTHS.")
+    if dry_run:
+        for project, closed_at in retention.due(months):
+            click.echo(f"#{project.id}\tclosed {closed_at:%Y-%m-%d}\twould {action}")
+        return
+    handled = retention.run(months, action)
+    db.session.commit()
+    for done in handled:
+        click.echo(f"#{done.project_id}\tclosed {done.closed_at:%Y-%m-%d}\t{done.action}d")
+    click.echo(f"{len(handled)} project{'' if len(handled) == 1 else 's'} closed more than "
+               f"{months} months ago {action}d.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(export_cli)

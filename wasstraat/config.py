@@ -50,6 +50,17 @@ def _development_secret_key(instance_path: Path) -> str:
     return key
 
 
+def check_oidc_metadata_url(url: str, *, production: bool) -> None:
+    """Tenant-specific metadata only: a multi-tenant endpoint cannot have its issuer checked."""
+    if any(part in url for part in ("/common/", "/organizations/", "/consumers/")):
+        raise ConfigError("WASSTRAAT_OIDC_METADATA_URL must be the tenant's own metadata, not "
+                          "the multi-tenant endpoint (common/organizations/consumers).")
+    if production and not url.startswith("https://"):
+        raise ConfigError("WASSTRAAT_OIDC_METADATA_URL must use https in production.")
+    if not os.environ.get("WASSTRAAT_OIDC_CLIENT_ID"):
+        raise ConfigError("WASSTRAAT_OIDC_CLIENT_ID is needed with WASSTRAAT_OIDC_METADATA_URL.")
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     env = os.environ.get("WASSTRAAT_ENV", "development")
     production = env == "production"
@@ -62,6 +73,12 @@ def load_config(instance_path: Path) -> dict[str, object]:
             )
         if _bool(os.environ.get("FLASK_DEBUG")):
             raise ConfigError("FLASK_DEBUG must be off when WASSTRAAT_ENV=production.")
+    oidc_metadata_url = os.environ.get("WASSTRAAT_OIDC_METADATA_URL", "").strip()
+    if oidc_metadata_url:
+        check_oidc_metadata_url(oidc_metadata_url, production=production)
+    retention_action = os.environ.get("WASSTRAAT_RETENTION_ACTION", "anonymise").strip().lower()
+    if retention_action not in {"anonymise", "delete"}:
+        raise ConfigError("WASSTRAAT_RETENTION_ACTION must be 'anonymise' or 'delete'.")
     mfa_required = os.environ.get("WASSTRAAT_MFA_REQUIRED", "admins").strip().lower()
     if mfa_required not in {"admins", "everyone", "nobody"} or (production
                                                                  and mfa_required == "nobody"):
@@ -85,6 +102,14 @@ def load_config(instance_path: Path) -> dict[str, object]:
                                                          str(STALLED_AFTER_DAYS)))),
         "PASSWORD_MIN_LENGTH": max(8, int(os.environ.get("WASSTRAAT_PASSWORD_MIN_LENGTH", "15"))),
         "PASSWORD_MAX_LENGTH": LONGEST_PASSPHRASE,
+        # Closed projects are anonymised or deleted this many months after step 10 (0: not set).
+        "RETENTION_MONTHS": max(0, int(os.environ.get("WASSTRAAT_RETENTION_MONTHS", "0"))),
+        "RETENTION_ACTION": retention_action,
+        # Single sign-on (OpenID Connect) through the municipality's identity provider.
+        "OIDC_METADATA_URL": oidc_metadata_url,
+        "OIDC_CLIENT_ID": os.environ.get("WASSTRAAT_OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": os.environ.get("WASSTRAAT_OIDC_CLIENT_SECRET", ""),
+        "OIDC_LABEL": os.environ.get("WASSTRAAT_OIDC_LABEL", "uw organisatie-account"),
         # Who must sign in with a second factor (TOTP): administrators, or everyone.
         "MFA_REQUIRED": mfa_required,
         "BABEL_DEFAULT_LOCALE": "nl",

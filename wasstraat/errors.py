@@ -105,7 +105,8 @@ def register(app: Flask) -> None:
     def _server_error(error: Exception):
         db.session.rollback()
         incident = uuid.uuid4().hex[:12]
-        log.exception("incident %s on %s %s", incident, request.method, request.path)
+        # %r: a path is typed by the visitor; escaped, it cannot forge a log line (CR/LF).
+        log.exception("incident %s on %s %r", incident, request.method, request.path)
         return _error_page(500, _("Er ging iets mis"),
                            _("Er is een onverwachte fout opgetreden. Probeer het later "
                              "opnieuw. Noem bij contact met de servicedesk dit "

@@ -97,6 +97,9 @@ class User(db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # An administrator allowed the first single sign-on to link to this account (auth/sso.py).
+    sso_link_allowed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
@@ -137,6 +140,8 @@ class Project(db.Model):
     assignment: Mapped[str] = mapped_column(Text, default="")
     process_type: Mapped[str] = mapped_column(String(20), default="primary")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the retention term passed and the people were taken out (see retention.py).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     service_formula_id: Mapped[int | None] = mapped_column(ForeignKey("service_formula.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -791,6 +796,21 @@ class KpiMeasurement(db.Model):
     measured_on: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ExternalIdentity(db.Model):
+    """A person at the identity provider: issuer plus subject, never the e-mail address."""
+
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
 
 
 class RecoveryCode(db.Model):

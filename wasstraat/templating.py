@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from . import workflow
 from .access import Action
 from .audit import AUDIT_LABELS, timestamp
-from .auth import mfa
+from .auth import mfa, sso
 from .auth import session as lifetimes
 from .tasks.services import link_url
 
@@ -76,6 +76,7 @@ def register(app: Flask) -> None:
         audit_timestamp=timestamp,
         qr_data_uri=mfa.qr_data_uri,
         grouped_secret=mfa.grouped_secret,
+        sso_identities=sso.identities,
         Decision=workflow.Decision,
         Horizon=workflow.Horizon,
         Verdict=workflow.Verdict,

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from .. import audit, personal_data
-from ..auth import mfa
+from ..auth import mfa, sso
 from ..auth import services as accounts
 from ..concurrency import save_form
 from ..errors import ConflictError, WorkflowError
@@ -144,6 +144,19 @@ def reset_second_factor(user_id: int):
     db.session.commit()
     flash(_("De tweestapsverificatie van %(name)s is gewist; bij de volgende keer inloggen "
             "stelt die persoon haar opnieuw in.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+
+
+@bp.route("/users/<int:user_id>/sso/allow", methods=["POST"])
+@admin_required
+def allow_sso_link(user_id: int):
+    if not sso.configured():
+        abort(409)  # nothing to link to
+    user = db.get_or_404(User, user_id)
+    sso.allow_link(user, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("%(name)s kan nu de eerste keer via single sign-on inloggen.", name=user.name),
+          "success")
     return redirect(url_for("admin.edit_user", user_id=user.id), 303)
 
 

@@ -89,10 +89,13 @@ def _set_quietly(user: User, **values: object) -> None:
         set_committed_value(user, name, value)
 
 
-def record_login(user: User, *, second_factor: str | None = None) -> None:
+def record_login(user: User, *, second_factor: str | None = None,
+                 method: str = "password") -> None:
     _set_quietly(user, last_login_at=utcnow())
-    audit.record("auth.login", "user", user.id, None, actor=user,
-                 after={"second_factor": second_factor} if second_factor else None)
+    details = {"second_factor": second_factor} if second_factor else {}
+    if method != "password":
+        details["method"] = method
+    audit.record("auth.login", "user", user.id, None, actor=user, after=details or None)
 
 
 def record_failed_second_factor(user: User, *, throttled: bool = False) -> None:

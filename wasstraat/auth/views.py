@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
+from ..database import prepare_to_write
 from ..extensions import db
-from . import mfa, services, throttle
+from . import mfa, services, sso, throttle
 from . import session as lifetimes
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
 
@@ -63,12 +74,59 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
-def _sign_in(user, second_factor: str | None = None) -> None:  # noqa: ANN001
+def _sign_in(user, second_factor: str | None = None, method: str = "password") -> None:  # noqa: ANN001
     # A fresh session: nothing from before login survives (no fixation).
     session.clear()
     login_user(user)
     lifetimes.start()
-    services.record_login(user, second_factor=second_factor)
+    services.record_login(user, second_factor=second_factor, method=method)
+
+
+@bp.route("/login/sso")
+def sso_start():
+    """Off to the municipality's identity provider; it sends the person back to the callback."""
+    if not sso.configured():
+        flash(_("Inloggen met single sign-on is hier niet ingesteld."), "info")
+        return redirect(url_for("auth.login"))
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    session["sso_next"] = safe_next(request.args.get("next"))
+    return sso.client().authorize_redirect(url_for("auth.sso_callback", _external=True))
+
+
+@bp.route("/login/sso/callback")
+def sso_callback():
+    if not sso.configured():
+        flash(_("Inloggen met single sign-on is hier niet ingesteld."), "info")
+        return redirect(url_for("auth.login"))
+    target = session.pop("sso_next", None) or url_for("main.dashboard")
+    prepare_to_write(db.session)  # a GET that writes (a link, a sign-in or a refusal)
+    try:
+        token = sso.client().authorize_access_token(claims_options=sso.claims_options())
+        signed_in = sso.sign_in(token.get("userinfo") or {})
+    except sso.SsoRefused as refusal:
+        return _sso_refused(refusal.message, refusal.reason, 403)
+    except sso.PROVIDER_ERRORS as error:
+        return _sso_refused(_("Inloggen via %(provider)s is niet gelukt. Probeer het opnieuw "
+                              "vanaf de inlogpagina.", provider=current_app.config["OIDC_LABEL"]),
+                            type(error).__name__, 400)
+    user = signed_in.user
+    if user.has_second_factor and not signed_in.second_factor_done:
+        lifetimes.await_second_factor(user)
+        db.session.commit()
+        return redirect(url_for("auth.second_factor", next=target), 303)
+    _sign_in(user, second_factor="identity_provider" if signed_in.second_factor_done else None,
+             method="sso")
+    db.session.commit()
+    return redirect(safe_next(target))
+
+
+def _sso_refused(message: str, reason: str, status: int):  # noqa: ANN202
+    db.session.rollback()
+    session.pop("sso_next", None)
+    sso.record_refusal(reason)
+    db.session.commit()
+    return render_template("auth/sso_refused.html", message=message), status
 
 
 def _too_many_attempts(wait) -> str:  # noqa: ANN001
