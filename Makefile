@@ -34,6 +34,8 @@ run: $(STAMP) translations
 	@echo "  admin@demo.wasstraat.nl, project_leader@demo.wasstraat.nl, process_owner@demo.wasstraat.nl,"
 	@echo "  sponsor@, process_advisor@, journey_coach@, subject_expert@, team_manager@,"
 	@echo "  privacy_officer@, ciso@, it_specialist@, legal@, app_manager@, communication@demo.wasstraat.nl"
+	@echo "admin@ stelt bij de eerste keer inloggen een authenticator-app in (tweestapsverificatie);"
+	@echo "zonder telefoon proberen: WASSTRAAT_MFA_REQUIRED=nobody make run"
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

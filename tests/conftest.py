@@ -254,6 +254,19 @@ def create_user(app: Flask) -> Callable[..., User]:
     return _create
 
 
+@pytest.fixture
+def municipality(app: Flask) -> dict[str, int]:
+    """The demo municipality (wasstraat.demo): its three projects by name, everyone in every
+    role, each with the demo password."""
+    from wasstraat.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    return {name: db.session.scalar(db.select(Project.id).where(Project.name == name))
+            for name in ("Aanvraag parkeervergunning bewoners", "Verhuizing doorgeven",
+                         "Melding openbare ruimte")}
+
+
 @dataclass
 class Team:
     project: Project

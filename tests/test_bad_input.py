@@ -12,12 +12,10 @@ from __future__ import annotations
 import hashlib
 import io
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pyotp
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -155,18 +153,6 @@ def crawl(app: Flask, client: FlaskClient, start: list[str], per_page_type: int 
             if target.netloc in ("", "localhost") and target.path.startswith(tuple(start)):
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
     return forms
-
-
-@pytest.fixture
-def municipality(app: Flask) -> Iterator[dict[str, int]]:
-    """The demo municipality: three projects, everyone in every role."""
-    from wasstraat.demo import load_demo
-
-    load_demo()
-    db.session.commit()
-    yield {name: db.session.scalar(db.select(Project.id).where(Project.name == name))
-           for name in ("Aanvraag parkeervergunning bewoners", "Verhuizing doorgeven",
-                        "Melding openbare ruimte")}
 
 
 def signed_in(app: Flask, who: str) -> FlaskClient:

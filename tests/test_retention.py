@@ -24,17 +24,6 @@ from wasstraat.models import (
 from wasstraat.workflow import Step
 
 
-@pytest.fixture
-def municipality(app):  # noqa: ANN001, ANN201
-    from wasstraat.demo import load_demo
-
-    load_demo()
-    db.session.commit()
-    return {name: db.session.scalar(db.select(Project.id).where(Project.name == name))
-            for name in ("Aanvraag parkeervergunning bewoners", "Verhuizing doorgeven",
-                         "Melding openbare ruimte")}
-
-
 def closed_years_ago(project_id: int, years: int) -> None:
     state = db.session.scalar(db.select(StepState).where(
         StepState.project_id == project_id, StepState.step == Step.EXECUTION.value))
