@@ -3,9 +3,10 @@ someone, as one JSON document, and erasure by pseudonymisation.
 
 Erasure replaces the name and e-mail address with a pseudonym and closes the account; the
 person's roles, tasks and actions stay with that pseudonym, so project histories and the audit
-trail keep their meaning. The audit trail itself is not rewritten: its rows name people by
-account number only, and it is kept under the legal duty to account for decisions
-(AVG article 17(3)(b)); its hash chain would show any rewrite.
+trail keep their meaning. The audit trail itself is not rewritten (its hash chain would show
+it): it names actors by account number, but the rows of account changes keep the name and
+e-mail address as they were; it is kept under the duty to account for decisions (AVG article
+17(3)(b)).
 """
 
 from __future__ import annotations
