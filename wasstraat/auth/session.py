@@ -17,6 +17,7 @@ from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..errors import wants_partial
 from ..extensions import db
 from ..models import User
 
@@ -131,7 +132,7 @@ def pending_user() -> User | None:
 
 
 def _whole_page_redirect(target: str) -> Response:
-    if request.headers.get("HX-Request") == "true":
+    if wants_partial():
         # htmx would swap the page into a fragment; let it load the whole page instead.
         response = Response(status=204)
         response.headers["HX-Redirect"] = target

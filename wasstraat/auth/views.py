@@ -20,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
 from ..database import prepare_to_write
+from ..errors import wants_partial
 from ..extensions import db
 from . import mfa, services, sso, throttle
 from . import session as lifetimes
@@ -283,7 +284,7 @@ def logout():
 @login_required
 def extend_session():
     """Keep the session: the request itself has marked it as used (see session.py)."""
-    if request.headers.get("HX-Request") == "true":
+    if wants_partial():
         return "", 204
     flash(_("U blijft ingelogd."), "info")
     return redirect(safe_next(request.form.get("next")), 303)
