@@ -25,7 +25,8 @@ def test_each_change_to_project_team_steps_and_tasks_is_recorded(create_project,
     leader = login_as(leader_user)
     pid = team.project.id
     newcomer = create_user("Kees van Dijk")
-    leader.post(f"/projects/{pid}/team", data={"email": newcomer.email, "roles": ["team_manager"]})
+    leader.post(f"/projects/{pid}/team", data={"rows-0-person": newcomer.email,
+                                               "rows-0-role": "team_manager"})
     leader.post(f"/projects/{pid}/edit", data={"name": "Nieuwe naam", "product": "Parkeervergunning",
                                                "process_type": "primary", "assignment": "",
                                                "version": team.project.version})

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pyotp
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -53,6 +54,12 @@ HOSTILE = [
     "\r\n\r\nX-Injected: 1", "🧽" * 50, "ａｄｍｉｎ", "../../etc/passwd", "%00", "null", "true",
     "x" * 5_000, "y" * 200_000,
 ]
+
+
+@pytest.fixture
+def app_config() -> dict:
+    # Inviting colleagues on, so its form shows and is fuzzed too.
+    return {"WTF_CSRF_ENABLED": False, "INVITE_BY_LEADERS": True}
 
 
 def hostile_value(original: str | None, options: list[str]) -> st.SearchStrategy[str | None]:
@@ -345,6 +352,10 @@ def _make_every_form_live(parking: int, done: int, fresh: int) -> None:
         db.session.execute(db.delete(model).where(model.project_id == project_id))
     db.session.execute(db.delete(PlanApproval).where(PlanApproval.plan_version_id.in_(
         db.select(PlanVersion.id).where(PlanVersion.project_id == parking))))
+    # The parking plan changed since its last version: sending again and making final show.
+    changed = db.session.scalars(db.select(Improvement).where(
+        Improvement.project_id == parking).order_by(Improvement.id)).first()
+    changed.description = (changed.description or "") + " Bijgewerkt na de toetsing."
     db.session.add(ProcessAttachment(project_id=parking, filename="proces.pdf",
                                      content_type="application/pdf", size=8, data=b"%PDF-1.4"))
     project = db.session.get(Project, fresh)

@@ -86,7 +86,7 @@ def test_a_privacy_officer_signs_a_review_from_a_task_and_the_leader_sees_it_on_
     log_in(page, officer_email)
     page.goto("/tasks")
     page.locator(".task", has_text="Verbeterplan toetsen op de AVG").get_by_role(
-        "link", name=re.compile("^Openen")).click()
+        "link", name=re.compile("^Naar het werk")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Privacy (AVG)")
     for title, remark in (("Aanvraag met DigiD", "Leg de grondslag voor de BSN vast"),
                           ("Kenteken automatisch controleren", "Koppeling met RDW melden")):
@@ -95,11 +95,18 @@ def test_a_privacy_officer_signs_a_review_from_a_task_and_the_leader_sees_it_on_
         page.get_by_role("button", name="Bevinding toevoegen").click()
         expect(page.locator(".finding", has_text=remark)).to_be_visible()
     page.get_by_label("Akkoord met voorwaarden").check()
-    page.get_by_label("Motivering", exact=True).fill("Past binnen de AVG met twee aanpassingen.")
+    page.get_by_label(re.compile("^Motivering")).fill("Past binnen de AVG met twee aanpassingen.")
     page.get_by_label("Voorwaarden voor het hele plan").fill("Privacyverklaring bijwerken.")
     page.get_by_label("Bijzondere of gevoelige persoonsgegevens", exact=False).check()
     page.get_by_role("button", name="Concept opslaan").click()
     page.get_by_role("button", name="Toetsing ondertekenen").click()
+    # Back where the work was opened from, with a confirmation, and the task is done.
+    page.wait_for_url(re.compile(r"/tasks$"))
+    expect(page.locator("main")).to_contain_text("U heeft de toetsing ondertekend.")
+    expect(page.locator(".task:not(.task--done)", has_text="Verbeterplan toetsen op de AVG")
+           ).to_have_count(0)
+    page.goto(f"/projects/{project_id}/reviews")
+    page.get_by_role("link", name="Privacy (AVG)").first.click()
     expect(page.locator("#signed")).to_contain_text("Akkoord met voorwaarden")
     expect(page.locator("#signed")).to_contain_text("Een DPIA is niet nodig.")
     expect(page.get_by_role("button", name="Toetsing ondertekenen")).to_have_count(0)

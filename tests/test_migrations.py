@@ -37,3 +37,54 @@ def test_all_migrations_go_down_to_empty_and_up_again(app):
     upgrade()
     assert _schema_diff() == []
     assert "audit_event" in inspect(db.engine).get_table_names()
+
+
+def test_existing_tasks_are_brought_to_the_rules_that_tasks_follow_the_work(app):
+    """A database from before 'tasks follow the work': ticked tasks count as done by hand,
+    tasks of finished steps end with them, in a closed project nothing stays open, and every
+    workflow task finds its template (the step-9 proposals under their new titles)."""
+    from sqlalchemy import text
+
+    downgrade(revision="f3a4b5c6d7e8")
+    statements = [
+        "INSERT INTO user_account (id, email, name, password_hash, is_admin, active, "
+        "session_token, locale, must_change_password, created_at, sso_link_allowed, version) "
+        "VALUES (1, 'a@b.nl', 'A', 'x', false, true, 't1', 'nl', false, CURRENT_TIMESTAMP, "
+        "false, 1)",
+    ]
+    for project_id, statuses in ((1, ["done"] * 8 + ["in_progress", "not_started"]),
+                                 (2, ["done"] * 10)):
+        statements.append(
+            "INSERT INTO project (id, name, product, assignment, process_type, created_at, "
+            f"version) VALUES ({project_id}, 'P{project_id}', 'x', '', 'primary', "
+            "CURRENT_TIMESTAMP, 1)")
+        statements += [
+            "INSERT INTO step_state (project_id, step, status, notes, skip_reason, version) "
+            f"VALUES ({project_id}, {n}, '{status}', '', '', 1)"
+            for n, status in enumerate(statuses, start=1)]
+    tasks = [  # id, project, step, role, title, origin, done
+        (1, 1, 1, "sponsor", "Het traject uitdragen richting directie en bestuur", "workflow", 0),
+        (2, 1, 1, "project_leader", "Kick-off organiseren", "workflow", 1),
+        (3, 1, 9, "project_leader", "Planning van de implementatie uitwerken", "workflow", 0),
+        (4, 1, 1, None, "Bedankmail sturen", "manual", 0),
+        (5, 2, 10, None, "Nog iets", "manual", 0),
+    ]
+    statements += [
+        "INSERT INTO task (id, project_id, step, role, title, description, origin, link, "
+        f"created_at, done_at, version) VALUES ({i}, {p}, {s}, "
+        f"{repr(r) if r else 'NULL'}, '{t}', '', '{o}', '', CURRENT_TIMESTAMP, "
+        f"{'CURRENT_TIMESTAMP' if d else 'NULL'}, 1)"
+        for i, p, s, r, t, o, d in tasks]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    upgrade()
+    with db.engine.connect() as connection:
+        rows = {row.id: row for row in connection.execute(text(
+            "SELECT id, template_key, closed_as, title, done_at FROM task"))}
+    assert (rows[1].template_key, rows[1].closed_as) == ("team.advocate", "step")
+    assert (rows[2].template_key, rows[2].closed_as) == ("team.kickoff", "hand")
+    assert (rows[3].template_key, rows[3].closed_as) == ("implementation.planning", None)
+    assert rows[3].title == "Voorstel voor de planning van de implementatie geven"
+    assert rows[4].closed_as is None  # a manual task of a closed step stays the leader's
+    assert rows[5].closed_as == "step" and rows[5].done_at is not None  # the project closed

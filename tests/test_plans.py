@@ -269,7 +269,8 @@ def test_opening_the_review_gives_only_the_chosen_specialists_a_task(team, clien
     privacy_task = next(t for t in tasks if t.role == "privacy_officer")
     assert privacy_task.assignee_id == team[Role.PRIVACY_OFFICER].id
     mine = clients[Role.PRIVACY_OFFICER].get("/tasks").get_data(as_text=True)
-    assert f'href="/projects/{team.project.id}/reviews/{reviews["privacy"]}"' in mine
+    # The task links to the review itself, and back to "Mijn taken" after signing.
+    assert f'href="/projects/{team.project.id}/reviews/{reviews["privacy"]}?next=%2Ftasks"' in mine
 
 
 def test_only_the_domains_specialist_may_review_and_sign_it(team, clients):
@@ -502,7 +503,7 @@ def test_the_process_owner_approves_the_final_plan_and_step_8_closes(team, clien
         Task.assignee_id == team[Role.TEAM_MANAGER].id, Task.origin == "plan")).all()
     assert len(manager_tasks) == 1
     manager_page = clients[Role.TEAM_MANAGER].get("/tasks").get_data(as_text=True)
-    assert f'href="/projects/{team.project.id}/plan/versions/2"' in manager_page
+    assert f'href="/projects/{team.project.id}/plan/versions/2?next=%2Ftasks"' in manager_page
 
     assert leader.post(f"{base(team)}/plan/versions/2/approve").status_code == 403
     assert owner.post(f"{base(team)}/plan/versions/1/approve").status_code == 409  # not final

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import login
 
 from wasstraat.extensions import db
-from wasstraat.models import Membership, Project
+from wasstraat.models import Membership, Project, User
 from wasstraat.workflow import Role, Step, StepStatus
 
 
@@ -44,34 +44,101 @@ def test_an_unknown_process_type_is_refused(client, create_user):
     assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 0
 
 
+def add(client, project_id: int, *rows: tuple[str, str], **extra):  # noqa: ANN001, ANN201
+    """Post the team form with (person, role) rows, as typed in the browser."""
+    data = {}
+    for n, (person, role) in enumerate(rows):
+        data[f"rows-{n}-person"], data[f"rows-{n}-role"] = person, role
+    return client.post(f"/projects/{project_id}/team", data={**data, **extra})
+
+
 def test_the_leader_adds_a_colleague_with_roles(create_project, login_as, create_user):
     team = create_project(roles=[Role.PROJECT_LEADER])
     colleague = create_user("Fatma Yilmaz", email="fatma@gemeente.example")
     leader = login_as(team[Role.PROJECT_LEADER])
-    response = leader.post(f"/projects/{team.project.id}/team", data={
-        "email": "FATMA@gemeente.example", "roles": ["privacy_officer", "legal"]})
+    response = add(leader, team.project.id, ("FATMA@gemeente.example", "privacy_officer"),
+                   ("Fatma Yilmaz", "legal"))
     assert response.status_code == 303
     membership = db.session.scalars(
         db.select(Membership).where(Membership.user_id == colleague.id)).one()
     assert membership.roles == {Role.PRIVACY_OFFICER, Role.LEGAL}
 
 
+def test_several_colleagues_join_in_one_go_by_name_or_as_suggested(create_project, login_as,
+                                                                  create_user):
+    team = create_project(roles=[Role.PROJECT_LEADER])
+    owner = create_user("Henk Jansen", email="henk@gemeente.example")
+    sponsor = create_user("Marieke de Vries", email="marieke@gemeente.example")
+    expert = create_user("Priya Ramdin", email="priya@gemeente.example")
+    leader = login_as(team[Role.PROJECT_LEADER])
+    suggestions = leader.get(f"/projects/{team.project.id}/team/people?q=ram")
+    assert suggestions.status_code == 200
+    assert 'value="Priya Ramdin (priya@gemeente.example)"' in suggestions.get_data(as_text=True)
+    assert "Henk" not in suggestions.get_data(as_text=True)
+    response = add(leader, team.project.id, ("henk jansen", "process_owner"),
+                   ("Marieke de Vries", "sponsor"),
+                   ("Priya Ramdin (priya@gemeente.example)", "subject_expert"))
+    assert response.status_code == 303
+    roles = {m.user_id: m.roles for m in db.session.get(Project, team.project.id).memberships}
+    assert roles[owner.id] == {Role.PROCESS_OWNER} and roles[sponsor.id] == {Role.SPONSOR}
+    assert roles[expert.id] == {Role.SUBJECT_EXPERT}
+
+
+def test_a_name_that_fits_two_people_asks_which_one_and_adds_nobody(create_project, login_as,
+                                                                    create_user):
+    team = create_project(roles=[Role.PROJECT_LEADER])
+    first = create_user("Jan de Boer", email="jan1@gemeente.example")
+    create_user("Jan de Boer", email="jan2@gemeente.example")
+    create_user("Eva Smit", email="eva@gemeente.example")
+    leader = login_as(team[Role.PROJECT_LEADER])
+    response = add(leader, team.project.id, ("Eva Smit", "sponsor"), ("Jan de Boer", "legal"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Meerdere collega&#39;s heten zo" in page
+    assert "jan1@gemeente.example" in page and "jan2@gemeente.example" in page
+    assert len(db.session.get(Project, team.project.id).memberships) == 1  # not even Eva
+    chosen = add(leader, team.project.id, ("Eva Smit", "sponsor"), ("Jan de Boer", "legal"),
+                 **{"rows-1-candidate": str(first.id)})
+    assert chosen.status_code == 303
+    members = {m.user_id for m in db.session.get(Project, team.project.id).memberships}
+    assert first.id in members
+
+
 def test_adding_needs_an_existing_account_and_a_role(create_project, login_as, create_user):
     team = create_project(roles=[Role.PROJECT_LEADER])
     leader = login_as(team[Role.PROJECT_LEADER])
     create_user(email="bestaat@gemeente.example")
-    unknown = leader.post(f"/projects/{team.project.id}/team", data={
-        "email": "onbekend@gemeente.example", "roles": ["legal"]})
+    unknown = add(leader, team.project.id, ("onbekend@gemeente.example", "legal"))
     assert unknown.status_code == 422
-    assert "Er is geen actief account met dit e-mailadres." in unknown.get_data(as_text=True)
-    no_role = leader.post(f"/projects/{team.project.id}/team", data={
-        "email": "bestaat@gemeente.example"})
+    assert "Geen actief account gevonden" in unknown.get_data(as_text=True)
+    no_role = add(leader, team.project.id, ("bestaat@gemeente.example", ""))
     assert no_role.status_code == 422
-    assert "Kies minstens één rol." in no_role.get_data(as_text=True)
-    made_up = leader.post(f"/projects/{team.project.id}/team", data={
-        "email": "bestaat@gemeente.example", "roles": ["superuser"]})
+    assert "Kies de rol van deze collega." in no_role.get_data(as_text=True)
+    made_up = add(leader, team.project.id, ("bestaat@gemeente.example", "superuser"))
     assert made_up.status_code == 422
+    nobody = add(leader, team.project.id, ("", ""))
+    assert nobody.status_code == 422
+    assert "Vul minstens één collega in." in nobody.get_data(as_text=True)
     assert len(db.session.get(Project, team.project.id).memberships) == 1
+
+
+def test_inviting_someone_without_an_account_only_where_the_administrator_allows_it(
+        create_project, login_as, app):
+    team = create_project(roles=[Role.PROJECT_LEADER])
+    leader = login_as(team[Role.PROJECT_LEADER])
+    path = f"/projects/{team.project.id}/team/invite"
+    data = {"name": "Nieuwe Collega", "email": "nieuw@gemeente.example", "role": "legal"}
+    assert leader.post(path, data=data).status_code == 403
+    assert "uitnodigen" not in leader.get(f"/projects/{team.project.id}/team").get_data(
+        as_text=True)
+    app.config["INVITE_BY_LEADERS"] = True
+    response = leader.post(path, data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Eenmalig wachtwoord" in page
+    user = db.session.scalars(db.select(User).where(User.email == "nieuw@gemeente.example")).one()
+    assert user.must_change_password
+    assert leader.post(path, data=data).status_code == 409  # the address has an account now
 
 
 def test_roles_are_per_project(create_project, login_as):
@@ -79,8 +146,7 @@ def test_roles_are_per_project(create_project, login_as):
     second = create_project("Melding openbare ruimte", roles=[Role.PROJECT_LEADER])
     privacy = first[Role.PRIVACY_OFFICER]
     leader2 = login_as(second[Role.PROJECT_LEADER])
-    leader2.post(f"/projects/{second.project.id}/team",
-                 data={"email": privacy.email, "roles": ["project_leader"]})
+    add(leader2, second.project.id, (privacy.email, "project_leader"))
     privacy_client = login_as(privacy)
     assert privacy_client.post(f"/projects/{first.project.id}/steps/1/start").status_code == 403
     assert privacy_client.post(f"/projects/{second.project.id}/steps/1/start").status_code == 303
@@ -90,14 +156,12 @@ def test_only_the_leader_or_an_administrator_manages_the_team(create_project, lo
                                                              create_user):
     team = create_project()
     newcomer = create_user()
-    path = f"/projects/{team.project.id}/team"
     for role in Role:
         if role is not Role.PROJECT_LEADER:
-            response = login_as(team[role]).post(path, data={"email": newcomer.email,
-                                                             "roles": ["legal"]})
+            response = add(login_as(team[role]), team.project.id, (newcomer.email, "legal"))
             assert response.status_code == 403, role
     admin = login_as(create_user(admin=True))
-    assert admin.post(path, data={"email": newcomer.email, "roles": ["legal"]}).status_code == 303
+    assert add(admin, team.project.id, (newcomer.email, "legal")).status_code == 303
 
 
 def test_changing_roles_and_removing_a_member(create_project, login_as):

@@ -113,13 +113,16 @@ RULES: dict[str, list[Rule]] = {
                      Rule("/projects/new", "POST", SIGNED_IN)],
     "projects.show": [Rule("/projects/{p}", "GET", MEMBERS, admin=True)],
     "projects.history": [Rule("/projects/{p}/history", "GET", MEMBERS, admin=True)],
+    "projects.people": [Rule("/projects/{p}/team/people?q=med", "GET", PL, admin=True)],
+    "projects.invite": [Rule("/projects/{p}/team/invite", "POST", PL, admin=True)],
     "projects.team": [Rule("/projects/{p}/team", "GET", MEMBERS, admin=True),
                       Rule("/projects/{p}/team", "POST", PL, admin=True)],
     "projects.edit": [Rule("/projects/{p}/edit", "GET", PL | {Role.PROCESS_OWNER}),
                       Rule("/projects/{p}/edit", "POST", PL | {Role.PROCESS_OWNER})],
     "projects.member_roles": [Rule("/projects/{p}/team/{m}/roles", "POST", PL, admin=True,
                                    destructive=True)],
-    "projects.member_remove": [Rule("/projects/{p}/team/{m}/remove", "POST", PL, admin=True,
+    "projects.member_remove": [Rule("/projects/{p}/team/{m}/remove", "GET", PL, admin=True),
+                              Rule("/projects/{p}/team/{m}/remove", "POST", PL, admin=True,
                                     destructive=True)],
     "steps.show": [Rule("/projects/{p}/steps/1", "GET", MEMBERS, admin=True)],
     "steps.start": [Rule("/projects/{p}/steps/2/start", "POST", PL, destructive=True)],
@@ -136,7 +139,8 @@ RULES: dict[str, list[Rule]] = {
     "tasks.edit": [Rule("/projects/{p}/tasks/{t}/edit", "GET", PL),
                    Rule("/projects/{p}/tasks/{t}/edit", "POST", PL)],
     "tasks.set_done": [Rule("/projects/{p}/tasks/{t}/done", "POST", PL | {Role.SPONSOR})],
-    "tasks.delete": [Rule("/projects/{p}/tasks/{t}/delete", "POST", PL, destructive=True)],
+    "tasks.delete": [Rule("/projects/{p}/tasks/{t}/delete", "GET", PL),
+                    Rule("/projects/{p}/tasks/{t}/delete", "POST", PL, destructive=True)],
     "improvements.index": [Rule("/projects/{p}/improvements", "GET", MEMBERS, admin=True)],
     "improvements.similar": [Rule("/projects/{p}/improvements/similar?title=kickoff",
                                   "GET", MEMBERS, admin=True)],
@@ -145,20 +149,22 @@ RULES: dict[str, list[Rule]] = {
         Rule("/projects/{p}/improvements/new?source=step&source_id=1", "POST", MEMBERS)],
     "improvements.edit": [Rule("/projects/{p}/improvements/{i}/edit", "GET", SPONSOR_OR_PL),
                           Rule("/projects/{p}/improvements/{i}/edit", "POST", SPONSOR_OR_PL)],
-    "improvements.delete": [Rule("/projects/{p}/improvements/{i}/delete", "POST", SPONSOR_OR_PL,
+    "improvements.delete": [Rule("/projects/{p}/improvements/{i}/delete", "GET", SPONSOR_OR_PL),
+                           Rule("/projects/{p}/improvements/{i}/delete", "POST", SPONSOR_OR_PL,
                                  destructive=True)],
     "process.index": [Rule("/projects/{p}/process", "GET", MEMBERS, admin=True),
                       Rule("/projects/{p}/process", "POST", PROCESS_MAPPERS)],
     "process.edit": [Rule("/projects/{p}/process/{s}/edit", "GET", PROCESS_MAPPERS),
                      Rule("/projects/{p}/process/{s}/edit", "POST", PROCESS_MAPPERS)],
     "process.move": [Rule("/projects/{p}/process/{s}/move", "POST", PROCESS_MAPPERS)],
-    "process.delete": [Rule("/projects/{p}/process/{s}/delete", "POST", PROCESS_MAPPERS,
+    "process.delete": [Rule("/projects/{p}/process/{s}/delete", "GET", PROCESS_MAPPERS),
+                      Rule("/projects/{p}/process/{s}/delete", "POST", PROCESS_MAPPERS,
                             destructive=True)],
     "process.upload": [Rule("/projects/{p}/process/attachments", "POST", PROCESS_MAPPERS)],
     "process.attachment": [Rule("/projects/{p}/process/attachments/{a}", "GET", MEMBERS,
                                 admin=True)],
-    "process.delete_attachment": [Rule("/projects/{p}/process/attachments/{a}/delete", "POST",
-                                       PROCESS_MAPPERS, destructive=True)],
+    "process.delete_attachment": [Rule("/projects/{p}/process/attachments/{a}/delete", "GET", PROCESS_MAPPERS),
+                                 Rule("/projects/{p}/process/attachments/{a}/delete", "POST", PROCESS_MAPPERS, destructive=True)],
     "process.check": [Rule("/projects/{p}/process/check", "POST", PROCESS_CHECKERS)],
     "formulas.index": [Rule("/projects/{p}/formula", "GET", MEMBERS, admin=True)],
     "formulas.choose": [Rule("/projects/{p}/formula/choose", "POST", STEP_5_ACTORS)],
@@ -174,11 +180,11 @@ RULES: dict[str, list[Rule]] = {
     "journey.edit_phase": [Rule("/projects/{p}/journey/phases/{ph}/edit", "GET", JOURNEY_EDITORS),
                            Rule("/projects/{p}/journey/phases/{ph}/edit", "POST",
                                 JOURNEY_EDITORS)],
-    "journey.delete_phase": [Rule("/projects/{p}/journey/phases/{ph}/delete", "POST",
-                                  JOURNEY_EDITORS, destructive=True)],
+    "journey.delete_phase": [Rule("/projects/{p}/journey/phases/{ph}/delete", "GET", JOURNEY_EDITORS),
+                            Rule("/projects/{p}/journey/phases/{ph}/delete", "POST", JOURNEY_EDITORS, destructive=True)],
     "journey.interviews": [Rule("/projects/{p}/journey/interviews", "POST", JOURNEY_EDITORS)],
-    "journey.delete_interviews": [Rule("/projects/{p}/journey/interviews/{il}/delete", "POST",
-                                       JOURNEY_EDITORS, destructive=True)],
+    "journey.delete_interviews": [Rule("/projects/{p}/journey/interviews/{il}/delete", "GET", JOURNEY_EDITORS),
+                                 Rule("/projects/{p}/journey/interviews/{il}/delete", "POST", JOURNEY_EDITORS, destructive=True)],
     "sessions.index": [Rule("/projects/{p}/sessions", "GET", MEMBERS, admin=True),
                        Rule("/projects/{p}/sessions", "POST", MEMBERS)],
     "sessions.show": [Rule("/projects/{p}/sessions/{ws}", "GET", MEMBERS, admin=True)],
@@ -190,7 +196,8 @@ RULES: dict[str, list[Rule]] = {
                    Rule("/projects/{p}/kpis", "POST", STEP_2_ACTORS)],
     "kpis.edit": [Rule("/projects/{p}/kpis/{k}/edit", "GET", STEP_2_ACTORS),
                   Rule("/projects/{p}/kpis/{k}/edit", "POST", STEP_2_ACTORS)],
-    "kpis.delete": [Rule("/projects/{p}/kpis/{k}/delete", "POST", STEP_2_ACTORS,
+    "kpis.delete": [Rule("/projects/{p}/kpis/{k}/delete", "GET", STEP_2_ACTORS),
+                   Rule("/projects/{p}/kpis/{k}/delete", "POST", STEP_2_ACTORS,
                          destructive=True)],
     "kpis.agree": [Rule("/projects/{p}/kpis/agree", "POST", {Role.PROCESS_OWNER},
                         destructive=True)],
@@ -203,6 +210,7 @@ RULES: dict[str, list[Rule]] = {
                            PLAN_EDITORS)],
     "plans.send": [Rule("/projects/{p}/plan/send", "POST", PL)],
     "plans.finalise": [Rule("/projects/{p}/plan/finalise", "POST", PL)],
+    "plans.latest": [Rule("/projects/{p}/plan/latest", "GET", MEMBERS, admin=True)],
     "plans.version": [Rule("/projects/{p}/plan/versions/1", "GET", MEMBERS, admin=True)],
     "plans.approve": [Rule("/projects/{p}/plan/versions/1/approve", "POST", PO)],
     "reviews.index": [Rule("/projects/{p}/reviews", "GET", MEMBERS, admin=True)],
@@ -211,8 +219,8 @@ RULES: dict[str, list[Rule]] = {
     "reviews.show": [Rule("/projects/{p}/reviews/{rv}", "GET", MEMBERS, admin=True),
                      Rule("/projects/{p}/reviews/{rv}", "POST", PRIVACY)],
     "reviews.add_finding": [Rule("/projects/{p}/reviews/{rv}/findings", "POST", PRIVACY)],
-    "reviews.delete_finding": [Rule("/projects/{p}/reviews/{rv}/findings/{f}/delete", "POST",
-                                    PRIVACY, destructive=True)],
+    "reviews.delete_finding": [Rule("/projects/{p}/reviews/{rv}/findings/{f}/delete", "GET", PRIVACY),
+                              Rule("/projects/{p}/reviews/{rv}/findings/{f}/delete", "POST", PRIVACY, destructive=True)],
     "reviews.sign": [Rule("/projects/{p}/reviews/{rv}/sign", "POST", PRIVACY)],
     "reviews.override": [Rule("/projects/{p}/reviews/{rv}/override", "POST", PO)],
     "reviews.rereview": [Rule("/projects/{p}/reviews/{rv}/rereview", "POST", PL)],
@@ -225,6 +233,10 @@ RULES: dict[str, list[Rule]] = {
     "implementation.item": [
         Rule("/projects/{p}/implementation/items/{it}", "GET", MEMBERS, admin=True),
         Rule("/projects/{p}/implementation/items/{it}", "POST", PO)],
+    # Step 9's proposers (the process owner decides, and does not propose to themselves).
+    "implementation.contribute": [Rule("/projects/{p}/implementation/contributions", "POST",
+                                       frozenset({Role.PROJECT_LEADER, Role.PROCESS_ADVISOR,
+                                                  Role.TEAM_MANAGER}))],
     "implementation.approve": [Rule("/projects/{p}/implementation/approve", "POST", PO)],
     "implementation.action": [
         Rule("/projects/{p}/implementation/actions/{it}", "GET", MEMBERS, admin=True),
@@ -244,6 +256,12 @@ RULES: dict[str, list[Rule]] = {
 
 FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
              "done": "1", "locale": "nl", "direction": "up", "verdict": "confirmed", "formula_id": "1"}
+
+
+@pytest.fixture
+def app_config() -> dict:
+    # Invitations on, so that who may invite is tested (off, everyone gets 403).
+    return {"WTF_CSRF_ENABLED": False, "INVITE_BY_LEADERS": True}
 
 
 def test_every_route_has_a_rule(app):
@@ -397,11 +415,19 @@ def test_no_page_view_changes_anything(world, login_as):
     team, ids, admin = world()
     leader = login_as(team[Role.PROJECT_LEADER])
     admin_client = login_as(admin)
+    # Pages only some roles may open (a delete confirmation for a review's finding): signed
+    # in before counting, since signing in is itself recorded.
+    narrow = {min(rule.allowed) for rules in RULES.values() for rule in rules
+              if rule.method == "GET" and isinstance(rule.allowed, frozenset)
+              and Role.PROJECT_LEADER not in rule.allowed}
+    role_clients = {role: login_as(team[role]) for role in narrow}
     before = _row_counts()
     for rules in RULES.values():
         for rule in rules:
             if rule.method == "GET":
                 client = admin_client if rule.allowed == ADMIN else leader
+                if isinstance(rule.allowed, frozenset) and Role.PROJECT_LEADER not in rule.allowed:
+                    client = role_clients[min(rule.allowed)]
                 response = client.get(rule.path.format(**ids))
                 # 409: a document that does not exist yet at this step (a download, when it
                 # happens, is logged in the audit trail by design).

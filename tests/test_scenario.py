@@ -1,4 +1,5 @@
-"""One improvement project from start to finish, in a real browser, with the real people.
+"""One improvement project from start to finish, in a real browser, with the real people,
+who find their work only through "Wat nu?" on the project page and the links in "Mijn taken".
 
 The project leader sets the project up and builds the team; the process owner agrees the KPIs;
 the process advisor maps the process; the journey coach records the journey; the team links the
@@ -28,6 +29,7 @@ def app_config() -> dict:
     return {"WTF_CSRF_ENABLED": True}
 
 
+PROJECT = "Aanvraag gehandicaptenparkeerkaart"
 PEOPLE = {
     Role.PROJECT_LEADER: "Sanne Projectleider",
     Role.PROCESS_OWNER: "Henk Proceseigenaar",
@@ -63,9 +65,9 @@ class Walk:
         return self.page
 
     def start(self, number: int) -> None:
-        page = self.step(number)
-        page.get_by_role("button", name="Stap starten").click()
-        expect(page.locator("#status-heading")).to_contain_text("Bezig")
+        """The project leader starts the step from "Wat nu?" on the project page."""
+        self.next_action(re.compile(f"^Stap {number}: .* starten$"))
+        expect(self.page.locator("main")).to_contain_text("is gestart.")
 
     def confirm(self, number: int, product: str, note: str = "", variant: str = "") -> None:
         page = self.step(number)
@@ -80,102 +82,157 @@ class Walk:
             "button", name=re.compile("^Bevestiging intrekken"))).to_be_visible()
 
     def close(self, number: int) -> None:
-        page = self.step(number)
-        button = page.get_by_role("button", name="Stap afronden")
-        expect(button).to_be_visible()
-        button.click()
-        expect(page.locator("#status-heading")).to_contain_text("Afgerond")
+        """The closer closes the step from "Wat nu?", which offers it once the step is done."""
+        self.next_action(re.compile(f"^Stap {number}: .* afronden$"))
+        expect(self.page.locator("main")).to_contain_text(f"Stap {number}: ")
+        expect(self.page.locator("main")).to_contain_text("is afgerond.")
+
+    def next_action(self, name: str | re.Pattern) -> Page:
+        """Follow "Wat nu?" on the project page: a link to the work or a start/close button."""
+        page = self.page
+        page.goto(self.project_url)
+        action = page.locator("#next").get_by_role("link", name=name).or_(
+            page.locator("#next").get_by_role("button", name=name))
+        expect(action).to_have_count(1)
+        action.click()
+        return page
+
+    def task(self, title: str) -> Page:
+        """Open one's own task from "Mijn taken" ("Naar het werk")."""
+        page = self.page
+        page.goto("/tasks")
+        row = page.locator(".task:not(.task--done)", has_text=title).filter(
+            has_text=PROJECT).first
+        row.get_by_role("link", name=re.compile("^Naar het werk")).click()
+        return page
+
+    def open_work(self, role: Role) -> set[str]:
+        """The titles of the open tasks of this project in the person's "Mijn taken"."""
+        self.as_(role)
+        self.page.goto("/tasks")
+        rows = self.page.locator("section[aria-labelledby=open-heading] .task").filter(
+            has_text=PROJECT)
+        return {t.strip() for t in rows.locator(".task__title").all_inner_texts()}
+
+    def expect_open_work(self, expected: dict[Role, set[str]]) -> None:
+        for role, titles in expected.items():
+            assert self.open_work(role) == titles, role
 
 
 def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page):
     emails = {role: create_user(name).email for role, name in PEOPLE.items()}
     db.session.commit()  # the test holds no transaction while the browser works
     walk = Walk(page, emails)
+    L, PO, A, E = (Role.PROJECT_LEADER, Role.PROCESS_OWNER, Role.PROCESS_ADVISOR,
+                   Role.SUBJECT_EXPERT)
 
-    # Step 1: the project leader sets the project up and builds the team.
-    walk.as_(Role.PROJECT_LEADER)
+    # Step 1: the project leader sets the project up and builds the team in one go.
+    walk.as_(L)
     page.goto("/projects/new")
-    page.get_by_label("Naam van het traject").fill("Aanvraag gehandicaptenparkeerkaart")
+    page.get_by_label("Naam van het traject").fill(PROJECT)
     page.get_by_label("Product of dienst").fill("Gehandicaptenparkeerkaart")
-    page.get_by_label("Opdracht").fill("Binnen vier weken een besluit, zonder dubbele keuring.")
+    page.get_by_label(re.compile("^Opdracht")).fill(
+        "Binnen vier weken een besluit, zonder dubbele keuring.")
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url(re.compile(r"/projects/\d+/team$"))
     walk.project_url = page.url.removesuffix("/team")
-    for role, name in PEOPLE.items():
-        if role is Role.PROJECT_LEADER:
-            continue
-        form = page.locator("form", has=page.get_by_label("E-mailadres van de collega"))
-        form.get_by_label("E-mailadres van de collega").fill(emails[role])
-        form.get_by_label(role.label, exact=True).check()
-        form.get_by_role("button", name="Toevoegen aan het team").click()
-        expect(page.locator("main")).to_contain_text(name)
+    others = [role for role in PEOPLE if role is not L]
+    for batch in (others[:4], others[4:8], others[8:]):
+        for n, role in enumerate(batch):
+            page.get_by_label(f"Collega {n + 1}: naam of e-mailadres").fill(PEOPLE[role])
+            page.get_by_label(f"Rol van collega {n + 1}").select_option(value=role.value)
+        page.get_by_role("button", name="Toevoegen aan het team").click()
+        for role in batch:
+            expect(page.locator("main")).to_contain_text(PEOPLE[role])
     walk.start(1)
+    # The assignment was written when the project was made: the owner has nothing open.
+    walk.expect_open_work({
+        PO: set(), Role.SPONSOR: {"Het traject uitdragen richting directie en bestuur"},
+        E: {"Kick-off bijwonen"}, A: {"Kick-off bijwonen"}, Role.JOURNEY_COACH:
+        {"Kick-off bijwonen"}, Role.PRIVACY_OFFICER: set()})
+    walk.as_(L)
+    walk.next_action("Projectgroep samenstellen en rollen verdelen")
+    expect(page).to_have_url(re.compile("/team"))
+    walk.next_action("Kick-off organiseren")
     walk.confirm(1, "team")
     walk.confirm(1, "kickoff", note="Kick-off op 12 januari met het hele team.")
+    assert walk.open_work(E) == set()  # the kick-off was held
+    walk.as_(L)
     walk.close(1)
+    assert walk.open_work(Role.SPONSOR) == set()  # ended with step 1
 
     # Step 2: KPIs with a baseline and a target, agreed by the process owner.
+    walk.as_(L)
     walk.start(2)
-    page.goto(f"{walk.project_url}/kpis")
+    walk.expect_open_work({A: {"KPI's voorstellen met definitie en eenheid"},
+                           PO: {"KPI-set en streefwaarden vaststellen"}})
+    walk.as_(A)
+    walk.task("KPI's voorstellen met definitie en eenheid")
     page.get_by_label("Naam").fill("Doorlooptijd aanvraag")
+    page.get_by_label(re.compile("^Definitie")).fill("Werkdagen van aanvraag tot besluit.")
     page.get_by_label("Eenheid").fill("werkdagen")
     page.get_by_label("Lager is beter").check()
-    page.get_by_label("Nulmeting: waarde").fill("35")
-    page.get_by_label("Nulmeting: datum").fill("2027-01-04")
-    page.get_by_label("Streefwaarde").fill("20")
-    page.get_by_label("Streefdatum").fill("2027-12-31")
+    page.get_by_label(re.compile("^Nulmeting: waarde")).fill("35")
+    page.get_by_label(re.compile("^Nulmeting: datum")).fill("2027-01-04")
+    page.get_by_label(re.compile("^Streefwaarde")).fill("20")
+    page.get_by_label(re.compile("^Streefdatum")).fill("2027-12-31")
     page.get_by_role("button", name="KPI toevoegen").click()
     expect(page.locator("main")).to_contain_text("Doorlooptijd aanvraag")
-    walk.as_(Role.PROCESS_OWNER)
-    page.goto(f"{walk.project_url}/kpis")
+    assert walk.open_work(A) == set()
+    walk.as_(PO)
+    walk.next_action("KPI-set en streefwaarden vaststellen")
     page.get_by_role("button", name="KPI-set vaststellen").click()
-    expect(page.locator("main")).to_contain_text("Vastgesteld door Henk Proceseigenaar")
-    walk.as_(Role.PROJECT_LEADER)
+    page.wait_for_url(re.compile(rf"{walk.project_url}$"))  # back on the project page
+    expect(page.locator("main")).to_contain_text("De KPI-set is vastgesteld.")
+    walk.as_(L)
     walk.close(2)
 
     # Step 3: the process advisor maps the process; the process owner checks the map.
     walk.start(3)
-    walk.as_(Role.PROCESS_ADVISOR)
-    page.goto(f"{walk.project_url}/process")
+    walk.as_(A)
+    walk.task("Sessie 3a begeleiden: huidig proces in kaart")
     for activity, wait in (("Aanvraag ontvangen", "2"), ("Medische keuring aanvragen", "15"),
                            ("Besluit nemen en kaart bestellen", "5")):
         page.get_by_label("Activiteit").fill(activity)
-        page.get_by_label("Wie doet het (rol of afdeling)").fill("Team Parkeren")
-        page.get_by_label("Wachttijd (werkdagen)").fill(wait)
+        page.get_by_label(re.compile("^Wie doet het")).fill("Team Parkeren")
+        page.get_by_label(re.compile("^Wachttijd")).fill(wait)
         page.get_by_role("button", name="Processtap toevoegen").click()
         expect(page.locator("main")).to_contain_text(activity)
-    walk.as_(Role.PROCESS_OWNER)
-    page.goto(f"{walk.project_url}/process")
+    walk.as_(PO)
+    walk.next_action("Proceskaart controleren op volledigheid en juistheid")
     page.get_by_label("Klopt en is volledig").check()
     page.get_by_role("button", name="Controle vastleggen").click()
-    walk.as_(Role.PROCESS_ADVISOR)
+    page.wait_for_url(re.compile(rf"{walk.project_url}$"))  # back where it was opened
+    expect(page.locator("main")).to_contain_text("U hoeft nu niets te doen")
+    walk.as_(A)
     walk.confirm(3, "process_checked", variant="Samengevoegd met sessie 3a (eenvoudig proces)")
-    walk.as_(Role.PROJECT_LEADER)
+    walk.as_(L)
     walk.close(3)
 
     # Step 4: the journey coach records the customer journey.
     walk.start(4)
     walk.as_(Role.JOURNEY_COACH)
-    page.goto(f"{walk.project_url}/journey")
+    walk.task("Klantreis uitvoeren en vastleggen")
     page.get_by_label("Eigen interviews met inwoners").check()
     page.get_by_role("button", name="Opslaan").click()
     page.locator("summary", has_text="Fase toevoegen").click()
     page.get_by_label("Fase", exact=True).fill("Keuring afwachten")
     page.get_by_label("heel negatief").check()
-    page.get_by_label("Pijnpunten").fill("Weken niets horen; opnieuw gekeurd terwijl dat al was.")
+    page.get_by_label(re.compile("^Pijnpunten")).fill(
+        "Weken niets horen; opnieuw gekeurd terwijl dat al was.")
     page.get_by_role("button", name="Fase toevoegen").click()
     expect(page.locator("main")).to_contain_text("Keuring afwachten")
-    walk.as_(Role.PROJECT_LEADER)
+    walk.as_(L)
     walk.close(4)
 
     # Step 5: the team links the service formula and compares it for each of the six P's.
     walk.start(5)
-    page.goto(f"{walk.project_url}/formula")
+    walk.next_action("Serviceformule kiezen en sessie organiseren")
     page.get_by_label("Serviceformule", exact=True).select_option(index=1)
     page.get_by_role("button", name="Serviceformule kiezen").click()
     for section in page.locator("section[id^=p-]").all():
         section.locator("summary").click()
-        section.get_by_label("Huidige praktijk").fill("Per brief, met wachttijd.")
+        section.get_by_label(re.compile("^Huidige praktijk")).fill("Per brief, met wachttijd.")
         section.get_by_label("Wijkt af").check()
         section.get_by_role("button", name="Opslaan").click()
     expect(page.locator("main")).not_to_contain_text("Nog niet vergeleken")
@@ -184,7 +241,7 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
     # Step 6: the subject expert brings in improvements; the team weighs them into the plan,
     # which goes out for review.
     walk.start(6)
-    walk.as_(Role.SUBJECT_EXPERT)
+    walk.as_(E)
     ideas = ["Keuringsuitslag hergebruiken", "Digitale aanvraag met DigiD",
              "Statusbericht na elke stap"]
     for title in ideas:
@@ -192,11 +249,11 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
         page.get_by_label("Korte titel").fill(title)
         page.get_by_role("button", name="Opslaan").click()
         expect(page.locator("main")).to_contain_text("De verbetering is toegevoegd.")
-    walk.as_(Role.PROJECT_LEADER)
+    walk.as_(L)
     for title, horizon, impact, effort in ((ideas[0], "Quick win", "5", "2"),
                                            (ideas[1], "Lange termijn", "4", "4"),
                                            (ideas[2], "Quick win", "3", "1")):
-        page.goto(f"{walk.project_url}/plan")
+        walk.next_action("Verbeterplan opstellen")
         page.get_by_role("link", name=title).click()
         page.get_by_label("In het plan").check()
         page.get_by_label(horizon).check()
@@ -204,14 +261,15 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
         page.get_by_label("Verwachte inspanning").select_option(effort)
         page.get_by_label("Doorlooptijd aanvraag").check()
         page.get_by_role("button", name="Opslaan", exact=True).click()
-    page.goto(f"{walk.project_url}/plan")
+    walk.next_action("Verbeterplan opstellen")
     page.get_by_role("button", name="Plan versturen voor toetsing").click()
     expect(page.locator("main")).to_contain_text("versie 1")
+    expect(page.get_by_role("button", name="Plan versturen voor toetsing")).to_have_count(0)
     walk.close(6)
 
-    # Step 7: privacy, information security and legal review and sign.
+    # Step 7: privacy, information security and legal review and sign from their tasks.
     walk.start(7)
-    page.goto(f"{walk.project_url}/reviews")
+    walk.next_action("Toetsing organiseren en resultaten verzamelen")
     for domain in ("Privacy (AVG)", "Informatiebeveiliging", "Juridisch"):
         page.get_by_label(domain, exact=True).check()
     page.get_by_role("button", name="Toetsdomeinen opslaan").click()
@@ -223,9 +281,8 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
          "Leg vast dat een eerdere keuring geldig blijft (beleidsregel)."),
     )
     for role, task, verdict, condition in reviewers:
-        walk.as_(role)
-        page.goto("/tasks")
-        page.get_by_role("link", name=task).first.click()
+        assert walk.open_work(role) == {task}
+        walk.task(task)
         if condition:
             finding = page.locator("form", has=page.get_by_role("heading",
                                                                  name="Bevinding toevoegen"))
@@ -233,16 +290,20 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
             finding.get_by_label(re.compile("^Voorwaarde")).fill(condition)
             finding.get_by_role("button", name="Bevinding toevoegen").click()
         page.get_by_label(verdict, exact=True).check()
-        page.get_by_label(re.compile("^Motivering")).fill("Getoetst aan de hand van het plan, versie 1.")
+        page.get_by_label(re.compile("^Motivering")).fill(
+            "Getoetst aan de hand van het plan, versie 1.")
         page.get_by_role("button", name="Concept opslaan").click()
         page.get_by_role("button", name="Toetsing ondertekenen").click()
-        expect(page.locator("main")).to_contain_text("ondertekend")
-    walk.as_(Role.PROJECT_LEADER)
+        page.wait_for_url(re.compile(r"/tasks$"))
+        expect(page.locator("main")).to_contain_text("U heeft de toetsing ondertekend.")
+        assert walk.open_work(role) == set()
+    walk.as_(L)
     walk.close(7)
 
-    # Step 8: the team answers the findings, the plan is made final, the process owner approves.
+    # Step 8: the team answers the findings, the plan is made final, the process owner
+    # approves it from the task.
     walk.start(8)
-    page.goto(f"{walk.project_url}/reviews")
+    walk.next_action("Toetsbevindingen verwerken in het verbeterplan")
     for form in page.locator("#responses form").all():
         form.get_by_label("Overgenomen", exact=True).check()
         form.get_by_role("textbox").fill("Opgenomen in het plan bij de keuring.")
@@ -250,18 +311,28 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
     expect(page.locator("#responses")).not_to_contain_text("Nog geen reactie.")
     page.goto(f"{walk.project_url}/plan")
     page.get_by_role("button", name="Plan definitief maken").click()
-    walk.as_(Role.PROCESS_OWNER)
-    page.goto(f"{walk.project_url}/plan")
+    walk.as_(PO)
+    walk.task("Definitief verbeterplan goedkeuren")
     page.get_by_role("button", name="Definitief verbeterplan goedkeuren").click()
+    page.wait_for_url(re.compile(r"/tasks$"))
     expect(page.locator("main")).to_contain_text("goedgekeurd")
-    walk.as_(Role.PROJECT_LEADER)
+    walk.as_(L)
     walk.close(8)
 
-    # Step 9: the process owner decides, puts the plan in order by drag and drop, plans and
-    # approves it.
+    # Step 9: the leader and the team manager propose, the process owner decides, puts the
+    # plan in order by drag and drop, plans and approves it.
     walk.start(9)
-    walk.as_(Role.PROCESS_OWNER)
-    page.goto(f"{walk.project_url}/implementation")
+    for role, proposal in ((L, "Eerst de statusberichten, dan de keuring."),
+                           (Role.TEAM_MANAGER, "Team Parkeren kan vanaf maart twee dagen.")):
+        walk.as_(role)
+        walk.task({L: "Voorstel voor de planning van de implementatie geven",
+                   Role.TEAM_MANAGER: "Capaciteit en aanpak voor het eigen team inbrengen"}[role])
+        page.get_by_label("Uw inbreng voor de proceseigenaar").fill(proposal)
+        page.get_by_role("button", name="Inbreng vastleggen").click()
+        page.wait_for_url(re.compile(r"/tasks$"))
+    walk.as_(PO)
+    walk.next_action("Verbeteringen prioriteren en implementatieplan vaststellen")
+    expect(page.locator("#contributions")).to_contain_text("Team Parkeren kan vanaf maart")
     items = page.locator(".order-item")
     expect(items).to_have_count(3)
     last = items.nth(2).locator(".order-item__body > a").inner_text().strip()
@@ -280,29 +351,47 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
         page.goto(f"{walk.project_url}/implementation")
         page.get_by_role("link", name=title, exact=True).click()
         page.get_by_label("Uitvoeren").check()
-        page.get_by_label("Verantwoordelijke").select_option(label=PEOPLE[Role.TEAM_MANAGER])
-        page.get_by_label("Geplande start").fill(f"2027-0{n + 3}-01")
-        page.get_by_label("Gepland einde").fill(f"2027-0{n + 4}-15")
+        page.get_by_label(re.compile("^Verantwoordelijke")).select_option(
+            label=PEOPLE[Role.TEAM_MANAGER])
+        page.get_by_label(re.compile("^Geplande start")).fill(f"2027-0{n + 3}-01")
+        page.get_by_label(re.compile("^Gepland einde")).fill(f"2027-0{n + 4}-15")
         page.get_by_role("button", name="Opslaan", exact=True).click()
-    page.goto(f"{walk.project_url}/implementation")
+    walk.next_action("Verbeteringen prioriteren en implementatieplan vaststellen")
     page.get_by_role("button", name="Implementatieplan vaststellen").click()
-    expect(page.locator("main")).to_contain_text("Vastgesteld door Henk Proceseigenaar")
+    page.wait_for_url(re.compile(rf"{walk.project_url}$"))
+    expect(page.locator("main")).to_contain_text("U heeft het implementatieplan vastgesteld.")
     walk.close(9)
 
-    # Step 10: carried out, the evaluation planned, and the process owner closes the project.
-    walk.as_(Role.PROJECT_LEADER)
+    # Step 10: the team manager carries the actions out from the tasks, the owner plans the
+    # evaluation and closes the project.
+    walk.as_(L)
     walk.start(10)
+    assert set(order) <= walk.open_work(Role.TEAM_MANAGER)
+    walk.as_(Role.TEAM_MANAGER)
+    for title in order:
+        walk.task(title)
+        page.get_by_label("Klaar").check()
+        page.get_by_role("button", name="Status opslaan").click()
+        page.wait_for_url(re.compile(r"/tasks$"))
+    assert walk.open_work(Role.TEAM_MANAGER) == {"Medewerkers trainen in het nieuwe proces"}
+    walk.as_(L)
     walk.confirm(10, "executed", note="Alle drie verbeteringen live sinds 1 juli.")
-    walk.as_(Role.PROCESS_OWNER)
-    page.goto(f"{walk.project_url}/implementation/evaluation")
-    page.get_by_label("Datum van de evaluatie").fill("2027-12-01")
-    page.get_by_label("Wie houdt de evaluatie").select_option(label=PEOPLE[Role.PROCESS_OWNER])
+    walk.as_(PO)
+    walk.task("Evaluatiemoment plannen en KPI's nameten")
+    page.get_by_label(re.compile("^Datum van de evaluatie")).fill("2027-12-01")
+    page.get_by_label(re.compile("^Wie houdt de evaluatie")).select_option(
+        label=PEOPLE[Role.PROCESS_OWNER])
     page.get_by_role("button", name="Evaluatie opslaan").click()
     walk.close(10)
-    page.goto(walk.project_url)
-    expect(page.locator("main")).to_contain_text("Afgerond")
+    expect(page.locator("#next")).to_contain_text("dit traject is klaar")
+
+    # After closing, nobody has open work in this project.
+    for role in PEOPLE:
+        assert walk.open_work(role) == set(), role
 
     # Both documents download and open, with the plan's content in them.
+    walk.as_(PO)
+    page.goto(walk.project_url)
     for link, expected in (("improvement-plan.docx", ideas),
                            ("implementation-plan.docx", [last, PEOPLE[Role.TEAM_MANAGER]])):
         with page.expect_download() as download:
@@ -310,5 +399,5 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
         document = docx.Document(str(download.value.path()))
         text = "\n".join([p.text for p in document.paragraphs] + [
             c.text for t in document.tables for r in t.rows for c in r.cells])
-        assert "Aanvraag gehandicaptenparkeerkaart" in text
+        assert PROJECT in text
         assert all(e in text for e in expected), (link, expected)

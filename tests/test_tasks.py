@@ -67,7 +67,7 @@ def test_a_role_nobody_holds_gets_an_unassigned_task_until_someone_joins(
 
     sponsor = create_user("Marieke de Vries")
     leader.post(f"/projects/{team.project.id}/team",
-                data={"email": sponsor.email, "roles": ["sponsor"]})
+                data={"rows-0-person": sponsor.email, "rows-0-role": "sponsor"})
     assert db.session.get(Task, sponsor_task.id).assignee_id == sponsor.id
 
 

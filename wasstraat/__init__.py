@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
-    from . import errors, templating
+    from . import errors, guidance, templating  # noqa: F401 (guidance: its session hooks)
 
     errors.register(app)
     templating.register(app)

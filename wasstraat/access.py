@@ -48,6 +48,7 @@ class Action(StrEnum):
     RESPOND_FINDINGS = "respond_findings"
     APPROVE_PLAN = "approve_plan"  # approve the final plan, override a rejection
     ORDER_IMPLEMENTATION = "order_implementation"  # step 9: decide, order, plan, approve
+    CONTRIBUTE_IMPLEMENTATION = "contribute_implementation"  # step 9: propose, not decide
     UPDATE_ACTION = "update_action"  # step 10: status and progress notes of one action
     EVALUATE = "evaluate"  # step 10: plan the evaluation, record KPI after-measurements
     REOPEN_PROJECT = "reopen_project"  # a closed project opens only by the process owner
@@ -101,6 +102,8 @@ _PLAN_EDITORS = (set(Step.IMPROVEMENT_PLAN.definition.actors)
                  | set(Step.ADJUST.definition.actors)) - {Role.TEAM_MANAGER}
 _FINAL_PLAN = Step.ADJUST.definition.product("final_plan")
 _IMPLEMENTATION_PLAN = Step.IMPLEMENTATION_PLAN.definition.product("implementation_plan")
+_IMPLEMENTATION_CONTRIBUTORS = (set(Step.IMPLEMENTATION_PLAN.definition.actors)
+                                - set(_IMPLEMENTATION_PLAN.confirmed_by))
 
 
 def _is_leader(a: ProjectAccess) -> bool:
@@ -149,6 +152,8 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     # Only the process owner decides the implementation plan and its order.
     Action.ORDER_IMPLEMENTATION: lambda a, t: workflow.may_confirm(_IMPLEMENTATION_PLAN,
                                                                    a.roles),
+    # Step 9's other actors propose planning, dependencies and capacity; the owner decides.
+    Action.CONTRIBUTE_IMPLEMENTATION: lambda a, t: bool(a.roles & _IMPLEMENTATION_CONTRIBUTORS),
     Action.UPDATE_ACTION: lambda a, t: bool(a.roles & {Role.PROJECT_LEADER, Role.PROCESS_OWNER})
     or (t.item is not None and a.is_member and t.item.responsible_id == a.user.id),
     Action.EVALUATE: lambda a, t: bool(a.roles & set(Step.EXECUTION.definition.actors)),

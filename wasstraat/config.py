@@ -133,5 +133,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "TRUSTED_PROXIES": int(os.environ.get("WASSTRAAT_TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # Project leaders may invite a colleague who has no account yet (the administrator
+        # decides for the organisation; off by default: accounts come from the administrator).
+        "INVITE_BY_LEADERS": os.environ.get("WASSTRAAT_INVITE_BY_LEADERS", "off").strip().lower()
+        in ("on", "1", "true", "yes"),
         "EXPORTS_PER_MINUTE": max(1, int(os.environ.get("WASSTRAAT_EXPORTS_PER_MINUTE", "20"))),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from . import guidance
 from .auth import services as accounts
 from .extensions import db
 from .formulas import services as formulas
@@ -73,11 +74,21 @@ def _confirm(project: Project, step: Step, key: str, user: User, variant: str = 
                           variant=variant, note=note)
 
 
-def _finish_tasks(project: Project, step: Step) -> None:
-    for task in db.session.scalars(
-        db.select(Task).where(Task.project_id == project.id, Task.step == int(step))
-    ):
-        if task.assignee_id:
+def _close_step(project: Project, step: Step, actor: User, confirmations: dict) -> None:
+    """Close a step as the app does between requests: the tasks follow the work done so far
+    first (in the app each request's commit does that), then end with the step."""
+    guidance.sync_tasks(project)
+    steps.close_step(project, step, actor, confirmations)
+    guidance.sync_tasks(project)
+
+
+def _finish_tasks(project: Project, step: Step, part: str | None = None) -> None:
+    """Tick the step's hand-ticked tasks; the others follow the work (see guidance.py)."""
+    query = db.select(Task).where(Task.project_id == project.id, Task.step == int(step))
+    if part:
+        query = query.where(Task.part == part)
+    for task in db.session.scalars(query):
+        if task.assignee_id and not task.condition and not task.is_done:
             tasks.set_done(task, task.assignee, True)
 
 
@@ -105,12 +116,12 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     _confirm(project, Step.TEAM, "kickoff", leader, note="Kick-off op 8 september in het "
              "stadskantoor, met de sponsor.")
     _finish_tasks(project, Step.TEAM)
-    steps.close_step(project, Step.TEAM, leader, steps.confirmations_by_key(project))
+    _close_step(project, Step.TEAM, leader, steps.confirmations_by_key(project))
 
     steps.start_step(project, Step.KPIS, leader)
     _kpis(project, people)
     _finish_tasks(project, Step.KPIS)
-    steps.close_step(project, Step.KPIS, leader, steps.confirmations_by_key(project))
+    _close_step(project, Step.KPIS, leader, steps.confirmations_by_key(project))
 
     _improvements(project, people)
     steps.start_step(project, Step.JOURNEY, leader)
@@ -120,10 +131,7 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     state = project.step_state(Step.PROCESS)
     state.notes = ("Sessie 3a gehouden met Vergunningen en Parkeerbeheer. Verbeterideeën "
                    "geparkeerd: automatische kentekencheck, statusbericht per e-mail.")
-    for task in db.session.scalars(
-        db.select(Task).where(Task.project_id == project.id, Task.part == "3a")
-    ):
-        tasks.set_done(task, task.assignee or leader, True)
+    _finish_tasks(project, Step.PROCESS, part="3a")
     _sessions(project, people)
     # 3b checked in a session, the journey recorded: steps 3 and 4 close, step 5 runs.
     for role in (Role.PROCESS_OWNER, Role.PROJECT_LEADER):
@@ -131,29 +139,34 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
     _confirm(project, Step.PROCESS, "process_checked", people[Role.PROCESS_ADVISOR],
              variant="session", note="Correctie van Priya verwerkt (belletje tussen stap 4 en 5).")
     _finish_tasks(project, Step.PROCESS)
-    steps.close_step(project, Step.PROCESS, leader, steps.confirmations_by_key(project))
+    _close_step(project, Step.PROCESS, leader, steps.confirmations_by_key(project))
     _finish_tasks(project, Step.JOURNEY)
-    steps.close_step(project, Step.JOURNEY, leader, steps.confirmations_by_key(project))
+    _close_step(project, Step.JOURNEY, leader, steps.confirmations_by_key(project))
     steps.start_step(project, Step.SERVICE_FORMULA, leader)
     _service_formula(project, people)
     _finish_tasks(project, Step.SERVICE_FORMULA)
-    steps.close_step(project, Step.SERVICE_FORMULA, leader, steps.confirmations_by_key(project))
+    _close_step(project, Step.SERVICE_FORMULA, leader, steps.confirmations_by_key(project))
 
     # Steps 6 to 8: the plan drawn up, reviewed by three specialists, adjusted, approved.
     steps.start_step(project, Step.IMPROVEMENT_PLAN, leader)
     _improvement_plan(project, people)
     _finish_tasks(project, Step.IMPROVEMENT_PLAN)
-    steps.close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
+    _close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
     steps.start_step(project, Step.REVIEW, leader)
     signed = _reviews(project, people)
     _finish_tasks(project, Step.REVIEW)
-    steps.close_step(project, Step.REVIEW, leader, {})
+    _close_step(project, Step.REVIEW, leader, {})
     steps.start_step(project, Step.ADJUST, leader)
     _adjust_and_approve(project, people, signed)
     _finish_tasks(project, Step.ADJUST)
-    steps.close_step(project, Step.ADJUST, leader, {})
-    # Step 9 open: the process owner can prioritise the plan (by drag and drop or keyboard).
+    _close_step(project, Step.ADJUST, leader, {})
+    # Step 9 open: the process owner can prioritise the plan (by drag and drop or keyboard);
+    # the project leader already proposed a planning.
     steps.start_step(project, Step.IMPLEMENTATION_PLAN, leader)
+    implementation.contribute(
+        project, leader, Role.PROJECT_LEADER,
+        "Voorstel: eerst de statusmail en de kentekencheck (quick wins, samen in januari), "
+        "daarna de koppeling met het zaaksysteem zodra ICT capaciteit heeft (vanaf maart).")
     return project
 
 
@@ -173,7 +186,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
     steps.start_step(project, Step.TEAM, leader)
     _confirm(project, Step.TEAM, "team", leader)
     _confirm(project, Step.TEAM, "kickoff", leader, note="Kick-off op 3 februari.")
-    steps.close_step(project, Step.TEAM, leader, steps.confirmations_by_key(project))
+    _close_step(project, Step.TEAM, leader, steps.confirmations_by_key(project))
 
     steps.start_step(project, Step.KPIS, leader)
     kpi_rows = [("Doorlooptijd", "dagen", "lower", 6.0, 2.0),
@@ -185,7 +198,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
             "baseline_source": "Zaaksysteem", "target_value": goal,
             "target_date": date(2026, 10, 1)})
     kpis.agree_kpi_set(project, owner, {Role.PROCESS_OWNER})
-    steps.close_step(project, Step.KPIS, leader, steps.confirmations_by_key(project))
+    _close_step(project, Step.KPIS, leader, steps.confirmations_by_key(project))
 
     steps.start_step(project, Step.PROCESS, leader)
     for activity, handover in (("Melding via webformulier ontvangen", False),
@@ -197,7 +210,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
     process.record_check(project, owner, confirmed=True, correction="")
     _confirm(project, Step.PROCESS, "process_checked", advisor, variant="merged",
              note="Eenvoudig proces: gecontroleerd in dezelfde sessie.")
-    steps.close_step(project, Step.PROCESS, leader, steps.confirmations_by_key(project))
+    _close_step(project, Step.PROCESS, leader, steps.confirmations_by_key(project))
     steps.skip_step(project, Step.JOURNEY, leader,
                     "Klantreis 'Verhuizen' van de VNG gebruikt in de verbetersessie.")
     steps.skip_step(project, Step.SERVICE_FORMULA, leader,
@@ -216,7 +229,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
                                      "cost_estimate": None, "decision": "in_plan",
                                      "decision_reason": ""})
     plans.send_for_review(project, leader)
-    steps.close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
+    _close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
     steps.start_step(project, Step.REVIEW, leader)
     reviews.choose_domains(project, leader, ["privacy"])
     review = reviews.open_review(project, leader)[0]
@@ -226,11 +239,11 @@ def _completed_project(people: dict[Role, User]) -> Project:
                             "conditions": "", "dpia_criteria": []})
     reviews.sign(review, project, people[Role.PRIVACY_OFFICER], Role.PRIVACY_OFFICER,
                  expected_version=review.version)
-    steps.close_step(project, Step.REVIEW, leader, {})
+    _close_step(project, Step.REVIEW, leader, {})
     steps.start_step(project, Step.ADJUST, leader)
     final = plans.make_final(project, leader, reviews.finalise_blockers(project))
     plans.approve(project, final, owner, "Akkoord.")
-    steps.close_step(project, Step.ADJUST, leader, {})
+    _close_step(project, Step.ADJUST, leader, {})
 
     steps.start_step(project, Step.IMPLEMENTATION_PLAN, leader)
     planned = {"BAG-controle automatisch bij het indienen": (1, date(2026, 5, 1),
@@ -251,7 +264,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
             "waits_for_id": order[0].id if item is order[2] else None})
     implementation.approve(project, owner)
     _finish_tasks(project, Step.IMPLEMENTATION_PLAN)
-    steps.close_step(project, Step.IMPLEMENTATION_PLAN, owner, {})
+    _close_step(project, Step.IMPLEMENTATION_PLAN, owner, {})
 
     steps.start_step(project, Step.EXECUTION, leader)
     manager = people[Role.TEAM_MANAGER]
@@ -270,7 +283,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
              note="Alle drie verbeteringen live; medewerkers getraind op 12 mei.")
     for step in Step:
         _finish_tasks(project, step)
-    steps.close_step(project, Step.EXECUTION, owner, steps.confirmations_by_key(project))
+    _close_step(project, Step.EXECUTION, owner, steps.confirmations_by_key(project))
     return project
 
 

@@ -36,6 +36,20 @@ def required(message=None):  # noqa: ANN001, ANN201
     return DataRequired(message=message or _l("Dit veld is verplicht."))
 
 
+class NeededFor:
+    """A field the form may leave empty for now, but that a later step of the method needs
+    (the KPI set's agreement, a review's signature): its label says so instead of
+    "(optioneel)". It checks nothing itself; the gate that needs it does."""
+
+    field_flags = {"needed": True}
+
+    def __init__(self, purpose: str) -> None:
+        self.needed_for = purpose
+
+    def __call__(self, form, field) -> None:  # noqa: ANN001
+        return None
+
+
 def no_control_characters(form, field) -> None:  # noqa: ANN001
     value = field.data or ""
     if any(ord(c) < 32 and c not in "\r\n\t" for c in value):

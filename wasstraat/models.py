@@ -32,7 +32,9 @@ from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 from .workflow import (
+    ORIGIN_CONDITIONS,
     REVIEW_DOMAIN_BY_KEY,
+    TASK_TEMPLATES,
     ActionStatus,
     Adoption,
     Decision,
@@ -43,6 +45,8 @@ from .workflow import (
     Role,
     Step,
     StepStatus,
+    TaskClosure,
+    TaskTemplate,
     Verdict,
     current_step,
 )
@@ -282,10 +286,15 @@ class Task(db.Model):
     origin: Mapped[str] = mapped_column(String(20), default="workflow")
     # Where the work is done, when that is a specific page (a review to sign, a plan to read).
     link: Mapped[str] = mapped_column(String(300), default="")
+    # The workflow's task template this task comes from (workflow.TASK_TEMPLATES), which
+    # says what finishes it and where its work is done.
+    template_key: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # A task is open while done_at is empty; closed_as says how it closed (TaskClosure).
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    closed_as: Mapped[str | None] = mapped_column(String(8))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     project: Mapped[Project] = relationship()
@@ -297,6 +306,22 @@ class Task(db.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    @property
+    def closure(self) -> TaskClosure | None:
+        return TaskClosure(self.closed_as) if self.closed_as else None
+
+    @property
+    def template(self) -> TaskTemplate | None:
+        return TASK_TEMPLATES.get(self.template_key or "")
+
+    @property
+    def condition(self) -> str | None:
+        """The name of the rule that finishes this task; None when it is ticked by hand."""
+        template = self.template
+        if template is not None:
+            return template.done_when
+        return ORIGIN_CONDITIONS.get(self.origin)
 
     @property
     def step_enum(self) -> Step:
@@ -768,6 +793,26 @@ class ImplementationApproval(db.Model):
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("project_id", "fingerprint"),)
+
+
+class ImplementationContribution(db.Model):
+    """Step 9: a team member's proposal for the implementation plan (planning, dependencies,
+    capacity); the process owner reads them beside the plan and decides."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
 
 
 class Evaluation(db.Model):

@@ -12,7 +12,8 @@ from .access import Action
 from .audit import AUDIT_LABELS, timestamp
 from .auth import mfa, sso
 from .auth import session as lifetimes
-from .tasks.services import link_url
+from .guidance import condition_text, startable_steps, work_url
+from .navigation import came_from, with_next
 
 
 def _date(value: date | datetime | None, fmt: str = "long") -> str:
@@ -25,6 +26,13 @@ def _datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value, "d MMMM y HH:mm")
+
+
+def _days_ago(moment: datetime | date | None) -> int:
+    if moment is None:
+        return 0
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return (date.today() - day).days
 
 
 def _number(value: float | None) -> str:
@@ -86,13 +94,19 @@ def register(app: Flask) -> None:
         DPIA_CRITERIA=workflow.DPIA_CRITERIA,
         Adoption=workflow.Adoption,
         ActionStatus=workflow.ActionStatus,
+        TaskClosure=workflow.TaskClosure,
+        came_from=came_from,
+        with_next=with_next,
+        task_condition=condition_text,
+        startable_steps=startable_steps,
     )
     app.jinja_env.filters["nl_date"] = _date
     app.jinja_env.filters["t"] = _translate_text
     app.jinja_env.filters["nl_number"] = _number
     app.jinja_env.filters["nl_datetime"] = _datetime
     app.jinja_env.filters["euro"] = _euro
-    app.jinja_env.filters["task_url"] = link_url
+    app.jinja_env.filters["days_ago"] = _days_ago
+    app.jinja_env.filters["task_url"] = work_url
 
     @app.context_processor
     def _organisation() -> dict[str, object]:

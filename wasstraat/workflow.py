@@ -243,12 +243,21 @@ class Step(IntEnum):
 
 @dataclass(frozen=True)
 class TaskTemplate:
-    """A task every member holding ``role`` gets when the step (or its part) opens."""
+    """A task every member holding ``role`` gets when the step (or its part) opens.
 
+    ``done_when`` names the condition (see ``TASK_CONDITIONS``) that finishes the task: it is
+    done while the condition holds and open again when it stops holding. Without one the
+    holder ticks it by hand. ``work`` is the page where the work is done (an endpoint taking
+    ``project_id``, with an optional ``#fragment``); the task links there.
+    """
+
+    key: str
     role: Role
     title: str
     description: str = ""
     part: str | None = None
+    done_when: str | None = None
+    work: str | None = None
 
 
 @dataclass(frozen=True)
@@ -330,15 +339,24 @@ STEPS: dict[Step, StepDefinition] = {
         actors=(R.SPONSOR, R.PROCESS_OWNER, R.SUBJECT_EXPERT, R.PROJECT_LEADER, R.JOURNEY_COACH,
                 R.PROCESS_ADVISOR),
         tasks=(
-            TaskTemplate(R.PROJECT_LEADER, N_("Projectgroep samenstellen en rollen verdelen"),
+            TaskTemplate("team.compose", R.PROJECT_LEADER,
+                         N_("Projectgroep samenstellen en rollen verdelen"),
                          N_("Nodig de sponsor, proceseigenaar, vakinhoudelijk medewerkers, "
-                            "procesadviseur en klantreiscoach uit.")),
-            TaskTemplate(R.PROJECT_LEADER, N_("Kick-off organiseren")),
-            TaskTemplate(R.PROCESS_OWNER, N_("Opdracht en scope van het traject formuleren")),
-            TaskTemplate(R.SPONSOR, N_("Het traject uitdragen richting directie en bestuur")),
-            TaskTemplate(R.SUBJECT_EXPERT, N_("Kick-off bijwonen")),
-            TaskTemplate(R.PROCESS_ADVISOR, N_("Kick-off bijwonen")),
-            TaskTemplate(R.JOURNEY_COACH, N_("Kick-off bijwonen")),
+                            "procesadviseur en klantreiscoach uit."),
+                         done_when="confirmed:team", work="projects.team"),
+            TaskTemplate("team.kickoff", R.PROJECT_LEADER, N_("Kick-off organiseren"),
+                         done_when="confirmed:kickoff", work="step#product-kickoff"),
+            TaskTemplate("team.assignment", R.PROCESS_OWNER,
+                         N_("Opdracht en scope van het traject formuleren"),
+                         done_when="assignment_written", work="projects.edit"),
+            TaskTemplate("team.advocate", R.SPONSOR,
+                         N_("Het traject uitdragen richting directie en bestuur")),
+            TaskTemplate("team.kickoff_expert", R.SUBJECT_EXPERT, N_("Kick-off bijwonen"),
+                         done_when="confirmed:kickoff", work="sessions.index"),
+            TaskTemplate("team.kickoff_advisor", R.PROCESS_ADVISOR, N_("Kick-off bijwonen"),
+                         done_when="confirmed:kickoff", work="sessions.index"),
+            TaskTemplate("team.kickoff_coach", R.JOURNEY_COACH, N_("Kick-off bijwonen"),
+                         done_when="confirmed:kickoff", work="sessions.index"),
         ),
         products=(
             Product("team", N_("Projectgroep met rollen"), (R.PROJECT_LEADER,)),
@@ -353,9 +371,13 @@ STEPS: dict[Step, StepDefinition] = {
         goal=N_("Meten is weten: KPI's met definitie, eenheid, nulmeting en streefwaarde."),
         actors=(R.PROCESS_OWNER, R.PROJECT_LEADER, R.PROCESS_ADVISOR),
         tasks=(
-            TaskTemplate(R.PROCESS_ADVISOR, N_("KPI's voorstellen met definitie en eenheid")),
-            TaskTemplate(R.PROJECT_LEADER, N_("Nulmeting laten uitvoeren")),
-            TaskTemplate(R.PROCESS_OWNER, N_("KPI-set en streefwaarden vaststellen")),
+            TaskTemplate("kpis.propose", R.PROCESS_ADVISOR,
+                         N_("KPI's voorstellen met definitie en eenheid"),
+                         done_when="kpis_proposed", work="kpis.index#register-heading"),
+            TaskTemplate("kpis.baseline", R.PROJECT_LEADER, N_("Nulmeting laten uitvoeren"),
+                         done_when="baselines_measured", work="kpis.index#register-heading"),
+            TaskTemplate("kpis.agree", R.PROCESS_OWNER, N_("KPI-set en streefwaarden vaststellen"),
+                         done_when="kpi_set_agreed", work="kpis.index#agreement-heading"),
         ),
         products=(
             Product("kpis", N_("KPI's met nulmeting en streefwaarde, vastgesteld door de "
@@ -379,17 +401,25 @@ STEPS: dict[Step, StepDefinition] = {
                  (R.PROCESS_OWNER, R.SUBJECT_EXPERT, R.PROJECT_LEADER, R.PROCESS_ADVISOR)),
         ),
         tasks=(
-            TaskTemplate(R.PROCESS_ADVISOR, N_("Sessie 3a begeleiden: huidig proces in kaart"),
-                         part="3a"),
-            TaskTemplate(R.SUBJECT_EXPERT, N_("Deelnemen aan sessie 3a en praktijkkennis "
-                                              "inbrengen"), part="3a"),
-            TaskTemplate(R.PROJECT_LEADER, N_("Sessie 3b plannen (of samenvoegen met 3a / "
-                                              "online check)"), part="3b"),
-            TaskTemplate(R.PROCESS_OWNER, N_("Proceskaart controleren op volledigheid en "
-                                             "juistheid"), part="3b"),
-            TaskTemplate(R.SUBJECT_EXPERT, N_("Proceskaart controleren"), part="3b"),
-            TaskTemplate(R.PROCESS_ADVISOR, N_("Correcties verwerken en proceskaart afronden"),
-                         part="3b"),
+            TaskTemplate("process.map", R.PROCESS_ADVISOR,
+                         N_("Sessie 3a begeleiden: huidig proces in kaart"), part="3a",
+                         done_when="process_mapped", work="process.index#steps-heading"),
+            TaskTemplate("process.map_expert", R.SUBJECT_EXPERT,
+                         N_("Deelnemen aan sessie 3a en praktijkkennis inbrengen"), part="3a",
+                         done_when="process_mapped", work="process.index#steps-heading"),
+            TaskTemplate("process.plan_check", R.PROJECT_LEADER,
+                         N_("Sessie 3b plannen (of samenvoegen met 3a / online check)"),
+                         part="3b", done_when="check_arranged", work="sessions.index"),
+            TaskTemplate("process.check_owner", R.PROCESS_OWNER,
+                         N_("Proceskaart controleren op volledigheid en juistheid"), part="3b",
+                         done_when="checked_by_assignee", work="process.index#check-heading"),
+            TaskTemplate("process.check_expert", R.SUBJECT_EXPERT,
+                         N_("Proceskaart controleren"), part="3b",
+                         done_when="checked_by_assignee", work="process.index#check-heading"),
+            TaskTemplate("process.finish", R.PROCESS_ADVISOR,
+                         N_("Correcties verwerken en proceskaart afronden"), part="3b",
+                         done_when="confirmed:process_checked",
+                         work="step#product-process_checked"),
         ),
         products=(
             Product("current_process", N_("Huidig proces in kaart gebracht"),
@@ -417,10 +447,13 @@ STEPS: dict[Step, StepDefinition] = {
         requires=(Step.TEAM,),
         skippable=True,
         tasks=(
-            TaskTemplate(R.JOURNEY_COACH, N_("Klantreis uitvoeren en vastleggen"),
+            TaskTemplate("journey.record", R.JOURNEY_COACH, N_("Klantreis uitvoeren en vastleggen"),
                          N_("Met eigen interviews, bestaande klantfeedback of een klantreis "
-                            "van een andere gemeente.")),
-            TaskTemplate(R.SUBJECT_EXPERT, N_("Meedenken over de klantreis en pijnpunten")),
+                            "van een andere gemeente."),
+                         done_when="journey_recorded", work="journey.index"),
+            TaskTemplate("journey.contribute", R.SUBJECT_EXPERT,
+                         N_("Meedenken over de klantreis en pijnpunten"),
+                         done_when="journey_recorded", work="journey.index"),
         ),
         products=(
             Product("journey", N_("Klantreis met fasen, beleving en pijnpunten"),
@@ -440,11 +473,16 @@ STEPS: dict[Step, StepDefinition] = {
         actors=(R.SUBJECT_EXPERT, R.PROJECT_LEADER, R.PROCESS_OWNER, R.JOURNEY_COACH),
         skippable=True,
         tasks=(
-            TaskTemplate(R.PROJECT_LEADER, N_("Serviceformule kiezen en sessie organiseren")),
-            TaskTemplate(R.SUBJECT_EXPERT, N_("Per P het huidige proces vergelijken met de "
-                                              "formule")),
-            TaskTemplate(R.PROCESS_OWNER, N_("Keuze van de serviceformule bevestigen")),
-            TaskTemplate(R.JOURNEY_COACH, N_("Inbreng vanuit de klantreis geven")),
+            TaskTemplate("formula.choose", R.PROJECT_LEADER,
+                         N_("Serviceformule kiezen en sessie organiseren"),
+                         done_when="formula_chosen", work="formulas.index"),
+            TaskTemplate("formula.compare", R.SUBJECT_EXPERT,
+                         N_("Per P het huidige proces vergelijken met de formule"),
+                         done_when="formula_compared", work="formulas.index"),
+            TaskTemplate("formula.confirm", R.PROCESS_OWNER,
+                         N_("Keuze van de serviceformule bevestigen"), work="formulas.index"),
+            TaskTemplate("formula.journey_input", R.JOURNEY_COACH,
+                         N_("Inbreng vanuit de klantreis geven"), work="formulas.index"),
         ),
         products=(
             Product("formula_comparison", N_("Serviceformule gekozen en per P vergeleken"),
@@ -462,11 +500,16 @@ STEPS: dict[Step, StepDefinition] = {
         ),
         actors=(R.JOURNEY_COACH, R.PROCESS_ADVISOR, R.PROJECT_LEADER, R.PROCESS_OWNER),
         tasks=(
-            TaskTemplate(R.PROJECT_LEADER, N_("Verbeterplan opstellen")),
-            TaskTemplate(R.PROCESS_ADVISOR, N_("Verbeteringen ordenen in quick wins en lange "
-                                               "termijn")),
-            TaskTemplate(R.JOURNEY_COACH, N_("Verbeteringen vanuit de klantreis inbrengen")),
-            TaskTemplate(R.PROCESS_OWNER, N_("Meedenken over de keuze van verbeteringen")),
+            TaskTemplate("plan.draft", R.PROJECT_LEADER, N_("Verbeterplan opstellen"),
+                         done_when="plan_sent_for_review", work="plans.index#state-heading"),
+            TaskTemplate("plan.sort", R.PROCESS_ADVISOR,
+                         N_("Verbeteringen ordenen in quick wins en lange termijn"),
+                         done_when="improvements_decided", work="plans.index#board"),
+            TaskTemplate("plan.journey_input", R.JOURNEY_COACH,
+                         N_("Verbeteringen vanuit de klantreis inbrengen"),
+                         work="improvements.index"),
+            TaskTemplate("plan.owner_input", R.PROCESS_OWNER,
+                         N_("Meedenken over de keuze van verbeteringen"), work="plans.index#board"),
         ),
         products=(
             Product("improvement_plan", N_("Verbeterplan met quick wins en lange termijn, "
@@ -488,8 +531,10 @@ STEPS: dict[Step, StepDefinition] = {
         # The specialists' tasks come from the review domains the project leader chooses
         # (see REVIEW_DOMAINS), not from the step: not every plan needs every specialist.
         tasks=(
-            TaskTemplate(R.PROJECT_LEADER, N_("Toetsing organiseren en resultaten verzamelen"),
-                         N_("Kies welke specialisten het plan toetsen en open de toetsing.")),
+            TaskTemplate("review.organise", R.PROJECT_LEADER,
+                         N_("Toetsing organiseren en resultaten verzamelen"),
+                         N_("Kies welke specialisten het plan toetsen en open de toetsing."),
+                         done_when="reviews_signed", work="reviews.index"),
         ),
         products=(
             Product("reviews", N_("Toetsresultaten van de specialisten"),
@@ -511,12 +556,18 @@ STEPS: dict[Step, StepDefinition] = {
         # Team managers get their task when the plan is made final (there is then something
         # to read); the process owner's approval task is here from the start.
         tasks=(
-            TaskTemplate(R.PROJECT_LEADER, N_("Toetsbevindingen verwerken in het verbeterplan"),
+            TaskTemplate("adjust.respond", R.PROJECT_LEADER,
+                         N_("Toetsbevindingen verwerken in het verbeterplan"),
                          N_("Geef op elke bevinding en voorwaarde een reactie en maak het plan "
-                            "definitief.")),
-            TaskTemplate(R.PROCESS_ADVISOR, N_("Gewenst proces bijstellen")),
-            TaskTemplate(R.SUBJECT_EXPERT, N_("Meedenken over de bijstellingen")),
-            TaskTemplate(R.PROCESS_OWNER, N_("Definitief verbeterplan goedkeuren")),
+                            "definitief."),
+                         done_when="plan_made_final", work="reviews.index#responses"),
+            TaskTemplate("adjust.process", R.PROCESS_ADVISOR, N_("Gewenst proces bijstellen"),
+                         work="plans.index#board"),
+            TaskTemplate("adjust.expert_input", R.SUBJECT_EXPERT,
+                         N_("Meedenken over de bijstellingen"), work="plans.index#board"),
+            TaskTemplate("adjust.approve", R.PROCESS_OWNER,
+                         N_("Definitief verbeterplan goedkeuren"),
+                         done_when="final_plan_approved", work="plans.latest"),
         ),
         products=(
             Product("final_plan", N_("Definitief verbeterplan, goedgekeurd door de "
@@ -533,14 +584,24 @@ STEPS: dict[Step, StepDefinition] = {
             "De proceseigenaar besluit welke verbeteringen worden overgenomen en in welke "
             "volgorde (prioriteiten en planning)."
         ),
-        actors=(R.PROCESS_OWNER, R.PROJECT_LEADER, R.PROCESS_ADVISOR),
+        # Team managers bring in their team's capacity; the process owner decides.
+        actors=(R.PROCESS_OWNER, R.PROJECT_LEADER, R.PROCESS_ADVISOR, R.TEAM_MANAGER),
         closers=(R.PROJECT_LEADER, R.PROCESS_OWNER),
         tasks=(
-            TaskTemplate(R.PROCESS_OWNER, N_("Verbeteringen prioriteren en implementatieplan "
-                                             "vaststellen")),
-            TaskTemplate(R.PROJECT_LEADER, N_("Planning van de implementatie uitwerken")),
-            TaskTemplate(R.PROCESS_ADVISOR, N_("Afhankelijkheden tussen verbeteringen in kaart "
-                                               "brengen")),
+            TaskTemplate("implementation.decide", R.PROCESS_OWNER,
+                         N_("Verbeteringen prioriteren en implementatieplan vaststellen"),
+                         done_when="implementation_plan_approved",
+                         work="implementation.index"),
+            # The others propose; the process owner decides (and sees their contributions).
+            TaskTemplate("implementation.planning", R.PROJECT_LEADER,
+                         N_("Voorstel voor de planning van de implementatie geven"),
+                         done_when="contributed", work="implementation.index#contributions"),
+            TaskTemplate("implementation.dependencies", R.PROCESS_ADVISOR,
+                         N_("Afhankelijkheden tussen verbeteringen aangeven"),
+                         done_when="contributed", work="implementation.index#contributions"),
+            TaskTemplate("implementation.capacity", R.TEAM_MANAGER,
+                         N_("Capaciteit en aanpak voor het eigen team inbrengen"),
+                         done_when="contributed", work="implementation.index#contributions"),
         ),
         products=(
             Product("implementation_plan", N_("Implementatieplan met prioriteiten en planning, "
@@ -561,12 +622,18 @@ STEPS: dict[Step, StepDefinition] = {
         # The process owner closes step 10 and with it the project.
         closers=(R.PROCESS_OWNER,),
         tasks=(
-            TaskTemplate(R.PROJECT_LEADER, N_("Uitvoering van het implementatieplan bewaken")),
-            TaskTemplate(R.TEAM_MANAGER, N_("Medewerkers trainen in het nieuwe proces")),
-            TaskTemplate(R.SUBJECT_EXPERT, N_("Werkinstructies en procesbeschrijving "
-                                              "bijwerken")),
-            TaskTemplate(R.PROJECT_LEADER, N_("De verandering communiceren")),
-            TaskTemplate(R.PROCESS_OWNER, N_("Evaluatiemoment plannen en KPI's nameten")),
+            TaskTemplate("execution.monitor", R.PROJECT_LEADER,
+                         N_("Uitvoering van het implementatieplan bewaken"),
+                         done_when="actions_done", work="implementation.index#execution-heading"),
+            TaskTemplate("execution.training", R.TEAM_MANAGER,
+                         N_("Medewerkers trainen in het nieuwe proces")),
+            TaskTemplate("execution.documentation", R.SUBJECT_EXPERT,
+                         N_("Werkinstructies en procesbeschrijving bijwerken")),
+            TaskTemplate("execution.communication", R.PROJECT_LEADER,
+                         N_("De verandering communiceren")),
+            TaskTemplate("execution.evaluation", R.PROCESS_OWNER,
+                         N_("Evaluatiemoment plannen en KPI's nameten"),
+                         done_when="evaluation_planned", work="implementation.evaluation"),
         ),
         products=(
             Product("executed", N_("Verbeteringen uitgevoerd, medewerkers getraind, "
@@ -787,6 +854,57 @@ def may_confirm(product: Product, roles: set[Role]) -> bool:
 
 def tasks_for(step: Step) -> tuple[TaskTemplate, ...]:
     return STEPS[step].tasks
+
+
+TASK_TEMPLATES: dict[str, TaskTemplate] = {t.key: t for s in STEPS.values() for t in s.tasks}
+
+# What finishes a task, as the person reads it ("Gaat vanzelf op afgerond zodra ..."). The
+# rules themselves live in ``wasstraat/guidance.py``; ``confirmed:<product>`` means that the
+# step product with that key is confirmed. Tasks the app makes itself name theirs by origin.
+TASK_CONDITIONS: dict[str, str] = {
+    "confirmed:team": N_("de projectleider heeft bevestigd dat de projectgroep staat"),
+    "confirmed:kickoff": N_("de projectleider heeft bevestigd dat de kick-off is gehouden"),
+    "confirmed:process_checked": N_("de procesadviseur heeft bevestigd dat de proceskaart "
+                                    "gecontroleerd is"),
+    "assignment_written": N_("de opdracht van het traject is beschreven"),
+    "kpis_proposed": N_("er is een KPI met definitie en eenheid"),
+    "baselines_measured": N_("elke KPI een nulmeting heeft"),
+    "kpi_set_agreed": N_("de proceseigenaar de KPI-set heeft vastgesteld"),
+    "process_mapped": N_("het huidige proces in kaart is gebracht"),
+    "check_arranged": N_("er een sessie 3b gepland is of de controle is bevestigd"),
+    "checked_by_assignee": N_("de controle van deze persoon is vastgelegd"),
+    "journey_recorded": N_("de klantreis is vastgelegd"),
+    "formula_chosen": N_("er een serviceformule gekozen is"),
+    "formula_compared": N_("alle zes P's vergeleken zijn met de formule"),
+    "plan_sent_for_review": N_("het plan als versie is verstuurd voor toetsing"),
+    "improvements_decided": N_("over elke verbetering besloten is en elke verbetering in het "
+                               "plan een horizon heeft"),
+    "reviews_signed": N_("elke gekozen specialist de verstuurde versie heeft ondertekend"),
+    "plan_made_final": N_("het plan definitief is gemaakt"),
+    "final_plan_approved": N_("de proceseigenaar de definitieve versie heeft goedgekeurd"),
+    "implementation_plan_approved": N_("de proceseigenaar het implementatieplan heeft "
+                                       "vastgesteld"),
+    "contributed": N_("de inbreng van deze persoon is vastgelegd"),
+    "actions_done": N_("alle acties klaar zijn"),
+    "evaluation_planned": N_("het evaluatiemoment gepland is"),
+    # Tasks the app makes for one object: a review to sign, an action to carry out.
+    "review_signed": N_("de toetsing is ondertekend"),
+    "action_done": N_("de actie op Klaar staat"),
+}
+ORIGIN_CONDITIONS: dict[str, str] = {"review": "review_signed", "action": "action_done"}
+
+
+class TaskClosure(StrEnum):
+    """How a task stopped being open."""
+
+    BY_HAND = "hand"  # ticked by a person
+    BY_RULE = "rule"  # its condition came to hold
+    WITH_STEP = "step"  # its step (or the project) closed first
+
+    @property
+    def label(self) -> str:
+        return {TaskClosure.BY_HAND: N_("afgevinkt"), TaskClosure.BY_RULE: N_("afgerond"),
+                TaskClosure.WITH_STEP: N_("vervallen met de stap")}[self]
 
 
 

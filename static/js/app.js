@@ -100,9 +100,36 @@
     schedule();
   }
 
+  // Delete links ask in a dialog instead of opening the confirmation page; the dialog's form
+  // posts to the same URL the page would.
+  function initConfirmDialog() {
+    var dialog = document.getElementById("confirm-delete");
+    if (!dialog || !dialog.showModal) return;
+    var form = dialog.querySelector("form");
+    var question = dialog.querySelector("[data-confirm-question]");
+    var opener = null;
+    function close() {
+      dialog.close();
+      if (opener && opener.focus) opener.focus();
+    }
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[data-confirm]") : null;
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      opener = link;
+      form.setAttribute("action", link.getAttribute("href"));
+      question.textContent = link.getAttribute("data-confirm");
+      dialog.showModal();
+      var cancel = dialog.querySelector("[data-confirm-cancel]");
+      if (cancel) cancel.focus();
+    });
+    dialog.querySelector("[data-confirm-cancel]").addEventListener("click", close);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();
     initSessionWarning();
+    initConfirmDialog();
   });
 })();

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -22,22 +20,12 @@ from .. import audit
 from ..database import prepare_to_write
 from ..errors import wants_partial
 from ..extensions import db
+from ..navigation import safe_next
 from . import mfa, services, sso, throttle
 from . import session as lifetimes
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path inside this app; anything else (other hosts, schemes, //) goes home."""
-    home = url_for("main.dashboard")
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return home
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return home
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

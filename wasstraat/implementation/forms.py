@@ -77,6 +77,13 @@ class NoteForm(FlaskForm):
                          render_kw={"rows": 3})
 
 
+class ContributionForm(FlaskForm):
+    role = SelectField(_l("Namens"), validators=[InputRequired(_l("Kies uw rol."))])
+    text = TextAreaField(_l("Uw inbreng voor de proceseigenaar"),
+                         validators=[required(), Length(max=5000), no_control_characters],
+                         render_kw={"rows": 4})
+
+
 class EvaluationForm(FlaskForm):
     version = IntegerField(widget=widgets.HiddenInput(),
                            validators=[InputRequired(), NumberRange(min=0)])

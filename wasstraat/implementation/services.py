@@ -26,6 +26,7 @@ from ..models import (
     ActionNote,
     Evaluation,
     ImplementationApproval,
+    ImplementationContribution,
     ImplementationItem,
     ImplementationOrder,
     Improvement,
@@ -38,7 +39,7 @@ from ..models import (
 )
 from ..plans import services as plans
 from ..tasks.services import task_link
-from ..workflow import ActionStatus, Adoption, Decision, Horizon, Step
+from ..workflow import ActionStatus, Adoption, Decision, Horizon, Role, Step
 
 ITEM_FIELDS = ["adoption", "deferred_until", "drop_reason", "responsible_id", "start_on",
                "end_on", "waits_for_id"]
@@ -368,6 +369,27 @@ def add_note(item: ImplementationItem, project: Project, actor: User, text: str)
     audit.record("action.note", "implementation_item", item.id, project.id, actor=actor,
                  after={"text": note.text})
     return note
+
+
+def contributions_of(project: Project) -> list[ImplementationContribution]:
+    return list(db.session.scalars(
+        select(ImplementationContribution)
+        .where(ImplementationContribution.project_id == project.id)
+        .options(selectinload(ImplementationContribution.author))
+        .order_by(ImplementationContribution.id)))
+
+
+def contribute(project: Project, actor: User, role: Role, text: str) -> ImplementationContribution:
+    """Step 9: a proposal for the process owner (planning, dependencies, a team's capacity)."""
+    _require_step(project, Step.IMPLEMENTATION_PLAN,
+                  _("Inbreng op het implementatieplan geeft u terwijl stap 9 bezig is."))
+    contribution = ImplementationContribution(project_id=project.id, author_id=actor.id,
+                                              role=role.value, text=text.strip())
+    db.session.add(contribution)
+    db.session.flush()
+    audit.record("implementation.contribute", "implementation_contribution", contribution.id,
+                 project.id, actor=actor, after={"role": role.value, "text": contribution.text})
+    return contribution
 
 
 def overdue(items: list[ImplementationItem], today: date) -> list[ImplementationItem]:

@@ -15,11 +15,13 @@ from ..extensions import db
 from ..forms import add_field_errors
 from ..kpis import services as kpis
 from ..models import ImplementationItem, Kpi
+from ..navigation import back_to, came_from, with_next
 from ..security import SORTABLE_PAGE_POLICY
-from ..workflow import Adoption, Step
+from ..workflow import Adoption, Role, Step
 from . import services
 from .forms import (
     ActionForm,
+    ContributionForm,
     EvaluationForm,
     ItemForm,
     MeasurementForm,
@@ -27,6 +29,9 @@ from .forms import (
     NoteForm,
     OrderLockForm,
 )
+
+# Who decides the implementation plan (the others contribute to it).
+_DECIDERS = set(Step.IMPLEMENTATION_PLAN.definition.product("implementation_plan").confirmed_by)
 
 bp = Blueprint("implementation", __name__,
                url_prefix="/projects/<int:project_id>/implementation")
@@ -37,7 +42,7 @@ def _user():  # noqa: ANN202
 
 
 def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None = None,
-                  moved: int | None = None):
+                  moved: int | None = None, contribution_form: ContributionForm | None = None):
     project = access.project
     items = services.items_of(project)
     lock = services.order_lock(project)
@@ -55,6 +60,10 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
         approval_blockers=services.approval_blockers(items),
         overdue={i.id for i in services.overdue(items, date.today())},
         executing=access.project.in_progress(Step.EXECUTION),
+        contributions=services.contributions_of(project),
+        contribution_form=contribution_form or _contribution_form(access, formdata=False),
+        may_contribute=access.can(Action.CONTRIBUTE_IMPLEMENTATION)
+        and project.in_progress(Step.IMPLEMENTATION_PLAN),
     ), status
 
 
@@ -200,8 +209,35 @@ def approve(project_id: int):
         db.session.rollback()
         return _render_index(project_access(project_id), status=error.status_code,
                              error=error.message)
-    flash(_("U heeft het implementatieplan vastgesteld."), "success")
-    return redirect(url_for("implementation.index", project_id=project_id), 303)
+    return back_to(url_for("implementation.index", project_id=project_id),
+                   _("U heeft het implementatieplan vastgesteld."))
+
+
+def _contribution_form(access: ProjectAccess, formdata: bool = True) -> ContributionForm:
+    form = ContributionForm() if formdata else ContributionForm(formdata=None)
+    roles = [role for role in Step.IMPLEMENTATION_PLAN.definition.actors
+             if role in access.roles and role not in _DECIDERS]
+    form.role.choices = [(role.value, _(role.label)) for role in roles]
+    return form
+
+
+@bp.route("/contributions", methods=["POST"])
+@login_required
+def contribute(project_id: int):
+    access = project_access(project_id, need=Action.CONTRIBUTE_IMPLEMENTATION)
+    form = _contribution_form(access)
+    if not form.validate_on_submit():
+        return _render_index(access, contribution_form=form, status=422)
+    try:
+        services.contribute(access.project, _user(), Role(form.role.data), form.text.data)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_index(project_access(project_id), contribution_form=form,
+                             status=error.status_code)
+    return back_to(url_for("implementation.index", project_id=project_id) + "#contributions",
+                   _("Uw inbreng is vastgelegd; de proceseigenaar ziet het bij het plan."))
 
 
 def _render_action(access: ProjectAccess, row: ImplementationItem, *,
@@ -240,9 +276,8 @@ def action(project_id: int, item_id: int):
         fresh = ActionForm(formdata=None, obj=current)
         fresh.form_errors.append(error.message)
         return _render_action(current_access, current, form=fresh, status=error.status_code)
-    flash(_("De status is opgeslagen."), "success")
-    return redirect(url_for("implementation.action", project_id=project_id, item_id=item_id),
-                    303)
+    return back_to(url_for("implementation.action", project_id=project_id, item_id=item_id),
+                   _("De status is opgeslagen."))
 
 
 @bp.route("/actions/<int:item_id>/notes", methods=["POST"])
@@ -263,8 +298,8 @@ def add_note(project_id: int, item_id: int):
         return _render_action(project_access(project_id),
                               row, note_form=form, status=error.status_code)
     flash(_("De voortgang is genoteerd."), "success")
-    return redirect(url_for("implementation.action", project_id=project_id, item_id=item_id)
-                    + "#notes", 303)
+    return redirect(with_next(url_for("implementation.action", project_id=project_id,
+                                      item_id=item_id), came_from()) + "#notes", 303)
 
 
 def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = None,
@@ -311,8 +346,8 @@ def evaluation(project_id: int):
             formdata=None, version=0)
         fresh.form_errors.append(error.message)
         return _render_evaluation(current_access, form=fresh, status=error.status_code)
-    flash(_("De evaluatie is opgeslagen."), "success")
-    return redirect(url_for("implementation.evaluation", project_id=project_id), 303)
+    return back_to(url_for("implementation.evaluation", project_id=project_id),
+                   _("De evaluatie is opgeslagen."))
 
 
 @bp.route("/evaluation/measurements", methods=["POST"])

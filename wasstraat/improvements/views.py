@@ -11,6 +11,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Improvement
+from ..navigation import confirm_deletion
 from ..workflow import Step
 from . import services
 from .forms import EditImprovementForm, NewImprovementForm
@@ -114,12 +115,15 @@ def edit(project_id: int, improvement_id: int):
                            form=form, source=source, improvement=improvement), status
 
 
-@bp.route("/<int:improvement_id>/delete", methods=["POST"])
+@bp.route("/<int:improvement_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(project_id: int, improvement_id: int):
     access = project_access(project_id)
     improvement = _improvement(access, improvement_id)
     access.require(Action.EDIT_IMPROVEMENT, improvement=improvement)
+    if request.method == "GET":
+        return confirm_deletion(access.project, improvement.title,
+                                url_for("improvements.index", project_id=project_id))
     services.delete_improvement(improvement, _user())
     db.session.commit()
     flash(_("De verbetering is verwijderd."), "success")

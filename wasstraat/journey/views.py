@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import InterviewLog, JourneyPhase
+from ..navigation import confirm_deletion
 from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES, Step
 from . import curve, services
 from .forms import EditPhaseForm, InterviewForm, NewPhaseForm, SourceForm
@@ -111,11 +113,14 @@ def edit_phase(project_id: int, phase_id: int):
                            phase=phase, form=form), status
 
 
-@bp.route("/phases/<int:phase_id>/delete", methods=["POST"])
+@bp.route("/phases/<int:phase_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_phase(project_id: int, phase_id: int):
     access = project_access(project_id, need=Action.EDIT_JOURNEY)
     phase = _phase(access, phase_id)
+    if request.method == "GET":
+        return confirm_deletion(access.project, phase.name,
+                                url_for("journey.index", project_id=project_id))
     try:
         services.delete_phase(phase, access.project, _user())
     except WorkflowError as error:
@@ -139,7 +144,7 @@ def interviews(project_id: int):
     return _done(project_id, _("De interviews zijn vastgelegd."), "#interviews-heading")
 
 
-@bp.route("/interviews/<int:log_id>/delete", methods=["POST"])
+@bp.route("/interviews/<int:log_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_interviews(project_id: int, log_id: int):
     access = project_access(project_id, need=Action.EDIT_JOURNEY)
@@ -147,6 +152,10 @@ def delete_interviews(project_id: int, log_id: int):
         InterviewLog.id == log_id, InterviewLog.project_id == project_id))
     if row is None:
         abort(404)
+    if request.method == "GET":
+        return confirm_deletion(
+            access.project, _("interviews van %(date)s", date=format_date(row.held_on, "long")),
+            url_for("journey.index", project_id=project_id))
     try:
         services.delete_interviews(row, access.project, _user())
     except WorkflowError as error:

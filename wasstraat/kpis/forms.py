@@ -9,6 +9,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..forms import (
     FlaskForm,
+    NeededFor,
     VersionedForm,
     choices,
     no_control_characters,
@@ -46,6 +47,10 @@ class DutchDecimalField(DecimalField):
         return text.replace(".", ",")
 
 
+# A KPI may be saved without its measurements, but the process owner agrees only complete ones.
+_FOR_AGREEMENT = NeededFor(_l("de vaststelling"))
+
+
 def _kpi_fields(cls):  # noqa: ANN001, ANN202
     cls.name = StringField(_l("Naam"), validators=[required(), Length(max=120), single_line,
                                                    no_control_characters])
@@ -57,13 +62,15 @@ def _kpi_fields(cls):  # noqa: ANN001, ANN202
     cls.direction = RadioField(_l("Richting"), choices=choices(
         (d.value, _l(d.label)) for d in Direction), validators=[required(
             _l("Kies of een hogere of een lagere waarde beter is."))])
-    cls.baseline_value = DutchDecimalField(_l("Nulmeting: waarde"), validators=[Optional()])
-    cls.baseline_date = DateField(_l("Nulmeting: datum"), validators=[Optional()])
+    cls.baseline_value = DutchDecimalField(_l("Nulmeting: waarde"),
+                                           validators=[Optional(), _FOR_AGREEMENT])
+    cls.baseline_date = DateField(_l("Nulmeting: datum"), validators=[Optional(), _FOR_AGREEMENT])
     cls.baseline_source = StringField(_l("Nulmeting: bron"),
                                       validators=[Length(max=200), single_line,
                                                   no_control_characters])
-    cls.target_value = DutchDecimalField(_l("Streefwaarde"), validators=[Optional()])
-    cls.target_date = DateField(_l("Streefdatum"), validators=[Optional()])
+    cls.target_value = DutchDecimalField(_l("Streefwaarde"),
+                                         validators=[Optional(), _FOR_AGREEMENT])
+    cls.target_date = DateField(_l("Streefdatum"), validators=[Optional(), _FOR_AGREEMENT])
     cls.validate_target_date = _validate_target_date
     return cls
 

@@ -11,6 +11,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Kpi
+from ..navigation import back_to, confirm_deletion
 from ..workflow import KPI_EXAMPLES, Step
 from . import services
 from .forms import EditKpiForm, NewKpiForm
@@ -88,11 +89,15 @@ def edit(project_id: int, kpi_id: int):
                            form=form), status
 
 
-@bp.route("/<int:kpi_id>/delete", methods=["POST"])
+@bp.route("/<int:kpi_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(project_id: int, kpi_id: int):
     access = project_access(project_id, need=Action.EDIT_KPIS)
     kpi = _kpi(access, kpi_id)
+    if request.method == "GET":
+        return confirm_deletion(access.project, kpi.name,
+                                url_for("kpis.index", project_id=project_id),
+                                _("Verbeteringen die deze KPI noemen, verliezen die koppeling."))
     try:
         services.delete_kpi(kpi, access.project, _user())
     except WorkflowError as error:
@@ -113,5 +118,4 @@ def agree(project_id: int):
         db.session.rollback()
         return _render(project_access(project_id), status=error.status_code, error=error.message)
     db.session.commit()
-    flash(_("De KPI-set is vastgesteld."), "success")
-    return redirect(url_for("kpis.index", project_id=project_id), 303)
+    return back_to(url_for("kpis.index", project_id=project_id), _("De KPI-set is vastgesteld."))

@@ -100,6 +100,13 @@ def latest_version(project: Project) -> PlanVersion | None:
     )
 
 
+def document_version(versions: list[PlanVersion]) -> PlanVersion | None:
+    """The version a reader wants as the plan document: the newest approved one, else the
+    newest final one; None when only the draft exists. ``versions`` newest first."""
+    approved = next((v for v in versions if v.approval is not None), None)
+    return approved or next((v for v in versions if v.is_final), None)
+
+
 def version_by_number(project: Project, number: int) -> PlanVersion | None:
     return db.session.scalar(select(PlanVersion).where(
         PlanVersion.project_id == project.id, PlanVersion.number == number))

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..forms import add_field_errors
 from ..improvements.sources import describe
 from ..models import Improvement
+from ..navigation import back_to, came_from, with_next
 from ..reviews import services as reviews
 from ..workflow import PLAN_SECTIONS, Decision, Horizon, Step, StepStatus
 from . import matrix, services
@@ -238,6 +239,19 @@ def finalise(project_id: int):
                 _("Het plan is definitief gemaakt. De proceseigenaar kan het goedkeuren."))
 
 
+@bp.route("/latest")
+@login_required
+def latest(project_id: int):
+    """The newest version (where the process owner approves the final one), or the plan."""
+    access = project_access(project_id)
+    newest = services.latest_version(access.project)
+    if newest is None:
+        return redirect(url_for("plans.index", project_id=project_id))
+    target = url_for("plans.version", project_id=project_id, number=newest.number)
+    anchor = "#approve-heading" if newest.is_final and newest.approval is None else ""
+    return redirect(with_next(target, came_from()) + anchor)
+
+
 @bp.route("/versions/<int:number>")
 @login_required
 def version(project_id: int, number: int):
@@ -282,6 +296,5 @@ def approve(project_id: int, number: int):
         db.session.rollback()
         flash(error.message, "error")
         return _render_index(project_access(project_id), status=error.status_code)
-    flash(_("U heeft versie %(number)d van het verbeterplan goedgekeurd.", number=number),
-          "success")
-    return redirect(url_for("plans.index", project_id=project_id), 303)
+    return back_to(url_for("plans.index", project_id=project_id),
+                   _("U heeft versie %(number)d van het verbeterplan goedgekeurd.", number=number))

@@ -22,6 +22,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProcessAttachment, ProcessStep
+from ..navigation import back_to, confirm_deletion
 from ..workflow import Step
 from . import attachments, services
 from .forms import AttachmentForm, EditProcessStepForm, NewProcessStepForm, ProcessCheckForm
@@ -67,8 +68,7 @@ def _refused(project_id: int, error: WorkflowError, status_code: int | None = No
 
 def _back(project_id: int, message: str, anchor: str = ""):  # noqa: ANN202
     db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("process.index", project_id=project_id) + anchor, 303)
+    return back_to(url_for("process.index", project_id=project_id) + anchor, message)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -122,11 +122,14 @@ def move(project_id: int, step_id: int):
     return _back(project_id, _("De volgorde is aangepast."), f"#process-step-{step_id}")
 
 
-@bp.route("/<int:step_id>/delete", methods=["POST"])
+@bp.route("/<int:step_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(project_id: int, step_id: int):
     access = project_access(project_id, need=Action.EDIT_PROCESS)
     step = _step(access, step_id)
+    if request.method == "GET":
+        return confirm_deletion(access.project, step.activity,
+                                url_for("process.index", project_id=project_id))
     try:
         services.delete_step(step, access.project, _user())
     except WorkflowError as error:
@@ -163,11 +166,14 @@ def attachment(project_id: int, attachment_id: int):
     return response
 
 
-@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_attachment(project_id: int, attachment_id: int):
     access = project_access(project_id, need=Action.EDIT_PROCESS)
     row = _attachment(access, attachment_id)
+    if request.method == "GET":
+        return confirm_deletion(access.project, row.filename,
+                                url_for("process.index", project_id=project_id))
     try:
         attachments.delete_attachment(row, access.project, _user())
     except WorkflowError as error:

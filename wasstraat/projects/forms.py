@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from ..auth.forms import email_field
 from ..forms import (
     FlaskForm,
     MultiCheckboxField,
+    NeededFor,
     VersionedForm,
     choices,
     no_control_characters,
@@ -35,7 +36,8 @@ def _project_fields(cls):  # noqa: ANN001, ANN202
         validators=[required()],
     )
     cls.assignment = TextAreaField(
-        _l("Opdracht"), validators=[Length(max=10_000), no_control_characters],
+        _l("Opdracht"), validators=[Length(max=10_000), no_control_characters,
+                                    NeededFor(_l("stap 1"))],
         render_kw={"rows": 6},
     )
     return cls
@@ -67,5 +69,47 @@ class MemberRolesForm(FlaskForm):
             raise ValidationError(_l("Kies minstens één rol."))
 
 
-class AddMemberForm(MemberRolesForm):
-    email = email_field(_l("E-mailadres van de collega"))
+class PersonRow(Form):
+    """One colleague to add: typed by name or e-mail address (suggestions while typing), one
+    role; a candidate chosen from a list when the name fits several people."""
+
+    person = StringField(_l("Collega"), validators=[Length(max=300), single_line,
+                                                    no_control_characters])
+    role = SelectField(_l("Rol"), choices=[], validate_choice=False)
+    candidate = SelectField(_l("Bedoelt u"), choices=[], coerce=int, validate_choice=False,
+                            default=0)
+
+    def validate_role(self, field) -> None:  # noqa: ANN001
+        if field.data and field.data not in {r.value for r in Role}:
+            raise ValidationError(_l("Kies een rol uit de lijst."))
+        if (self.person.data or "").strip() and not field.data:
+            raise ValidationError(_l("Kies de rol van deze collega."))
+
+
+class AddMembersForm(FlaskForm):
+    ROWS = 4
+    rows = FieldList(FormField(PersonRow), min_entries=ROWS, max_entries=20)
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        for row in self.rows:
+            row.form.role.choices = [("", _l("Kies een rol")), *role_choices()]
+
+    def validate_rows(self, field) -> None:  # noqa: ANN001
+        if not any((row.form.person.data or "").strip() for row in field):
+            raise ValidationError(_l("Vul minstens één collega in."))
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[required(), Length(max=120), single_line,
+                                               no_control_characters])
+    email = email_field(_l("E-mailadres"))
+    role = SelectField(_l("Rol"), choices=[], validators=[required(_l("Kies een rol."))])
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.role.choices = [("", _l("Kies een rol")), *role_choices()]
+
+    def validate_role(self, field) -> None:  # noqa: ANN001
+        if field.data not in {r.value for r in Role}:
+            raise ValidationError(_l("Kies een rol uit de lijst."))

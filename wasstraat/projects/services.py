@@ -3,15 +3,20 @@ commits."""
 
 from __future__ import annotations
 
+import re
+import secrets
+from dataclasses import dataclass, field
+
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from .. import audit
+from ..auth import services as accounts
 from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
-from ..models import Membership, MembershipRole, Project, StepState, Task, User
-from ..workflow import Role, Step
+from ..models import Membership, MembershipRole, Project, StepState, User
+from ..workflow import N_, Role, Step
 
 PROJECT_FIELDS = ["name", "product", "assignment", "process_type"]
 
@@ -53,7 +58,6 @@ def add_member(project: Project, actor: User, user: User, roles: set[Role]) -> M
     db.session.flush()
     audit.record("team.add", "membership", membership.id, project.id, actor=actor,
                  after={"user_id": user.id, "roles": sorted(r.value for r in roles)})
-    _assign_open_tasks(project, user, roles)
     return membership
 
 
@@ -64,22 +68,17 @@ def set_roles(membership: Membership, actor: User, roles: set[Role]) -> None:
     if old == roles:
         return
     project = membership.project
-    if Role.PROJECT_LEADER in old - roles:
-        _keep_a_leader(project, without=membership)
+    _keep_the_method_roles(project, membership, old - roles)
     membership.role_rows = [MembershipRole(role=r.value) for r in roles]
     db.session.flush()
     audit.record("team.roles", "membership", membership.id, project.id, actor=actor,
                  before={"roles": sorted(r.value for r in old)},
                  after={"roles": sorted(r.value for r in roles)})
-    _assign_open_tasks(project, membership.user, roles - old)
-    _release_tasks(project, membership.user, old - roles)
 
 
 def remove_member(membership: Membership, actor: User) -> None:
     project = membership.project
-    if Role.PROJECT_LEADER in membership.roles:
-        _keep_a_leader(project, without=membership)
-    _release_tasks(project, membership.user, None)
+    _keep_the_method_roles(project, membership, membership.roles)
     audit.record("team.remove", "membership", membership.id, project.id, actor=actor,
                  before={"user_id": membership.user_id,
                          "roles": sorted(r.value for r in membership.roles)})
@@ -87,40 +86,90 @@ def remove_member(membership: Membership, actor: User) -> None:
     db.session.flush()
 
 
-def _keep_a_leader(project: Project, without: Membership) -> None:
-    if not any(Role.PROJECT_LEADER in m.roles for m in project.memberships if m is not without):
-        raise WorkflowError(_("Een project heeft altijd minstens één projectleider nodig."))
+# Roles a project cannot be without once it has them: someone steers it, someone owns it.
+# (A new project starts with its leader; the process owner joins when the team is formed.)
+KEPT_ROLES: dict[Role, str] = {
+    Role.PROJECT_LEADER: N_("Een project heeft altijd minstens één projectleider nodig."),
+    Role.PROCESS_OWNER: N_("Een project houdt altijd een proceseigenaar: wijs eerst een "
+                           "andere proceseigenaar aan."),
+}
 
 
-def _open_steps(project: Project) -> list[int]:
-    return [s.step for s in project.steps if s.status == "in_progress"]
+def _keep_the_method_roles(project: Project, membership: Membership, losing: set[Role]) -> None:
+    """Tasks follow the team by themselves (guidance.py); the roles the method needs stay."""
+    for role, message in KEPT_ROLES.items():
+        if role in losing and not any(
+                role in m.roles for m in project.memberships if m is not membership):
+            raise WorkflowError(_(message))
 
 
-def _assign_open_tasks(project: Project, user: User, roles: set[Role]) -> None:
-    """Unassigned open tasks of steps in progress go to a new holder of their role."""
-    if not roles:
-        return
-    tasks = db.session.scalars(
-        select(Task).where(
-            Task.project_id == project.id,
-            Task.assignee_id.is_(None),
-            Task.done_at.is_(None),
-            Task.role.in_([r.value for r in roles]),
-            Task.step.in_(_open_steps(project)),
-        )
-    )
-    for task in tasks:
-        task.assignee_id = user.id
+# --- Building the team: people found by name or e-mail address, several at once -------------
+
+SUGGESTIONS = 20
+_EMAIL_IN_TEXT = re.compile(r"<?([^\s<>()]+@[^\s<>()]+)>?\)?\s*$")
 
 
-def _release_tasks(project: Project, user: User, roles: set[Role] | None) -> None:
-    """Open tasks of a role the user no longer holds go back to the pool (unassigned)."""
-    if roles is not None and not roles:
-        return
-    query = select(Task).where(
-        Task.project_id == project.id, Task.assignee_id == user.id, Task.done_at.is_(None)
-    )
-    if roles is not None:
-        query = query.where(Task.role.in_([r.value for r in roles]))
-    for task in db.session.scalars(query):
-        task.assignee_id = None
+def people_matching(project: Project, text: str, limit: int = SUGGESTIONS) -> list[User]:
+    """Active accounts outside the team whose name or e-mail address contains ``text``."""
+    members = [m.user_id for m in project.memberships]
+    query = select(User).where(User.active.is_(True), User.id.not_in(members))
+    text = text.strip().lower()
+    if text:
+        pattern = "%" + text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        query = query.where(or_(func.lower(User.name).like(pattern),
+                                func.lower(User.email).like(pattern)))
+    return list(db.session.scalars(query.order_by(User.name, User.id).limit(limit)))
+
+
+@dataclass
+class Found:
+    """Who a typed name or address points at: one person, several, or nobody."""
+
+    user: User | None = None
+    candidates: list[User] = field(default_factory=list)
+
+
+def find_person(text: str) -> Found:
+    """An e-mail address (also as "Naam (adres)", as the suggestions show it) finds its
+    account; a name finds the one active account of that name, or the candidates."""
+    text = text.strip()
+    match = _EMAIL_IN_TEXT.search(text)
+    if match and "@" in match.group(1):
+        user = accounts.find_user_by_email(match.group(1).rstrip(")"))
+        return Found(user if user is not None and user.active else None)
+    same_name = list(db.session.scalars(
+        select(User).where(User.active.is_(True), func.lower(User.name) == text.lower())
+        .order_by(User.id)))
+    if len(same_name) == 1:
+        return Found(same_name[0])
+    return Found(None, same_name)
+
+
+def add_members(project: Project, actor: User, chosen: list[tuple[User, Role]]) -> list[User]:
+    """Several people with their roles in one go; someone already in the team gains the
+    roles. All or nothing: the caller rolls back on a refusal."""
+    roles_of: dict[int, set[Role]] = {}
+    people: dict[int, User] = {}
+    for user, role in chosen:
+        roles_of.setdefault(user.id, set()).add(role)
+        people[user.id] = user
+    for user_id, roles in roles_of.items():
+        membership = membership_for(project, people[user_id])
+        if membership is None:
+            add_member(project, actor, people[user_id], roles)
+        else:
+            set_roles(membership, actor, membership.roles | roles)
+    return list(people.values())
+
+
+def invite(project: Project, actor: User, *, name: str, email: str,
+           role: Role) -> tuple[User, str]:
+    """A colleague without an account: one is made with a one-time password that they change
+    at their first sign-in, and they join the team. Returns the password, to show once."""
+    password = secrets.token_urlsafe(12)
+    user = accounts.create_user(email, name, password, actor=actor, enforce_policy=False,
+                                must_change=True)
+    add_member(project, actor, user, {role})
+    audit.record("team.invite", "user", user.id, project.id, actor=actor,
+                 after={"user_id": user.id, "role": role.value})
+    return user, password

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..access import Action, project_access
-from ..auth.services import find_user_by_email
+from ..access import Action, ProjectAccess, project_access
 from ..concurrency import save_form
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
+from ..guidance import next_actions
 from ..models import AuditEvent, Membership, Task
-from ..workflow import Role
+from ..navigation import confirm_deletion
+from ..plans import services as plans
+from ..workflow import Role, Step, StepStatus
 from . import services
-from .forms import AddMemberForm, EditProjectForm, MemberRolesForm, NewProjectForm
+from .forms import AddMembersForm, EditProjectForm, InviteForm, MemberRolesForm, NewProjectForm
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -49,17 +61,19 @@ def new():
 @login_required
 def show(project_id: int):
     access = project_access(project_id)
-    open_tasks = db.session.scalars(
-        select(Task)
-        .where(Task.project_id == project_id, Task.done_at.is_(None))
-        .options(selectinload(Task.assignee))
-        .order_by(Task.step, Task.id)
-    ).all()
-    tasks_by_step: dict[int, int] = {}
-    for task in open_tasks:
-        tasks_by_step[task.step] = tasks_by_step.get(task.step, 0) + 1
-    return render_template("projects/show.html", access=access, project=access.project,
-                           tasks_by_step=tasks_by_step, open_task_count=len(open_tasks))
+    project = access.project
+    tasks_by_step = dict(db.session.execute(
+        select(Task.step, func.count()).where(Task.project_id == project_id,
+                                              Task.done_at.is_(None))
+        .group_by(Task.step)).all())
+    plan_started = project.step_status(Step.IMPROVEMENT_PLAN) is not StepStatus.NOT_STARTED
+    return render_template(
+        "projects/show.html", access=access, project=project, tasks_by_step=tasks_by_step,
+        open_task_count=sum(tasks_by_step.values()),
+        guidance=next_actions(project, access.user, access.roles),
+        plan_document=plans.document_version(plans.versions_of(project))
+        if plan_started else None,
+        plan_started=plan_started)
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -89,31 +103,102 @@ def edit(project_id: int):
 @login_required
 def team(project_id: int):
     access = project_access(project_id)
-    form = AddMemberForm()
-    status = 200
-    if form.is_submitted():
-        access.require(Action.MANAGE_TEAM)
-        if form.validate():
-            user = find_user_by_email(form.email.data)
-            if user is None or not user.active:
-                form.email.errors.append(_("Er is geen actief account met dit e-mailadres."))
-                status = 422
-            else:
-                try:
-                    services.add_member(access.project, _user(), user,
-                                        {Role(r) for r in form.roles.data})
-                    db.session.commit()
-                except WorkflowError as error:
-                    db.session.rollback()
-                    form.email.errors.append(error.message)
-                    status = 422
-                else:
-                    flash(_("%(name)s is aan het team toegevoegd.", name=user.name), "success")
-                    return redirect(url_for("projects.team", project_id=project_id), 303)
-        else:
-            status = 422
-    return render_template("projects/team.html", access=access, project=access.project,
-                           form=form, role_forms=_role_forms(access)), status
+    form = AddMembersForm()
+    if not form.is_submitted():
+        return _team_page(access, form)
+    access.require(Action.MANAGE_TEAM)
+    chosen = _chosen_people(access, form) if form.validate() else None
+    if chosen is None:
+        return _team_page(access, form, status=422)
+    try:
+        added = services.add_members(access.project, _user(), chosen)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _team_page(project_access(project_id), form, status=error.status_code)
+    flash(ngettext("%(names)s is aan het team toegevoegd.", "%(names)s zijn aan het team "
+                   "toegevoegd.", len(added), names=", ".join(u.name for u in added)),
+          "success")
+    return redirect(url_for("projects.team", project_id=project_id), 303)
+
+
+def _chosen_people(access: ProjectAccess, form: AddMembersForm) -> list | None:
+    """Each filled-in row as (person, role); None when a row names nobody or several people
+    (the row then says so, and offers the candidates to choose from)."""
+    chosen, complete = [], True
+    for row in form.rows:
+        text = (row.form.person.data or "").strip()
+        if not text:
+            continue
+        found = services.find_person(text)
+        picked = next((u for u in found.candidates if u.id == row.form.candidate.data), None)
+        user = found.user or picked
+        if user is None:
+            complete = False
+            _explain_not_found(row.form, found)
+            continue
+        chosen.append((user, Role(row.form.role.data)))
+    return chosen if complete else None
+
+
+def _explain_not_found(row, found) -> None:  # noqa: ANN001
+    if found.candidates:
+        row.candidate.choices = [(0, _("Kies wie u bedoelt"))] + [
+            (u.id, f"{u.name} ({u.email})") for u in found.candidates]
+        row.person.errors.append(_("Meerdere collega's heten zo. Kies wie u bedoelt."))
+    elif current_app.config["INVITE_BY_LEADERS"]:
+        row.person.errors.append(_("Geen account gevonden. Nodig deze collega hieronder uit."))
+    else:
+        row.person.errors.append(_("Geen actief account gevonden met deze naam of dit "
+                                   "e-mailadres. De beheerder maakt accounts aan."))
+
+
+def _team_page(access: ProjectAccess, form: AddMembersForm, *, status: int = 200,
+               invite_form: InviteForm | None = None):  # noqa: ANN202
+    suggestions = (services.people_matching(access.project, "")
+                   if access.can(Action.MANAGE_TEAM) else [])
+    preset = request.args.get("role")
+    if not form.is_submitted() and preset in {r.value for r in Role}:
+        form.rows[0].form.role.data = preset
+    return render_template(
+        "projects/team.html", access=access, project=access.project, form=form,
+        role_forms=_role_forms(access), suggestions=suggestions,
+        may_invite=current_app.config["INVITE_BY_LEADERS"],
+        invite_form=invite_form or InviteForm(formdata=None)), status
+
+
+@bp.route("/<int:project_id>/team/people")
+@login_required
+def people(project_id: int):
+    """Suggestions while typing a colleague's name (the options of the form's datalist)."""
+    access = project_access(project_id, need=Action.MANAGE_TEAM)
+    text = next((v for k, v in request.args.items() if k == "q" or k.endswith("-person")), "")
+    return render_template("projects/_people.html",
+                           people=services.people_matching(access.project, text[:100]))
+
+
+@bp.route("/<int:project_id>/team/invite", methods=["POST"])
+@login_required
+def invite(project_id: int):
+    access = project_access(project_id, need=Action.MANAGE_TEAM)
+    if not current_app.config["INVITE_BY_LEADERS"]:
+        abort(403)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _team_page(access, AddMembersForm(formdata=None), status=422, invite_form=form)
+    try:
+        user, password = services.invite(access.project, _user(), name=form.name.data,
+                                         email=form.email.data, role=Role(form.role.data))
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.email.errors.append(error.message)
+        return _team_page(project_access(project_id), AddMembersForm(formdata=None),
+                          status=error.status_code, invite_form=form)
+    # Shown once, never stored or sent: the leader passes it on, the colleague replaces it.
+    return render_template("projects/invited.html", access=access, project=access.project,
+                           invited=user, password=password)
 
 
 def _role_forms(access) -> dict[int, MemberRolesForm]:  # noqa: ANN001
@@ -154,12 +239,19 @@ def member_roles(project_id: int, membership_id: int):
     return _team_again(project_id, 422)
 
 
-@bp.route("/<int:project_id>/team/<int:membership_id>/remove", methods=["POST"])
+@bp.route("/<int:project_id>/team/<int:membership_id>/remove", methods=["GET", "POST"])
 @login_required
 def member_remove(project_id: int, membership_id: int):
     access = project_access(project_id, need=Action.MANAGE_TEAM)
     membership = _membership(access, membership_id)
     name = membership.user.name
+    if request.method == "GET":
+        return confirm_deletion(
+            access.project, name, url_for("projects.team", project_id=project_id),
+            _("Open taken van %(name)s gaan naar een ander met dezelfde rol, of terug naar "
+              "de rol.", name=name),
+            question=_("Weet u zeker dat u %(name)s uit het team wilt halen?", name=name),
+            confirm=_("Ja, uit het team halen"))
     try:
         services.remove_member(membership, _user())
         db.session.commit()
@@ -172,10 +264,7 @@ def member_remove(project_id: int, membership_id: int):
 
 
 def _team_again(project_id: int, status: int):  # noqa: ANN202
-    access = project_access(project_id)
-    return render_template("projects/team.html", access=access, project=access.project,
-                           form=AddMemberForm(formdata=None),
-                           role_forms=_role_forms(access)), status
+    return _team_page(project_access(project_id), AddMembersForm(formdata=None), status=status)
 
 
 @bp.route("/<int:project_id>/history")

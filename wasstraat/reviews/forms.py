@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ..forms import (
     FlaskForm,
     MultiCheckboxField,
+    NeededFor,
     VersionedForm,
     choices,
     no_control_characters,
@@ -29,9 +30,9 @@ class DomainsForm(FlaskForm):
 class ReviewForm(VersionedForm):
     """A specialist's draft review; the verdict is checked when signing, not when saving."""
 
-    verdict = RadioField(_l("Oordeel"), validators=[Optional()],
+    verdict = RadioField(_l("Oordeel"), validators=[Optional(), NeededFor(_l("het ondertekenen"))],
                          choices=choices((v.value, _l(v.label)) for v in Verdict))
-    motivation = _text(_l("Motivering"), 4)
+    motivation = _text(_l("Motivering"), 4, NeededFor(_l("het ondertekenen")))
     conditions = _text(_l("Voorwaarden voor het hele plan"), 3)
     dpia_criteria = MultiCheckboxField(
         _l("Criteria voor een DPIA die op dit plan van toepassing zijn"),

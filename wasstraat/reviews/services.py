@@ -249,12 +249,6 @@ def sign(review: Review, project: Project, actor: User, role: Role, *,
     review.signer_name = actor.name
     review.signer_role = role.value
     db.session.flush()
-    for task in db.session.scalars(select(Task).where(
-            Task.project_id == project.id, Task.origin == "review",
-            Task.link == task_link("reviews.show", review_id=review.id),
-            Task.done_at.is_(None))):
-        task.done_at, task.done_by_id = review.signed_at, actor.id
-    db.session.flush()
     audit.record("review.sign", "review", review.id, project.id, actor=actor,
                  after={"domain": review.domain, "verdict": review.verdict,
                         "plan_version": review.plan_version.number, "role": role.value,

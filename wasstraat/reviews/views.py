@@ -11,8 +11,9 @@ from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Review, ReviewFinding
+from ..navigation import back_to, came_from, confirm_deletion, with_next
 from ..plans import services as plans
-from ..workflow import DPIA_THRESHOLD, Step, Verdict
+from ..workflow import DPIA_THRESHOLD, REVIEW_DOMAINS, Step, Verdict
 from . import services
 from .forms import (
     DomainsForm,
@@ -60,6 +61,8 @@ def _render_index(access: ProjectAccess, *, status: int = 200,
         domains_form = DomainsForm(formdata=None)
         domains_form.domains.data = [d.key for d in chosen]
     latest = plans.latest_version(project)
+    holders = {d.key: [m.user.name for m in project.memberships if d.role in m.roles]
+               for d in REVIEW_DOMAINS}
     versions: dict[int, list[Review]] = {}
     for review in all_reviews:
         versions.setdefault(review.plan_version.number, []).append(review)
@@ -71,7 +74,18 @@ def _render_index(access: ProjectAccess, *, status: int = 200,
         latest_by_domain=services.latest_by_domain(all_reviews), forms=forms,
         adjusting=project.in_progress(Step.ADJUST),
         response_prefix=response_prefix,
+        domain_descriptions={
+            key: (_("In het team: %(names)s", names=", ".join(names)) if names else
+                  _("Nog niemand met deze rol in het team."))
+            for key, names in holders.items()},
+        unstaffed=[d for d in chosen if not holders[d.key]],
     ), status
+
+
+def _here(project_id: int, review_id: int, anchor: str = "") -> str:
+    """The review page again, keeping the page the review was opened from."""
+    url = url_for("reviews.show", project_id=project_id, review_id=review_id) + anchor
+    return with_next(url, came_from())
 
 
 @bp.route("")
@@ -177,7 +191,7 @@ def show(project_id: int, review_id: int):
     except WorkflowError as error:
         return _review_refused(project_id, review_id, error)
     flash(_("Uw toetsing is opgeslagen als concept."), "success")
-    return redirect(url_for("reviews.show", project_id=project_id, review_id=review_id), 303)
+    return redirect(_here(project_id, review_id), 303)
 
 
 @bp.route("/<int:review_id>/findings", methods=["POST"])
@@ -200,11 +214,10 @@ def add_finding(project_id: int, review_id: int):
     except WorkflowError as error:
         return _review_refused(project_id, review_id, error, finding_form=form)
     flash(_("De bevinding is toegevoegd."), "success")
-    return redirect(url_for("reviews.show", project_id=project_id, review_id=review_id)
-                    + "#findings", 303)
+    return redirect(_here(project_id, review_id, "#findings"), 303)
 
 
-@bp.route("/<int:review_id>/findings/<int:finding_id>/delete", methods=["POST"])
+@bp.route("/<int:review_id>/findings/<int:finding_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_finding(project_id: int, review_id: int, finding_id: int):
     access = project_access(project_id)
@@ -214,14 +227,17 @@ def delete_finding(project_id: int, review_id: int, finding_id: int):
         ReviewFinding.id == finding_id, ReviewFinding.review_id == review.id))
     if finding is None:
         abort(404)
+    if request.method == "GET":
+        return confirm_deletion(
+            access.project, _("bevinding bij %(title)s", title=finding.improvement_title),
+            _here(project_id, review_id, "#findings"))
     try:
         services.delete_finding(review, finding, access.project, _user())
         db.session.commit()
     except WorkflowError as error:
         return _review_refused(project_id, review_id, error)
     flash(_("De bevinding is verwijderd."), "success")
-    return redirect(url_for("reviews.show", project_id=project_id, review_id=review_id)
-                    + "#findings", 303)
+    return redirect(_here(project_id, review_id, "#findings"), 303)
 
 
 @bp.route("/<int:review_id>/sign", methods=["POST"])
@@ -240,8 +256,8 @@ def sign(project_id: int, review_id: int):
         db.session.commit()
     except WorkflowError as error:
         return _review_refused(project_id, review_id, error)
-    flash(_("U heeft de toetsing ondertekend."), "success")
-    return redirect(url_for("reviews.show", project_id=project_id, review_id=review_id), 303)
+    return back_to(url_for("reviews.show", project_id=project_id, review_id=review_id),
+                   _("U heeft de toetsing ondertekend."))
 
 
 @bp.route("/<int:review_id>/override", methods=["POST"])

@@ -13,7 +13,9 @@ from ..access import Action, ProjectAccess, project_access
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
 from ..forms import choices
+from ..guidance import next_actions, startable_steps
 from ..models import Task
+from ..navigation import back_to, came_from
 from ..workflow import Step
 from . import services
 from .forms import ConfirmProductForm, NotesForm, ReasonForm
@@ -74,6 +76,7 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         "holders": {role: [m.user for m in project.memberships if role in m.roles]
                     for role in step.definition.actors},
         "error": error, "announce": announce, "step_title": services.step_title(step),
+        "guidance": next_actions(project, access.user, access.roles),
     }
     if wants_partial():
         return render_template(f"steps/_{partial}.html", **context), status
@@ -82,6 +85,9 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
 
 def _done(access: ProjectAccess, step: Step, message: str):  # noqa: ANN202
     db.session.commit()
+    if came_from():
+        return back_to(url_for("steps.show", project_id=access.project.id, number=int(step)),
+                       message)
     if wants_partial():
         return render_step(access, step, announce=message)
     flash(message, "success")
@@ -124,7 +130,19 @@ def close(project_id: int, number: int):
                             services.confirmations_by_key(access.project))
     except WorkflowError as error:
         return _refused(access, step, error)
-    return _done(access, step, _("%(step)s is afgerond.", step=services.step_title(step)))
+    return _done(access, step, _closed_message(access.project, step))
+
+
+def _closed_message(project, step: Step) -> str:  # noqa: ANN001
+    """Confirm the close and say what can come next."""
+    message = _("%(step)s is afgerond.", step=services.step_title(step))
+    if project.is_finished:
+        return message + " " + _("Alle stappen zijn klaar: het traject is afgerond.")
+    upcoming = sorted(startable_steps(project))
+    if upcoming:
+        return message + " " + _("Nu kan %(step)s starten.",
+                                 step=services.step_title(upcoming[0]))
+    return message
 
 
 def _transition_with_reason(project_id: int, number: int, kind: str, action, done_message: str):  # noqa: ANN001, ANN202

@@ -11,7 +11,7 @@ from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Project, Task, User, utcnow
-from ..workflow import Role, Step, tasks_for
+from ..workflow import Role, Step, TaskClosure, tasks_for
 
 TASK_FIELDS = ["title", "description", "assignee_id", "due_date", "step"]
 
@@ -49,7 +49,7 @@ def create_step_tasks(project: Project, step: Step, actor: User) -> list[Task]:
             task = Task(project_id=project.id, step=int(step), part=template.part,
                         role=template.role.value, title=template.title,
                         description=template.description, assignee_id=user_id,
-                        origin="workflow", created_by_id=actor.id)
+                        origin="workflow", template_key=template.key, created_by_id=actor.id)
             db.session.add(task)
             created.append(task)
     db.session.flush()
@@ -87,10 +87,19 @@ def update_task(task: Task, actor: User, *, expected_version: int, values: dict)
 
 
 def set_done(task: Task, actor: User, done: bool) -> None:
+    """Tick a task by hand, or open it again. Tasks that a rule finishes, and tasks that ended
+    with their step, follow the project instead."""
+    if task.condition:
+        raise WorkflowError(_("Deze taak gaat vanzelf op afgerond zodra het werk gedaan is; "
+                              "afvinken is niet nodig."))
+    if task.closure is TaskClosure.WITH_STEP:
+        raise WorkflowError(_("Deze taak is vervallen met haar stap. Heropen de stap om er "
+                              "weer aan te werken."))
     if task.is_done == done:
         return
     task.done_at = utcnow() if done else None
     task.done_by_id = actor.id if done else None
+    task.closed_as = TaskClosure.BY_HAND.value if done else None
     db.session.flush()
     audit.record("task.done" if done else "task.reopen", "task", task.id, task.project_id,
                  actor=actor, before={"done": not done}, after={"done": done})

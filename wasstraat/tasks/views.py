@@ -13,6 +13,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
 from ..models import Task
+from ..navigation import confirm_deletion
 from ..steps.services import step_title
 from ..workflow import Step
 from . import services
@@ -110,7 +111,15 @@ def set_done(project_id: int, task_id: int):
     task = _task(access, task_id)
     access.require(Action.COMPLETE_TASK, task=task)
     done = request.form.get("done") == "1"
-    services.set_done(task, _user(), done)
+    try:
+        services.set_done(task, _user(), done)
+    except WorkflowError as error:
+        db.session.rollback()
+        if wants_partial():
+            return render_template("tasks/_task.html", task=task, access=access,
+                                   project=access.project, back=request.form.get("back", ""),
+                                   error=error.message), error.status_code
+        raise  # the error page, with the reason and a 409
     db.session.commit()
     message = (_("Taak afgevinkt: %(title)s", title=_(task.title)) if done
                else _("Taak weer open: %(title)s", title=_(task.title)))
@@ -122,11 +131,14 @@ def set_done(project_id: int, task_id: int):
     return _back(task, project_id)
 
 
-@bp.route("/<int:task_id>/delete", methods=["POST"])
+@bp.route("/<int:task_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(project_id: int, task_id: int):
     access = project_access(project_id, need=Action.MANAGE_TASKS)
     task = _task(access, task_id)
+    if request.method == "GET":
+        return confirm_deletion(access.project, _(task.title),
+                                url_for("steps.show", project_id=project_id, number=task.step))
     step = task.step
     services.delete_task(task, _user())
     db.session.commit()

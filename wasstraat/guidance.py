@@ -1,0 +1,502 @@
+"""Guidance: tasks that follow the state of the project, and "Wat nu?" for the person looking.
+
+A task of the method is done while the condition its template names holds (see
+``workflow.TASK_CONDITIONS``) and open again when it stops holding; when its step closes it ends
+with the step, and when the project closes everything ends. Nobody has to remember this: the
+tasks of every project a transaction touched are brought in line just before it commits
+(:func:`sync_tasks`). The same conditions and the step gates tell each person what comes next
+(:func:`next_actions`).
+
+This module sits above the features (like ``steps/gates.py``): it asks several of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import chain
+from typing import Any
+
+from flask import has_request_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from . import audit
+from .extensions import db
+from .implementation import services as implementation
+from .kpis import services as kpis
+from .models import (
+    AuditEvent,
+    ImplementationContribution,
+    ImplementationItem,
+    Membership,
+    MembershipRole,
+    ProcessCheck,
+    ProductConfirmation,
+    Project,
+    Review,
+    StepState,
+    Task,
+    User,
+    utcnow,
+)
+from .plans import services as plans
+from .steps import services as steps
+from .steps.gates import EVIDENCE
+from .workflow import (
+    TASK_CONDITIONS,
+    ActionStatus,
+    Role,
+    Step,
+    StepStatus,
+    TaskClosure,
+    TaskTemplate,
+    may_close,
+    may_move,
+    may_start,
+)
+
+_TOUCHED = "guidance_touched_projects"
+_TOUCHED_MEMBERSHIPS = "guidance_touched_memberships"
+_SYNCING = "guidance_syncing"
+SKIP_SYNC = "guidance_skip_sync"  # set in session.info by bulk loaders that sync themselves
+
+
+# --- The conditions --------------------------------------------------------------------------
+
+def _link_id(task: Task) -> int | None:
+    """The object id in a task's stored link ("reviews.show:review_id=5")."""
+    for pair in task.link.split(":")[1:]:
+        key, _sep, value = pair.partition("=")
+        if key.endswith("_id") and value.isdigit():
+            return int(value)
+    return None
+
+
+class Facts:
+    """What the conditions ask of one project, each looked up once per sync."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._cache: dict[str, Any] = {}
+
+    def _once(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def evidence(self, rule: str) -> bool:
+        return self._once("evidence:" + rule, lambda: not EVIDENCE[rule](self.project))
+
+    def confirmed(self, product_key: str) -> bool:
+        keys = self._once("confirmed", lambda: set(db.session.scalars(
+            select(ProductConfirmation.product_key)
+            .where(ProductConfirmation.project_id == self.project.id))))
+        return product_key in keys
+
+    def kpis(self) -> list:
+        return self._once("kpis", lambda: kpis.kpis_of(self.project))
+
+    def checked_by(self) -> set[int]:
+        return self._once("checks", lambda: set(db.session.scalars(
+            select(ProcessCheck.user_id).where(ProcessCheck.project_id == self.project.id))))
+
+    def contributors(self) -> set[int | None]:
+        return self._once("contributors", lambda: set(db.session.scalars(
+            select(ImplementationContribution.author_id)
+            .where(ImplementationContribution.project_id == self.project.id))))
+
+    def signed_reviews(self) -> set[int]:
+        return self._once("signed", lambda: set(db.session.scalars(
+            select(Review.id).where(Review.project_id == self.project.id,
+                                    Review.signed_at.is_not(None)))))
+
+    def action_status(self) -> dict[int, str]:
+        return self._once("actions", lambda: dict(db.session.execute(
+            select(ImplementationItem.id, ImplementationItem.status)
+            .where(ImplementationItem.project_id == self.project.id)).all()))
+
+    def plan_state(self) -> plans.PlanState:
+        return self._once("plan_state", lambda: plans.plan_state(self.project))
+
+    def check_session_planned(self) -> bool:
+        from .models import WorkSession
+
+        return self._once("check_session", lambda: db.session.scalar(
+            select(func.count()).select_from(WorkSession).where(
+                WorkSession.project_id == self.project.id,
+                WorkSession.step == int(Step.PROCESS), WorkSession.part == "3b")) > 0)
+
+
+def _kpis_proposed(f: Facts, _task: Task) -> bool:
+    return any(k.definition.strip() and k.unit.strip() for k in f.kpis())
+
+
+def _baselines_measured(f: Facts, _task: Task) -> bool:
+    rows = f.kpis()
+    return bool(rows) and all(k.baseline_value is not None and k.baseline_date for k in rows)
+
+
+def _plan_made_final(f: Facts, _task: Task) -> bool:
+    state = f.plan_state()
+    return state.latest is not None and state.latest.is_final and not state.draft_changed
+
+
+def _improvements_decided(f: Facts, _task: Task) -> bool:
+    return not plans.send_blockers(plans.board(f.project))
+
+
+def _actions_done(f: Facts, _task: Task) -> bool:
+    items = implementation.taken_over(implementation.items_of(f.project))
+    return all(item.status_enum is ActionStatus.DONE for item in items)
+
+
+def _evidence(rule: str) -> Callable[[Facts, Task], bool]:
+    return lambda f, _task: f.evidence(rule)
+
+
+def _confirmed(product_key: str) -> Callable[[Facts, Task], bool]:
+    return lambda f, _task: f.confirmed(product_key)
+
+
+CONDITIONS: dict[str, Callable[[Facts, Task], bool]] = {
+    "confirmed:team": _confirmed("team"),
+    "confirmed:kickoff": _confirmed("kickoff"),
+    "confirmed:process_checked": _confirmed("process_checked"),
+    "assignment_written": lambda f, _task: bool(f.project.assignment.strip()),
+    "kpis_proposed": _kpis_proposed,
+    "baselines_measured": _baselines_measured,
+    "kpi_set_agreed": _evidence("kpi_set_agreed"),
+    "process_mapped": _evidence("process_mapped"),
+    "check_arranged": lambda f, _task: f.confirmed("process_checked")
+    or f.check_session_planned(),
+    "checked_by_assignee": lambda f, task: task.assignee_id in f.checked_by(),
+    "journey_recorded": _evidence("journey_recorded"),
+    "formula_chosen": lambda f, _task: f.project.service_formula_id is not None,
+    "formula_compared": _evidence("formula_compared"),
+    "plan_sent_for_review": _evidence("plan_sent_for_review"),
+    "improvements_decided": _improvements_decided,
+    "reviews_signed": _evidence("reviews_signed"),
+    "plan_made_final": _plan_made_final,
+    "final_plan_approved": _evidence("final_plan_approved"),
+    "implementation_plan_approved": _evidence("implementation_plan_approved"),
+    "contributed": lambda f, task: task.assignee_id is not None
+    and task.assignee_id in f.contributors(),
+    "actions_done": _actions_done,
+    "evaluation_planned": _evidence("evaluation_planned"),
+    "review_signed": lambda f, task: _link_id(task) in f.signed_reviews(),
+    "action_done": lambda f, task: f.action_status().get(_link_id(task) or 0)
+    == ActionStatus.DONE.value,
+}
+assert set(CONDITIONS) == set(TASK_CONDITIONS), "every named condition needs its rule"
+
+
+# --- Keeping the tasks in line with the project ----------------------------------------------
+
+@dataclass
+class SyncResult:
+    done: int = 0
+    reopened: int = 0
+    ended: int = 0
+    assigned: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.done or self.reopened or self.ended or self.assigned)
+
+
+def _actor_id() -> int | None:
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+def _close(task: Task, how: TaskClosure, when: datetime, actor_id: int | None) -> None:
+    task.done_at, task.closed_as = when, how.value
+    task.done_by_id = actor_id if how is TaskClosure.BY_RULE else None
+
+
+def _reopen(task: Task) -> None:
+    task.done_at = task.done_by_id = task.closed_as = None
+
+
+def _holders(project: Project) -> dict[Role, list[int]]:
+    rows = db.session.execute(
+        select(MembershipRole.role, Membership.user_id)
+        .join(Membership, Membership.id == MembershipRole.membership_id)
+        .where(Membership.project_id == project.id)
+        .order_by(Membership.id)).all()
+    holders: dict[Role, list[int]] = {}
+    for role, user_id in rows:
+        holders.setdefault(Role(role), []).append(user_id)
+    return holders
+
+
+def _follow_the_team(project: Project, tasks: list[Task], in_progress: set[Step],
+                     result: SyncResult) -> list[Task]:
+    """Open workflow tasks go to the people who now hold their role: a member who gains the
+    role gets the step's task, an unassigned task finds its holder, and a task of someone who
+    lost the role goes back to the role."""
+    holders = _holders(project)
+    created = []
+    by_template: dict[str, list[Task]] = {}
+    for task in tasks:
+        if task.template_key:
+            by_template.setdefault(task.template_key, []).append(task)
+    for step in in_progress:
+        for template in step.definition.tasks:
+            created += _assign_template(project, step, template,
+                                        by_template.get(template.key, []),
+                                        holders.get(template.role, []), result)
+    for task in tasks:  # review tasks: the domain's role
+        if task.origin == "review" and task.done_at is None and task.role:
+            people = holders.get(Role(task.role), [])
+            if task.assignee_id not in people and people:
+                task.assignee_id = people[0]
+                result.assigned += 1
+    return created
+
+
+def _assign_template(project: Project, step: Step, template: TaskTemplate,
+                     existing: list[Task], people: list[int], result: SyncResult) -> list[Task]:
+    covered = {t.assignee_id for t in existing if t.assignee_id in people}
+    missing = [p for p in people if p not in covered]
+    for task in existing:
+        if task.done_at is None and task.assignee_id is not None and task.assignee_id not in people:
+            task.assignee_id = missing.pop(0) if missing else None
+            result.assigned += 1
+    for task in existing:
+        if task.done_at is None and task.assignee_id is None and missing:
+            task.assignee_id = missing.pop(0)
+            result.assigned += 1
+    created = []
+    for user_id in missing:
+        task = Task(project_id=project.id, step=int(step),
+                    part=template.part, role=template.role.value, title=template.title,
+                    description=template.description, assignee_id=user_id, origin="workflow",
+                    template_key=template.key)
+        db.session.add(task)
+        created.append(task)
+        result.assigned += 1
+    return created
+
+
+def sync_tasks(project: Project) -> SyncResult:
+    """Bring every task of the project in line with its state (see the module docstring)."""
+    result = SyncResult()
+    statuses = {Step(step): StepStatus(status) for step, status in db.session.execute(
+        select(StepState.step, StepState.status).where(StepState.project_id == project.id))}
+    if not statuses:
+        return result
+    tasks = list(db.session.scalars(select(Task).where(Task.project_id == project.id)
+                                    .order_by(Task.id)))
+    project_closed = all(s.is_finished for s in statuses.values())
+    in_progress = {s for s, status in statuses.items() if status is StepStatus.IN_PROGRESS}
+    if not project_closed:
+        tasks += _follow_the_team(project, tasks, in_progress, result)
+    facts, now, actor_id = Facts(project), utcnow(), _actor_id()
+    for task in tasks:
+        status = statuses.get(Step(task.step), StepStatus.NOT_STARTED)
+        rule = CONDITIONS.get(task.condition or "")
+        if project_closed or (status.is_finished and task.origin != "manual"):
+            if task.done_at is None:
+                holds = rule is not None and rule(facts, task)
+                _close(task, TaskClosure.BY_RULE if holds else TaskClosure.WITH_STEP, now,
+                       actor_id)
+                result.done += holds
+                result.ended += not holds
+        elif status is StepStatus.IN_PROGRESS:
+            if task.closure is TaskClosure.WITH_STEP:
+                _reopen(task)
+                result.reopened += 1
+            if rule is None:
+                continue
+            holds = rule(facts, task)
+            if holds and task.done_at is None:
+                _close(task, TaskClosure.BY_RULE, now, actor_id)
+                result.done += 1
+            elif not holds and task.closure is TaskClosure.BY_RULE:
+                _reopen(task)
+                result.reopened += 1
+    if result:
+        db.session.flush()
+        audit.record("tasks.sync", "project", project.id, project.id,
+                     after={"done": result.done, "reopened": result.reopened,
+                            "ended": result.ended, "assigned": result.assigned})
+    return result
+
+
+@event.listens_for(Session, "after_flush")
+def _note_touched_projects(session: Session, _context: Any) -> None:
+    if session.info.get(_SYNCING):
+        return
+    projects = session.info.setdefault(_TOUCHED, set())
+    memberships = session.info.setdefault(_TOUCHED_MEMBERSHIPS, set())
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, AuditEvent | Task):
+            continue
+        if isinstance(obj, Project):
+            projects.add(obj.id)
+        elif isinstance(obj, MembershipRole):
+            memberships.add(obj.membership_id)
+        elif isinstance(getattr(obj, "project_id", None), int):
+            projects.add(obj.project_id)
+
+
+@event.listens_for(Session, "before_commit")
+def _sync_touched_projects(session: Session) -> None:
+    # Savepoints (add_once) commit too; only the real commit syncs.
+    if (session.info.get(_SYNCING) or session.info.get(SKIP_SYNC)
+            or session.in_nested_transaction()):
+        return
+    session.flush()
+    projects = session.info.pop(_TOUCHED, set())
+    memberships = session.info.pop(_TOUCHED_MEMBERSHIPS, set())
+    if memberships:
+        projects |= set(session.scalars(select(Membership.project_id)
+                                        .where(Membership.id.in_(memberships))))
+    if not projects:
+        return
+    session.info[_SYNCING] = True
+    try:
+        for project in session.scalars(select(Project).where(Project.id.in_(projects))
+                                       .order_by(Project.id)):
+            sync_tasks(project)
+        session.flush()
+    finally:
+        session.info.pop(_SYNCING, None)
+
+
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_commit")
+def _forget_touched(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint ended; the transaction goes on
+        return
+    session.info.pop(_TOUCHED, None)
+    session.info.pop(_TOUCHED_MEMBERSHIPS, None)
+
+
+# --- "Wat nu?" ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NextAction:
+    """One thing the person looking can do next: a link, or a form that posts (start/close)."""
+
+    text: str
+    url: str
+    hint: str = ""
+    post: bool = False
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Someone else the project waits on."""
+
+    who: str
+    role: str
+    what: str
+    since: datetime | None
+
+
+@dataclass
+class Guidance:
+    actions: list[NextAction] = field(default_factory=list)
+    waiting: list[Waiting] = field(default_factory=list)
+    finished: bool = False
+
+
+def work_url(task: Task) -> str | None:
+    """Where the task's work is done: its template's page, or the page stored with it."""
+    from .tasks.services import link_url
+
+    template = task.template
+    if template is None or not template.work:
+        return link_url(task)
+    endpoint, _sep, fragment = template.work.partition("#")
+    if endpoint == "step":
+        url = url_for("steps.show", project_id=task.project_id, number=task.step)
+    else:
+        url = url_for(endpoint, project_id=task.project_id)
+    return url + ("#" + fragment if fragment else "")
+
+
+def condition_text(task: Task) -> str:
+    """ "Gaat vanzelf op afgerond zodra ..." for a task a rule finishes; empty otherwise."""
+    condition = task.condition
+    if not condition:
+        return ""
+    return _("Gaat vanzelf op afgerond zodra %(condition)s.",
+             condition=_(TASK_CONDITIONS[condition]))
+
+
+def startable_steps(project: Project) -> set[Step]:
+    """Steps not started whose prerequisites are finished: the project can go on with them."""
+    statuses = project.statuses
+    finished = {s for s, status in statuses.items() if status.is_finished}
+    return {s for s, status in statuses.items()
+            if status is StepStatus.NOT_STARTED and may_start(s, finished)}
+
+
+def next_actions(project: Project, user: User, roles: set[Role]) -> Guidance:
+    """What the person looking can do now, and otherwise who the project waits for."""
+    statuses = project.statuses
+    guidance = Guidance(finished=project.is_finished)
+    if guidance.finished:
+        return guidance
+    open_tasks = list(db.session.scalars(
+        select(Task).where(Task.project_id == project.id, Task.done_at.is_(None))
+        .order_by(Task.step, Task.id)))
+    for task in open_tasks:
+        if task.assignee_id == user.id:
+            guidance.actions.append(NextAction(
+                _(task.title), work_url(task) or url_for(
+                    "steps.show", project_id=project.id, number=task.step),
+                hint=condition_text(task)))
+    guidance.actions += _step_moves(project, statuses, roles)
+    if not guidance.actions:
+        guidance.waiting = _waiting_on(project, open_tasks, statuses)
+    return guidance
+
+
+def _step_moves(project: Project, statuses: dict[Step, StepStatus],
+                roles: set[Role]) -> list[NextAction]:
+    moves = []
+    startable = startable_steps(project)
+    for step, status in statuses.items():
+        title = steps.step_title(step)
+        if (status is StepStatus.IN_PROGRESS and may_close(step, roles)
+                and not steps.close_blockers(project, step, steps.confirmations_by_key(project),
+                                             steps.evidence_problems(project, step))):
+            moves.append(NextAction(_("%(step)s afronden", step=title),
+                                    url_for("steps.close", project_id=project.id,
+                                            number=int(step)),
+                                    hint=_("Alles wat deze stap moet opleveren is er."),
+                                    post=True))
+        elif step in startable and may_move(roles):
+            moves.append(NextAction(_("%(step)s starten", step=title),
+                                    url_for("steps.start", project_id=project.id,
+                                            number=int(step)),
+                                    hint=_("Bij het starten krijgt elke rol zijn taken."),
+                                    post=True))
+    return moves
+
+
+def _waiting_on(project: Project, open_tasks: list[Task],
+                statuses: dict[Step, StepStatus]) -> list[Waiting]:
+    names = {m.user_id: m.user.name for m in project.memberships}
+    started = {s.step: s.started_at for s in project.steps}
+    waiting = []
+    for task in open_tasks:
+        if statuses.get(Step(task.step)) is not StepStatus.IN_PROGRESS:
+            continue
+        waiting.append(Waiting(
+            who=names.get(task.assignee_id, "") if task.assignee_id else "",
+            role=_(task.role_enum.label) if task.role_enum else "",
+            what=_(task.title), since=started.get(task.step) or task.created_at))
+    if not waiting and not any(s is StepStatus.IN_PROGRESS for s in statuses.values()):
+        leaders = ", ".join(u.name for u in project.leaders())
+        waiting.append(Waiting(who=leaders, role=_("Projectleider"),
+                               what=_("de volgende stap starten"), since=None))
+    return waiting[:6]

@@ -1,0 +1,63 @@
+"""Where a person goes after the work: back to the page they came from, never off-site.
+
+A task link carries ``next`` (the page the task was opened from); the forms on the work page
+pass it on, and after the work the view sends the person back there with a confirmation.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
+
+from .errors import wants_partial
+
+
+def local_path(target: str | None) -> str | None:
+    """The target when it is a path inside this app; None for other hosts, schemes or //."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def safe_next(target: str | None, default: str | None = None) -> str:
+    return local_path(target) or default or url_for("main.dashboard")
+
+
+def came_from() -> str | None:
+    """The page this request's work was opened from, when it said so."""
+    return local_path(request.values.get("next"))
+
+
+def with_next(url: str, back: str | None) -> str:
+    """``url`` with ``next`` set to ``back`` (before any #fragment)."""
+    if not back:
+        return url
+    base, hash_, fragment = url.partition("#")
+    joiner = "&" if "?" in base else "?"
+    return base + joiner + urlencode({"next": back}) + hash_ + fragment
+
+
+def back_to(default: str, message: str | None = None) -> Response:
+    """Redirect to where the work was opened from (or ``default``), with a confirmation; an
+    htmx request is told to load that page (HX-Redirect) instead of swapping a fragment."""
+    if message:
+        flash(message, "success")
+    target = came_from() or default
+    if wants_partial():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
+
+
+def confirm_deletion(project: object, name: str, cancel_url: str, consequence: str = "", *,
+                     question: str = "", confirm: str = "") -> str:
+    """The page that asks before something is deleted (GET on a delete URL): its form posts
+    to the same URL. With JavaScript a dialog asks instead (static/js/app.js)."""
+    return render_template("confirm_delete.html", project=project, name=name,
+                           cancel_url=came_from() or cancel_url, consequence=consequence,
+                           question=question, confirm=confirm)
