@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -129,14 +130,14 @@ def fingerprint(tables: list[str]) -> dict[str, str]:
     return result
 
 
-def crawl(app: Flask, client: FlaskClient, start: list[str], per_page_type: int = 2) -> list[Form]:
-    """Pages reachable from the start pages (within them), at most a few of each page type,
-    and the forms on them."""
+def visit(app: Flask, client: FlaskClient, start: list[str],
+          per_page_type: int = 2) -> Iterator[tuple[str, str]]:
+    """Pages reachable from the start pages (within them), at most a few of each page type:
+    each as its URL and body."""
     adapter = app.url_map.bind("localhost")
     seen: set[str] = set()
     visits: dict[str, int] = {}  # per page type within a project
     queue = list(start)
-    forms: list[Form] = []
     while queue:
         url = queue.pop(0)
         if url in seen:
@@ -154,12 +155,17 @@ def crawl(app: Flask, client: FlaskClient, start: list[str], per_page_type: int 
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         body = response.get_data(as_text=True)
-        forms += read_forms(app, url, body)
+        yield url, body
         for href in html.fromstring(body).xpath("//a/@href"):
             target = urlsplit(urljoin(url, href))
             if target.netloc in ("", "localhost") and target.path.startswith(tuple(start)):
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
-    return forms
+
+
+def crawl(app: Flask, client: FlaskClient, start: list[str], per_page_type: int = 2) -> list[Form]:
+    """The forms on the pages reachable from the start pages."""
+    return [form for url, body in visit(app, client, start, per_page_type)
+            for form in read_forms(app, url, body)]
 
 
 def signed_in(app: Flask, who: str) -> FlaskClient:
@@ -369,3 +375,15 @@ def _make_every_form_live(parking: int, done: int, fresh: int) -> None:
     reviews.save_review(privacy, project, officer, expected_version=privacy.version, values={
         "verdict": "approved", "motivation": "Prima.", "conditions": "", "dpia_criteria": []})
     db.session.commit()
+
+
+def test_no_page_shows_an_error_before_anything_was_sent(app, municipality):
+    """Error styling belongs to a form that was sent and refused, never to a first view."""
+    parking, done, fresh = municipality.values()
+    for who in ("project_leader", "process_owner", "privacy_officer", "team_manager"):
+        client = signed_in(app, who)
+        start = [*(f"/projects/{pid}" for pid in (parking, fresh, done)), "/tasks", "/"]
+        for url, body in visit(app, client, start, per_page_type=3):
+            for mark in ('aria-invalid="true"', "utrecht-form-field--invalid",
+                         "utrecht-alert--error", "data-error-summary"):
+                assert mark not in body, (who, url, mark)

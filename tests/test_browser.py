@@ -197,10 +197,13 @@ def axe_violations(page) -> list[str]:  # noqa: ANN001
 def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, municipality):  # noqa: ANN001
     """WCAG 2.1 A/AA by axe-core, on the demo municipality: every page type as the roles that
     see its forms, an empty project, forms with errors, and a page after an htmx swap."""
+    from playwright.sync_api import expect
+
     from wasstraat.demo import DEMO_PASSWORD, demo_email
     from wasstraat.models import (
         ImplementationItem,
         Improvement,
+        Kpi,
         Review,
         User,
         WorkSession,
@@ -215,6 +218,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             ImplementationItem.project_id == p)),
         "done_it": db.session.scalar(db.select(ImplementationItem.id).where(
             ImplementationItem.project_id == done)),
+        "kpi": db.session.scalar(db.select(Kpi.id).where(Kpi.project_id == p)),
         "sponsor": db.session.scalar(db.select(User.id).where(
             User.email == demo_email("sponsor"))),
     }
@@ -234,7 +238,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             f"/projects/{empty}/implementation", f"/projects/{empty}/kpis",
             f"/projects/{done}/implementation", f"/projects/{done}/implementation/evaluation",
             f"/projects/{done}/implementation/actions/{first['done_it']}",
-            "/projects/new", "/account/password"],
+            "/projects/new", "/account/password", f"/projects/{p}/kpis/{first['kpi']}/delete"],
         "process_owner": [f"/projects/{p}/implementation",
                           f"/projects/{p}/implementation/items/{first['it']}"],
         "admin": ["/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new",
@@ -259,6 +263,16 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     page.goto(f"/projects/{empty}/kpis")
     page.locator("main form button[type=submit]").last.click()
     failures += [f"kpis (errors) {v}" for v in axe_violations(page)]
+    page.goto(f"/projects/{empty}/team")
+    page.get_by_label("Collega 1: naam of e-mailadres").fill("Niemand Bekend")
+    page.get_by_role("button", name="Toevoegen aan het team").click()
+    failures += [f"team (errors) {v}" for v in axe_violations(page)]
+    # The dialog that asks before deleting (with JavaScript; the page above without).
+    page.goto(f"/projects/{p}/team")
+    page.get_by_role("link", name=re.compile("^Uit het team halen")).first.click()
+    expect(page.locator("#confirm-delete")).to_be_visible()
+    failures += [f"team (delete dialog) {v}" for v in axe_violations(page)]
+    page.keyboard.press("Escape")
     # After an htmx swap: a task ticked off on the step page.
     page.goto(f"/projects/{empty}/steps/1")
     page.locator(".task__toggle").first.click()
@@ -335,3 +349,27 @@ def test_setting_up_the_second_factor_and_signing_in_with_it(create_user, page, 
     page.goto("/account/second-factor")
     failures += [f"settings (on) {v}" for v in axe_violations(page)]
     assert failures == []
+
+
+def test_a_required_field_looks_normal_until_the_form_is_sent_and_refused(create_project, page):  # noqa: ANN001
+    """Browsers call an empty required field :invalid from the start; the error styling is
+    for fields the server refused (aria-invalid), not for a form no one has sent yet."""
+    from wasstraat.models import StepState
+    from wasstraat.workflow import Step, StepStatus
+
+    team: Team = create_project()
+    db.session.scalars(db.select(StepState).where(
+        StepState.project_id == team.project.id, StepState.step == Step.KPIS)).one().status = \
+        StepStatus.IN_PROGRESS.value
+    email, project_id = team[Role.PROJECT_LEADER].email, team.project.id
+    db.session.commit()  # the test holds no transaction while the browser works
+    log_in(page, email)
+    page.goto(f"/projects/{project_id}/kpis")
+    radio = page.get_by_label("Lager is beter")
+    style = "e => getComputedStyle(e).borderColor + ' ' + getComputedStyle(e).borderWidth"
+    fresh = radio.evaluate(style)
+    refused = radio.evaluate("e => { e.setAttribute('aria-invalid', 'true'); return "
+                             "getComputedStyle(e).borderColor + ' ' + "
+                             "getComputedStyle(e).borderWidth; }")
+    assert radio.evaluate("e => e.matches(':invalid')")  # the browser's view
+    assert fresh != refused  # but it does not look refused

@@ -95,3 +95,26 @@ def test_seed_demo_if_empty_does_not_touch_a_database_in_use(runner, create_user
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0 and "not loaded" in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+
+
+def test_several_user_create_commands_at_once_all_succeed(app, database_url):
+    """CLI commands write the way requests do: on SQLite several at once wait their turn
+    instead of failing with "database is locked"."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": database_url, "WASSTRAAT_MFA_REQUIRED": "nobody"}
+    commands = [subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "user", "create",
+         f"gelijktijdig{n}@gemeente.example", "--name", f"Gelijktijdig {n}",
+         "--generate-password"], cwd=root, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True) for n in range(6)]
+    outputs = [command.communicate(timeout=120)[0] for command in commands]
+    assert [c.returncode for c in commands] == [0] * 6, outputs
+    assert not any("locked" in output for output in outputs)
+    created = db.session.scalar(db.select(db.func.count()).select_from(User).where(
+        User.email.like("gelijktijdig%")))
+    assert created == 6

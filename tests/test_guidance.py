@@ -600,3 +600,60 @@ def test_next_actions_offer_the_persons_own_work_then_the_step_moves(team, app):
         texts = [a.text for a in lead_view.actions]
         assert "Stap 2: KPI's bepalen afronden" in texts
         assert any(a.post for a in lead_view.actions)
+
+
+def test_a_task_of_the_method_goes_only_to_a_holder_of_its_role(team):
+    at_step(team, Step.KPIS)
+    row = task(team, "kpis.agree")
+    values = {"title": row.title, "description": "", "step": row.step, "due_date": None}
+    with pytest.raises(WorkflowError, match="hoort bij de rol Proceseigenaar"):
+        tasks.update_task(row, leader(team), expected_version=row.version,
+                          values={**values, "assignee_id": team[Role.SUBJECT_EXPERT].id})
+    db.session.rollback()
+    row = task(team, "kpis.agree")
+    tasks.update_task(row, leader(team), expected_version=row.version,
+                      values={**values, "assignee_id": None})
+    commit()
+    assert state_of(row) == "open"
+    db.session.refresh(row)
+    assert row.assignee_id == team[Role.PROCESS_OWNER].id  # the role's holder takes it back
+
+
+def test_a_step_closed_in_the_same_change_that_finished_the_work_counts_the_task_done(team):
+    at_step(team, Step.TEAM)
+    confirm(team, Step.TEAM, "team")
+    confirm(team, Step.TEAM, "kickoff")
+    steps.close_step(project_of(team), Step.TEAM, leader(team),
+                     steps.confirmations_by_key(project_of(team)))
+    commit()  # one transaction: the work and the close
+    assert state_of(task(team, "team.compose")) == TaskClosure.BY_RULE.value
+    assert state_of(task(team, "team.advocate")) == TaskClosure.WITH_STEP.value
+
+
+def test_one_persons_check_or_proposal_does_not_finish_anothers_task(team):
+    at_step(team, Step.PROCESS)
+    map_process(team)
+    check_as(Role.SUBJECT_EXPERT)(team)
+    commit()
+    assert state_of(task(team, "process.check_expert")) == TaskClosure.BY_RULE.value
+    assert state_of(task(team, "process.check_owner")) == "open"
+
+
+def test_one_proposal_does_not_finish_another_roles_task(team):
+    approved_plan_in_step_9(team)
+    contribute_as(Role.PROJECT_LEADER)(team)
+    commit()
+    assert state_of(task(team, "implementation.planning")) == TaskClosure.BY_RULE.value
+    assert state_of(task(team, "implementation.capacity")) == "open"
+
+
+def test_only_tasks_added_by_hand_can_be_deleted(team):
+    at_step(team, Step.TEAM)
+    extra = tasks.add_task(project_of(team), leader(team), title="Zaal reserveren",
+                           description="", step=Step.TEAM, assignee_id=None, due_date=None)
+    commit()
+    with pytest.raises(WorkflowError, match="hoort bij de methode"):
+        tasks.delete_task(task(team, "team.advocate"), leader(team))
+    tasks.delete_task(extra, leader(team))
+    commit()
+    assert db.session.get(Task, extra.id) is None

@@ -3,7 +3,7 @@ carries it out; the evaluation closes the loop and the closed project is read-on
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import Team
@@ -283,8 +283,11 @@ def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_r
     measure = f"{evaluation}/measurements"
     assert owner.post(measure, data={"kpi_id": kpi_id, "value": "nan",
                                      "measured_on": "2027-09-01"}).status_code == 422
+    future = owner.post(measure, data={"kpi_id": kpi_id, "value": "4",
+                                       "measured_on": (date.today() + timedelta(days=1)).isoformat()})
+    assert future.status_code == 409 and "in de toekomst" in future.get_data(as_text=True)
     assert owner.post(measure, data={"kpi_id": kpi_id, "value": "4",
-                                     "measured_on": "2027-09-01"}).status_code == 303
+                                     "measured_on": "2026-11-01"}).status_code == 303
     results = clients[Role.SPONSOR].get(evaluation).get_data(as_text=True)
     assert "Nulmeting 21, nameting 4" in results
 
@@ -294,7 +297,7 @@ def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_r
     assert leader.post(f"{project}/steps/1/notes", data={"notes": "x", "version": 1}
                        ).status_code == 403
     assert owner.post(measure, data={"kpi_id": kpi_id, "value": "3",
-                                     "measured_on": "2027-10-01"}).status_code == 403
+                                     "measured_on": "2026-11-15"}).status_code == 403
     assert leader.post(f"{project}/edit", data={"name": "Anders"}).status_code == 403
     # Reopening is the process owner's recorded decision.
     assert leader.post(f"{project}/steps/10/reopen", data={"reason": "Nameting"}
@@ -302,7 +305,7 @@ def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_r
     assert owner.post(f"{project}/steps/10/reopen", data={"reason": "Nog een nameting"}
                       ).status_code == 303
     assert owner.post(measure, data={"kpi_id": kpi_id, "value": "3",
-                                     "measured_on": "2027-10-01"}).status_code == 303
+                                     "measured_on": "2026-11-15"}).status_code == 303
 
 
 def test_no_final_plan_no_items(team, clients):

@@ -158,3 +158,42 @@ def test_improvement_text_is_escaped(team, login_as):
     body = client.get(f"/projects/{team.project.id}/improvements").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_an_improvement_in_a_frozen_plan_version_cannot_be_deleted(team, login_as):
+    from wasstraat.improvements import services
+    from wasstraat.improvements.sources import resolve
+    from wasstraat.models import StepState
+    from wasstraat.plans import services as plans
+    from wasstraat.workflow import Step, StepStatus
+
+    leader = team[Role.PROJECT_LEADER]
+    db.session.scalars(db.select(StepState).where(
+        StepState.project_id == team.project.id,
+        StepState.step == Step.IMPROVEMENT_PLAN)).one().status = StepStatus.IN_PROGRESS.value
+    kept = services.add_improvement(team.project, leader, resolve(team.project, "step", 6),
+                                    title="Statusbericht per e-mail", description="",
+                                    proposer_id=None)
+    kept.decision, kept.horizon = "in_plan", "quick_win"
+    db.session.flush()
+    plans.send_for_review(team.project, leader)
+    loose = services.add_improvement(team.project, leader, resolve(team.project, "step", 6),
+                                     title="Later idee", description="", proposer_id=None)
+    db.session.commit()
+    kept_id, loose_id = kept.id, loose.id
+    client = login_as(leader)
+    base = f"/projects/{team.project.id}/improvements"
+
+    asked = client.get(f"{base}/{kept_id}/delete").get_data(as_text=True)
+    assert "staat in versie 1 van het verbeterplan" in asked
+    assert f'action="{base}/{kept_id}/delete"' not in asked  # no button to delete it anyway
+    refused = client.post(f"{base}/{kept_id}/delete")
+    assert refused.status_code == 409
+    assert "niet wordt opgepakt" in refused.get_data(as_text=True)
+    assert db.session.get(Improvement, kept_id) is not None
+    assert "In versie 1 van het verbeterplan" in client.get(base).get_data(as_text=True)
+
+    assert f'action="{base}/{loose_id}/delete"' in client.get(
+        f"{base}/{loose_id}/delete").get_data(as_text=True)
+    assert client.post(f"{base}/{loose_id}/delete").status_code == 303
+    assert db.session.get(Improvement, loose_id) is None

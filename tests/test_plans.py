@@ -430,7 +430,7 @@ def test_step_8_needs_a_response_to_every_finding_and_condition(team, clients):
     leader = clients[Role.PROJECT_LEADER]
     refused = leader.post(f"{base(team)}/plan/finalise")
     assert refused.status_code == 409
-    assert "2 bevinding(en) of voorwaarde(n) hebben nog geen reactie" in \
+    assert "2 bevindingen of voorwaarden hebben nog geen reactie" in \
         refused.get_data(as_text=True)
     respond_to_all(team, clients, reviews["privacy"])
     assert leader.post(f"{base(team)}/plan/finalise").status_code == 303

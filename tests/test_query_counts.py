@@ -115,7 +115,7 @@ PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}
          "/projects/{p}/formula", "/projects/{p}/journey",
          "/projects/{p}/sessions",
          "/projects/{p}/team",
-         "/projects/{p}/history",
+         "/projects/{p}/history", "/projects/{p}/history?page=40",
          "/projects/{p}/plan", "/projects/{p}/plan/versions/1",
          "/projects/{p}/plan/improvements/{i}", "/projects/{p}/reviews",
          "/projects/{p}/reviews/{rv}", "/projects/{p}/implementation",

@@ -439,6 +439,9 @@ def record_measurement(project: Project, actor: User, kpi: Kpi, *, value: float,
     _require_step(project, Step.EXECUTION, _("De nameting wordt vastgelegd in stap 10."))
     if kpi.baseline_date and measured_on < kpi.baseline_date:
         raise WorkflowError(_("De nameting ligt vóór de nulmeting."))
+    if measured_on > date.today():
+        raise WorkflowError(_("Een nameting is gedaan, niet gepland: de datum ligt in de "
+                              "toekomst. Leg de nameting vast op of na de dag van meten."))
     measurement = KpiMeasurement(kpi_id=kpi.id, value=value, measured_on=measured_on,
                                  recorded_by_id=actor.id)
     db.session.add(measurement)

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
@@ -147,8 +148,9 @@ def sync(project_id: int):
     access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
     added = services.sync_from_final_plan(access.project, _user())
     db.session.commit()
-    flash(_("%(count)d verbetering(en) uit het definitieve verbeterplan toegevoegd.",
-            count=added), "success")
+    flash(ngettext("%(num)d verbetering uit het definitieve verbeterplan toegevoegd.",
+                   "%(num)d verbeteringen uit het definitieve verbeterplan toegevoegd.", added),
+          "success")
     return redirect(url_for("implementation.index", project_id=project_id), 303)
 
 

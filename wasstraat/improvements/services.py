@@ -12,7 +12,7 @@ from .. import audit
 from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
-from ..models import Improvement, Membership, Project, User
+from ..models import Improvement, Membership, PlanVersion, Project, User
 from . import similarity
 from .sources import SourceRef
 
@@ -57,7 +57,32 @@ def update_improvement(improvement: Improvement, project: Project, actor: User, 
                         project_id=project.id, actor=actor)
 
 
+def frozen_in_versions(project_id: int) -> dict[int, list[int]]:
+    """For each improvement in a frozen plan version: the numbers of those versions."""
+    frozen: dict[int, list[int]] = {}
+    for number, snapshot in db.session.execute(
+            select(PlanVersion.number, PlanVersion.snapshot)
+            .where(PlanVersion.project_id == project_id).order_by(PlanVersion.number)):
+        for row in snapshot.get("improvements", []):
+            frozen.setdefault(row.get("id"), []).append(number)
+    return frozen
+
+
+def deletion_blockers(improvement: Improvement) -> list[str]:
+    """An improvement in a frozen plan version stays: what was sent for review, reviewed or
+    approved cannot lose a part. The method's way out is a decision ("niet opgepakt")."""
+    numbers = frozen_in_versions(improvement.project_id).get(improvement.id)
+    if not numbers:
+        return []
+    return [_("Deze verbetering staat in versie %(numbers)s van het verbeterplan en kan daarom "
+              "niet worden verwijderd. Besluit in het verbeterplan dat zij niet wordt opgepakt, "
+              "met de reden.", numbers=", ".join(str(n) for n in numbers))]
+
+
 def delete_improvement(improvement: Improvement, actor: User) -> None:
+    blockers = deletion_blockers(improvement)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
     audit.record("improvement.delete", "improvement", improvement.id, improvement.project_id,
                  actor=actor, before={"title": improvement.title,
                                       "source": _source_key(improvement)})

@@ -38,7 +38,8 @@ def index(project_id: int):
     rows = services.improvements_of(access.project, source_type=source_type, step=step)
     return render_template("improvements/index.html", access=access, project=access.project,
                            improvements=rows, sources=describe(access.project, rows),
-                           kinds=SOURCES, chosen_source=source_type, chosen_step=step)
+                           kinds=SOURCES, chosen_source=source_type, chosen_step=step,
+                           frozen=services.frozen_in_versions(project_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -123,8 +124,9 @@ def delete(project_id: int, improvement_id: int):
     access.require(Action.EDIT_IMPROVEMENT, improvement=improvement)
     if request.method == "GET":
         return confirm_deletion(access.project, improvement.title,
-                                url_for("improvements.index", project_id=project_id))
-    services.delete_improvement(improvement, _user())
+                                url_for("improvements.index", project_id=project_id),
+                                refusal=" ".join(services.deletion_blockers(improvement)))
+    services.delete_improvement(improvement, _user())  # a refusal: the error page, a 409
     db.session.commit()
     flash(_("De verbetering is verwijderd."), "success")
     return redirect(url_for("improvements.index", project_id=project_id), 303)

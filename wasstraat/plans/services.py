@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
@@ -287,8 +288,10 @@ def send_blockers(improvements: list[Improvement]) -> list[str]:
         blockers.append(_("Er staat nog geen verbetering in het plan."))
     undecided = [i for i in improvements if i.decision_enum is Decision.OPEN]
     if undecided:
-        blockers.append(_("Over %(count)d verbetering(en) is nog niet besloten: %(titles)s.",
-                          count=len(undecided), titles=", ".join(i.title for i in undecided[:5])))
+        blockers.append(ngettext(
+            "Over %(num)d verbetering is nog niet besloten: %(titles)s.",
+            "Over %(num)d verbeteringen is nog niet besloten: %(titles)s.", len(undecided),
+            titles=", ".join(i.title for i in undecided[:5])))
     without_horizon = [i for i in in_plan if not i.horizon]
     if without_horizon:
         blockers.append(_("Kies een horizon voor: %(titles)s.",

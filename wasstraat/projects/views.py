@@ -16,14 +16,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
+from .. import history as project_history
 from ..access import Action, ProjectAccess, project_access
 from ..concurrency import save_form
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
 from ..guidance import next_actions
-from ..models import AuditEvent, Membership, Task
+from ..models import Membership, Task
 from ..navigation import confirm_deletion
 from ..plans import services as plans
 from ..workflow import Role, Step, StepStatus
@@ -271,12 +271,10 @@ def _team_again(project_id: int, status: int):  # noqa: ANN202
 @login_required
 def history(project_id: int):
     access = project_access(project_id)
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.project_id == project_id, AuditEvent.result == "success")
-        .options(selectinload(AuditEvent.actor))
-        .order_by(AuditEvent.id.desc())
-        .limit(500)
-    ).all()
+    page = request.args.get("page", 1, type=int)
+    if not 1 <= page <= 100_000:
+        abort(404)
+    days, has_older = project_history.project_history(project_id, page)
     template = "projects/_history.html" if wants_partial() else "projects/history.html"
-    return render_template(template, access=access, project=access.project, events=events)
+    return render_template(template, access=access, project=access.project, days=days,
+                           page=page, has_older=has_older)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -362,8 +363,9 @@ def finalise_blockers(project: Project, reviews: list[Review] | None = None) -> 
     blockers = []
     unanswered = [i for i in items_to_answer(reviews, responses_of(project)) if not i.response]
     if unanswered:
-        blockers.append(_("%(count)d bevinding(en) of voorwaarde(n) hebben nog geen reactie.",
-                          count=len(unanswered)))
+        blockers.append(ngettext("%(num)d bevinding of voorwaarde heeft nog geen reactie.",
+                                 "%(num)d bevindingen of voorwaarden hebben nog geen reactie.",
+                                 len(unanswered)))
     for domain in chosen_domains(project):
         review = latest_by_domain(reviews).get(domain.key)
         if review is None:

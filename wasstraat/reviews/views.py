@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -125,8 +126,9 @@ def open_review(project_id: int):
         db.session.commit()
     except WorkflowError as error:
         return _refused(project_id, error)
-    flash(_("De toetsing is geopend; %(count)d specialist(en) hebben een taak gekregen.",
-            count=len(created)), "success")
+    flash(ngettext("De toetsing is geopend; %(num)d toetsdomein heeft een taak gekregen.",
+                   "De toetsing is geopend; %(num)d toetsdomeinen hebben een taak gekregen.",
+                   len(created)), "success")
     return redirect(url_for("reviews.index", project_id=project_id), 303)
 
 

@@ -65,6 +65,19 @@ def _check_assignee(project: Project, assignee_id: int | None) -> None:
         raise WorkflowError(_("Een taak kan alleen aan een teamlid worden toegewezen."))
 
 
+def _check_role_holder(task: Task, assignee_id: int | None) -> None:
+    """A task of the method belongs to its role: it goes to someone who holds that role (who
+    can do the work), or back to the role."""
+    role = task.role_enum
+    if task.template is None or role is None or assignee_id is None:
+        return
+    holders = {m.user_id for m in task.project.memberships if role in m.roles}
+    if assignee_id not in holders:
+        raise WorkflowError(_("Deze taak hoort bij de rol %(role)s. Kies iemand met die rol, of "
+                              "geef die persoon eerst de rol in de projectgroep.",
+                              role=_(role.label)))
+
+
 def add_task(project: Project, actor: User, *, title: str, description: str, step: Step,
              assignee_id: int | None, due_date: date | None) -> Task:
     _check_assignee(project, assignee_id)
@@ -82,6 +95,7 @@ def add_task(project: Project, actor: User, *, title: str, description: str, ste
 def update_task(task: Task, actor: User, *, expected_version: int, values: dict) -> None:
     check_version(task, expected_version)
     _check_assignee(task.project, values["assignee_id"])
+    _check_role_holder(task, values["assignee_id"])
     audit.apply_changes(task, {f: values[f] for f in TASK_FIELDS}, action="task.update",
                         object_type="task", project_id=task.project_id, actor=actor)
 
@@ -102,10 +116,22 @@ def set_done(task: Task, actor: User, done: bool) -> None:
     task.closed_as = TaskClosure.BY_HAND.value if done else None
     db.session.flush()
     audit.record("task.done" if done else "task.reopen", "task", task.id, task.project_id,
-                 actor=actor, before={"done": not done}, after={"done": done})
+                 actor=actor, before={"done": not done}, after={"done": done,
+                                                                 "title": task.title})
+
+
+def deletion_blockers(task: Task) -> list[str]:
+    """Only tasks added by hand go; a task of the method follows the work and its step."""
+    if task.origin == "manual":
+        return []
+    return [_("Deze taak hoort bij de methode: zij gaat vanzelf op afgerond als het werk klaar "
+              "is, of vervalt met haar stap. Alleen zelf toegevoegde taken kunnen weg.")]
 
 
 def delete_task(task: Task, actor: User) -> None:
+    blockers = deletion_blockers(task)
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
     audit.record("task.delete", "task", task.id, task.project_id, actor=actor,
                  before={"title": task.title, "step": task.step,
                          "assignee_id": task.assignee_id})

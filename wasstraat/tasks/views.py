@@ -138,7 +138,8 @@ def delete(project_id: int, task_id: int):
     task = _task(access, task_id)
     if request.method == "GET":
         return confirm_deletion(access.project, _(task.title),
-                                url_for("steps.show", project_id=project_id, number=task.step))
+                                url_for("steps.show", project_id=project_id, number=task.step),
+                                refusal=" ".join(services.deletion_blockers(task)))
     step = task.step
     services.delete_task(task, _user())
     db.session.commit()

@@ -1,0 +1,239 @@
+"""The project history as people read it: in Dutch, in the Netherlands' time, grouped per day,
+with the fields and values as the screens show them (not ``done False -> True``).
+
+The audit trail keeps the raw facts (keys, ids, UTC); this module only translates them for
+reading. People are named as they are now (a pseudonym after erasure), never as an event copied
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import (
+    format_date,
+    format_decimal,
+    format_time,
+    gettext,
+    ngettext,
+    to_user_timezone,
+)
+from sqlalchemy import func, select
+
+from .audit import AUDIT_LABELS
+from .extensions import db
+from .models import AuditEvent, User
+from .sessions.services import SESSION_KINDS
+from .workflow import (
+    PROCESS_TYPES,
+    REVIEW_DOMAIN_BY_KEY,
+    ActionStatus,
+    Adoption,
+    Decision,
+    Direction,
+    Horizon,
+    ResponseKind,
+    Role,
+    Step,
+    StepStatus,
+    TaskClosure,
+    Verdict,
+)
+
+PAGE_SIZE = 50
+N_ = str  # marks labels for extraction; they are translated when shown
+
+# The screens' names for the fields the trail records.
+FIELD_LABELS: dict[str, str] = {
+    "name": N_("Naam"), "product": N_("Product of dienst"), "assignment": N_("Opdracht"),
+    "process_type": N_("Soort proces"), "status": N_("Status"), "reason": N_("Reden"),
+    "notes": N_("Aantekeningen"), "roles": N_("Rollen"), "role": N_("Rol"),
+    "user_id": N_("Persoon"), "assignee_id": N_("Toegewezen aan"), "owner_id": N_("Wie"),
+    "responsible_id": N_("Verantwoordelijke"), "step": N_("Stap"), "title": N_("Titel"),
+    "description": N_("Omschrijving"), "due_date": N_("Deadline"), "done": N_("Afgerond"),
+    "count": N_("Aantal"), "product_key": N_("Product"),
+    "variant": N_("Hoe"), "note": N_("Toelichting"), "unit": N_("Eenheid"),
+    "definition": N_("Definitie"), "direction": N_("Richting"),
+    "baseline_value": N_("Nulmeting: waarde"), "baseline_date": N_("Nulmeting: datum"),
+    "baseline_source": N_("Nulmeting: bron"), "target_value": N_("Streefwaarde"),
+    "target_date": N_("Streefdatum"), "activity": N_("Activiteit"), "actor": N_("Wie doet het"),
+    "wait_days": N_("Wachttijd (werkdagen)"), "work_minutes": N_("Werktijd (minuten)"),
+    "decision": N_("Besluit"), "decision_reason": N_("Reden van het besluit"),
+    "horizon": N_("Horizon"), "impact": N_("Impact"), "effort": N_("Inspanning"),
+    "cost_estimate": N_("Kosten"), "verdict": N_("Oordeel"), "motivation": N_("Motivering"),
+    "conditions": N_("Voorwaarden"), "domain": N_("Toetsdomein"), "domains": N_("Toetsdomeinen"),
+    "number": N_("Versie"), "plan_version": N_("Versie"), "final": N_("Definitief"),
+    "adoption": N_("Besluit"), "start_on": N_("Geplande start"), "end_on": N_("Gepland einde"),
+    "planned_on": N_("Datum van de evaluatie"), "lessons": N_("Geleerde lessen"),
+    "value": N_("Waarde"), "measured_on": N_("Gemeten op"), "text": N_("Tekst"),
+    "source": N_("Bron"), "experience": N_("Beleving"), "match": N_("Overeenkomst"),
+    "held_on": N_("Datum"), "kind": N_("Soort"), "improvements": N_("Verbeteringen"),
+    "added": N_("Toegevoegd"), "blocked_reason": N_("Geblokkeerd door"),
+    "document": N_("Document"), "correction": N_("Correctie"), "confirmed": N_("Klopt"),
+    "filename": N_("Bestand"), "dpia_required": N_("DPIA nodig"),
+    "service_formula_id": N_("Serviceformule"), "remark": N_("Opmerking"),
+    "condition": N_("Voorwaarde"), "explanation": N_("Toelichting"),
+}
+
+# Keys that say how something is stored, not what changed: left out of the reading.
+TECHNICAL = {"version", "id", "position", "fingerprint", "request_id", "source_id",
+             "source_type", "improvement_id", "kpi_id", "review_id", "item_id", "subject"}
+_MONEY = {"cost_estimate"}
+
+_ENUMS: dict[str, Callable[[str], Any]] = {
+    "status": lambda v: (StepStatus(v) if v in StepStatus._value2member_map_
+                         else ActionStatus(v)),
+    "decision": Decision, "horizon": Horizon, "verdict": Verdict, "adoption": Adoption,
+    "direction": Direction, "closed_as": TaskClosure,
+}
+_PEOPLE_KEYS = {"user_id", "assignee_id", "owner_id", "responsible_id"}
+_PRODUCTS = {p.key: p for step in Step for p in step.definition.products}
+_VARIANTS = {v.key: v.label for p in _PRODUCTS.values() for v in p.variants}
+# "kind" is a session's kind or how step 8 answered a finding.
+KINDS = {**SESSION_KINDS, **{k.value: k.label for k in ResponseKind}}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str | None  # None: the field was not there before (a creation)
+    after: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime  # UTC, as recorded
+    time: str  # local, for reading
+    who: str
+    what: str
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
+class Day:
+    label: str
+    entries: list[Entry]
+
+
+def _label(key: str) -> str:
+    return gettext(FIELD_LABELS[key]) if key in FIELD_LABELS else key.replace("_", " ")
+
+
+def _value(key: str, value: Any, names: dict[int, str]) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("ja") if value else gettext("nee")
+    if key in _PEOPLE_KEYS and isinstance(value, int):
+        return names.get(value, gettext("iemand (#%(id)d)", id=value))
+    if key == "roles" and isinstance(value, list):
+        return ", ".join(gettext(Role(r).label) for r in value if r in Role._value2member_map_)
+    if key == "role" and value in Role._value2member_map_:
+        return gettext(Role(value).label)
+    if key == "step" and isinstance(value, int) and value in Step._value2member_map_:
+        return gettext("Stap %(number)d: %(name)s", number=value,
+                       name=gettext(Step(value).definition.name))
+    if key in _MONEY and isinstance(value, int | float):
+        return "€ " + format_decimal(value, format="#,##0")
+    if key == "kind" and value in KINDS:
+        return gettext(KINDS[value])
+    if key in ("product", "product_key") and value in _PRODUCTS:
+        return gettext(_PRODUCTS[value].title)
+    if key == "variant" and value in _VARIANTS:
+        return gettext(_VARIANTS[value])
+    if key == "process_type" and value in PROCESS_TYPES:
+        return gettext(PROCESS_TYPES[value])
+    if key in ("domain", "domains"):
+        keys = value if isinstance(value, list) else [value]
+        return ", ".join(gettext(REVIEW_DOMAIN_BY_KEY[k].label) if k in REVIEW_DOMAIN_BY_KEY
+                         else str(k) for k in keys)
+    if key in _ENUMS and isinstance(value, str):
+        try:
+            return gettext(_ENUMS[key](value).label)
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_date(date.fromisoformat(value), "long")
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _changes(event: AuditEvent, names: dict[int, str]) -> list[Change]:
+    if event.action == "tasks.sync":
+        return _task_sync(event.after or {})
+    before, after = event.before or {}, event.after or {}
+    keys = [k for k in dict.fromkeys([*after, *before]) if k not in TECHNICAL]
+    return [Change(_label(k),
+                   _value(k, before[k], names) if k in before else None,
+                   _value(k, after[k], names) if k in after else None)
+            for k in keys if before.get(k) != after.get(k) or k not in before]
+
+
+def _task_sync(counts: dict[str, int]) -> list[Change]:
+    texts = {
+        "done": lambda n: ngettext("%(num)d taak afgerond", "%(num)d taken afgerond", n),
+        "reopened": lambda n: ngettext("%(num)d taak weer open", "%(num)d taken weer open", n),
+        "ended": lambda n: ngettext("%(num)d taak vervallen met de stap",
+                                     "%(num)d taken vervallen met de stap", n),
+        "assigned": lambda n: ngettext("%(num)d taak naar een ander teamlid",
+                                        "%(num)d taken naar een ander teamlid", n),
+    }
+    return [Change(gettext("Taken"), None, texts[k](n)) for k, n in counts.items()
+            if n and k in texts]
+
+
+def _what(event: AuditEvent) -> str:
+    what = gettext(AUDIT_LABELS[event.action]) if event.action in AUDIT_LABELS else event.action
+    if event.object_type == "step" and event.object_id in Step._value2member_map_:
+        what += " — " + gettext("Stap %(number)d: %(name)s", number=event.object_id,
+                                 name=gettext(Step(event.object_id).definition.name))
+    return what
+
+
+def _names(events: list[AuditEvent]) -> dict[int, str]:
+    """The current names of everyone the events speak of, and of who did them: one query."""
+    ids = {v for e in events for part in (e.before or {}, e.after or {})
+           for k, v in part.items() if k in _PEOPLE_KEYS and isinstance(v, int)}
+    ids |= {e.actor_id for e in events if e.actor_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def project_history(project_id: int, page: int) -> tuple[list[Day], bool]:
+    """One page of the project's history, newest first, grouped per local day; and whether
+    an older page exists."""
+    page = max(1, page)
+    rows = list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.project_id == project_id,
+                                 AuditEvent.result == "success")
+        .order_by(AuditEvent.id.desc())
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    has_older = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    names = _names(rows)
+    days: list[Day] = []
+    for event in rows:
+        local = to_user_timezone(event.at)
+        label = format_date(local, "EEEE d MMMM y")
+        entry = Entry(event.at, format_time(local, "HH:mm"),
+                      names.get(event.actor_id or 0, gettext("Wasstraat")),
+                      _what(event), _changes(event, names))
+        if days and days[-1].label == label:
+            days[-1].entries.append(entry)
+        else:
+            days.append(Day(label, [entry]))
+    return days, has_older
+
+
+def page_count(project_id: int) -> int:
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.project_id == project_id, AuditEvent.result == "success")) or 0
+    return max(1, -(-total // PAGE_SIZE))
