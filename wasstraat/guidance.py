@@ -191,7 +191,8 @@ CONDITIONS: dict[str, Callable[[Facts, Task], bool]] = {
     "action_done": lambda f, task: f.action_status().get(_link_id(task) or 0)
     == ActionStatus.DONE.value,
 }
-assert set(CONDITIONS) == set(TASK_CONDITIONS), "every named condition needs its rule"
+if set(CONDITIONS) != set(TASK_CONDITIONS):  # caught at import, long before a task is wrong
+    raise RuntimeError("every condition named in workflow.TASK_CONDITIONS needs its rule here")
 
 
 # --- Keeping the tasks in line with the project ----------------------------------------------
