@@ -267,7 +267,7 @@ def test_no_inline_scripts_or_styles_in_pages(client, create_user, create_projec
 
 def test_production_cookie_is_host_only_secure_and_lax(monkeypatch, make_app):
     monkeypatch.setenv("WASSTRAAT_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "p" * 48)
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
     app = make_app(WTF_CSRF_ENABLED=False)
     from wasstraat.auth import services as accounts
 
@@ -285,7 +285,13 @@ def test_production_cookie_is_host_only_secure_and_lax(monkeypatch, make_app):
     assert "Strict-Transport-Security" in response.headers
 
 
-@pytest.mark.parametrize("secret", [None, "short"])
+# A key as `secrets.token_urlsafe(48)` makes one (fixed here, so the test is repeatable).
+PRODUCTION_KEY = "q3J9vX0kLr7W_bTz5mNa2Yc8GdHf4Es1UoPi6KwRlQxVjZt-Ae0B_nSy9DhMgFu7"
+
+
+@pytest.mark.parametrize("secret", [None, "short", "0" * 32, "0123456789abcdef" * 4,
+                                    "qwertyuiopasdfghjklzxcvbnm123456",
+                                    "Wasstraat2026Wasstraat2026Wasstraat2026"])
 def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, secret):
     monkeypatch.setenv("WASSTRAAT_ENV", "production")
     if secret is None:
@@ -294,6 +300,22 @@ def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, secr
         monkeypatch.setenv("SECRET_KEY", secret)
     with pytest.raises(ConfigError):
         create_app()
+
+
+@pytest.mark.parametrize("env", ["Production", "prod", "staging", " production", ""])
+def test_an_unknown_environment_refuses_to_start_instead_of_running_as_development(
+        monkeypatch, env):
+    monkeypatch.setenv("WASSTRAAT_ENV", env)
+    with pytest.raises(ConfigError, match="WASSTRAAT_ENV"):
+        create_app()
+
+
+def test_a_random_production_key_is_accepted(monkeypatch, tmp_path):
+    from wasstraat.config import load_config
+
+    monkeypatch.setenv("WASSTRAAT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION_KEY)
+    assert load_config(tmp_path)["SECRET_KEY"] == PRODUCTION_KEY
 
 
 def test_development_generates_a_secret_key_once_and_keeps_it(monkeypatch, tmp_path):

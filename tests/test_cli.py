@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from wasstraat.auth import passwords
 from wasstraat.extensions import db
 from wasstraat.models import Project, Task, User
@@ -118,3 +120,22 @@ def test_several_user_create_commands_at_once_all_succeed(app, database_url):
     created = db.session.scalar(db.select(db.func.count()).select_from(User).where(
         User.email.like("gelijktijdig%")))
     assert created == 6
+
+
+def test_demo_data_are_refused_in_production(monkeypatch, make_app):
+    """The demo's accounts (an administrator among them) have a published password."""
+    monkeypatch.setenv("WASSTRAAT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "q3J9vX0kLr7W_bTz5mNa2Yc8GdHf4Es1UoPi6KwRlQxVjZt-Ae0B_nSy9DhMgFu7")
+    monkeypatch.setenv("WASSTRAAT_MFA_REQUIRED", "admins")
+    app = make_app()
+    with app.app_context():  # as the flask command runs it
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "refused when WASSTRAAT_ENV=production" in result.output
+    assert "published" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+        from wasstraat.demo import DemoRefused, load_demo
+
+        with pytest.raises(DemoRefused):
+            load_demo()

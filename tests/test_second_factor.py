@@ -227,7 +227,7 @@ def test_the_secret_and_the_codes_never_reach_the_audit_trail(client, make_clien
 
 def test_production_refuses_to_run_without_a_second_factor_for_administrators(monkeypatch):
     monkeypatch.setenv("WASSTRAAT_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("SECRET_KEY", "q3J9vX0kLr7W_bTz5mNa2Yc8GdHf4Es1UoPi6KwRlQxVjZt-Ae0B_nSy9DhMgFu7")
     monkeypatch.setenv("WASSTRAAT_MFA_REQUIRED", "nobody")
     with pytest.raises(ConfigError):
         create_app()

@@ -64,6 +64,10 @@ def seed_demo(if_empty: bool) -> None:
     """Load the demo municipality: accounts per role and a project part-way through."""
     from .demo import DEMO_PASSWORD, load_demo
 
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException(
+            "Demo data are refused when WASSTRAAT_ENV=production: the demo accounts (among them "
+            "an administrator) have a password that is published in the README.")
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
         click.echo("Database already holds data; demo data not loaded.")
         return

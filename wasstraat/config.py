@@ -15,6 +15,10 @@ from .workflow import STALLED_AFTER_DAYS
 LONGEST_PASSPHRASE = 256  # characters; argon2 hashes any length, this bounds the work
 
 MIN_SECRET_KEY_LENGTH = 32
+# At least about 100 bits as zxcvbn estimates them: 32 random hex characters pass, 32 zeros,
+# a keyboard walk or a sentence with a year do not.
+MIN_SECRET_KEY_GUESSES_LOG10 = 30
+ENVIRONMENTS = ("development", "production")
 
 
 class ConfigError(RuntimeError):
@@ -61,16 +65,29 @@ def check_oidc_metadata_url(url: str, *, production: bool) -> None:
         raise ConfigError("WASSTRAAT_OIDC_CLIENT_ID is needed with WASSTRAAT_OIDC_METADATA_URL.")
 
 
+def check_secret_key(secret_key: str | None) -> None:
+    """A production key long enough and random enough to sign sessions and key hashes."""
+    from zxcvbn import zxcvbn
+
+    if not secret_key or len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} "
+                          "characters when WASSTRAAT_ENV=production.")
+    if zxcvbn(secret_key[:64])["guesses_log10"] < MIN_SECRET_KEY_GUESSES_LOG10:
+        raise ConfigError("SECRET_KEY is too predictable (a repetition, a pattern or words); "
+                          "generate one, e.g. python -c 'import secrets; "
+                          "print(secrets.token_urlsafe(48))'.")
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     env = os.environ.get("WASSTRAAT_ENV", "development")
+    if env not in ENVIRONMENTS:
+        # "Production" or "prod" must not quietly run as development.
+        raise ConfigError(f"WASSTRAAT_ENV must be one of {', '.join(ENVIRONMENTS)}, "
+                          f"not {env!r}.")
     production = env == "production"
     secret_key = os.environ.get("SECRET_KEY")
     if production:
-        if not secret_key or len(secret_key) < MIN_SECRET_KEY_LENGTH:
-            raise ConfigError(
-                f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} characters "
-                "when WASSTRAAT_ENV=production."
-            )
+        check_secret_key(secret_key)
         if _bool(os.environ.get("FLASK_DEBUG")):
             raise ConfigError("FLASK_DEBUG must be off when WASSTRAAT_ENV=production.")
     oidc_metadata_url = os.environ.get("WASSTRAAT_OIDC_METADATA_URL", "").strip()

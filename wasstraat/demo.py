@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
+
 from . import guidance
 from .auth import services as accounts
 from .extensions import db
@@ -49,7 +51,13 @@ def demo_email(key: str) -> str:
     return f"{key}@{DEMO_DOMAIN}"
 
 
+class DemoRefused(RuntimeError):
+    """Demo accounts have a published password: never in production."""
+
+
 def load_demo() -> list[User]:
+    if current_app.config.get("PRODUCTION"):
+        raise DemoRefused("demo data are refused when WASSTRAAT_ENV=production")
     admin = accounts.create_user(demo_email("admin"), "Beheerder Demo", DEMO_PASSWORD,
                                  is_admin=True, enforce_policy=False)
     people = {

@@ -7,8 +7,18 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 _hasher = PasswordHasher()
+
+# The 30,000 passwords that lead the leaked-password lists (xato), as zxcvbn ships them.
+BREACHED = frozenset(FREQUENCY_LISTS["passwords"])
+# zxcvbn's score: 3 means "safely unguessable" (about 10^8 guesses and up) for an online attack.
+MIN_STRENGTH = 3
+# zxcvbn's work grows with length; past this the beginning decides (a long passphrase that
+# starts guessable is still refused).
+ESTIMATED_LENGTH = 64
 
 
 def hash_password(password: str) -> str:
@@ -63,7 +73,18 @@ def password_problems(password: str, *, email: str, min_length: int, max_length:
     if is_common(password):
         problems.append(_("Dit wachtwoord is te bekend: het staat in lijsten die aanvallers als "
                           "eerste proberen. Kies een zin of een reeks losse woorden."))
+    elif not problems and too_guessable(password, [email, local_part, *context]):
+        problems.append(_("Dit wachtwoord is te makkelijk te raden (een toetsenbordpatroon, een "
+                          "herhaling, een jaartal of een bekend woord met kleine variaties). "
+                          "Kies een zin van een paar woorden die niet bij elkaar horen."))
     return problems
+
+
+def too_guessable(password: str, hints: list[str]) -> bool:
+    """zxcvbn's estimate (keyboard walks, repeats, dates, dictionary words with l33t and
+    capitals), with the person's e-mail address and the app's words as known to an attacker."""
+    result = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=[h for h in hints if h])
+    return result["score"] < MIN_STRENGTH
 
 
 # Passwords and stems that lead every leaked-password list (Dutch ones included); a password
@@ -79,6 +100,8 @@ COMMON_STEMS = frozenset([
 
 
 def is_common(password: str) -> bool:
+    if password.lower() in BREACHED:
+        return True
     core = re.sub(r"[\d\W_]+", "", password.lower())
     if not core:
         return True  # only digits and punctuation
