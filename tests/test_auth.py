@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from conftest import PASSWORD, login
 
@@ -328,30 +330,113 @@ def test_development_generates_a_secret_key_once_and_keeps_it(monkeypatch, tmp_p
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def test_failed_sign_ins_are_limited_per_account_with_a_clear_message(client, create_user,
-                                                                       make_client):
+def test_failed_sign_ins_are_limited_per_account_and_address_with_a_clear_message(
+        client, create_user, make_client):
     user = create_user(email="doelwit@gemeente.example")
     for _ in range(5):
         wrong = client.post("/login", data={"email": user.email, "password": "fout wachtwoord"})
         assert wrong.status_code == 401
     refused = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert refused.status_code == 429
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 60
     assert "Te veel mislukte pogingen om in te loggen" in refused.get_data(as_text=True)
-    # The limit is per account: another address is refused too; another account is not.
-    elsewhere = make_client()
-    assert elsewhere.post("/login", data={"email": user.email, "password": PASSWORD},
-                          environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 429
-    other = create_user(email="collega@gemeente.example")
-    assert make_client().post("/login", data={"email": other.email, "password": PASSWORD}
-                              ).status_code == 302
+    # Someone guessing from one address does not lock the owner out elsewhere.
+    owner = make_client().post("/login", data={"email": user.email, "password": PASSWORD},
+                               environ_base={"REMOTE_ADDR": "192.0.2.9"})
+    assert owner.status_code == 302
 
 
-def test_failed_sign_ins_are_limited_per_address_across_accounts(client, create_user):
+def test_guesses_spread_over_many_addresses_lock_the_account(create_user, make_client):
+    user = create_user(email="verspreid@gemeente.example")
+    for n in range(20):
+        make_client().post("/login", data={"email": user.email, "password": "fout"},
+                           environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+    refused = make_client().post("/login", data={"email": user.email, "password": PASSWORD},
+                                 environ_base={"REMOTE_ADDR": "203.0.113.1"})
+    assert refused.status_code == 429
+
+
+def test_an_office_behind_one_address_is_slowed_down_not_shut_out(client, create_user):
+    from wasstraat.models import LoginFailure
+
     for n in range(20):
         client.post("/login", data={"email": f"gok{n}@gemeente.example", "password": "x" * 16})
     user = create_user(email="echt@gemeente.example")
+    slowed = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert slowed.status_code == 429
+    assert 1 <= int(slowed.headers["Retry-After"]) <= 60
+    assert "seconden" in slowed.get_data(as_text=True)
+    # A minute later a colleague with the right password gets in.
+    for row in db.session.scalars(db.select(LoginFailure)):
+        row.failed_at -= timedelta(seconds=61)
+    db.session.commit()
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}
-                       ).status_code == 429
+                       ).status_code == 302
+
+
+def test_no_typed_e_mail_address_reaches_the_second_factors_key(app):
+    """The attack: five failed sign-ins as "second-factor:4" locked user 4's code step."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from wasstraat.auth import throttle
+
+    with app.test_request_context():
+        code_step = throttle.keys(throttle.Purpose.SECOND_FACTOR, "4", "192.0.2.1")
+        typed = throttle.keys(throttle.Purpose.PASSWORD, "second-factor:4", "192.0.2.1")
+        assert not {*vars(code_step).values()} & {*vars(typed).values()}
+
+        @settings(max_examples=200, deadline=None)
+        @given(st.text(max_size=60), st.text(max_size=10))
+        def never_the_same(text: str, user_id: str) -> None:
+            one = throttle.keys(throttle.Purpose.PASSWORD, text, "192.0.2.1")
+            other = throttle.keys(throttle.Purpose.SECOND_FACTOR, user_id, "192.0.2.1")
+            assert not {*vars(one).values()} & {*vars(other).values()}
+
+        never_the_same()
+
+
+def test_the_login_form_takes_only_an_e_mail_address_and_counts_junk(client):
+    from wasstraat.models import AuditEvent, LoginFailure
+
+    for junk in ("second-factor:4", "a\x00b@gemeente.example", "niet een adres"):
+        response = client.post("/login", data={"email": junk, "password": "x" * 16})
+        assert response.status_code == 422
+        assert "Vul een geldig e-mailadres in." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginFailure)) == 3
+    results = db.session.scalars(db.select(AuditEvent.result).where(
+        AuditEvent.action == "auth.login_failed")).all()
+    assert results == ["invalid"] * 3
+
+
+@pytest.mark.postgres_only
+def test_parallel_wrong_passwords_do_not_overrun_the_limit(make_app, create_user):
+    """The attack: 16 wrong passwords at once got 8 password checks against a limit of 5."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wasstraat.auth import services as accounts
+
+    email = create_user(email="parallel@gemeente.example").email
+    db.session.commit()
+    apps = [make_app(WTF_CSRF_ENABLED=False) for _ in range(4)]
+    checks = []
+    original = accounts.verify_password
+
+    def counting(stored: str, password: str) -> bool:
+        checks.append(password)
+        return original(stored, password)
+
+    accounts.verify_password = counting
+    try:
+        def attempt(n: int) -> int:
+            return apps[n % 4].test_client().post(
+                "/login", data={"email": email, "password": f"fout {n}"}).status_code
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(attempt, range(16)))
+    finally:
+        accounts.verify_password = original
+    assert statuses.count(401) == 5 and statuses.count(429) == 11
+    assert len([c for c in checks if c.startswith("fout")]) == 5
 
 
 def test_the_limit_is_stored_in_the_database_not_in_one_process(make_app, create_user):

@@ -358,6 +358,21 @@ def _make_every_form_live(parking: int, done: int, fresh: int) -> None:
         db.session.execute(db.delete(model).where(model.project_id == project_id))
     db.session.execute(db.delete(PlanApproval).where(PlanApproval.plan_version_id.in_(
         db.select(PlanVersion.id).where(PlanVersion.project_id == parking))))
+    # Something that may still be deleted: an idea in no plan version, a task added by hand.
+    from wasstraat.improvements import services as improvements
+    from wasstraat.improvements.sources import resolve
+    from wasstraat.tasks import services as tasks
+    from wasstraat.workflow import Step
+
+    leader = db.session.scalar(db.select(User).where(
+        User.email == demo_email("project_leader")))
+    parking_project = db.session.get(Project, parking)
+    loose = improvements.add_improvement(parking_project, leader,
+                                         resolve(parking_project, "step", 2), title="Los idee",
+                                         description="", proposer_id=None)
+    loose.decision, loose.decision_reason = "not_pursued", "Valt buiten de opdracht."
+    tasks.add_task(parking_project, leader, title="Zaal reserveren", description="",
+                   step=Step.KPIS, assignee_id=leader.id, due_date=None)
     # The parking plan changed since its last version: sending again and making final show.
     changed = db.session.scalars(db.select(Improvement).where(
         Improvement.project_id == parking).order_by(Improvement.id)).first()

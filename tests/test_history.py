@@ -67,4 +67,4 @@ def test_the_history_is_paged(create_project, login_as):
     assert "Nieuwere wijzigingen" in last and "Oudere wijzigingen" not in last
     assert "Notitie 0" in last and "Notitie 20" not in last
     assert sponsor.get(f"/projects/{pid}/history?page=0").status_code == 404
-    assert sponsor.get(f"/projects/{pid}/history?page=99999999999").status_code == 404
+    assert sponsor.get(f"/projects/{pid}/history?page=99999999999").status_code == 400

@@ -446,3 +446,30 @@ def test_paths_outside_the_routes_are_not_found(client):
                  "/static/", "/static/vendor/", "/instance/secret_key", "/migrations/env.py",
                  "/.env", "/wp-admin"):
         assert client.get(path).status_code == 404, path
+
+
+def test_values_beyond_what_the_database_holds_are_refused_not_errors(world, login_as):
+    """The attack: /projects/2147483648, a huge ?version= and until=9999-12-31 gave 500s on
+    PostgreSQL. Ids past the column range name nothing (404); out-of-range query values and
+    dates are bad requests (400)."""
+    team, ids, admin = world()
+    leader = login_as(team[Role.PROJECT_LEADER])
+    p = ids["p"]
+    for path in ("/projects/2147483648", f"/projects/{p}/steps/99999999999999999999",
+                 f"/projects/{p}/improvements/2147483648/edit",
+                 f"/projects/{p}/reviews/9223372036854775808",
+                 f"/projects/{p}/implementation/actions/2147483648"):
+        assert leader.get(path).status_code == 404, path
+    for path in (f"/projects/{p}/documents/improvement-plan.docx?version=2147483648",
+                 f"/projects/{p}/documents/improvement-plan.docx?version=99999999999999999999",
+                 f"/projects/{p}/documents/improvement-plan.docx?version=abc",
+                 f"/projects/{p}/improvements?step=2147483648",
+                 f"/projects/{p}/improvements/new?source=step&source_id=2147483648",
+                 f"/projects/{p}/history?page=2147483648"):
+        assert leader.get(path).status_code == 400, path
+    administrator = login_as(admin)
+    for query in ("until=9999-12-31", "since=0001-01-01", "since=9999-12-31&until=9999-12-31"):
+        response = administrator.get(f"/admin/audit?{query}")
+        assert response.status_code == 400, query
+        assert "Vul een datum tussen 1900 en 2999 in." in response.get_data(as_text=True)
+        assert administrator.get(f"/admin/audit/export.csv?{query}").status_code == 400

@@ -50,6 +50,12 @@ class NeededFor:
         return None
 
 
+def sensible_date(form, field) -> None:  # noqa: ANN001
+    """A date the app can compute with (a day later, a month on): years 1900 to 2999."""
+    if field.data and not 1900 <= field.data.year <= 2999:
+        raise ValidationError(_l("Vul een datum tussen 1900 en 2999 in."))
+
+
 def no_control_characters(form, field) -> None:  # noqa: ANN001
     value = field.data or ""
     if any(ord(c) < 32 and c not in "\r\n\t" for c in value):

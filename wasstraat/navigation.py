@@ -8,9 +8,46 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
-from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.routing import IntegerConverter
 
 from .errors import wants_partial
+
+# The database's integer columns hold at most this; an id beyond it names nothing.
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: an id past what the database holds is simply not found
+    (404), not an error from the database."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002, ANN001, ANN002, ANN003
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def int_arg(name: str, default: int | None = None) -> int | None:
+    """A whole number from the query string: missing gives the default, anything that is not
+    a number the database can hold is a bad request (400)."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        abort(400)
+    if not -LARGEST_ID <= value <= LARGEST_ID:
+        abort(400)
+    return value
 
 
 def local_path(target: str | None) -> str | None:

@@ -5,7 +5,14 @@ from wtforms import BooleanField, DateField, IntegerField, PasswordField, Select
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..auth.forms import email_field
-from ..forms import FlaskForm, VersionedForm, no_control_characters, required, single_line
+from ..forms import (
+    FlaskForm,
+    VersionedForm,
+    no_control_characters,
+    required,
+    sensible_date,
+    single_line,
+)
 from ..plans.forms import optional_int
 
 
@@ -41,8 +48,10 @@ class AuditFilterForm(FlaskForm):
     project = IntegerField(_l("Trajectnummer"), validators=[
         Optional(), NumberRange(min=1, max=2**31 - 1, message=_l("Vul een trajectnummer in."))])
     result = SelectField(_l("Resultaat"), validators=[Optional()])
-    since = DateField(_l("Vanaf"), validators=[Optional()], render_kw={"type": "date"})
-    until = DateField(_l("Tot en met"), validators=[Optional()], render_kw={"type": "date"})
+    since = DateField(_l("Vanaf"), validators=[Optional(), sensible_date],
+                      render_kw={"type": "date"})
+    until = DateField(_l("Tot en met"), validators=[Optional(), sensible_date],
+                      render_kw={"type": "date"})
 
     def validate_until(self, field) -> None:  # noqa: ANN001
         if field.data and self.since.data and field.data < self.since.data:

@@ -29,6 +29,7 @@ from ..extensions import db
 from ..formulas import services as formula_services
 from ..formulas.forms import EditFormulaForm, NewFormulaForm
 from ..models import ServiceFormula, User, utcnow
+from ..navigation import int_arg
 from . import audit_log
 from .forms import AuditFilterForm, EditUserForm, EraseUserForm, NewUserForm
 
@@ -263,7 +264,7 @@ def audit_trail():
     if criteria is None:
         return render_template("admin/audit.html", form=form, rows=[], page=1,
                                has_next=False), 400
-    number = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    number = min(max(int_arg("page", 1), 1), 10_000)
     rows, has_next = audit_log.page(criteria, number)
     return render_template("admin/audit.html", form=form, rows=rows, page=number,
                            has_next=has_next)

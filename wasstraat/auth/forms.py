@@ -9,7 +9,11 @@ from ..forms import choices, required
 
 
 class LoginForm(FlaskForm):
-    email = StringField(_l("E-mailadres"), validators=[required(), Length(max=254)],
+    # Only an e-mail address: anything else never reaches an account or a throttle key.
+    email = StringField(_l("E-mailadres"),
+                        validators=[required(), Length(max=254),
+                                    Email(message=_l("Vul een geldig e-mailadres in."))],
+                        filters=[lambda value: value.strip() if isinstance(value, str) else value],
                         render_kw={"autocomplete": "username", "inputmode": "email"})
     password = PasswordField(_l("Wachtwoord"), validators=[required(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})

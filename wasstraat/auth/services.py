@@ -103,10 +103,10 @@ def record_failed_second_factor(user: User, *, throttled: bool = False) -> None:
                  result="throttled" if throttled else "denied")
 
 
-def record_failed_login(email: str, *, throttled: bool = False) -> None:
+def record_failed_login(email: str, *, throttled: bool = False, invalid: bool = False) -> None:
     # The typed address is not stored: it may be a password typed in the wrong field.
     audit.record("auth.login_failed", "user", None, None,
-                 result="throttled" if throttled else "denied")
+                 result="throttled" if throttled else "invalid" if invalid else "denied")
 
 
 def logout(user: User) -> None:

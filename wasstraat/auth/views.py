@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -14,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
@@ -35,13 +37,14 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        found = throttle.keys(form.email.data, request.remote_addr)
+        found = throttle.keys(throttle.Purpose.PASSWORD, form.email.data, request.remote_addr)
+        throttle.lock(found)
         wait = throttle.blocked_for(found)
         if wait is not None:
             services.record_failed_login(form.email.data, throttled=True)
             db.session.commit()
             form.form_errors.append(_too_many_attempts(wait))
-            return render_template("auth/login.html", form=form), 429
+            return _too_many(render_template("auth/login.html", form=form), wait)
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None and user.has_second_factor:
             throttle.clear_account(found)
@@ -59,6 +62,11 @@ def login():
         form.form_errors.append(_("Het e-mailadres of wachtwoord is onjuist."))
         status = 401
     elif form.is_submitted():
+        # Not an e-mail address at all (junk, a NUL byte): refused, recorded and counted for
+        # the address, as a wrong password is.
+        services.record_failed_login("", invalid=True)
+        throttle.record_address_failure(throttle.Purpose.PASSWORD, request.remote_addr)
+        db.session.commit()
         status = 422
     return render_template("auth/login.html", form=form), status
 
@@ -119,9 +127,21 @@ def _sso_refused(message: str, reason: str, status: int):  # noqa: ANN202
 
 
 def _too_many_attempts(wait) -> str:  # noqa: ANN001
-    minutes = max(1, -(-int(wait.total_seconds()) // 60))
-    return _("Te veel mislukte pogingen om in te loggen. Probeer het over %(minutes)d "
-             "minuten opnieuw, of vraag de beheerder om hulp.", minutes=minutes)
+    seconds = max(1, -(-int(wait.total_seconds() * 1000) // 1000))
+    if seconds < 60:
+        return ngettext("Te veel mislukte pogingen om in te loggen. Probeer het over "
+                        "%(num)d seconde opnieuw.", "Te veel mislukte pogingen om in te "
+                        "loggen. Probeer het over %(num)d seconden opnieuw.", seconds)
+    return ngettext("Te veel mislukte pogingen om in te loggen. Probeer het over %(num)d "
+                    "minuut opnieuw, of vraag de beheerder om hulp.",
+                    "Te veel mislukte pogingen om in te loggen. Probeer het over %(num)d "
+                    "minuten opnieuw, of vraag de beheerder om hulp.", -(-seconds // 60))
+
+
+def _too_many(page: str, wait):  # noqa: ANN001, ANN202
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(max(1, -(-int(wait.total_seconds() * 1000) // 1000)))
+    return response
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -137,13 +157,14 @@ def second_factor():
     form = SecondFactorForm()
     status = 200
     if form.validate_on_submit():
-        found = throttle.keys(f"second-factor:{user.id}", request.remote_addr)
+        found = throttle.keys(throttle.Purpose.SECOND_FACTOR, str(user.id), request.remote_addr)
+        throttle.lock(found)
         wait = throttle.blocked_for(found)
         if wait is not None:
             services.record_failed_second_factor(user, throttled=True)
             db.session.commit()
             form.form_errors.append(_too_many_attempts(wait))
-            return render_template("auth/second_factor.html", form=form), 429
+            return _too_many(render_template("auth/second_factor.html", form=form), wait)
         method = mfa.verify_second_factor(user, form.code.data)
         if method is not None:
             _sign_in(user, second_factor=method)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from ..access import project_access
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import AuditEvent, utcnow
+from ..navigation import int_arg
 from ..plans import services as plans
 from ..workflow import Step, StepStatus
 from . import implementation_plan, improvement_plan
@@ -53,10 +54,10 @@ def _download(result: improvement_plan.Export, project_id: int, kind: str) -> Re
 @login_required
 def improvement_plan_docx(project_id: int):
     access = project_access(project_id)
+    number = int_arg("version")  # a request that cannot name a version is bad, whatever else
     _within_rate()
     if access.project.step_status(Step.IMPROVEMENT_PLAN) is StepStatus.NOT_STARTED:
         raise WorkflowError(_("Het verbeterplan is er vanaf stap 6."))
-    number = request.args.get("version", type=int)
     version = None
     if number is not None:
         version = plans.version_by_number(access.project, number)

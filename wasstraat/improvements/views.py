@@ -11,7 +11,7 @@ from ..concurrency import save_form
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Improvement
-from ..navigation import confirm_deletion
+from ..navigation import confirm_deletion, int_arg
 from ..workflow import Step
 from . import services
 from .forms import EditImprovementForm, NewImprovementForm
@@ -33,7 +33,7 @@ def _improvement(access: ProjectAccess, improvement_id: int) -> Improvement:
 def index(project_id: int):
     access = project_access(project_id)
     source_type = request.args.get("source") if request.args.get("source") in SOURCES else None
-    step = request.args.get("step", type=int)
+    step = int_arg("step")
     step = step if step in {int(s) for s in Step} else None
     rows = services.improvements_of(access.project, source_type=source_type, step=step)
     return render_template("improvements/index.html", access=access, project=access.project,
@@ -51,7 +51,7 @@ def new(project_id: int):
     if request.method == "GET":
         form.proposer_id.data = _user().id
     source = resolve(access.project, request.args.get("source"),
-                     request.args.get("source_id", type=int))
+                     int_arg("source_id"))
     if source is None:
         abort(404)  # improvements are added from an existing source in this project
     status = 200

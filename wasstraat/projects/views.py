@@ -24,7 +24,7 @@ from ..errors import WorkflowError, wants_partial
 from ..extensions import db
 from ..guidance import next_actions
 from ..models import Membership, Task
-from ..navigation import confirm_deletion
+from ..navigation import confirm_deletion, int_arg
 from ..plans import services as plans
 from ..workflow import Role, Step, StepStatus
 from . import services
@@ -271,7 +271,7 @@ def _team_again(project_id: int, status: int):  # noqa: ANN202
 @login_required
 def history(project_id: int):
     access = project_access(project_id)
-    page = request.args.get("page", 1, type=int)
+    page = int_arg("page", 1)
     if not 1 <= page <= 100_000:
         abort(404)
     days, has_older = project_history.project_history(project_id, page)
