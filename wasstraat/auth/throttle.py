@@ -39,7 +39,7 @@ LONGEST_PAUSE = timedelta(seconds=60)
 
 
 class Purpose(StrEnum):
-    PASSWORD = "password"  # noqa: S105 (a purpose, not a secret)
+    PASSWORD = "password"  # noqa: S105  # nosec B105 (a purpose, not a secret)
     SECOND_FACTOR = "second-factor"
 
 
