@@ -378,3 +378,62 @@ def test_two_approvals_of_the_same_plan_at_once_leave_one_record(team, clients, 
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(
         ImplementationApproval)) == 1
+
+
+def test_the_approved_plan_cannot_be_changed_in_step_9_by_any_path(team, clients, plan):
+    """The attack: in step 9 the author of an improvement deleted it and rewrote a title; the
+    delete removed its implementation row and changed a finding of a signed review, and the
+    implementation plan document showed the new title."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from wasstraat.models import AuditEvent, Improvement, PlanVersion, Review, ReviewFinding, utcnow
+
+    expert = team[Role.SUBJECT_EXPERT]
+    target = db.session.scalars(db.select(Improvement).where(
+        Improvement.project_id == team.project.id, Improvement.title == TITLES[0])).one()
+    target.created_by_id = expert.id  # the expert wrote it, so may edit it while it is a draft
+    version = db.session.scalars(db.select(PlanVersion).where(
+        PlanVersion.project_id == team.project.id)).one()
+    review = Review(project_id=team.project.id, plan_version_id=version.id, domain="privacy",
+                    verdict="approved", motivation="Akkoord.")
+    db.session.add(review)
+    db.session.flush()
+    db.session.add(ReviewFinding(review_id=review.id, improvement_id=target.id,
+                                 improvement_title=target.title, remark="Grondslag?"))
+    db.session.flush()
+    review.signed_at, review.signer_name = utcnow(), "Privacy officer"
+    db.session.commit()
+    target_id, review_id = target.id, review.id
+    db.session.commit()
+    base_url = f"/projects/{team.project.id}/improvements/{target_id}"
+    writer = clients[Role.SUBJECT_EXPERT]
+
+    deleted = writer.post(f"{base_url}/delete")
+    assert deleted.status_code == 409
+    current = db.session.get(Improvement, target_id).version
+    renamed = writer.post(f"{base_url}/edit", data={"title": "Iets heel anders",
+                                                    "description": "", "proposer_id": expert.id,
+                                                    "version": current})
+    assert renamed.status_code == 409
+    assert "goedgekeurde versie" in renamed.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Improvement, target_id).title == TITLES[0]
+    assert len(items(team)) == 3
+    assert not db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "improvement.delete")).all()
+    document = clients[Role.PROCESS_OWNER].get(
+        f"/projects/{team.project.id}/documents/implementation-plan.docx")
+    assert document.status_code == 200
+
+    # Below the app: the database itself refuses to change what a specialist signed, also
+    # through the cascade of a deleted improvement (its finding's improvement_id SET NULL).
+    db.session.commit()  # no transaction of the test's own holds a lock meanwhile
+    for sql in ("UPDATE review SET verdict = 'rejected' WHERE id = :r",
+                "UPDATE review_finding SET remark = 'anders' WHERE review_id = :r",
+                "DELETE FROM improvement WHERE id = :i"):
+        with pytest.raises(DBAPIError, match="signed review"), db.engine.begin() as connection:
+            connection.execute(text(sql), {"r": review_id, "i": target_id})
+    finding = db.session.scalars(db.select(ReviewFinding).where(
+        ReviewFinding.review_id == review_id)).one()
+    assert finding.improvement_id == target_id and finding.remark == "Grondslag?"

@@ -12,7 +12,7 @@ from .. import audit
 from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
-from ..models import Improvement, Membership, PlanVersion, Project, User
+from ..models import Improvement, Membership, PlanApproval, PlanVersion, Project, User
 from . import similarity
 from .sources import SourceRef
 
@@ -51,10 +51,29 @@ def add_improvement(project: Project, actor: User, source: SourceRef, *, title: 
 def update_improvement(improvement: Improvement, project: Project, actor: User, *,
                        expected_version: int, values: dict) -> None:
     check_version(improvement, expected_version)
+    approved = approved_in(improvement)
+    if approved:
+        raise WorkflowError(_(
+            "Deze verbetering staat in de goedgekeurde versie %(number)d van het verbeterplan "
+            "en verandert niet meer: het implementatieplan voert die versie uit. Noteer een "
+            "nieuwe verbetering voor wat er anders moet.", number=approved[-1]))
     _check_proposer(project, values["proposer_id"])
     audit.apply_changes(improvement, {f: values[f] for f in IMPROVEMENT_FIELDS},
                         action="improvement.update", object_type="improvement",
                         project_id=project.id, actor=actor)
+
+
+def approved_in(improvement: Improvement) -> list[int]:
+    """The numbers of the approved plan versions this improvement is part of."""
+    numbers = []
+    for number, snapshot in db.session.execute(
+            select(PlanVersion.number, PlanVersion.snapshot)
+            .join(PlanApproval, PlanApproval.plan_version_id == PlanVersion.id)
+            .where(PlanVersion.project_id == improvement.project_id)
+            .order_by(PlanVersion.number)):
+        if any(row.get("id") == improvement.id for row in snapshot.get("improvements", [])):
+            numbers.append(number)
+    return numbers
 
 
 def frozen_in_versions(project_id: int) -> dict[int, list[int]]:
