@@ -284,6 +284,9 @@ def create_project(create_user: Callable[..., User]) -> Callable[..., Team]:
     def _create(name: str = "Aanvraag parkeervergunning", roles: list[Role] | None = None) -> Team:
         roles = list(Role) if roles is None else roles
         members = {role: create_user(f"{role.label} van {name}") for role in roles}
+        for role, user in members.items():  # registered by the administrator (duties.py)
+            if role.is_specialist:
+                user.specialisms = [role.value]
         leader = members.get(Role.PROJECT_LEADER) or create_user("Projectleider")
         project = projects.create_project(leader, name=name, product="Parkeervergunning",
                                           assignment="Sneller en duidelijker.",

@@ -289,11 +289,16 @@ def test_only_the_domains_specialist_may_review_and_sign_it(team, clients):
 
 
 def test_who_sent_the_plan_for_review_cannot_sign_its_review(team, clients):
-    """Segregation of duties: a project leader who is also the privacy officer sends the plan;
-    the privacy review must then be signed by someone else."""
+    """Segregation of duties: in a small organisation (four eyes switched off) the project
+    leader is also the privacy officer and sends the plan; the privacy review must still be
+    signed by someone else: the sender never reviews what they sent."""
+    from wasstraat.models import OrganisationSettings
     from wasstraat.projects.services import membership_for, set_roles
 
+    db.session.add(OrganisationSettings(project_creators="everyone", owner_appointed_by="leader",
+                                        registered_specialists_only=True, four_eyes=False))
     leader = team[Role.PROJECT_LEADER]
+    leader.specialisms = ["privacy_officer"]
     set_roles(membership_for(team.project, leader), leader,
               {Role.PROJECT_LEADER, Role.PRIVACY_OFFICER})
     db.session.commit()

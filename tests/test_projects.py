@@ -55,6 +55,8 @@ def add(client, project_id: int, *rows: tuple[str, str], **extra):  # noqa: ANN0
 def test_the_leader_adds_a_colleague_with_roles(create_project, login_as, create_user):
     team = create_project(roles=[Role.PROJECT_LEADER])
     colleague = create_user("Fatma Yilmaz", email="fatma@gemeente.example")
+    colleague.specialisms = ["privacy_officer", "legal"]  # registered by the administrator
+    db.session.commit()
     leader = login_as(team[Role.PROJECT_LEADER])
     response = add(leader, team.project.id, ("FATMA@gemeente.example", "privacy_officer"),
                    ("Fatma Yilmaz", "legal"))
@@ -127,7 +129,8 @@ def test_inviting_someone_without_an_account_only_where_the_administrator_allows
     team = create_project(roles=[Role.PROJECT_LEADER])
     leader = login_as(team[Role.PROJECT_LEADER])
     path = f"/projects/{team.project.id}/team/invite"
-    data = {"name": "Nieuwe Collega", "email": "nieuw@gemeente.example", "role": "legal"}
+    data = {"name": "Nieuwe Collega", "email": "nieuw@gemeente.example",
+            "role": "subject_expert"}
     assert leader.post(path, data=data).status_code == 403
     assert "uitnodigen" not in leader.get(f"/projects/{team.project.id}/team").get_data(
         as_text=True)
@@ -158,10 +161,11 @@ def test_only_the_leader_or_an_administrator_manages_the_team(create_project, lo
     newcomer = create_user()
     for role in Role:
         if role is not Role.PROJECT_LEADER:
-            response = add(login_as(team[role]), team.project.id, (newcomer.email, "legal"))
+            response = add(login_as(team[role]), team.project.id,
+                           (newcomer.email, "subject_expert"))
             assert response.status_code == 403, role
     admin = login_as(create_user(admin=True))
-    assert add(admin, team.project.id, (newcomer.email, "legal")).status_code == 303
+    assert add(admin, team.project.id, (newcomer.email, "subject_expert")).status_code == 303
 
 
 def test_changing_roles_and_removing_a_member(create_project, login_as):

@@ -65,6 +65,9 @@ def load_demo() -> list[User]:
                                    enforce_policy=False)
         for role, name in DEMO_NAMES.items()
     }
+    for role, person in people.items():  # registered as specialist by the administrator
+        if role.is_specialist:
+            person.specialisms = [role.value]
     _parking_permit_project(people)
     _completed_project(people)
     _public_space_project(people)

@@ -104,6 +104,9 @@ class User(db.Model):
     # An administrator allowed the first single sign-on to link to this account (auth/sso.py).
     sso_link_allowed: Mapped[bool] = mapped_column(Boolean, default=False,
                                                    server_default=false())
+    # The specialist roles (privacy officer, CISO, ...) the administrator registered this
+    # person for; only they may hold such a role in a project (segregation of duties).
+    specialisms: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
@@ -135,6 +138,26 @@ class User(db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+class OrganisationSettings(db.Model):
+    """The organisation's choices on segregation of duties (one row), set by an administrator
+    and recorded in the audit trail."""
+
+    __tablename__ = "organisation_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Who may start a project: "everyone" signed in, or "admins" only.
+    project_creators: Mapped[str] = mapped_column(String(10), default="everyone")
+    # Who appoints a project's process owner: its "leader", or "admins" only.
+    owner_appointed_by: Mapped[str] = mapped_column(String(10), default="leader")
+    registered_specialists_only: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Four eyes: nobody approves what they proposed or reviews a plan they lead, and nobody
+    # gives themselves an approving role. Small organisations may switch it off.
+    four_eyes: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Project(db.Model):

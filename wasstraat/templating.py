@@ -12,6 +12,7 @@ from .access import Action
 from .audit import AUDIT_LABELS, timestamp
 from .auth import mfa, sso
 from .auth import session as lifetimes
+from .duties import may_create_projects
 from .guidance import condition_text, startable_steps, work_url
 from .navigation import came_from, with_next
 
@@ -99,6 +100,7 @@ def register(app: Flask) -> None:
         with_next=with_next,
         task_condition=condition_text,
         startable_steps=startable_steps,
+        may_create_projects=may_create_projects,
     )
     app.jinja_env.filters["nl_date"] = _date
     app.jinja_env.filters["t"] = _translate_text

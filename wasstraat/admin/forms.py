@@ -1,19 +1,31 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.forms import email_field
 from ..forms import (
     FlaskForm,
+    MultiCheckboxField,
     VersionedForm,
+    choices,
     no_control_characters,
     required,
     sensible_date,
     single_line,
 )
 from ..plans.forms import optional_int
+from ..workflow import SPECIALIST_ROLES
 
 
 def _user_fields(cls):  # noqa: ANN001, ANN202
@@ -21,7 +33,30 @@ def _user_fields(cls):  # noqa: ANN001, ANN202
                                                    no_control_characters])
     cls.email = email_field()
     cls.is_admin = BooleanField(_l("Beheerder (mag accounts beheren)"))
+    cls.specialisms = MultiCheckboxField(
+        _l("Geregistreerd als specialist"),
+        choices=choices((r.value, _l(r.label)) for r in SPECIALIST_ROLES))
     return cls
+
+
+class OrganisationForm(FlaskForm):
+    """The organisation's segregation of duties (duties.py). Version 0: never saved yet."""
+
+    version = IntegerField(widget=widgets.HiddenInput(),
+                           validators=[InputRequired(), NumberRange(min=0)])
+
+    project_creators = RadioField(_l("Wie mag een verbetertraject starten"), choices=choices([
+        ("everyone", _l("Iedere medewerker met een account")),
+        ("admins", _l("Alleen beheerders"))]), validators=[InputRequired()])
+    owner_appointed_by = RadioField(_l("Wie wijst de proceseigenaar van een traject aan"),
+                                    choices=choices([
+                                        ("leader", _l("De projectleider (niet zichzelf)")),
+                                        ("admins", _l("Alleen een beheerder"))]),
+                                    validators=[InputRequired()])
+    registered_specialists_only = BooleanField(
+        _l("Specialistenrollen alleen voor geregistreerde specialisten"))
+    four_eyes = BooleanField(_l("Vier ogen: niemand keurt of toetst wat hij zelf voorstelt of "
+                                "trekt"))
 
 
 @_user_fields

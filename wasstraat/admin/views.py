@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
-from .. import audit, personal_data
+from .. import audit, duties, personal_data
 from ..auth import mfa, sso
 from ..auth import services as accounts
 from ..concurrency import save_form
@@ -31,7 +31,7 @@ from ..formulas.forms import EditFormulaForm, NewFormulaForm
 from ..models import ServiceFormula, User, utcnow
 from ..navigation import int_arg
 from . import audit_log
-from .forms import AuditFilterForm, EditUserForm, EraseUserForm, NewUserForm
+from .forms import AuditFilterForm, EditUserForm, EraseUserForm, NewUserForm, OrganisationForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -61,9 +61,11 @@ def new_user():
     status = 200
     if form.validate_on_submit():
         try:
-            accounts.create_user(form.email.data, form.name.data, form.password.data,
-                                 is_admin=form.is_admin.data, must_change=True,
-                                 actor=current_user._get_current_object())
+            user = accounts.create_user(form.email.data, form.name.data, form.password.data,
+                                        is_admin=form.is_admin.data, must_change=True,
+                                        actor=current_user._get_current_object())
+            accounts.set_specialisms(user, form.specialisms.data,
+                                     actor=current_user._get_current_object())
             db.session.commit()
         except accounts.PasswordPolicyError as error:
             db.session.rollback()
@@ -94,6 +96,7 @@ def edit_user(user_id: int):
                 raise ConflictError()
             accounts.update_user(user, actor=actor, name=form.name.data, email=form.email.data,
                                  is_admin=form.is_admin.data, active=form.active.data)
+            accounts.set_specialisms(user, form.specialisms.data, actor=actor)
             if form.password.data:
                 accounts.set_password(user, form.password.data, actor=actor)
             db.session.commit()
@@ -119,6 +122,26 @@ def edit_user(user_id: int):
         status = 422
     return render_template("admin/user_form.html", form=form, user=user,
                            erase_form=EraseUserForm(formdata=None, prefix="erase")), status
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@admin_required
+def organisation():
+    """The organisation's segregation of duties."""
+    current = duties.settings()
+    form = OrganisationForm(obj=current)
+    form, status = save_form(
+        form,
+        lambda: duties.save_settings(current_user._get_current_object(),
+                                     expected_version=form.version.data,
+                                     values={f: getattr(form, f).data
+                                             for f in duties.SETTING_FIELDS}),
+        lambda: OrganisationForm(formdata=None, obj=duties.settings()),
+    )
+    if status is None:
+        flash(_("De instellingen van de organisatie zijn opgeslagen."), "success")
+        return redirect(url_for("admin.organisation"), 303)
+    return render_template("admin/organisation.html", form=form), status
 
 
 @bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])

@@ -153,6 +153,15 @@ def update_user(user: User, *, actor: User, name: str, email: str, is_admin: boo
         user.rotate_session_token()
 
 
+def set_specialisms(user: User, roles: list[str], *, actor: User) -> None:
+    """The specialist roles the administrator registered this person for."""
+    from ..workflow import SPECIALIST_ROLES
+
+    known = [r.value for r in SPECIALIST_ROLES if r.value in roles]
+    audit.apply_changes(user, {"specialisms": known}, action="user.specialisms",
+                        object_type="user", project_id=None, actor=actor)
+
+
 def end_sessions(user: User, *, actor: User) -> None:
     """Sign the user out everywhere: every session cookie carries the old token."""
     user.rotate_session_token()

@@ -33,7 +33,7 @@ def _improvement(access: ProjectAccess, improvement_id: int) -> Improvement:
 def index(project_id: int):
     access = project_access(project_id)
     source_type = request.args.get("source") if request.args.get("source") in SOURCES else None
-    step = int_arg("step")
+    step = request.args.get("step", type=int)  # a filter: anything else shows everything
     step = step if step in {int(s) for s in Step} else None
     rows = services.improvements_of(access.project, source_type=source_type, step=step)
     return render_template("improvements/index.html", access=access, project=access.project,

@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
-from .. import audit
+from .. import audit, duties
 from ..concurrency import add_once, check_version
 from ..errors import ConflictError, WorkflowError
 from ..extensions import db
@@ -358,12 +358,17 @@ def approve(project: Project, version: PlanVersion, actor: User, note: str) -> P
         raise WorkflowError(_("Alleen de nieuwste definitieve versie kan worden goedgekeurd."))
     if version.approval is not None:
         raise ConflictError(_("Deze versie is al goedgekeurd."))
+    refused = duties.four_eyes_problem(project, actor, made_by_id=version.created_by_id,
+                                       what=_("het definitieve verbeterplan"))
+    if refused:
+        raise WorkflowError(refused)
     approval = PlanApproval(plan_version_id=version.id, approved_by_id=actor.id,
                             approver_name=actor.name, note=note.strip())
     add_once(approval, _("Deze versie is al goedgekeurd."))
     db.session.expire(version, ["approval"])  # the loaded version learns it is approved
     audit.record("plan.approve", "plan_version", version.id, project.id, actor=actor,
-                 after={"number": version.number, "note": approval.note})
+                 after={"number": version.number, "note": approval.note,
+                        **({"four_eyes_waived": True} if duties.waived() else {})})
     return approval
 
 

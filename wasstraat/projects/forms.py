@@ -93,7 +93,7 @@ class AddMembersForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         for row in self.rows:
-            row.form.role.choices = [("", _l("Kies een rol")), *role_choices()]
+            row.form.role.choices = choices([("", _l("Kies een rol"))]) + role_choices()
 
     def validate_rows(self, field) -> None:  # noqa: ANN001
         if not any((row.form.person.data or "").strip() for row in field):
@@ -108,7 +108,7 @@ class InviteForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", _l("Kies een rol")), *role_choices()]
+        self.role.choices = choices([("", _l("Kies een rol"))]) + role_choices()
 
     def validate_role(self, field) -> None:  # noqa: ANN001
         if field.data not in {r.value for r in Role}:

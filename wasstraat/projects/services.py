@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from .. import audit
+from .. import audit, duties
 from ..auth import services as accounts
 from ..concurrency import check_version
 from ..errors import WorkflowError
@@ -26,6 +26,9 @@ def create_project(actor: User, *, name: str, product: str, assignment: str,
     project = Project(name=name.strip(), product=product.strip(), assignment=assignment.strip(),
                       process_type=process_type, created_by_id=actor.id)
     project.steps = [StepState(step=int(step)) for step in Step]
+    problems = duties.appointment_problems(None, actor, actor, creator_roles)
+    if problems:
+        raise WorkflowError(" ".join(problems))
     db.session.add(project)
     db.session.flush()
     audit.record("project.create", "project", project.id, project.id, actor=actor,
@@ -52,6 +55,7 @@ def add_member(project: Project, actor: User, user: User, roles: set[Role]) -> M
         raise WorkflowError(_("%(name)s zit al in het team.", name=user.name))
     if not user.active:
         raise WorkflowError(_("Dit account is niet actief."))
+    _check_appointment(project, actor, user, roles)
     membership = Membership(project=project, user=user)
     membership.role_rows = [MembershipRole(role=r.value) for r in roles]
     db.session.add(membership)
@@ -69,6 +73,7 @@ def set_roles(membership: Membership, actor: User, roles: set[Role]) -> None:
         return
     project = membership.project
     _keep_the_method_roles(project, membership, old - roles)
+    _check_appointment(project, actor, membership.user, roles - old)
     membership.role_rows = [MembershipRole(role=r.value) for r in roles]
     db.session.flush()
     audit.record("team.roles", "membership", membership.id, project.id, actor=actor,
@@ -93,6 +98,17 @@ KEPT_ROLES: dict[Role, str] = {
     Role.PROCESS_OWNER: N_("Een project houdt altijd een proceseigenaar: wijs eerst een "
                            "andere proceseigenaar aan."),
 }
+
+
+def _check_appointment(project: Project, actor: User, person: User, adding: set[Role]) -> None:
+    """The organisation's segregation of duties (duties.py) for roles being given."""
+    if adding == {Role.PROJECT_LEADER} and person.id == actor.id:
+        return  # who starts a project leads it
+    problems = duties.appointment_problems(project, actor, person,
+                                           adding - {Role.PROJECT_LEADER}
+                                           if person.id == actor.id else adding)
+    if problems:
+        raise WorkflowError(" ".join(problems))
 
 
 def _keep_the_method_roles(project: Project, membership: Membership, losing: set[Role]) -> None:

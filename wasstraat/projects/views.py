@@ -17,11 +17,13 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from .. import duties
 from .. import history as project_history
 from ..access import Action, ProjectAccess, project_access
 from ..concurrency import save_form
 from ..errors import WorkflowError, wants_partial
 from ..extensions import db
+from ..forms import choices
 from ..guidance import next_actions
 from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
@@ -40,19 +42,26 @@ def _user():  # noqa: ANN202
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
+    if not duties.may_create_projects(_user()):
+        abort(403)
     form = NewProjectForm()
     if form.validate_on_submit():
-        project = services.create_project(
-            _user(),
-            name=form.name.data,
-            product=form.product.data,
-            assignment=form.assignment.data or "",
-            process_type=form.process_type.data,
-            creator_roles={Role(r) for r in form.my_roles.data},
-        )
-        db.session.commit()
-        flash(_("Het traject is aangemaakt. Stel nu de projectgroep samen."), "success")
-        return redirect(url_for("projects.team", project_id=project.id), 303)
+        try:
+            project = services.create_project(
+                _user(),
+                name=form.name.data,
+                product=form.product.data,
+                assignment=form.assignment.data or "",
+                process_type=form.process_type.data,
+                creator_roles={Role(r) for r in form.my_roles.data},
+            )
+            db.session.commit()
+        except WorkflowError as error:
+            db.session.rollback()
+            form.my_roles.errors.append(error.message)
+        else:
+            flash(_("Het traject is aangemaakt. Stel nu de projectgroep samen."), "success")
+            return redirect(url_for("projects.team", project_id=project.id), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("projects/new.html", form=form), status
 
@@ -144,8 +153,8 @@ def _chosen_people(access: ProjectAccess, form: AddMembersForm) -> list | None:
 
 def _explain_not_found(row, found) -> None:  # noqa: ANN001
     if found.candidates:
-        row.candidate.choices = [(0, _("Kies wie u bedoelt"))] + [
-            (u.id, f"{u.name} ({u.email})") for u in found.candidates]
+        row.candidate.choices = choices([(0, _("Kies wie u bedoelt"))] + [
+            (u.id, f"{u.name} ({u.email})") for u in found.candidates])
         row.person.errors.append(_("Meerdere collega's heten zo. Kies wie u bedoelt."))
     elif current_app.config["INVITE_BY_LEADERS"]:
         row.person.errors.append(_("Geen account gevonden. Nodig deze collega hieronder uit."))

@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from .. import audit
+from .. import audit, duties
 from ..concurrency import add_once, check_version
 from ..errors import ConflictError, WorkflowError
 from ..extensions import db
@@ -240,6 +240,10 @@ def sign(review: Review, project: Project, actor: User, role: Role, *,
         raise NotIndependentError(_(
             "U heeft deze versie van het plan zelf ter toetsing verstuurd. De toetsing moet "
             "onafhankelijk zijn: een andere %(role)s ondertekent.", role=_(role.label)))
+    refused = duties.four_eyes_problem(project, actor, made_by_id=None,
+                                       what=_("dit verbeterplan"))
+    if refused:
+        raise NotIndependentError(refused)
     blockers = sign_blockers(review)
     if blockers:
         raise WorkflowError(" ".join(blockers))
@@ -253,7 +257,8 @@ def sign(review: Review, project: Project, actor: User, role: Role, *,
     audit.record("review.sign", "review", review.id, project.id, actor=actor,
                  after={"domain": review.domain, "verdict": review.verdict,
                         "plan_version": review.plan_version.number, "role": role.value,
-                        "dpia_required": review.dpia_required})
+                        "dpia_required": review.dpia_required,
+                        **({"four_eyes_waived": True} if duties.waived() else {})})
 
 
 # --- Step 8: responses and overrides ----------------------------------------------------------

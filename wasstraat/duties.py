@@ -1,0 +1,109 @@
+"""Segregation of duties, as the organisation set it (one row of settings, changed by an
+administrator and recorded in the audit trail).
+
+- Who may start a project: everyone signed in, or administrators only.
+- Who appoints a project's process owner: its project leader, or administrators only.
+- Specialist roles (privacy officer, CISO, ...) only for accounts an administrator registered
+  as specialist of that domain.
+- Four eyes: nobody gives themselves an approving role (process owner, a specialist), nobody
+  approves a plan version they made final or lead, nobody signs a review of a plan they lead.
+  A small organisation may switch this off; each use of that is recorded.
+"""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from . import audit
+from .concurrency import check_version
+from .errors import ConflictError
+from .extensions import db
+from .models import OrganisationSettings, Project, User
+from .workflow import SPECIALIST_ROLES, Role
+
+SETTING_FIELDS = ["project_creators", "owner_appointed_by", "registered_specialists_only",
+                  "four_eyes"]
+# Roles that approve or sign: nobody gives them to themselves while four eyes hold.
+APPROVING_ROLES = frozenset({Role.PROCESS_OWNER, *SPECIALIST_ROLES})
+
+
+def settings() -> OrganisationSettings:
+    """The organisation's settings; the defaults until an administrator saved them. Read once
+    per request (every page asks whether the person may start a project)."""
+    if has_request_context() and "organisation_settings" in g:
+        return g.organisation_settings
+    row = db.session.scalar(select(OrganisationSettings).order_by(OrganisationSettings.id))
+    row = row or OrganisationSettings(project_creators="everyone", owner_appointed_by="leader",
+                                      registered_specialists_only=True, four_eyes=True,
+                                      version=0)
+    if has_request_context():
+        g.organisation_settings = row
+    return row
+
+
+def save_settings(actor: User, *, expected_version: int, values: dict) -> None:
+    row = db.session.scalar(select(OrganisationSettings).order_by(OrganisationSettings.id))
+    if row is None:
+        if expected_version != 0:
+            raise ConflictError()
+        row = OrganisationSettings(**values)
+        db.session.add(row)
+        db.session.flush()
+        g.pop("organisation_settings", None)
+        audit.record("settings.update", "settings", row.id, None, actor=actor, after=values)
+        return
+    check_version(row, expected_version)
+    audit.apply_changes(row, {f: values[f] for f in SETTING_FIELDS}, action="settings.update",
+                        object_type="settings", project_id=None, actor=actor)
+
+
+def may_create_projects(user: User) -> bool:
+    return user.is_admin or settings().project_creators == "everyone"
+
+
+def appointment_problems(project: Project | None, actor: User, person: User,
+                         adding: set[Role]) -> list[str]:
+    """Why ``actor`` may not give ``person`` these roles in the project."""
+    rules = settings()
+    problems = []
+    if rules.registered_specialists_only:
+        unregistered = [r for r in adding if r.is_specialist
+                        and r.value not in (person.specialisms or [])]
+        problems += [_("%(name)s is niet door de beheerder geregistreerd als %(role)s; alleen "
+                       "geregistreerde specialisten krijgen die rol.", name=person.name,
+                       role=_(r.label)) for r in unregistered]
+    if (Role.PROCESS_OWNER in adding and rules.owner_appointed_by == "admins"
+            and not actor.is_admin):
+        problems.append(_("De proceseigenaar wordt in deze organisatie aangewezen door een "
+                          "beheerder."))
+    if rules.four_eyes and person.id == actor.id:
+        own = sorted((r for r in adding if r in APPROVING_ROLES), key=list(Role).index)
+        if own:
+            problems.append(_("U kunt uzelf niet de rol %(role)s geven: wie het traject "
+                              "trekt, keurt of toetst het niet zelf (vier ogen). Laat een "
+                              "ander u aanwijzen.", role=_(own[0].label)))
+    return problems
+
+
+def four_eyes_problem(project: Project, person: User, *, made_by_id: int | None,
+                      what: str) -> str | None:
+    """Why ``person`` may not approve or sign ``what``: they made it, or they lead the
+    project. None when they may (or when the organisation switched four eyes off)."""
+    if not settings().four_eyes:
+        return None
+    if made_by_id == person.id:
+        return _("U heeft %(what)s zelf voorgesteld; een ander keurt het goed (vier ogen).",
+                 what=what)
+    leads = any(m.user_id == person.id and Role.PROJECT_LEADER in m.roles
+                for m in project.memberships)
+    if leads:
+        return _("U bent projectleider van dit traject; %(what)s wordt beoordeeld door "
+                 "iemand die het traject niet trekt (vier ogen).", what=what)
+    return None
+
+
+def waived() -> bool:
+    """Four eyes switched off: what it would have refused is recorded as waived."""
+    return not settings().four_eyes
