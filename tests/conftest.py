@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ from sqlalchemy import create_engine, event, text
 from werkzeug.serving import make_server
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-tests-0123")
+os.environ.setdefault("WASSTRAAT_AUDIT_KEYS", "test1:test-audit-key-that-is-long-enough-for-tests-456")
+# Each test process writes its audit checkpoints to its own file, out of the repository.
+os.environ.setdefault("WASSTRAAT_AUDIT_CHECKPOINTS", str(
+    Path(tempfile.gettempdir()) / f"wasstraat-audit-checkpoints-{os.getpid()}.jsonl"))
 os.environ.pop("DATABASE_URL", None)
 
 from wasstraat import create_app  # noqa: E402

@@ -5,23 +5,30 @@ a database trigger, and on PostgreSQL by the missing UPDATE/DELETE privilege). R
 (address, request id) are taken from the request when there is one, so CLI changes are
 recorded too.
 
-The trail is tamper-evident: each row stores the SHA-256 of the previous row's hash and its own
-canonical content, so editing or removing a row breaks the chain from there on
-(:func:`verify`, ``flask audit verify``). Rows are chained in the order they are written, one
-writer at a time: SQLite's write lock already serialises writers; on PostgreSQL a transaction
-takes an advisory lock before it links its first row.
+The trail is tamper-evident: each row stores an HMAC-SHA256, under a key kept outside the
+database (``WASSTRAAT_AUDIT_KEYS``, its id recorded in the row), of the previous row's hash and
+its own canonical content. Editing, removing or inserting a row breaks the chain, and whoever
+owns the database cannot make it whole again without the key. After each commit the chain's
+head (last id and hash) is written to the log and to a checkpoint file an operator ships
+elsewhere, so a trail cut short or restored to an earlier state is noticed too
+(:func:`verify`, ``flask audit verify --checkpoints FILE``). Rows are chained in the order they
+are written, one writer at a time: SQLite's write lock already serialises writers; on
+PostgreSQL a transaction takes an advisory lock before it links its first row. Rows from before
+the keyed chain carry plain SHA-256 links.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event as orm_event
 from sqlalchemy import select, text
@@ -34,6 +41,8 @@ from .models import AuditEvent, User, utcnow
 GENESIS = "0" * 64  # the "previous hash" of the first row
 _CHAIN_LOCK = 0x57A55  # PostgreSQL advisory lock key for linking rows
 _PENDING = "audit_pending"
+_HEAD = "audit_head"  # the last row linked in this transaction, for the checkpoint
+log = logging.getLogger(__name__)
 
 
 def _request_details() -> tuple[str, str]:
@@ -87,16 +96,31 @@ def timestamp(event: AuditEvent) -> str:
 
 def canonical(event: AuditEvent) -> bytes:
     """The row's content as hashed: every field but the id and the hashes, as sorted JSON."""
-    return json.dumps({
+    content = {
         "at": timestamp(event), "actor_id": event.actor_id, "action": event.action,
         "object_type": event.object_type, "object_id": event.object_id,
         "project_id": event.project_id, "result": event.result, "before": event.before,
         "after": event.after, "ip": event.ip, "request_id": event.request_id,
-    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    }
+    if event.key_id:
+        content["key_id"] = event.key_id
+    return json.dumps(content, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode()
 
 
-def link_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode() + canonical(event)).hexdigest()
+class UnknownKey(LookupError):
+    """A row names a key that is not configured (any more): it cannot be verified."""
+
+
+def link_hash(prev_hash: str, event: AuditEvent,
+              keys: dict[str, bytes] | None = None) -> str:
+    if not event.key_id:  # a row from before the keyed chain
+        return hashlib.sha256(prev_hash.encode() + canonical(event)).hexdigest()
+    keys = dict(current_app.config["AUDIT_KEYS"]) if keys is None else keys
+    if event.key_id not in keys:
+        raise UnknownKey(event.key_id)
+    return hmac.new(keys[event.key_id], prev_hash.encode() + canonical(event),
+                    hashlib.sha256).hexdigest()
 
 
 @orm_event.listens_for(Session, "before_flush")
@@ -109,14 +133,39 @@ def _link_new_events(session: Session, _context: Any, _instances: Any) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     prev = prev or GENESIS
+    key_id, _secret = current_app.config["AUDIT_KEYS"][0]
     for event in pending:
+        event.key_id = key_id
         event.prev_hash, event.hash = prev, link_hash(prev, event)
         prev = event.hash
+    session.info[_HEAD] = pending[-1]
 
 
 @orm_event.listens_for(Session, "after_rollback")
 def _forget_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    if not session.in_nested_transaction():
+        session.info.pop(_HEAD, None)
+
+
+@orm_event.listens_for(Session, "after_commit")
+def _write_checkpoint(session: Session) -> None:
+    """The chain's head, outside the database: the log and the checkpoint file."""
+    if session.in_nested_transaction():
+        return
+    head = session.info.pop(_HEAD, None)
+    if head is None or head.id is None:
+        return
+    line = json.dumps({"id": head.id, "hash": head.hash, "key_id": head.key_id,
+                       "at": timestamp(head)}, separators=(",", ":"))
+    log.info("audit checkpoint %s", line)
+    path = current_app.config.get("AUDIT_CHECKPOINTS")
+    if path:
+        try:
+            with open(path, "a", encoding="utf-8") as checkpoints:
+                checkpoints.write(line + "\n")
+        except OSError:
+            log.exception("audit checkpoint not written to %s", path)
 
 
 @dataclass(frozen=True)
@@ -127,17 +176,35 @@ class Break:
     reason: str
 
 
-def verify(batch: int = 1000) -> Iterator[Break]:
-    """Walk the trail in order and yield every row whose link or content does not match."""
+def verify(batch: int = 1000, checkpoints: Iterable[str] = ()) -> Iterator[Break]:
+    """Walk the trail in order and yield every row whose link or content does not match (with
+    the configured keys), then every checkpoint (a JSON line per commit) the trail no longer
+    has as it was: a row cut off the end or restored to an earlier state."""
+    keys = dict(current_app.config["AUDIT_KEYS"])
     prev = GENESIS
+    keyed = False
+    seen: dict[int, str] = {}
     rows = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)
                               .execution_options(yield_per=batch))
     for event in rows:
         if event.prev_hash != prev:
             yield Break(event.id, "previous row missing or changed")
-        if event.hash != link_hash(event.prev_hash, event):
-            yield Break(event.id, "content changed")
+        if keyed and not event.key_id:
+            yield Break(event.id, "a row without a key after the keyed chain began")
+        keyed = keyed or bool(event.key_id)
+        try:
+            if event.hash != link_hash(event.prev_hash, event, keys):
+                yield Break(event.id, "content changed, or not linked with the key")
+        except UnknownKey:
+            yield Break(event.id, f"key {event.key_id!r} is not configured")
         prev = event.hash
+        seen[event.id] = event.hash
+    for line in checkpoints:
+        if not line.strip():
+            continue
+        point = json.loads(line)
+        if seen.get(point["id"]) != point["hash"]:
+            yield Break(point["id"], "checkpoint: this row is missing or no longer the same")
 
 
 def record_denied(action: str, object_type: str, object_id: int | None,

@@ -132,18 +132,74 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 
 @audit_cli.command("verify")
-def verify_audit() -> None:
-    """Check the hash chain: exit 1 when a row was edited, removed or inserted afterwards."""
+@click.option("--checkpoints", "checkpoint_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Checkpoint files (one JSON line per commit) kept outside the database; "
+                   "may be given more than once (one per app server).")
+def verify_audit(checkpoint_files: tuple[Path, ...]) -> None:
+    """Check the keyed chain (and the checkpoints): exit 1 when a row was edited, removed or
+    inserted afterwards, or the trail no longer holds what a checkpoint saw."""
     from . import audit
     from .models import AuditEvent
 
-    breaks = list(audit.verify())
+    lines = [line for path in checkpoint_files
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    breaks = list(audit.verify(checkpoints=lines))
     for found in breaks:
         click.echo(f"Row {found.event_id}: {found.reason}", err=True)
     if breaks:
         raise SystemExit(1)
     count = db.session.scalar(select(func.count()).select_from(AuditEvent))
     click.echo(f"Audit trail intact: {count} rows, chain unbroken.")
+
+
+RUNTIME_GRANTS = [
+    "GRANT USAGE ON SCHEMA {schema} TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+    # The trail: read and add, nothing else; the schema's version is the owner's business.
+    "REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.audit_event FROM {role}",
+    "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.alembic_version FROM {role}",
+    # Tables a later migration adds get the same grants (the owner runs the migrations).
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE "
+    "ON TABLES TO {role}",
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+]
+
+
+@click.command("runtime-role")
+@click.argument("name")
+@click.option("--password-env", default="WASSTRAAT_RUNTIME_PASSWORD", show_default=True,
+              help="The environment variable that holds the new role's password.")
+def runtime_role(name: str, password_env: str) -> None:
+    """PostgreSQL: make the role the app runs as. Run it as the schema owner (who runs the
+    migrations, with CREATEROLE): the new role reads and writes the data and adds to the audit
+    trail, but cannot change or empty the trail, switch off its trigger, grant itself more or
+    alter the schema, since it owns nothing."""
+    import os
+
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("Roles are a PostgreSQL matter; SQLite has none.")
+    password = os.environ.get(password_env, "")
+    if len(password) < 16:
+        raise click.ClickException(f"Put a password of at least 16 characters in "
+                                   f"${password_env} first.")
+    with db.engine.begin() as connection:
+        schema = connection.scalar(text("SELECT quote_ident(current_schema())"))
+        role = connection.scalar(text("SELECT quote_ident(CAST(:name AS text))"), {"name": name})
+        exists = connection.scalar(text("SELECT count(*) FROM pg_roles WHERE rolname = :n"),
+                                   {"n": name})
+        verb = "ALTER" if exists else "CREATE"
+        connection.execute(text(connection.scalar(
+            text("SELECT format('%s ROLE %I LOGIN PASSWORD %L', CAST(:verb AS text), "
+                 "CAST(:name AS text), CAST(:password AS text))"),
+            {"verb": verb, "name": name, "password": password})))
+        for grant in RUNTIME_GRANTS:
+            connection.execute(text(grant.format(schema=schema, role=role)))
+    click.echo(f"Role {name} can now run the app: DATABASE_URL with {name}; run the "
+               "migrations as the schema owner.")
 
 
 @click.command("backup")
@@ -213,6 +269,7 @@ def run_retention(dry_run: bool) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(runtime_role)
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
     app.cli.add_command(retention_cli)

@@ -54,6 +54,36 @@ def _development_secret_key(instance_path: Path) -> str:
     return key
 
 
+def audit_keys(instance_path: Path, *, production: bool) -> list[tuple[str, bytes]]:
+    """The keys of the audit chain, the current one first: WASSTRAAT_AUDIT_KEYS as
+    "id:secret,id:secret" or WASSTRAAT_AUDIT_KEY_FILE with one "id secret" per line. Older
+    keys stay listed after a rotation so the rows they keyed can still be verified. They live
+    outside the database, so whoever owns the database cannot recompute the chain."""
+    text = os.environ.get("WASSTRAAT_AUDIT_KEYS", "").strip()
+    key_file = os.environ.get("WASSTRAAT_AUDIT_KEY_FILE", "").strip()
+    if key_file:
+        text = ",".join(":".join(line.split(None, 1)) for line in
+                        Path(key_file).read_text().splitlines() if line.strip())
+    if not text and production:
+        raise ConfigError("WASSTRAAT_AUDIT_KEYS or WASSTRAAT_AUDIT_KEY_FILE must be set when "
+                          "WASSTRAAT_ENV=production (the audit trail's key).")
+    if not text:
+        generated = instance_path / "audit_key"
+        if not generated.exists():
+            instance_path.mkdir(parents=True, exist_ok=True)
+            generated.write_text(f"dev1:{secrets.token_urlsafe(48)}")
+            generated.chmod(0o600)
+        text = generated.read_text().strip()
+    keys = []
+    for entry in text.split(","):
+        key_id, _sep, secret = entry.strip().partition(":")
+        if not key_id or len(key_id) > 16 or len(secret) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError("Each audit key needs an id (at most 16 characters) and a secret "
+                              f"of at least {MIN_SECRET_KEY_LENGTH} characters: 'id:secret'.")
+        keys.append((key_id, secret.encode()))
+    return keys
+
+
 def check_oidc_metadata_url(url: str, *, production: bool) -> None:
     """Tenant-specific metadata only: a multi-tenant endpoint cannot have its issuer checked."""
     if any(part in url for part in ("/common/", "/organizations/", "/consumers/")):
@@ -109,6 +139,11 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "PRODUCTION": production,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "AUDIT_KEYS": audit_keys(instance_path, production=production),
+        # Where the chain's head is written after each change (besides the log): a file an
+        # operator ships elsewhere, so a database restored to an earlier state is noticed.
+        "AUDIT_CHECKPOINTS": os.environ.get("WASSTRAAT_AUDIT_CHECKPOINTS", "").strip()
+        or str(instance_path / "audit_checkpoints.jsonl"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WASSTRAAT_ORGANISATION": os.environ.get("WASSTRAAT_ORGANISATION", "Gemeente Voorbeeld"),
         "WASSTRAAT_THEME_CLASS": os.environ.get("WASSTRAAT_THEME_CLASS", "voorbeeld-theme"),

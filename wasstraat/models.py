@@ -994,9 +994,11 @@ class AuditEvent(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     ip: Mapped[str] = mapped_column(String(45), default="")
     request_id: Mapped[str] = mapped_column(String(36), default="")
-    # The hash chain (see audit.py): sha256(prev_hash || canonical row).
+    # The chain (see audit.py): HMAC-SHA256 with the key named here, of prev_hash and the
+    # canonical row; rows from before the keyed chain have no key id (plain SHA-256).
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
     actor: Mapped[User | None] = relationship()
 
