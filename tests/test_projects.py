@@ -93,14 +93,15 @@ def test_a_name_that_fits_two_people_asks_which_one_and_adds_nobody(create_proje
     create_user("Jan de Boer", email="jan2@gemeente.example")
     create_user("Eva Smit", email="eva@gemeente.example")
     leader = login_as(team[Role.PROJECT_LEADER])
-    response = add(leader, team.project.id, ("Eva Smit", "sponsor"), ("Jan de Boer", "legal"))
+    response = add(leader, team.project.id, ("Eva Smit", "sponsor"),
+                   ("Jan de Boer", "subject_expert"))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Meerdere collega&#39;s heten zo" in page
     assert "jan1@gemeente.example" in page and "jan2@gemeente.example" in page
     assert len(db.session.get(Project, team.project.id).memberships) == 1  # not even Eva
-    chosen = add(leader, team.project.id, ("Eva Smit", "sponsor"), ("Jan de Boer", "legal"),
-                 **{"rows-1-candidate": str(first.id)})
+    chosen = add(leader, team.project.id, ("Eva Smit", "sponsor"),
+                 ("Jan de Boer", "subject_expert"), **{"rows-1-candidate": str(first.id)})
     assert chosen.status_code == 303
     members = {m.user_id for m in db.session.get(Project, team.project.id).memberships}
     assert first.id in members

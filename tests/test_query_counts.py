@@ -34,7 +34,14 @@ from wasstraat.workflow import Role, Step
 def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
     """More projects for the same leader, more members and more tasks."""
     leader = team[Role.PROJECT_LEADER]
+    from wasstraat.models import OrganisationSettings
     from wasstraat.projects import services as projects
+
+    # A small organisation: the leader holds every role in the projects it grows.
+    if db.session.scalar(db.select(db.func.count()).select_from(OrganisationSettings)) == 0:
+        db.session.add(OrganisationSettings(project_creators="everyone",
+                                            owner_appointed_by="leader",
+                                            registered_specialists_only=False, four_eyes=False))
 
     for n in range(start, start + extra_projects):
         project = projects.create_project(leader, name=f"Traject {n}", product="P",
@@ -124,8 +131,11 @@ PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}
 
 # The plan pages bring several things together (board, versions, review results), each in
 # one batched query; what matters is that none grows with the data.
-LIMITS = {"/": 13, "/projects/{p}/plan": 16, "/projects/{p}/implementation": 14, "/projects/{p}/plan/versions/1": 14,
-          "/projects/{p}/plan/improvements/{i}": 16, "/projects/{p}/reviews": 14}
+# Every page reads the organisation's settings once (may this person start a project); a step
+# page also weighs what the viewer can do next ("Wat nu?": the step's gates).
+LIMITS = {"/": 14, "/projects/{p}/plan": 16, "/projects/{p}/implementation": 14,
+          "/projects/{p}/plan/versions/1": 15, "/projects/{p}/plan/improvements/{i}": 16,
+          "/projects/{p}/reviews": 15, "/projects/{p}/steps/1": 13, "/projects/{p}/steps/2": 13}
 
 
 @pytest.mark.parametrize("page", PAGES)
