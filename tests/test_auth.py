@@ -159,6 +159,11 @@ def test_changing_the_password_needs_the_current_one(client, create_user):
     ("wachtwoordwachtwoord", False),
     ("123456789012345", False),
     ("a" * 20, False),
+    # The security round's finds: a keyboard walk, a keyboard-column walk, a season and year.
+    ("qwertyuiopasdfgh", False),
+    ("1qaz2wsx3edc4rfv", False),
+    ("Summer2026Summer2026", False),
+    ("starwars12345678", False),  # among the 30,000 most common leaked passwords, padded
 ])
 def test_password_policy_is_length_and_not_a_known_password(client, create_user, new, accepted):
     user = create_user(email="medewerker@gemeente.example")
