@@ -259,14 +259,14 @@ def approved_plan_in_step_9(team: Team) -> None:
     at_step(team, Step.IMPLEMENTATION_PLAN)
 
 
-def plan_the_item(team: Team) -> None:
+def plan_the_item(team: Team, end_on: date = date(2027, 2, 1)) -> None:
     item = implementation.items_of(project_of(team))[0]
     implementation.update_item(item, project_of(team), team[Role.PROCESS_OWNER],
                                expected_version=item.version, values={
                                    "adoption": "taken_over", "deferred_until": None,
                                    "drop_reason": "", "responsible_id": team[
                                        Role.SUBJECT_EXPERT].id,
-                                   "start_on": date(2027, 1, 1), "end_on": date(2027, 2, 1),
+                                   "start_on": date(2027, 1, 1), "end_on": end_on,
                                    "waits_for_id": None})
 
 
@@ -276,14 +276,8 @@ def approve_implementation(team: Team) -> None:
 
 
 def replan_the_item(team: Team) -> None:
-    item = implementation.items_of(project_of(team))[0]
-    implementation.update_item(item, project_of(team), team[Role.PROCESS_OWNER],
-                               expected_version=item.version, values={
-                                   "adoption": "taken_over", "deferred_until": None,
-                                   "drop_reason": "", "responsible_id": team[
-                                       Role.SUBJECT_EXPERT].id,
-                                   "start_on": date(2027, 1, 1), "end_on": date(2027, 3, 1),
-                                   "waits_for_id": None})
+    """A changed planning: the approval no longer covers the plan as it is."""
+    plan_the_item(team, end_on=date(2027, 3, 1))
 
 
 def contribute_as(role: Role) -> Callable[[Team], None]:
