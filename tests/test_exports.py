@@ -148,8 +148,9 @@ def test_the_documents_have_the_form_word_and_assistive_technology_expect(team, 
         assert header.trPr.find(qn("w:tblHeader")) is not None  # repeats and is marked
         assert table._tbl.tblPr.find(qn("w:tblCaption")) is not None
     footer = document.sections[0].footer.paragraphs[0]
-    assert footer.text.startswith("Verbeterplan Aanvraag parkeervergunning · pagina")
-    assert "PAGE" in footer._p.xml
+    assert footer.text.startswith(
+        "Verbeterplan Aanvraag parkeervergunning · versie 1 · goedgekeurd · pagina")
+    assert "PAGE" in footer._p.xml and "NUMPAGES" in footer._p.xml
     assert any(d in body for d in ("januari", "februari", "maart", "april", "mei", "juni",
                                    "juli", "augustus", "september", "oktober", "november",
                                    "december"))
@@ -269,3 +270,93 @@ def test_an_organisations_template_gives_the_documents_its_styles(team, login_as
     document = open_docx(login_as(team[Role.SPONSOR]).get(
         f"/projects/{team.project.id}/documents/improvement-plan.docx"))
     assert "Huisstijl Gemeente" in [s.name for s in document.styles]
+
+
+def _text_width_cm(section) -> float:  # noqa: ANN001
+    return (section.page_width - section.left_margin - section.right_margin) / 360000
+
+
+def _table_width_cm(table) -> float:  # noqa: ANN001
+    return sum(int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))) / 567
+
+
+def _sections_of_tables(document: Document) -> list[tuple[object, object]]:
+    """Each table with the section it stands in (a section ends at its sectPr)."""
+    body, sections = document.element.body, document.sections
+    found, index = [], 0
+    tables = {t._tbl: t for t in document.tables}
+    for child in body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            found.append((tables[child], sections[index]))
+        elif child.tag == qn("w:p") and child.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+            index += 1
+    return found
+
+
+def test_documents_are_a4_fit_their_tables_and_carry_their_status_and_dates(team, login_as):
+    """Print as a municipality sends: A4, no table past the margin, rows that do not split,
+    CONCEPT on every page of a draft, the version's date in the properties."""
+    from wasstraat.models import PlanVersion
+
+    number = final_plan(team)
+    version = db.session.scalars(db.select(PlanVersion).where(
+        PlanVersion.number == number)).one()
+    client = login_as(team[Role.SPONSOR])
+    base = f"/projects/{team.project.id}/documents"
+    final = open_docx(client.get(f"{base}/improvement-plan.docx?version={number}"))
+    draft = open_docx(client.get(f"{base}/improvement-plan.docx"))
+    for document in (final, draft):
+        for section in document.sections:
+            short, long = sorted((section.page_width, section.page_height))
+            assert (round(short / 360000, 1), round(long / 360000, 1)) == (21.0, 29.7)
+        for table, section in _sections_of_tables(document):
+            assert _table_width_cm(table) <= _text_width_cm(section) + 0.01
+            for row in table.rows:
+                assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+    assert "CONCEPT" in draft.sections[0].header.paragraphs[0].text
+    assert "concept" in draft.sections[0].footer.paragraphs[0].text
+    assert "CONCEPT" not in final.sections[0].header.paragraphs[0].text
+    props = final.core_properties
+    assert props.created.date() == props.modified.date() == version.created_at.date()
+    assert props.author == "Gemeente Voorbeeld" and props.language == "nl-NL"
+    title_page = "\n".join(p.text for p in final.paragraphs[:8])
+    assert "Goedgekeurd" in title_page
+
+
+def test_typed_text_arrives_as_typed_with_real_line_breaks_and_no_direction_tricks(team,
+                                                                                  login_as):
+    from wasstraat.exports import docx_base
+
+    tricky = "Regel een\r\nregel twee\rregel drie \u202ebeppa\u202c مرحبا 🚲"
+    assert docx_base.clean(tricky) == "Regel een\nregel twee\nregel drie beppa مرحبا 🚲"
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    row = improvements.add_improvement(team.project, team[Role.PROJECT_LEADER],
+                                       resolve(team.project, "step", 6), title="Kenteken",
+                                       description=tricky, proposer_id=None)
+    row.decision, row.horizon = "in_plan", "quick_win"
+    db.session.commit()
+    response = login_as(team[Role.SPONSOR]).get(
+        f"/projects/{team.project.id}/documents/improvement-plan.docx")
+    document = open_docx(response)
+    xml = document.element.body.xml
+    assert "\r" not in xml and "\u202e" not in xml
+    assert "مرحبا 🚲" in xml and "<w:br/>" in xml
+
+
+def test_a_thirty_month_planning_is_shown_whole_on_landscape_pages(team, login_as):
+    items = implementation(team)
+    for n, row in enumerate(db.session.scalars(db.select(ImplementationItem).where(
+            ImplementationItem.project_id == team.project.id))):
+        row.start_on, row.end_on = date(2027, 1, 1), date(2029, 6, 30 - n)
+    db.session.commit()
+    document = open_docx(login_as(team[Role.SPONSOR]).get(
+        f"/projects/{team.project.id}/documents/implementation-plan.docx"))
+    planning = [(t, s) for t, s in _sections_of_tables(document)
+                if "Planning per maand" in t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))]
+    months = [cell.text for table, _section in planning for cell in table.rows[0].cells[1:]]
+    assert len(months) == 30 and months[0] == "01-2027" and months[-1] == "06-2029"
+    for table, section in planning:
+        assert section.page_width > section.page_height  # landscape
+        assert _table_width_cm(table) <= _text_width_cm(section) + 0.01
+    assert document.sections[-1].page_width < document.sections[-1].page_height
+    assert items

@@ -197,3 +197,13 @@ def test_an_improvement_in_a_frozen_plan_version_cannot_be_deleted(team, login_a
         f"{base}/{loose_id}/delete").get_data(as_text=True)
     assert client.post(f"{base}/{loose_id}/delete").status_code == 303
     assert db.session.get(Improvement, loose_id) is None
+
+
+def test_a_line_break_typed_in_the_browser_is_stored_as_a_plain_one(team, login_as):
+    client = login_as(team[Role.PROJECT_LEADER])
+    response = add(client, team, "step", 1, "Twee regels",
+                   description="Eerste regel\r\nTweede regel\rDerde",
+                   proposer_id=team[Role.PROJECT_LEADER].id)
+    assert response.status_code == 303
+    stored = db.session.scalars(db.select(Improvement.description)).one()
+    assert stored == "Eerste regel\nTweede regel\nDerde"

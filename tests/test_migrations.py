@@ -88,3 +88,19 @@ def test_existing_tasks_are_brought_to_the_rules_that_tasks_follow_the_work(app)
     assert rows[3].title == "Voorstel voor de planning van de implementatie geven"
     assert rows[4].closed_as is None  # a manual task of a closed step stays the leader's
     assert rows[5].closed_as == "step" and rows[5].done_at is not None  # the project closed
+
+
+def test_stored_text_gets_plain_line_breaks_and_frozen_rows_stay(app):
+    """Browsers sent "\\r\\n"; the migration makes it "\\n" where text may still change."""
+    from sqlalchemy import text
+
+    downgrade(revision="b6c7d8e9f0a1")
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO project (id, name, product, assignment, process_type, created_at, "
+            "version) VALUES (1, 'P', 'x', :a, 'primary', CURRENT_TIMESTAMP, 1)"),
+            {"a": "Regel een\r\nregel twee\rregel drie"})
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.scalar(text("SELECT assignment FROM project")) == \
+            "Regel een\nregel twee\nregel drie"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from .errors import ConflictError, WorkflowError
 from .extensions import db
+from .forms import FlaskForm
 
 
 class Versioned(Protocol):

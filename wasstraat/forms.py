@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectMultipleField, widgets
+from flask_wtf import FlaskForm as _FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
+
+_BROWSER_LINE_BREAK = re.compile("\r\n?")
+
+
+def plain_line_breaks(value: object) -> object:
+    """Browsers send a typed line break as "\r\n": it is stored as "\n", everywhere."""
+    return _BROWSER_LINE_BREAK.sub("\n", value) if isinstance(value, str) else value
+
+
+class FlaskForm(_FlaskForm):
+    """Every form of the app: typed text is stored with plain line breaks (not passwords,
+    which are taken exactly as typed)."""
+
+    class Meta(_FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class,
+                                                                       PasswordField):
+                filters = [*unbound_field.kwargs.get("filters", ()), plain_line_breaks]
+                options = {**options, "filters": filters}
+            return super().bind_field(form, unbound_field, options)
 
 
 class VersionedForm(FlaskForm):

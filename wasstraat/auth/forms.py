@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, Length
 
-from ..forms import choices, required
+from ..forms import FlaskForm, choices, required
 
 
 class LoginForm(FlaskForm):

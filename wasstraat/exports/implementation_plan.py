@@ -27,7 +27,8 @@ def build(project: Project, *, organisation: str, template: str | None,
         kind="Implementatieplan", organisation=organisation, project=project.name,
         product=project.product,
         version=d.dutch_date(approval.approved_at) if approved else "concept",
-        status="Definitief" if approved else "Concept", day=date.today())
+        status="Goedgekeurd" if approved else "Concept",
+        day=approval.approved_at.date() if approved else date.today())
     document = d.new_document(template, page, author)
     _order(document, items)
     _deferred_and_dropped(document, items)
@@ -73,19 +74,34 @@ def _deferred_and_dropped(document: DocxDocument, items: list) -> None:
             (6, 3, 7))
 
 
+MONTHS_PER_TABLE = 12
+LONGEST_PLANNING = 120  # months (ten years); a longer one is cut with a note, never silently
+
+
 def _planning(document: DocxDocument, items: list) -> None:
-    d.heading(document, "Planning per maand", 1)
-    timeline = implementation.timeline(items, limit=12)
+    """The whole period, however long: on landscape pages, a table per twelve months."""
+    full = implementation.timeline(items, limit=None)
+    timeline = implementation.timeline(items, limit=LONGEST_PLANNING)
     if not timeline.months:
+        d.heading(document, "Planning per maand", 1)
         d.text(document, "", empty="Er is nog niets gepland.")
         return
-    months = [month.strftime("%m-%Y") for month in timeline.months]
+    d.landscape(document)
+    d.heading(document, "Planning per maand", 1)
     d.text(document, "Een X betekent dat er in die maand aan de verbetering wordt gewerkt.")
-    width = max(0.9, 12 / len(months))
-    d.table(document, "Planning per maand: X is gepland", ("Verbetering", *months),
-            [(item.improvement.title, *("X" if planned else "" for planned in cells))
-             for item, cells in timeline.rows],
-            (4, *([width] * len(months))))
+    for start in range(0, len(timeline.months), MONTHS_PER_TABLE):
+        months = timeline.months[start:start + MONTHS_PER_TABLE]
+        period = f"{d.dutch_month(months[0])} tot en met {d.dutch_month(months[-1])}"
+        d.table(document, f"Planning per maand, {period}: X is gepland",
+                ("Verbetering", *(month.strftime("%m-%Y") for month in months)),
+                [(item.improvement.title,
+                  *("X" if planned else "" for planned in cells[start:start + len(months)]))
+                 for item, cells in timeline.rows],
+                (6, *([1.55] * len(months))))
+    if len(full.months) > len(timeline.months):
+        d.text(document, f"De planning loopt door tot {d.dutch_month(full.months[-1])}; "
+                         f"hierboven staan de eerste {LONGEST_PLANNING} maanden.")
+    d.portrait(document)
 
 
 def _chores(document: DocxDocument) -> None:

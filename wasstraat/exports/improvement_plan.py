@@ -43,6 +43,12 @@ def filename(project: Project, version: PlanVersion | None) -> str:
     return f"verbeterplan-{d.slug(project.name)}-{suffix}.docx"
 
 
+def _status(version: PlanVersion | None) -> str:
+    if version is None or not version.is_final:
+        return "Concept"
+    return "Goedgekeurd" if version.approval is not None else "Definitief"
+
+
 def build(project: Project, version: PlanVersion | None, *, organisation: str,
           template: str | None, author: str) -> DocxDocument:
     """The plan of ``version``, or of the current draft when ``version`` is None."""
@@ -51,7 +57,9 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
         kind="Verbeterplan", organisation=organisation, project=project.name,
         product=project.product,
         version=str(version.number) if version else "concept (niet vastgelegd)",
-        status="Definitief" if version and version.is_final else "Concept", day=date.today())
+        status=_status(version),
+        # The date of what this document shows: the version's, or today's for the draft.
+        day=version.created_at.date() if version else date.today())
     document = d.new_document(template, page, author)
     _team(document, project)
     _assignment(document, project, data["texts"])

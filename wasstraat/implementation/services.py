@@ -332,7 +332,8 @@ def _months_between(first: date, last: date) -> list[date]:
     return months
 
 
-def timeline(items: list[ImplementationItem], limit: int = 24) -> Timeline:
+def timeline(items: list[ImplementationItem], limit: int | None = 24) -> Timeline:
+    """Months with planned work, the first ``limit`` of them (None: all)."""
     planned = [i for i in taken_over(items) if i.start_on and i.end_on]
     if not planned:
         return Timeline([], [])
