@@ -71,6 +71,11 @@ def dutch_month(value: date) -> str:
     return format_date(value, "MMMM y", locale="nl_NL")
 
 
+def short_month(value: date) -> str:
+    """A month as a column heading: "mei 27" (one line in a narrow column)."""
+    return format_date(value, "MMM yy", locale="nl_NL").replace(".", "")
+
+
 def number(value: float | None) -> str:
     if value is None:
         return "–"

@@ -58,7 +58,8 @@ def _order(document: DocxDocument, items: list) -> None:
               titles.get(i.waits_for_id, "–"),
               i.status_enum.label + (f": {i.blocked_reason}" if i.blocked_reason else ""))
              for n, i in enumerate(taken, start=1)],
-            (1.1, 3.9, 2.8, 2.3, 2.3, 2.1, 2.0))
+            # Wide enough that no word breaks in the middle ("Verantwoordelijke").
+            (1.0, 3.7, 3.5, 1.9, 2.1, 2.2, 1.6))
 
 
 def _deferred_and_dropped(document: DocxDocument, items: list) -> None:
@@ -93,7 +94,7 @@ def _planning(document: DocxDocument, items: list) -> None:
         months = timeline.months[start:start + MONTHS_PER_TABLE]
         period = f"{d.dutch_month(months[0])} tot en met {d.dutch_month(months[-1])}"
         d.table(document, f"Planning per maand, {period}: X is gepland",
-                ("Verbetering", *(month.strftime("%m-%Y") for month in months)),
+                ("Verbetering", *(d.short_month(month) for month in months)),
                 [(item.improvement.title,
                   *("X" if planned else "" for planned in cells[start:start + len(months)]))
                  for item, cells in timeline.rows],
