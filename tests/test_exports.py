@@ -360,3 +360,20 @@ def test_a_thirty_month_planning_is_shown_whole_on_landscape_pages(team, login_a
         assert _table_width_cm(table) <= _text_width_cm(section) + 0.01
     assert document.sections[-1].page_width < document.sections[-1].page_height
     assert items
+
+
+def test_the_plans_open_with_a_summary_and_say_which_version_they_carry_out(team, login_as):
+    number = final_plan(team)
+    client = login_as(team[Role.SPONSOR])
+    base = f"/projects/{team.project.id}/documents"
+    plan = open_docx(client.get(f"{base}/improvement-plan.docx?version={number}"))
+    headings = [p.text for p in plan.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:2] == ["Inhoud", "Samenvatting"]
+    summary = "\n".join(p.text for p in plan.paragraphs)
+    assert "Verbeteringen in het plan: 4: 3 quick win(s), 1 voor de lange termijn" in summary
+    assert "Goedgekeurd door" in summary
+    implementation(team)  # makes a newer final version and approves it
+    carried = open_docx(client.get(f"{base}/implementation-plan.docx"))
+    text = "\n".join(p.text for p in carried.paragraphs)
+    assert (f"voert versie {number + 1} van het verbeterplan uit, goedgekeurd door Henk "
+            "Jansen") in text

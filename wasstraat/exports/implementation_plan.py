@@ -30,6 +30,7 @@ def build(project: Project, *, organisation: str, template: str | None,
         status="Goedgekeurd" if approved else "Concept",
         day=approval.approved_at.date() if approved else date.today())
     document = d.new_document(template, page, author)
+    _carries_out(document, project)
     _order(document, items)
     _deferred_and_dropped(document, items)
     _planning(document, items)
@@ -41,6 +42,21 @@ def build(project: Project, *, organisation: str, template: str | None,
 
 def export(project: Project, **options: object) -> Export:
     return Export(filename(project), d.to_bytes(build(project, **options)))
+
+
+def _carries_out(document: DocxDocument, project: Project) -> None:
+    """Which version of the improvement plan this plan carries out."""
+    from ..plans import services as plans
+
+    version = plans.document_version(plans.versions_of(project))
+    if version is None:
+        d.text(document, "", empty="Er is nog geen definitieve versie van het verbeterplan.")
+        return
+    said = f"Dit implementatieplan voert versie {version.number} van het verbeterplan uit"
+    if version.approval is not None:
+        said += (f", goedgekeurd door {version.approval.approver_name} op "
+                 f"{d.dutch_date(version.approval.approved_at)}")
+    d.text(document, said + ".")
 
 
 def _order(document: DocxDocument, items: list) -> None:

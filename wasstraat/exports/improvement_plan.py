@@ -61,6 +61,7 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
         # The date of what this document shows: the version's, or today's for the draft.
         day=version.created_at.date() if version else date.today())
     document = d.new_document(template, page, author)
+    _summary(document, project, data, version)
     _team(document, project)
     _assignment(document, project, data["texts"])
     _findings(document, project, data["texts"])
@@ -80,6 +81,40 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
 
 def export(project: Project, version: PlanVersion | None, **options: object) -> Export:
     return Export(filename(project, version), d.to_bytes(build(project, version, **options)))
+
+
+def _summary(document: DocxDocument, project: Project, data: dict,
+             version: PlanVersion | None) -> None:
+    """One page for the board: why, what is proposed, what it costs, what it should achieve,
+    and the decision asked."""
+    d.heading(document, "Samenvatting", 1)
+    d.text(document, project.assignment, empty="De opdracht is niet beschreven.")
+    in_plan = [i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN.value]
+    quick = [i for i in in_plan if i["horizon"] == Horizon.QUICK_WIN.value]
+    costs = [i["cost_estimate"] for i in in_plan if i.get("cost_estimate") is not None]
+    not_pursued = [i for i in data["improvements"]
+                   if i["decision"] == Decision.NOT_PURSUED.value]
+    d.label_value(document, (
+        ("Verbeteringen in het plan", f"{len(in_plan)}: {len(quick)} quick win(s), "
+                                      f"{len(in_plan) - len(quick)} voor de lange termijn"),
+        ("Niet opgepakt (met reden)", len(not_pursued)),
+        ("Geraamde kosten", d.euro(sum(costs)) + (
+            "" if len(costs) == len(in_plan) else
+            f" (voor {len(costs)} van de {len(in_plan)} verbeteringen geraamd)")
+         if costs else "nog niet geraamd"),
+    ))
+    targets = [k for k in kpis.kpis_of(project) if k.target_value is not None]
+    if targets:
+        d.text(document, "Beoogd effect op de KPI's: " + "; ".join(
+            f"{k.name}: van {d.number(k.baseline_value)} naar {d.number(k.target_value)} "
+            f"{k.unit}" for k in targets) + ".")
+    approval = version.approval if version else None
+    if approval is not None:
+        d.text(document, f"Goedgekeurd door {approval.approver_name} (proceseigenaar) op "
+                         f"{d.dutch_date(approval.approved_at)}.")
+    else:
+        d.text(document, "Gevraagd besluit: de proceseigenaar keurt dit verbeterplan goed, "
+                         "waarna het implementatieplan wordt opgesteld (stap 9).")
 
 
 def _team(document: DocxDocument, project: Project) -> None:
