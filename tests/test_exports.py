@@ -377,3 +377,13 @@ def test_the_plans_open_with_a_summary_and_say_which_version_they_carry_out(team
     text = "\n".join(p.text for p in carried.paragraphs)
     assert (f"voert versie {number + 1} van het verbeterplan uit, goedgekeurd door Henk "
             "Jansen") in text
+
+
+def test_improvements_are_numbered_once_across_the_plan(team, login_as):
+    number = final_plan(team)
+    plan = open_docx(login_as(team[Role.SPONSOR]).get(
+        f"/projects/{team.project.id}/documents/improvement-plan.docx?version={number}"))
+    numbered = [(row.cells[0].text, row.cells[1].text) for table in plan.tables
+                if table.rows[0].cells[0].text == "Nr" for row in table.rows[1:]]
+    assert [n for n, _title in numbered] == ["V1", "V2", "V3", "V4"]
+    assert [t for _n, t in numbered][:2] == QUICK[:2] and numbered[-1][1] == LONG[0]

@@ -66,15 +66,20 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
     _assignment(document, project, data["texts"])
     _findings(document, project, data["texts"])
     in_plan = [i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN.value]
-    for key, horizon in (("quick_wins", Horizon.QUICK_WIN), ("long_term", Horizon.LONG_TERM)):
-        _improvements(document, TEXTS[key], data["texts"].get(key, ""),
-                      [i for i in in_plan if i["horizon"] == horizon.value])
+    groups = [(key, [i for i in in_plan if i["horizon"] == horizon.value])
+              for key, horizon in (("quick_wins", Horizon.QUICK_WIN),
+                                   ("long_term", Horizon.LONG_TERM))]
+    # V1, V2, ...: quick wins first; the same number wherever the plan names an improvement.
+    numbers = {i["id"]: f"V{n}" for n, i in
+               enumerate((i for _key, rows in groups for i in rows), start=1)}
+    for key, rows in groups:
+        _improvements(document, TEXTS[key], data["texts"].get(key, ""), rows, numbers)
     _not_pursued(document, data["improvements"])
     # Each domain's latest review of this version or an earlier one: what this plan answered.
     upto = [r for r in reviews.reviews_of(project)
             if version is None or r.plan_version.number <= version.number]
     chosen = list(reviews.latest_by_domain(upto).values())
-    _reviews(document, chosen, reviews.responses_of(project))
+    _reviews(document, chosen, reviews.responses_of(project), numbers)
     _approval(document, version)
     return document
 
@@ -195,20 +200,21 @@ def _score(value: int | None) -> str:
     return f"{value} ({SCORE_SCALE[value]})" if value else "–"
 
 
-def _improvements(document: DocxDocument, title: str, intro: str, rows: list[dict]) -> None:
+def _improvements(document: DocxDocument, title: str, intro: str, rows: list[dict],
+                  numbers: dict[int, str]) -> None:
     d.heading(document, title, 1)
     d.text(document, intro)
     if not rows:
         d.text(document, "", empty="Geen verbeteringen in deze groep.")
         return
     d.table(document, f"Verbeteringen: {title}",
-            ("Verbetering", "Beschrijving", "Bron", "Impact / inspanning", "KPI's"),
-            [(i["title"], i["description"], "; ".join(i["sources"]),
+            ("Nr", "Verbetering", "Beschrijving", "Bron", "Impact / inspanning", "KPI's"),
+            [(numbers[i["id"]], i["title"], i["description"], "; ".join(i["sources"]),
               f"{_score(i['impact'])} / {_score(i['effort'])}"
               + (f"; {d.euro(i['cost_estimate'])}" if i["cost_estimate"] is not None else ""),
               ", ".join(i["kpis"]) or "–")
              for i in rows],
-            (3.5, 5, 3, 2.5, 2))
+            (1.1, 3.3, 4.6, 2.8, 2.4, 1.8))
 
 
 def _not_pursued(document: DocxDocument, improvements: list[dict]) -> None:
@@ -232,7 +238,8 @@ def _response(responses: dict, review: Review, subject: str) -> str:
     return f"{ResponseKind(response.kind).label}: {response.explanation}"
 
 
-def _reviews(document: DocxDocument, chosen: list[Review], responses: dict) -> None:
+def _reviews(document: DocxDocument, chosen: list[Review], responses: dict,
+             numbers: dict[int, str]) -> None:
     d.heading(document, "Toetsing door de specialisten", 1)
     if not chosen:
         d.text(document, "", empty="Deze versie is (nog) niet getoetst.")
@@ -263,7 +270,8 @@ def _reviews(document: DocxDocument, chosen: list[Review], responses: dict) -> N
         if review.findings:
             d.table(document, f"Bevindingen van {domain.label} per verbetering",
                     ("Verbetering", "Bevinding", "Voorwaarde", "Reactie in stap 8"),
-                    [(f.improvement_title,
+                    [(" ".join(filter(None, (numbers.get(f.improvement_id),
+                                             f.improvement_title))),
                       f.remark + (f" (ICT: {d.euro(f.cost_estimate)}, {f.lead_time_weeks} weken)"
                                   if f.cost_estimate is not None else ""),
                       f.condition, _response(responses, review, f"finding:{f.id}"))
