@@ -139,3 +139,23 @@ def test_demo_data_are_refused_in_production(monkeypatch, make_app):
 
         with pytest.raises(DemoRefused):
             load_demo()
+
+
+def test_tasks_sync_brings_every_project_in_line(runner, create_project):
+    """After an upgrade the migration handled what SQL can; this command does the rest."""
+    from wasstraat.models import StepState
+
+    team = create_project()
+    db.session.scalars(db.select(StepState).where(
+        StepState.project_id == team.project.id, StepState.step == 1)).one().status = \
+        StepStatus.IN_PROGRESS.value
+    db.session.add(Task(project_id=team.project.id, step=1, role="process_owner",
+                        title="Opdracht en scope van het traject formuleren",
+                        template_key="team.assignment", assignee_id=team[Role.PROCESS_OWNER].id))
+    db.session.commit()
+    db.session.execute(db.update(Task).values(done_at=None, closed_as=None))  # as old data
+    db.session.commit()
+    result = runner.invoke(args=["tasks", "sync"])
+    assert result.exit_code == 0 and "1 project(s) changed" in result.output
+    task = db.session.scalars(db.select(Task).where(Task.template_key == "team.assignment")).one()
+    assert task.closed_as == "rule"  # the assignment was written when the project was made

@@ -153,6 +153,23 @@ def verify_audit(checkpoint_files: tuple[Path, ...]) -> None:
     click.echo(f"Audit trail intact: {count} rows, chain unbroken.")
 
 
+tasks_cli = AppGroup("tasks", help="The tasks of the method.")
+
+
+@tasks_cli.command("sync")
+def sync_tasks() -> None:
+    """Bring every project's tasks in line with its state (after an upgrade: the app does it
+    by itself for each project that changes)."""
+    from . import guidance
+    from .models import Project
+
+    changed = 0
+    for project in db.session.scalars(select(Project).order_by(Project.id)):
+        changed += bool(guidance.sync_tasks(project))
+        db.session.commit()
+    click.echo(f"Tasks in line with the work; {changed} project(s) changed.")
+
+
 RUNTIME_GRANTS = [
     "GRANT USAGE ON SCHEMA {schema} TO {role}",
     "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
@@ -270,6 +287,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(runtime_role)
+    app.cli.add_command(tasks_cli)
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
     app.cli.add_command(retention_cli)
