@@ -51,7 +51,8 @@ def _request_details() -> tuple[str, str]:
     return (request.remote_addr or "")[:45], g.get("request_id", "")
 
 
-def _current_actor() -> User | None:
+def current_actor() -> User | None:
+    """Who is signed in for this request; None outside a request (the CLI) or anonymous."""
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user._get_current_object()  # type: ignore[attr-defined]
     return None
@@ -70,7 +71,7 @@ def record(
 ) -> AuditEvent:
     prepare_to_write(db.session)
     ip, request_id = _request_details()
-    actor = actor or _current_actor()
+    actor = actor or current_actor()
     event = AuditEvent(
         at=utcnow(),
         actor_id=actor.id if actor else None,

@@ -18,9 +18,8 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from flask import has_request_context, url_for
+from flask import url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -41,11 +40,13 @@ from .models import (
     StepState,
     Task,
     User,
+    WorkSession,
     utcnow,
 )
 from .plans import services as plans
 from .steps import services as steps
 from .steps.gates import EVIDENCE
+from .tasks.services import link_parts, link_url
 from .workflow import (
     TASK_CONDITIONS,
     ActionStatus,
@@ -62,18 +63,14 @@ from .workflow import (
 _TOUCHED = "guidance_touched_projects"
 _TOUCHED_MEMBERSHIPS = "guidance_touched_memberships"
 _SYNCING = "guidance_syncing"
-SKIP_SYNC = "guidance_skip_sync"  # set in session.info by bulk loaders that sync themselves
 
 
 # --- The conditions --------------------------------------------------------------------------
 
 def _link_id(task: Task) -> int | None:
     """The object id in a task's stored link ("reviews.show:review_id=5")."""
-    for pair in task.link.split(":")[1:]:
-        key, _sep, value = pair.partition("=")
-        if key.endswith("_id") and value.isdigit():
-            return int(value)
-    return None
+    parts = link_parts(task)
+    return next(iter(parts[1].values()), None) if parts else None
 
 
 class Facts:
@@ -123,8 +120,6 @@ class Facts:
         return self._once("plan_state", lambda: plans.plan_state(self.project))
 
     def check_session_planned(self) -> bool:
-        from .models import WorkSession
-
         return self._once("check_session", lambda: db.session.scalar(
             select(func.count()).select_from(WorkSession).where(
                 WorkSession.project_id == self.project.id,
@@ -206,12 +201,6 @@ class SyncResult:
 
     def __bool__(self) -> bool:
         return bool(self.done or self.reopened or self.ended or self.assigned)
-
-
-def _actor_id() -> int | None:
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user.id
-    return None
 
 
 def _close(task: Task, how: TaskClosure, when: datetime, actor_id: int | None) -> None:
@@ -297,7 +286,8 @@ def sync_tasks(project: Project) -> SyncResult:
     in_progress = {s for s, status in statuses.items() if status is StepStatus.IN_PROGRESS}
     if not project_closed:
         tasks += _follow_the_team(project, tasks, in_progress, result)
-    facts, now, actor_id = Facts(project), utcnow(), _actor_id()
+    actor = audit.current_actor()
+    facts, now, actor_id = Facts(project), utcnow(), actor.id if actor else None
     for task in tasks:
         status = statuses.get(Step(task.step), StepStatus.NOT_STARTED)
         rule = CONDITIONS.get(task.condition or "")
@@ -349,8 +339,7 @@ def _note_touched_projects(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "before_commit")
 def _sync_touched_projects(session: Session) -> None:
     # Savepoints (add_once) commit too; only the real commit syncs.
-    if (session.info.get(_SYNCING) or session.info.get(SKIP_SYNC)
-            or session.in_nested_transaction()):
+    if session.info.get(_SYNCING) or session.in_nested_transaction():
         return
     session.flush()
     projects = session.info.pop(_TOUCHED, set())
@@ -410,8 +399,6 @@ class Guidance:
 
 def work_url(task: Task) -> str | None:
     """Where the task's work is done: its template's page, or the page stored with it."""
-    from .tasks.services import link_url
-
     template = task.template
     if template is None or not template.work:
         return link_url(task)
@@ -465,10 +452,12 @@ def _step_moves(project: Project, statuses: dict[Step, StepStatus],
                 roles: set[Role]) -> list[NextAction]:
     moves = []
     startable = startable_steps(project)
+    confirmations = (steps.confirmations_by_key(project)
+                     if any(s is StepStatus.IN_PROGRESS for s in statuses.values()) else {})
     for step, status in statuses.items():
         title = steps.step_title(step)
         if (status is StepStatus.IN_PROGRESS and may_close(step, roles)
-                and not steps.close_blockers(project, step, steps.confirmations_by_key(project),
+                and not steps.close_blockers(project, step, confirmations,
                                              steps.evidence_problems(project, step))):
             moves.append(NextAction(_("%(step)s afronden", step=title),
                                     url_for("steps.close", project_id=project.id,

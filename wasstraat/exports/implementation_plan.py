@@ -9,6 +9,7 @@ from docx.document import Document as DocxDocument
 
 from ..implementation import services as implementation
 from ..models import Project
+from ..plans import services as plans
 from ..workflow import Adoption, Step
 from . import docx_base as d
 from .improvement_plan import Export
@@ -46,8 +47,6 @@ def export(project: Project, **options: object) -> Export:
 
 def _carries_out(document: DocxDocument, project: Project) -> None:
     """Which version of the improvement plan this plan carries out."""
-    from ..plans import services as plans
-
     version = plans.document_version(plans.versions_of(project))
     if version is None:
         d.text(document, "", empty="Er is nog geen definitieve versie van het verbeterplan.")
@@ -97,17 +96,17 @@ LONGEST_PLANNING = 120  # months (ten years); a longer one is cut with a note, n
 
 def _planning(document: DocxDocument, items: list) -> None:
     """The whole period, however long: on landscape pages, a table per twelve months."""
-    full = implementation.timeline(items, limit=None)
-    timeline = implementation.timeline(items, limit=LONGEST_PLANNING)
-    if not timeline.months:
+    timeline = implementation.timeline(items, limit=None)
+    shown = timeline.months[:LONGEST_PLANNING]
+    if not shown:
         d.heading(document, "Planning per maand", 1)
         d.text(document, "", empty="Er is nog niets gepland.")
         return
     d.landscape(document)
     d.heading(document, "Planning per maand", 1)
     d.text(document, "Een X betekent dat er in die maand aan de verbetering wordt gewerkt.")
-    for start in range(0, len(timeline.months), MONTHS_PER_TABLE):
-        months = timeline.months[start:start + MONTHS_PER_TABLE]
+    for start in range(0, len(shown), MONTHS_PER_TABLE):
+        months = shown[start:start + MONTHS_PER_TABLE]
         period = f"{d.dutch_month(months[0])} tot en met {d.dutch_month(months[-1])}"
         d.table(document, f"Planning per maand, {period}: X is gepland",
                 ("Verbetering", *(d.short_month(month) for month in months)),
@@ -115,8 +114,8 @@ def _planning(document: DocxDocument, items: list) -> None:
                   *("X" if planned else "" for planned in cells[start:start + len(months)]))
                  for item, cells in timeline.rows],
                 (6, *([1.55] * len(months))))
-    if len(full.months) > len(timeline.months):
-        d.text(document, f"De planning loopt door tot {d.dutch_month(full.months[-1])}; "
+    if len(timeline.months) > len(shown):
+        d.text(document, f"De planning loopt door tot {d.dutch_month(timeline.months[-1])}; "
                          f"hierboven staan de eerste {LONGEST_PLANNING} maanden.")
     d.portrait(document)
 

@@ -65,23 +65,17 @@ def update_improvement(improvement: Improvement, project: Project, actor: User, 
 
 def approved_in(improvement: Improvement) -> list[int]:
     """The numbers of the approved plan versions this improvement is part of."""
-    numbers = []
-    for number, snapshot in db.session.execute(
-            select(PlanVersion.number, PlanVersion.snapshot)
-            .join(PlanApproval, PlanApproval.plan_version_id == PlanVersion.id)
-            .where(PlanVersion.project_id == improvement.project_id)
-            .order_by(PlanVersion.number)):
-        if any(row.get("id") == improvement.id for row in snapshot.get("improvements", [])):
-            numbers.append(number)
-    return numbers
+    return frozen_in_versions(improvement.project_id, approved_only=True).get(improvement.id, [])
 
 
-def frozen_in_versions(project_id: int) -> dict[int, list[int]]:
-    """For each improvement in a frozen plan version: the numbers of those versions."""
+def frozen_in_versions(project_id: int, *, approved_only: bool = False) -> dict[int, list[int]]:
+    """For each improvement in a frozen (or only the approved) plan versions: their numbers."""
+    query = (select(PlanVersion.number, PlanVersion.snapshot)
+             .where(PlanVersion.project_id == project_id).order_by(PlanVersion.number))
+    if approved_only:
+        query = query.join(PlanApproval, PlanApproval.plan_version_id == PlanVersion.id)
     frozen: dict[int, list[int]] = {}
-    for number, snapshot in db.session.execute(
-            select(PlanVersion.number, PlanVersion.snapshot)
-            .where(PlanVersion.project_id == project_id).order_by(PlanVersion.number)):
+    for number, snapshot in db.session.execute(query):
         for row in snapshot.get("improvements", []):
             frozen.setdefault(row.get("id"), []).append(number)
     return frozen

@@ -22,18 +22,29 @@ def task_link(endpoint: str, **args: int) -> str:
     return ":".join([endpoint, *(f"{key}={value}" for key, value in sorted(args.items()))])
 
 
+def link_parts(task: Task) -> tuple[str, dict[str, int]] | None:
+    """A task's stored link as its endpoint and ids; None when it has none or is malformed."""
+    if not task.link:
+        return None
+    endpoint, *pairs = task.link.split(":")
+    try:
+        return endpoint, {key: int(value) for key, value in
+                          (pair.split("=", 1) for pair in pairs)}
+    except ValueError:
+        return None
+
+
 def link_url(task: Task) -> str | None:
     """The URL of a task's link, or None when it has none (or its route is gone)."""
     from flask import url_for
     from werkzeug.routing import BuildError
 
-    if not task.link:
+    parts = link_parts(task)
+    if parts is None:
         return None
-    endpoint, *pairs = task.link.split(":")
     try:
-        args = {key: int(value) for key, value in (pair.split("=", 1) for pair in pairs)}
-        return url_for(endpoint, project_id=task.project_id, **args)
-    except (BuildError, ValueError):
+        return url_for(parts[0], project_id=task.project_id, **parts[1])
+    except BuildError:
         return None
 
 
