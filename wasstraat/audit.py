@@ -31,10 +31,10 @@ from typing import Any
 from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event as orm_event
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .database import prepare_to_write
+from .database import lock_until_commit, prepare_to_write
 from .extensions import db
 from .models import AuditEvent, User, utcnow
 
@@ -130,8 +130,7 @@ def _link_new_events(session: Session, _context: Any, _instances: Any) -> None:
     pending += [o for o in session.new if isinstance(o, AuditEvent) and o not in pending]
     if not pending:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    lock_until_commit(session, _CHAIN_LOCK)
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     prev = prev or GENESIS
     key_id, _secret = current_app.config["AUDIT_KEYS"][0]

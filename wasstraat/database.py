@@ -9,7 +9,7 @@ two requests that read and then write fail with "database is locked" instead of 
 from __future__ import annotations
 
 from flask import g, has_request_context, request
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -33,6 +33,14 @@ def prepare_to_write(session: Session) -> None:
             and not g.get("writes_after_reading") and session.get_bind().dialect.name == "sqlite"):
         g.writes_after_reading = True
         session.rollback()
+
+
+def lock_until_commit(session: Session, key: int) -> None:
+    """Writers that take the same key run one after another until their transaction ends.
+    PostgreSQL needs an advisory lock for that; on SQLite every write transaction already holds
+    the one write lock (``BEGIN IMMEDIATE`` above)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def configure_sqlite(engine: Engine) -> None:

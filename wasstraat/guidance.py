@@ -421,9 +421,8 @@ def condition_text(task: Task) -> str:
 
 def startable_steps(project: Project) -> set[Step]:
     """Steps not started whose prerequisites are finished: the project can go on with them."""
-    statuses = project.statuses
-    finished = {s for s, status in statuses.items() if status.is_finished}
-    return {s for s, status in statuses.items()
+    finished = steps.finished_steps(project)
+    return {s for s, status in project.statuses.items()
             if status is StepStatus.NOT_STARTED and may_start(s, finished)}
 
 

@@ -26,8 +26,9 @@ from datetime import timedelta
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 
+from ..database import lock_until_commit
 from ..extensions import db
 from ..models import LoginFailure, utcnow
 
@@ -66,11 +67,9 @@ def keys(purpose: Purpose, subject: str, address: str | None) -> Keys:
 
 
 def lock(found: Keys) -> None:
-    """Hold the account's attempts in line until the transaction ends (PostgreSQL); SQLite's
-    write lock, taken when a POST's transaction begins, does the same there."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                           {"key": found.account})
+    """Hold the account's attempts in line until the transaction ends (the lock's key: the
+    account key's first 60 bits, a positive bigint)."""
+    lock_until_commit(db.session, int(found.account[:15], 16))
 
 
 def _failures(key: str, since) -> tuple[int, object]:  # noqa: ANN001
