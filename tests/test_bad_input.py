@@ -143,6 +143,8 @@ def visit(app: Flask, client: FlaskClient, start: list[str],
         if url in seen:
             continue
         seen.add(url)
+        if urlsplit(url).path.endswith(".pdf"):
+            continue  # made by LibreOffice, seconds each; tests/test_plan_documents.py has them
         try:
             endpoint, args = adapter.match(urlsplit(url).path, method="GET")
         except HTTPException:

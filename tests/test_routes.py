@@ -252,6 +252,10 @@ RULES: dict[str, list[Rule]] = {
                                            "GET", MEMBERS, admin=True)],
     "exports.implementation_plan_docx": [
         Rule("/projects/{p}/documents/implementation-plan.docx", "GET", MEMBERS, admin=True)],
+    "exports.improvement_plan_pdf": [Rule("/projects/{p}/documents/improvement-plan.pdf",
+                                          "GET", MEMBERS, admin=True)],
+    "exports.implementation_plan_pdf": [
+        Rule("/projects/{p}/documents/implementation-plan.pdf", "GET", MEMBERS, admin=True)],
     "implementation.measure": [Rule("/projects/{p}/implementation/evaluation/measurements",
                                     "POST", STEP_10_ACTORS)],
 }

@@ -283,7 +283,19 @@ def run_retention(dry_run: bool) -> None:
                f"{months} months ago {action}d.")
 
 
+@click.command("docx-reference")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Where to write it; default: the copy shipped in wasstraat/exports.")
+def docx_reference(output: Path | None) -> None:
+    """Write the reference .docx with the house style of the plan documents (start a
+    municipality's own WASSTRAAT_DOCX_TEMPLATE from it)."""
+    from .exports import house_style
+
+    click.echo(f"Wrote {house_style.write_reference(output or house_style.REFERENCE)}.")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(docx_reference)
     app.cli.add_command(user_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(runtime_role)

@@ -318,18 +318,18 @@ def _improvement_plan(project: Project, people: dict[Role, User]) -> None:
         title="Balie een avond per week langer open",
         description="Voor bewoners die overdag werken.", proposer_id=people[Role.SUBJECT_EXPERT].id)
     decisions = [
-        (board["Kenteken automatisch controleren via RDW"], "long_term", 5, 4, 18000),
-        (board["Statusbericht per e-mail na elke stap"], "quick_win", 4, 2, 2500),
+        (board["Kenteken automatisch controleren via RDW"], "long_term", 5, 4, 18000, 2400),
+        (board["Statusbericht per e-mail na elke stap"], "quick_win", 4, 2, 2500, None),
         (board["Overdracht tussen Vergunningen en Parkeerbeheer schrappen"], "quick_win", 4, 1,
-         None),
-        (digid, "long_term", 4, 3, 9000),
+         None, None),
+        (digid, "long_term", 4, 3, 9000, 1200),
     ]
-    for improvement, horizon, impact, effort, cost in decisions:
+    for improvement, horizon, impact, effort, cost, recurring in decisions:
         plans.update_plan_fields(improvement, project, advisor,
                                  expected_version=improvement.version, kpi_ids=[lead_time.id],
                                  values={"horizon": horizon, "impact": impact, "effort": effort,
-                                         "cost_estimate": cost, "decision": "in_plan",
-                                         "decision_reason": ""})
+                                         "cost_estimate": cost, "recurring_cost": recurring,
+                                         "decision": "in_plan", "decision_reason": ""})
     plans.update_plan_fields(counter, project, advisor, expected_version=counter.version,
                              kpi_ids=[], values={
                                  "horizon": None, "impact": 2, "effort": 3, "cost_estimate": None,
@@ -350,6 +350,11 @@ def _improvement_plan(project: Project, people: dict[Role, User]) -> None:
                       "maanden.",
         "long_term": "De RDW-koppeling en aanvragen met DigiD vragen een aanbesteding en een "
                      "aanpassing van het zaaksysteem.",
+        "scope": "Het traject gaat over de bewonersvergunning, van aanvraag tot besluit. "
+                 "Bezoekers- en bedrijfsvergunningen en de handhaving vallen erbuiten.",
+        "risks": "De RDW-koppeling hangt af van de aanbesteding van het zaaksysteem; schuift "
+                 "die op, dan blijft de handmatige controle langer nodig. Parkeerbeheer moet "
+                 "de vrijgekomen uren inzetten op de achterstand.",
     })
     plans.send_for_review(project, people[Role.PROJECT_LEADER])
 

@@ -63,7 +63,8 @@ FIELD_LABELS: dict[str, str] = {
     "wait_days": N_("Wachttijd (werkdagen)"), "work_minutes": N_("Werktijd (minuten)"),
     "decision": N_("Besluit"), "decision_reason": N_("Reden van het besluit"),
     "horizon": N_("Horizon"), "impact": N_("Impact"), "effort": N_("Inspanning"),
-    "cost_estimate": N_("Kosten"), "verdict": N_("Oordeel"), "motivation": N_("Motivering"),
+    "cost_estimate": N_("Kosten"), "recurring_cost": N_("Structurele kosten"),
+    "verdict": N_("Oordeel"), "motivation": N_("Motivering"),
     "conditions": N_("Voorwaarden"), "domain": N_("Toetsdomein"), "domains": N_("Toetsdomeinen"),
     "number": N_("Versie"), "plan_version": N_("Versie"), "final": N_("Definitief"),
     "adoption": N_("Besluit"), "start_on": N_("Geplande start"), "end_on": N_("Gepland einde"),
@@ -81,7 +82,7 @@ FIELD_LABELS: dict[str, str] = {
 # Keys that say how something is stored, not what changed: left out of the reading.
 TECHNICAL = {"version", "id", "position", "fingerprint", "request_id", "source_id",
              "source_type", "improvement_id", "kpi_id", "review_id", "item_id", "subject"}
-_MONEY = {"cost_estimate"}
+_MONEY = {"cost_estimate", "recurring_cost"}
 
 _ENUMS: dict[str, Callable[[str], Any]] = {
     "status": lambda v: (StepStatus(v) if v in StepStatus._value2member_map_

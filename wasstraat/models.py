@@ -208,6 +208,14 @@ class Project(db.Model):
     def leaders(self) -> list[User]:
         return [m.user for m in self.memberships if Role.PROJECT_LEADER in m.roles]
 
+    def holders(self, role: Role) -> list[User]:
+        return [m.user for m in self.memberships if role in m.roles]
+
+    @property
+    def reference(self) -> str:
+        """The project's reference number on documents and letters: WS-2026-0042."""
+        return f"WS-{self.created_at:%Y}-{self.id:04d}"
+
 
 class Membership(db.Model):
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
@@ -532,7 +540,8 @@ class Improvement(db.Model):
     horizon: Mapped[str | None] = mapped_column(String(20))
     impact: Mapped[int | None] = mapped_column(SmallInteger)
     effort: Mapped[int | None] = mapped_column(SmallInteger)
-    cost_estimate: Mapped[int | None] = mapped_column(Integer)  # whole euros, rough
+    cost_estimate: Mapped[int | None] = mapped_column(Integer)  # whole euros, rough, one-off
+    recurring_cost: Mapped[int | None] = mapped_column(Integer)  # whole euros per year
     decision: Mapped[str] = mapped_column(String(20), default=Decision.OPEN.value)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[int | None] = mapped_column(
@@ -582,6 +591,8 @@ class ImprovementPlan(db.Model):
     findings: Mapped[str] = mapped_column(Text, default="")
     quick_wins: Mapped[str] = mapped_column(Text, default="")
     long_term: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(Text, default="")
+    risks: Mapped[str] = mapped_column(Text, default="")
     review_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -606,6 +617,22 @@ class PlanVersion(db.Model):
     approval: Mapped[PlanApproval | None] = relationship(back_populates="plan_version")
 
     __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+
+class PlanDocument(db.Model):
+    """A document of an approved plan version as it was when signed (the .docx, and the PDF/A
+    made from exactly that .docx), so it can be shown later unchanged."""
+
+    __table_args__ = (UniqueConstraint("plan_version_id", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_version.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(10))  # "docx" or "pdf"
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PlanApproval(db.Model):

@@ -13,6 +13,7 @@ from .audit import AUDIT_LABELS, timestamp
 from .auth import mfa, sso
 from .auth import session as lifetimes
 from .duties import may_create_projects
+from .exports import pdf
 from .guidance import condition_text, startable_steps, work_url
 from .navigation import came_from, with_next
 
@@ -109,6 +110,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["euro"] = _euro
     app.jinja_env.filters["days_ago"] = _days_ago
     app.jinja_env.filters["task_url"] = work_url
+    # PDF links are offered where LibreOffice is installed (exports/pdf.py).
+    app.jinja_env.globals["pdf_available"] = pdf.available
 
     @app.context_processor
     def _organisation() -> dict[str, object]:

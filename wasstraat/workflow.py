@@ -692,11 +692,17 @@ class PlanSection:
     key: str
     title: str
     hint: str
+    # Added after plans were first frozen: a frozen version holds the text only when written,
+    # so versions frozen before the section existed keep their fingerprint.
+    optional: bool = False
 
 
 PLAN_SECTIONS: tuple[PlanSection, ...] = (
     PlanSection("context", N_("Aanleiding en opdracht"),
                 N_("Waarom dit traject, wat de proceseigenaar vroeg en welke KPI's tellen.")),
+    PlanSection("scope", N_("Doel en afbakening"),
+                N_("Wat het traject moet opleveren, en wat er wel en niet onder valt."),
+                optional=True),
     PlanSection("findings", N_("Bevindingen"),
                 N_("Wat opviel in het huidige proces, de klantreis en de vergelijking met de "
                    "serviceformule.")),
@@ -704,6 +710,8 @@ PLAN_SECTIONS: tuple[PlanSection, ...] = (
                 N_("De verbeteringen die snel en met weinig moeite resultaat geven.")),
     PlanSection("long_term", N_("Lange termijn"),
                 N_("De verbeteringen die meer tijd, geld of voorbereiding vragen.")),
+    PlanSection("risks", N_("Risico's en randvoorwaarden"),
+                N_("Wat de uitvoering kan tegenhouden, en wat ervoor nodig is."), optional=True),
 )
 
 

@@ -1,14 +1,15 @@
-"""What both Word documents share: the base document (the organisation's template when one is
-configured), its properties, title page, table of contents, footer and tables.
+"""What both Word documents share: the base document (the shipped house style, or the
+organisation's own template), its properties, cover, table of contents, footer, tables and
+figures.
 
 Documents are written in Dutch, the municipality's official language, whatever language the
 person downloading them uses. Everything typed by users goes through :func:`clean`, so `&`,
 `<` and emoji arrive as typed and control characters (which XML cannot hold) are dropped.
+Spacing comes from the styles (see house_style.py); the exports add no empty paragraphs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
@@ -21,24 +22,23 @@ from babel.dates import format_date
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, RGBColor
+from docx.shared import Cm
 from docx.table import Table
+
+from . import house_style
 
 # XML 1.0 allows tab, newline and carriage return; no other control characters. Direction
 # overrides and isolates (U+202A-202E, U+2066-2069) can make a text read other than it is.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile("\r\n?")
-# A4 with the margins of a municipal letter: 16 cm of text across (portrait).
-A4_SHORT, A4_LONG, MARGIN = Cm(21.0), Cm(29.7), Cm(2.5)
-# Headings in a dark blue that keeps at least 4.5:1 against white (WCAG AA) when printed or
-# read on screen; the default template's light blue did not (4.03:1).
-HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)
 STATUSES = ("Concept", "Definitief", "Goedgekeurd")
 LANGUAGE = "nl-NL"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TOC_LEVELS = 2  # headings 1 and 2 are listed in the table of contents
 
 
 def options() -> dict[str, object]:
@@ -47,7 +47,7 @@ def options() -> dict[str, object]:
 
     organisation = current_app.config["WASSTRAAT_ORGANISATION"]
     return {"organisation": organisation, "template": current_app.config["DOCX_TEMPLATE"],
-            "author": organisation}
+            "author": organisation, "addressee": current_app.config["PLAN_ADDRESSEE"]}
 
 
 def clean(value: object) -> str:
@@ -94,34 +94,56 @@ class TitlePage:
     project: str
     product: str
     version: str
-    status: str  # "Concept" or "Definitief"
+    status: str  # one of STATUSES
     day: date
+    # Further lines of the cover (addressee, process owner, reference, ...), in order.
+    details: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A table cell that opens with a bold line (a title) followed by plain text."""
+
+    title: str
+    text: str = ""
 
 
 def new_document(template: str | None, page: TitlePage, author: str) -> DocxDocument:
-    """A document on the organisation's template (or python-docx's default), on A4, with its
-    properties, language, title page, table of contents, and the status and page count in the
+    """A document on the organisation's template or the shipped house style, with its
+    properties, language, cover, table of contents, and the status and page count in the
     footer of every page (a concept says so in the header as well)."""
     own_template = bool(template and Path(template).is_file())
-    document = Document(template) if own_template else Document()
-    if not own_template:
-        _house_style(document)
-    for section in document.sections:
-        _a4(section, landscape=False)
+    document = Document(template if own_template else str(house_style.REFERENCE))
+    _empty_body(document)
+    if own_template:
+        house_style.complete_styles(document)
+    document.toc_entries = []  # (level, text, bookmark), filled by heading()
+    document.counters = {"Tabel": 0, "Figuur": 0}
+    document.heading_numbers = [0, 0, 0]
     _properties(document, page, author)
     _language(document)
-    _title_page(document, page)
+    _cover(document, page)
     _table_of_contents(document)
     _footer(document, page)
     return document
 
 
-def _a4(section, *, landscape: bool) -> None:  # noqa: ANN001
+def _empty_body(document: DocxDocument) -> None:
+    """A template's example text goes; its section (page size, margins, header) stays."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _orient(section, *, landscape: bool, like) -> None:  # noqa: ANN001
+    """The page of ``like`` (the first section), turned when ``landscape``."""
+    short, long = sorted((like.page_width, like.page_height))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = ((A4_LONG, A4_SHORT) if landscape
-                                               else (A4_SHORT, A4_LONG))
-    section.left_margin = section.right_margin = MARGIN
-    section.top_margin = section.bottom_margin = MARGIN
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin",
+                 "header_distance", "footer_distance"):
+        setattr(section, side, getattr(like, side))
 
 
 def text_width(document: DocxDocument) -> float:
@@ -131,19 +153,14 @@ def text_width(document: DocxDocument) -> float:
 
 
 def landscape(document: DocxDocument) -> None:
-    """Continue on landscape pages (a wide table); :func:`portrait` goes back."""
-    _a4(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+    """Continue on landscape pages (a wide table or figure); :func:`portrait` goes back."""
+    _orient(document.add_section(WD_SECTION.NEW_PAGE), landscape=True,
+            like=document.sections[0])
 
 
 def portrait(document: DocxDocument) -> None:
-    _a4(document.add_section(WD_SECTION.NEW_PAGE), landscape=False)
-
-
-def _house_style(document: DocxDocument) -> None:
-    """python-docx's default template, made fit for print: readable heading colours."""
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        with contextlib.suppress(KeyError):
-            document.styles[name].font.color.rgb = HEADING_COLOUR
+    _orient(document.add_section(WD_SECTION.NEW_PAGE), landscape=False,
+            like=document.sections[0])
 
 
 def _properties(document: DocxDocument, page: TitlePage, author: str) -> None:
@@ -160,14 +177,15 @@ def _properties(document: DocxDocument, page: TitlePage, author: str) -> None:
     props.language = LANGUAGE
     props.keywords = "wasstraat"
     props.comments = clean(f"Versie {page.version}, status {page.status}")
+    props.category = clean(page.kind)
 
 
 def _language(document: DocxDocument) -> None:
     """Dutch as the language of the text (spelling check, screen reader pronunciation)."""
-    rpr = document.styles.element.find(qn("w:docDefaults"))
-    if rpr is None:
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
         return
-    run_defaults = rpr.find(qn("w:rPrDefault"))
+    run_defaults = defaults.find(qn("w:rPrDefault"))
     target = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
     if target is None:
         return
@@ -179,45 +197,39 @@ def _language(document: DocxDocument) -> None:
     lang.set(qn("w:eastAsia"), LANGUAGE)
 
 
-def _title_page(document: DocxDocument, page: TitlePage) -> None:
-    try:
-        document.add_paragraph(clean(page.organisation), style="Subtitle")
-    except KeyError:  # an organisation's template without that style
-        document.add_paragraph(clean(page.organisation))
-    document.add_heading(clean(f"{page.kind}: {page.project}"), level=0)
-    for label, value in (("Product of dienst", page.product), ("Versie", page.version),
-                         ("Status", page.status), ("Datum", dutch_date(page.day))):
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(clean(value))
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+def _cover(document: DocxDocument, page: TitlePage) -> None:
+    document.add_paragraph(clean(page.organisation), style="Subtitle")
+    document.add_paragraph(clean(f"{page.kind}: {page.project}"), style="Title")
+    details = (("Product of dienst", page.product), *page.details,
+               ("Versie", page.version), ("Status", page.status),
+               ("Datum", dutch_date(page.day)))
+    label_value(document, details)
 
 
 def _field(paragraph, instruction: str, placeholder: str) -> None:  # noqa: ANN001
-    """A Word field (table of contents, page number) that Word fills in."""
-    run = paragraph.add_run()
+    """A Word field (page number, page reference) that Word and LibreOffice fill in."""
     for kind, text in (("begin", None), (None, instruction), ("separate", None),
                        (None, None), ("end", None)):
+        run = paragraph.add_run()._r
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
-            run._r.append(element)
         elif text:
             element = OxmlElement("w:instrText")
             element.set(qn("xml:space"), "preserve")
             element.text = text
-            run._r.append(element)
         else:
-            placeholder_text = OxmlElement("w:t")
-            placeholder_text.text = placeholder
-            run._r.append(placeholder_text)
+            element = OxmlElement("w:t")
+            element.text = placeholder
+        run.append(element)
 
 
 def _table_of_contents(document: DocxDocument) -> None:
-    document.add_heading("Inhoud", level=1)
-    _field(document.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u',
-           "De inhoudsopgave wordt bijgewerkt bij het openen (of: rechtsklik, Veld bijwerken).")
-    # Ask Word to refresh fields (the table of contents) when the document opens.
+    """The heading and its place; :func:`to_bytes` fills it once all headings are known."""
+    contents = document.add_paragraph("Inhoud", style="TOC Heading")
+    contents.paragraph_format.page_break_before = True
+    document.toc_anchor = contents._p
+    # Ask Word to refresh fields (the page references) when the document opens.
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
@@ -226,7 +238,6 @@ def _table_of_contents(document: DocxDocument) -> None:
         later.addprevious(update)  # the schema's order, which Word checks
     else:
         settings.append(update)
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 _AFTER_UPDATE_FIELDS = {qn(f"w:{tag}") for tag in (
@@ -237,73 +248,183 @@ _AFTER_UPDATE_FIELDS = {qn(f"w:{tag}") for tag in (
     "decimalSymbol", "listSeparator")}
 
 
+def _fill_table_of_contents(document: DocxDocument) -> None:
+    """One line per heading: its text, a link to it and a page reference. A page reference
+    (PAGEREF) is computed by Word and by LibreOffice alike, so the contents are filled in the
+    PDF as well as in Word (a TOC field would stay empty in a converted PDF)."""
+    anchor = document.toc_anchor
+    for level, title, bookmark in reversed(document.toc_entries):
+        paragraph = document.add_paragraph(style=f"TOC {level}")
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), bookmark)
+        link.set(qn("w:history"), "1")
+        number_, _tab, words = title.rpartition("\t")
+        for element in ((_text_run(number_), _tab_run()) if number_ else ()) + (
+                _text_run(words), _tab_run()):
+            link.append(element)
+        paragraph._p.append(link)
+        _field(paragraph, f" PAGEREF {bookmark} \\h ", "")
+        anchor.addnext(paragraph._p)
+    document.toc_entries = []
+
+
+def _text_run(value: str):  # noqa: ANN202
+    run = OxmlElement("w:r")
+    element = OxmlElement("w:t")
+    element.set(qn("xml:space"), "preserve")
+    element.text = value
+    run.append(element)
+    return run
+
+
+def _tab_run():  # noqa: ANN202
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:tab"))
+    return run
+
+
 def _footer(document: DocxDocument, page: TitlePage) -> None:
     """On every page: what the document is, its version and status, and "pagina X van Y";
-    a concept is marked CONCEPT at the top of every page too."""
-    for section in document.sections:
-        paragraph = section.footer.paragraphs[0]
-        paragraph.text = ""
-        paragraph.add_run(clean(f"{page.kind} {page.project} · versie {page.version} · "
-                                f"{page.status.lower()} · pagina "))
-        _field(paragraph, "PAGE", "1")
-        paragraph.add_run(" van ")
-        _field(paragraph, "NUMPAGES", "1")
-        if page.status == "Concept":
-            mark = section.header.paragraphs[0]
-            mark.text = ""
-            run = mark.add_run("CONCEPT — niet vastgesteld")
-            run.bold = True
-            mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    a concept is marked CONCEPT at the top of every page too. An organisation's own footer
+    (address, logo) keeps its content; the line is added below it."""
+    section = document.sections[0]
+    footer = section.footer
+    paragraph = footer.paragraphs[0]
+    if "".join(p.text for p in footer.paragraphs).strip():
+        paragraph = footer.add_paragraph(style="Footer")
+    paragraph.add_run(clean(f"{page.kind} {page.project} · versie {page.version} · "
+                            f"{page.status.lower()} · pagina "))
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" van ")
+    _field(paragraph, "NUMPAGES", "1")
+    if page.status == "Concept":
+        header = section.header
+        mark = header.paragraphs[0]
+        if "".join(p.text for p in header.paragraphs).strip():
+            mark = header.add_paragraph(style="Header")
+        run = mark.add_run("CONCEPT — niet vastgesteld")
+        run.bold = True
+        mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def heading(document: DocxDocument, text: str, level: int) -> None:
-    document.add_heading(clean(text), level=level)
+def heading(document: DocxDocument, text: str, level: int, *, new_page: bool = False,
+            numbered: bool = True) -> None:
+    """A numbered heading (1, 1.1, 1.1.1 by the style); levels 1 and 2 are in the contents."""
+    paragraph = document.add_heading(level=level)
+    paragraph.paragraph_format.page_break_before = new_page or None
+    if not numbered:
+        numbering = OxmlElement("w:numPr")
+        for tag, value in (("w:ilvl", "0"), ("w:numId", "0")):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            numbering.append(element)
+        paragraph._p.get_or_add_pPr().insert(0, numbering)
+    title = clean(text)
+    label = _number_heading(document, level) if numbered else ""
+    if level <= TOC_LEVELS:
+        bookmark = f"_Toc{len(document.toc_entries) + 1:04d}"
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), str(len(document.toc_entries) + 1))
+        start.set(qn("w:name"), bookmark)
+        end.set(qn("w:id"), str(len(document.toc_entries) + 1))
+        paragraph._p.append(start)
+        paragraph.add_run(title)
+        paragraph._p.append(end)
+        document.toc_entries.append((level, f"{label}\t{title}" if label else title,
+                                     bookmark))
+    else:
+        paragraph.add_run(title)
+
+
+def _number_heading(document: DocxDocument, level: int) -> str:
+    """The number the heading style gives this heading (1, 1.2, 1.2.3), for the contents."""
+    numbers = document.heading_numbers
+    numbers[level - 1] += 1
+    for deeper in range(level, len(numbers)):
+        numbers[deeper] = 0
+    return ".".join(str(n) for n in numbers[:level])
 
 
 def text(document: DocxDocument, value: object, *, empty: str = "") -> None:
-    """A paragraph of user text; line breaks are kept."""
+    """A paragraph of user text; line breaks are kept. Nothing when there is no text and no
+    ``empty`` wording (never an empty paragraph)."""
     value = clean(value).strip()
     if value or empty:
         paragraph = document.add_paragraph()
-        run = paragraph.add_run(value or empty)
-        run.italic = not value
+        _lines(paragraph, value or empty, italic=not value)
+
+
+def _lines(paragraph, value: str, *, bold: bool = False, italic: bool = False) -> None:  # noqa: ANN001
+    for number_, line in enumerate(value.split("\n")):
+        run = paragraph.add_run()
+        if number_:
+            run.add_break()
+        run.text = line
+        run.bold = bold or None
+        run.italic = italic or None
+
+
+def bullets(document: DocxDocument, items: Iterable[object]) -> None:
+    for item in items:
+        _lines(document.add_paragraph(style="List Bullet"), clean(item).strip())
 
 
 def label_value(document: DocxDocument, pairs: Iterable[tuple[str, object]]) -> None:
     for label, value in pairs:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(clean(value))
+        _lines(paragraph, clean(value))
 
 
-def table(document: DocxDocument, caption: str, headers: Sequence[str],
+def caption(document: DocxDocument, kind: str, title: str) -> str:
+    """A numbered caption ("Tabel 3. ...") above a table or below a figure."""
+    document.counters[kind] += 1
+    said = f"{kind} {document.counters[kind]}. {clean(title)}"
+    document.add_paragraph(said, style="Caption")
+    return said
+
+
+def table(document: DocxDocument, title: str, headers: Sequence[str],
           rows: Iterable[Sequence[object]], widths_cm: Sequence[float]) -> Table:
-    """A table with a header row that repeats on every page and is marked as the header,
-    fixed column widths, and a caption for assistive technology."""
+    """A table with a numbered caption, a header row that repeats on every page and is marked
+    as the header, rows that do not split across pages, and fixed column widths that never run
+    past the margin."""
+    said = caption(document, "Tabel", title)
     result = document.add_table(rows=1, cols=len(headers))
-    with contextlib.suppress(KeyError):  # a template without the built-in table style
-        result.style = "Table Grid"
+    result.style = "Table Grid"
     result.autofit = False
     available = text_width(document)
     if sum(widths_cm) > available:  # never past the margin: the columns keep their proportion
         widths_cm = [w * available / sum(widths_cm) for w in widths_cm]
-    _caption(result, caption)
+    _describe(result, said)
     header = result.rows[0]
     trpr = header._tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:cantSplit"))
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     trpr.append(repeat)
-    for cell, title in zip(header.cells, headers, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(title).bold = True
+    for cell, heading_text in zip(header.cells, headers, strict=True):
+        paragraph = cell.paragraphs[0]
+        paragraph.style = "Table Text"
+        paragraph.add_run(heading_text).bold = True
+        shade = OxmlElement("w:shd")
+        for attribute, value in (("w:val", "clear"), ("w:color", "auto"),
+                                 ("w:fill", house_style.HEADER_FILL)):
+            shade.set(qn(attribute), value)
+        cell._tc.get_or_add_tcPr().append(shade)
     for column, width in zip(result.columns, widths_cm, strict=True):
         column.width = Cm(width)
     for cell, width in zip(header.cells, widths_cm, strict=True):
         cell.width = Cm(width)
     _add_rows(result, rows)
-    document.add_paragraph()
     return result
+
+
+def signature_rows(result: Table, height_cm: float) -> None:
+    """Give the last row room for a handwritten signature."""
+    row = result.rows[-1]
+    row.height = Cm(height_cm)
+    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
 def _add_rows(result: Table, rows: Iterable[Sequence[object]]) -> None:
@@ -312,32 +433,68 @@ def _add_rows(result: Table, rows: Iterable[Sequence[object]]) -> None:
     template = result.add_row()._tr
     result._tbl.remove(template)
     template.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row stays on one page
+    style_id = result.part.document.styles["Table Text"].style_id
+    for cell in template.iterchildren(qn("w:tc")):
+        paragraph = cell.find(qn("w:p"))
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), style_id)
+        paragraph.get_or_add_pPr().append(style)
     for values in rows:
         row = deepcopy(template)
-        cells = list(row.iterchildren(qn("w:tc")))
-        for cell, value in zip(cells, values, strict=True):
+        for cell, value in zip(row.iterchildren(qn("w:tc")), values, strict=True):
             paragraph = cell.find(qn("w:p"))
-            run = OxmlElement("w:r")
-            for number_, line in enumerate(clean(value).split("\n")):
-                if number_:
-                    run.append(OxmlElement("w:br"))
-                element = OxmlElement("w:t")
-                element.set(qn("xml:space"), "preserve")
-                element.text = line
-                run.append(element)
-            paragraph.append(run)
+            if isinstance(value, Lead):
+                paragraph.append(_cell_run(value.title, bold=True))
+                if clean(value.text).strip():
+                    paragraph.append(_cell_run("\n" + value.text.strip()))
+            else:
+                paragraph.append(_cell_run(value))
         result._tbl.append(row)
 
 
-def _caption(result: Table, caption: str) -> None:
+def _cell_run(value: object, *, bold: bool = False):  # noqa: ANN202
+    run = OxmlElement("w:r")
+    if bold:
+        properties = OxmlElement("w:rPr")
+        properties.append(OxmlElement("w:b"))
+        run.append(properties)
+    for number_, line in enumerate(clean(value).split("\n")):
+        if number_:
+            run.append(OxmlElement("w:br"))
+        element = OxmlElement("w:t")
+        element.set(qn("xml:space"), "preserve")
+        element.text = line
+        run.append(element)
+    return run
+
+
+def _describe(result: Table, said: str) -> None:
+    """The caption again as the table's title for assistive technology."""
     tblpr = result._tbl.tblPr
     for tag in ("w:tblCaption", "w:tblDescription"):
         element = OxmlElement(tag)
-        element.set(qn("w:val"), clean(caption))
+        element.set(qn("w:val"), clean(said))
         tblpr.append(element)
 
 
+def figure(document: DocxDocument, image: bytes, *, title: str, alt: str,
+           width_cm: float | None = None) -> None:
+    """An image at the text width with its alternative text (what a screen reader reads)
+    and a numbered caption below it. The facts are also in a table or text beside it."""
+    width = Cm(min(width_cm or text_width(document), text_width(document)))
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.add_run().add_picture(BytesIO(image), width=width)
+    document.counters["Figuur"] += 1
+    said = f"Figuur {document.counters['Figuur']}. {clean(title)}"
+    for properties in paragraph._p.iter(qn("wp:docPr")):
+        properties.set("title", said)
+        properties.set("descr", clean(alt))
+    document.add_paragraph(said, style="Caption")
+
+
 def to_bytes(document: DocxDocument) -> bytes:
+    _fill_table_of_contents(document)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -10,8 +10,9 @@ from docx.document import Document as DocxDocument
 from ..implementation import services as implementation
 from ..models import Project
 from ..plans import services as plans
-from ..workflow import Adoption, Step
+from ..workflow import ActionStatus, Adoption, Role, Step
 from . import docx_base as d
+from . import figures, improvement_plan
 from .improvement_plan import Export
 
 
@@ -20,21 +21,28 @@ def filename(project: Project) -> str:
 
 
 def build(project: Project, *, organisation: str, template: str | None,
-          author: str) -> DocxDocument:
+          author: str, addressee: str = "") -> DocxDocument:
     items = implementation.items_of(project)
     approval = implementation.latest_approval(project)
     approved = approval is not None and approval.fingerprint == implementation.fingerprint(items)
+    carried_out = plans.document_version(plans.versions_of(project))
+    numbers = improvement_plan.numbering(project, carried_out)
     page = d.TitlePage(
         kind="Implementatieplan", organisation=organisation, project=project.name,
         product=project.product,
         version=d.dutch_date(approval.approved_at) if approved else "concept",
         status="Goedgekeurd" if approved else "Concept",
-        day=approval.approved_at.date() if approved else date.today())
+        day=approval.approved_at.date() if approved else date.today(),
+        details=(("Voert uit", f"verbeterplan versie {carried_out.number}"
+                  if carried_out else "nog geen definitief verbeterplan"),
+                 ("Proceseigenaar", improvement_plan.names(project, Role.PROCESS_OWNER)),
+                 ("Projectleider", improvement_plan.names(project, Role.PROJECT_LEADER)),
+                 ("Kenmerk", project.reference)))
     document = d.new_document(template, page, author)
-    _carries_out(document, project)
-    _order(document, items)
-    _deferred_and_dropped(document, items)
-    _planning(document, items)
+    _carries_out(document, carried_out)
+    _order(document, items, numbers)
+    _deferred_and_dropped(document, items, numbers)
+    _planning(document, items, numbers)
     _chores(document)
     _evaluation(document, project)
     _approval(document, approval if approved else None)
@@ -45,9 +53,15 @@ def export(project: Project, **options: object) -> Export:
     return Export(filename(project), d.to_bytes(build(project, **options)))
 
 
-def _carries_out(document: DocxDocument, project: Project) -> None:
+def _label(item, numbers: dict[int, str]) -> str:  # noqa: ANN001
+    """ "V3 Title": the improvement by the number it has in the plan carried out."""
+    number = numbers.get(item.improvement_id)
+    return f"{number} {item.improvement.title}" if number else item.improvement.title
+
+
+def _carries_out(document: DocxDocument, version) -> None:  # noqa: ANN001
     """Which version of the improvement plan this plan carries out."""
-    version = plans.document_version(plans.versions_of(project))
+    d.heading(document, "Opdracht", 1, new_page=True)
     if version is None:
         d.text(document, "", empty="Er is nog geen definitieve versie van het verbeterplan.")
         return
@@ -55,36 +69,37 @@ def _carries_out(document: DocxDocument, project: Project) -> None:
     if version.approval is not None:
         said += (f", goedgekeurd door {version.approval.approver_name} op "
                  f"{d.dutch_date(version.approval.approved_at)}")
-    d.text(document, said + ".")
+    d.text(document, said + ". De nummers V1, V2, … zijn die van dat verbeterplan.")
 
 
-def _order(document: DocxDocument, items: list) -> None:
+def _order(document: DocxDocument, items: list, numbers: dict[int, str]) -> None:
     d.heading(document, "Verbeteringen in volgorde van uitvoering", 1)
     taken = implementation.taken_over(items)
     if not taken:
         d.text(document, "", empty="Er zijn (nog) geen verbeteringen die worden uitgevoerd.")
         return
-    titles = {i.id: i.improvement.title for i in items}
+    by_id = {i.id: i for i in items}
     d.table(document, "De overgenomen verbeteringen in de volgorde van de proceseigenaar",
-            ("Nr", "Verbetering", "Verantwoordelijke", "Start", "Einde", "Wacht op",
+            ("Volg-\norde", "Verbetering", "Verantwoordelijke", "Start", "Einde", "Wacht op",
              "Status"),
-            [(n, i.improvement.title, i.responsible.name if i.responsible else "–",
-              d.dutch_date(i.start_on), d.dutch_date(i.end_on),
-              titles.get(i.waits_for_id, "–"),
+            [(str(n), _label(i, numbers), i.responsible.name if i.responsible else "–",
+              d.dutch_date(i.start_on) or "–", d.dutch_date(i.end_on) or "–",
+              _label(by_id[i.waits_for_id], numbers) if i.waits_for_id in by_id else "–",
               i.status_enum.label + (f": {i.blocked_reason}" if i.blocked_reason else ""))
              for n, i in enumerate(taken, start=1)],
             # Wide enough that no word breaks in the middle ("Verantwoordelijke").
-            (1.0, 3.7, 3.5, 1.9, 2.1, 2.2, 1.6))
+            (1.3, 3.9, 3.3, 1.9, 1.9, 2.1, 1.6))
 
 
-def _deferred_and_dropped(document: DocxDocument, items: list) -> None:
+def _deferred_and_dropped(document: DocxDocument, items: list,
+                          numbers: dict[int, str]) -> None:
     rest = [i for i in items if i.adoption_enum is not Adoption.TAKEN_OVER]
     if not rest:
         return
     d.heading(document, "Uitgesteld en vervallen", 1)
     d.table(document, "Verbeteringen die zijn uitgesteld of vervallen, met de reden",
             ("Verbetering", "Besluit", "Tot wanneer of waarom"),
-            [(i.improvement.title, i.adoption_enum.label,
+            [(_label(i, numbers), i.adoption_enum.label,
               d.dutch_date(i.deferred_until) if i.adoption_enum is Adoption.DEFERRED
               else i.drop_reason) for i in rest],
             (6, 3, 7))
@@ -94,8 +109,9 @@ MONTHS_PER_TABLE = 12
 LONGEST_PLANNING = 120  # months (ten years); a longer one is cut with a note, never silently
 
 
-def _planning(document: DocxDocument, items: list) -> None:
-    """The whole period, however long: on landscape pages, a table per twelve months."""
+def _planning(document: DocxDocument, items: list, numbers: dict[int, str]) -> None:
+    """The whole period, however long, on landscape pages: a Gantt chart (a figure per
+    page of 25 improvements) and, with the same facts, a table per twelve months."""
     timeline = implementation.timeline(items, limit=None)
     shown = timeline.months[:LONGEST_PLANNING]
     if not shown:
@@ -104,13 +120,24 @@ def _planning(document: DocxDocument, items: list) -> None:
         return
     d.landscape(document)
     d.heading(document, "Planning per maand", 1)
+    bars = [figures.Bar(_label(item, numbers), item.start_on, item.end_on,
+                        item.status_enum is ActionStatus.DONE) for item, _cells in timeline.rows]
+    pages = figures.gantt(bars, shown)
+    for number, image in enumerate(pages):
+        chunk = bars[number * figures.ROWS_PER_GANTT:(number + 1) * figures.ROWS_PER_GANTT]
+        part = f" (deel {number + 1} van {len(pages)})" if len(pages) > 1 else ""
+        d.figure(document, image,
+                 title=f"Planning van {d.dutch_month(shown[0])} tot en met "
+                       f"{d.dutch_month(shown[-1])}{part}; gearceerd is afgerond",
+                 alt=figures.gantt_alt(chunk, shown))
+    d.heading(document, "Planningstabellen", 2)
     d.text(document, "Een X betekent dat er in die maand aan de verbetering wordt gewerkt.")
     for start in range(0, len(shown), MONTHS_PER_TABLE):
         months = shown[start:start + MONTHS_PER_TABLE]
         period = f"{d.dutch_month(months[0])} tot en met {d.dutch_month(months[-1])}"
         d.table(document, f"Planning per maand, {period}: X is gepland",
                 ("Verbetering", *(d.short_month(month) for month in months)),
-                [(item.improvement.title,
+                [(_label(item, numbers),
                   *("X" if planned else "" for planned in cells[start:start + len(months)]))
                  for item, cells in timeline.rows],
                 (6, *([1.55] * len(months))))
@@ -124,9 +151,8 @@ def _chores(document: DocxDocument) -> None:
     d.heading(document, "Borgen: training, documentatie en communicatie", 1)
     d.text(document, "Naast de verbeteringen horen bij de uitvoering deze taken uit de "
                      "wasstraat-methode:")
-    for template in Step.EXECUTION.definition.tasks:
-        document.add_paragraph(d.clean(f"{template.title} ({template.role.label})"),
-                               style="List Bullet")
+    d.bullets(document, (f"{template.title} ({template.role.label})"
+                         for template in Step.EXECUTION.definition.tasks))
 
 
 def _evaluation(document: DocxDocument, project: Project) -> None:
@@ -138,15 +164,25 @@ def _evaluation(document: DocxDocument, project: Project) -> None:
         d.label_value(document, (("Evaluatiemoment", d.dutch_date(evaluation.planned_on)),
                                  ("Door", evaluation.owner.name if evaluation.owner else "–")))
     results = implementation.kpi_results([project.id]).get(project.id, [])
-    if results:
-        d.table(document, "KPI's: nulmeting, doel en nameting",
-                ("KPI", "Nulmeting", "Doel", "Nameting", "Doel gehaald"),
-                [(r.kpi.name + f" ({r.kpi.unit})", d.number(r.kpi.baseline_value),
-                  d.number(r.kpi.target_value),
-                  f"{d.number(r.after.value)} ({d.dutch_date(r.after.measured_on)})"
-                  if r.after else "nog niet gemeten",
-                  {True: "ja", False: "nee", None: "–"}[r.reached]) for r in results],
-                (4.5, 2.7, 2, 4, 2.8))
+    if not results:
+        d.text(document, "", empty="Er zijn geen KPI's om te meten.")
+        return
+    measured = [r for r in results if r.after is not None]
+    if measured:
+        bars = [figures.KpiBars(r.kpi.name, r.kpi.unit, r.kpi.baseline_value,
+                                r.kpi.target_value, r.after.value) for r in measured]
+        for start in range(0, len(bars), 9):  # at most three rows of panels per figure
+            chunk = bars[start:start + 9]
+            d.figure(document, figures.kpi_chart(chunk),
+                     title="KPI's: nulmeting, doel en nameting", alt=figures.kpi_alt(chunk))
+    d.table(document, "De KPI's om te meten: definitie, nulmeting, doel en nameting",
+            ("KPI en definitie", "Nulmeting", "Doel", "Nameting", "Doel gehaald"),
+            [(d.Lead(f"{r.kpi.name} ({r.kpi.unit})", r.kpi.definition),
+              d.number(r.kpi.baseline_value), d.number(r.kpi.target_value),
+              f"{d.number(r.after.value)}\n{d.dutch_date(r.after.measured_on)}"
+              if r.after else "nog niet gemeten",
+              {True: "ja", False: "nee", None: "–"}[r.reached]) for r in results],
+            (6, 2.3, 2.3, 3, 2.4))
     if evaluation is not None and evaluation.lessons:
         d.heading(document, "Geleerde lessen", 2)
         d.text(document, evaluation.lessons)

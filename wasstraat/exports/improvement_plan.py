@@ -1,5 +1,8 @@
 """The improvement plan (verbeterplan) as a Word document: the current draft or any frozen
-version, as a municipality hands it to management, the board and the council."""
+version, as a decision document the process owner signs and sends to the directie or the
+college. The order follows what a board reads: cover, version history, a one-page summary
+with the decisions asked, then the substance, the specialists' advice, risks, the decision
+with its signature block, and an appendix."""
 
 from __future__ import annotations
 
@@ -15,19 +18,27 @@ from ..models import PlanVersion, Project, Review
 from ..plans import services as plans
 from ..process import services as process
 from ..reviews import services as reviews
+from ..sessions import services as sessions
 from ..workflow import (
     DPIA_CRITERIA,
     EXPERIENCE_SCORES,
+    JOURNEY_SOURCES,
     PLAN_SECTIONS,
+    ROLE_INFO,
     SCORE_SCALE,
     SERVICE_PS,
+    STEPS,
     Decision,
     FormulaMatch,
     Horizon,
     ResponseKind,
+    Role,
+    Step,
+    StepStatus,
     Verdict,
 )
 from . import docx_base as d
+from . import figures
 
 TEXTS = {section.key: section.title for section in PLAN_SECTIONS}
 
@@ -43,44 +54,83 @@ def filename(project: Project, version: PlanVersion | None) -> str:
     return f"verbeterplan-{d.slug(project.name)}-{suffix}.docx"
 
 
-def _status(version: PlanVersion | None) -> str:
+def status(version: PlanVersion | None) -> str:
     if version is None or not version.is_final:
         return "Concept"
     return "Goedgekeurd" if version.approval is not None else "Definitief"
 
 
-def build(project: Project, version: PlanVersion | None, *, organisation: str,
-          template: str | None, author: str) -> DocxDocument:
-    """The plan of ``version``, or of the current draft when ``version`` is None."""
+def names(project: Project, role: Role) -> str:
+    return ", ".join(sorted(user.name for user in project.holders(role))) or "–"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the chapters share: the plan's data, its numbering and the improvements in it."""
+
+    project: Project
+    version: PlanVersion | None
+    data: dict
+    numbers: dict[int, str]  # improvement id -> "V3"
+    quick_wins: list[dict]
+    long_term: list[dict]
+
+    @property
+    def in_plan(self) -> list[dict]:
+        return self.quick_wins + self.long_term
+
+    def dropped(self) -> list[dict]:
+        return [i for i in self.data["improvements"]
+                if i["decision"] == Decision.NOT_PURSUED.value]
+
+    def merged(self) -> list[dict]:
+        return [i for i in self.data["improvements"] if i["decision"] == Decision.MERGED.value]
+
+
+def _plan(project: Project, version: PlanVersion | None) -> Plan:
     data = version.snapshot if version else plans.current_snapshot(project)
+    in_plan = [i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN.value]
+    quick = [i for i in in_plan if i["horizon"] == Horizon.QUICK_WIN.value]
+    long_term = [i for i in in_plan if i["horizon"] == Horizon.LONG_TERM.value]
+    # V1, V2, ...: quick wins first; the same number wherever the plan names an improvement.
+    numbers = {i["id"]: f"V{n}" for n, i in enumerate(quick + long_term, start=1)}
+    return Plan(project, version, data, numbers, quick, long_term)
+
+
+def numbering(project: Project, version: PlanVersion | None) -> dict[int, str]:
+    """Improvement id -> its number (V1, V2, ...) in ``version`` (the draft when None)."""
+    return _plan(project, version).numbers
+
+
+def build(project: Project, version: PlanVersion | None, *, organisation: str,
+          template: str | None, author: str, addressee: str = "") -> DocxDocument:
+    """The plan of ``version``, or of the current draft when ``version`` is None."""
+    plan = _plan(project, version)
     page = d.TitlePage(
         kind="Verbeterplan", organisation=organisation, project=project.name,
         product=project.product,
         version=str(version.number) if version else "concept (niet vastgelegd)",
-        status=_status(version),
+        status=status(version),
         # The date of what this document shows: the version's, or today's for the draft.
-        day=version.created_at.date() if version else date.today())
+        day=version.created_at.date() if version else date.today(),
+        details=(("Aan", addressee or "–"),
+                 ("Proceseigenaar", names(project, Role.PROCESS_OWNER)),
+                 ("Sponsor", names(project, Role.SPONSOR)),
+                 ("Projectleider", names(project, Role.PROJECT_LEADER)),
+                 ("Kenmerk", project.reference)))
     document = d.new_document(template, page, author)
-    _summary(document, project, data, version)
+    _version_history(document, plan)
+    _summary(document, plan)
+    _goal_and_scope(document, plan)
     _team(document, project)
-    _assignment(document, project, data["texts"])
-    _findings(document, project, data["texts"])
-    in_plan = [i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN.value]
-    groups = [(key, [i for i in in_plan if i["horizon"] == horizon.value])
-              for key, horizon in (("quick_wins", Horizon.QUICK_WIN),
-                                   ("long_term", Horizon.LONG_TERM))]
-    # V1, V2, ...: quick wins first; the same number wherever the plan names an improvement.
-    numbers = {i["id"]: f"V{n}" for n, i in
-               enumerate((i for _key, rows in groups for i in rows), start=1)}
-    for key, rows in groups:
-        _improvements(document, TEXTS[key], data["texts"].get(key, ""), rows, numbers)
-    _not_pursued(document, data["improvements"])
-    # Each domain's latest review of this version or an earlier one: what this plan answered.
-    upto = [r for r in reviews.reviews_of(project)
-            if version is None or r.plan_version.number <= version.number]
-    chosen = list(reviews.latest_by_domain(upto).values())
-    _reviews(document, chosen, reviews.responses_of(project), numbers)
-    _approval(document, version)
+    _kpis(document, project)
+    _findings(document, plan)
+    _improvements(document, plan)
+    chosen = _chosen_reviews(plan)
+    _reviews(document, chosen, reviews.responses_of(project), plan.numbers)
+    _risks(document, plan, chosen)
+    _decision(document, plan)
+    _appendix(document)
     return document
 
 
@@ -88,38 +138,111 @@ def export(project: Project, version: PlanVersion | None, **options: object) -> 
     return Export(filename(project, version), d.to_bytes(build(project, version, **options)))
 
 
-def _summary(document: DocxDocument, project: Project, data: dict,
-             version: PlanVersion | None) -> None:
+def _chosen_reviews(plan: Plan) -> list[Review]:
+    """Each domain's latest review of this version or an earlier one: what this plan answered."""
+    upto = [r for r in reviews.reviews_of(plan.project)
+            if plan.version is None or r.plan_version.number <= plan.version.number]
+    return list(reviews.latest_by_domain(upto).values())
+
+
+# --- Before the substance ---------------------------------------------------------------------
+
+def _version_history(document: DocxDocument, plan: Plan) -> None:
+    d.heading(document, "Versiegeschiedenis", 1, numbered=False)
+    versions = sorted(plans.versions_of(plan.project), key=lambda v: v.number)
+    if plan.version is not None:
+        versions = [v for v in versions if v.number <= plan.version.number]
+    rows = []
+    for v in versions:
+        what = "Definitief" if v.is_final else "Ter toetsing aan de specialisten"
+        rows.append((str(v.number), d.dutch_date(v.created_at), what,
+                     v.created_by.name if v.created_by else "–"))
+        if v.approval is not None:
+            rows.append((str(v.number), d.dutch_date(v.approval.approved_at),
+                         "Goedgekeurd door de proceseigenaar", v.approval.approver_name))
+    if plan.version is None:
+        rows.append(("concept", d.dutch_date(date.today()), "Werkversie (niet vastgelegd)", "–"))
+    d.table(document, "Versies van dit verbeterplan", ("Versie", "Datum", "Wat", "Door"),
+            rows, (2, 3.5, 6.5, 4))
+
+
+def _costs(rows: list[dict]) -> tuple[str, str]:
+    """Total one-off and yearly recurring costs, saying how many were estimated."""
+    said = []
+    for key, suffix in (("cost_estimate", ""), ("recurring_cost", " per jaar")):
+        known = [i[key] for i in rows if i.get(key) is not None]
+        if not known:
+            said.append("nog niet geraamd")
+            continue
+        text = d.euro(sum(known)) + suffix
+        if len(known) < len(rows):
+            text += f" (geraamd voor {len(known)} van de {len(rows)} verbeteringen)"
+        said.append(text)
+    return said[0], said[1]
+
+
+def _summary(document: DocxDocument, plan: Plan) -> None:
     """One page for the board: why, what is proposed, what it costs, what it should achieve,
-    and the decision asked."""
-    d.heading(document, "Samenvatting", 1)
-    d.text(document, project.assignment, empty="De opdracht is niet beschreven.")
-    in_plan = [i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN.value]
-    quick = [i for i in in_plan if i["horizon"] == Horizon.QUICK_WIN.value]
-    costs = [i["cost_estimate"] for i in in_plan if i.get("cost_estimate") is not None]
-    not_pursued = [i for i in data["improvements"]
-                   if i["decision"] == Decision.NOT_PURSUED.value]
+    and the decisions asked."""
+    d.heading(document, "Samenvatting", 1, new_page=True, numbered=False)
+    occasion = plan.data["texts"].get("context") or plan.project.assignment
+    d.heading(document, "Aanleiding", 3, numbered=False)
+    d.text(document, _first_paragraph(occasion), empty="De aanleiding is niet beschreven.")
+    d.heading(document, "Doel", 3, numbered=False)
+    d.text(document, _first_paragraph(plan.project.assignment),
+           empty="De opdracht is niet beschreven.")
+    d.heading(document, "Voorstel", 3, numbered=False)
+    one_off, recurring = _costs(plan.in_plan)
     d.label_value(document, (
-        ("Verbeteringen in het plan", f"{len(in_plan)}: {len(quick)} quick win(s), "
-                                      f"{len(in_plan) - len(quick)} voor de lange termijn"),
-        ("Niet opgepakt (met reden)", len(not_pursued)),
-        ("Geraamde kosten", d.euro(sum(costs)) + (
-            "" if len(costs) == len(in_plan) else
-            f" (voor {len(costs)} van de {len(in_plan)} verbeteringen geraamd)")
-         if costs else "nog niet geraamd"),
+        ("Verbeteringen", f"{len(plan.in_plan)} in het plan: {len(plan.quick_wins)} quick "
+                          f"win(s), {len(plan.long_term)} voor de lange termijn"),
+        ("Niet opgepakt of samengevoegd", len(plan.dropped()) + len(plan.merged())),
+        ("Eenmalige kosten", one_off),
+        ("Structurele kosten", recurring),
     ))
-    targets = [k for k in kpis.kpis_of(project) if k.target_value is not None]
+    targets = [k for k in kpis.kpis_of(plan.project) if k.target_value is not None]
     if targets:
-        d.text(document, "Beoogd effect op de KPI's: " + "; ".join(
-            f"{k.name}: van {d.number(k.baseline_value)} naar {d.number(k.target_value)} "
-            f"{k.unit}" for k in targets) + ".")
-    approval = version.approval if version else None
-    if approval is not None:
-        d.text(document, f"Goedgekeurd door {approval.approver_name} (proceseigenaar) op "
-                         f"{d.dutch_date(approval.approved_at)}.")
-    else:
-        d.text(document, "Gevraagd besluit: de proceseigenaar keurt dit verbeterplan goed, "
-                         "waarna het implementatieplan wordt opgesteld (stap 9).")
+        d.heading(document, "Beoogd effect", 3, numbered=False)
+        d.bullets(document, (f"{k.name}: van {d.number(k.baseline_value)} naar "
+                             f"{d.number(k.target_value)} {k.unit}" for k in targets))
+    d.heading(document, "Gevraagd besluit", 3, numbered=False)
+    d.bullets(document, _decisions_asked(plan))
+
+
+def _first_paragraph(value: str | None) -> str:
+    """The opening paragraph of a longer text: what fits a one-page summary."""
+    first = d.clean(value).strip().split("\n\n")[0]
+    return first if len(first) <= 900 else first[:900].rsplit(" ", 1)[0] + " …"
+
+
+def _decisions_asked(plan: Plan) -> list[str]:
+    one_off, recurring = _costs(plan.in_plan)
+    numbers = [plan.numbers[i["id"]] for i in plan.in_plan]
+    span = f" ({numbers[0]} tot en met {numbers[-1]})" if numbers else ""
+    asked = [f"Het verbeterplan vaststellen met {len(plan.in_plan)} verbeteringen{span}."]
+    if any(i.get("cost_estimate") is not None or i.get("recurring_cost") is not None
+           for i in plan.in_plan):
+        asked.append(f"Budget beschikbaar stellen: eenmalig {one_off}, structureel "
+                     f"{recurring}.")
+    asked.append("De projectleider opdracht geven het implementatieplan op te stellen "
+                 "(stap 9), met de quick wins als eerste.")
+    if plan.version is not None and plan.version.approval is not None:
+        approval = plan.version.approval
+        asked.append(f"Besloten: goedgekeurd door {approval.approver_name} (proceseigenaar) op "
+                     f"{d.dutch_date(approval.approved_at)}.")
+    return asked
+
+
+# --- The substance ----------------------------------------------------------------------------
+
+def _goal_and_scope(document: DocxDocument, plan: Plan) -> None:
+    d.heading(document, "Aanleiding, doel en afbakening", 1, new_page=True)
+    d.heading(document, "De opdracht", 2)
+    d.text(document, plan.project.assignment, empty="De opdracht is niet beschreven.")
+    d.heading(document, TEXTS["context"], 2)
+    d.text(document, plan.data["texts"].get("context"), empty="Niet ingevuld.")
+    d.heading(document, TEXTS["scope"], 2)
+    d.text(document, plan.data["texts"].get("scope"), empty="Niet ingevuld.")
 
 
 def _team(document: DocxDocument, project: Project) -> None:
@@ -130,105 +253,185 @@ def _team(document: DocxDocument, project: Project) -> None:
             (6, 10))
 
 
-def _assignment(document: DocxDocument, project: Project, texts: dict) -> None:
-    d.heading(document, "Opdracht en KPI's", 1)
-    d.text(document, project.assignment)
-    d.heading(document, TEXTS["context"], 2)
-    d.text(document, texts.get("context"), empty="Niet ingevuld.")
+def _kpis(document: DocxDocument, project: Project) -> None:
+    d.heading(document, "KPI's", 1)
     rows = kpis.kpis_of(project)
-    d.heading(document, "KPI's", 2)
     if not rows:
-        d.text(document, "", empty="Er zijn geen KPI's vastgelegd.")
+        d.text(document, "", empty=_skipped(project, Step.KPIS)
+               or "Er zijn geen KPI's vastgelegd.")
         return
-    d.table(document, "KPI's met nulmeting en doel",
-            ("KPI", "Eenheid", "Richting", "Nulmeting", "Doel"),
-            [(k.name, k.unit, k.direction_enum.label,
-              f"{d.number(k.baseline_value)} ({d.dutch_date(k.baseline_date)})"
+    d.table(document, "KPI's met definitie, nulmeting, doel en bron",
+            ("KPI en definitie", "Eenheid", "Nulmeting", "Doel", "Bron van de nulmeting"),
+            [(d.Lead(k.name, k.definition), f"{k.unit} ({k.direction_enum.label.lower()})",
+              f"{d.number(k.baseline_value)}\n{d.dutch_date(k.baseline_date)}"
               if k.baseline_date else d.number(k.baseline_value),
-              f"{d.number(k.target_value)} (uiterlijk {d.dutch_date(k.target_date)})"
-              if k.target_date else d.number(k.target_value))
+              f"{d.number(k.target_value)}\nuiterlijk {d.dutch_date(k.target_date)}"
+              if k.target_date else d.number(k.target_value),
+              k.baseline_source or "–")
              for k in rows],
-            (4.5, 2, 2.5, 3.5, 3.5))
+            (4.8, 2.4, 2.6, 2.8, 3.4))
 
 
-def _findings(document: DocxDocument, project: Project, texts: dict) -> None:
+def _skipped(project: Project, step: Step) -> str:
+    """The reason a step was skipped, as the document says it; "" when it was not."""
+    state = project.step_state(step)
+    if state.status_enum is not StepStatus.SKIPPED:
+        return ""
+    return f"Stap {step.value} ({step.definition.name}) is overgeslagen: {state.skip_reason}"
+
+
+def _findings(document: DocxDocument, plan: Plan) -> None:
+    project = plan.project
     d.heading(document, TEXTS["findings"], 1)
-    d.text(document, texts.get("findings"), empty="Niet ingevuld.")
+    d.text(document, plan.data["texts"].get("findings"), empty="Niet ingevuld.")
+    _current_process(document, project)
+    _journey(document, project)
+    _formula(document, project)
 
+
+def _current_process(document: DocxDocument, project: Project) -> None:
     d.heading(document, "Het huidige proces", 2)
     steps = process.steps_of(project)
-    if steps:
-        summary = process.summary(steps)
-        d.label_value(document, (
-            ("Processtappen", summary.steps), ("Overdrachten", summary.handovers),
-            ("Doorlooptijd", f"{d.number(summary.lead_time_days)} werkdagen")))
-    else:
-        d.text(document, "", empty="Het proces is niet in kaart gebracht.")
+    if not steps:
+        d.text(document, "", empty=_skipped(project, Step.PROCESS)
+               or "Het proces is niet in kaart gebracht.")
+        return
+    summary = process.summary(steps)
+    d.text(document, f"Het proces telt {summary.steps} activiteiten en {summary.handovers} "
+                     f"overdrachten. Samen kosten de activiteiten {d.number(summary.work_minutes)}"
+                     f" minuten werk; er wordt {d.number(summary.wait_days)} werkdagen gewacht. "
+                     f"De doorlooptijd is daarmee {d.number(summary.lead_time_days)} werkdagen.")
+    d.table(document, "De activiteiten van het huidige proces (sessie 3a)",
+            ("Nr", "Activiteit", "Wie en systeem", "Werk (min)", "Wachten (dagen)",
+             "Overdracht"),
+            [(str(n), d.Lead(s.activity, s.remarks), " · ".join(filter(None, (s.actor, s.system)))
+              or "–", d.number(s.work_minutes), d.number(s.wait_days),
+              "ja" if s.handover else "nee")
+             for n, s in enumerate(steps, start=1)],
+            (1, 5.6, 3.3, 1.8, 2.2, 2.1))
+    checks = process.checks_of(project)
+    if checks:
+        d.heading(document, "Controle door de deelnemers (sessie 3b)", 3)
+        confirmed = [c.user.name for c in checks if c.confirmed]
+        if confirmed:
+            d.text(document, "Bevestigd door: " + ", ".join(sorted(confirmed)) + ".")
+        corrections = [c for c in checks if not c.confirmed]
+        if corrections:
+            d.table(document, "Correcties op het proces uit de controle",
+                    ("Deelnemer", "Correctie"),
+                    [(c.user.name, c.correction) for c in corrections], (4, 12))
+    findings = sessions.findings_of(project, Step.PROCESS)
+    if findings:
+        d.heading(document, "Bevindingen uit de sessies", 3)
+        d.bullets(document, (f"{d.dutch_date(s.held_on)}: {f.text}" for s, f in findings))
 
+
+def _journey(document: DocxDocument, project: Project) -> None:
     d.heading(document, "De klantreis", 2)
     phases = journey.phases_of(project)
-    if phases:
-        d.table(document, "Fasen van de klantreis met de beleving van de inwoner",
-                ("Fase", "Beleving", "Pijnpunten"),
-                [(p.name, f"{p.experience:+d} ({EXPERIENCE_SCORES[p.experience]})"
-                  if p.experience else f"0 ({EXPERIENCE_SCORES[0]})", p.pain_points)
-                 for p in phases],
-                (4, 3.5, 8.5))
-    else:
-        d.text(document, "", empty="Er is geen klantreis vastgelegd.")
+    if not phases:
+        d.text(document, "", empty=_skipped(project, Step.JOURNEY)
+               or "Er is geen klantreis vastgelegd.")
+        return
+    source = journey.journey_of(project)
+    if source is not None:
+        label = next((s.label for s in JOURNEY_SOURCES if s.key == source.source), source.source)
+        d.label_value(document, (("Bron", label + (f" ({source.source_link})"
+                                                   if source.source_link else "")),))
+        d.text(document, source.notes)
+    points = [(p.name, p.experience or 0) for p in phases]
+    d.figure(document, figures.journey_curve(points), title="De beleving van de inwoner per fase",
+             alt=figures.journey_alt(points))
+    d.table(document, "Fasen van de klantreis: beleving, pijnpunten en citaten",
+            ("Fase", "Beleving", "Pijnpunten", "Wat inwoners zeggen"),
+            [(d.Lead(p.name, p.resident_action),
+              f"{p.experience or 0:+d} ({EXPERIENCE_SCORES[p.experience or 0]})",
+              p.pain_points or "–", p.quotes or "–") for p in phases],
+            (4, 2.6, 4.7, 4.7))
+    ideal = [p for p in phases if p.ideal.strip()]
+    if ideal:
+        d.table(document, "De ideale klantreis per fase", ("Fase", "Zo zou het moeten gaan"),
+                [(p.name, p.ideal) for p in ideal], (4, 12))
 
+
+def _formula(document: DocxDocument, project: Project) -> None:
     d.heading(document, "De serviceformule", 2)
-    comparisons = formulas.comparisons_of(project)
     formula = project.service_formula
     if formula is None:
-        d.text(document, "", empty="Er is geen serviceformule gekoppeld.")
+        d.text(document, "", empty=_skipped(project, Step.SERVICE_FORMULA)
+               or "Er is geen serviceformule gekoppeld.")
         return
     d.text(document, f"Het product valt onder de {formula.name}.")
-    differing = [(p, comparisons[p.key]) for p in SERVICE_PS if p.key in comparisons
-                 and FormulaMatch(comparisons[p.key].match).invites_improvement]
-    if differing:
-        d.table(document, "De P's waarop de praktijk afwijkt van de serviceformule",
-                ("P", "Belofte", "Huidige praktijk", "Oordeel"),
-                [(p.label, c.promise, c.current_practice, FormulaMatch(c.match).label)
-                 for p, c in differing],
-                (2.5, 5, 5.5, 3))
-    else:
-        d.text(document, "De praktijk komt op alle P's overeen met de formule.")
+    comparisons = formulas.comparisons_of(project)
+    compared = [(p, comparisons[p.key]) for p in SERVICE_PS if p.key in comparisons]
+    if not compared:
+        d.text(document, "", empty="De P's zijn nog niet vergeleken.")
+        return
+    d.table(document, "De serviceformule per P: belofte, praktijk en oordeel",
+            ("P", "Belofte van de formule", "Huidige praktijk", "Oordeel"),
+            [(p.label, c.promise or "–", c.current_practice or "–", FormulaMatch(c.match).label)
+             for p, c in compared],
+            (2.3, 5.4, 5.4, 2.9))
 
 
 def _score(value: int | None) -> str:
     return f"{value} ({SCORE_SCALE[value]})" if value else "–"
 
 
-def _improvements(document: DocxDocument, title: str, intro: str, rows: list[dict],
-                  numbers: dict[int, str]) -> None:
-    d.heading(document, title, 1)
-    d.text(document, intro)
-    if not rows:
-        d.text(document, "", empty="Geen verbeteringen in deze groep.")
-        return
-    d.table(document, f"Verbeteringen: {title}",
-            ("Nr", "Verbetering", "Beschrijving", "Bron", "Impact / inspanning", "KPI's"),
-            [(numbers[i["id"]], i["title"], i["description"], "; ".join(i["sources"]),
-              f"{_score(i['impact'])} / {_score(i['effort'])}"
-              + (f"; {d.euro(i['cost_estimate'])}" if i["cost_estimate"] is not None else ""),
-              ", ".join(i["kpis"]) or "–")
-             for i in rows],
-            (1.1, 3.3, 4.6, 2.8, 2.4, 1.8))
+def _improvements(document: DocxDocument, plan: Plan) -> None:
+    d.heading(document, "Verbeteringen", 1)
+    d.text(document, f"Het plan bevat {len(plan.in_plan)} verbeteringen, genummerd V1 tot en met "
+                     f"V{len(plan.in_plan)}: eerst de quick wins, dan de lange termijn. Dezelfde "
+                     "nummers staan in de matrix, bij het advies van de specialisten en in het "
+                     "implementatieplan." if plan.in_plan else
+           "Er zijn (nog) geen verbeteringen in het plan opgenomen.")
+    points = [figures.MatrixPoint(plan.numbers[i["id"]], i["impact"], i["effort"],
+                                  i["horizon"] == Horizon.QUICK_WIN.value)
+              for i in plan.in_plan if i["impact"] and i["effort"]]
+    if points:
+        d.figure(document, figures.matrix(points), width_cm=12,
+                 title="Impact tegen inspanning per verbetering (● quick win, ■ lange termijn)",
+                 alt=figures.matrix_alt(points))
+    unscored = [plan.numbers[i["id"]] for i in plan.in_plan if not (i["impact"] and i["effort"])]
+    if unscored:
+        d.text(document, "Nog zonder impact of inspanning (niet in de matrix): "
+                         + ", ".join(unscored) + ".")
+    for key, rows in (("quick_wins", plan.quick_wins), ("long_term", plan.long_term)):
+        d.heading(document, TEXTS[key], 2)
+        d.text(document, plan.data["texts"].get(key, ""))
+        if not rows:
+            d.text(document, "", empty="Geen verbeteringen in deze groep.")
+            continue
+        d.table(document, f"Verbeteringen: {TEXTS[key].lower()}",
+                ("Nr", "Verbetering", "Bron", "Impact", "Inspanning", "Kosten", "KPI's"),
+                [(plan.numbers[i["id"]], d.Lead(i["title"], i["description"]),
+                  "; ".join(i["sources"]), _score(i["impact"]), _score(i["effort"]),
+                  _cost_cell(i), ", ".join(i["kpis"]) or "–")
+                 for i in rows],
+                (1.0, 4.6, 2.3, 1.8, 2.1, 1.9, 2.3))
+    _not_pursued(document, plan)
 
 
-def _not_pursued(document: DocxDocument, improvements: list[dict]) -> None:
-    dropped = [i for i in improvements if i["decision"] == Decision.NOT_PURSUED.value]
-    merged = [i for i in improvements if i["decision"] == Decision.MERGED.value]
+def _cost_cell(improvement: dict) -> str:
+    lines = []
+    if improvement.get("cost_estimate") is not None:
+        lines.append(d.euro(improvement["cost_estimate"]))
+    if improvement.get("recurring_cost") is not None:
+        lines.append(d.euro(improvement["recurring_cost"]) + " /jaar")
+    return "\n".join(lines) or "–"
+
+
+def _not_pursued(document: DocxDocument, plan: Plan) -> None:
+    dropped, merged = plan.dropped(), plan.merged()
     if not (dropped or merged):
         return
-    d.heading(document, "Niet opgepakt en samengevoegd", 1)
+    d.heading(document, "Niet opgepakt en samengevoegd", 2)
     d.table(document, "Verbeteringen die niet worden opgepakt of zijn samengevoegd",
             ("Verbetering", "Besluit", "Reden"),
             [(i["title"], "Niet opgepakt", i["decision_reason"]) for i in dropped]
             + [(i["title"], "Samengevoegd", f"Samengevoegd met {i['merged_into']}")
                for i in merged],
-            (5, 3, 8))
+            (6, 3, 7))
 
 
 def _response(responses: dict, review: Review, subject: str) -> str:
@@ -240,10 +443,15 @@ def _response(responses: dict, review: Review, subject: str) -> str:
 
 def _reviews(document: DocxDocument, chosen: list[Review], responses: dict,
              numbers: dict[int, str]) -> None:
-    d.heading(document, "Toetsing door de specialisten", 1)
+    d.heading(document, "Advies van de specialisten", 1)
     if not chosen:
         d.text(document, "", empty="Deze versie is (nog) niet getoetst.")
         return
+    d.table(document, "Oordeel per domein",
+            ("Domein", "Specialist", "Datum", "Oordeel"),
+            [(r.domain_info.label, r.signer_name or "–", d.dutch_date(r.signed_at) or "–",
+              Verdict(r.verdict).label if r.is_signed else "nog niet ondertekend")
+             for r in chosen], (4, 4.5, 3.5, 4))
     for review in chosen:
         domain = review.domain_info
         d.heading(document, f"{domain.label} (versie {review.plan_version.number})", 2)
@@ -279,12 +487,86 @@ def _reviews(document: DocxDocument, chosen: list[Review], responses: dict,
                     (3.5, 4.5, 4, 4))
 
 
-def _approval(document: DocxDocument, version: PlanVersion | None) -> None:
-    d.heading(document, "Goedkeuring", 1)
-    approval = version.approval if version else None
-    if approval is None:
-        d.text(document, "", empty="De proceseigenaar heeft deze versie niet goedgekeurd.")
-        return
-    d.label_value(document, (("Goedgekeurd door", f"{approval.approver_name} (proceseigenaar)"),
-                             ("Datum", d.dutch_date(approval.approved_at))))
-    d.text(document, approval.note)
+def _risks(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
+    """The team's own view of the risks, then what the plan itself shows: conditions the
+    specialists set, a DPIA to carry out, reviews overruled, improvements without estimate."""
+    d.heading(document, "Risico's en voorwaarden", 1)
+    d.text(document, plan.data["texts"].get("risks"))
+    found = []
+    for review in chosen:
+        if not review.is_signed:
+            found.append(f"{review.domain_info.label}: de toetsing is nog niet afgerond.")
+            continue
+        if review.conditions:
+            found.append(f"Voorwaarde van {review.domain_info.label}: {review.conditions}")
+        found.extend(f"Voorwaarde van {review.domain_info.label} bij "
+                     f"{plan.numbers.get(f.improvement_id, f.improvement_title)}: {f.condition}"
+                     for f in review.findings if f.condition)
+        if review.domain_info.dpia_screen and review.dpia_required:
+            found.append("Er moet een DPIA worden uitgevoerd voordat de verbeteringen die "
+                         "persoonsgegevens raken worden ingevoerd.")
+        if review.override:
+            found.append(f"Het oordeel van {review.domain_info.label} ("
+                         f"{Verdict(review.verdict).label.lower()}) is overruled door "
+                         f"{review.override.decider_name}: {review.override.motivation}")
+    unestimated = [plan.numbers[i["id"]] for i in plan.in_plan if i.get("cost_estimate") is None]
+    if unestimated:
+        found.append("Nog niet geraamd: " + ", ".join(unestimated) + ".")
+    unlinked = [plan.numbers[i["id"]] for i in plan.in_plan if not i["kpis"]]
+    if unlinked:
+        found.append("Niet gekoppeld aan een KPI (effect niet meetbaar): "
+                     + ", ".join(unlinked) + ".")
+    if found:
+        d.heading(document, "Uit de toetsing en het plan", 2)
+        d.bullets(document, found)
+    elif not plan.data["texts"].get("risks"):
+        d.text(document, "", empty="Er zijn geen risico's of voorwaarden vastgelegd.")
+
+
+def _decision(document: DocxDocument, plan: Plan) -> None:
+    """The decision asked and the block the process owner signs (filled in once approved)."""
+    d.heading(document, "Besluit", 1)
+    d.text(document, f"De proceseigenaar stelt het verbeterplan {plan.project.name} vast, "
+                     "met de verbeteringen, kosten en voorwaarden zoals in dit document "
+                     "beschreven:")
+    d.bullets(document, _decisions_asked(plan)[:-1] if plan.version and plan.version.approval
+              else _decisions_asked(plan))
+    approval = plan.version.approval if plan.version else None
+    owner = approval.approver_name if approval else names(plan.project, Role.PROCESS_OWNER)
+    signature = d.table(
+        document, "Ondertekening door de proceseigenaar", ("", "Proceseigenaar"),
+        (("Naam", owner), ("Rol", ROLE_INFO[Role.PROCESS_OWNER].label),
+         ("Datum", d.dutch_date(approval.approved_at) if approval else ""),
+         ("Plaats", ""), ("Handtekening", "Goedgekeurd in Wasstraat" if approval else "")),
+        (4, 12))
+    d.signature_rows(signature, 2.0)
+    if approval is not None and approval.note:
+        d.label_value(document, (("Toelichting bij de goedkeuring", approval.note),))
+
+
+# --- Appendix ---------------------------------------------------------------------------------
+
+ABBREVIATIONS = (
+    ("AVG", "Algemene verordening gegevensbescherming"),
+    ("CISO", "Chief Information Security Officer: adviseur informatiebeveiliging"),
+    ("DPIA", "Data protection impact assessment: toets op de gevolgen voor de privacy"),
+    ("ICT / IV", "Informatie- en communicatietechnologie / informatievoorziening"),
+    ("JZ", "Juridische zaken"),
+    ("KPI", "Kritieke prestatie-indicator: wat gemeten wordt om het effect te zien"),
+    ("LEAN", "Werkwijze die verspilling in processen zichtbaar maakt en wegneemt"),
+    ("PDCA", "Plan, do, check, act: de cyclus van blijvend verbeteren"),
+    ("Quick win", "Verbetering die snel en met weinig inspanning resultaat geeft"),
+    ("V1, V2, …", "Nummer van een verbetering in dit plan"),
+)
+
+
+def _appendix(document: DocxDocument) -> None:
+    d.heading(document, "Bijlage A. Afkortingen en begrippen", 1, new_page=True, numbered=False)
+    d.table(document, "Afkortingen en begrippen", ("Term", "Betekenis"), ABBREVIATIONS, (3.5, 12.5))
+    d.heading(document, "Bijlage B. De wasstraat-methode", 1, numbered=False)
+    d.text(document, "De wasstraat is een methode om een werkproces van een gemeente in tien "
+                     "stappen samen met de medewerkers en vanuit de inwoner te verbeteren. Dit "
+                     "verbeterplan is het product van stap 6 tot en met 8.")
+    d.table(document, "De tien stappen van de wasstraat", ("Stap", "Naam", "Doel"),
+            [(str(step.value), STEPS[step].name, STEPS[step].goal) for step in Step],
+            (1.2, 4.3, 10.5))

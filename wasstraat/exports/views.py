@@ -17,7 +17,7 @@ from ..models import AuditEvent, utcnow
 from ..navigation import int_arg
 from ..plans import services as plans
 from ..workflow import Step, StepStatus
-from . import implementation_plan, improvement_plan
+from . import archive, implementation_plan, improvement_plan, pdf
 from .docx_base import CONTENT_TYPE, options
 
 bp = Blueprint("exports", __name__, url_prefix="/projects/<int:project_id>/documents")
@@ -40,19 +40,19 @@ def _within_rate() -> None:
                                "Probeer het over een minuut opnieuw.", n=recent))
 
 
-def _download(result: improvement_plan.Export, project_id: int, kind: str) -> Response:
+def _download(result: improvement_plan.Export, project_id: int, kind: str,
+              content_type: str = CONTENT_TYPE) -> Response:
     # A download is worth a line in the trail: who took which plan out of the app.
     audit.record("export.document", "project", project_id, project_id,
                  actor=current_user._get_current_object(),
                  after={"document": kind, "file": result.filename})
     db.session.commit()
-    return Response(result.content, mimetype=CONTENT_TYPE, headers={
+    return Response(result.content, mimetype=content_type, headers={
         "Content-Disposition": f'attachment; filename="{result.filename}"'})
 
 
-@bp.route("/improvement-plan.docx")
-@login_required
-def improvement_plan_docx(project_id: int):
+def _improvement_plan(project_id: int):  # noqa: ANN202
+    """The project and the version asked for (None: the draft), and how to build its .docx."""
     access = project_access(project_id)
     number = int_arg("version")  # a request that cannot name a version is bad, whatever else
     _within_rate()
@@ -63,16 +63,57 @@ def improvement_plan_docx(project_id: int):
         version = plans.version_by_number(access.project, number)
         if version is None:
             abort(404)
-    result = improvement_plan.export(access.project, version, **options())
+    return version, lambda: improvement_plan.export(access.project, version, **options())
+
+
+def _implementation_plan(project_id: int):  # noqa: ANN202
+    access = project_access(project_id)
+    _within_rate()
+    if access.project.step_status(Step.IMPLEMENTATION_PLAN) is StepStatus.NOT_STARTED:
+        raise WorkflowError(_("Het implementatieplan is er vanaf stap 9."))
+    return lambda: implementation_plan.export(access.project, **options())
+
+
+def _pdf(build) -> improvement_plan.Export:  # noqa: ANN001
+    if not pdf.available():
+        abort(404)  # the links are not offered where LibreOffice is not installed
+    try:
+        return build()
+    except pdf.ConversionFailed as error:
+        current_app.logger.error("PDF conversion failed: %s", error)
+        raise PdfUnavailable(_("De PDF kon nu niet worden gemaakt. Download het document als "
+                               "Word-bestand of probeer het later opnieuw.")) from error
+
+
+class PdfUnavailable(WorkflowError):
+    status_code = 503
+
+
+@bp.route("/improvement-plan.docx")
+@login_required
+def improvement_plan_docx(project_id: int):
+    version, build = _improvement_plan(project_id)
+    result = archive.signed_docx(version, build) if version is not None else build()
     return _download(result, project_id, "improvement_plan")
+
+
+@bp.route("/improvement-plan.pdf")
+@login_required
+def improvement_plan_pdf(project_id: int):
+    version, build = _improvement_plan(project_id)
+    result = _pdf(lambda: archive.signed_pdf(version, build))
+    return _download(result, project_id, "improvement_plan_pdf", pdf.CONTENT_TYPE)
 
 
 @bp.route("/implementation-plan.docx")
 @login_required
 def implementation_plan_docx(project_id: int):
-    access = project_access(project_id)
-    _within_rate()
-    if access.project.step_status(Step.IMPLEMENTATION_PLAN) is StepStatus.NOT_STARTED:
-        raise WorkflowError(_("Het implementatieplan is er vanaf stap 9."))
-    result = implementation_plan.export(access.project, **options())
-    return _download(result, project_id, "implementation_plan")
+    return _download(_implementation_plan(project_id)(), project_id, "implementation_plan")
+
+
+@bp.route("/implementation-plan.pdf")
+@login_required
+def implementation_plan_pdf(project_id: int):
+    build = _implementation_plan(project_id)
+    result = _pdf(lambda: archive.signed_pdf(None, build))
+    return _download(result, project_id, "implementation_plan_pdf", pdf.CONTENT_TYPE)

@@ -36,6 +36,10 @@ class PlanFieldsForm(VersionedForm):
                                  validators=[Optional(), NumberRange(min=0, max=100_000_000,
                                              message=_l("Vul een bedrag tussen 0 en "
                                                         "100.000.000 in."))])
+    recurring_cost = IntegerField(_l("Structurele kosten in euro's per jaar"),
+                                  validators=[Optional(), NumberRange(
+                                      min=0, max=100_000_000,
+                                      message=_l("Vul een bedrag tussen 0 en 100.000.000 in."))])
     decision = RadioField(_l("Besluit"), validators=[InputRequired(_l("Kies een besluit."))],
                           choices=choices((d.value, _l(d.label)) for d in Decision
                                           if d is not Decision.MERGED))

@@ -35,7 +35,8 @@ from ..models import (
 from ..tasks.services import task_link
 from ..workflow import N_, PLAN_SECTIONS, Decision, Role, Step, StepStatus
 
-PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "decision", "decision_reason"]
+PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "decision",
+               "decision_reason"]
 TEXT_FIELDS = [section.key for section in PLAN_SECTIONS]
 
 
@@ -127,9 +128,12 @@ def snapshot(project: Project, plan: ImprovementPlan, improvements: list[Improve
         return source.name if source else _("bron verwijderd")
 
     return {
-        "texts": {key: getattr(plan, key) or "" for key in TEXT_FIELDS},
+        "texts": {section.key: getattr(plan, section.key) or "" for section in PLAN_SECTIONS
+                  if getattr(plan, section.key) or not section.optional},
         "improvements": [
             {
+                # Added later; only when known, so older versions keep their fingerprint.
+                **({"recurring_cost": i.recurring_cost} if i.recurring_cost is not None else {}),
                 "id": i.id, "title": i.title, "description": i.description, "step": i.step,
                 "sources": [source_name(i)] + [source_name(c) for c in children.get(i.id, [])],
                 "horizon": i.horizon, "impact": i.impact, "effort": i.effort,
@@ -215,7 +219,9 @@ def update_plan_fields(improvement: Improvement, project: Project, actor: User, 
         raise WorkflowError(_("Kies KPI's van dit traject."))
     if values["decision"] != Decision.NOT_PURSUED.value:
         values = {**values, "decision_reason": ""}
-    changed = audit.apply_changes(improvement, {f: values[f] for f in PLAN_FIELDS},
+    # Only the fields given change (a caller that knows no recurring cost leaves it as it is).
+    changed = audit.apply_changes(improvement,
+                                  {f: values[f] for f in PLAN_FIELDS if f in values},
                                   action="improvement.plan", object_type="improvement",
                                   project_id=project.id, actor=actor)
     old_kpis = sorted(k.id for k in improvement.kpis)
@@ -274,7 +280,8 @@ def save_texts(project: Project, actor: User, *, expected_version: int, values: 
     else:
         check_version(plan, expected_version)
     store_plan(plan)
-    audit.apply_changes(plan, {k: values[k] for k in TEXT_FIELDS}, action="plan.texts",
+    audit.apply_changes(plan, {k: values[k] for k in TEXT_FIELDS if k in values},
+                        action="plan.texts",
                         object_type="plan", project_id=project.id, actor=actor)
 
 
@@ -366,6 +373,9 @@ def approve(project: Project, version: PlanVersion, actor: User, note: str) -> P
                             approver_name=actor.name, note=note.strip())
     add_once(approval, _("Deze versie is al goedgekeurd."))
     db.session.expire(version, ["approval"])  # the loaded version learns it is approved
+    # What was signed is kept as it is now (the .docx; its PDF is made from that file).
+    from ..exports import archive  # the documents are built on these services
+    archive.keep_signed(project, version)
     audit.record("plan.approve", "plan_version", version.id, project.id, actor=actor,
                  after={"number": version.number, "note": approval.note,
                         **({"four_eyes_waived": True} if duties.waived() else {})})

@@ -26,6 +26,16 @@ def sessions_of(project: Project) -> list[WorkSession]:
         .order_by(WorkSession.held_on.desc(), WorkSession.id.desc())))
 
 
+def findings_of(project: Project, step: Step) -> list[tuple[WorkSession, SessionFinding]]:
+    """What the sessions of one step found, oldest session first."""
+    sessions = db.session.scalars(
+        select(WorkSession).where(WorkSession.project_id == project.id,
+                                  WorkSession.step == step.value)
+        .options(selectinload(WorkSession.findings))
+        .order_by(WorkSession.held_on, WorkSession.id))
+    return [(session, finding) for session in sessions for finding in session.findings]
+
+
 def improvements_of(session: WorkSession) -> list[Improvement]:
     return list(db.session.scalars(
         select(Improvement).where(Improvement.session_id == session.id)

@@ -1,0 +1,349 @@
+"""The plans as documents a municipality signs: the house style shipped as a reference .docx,
+the decision document's chapters, figures with alt text, a hostile data set, and the PDF/A
+that keeps what was signed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from io import BytesIO
+
+import pytest
+from conftest import Team
+from docx import Document
+from docx.oxml.ns import qn
+from test_exports import (
+    _sections_of_tables,
+    assert_a4_within_margins,
+    open_docx,
+    put_in_step,
+    sections_of,
+)
+from test_plans import base, clients, plan_entry, respond_to_all, reviewed_plan  # noqa: F401
+
+from wasstraat.exports import house_style, pdf
+from wasstraat.extensions import db
+from wasstraat.models import (
+    ImplementationItem,
+    ImplementationOrder,
+    Improvement,
+    Kpi,
+    KpiMeasurement,
+    PlanDocument,
+    User,
+)
+from wasstraat.plans import services as plans
+from wasstraat.workflow import Role, Step
+
+needs_libreoffice = pytest.mark.skipif(not pdf.available(), reason="needs LibreOffice")
+ARABIC, EMOJI, OVERRIDE = "مرحبا بالعالم", "🚲😀", "\u202eesrever\u202c"
+IMPROVEMENT_PLAN_CHAPTERS = (
+    "Versiegeschiedenis", "Samenvatting", "Aanleiding, doel en afbakening", "Het team", "KPI's",
+    "Bevindingen", "Het huidige proces", "De klantreis", "De serviceformule", "Verbeteringen",
+    "Quick wins", "Lange termijn", "Advies van de specialisten", "Risico's en voorwaarden",
+    "Besluit", "Bijlage A. Afkortingen en begrippen", "Bijlage B. De wasstraat-methode")
+
+
+@pytest.fixture
+def team(create_project) -> Team:  # noqa: ANN001
+    return create_project()
+
+
+def test_the_shipped_reference_defines_every_style_and_matches_its_source():
+    """A municipality starts its own template from reference.docx; it must hold every style
+    the exports use, as house_style.py defines them (`flask docx-reference` rewrites it)."""
+    shipped = Document(str(house_style.REFERENCE))
+    names = {style.name for style in shipped.styles}
+    assert set(house_style.STYLES_USED) <= names
+    built = BytesIO()
+    house_style.build_reference().save(built)
+    with zipfile.ZipFile(house_style.REFERENCE) as old, zipfile.ZipFile(built) as new:
+        for part in ("word/styles.xml", "word/numbering.xml"):
+            assert old.read(part) == new.read(part), f"{part}: run `flask docx-reference`"
+    section = shipped.sections[0]
+    assert (round(section.page_width / 360000, 1), round(section.page_height / 360000, 1)) \
+        == (21.0, 29.7)
+    heading = shipped.styles["Heading 1"]
+    assert heading.font.name == "Arial" and str(heading.font.color.rgb) == "1F3864"
+    assert "w:numPr" in heading.element.xml  # numbered 1, 1.1, 1.1.1
+    # Every text colour the styles set reads at 4.5:1 or better on white (WCAG AA), and the
+    # table header's fill keeps black text readable.
+    for name in house_style.STYLES_USED:
+        colour = shipped.styles[name].font.color
+        if colour is not None and colour.type is not None and colour.rgb is not None:
+            assert contrast(str(colour.rgb), "FFFFFF") >= 4.5, name
+    assert contrast("000000", house_style.HEADER_FILL) >= 4.5
+
+
+def contrast(first: str, second: str) -> float:
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def hostile_project(team: Team, improvements: int = 500) -> None:
+    """What a year of real use and a careless paste produce: hundreds of improvements, line
+    breaks as a browser sends them, long texts, emoji, Arabic, direction overrides, a planning
+    of thirty months, KPIs measured after."""
+    put_in_step(team, Step.ADJUST)
+    project = team.project
+    kpi = Kpi(project_id=project.id, name=f"Doorlooptijd {EMOJI}", unit="dagen",
+              direction="lower", baseline_value=21, target_value=5,
+              definition="Dagen van aanvraag\r\ntot besluit", baseline_source=ARABIC)
+    db.session.add(kpi)
+    db.session.flush()
+    long_text = ("Een lange omschrijving met veel woorden " * 60)[:2000]
+    for n in range(improvements):
+        row = Improvement(
+            project_id=project.id, step=6, source_type="step", source_id=6,
+            title=(f"Verbetering {n} {EMOJI} {ARABIC} {OVERRIDE} " + "x" * 200)[:200],
+            description=f"Regel een\r\nregel twee {OVERRIDE}\r{long_text}" if n % 50 == 0
+            else "Korte omschrijving", decision="in_plan",
+            horizon="quick_win" if n % 3 == 0 else "long_term", impact=n % 5 + 1,
+            effort=(n * 7) % 5 + 1, cost_estimate=1000 + n if n % 4 else None,
+            recurring_cost=100 if n % 10 == 0 else None)
+        row.kpis = [kpi] if n % 2 else []
+        db.session.add(row)
+    db.session.flush()
+    plans.make_final(project, team[Role.PROJECT_LEADER], [])
+    db.session.commit()
+
+
+def plan_for_thirty_months(team: Team) -> None:
+    put_in_step(team, Step.EXECUTION)
+    project = team.project
+    db.session.add(ImplementationOrder(project_id=project.id))
+    rows = [r for r in plans.board(project) if r.decision == "in_plan"][:40]
+    for position, row in enumerate(rows, start=1):
+        db.session.add(ImplementationItem(
+            project_id=project.id, improvement_id=row.id, position=position,
+            responsible_id=team[Role.TEAM_MANAGER].id, start_on=date(2027, 1, 1),
+            end_on=date(2029, 6, 28 - position % 20), status="done" if position % 3 else
+            "in_progress"))
+    kpi = db.session.scalars(db.select(Kpi).where(Kpi.project_id == project.id)).first()
+    db.session.add(KpiMeasurement(kpi_id=kpi.id, value=4, measured_on=date(2029, 9, 1),
+                                  recorded_by_id=team[Role.PROCESS_OWNER].id))
+    db.session.commit()
+
+
+def figures_of(document: Document) -> list[tuple[str, str]]:
+    """(title, alt text) of every picture in the document."""
+    return [(p.get("title"), p.get("descr")) for p in document.element.body.iter(qn("wp:docPr"))]
+
+
+def assert_printable(document: Document) -> None:
+    """A4, tables within the margins, no character XML or a reader should not see, every
+    figure described."""
+    assert_a4_within_margins(document)
+    xml = document.element.body.xml
+    assert "\r" not in xml and "\u202e" not in xml and "\u202c" not in xml
+    # Spacing comes from the styles: no empty paragraph except the one a section break needs.
+    for paragraph in document.element.body.iterchildren(qn("w:p")):
+        assert (paragraph.xpath("string(.)").strip() or paragraph.find(".//" + qn("w:drawing"))
+                is not None or paragraph.find(".//" + qn("w:sectPr")) is not None)
+    assert ARABIC in xml and EMOJI in xml
+    for title, alt in figures_of(document):
+        assert title.startswith("Figuur") and len(alt) > 40, (title, alt)
+
+
+def test_a_hostile_plan_of_500_improvements_prints_whole_and_in_order(team, login_as):
+    hostile_project(team)
+    client = login_as(team[Role.SPONSOR])
+    final = open_docx(client.get(f"{base(team)}/documents/improvement-plan.docx?version=1"))
+    draft = open_docx(client.get(f"{base(team)}/documents/improvement-plan.docx"))
+    for document in (final, draft):
+        assert_printable(document)
+        sections = sections_of(document)
+        assert [c for c in IMPROVEMENT_PLAN_CHAPTERS if c not in sections] == []
+    assert "CONCEPT — niet vastgesteld" in draft.sections[0].header.paragraphs[0].text
+    assert "concept" in draft.sections[0].footer.paragraphs[0].text
+    assert final.core_properties.comments == "Versie 1, status Definitief"
+
+    # Every improvement once, numbered V1..V500, quick wins first.
+    numbered = [(row.cells[0].text, row.cells) for table in final.tables
+                if table.rows[0].cells[0].text == "Nr" and len(table.columns) == 7
+                for row in table.rows[1:]]
+    assert [n for n, _cells in numbered] == [f"V{n}" for n in range(1, 501)]
+    # The matrix names the same numbers as the tables: its alt text lists those with high
+    # impact and little effort, which the tables show as impact >= 4 and effort <= 2.
+    corner = [n for n, cells in numbered
+              if int(cells[3].text[0]) >= 4 and int(cells[4].text[0]) <= 2]
+    (matrix_alt,) = [alt for title, alt in figures_of(final) if "Impact tegen" in title]
+    assert f"Hoge impact bij weinig inspanning: {', '.join(corner[:20])} en meer." in matrix_alt
+    assert "met 500 verbeteringen, waarvan 167 quick wins" in matrix_alt
+
+    summary = "\n".join(p.text for p in final.paragraphs)
+    one_off = sum(1000 + n for n in range(500) if n % 4)
+    assert f"Eenmalige kosten: € {one_off:,}".replace(",", ".") + \
+        " (geraamd voor 375 van de 500 verbeteringen)" in summary
+    assert "Structurele kosten: € 5.000 per jaar (geraamd voor 50 van de 500" in summary
+    kpi_lines = sections_of(final)["KPI's"]
+    assert "Dagen van aanvraag" in kpi_lines and "tot besluit" in kpi_lines
+
+
+def test_a_thirty_month_plan_gets_a_gantt_chart_and_the_results_beside_the_targets(team,
+                                                                                    login_as):
+    hostile_project(team, improvements=60)
+    plan_for_thirty_months(team)
+    document = open_docx(login_as(team[Role.TEAM_MANAGER]).get(
+        f"{base(team)}/documents/implementation-plan.docx"))
+    assert_printable(document)
+    titles = [title for title, _alt in figures_of(document)]
+    gantt = [t for t in titles if t.startswith("Figuur") and "Planning van januari 2027 tot "
+             "en met juni 2029" in t]
+    assert len(gantt) == 2 and "(deel 2 van 2)" in gantt[1]  # 40 rows, 30 to a chart
+    assert any("nulmeting, doel en nameting" in t for t in titles)
+    alts = dict(figures_of(document))
+    assert "Doorlooptijd 🚲😀: nulmeting 21, doel 5, nameting 4 dagen" in " ".join(alts.values())
+    months = [cell.text for table, _s in _sections_of_tables(document)
+              if "Planning per maand" in table._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))
+              for cell in table.rows[0].cells[1:]]
+    assert len(months) == 30
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Voert uit: verbeterplan versie 1" in text
+
+
+def test_an_organisations_template_keeps_its_styles_and_footer_and_gains_what_it_lacks(
+        team, login_as, app, tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    template = Document()
+    template.styles.add_style("Huisstijl Gemeente", WD_STYLE_TYPE.PARAGRAPH)
+    template.add_paragraph("Voorbeeldtekst uit het sjabloon")
+    template.sections[0].footer.paragraphs[0].text = "Gemeente Voorbeeld · Postbus 1"
+    path = tmp_path / "huisstijl.docx"
+    template.save(str(path))
+    app.config["DOCX_TEMPLATE"] = str(path)
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    document = open_docx(login_as(team[Role.SPONSOR]).get(
+        f"{base(team)}/documents/improvement-plan.docx"))
+    footer = [p.text for p in document.sections[0].footer.paragraphs]
+    assert footer[0] == "Gemeente Voorbeeld · Postbus 1"
+    assert footer[1].startswith("Verbeterplan Aanvraag parkeervergunning · versie concept")
+    assert "Voorbeeldtekst" not in "\n".join(p.text for p in document.paragraphs)
+    assert {"Huisstijl Gemeente", "Table Text", "TOC 1", "Caption"} <= {
+        s.name for s in document.styles}
+
+
+def test_recurring_costs_are_entered_checked_and_summed(team, clients):  # noqa: F811
+    from wasstraat.improvements import services as improvements
+    from wasstraat.improvements.sources import resolve
+
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    row = improvements.add_improvement(team.project, team[Role.SUBJECT_EXPERT],
+                                       resolve(team.project, "step", 6), title="RDW-koppeling",
+                                       description="", proposer_id=None)
+    db.session.commit()
+    advisor = clients[Role.PROCESS_ADVISOR]
+    refused = plan_entry(advisor, team, row.id, recurring_cost="-5")
+    assert refused.status_code == 422
+    assert "Vul een bedrag tussen 0 en 100.000.000 in." in refused.get_data(as_text=True)
+    db.session.refresh(row)
+    assert row.recurring_cost is None
+    assert plan_entry(advisor, team, row.id, cost_estimate="18000",
+                      recurring_cost="2400").status_code == 303
+    db.session.refresh(row)
+    assert (row.cost_estimate, row.recurring_cost) == (18000, 2400)
+    summary = "\n".join(p.text for p in open_docx(advisor.get(
+        f"{base(team)}/documents/improvement-plan.docx")).paragraphs)
+    assert "Structurele kosten: € 2.400 per jaar" in summary
+    assert "eenmalig € 18.000, structureel € 2.400 per jaar" in summary
+
+
+def test_goal_scope_and_risks_are_plan_texts_that_do_not_disturb_older_versions(team, clients):  # noqa: F811
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    db.session.add(Improvement(project_id=team.project.id, step=6, source_type="step",
+                               source_id=6, title="Statusbericht", decision="in_plan",
+                               horizon="quick_win", impact=4, effort=2))
+    db.session.flush()
+    frozen = plans.send_for_review(team.project, team[Role.PROJECT_LEADER])
+    db.session.commit()
+    # A version frozen before the new texts existed keeps matching the unchanged draft.
+    assert "scope" not in frozen.snapshot["texts"]
+    assert not plans.plan_state(team.project).draft_changed
+    leader = clients[Role.PROJECT_LEADER]
+    assert leader.post(f"{base(team)}/plan/texts", data={
+        "version": 0, "scope": "Alleen bewonersvergunningen",
+        "risks": "De aanbesteding kan uitlopen"}).status_code == 303
+    assert plans.plan_state(team.project).draft_changed
+    sections = sections_of(open_docx(leader.get(
+        f"{base(team)}/documents/improvement-plan.docx")))
+    assert "Alleen bewonersvergunningen" in sections["Doel en afbakening"]
+    assert "De aanbesteding kan uitlopen" in sections["Risico's en voorwaarden"]
+
+
+def approved_plan(team: Team, clients: dict) -> None:  # noqa: F811
+    reviews = reviewed_plan(team, clients)
+    respond_to_all(team, clients, reviews["privacy"])
+    assert clients[Role.PROJECT_LEADER].post(f"{base(team)}/plan/finalise").status_code == 303
+    assert clients[Role.PROCESS_OWNER].post(f"{base(team)}/plan/versions/2/approve",
+                                            data={"note": "Akkoord."}).status_code == 303
+
+
+def test_what_the_process_owner_signed_is_kept_as_it_was(team, clients):  # noqa: F811
+    approved_plan(team, clients)
+    kept = db.session.scalars(db.select(PlanDocument)).one()
+    assert kept.format == "docx" and kept.filename.endswith("-v2.docx")
+    path = f"{base(team)}/documents/improvement-plan.docx?version=2"
+    first = clients[Role.SPONSOR].get(path).data
+    # The team changes afterwards; the signed document does not.
+    owner = db.session.get(User, team[Role.PROCESS_OWNER].id)
+    owner.name = "Nieuwe Naam"
+    db.session.commit()
+    again = clients[Role.SPONSOR].get(path).data
+    assert hashlib.sha256(again).hexdigest() == kept.sha256 == hashlib.sha256(first).hexdigest()
+    assert "Nieuwe Naam" not in "\n".join(p.text for p in Document(BytesIO(again)).paragraphs)
+    draft = Document(BytesIO(clients[Role.SPONSOR].get(
+        f"{base(team)}/documents/improvement-plan.docx").data))
+    assert "Nieuwe Naam" in "\n".join(p.text for p in draft.paragraphs)
+
+
+def test_no_pdf_is_offered_where_libreoffice_is_missing(team, clients, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("WASSTRAAT_SOFFICE", "/nonexistent/soffice")
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    client = clients[Role.SPONSOR]
+    assert client.get(f"{base(team)}/documents/improvement-plan.pdf").status_code == 404
+    page = client.get(f"{base(team)}/plan").get_data(as_text=True)
+    assert "improvement-plan.docx" in page and "improvement-plan.pdf" not in page
+
+
+@needs_libreoffice
+def test_the_signed_plan_is_a_tagged_pdf_a_with_its_contents_filled(team, clients):  # noqa: F811
+    approved_plan(team, clients)
+    client = clients[Role.SPONSOR]
+    path = f"{base(team)}/documents/improvement-plan.pdf?version=2"
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert 'filename="verbeterplan-aanvraag-parkeervergunning-v2.pdf"' in \
+        response.headers["Content-Disposition"]
+    data = response.data
+    assert data.startswith(b"%PDF")
+    assert b"<pdfaid:part>2</pdfaid:part>" in data or b'pdfaid:part="2"' in data  # PDF/A-2
+    assert b"/StructTreeRoot" in data  # tagged for assistive technology
+    # Made once from the signed .docx and kept: the next download is the same file.
+    assert client.get(path).data == data
+    assert {d.format for d in db.session.scalars(db.select(PlanDocument))} == {"docx", "pdf"}
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data,  # noqa: S607
+                              capture_output=True, check=True).stdout.decode()
+        contents = text.split("Inhoud", 1)[1].split("Versiegeschiedenis", 2)[1]
+        # A line of the contents ends in the page number of its chapter.
+        assert re.search(r"Samenvatting\.+\s*\d+", text), contents[:300]
+    page = client.get(f"{base(team)}/plan").get_data(as_text=True)
+    assert "improvement-plan.pdf?version=2" in page
+
+
+@needs_libreoffice
+def test_the_implementation_plan_comes_as_pdf_too(team, login_as):
+    hostile_project(team, improvements=12)
+    plan_for_thirty_months(team)
+    response = login_as(team[Role.TEAM_MANAGER]).get(
+        f"{base(team)}/documents/implementation-plan.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
