@@ -9,7 +9,7 @@ TRANSLATIONS := wasstraat/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint check audit bench translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint check audit bench profile translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ test: $(STAMP) translations lint
 bench: $(STAMP) translations
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_documents.py
+
+## profile: where one page spends its time, e.g. `make profile PAGE=/projects/1/plan`
+## (on the `make run` database; AS=email, PASSWORD=..., N=requests)
+profile: $(STAMP) translations
+	$(BIN)/python bench/profile_page.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check wasstraat tests bench app.py

@@ -190,3 +190,16 @@ def test_an_own_password_change_does_not_ask_again(client, create_user):
                                            "new_password": NEW_PASSWORD,
                                            "confirm_password": NEW_PASSWORD})
     assert client.get("/").status_code == 200
+
+
+def test_the_session_cookie_is_renewed_at_most_once_a_minute(client, create_user):
+    """Re-signing the cookie on every response costs every request; "last used" moves on
+    when it is a minute old, which keeps the idle timeout exact to within that minute."""
+    login(client, create_user())
+    client.get("/tasks")  # the first page after signing in adds its form token to the session
+    shift_session(client, seen=10)
+    assert "Set-Cookie" not in client.get("/tasks").headers
+    shift_session(client, seen=61)
+    assert "Set-Cookie" in client.get("/tasks").headers
+    with client.session_transaction() as session:
+        assert time.time() - session[SEEN] < 5

@@ -347,3 +347,17 @@ def test_the_implementation_plan_comes_as_pdf_too(team, login_as):
     response = login_as(team[Role.TEAM_MANAGER]).get(
         f"{base(team)}/documents/implementation-plan.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_a_client_that_has_the_signed_document_is_not_sent_it_again(team, clients):  # noqa: F811
+    approved_plan(team, clients)
+    client = clients[Role.SPONSOR]
+    path = f"{base(team)}/documents/improvement-plan.docx?version=2"
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    assert etag.strip('"') == db.session.scalars(db.select(PlanDocument.sha256)).one()
+    assert first.headers["Cache-Control"] == "no-store"  # browsers keep no copy
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    # The draft changes whenever the plan does: no validator, always sent whole.
+    assert "ETag" not in client.get(f"{base(team)}/documents/improvement-plan.docx").headers

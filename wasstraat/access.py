@@ -15,7 +15,7 @@ from typing import TypeVar
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from . import workflow
 from .extensions import db
@@ -163,13 +163,14 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
 
 def project_access(project_id: int, *, need: Action = Action.VIEW_PROJECT) -> ProjectAccess:
     """Load the project with its team and steps for the current user, or stop with 404/403."""
+    # Two queries: the project with its steps, then the team with names and roles.
     project = db.session.scalar(
         select(Project)
         .where(Project.id == project_id)
         .options(
-            selectinload(Project.memberships).selectinload(Membership.role_rows),
-            selectinload(Project.memberships).selectinload(Membership.user),
-            selectinload(Project.steps),
+            joinedload(Project.steps),
+            selectinload(Project.memberships).options(joinedload(Membership.user),
+                                                      joinedload(Membership.role_rows)),
         )
     )
     if project is None:

@@ -151,6 +151,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # A .docx whose styles the exported plans use (the organisation's house style).
         "DOCX_TEMPLATE": os.environ.get("WASSTRAAT_DOCX_TEMPLATE") or None,
         # To whom the improvement plan is addressed on its cover (the directie, the college).
+        "SERVER_TIMING": os.environ.get("WASSTRAAT_SERVER_TIMING") == "1",
         "PLAN_ADDRESSEE": os.environ.get("WASSTRAAT_PLAN_ADDRESSEE", "Directieteam"),
         "STALLED_AFTER_DAYS": max(1, int(os.environ.get("WASSTRAAT_STALLED_AFTER_DAYS",
                                                          str(STALLED_AFTER_DAYS)))),

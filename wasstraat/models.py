@@ -217,6 +217,17 @@ class Project(db.Model):
         return f"WS-{self.created_at:%Y}-{self.id:04d}"
 
 
+class ProjectPosition(db.Model):
+    """Where a project stands (its current step, None when all ten are finished) and since
+    when (its last step move): a read model for the portfolio's filters, sorting and counts,
+    kept by positions.py whenever a step state changes."""
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    step: Mapped[int | None] = mapped_column(SmallInteger, index=True)
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
 class Membership(db.Model):
     __table_args__ = (UniqueConstraint("project_id", "user_id"),)
 

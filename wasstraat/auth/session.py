@@ -25,6 +25,9 @@ STARTED = "_started_at"
 SEEN = "_seen_at"
 PENDING = "_second_factor_for"  # a right password, waiting for the second factor
 PENDING_SECONDS = 300
+# How often the "last used" time is renewed: renewing it re-signs and resends the cookie, so
+# not on every request; an idle timeout is therefore exact to within this many seconds.
+SEEN_RESOLUTION_SECONDS = 60
 # Requests that must work whatever the state of the session.
 _EXEMPT_ENDPOINTS = {"static", "auth.login", "auth.logout", "auth.second_factor"}
 # All that an account with a password chosen by someone else may do.
@@ -88,7 +91,8 @@ def enforce_lifetimes() -> Response | None:
         return None
     now = time.time()
     if not expired(now):
-        session[SEEN] = now
+        if now - session[SEEN] >= SEEN_RESOLUTION_SECONDS:
+            session[SEEN] = now
         return None
     logout_user()
     session.clear()

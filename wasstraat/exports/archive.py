@@ -55,7 +55,7 @@ def signed_docx(version: PlanVersion, build: Callable[[], Export]) -> Export:
     if version.approval is None:
         return build()
     stored = _stored(version, "docx") or _keep(version, "docx", build())
-    return Export(stored.filename, stored.content)
+    return Export(stored.filename, stored.content, stored.sha256)
 
 
 def signed_pdf(version: PlanVersion | None, build: Callable[[], Export]) -> Export:
@@ -68,4 +68,4 @@ def signed_pdf(version: PlanVersion | None, build: Callable[[], Export]) -> Expo
         source = signed_docx(version, build)
         stored = _keep(version, "pdf", Export(pdf_name(source.filename),
                                               pdf.to_pdf(source.content)))
-    return Export(stored.filename, stored.content)
+    return Export(stored.filename, stored.content, stored.sha256)

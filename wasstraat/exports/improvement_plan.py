@@ -47,6 +47,9 @@ TEXTS = {section.key: section.title for section in PLAN_SECTIONS}
 class Export:
     filename: str
     content: bytes
+    # Set for a stored (signed) document, whose bytes never change: the browser may ask
+    # "still this one?" and get 304 without the file.
+    etag: str | None = None
 
 
 def filename(project: Project, version: PlanVersion | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -42,13 +42,23 @@ def _within_rate() -> None:
 
 def _download(result: improvement_plan.Export, project_id: int, kind: str,
               content_type: str = CONTENT_TYPE) -> Response:
+    if result.etag and result.etag in request.if_none_match:
+        # The browser has this very file (a signed document never changes): no new download.
+        response = Response(status=304)
+        response.set_etag(result.etag)
+        return response
     # A download is worth a line in the trail: who took which plan out of the app.
     audit.record("export.document", "project", project_id, project_id,
                  actor=current_user._get_current_object(),
                  after={"document": kind, "file": result.filename})
     db.session.commit()
-    return Response(result.content, mimetype=content_type, headers={
+    response = Response(result.content, mimetype=content_type, headers={
         "Content-Disposition": f'attachment; filename="{result.filename}"'})
+    if result.etag:
+        # Browsers still get no-store (names of staff; shared desktops); a client that keeps
+        # its own copy (a document system's sync) can ask whether it is still the same.
+        response.set_etag(result.etag)
+    return response
 
 
 def _improvement_plan(project_id: int):  # noqa: ANN202

@@ -468,17 +468,15 @@ class KpiResult:
 
 
 def kpi_results(project_ids: list[int]) -> dict[int, list[KpiResult]]:
-    """Per project: each KPI with its latest after-measurement, in two queries."""
-    if not project_ids:
-        return {}
-    kpis = list(db.session.scalars(select(Kpi).where(Kpi.project_id.in_(project_ids))
-                                   .order_by(Kpi.id)))
-    latest: dict[int, KpiMeasurement] = {}
-    for row in db.session.scalars(select(KpiMeasurement).where(
-            KpiMeasurement.kpi_id.in_([k.id for k in kpis]))
-            .order_by(KpiMeasurement.measured_on, KpiMeasurement.id)):
-        latest[row.kpi_id] = row
+    """Per project: each KPI with its latest after-measurement, in one query (also for no
+    projects, so a page's query count does not depend on what it happens to show)."""
+    latest = (select(KpiMeasurement.id).where(KpiMeasurement.kpi_id == Kpi.id)
+              .order_by(KpiMeasurement.measured_on.desc(), KpiMeasurement.id.desc())
+              .limit(1).correlate(Kpi).scalar_subquery())
+    rows = db.session.execute(
+        select(Kpi, KpiMeasurement).outerjoin(KpiMeasurement, KpiMeasurement.id == latest)
+        .where(Kpi.project_id.in_(project_ids)).order_by(Kpi.id))
     results: dict[int, list[KpiResult]] = {}
-    for kpi in kpis:
-        results.setdefault(kpi.project_id, []).append(KpiResult(kpi, latest.get(kpi.id)))
+    for kpi, after in rows:
+        results.setdefault(kpi.project_id, []).append(KpiResult(kpi, after))
     return results

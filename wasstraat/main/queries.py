@@ -3,42 +3,160 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..implementation.services import KpiResult, kpi_results
-from ..models import ImplementationItem, Membership, Project, Task, User
-from ..workflow import ActionStatus, Adoption, Step
+from ..models import (
+    ImplementationItem,
+    Membership,
+    MembershipRole,
+    Project,
+    ProjectPosition,
+    Task,
+    User,
+)
+from ..workflow import ActionStatus, Adoption, Role, Step
 
 
 def _member_project_ids(user: User):  # noqa: ANN202
     return select(Membership.project_id).where(Membership.user_id == user.id)
 
 
-def my_projects(user: User) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .where(Membership.user_id == user.id)
-            .join(Membership.project)
-            .options(
-                selectinload(Membership.project).selectinload(Project.steps),
-                selectinload(Membership.role_rows),
-            )
-            .order_by(Project.name)
-        )
-    )
+@dataclass(frozen=True)
+class MyProject:
+    membership: Membership
+    step: Step | None  # where the project stands (None: all steps finished)
+
+    @property
+    def project(self) -> Project:
+        return self.membership.project
 
 
-def portfolio(user: User) -> list[Project]:
-    """Every project this user may see, with its step states."""
-    query = select(Project).options(selectinload(Project.steps)).order_by(Project.name)
-    if not user.is_admin:
+def my_projects(user: User, limit: int | None = None) -> list[MyProject]:
+    """The person's own projects with their roles and current step, by name (the first
+    ``limit``): two queries."""
+    rows = db.session.execute(
+        select(Membership, ProjectPosition.step)
+        .where(Membership.user_id == user.id)
+        .join(Membership.project)
+        .join(ProjectPosition, ProjectPosition.project_id == Project.id)
+        .options(contains_eager(Membership.project), selectinload(Membership.role_rows))
+        .order_by(func.lower(Project.name), Project.id)
+        .limit(limit))
+    return [MyProject(membership, Step(step) if step else None) for membership, step in rows]
+
+
+PAGE_SIZE = 25
+FINISHED = 0  # the "step" filter value for projects that finished all ten steps
+SORTS = ("name", "step", "waiting")
+
+
+@dataclass(frozen=True)
+class PortfolioQuery:
+    """What the person asked of the portfolio (from the filter form)."""
+
+    search: str = ""
+    step: int | None = None  # 1..10, or FINISHED
+    owner_id: int | None = None
+    stalled: bool = False
+    mine: bool = False
+    sort: str = "name"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class PortfolioPage:
+    projects: list[Project]
+    total: int  # matching the filters
+    page: int
+    pages: int
+    step_counts: dict[int, int]  # step (FINISHED for done) -> projects, before the step filter
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * PAGE_SIZE, self.total)
+
+
+def _only_visible(query, user: User, column):  # noqa: ANN001, ANN202
+    """The projects this person may see: all for an administrator, else their own."""
+    return query if user.is_admin else query.where(column.in_(_member_project_ids(user)))
+
+
+def stalled_before(today: date, stalled_after: int) -> datetime:
+    """A project whose last step move is before this moment is stalled (more than
+    ``stalled_after`` whole days in its step, as the signals count them)."""
+    return datetime.combine(today - timedelta(days=stalled_after), time(0), UTC)
+
+
+def _filtered(user: User, asked: PortfolioQuery, cutoff: datetime, *, with_step: bool,
+              what=Project.id):  # noqa: ANN001, ANN202
+    query = _only_visible(select(what).join(ProjectPosition,
+                                            ProjectPosition.project_id == Project.id),
+                          user, Project.id)
+    if asked.search:
+        pattern = "%" + asked.search.lower().replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        query = query.where(func.lower(Project.name).like(pattern, escape="\\"))
+    if asked.mine:
         query = query.where(Project.id.in_(_member_project_ids(user)))
-    return list(db.session.scalars(query))
+    if asked.owner_id is not None:
+        query = query.where(Project.id.in_(
+            select(Membership.project_id).join(MembershipRole).where(
+                Membership.user_id == asked.owner_id,
+                MembershipRole.role == Role.PROCESS_OWNER.value)))
+    if asked.stalled:
+        query = query.where(ProjectPosition.step.is_not(None), ProjectPosition.since < cutoff)
+    if with_step and asked.step is not None:
+        query = query.where(ProjectPosition.step.is_(None) if asked.step == FINISHED
+                            else ProjectPosition.step == asked.step)
+    return query
+
+
+_ORDER = {
+    "name": (func.lower(Project.name), Project.id),
+    # Finished projects last; then by step, and by name within a step.
+    "step": (ProjectPosition.step.is_(None), ProjectPosition.step, func.lower(Project.name),
+             Project.id),
+    # Longest in the current step first; finished projects last.
+    "waiting": (ProjectPosition.step.is_(None), ProjectPosition.since.is_(None),
+                ProjectPosition.since, Project.id),
+}
+
+
+def portfolio_page(user: User, asked: PortfolioQuery, cutoff: datetime) -> PortfolioPage:
+    """One page of the projects this person may see, filtered and sorted in the database, with
+    the number per step: three queries however many projects there are."""
+    others = _filtered(user, asked, cutoff, with_step=False).subquery()
+    counts = {(step if step is not None else FINISHED): n for step, n in db.session.execute(
+        select(ProjectPosition.step, func.count()).where(
+            ProjectPosition.project_id.in_(select(others.c.id)))
+        .group_by(ProjectPosition.step)).all()}
+    # The counts per step are the other filters' result; the step filter picks one of them.
+    total = sum(counts.values()) if asked.step is None else counts.get(asked.step, 0)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(asked.page, 1), pages)
+    projects = list(db.session.scalars(
+        _filtered(user, asked, cutoff, with_step=True, what=Project)
+        .options(selectinload(Project.steps)).order_by(*_ORDER[asked.sort])
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    return PortfolioPage(projects, total, page, pages, counts)
+
+
+def process_owners(user: User) -> list[tuple[int, str]]:
+    """The process owners of the projects this person may see (the owner filter's choices)."""
+    return list(db.session.execute(_only_visible(
+        select(User.id, User.name).distinct()
+        .join(Membership, Membership.user_id == User.id).join(MembershipRole)
+        .where(MembershipRole.role == Role.PROCESS_OWNER.value), user, Membership.project_id)
+        .order_by(User.name, User.id)).all())
 
 
 @dataclass(frozen=True)
@@ -107,6 +225,12 @@ def my_tasks(user: User, *, open_only: bool, limit: int | None = None) -> list[T
     return list(db.session.scalars(query))
 
 
-def open_task_count(user: User) -> int:
-    query = _my_tasks_query(user).where(Task.done_at.is_(None))
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+def my_open_tasks(user: User, limit: int, offset: int = 0) -> tuple[list[Task], int]:
+    """``limit`` open tasks from ``offset`` in the order of "Mijn taken", and how many are open
+    in all (counted in the same query; 0 when the page is past the end)."""
+    rows = db.session.execute(
+        _my_tasks_query(user).add_columns(func.count().over())
+        .options(selectinload(Task.project)).where(Task.done_at.is_(None))
+        .order_by(Task.due_date.is_(None), Task.due_date, Task.project_id, Task.step, Task.id)
+        .limit(limit).offset(offset)).all()
+    return [task for task, _total in rows], (rows[0][1] if rows else 0)

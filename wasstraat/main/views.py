@@ -4,37 +4,72 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from ..errors import wants_partial
+from ..navigation import int_arg
 from . import queries
+from .forms import PortfolioFilterForm
 
 bp = Blueprint("main", __name__)
+
+
+MY_PROJECTS_SHOWN = 10
 
 
 @bp.route("/")
 @login_required
 def dashboard():
+    """The person's own work first (tasks, projects), then the portfolio one page at a time.
+    The portfolio's filter form (GET) reloads only the portfolio under htmx."""
     user = current_user._get_current_object()
-    portfolio = queries.portfolio(user)
+    form = PortfolioFilterForm(request.args)
+    form.set_choices(queries.process_owners(user))
+    status = 200
+    if request.args and not form.validate():
+        asked, status = queries.PortfolioQuery(), 400
+    else:
+        asked = form.query()
     stalled_after = current_app.config["STALLED_AFTER_DAYS"]
+    today = date.today()
+    page = queries.portfolio_page(user, asked, queries.stalled_before(today, stalled_after))
+    portfolio = {"page": page, "form": form, "asked": asked, "stalled_after": stalled_after,
+                 "signals": queries.portfolio_signals(page.projects, today, stalled_after)}
+    if wants_partial() and request.headers.get("HX-Target") == "portfolio":
+        return render_template("main/_portfolio.html", **portfolio), status
+    open_tasks, open_task_count = queries.my_open_tasks(user, limit=10)
     return render_template(
         "main/dashboard.html",
-        my_projects=queries.my_projects(user),
-        open_tasks=queries.my_tasks(user, open_only=True, limit=10),
-        open_task_count=queries.open_task_count(user),
-        portfolio=portfolio, stalled_after=stalled_after,
-        signals=queries.portfolio_signals(portfolio, date.today(), stalled_after),
-    )
+        # One more than shown tells whether to link to all of them.
+        my_projects=queries.my_projects(user, limit=MY_PROJECTS_SHOWN + 1),
+        my_projects_shown=MY_PROJECTS_SHOWN,
+        open_tasks=open_tasks, open_task_count=open_task_count,
+        **portfolio,
+    ), status
+
+
+TASKS_PER_PAGE = 25
 
 
 @bp.route("/tasks")
 @login_required
 def my_tasks():
+    """Open tasks a page of 25 at a time (soonest deadline first), then the latest done."""
     user = current_user._get_current_object()
+    number = int_arg("page", 1)
+    if number < 1:
+        abort(400)
+    open_tasks, total = queries.my_open_tasks(user, TASKS_PER_PAGE,
+                                              (number - 1) * TASKS_PER_PAGE)
+    if not open_tasks and number > 1:  # past the end (tasks were done meanwhile): the last
+        total = queries.my_open_tasks(user, 1)[1]
+        number = max(1, -(-total // TASKS_PER_PAGE))
+        open_tasks, total = queries.my_open_tasks(user, TASKS_PER_PAGE,
+                                                  (number - 1) * TASKS_PER_PAGE)
+    pages = max(1, -(-total // TASKS_PER_PAGE))
     return render_template(
-        "main/tasks.html",
-        open_tasks=queries.my_tasks(user, open_only=True),
+        "main/tasks.html", open_tasks=open_tasks, open_total=total, page=number, pages=pages,
         done_tasks=queries.my_tasks(user, open_only=False, limit=25),
     )
 
