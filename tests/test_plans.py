@@ -180,10 +180,49 @@ def test_the_matrix_draws_each_scored_improvement_as_a_link_with_a_table(team, c
     assert plan_entry(advisor, team, scored, impact="5", effort="1").status_code == 303
     page = advisor.get(f"{base(team)}/plan").get_data(as_text=True)
     matrix = page.split('id="matrix"')[1]
-    assert f'href="#plan-improvement-{scored}"' in matrix
-    assert f'href="#plan-improvement-{unscored}"' not in matrix
+    # A point opens the improvement itself (its row may be on another page of the board).
+    entry = f"{base(team)}/plan/improvements"
+    assert f'href="{entry}/{scored}"' in matrix
+    assert f'href="{entry}/{unscored}"' not in matrix
     assert "<title>1. Aanvraag digitaal: impact 5, inspanning 1, Quick win</title>" in matrix
     assert "De punten in de matrix" in matrix
+
+
+def many_ideas(team: Team, count: int) -> None:
+    """``count`` undecided improvements at once (a large project's board)."""
+    db.session.add_all(Improvement(project_id=team.project.id, step=6, source_type="step",
+                                   source_id=6, title=f"Idee {n:04d}") for n in range(count))
+    db.session.commit()
+
+
+def test_a_long_board_group_shows_50_rows_a_page(team, clients):
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    many_ideas(team, 120)
+    advisor = clients[Role.PROCESS_ADVISOR]
+    page = advisor.get(f"{base(team)}/plan").get_data(as_text=True)
+    open_group = page.split('id="group-open"')[1].split('id="group-not_pursued"')[0]
+    assert "Nog niet besloten (120)" in page
+    assert open_group.count('id="plan-improvement-') == 50
+    assert "Pagina 1 van 3" in open_group and "open-page=2#group-open" in open_group
+    last = advisor.get(f"{base(team)}/plan?open-page=3").get_data(as_text=True)
+    assert last.split('id="group-open"')[1].split('id="group-not_pursued"')[0].count(
+        'id="plan-improvement-') == 20
+    assert "Pagina 3 van 3" in advisor.get(f"{base(team)}/plan?open-page=99").get_data(
+        as_text=True)
+    assert advisor.get(f"{base(team)}/plan?open-page=0").status_code == 400
+    assert advisor.get(f"{base(team)}/plan?open-page=x").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/plan", "/plan?open-page=3"])
+def test_the_board_runs_the_same_queries_on_every_page(path, team, clients, count_queries):
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    many_ideas(team, 120)
+    advisor = clients[Role.PROCESS_ADVISOR]
+    advisor.get(base(team) + path)
+    small = count_queries(lambda: advisor.get(base(team) + path))
+    many_ideas(team, 1000)
+    large = count_queries(lambda: advisor.get(base(team) + path))
+    assert large == small, f"{path}: {small} queries with 120 ideas, {large} with 1120"
 
 
 # --- Versions --------------------------------------------------------------------------------

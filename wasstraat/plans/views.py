@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,7 +15,7 @@ from ..extensions import db
 from ..forms import add_field_errors
 from ..improvements.sources import describe
 from ..models import Improvement
-from ..navigation import back_to, came_from, with_next
+from ..navigation import back_to, came_from, int_arg, with_next
 from ..reviews import services as reviews
 from ..workflow import PLAN_SECTIONS, Decision, Horizon, Step, StepStatus
 from . import matrix, services
@@ -26,18 +28,46 @@ def _user():  # noqa: ANN202
     return current_user._get_current_object()
 
 
-def _groups(improvements: list[Improvement]) -> list[tuple[str, str, list[Improvement]]]:
-    """The board's sections, in reading order: (key, heading, rows)."""
-    def of(decision: Decision, horizon: Horizon | None = None) -> list[Improvement]:
-        return [i for i in improvements if i.decision_enum is decision
+ROWS_PER_GROUP = 50
+
+
+@dataclass(frozen=True)
+class BoardGroup:
+    """One section of the board, a page of its rows at a time (``?<key>-page=n``)."""
+
+    key: str
+    heading: str
+    rows: list[Improvement]  # this page's
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def page_arg(self) -> str:
+        return f"{self.key}-page"
+
+
+def _groups(improvements: list[Improvement]) -> list[BoardGroup]:
+    """The board's sections, in reading order; a long one shows ROWS_PER_GROUP rows a page
+    (a project with thousands of improvements would otherwise draw them all)."""
+    def of(key: str, heading: str, decision: Decision,
+           horizon: Horizon | None = None) -> BoardGroup:
+        rows = [i for i in improvements if i.decision_enum is decision
                 and (horizon is None or i.horizon_enum is horizon)]
+        pages = max(1, -(-len(rows) // ROWS_PER_GROUP))
+        number = int_arg(f"{key}-page", 1)
+        if number < 1:
+            abort(400)
+        number = min(number, pages)
+        shown = rows[(number - 1) * ROWS_PER_GROUP:number * ROWS_PER_GROUP]
+        return BoardGroup(key, heading, shown, len(rows), number, pages)
 
     return [
-        ("quick_wins", _("In het plan: quick wins"), of(Decision.IN_PLAN, Horizon.QUICK_WIN)),
-        ("long_term", _("In het plan: lange termijn"), of(Decision.IN_PLAN, Horizon.LONG_TERM)),
-        ("open", _("Nog niet besloten"), of(Decision.OPEN)),
-        ("not_pursued", _("Niet opgepakt"), of(Decision.NOT_PURSUED)),
-        ("merged", _("Samengevoegd"), of(Decision.MERGED)),
+        of("quick_wins", _("In het plan: quick wins"), Decision.IN_PLAN, Horizon.QUICK_WIN),
+        of("long_term", _("In het plan: lange termijn"), Decision.IN_PLAN, Horizon.LONG_TERM),
+        of("open", _("Nog niet besloten"), Decision.OPEN),
+        of("not_pursued", _("Niet opgepakt"), Decision.NOT_PURSUED),
+        of("merged", _("Samengevoegd"), Decision.MERGED),
     ]
 
 
@@ -57,6 +87,9 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
     return render_template(
         "plans/index.html", access=access, project=project, plan=plan, state=state,
         groups=_groups(improvements), sources=sources,
+        # Matrix points link to the improvement's own page (its row may be on another page
+        # of the board): one pattern for every point instead of a url_for each.
+        entry_url=url_for("plans.entry", project_id=project.id, improvement_id=1)[:-1],
         merged=services.merged_children(improvements), matrix=matrix.build(improvements),
         versions=versions, texts_form=texts_form,
         approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
