@@ -3,6 +3,8 @@ sign-off, step 8's responses, a rejection and its override, and the final approv
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import Team
 
@@ -594,3 +596,22 @@ def test_two_approvals_at_the_same_moment_leave_exactly_one_record(team, clients
         plans.approve(team.project, final, owner, "De tweede")
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(PlanApproval)) == 1
+
+
+def test_past_a_hundred_points_the_matrix_counts_per_cell(team, clients):
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    db.session.add_all(Improvement(project_id=team.project.id, step=6, source_type="step",
+                                   source_id=6, title=f"Idee {n}", impact=5 if n % 2 else 1,
+                                   effort=1, horizon="quick_win" if n % 3 else None)
+                       for n in range(150))
+    db.session.commit()
+    page = clients[Role.PROCESS_ADVISOR].get(f"{base(team)}/plan").get_data(as_text=True)
+    matrix = page.split('id="matrix"')[1]
+    assert "matrix__point" not in matrix and "De punten in de matrix" not in matrix
+    assert "75 verbeteringen: impact 5, inspanning 1 (quick win 50, lange termijn 0, nog " \
+           "geen horizon 25)" in matrix
+    twin = matrix.split("Aantal verbeteringen per impact en inspanning")[1]
+    rows = re.findall(r'<th scope="row"[^>]*>(\d)</th>((?:<td[^>]*>\d+</td>){5})', twin)
+    counts = {impact: re.findall(r">(\d+)<", cells) for impact, cells in rows}
+    assert counts["5"] == ["75", "0", "0", "0", "0"] and counts["1"][0] == "75"
+    assert counts["3"] == ["0"] * 5

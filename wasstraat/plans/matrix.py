@@ -46,15 +46,50 @@ class Point:
                 f"L{self.x:.1f},{self.y + 13:.1f} L{self.x - 13:.1f},{self.y:.1f} Z")
 
 
+# Past this many points a matrix of numbered points is unreadable (nine fit a cell) and heavy
+# to send: it shows the number of improvements per cell instead.
+MOST_POINTS = 100
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The improvements in one cell when the matrix counts instead of drawing points."""
+
+    effort: int
+    impact: int
+    quick_wins: int
+    long_term: int
+    undecided: int
+    x: float
+    y: float
+
+    @property
+    def count(self) -> int:
+        return self.quick_wins + self.long_term + self.undecided
+
+
 @dataclass(frozen=True)
 class Matrix:
     points: list[Point]
+    cells: list[Cell] | None = None  # set instead of points past MOST_POINTS
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
     top: int = TOP
     size: int = SIZE
     cell: int = CELL
+
+    @property
+    def counted(self) -> bool:
+        return self.cells is not None
+
+    @property
+    def shows_anything(self) -> bool:
+        return bool(self.points or self.cells)
+
+    def count_at(self, effort: int, impact: int) -> int:
+        return next((c.count for c in self.cells or () if (c.effort, c.impact) ==
+                     (effort, impact)), 0)
 
     @property
     def ticks(self) -> list[tuple[int, float]]:
@@ -73,10 +108,24 @@ def plotted(improvements: list[Improvement]) -> list[Improvement]:
             and i.decision_enum in (Decision.OPEN, Decision.IN_PLAN)]
 
 
+def _counted(shown: list[Improvement]) -> Matrix:
+    tally: dict[tuple[int, int], list[int]] = {}
+    for improvement in shown:
+        counts = tally.setdefault((improvement.effort, improvement.impact), [0, 0, 0])
+        horizon = improvement.horizon_enum
+        counts[0 if horizon is Horizon.QUICK_WIN else 1 if horizon is Horizon.LONG_TERM
+               else 2] += 1
+    return Matrix([], [Cell(effort, impact, *counts, *_centre(effort, impact))
+                       for (effort, impact), counts in sorted(tally.items())])
+
+
 def build(improvements: list[Improvement]) -> Matrix:
+    shown = plotted(improvements)
+    if len(shown) > MOST_POINTS:
+        return _counted(shown)
     points = []
     taken: dict[tuple[int, int], int] = {}
-    for number, improvement in enumerate(plotted(improvements), start=1):
+    for number, improvement in enumerate(shown, start=1):
         cell = (improvement.effort, improvement.impact)
         index = taken.get(cell, 0)
         taken[cell] = index + 1
