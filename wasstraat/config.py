@@ -150,8 +150,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "WASSTRAAT_THEME_CSS": os.environ.get("WASSTRAAT_THEME_CSS", ""),
         # A .docx whose styles the exported plans use (the organisation's house style).
         "DOCX_TEMPLATE": os.environ.get("WASSTRAAT_DOCX_TEMPLATE") or None,
-        # To whom the improvement plan is addressed on its cover (the directie, the college).
+        # Each request's CPU time as a Server-Timing header (the benchmark; off in production).
         "SERVER_TIMING": os.environ.get("WASSTRAAT_SERVER_TIMING") == "1",
+        # To whom the improvement plan is addressed on its cover (the directie, the college).
         "PLAN_ADDRESSEE": os.environ.get("WASSTRAAT_PLAN_ADDRESSEE", "Directieteam"),
         "STALLED_AFTER_DAYS": max(1, int(os.environ.get("WASSTRAAT_STALLED_AFTER_DAYS",
                                                          str(STALLED_AFTER_DAYS)))),

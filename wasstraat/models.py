@@ -206,7 +206,7 @@ class Project(db.Model):
         return self.current_step is None
 
     def leaders(self) -> list[User]:
-        return [m.user for m in self.memberships if Role.PROJECT_LEADER in m.roles]
+        return self.holders(Role.PROJECT_LEADER)
 
     def holders(self, role: Role) -> list[User]:
         return [m.user for m in self.memberships if role in m.roles]

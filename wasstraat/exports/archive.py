@@ -15,7 +15,8 @@ from ..database import prepare_to_write
 from ..extensions import db
 from ..models import PlanDocument, PlanVersion, Project
 from . import pdf
-from .improvement_plan import Export
+from .docx_base import options
+from .improvement_plan import Export, export
 
 
 def pdf_name(filename: str) -> str:
@@ -43,16 +44,14 @@ def _keep(version: PlanVersion, fmt: str, result: Export) -> PlanDocument:
 
 def keep_signed(project: Project, version: PlanVersion) -> None:
     """At approval: keep the .docx of the version just approved (in the same transaction)."""
-    from .docx_base import options
-    from .improvement_plan import export
-
     _keep(version, "docx", export(project, version, **options()))
 
 
-def signed_docx(version: PlanVersion, build: Callable[[], Export]) -> Export:
+def signed_docx(version: PlanVersion | None, build: Callable[[], Export]) -> Export:
     """The .docx of an approved version as signed (kept at approval; a version approved before
-    documents were kept gets it on first need); one not approved is built afresh each time."""
-    if version.approval is None:
+    documents were kept gets it on first need); the draft or a version not approved is built
+    afresh each time."""
+    if version is None or version.approval is None:
         return build()
     stored = _stored(version, "docx") or _keep(version, "docx", build())
     return Export(stored.filename, stored.content, stored.sha256)

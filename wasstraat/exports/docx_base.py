@@ -259,22 +259,13 @@ def _fill_table_of_contents(document: DocxDocument) -> None:
         link.set(qn("w:anchor"), bookmark)
         link.set(qn("w:history"), "1")
         number_, _tab, words = title.rpartition("\t")
-        for element in ((_text_run(number_), _tab_run()) if number_ else ()) + (
-                _text_run(words), _tab_run()):
+        for element in ((_run(number_), _tab_run()) if number_ else ()) + (
+                _run(words), _tab_run()):
             link.append(element)
         paragraph._p.append(link)
         _field(paragraph, f" PAGEREF {bookmark} \\h ", "")
         anchor.addnext(paragraph._p)
     document.toc_entries = []
-
-
-def _text_run(value: str):  # noqa: ANN202
-    run = OxmlElement("w:r")
-    element = OxmlElement("w:t")
-    element.set(qn("xml:space"), "preserve")
-    element.text = value
-    run.append(element)
-    return run
 
 
 def _tab_run():  # noqa: ANN202
@@ -313,20 +304,16 @@ def heading(document: DocxDocument, text: str, level: int, *, new_page: bool = F
     paragraph = document.add_heading(level=level)
     paragraph.paragraph_format.page_break_before = new_page or None
     if not numbered:
-        numbering = OxmlElement("w:numPr")
-        for tag, value in (("w:ilvl", "0"), ("w:numId", "0")):
-            element = OxmlElement(tag)
-            element.set(qn("w:val"), value)
-            numbering.append(element)
-        paragraph._p.get_or_add_pPr().insert(0, numbering)
+        paragraph._p.get_or_add_pPr().insert(0, house_style.no_numbering())
     title = clean(text)
     label = _number_heading(document, level) if numbered else ""
     if level <= TOC_LEVELS:
-        bookmark = f"_Toc{len(document.toc_entries) + 1:04d}"
+        mark = len(document.toc_entries) + 1
+        bookmark = f"_Toc{mark:04d}"
         start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-        start.set(qn("w:id"), str(len(document.toc_entries) + 1))
+        start.set(qn("w:id"), str(mark))
         start.set(qn("w:name"), bookmark)
-        end.set(qn("w:id"), str(len(document.toc_entries) + 1))
+        end.set(qn("w:id"), str(mark))
         paragraph._p.append(start)
         paragraph.add_run(title)
         paragraph._p.append(end)
@@ -354,13 +341,12 @@ def text(document: DocxDocument, value: object, *, empty: str = "") -> None:
         _lines(paragraph, value or empty, italic=not value)
 
 
-def _lines(paragraph, value: str, *, bold: bool = False, italic: bool = False) -> None:  # noqa: ANN001
+def _lines(paragraph, value: str, *, italic: bool = False) -> None:  # noqa: ANN001
     for number_, line in enumerate(value.split("\n")):
         run = paragraph.add_run()
         if number_:
             run.add_break()
         run.text = line
-        run.bold = bold or None
         run.italic = italic or None
 
 
@@ -444,15 +430,16 @@ def _add_rows(result: Table, rows: Iterable[Sequence[object]]) -> None:
         for cell, value in zip(row.iterchildren(qn("w:tc")), values, strict=True):
             paragraph = cell.find(qn("w:p"))
             if isinstance(value, Lead):
-                paragraph.append(_cell_run(value.title, bold=True))
+                paragraph.append(_run(value.title, bold=True))
                 if clean(value.text).strip():
-                    paragraph.append(_cell_run("\n" + value.text.strip()))
+                    paragraph.append(_run("\n" + value.text.strip()))
             else:
-                paragraph.append(_cell_run(value))
+                paragraph.append(_run(value))
         result._tbl.append(row)
 
 
-def _cell_run(value: object, *, bold: bool = False):  # noqa: ANN202
+def _run(value: object, *, bold: bool = False):  # noqa: ANN202
+    """A run of text written through lxml (table cells, contents lines): line breaks kept."""
     run = OxmlElement("w:r")
     if bold:
         properties = OxmlElement("w:rPr")
@@ -485,12 +472,10 @@ def figure(document: DocxDocument, image: bytes, *, title: str, alt: str,
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.keep_with_next = True
     paragraph.add_run().add_picture(BytesIO(image), width=width)
-    document.counters["Figuur"] += 1
-    said = f"Figuur {document.counters['Figuur']}. {clean(title)}"
+    said = caption(document, "Figuur", title)
     for properties in paragraph._p.iter(qn("wp:docPr")):
         properties.set("title", said)
         properties.set("descr", clean(alt))
-    document.add_paragraph(said, style="Caption")
 
 
 def to_bytes(document: DocxDocument) -> bytes:

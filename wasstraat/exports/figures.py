@@ -27,6 +27,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ft2font import FT2Font  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from .docx_base import number, short_month  # noqa: E402 (the document's own wording)
+
 DPI = 220  # sharp on paper, small enough to build fast
 CM = 1 / 2.54
 INK, GREY, LIGHT = "#1a1a1a", "#595959", "#e3e8ef"
@@ -204,7 +206,7 @@ def kpi_chart(kpis: Sequence[KpiBars]) -> bytes:
                 continue
             axes.bar(x, value, color=fill, edgecolor=INK, hatch=hatch, linewidth=0.8,
                      width=0.7)
-            axes.text(x, value, _number(value), ha="center", va="bottom", fontsize=7,
+            axes.text(x, value, number(value), ha="center", va="bottom", fontsize=7,
                       color=INK)
         axes.set_xticks(range(3), [label for label, _fill, _hatch in SERIES], fontsize=7)
         axes.set_title(_short(f"{kpi.name} ({kpi.unit})", 34), fontsize=8, color=INK)
@@ -217,16 +219,9 @@ def kpi_chart(kpis: Sequence[KpiBars]) -> bytes:
 
 
 def kpi_alt(kpis: Sequence[KpiBars]) -> str:
-    parts = [f"{k.name}: nulmeting {_number(k.baseline)}, doel {_number(k.target)}, "
-             f"nameting {_number(k.after)} {k.unit}" for k in kpis]
+    parts = [f"{k.name}: nulmeting {number(k.baseline)}, doel {number(k.target)}, "
+             f"nameting {number(k.after)} {k.unit}" for k in kpis]
     return "Staafdiagram per KPI met nulmeting, doel en nameting. " + "; ".join(parts) + "."
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 # --- The planning -----------------------------------------------------------------------------
@@ -273,7 +268,8 @@ def gantt(bars: Sequence[Bar], months: Sequence[date]) -> list[bytes]:
                       hatch="////" if bar.done else "")
         for tick in month_starts:
             axes.axvline(tick, color="#d0d0d0", linewidth=0.4, zorder=0)
-        axes.set_xticks(month_starts[::step], [_month(m) for m in months[::step]], fontsize=7.5)
+        axes.set_xticks(month_starts[::step], [short_month(m) for m in months[::step]],
+                        fontsize=7.5)
         axes.set_xlim(0, following.toordinal() - origin)
         axes.set_yticks(range(len(chunk)), [_short(b.label, 46) for b in chunk], fontsize=7.5)
         axes.set_ylim(rows - 0.5, -0.5)  # the same bar height on every page
@@ -294,13 +290,6 @@ def _page(figure: Figure) -> bytes:
 
 def gantt_alt(bars: Sequence[Bar], months: Sequence[date]) -> str:
     done = sum(b.done for b in bars)
-    return (f"Gantt-diagram van {len(bars)} verbeteringen van {_month(months[0])} tot en met "
-            f"{_month(months[-1])}; {done} afgerond (gearceerd). De planningstabel geeft per "
-            f"verbetering de start- en einddatum.")
-
-
-MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-
-
-def _month(value: date) -> str:
-    return f"{MONTHS[value.month - 1]} {value.year % 100:02d}"
+    return (f"Gantt-diagram van {len(bars)} verbeteringen van {short_month(months[0])} tot "
+            f"en met {short_month(months[-1])}; {done} afgerond (gearceerd). De planningstabel "
+            f"geeft per verbetering de start- en einddatum.")

@@ -176,8 +176,7 @@ def _heading_numbering(document: DocxDocument) -> None:
         f'<w:num {nsdecls("w")} w:numId="{HEADING_NUMBERING_ID}">'
         f'<w:abstractNumId w:val="{HEADING_NUMBERING_ID}"/></w:num>'))
     # "Inhoud" is built on Heading 1 but carries no number.
-    document.styles["TOC Heading"].element.get_or_add_pPr().insert(0, parse_xml(
-        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'))
+    document.styles["TOC Heading"].element.get_or_add_pPr().insert(0, no_numbering())
     for level in range(3):
         ppr = document.styles[f"Heading {level + 1}"].element.get_or_add_pPr()
         ppr.insert(0, parse_xml(
@@ -185,6 +184,12 @@ def _heading_numbering(document: DocxDocument) -> None:
             f'<w:numId w:val="{HEADING_NUMBERING_ID}"/></w:numPr>'))
         # A tab after the number, then the text.
         ppr.append(parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="left" w:pos="851"/></w:tabs>'))
+
+
+def no_numbering():  # noqa: ANN201
+    """Paragraph properties that switch the heading numbering off (numId 0)."""
+    return parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="0"/>'
+                     '</w:numPr>')
 
 
 def complete_styles(document: DocxDocument) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from docx.document import Document as DocxDocument
 
 from ..formulas import services as formulas
 from ..journey import services as journey
 from ..kpis import services as kpis
-from ..models import PlanVersion, Project, Review
+from ..models import PlanApproval, PlanVersion, Project, Review
 from ..plans import services as plans
 from ..process import services as process
 from ..reviews import services as reviews
@@ -47,8 +48,8 @@ TEXTS = {section.key: section.title for section in PLAN_SECTIONS}
 class Export:
     filename: str
     content: bytes
-    # Set for a stored (signed) document, whose bytes never change: the browser may ask
-    # "still this one?" and get 304 without the file.
+    # Set for a stored (signed) document, whose bytes never change: a client that keeps a
+    # copy may ask "still this one?" and get 304 without the file.
     etag: str | None = None
 
 
@@ -81,6 +82,25 @@ class Plan:
     @property
     def in_plan(self) -> list[dict]:
         return self.quick_wins + self.long_term
+
+    @property
+    def approval(self) -> PlanApproval | None:
+        return self.version.approval if self.version else None
+
+    @cached_property
+    def costs(self) -> tuple[str, str]:
+        """Total one-off and yearly recurring costs, saying how many were estimated."""
+        rows, said = self.in_plan, []
+        for key, suffix in (("cost_estimate", ""), ("recurring_cost", " per jaar")):
+            known = [i[key] for i in rows if i.get(key) is not None]
+            if not known:
+                said.append("nog niet geraamd")
+                continue
+            text = d.euro(sum(known)) + suffix
+            if len(known) < len(rows):
+                text += f" (geraamd voor {len(known)} van de {len(rows)} verbeteringen)"
+            said.append(text)
+        return said[0], said[1]
 
     def dropped(self) -> list[dict]:
         return [i for i in self.data["improvements"]
@@ -169,21 +189,6 @@ def _version_history(document: DocxDocument, plan: Plan) -> None:
             rows, (2, 3.5, 6.5, 4))
 
 
-def _costs(rows: list[dict]) -> tuple[str, str]:
-    """Total one-off and yearly recurring costs, saying how many were estimated."""
-    said = []
-    for key, suffix in (("cost_estimate", ""), ("recurring_cost", " per jaar")):
-        known = [i[key] for i in rows if i.get(key) is not None]
-        if not known:
-            said.append("nog niet geraamd")
-            continue
-        text = d.euro(sum(known)) + suffix
-        if len(known) < len(rows):
-            text += f" (geraamd voor {len(known)} van de {len(rows)} verbeteringen)"
-        said.append(text)
-    return said[0], said[1]
-
-
 def _summary(document: DocxDocument, plan: Plan) -> None:
     """One page for the board: why, what is proposed, what it costs, what it should achieve,
     and the decisions asked."""
@@ -195,7 +200,7 @@ def _summary(document: DocxDocument, plan: Plan) -> None:
     d.text(document, _first_paragraph(plan.project.assignment),
            empty="De opdracht is niet beschreven.")
     d.heading(document, "Voorstel", 3, numbered=False)
-    one_off, recurring = _costs(plan.in_plan)
+    one_off, recurring = plan.costs
     d.label_value(document, (
         ("Verbeteringen", f"{len(plan.in_plan)} in het plan: {len(plan.quick_wins)} quick "
                           f"win(s), {len(plan.long_term)} voor de lange termijn"),
@@ -209,7 +214,10 @@ def _summary(document: DocxDocument, plan: Plan) -> None:
         d.bullets(document, (f"{k.name}: van {d.number(k.baseline_value)} naar "
                              f"{d.number(k.target_value)} {k.unit}" for k in targets))
     d.heading(document, "Gevraagd besluit", 3, numbered=False)
-    d.bullets(document, _decisions_asked(plan))
+    approval = plan.approval
+    d.bullets(document, [*_decisions_asked(plan), *(
+        [f"Besloten: goedgekeurd door {approval.approver_name} (proceseigenaar) op "
+         f"{d.dutch_date(approval.approved_at)}."] if approval else [])])
 
 
 def _first_paragraph(value: str | None) -> str:
@@ -219,7 +227,7 @@ def _first_paragraph(value: str | None) -> str:
 
 
 def _decisions_asked(plan: Plan) -> list[str]:
-    one_off, recurring = _costs(plan.in_plan)
+    one_off, recurring = plan.costs
     numbers = [plan.numbers[i["id"]] for i in plan.in_plan]
     span = f" ({numbers[0]} tot en met {numbers[-1]})" if numbers else ""
     asked = [f"Het verbeterplan vaststellen met {len(plan.in_plan)} verbeteringen{span}."]
@@ -229,10 +237,6 @@ def _decisions_asked(plan: Plan) -> list[str]:
                      f"{recurring}.")
     asked.append("De projectleider opdracht geven het implementatieplan op te stellen "
                  "(stap 9), met de quick wins als eerste.")
-    if plan.version is not None and plan.version.approval is not None:
-        approval = plan.version.approval
-        asked.append(f"Besloten: goedgekeurd door {approval.approver_name} (proceseigenaar) op "
-                     f"{d.dutch_date(approval.approved_at)}.")
     return asked
 
 
@@ -532,9 +536,8 @@ def _decision(document: DocxDocument, plan: Plan) -> None:
     d.text(document, f"De proceseigenaar stelt het verbeterplan {plan.project.name} vast, "
                      "met de verbeteringen, kosten en voorwaarden zoals in dit document "
                      "beschreven:")
-    d.bullets(document, _decisions_asked(plan)[:-1] if plan.version and plan.version.approval
-              else _decisions_asked(plan))
-    approval = plan.version.approval if plan.version else None
+    d.bullets(document, _decisions_asked(plan))
+    approval = plan.approval
     owner = approval.approver_name if approval else names(plan.project, Role.PROCESS_OWNER)
     signature = d.table(
         document, "Ondertekening door de proceseigenaar", ("", "Proceseigenaar"),

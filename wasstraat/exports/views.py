@@ -62,7 +62,7 @@ def _download(result: improvement_plan.Export, project_id: int, kind: str,
 
 
 def _improvement_plan(project_id: int):  # noqa: ANN202
-    """The project and the version asked for (None: the draft), and how to build its .docx."""
+    """The version asked for (None: the draft), and how to build its .docx."""
     access = project_access(project_id)
     number = int_arg("version")  # a request that cannot name a version is bad, whatever else
     _within_rate()
@@ -84,6 +84,10 @@ def _implementation_plan(project_id: int):  # noqa: ANN202
     return lambda: implementation_plan.export(access.project, **options())
 
 
+class PdfUnavailable(WorkflowError):
+    status_code = 503
+
+
 def _pdf(build) -> improvement_plan.Export:  # noqa: ANN001
     if not pdf.available():
         abort(404)  # the links are not offered where LibreOffice is not installed
@@ -95,16 +99,11 @@ def _pdf(build) -> improvement_plan.Export:  # noqa: ANN001
                                "Word-bestand of probeer het later opnieuw.")) from error
 
 
-class PdfUnavailable(WorkflowError):
-    status_code = 503
-
-
 @bp.route("/improvement-plan.docx")
 @login_required
 def improvement_plan_docx(project_id: int):
     version, build = _improvement_plan(project_id)
-    result = archive.signed_docx(version, build) if version is not None else build()
-    return _download(result, project_id, "improvement_plan")
+    return _download(archive.signed_docx(version, build), project_id, "improvement_plan")
 
 
 @bp.route("/improvement-plan.pdf")

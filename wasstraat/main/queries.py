@@ -52,7 +52,6 @@ def my_projects(user: User, limit: int | None = None) -> list[MyProject]:
 
 PAGE_SIZE = 25
 FINISHED = 0  # the "step" filter value for projects that finished all ten steps
-SORTS = ("name", "step", "waiting")
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,7 @@ class PortfolioQuery:
 @dataclass(frozen=True)
 class PortfolioPage:
     projects: list[Project]
+    positions: dict[int, ProjectPosition]  # project id -> where it stands
     total: int  # matching the filters
     page: int
     pages: int
@@ -97,9 +97,9 @@ def stalled_before(today: date, stalled_after: int) -> datetime:
 
 
 def _filtered(user: User, asked: PortfolioQuery, cutoff: datetime, *, with_step: bool,
-              what=Project.id):  # noqa: ANN001, ANN202
-    query = _only_visible(select(what).join(ProjectPosition,
-                                            ProjectPosition.project_id == Project.id),
+              what=(Project.id,)):  # noqa: ANN001, ANN202
+    query = _only_visible(select(*what).join(ProjectPosition,
+                                             ProjectPosition.project_id == Project.id),
                           user, Project.id)
     if asked.search:
         pattern = "%" + asked.search.lower().replace("\\", "\\\\").replace("%", "\\%") \
@@ -143,11 +143,13 @@ def portfolio_page(user: User, asked: PortfolioQuery, cutoff: datetime) -> Portf
     total = sum(counts.values()) if asked.step is None else counts.get(asked.step, 0)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(asked.page, 1), pages)
-    projects = list(db.session.scalars(
-        _filtered(user, asked, cutoff, with_step=True, what=Project)
+    rows = db.session.execute(
+        _filtered(user, asked, cutoff, with_step=True, what=(Project, ProjectPosition))
         .options(selectinload(Project.steps)).order_by(*_ORDER[asked.sort])
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    return PortfolioPage(projects, total, page, pages, counts)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return PortfolioPage([project for project, _position in rows],
+                         {project.id: position for project, position in rows},
+                         total, page, pages, counts)
 
 
 def process_owners(user: User) -> list[tuple[int, str]]:
@@ -171,15 +173,11 @@ class Signals:
     kpi_results: list[KpiResult]
 
 
-def _last_move(project: Project) -> datetime | None:
-    moments = [m for s in project.steps for m in (s.started_at, s.closed_at) if m]
-    return max(moments, default=None)
-
-
-def portfolio_signals(projects: list[Project], today: date,
-                      stalled_after: int) -> dict[int, Signals]:
-    """Days in the current step (a flag past ``stalled_after``), open tasks, overdue actions
-    and, for closed projects, the KPI results: in four queries for any number of projects."""
+def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dict[int, Signals]:
+    """Days in the current step (from the stored position; stalled when the last move was
+    before ``cutoff``, the same test as the filter's), open tasks, overdue actions and, for
+    closed projects, the KPI results: three queries for any number of projects."""
+    projects = page.projects
     ids = [p.id for p in projects]
     open_tasks = dict(db.session.execute(
         select(Task.project_id, func.count()).where(Task.project_id.in_(ids),
@@ -192,15 +190,16 @@ def portfolio_signals(projects: list[Project], today: date,
             ImplementationItem.end_on < today,
             ImplementationItem.status != ActionStatus.DONE.value)
         .group_by(ImplementationItem.project_id)).all())
-    results = kpi_results([p.id for p in projects if p.is_finished])
+    positions = page.positions
+    results = kpi_results([i for i in ids if positions[i].step is None])
     signals = {}
     for project in projects:
-        step = project.current_step
-        moved = _last_move(project)
-        days = (today - moved.date()).days if step and moved else None
+        position = positions[project.id]
+        moving = position.step is not None and position.since is not None
         signals[project.id] = Signals(
-            step=step, days_in_step=days,
-            stalled=days is not None and days > stalled_after,
+            step=Step(position.step) if position.step else None,
+            days_in_step=(today - position.since.date()).days if moving else None,
+            stalled=moving and position.since < cutoff,
             open_tasks=open_tasks.get(project.id, 0), overdue_actions=overdue.get(project.id, 0),
             kpi_results=results.get(project.id, []))
     return signals

@@ -33,9 +33,10 @@ def dashboard():
         asked = form.query()
     stalled_after = current_app.config["STALLED_AFTER_DAYS"]
     today = date.today()
-    page = queries.portfolio_page(user, asked, queries.stalled_before(today, stalled_after))
+    cutoff = queries.stalled_before(today, stalled_after)
+    page = queries.portfolio_page(user, asked, cutoff)
     portfolio = {"page": page, "form": form, "asked": asked, "stalled_after": stalled_after,
-                 "signals": queries.portfolio_signals(page.projects, today, stalled_after)}
+                 "signals": queries.portfolio_signals(page, today, cutoff)}
     if wants_partial() and request.headers.get("HX-Target") == "portfolio":
         return render_template("main/_portfolio.html", **portfolio), status
     open_tasks, open_task_count = queries.my_open_tasks(user, limit=10)
