@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,8 +121,30 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-def _empty_postgres_tables(url: str) -> None:
+def _empty_postgres_tables(url: str, attempts: int = 3) -> None:
+    """Empty every table; once in several hundred tests a connection of the previous test's
+    app is still finishing and PostgreSQL breaks the deadlock by aborting us: then again."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            _truncate_all(url)
+            return
+        except OperationalError as error:
+            if "deadlock detected" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
+
+
+def _truncate_all(url: str) -> None:
     engine = create_engine(url)
+    try:
+        _truncate_with(engine)
+    finally:
+        engine.dispose()
+
+
+def _truncate_with(engine) -> None:  # noqa: ANN001
     with engine.begin() as conn:
         tables = conn.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
@@ -138,7 +161,6 @@ def _empty_postgres_tables(url: str) -> None:
             # Table names come from our own metadata, never from input.
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
                               f"(SELECT max(id) FROM {name}))"))
-    engine.dispose()
 
 
 @pytest.fixture

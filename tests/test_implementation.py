@@ -12,6 +12,7 @@ from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.models import (
+    AuditEvent,
     ImplementationItem,
     ImplementationOrder,
     Kpi,
@@ -437,3 +438,124 @@ def test_the_approved_plan_cannot_be_changed_in_step_9_by_any_path(team, clients
     finding = db.session.scalars(db.select(ReviewFinding).where(
         ReviewFinding.review_id == review_id)).one()
     assert finding.improvement_id == target_id and finding.remark == "Grondslag?"
+
+
+# --- A long plan, a page at a time -----------------------------------------------------------
+
+def many_items(team: Team, count: int) -> None:
+    """``count`` more improvements taken into the plan at its end (a large project)."""
+    from wasstraat.models import Improvement
+
+    last = max(i.position for i in items(team))
+    ideas = [Improvement(project_id=team.project.id, step=6, source_type="step", source_id=6,
+                         title=f"Idee {n:04d}", decision="in_plan", horizon="long_term")
+             for n in range(count)]
+    db.session.add_all(ideas)
+    db.session.flush()
+    db.session.add_all(ImplementationItem(project_id=team.project.id, improvement_id=idea.id,
+                                          position=last + n)
+                       for n, idea in enumerate(ideas, start=1))
+    db.session.commit()
+
+
+def places(page: str) -> list[int]:
+    import re
+    return [int(n) for n in re.findall(r'class="order-item__place">(\d+)\.', page)]
+
+
+def test_a_long_plan_shows_50_improvements_a_page_with_its_place_in_the_whole_order(
+        team, clients, plan):
+    many_items(team, 117)  # 120 in all: pages of 50, 50 and 20
+    owner = clients[Role.PROCESS_OWNER]
+    first = owner.get(base(team)).get_data(as_text=True)
+    assert places(first) == list(range(1, 51))
+    assert "Verbetering 1 tot en met 50 van 120." in first
+    assert 'max="120"' in first and "Pagina 1 van 3" in first
+    assert f'href="{base(team)}?page=2#order-section"' in first
+    last = owner.get(f"{base(team)}?page=3").get_data(as_text=True)
+    assert places(last) == list(range(101, 121))
+    # The first on a later page can still go up: into the previous page.
+    assert 'name="to" value="100"' in last
+    assert "Pagina 3 van 3" in owner.get(f"{base(team)}?page=99").get_data(as_text=True)
+    assert owner.get(f"{base(team)}?page=0").status_code == 400
+    assert owner.get(f"{base(team)}?page=x").status_code == 400
+    # Summaries read the whole plan: the suggestion shows its first ten and says how many more.
+    assert "En nog 110 verbeteringen in deze volgorde." in first
+    # Approval names ten unfinished improvements and counts the rest.
+    assert "En nog 110 verbeteringen die niet compleet zijn." in first
+    assert first.count("is nog niet compleet:") == 10
+
+
+def test_a_typed_place_moves_an_improvement_across_pages_and_shows_where_it_landed(
+        team, clients, plan):
+    many_items(team, 117)
+    owner = clients[Role.PROCESS_OWNER]
+    last_id = items(team)[-1].id
+    response = owner.post(f"{base(team)}/items/{last_id}/move",
+                          data={"position": "1", "version": lock_version(team)})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{base(team)}#item-{last_id}")
+    assert items(team)[0].id == last_id
+    second = items(team)[60].id
+    response = owner.post(f"{base(team)}/items/{second}/move",
+                          data={"position": "120", "version": lock_version(team)})
+    assert response.headers["Location"].endswith(f"?page=3#item-{second}")
+    assert [i.position for i in items(team)] == list(range(1, 121))
+    # Under htmx the answer is the page the item landed on.
+    partial = owner.post(f"{base(team)}/items/{second}/move", headers={"HX-Request": "true"},
+                         data={"position": "75", "version": lock_version(team)})
+    assert partial.status_code == 200
+    assert places(partial.get_data(as_text=True)) == list(range(51, 101))
+
+
+def test_dragging_within_a_page_reorders_that_page_only(team, clients, plan):
+    many_items(team, 117)
+    owner = clients[Role.PROCESS_OWNER]
+    before = [i.id for i in items(team)]
+    page_two = before[50:100]
+    response = owner.post(f"{base(team)}/order?page=2", data={
+        "item": list(reversed(page_two)), "version": lock_version(team)})
+    assert response.status_code == 303
+    assert "page=2" in response.headers["Location"]
+    assert [i.id for i in items(team)] == before[:50] + page_two[::-1] + before[100:]
+    history = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "implementation.order")).all()[-1]
+    assert history.after["order"] == page_two[::-1]  # only the part that changed
+
+    # Items that do not stand together in the order are refused, and nothing moves.
+    now = [i.id for i in items(team)]
+    scattered = [now[0], now[70], now[119]]
+    response = owner.post(f"{base(team)}/order", data={"item": scattered,
+                                                        "version": lock_version(team)})
+    assert response.status_code == 409
+    assert "past niet bij het plan" in response.get_data(as_text=True)
+    assert [i.id for i in items(team)] == now
+
+
+def test_the_approval_fingerprint_is_the_one_stored_approvals_carry(team, plan):
+    """Hashed a row at a time now; it must equal the value approvals stored before."""
+    import hashlib
+    import json
+
+    from wasstraat.implementation import services
+
+    rows = items(team)
+    before = hashlib.sha256(json.dumps(
+        [[i.improvement_id, i.position, i.adoption, i.responsible_id, str(i.start_on),
+          str(i.end_on), i.waits_for_id, str(i.deferred_until), i.drop_reason]
+         for i in rows]).encode()).hexdigest()
+    assert services.fingerprint(rows) == before
+    assert services.fingerprint(services.plan_lines(team.project)) == before
+
+
+@pytest.mark.parametrize("page", [1, 40])
+def test_the_plan_runs_the_same_queries_on_page_1_and_page_40(page, team, clients, plan,
+                                                              count_queries):
+    owner = clients[Role.PROCESS_OWNER]
+    path = f"{base(team)}?page={page}"
+    owner.get(path)
+    small = count_queries(lambda: owner.get(path))
+    many_items(team, 2000)  # 41 pages
+    assert f"Pagina {page} van 41" in owner.get(path).get_data(as_text=True)
+    large = count_queries(lambda: owner.get(path))
+    assert large == small, f"{path}: {small} queries with 3 items, {large} with 2003"

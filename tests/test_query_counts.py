@@ -117,7 +117,7 @@ def _grow_plan(team, extra) -> None:  # noqa: ANN001
                                           explanation="Verwerkt"))
 
 
-PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
+PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
          "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/process",
          "/projects/{p}/formula", "/projects/{p}/journey",
          "/projects/{p}/sessions",
@@ -125,7 +125,9 @@ PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}
          "/projects/{p}/history", "/projects/{p}/history?page=40",
          "/projects/{p}/plan", "/projects/{p}/plan/versions/1",
          "/projects/{p}/plan/improvements/{i}", "/projects/{p}/reviews",
+         "/projects/{p}/plan?open-page=40&quick_wins-page=40",
          "/projects/{p}/reviews/{rv}", "/projects/{p}/implementation",
+         "/projects/{p}/implementation?page=40",
          "/projects/{p}/implementation/evaluation"]
 
 
@@ -133,7 +135,9 @@ PAGES = ["/", "/tasks", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}
 # one batched query; what matters is that none grows with the data.
 # Every page reads the organisation's settings once (may this person start a project); a step
 # page also weighs what the viewer can do next ("Wat nu?": the step's gates).
-LIMITS = {"/": 14, "/projects/{p}/plan": 16, "/projects/{p}/implementation": 14,
+LIMITS = {"/": 14, "/?page=40": 14, "/projects/{p}/plan": 16,
+          "/projects/{p}/plan?open-page=40&quick_wins-page=40": 16,
+          "/projects/{p}/implementation": 14, "/projects/{p}/implementation?page=40": 14,
           "/projects/{p}/plan/versions/1": 15, "/projects/{p}/plan/improvements/{i}": 16,
           "/projects/{p}/reviews": 15, "/projects/{p}/steps/1": 13, "/projects/{p}/steps/2": 13}
 

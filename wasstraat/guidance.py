@@ -141,11 +141,11 @@ def _plan_made_final(f: Facts, _task: Task) -> bool:
 
 
 def _improvements_decided(f: Facts, _task: Task) -> bool:
-    return not plans.send_blockers(plans.board(f.project))
+    return not plans.send_blockers(plans.board_lines(f.project))
 
 
 def _actions_done(f: Facts, _task: Task) -> bool:
-    items = implementation.taken_over(implementation.items_of(f.project))
+    items = implementation.taken_over(implementation.plan_lines(f.project))
     return all(item.status_enum is ActionStatus.DONE for item in items)
 
 

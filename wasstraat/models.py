@@ -528,7 +528,24 @@ class SessionFinding(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class Improvement(db.Model):
+class ImprovementStates:
+    """The stored horizon and decision as enums; shared by the model and the lean rows the
+    board reads (``plans.services.BoardLine``)."""
+
+    __slots__ = ()
+    horizon: str | None
+    decision: str
+
+    @property
+    def horizon_enum(self) -> Horizon | None:
+        return Horizon(self.horizon) if self.horizon else None
+
+    @property
+    def decision_enum(self) -> Decision:
+        return Decision(self.decision)
+
+
+class Improvement(ImprovementStates, db.Model):
     """An improvement idea, captured where it arose; ``source_type``/``source_id`` point there."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -570,14 +587,6 @@ class Improvement(db.Model):
     @property
     def step_enum(self) -> Step:
         return Step(self.step)
-
-    @property
-    def horizon_enum(self) -> Horizon | None:
-        return Horizon(self.horizon) if self.horizon else None
-
-    @property
-    def decision_enum(self) -> Decision:
-        return Decision(self.decision)
 
 
 class ImprovementKpi(db.Model):
@@ -781,7 +790,24 @@ class ImplementationOrder(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ImplementationItem(db.Model):
+class ItemStates:
+    """The stored adoption and action status as enums; shared by the model and the lean rows
+    the implementation plan reads (``implementation.services.PlanLine``)."""
+
+    __slots__ = ()
+    adoption: str
+    status: str
+
+    @property
+    def adoption_enum(self) -> Adoption:
+        return Adoption(self.adoption)
+
+    @property
+    def status_enum(self) -> ActionStatus:
+        return ActionStatus(self.status)
+
+
+class ImplementationItem(ItemStates, db.Model):
     """An improvement of the final plan in the implementation plan (step 9) and, when taken
     over, the action that carries it out (step 10)."""
 
@@ -817,12 +843,8 @@ class ImplementationItem(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def adoption_enum(self) -> Adoption:
-        return Adoption(self.adoption)
-
-    @property
-    def status_enum(self) -> ActionStatus:
-        return ActionStatus(self.status)
+    def title(self) -> str:
+        return self.improvement.title
 
 
 class ActionNote(db.Model):

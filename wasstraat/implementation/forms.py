@@ -46,7 +46,7 @@ class ItemForm(VersionedForm):
         self.responsible_id.choices = choices(
             [("", _("Nog niet gekozen"))] + [(m.user_id, m.user.name) for m in members])
         self.waits_for_id.choices = choices(
-            [("", _("Op niets"))] + [(i.id, i.improvement.title) for i in items
+            [("", _("Op niets"))] + [(i.id, i.title) for i in items
                                      if i.id != item.id])
 
 

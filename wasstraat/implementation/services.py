@@ -9,19 +9,22 @@ at once cannot silently undo each other.
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from .. import audit
 from ..concurrency import add_once, check_version
 from ..errors import ConflictError, WorkflowError
 from ..extensions import db
+from ..fingerprints import json_list_sha256
 from ..models import (
     ActionNote,
     Evaluation,
@@ -30,6 +33,7 @@ from ..models import (
     ImplementationItem,
     ImplementationOrder,
     Improvement,
+    ItemStates,
     Kpi,
     KpiMeasurement,
     Project,
@@ -40,6 +44,8 @@ from ..models import (
 from ..plans import services as plans
 from ..tasks.services import task_link
 from ..workflow import ActionStatus, Adoption, Decision, Horizon, Role, Step
+
+BLOCKERS_SHOWN = 10  # reasons a refused approval names before "and N more"
 
 ITEM_FIELDS = ["adoption", "deferred_until", "drop_reason", "responsible_id", "start_on",
                "end_on", "waits_for_id"]
@@ -52,15 +58,62 @@ def _require_step(project: Project, step: Step, message: str) -> None:
 
 # --- Reading ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class PlanLine(ItemStates):
+    """What the rules and the plan's page need of one item, read as plain columns: a plan of
+    10,000 improvements is read in one query without building 10,000 ORM objects."""
+
+    id: int
+    improvement_id: int
+    position: int
+    title: str
+    horizon: str | None
+    impact: int | None
+    effort: int | None
+    adoption: str
+    responsible_id: int | None
+    start_on: date | None
+    end_on: date | None
+    waits_for_id: int | None
+    deferred_until: date | None
+    drop_reason: str
+    status: str
+    responsible_name: str | None
+
+
+# The rules read an item's fields by name: an ORM item or a PlanLine.
+Item = TypeVar("Item", ImplementationItem, PlanLine)
+
+_LINE_COLUMNS = (
+    ImplementationItem.id, ImplementationItem.improvement_id, ImplementationItem.position,
+    Improvement.title, Improvement.horizon, Improvement.impact, Improvement.effort,
+    ImplementationItem.adoption, ImplementationItem.responsible_id,
+    ImplementationItem.start_on, ImplementationItem.end_on, ImplementationItem.waits_for_id,
+    ImplementationItem.deferred_until, ImplementationItem.drop_reason, ImplementationItem.status,
+    User.name,
+)
+_IN_ORDER = (ImplementationItem.position, ImplementationItem.id)
+
+
+def plan_lines(project: Project) -> list[PlanLine]:
+    """The whole plan in its order, lean: for the rules (approval, dependencies, suggestion,
+    planning) and the page's summaries."""
+    return [PlanLine(*row) for row in db.session.execute(
+        select(*_LINE_COLUMNS)
+        .join(Improvement, Improvement.id == ImplementationItem.improvement_id)
+        .outerjoin(User, User.id == ImplementationItem.responsible_id)
+        .where(ImplementationItem.project_id == project.id).order_by(*_IN_ORDER))]
+
+
 def items_of(project: Project) -> list[ImplementationItem]:
-    """The implementation plan in its order, with what the pages show of each item (in a fixed
-    number of queries however long the plan: no selectin batches of 500)."""
+    """The implementation plan in its order, with what the documents show of each item (in a
+    fixed number of queries however long the plan: no selectin batches of 500)."""
     return list(db.session.scalars(
         select(ImplementationItem).where(ImplementationItem.project_id == project.id)
         .options(joinedload(ImplementationItem.improvement),
                  joinedload(ImplementationItem.responsible),
                  subqueryload(ImplementationItem.notes).joinedload(ActionNote.author))
-        .order_by(ImplementationItem.position, ImplementationItem.id)
+        .order_by(*_IN_ORDER)
     ))
 
 
@@ -69,8 +122,8 @@ def order_lock(project: Project) -> ImplementationOrder | None:
         ImplementationOrder.project_id == project.id))
 
 
-def taken_over(items: list[ImplementationItem]) -> list[ImplementationItem]:
-    return [i for i in items if i.adoption_enum is Adoption.TAKEN_OVER]
+def taken_over(items: Sequence[Item]) -> list[Item]:
+    return [i for i in items if i.adoption == Adoption.TAKEN_OVER]
 
 
 # --- Building the plan from the final improvement plan ---------------------------------------
@@ -85,7 +138,7 @@ def sync_from_final_plan(project: Project, actor: User) -> int:
               if i["decision"] == Decision.IN_PLAN.value]
     existing = set(db.session.scalars(select(Improvement.id).where(
         Improvement.project_id == project.id, Improvement.id.in_(wanted))))
-    items = items_of(project)
+    items = plan_lines(project)
     present = {i.improvement_id for i in items}
     position = max((i.position for i in items), default=0)
     added = 0
@@ -106,10 +159,10 @@ def sync_from_final_plan(project: Project, actor: User) -> int:
 
 def start_execution(project: Project, actor: User) -> None:
     """Step 10 opens: each taken-over improvement's responsible person gets it as a task."""
-    for item in taken_over(items_of(project)):
+    for item in taken_over(plan_lines(project)):
         db.session.add(Task(
             project_id=project.id, step=int(Step.EXECUTION), role=None,
-            title=item.improvement.title, description="", assignee_id=item.responsible_id,
+            title=item.title, description="", assignee_id=item.responsible_id,
             origin="action", link=task_link("implementation.action", item_id=item.id),
             created_by_id=actor.id, due_date=item.end_on))
     db.session.flush()
@@ -117,24 +170,23 @@ def start_execution(project: Project, actor: User) -> None:
 
 # --- Order and dependencies ------------------------------------------------------------------
 
-def suggested_order(items: list[ImplementationItem]) -> list[ImplementationItem]:
+def suggested_order(lines: list[PlanLine]) -> list[PlanLine]:
     """Quick wins with high impact and little effort first: offered, never imposed."""
-    def key(item: ImplementationItem) -> tuple:
-        improvement = item.improvement
-        return (improvement.horizon != Horizon.QUICK_WIN.value, -(improvement.impact or 0),
-                improvement.effort or 6, item.position)
+    def key(line: PlanLine) -> tuple:
+        return (line.horizon != Horizon.QUICK_WIN.value, -(line.impact or 0),
+                line.effort or 6, line.position)
 
-    return sorted(items, key=key)
+    return sorted(lines, key=key)
 
 
-def dependency_problems(ordered: list[ImplementationItem],
+def dependency_problems(ordered: Sequence[Item],
                         waits_for: dict[int, int | None] | None = None) -> list[str]:
     """Why this order or these dependencies cannot be: a cycle, or an improvement that waits
     for one planned after it. ``waits_for`` overrides the stored dependencies (a proposal)."""
     waits = {i.id: i.waits_for_id for i in ordered}
     waits.update(waits_for or {})
     place = {item.id: n for n, item in enumerate(ordered)}
-    title = {item.id: item.improvement.title for item in ordered}
+    title = {item.id: item.title for item in ordered}
     problems = []
     for item in ordered:
         seen, current = {item.id}, waits.get(item.id)
@@ -160,44 +212,78 @@ def _lock(project: Project, expected_version: int) -> ImplementationOrder:
     return lock
 
 
+def _with_block(order: list[int], block: list[int]) -> list[int]:
+    """The whole order with one contiguous part of it rearranged (a page of the plan, as drag
+    and drop on that page sends it; the whole plan is a part too)."""
+    place = {item_id: n for n, item_id in enumerate(order)}
+    if not block or len(set(block)) != len(block) or any(i not in place for i in block):
+        raise WorkflowError(_("De volgorde moet precies de verbeteringen van het plan "
+                              "bevatten."))
+    start = min(place[i] for i in block)
+    if max(place[i] for i in block) - start + 1 != len(block):
+        raise WorkflowError(_("De nieuwe volgorde past niet bij het plan zoals het nu is. "
+                              "Laad de pagina opnieuw en probeer het nog eens."))
+    return order[:start] + block + order[start + len(block):]
+
+
+def _changed_span(before: list[int], after: list[int]) -> tuple[list[int], list[int]]:
+    """The part of the order that changed, for the history (not 10,000 numbers twice)."""
+    first = next(n for n, (a, b) in enumerate(zip(before, after, strict=True)) if a != b)
+    last = len(before) - next(n for n, (a, b) in enumerate(
+        zip(reversed(before), reversed(after), strict=True)) if a != b)
+    return before[first:last], after[first:last]
+
+
 def reorder(project: Project, actor: User, ordered_ids: list[int], *,
             expected_version: int) -> None:
-    """Store a new order at once; refused when based on an old order or when it would put
-    an improvement before the one it waits for."""
+    """Store a new order (of the whole plan, or of one contiguous part of it); refused when
+    based on an old order or when it would put an improvement before the one it waits for."""
     _require_step(project, Step.IMPLEMENTATION_PLAN,
                   _("De volgorde wordt bepaald terwijl stap 9 bezig is."))
     lock = _lock(project, expected_version)
-    items = {i.id: i for i in items_of(project)}
-    if sorted(ordered_ids) != sorted(items):
-        raise WorkflowError(_("De volgorde moet precies de verbeteringen van het plan "
-                              "bevatten."))
-    ordered = [items[i] for i in ordered_ids]
-    problems = dependency_problems(ordered)
+    lines = {line.id: line for line in plan_lines(project)}
+    before = list(lines)
+    after = _with_block(before, ordered_ids)
+    problems = dependency_problems([lines[i] for i in after])
     if problems:
         raise WorkflowError(" ".join(problems))
-    before = [i.id for i in sorted(items.values(), key=lambda i: (i.position, i.id))]
-    if before == ordered_ids:
+    if before == after:
         return
-    for position, item in enumerate(ordered, start=1):
-        item.position = position
+    place = {item_id: n for n, item_id in enumerate(after, start=1)}
+    moved = {i for i in after if place[i] != lines[i].position}
+    for item in db.session.scalars(select(ImplementationItem).where(
+            ImplementationItem.id.in_(moved))) if moved else ():
+        item.position = place[item.id]
     lock.changed_at = utcnow()  # raises the lock's version
     db.session.flush()
+    was, now = _changed_span(before, after)
     audit.record("implementation.order", "project", project.id, project.id, actor=actor,
-                 before={"order": before}, after={"order": ordered_ids})
+                 before={"order": was}, after={"order": now})
 
 
 def move(project: Project, actor: User, item: ImplementationItem, *, to_position: int,
          expected_version: int) -> None:
     """Move one improvement to a place in the order (1 is first), as the keyboard does."""
-    ids = [i.id for i in items_of(project) if i.id != item.id]
+    ids = [line.id for line in plan_lines(project) if line.id != item.id]
     to_position = min(max(to_position, 1), len(ids) + 1)
     ids.insert(to_position - 1, item.id)
     reorder(project, actor, ids, expected_version=expected_version)
 
 
 def apply_suggestion(project: Project, actor: User, *, expected_version: int) -> None:
-    reorder(project, actor, [i.id for i in suggested_order(items_of(project))],
+    reorder(project, actor, [line.id for line in suggested_order(plan_lines(project))],
             expected_version=expected_version)
+
+
+def place_of(project: Project, item_id: int) -> int:
+    """Where an item stands in the order (1 is first), to show the page it is on."""
+    position = select(ImplementationItem.position).where(
+        ImplementationItem.id == item_id).scalar_subquery()
+    return db.session.scalar(select(func.count()).select_from(ImplementationItem).where(
+        ImplementationItem.project_id == project.id,
+        or_(ImplementationItem.position < position,
+            and_(ImplementationItem.position == position,
+                 ImplementationItem.id <= item_id)))) or 1
 
 
 # --- One improvement's decision and planning -------------------------------------------------
@@ -233,7 +319,7 @@ def update_item(item: ImplementationItem, project: Project, actor: User, *,
     if values["responsible_id"] and not any(
             m.user_id == values["responsible_id"] for m in project.memberships):
         raise WorkflowError(_("De verantwoordelijke moet in het team zitten."))
-    items = items_of(project)
+    items = plan_lines(project)
     waits_for = values["waits_for_id"]
     if waits_for is not None:
         if waits_for == item.id or waits_for not in {i.id for i in items}:
@@ -255,25 +341,30 @@ def update_item(item: ImplementationItem, project: Project, actor: User, *,
 
 # --- Approval --------------------------------------------------------------------------------
 
-def fingerprint(items: list[ImplementationItem]) -> str:
-    data = [[i.improvement_id, i.position, i.adoption, i.responsible_id, str(i.start_on),
-             str(i.end_on), i.waits_for_id, str(i.deferred_until), i.drop_reason]
-            for i in items]
-    return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+def fingerprint(items: Sequence[Item]) -> str:
+    """The plan's decisions and order as one value: an approval holds while it is unchanged."""
+    # Hashed a row at a time (see fingerprints): the same value approvals stored before.
+    return json_list_sha256(
+        [i.improvement_id, i.position, i.adoption, i.responsible_id, str(i.start_on),
+         str(i.end_on), i.waits_for_id, str(i.deferred_until), i.drop_reason] for i in items)
 
 
-def approval_blockers(items: list[ImplementationItem]) -> list[str]:
+def approval_blockers(items: Sequence[Item], limit: int | None = None) -> list[str]:
+    """What stands between the plan and its approval; with ``limit``, that many reasons and
+    then how many more (a plan of thousands of items is not listed item by item)."""
     if not items:
         return [_("Het implementatieplan bevat nog geen verbeteringen uit het definitieve "
                   "verbeterplan.")]
-    blockers = []
-    for item in items:
-        problems = item_problems({f: getattr(item, f) for f in ITEM_FIELDS})
-        if problems:
-            blockers.append(_("%(title)s is nog niet compleet: %(problems)s",
-                              title=item.improvement.title,
-                              problems=" ".join(problems.values())))
-    return blockers + dependency_problems(items)
+    incomplete = [(item, problems) for item in items
+                  if (problems := item_problems({f: getattr(item, f) for f in ITEM_FIELDS}))]
+    blockers = [_("%(title)s is nog niet compleet: %(problems)s", title=item.title,
+                  problems=" ".join(problems.values()))
+                for item, problems in incomplete[:limit]]
+    if limit is not None and len(incomplete) > limit:
+        blockers.append(ngettext("En nog %(num)d verbetering die niet compleet is.",
+                                 "En nog %(num)d verbeteringen die niet compleet zijn.",
+                                 len(incomplete) - limit))
+    return blockers + dependency_problems(items)[:limit]
 
 
 def latest_approval(project: Project) -> ImplementationApproval | None:
@@ -285,8 +376,8 @@ def latest_approval(project: Project) -> ImplementationApproval | None:
 def approve(project: Project, actor: User) -> ImplementationApproval:
     _require_step(project, Step.IMPLEMENTATION_PLAN,
                   _("Het implementatieplan wordt vastgesteld terwijl stap 9 bezig is."))
-    items = items_of(project)
-    blockers = approval_blockers(items)
+    items = plan_lines(project)
+    blockers = approval_blockers(items, limit=BLOCKERS_SHOWN)
     if blockers:
         raise WorkflowError(" ".join(blockers))
     approval = ImplementationApproval(project_id=project.id, fingerprint=fingerprint(items),
@@ -299,8 +390,8 @@ def approve(project: Project, actor: User) -> ImplementationApproval:
 
 def approval_problems(project: Project) -> list[str]:
     """Evidence for step 9: the plan as it is now has been approved by the process owner."""
-    items = items_of(project)
-    blockers = approval_blockers(items)
+    items = plan_lines(project)
+    blockers = approval_blockers(items, limit=BLOCKERS_SHOWN)
     if blockers:
         return blockers
     approval = latest_approval(project)
@@ -317,7 +408,7 @@ def approval_problems(project: Project) -> list[str]:
 @dataclass(frozen=True)
 class Timeline:
     months: list[date]  # the first day of each month shown
-    rows: list[tuple[ImplementationItem, list[bool]]]  # per item: planned in each month?
+    rows: list[tuple[Item, list[bool]]]  # per item: planned in each month?
 
 
 def _month(value: date) -> date:
@@ -332,15 +423,22 @@ def _months_between(first: date, last: date) -> list[date]:
     return months
 
 
-def timeline(items: list[ImplementationItem], limit: int | None = 24) -> Timeline:
-    """Months with planned work, the first ``limit`` of them (None: all)."""
-    planned = [i for i in taken_over(items) if i.start_on and i.end_on]
+def _planned(items: Sequence[Item]) -> list[Item]:
+    return [i for i in taken_over(items) if i.start_on and i.end_on]
+
+
+def timeline(items: Sequence[Item], limit: int | None = 24,
+             rows_of: Sequence[Item] | None = None) -> Timeline:
+    """Months with planned work in the whole plan, the first ``limit`` of them (None: all),
+    with a row per planned item of ``rows_of`` (a page of the plan; default all)."""
+    planned = _planned(items)
     if not planned:
         return Timeline([], [])
     months = _months_between(min(i.start_on for i in planned),
                              max(i.end_on for i in planned))[:limit]
+    shown = planned if rows_of is None else _planned(rows_of)
     rows = [(item, [_month(item.start_on) <= month <= _month(item.end_on) for month in months])
-            for item in planned]
+            for item in shown]
     return Timeline(months, rows)
 
 
@@ -393,9 +491,9 @@ def contribute(project: Project, actor: User, role: Role, text: str) -> Implemen
     return contribution
 
 
-def overdue(items: list[ImplementationItem], today: date) -> list[ImplementationItem]:
+def overdue(items: Sequence[Item], today: date) -> list[Item]:
     return [i for i in taken_over(items)
-            if i.end_on and i.end_on < today and i.status_enum is not ActionStatus.DONE]
+            if i.end_on and i.end_on < today and i.status != ActionStatus.DONE]
 
 
 # --- Step 10: evaluation and KPI after-measurements ------------------------------------------
@@ -480,3 +578,19 @@ def kpi_results(project_ids: list[int]) -> dict[int, list[KpiResult]]:
     for kpi, after in rows:
         results.setdefault(kpi.project_id, []).append(KpiResult(kpi, after))
     return results
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    """Step 10 at a glance: the actions per status, and how many passed their end date."""
+
+    total: int
+    by_status: dict[ActionStatus, int]
+    overdue: int
+
+
+def action_counts(items: Sequence[Item], today: date) -> ActionCounts:
+    actions = taken_over(items)
+    counted = Counter(action.status for action in actions)
+    return ActionCounts(len(actions), {status: counted[status] for status in ActionStatus},
+                        len(overdue(actions, today)))

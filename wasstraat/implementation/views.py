@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -16,9 +25,10 @@ from ..extensions import db
 from ..forms import add_field_errors
 from ..kpis import services as kpis
 from ..models import ImplementationItem, Kpi
-from ..navigation import back_to, came_from, with_next
+from ..navigation import back_to, came_from, int_arg, with_next
+from ..paging import window
 from ..security import SORTABLE_PAGE_POLICY
-from ..workflow import Adoption, Role, Step
+from ..workflow import Adoption, Horizon, Role, Step
 from . import services
 from .forms import (
     ActionForm,
@@ -42,24 +52,45 @@ def _user():  # noqa: ANN202
     return current_user._get_current_object()
 
 
+ITEMS_PER_PAGE = 50
+SUGGESTIONS_SHOWN = 10
+
+
+def _asked_page() -> int:
+    number = int_arg("page", 1)
+    if number < 1:
+        abort(400)
+    return number
+
+
 def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None = None,
                   moved: int | None = None, contribution_form: ContributionForm | None = None):
+    """The plan a page of ITEMS_PER_PAGE items at a time (the page asked for, or the one the
+    moved item landed on); approval, suggestion and planning read the whole plan lean."""
     project = access.project
-    items = services.items_of(project)
-    lock = services.order_lock(project)
+    lines = services.plan_lines(project)
+    place = next((n for n, line in enumerate(lines, start=1) if line.id == moved), None)
+    shown = window(len(lines), _asked_page(), ITEMS_PER_PAGE)
+    if place is not None:
+        shown = window(len(lines), shown.page_of(place), ITEMS_PER_PAGE)
+    on_page = lines[shown.offset:shown.last]
+    waited_for = {line.waits_for_id for line in on_page}
     approval = services.latest_approval(project)
     template = "implementation/_order.html" if wants_partial() else "implementation/index.html"
     may_order = (access.can(Action.ORDER_IMPLEMENTATION)
                  and project.in_progress(Step.IMPLEMENTATION_PLAN))
     return render_template(
-        template, access=access, project=project, items=items, lock=lock, error=error,
-        moved=moved,
-        may_order=may_order, suggestion=services.suggested_order(items),
-        timeline=services.timeline(items), approval=approval,
+        template, access=access, project=project, items=on_page, shown=shown,
+        titles={line.id: line.title for line in lines if line.id in waited_for},
+        lock=services.order_lock(project), error=error, moved=moved, may_order=may_order,
+        suggestion=services.suggested_order(lines)[:SUGGESTIONS_SHOWN],
+        horizon_labels={horizon.value: _(horizon.label) for horizon in Horizon},
+        timeline=services.timeline(lines, rows_of=on_page), approval=approval,
         approval_current=approval is not None
-        and approval.fingerprint == services.fingerprint(items),
-        approval_blockers=services.approval_blockers(items),
-        overdue={i.id for i in services.overdue(items, date.today())},
+        and approval.fingerprint == services.fingerprint(lines),
+        approval_blockers=services.approval_blockers(lines, limit=services.BLOCKERS_SHOWN),
+        overdue={i.id for i in services.overdue(on_page, date.today())},
+        actions=services.action_counts(lines, date.today()),
         executing=access.project.in_progress(Step.EXECUTION),
         contributions=services.contributions_of(project),
         contribution_form=contribution_form or _contribution_form(access, formdata=False),
@@ -90,8 +121,12 @@ def _reordered(project_id: int, do, moved: int | None = None) -> object:  # noqa
     if wants_partial():
         return _render_index(project_access(project_id), moved=moved or -1)
     flash(_("De volgorde is opgeslagen."), "success")
+    page = _asked_page()
+    if moved:
+        page = -(-services.place_of(access.project, moved) // ITEMS_PER_PAGE)
     anchor = f"#item-{moved}" if moved else "#order-section"
-    return redirect(url_for("implementation.index", project_id=project_id) + anchor, 303)
+    return redirect(url_for("implementation.index", project_id=project_id,
+                            **({"page": page} if page > 1 else {})) + anchor, 303)
 
 
 @bp.route("/order", methods=["POST"])
@@ -156,7 +191,7 @@ def sync(project_id: int):
 
 def _item_form(access: ProjectAccess, item: ImplementationItem, formdata: bool = True):  # noqa: ANN202
     form = ItemForm(obj=item) if formdata else ItemForm(formdata=None, obj=item)
-    form.setup_choices(access.project, item, services.items_of(access.project))
+    form.setup_choices(access.project, item, services.plan_lines(access.project))
     return form
 
 

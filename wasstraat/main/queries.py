@@ -19,6 +19,7 @@ from ..models import (
     Task,
     User,
 )
+from ..paging import Window, window
 from ..workflow import ActionStatus, Adoption, Role, Step
 
 
@@ -71,18 +72,8 @@ class PortfolioQuery:
 class PortfolioPage:
     projects: list[Project]
     positions: dict[int, ProjectPosition]  # project id -> where it stands
-    total: int  # matching the filters
-    page: int
-    pages: int
+    shown: Window  # of the projects matching the filters
     step_counts: dict[int, int]  # step (FINISHED for done) -> projects, before the step filter
-
-    @property
-    def first(self) -> int:
-        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
-
-    @property
-    def last(self) -> int:
-        return min(self.page * PAGE_SIZE, self.total)
 
 
 def _only_visible(query, user: User, column):  # noqa: ANN001, ANN202
@@ -141,15 +132,13 @@ def portfolio_page(user: User, asked: PortfolioQuery, cutoff: datetime) -> Portf
         .group_by(ProjectPosition.step)).all()}
     # The counts per step are the other filters' result; the step filter picks one of them.
     total = sum(counts.values()) if asked.step is None else counts.get(asked.step, 0)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(asked.page, 1), pages)
+    shown = window(total, asked.page, PAGE_SIZE)
     rows = db.session.execute(
         _filtered(user, asked, cutoff, with_step=True, what=(Project, ProjectPosition))
         .options(selectinload(Project.steps)).order_by(*_ORDER[asked.sort])
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        .limit(PAGE_SIZE).offset(shown.offset)).all()
     return PortfolioPage([project for project, _position in rows],
-                         {project.id: position for project, position in rows},
-                         total, page, pages, counts)
+                         {project.id: position for project, position in rows}, shown, counts)
 
 
 def process_owners(user: User) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ..errors import wants_partial
 from ..navigation import int_arg
+from ..paging import window
 from . import queries
 from .forms import PortfolioFilterForm
 
@@ -63,14 +64,12 @@ def my_tasks():
         abort(400)
     open_tasks, total = queries.my_open_tasks(user, TASKS_PER_PAGE,
                                               (number - 1) * TASKS_PER_PAGE)
-    if not open_tasks and number > 1:  # past the end (tasks were done meanwhile): the last
-        total = queries.my_open_tasks(user, 1)[1]
-        number = max(1, -(-total // TASKS_PER_PAGE))
-        open_tasks, total = queries.my_open_tasks(user, TASKS_PER_PAGE,
-                                                  (number - 1) * TASKS_PER_PAGE)
-    pages = max(1, -(-total // TASKS_PER_PAGE))
+    shown = window(total, number, TASKS_PER_PAGE)
+    if not open_tasks and number > shown.page:  # past the end (tasks were done meanwhile)
+        open_tasks, total = queries.my_open_tasks(user, TASKS_PER_PAGE, shown.offset)
+        shown = window(total, number, TASKS_PER_PAGE)
     return render_template(
-        "main/tasks.html", open_tasks=open_tasks, open_total=total, page=number, pages=pages,
+        "main/tasks.html", open_tasks=open_tasks, shown=shown,
         done_tasks=queries.my_tasks(user, open_only=False, limit=25),
     )
 

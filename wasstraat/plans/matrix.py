@@ -105,15 +105,15 @@ def plotted(improvements: list[Improvement]) -> list[Improvement]:
     """The improvements the matrix shows: scored on both axes and not merged or dropped."""
     return [i for i in improvements
             if i.impact and i.effort
-            and i.decision_enum in (Decision.OPEN, Decision.IN_PLAN)]
+            and i.decision in (Decision.OPEN, Decision.IN_PLAN)]
 
 
 def _counted(shown: list[Improvement]) -> Matrix:
     tally: dict[tuple[int, int], list[int]] = {}
     for improvement in shown:
         counts = tally.setdefault((improvement.effort, improvement.impact), [0, 0, 0])
-        horizon = improvement.horizon_enum
-        counts[0 if horizon is Horizon.QUICK_WIN else 1 if horizon is Horizon.LONG_TERM
+        horizon = improvement.horizon
+        counts[0 if horizon == Horizon.QUICK_WIN else 1 if horizon == Horizon.LONG_TERM
                else 2] += 1
     return Matrix([], [Cell(effort, impact, *counts, *_centre(effort, impact))
                        for (effort, impact), counts in sorted(tally.items())])

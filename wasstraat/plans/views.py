@@ -16,6 +16,7 @@ from ..forms import add_field_errors
 from ..improvements.sources import describe
 from ..models import Improvement
 from ..navigation import back_to, came_from, int_arg, with_next
+from ..paging import Window, window
 from ..reviews import services as reviews
 from ..workflow import PLAN_SECTIONS, Decision, Horizon, Step, StepStatus
 from . import matrix, services
@@ -37,30 +38,31 @@ class BoardGroup:
 
     key: str
     heading: str
-    rows: list[Improvement]  # this page's
-    total: int
-    page: int
-    pages: int
+    rows: list[services.BoardLine]  # this page's
+    shown: Window
 
-    @property
-    def page_arg(self) -> str:
-        return f"{self.key}-page"
+    def url(self, page: int) -> str:
+        """This group's page ``page``, the other groups staying where they are."""
+        return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(),
+                                            f"{self.key}-page": page})
 
 
-def _groups(improvements: list[Improvement]) -> list[BoardGroup]:
+def _groups(improvements: list[services.BoardLine]) -> list[BoardGroup]:
     """The board's sections, in reading order; a long one shows ROWS_PER_GROUP rows a page
     (a project with thousands of improvements would otherwise draw them all)."""
+    sorted_into: dict[tuple[str, str | None], list[services.BoardLine]] = {}
+    for improvement in improvements:  # one pass, comparing the stored values
+        horizon = improvement.horizon if improvement.decision == Decision.IN_PLAN else None
+        sorted_into.setdefault((improvement.decision, horizon), []).append(improvement)
+
     def of(key: str, heading: str, decision: Decision,
            horizon: Horizon | None = None) -> BoardGroup:
-        rows = [i for i in improvements if i.decision_enum is decision
-                and (horizon is None or i.horizon_enum is horizon)]
-        pages = max(1, -(-len(rows) // ROWS_PER_GROUP))
+        rows = sorted_into.get((decision.value, horizon.value if horizon else None), [])
         number = int_arg(f"{key}-page", 1)
         if number < 1:
             abort(400)
-        number = min(number, pages)
-        shown = rows[(number - 1) * ROWS_PER_GROUP:number * ROWS_PER_GROUP]
-        return BoardGroup(key, heading, shown, len(rows), number, pages)
+        shown = window(len(rows), number, ROWS_PER_GROUP)
+        return BoardGroup(key, heading, rows[shown.offset:shown.last], shown)
 
     return [
         of("quick_wins", _("In het plan: quick wins"), Decision.IN_PLAN, Horizon.QUICK_WIN),
@@ -75,9 +77,9 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
                   approve_form: ApproveForm | None = None, status: int = 200):
     project = access.project
     plan = services.plan_of(project)
-    improvements = services.board(project)
+    improvements = services.board_lines(project)
     sources = describe(project, improvements)
-    draft = services.snapshot(project, plan, improvements, sources)
+    draft = services.draft_fingerprint(project, plan, improvements, sources)
     versions = services.versions_of(project)
     state = services.plan_state(project, draft, versions)
     all_reviews = reviews.reviews_of(project)
@@ -131,7 +133,7 @@ def _improvement(access: ProjectAccess, improvement_id: int) -> Improvement:
 
 def _render_entry(access: ProjectAccess, improvement: Improvement, form: PlanFieldsForm,
                   status: int = 200, merge_form: MergeForm | None = None):
-    improvements = services.board(access.project)
+    improvements = services.board_lines(access.project)
     merge_form = merge_form or MergeForm(formdata=None, obj=improvement)
     merge_form.setup_choices(improvement, improvements)
     return render_template(
@@ -205,7 +207,7 @@ def merge(project_id: int, improvement_id: int):
     access = project_access(project_id, need=Action.EDIT_PLAN)
     improvement = _improvement(access, improvement_id)
     form = MergeForm()
-    form.setup_choices(improvement, services.board(access.project))
+    form.setup_choices(improvement, services.board_lines(access.project))
     if not form.validate_on_submit():
         return _render_entry(access, improvement, _fields_form(access, improvement, False),
                              422, merge_form=form)
