@@ -411,7 +411,7 @@ def main() -> None:
     try:
         timings = load(bare_base, app_base, pages(project_id), email)
         # The large project's pages: fewer requests (each reads 10,000 rows), same rounds.
-        large = load(bare_base, app_base, large_pages(large_id), large_email,
+        large_timings = load(bare_base, app_base, large_pages(large_id), large_email,
                      requests=max(2, REQUESTS_PER_PAGE // 5))
     finally:
         for process in (bare, served):
@@ -431,12 +431,13 @@ def main() -> None:
         return p(every, 50), p(every, 95), ratio, cpu
 
     bare_p50, bare_p95, _ratio, bare_cpu = summary(BARE)
+    database = url.split(":")[0].split("+")[0]
     lines = [
-        f"## Pagina's onder gunicorn ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+        f"## Pagina's onder gunicorn, {database} ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cpu's, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}; database "
-        f"{url.split(':')[0].split('+')[0]}. {projects} trajecten, {rows} verbeteringen "
+        f"{database}. {projects} trajecten, {rows} verbeteringen "
         f"(gemaakt in {generated_in:.0f} s). gunicorn {WORKERS} workers, {CLIENTS} clients "
         f"tegelijk, {ROUNDS} rondes van {REQUESTS_PER_PAGE} verzoeken per pagina per client, "
         "kale pagina en app om en om. Gemeten traject: stap 9, ~100 verbeteringen, als "
@@ -459,7 +460,7 @@ def main() -> None:
     large_names = {"verbeterbord, 10.000 verbeteringen": "verbeterbord",
                    "implementatieplan, 10.000 verbeteringen": "implementatieplan"}
     for name, small_name in large_names.items():
-        p50, p95, ratio, cpu = summary(name, large)
+        p50, p95, ratio, cpu = summary(name, large_timings)
         if ratio > 3:
             over.append(name)
         lines.append(f"| {name} | {p50 * 1000:.1f} | {p95 * 1000:.1f} | {ratio:.1f} | "
@@ -476,9 +477,12 @@ def main() -> None:
     print("\n" + report)
     results_file = ROOT / "bench" / "RESULTS.md"
     text_before = results_file.read_text() if results_file.exists() else "# Benchmarks\n"
-    marker = "## Pagina's onder gunicorn"
-    kept = text_before.split(marker)[0].rstrip() + "\n\n"
-    results_file.write_text(kept + report + "\n")
+    # One section per database; this run replaces its own (and the older undivided one).
+    sections = text_before.rstrip().split("\n## ")
+    kept = [part for part in sections
+            if not part.startswith((f"Pagina's onder gunicorn, {database}",
+                                    "Pagina's onder gunicorn ("))]
+    results_file.write_text("\n## ".join(kept) + "\n\n" + report + "\n")
 
 
 if __name__ == "__main__":

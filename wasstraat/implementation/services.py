@@ -9,6 +9,7 @@ at once cannot silently undo each other.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,6 +82,8 @@ class PlanLine(ItemStates):
     responsible_name: str | None
 
 
+ROWS_PER_BATCH = 1000  # rows fetched at a time: the database rows never all in memory at once
+
 # The rules read an item's fields by name: an ORM item or a PlanLine.
 Item = TypeVar("Item", ImplementationItem, PlanLine)
 
@@ -98,11 +101,18 @@ _IN_ORDER = (ImplementationItem.position, ImplementationItem.id)
 def plan_lines(project: Project) -> list[PlanLine]:
     """The whole plan in its order, lean: for the rules (approval, dependencies, suggestion,
     planning) and the page's summaries."""
-    return [PlanLine(*row) for row in db.session.execute(
+    rows = db.session.execute(
         select(*_LINE_COLUMNS)
         .join(Improvement, Improvement.id == ImplementationItem.improvement_id)
         .outerjoin(User, User.id == ImplementationItem.responsible_id)
-        .where(ImplementationItem.project_id == project.id).order_by(*_IN_ORDER))]
+        .where(ImplementationItem.project_id == project.id).order_by(*_IN_ORDER)
+        .execution_options(yield_per=ROWS_PER_BATCH))
+    # Values that repeat (states, dates, names) are kept once, not once per row.
+    shared: dict[object, object] = {}
+    same = shared.setdefault
+    return [PlanLine(row[0], row[1], row[2], row[3], same(row[4], row[4]), row[5], row[6],
+                     *(same(value, value) for value in row[7:]))
+            for row in rows]
 
 
 def items_of(project: Project) -> list[ImplementationItem]:
@@ -170,13 +180,14 @@ def start_execution(project: Project, actor: User) -> None:
 
 # --- Order and dependencies ------------------------------------------------------------------
 
-def suggested_order(lines: list[PlanLine]) -> list[PlanLine]:
-    """Quick wins with high impact and little effort first: offered, never imposed."""
+def suggested_order(lines: list[PlanLine], first: int | None = None) -> list[PlanLine]:
+    """Quick wins with high impact and little effort first: offered, never imposed. With
+    ``first``, only the head of that order (without sorting the whole plan)."""
     def key(line: PlanLine) -> tuple:
         return (line.horizon != Horizon.QUICK_WIN.value, -(line.impact or 0),
                 line.effort or 6, line.position)
 
-    return sorted(lines, key=key)
+    return sorted(lines, key=key) if first is None else heapq.nsmallest(first, lines, key=key)
 
 
 def dependency_problems(ordered: Sequence[Item],

@@ -83,7 +83,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
         template, access=access, project=project, items=on_page, shown=shown,
         titles={line.id: line.title for line in lines if line.id in waited_for},
         lock=services.order_lock(project), error=error, moved=moved, may_order=may_order,
-        suggestion=services.suggested_order(lines)[:SUGGESTIONS_SHOWN],
+        suggestion=services.suggested_order(lines, first=SUGGESTIONS_SHOWN),
         horizon_labels={horizon.value: _(horizon.label) for horizon in Horizon},
         timeline=services.timeline(lines, rows_of=on_page), approval=approval,
         approval_current=approval is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -99,6 +99,8 @@ class BoardLine(ImprovementStates):
     merged_into_title: str | None = None
 
 
+ROWS_PER_BATCH = 1000  # rows fetched at a time: the database rows never all in memory at once
+
 _BOARD_COLUMNS = (
     Improvement.id, Improvement.title, Improvement.description, Improvement.step,
     Improvement.source_type, Improvement.source_id, Improvement.horizon, Improvement.impact,
@@ -116,11 +118,18 @@ def board_lines(project: Project) -> list[BoardLine]:
             .where(Kpi.project_id == project.id).order_by(Kpi.id)):
         kpi_names.setdefault(improvement_id, []).append(name)
     rows = db.session.execute(select(*_BOARD_COLUMNS).where(
-        Improvement.project_id == project.id).order_by(Improvement.id)).all()
-    titles = {row.id: row.title for row in rows}
-    return [BoardLine(*row, kpi_names=tuple(kpi_names.get(row.id, ())),
-                      merged_into_title=titles.get(row.merged_into_id))
-            for row in rows]
+        Improvement.project_id == project.id).order_by(Improvement.id)
+        .execution_options(yield_per=ROWS_PER_BATCH))
+    # Values that repeat (source kinds, horizons, decisions) are kept once, not once per row.
+    shared: dict[object, object] = {}
+    same = shared.setdefault
+    lines = [BoardLine(*row[:4], *(same(value, value) for value in row[4:12]), *row[12:],
+                       kpi_names=tuple(kpi_names.get(row[0], ())))
+             for row in rows]
+    merged = {line.merged_into_id for line in lines if line.merged_into_id is not None}
+    titles = {line.id: line.title for line in lines if line.id in merged}
+    return [replace(line, merged_into_title=titles[line.merged_into_id])
+            if line.merged_into_id in titles else line for line in lines]
 
 
 def kpis_of(project: Project) -> list[Kpi]:
