@@ -135,7 +135,8 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
 # one batched query; what matters is that none grows with the data.
 # Every page reads the organisation's settings once (may this person start a project); a step
 # page also weighs what the viewer can do next ("Wat nu?": the step's gates).
-LIMITS = {"/": 14, "/?page=40": 14, "/projects/{p}/plan": 16,
+# Every full page also counts the person's unread notifications for the header (one query).
+LIMITS = {"/": 15, "/?page=40": 15, "/projects/{p}/plan": 16,
           "/projects/{p}/plan?open-page=40&quick_wins-page=40": 16,
           "/projects/{p}/implementation": 14, "/projects/{p}/implementation?page=40": 14,
           "/projects/{p}/plan/versions/1": 15, "/projects/{p}/plan/improvements/{i}": 16,

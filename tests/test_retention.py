@@ -60,6 +60,9 @@ def test_an_old_closed_project_is_anonymised_and_keeps_what_was_learned(
         AuditEvent.project_id == done))
     parking_people = people_referred_to(parking)
     assert len(people_referred_to(done)) > 3
+    from wasstraat.models import Notification
+    messages = db.select(db.func.count(Notification.id)).where(Notification.project_id == done)
+    assert db.session.scalar(messages) > 0  # the demo's people were told of their tasks
 
     result = runner.invoke(args=["retention", "run"])
     assert result.exit_code == 0, result.output
@@ -70,6 +73,7 @@ def test_an_old_closed_project_is_anonymised_and_keeps_what_was_learned(
     assert people_referred_to(done) == {placeholder.id}
     assert db.session.scalar(db.select(db.func.count(Membership.id)).where(
         Membership.project_id == done)) == 0
+    assert db.session.scalar(messages) == 0  # messages to people go, not to the placeholder
     approvers = set(db.session.scalars(db.select(PlanApproval.approver_name).join(
         PlanVersion, PlanVersion.id == PlanApproval.plan_version_id).where(
         PlanVersion.project_id == done)))

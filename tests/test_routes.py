@@ -23,6 +23,7 @@ from wasstraat.models import (
     InterviewLog,
     JourneyPhase,
     Membership,
+    Notification,
     PlanVersion,
     ProcessAttachment,
     ProcessStep,
@@ -75,6 +76,11 @@ class Rule:
 RULES: dict[str, list[Rule]] = {
     "static": [Rule("/static/css/app.css", "GET", ANYONE)],
     "main.health": [Rule("/health", "GET", ANYONE)],
+    # Everyone's own inbox; a message opens only for the person it was sent to.
+    "notifications.index": [Rule("/notifications", "GET", SIGNED_IN)],
+    "notifications.open_one": [Rule("/notifications/{n}/open", "POST",
+                                    frozenset({Role.SPONSOR}))],
+    "notifications.mark_all_read": [Rule("/notifications/read", "POST", SIGNED_IN)],
     "auth.login": [Rule("/login", "GET", ANYONE), Rule("/login", "POST", ANYONE)],
     "auth.logout": [Rule("/logout", "POST", SIGNED_IN, destructive=True)],
     "auth.change_password": [Rule("/account/password", "GET", SIGNED_IN),
@@ -335,7 +341,10 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
                "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
                "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
                "ws": work_session.id, "rv": review.id, "f": finding.id,
-               "it": item.id}
+               "it": item.id,
+               # The sponsor's message about its step-1 task (the leader opened the step).
+               "n": db.session.scalar(db.select(db.func.min(Notification.id)).where(
+                   Notification.user_id == team[Role.SPONSOR].id))}
         return team, ids, create_user(admin=True)
 
     return _build

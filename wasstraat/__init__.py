@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     # guidance and positions: their session hooks
     from . import errors, guidance, positions, static_files, templating  # noqa: F401
+    from .notifications import events  # noqa: F401 - its session hook
 
     errors.register(app)
     templating.register(app)
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from .journey.views import bp as journey_bp
     from .kpis.views import bp as kpis_bp
     from .main.views import bp as main_bp
+    from .notifications.views import bp as notifications_bp
     from .plans.views import bp as plans_bp
     from .process.views import bp as process_bp
     from .projects.views import bp as projects_bp
@@ -85,7 +87,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
-                      reviews_bp, implementation_bp, exports_bp):
+                      reviews_bp, implementation_bp, exports_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     SmallInteger,
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .notifications.kinds import Kind
 from .workflow import (
     ORIGIN_CONDITIONS,
     REVIEW_DOMAIN_BY_KEY,
@@ -845,6 +847,35 @@ class ImplementationItem(ItemStates, db.Model):
     @property
     def title(self) -> str:
         return self.improvement.title
+
+
+class Notification(db.Model):
+    """A message in one person's inbox: work of the method that became theirs. It carries the
+    task's title and where the work is, nothing of residents (it may go out by e-mail)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("task.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    step: Mapped[int | None] = mapped_column(SmallInteger)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    project: Mapped[Project] = relationship()
+    task: Mapped[Task | None] = relationship()
+
+    # The inbox and the unread count: a person's messages, unread first, newest first.
+    __table_args__ = (Index("ix_notification_user_id_read_at", "user_id", "read_at"),)
+
+    @property
+    def kind_enum(self) -> Kind:
+        return Kind(self.kind)
 
 
 class ActionNote(db.Model):

@@ -28,8 +28,9 @@ from .workflow import Step, StepStatus
 ACTIONS = ("anonymise", "delete")
 PLACEHOLDER_EMAIL = "geanonimiseerd@wasstraat.invalid"
 PLACEHOLDER_NAME = "Geanonimiseerd"
-# Rows that only say that a person took part: deleted, not moved to the placeholder.
-PARTICIPATION_TABLES = ("membership", "session_attendee", "process_check")
+# Rows that only say that a person took part, or were messages to them: deleted, not moved
+# to the placeholder.
+PARTICIPATION_TABLES = ("membership", "session_attendee", "process_check", "notification")
 # Names copied at the moment of signing, next to the account reference.
 NAME_COPIES = {"plan_approval": "approver_name", "review": "signer_name",
                "review_override": "decider_name", "implementation_approval": "approver_name"}

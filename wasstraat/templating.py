@@ -14,6 +14,7 @@ from flask_babel import (
     get_translations,
     gettext,
 )
+from flask_login import current_user
 
 from . import workflow
 from .access import Action
@@ -24,6 +25,7 @@ from .duties import may_create_projects
 from .exports import pdf
 from .guidance import condition_text, startable_steps, work_url
 from .navigation import came_from, with_next
+from .notifications import services as notifications
 
 
 def _date(value: date | datetime | None, fmt: str = "long") -> str:
@@ -119,6 +121,7 @@ def register(app: Flask) -> None:
         task_condition=condition_text,
         startable_steps=startable_steps,
         may_create_projects=may_create_projects,
+        unread_notifications=lambda: notifications.unread_count(current_user),
     )
     # Jinja's _() and ngettext() through the request's translations (see _translations).
     app.jinja_env.install_gettext_callables(

@@ -1,0 +1,43 @@
+"""Notifications follow the tasks: whenever an open task gets a person (created for them, a
+step opening, a reassignment, the team changing), that person gets a message. One session
+hook instead of a call in every service that makes or assigns tasks, so no path forgets it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from ..models import Notification, Task
+from .kinds import kind_of
+
+
+def _acting_user_id() -> int | None:
+    if has_request_context() and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+def _newly_assigned(session: Session) -> list[Task]:
+    """Open tasks that got a person in this flush: new ones, and changed assignees."""
+    tasks = [t for t in session.new if isinstance(t, Task)]
+    for task in session.dirty:
+        if isinstance(task, Task) and inspect(task).attrs.assignee_id.history.added:
+            tasks.append(task)
+    return [t for t in tasks if t.assignee_id is not None and t.done_at is None]
+
+
+@event.listens_for(Session, "before_flush")
+def _tell_new_assignees(session: Session, _context: Any, _instances: Any) -> None:
+    actor = _acting_user_id()
+    for task in _newly_assigned(session):
+        # Whoever gives themselves a task, or creates it for themselves, needs no message.
+        if task.assignee_id in (actor, task.created_by_id if task.id is None else None):
+            continue
+        session.add(Notification(user_id=task.assignee_id, project_id=task.project_id,
+                                 task=task, kind=kind_of(task.origin).value, step=task.step,
+                                 title=task.title[:200]))
