@@ -224,7 +224,7 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
                            f"/projects/{parking}/plan/improvements/{merged}", "/projects/new",
                            "/account", "/tasks"],
         "process_owner": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
-                          "/account/second-factor"],
+                          "/account/second-factor", "/notifications"],
         "privacy_officer": [f"/projects/{fresh}/reviews", "/account/second-factor"],
         "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit",
                   "/admin/organisation"],

@@ -122,6 +122,7 @@ def test_everything_read_at_once_with_and_without_javascript(team, login_as):
     assert partial.status_code == 200 and 'id="inbox"' in body
     assert 'id="unread-badge" hx-swap-oob="true"' in body  # the header's count goes too
     assert all(m.read_at is not None for m in inbox_of(sponsor))
+    assert all(m.read_at is None for m in inbox_of(team[Role.PROCESS_OWNER]))  # only one's own
     assert badge(client.get("/notifications").get_data(as_text=True)) == ""
     response = client.post("/notifications/read")
     assert response.status_code == 303

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -10,6 +11,7 @@ from ..extensions import db
 from ..models import Notification, User, utcnow
 from ..paging import Window, window
 from ..tasks.services import link_url
+from ..workflow import Step
 
 PER_PAGE = 25
 
@@ -29,6 +31,15 @@ def inbox(user: User, asked_page: int) -> tuple[list[Notification], Window]:
         .options(joinedload(Notification.project), joinedload(Notification.task))
         .order_by(Notification.id.desc()).limit(PER_PAGE).offset(shown.offset)).all()
     return list(rows), shown
+
+
+def sentence(notification: Notification) -> str:
+    """What the message says, in the reader's language: the step and what to do."""
+    step = Step(notification.step) if notification.step else None
+    where = (gettext("Stap %(number)d (%(name)s)", number=step.value,
+                     name=gettext(step.definition.name)) if step else gettext("Het traject"))
+    return gettext(notification.kind_enum.message) % {"step": where,
+                                                      "title": gettext(notification.title)}
 
 
 def mark_read(notification: Notification) -> None:

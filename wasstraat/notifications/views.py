@@ -32,7 +32,7 @@ def _render_index(template: str, announce: bool = False) -> str:
         abort(400)
     rows, shown = services.inbox(_user(), number)
     return render_template(template, rows=rows, shown=shown, announce=announce,
-                           targets={n.id: services.target(n) for n in rows})
+                           sentences={n.id: services.sentence(n) for n in rows})
 
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
