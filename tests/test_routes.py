@@ -32,6 +32,8 @@ from wasstraat.models import (
     Task,
     WorkSession,
 )
+from wasstraat.notifications.kinds import Kind
+from wasstraat.notifications.mail import unsubscribe_token
 from wasstraat.plans import services as plans
 from wasstraat.steps import services as steps
 from wasstraat.workflow import Role, Step
@@ -81,6 +83,11 @@ RULES: dict[str, list[Rule]] = {
     "notifications.open_one": [Rule("/notifications/{n}/open", "POST",
                                     frozenset({Role.SPONSOR}))],
     "notifications.mark_all_read": [Rule("/notifications/read", "POST", SIGNED_IN)],
+    "notifications.settings": [Rule("/notifications/settings", "GET", SIGNED_IN),
+                               Rule("/notifications/settings", "POST", SIGNED_IN)],
+    # The link in an e-mail: its signed token is the authority, no session needed.
+    "notifications.unsubscribe": [Rule("/notifications/off/{off}", "GET", ANYONE),
+                                  Rule("/notifications/off/{off}", "POST", ANYONE)],
     "auth.login": [Rule("/login", "GET", ANYONE), Rule("/login", "POST", ANYONE)],
     "auth.logout": [Rule("/logout", "POST", SIGNED_IN, destructive=True)],
     "auth.change_password": [Rule("/account/password", "GET", SIGNED_IN),
@@ -344,7 +351,8 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
                "it": item.id,
                # The sponsor's message about its step-1 task (the leader opened the step).
                "n": db.session.scalar(db.select(db.func.min(Notification.id)).where(
-                   Notification.user_id == team[Role.SPONSOR].id))}
+                   Notification.user_id == team[Role.SPONSOR].id)),
+               "off": unsubscribe_token(team[Role.SPONSOR].id, Kind.TASK)}
         return team, ids, create_user(admin=True)
 
     return _build

@@ -294,7 +294,22 @@ def docx_reference(output: Path | None) -> None:
     click.echo(f"Wrote {house_style.write_reference(output or house_style.REFERENCE)}.")
 
 
+notifications_cli = AppGroup("notifications", help="Notifications by e-mail.")
+
+
+@notifications_cli.command("deliver")
+def deliver_notifications() -> None:
+    """Send the e-mails that are due (new ones, and failed ones whose retry time came). Run it
+    every minute or so from cron or a worker where WASSTRAAT_MAIL_AFTER_REQUEST is off; with
+    it on, it retries what failed."""
+    from .notifications import mail
+
+    done = mail.deliver()
+    click.echo(f"{done.sent} sent, {done.retried} to retry, {done.failed} given up")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(docx_reference)
     app.cli.add_command(user_cli)
     app.cli.add_command(audit_cli)

@@ -194,4 +194,30 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "INVITE_BY_LEADERS": os.environ.get("WASSTRAAT_INVITE_BY_LEADERS", "off").strip().lower()
         in ("on", "1", "true", "yes"),
         "EXPORTS_PER_MINUTE": max(1, int(os.environ.get("WASSTRAAT_EXPORTS_PER_MINUTE", "20"))),
+        **_mail_settings(production),
+    }
+
+
+def _mail_settings(production: bool) -> dict[str, object]:
+    """E-mail through the municipality's SMTP server (STARTTLS unless switched off). Without
+    one, development prints each message in the terminal of `make run`; production sends none
+    (the inbox still has everything)."""
+    host = os.environ.get("WASSTRAAT_SMTP_HOST", "").strip()
+    return {
+        "MAIL_ENABLED": bool(host) or not production,
+        "MAIL_BACKEND": "smtp" if host else "console" if not production else "dummy",
+        "MAIL_SERVER": host or "localhost",
+        "MAIL_PORT": int(os.environ.get("WASSTRAAT_SMTP_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("WASSTRAAT_SMTP_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("WASSTRAAT_SMTP_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(os.environ.get("WASSTRAAT_SMTP_STARTTLS"), default=True),
+        "MAIL_TIMEOUT": 10,
+        "MAIL_DEFAULT_SENDER": os.environ.get("WASSTRAAT_MAIL_FROM",
+                                              "Wasstraat <wasstraat@localhost>"),
+        # The address people reach the app at: every link in an e-mail starts with it.
+        "BASE_URL": os.environ.get("WASSTRAAT_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Deliver after the request that made the messages (the embedded default); off where a
+        # separate worker runs `flask notifications deliver`.
+        "MAIL_AFTER_REQUEST": _bool(os.environ.get("WASSTRAAT_MAIL_AFTER_REQUEST"),
+                                    default=True),
     }

@@ -866,16 +866,31 @@ class Notification(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # E-mail: "pending" until delivered ("sent"), given up ("failed") or not wanted ("none").
+    mail_state: Mapped[str] = mapped_column(String(10), default="pending")
+    mail_attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    mail_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     project: Mapped[Project] = relationship()
     task: Mapped[Task | None] = relationship()
 
     # The inbox and the unread count: a person's messages, unread first, newest first.
-    __table_args__ = (Index("ix_notification_user_id_read_at", "user_id", "read_at"),)
+    __table_args__ = (Index("ix_notification_user_id_read_at", "user_id", "read_at"),
+                      Index("ix_notification_mail_state", "mail_state"))
 
     @property
     def kind_enum(self) -> Kind:
         return Kind(self.kind)
+
+
+class NotificationSetting(db.Model):
+    """A person's choice for one kind of notification (none stored: the kind's default)."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
 
 
 class ActionNote(db.Model):

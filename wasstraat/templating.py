@@ -26,6 +26,7 @@ from .exports import pdf
 from .guidance import condition_text, startable_steps, work_url
 from .navigation import came_from, with_next
 from .notifications import services as notifications
+from .notifications.kinds import Kind
 
 
 def _date(value: date | datetime | None, fmt: str = "long") -> str:
@@ -122,6 +123,7 @@ def register(app: Flask) -> None:
         startable_steps=startable_steps,
         may_create_projects=may_create_projects,
         unread_notifications=lambda: notifications.unread_count(current_user),
+        NotificationKind=Kind,
     )
     # Jinja's _() and ngettext() through the request's translations (see _translations).
     app.jinja_env.install_gettext_callables(

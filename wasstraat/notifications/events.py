@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
@@ -40,4 +40,22 @@ def _tell_new_assignees(session: Session, _context: Any, _instances: Any) -> Non
             continue
         session.add(Notification(user_id=task.assignee_id, project_id=task.project_id,
                                  task=task, kind=kind_of(task.origin).value, step=task.step,
-                                 title=task.title[:200]))
+                                 title=task.title[:200], mail_state=_mail_state()))
+        session.info["mail_due"] = True
+
+
+def _mail_state() -> str:
+    return "pending" if has_app_context() and current_app.config["MAIL_ENABLED"] else "none"
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_after_the_request(session: Session) -> None:
+    """The request that made notifications delivers them once its work is committed (see
+    notifications.views.deliver_after_request)."""
+    if session.info.pop("mail_due", False) and has_request_context():
+        g.mail_due = True
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_to_deliver(session: Session) -> None:
+    session.info.pop("mail_due", None)

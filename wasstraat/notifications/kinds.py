@@ -46,3 +46,24 @@ KIND_OF_ORIGIN = {"review": Kind.REVIEW, "action": Kind.ACTION, "plan": Kind.PLA
 
 def kind_of(origin: str) -> Kind:
     return KIND_OF_ORIGIN.get(origin, Kind.TASK)
+
+
+class Channel(StrEnum):
+    """How a person wants a kind of notification by e-mail (the inbox always has it)."""
+
+    IMMEDIATE = "immediate"
+    OFF = "off"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.IMMEDIATE: N_("Meteen per e-mail"),
+    Channel.OFF: N_("Niet per e-mail (alleen in de app)"),
+}
+
+# Unless a person chose otherwise: everything by e-mail, since people do not open a workflow
+# app to check whether something waits for them.
+DEFAULT_CHANNEL = {kind: Channel.IMMEDIATE for kind in Kind}

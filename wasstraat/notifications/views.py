@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import project_access
 from ..errors import wants_partial
-from ..extensions import db
+from ..extensions import csrf, db
 from ..models import Notification
 from ..navigation import int_arg
-from . import services
+from . import mail, services
+from .forms import SettingsForm
+from .kinds import Channel, Kind
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+log = logging.getLogger(__name__)
 
 
 def _user():  # noqa: ANN202
@@ -62,3 +77,51 @@ def mark_all_read():
     if marked:
         flash(_("Alle meldingen zijn als gelezen gemarkeerd."), "success")
     return redirect(url_for("notifications.index"), 303)
+
+
+@bp.after_app_request
+def deliver_after_request(response):  # noqa: ANN001, ANN201
+    """Where no separate worker runs (the embedded default), the request that made
+    notifications sends their e-mails after its commit. A failure is logged and retried
+    later, never an error for the person whose action caused the message."""
+    if g.pop("mail_due", False) and current_app.config["MAIL_AFTER_REQUEST"]:
+        try:
+            mail.deliver()
+        except Exception:  # noqa: BLE001 - the person's action is done; delivery is retried
+            db.session.rollback()
+            log.exception("Delivering notifications after the request failed")
+    return response
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    user = _user()
+    form = SettingsForm(formdata=None, data={k.value: c.value
+                                             for k, c in mail.channels(user).items()})
+    if request.method == "POST":
+        form = SettingsForm()
+        if form.validate_on_submit():
+            for kind in Kind:
+                mail.choose(user, kind, Channel(getattr(form, kind.value).data))
+            db.session.commit()
+            flash(_("Uw keuzes voor meldingen zijn opgeslagen."), "success")
+            return redirect(url_for("notifications.settings"), 303)
+        return render_template("notifications/settings.html", form=form), 422
+    return render_template("notifications/settings.html", form=form)
+
+
+@bp.route("/off/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the authority (and a mail client's one-click POST has none)
+def unsubscribe(token: str):
+    """The link in every e-mail: this kind of notification no longer by e-mail, without
+    signing in. GET only asks (mail scanners open links); POST does it."""
+    found = mail.read_unsubscribe_token(token)
+    if found is None:
+        return render_template("notifications/unsubscribe.html", invalid=True), 404
+    user, kind = found
+    if request.method == "POST":
+        mail.choose(user, kind, Channel.OFF)
+        db.session.commit()
+        return render_template("notifications/unsubscribe.html", kind=kind, done=True)
+    return render_template("notifications/unsubscribe.html", kind=kind, token=token)

@@ -1,0 +1,182 @@
+"""Notifications by e-mail, against a real SMTP server on loopback (aiosmtpd): who gets what,
+with working links and a link that turns a kind off; an unreachable server leaves the
+person's action done and the message retried; two deliveries at once send once."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+from datetime import timedelta
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from conftest import Team
+
+from wasstraat.extensions import db
+from wasstraat.models import Notification, NotificationSetting, utcnow
+from wasstraat.notifications import mail
+from wasstraat.workflow import Role
+
+BASE_URL = "https://wasstraat.gemeente.example"
+
+
+class Inbox:
+    """Collects what the SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def app_config(smtp_port: int) -> dict:
+    return {"WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_port,
+            "MAIL_USE_TLS": False, "MAIL_TIMEOUT": 5, "BASE_URL": BASE_URL,
+            "MAIL_DEFAULT_SENDER": "Wasstraat <wasstraat@gemeente.example>"}
+
+
+@pytest.fixture
+def smtp(smtp_port: int):  # noqa: ANN201
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def team(create_project) -> Team:  # noqa: ANN001
+    return create_project()
+
+
+def start_step_1(team: Team, login_as) -> None:  # noqa: ANN001
+    response = login_as(team[Role.PROJECT_LEADER]).post(
+        f"/projects/{team.project.id}/steps/1/start")
+    assert response.status_code == 303
+
+
+def parts(message) -> tuple[str, str]:  # noqa: ANN001
+    return (message.get_body(("plain",)).get_content(),
+            message.get_body(("html",)).get_content())
+
+
+def test_a_step_opening_mails_each_new_task_holder_once_with_links_to_the_work(
+        team, login_as, smtp):
+    start_step_1(team, login_as)
+    sponsor, leader = team[Role.SPONSOR], team[Role.PROJECT_LEADER]
+    assert smtp.to(leader.email) == []  # the leader opened the step itself
+    [message] = smtp.to(sponsor.email)
+    text, html = parts(message)
+    assert "Stap 1 (Samenstellen projectgroep)" in message["Subject"] or \
+        "nieuwe meldingen" in message["Subject"]
+    assert team.project.name in text and "Stap 1 (Samenstellen projectgroep)" in text
+    links = re.findall(rf"{re.escape(BASE_URL)}/\S+", text)
+    assert any("/notifications/off/" in link for link in links)
+    work = [link for link in links if "/projects/" in link]
+    assert work, text
+    assert 'lang="nl"' in html and "<a href=" in html
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The link leads to the work for the signed-in person.
+    client = login_as(sponsor)
+    assert client.get(work[0].removeprefix(BASE_URL)).status_code == 200
+    assert all(n.mail_state == "sent" for n in db.session.scalars(
+        db.select(Notification).where(Notification.user_id == sponsor.id)))
+
+
+def test_the_link_in_the_mail_turns_that_kind_off_without_signing_in(team, login_as, smtp,
+                                                                     client):
+    start_step_1(team, login_as)
+    sponsor = team[Role.SPONSOR]
+    text, _html = parts(smtp.to(sponsor.email)[0])
+    off = re.search(rf"{re.escape(BASE_URL)}(/notifications/off/\S+)", text).group(1)
+    asked = client.get(off)  # mail scanners open links: a GET only asks
+    assert asked.status_code == 200 and "Niet meer per e-mail" in asked.get_data(as_text=True)
+    assert db.session.get(NotificationSetting, (sponsor.id, "task")) is None
+    assert client.post(off).status_code == 200  # the button, or a mail client's one-click
+    assert db.session.get(NotificationSetting, (sponsor.id, "task")).channel == "off"
+    assert client.get("/notifications/off/forged").status_code == 404
+    # The next task of that kind stays in the app only.
+    from wasstraat.tasks import services as tasks
+    from wasstraat.workflow import Step
+    before = len(smtp.messages)
+    tasks.add_task(team.project, team[Role.PROJECT_LEADER], title="Nog een taak",
+                   description="", step=Step.TEAM, assignee_id=sponsor.id, due_date=None)
+    db.session.commit()
+    mail.deliver()
+    assert len(smtp.messages) == before
+    assert db.session.scalars(db.select(Notification.mail_state).where(
+        Notification.title == "Nog een taak")).one() == "none"
+
+
+def test_an_unreachable_mail_server_leaves_the_action_done_and_the_mail_retried(
+        team, login_as, smtp_port, app):
+    start_step_1(team, login_as)  # no SMTP server listens: the step starts all the same
+    assert team.project.step_state(1).status == "in_progress"
+    waiting = db.session.scalars(db.select(Notification).where(
+        Notification.user_id == team[Role.SPONSOR].id)).all()
+    assert waiting and all(n.mail_state == "pending" and n.mail_attempts == 1
+                           and n.mail_next_attempt_at is not None for n in waiting)
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        assert mail.deliver().sent == 0  # not yet: the retry waits its turn
+        done = mail.deliver(utcnow() + timedelta(minutes=2))
+        assert done.sent >= 1 and inbox.to(team[Role.SPONSOR].email)
+    finally:
+        controller.stop()
+
+
+def test_two_deliveries_at_once_claim_each_message_once(team, login_as, app):
+    app.config["MAIL_AFTER_REQUEST"] = False
+    start_step_1(team, login_as)
+    now = utcnow()
+    seen_by_the_other = list(db.session.scalars(db.select(Notification.id).where(
+        mail._due(now))))
+    first = mail._claim(now)
+    assert first and mail._claim(now) == []  # the second finds them claimed
+    # A delivery that saw them due just before the first claimed them takes none either.
+    assert mail._take(seen_by_the_other, now) == []
+    # A claim whose process died is taken up again when its lease ends.
+    assert sorted(mail._claim(now + mail.LEASE + timedelta(seconds=1))) == sorted(first)
+
+
+def test_choosing_per_kind_what_comes_by_mail(team, login_as):
+    client = login_as(team[Role.PRIVACY_OFFICER])
+    page = client.get("/notifications/settings").get_data(as_text=True)
+    assert "Toetsing gevraagd" in page and "Meteen per e-mail" in page
+    data = {kind: "immediate" for kind in ("task", "review", "action", "plan")}
+    response = client.post("/notifications/settings", data={**data, "task": "off"})
+    assert response.status_code == 303
+    assert mail.channels(team[Role.PRIVACY_OFFICER])[mail.Kind.TASK] is mail.Channel.OFF
+    refused = client.post("/notifications/settings", data={**data, "review": "weekly-ish"})
+    assert refused.status_code == 422
+    assert mail.channels(team[Role.PRIVACY_OFFICER])[mail.Kind.REVIEW] is mail.Channel.IMMEDIATE
+
+
+def test_without_a_mail_server_production_sends_nothing_but_the_inbox_has_it(
+        team, login_as, app):
+    app.config["MAIL_ENABLED"] = False
+    start_step_1(team, login_as)
+    states = set(db.session.scalars(db.select(Notification.mail_state)))
+    assert states == {"none"}

@@ -1,0 +1,195 @@
+"""Notifications by e-mail: one message per person per delivery with everything new for them,
+retried when the SMTP server does not answer, never a failure for the person whose action
+made the notification.
+
+Delivery claims the messages it sends (state "sending" with a lease) before talking to the
+SMTP server, so two processes delivering at once do not send the same message twice; a
+claim whose process died is taken up again when its lease ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale, gettext
+from flask_mailman import EmailMultiAlternatives
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db, mail
+from ..models import Notification, NotificationSetting, User, utcnow
+from . import services
+from .kinds import DEFAULT_CHANNEL, Channel, Kind
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)  # how long a claim keeps other deliveries off a message
+RETRY_AFTER = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240)]  # then it is given up
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Delivery:
+    sent: int = 0  # messages (e-mails) accepted by the SMTP server
+    retried: int = 0  # e-mails that failed and wait for another attempt
+    failed: int = 0  # e-mails given up after the last attempt
+
+
+def channel_of(user_id: int, kind: Kind) -> Channel:
+    chosen = db.session.get(NotificationSetting, (user_id, kind.value))
+    return Channel(chosen.channel) if chosen else DEFAULT_CHANNEL[kind]
+
+
+def channels(user: User) -> dict[Kind, Channel]:
+    chosen = {row.kind: Channel(row.channel) for row in db.session.scalars(
+        select(NotificationSetting).where(NotificationSetting.user_id == user.id))}
+    return {kind: chosen.get(kind.value, DEFAULT_CHANNEL[kind]) for kind in Kind}
+
+
+def choose(user: User, kind: Kind, channel: Channel) -> None:
+    row = db.session.get(NotificationSetting, (user.id, kind.value))
+    if row is None:
+        db.session.add(NotificationSetting(user_id=user.id, kind=kind.value,
+                                           channel=channel.value))
+    else:
+        row.channel = channel.value
+
+
+# --- The single-purpose link in every e-mail: this kind off, for this person ---------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="notification-kind-off")
+
+
+def unsubscribe_token(user_id: int, kind: Kind) -> str:
+    return _serializer().dumps([user_id, kind.value])
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, Kind] | None:
+    try:
+        user_id, kind = _serializer().loads(token)
+        user = db.session.get(User, int(user_id))
+        return (user, Kind(kind)) if user is not None else None
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+# --- Delivery --------------------------------------------------------------------------------
+
+def _due(now: datetime):  # noqa: ANN202
+    return or_(and_(Notification.mail_state == "pending",
+                    or_(Notification.mail_next_attempt_at.is_(None),
+                        Notification.mail_next_attempt_at <= now)),
+               and_(Notification.mail_state == "sending",
+                    Notification.mail_next_attempt_at <= now))
+
+
+def _claim(now: datetime) -> list[int]:
+    """Take up to BATCH due messages for this delivery; committed before any e-mail goes."""
+    return _take(list(db.session.scalars(select(Notification.id).where(_due(now))
+                                         .order_by(Notification.id).limit(BATCH))), now)
+
+
+def _take(ids: list[int], now: datetime) -> list[int]:
+    """Of the messages this delivery saw due, those no other delivery took meanwhile (the
+    condition is checked again in the UPDATE itself)."""
+    if not ids:
+        return []
+    claimed = list(db.session.scalars(
+        update(Notification).where(Notification.id.in_(ids), _due(now))
+        .values(mail_state="sending", mail_next_attempt_at=now + LEASE)
+        .returning(Notification.id)))
+    db.session.commit()
+    return claimed
+
+
+def deliver(now: datetime | None = None) -> Delivery:
+    """Send every due notification, one e-mail per person, as their settings want."""
+    now = now or utcnow()
+    totals = Delivery()
+    while claimed := _claim(now):
+        rows = db.session.scalars(
+            select(Notification).where(Notification.id.in_(claimed))
+            .options(joinedload(Notification.project), joinedload(Notification.task))
+            .order_by(Notification.user_id, Notification.id)).all()
+        by_person: dict[int, list[Notification]] = {}
+        for row in rows:
+            by_person.setdefault(row.user_id, []).append(row)
+        for user_id, messages in by_person.items():
+            totals = _add(totals, _deliver_to(db.session.get(User, user_id), messages, now))
+            db.session.commit()
+    return totals
+
+
+def _add(a: Delivery, b: Delivery) -> Delivery:
+    return Delivery(a.sent + b.sent, a.retried + b.retried, a.failed + b.failed)
+
+
+def _deliver_to(user: User, messages: list[Notification], now: datetime) -> Delivery:
+    wanted = channels(user)
+    unwanted = [m for m in messages if wanted[m.kind_enum] is Channel.OFF or not user.active]
+    for message in unwanted:
+        message.mail_state = "none"
+    messages = [m for m in messages if m not in unwanted]
+    if not messages:
+        return Delivery()
+    try:
+        _compose(user, messages).send()
+    except Exception as error:  # noqa: BLE001 - any SMTP or network failure: try again later
+        return _retry_later(user, messages, now, error)
+    for message in messages:
+        message.mail_state, message.mail_next_attempt_at = "sent", None
+    return Delivery(sent=1)
+
+
+def _retry_later(user: User, messages: list[Notification], now: datetime,
+                 error: Exception) -> Delivery:
+    attempts = messages[0].mail_attempts + 1
+    given_up = attempts > len(RETRY_AFTER)
+    for message in messages:
+        message.mail_attempts = attempts
+        message.mail_state = "failed" if given_up else "pending"
+        message.mail_next_attempt_at = None if given_up else now + RETRY_AFTER[attempts - 1]
+    log.warning("E-mail to user %s (%d notifications) %s after attempt %d: %s", user.id,
+                len(messages), "given up" if given_up else "will be retried", attempts,
+                error.__class__.__name__)
+    return Delivery(failed=1) if given_up else Delivery(retried=1)
+
+
+def _absolute(path: str) -> str:
+    return current_app.config["BASE_URL"] + path
+
+
+def _compose(user: User, messages: list[Notification]) -> EmailMultiAlternatives:
+    """Dutch (or the person's language), plain text with an accessible HTML alternative. Only
+    titles and where the work is: no residents' data, no finding texts."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), \
+            force_locale(user.locale or "nl"):
+        items = [{"sentence": services.sentence(m), "project": m.project.name,
+                  "url": _absolute(services.target(m))} for m in messages]
+        kinds = sorted({m.kind_enum for m in messages}, key=list(Kind).index)
+        context = {
+            "user": user, "items": items,
+            "organisation": current_app.config["WASSTRAAT_ORGANISATION"],
+            "inbox_url": _absolute(url_for("notifications.index")),
+            "settings_url": _absolute(url_for("notifications.settings")),
+            "unsubscribe": [(kind, _absolute(url_for(
+                "notifications.unsubscribe", token=unsubscribe_token(user.id, kind))))
+                for kind in kinds],
+        }
+        subject = (items[0]["sentence"] if len(items) == 1 else gettext(
+            "%(count)d nieuwe meldingen in Wasstraat", count=len(items)))
+        message = EmailMultiAlternatives(
+            subject=f"[{context['organisation']}] {subject}"[:250],
+            body=render_template("mail/notifications.txt", **context),
+            to=[user.email], connection=mail.get_connection(),
+            headers={"List-Unsubscribe": f"<{context['unsubscribe'][0][1]}>",
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                     "Auto-Submitted": "auto-generated"})
+        message.attach_alternative(render_template("mail/notifications.html", **context),
+                                   "text/html")
+    return message
