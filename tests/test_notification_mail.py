@@ -7,8 +7,10 @@ from __future__ import annotations
 import email
 import re
 import socket
-from datetime import timedelta
+import threading
+from datetime import UTC, datetime, timedelta
 from email import policy
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -17,6 +19,7 @@ from conftest import Team
 from wasstraat.extensions import db
 from wasstraat.models import Notification, NotificationSetting, utcnow
 from wasstraat.notifications import mail
+from wasstraat.notifications.kinds import Channel, Kind
 from wasstraat.workflow import Role
 
 BASE_URL = "https://wasstraat.gemeente.example"
@@ -180,3 +183,114 @@ def test_without_a_mail_server_production_sends_nothing_but_the_inbox_has_it(
     start_step_1(team, login_as)
     states = set(db.session.scalars(db.select(Notification.mail_state)))
     assert states == {"none"}
+
+
+# --- Digests ---------------------------------------------------------------------------------
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def at(day: int, hour: int) -> datetime:
+    """A moment in December 2026, the organisation's time (Tuesday the 1st, Monday the 7th)."""
+    return datetime(2026, 12, day, hour, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def sponsor_wants(team: Team, channel: Channel) -> None:
+    mail.choose(team[Role.SPONSOR], Kind.TASK, channel)
+    db.session.commit()
+
+
+def states_of(user) -> set[str]:  # noqa: ANN001
+    db.session.expire_all()
+    return set(db.session.scalars(db.select(Notification.mail_state).where(
+        Notification.user_id == user.id)))
+
+
+def test_a_daily_digest_goes_once_a_day_from_the_digest_hour_grouped_by_project(
+        team, login_as, smtp):
+    sponsor = team[Role.SPONSOR]
+    sponsor_wants(team, Channel.DAILY)
+    start_step_1(team, login_as)
+    assert smtp.to(sponsor.email) == [] and states_of(sponsor) == {"digest"}
+    assert mail.send_digests(at(1, 6)).sent == 0  # before 7:00
+    assert mail.send_digests(at(1, 7)).sent == 1
+    [digest] = smtp.to(sponsor.email)
+    assert "Uw overzicht van vandaag" in digest["Subject"]
+    text, html = parts(digest)
+    assert "<h2" in html and team.project.name in html and "Stap 1 (" in text
+    assert states_of(sponsor) == {"sent"}
+    # Once a day: later runs that day send nothing; what came after waits for tomorrow.
+    from wasstraat.tasks import services as tasks
+    from wasstraat.workflow import Step
+    tasks.add_task(team.project, team[Role.PROJECT_LEADER], title="Later die dag",
+                   description="", step=Step.TEAM, assignee_id=sponsor.id, due_date=None)
+    db.session.commit()
+    mail.deliver()
+    assert mail.send_digests(at(1, 15)).sent == 0
+    assert mail.send_digests(at(2, 7)).sent == 1 and len(smtp.to(sponsor.email)) == 2
+
+
+def test_a_weekly_digest_goes_on_monday(team, login_as, smtp):
+    sponsor_wants(team, Channel.WEEKLY)
+    start_step_1(team, login_as)
+    assert mail.send_digests(at(1, 9)).sent == 0  # Tuesday
+    assert mail.send_digests(at(7, 9)).sent == 1  # Monday
+    assert "Uw overzicht van deze week" in smtp.to(team[Role.SPONSOR].email)[0]["Subject"]
+
+
+def test_two_workers_at_once_send_a_period_s_digest_once(team, login_as, smtp, app):
+    sponsor_wants(team, Channel.DAILY)
+    start_step_1(team, login_as)
+    sent: list[int] = []
+
+    def worker() -> None:
+        with app.app_context():
+            sent.append(mail.send_digests(at(1, 8)).sent)
+            db.session.remove()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    assert sorted(sent) == [0, 1]
+    assert len(smtp.to(team[Role.SPONSOR].email)) == 1
+
+
+def test_a_digest_that_cannot_be_sent_is_tried_again_at_the_next_run(team, login_as, app,
+                                                                    smtp_port):
+    sponsor_wants(team, Channel.DAILY)
+    start_step_1(team, login_as)
+    assert mail.send_digests(at(1, 8)).retried == 1  # no server listening
+    assert states_of(team[Role.SPONSOR]) == {"digest"}
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        assert mail.send_digests(at(1, 9)).sent == 1 and inbox.to(team[Role.SPONSOR].email)
+    finally:
+        controller.stop()
+
+
+def test_changing_a_digest_to_at_once_sends_what_waited(team, login_as, smtp):
+    sponsor = team[Role.SPONSOR]
+    sponsor_wants(team, Channel.DAILY)
+    start_step_1(team, login_as)
+    sponsor_wants(team, Channel.IMMEDIATE)
+    assert states_of(sponsor) == {"pending"}
+    mail.deliver()
+    assert len(smtp.to(sponsor.email)) == 1 and states_of(sponsor) == {"sent"}
+
+
+def test_the_periodic_command_sends_what_is_due(team, app, smtp, runner):
+    from wasstraat.tasks import services as tasks
+    from wasstraat.workflow import Step
+
+    app.config["MAIL_AFTER_REQUEST"] = False  # as where a worker or cron sends
+    tasks.add_task(team.project, team[Role.PROJECT_LEADER], title="Via cron", description="",
+                   step=Step.TEAM, assignee_id=team[Role.SPONSOR].id, due_date=None)
+    db.session.commit()
+    result = runner.invoke(args=["notifications", "periodic"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 sent, 0 to retry, 0 given up")
+    assert "Via cron" in smtp.to(team[Role.SPONSOR].email)[0]["Subject"]

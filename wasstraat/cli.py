@@ -308,6 +308,18 @@ def deliver_notifications() -> None:
     click.echo(f"{done.sent} sent, {done.retried} to retry, {done.failed} given up")
 
 
+@notifications_cli.command("periodic")
+def periodic_notifications() -> None:
+    """What runs on a schedule: due e-mails and retries, then the daily and weekly digests
+    (each person's digest of a period goes once, however often or wherever this runs)."""
+    from .notifications import mail
+
+    done = mail.deliver()
+    digests = mail.send_digests()
+    click.echo(f"{done.sent} sent, {done.retried} to retry, {done.failed} given up; "
+               f"{digests.sent} digests sent, {digests.retried} to retry")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(docx_reference)

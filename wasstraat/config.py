@@ -220,4 +220,6 @@ def _mail_settings(production: bool) -> dict[str, object]:
         # separate worker runs `flask notifications deliver`.
         "MAIL_AFTER_REQUEST": _bool(os.environ.get("WASSTRAAT_MAIL_AFTER_REQUEST"),
                                     default=True),
+        # Digests go from this hour (the organisation's time) by `flask notifications periodic`.
+        "DIGEST_HOUR": min(23, max(0, int(os.environ.get("WASSTRAAT_DIGEST_HOUR", "7")))),
     }

@@ -893,6 +893,17 @@ class NotificationSetting(db.Model):
     channel: Mapped[str] = mapped_column(String(10))
 
 
+class NotificationDigest(db.Model):
+    """A digest of one period for one person ("daily:2026-11-30", "weekly:2026-W49"): written
+    before it is sent, so however many workers run, each period's digest goes once."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ActionNote(db.Model):
     """A progress note on an action in step 10."""
 

@@ -52,15 +52,23 @@ class Channel(StrEnum):
     """How a person wants a kind of notification by e-mail (the inbox always has it)."""
 
     IMMEDIATE = "immediate"
+    DAILY = "daily"
+    WEEKLY = "weekly"
     OFF = "off"
 
     @property
     def label(self) -> str:
         return CHANNEL_LABELS[self]
 
+    @property
+    def is_digest(self) -> bool:
+        return self in (Channel.DAILY, Channel.WEEKLY)
+
 
 CHANNEL_LABELS = {
     Channel.IMMEDIATE: N_("Meteen per e-mail"),
+    Channel.DAILY: N_("Eén keer per dag, in een overzicht per traject"),
+    Channel.WEEKLY: N_("Eén keer per week (maandag), in een overzicht per traject"),
     Channel.OFF: N_("Niet per e-mail (alleen in de app)"),
 }
 

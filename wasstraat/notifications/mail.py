@@ -12,16 +12,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext
 from flask_mailman import EmailMultiAlternatives
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db, mail
-from ..models import Notification, NotificationSetting, User, utcnow
+from ..models import Notification, NotificationDigest, NotificationSetting, User, utcnow
 from . import services
 from .kinds import DEFAULT_CHANNEL, Channel, Kind
 
@@ -57,6 +59,12 @@ def choose(user: User, kind: Kind, channel: Channel) -> None:
                                            channel=channel.value))
     else:
         row.channel = channel.value
+    # What waits for a digest follows the new choice: sent at once, or not at all.
+    if not channel.is_digest:
+        db.session.execute(update(Notification).where(
+            Notification.user_id == user.id, Notification.kind == kind.value,
+            Notification.mail_state == "digest")
+            .values(mail_state="pending" if channel is Channel.IMMEDIATE else "none"))
 
 
 # --- The single-purpose link in every e-mail: this kind off, for this person ---------------
@@ -125,6 +133,71 @@ def deliver(now: datetime | None = None) -> Delivery:
     return totals
 
 
+def digest_periods(now: datetime) -> dict[Channel, str]:
+    """The digests due at this moment: daily from WASSTRAAT_DIGEST_HOUR (the organisation's
+    time), weekly from that hour on Mondays; each named by its period."""
+    local = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    if local.hour < current_app.config["DIGEST_HOUR"]:
+        return {}
+    periods = {Channel.DAILY: f"daily:{local.date().isoformat()}"}
+    if local.weekday() == 0:
+        year, week, _day = local.isocalendar()
+        periods[Channel.WEEKLY] = f"weekly:{year}-W{week:02d}"
+    return periods
+
+
+def send_digests(now: datetime | None = None) -> Delivery:
+    """Each person's digest of the period, once: the period is claimed in the database before
+    the e-mail goes, so a second worker (or a second run) finds it taken."""
+    now = now or utcnow()
+    periods = digest_periods(now)
+    totals = Delivery()
+    waiting = db.session.scalars(select(Notification.user_id).where(
+        Notification.mail_state == "digest").distinct()).all() if periods else []
+    for user_id in waiting:
+        user = db.session.get(User, user_id)
+        wanted = channels(user)
+        for channel, period in periods.items():
+            kinds = [kind.value for kind, chosen in wanted.items() if chosen is channel]
+            messages = db.session.scalars(
+                select(Notification).where(Notification.user_id == user_id,
+                                           Notification.mail_state == "digest",
+                                           Notification.kind.in_(kinds))
+                .options(joinedload(Notification.project), joinedload(Notification.task))
+                .order_by(Notification.project_id, Notification.id)).all() if kinds else []
+            if messages and _claim_period(user_id, period):
+                totals = _add(totals, _send_digest(user, messages, channel, period))
+    return totals
+
+
+def _claim_period(user_id: int, period: str) -> bool:
+    db.session.add(NotificationDigest(user_id=user_id, period=period))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another worker (or an earlier run) has this period's digest
+        db.session.rollback()
+        return False
+    return True
+
+
+def _send_digest(user: User, messages: list[Notification], channel: Channel,
+                 period: str) -> Delivery:
+    try:
+        _compose(user, messages, digest=channel).send()
+    except Exception as error:  # noqa: BLE001 - the next run tries this period again
+        db.session.rollback()
+        db.session.execute(delete(NotificationDigest).where(
+            NotificationDigest.user_id == user.id, NotificationDigest.period == period))
+        db.session.commit()
+        log.warning("Digest %s for user %s will be retried: %s", period, user.id,
+                    error.__class__.__name__)
+        return Delivery(retried=1)
+    for message in messages:
+        message.mail_state = "sent"
+    db.session.commit()
+    return Delivery(sent=1)
+
+
 def _add(a: Delivery, b: Delivery) -> Delivery:
     return Delivery(a.sent + b.sent, a.retried + b.retried, a.failed + b.failed)
 
@@ -134,7 +207,9 @@ def _deliver_to(user: User, messages: list[Notification], now: datetime) -> Deli
     unwanted = [m for m in messages if wanted[m.kind_enum] is Channel.OFF or not user.active]
     for message in unwanted:
         message.mail_state = "none"
-    messages = [m for m in messages if m not in unwanted]
+    for message in (later := [m for m in messages if wanted[m.kind_enum].is_digest]):
+        message.mail_state, message.mail_next_attempt_at = "digest", None  # send_digests
+    messages = [m for m in messages if m not in unwanted and m not in later]
     if not messages:
         return Delivery()
     try:
@@ -160,11 +235,19 @@ def _retry_later(user: User, messages: list[Notification], now: datetime,
     return Delivery(failed=1) if given_up else Delivery(retried=1)
 
 
+def _by_project(items: list[dict]) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = {}
+    for item in items:
+        groups.setdefault(item["project"], []).append(item)
+    return list(groups.items())
+
+
 def _absolute(path: str) -> str:
     return current_app.config["BASE_URL"] + path
 
 
-def _compose(user: User, messages: list[Notification]) -> EmailMultiAlternatives:
+def _compose(user: User, messages: list[Notification],
+             digest: Channel | None = None) -> EmailMultiAlternatives:
     """Dutch (or the person's language), plain text with an accessible HTML alternative. Only
     titles and where the work is: no residents' data, no finding texts."""
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), \
@@ -181,8 +264,16 @@ def _compose(user: User, messages: list[Notification]) -> EmailMultiAlternatives
                 "notifications.unsubscribe", token=unsubscribe_token(user.id, kind))))
                 for kind in kinds],
         }
-        subject = (items[0]["sentence"] if len(items) == 1 else gettext(
-            "%(count)d nieuwe meldingen in Wasstraat", count=len(items)))
+        context["groups"] = _by_project(items)
+        context["digest"] = digest
+        if digest is Channel.DAILY:
+            subject = gettext("Uw overzicht van vandaag: %(count)d meldingen", count=len(items))
+        elif digest is Channel.WEEKLY:
+            subject = gettext("Uw overzicht van deze week: %(count)d meldingen",
+                              count=len(items))
+        else:
+            subject = (items[0]["sentence"] if len(items) == 1 else gettext(
+                "%(count)d nieuwe meldingen in Wasstraat", count=len(items)))
         message = EmailMultiAlternatives(
             subject=f"[{context['organisation']}] {subject}"[:250],
             body=render_template("mail/notifications.txt", **context),
