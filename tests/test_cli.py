@@ -56,6 +56,10 @@ def test_seed_demo_creates_an_account_per_role_and_a_project_with_an_approved_pl
     for step in (Step.SERVICE_FORMULA, Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST):
         assert project.statuses[step] is StepStatus.DONE, step
     assert project.statuses[Step.IMPLEMENTATION_PLAN] is StepStatus.IN_PROGRESS
+    # Its people find their work in the inbox, but are not e-mailed about the demo's past.
+    from wasstraat.models import Notification
+    states = db.session.scalars(db.select(Notification.mail_state)).all()
+    assert states and set(states) == {"none"}
     # The demo shows real content in every step so far.
     from wasstraat.formulas.services import comparisons_of
     from wasstraat.journey.services import phases_of

@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from .auth import services as accounts
 from .errors import WorkflowError
 from .extensions import db
-from .models import User
+from .models import Notification, User
 
 user_cli = AppGroup("user", help="Manage accounts.")
 
@@ -77,6 +77,9 @@ def seed_demo(if_empty: bool) -> None:
     except WorkflowError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
+    # The demo's past is in the inboxes, but it is no news to e-mail anyone about.
+    db.session.execute(update(Notification).values(mail_state="none"))
+    db.session.commit()
     click.echo(f"Demo data loaded. Every demo account has the password '{DEMO_PASSWORD}':")
     for user in users:
         click.echo(f"  {user.email}")
