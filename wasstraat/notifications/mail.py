@@ -250,7 +250,11 @@ def _compose(user: User, messages: list[Notification],
              digest: Channel | None = None) -> EmailMultiAlternatives:
     """Dutch (or the person's language), plain text with an accessible HTML alternative. Only
     titles and where the work is: no residents' data, no finding texts."""
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), \
+    # A request context for url_for; a POST one, so that a transaction begun while composing
+    # (loading what a commit expired) takes SQLite's write lock and waits its turn, as work
+    # outside a page view does (database.py), instead of failing when it writes afterwards.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"],
+                                          method="POST"), \
             force_locale(user.locale or "nl"):
         items = [{"sentence": services.sentence(m), "project": m.project.name,
                   "url": _absolute(services.target(m))} for m in messages]
