@@ -178,11 +178,14 @@ def test_choosing_per_kind_what_comes_by_mail(team, login_as):
 
 
 def test_without_a_mail_server_production_sends_nothing_but_the_inbox_has_it(
-        team, login_as, app):
+        team, login_as, app, monkeypatch):
     app.config["MAIL_ENABLED"] = False
+    deliveries = []
+    monkeypatch.setattr(mail, "deliver", lambda: deliveries.append(1))
     start_step_1(team, login_as)
     states = set(db.session.scalars(db.select(Notification.mail_state)))
     assert states == {"none"}
+    assert deliveries == []  # nothing to send, so the request does not look
 
 
 # --- Digests ---------------------------------------------------------------------------------
@@ -294,3 +297,21 @@ def test_the_periodic_command_sends_what_is_due(team, app, smtp, runner):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 sent, 0 to retry, 0 given up")
     assert "Via cron" in smtp.to(team[Role.SPONSOR].email)[0]["Subject"]
+
+
+def test_a_deactivated_account_gets_no_mail_and_no_digest(team, login_as, smtp, app):
+    sponsor, owner = team[Role.SPONSOR], team[Role.PROCESS_OWNER]
+    sponsor_wants(team, Channel.DAILY)
+    mail.choose(owner, Kind.TASK, Channel.DAILY)
+    db.session.commit()
+    app.config["MAIL_AFTER_REQUEST"] = False
+    start_step_1(team, login_as)
+    owner.active = False  # before the delivery: its messages are not kept for a digest
+    db.session.commit()
+    mail.deliver()
+    assert states_of(owner) == {"none"} and states_of(sponsor) == {"digest"}
+    sponsor.active = False  # while its messages waited for the digest
+    db.session.commit()
+    assert mail.send_digests(at(1, 8)).sent == 0
+    assert states_of(sponsor) == {"none"}
+    assert smtp.to(sponsor.email) == [] and smtp.to(owner.email) == []

@@ -14,6 +14,7 @@ from .auth import services as accounts
 from .errors import WorkflowError
 from .extensions import db
 from .models import Notification, User
+from .notifications.kinds import MailState
 
 user_cli = AppGroup("user", help="Manage accounts.")
 
@@ -78,7 +79,7 @@ def seed_demo(if_empty: bool) -> None:
         db.session.rollback()
         raise click.ClickException(error.message) from error
     # The demo's past is in the inboxes, but it is no news to e-mail anyone about.
-    db.session.execute(update(Notification).values(mail_state="none"))
+    db.session.execute(update(Notification).values(mail_state=MailState.NONE))
     db.session.commit()
     click.echo(f"Demo data loaded. Every demo account has the password '{DEMO_PASSWORD}':")
     for user in users:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
-from .notifications.kinds import Kind
+from .notifications.kinds import Kind, MailState
 from .workflow import (
     ORIGIN_CONDITIONS,
     REVIEW_DOMAIN_BY_KEY,
@@ -866,15 +866,15 @@ class Notification(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # E-mail: "pending" until delivered ("sent"), given up ("failed") or not wanted ("none").
-    mail_state: Mapped[str] = mapped_column(String(10), default="pending")
+    # Where its e-mail stands (notifications.kinds.MailState).
+    mail_state: Mapped[str] = mapped_column(String(10), default=MailState.PENDING.value)
     mail_attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     mail_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     project: Mapped[Project] = relationship()
     task: Mapped[Task | None] = relationship()
 
-    # The inbox and the unread count: a person's messages, unread first, newest first.
+    # The inbox and its unread count; the deliveries' search for what is due.
     __table_args__ = (Index("ix_notification_user_id_read_at", "user_id", "read_at"),
                       Index("ix_notification_mail_state", "mail_state"))
 

@@ -35,6 +35,15 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def page_arg(name: str = "page") -> int:
+    """The page of a long list asked for in the query string: missing is the first; 0, a
+    negative number or no number at all is a bad request (400)."""
+    number = int_arg(name, 1)
+    if number < 1:
+        abort(400)
+    return number
+
+
 def int_arg(name: str, default: int | None = None) -> int | None:
     """A whole number from the query string: missing gives the default, anything that is not
     a number the database can hold is a bad request (400)."""

@@ -28,12 +28,18 @@ class Window:
         return min(self.page * self.size, self.total)
 
     def page_of(self, place: int) -> int:
-        """The page that shows the row at ``place`` (1-based)."""
-        return min(max(1, -(-place // self.size)), self.pages)
+        """The page that shows the row at ``place`` (1-based), within this list."""
+        return min(page_of(place, self.size), self.pages)
+
+
+def page_of(place: int, size: int) -> int:
+    """The page that shows the row at ``place`` (1-based); also the number of pages of a
+    list of ``place`` rows (at least one)."""
+    return max(1, -(-place // size))
 
 
 def window(total: int, asked: int, size: int) -> Window:
     """The page asked for, kept within the list: past the end shows the last page (rows may
     have gone since the link was made)."""
-    pages = max(1, -(-total // size))
+    pages = page_of(total, size)
     return Window(min(max(asked, 1), pages), pages, total, size)

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     make_response,
     redirect,
@@ -25,8 +24,8 @@ from ..extensions import db
 from ..forms import add_field_errors
 from ..kpis import services as kpis
 from ..models import ImplementationItem, Kpi
-from ..navigation import back_to, came_from, int_arg, with_next
-from ..paging import window
+from ..navigation import back_to, came_from, page_arg, with_next
+from ..paging import page_of, window
 from ..security import SORTABLE_PAGE_POLICY
 from ..workflow import Adoption, Horizon, Role, Step
 from . import services
@@ -56,13 +55,6 @@ ITEMS_PER_PAGE = 50
 SUGGESTIONS_SHOWN = 10
 
 
-def _asked_page() -> int:
-    number = int_arg("page", 1)
-    if number < 1:
-        abort(400)
-    return number
-
-
 def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None = None,
                   moved: int | None = None, contribution_form: ContributionForm | None = None):
     """The plan a page of ITEMS_PER_PAGE items at a time (the page asked for, or the one the
@@ -70,7 +62,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
     project = access.project
     lines = services.plan_lines(project)
     place = next((n for n, line in enumerate(lines, start=1) if line.id == moved), None)
-    shown = window(len(lines), _asked_page(), ITEMS_PER_PAGE)
+    shown = window(len(lines), page_arg(), ITEMS_PER_PAGE)
     if place is not None:
         shown = window(len(lines), shown.page_of(place), ITEMS_PER_PAGE)
     on_page = lines[shown.offset:shown.last]
@@ -81,6 +73,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
                  and project.in_progress(Step.IMPLEMENTATION_PLAN))
     return render_template(
         template, access=access, project=project, items=on_page, shown=shown,
+        plan_page=lambda n: url_for("implementation.index", project_id=project.id, page=n),
         titles={line.id: line.title for line in lines if line.id in waited_for},
         lock=services.order_lock(project), error=error, moved=moved, may_order=may_order,
         suggestion=services.suggested_order(lines, first=SUGGESTIONS_SHOWN),
@@ -121,9 +114,9 @@ def _reordered(project_id: int, do, moved: int | None = None) -> object:  # noqa
     if wants_partial():
         return _render_index(project_access(project_id), moved=moved or -1)
     flash(_("De volgorde is opgeslagen."), "success")
-    page = _asked_page()
+    page = page_arg()
     if moved:
-        page = -(-services.place_of(access.project, moved) // ITEMS_PER_PAGE)
+        page = page_of(services.place_of(access.project, moved), ITEMS_PER_PAGE)
     anchor = f"#item-{moved}" if moved else "#order-section"
     return redirect(url_for("implementation.index", project_id=project_id,
                             **({"page": page} if page > 1 else {})) + anchor, 303)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from ..errors import wants_partial
-from ..navigation import int_arg
+from ..navigation import page_arg
 from ..paging import window
 from . import queries
 from .forms import PortfolioFilterForm
@@ -59,9 +59,7 @@ TASKS_PER_PAGE = 25
 def my_tasks():
     """Open tasks a page of 25 at a time (soonest deadline first), then the latest done."""
     user = current_user._get_current_object()
-    number = int_arg("page", 1)
-    if number < 1:
-        abort(400)
+    number = page_arg()
     open_tasks, total = queries.my_open_tasks(user, TASKS_PER_PAGE,
                                               (number - 1) * TASKS_PER_PAGE)
     shown = window(total, number, TASKS_PER_PAGE)

@@ -13,7 +13,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from ..models import Notification, Task
-from .kinds import kind_of
+from .kinds import MailState, kind_of
 
 
 def _acting_user_id() -> int | None:
@@ -38,14 +38,17 @@ def _tell_new_assignees(session: Session, _context: Any, _instances: Any) -> Non
         # Whoever gives themselves a task, or creates it for themselves, needs no message.
         if task.assignee_id in (actor, task.created_by_id if task.id is None else None):
             continue
+        state = _mail_state()
         session.add(Notification(user_id=task.assignee_id, project_id=task.project_id,
                                  task=task, kind=kind_of(task.origin).value, step=task.step,
-                                 title=task.title[:200], mail_state=_mail_state()))
-        session.info["mail_due"] = True
+                                 title=task.title[:200], mail_state=state))
+        if state is MailState.PENDING:
+            session.info["mail_due"] = True
 
 
-def _mail_state() -> str:
-    return "pending" if has_app_context() and current_app.config["MAIL_ENABLED"] else "none"
+def _mail_state() -> MailState:
+    enabled = has_app_context() and current_app.config["MAIL_ENABLED"]
+    return MailState.PENDING if enabled else MailState.NONE
 
 
 @event.listens_for(Session, "after_commit")

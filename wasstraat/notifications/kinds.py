@@ -75,3 +75,14 @@ CHANNEL_LABELS = {
 # Unless a person chose otherwise: everything by e-mail, since people do not open a workflow
 # app to check whether something waits for them.
 DEFAULT_CHANNEL = {kind: Channel.IMMEDIATE for kind in Kind}
+
+
+class MailState(StrEnum):
+    """Where a notification's e-mail stands (the inbox has it whatever this says)."""
+
+    PENDING = "pending"  # to be sent at once (again, after a failure, from its retry time)
+    SENDING = "sending"  # claimed by a delivery, until its lease ends
+    DIGEST = "digest"  # waits for the person's daily or weekly digest
+    SENT = "sent"
+    FAILED = "failed"  # given up after the last retry
+    NONE = "none"  # not to be e-mailed (the person's choice, no mail server, the past)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db, mail
 from ..models import Notification, NotificationDigest, NotificationSetting, User, utcnow
 from . import services
-from .kinds import DEFAULT_CHANNEL, Channel, Kind
+from .kinds import DEFAULT_CHANNEL, Channel, Kind, MailState
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,6 @@ class Delivery:
     sent: int = 0  # messages (e-mails) accepted by the SMTP server
     retried: int = 0  # e-mails that failed and wait for another attempt
     failed: int = 0  # e-mails given up after the last attempt
-
-
-def channel_of(user_id: int, kind: Kind) -> Channel:
-    chosen = db.session.get(NotificationSetting, (user_id, kind.value))
-    return Channel(chosen.channel) if chosen else DEFAULT_CHANNEL[kind]
 
 
 def channels(user: User) -> dict[Kind, Channel]:
@@ -63,8 +58,9 @@ def choose(user: User, kind: Kind, channel: Channel) -> None:
     if not channel.is_digest:
         db.session.execute(update(Notification).where(
             Notification.user_id == user.id, Notification.kind == kind.value,
-            Notification.mail_state == "digest")
-            .values(mail_state="pending" if channel is Channel.IMMEDIATE else "none"))
+            Notification.mail_state == MailState.DIGEST)
+            .values(mail_state=MailState.PENDING if channel is Channel.IMMEDIATE
+                    else MailState.NONE))
 
 
 # --- The single-purpose link in every e-mail: this kind off, for this person ---------------
@@ -89,10 +85,10 @@ def read_unsubscribe_token(token: str) -> tuple[User, Kind] | None:
 # --- Delivery --------------------------------------------------------------------------------
 
 def _due(now: datetime):  # noqa: ANN202
-    return or_(and_(Notification.mail_state == "pending",
+    return or_(and_(Notification.mail_state == MailState.PENDING,
                     or_(Notification.mail_next_attempt_at.is_(None),
                         Notification.mail_next_attempt_at <= now)),
-               and_(Notification.mail_state == "sending",
+               and_(Notification.mail_state == MailState.SENDING,
                     Notification.mail_next_attempt_at <= now))
 
 
@@ -109,7 +105,7 @@ def _take(ids: list[int], now: datetime) -> list[int]:
         return []
     claimed = list(db.session.scalars(
         update(Notification).where(Notification.id.in_(ids), _due(now))
-        .values(mail_state="sending", mail_next_attempt_at=now + LEASE)
+        .values(mail_state=MailState.SENDING, mail_next_attempt_at=now + LEASE)
         .returning(Notification.id)))
     db.session.commit()
     return claimed
@@ -153,15 +149,18 @@ def send_digests(now: datetime | None = None) -> Delivery:
     periods = digest_periods(now)
     totals = Delivery()
     waiting = db.session.scalars(select(Notification.user_id).where(
-        Notification.mail_state == "digest").distinct()).all() if periods else []
+        Notification.mail_state == MailState.DIGEST).distinct()).all() if periods else []
     for user_id in waiting:
         user = db.session.get(User, user_id)
+        if not user.active:  # deactivated while messages waited: they stay in the app only
+            _not_mailed(user_id, MailState.DIGEST)
+            continue
         wanted = channels(user)
         for channel, period in periods.items():
             kinds = [kind.value for kind, chosen in wanted.items() if chosen is channel]
             messages = db.session.scalars(
                 select(Notification).where(Notification.user_id == user_id,
-                                           Notification.mail_state == "digest",
+                                           Notification.mail_state == MailState.DIGEST,
                                            Notification.kind.in_(kinds))
                 .options(joinedload(Notification.project), joinedload(Notification.task))
                 .order_by(Notification.project_id, Notification.id)).all() if kinds else []
@@ -193,7 +192,7 @@ def _send_digest(user: User, messages: list[Notification], channel: Channel,
                     error.__class__.__name__)
         return Delivery(retried=1)
     for message in messages:
-        message.mail_state = "sent"
+        message.mail_state = MailState.SENT
     db.session.commit()
     return Delivery(sent=1)
 
@@ -202,14 +201,30 @@ def _add(a: Delivery, b: Delivery) -> Delivery:
     return Delivery(a.sent + b.sent, a.retried + b.retried, a.failed + b.failed)
 
 
+def _fate(user: User, channel: Channel) -> MailState:
+    """What becomes of a claimed message: sent now, kept for the digest, or not mailed."""
+    if not user.active or channel is Channel.OFF:
+        return MailState.NONE
+    return MailState.DIGEST if channel.is_digest else MailState.PENDING
+
+
+def _not_mailed(user_id: int, state: MailState) -> None:
+    db.session.execute(update(Notification).where(
+        Notification.user_id == user_id, Notification.mail_state == state)
+        .values(mail_state=MailState.NONE))
+    db.session.commit()
+
+
 def _deliver_to(user: User, messages: list[Notification], now: datetime) -> Delivery:
     wanted = channels(user)
-    unwanted = [m for m in messages if wanted[m.kind_enum] is Channel.OFF or not user.active]
-    for message in unwanted:
-        message.mail_state = "none"
-    for message in (later := [m for m in messages if wanted[m.kind_enum].is_digest]):
-        message.mail_state, message.mail_next_attempt_at = "digest", None  # send_digests
-    messages = [m for m in messages if m not in unwanted and m not in later]
+    now_due = []
+    for message in messages:
+        fate = _fate(user, wanted[message.kind_enum])
+        if fate is MailState.PENDING:
+            now_due.append(message)
+        else:  # the digest (send_digests) or nothing
+            message.mail_state, message.mail_next_attempt_at = fate, None
+    messages = now_due
     if not messages:
         return Delivery()
     try:
@@ -217,7 +232,7 @@ def _deliver_to(user: User, messages: list[Notification], now: datetime) -> Deli
     except Exception as error:  # noqa: BLE001 - any SMTP or network failure: try again later
         return _retry_later(user, messages, now, error)
     for message in messages:
-        message.mail_state, message.mail_next_attempt_at = "sent", None
+        message.mail_state, message.mail_next_attempt_at = MailState.SENT, None
     return Delivery(sent=1)
 
 
@@ -227,7 +242,7 @@ def _retry_later(user: User, messages: list[Notification], now: datetime,
     given_up = attempts > len(RETRY_AFTER)
     for message in messages:
         message.mail_attempts = attempts
-        message.mail_state = "failed" if given_up else "pending"
+        message.mail_state = MailState.FAILED if given_up else MailState.PENDING
         message.mail_next_attempt_at = None if given_up else now + RETRY_AFTER[attempts - 1]
     log.warning("E-mail to user %s (%d notifications) %s after attempt %d: %s", user.id,
                 len(messages), "given up" if given_up else "will be retried", attempts,
@@ -267,9 +282,8 @@ def _compose(user: User, messages: list[Notification],
             "unsubscribe": [(kind, _absolute(url_for(
                 "notifications.unsubscribe", token=unsubscribe_token(user.id, kind))))
                 for kind in kinds],
+            "groups": _by_project(items), "digest": digest,
         }
-        context["groups"] = _by_project(items)
-        context["digest"] = digest
         if digest is Channel.DAILY:
             subject = gettext("Uw overzicht van vandaag: %(count)d meldingen", count=len(items))
         elif digest is Channel.WEEKLY:

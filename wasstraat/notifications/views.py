@@ -22,7 +22,7 @@ from ..access import project_access
 from ..errors import wants_partial
 from ..extensions import csrf, db
 from ..models import Notification
-from ..navigation import int_arg
+from ..navigation import page_arg
 from . import mail, services
 from .forms import SettingsForm
 from .kinds import Channel, Kind
@@ -42,10 +42,7 @@ def index():
 
 
 def _render_index(template: str, announce: bool = False) -> str:
-    number = int_arg("page", 1)
-    if number < 1:
-        abort(400)
-    rows, shown = services.inbox(_user(), number)
+    rows, shown = services.inbox(_user(), page_arg())
     return render_template(template, rows=rows, shown=shown, announce=announce,
                            sentences={n.id: services.sentence(n) for n in rows})
 

@@ -139,7 +139,7 @@ def kpis_of(project: Project) -> list[Kpi]:
 
 def merged_children(improvements: Sequence[BoardLine]) -> dict[int, list[BoardLine]]:
     """For each improvement, the duplicates merged into it (their sources count as its own)."""
-    children: dict[int, list[Improvement]] = {}
+    children: dict[int, list[BoardLine]] = {}
     for improvement in improvements:
         if improvement.merged_into_id is not None:
             children.setdefault(improvement.merged_into_id, []).append(improvement)
@@ -185,7 +185,6 @@ def _entries(project: Project, improvements: Sequence[BoardLine],
              sources: dict | None) -> Iterator[dict]:
     """Each improvement as the snapshot keeps it, one at a time."""
     sources = sources if sources is not None else describe(project, improvements)
-    titles = {i.id: i.title for i in improvements}
     children = merged_children(improvements)
 
     def source_name(improvement: BoardLine) -> str:
@@ -201,7 +200,7 @@ def _entries(project: Project, improvements: Sequence[BoardLine],
             "horizon": i.horizon, "impact": i.impact, "effort": i.effort,
             "cost_estimate": i.cost_estimate, "decision": i.decision,
             "decision_reason": i.decision_reason,
-            "merged_into": titles.get(i.merged_into_id) if i.merged_into_id else None,
+            "merged_into": i.merged_into_title,
             "kpis": list(i.kpi_names),
         }
 

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..forms import add_field_errors
 from ..improvements.sources import describe
 from ..models import Improvement
-from ..navigation import back_to, came_from, int_arg, with_next
+from ..navigation import back_to, came_from, page_arg, with_next
 from ..paging import Window, window
 from ..reviews import services as reviews
 from ..workflow import PLAN_SECTIONS, Decision, Horizon, Step, StepStatus
@@ -58,10 +58,7 @@ def _groups(improvements: list[services.BoardLine]) -> list[BoardGroup]:
     def of(key: str, heading: str, decision: Decision,
            horizon: Horizon | None = None) -> BoardGroup:
         rows = sorted_into.get((decision.value, horizon.value if horizon else None), [])
-        number = int_arg(f"{key}-page", 1)
-        if number < 1:
-            abort(400)
-        shown = window(len(rows), number, ROWS_PER_GROUP)
+        shown = window(len(rows), page_arg(f"{key}-page"), ROWS_PER_GROUP)
         return BoardGroup(key, heading, rows[shown.offset:shown.last], shown)
 
     return [
