@@ -28,6 +28,7 @@ translations: $(MO_FILES)
 run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) jobs periodic
 	@echo
 	@echo "Wasstraat draait op http://127.0.0.1:5000"
 	@echo "Demo-logins (wachtwoord: wasstraat-demo):"
@@ -36,6 +37,8 @@ run: $(STAMP) translations
 	@echo "  privacy_officer@, ciso@, it_specialist@, legal@, app_manager@, communication@demo.wasstraat.nl"
 	@echo "admin@ stelt bij de eerste keer inloggen een authenticator-app in (tweestapsverificatie);"
 	@echo "zonder telefoon proberen: WASSTRAAT_MFA_REQUIRED=nobody make run"
+	@echo "E-mail gaat niet echt weg: admin@ leest ze onder Beheer > Uitgaande e-mail (instance/outbox);"
+	@echo "herinneringen en overzichten: .venv/bin/flask --app app jobs periodic"
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

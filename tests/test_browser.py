@@ -18,8 +18,10 @@ pytestmark = needs_chromium
 
 
 @pytest.fixture
-def app_config() -> dict:
-    return {"WTF_CSRF_ENABLED": True}
+def app_config(tmp_path) -> dict:  # noqa: ANN001
+    # E-mail to the development outbox, whose page is checked like every other.
+    return {"WTF_CSRF_ENABLED": True, "MAIL_BACKEND": "file",
+            "MAIL_FILE_PATH": str(tmp_path / "outbox")}
 
 
 def test_an_improvement_from_a_pain_point_is_noted_during_a_session_without_a_reload(
@@ -200,6 +202,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     from playwright.sync_api import expect
 
     from wasstraat.demo import DEMO_PASSWORD, demo_email
+    from wasstraat.jobs import periodic_work
     from wasstraat.models import (
         ImplementationItem,
         Improvement,
@@ -223,6 +226,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             User.email == demo_email("sponsor"))),
     }
     db.session.commit()
+    periodic_work()  # reminders in the inboxes, e-mails in the outbox
     pages = {
         "project_leader": [
             "/", "/tasks", f"/projects/{p}", f"/projects/{p}/team", f"/projects/{p}/history",
@@ -243,7 +247,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         "process_owner": ["/notifications", "/notifications/settings",
                           f"/projects/{p}/implementation",
                           f"/projects/{p}/implementation/items/{first['it']}"],
-        "admin": ["/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new",
+        "admin": ["/admin/outbox", "/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new",
                   f"/admin/users/{first['sponsor']}/edit", "/admin/audit",
                   "/admin/audit?since=gisteren&project=-1"],
     }

@@ -16,11 +16,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from conftest import Team
 
+from wasstraat import jobs
 from wasstraat.extensions import db
 from wasstraat.models import Notification, NotificationSetting, utcnow
 from wasstraat.notifications import mail
 from wasstraat.notifications.kinds import Channel, Kind
-from wasstraat.workflow import Role
+from wasstraat.workflow import Role, Step
 
 BASE_URL = "https://wasstraat.gemeente.example"
 
@@ -168,7 +169,7 @@ def test_choosing_per_kind_what_comes_by_mail(team, login_as):
     client = login_as(team[Role.PRIVACY_OFFICER])
     page = client.get("/notifications/settings").get_data(as_text=True)
     assert "Toetsing gevraagd" in page and "Meteen per e-mail" in page
-    data = {kind: "immediate" for kind in ("task", "review", "action", "plan")}
+    data = {kind.value: "immediate" for kind in Kind}
     response = client.post("/notifications/settings", data={**data, "task": "off"})
     assert response.status_code == 303
     assert mail.channels(team[Role.PRIVACY_OFFICER])[mail.Kind.TASK] is mail.Channel.OFF
@@ -315,3 +316,117 @@ def test_a_deactivated_account_gets_no_mail_and_no_digest(team, login_as, smtp, 
     assert mail.send_digests(at(1, 8)).sent == 0
     assert states_of(sponsor) == {"none"}
     assert smtp.to(sponsor.email) == [] and smtp.to(owner.email) == []
+
+
+# --- A whole project -------------------------------------------------------------------------
+
+WALK = [Step.TEAM, Step.JOURNEY, Step.KPIS, Step.PROCESS, Step.SERVICE_FORMULA,
+        Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST, Step.IMPLEMENTATION_PLAN]
+
+
+def mails_since(smtp, first: int) -> dict[str, list[str]]:  # noqa: ANN001
+    received: dict[str, list[str]] = {}
+    for message in smtp.messages[first:]:
+        received.setdefault(message["To"], []).append(str(message["Subject"]))
+    return received
+
+
+# Who is mailed at once when each step opens (by the project leader, who is told nothing of
+# tasks it gave itself), and about what: the method's own tasks, the reviews asked of the
+# chosen specialists, the plan for the team managers, the actions for their responsible.
+MAILED_WHEN_THE_STEP_OPENS = {
+    Step.TEAM: {Role.SPONSOR: "Het traject uitdragen", Role.PROCESS_OWNER: "Opdracht en scope",
+                Role.PROCESS_ADVISOR: "Kick-off bijwonen", Role.JOURNEY_COACH: "Kick-off bijwonen",
+                Role.SUBJECT_EXPERT: "Kick-off bijwonen"},
+    Step.JOURNEY: {Role.JOURNEY_COACH: "Klantreis uitvoeren",
+                   Role.SUBJECT_EXPERT: "Meedenken over de klantreis"},
+    Step.KPIS: {Role.PROCESS_OWNER: "KPI-set en streefwaarden vaststellen",
+                Role.PROCESS_ADVISOR: "KPI's voorstellen"},
+    Step.PROCESS: {Role.PROCESS_OWNER: "Proceskaart controleren",
+                   Role.PROCESS_ADVISOR: "2 nieuwe meldingen", Role.SUBJECT_EXPERT:
+                   "2 nieuwe meldingen"},
+    Step.SERVICE_FORMULA: {Role.PROCESS_OWNER: "Keuze van de serviceformule bevestigen",
+                           Role.JOURNEY_COACH: "Inbreng vanuit de klantreis",
+                           Role.SUBJECT_EXPERT: "Per P het huidige proces vergelijken"},
+    Step.IMPROVEMENT_PLAN: {Role.PROCESS_OWNER: "Meedenken over de keuze",
+                            Role.PROCESS_ADVISOR: "Verbeteringen ordenen",
+                            Role.JOURNEY_COACH: "Verbeteringen vanuit de klantreis"},
+    Step.REVIEW: {Role.PRIVACY_OFFICER: "uw toetsing wordt gevraagd (Verbeterplan toetsen op "
+                  "de AVG)", Role.LEGAL: "uw toetsing wordt gevraagd (Juridische"},
+    Step.ADJUST: {Role.PROCESS_OWNER: "Definitief verbeterplan goedkeuren",
+                  Role.PROCESS_ADVISOR: "Gewenst proces bijstellen",
+                  Role.SUBJECT_EXPERT: "Meedenken over de bijstellingen",
+                  Role.TEAM_MANAGER: "Definitief verbeterplan bekijken voor het eigen team"},
+    Step.IMPLEMENTATION_PLAN: {Role.PROCESS_OWNER: "Verbeteringen prioriteren",
+                               Role.PROCESS_ADVISOR: "Afhankelijkheden",
+                               Role.TEAM_MANAGER: "Capaciteit en aanpak"},
+    Step.EXECUTION: {Role.PROCESS_OWNER: "Evaluatiemoment plannen",
+                     Role.SUBJECT_EXPERT: "2 nieuwe meldingen",
+                     Role.TEAM_MANAGER: "Medewerkers trainen"},
+}
+
+
+def check_links(message, user, client) -> None:  # noqa: ANN001
+    """Every link in an e-mail works for its recipient; its off-link is theirs."""
+    text, _html = parts(message)
+    links = re.findall(rf"{re.escape(BASE_URL)}(/\S+)", text)
+    work = [link for link in links if link.startswith("/projects/")]
+    assert work, text
+    for link in work:
+        assert client.get(link).status_code == 200, link
+    [off] = [link for link in links if link.startswith("/notifications/off/")][:1]
+    assert mail.read_unsubscribe_token(off.rsplit("/", 1)[1])[0].id == user.id
+
+
+def test_a_project_walked_through_the_ten_steps_mails_each_person_their_work(
+        team, login_as, smtp, app):
+    from test_steps import _finish
+
+    clients = {role: login_as(user) for role, user in team.members.items()}
+    by_address = {user.email: role for role, user in team.members.items()}
+    for step in WALK + [Step.EXECUTION]:
+        first = len(smtp.messages)
+        if step is Step.EXECUTION:
+            assert clients[Role.PROJECT_LEADER].post(
+                f"/projects/{team.project.id}/steps/10/start").status_code == 303
+        else:
+            _finish(team, clients, step)
+        opened = [m for m in smtp.messages[first:] if "Deze taak is nu van u" in m["Subject"]
+                  or "nieuwe meldingen" in m["Subject"] or "toetsing" in m["Subject"]
+                  or "bekijken" in m["Subject"]]
+        got = {by_address[m["To"]]: str(m["Subject"]) for m in opened}
+        expected = MAILED_WHEN_THE_STEP_OPENS[step]
+        assert set(got) == set(expected), step
+        for message in opened:
+            role = by_address[message["To"]]
+            assert expected[role] in got[role], (step, role)
+            assert f"Stap {int(step)} (" in parts(message)[0]
+            check_links(message, team[role], clients[role])
+
+    # The action's end date (31 March 2027) passes: its person's reminder waits for the daily
+    # digest, which also names the other work that has waited on them since December.
+    owner = clients[Role.PROCESS_OWNER]
+    assert owner.post(f"/projects/{team.project.id}/implementation/evaluation", data={
+        "version": "0", "planned_on": "2027-09-01",
+        "owner_id": team[Role.PROCESS_OWNER].id}).status_code == 303
+    expert = team[Role.SUBJECT_EXPERT]
+    first = len(smtp.messages)
+    jobs.periodic_work(datetime(2027, 4, 2, 6, tzinfo=AMSTERDAM))  # before the digest hour
+    assert smtp.messages[first:] == []
+    jobs.periodic_work(datetime(2027, 4, 2, 7, 5, tzinfo=AMSTERDAM))
+    [digest] = [m for m in smtp.messages[first:] if m["To"] == expert.email]
+    text, _html = parts(digest)
+    assert "Uw overzicht van vandaag" in digest["Subject"]
+    assert "de einddatum van uw actie is 2 dagen voorbij (Aanvraag digitaal met DigiD)" in text
+    assert "wacht sinds" in text
+    check_links(digest, expert, clients[Role.SUBJECT_EXPERT])
+
+    # A week before the evaluation, its owner is reminded (in the owner's digest).
+    first = len(smtp.messages)
+    jobs.periodic_work(datetime(2027, 8, 25, 7, 5, tzinfo=AMSTERDAM))
+    [digest] = [m for m in smtp.messages[first:] if m["To"] == team[Role.PROCESS_OWNER].email]
+    assert "het evaluatiemoment is over 7 dagen" in parts(digest)[0]
+    # Nothing twice: the same run again sends nothing.
+    first = len(smtp.messages)
+    jobs.periodic_work(datetime(2027, 8, 25, 7, 35, tzinfo=AMSTERDAM))
+    assert smtp.messages[first:] == []

@@ -109,6 +109,7 @@ RULES: dict[str, list[Rule]] = {
     "main.dashboard": [Rule("/", "GET", SIGNED_IN)],
     "main.my_tasks": [Rule("/tasks", "GET", SIGNED_IN)],
     "admin.users": [Rule("/admin/users", "GET", ADMIN)],
+    "admin.outbox": [Rule("/admin/outbox", "GET", ADMIN)],
     "admin.new_user": [Rule("/admin/users/new", "GET", ADMIN),
                        Rule("/admin/users/new", "POST", ADMIN)],
     "admin.end_sessions": [Rule("/admin/users/{user}/sessions/end", "POST", ADMIN,
@@ -278,9 +279,11 @@ FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
 
 
 @pytest.fixture
-def app_config() -> dict:
-    # Invitations on, so that who may invite is tested (off, everyone gets 403).
-    return {"WTF_CSRF_ENABLED": False, "INVITE_BY_LEADERS": True}
+def app_config(tmp_path) -> dict:  # noqa: ANN001
+    # Invitations on, so that who may invite is tested (off, everyone gets 403); e-mail to
+    # the development outbox, so that who may read it is tested (without it, it is not there).
+    return {"WTF_CSRF_ENABLED": False, "INVITE_BY_LEADERS": True, "MAIL_BACKEND": "file",
+            "MAIL_FILE_PATH": str(tmp_path / "outbox")}
 
 
 def test_every_route_has_a_rule(app):

@@ -314,18 +314,46 @@ def deliver_notifications() -> None:
 
 @notifications_cli.command("periodic")
 def periodic_notifications() -> None:
-    """What runs on a schedule: due e-mails and retries, then the daily and weekly digests
-    (each person's digest of a period goes once, however often or wherever this runs)."""
-    from .notifications import mail
+    """What runs on a schedule: new reminders, due e-mails and retries, then the daily and
+    weekly digests (each person's digest of a period goes once, however often or wherever
+    this runs). The same as `flask jobs periodic`."""
+    from .jobs import periodic_work
 
-    done = mail.deliver()
-    digests = mail.send_digests()
-    click.echo(f"{done.sent} sent, {done.retried} to retry, {done.failed} given up; "
-               f"{digests.sent} digests sent, {digests.retried} to retry")
+    click.echo(periodic_work().summary())
+
+
+jobs_cli = AppGroup("jobs", help="Background work: e-mail, reminders, digests.")
+
+
+@jobs_cli.command("periodic")
+def jobs_periodic() -> None:
+    """Run the periodic work once (cron, every few minutes, where no worker runs)."""
+    from .jobs import periodic_work
+
+    click.echo(periodic_work().summary())
+
+
+@jobs_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run what is queued now, then stop.")
+@click.option("--concurrency", default=1, show_default=True, help="Jobs at the same time.")
+def jobs_worker(once: bool, concurrency: int) -> None:
+    """A worker of the job queue on PostgreSQL (WASSTRAAT_JOB_QUEUE=procrastinate): run one
+    or more on any machine that reaches the database; they share the queue and the periodic
+    work runs once a minute among them."""
+    from .jobs import JobQueue, queue
+
+    app = current_app._get_current_object()
+    if app.config["JOB_QUEUE"] != JobQueue.PROCRASTINATE:
+        raise click.ClickException(
+            "The job queue needs PostgreSQL (DATABASE_URL); on SQLite the web process "
+            "delivers e-mail itself and `flask jobs periodic` runs the periodic work.")
+    queue(app).run_worker(wait=not once, concurrency=concurrency,
+                          install_signal_handlers=not once)
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(docx_reference)
     app.cli.add_command(user_cli)
     app.cli.add_command(audit_cli)

@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+from .jobs import PERIODIC_CRON, JobQueue, default_queue
 from .workflow import STALLED_AFTER_DAYS
 
 LONGEST_PASSPHRASE = 256  # characters; argon2 hashes any length, this bounds the work
@@ -138,7 +139,12 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "WASSTRAAT_ENV": env,
         "PRODUCTION": production,
         "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_DATABASE_URI": (database_url := _database_url(instance_path)),
+        # Where background work runs (jobs.py): a Procrastinate queue on PostgreSQL with
+        # `flask jobs worker` processes, in the web process itself on SQLite.
+        "JOB_QUEUE": JobQueue(os.environ.get("WASSTRAAT_JOB_QUEUE", "").strip()
+                              or default_queue(database_url)),
+        "JOB_SCHEDULE": os.environ.get("WASSTRAAT_JOB_SCHEDULE", PERIODIC_CRON).strip(),
         "AUDIT_KEYS": audit_keys(instance_path, production=production),
         # Where the chain's head is written after each change (besides the log): a file an
         # operator ships elsewhere, so a database restored to an earlier state is noticed.
@@ -194,18 +200,19 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "INVITE_BY_LEADERS": os.environ.get("WASSTRAAT_INVITE_BY_LEADERS", "off").strip().lower()
         in ("on", "1", "true", "yes"),
         "EXPORTS_PER_MINUTE": max(1, int(os.environ.get("WASSTRAAT_EXPORTS_PER_MINUTE", "20"))),
-        **_mail_settings(production),
+        **_mail_settings(production, instance_path),
     }
 
 
-def _mail_settings(production: bool) -> dict[str, object]:
+def _mail_settings(production: bool, instance_path: Path) -> dict[str, object]:
     """E-mail through the municipality's SMTP server (STARTTLS unless switched off). Without
-    one, development prints each message in the terminal of `make run`; production sends none
-    (the inbox still has everything)."""
+    one, development writes each message to instance/outbox, which administrators read on the
+    outbox page; production sends none (the inbox still has everything)."""
     host = os.environ.get("WASSTRAAT_SMTP_HOST", "").strip()
     return {
         "MAIL_ENABLED": bool(host) or not production,
-        "MAIL_BACKEND": "smtp" if host else "console" if not production else "dummy",
+        "MAIL_BACKEND": "smtp" if host else "file" if not production else "dummy",
+        "MAIL_FILE_PATH": str(instance_path / "outbox"),
         "MAIL_SERVER": host or "localhost",
         "MAIL_PORT": int(os.environ.get("WASSTRAAT_SMTP_PORT", "587")),
         "MAIL_USERNAME": os.environ.get("WASSTRAAT_SMTP_USERNAME") or None,

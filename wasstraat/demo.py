@@ -3,7 +3,7 @@ services the app uses (so tasks and audit trail are real). Only `flask seed-demo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 
@@ -16,7 +16,7 @@ from .improvements import services as improvements
 from .improvements.sources import resolve
 from .journey import services as journey
 from .kpis import services as kpis
-from .models import Project, Review, ServiceFormula, Task, User
+from .models import Project, Review, ServiceFormula, Task, User, utcnow
 from .plans import services as plans
 from .process import services as process
 from .projects import services as projects
@@ -29,6 +29,7 @@ from .workflow import Role, Step
 # The documented demo password; only `flask seed-demo` creates accounts with it.
 DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105  # nosec B105
 DEMO_DOMAIN = "demo.wasstraat.nl"
+STALLED_DEMO_DAYS = 40  # how long the demo's public-space project has been in step 1
 
 DEMO_NAMES: dict[Role, str] = {
     Role.SPONSOR: "Marieke de Vries",
@@ -583,4 +584,11 @@ def _public_space_project(people: dict[Role, User]) -> Project:
                  Role.JOURNEY_COACH):
         projects.add_member(project, leader, people[role], {role})
     steps.start_step(project, Step.TEAM, leader)
+    # A project that stalls: step 1 opened six weeks ago, so the portfolio flags it and
+    # `flask jobs periodic` reminds the people its tasks wait on.
+    db.session.flush()
+    opened = utcnow() - timedelta(days=STALLED_DEMO_DAYS)
+    project.step_state(Step.TEAM).started_at = opened
+    for task in db.session.scalars(db.select(Task).where(Task.project_id == project.id)):
+        task.created_at = opened
     return project

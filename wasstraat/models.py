@@ -32,7 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
-from .notifications.kinds import Kind, MailState
+from .notifications.kinds import Kind, MailState, Reminder
 from .workflow import (
     ORIGIN_CONDITIONS,
     REVIEW_DOMAIN_BY_KEY,
@@ -870,17 +870,31 @@ class Notification(db.Model):
     mail_state: Mapped[str] = mapped_column(String(10), default=MailState.PENDING.value)
     mail_attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     mail_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A reminder (notifications.kinds.Reminder) says what it reminds of; its key names the
+    # occasion ("action_overdue:12:2026-12-01"), so each occasion reminds a person once.
+    reminder: Mapped[str | None] = mapped_column(String(20))
+    reminder_key: Mapped[str | None] = mapped_column(String(80))
+    days: Mapped[int | None] = mapped_column(Integer)  # how long it waits, or until the date
+    # Where the work is when no task says it (a task link, tasks.services.task_link).
+    link: Mapped[str] = mapped_column(String(300), default="")
 
     project: Mapped[Project] = relationship()
     task: Mapped[Task | None] = relationship()
 
-    # The inbox and its unread count; the deliveries' search for what is due.
+    # The inbox and its unread count; the deliveries' search for what is due; one reminder
+    # per occasion, whichever worker computes it.
     __table_args__ = (Index("ix_notification_user_id_read_at", "user_id", "read_at"),
-                      Index("ix_notification_mail_state", "mail_state"))
+                      Index("ix_notification_mail_state", "mail_state"),
+                      UniqueConstraint("user_id", "reminder_key",
+                                       name="uq_notification_user_id_reminder_key"))
 
     @property
     def kind_enum(self) -> Kind:
         return Kind(self.kind)
+
+    @property
+    def reminder_enum(self) -> Reminder | None:
+        return Reminder(self.reminder) if self.reminder else None
 
 
 class NotificationSetting(db.Model):

@@ -10,6 +10,7 @@ Babel extracts them; templates translate them at render time with ``_()``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 
 
@@ -836,6 +837,13 @@ class ActionStatus(StrEnum):
 # A project that stays longer than this in one step is flagged on the dashboard (the
 # organisation may set WASSTRAAT_STALLED_AFTER_DAYS).
 STALLED_AFTER_DAYS = 30
+
+
+def stalled_before(today: date, stalled_after: int) -> datetime:
+    """Work waiting since before this moment has stalled: more than ``stalled_after`` whole
+    days (UTC dates, as the portfolio's signal counts them). A project in its step, and the
+    reminders of the tasks that wait in it."""
+    return datetime.combine(today - timedelta(days=stalled_after), time(0), UTC)
 
 
 def may_start(step: Step, finished: set[Step]) -> bool:

@@ -47,11 +47,25 @@ def admin_required(view):  # noqa: ANN001, ANN201
     return wrapped
 
 
+@bp.route("/outbox")
+@admin_required
+def outbox():
+    """In development without an SMTP server: the e-mails that would have gone out."""
+    from ..notifications import outbox as development_outbox
+
+    if not development_outbox.enabled():
+        abort(404)
+    return render_template("admin/outbox.html", mails=development_outbox.recent(),
+                           shown=development_outbox.SHOWN)
+
+
 @bp.route("/users")
 @admin_required
 def users():
+    from ..notifications import outbox as development_outbox
+
     rows = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("admin/users.html", users=rows, outbox=development_outbox.enabled())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -79,12 +79,6 @@ class PortfolioPage:
 def _only_visible(query, user: User, column):  # noqa: ANN001, ANN202
     """The projects this person may see: all for an administrator, else their own."""
     return query if user.is_admin else query.where(column.in_(_member_project_ids(user)))
-
-
-def stalled_before(today: date, stalled_after: int) -> datetime:
-    """A project whose last step move is before this moment is stalled (more than
-    ``stalled_after`` whole days in its step, as the signals count them)."""
-    return datetime.combine(today - timedelta(days=stalled_after), time(0), UTC)
 
 
 def _filtered(user: User, asked: PortfolioQuery, cutoff: datetime, *, with_step: bool,

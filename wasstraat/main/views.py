@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from ..errors import wants_partial
 from ..navigation import page_arg
 from ..paging import window
+from ..workflow import stalled_before
 from . import queries
 from .forms import PortfolioFilterForm
 
@@ -34,7 +35,7 @@ def dashboard():
         asked = form.query()
     stalled_after = current_app.config["STALLED_AFTER_DAYS"]
     today = date.today()
-    cutoff = queries.stalled_before(today, stalled_after)
+    cutoff = stalled_before(today, stalled_after)
     page = queries.portfolio_page(user, asked, cutoff)
     portfolio = {"page": page, "form": form, "asked": asked, "stalled_after": stalled_after,
                  "signals": queries.portfolio_signals(page, today, cutoff)}

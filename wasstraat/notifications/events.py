@@ -12,8 +12,10 @@ from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from ..models import Notification, Task
-from .kinds import MailState, kind_of
+from ..models import Notification, Review, ReviewFinding, ReviewResponse, Task
+from ..tasks.services import task_link
+from ..workflow import N_, Step
+from .kinds import Kind, MailState, kind_of
 
 
 def _acting_user_id() -> int | None:
@@ -38,12 +40,33 @@ def _tell_new_assignees(session: Session, _context: Any, _instances: Any) -> Non
         # Whoever gives themselves a task, or creates it for themselves, needs no message.
         if task.assignee_id in (actor, task.created_by_id if task.id is None else None):
             continue
-        state = _mail_state()
-        session.add(Notification(user_id=task.assignee_id, project_id=task.project_id,
-                                 task=task, kind=kind_of(task.origin).value, step=task.step,
-                                 title=task.title[:200], mail_state=state))
-        if state is MailState.PENDING:
-            session.info["mail_due"] = True
+        _add(session, Notification(user_id=task.assignee_id, project_id=task.project_id,
+                                   task=task, kind=kind_of(task.origin).value, step=task.step,
+                                   title=task.title[:200]))
+    for response in [r for r in session.new if isinstance(r, ReviewResponse)]:
+        _tell_the_reviewer(session, response)
+
+
+def _tell_the_reviewer(session: Session, response: ReviewResponse) -> None:
+    """The specialist who signed a review hears that the team answered a finding of theirs
+    (or their conditions): the answer is on the review's page. Only a signed review is
+    answered, and a signed review keeps its signer (models: FrozenError)."""
+    with session.no_autoflush:
+        review = session.get(Review, response.review_id)
+        title = N_("de voorwaarden")
+        if response.subject.startswith("finding:"):
+            finding = session.get(ReviewFinding, int(response.subject.split(":", 1)[1]))
+            title = finding.improvement_title if finding else title
+    _add(session, Notification(user_id=review.signed_by_id, project_id=response.project_id,
+                               kind=Kind.ANSWER.value, step=int(Step.ADJUST), title=title[:200],
+                               link=task_link("reviews.show", review_id=review.id)))
+
+
+def _add(session: Session, notification: Notification) -> None:
+    notification.mail_state = _mail_state()
+    session.add(notification)
+    if notification.mail_state is MailState.PENDING:
+        session.info["mail_due"] = True
 
 
 def _mail_state() -> MailState:

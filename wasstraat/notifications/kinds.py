@@ -3,9 +3,10 @@ e-mail read the wording from here, so a message always says which step and what 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
-from ..workflow import N_
+from ..workflow import N_, Role
 
 
 class Kind(StrEnum):
@@ -15,6 +16,11 @@ class Kind(StrEnum):
     REVIEW = "review"  # a specialist's review asked of them (step 7)
     ACTION = "action"  # an improvement of the implementation plan to carry out (step 10)
     PLAN = "plan"  # the final improvement plan, to read for their team (step 8)
+    ANSWER = "answer"  # the team answered a specialist's review (step 8)
+    # Reminders (notifications.reminders): the work waits or a date comes near.
+    OVERDUE = "overdue"  # an action of theirs is past its end date (step 10)
+    EVALUATION = "evaluation"  # the evaluation moment comes near, or passed without results
+    WAITING = "waiting"  # a step waits on their task longer than STALLED_AFTER_DAYS
 
     @property
     def label(self) -> str:
@@ -31,6 +37,10 @@ KIND_LABELS = {
     Kind.REVIEW: N_("Toetsing gevraagd"),
     Kind.ACTION: N_("Actie voor u"),
     Kind.PLAN: N_("Plan om te lezen"),
+    Kind.ANSWER: N_("Reactie op uw toetsing"),
+    Kind.OVERDUE: N_("Herinnering: actie over de einddatum"),
+    Kind.EVALUATION: N_("Herinnering: evaluatiemoment"),
+    Kind.WAITING: N_("Herinnering: een stap wacht op u"),
 }
 
 KIND_MESSAGES = {
@@ -38,6 +48,7 @@ KIND_MESSAGES = {
     Kind.REVIEW: N_("%(step)s: uw toetsing wordt gevraagd (%(title)s)."),
     Kind.ACTION: N_("%(step)s: u voert deze verbetering uit: %(title)s."),
     Kind.PLAN: N_("%(step)s: %(title)s."),
+    Kind.ANSWER: N_("%(step)s: het team reageerde op uw toetsing (%(title)s)."),
 }
 
 # How a task was made (Task.origin) says what kind of message it gives.
@@ -72,9 +83,64 @@ CHANNEL_LABELS = {
     Channel.OFF: N_("Niet per e-mail (alleen in de app)"),
 }
 
-# Unless a person chose otherwise: everything by e-mail, since people do not open a workflow
-# app to check whether something waits for them.
-DEFAULT_CHANNEL = {kind: Channel.IMMEDIATE for kind in Kind}
+# Unless a person chose otherwise: new work by e-mail at once, since people do not open a
+# workflow app to check whether something waits for them; reminders and answers, which are
+# not new work, once a day.
+DEFAULT_CHANNEL = {
+    Kind.TASK: Channel.IMMEDIATE, Kind.REVIEW: Channel.IMMEDIATE, Kind.ACTION: Channel.IMMEDIATE,
+    Kind.PLAN: Channel.IMMEDIATE, Kind.ANSWER: Channel.DAILY, Kind.OVERDUE: Channel.DAILY,
+    Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY,
+}
+
+# Defaults that differ by role. A specialist's work in a project is the review asked of
+# them: that at once, the rest of the project's tasks (kick-offs, reading) in the daily
+# digest. Whoever holds both a specialist and a team role gets the team role's defaults.
+SPECIALIST_DEFAULTS = {Kind.TASK: Channel.DAILY, Kind.REVIEW: Channel.IMMEDIATE}
+
+
+def default_channels(roles: set[Role]) -> dict[Kind, Channel]:
+    """A person's channels before they chose, from the roles they hold in any project."""
+    defaults = dict(DEFAULT_CHANNEL)
+    if roles and all(role.is_specialist for role in roles):
+        defaults.update(SPECIALIST_DEFAULTS)
+    return defaults
+
+
+class Reminder(StrEnum):
+    """What a reminder is about; each belongs to one kind (the person's choice per kind)."""
+
+    ACTION_OVERDUE = "action_overdue"
+    EVALUATION_NEAR = "evaluation_near"
+    EVALUATION_PASSED = "evaluation_passed"
+    STEP_WAITING = "step_waiting"
+
+    @property
+    def kind(self) -> Kind:
+        return REMINDER_KIND[self]
+
+    @property
+    def message(self) -> str:
+        """With ``%(step)s``, ``%(title)s`` and ``%(days)s`` ("3 dagen")."""
+        return REMINDER_MESSAGES[self]
+
+
+REMINDER_KIND = {
+    Reminder.ACTION_OVERDUE: Kind.OVERDUE, Reminder.EVALUATION_NEAR: Kind.EVALUATION,
+    Reminder.EVALUATION_PASSED: Kind.EVALUATION, Reminder.STEP_WAITING: Kind.WAITING,
+}
+
+REMINDER_MESSAGES = {
+    Reminder.ACTION_OVERDUE: N_("%(step)s: de einddatum van uw actie is %(days)s voorbij "
+                                "(%(title)s). Werk de status bij of spreek een nieuwe datum af."),
+    Reminder.EVALUATION_NEAR: N_("%(step)s: het evaluatiemoment is over %(days)s. Zorg dat de "
+                                 "KPI's dan nagemeten zijn."),
+    Reminder.EVALUATION_PASSED: N_("%(step)s: het evaluatiemoment is %(days)s voorbij en er "
+                                   "zijn nog geen nametingen. Leg de resultaten vast."),
+    Reminder.STEP_WAITING: N_("%(step)s wacht sinds %(days)s op u: %(title)s."),
+}
+
+# When the evaluation reminder comes: this long before the planned moment.
+EVALUATION_NOTICE = timedelta(days=7)
 
 
 class MailState(StrEnum):

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from flask_mailman import EmailMultiAlternatives
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, or_, select, update
@@ -23,9 +23,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db, mail
-from ..models import Notification, NotificationDigest, NotificationSetting, User, utcnow
+from ..models import (
+    Membership,
+    MembershipRole,
+    Notification,
+    NotificationDigest,
+    NotificationSetting,
+    User,
+    utcnow,
+)
+from ..workflow import Role
 from . import services
-from .kinds import DEFAULT_CHANNEL, Channel, Kind, MailState
+from .kinds import Channel, Kind, MailState, default_channels
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +51,13 @@ class Delivery:
 
 
 def channels(user: User) -> dict[Kind, Channel]:
+    """The person's choice per kind, else the default for the roles they hold."""
     chosen = {row.kind: Channel(row.channel) for row in db.session.scalars(
         select(NotificationSetting).where(NotificationSetting.user_id == user.id))}
-    return {kind: chosen.get(kind.value, DEFAULT_CHANNEL[kind]) for kind in Kind}
+    defaults = default_channels({Role(role) for role in db.session.scalars(
+        select(MembershipRole.role).join(Membership)
+        .where(Membership.user_id == user.id).distinct())})
+    return {kind: chosen.get(kind.value, defaults[kind]) for kind in Kind}
 
 
 def choose(user: User, kind: Kind, channel: Channel) -> None:
@@ -285,10 +298,11 @@ def _compose(user: User, messages: list[Notification],
             "groups": _by_project(items), "digest": digest,
         }
         if digest is Channel.DAILY:
-            subject = gettext("Uw overzicht van vandaag: %(count)d meldingen", count=len(items))
+            subject = ngettext("Uw overzicht van vandaag: %(num)d melding",
+                               "Uw overzicht van vandaag: %(num)d meldingen", len(items))
         elif digest is Channel.WEEKLY:
-            subject = gettext("Uw overzicht van deze week: %(count)d meldingen",
-                              count=len(items))
+            subject = ngettext("Uw overzicht van deze week: %(num)d melding",
+                               "Uw overzicht van deze week: %(num)d meldingen", len(items))
         else:
             subject = (items[0]["sentence"] if len(items) == 1 else gettext(
                 "%(count)d nieuwe meldingen in Wasstraat", count=len(items)))

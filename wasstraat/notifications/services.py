@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Notification, User, utcnow
 from ..paging import Window, window
-from ..tasks.services import link_url
+from ..tasks.services import link_url, stored_link_url
 from ..workflow import Step
 
 PER_PAGE = 25
@@ -38,8 +38,11 @@ def sentence(notification: Notification) -> str:
     step = Step(notification.step) if notification.step else None
     where = (gettext("Stap %(number)d (%(name)s)", number=step.value,
                      name=gettext(step.definition.name)) if step else gettext("Het traject"))
-    return gettext(notification.kind_enum.message) % {"step": where,
-                                                      "title": gettext(notification.title)}
+    reminder = notification.reminder_enum
+    message = reminder.message if reminder else notification.kind_enum.message
+    days = notification.days or 0
+    return gettext(message) % {"step": where, "title": gettext(notification.title),
+                               "days": ngettext("%(num)d dag", "%(num)d dagen", days)}
 
 
 def mark_read(notification: Notification) -> None:
@@ -58,6 +61,9 @@ def target(notification: Notification) -> str:
     """Where the work is, as the task links to it: its own page of work, else the task on its
     step's page; the project when the task is gone."""
     task = notification.task
+    if notification.link:
+        return (stored_link_url(notification.link, notification.project_id)
+                or url_for("projects.show", project_id=notification.project_id))
     if task is None:
         return url_for("projects.show", project_id=notification.project_id)
     return link_url(task) or url_for("steps.show", project_id=task.project_id,

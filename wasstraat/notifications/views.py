@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -18,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import jobs
 from ..access import project_access
 from ..errors import wants_partial
 from ..extensions import csrf, db
@@ -28,7 +26,6 @@ from .forms import SettingsForm
 from .kinds import Channel, Kind
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-log = logging.getLogger(__name__)
 
 
 def _user():  # noqa: ANN202
@@ -78,15 +75,10 @@ def mark_all_read():
 
 @bp.after_app_request
 def deliver_after_request(response):  # noqa: ANN001, ANN201
-    """Where no separate worker runs (the embedded default), the request that made
-    notifications sends their e-mails after its commit. A failure is logged and retried
-    later, never an error for the person whose action caused the message."""
-    if g.pop("mail_due", False) and current_app.config["MAIL_AFTER_REQUEST"]:
-        try:
-            mail.deliver()
-        except Exception:  # noqa: BLE001 - the person's action is done; delivery is retried
-            db.session.rollback()
-            log.exception("Delivering notifications after the request failed")
+    """The request that made notifications has their e-mails sent once its work is
+    committed: here (the embedded default) or by a worker (jobs.py)."""
+    if g.pop("mail_due", False):
+        jobs.after_commit_delivery()
     return response
 
 

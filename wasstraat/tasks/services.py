@@ -24,9 +24,13 @@ def task_link(endpoint: str, **args: int) -> str:
 
 def link_parts(task: Task) -> tuple[str, dict[str, int]] | None:
     """A task's stored link as its endpoint and ids; None when it has none or is malformed."""
-    if not task.link:
+    return parse_link(task.link)
+
+
+def parse_link(link: str) -> tuple[str, dict[str, int]] | None:
+    if not link:
         return None
-    endpoint, *pairs = task.link.split(":")
+    endpoint, *pairs = link.split(":")
     try:
         return endpoint, {key: int(value) for key, value in
                           (pair.split("=", 1) for pair in pairs)}
@@ -36,14 +40,19 @@ def link_parts(task: Task) -> tuple[str, dict[str, int]] | None:
 
 def link_url(task: Task) -> str | None:
     """The URL of a task's link, or None when it has none (or its route is gone)."""
+    return stored_link_url(task.link, task.project_id)
+
+
+def stored_link_url(link: str, project_id: int) -> str | None:
+    """The URL of a stored link (a task's, a reminder's) in a project."""
     from flask import url_for
     from werkzeug.routing import BuildError
 
-    parts = link_parts(task)
+    parts = parse_link(link)
     if parts is None:
         return None
     try:
-        return url_for(parts[0], project_id=task.project_id, **parts[1])
+        return url_for(parts[0], project_id=project_id, **parts[1])
     except BuildError:
         return None
 

@@ -1,0 +1,143 @@
+"""Work outside the request: sending notifications, the digests and the reminders.
+
+The job functions are plain functions on the app's database; where they run depends on the
+database the municipality has, so no new infrastructure is needed:
+
+- **in-process** (the embedded default, SQLite): the request that made notifications
+  delivers them after its commit, and ``flask jobs periodic`` (cron, or by hand) runs the
+  periodic work.
+- **queue** (PostgreSQL): Procrastinate keeps the jobs in PostgreSQL itself. Requests only
+  defer a delivery; ``flask jobs worker`` processes, on as many machines as wanted, share the
+  queue, retry failed jobs, and run the periodic work every minute: Procrastinate records
+  each periodic run in the database, so one of the workers runs it, and a lock keeps two
+  periodic runs from overlapping. The work itself is safe to run twice as well (deliveries
+  claim their messages, digests their period, reminders their occasion).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from flask import Flask, current_app
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
+
+# Every minute: due e-mails and retries, reminders, digests (WASSTRAAT_JOB_SCHEDULE, a cron
+# line; empty for a worker that only takes queued jobs).
+PERIODIC_CRON = "* * * * *"
+
+
+class JobQueue(StrEnum):
+    IN_PROCESS = "in-process"
+    PROCRASTINATE = "procrastinate"
+
+
+def default_queue(database_url: str) -> JobQueue:
+    return JobQueue.PROCRASTINATE if database_url.startswith("postgresql") \
+        else JobQueue.IN_PROCESS
+
+
+# --- The jobs ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PeriodicRun:
+    sent: int
+    retried: int
+    failed: int
+    reminders: int
+    digests: int
+    digests_retried: int
+
+    def summary(self) -> str:
+        return (f"{self.sent} sent, {self.retried} to retry, {self.failed} given up; "
+                f"{self.reminders} new reminders; {self.digests} digests sent, "
+                f"{self.digests_retried} to retry")
+
+
+def deliver_mail() -> None:
+    from .notifications import mail
+
+    mail.deliver()
+
+
+def periodic_work(now: datetime | None = None) -> PeriodicRun:
+    """What runs on a schedule. Reminders first, so a reminder for someone who wants them at
+    once goes with this run's delivery, and one for a digest waits in it."""
+    from .notifications import mail, reminders
+
+    new_reminders = reminders.send_reminders(now)
+    done = mail.deliver(now)
+    digests = mail.send_digests(now)
+    return PeriodicRun(done.sent, done.retried, done.failed, new_reminders, digests.sent,
+                       digests.retried)
+
+
+def after_commit_delivery() -> None:
+    """A request made notifications: deliver them now (in-process) or leave it to a worker.
+    A failure is logged, never an error for the person whose action caused the message."""
+    try:
+        if current_app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
+            defer_delivery()
+        elif current_app.config["MAIL_AFTER_REQUEST"]:
+            deliver_mail()
+    except Exception:  # noqa: BLE001 - the action is done; the periodic run delivers it
+        from .extensions import db
+
+        db.session.rollback()
+        log.exception("Delivering notifications after the request failed")
+
+
+# --- The queue (PostgreSQL) --------------------------------------------------------------------
+
+def queue(app: Flask):  # noqa: ANN201 - procrastinate.App, imported only where it is used
+    """This Flask app's Procrastinate app, made once per process."""
+    if "procrastinate" not in app.extensions:
+        app.extensions["procrastinate"] = _make_queue(app)
+    return app.extensions["procrastinate"]
+
+
+def _libpq_url(sqlalchemy_url: str) -> str:
+    return make_url(sqlalchemy_url).set(drivername="postgresql") \
+        .render_as_string(hide_password=False)
+
+
+def _make_queue(app: Flask):  # noqa: ANN202
+    import procrastinate
+
+    connector = procrastinate.PsycopgConnector(
+        conninfo=_libpq_url(app.config["SQLALCHEMY_DATABASE_URI"]), min_size=1, max_size=4)
+    jobs = procrastinate.App(connector=connector)
+
+    # A delivery waits at most once in the queue: a request arriving while one waits adds
+    # nothing (that one sends its messages too).
+    @jobs.task(name="wasstraat.deliver", queueing_lock="deliver", lock="deliver",
+               retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=4))
+    def deliver() -> None:
+        with app.app_context():
+            deliver_mail()
+
+    @jobs.task(name="wasstraat.periodic", queueing_lock="periodic", lock="periodic")
+    def periodic(timestamp: int) -> None:
+        # The moment it was scheduled for decides the digest's period and the reminders' day,
+        # however late a worker picks it up.
+        with app.app_context():
+            run = periodic_work(datetime.fromtimestamp(timestamp, UTC))
+            log.info("Periodic run of %s: %s", timestamp, run.summary())
+
+    if app.config["JOB_SCHEDULE"]:
+        jobs.periodic(cron=app.config["JOB_SCHEDULE"])(periodic)
+    return jobs
+
+
+def defer_delivery() -> None:
+    import procrastinate.exceptions
+
+    jobs = queue(current_app._get_current_object()).open()  # once per process; then a no-op
+    # A delivery already waiting sends these messages as well.
+    with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
+        jobs.tasks["wasstraat.deliver"].defer()
