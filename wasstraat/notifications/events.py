@@ -49,10 +49,12 @@ def _tell_new_assignees(session: Session, _context: Any, _instances: Any) -> Non
 
 def _tell_the_reviewer(session: Session, response: ReviewResponse) -> None:
     """The specialist who signed a review hears that the team answered a finding of theirs
-    (or their conditions): the answer is on the review's page. Only a signed review is
-    answered, and a signed review keeps its signer (models: FrozenError)."""
+    (or their conditions): the answer is on the review's page. A review recorded without
+    the account that signed it (older data) tells no one."""
     with session.no_autoflush:
         review = session.get(Review, response.review_id)
+        if review.signed_by_id is None:
+            return
         title = N_("de voorwaarden")
         if response.subject.startswith("finding:"):
             finding = session.get(ReviewFinding, int(response.subject.split(":", 1)[1]))
