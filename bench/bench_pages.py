@@ -89,12 +89,17 @@ def _project(name: str, team: dict, current: int, improvements: int, rng: random
         if role is not Role.PROJECT_LEADER:
             projects.add_member(project, leader, user, {role})
     days_in_step = rng.randint(1, 60)
-    for state in project.steps:
-        if state.step < current:
-            state.status = StepStatus.DONE.value
-        elif state.step == current:
-            state.status = StepStatus.IN_PROGRESS.value
-            state.started_at = datetime.now(UTC) - timedelta(days=days_in_step)
+    # Finished steps took their time before the current one (the reports' lead times); half
+    # of the projects in step 10 are closed.
+    closed = current == Step.EXECUTION and rng.random() < 0.5
+    moment = datetime.now(UTC) - timedelta(days=days_in_step)
+    for state in sorted(project.steps, key=lambda s: -s.step):
+        if state.step == current and not closed:
+            state.status, state.started_at = StepStatus.IN_PROGRESS.value, moment
+        elif state.step <= current:
+            state.status, state.closed_at = StepStatus.DONE.value, moment
+            moment -= timedelta(days=rng.randint(3, 90))
+            state.started_at = moment
     db.session.flush()
     create_step_tasks(project, Step(current), leader)
     if not improvements:
@@ -185,6 +190,7 @@ def pages(project_id: int) -> dict[str, str]:
         "verbeterbord": f"/projects/{project_id}/plan",
         "mijn taken": "/tasks",
         "implementatieplan": f"/projects/{project_id}/implementation",
+        "rapportages": "/reports",
     }
 
 

@@ -128,7 +128,7 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
          "/projects/{p}/plan?open-page=40&quick_wins-page=40",
          "/projects/{p}/reviews/{rv}", "/projects/{p}/implementation",
          "/projects/{p}/implementation?page=40",
-         "/projects/{p}/implementation/evaluation"]
+         "/projects/{p}/implementation/evaluation", "/reports", "/reports?page=2"]
 
 
 # The plan pages bring several things together (board, versions, review results), each in
@@ -136,7 +136,8 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
 # Every page reads the organisation's settings once (may this person start a project); a step
 # page also weighs what the viewer can do next ("Wat nu?": the step's gates).
 # Every full page also counts the person's unread notifications for the header (one query).
-LIMITS = {"/": 15, "/?page=40": 15, "/projects/{p}/plan": 16,
+# The reports: benefits (five queries), flow (four) and the filter's choices (three).
+LIMITS = {"/": 16, "/?page=40": 16, "/reports": 19, "/reports?page=2": 19, "/projects/{p}/plan": 16,
           "/projects/{p}/plan?open-page=40&quick_wins-page=40": 16,
           "/projects/{p}/implementation": 14, "/projects/{p}/implementation?page=40": 14,
           "/projects/{p}/plan/versions/1": 15, "/projects/{p}/plan/improvements/{i}": 16,

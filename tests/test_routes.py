@@ -110,6 +110,10 @@ RULES: dict[str, list[Rule]] = {
     "main.my_tasks": [Rule("/tasks", "GET", SIGNED_IN)],
     "admin.users": [Rule("/admin/users", "GET", ADMIN)],
     "admin.outbox": [Rule("/admin/outbox", "GET", ADMIN)],
+    # Reports: everyone signed in, over the projects they may see (test_reports.py).
+    "reports.index": [Rule("/reports", "GET", SIGNED_IN)],
+    "reports.export_csv": [Rule("/reports/kpis.csv", "GET", SIGNED_IN)],
+    "reports.export_xlsx": [Rule("/reports/rapportage.xlsx", "GET", SIGNED_IN)],
     "admin.new_user": [Rule("/admin/users/new", "GET", ADMIN),
                        Rule("/admin/users/new", "POST", ADMIN)],
     "admin.end_sessions": [Rule("/admin/users/{user}/sessions/end", "POST", ADMIN,
@@ -133,6 +137,9 @@ RULES: dict[str, list[Rule]] = {
     "projects.invite": [Rule("/projects/{p}/team/invite", "POST", PL, admin=True)],
     "projects.team": [Rule("/projects/{p}/team", "GET", MEMBERS, admin=True),
                       Rule("/projects/{p}/team", "POST", PL, admin=True)],
+    # The world's project is not closed: the process owner is told so (409), others 403.
+    "projects.follow_up": [Rule("/projects/{p}/follow-up", "GET", PO),
+                           Rule("/projects/{p}/follow-up", "POST", PO)],
     "projects.edit": [Rule("/projects/{p}/edit", "GET", PL | {Role.PROCESS_OWNER}),
                       Rule("/projects/{p}/edit", "POST", PL | {Role.PROCESS_OWNER})],
     "projects.member_roles": [Rule("/projects/{p}/team/{m}/roles", "POST", PL, admin=True,
@@ -458,7 +465,8 @@ def test_no_page_view_changes_anything(world, login_as):
                 # 409: a document that does not exist yet at this step (a download, when it
                 # happens, is logged in the audit trail by design).
                 assert response.status_code in (200, 302, 409), rule.path
-                body = response.get_data(as_text=True) if response.status_code == 200 else ""
+                html = response.status_code == 200 and response.mimetype == "text/html"
+                body = response.get_data(as_text=True) if html else ""
                 if "<html" in body:  # a full page, not an htmx fragment
                     # Every page a signed-in person sees offers the way out (checklist S-7).
                     assert 'action="/logout"' in body, rule.path

@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from .plans.views import bp as plans_bp
     from .process.views import bp as process_bp
     from .projects.views import bp as projects_bp
+    from .reports.views import bp as reports_bp
     from .reviews.views import bp as reviews_bp
     from .sessions.views import bp as sessions_bp
     from .steps.views import bp as steps_bp
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
-                      reviews_bp, implementation_bp, exports_bp, notifications_bp):
+                      reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -52,10 +52,11 @@ class Action(StrEnum):
     UPDATE_ACTION = "update_action"  # step 10: status and progress notes of one action
     EVALUATE = "evaluate"  # step 10: plan the evaluation, record KPI after-measurements
     REOPEN_PROJECT = "reopen_project"  # a closed project opens only by the process owner
+    START_FOLLOW_UP = "start_follow_up"  # the next cycle starts from a closed project
 
 
 # A closed project (all ten steps finished) can be read; only its reopening is allowed.
-OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT}
+OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP}
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     or (t.item is not None and a.is_member and t.item.responsible_id == a.user.id),
     Action.EVALUATE: lambda a, t: bool(a.roles & set(Step.EXECUTION.definition.actors)),
     Action.REOPEN_PROJECT: lambda a, t: Role.PROCESS_OWNER in a.roles,
+    Action.START_FOLLOW_UP: lambda a, t: Role.PROCESS_OWNER in a.roles,
 }
 
 

@@ -256,6 +256,7 @@ N_ = str  # marks labels for extraction; templates translate them
 AUDIT_LABELS: dict[str, str] = {
     "project.create": N_("Traject aangemaakt"),
     "project.update": N_("Gegevens van het traject gewijzigd"),
+    "project.follow_up": N_("Vervolgtraject gestart (volgende cyclus)"),
     "team.add": N_("Teamlid toegevoegd"),
     "team.roles": N_("Rollen gewijzigd"),
     "team.remove": N_("Teamlid uit het team gehaald"),

@@ -3,7 +3,7 @@ services the app uses (so tasks and audit trail are real). Only `flask seed-demo
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 
@@ -30,6 +30,10 @@ from .workflow import Role, Step
 DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105  # nosec B105
 DEMO_DOMAIN = "demo.wasstraat.nl"
 STALLED_DEMO_DAYS = 40  # how long the demo's public-space project has been in step 1
+# Days each step took, from the project's start: the reports show real lead times and the
+# bottlenecks (review and the improvement plan take longest, as in practice).
+COMPLETED_DAYS = [14, 21, 28, 21, 10, 35, 42, 21, 14, 140]
+PARKING_DAYS = [10, 18, 25, 20, 8, 30, 49, 24]
 
 DEMO_NAMES: dict[Role, str] = {
     Role.SPONSOR: "Marieke de Vries",
@@ -69,11 +73,27 @@ def load_demo() -> list[User]:
     for role, person in people.items():  # registered as specialist by the administrator
         if role.is_specialist:
             person.specialisms = [role.value]
-    _parking_permit_project(people)
-    _completed_project(people)
+    _spread_over_time(_parking_permit_project(people), date(2026, 5, 4), PARKING_DAYS)
+    _spread_over_time(_completed_project(people), date(2025, 10, 20), COMPLETED_DAYS)
     _public_space_project(people)
     db.session.flush()
     return [admin, *people.values()]
+
+
+def _spread_over_time(project: Project, start: date, days: list[int]) -> None:
+    """The demo is made in a moment; its projects are given the months they took: each
+    finished step its days from `start`, the step in progress its start after them."""
+    db.session.flush()
+    moment = datetime.combine(start, time(9), UTC)
+    for state, took in zip(sorted(project.steps, key=lambda s: s.step),
+                           days + [0] * (len(Step) - len(days)), strict=True):
+        if state.started_at is None:  # not started, or skipped: then skipped at this moment
+            state.closed_at = moment if state.closed_at is not None else None
+            continue
+        state.started_at = moment
+        if state.closed_at is not None:
+            moment += timedelta(days=took)
+            state.closed_at = moment
 
 
 def _confirm(project: Project, step: Step, key: str, user: User, variant: str = "",
@@ -115,7 +135,7 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
             "over de status. Breng het proces terug naar maximaal vijf werkdagen en zorg dat "
             "de aanvrager altijd weet waar de aanvraag staat."
         ),
-        process_type="primary",
+        process_type="primary", organisation_unit="Vergunningen",
         creator_roles=set(),
     )
     for role, person in people.items():
@@ -190,7 +210,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
         leader, name="Verhuizing doorgeven", product="Adreswijziging in de BRP",
         assignment="Inwoners geven een verhuizing door zonder terugbellen of bezoek aan de "
                    "balie; de wijziging staat binnen twee werkdagen in de BRP.",
-        process_type="primary", creator_roles=set())
+        process_type="primary", organisation_unit="Burgerzaken", creator_roles=set())
     for role in (Role.SPONSOR, Role.PROCESS_OWNER, Role.PROCESS_ADVISOR, Role.SUBJECT_EXPERT,
                  Role.TEAM_MANAGER, Role.PRIVACY_OFFICER, Role.JOURNEY_COACH):
         projects.add_member(project, leader, people[role], {role})
@@ -577,7 +597,7 @@ def _public_space_project(people: dict[Role, User]) -> Project:
         product="Melding openbare ruimte (MOR)",
         assignment="Meldingen over losliggende stoeptegels en zwerfafval sneller en met "
                    "terugkoppeling afhandelen.",
-        process_type="primary",
+        process_type="primary", organisation_unit="Stadsbeheer",
         creator_roles=set(),
     )
     for role in (Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT, Role.PROCESS_ADVISOR,

@@ -49,7 +49,8 @@ N_ = str  # marks labels for extraction; they are translated when shown
 # The screens' names for the fields the trail records.
 FIELD_LABELS: dict[str, str] = {
     "name": N_("Naam"), "product": N_("Product of dienst"), "assignment": N_("Opdracht"),
-    "process_type": N_("Soort proces"), "status": N_("Status"), "reason": N_("Reden"),
+    "process_type": N_("Soort proces"), "organisation_unit": N_("Afdeling of team"),
+    "status": N_("Status"), "reason": N_("Reden"),
     "notes": N_("Aantekeningen"), "roles": N_("Rollen"), "role": N_("Rol"),
     "user_id": N_("Persoon"), "assignee_id": N_("Toegewezen aan"), "owner_id": N_("Wie"),
     "responsible_id": N_("Verantwoordelijke"), "step": N_("Stap"), "title": N_("Titel"),

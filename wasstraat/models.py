@@ -168,6 +168,9 @@ class Project(db.Model):
     product: Mapped[str] = mapped_column(String(200))
     assignment: Mapped[str] = mapped_column(Text, default="")
     process_type: Mapped[str] = mapped_column(String(20), default="primary")
+    # The department or team whose process it is (the reports filter on it).
+    organisation_unit: Mapped[str] = mapped_column(String(120), default="",
+                                                   server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the retention term passed and the people were taken out (see retention.py).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -261,6 +264,19 @@ class MembershipRole(db.Model):
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
 
     membership: Mapped[Membership] = relationship(back_populates="role_rows")
+
+
+class ProjectCycle(db.Model):
+    """The next PDCA cycle: a project that continues an evaluated (closed) one."""
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+    follows_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+
+    follows: Mapped[Project] = relationship(foreign_keys=[follows_id])
 
 
 class StepState(db.Model):

@@ -567,6 +567,13 @@ class KpiResult:
     after: KpiMeasurement | None
 
     @property
+    def change(self) -> float | None:
+        """The after-measurement against the baseline, in the KPI's unit."""
+        if self.after is None or self.kpi.baseline_value is None:
+            return None
+        return self.after.value - self.kpi.baseline_value
+
+    @property
     def reached(self) -> bool | None:
         """Whether the after-measurement meets the target (None when not measured)."""
         if self.after is None or self.kpi.target_value is None:

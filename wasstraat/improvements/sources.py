@@ -21,6 +21,7 @@ from ..models import (
     Kpi,
     ProcessStep,
     Project,
+    ProjectCycle,
     WorkSession,
 )
 from ..workflow import N_, SERVICE_PS, Step
@@ -93,6 +94,13 @@ def _session_names(project: Project, ids: set[int] | None) -> dict[int, str]:
                       step=step_title(Step(row.step))) for row in rows}
 
 
+def _previous_cycle_names(project: Project, ids: set[int] | None) -> dict[int, str]:
+    rows = db.session.execute(
+        select(Project.id, Project.name).join(ProjectCycle, ProjectCycle.follows_id == Project.id)
+        .where(ProjectCycle.project_id == project.id, *_only(Project, ids)))
+    return {row.id: _("Vorige cyclus: %(name)s", name=row.name) for row in rows}
+
+
 def _session_step(session_id: int) -> Step:
     return Step(db.session.scalar(select(WorkSession.step).where(WorkSession.id == session_id)))
 
@@ -125,6 +133,12 @@ SOURCES: dict[str, SourceKind] = {
         "kpi", N_("KPI"), _kpi_names,
         lambda project, _id: url_for("kpis.index", project_id=project.id),
         lambda _id: Step.KPIS, Step.KPIS,
+    ),
+    # Deferred in the previous cycle's step 9, brought into this one (projects.cycles).
+    "previous_cycle": SourceKind(
+        "previous_cycle", N_("Vorige cyclus"), _previous_cycle_names,
+        lambda project, previous_id: url_for("projects.show", project_id=previous_id),
+        lambda _id: Step.TEAM,
     ),
     "session": SourceKind(
         "session", N_("Sessie"), _session_names,

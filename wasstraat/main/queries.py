@@ -20,6 +20,7 @@ from ..models import (
     User,
 )
 from ..paging import Window, window
+from ..projects.cycles import Link, chains
 from ..workflow import ActionStatus, Adoption, Role, Step
 
 
@@ -154,12 +155,15 @@ class Signals:
     open_tasks: int
     overdue_actions: int
     kpi_results: list[KpiResult]
+    follows: Link | None = None  # the previous cycle
+    followed_by: Link | None = None  # the next cycle
 
 
 def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dict[int, Signals]:
     """Days in the current step (from the stored position; stalled when the last move was
     before ``cutoff``, the same test as the filter's), open tasks, overdue actions and, for
-    closed projects, the KPI results: three queries for any number of projects."""
+    closed projects, the KPI results, and the cycles they belong to: four queries for any
+    number of projects."""
     projects = page.projects
     ids = [p.id for p in projects]
     open_tasks = dict(db.session.execute(
@@ -175,6 +179,7 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
         .group_by(ImplementationItem.project_id)).all())
     positions = page.positions
     results = kpi_results([i for i in ids if positions[i].step is None])
+    links = chains(ids)
     signals = {}
     for project in projects:
         position = positions[project.id]
@@ -184,7 +189,9 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
             days_in_step=(today - position.since.date()).days if moving else None,
             stalled=moving and position.since < cutoff,
             open_tasks=open_tasks.get(project.id, 0), overdue_actions=overdue.get(project.id, 0),
-            kpi_results=results.get(project.id, []))
+            kpi_results=results.get(project.id, []),
+            follows=links.get(project.id, (None, None))[0],
+            followed_by=links.get(project.id, (None, None))[1])
     return signals
 
 

@@ -35,6 +35,12 @@ def _project_fields(cls):  # noqa: ANN001, ANN202
         _l("Soort proces"), choices=choices((k, _l(v)) for k, v in PROCESS_TYPES.items()),
         validators=[required()],
     )
+    cls.organisation_unit = StringField(
+        _l("Afdeling of team"),
+        description=_l("Wiens proces het is, bijvoorbeeld Burgerzaken of Vergunningen. De "
+                       "rapportages filteren erop."),
+        validators=[Length(max=120), single_line, no_control_characters],
+    )
     cls.assignment = TextAreaField(
         _l("Opdracht"), validators=[Length(max=10_000), no_control_characters,
                                     NeededFor(_l("stap 1"))],
@@ -55,6 +61,13 @@ class NewProjectForm(FlaskForm):
 @_project_fields
 class EditProjectForm(VersionedForm):
     pass
+
+
+class FollowUpForm(FlaskForm):
+    name = StringField(
+        _l("Naam van het vervolgtraject"),
+        validators=[required(), Length(max=200), single_line, no_control_characters],
+    )
 
 
 class MemberRolesForm(FlaskForm):

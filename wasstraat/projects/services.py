@@ -18,13 +18,15 @@ from ..extensions import db
 from ..models import Membership, MembershipRole, Project, StepState, User
 from ..workflow import N_, Role, Step
 
-PROJECT_FIELDS = ["name", "product", "assignment", "process_type"]
+PROJECT_FIELDS = ["name", "product", "assignment", "process_type", "organisation_unit"]
 
 
 def create_project(actor: User, *, name: str, product: str, assignment: str,
-                   process_type: str, creator_roles: set[Role]) -> Project:
+                   process_type: str, creator_roles: set[Role],
+                   organisation_unit: str = "") -> Project:
     project = Project(name=name.strip(), product=product.strip(), assignment=assignment.strip(),
-                      process_type=process_type, created_by_id=actor.id)
+                      process_type=process_type, organisation_unit=organisation_unit.strip(),
+                      created_by_id=actor.id)
     project.steps = [StepState(step=int(step)) for step in Step]
     problems = duties.appointment_problems(None, actor, actor, creator_roles)
     if problems:

@@ -29,8 +29,15 @@ from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
 from ..plans import services as plans
 from ..workflow import Role, Step, StepStatus
-from . import services
-from .forms import AddMembersForm, EditProjectForm, InviteForm, MemberRolesForm, NewProjectForm
+from . import cycles, services
+from .forms import (
+    AddMembersForm,
+    EditProjectForm,
+    FollowUpForm,
+    InviteForm,
+    MemberRolesForm,
+    NewProjectForm,
+)
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -53,6 +60,7 @@ def new():
                 product=form.product.data,
                 assignment=form.assignment.data or "",
                 process_type=form.process_type.data,
+                organisation_unit=form.organisation_unit.data or "",
                 creator_roles={Role(r) for r in form.my_roles.data},
             )
             db.session.commit()
@@ -82,7 +90,40 @@ def show(project_id: int):
         guidance=next_actions(project, access.user, access.roles),
         plan_document=plans.document_version(plans.versions_of(project))
         if plan_started else None,
-        plan_started=plan_started)
+        plan_started=plan_started, chain=cycles.chain(project),
+        may_follow_up=access.can(Action.START_FOLLOW_UP)
+        and cycles.follow_up_refusal(project) is None)
+
+
+@bp.route("/<int:project_id>/follow-up", methods=["GET", "POST"])
+@login_required
+def follow_up(project_id: int):
+    """The next cycle: the process owner starts a follow-up of a closed project."""
+    access = project_access(project_id, need=Action.START_FOLLOW_UP)
+    previous = access.project
+    form = FollowUpForm(data={"name": _("%(name)s (vervolg)", name=previous.name)[:200]})
+    status = 200
+    if request.method == "POST":
+        form = FollowUpForm()
+        status = 422
+        if form.validate_on_submit():
+            try:
+                project = cycles.start_follow_up(previous, _user(), name=form.name.data)
+                db.session.commit()
+            except WorkflowError as error:
+                db.session.rollback()
+                form.form_errors.append(error.message)
+                status = error.status_code
+            else:
+                flash(_("Het vervolgtraject is aangemaakt. Kijk het team na en start stap 1."),
+                      "success")
+                return redirect(url_for("projects.show", project_id=project.id), 303)
+    refusal = cycles.follow_up_refusal(previous)
+    if refusal and request.method == "GET":
+        status = 409
+    return render_template("projects/follow_up.html", access=access, project=previous,
+                           form=form, refusal=refusal,
+                           carried=cycles.what_carries_over(previous)), status
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -97,7 +138,8 @@ def edit(project_id: int):
             project, _user(), expected_version=form.version.data,
             values={"name": form.name.data, "product": form.product.data,
                     "assignment": form.assignment.data or "",
-                    "process_type": form.process_type.data},
+                    "process_type": form.process_type.data,
+                    "organisation_unit": form.organisation_unit.data or ""},
         ),
         lambda: EditProjectForm(obj=db.session.get(type(project), project_id), formdata=None),
     )

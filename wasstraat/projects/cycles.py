@@ -1,0 +1,198 @@
+"""The next PDCA cycle: an evaluated (closed) project is the start of the next round.
+
+The process owner starts a follow-up: the same product or service and process, the team
+carried over (active people, same roles; the leader edits it as ever), the KPIs carried over
+with their after-measurement as the new baseline, the improvements deferred in step 9 as
+the starting list, and the lessons learned in the assignment. Both projects link to each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from .. import audit
+from ..errors import WorkflowError
+from ..extensions import db
+from ..implementation.services import kpi_results
+from ..models import (
+    Evaluation,
+    ImplementationItem,
+    Improvement,
+    Kpi,
+    Membership,
+    MembershipRole,
+    Project,
+    ProjectCycle,
+    StepState,
+    User,
+)
+from ..workflow import Adoption, Decision, Step
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Where a project stands in its cycles."""
+
+    follows: Project | None  # the project it continues
+    followed_by: Project | None  # the project that continues it
+
+
+def chain(project: Project) -> Chain:
+    follows = db.session.scalar(select(Project).join(
+        ProjectCycle, ProjectCycle.follows_id == Project.id).where(
+        ProjectCycle.project_id == project.id))
+    followed_by = db.session.scalar(select(Project).join(
+        ProjectCycle, ProjectCycle.project_id == Project.id).where(
+        ProjectCycle.follows_id == project.id).order_by(Project.id))
+    return Chain(follows, followed_by)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A project in a chain, by id and name (the portfolio links to it)."""
+
+    id: int
+    name: str
+
+
+def chains(project_ids: list[int]) -> dict[int, tuple[Link | None, Link | None]]:
+    """For a page of projects, (follows, followed by) where there is a link: one query."""
+    newer, older = aliased(Project), aliased(Project)
+    rows = db.session.execute(
+        select(newer.id, newer.name, older.id, older.name)
+        .join(ProjectCycle, ProjectCycle.project_id == newer.id)
+        .join(older, ProjectCycle.follows_id == older.id)
+        .where(or_(newer.id.in_(project_ids), older.id.in_(project_ids))))
+    found: dict[int, tuple[Link | None, Link | None]] = {}
+    for newer_id, newer_name, older_id, older_name in rows:
+        if newer_id in project_ids:
+            found[newer_id] = (Link(older_id, older_name), found.get(newer_id, (None, None))[1])
+        if older_id in project_ids:
+            found[older_id] = (found.get(older_id, (None, None))[0], Link(newer_id, newer_name))
+    return found
+
+
+@dataclass(frozen=True)
+class CarriedOver:
+    people: int  # active team members
+    left: int  # team members whose account is no longer active
+    kpis: int
+    measured: int  # KPIs whose after-measurement becomes the new baseline
+    deferred: list[str]  # titles of the improvements deferred in step 9
+    lessons: bool
+
+
+def what_carries_over(previous: Project) -> CarriedOver:
+    """What a follow-up of this project would start with (shown before it is made)."""
+    results = kpi_results([previous.id]).get(previous.id, [])
+    active = [m for m in previous.memberships if m.user.active]
+    lessons = db.session.scalar(select(Evaluation.lessons).where(
+        Evaluation.project_id == previous.id)) or ""
+    return CarriedOver(len(active), len(previous.memberships) - len(active), len(results),
+                       sum(1 for r in results if r.after), [i.title for i in _deferred(previous)],
+                       bool(lessons.strip()))
+
+
+def _deferred(previous: Project) -> list[Improvement]:
+    return list(db.session.scalars(
+        select(Improvement).join(ImplementationItem,
+                                 ImplementationItem.improvement_id == Improvement.id)
+        .where(ImplementationItem.project_id == previous.id,
+               ImplementationItem.adoption == Adoption.DEFERRED.value)
+        .order_by(ImplementationItem.position)))
+
+
+def follow_up_refusal(previous: Project) -> str | None:
+    """Why this project cannot have a follow-up now, or None."""
+    if not previous.is_finished:
+        return _("Een vervolgtraject start vanuit een afgerond traject: rond eerst stap 10 af.")
+    existing = chain(previous).followed_by
+    if existing is not None:
+        return _("Dit traject heeft al een vervolgtraject: %(name)s.", name=existing.name)
+    return None
+
+
+def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
+    refusal = follow_up_refusal(previous)
+    if refusal:
+        raise WorkflowError(refusal)
+    project = Project(name=name.strip(), product=previous.product,
+                      process_type=previous.process_type,
+                      organisation_unit=previous.organisation_unit,
+                      assignment=_assignment(previous), created_by_id=actor.id)
+    project.steps = [StepState(step=int(step)) for step in Step]
+    db.session.add(project)
+    db.session.flush()
+    db.session.add(ProjectCycle(project_id=project.id, follows_id=previous.id))
+    audit.record("project.follow_up", "project", project.id, project.id, actor=actor,
+                 after={"name": project.name, "follows_id": previous.id})
+    team = _carry_team(previous, project, actor)
+    kpis = _carry_kpis(previous, project, actor)
+    ideas = _carry_deferred(previous, project, actor)
+    audit.record("project.follow_up", "project", previous.id, previous.id, actor=actor,
+                 after={"followed_by_id": project.id, "team": team, "kpis": kpis,
+                        "improvements": ideas})
+    return project
+
+
+def _assignment(previous: Project) -> str:
+    lessons = db.session.scalar(select(Evaluation.lessons).where(
+        Evaluation.project_id == previous.id)) or ""
+    parts = [_("Vervolg op %(name)s (%(reference)s).", name=previous.name,
+               reference=previous.reference)]
+    if previous.assignment:
+        parts.append(_("Opdracht van de vorige cyclus:") + "\n" + previous.assignment)
+    if lessons.strip():
+        parts.append(_("Geleerde lessen:") + "\n" + lessons.strip())
+    return "\n\n".join(parts)
+
+
+def _carry_team(previous: Project, project: Project, actor: User) -> int:
+    """The same people in the same roles; whoever left the organisation stays behind. The
+    appointments were checked when they were made; the leader changes the team as ever."""
+    carried = 0
+    for membership in previous.memberships:
+        if not membership.user.active:
+            continue
+        copy = Membership(project=project, user=membership.user)
+        copy.role_rows = [MembershipRole(role=r.role) for r in membership.role_rows]
+        db.session.add(copy)
+        carried += 1
+    db.session.flush()
+    return carried
+
+
+def _carry_kpis(previous: Project, project: Project, actor: User) -> int:
+    """Each KPI again; its after-measurement is the new baseline. A target that was reached
+    is done: the team sets the next one in step 2."""
+    results = kpi_results([previous.id]).get(previous.id, [])
+    for result in results:
+        kpi, after = result.kpi, result.after
+        db.session.add(Kpi(
+            project_id=project.id, name=kpi.name, definition=kpi.definition, unit=kpi.unit,
+            direction=kpi.direction,
+            baseline_value=after.value if after else kpi.baseline_value,
+            baseline_date=after.measured_on if after else kpi.baseline_date,
+            baseline_source=(_("Nameting van %(name)s", name=previous.name)[:200] if after
+                             else kpi.baseline_source),
+            target_value=None if result.reached else kpi.target_value,
+            target_date=None, created_by_id=actor.id))
+    return len(results)
+
+
+def _carry_deferred(previous: Project, project: Project, actor: User) -> int:
+    """The improvements the process owner deferred in step 9, as the new list's start."""
+    deferred = _deferred(previous)
+    for old in deferred:
+        db.session.add(Improvement(
+            project_id=project.id, title=old.title, description=old.description,
+            step=int(Step.TEAM), source_type="previous_cycle", source_id=previous.id,
+            created_by_id=actor.id, horizon=old.horizon, impact=old.impact, effort=old.effort,
+            cost_estimate=old.cost_estimate, recurring_cost=old.recurring_cost,
+            decision=Decision.OPEN.value))
+    db.session.flush()
+    return len(deferred)
