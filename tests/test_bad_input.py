@@ -44,6 +44,8 @@ NOT_FUZZED = {
                                  "from an e-mail; test_notification_mail.py)",
     "projects.follow_up": "shown only for a closed project, and every demo project is under "
                           "way here; fuzzed with the same values in test_cycles.py",
+    "projects.revisit": "shown only for a closed project (as above); fuzzed with the same "
+                        "values in test_desired_process.py",
 }
 
 # Fields that are destructive or move the project on whatever value is sent run last, so the

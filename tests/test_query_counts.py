@@ -119,6 +119,7 @@ def _grow_plan(team, extra) -> None:  # noqa: ANN001
 
 PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
          "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/process",
+         "/projects/{p}/process/desired",
          "/projects/{p}/formula", "/projects/{p}/journey",
          "/projects/{p}/sessions",
          "/projects/{p}/team",

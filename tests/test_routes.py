@@ -138,6 +138,7 @@ RULES: dict[str, list[Rule]] = {
     "projects.team": [Rule("/projects/{p}/team", "GET", MEMBERS, admin=True),
                       Rule("/projects/{p}/team", "POST", PL, admin=True)],
     # The world's project is not closed: the process owner is told so (409), others 403.
+    "projects.revisit": [Rule("/projects/{p}/revisit", "POST", PO)],
     "projects.follow_up": [Rule("/projects/{p}/follow-up", "GET", PO),
                            Rule("/projects/{p}/follow-up", "POST", PO)],
     "projects.edit": [Rule("/projects/{p}/edit", "GET", PL | {Role.PROCESS_OWNER}),
@@ -175,6 +176,9 @@ RULES: dict[str, list[Rule]] = {
     "improvements.delete": [Rule("/projects/{p}/improvements/{i}/delete", "GET", SPONSOR_OR_PL),
                            Rule("/projects/{p}/improvements/{i}/delete", "POST", SPONSOR_OR_PL,
                                  destructive=True)],
+    # Step 8's adjusters (the same people who answer the findings) record the desired process.
+    "process.desired": [Rule("/projects/{p}/process/desired", "GET", MEMBERS, admin=True),
+                        Rule("/projects/{p}/process/desired", "POST", RESPONDERS)],
     "process.index": [Rule("/projects/{p}/process", "GET", MEMBERS, admin=True),
                       Rule("/projects/{p}/process", "POST", PROCESS_MAPPERS)],
     "process.edit": [Rule("/projects/{p}/process/{s}/edit", "GET", PROCESS_MAPPERS),

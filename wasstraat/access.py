@@ -36,6 +36,7 @@ class Action(StrEnum):
     ADD_IMPROVEMENT = "add_improvement"
     PLAN_SESSION = "plan_session"
     EDIT_PROCESS = "edit_process"
+    EDIT_DESIRED_PROCESS = "edit_desired_process"  # step 8: the adjusted activities
     EDIT_FORMULA = "edit_formula"
     EDIT_JOURNEY = "edit_journey"
     CHECK_PROCESS = "check_process"
@@ -53,10 +54,12 @@ class Action(StrEnum):
     EVALUATE = "evaluate"  # step 10: plan the evaluation, record KPI after-measurements
     REOPEN_PROJECT = "reopen_project"  # a closed project opens only by the process owner
     START_FOLLOW_UP = "start_follow_up"  # the next cycle starts from a closed project
+    SET_REVISIT = "set_revisit"  # by when the process description is revisited
 
 
 # A closed project (all ten steps finished) can be read; only its reopening is allowed.
-OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP}
+OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP,
+                    Action.SET_REVISIT}
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,9 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     # Session 3a's actors map the process (the project leader may help); 3b's actors check it.
     Action.EDIT_PROCESS: lambda a, t: _is_leader(a) or bool(a.roles & _PART_3A_ACTORS),
     Action.CHECK_PROCESS: lambda a, t: bool(a.roles & _PART_3B_ACTORS),
+    # Step 8's actors who adjust the plan adjust the process too; the leader may help.
+    Action.EDIT_DESIRED_PROCESS: lambda a, t: _is_leader(a) or bool(
+        a.roles & _PLAN_EDITORS & set(Step.ADJUST.definition.actors)),
     Action.EDIT_JOURNEY: lambda a, t: _is_leader(a) or bool(
         a.roles & set(Step.JOURNEY.definition.actors)),
     Action.EDIT_FORMULA: lambda a, t: bool(a.roles & set(Step.SERVICE_FORMULA.definition.actors)),
@@ -160,6 +166,7 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.EVALUATE: lambda a, t: bool(a.roles & set(Step.EXECUTION.definition.actors)),
     Action.REOPEN_PROJECT: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.START_FOLLOW_UP: lambda a, t: Role.PROCESS_OWNER in a.roles,
+    Action.SET_REVISIT: lambda a, t: Role.PROCESS_OWNER in a.roles,
 }
 
 

@@ -257,6 +257,7 @@ AUDIT_LABELS: dict[str, str] = {
     "project.create": N_("Traject aangemaakt"),
     "project.update": N_("Gegevens van het traject gewijzigd"),
     "project.follow_up": N_("Vervolgtraject gestart (volgende cyclus)"),
+    "project.revisit": N_("Herzieningsdatum van de procesbeschrijving gezet"),
     "team.add": N_("Teamlid toegevoegd"),
     "team.roles": N_("Rollen gewijzigd"),
     "team.remove": N_("Teamlid uit het team gehaald"),

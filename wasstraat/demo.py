@@ -440,9 +440,28 @@ def _adjust_and_approve(project: Project, people: dict[Role, User],
                                  "horizon": "long_term", "impact": 5, "effort": 4,
                                  "cost_estimate": 15000, "decision": "in_plan",
                                  "decision_reason": ""})
+    _desired_process(project, advisor)
     final = plans.make_final(project, leader, reviews.finalise_blockers(project))
     plans.approve(project, final, people[Role.PROCESS_OWNER],
                   "Akkoord. Quick wins starten direct; de RDW-koppeling na de aanbesteding.")
+
+
+def _desired_process(project: Project, advisor: User) -> None:
+    """Step 8: the process after the improvements (DigiD, the RDW link, a digital decision)."""
+    rows = [
+        ("Bewoner vraagt vergunning aan met DigiD", "Bewoner", "Website (e-formulier)", False,
+         0, 5),
+        ("Kenteken en adres automatisch gecontroleerd", "Zaaksysteem", "BRP, RDW", False, 0, 0),
+        ("Plek in de vergunningzone toetsen", "Team Vergunningen", "Parkeerregister", False,
+         1, 10),
+        ("Besluit opstellen en ondertekenen", "Team Vergunningen", "Zaaksysteem", False, 1, 15),
+        ("Besluit en vergunning digitaal versturen", "Zaaksysteem", "Berichtenbox", False, 0, 1),
+    ]
+    for activity, actor, system, handover, wait, work in rows:
+        process.add_step(project, advisor, {
+            "activity": activity, "actor": actor, "system": system, "handover": handover,
+            "wait_days": float(wait), "work_minutes": float(work), "remarks": "",
+            "wastes": []}, variant=process.DESIRED)
 
 
 def _sessions(project: Project, people: dict[Role, User]) -> None:
@@ -534,6 +553,7 @@ def _current_process(project: Project, people: dict[Role, User]) -> None:
         process.add_step(project, advisor, {
             "activity": activity, "actor": actor, "system": system, "handover": handover,
             "wait_days": float(wait), "work_minutes": float(work), "remarks": "",
+            "wastes": ["waiting", "handover"] if handover else [],
         })
     process.record_check(project, people[Role.SUBJECT_EXPERT], confirmed=False,
                          correction="Tussen stap 4 en 5 belt Vergunningen vaak eerst met "

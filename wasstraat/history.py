@@ -50,6 +50,7 @@ N_ = str  # marks labels for extraction; they are translated when shown
 FIELD_LABELS: dict[str, str] = {
     "name": N_("Naam"), "product": N_("Product of dienst"), "assignment": N_("Opdracht"),
     "process_type": N_("Soort proces"), "organisation_unit": N_("Afdeling of team"),
+    "revisit_on": N_("Proces herzien vóór"),
     "status": N_("Status"), "reason": N_("Reden"),
     "notes": N_("Aantekeningen"), "roles": N_("Rollen"), "role": N_("Rol"),
     "user_id": N_("Persoon"), "assignee_id": N_("Toegewezen aan"), "owner_id": N_("Wie"),

@@ -171,6 +171,8 @@ class Project(db.Model):
     # The department or team whose process it is (the reports filter on it).
     organisation_unit: Mapped[str] = mapped_column(String(120), default="",
                                                    server_default="")
+    # By when the process owner revisits the process description (after closing).
+    revisit_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the retention term passed and the people were taken out (see retention.py).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -456,6 +458,10 @@ class ProcessStep(db.Model):
     wait_days: Mapped[float] = mapped_column(Float, default=0.0)
     work_minutes: Mapped[float] = mapped_column(Float, default=0.0)
     remarks: Mapped[str] = mapped_column(Text, default="")
+    # The current process (step 3) or the desired one (step 8): workflow.PROCESS_VARIANTS.
+    variant: Mapped[str] = mapped_column(String(10), default="current", server_default="current")
+    # The kinds of waste the team sees in this activity (workflow.WASTES).
+    wastes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -101,6 +101,7 @@ def register(app: Flask) -> None:
         StepStatus=workflow.StepStatus,
         STEPS=workflow.STEPS,
         PROCESS_TYPES=workflow.PROCESS_TYPES,
+        WASTES=workflow.WASTES,
         Action=Action,
         AUDIT_LABELS=AUDIT_LABELS,
         audit_timestamp=timestamp,

@@ -111,6 +111,16 @@ ROLE_INFO: dict[Role, RoleInfo] = {
     ),
 }
 
+# The kinds of waste the Lean practice in municipalities names, to tag activities with.
+WASTES: dict[str, str] = {
+    "waiting": N_("Wachten"),
+    "handover": N_("Onnodige stappen en overdrachten"),
+    "rework": N_("Herstelwerk"),
+    "overprocessing": N_("Overbewerking"),
+    "unused_knowledge": N_("Onbenutte kennis"),
+    "searching": N_("Zoeken"),
+}
+
 # Process types from the context material: primary, management (sturend), supporting.
 PROCESS_TYPES: dict[str, str] = {
     "primary": N_("Primair proces"),
@@ -563,7 +573,7 @@ STEPS: dict[Step, StepDefinition] = {
                             "definitief."),
                          done_when="plan_made_final", work="reviews.index#responses"),
             TaskTemplate("adjust.process", R.PROCESS_ADVISOR, N_("Gewenst proces bijstellen"),
-                         work="plans.index#board"),
+                         work="process.desired"),
             TaskTemplate("adjust.expert_input", R.SUBJECT_EXPERT,
                          N_("Meedenken over de bijstellingen"), work="plans.index#board"),
             TaskTemplate("adjust.approve", R.PROCESS_OWNER,
@@ -837,6 +847,38 @@ class ActionStatus(StrEnum):
 # A project that stays longer than this in one step is flagged on the dashboard (the
 # organisation may set WASSTRAAT_STALLED_AFTER_DAYS).
 STALLED_AFTER_DAYS = 30
+
+class RevisitStatus(StrEnum):
+    """Where a closed project's process description stands against its review date."""
+
+    IN_ORDER = "in_order"  # more than REVISIT_SOON_DAYS ahead
+    SOON = "soon"  # within REVISIT_SOON_DAYS
+    OVERDUE = "overdue"  # the date has passed
+    NOT_SET = "not_set"
+
+    @property
+    def label(self) -> str:
+        return {RevisitStatus.IN_ORDER: N_("op orde"), RevisitStatus.SOON: N_("binnenkort"),
+                RevisitStatus.OVERDUE: N_("verlopen"),
+                RevisitStatus.NOT_SET: N_("geen datum")}[self]
+
+
+REVISIT_SOON_DAYS = 90
+
+
+def revisit_status(revisit_on: date | None, today: date) -> RevisitStatus:
+    if revisit_on is None:
+        return RevisitStatus.NOT_SET
+    if revisit_on < today:
+        return RevisitStatus.OVERDUE
+    if (revisit_on - today).days <= REVISIT_SOON_DAYS:
+        return RevisitStatus.SOON
+    return RevisitStatus.IN_ORDER
+
+
+# The two descriptions of a process, each edited in its own step: the current process is
+# mapped in step 3, the desired one (the adjusted activities) in step 8.
+PROCESS_VARIANTS: dict[str, Step] = {"current": Step.PROCESS, "desired": Step.ADJUST}
 
 
 def stalled_before(today: date, stalled_after: int) -> datetime:

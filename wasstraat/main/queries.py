@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..paging import Window, window
 from ..projects.cycles import Link, chains
-from ..workflow import ActionStatus, Adoption, Role, Step
+from ..workflow import ActionStatus, Adoption, RevisitStatus, Role, Step, revisit_status
 
 
 def _member_project_ids(user: User):  # noqa: ANN202
@@ -157,6 +157,7 @@ class Signals:
     kpi_results: list[KpiResult]
     follows: Link | None = None  # the previous cycle
     followed_by: Link | None = None  # the next cycle
+    revisit: RevisitStatus | None = None  # a closed project's process description
 
 
 def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dict[int, Signals]:
@@ -191,7 +192,8 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
             open_tasks=open_tasks.get(project.id, 0), overdue_actions=overdue.get(project.id, 0),
             kpi_results=results.get(project.id, []),
             follows=links.get(project.id, (None, None))[0],
-            followed_by=links.get(project.id, (None, None))[1])
+            followed_by=links.get(project.id, (None, None))[1],
+            revisit=None if position.step else revisit_status(project.revisit_on, today))
     return signals
 
 

@@ -7,6 +7,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from ..forms import (
     FlaskForm,
+    MultiCheckboxField,
     VersionedForm,
     choices,
     no_control_characters,
@@ -14,6 +15,7 @@ from ..forms import (
     single_line,
 )
 from ..kpis.forms import DutchDecimalField
+from ..workflow import WASTES
 
 MAX_DAYS = 3650
 MAX_MINUTES = 100_000
@@ -35,6 +37,8 @@ def _step_fields(cls):  # noqa: ANN001, ANN202
                                 message=_l("Vul een werktijd van 0 tot 100.000 minuten in."))])
     cls.remarks = TextAreaField(_l("Opmerkingen"), validators=[
         Length(max=2000), no_control_characters], render_kw={"rows": 2})
+    cls.wastes = MultiCheckboxField(_l("Verspilling in deze activiteit"),
+                                    choices=choices((k, _l(v)) for k, v in WASTES.items()))
     return cls
 
 
@@ -46,6 +50,7 @@ class _Values:
             "wait_days": float(self.wait_days.data or 0),
             "work_minutes": float(self.work_minutes.data or 0),
             "remarks": self.remarks.data or "",
+            "wastes": [w for w in WASTES if w in (self.wastes.data or [])],
         }
 
 

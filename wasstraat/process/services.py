@@ -1,5 +1,5 @@
-"""Step 3: the current process as an ordered list of activities (3a) and the check by the
-participants (3b)."""
+"""The process as an ordered list of activities: the current process of step 3 (mapped in 3a,
+checked by the participants in 3b) and the desired process of step 8, compared."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
@@ -15,10 +15,12 @@ from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProcessCheck, ProcessStep, Project, User, utcnow
-from ..ordering import next_position, renumber
-from ..workflow import Step
+from ..ordering import renumber
+from ..workflow import PROCESS_VARIANTS, Step
 
-STEP_FIELDS = ["activity", "actor", "system", "handover", "wait_days", "work_minutes", "remarks"]
+STEP_FIELDS = ["activity", "actor", "system", "handover", "wait_days", "work_minutes", "remarks",
+               "wastes"]
+CURRENT, DESIRED = "current", "desired"
 HOURS_PER_WORKING_DAY = 8
 
 
@@ -34,16 +36,73 @@ class ProcessSummary:
         """Waiting plus working, in working days of eight hours."""
         return self.wait_days + self.work_minutes / 60 / HOURS_PER_WORKING_DAY
 
+    @property
+    def work_days(self) -> float:
+        return self.work_minutes / 60 / HOURS_PER_WORKING_DAY
 
-def steps_of(project: Project) -> list[ProcessStep]:
+
+def steps_of(project: Project, variant: str = CURRENT) -> list[ProcessStep]:
     return list(db.session.scalars(
-        select(ProcessStep).where(ProcessStep.project_id == project.id)
+        select(ProcessStep).where(ProcessStep.project_id == project.id,
+                                  ProcessStep.variant == variant)
         .order_by(ProcessStep.position, ProcessStep.id)))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The desired process against the current one: what the change does to the process."""
+
+    current: ProcessSummary
+    desired: ProcessSummary
+    removed: list[str]  # current activities that the desired process no longer has
+    added: list[str]  # activities that are new in the desired process
+
+    @property
+    def lead_time_saved_days(self) -> float:
+        return self.current.lead_time_days - self.desired.lead_time_days
+
+    @property
+    def handovers_saved(self) -> int:
+        return self.current.handovers - self.desired.handovers
+
+
+def compare(current: list[ProcessStep], desired: list[ProcessStep]) -> Comparison:
+    """Activities are the same when their names are, ignoring case and spaces around them."""
+    def names(steps: list[ProcessStep]) -> dict[str, str]:
+        return {s.activity.strip().casefold(): s.activity for s in steps}
+
+    before, after = names(current), names(desired)
+    return Comparison(summary(current), summary(desired),
+                      [name for key, name in before.items() if key not in after],
+                      [name for key, name in after.items() if key not in before])
 
 
 def summary(steps: list[ProcessStep]) -> ProcessSummary:
     return ProcessSummary(len(steps), sum(1 for s in steps if s.handover),
                           sum(s.wait_days for s in steps), sum(s.work_minutes for s in steps))
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    """One process as a bar: its work time, then its waiting time, on a shared scale."""
+
+    variant: str
+    summary: ProcessSummary
+    work_width: float
+    wait_width: float
+
+
+TIMELINE_WIDTH = 400
+
+
+def timeline(comparison: Comparison) -> list[TimelineBar]:
+    longest = max(comparison.current.lead_time_days, comparison.desired.lead_time_days) or 1
+
+    def width(days: float) -> float:
+        return round(days / longest * TIMELINE_WIDTH, 1)
+
+    return [TimelineBar(variant, s, width(s.work_days), width(s.wait_days))
+            for variant, s in ((CURRENT, comparison.current), (DESIRED, comparison.desired))]
 
 
 def check_participants(project: Project) -> list[User]:
@@ -58,19 +117,29 @@ def checks_of(project: Project) -> list[ProcessCheck]:
         .options(selectinload(ProcessCheck.user)).order_by(ProcessCheck.checked_at)))
 
 
-def _editable(project: Project) -> None:
-    if not project.in_progress(Step.PROCESS):
-        raise WorkflowError(_("Het proces legt u vast terwijl stap 3 bezig is."))
+def editable(project: Project, variant: str) -> bool:
+    """Each description is edited while its step is under way (workflow.PROCESS_VARIANTS)."""
+    return project.in_progress(PROCESS_VARIANTS[variant])
+
+
+def _editable(project: Project, variant: str = CURRENT) -> None:
+    if not editable(project, variant):
+        raise WorkflowError(_("Het huidige proces legt u vast terwijl stap 3 bezig is.")
+                            if variant == CURRENT else
+                            _("Het gewenste proces legt u vast terwijl stap 8 bezig is."))
 
 
 def _plain(step: ProcessStep) -> dict[str, Any]:
-    return {name: getattr(step, name) for name in ["position", *STEP_FIELDS]}
+    return {name: getattr(step, name) for name in ["position", "variant", *STEP_FIELDS]}
 
 
-def add_step(project: Project, actor: User, values: dict[str, Any]) -> ProcessStep:
-    _editable(project)
-    step = ProcessStep(project_id=project.id,
-                       position=next_position(ProcessStep, project.id), **audit.stripped(values))
+def add_step(project: Project, actor: User, values: dict[str, Any],
+             variant: str = CURRENT) -> ProcessStep:
+    _editable(project, variant)
+    position = (db.session.scalar(select(func.max(ProcessStep.position)).where(
+        ProcessStep.project_id == project.id, ProcessStep.variant == variant)) or 0) + 1
+    step = ProcessStep(project_id=project.id, variant=variant, position=position,
+                       **audit.stripped(values))
     db.session.add(step)
     db.session.flush()
     audit.record("process.step_add", "process_step", step.id, project.id, actor=actor,
@@ -80,25 +149,25 @@ def add_step(project: Project, actor: User, values: dict[str, Any]) -> ProcessSt
 
 def update_step(step: ProcessStep, project: Project, actor: User, *, expected_version: int,
                 values: dict[str, Any]) -> None:
-    _editable(project)
+    _editable(project, step.variant)
     check_version(step, expected_version)
     audit.apply_changes(step, values, action="process.step_update", object_type="process_step",
                         project_id=project.id, actor=actor)
 
 
 def delete_step(step: ProcessStep, project: Project, actor: User) -> None:
-    _editable(project)
+    _editable(project, step.variant)
     audit.record("process.step_delete", "process_step", step.id, project.id, actor=actor,
                  before=_plain(step))
     db.session.delete(step)
     db.session.flush()
-    renumber(steps_of(project))
+    renumber(steps_of(project, step.variant))
 
 
 def move_step(step: ProcessStep, project: Project, actor: User, offset: int) -> None:
     """Move one place up (-1) or down (+1); at either end nothing changes."""
-    _editable(project)
-    steps = steps_of(project)
+    _editable(project, step.variant)
+    steps = steps_of(project, step.variant)
     index = steps.index(step)
     target = index + offset
     if not 0 <= target < len(steps):

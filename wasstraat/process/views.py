@@ -1,4 +1,4 @@
-"""Step 3: map the current process (3a) and check it (3b)."""
+"""Step 3: map the current process (3a) and check it (3b); step 8: the desired process."""
 
 from __future__ import annotations
 
@@ -34,6 +34,10 @@ def _user():  # noqa: ANN202
     return current_user._get_current_object()
 
 
+# Who edits which description of the process (services.PROCESS_VARIANTS: in which step).
+EDITORS = {services.CURRENT: Action.EDIT_PROCESS, services.DESIRED: Action.EDIT_DESIRED_PROCESS}
+
+
 def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_form=None,  # noqa: ANN001
             status: int = 200, error: str | None = None):  # noqa: ANN202
     project = access.project
@@ -55,20 +59,45 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_for
     ), status
 
 
+def _render_desired(access: ProjectAccess, *, form=None, status: int = 200,  # noqa: ANN001
+                    error: str | None = None):  # noqa: ANN202
+    project = access.project
+    current = services.steps_of(project, services.CURRENT)
+    desired = services.steps_of(project, services.DESIRED)
+    comparison = services.compare(current, desired)
+    return render_template(
+        "process/desired.html", access=access, project=project, steps=desired,
+        comparison=comparison, timeline=services.timeline(comparison),
+        editable=services.editable(project, services.DESIRED)
+        and access.can(Action.EDIT_DESIRED_PROCESS),
+        form=form or NewProcessStepForm(formdata=None), error=error, variant=services.DESIRED,
+    ), status
+
+
 def _step(access: ProjectAccess, step_id: int) -> ProcessStep:
-    return project_object(access, ProcessStep, step_id)
+    """A step of this project, for whoever may edit its description (else 403)."""
+    step = project_object(access, ProcessStep, step_id)
+    access.require(EDITORS[step.variant])
+    return step
+
+
+def _page(project_id: int, variant: str) -> str:
+    endpoint = "process.desired" if variant == services.DESIRED else "process.index"
+    return url_for(endpoint, project_id=project_id)
 
 
 def _refused(project_id: int, error: WorkflowError, status_code: int | None = None,
-             **forms):  # noqa: ANN003, ANN202
+             variant: str = services.CURRENT, **forms):  # noqa: ANN003, ANN202
     db.session.rollback()
-    return _render(project_access(project_id), status=status_code or error.status_code,
-                   error=error.message, **forms)
+    render = _render_desired if variant == services.DESIRED else _render
+    return render(project_access(project_id), status=status_code or error.status_code,
+                  error=error.message, **forms)
 
 
-def _back(project_id: int, message: str, anchor: str = ""):  # noqa: ANN202
+def _back(project_id: int, message: str, anchor: str = "",  # noqa: ANN202
+          variant: str = services.CURRENT):
     db.session.commit()
-    return back_to(url_for("process.index", project_id=project_id) + anchor, message)
+    return back_to(_page(project_id, variant) + anchor, message)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -88,10 +117,30 @@ def index(project_id: int):
     return _back(project_id, _("De processtap is toegevoegd."), "#add-heading")
 
 
+@bp.route("/desired", methods=["GET", "POST"])
+@login_required
+def desired(project_id: int):
+    """Step 8: the desired process, the adjusted activities, beside the current one."""
+    access = project_access(project_id)
+    if request.method == "GET":
+        return _render_desired(access)
+    access.require(Action.EDIT_DESIRED_PROCESS)
+    form = NewProcessStepForm()
+    if not form.validate_on_submit():
+        return _render_desired(access, form=form, status=422)
+    try:
+        services.add_step(access.project, _user(), {**form.values(), "wastes": []},
+                          variant=services.DESIRED)
+    except WorkflowError as error:
+        return _refused(project_id, error, variant=services.DESIRED, form=form)
+    return _back(project_id, _("De processtap is toegevoegd."), "#add-heading",
+                 services.DESIRED)
+
+
 @bp.route("/<int:step_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(project_id: int, step_id: int):
-    access = project_access(project_id, need=Action.EDIT_PROCESS)
+    access = project_access(project_id)
     step = _step(access, step_id)
     form = EditProcessStepForm(obj=step)
     form, status = save_form(
@@ -102,15 +151,16 @@ def edit(project_id: int, step_id: int):
     )
     if status is None:
         flash(_("De processtap is opgeslagen."), "success")
-        return redirect(url_for("process.index", project_id=project_id), 303)
+        return redirect(_page(project_id, step.variant), 303)
     return render_template("process/edit.html", access=access, project=access.project,
-                           step=step, form=form), status
+                           step=step, form=form, variant=step.variant,
+                           back=_page(project_id, step.variant)), status
 
 
 @bp.route("/<int:step_id>/move", methods=["POST"])
 @login_required
 def move(project_id: int, step_id: int):
-    access = project_access(project_id, need=Action.EDIT_PROCESS)
+    access = project_access(project_id)
     step = _step(access, step_id)
     offset = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if offset is None:
@@ -118,23 +168,24 @@ def move(project_id: int, step_id: int):
     try:
         services.move_step(step, access.project, _user(), offset)
     except WorkflowError as error:
-        return _refused(project_id, error)
-    return _back(project_id, _("De volgorde is aangepast."), f"#process-step-{step_id}")
+        return _refused(project_id, error, variant=step.variant)
+    return _back(project_id, _("De volgorde is aangepast."), f"#process-step-{step_id}",
+                 step.variant)
 
 
 @bp.route("/<int:step_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(project_id: int, step_id: int):
-    access = project_access(project_id, need=Action.EDIT_PROCESS)
+    access = project_access(project_id)
     step = _step(access, step_id)
+    variant = step.variant
     if request.method == "GET":
-        return confirm_deletion(access.project, step.activity,
-                                url_for("process.index", project_id=project_id))
+        return confirm_deletion(access.project, step.activity, _page(project_id, variant))
     try:
         services.delete_step(step, access.project, _user())
     except WorkflowError as error:
-        return _refused(project_id, error)
-    return _back(project_id, _("De processtap is verwijderd."))
+        return _refused(project_id, error, variant=variant)
+    return _back(project_id, _("De processtap is verwijderd."), variant=variant)
 
 
 @bp.route("/attachments", methods=["POST"])

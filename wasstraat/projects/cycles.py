@@ -25,11 +25,13 @@ from ..models import (
     Kpi,
     Membership,
     MembershipRole,
+    ProcessStep,
     Project,
     ProjectCycle,
     StepState,
     User,
 )
+from ..process import services as process
 from ..workflow import Adoption, Decision, Step
 
 
@@ -84,6 +86,7 @@ class CarriedOver:
     measured: int  # KPIs whose after-measurement becomes the new baseline
     deferred: list[str]  # titles of the improvements deferred in step 9
     lessons: bool
+    process_steps: int  # activities of the process description the next step 3 starts from
 
 
 def what_carries_over(previous: Project) -> CarriedOver:
@@ -94,7 +97,7 @@ def what_carries_over(previous: Project) -> CarriedOver:
         Evaluation.project_id == previous.id)) or ""
     return CarriedOver(len(active), len(previous.memberships) - len(active), len(results),
                        sum(1 for r in results if r.after), [i.title for i in _deferred(previous)],
-                       bool(lessons.strip()))
+                       bool(lessons.strip()), len(process_description(previous)))
 
 
 def _deferred(previous: Project) -> list[Improvement]:
@@ -133,9 +136,10 @@ def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
     team = _carry_team(previous, project, actor)
     kpis = _carry_kpis(previous, project, actor)
     ideas = _carry_deferred(previous, project, actor)
+    process_steps = _carry_process(previous, project)
     audit.record("project.follow_up", "project", previous.id, previous.id, actor=actor,
                  after={"followed_by_id": project.id, "team": team, "kpis": kpis,
-                        "improvements": ideas})
+                        "improvements": ideas, "process_steps": process_steps})
     return project
 
 
@@ -182,6 +186,25 @@ def _carry_kpis(previous: Project, project: Project, actor: User) -> int:
             target_value=None if result.reached else kpi.target_value,
             target_date=None, created_by_id=actor.id))
     return len(results)
+
+
+def process_description(previous: Project) -> list[ProcessStep]:
+    """The process as the project left it: the desired process of step 8, or, when the team
+    recorded none, the current process of step 3."""
+    return (process.steps_of(previous, process.DESIRED)
+            or process.steps_of(previous, process.CURRENT))
+
+
+def _carry_process(previous: Project, project: Project) -> int:
+    """The next cycle's step 3 starts from the process as it now is."""
+    steps = process_description(previous)
+    for step in steps:
+        db.session.add(ProcessStep(
+            project_id=project.id, variant=process.CURRENT, position=step.position,
+            activity=step.activity, actor=step.actor, system=step.system,
+            handover=step.handover, wait_days=step.wait_days, work_minutes=step.work_minutes,
+            remarks=step.remarks, wastes=[]))
+    return len(steps)
 
 
 def _carry_deferred(previous: Project, project: Project, actor: User) -> int:

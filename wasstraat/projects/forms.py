@@ -1,7 +1,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, ValidationError
 
 from ..auth.forms import email_field
@@ -61,6 +69,13 @@ class NewProjectForm(FlaskForm):
 @_project_fields
 class EditProjectForm(VersionedForm):
     pass
+
+
+class RevisitForm(FlaskForm):
+    revisit_on = DateField(
+        _l("Proces herzien vóór"),
+        description=_l("Wanneer de proceseigenaar de procesbeschrijving opnieuw bekijkt."),
+        validators=[required(_l("Vul een geldige datum in."))], render_kw={"type": "date"})
 
 
 class FollowUpForm(FlaskForm):

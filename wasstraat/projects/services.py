@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -37,6 +38,22 @@ def create_project(actor: User, *, name: str, product: str, assignment: str,
                  after={f: getattr(project, f) for f in PROJECT_FIELDS})
     add_member(project, actor, actor, creator_roles | {Role.PROJECT_LEADER})
     return project
+
+
+REVISIT_WITHIN_YEARS = 10  # a review date further away is a typing error
+
+
+def set_revisit(project: Project, actor: User, revisit_on: date, today: date) -> None:
+    """The process owner's date to revisit the process description of a closed project."""
+    if not project.is_finished:
+        raise WorkflowError(_("Een herzieningsdatum krijgt de procesbeschrijving van een "
+                              "afgerond traject."))
+    if revisit_on <= today:
+        raise WorkflowError(_("Kies een datum na vandaag."))
+    if revisit_on > today.replace(year=today.year + REVISIT_WITHIN_YEARS, day=min(today.day, 28)):
+        raise WorkflowError(_("Kies een datum binnen tien jaar."))
+    audit.apply_changes(project, {"revisit_on": revisit_on}, action="project.revisit",
+                        object_type="project", project_id=project.id, actor=actor)
 
 
 def update_project(project: Project, actor: User, *, expected_version: int,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -28,7 +30,7 @@ from ..guidance import next_actions
 from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
 from ..plans import services as plans
-from ..workflow import Role, Step, StepStatus
+from ..workflow import Role, Step, StepStatus, revisit_status
 from . import cycles, services
 from .forms import (
     AddMembersForm,
@@ -37,6 +39,7 @@ from .forms import (
     InviteForm,
     MemberRolesForm,
     NewProjectForm,
+    RevisitForm,
 )
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -77,8 +80,13 @@ def new():
 @bp.route("/<int:project_id>")
 @login_required
 def show(project_id: int):
-    access = project_access(project_id)
+    return _render_show(project_access(project_id))
+
+
+def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
+                 status: int = 200):  # noqa: ANN202
     project = access.project
+    project_id = project.id
     tasks_by_step = dict(db.session.execute(
         select(Task.step, func.count()).where(Task.project_id == project_id,
                                               Task.done_at.is_(None))
@@ -91,8 +99,33 @@ def show(project_id: int):
         plan_document=plans.document_version(plans.versions_of(project))
         if plan_started else None,
         plan_started=plan_started, chain=cycles.chain(project),
+        revisit_form=revisit_form or RevisitForm(formdata=None,
+                                                 data={"revisit_on": project.revisit_on}),
+        revisit=revisit_status(project.revisit_on, date.today()),
         may_follow_up=access.can(Action.START_FOLLOW_UP)
-        and cycles.follow_up_refusal(project) is None)
+        and cycles.follow_up_refusal(project) is None,
+        description=cycles.process_description(project) if project.is_finished else None,
+    ), status
+
+
+@bp.route("/<int:project_id>/revisit", methods=["POST"])
+@login_required
+def revisit(project_id: int):
+    """The process owner's date to revisit the process description of a closed project."""
+    access = project_access(project_id, need=Action.SET_REVISIT)
+    form = RevisitForm()
+    if not form.validate_on_submit():
+        return _render_show(access, revisit_form=form, status=422)
+    try:
+        services.set_revisit(access.project, _user(), form.revisit_on.data, date.today())
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.revisit_on.errors = [*form.revisit_on.errors, error.message]
+        return _render_show(project_access(project_id), revisit_form=form,
+                            status=422 if access.project.is_finished else 409)
+    flash(_("De herzieningsdatum is opgeslagen."), "success")
+    return redirect(url_for("projects.show", project_id=project_id) + "#description", 303)
 
 
 @bp.route("/<int:project_id>/follow-up", methods=["GET", "POST"])

@@ -31,7 +31,16 @@ from ..models import (
     User,
 )
 from ..paging import Window, window
-from ..workflow import Decision, Horizon, Role, Step, StepStatus, stalled_before
+from ..workflow import (
+    Decision,
+    Horizon,
+    RevisitStatus,
+    Role,
+    Step,
+    StepStatus,
+    revisit_status,
+    stalled_before,
+)
 
 CLOSED_PER_PAGE = 20
 STALLED_SHOWN = 10
@@ -87,6 +96,7 @@ class ClosedProject:
     project: Project
     closed_at: datetime
     kpis: list[KpiResult]
+    revisit: RevisitStatus
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,7 @@ class Benefits:
         return self.improvements.get((horizon, decision), 0)
 
 
-def benefits(scope: Select, page: int) -> Benefits:
+def benefits(scope: Select, page: int, today: date) -> Benefits:
     """The closed projects in scope: their KPIs (a page of projects), the KPI totals, the
     improvements by horizon and decision, the costs planned (five queries)."""
     closed = and_(ProjectPosition.step.is_(None), Project.id.in_(scope))
@@ -135,7 +145,8 @@ def benefits(scope: Select, page: int) -> Benefits:
         .where(Improvement.project_id.in_(closed_ids),
                Improvement.decision == Decision.IN_PLAN.value)).one()
     return Benefits(
-        closed=[ClosedProject(project, since, results.get(project.id, []))
+        closed=[ClosedProject(project, since, results.get(project.id, []),
+                              revisit_status(project.revisit_on, today))
                 for project, since in rows],
         shown=shown, totals=_kpi_totals(closed_ids), improvements=improvements,
         one_off_cost=int(one_off), recurring_cost=int(recurring))

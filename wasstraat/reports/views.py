@@ -26,7 +26,7 @@ def _report():  # noqa: ANN202
     else:
         asked = form.query()
     scope = queries.in_scope(user, asked)
-    benefits = queries.benefits(scope, form.page.data or 1 if status == 200 else 1)
+    benefits = queries.benefits(scope, form.page.data or 1 if status == 200 else 1, today)
     flow = queries.flow(scope, today, current_app.config["STALLED_AFTER_DAYS"])
     return form, asked, scope, benefits, flow, status
 
