@@ -213,3 +213,22 @@ def test_the_process_owner_sets_when_the_closed_process_is_revisited(team, clien
 @pytest.fixture
 def admin(create_user):  # noqa: ANN001, ANN201
     return create_user("Beheerder", admin=True)
+
+
+def test_an_improvement_names_the_waste_it_removes(team, clients):
+    from test_plans import idea, plan_entry, version_of
+
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    improvement_id = idea(team, "Kenteken automatisch")
+    advisor = clients[Role.PROCESS_ADVISOR]
+    assert plan_entry(advisor, team, improvement_id, removes_waste="rework").status_code == 303
+    from wasstraat.models import Improvement
+
+    assert db.session.get(Improvement, improvement_id).removes_waste == "rework"
+    page = advisor.get(f"/projects/{team.project.id}/plan/improvements/{improvement_id}")
+    assert '<option selected value="rework">Herstelwerk</option>' in page.get_data(as_text=True)
+    refused = plan_entry(advisor, team, improvement_id, removes_waste="laziness")
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Improvement, improvement_id).removes_waste == "rework"
+    assert version_of(improvement_id) >= 2

@@ -14,7 +14,7 @@ from conftest import Team
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
-from wasstraat.models import Kpi, KpiMeasurement, Project
+from wasstraat.models import Kpi, KpiMeasurement, Project, StepState
 from wasstraat.workflow import Role, StepStatus
 
 # Days each step took (steps 1-10) in the three closed projects.
@@ -249,3 +249,47 @@ def test_the_report_runs_the_same_queries_for_more_projects(create_project, admi
     grow([f"Traject {n}" for n in range(25)])
     assert count_queries(lambda: client.get("/reports?page=1")) == small
     assert count_queries(lambda: client.get("/reports?page=2")) == small
+
+
+def closed_in_bulk(count: int, offset: int) -> None:
+    """Closed projects written in bulk (the services would take minutes for a thousand):
+    ten finished steps each, a position, a KPI measured again."""
+    from sqlalchemy import insert
+
+    from wasstraat.models import ProjectPosition
+
+    start = at(date(2025, 1, 6))
+    db.session.execute(insert(Project), [{
+        "id": offset + n, "name": f"Bulk {n}", "product": "P", "assignment": "",
+        "process_type": "primary", "organisation_unit": "", "created_at": start, "version": 1,
+    } for n in range(count)])
+    db.session.execute(insert(StepState), [{
+        "project_id": offset + n, "step": step, "status": "done", "notes": "",
+        "skip_reason": "", "version": 1, "started_at": start + timedelta(days=3 * step),
+        "closed_at": start + timedelta(days=3 * step + 2 + n % 5),
+    } for n in range(count) for step in range(1, 11)])
+    db.session.execute(insert(ProjectPosition), [{
+        "project_id": offset + n, "step": None, "since": start + timedelta(days=40 + n % 300),
+    } for n in range(count)])
+    db.session.execute(insert(Kpi), [{
+        "id": offset + n, "project_id": offset + n, "name": "K", "definition": "",
+        "unit": "dagen", "direction": "lower", "baseline_value": 10, "target_value": 5,
+        "baseline_source": "", "created_at": start, "version": 1,
+    } for n in range(count)])
+    db.session.execute(insert(KpiMeasurement), [{
+        "kpi_id": offset + n, "value": 4 + n % 3, "measured_on": date(2026, 1, 5),
+        "created_at": start,
+    } for n in range(count)])
+    db.session.commit()
+
+
+def test_the_same_queries_for_10_and_for_1000_closed_projects(admin, login_as, count_queries):
+    client = login_as(admin)
+    closed_in_bulk(10, 100_000)
+    client.get("/reports")
+    small = count_queries(lambda: client.get("/reports"))
+    assert "10, waarvan 10 nagemeten" in client.get("/reports").get_data(as_text=True)
+    closed_in_bulk(990, 200_000)
+    assert count_queries(lambda: client.get("/reports")) == small
+    assert count_queries(lambda: client.get("/reports?page=50")) == small
+    assert "1000, waarvan 1000 nagemeten" in client.get("/reports").get_data(as_text=True)

@@ -594,6 +594,7 @@ class Improvement(ImprovementStates, db.Model):
     effort: Mapped[int | None] = mapped_column(SmallInteger)
     cost_estimate: Mapped[int | None] = mapped_column(Integer)  # whole euros, rough, one-off
     recurring_cost: Mapped[int | None] = mapped_column(Integer)  # whole euros per year
+    removes_waste: Mapped[str | None] = mapped_column(String(20))  # a key of workflow.WASTES
     decision: Mapped[str] = mapped_column(String(20), default=Decision.OPEN.value)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[int | None] = mapped_column(

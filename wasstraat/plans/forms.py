@@ -5,7 +5,7 @@ from wtforms import IntegerField, RadioField, SelectField, TextAreaField, widget
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms import FlaskForm, MultiCheckboxField, VersionedForm, choices, no_control_characters
-from ..workflow import PLAN_SECTIONS, SCORE_SCALE, Decision, Horizon
+from ..workflow import PLAN_SECTIONS, SCORE_SCALE, WASTES, Decision, Horizon
 
 
 def optional_int(value: object) -> int | None:
@@ -40,6 +40,10 @@ class PlanFieldsForm(VersionedForm):
                                   validators=[Optional(), NumberRange(
                                       min=0, max=100_000_000,
                                       message=_l("Vul een bedrag tussen 0 en 100.000.000 in."))])
+    removes_waste = SelectField(_l("Welke verspilling deze verbetering wegneemt"),
+                                validators=[Optional()],
+                                choices=choices([("", _l("Geen of niet bekend"))]
+                                                + [(k, _l(v)) for k, v in WASTES.items()]))
     decision = RadioField(_l("Besluit"), validators=[InputRequired(_l("Kies een besluit."))],
                           choices=choices((d.value, _l(d.label)) for d in Decision
                                           if d is not Decision.MERGED))

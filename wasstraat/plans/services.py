@@ -39,7 +39,8 @@ from ..models import (
 from ..tasks.services import task_link
 from ..workflow import N_, PLAN_SECTIONS, Decision, Role, Step, StepStatus
 
-PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "decision",
+PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "removes_waste",
+               "decision",
                "decision_reason"]
 TEXT_FIELDS = [section.key for section in PLAN_SECTIONS]
 

@@ -170,6 +170,7 @@ def entry(project_id: int, improvement_id: int):
             "horizon": form.horizon.data or None, "impact": form.impact.data,
             "effort": form.effort.data, "cost_estimate": form.cost_estimate.data,
             "recurring_cost": form.recurring_cost.data,
+            "removes_waste": form.removes_waste.data or None,
             "decision": form.decision.data, "decision_reason": form.decision_reason.data or "",
         }
         problems = services.plan_field_problems(values)
