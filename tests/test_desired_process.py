@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import Team
+from test_cycles import close
+from test_implementation import put_in_step
 
 from wasstraat.extensions import db
 from wasstraat.models import ProcessStep, StepState
@@ -28,14 +30,6 @@ def team(create_project) -> Team:  # noqa: ANN001
 @pytest.fixture
 def clients(team: Team, login_as) -> dict:  # noqa: ANN001
     return {role: login_as(user) for role, user in team.members.items()}
-
-
-def put_in_step(team: Team, step: Step) -> None:
-    for state in db.session.scalars(db.select(StepState).where(
-            StepState.project_id == team.project.id)):
-        state.status = (StepStatus.DONE if state.step < step else StepStatus.IN_PROGRESS
-                        if state.step == step else StepStatus.NOT_STARTED).value
-    db.session.commit()
 
 
 def mapped(team: Team) -> None:
@@ -154,13 +148,6 @@ def test_the_next_cycle_starts_step_3_from_the_process_as_it_now_is(team, client
     [step] = process.steps_of(new)
     assert (step.activity, step.wait_days, step.work_minutes) == ("Alles online", 1, 10)
     assert process.steps_of(new, process.DESIRED) == []
-
-
-def close(team: Team) -> None:
-    for state in db.session.scalars(db.select(StepState).where(
-            StepState.project_id == team.project.id)):
-        state.status = StepStatus.DONE.value
-    db.session.commit()
 
 
 def test_the_review_date_of_the_process_description_green_amber_red():

@@ -460,8 +460,8 @@ def _desired_process(project: Project, advisor: User) -> None:
     for activity, actor, system, handover, wait, work in rows:
         process.add_step(project, advisor, {
             "activity": activity, "actor": actor, "system": system, "handover": handover,
-            "wait_days": float(wait), "work_minutes": float(work), "remarks": "",
-            "wastes": []}, variant=process.DESIRED)
+            "wait_days": float(wait), "work_minutes": float(work), "remarks": ""},
+            variant=process.DESIRED)
 
 
 def _sessions(project: Project, people: dict[Role, User]) -> None:

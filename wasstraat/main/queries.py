@@ -20,7 +20,7 @@ from ..models import (
     User,
 )
 from ..paging import Window, window
-from ..projects.cycles import Link, chains
+from ..projects.cycles import Chain, chains
 from ..workflow import ActionStatus, Adoption, RevisitStatus, Role, Step, revisit_status
 
 
@@ -77,14 +77,21 @@ class PortfolioPage:
     step_counts: dict[int, int]  # step (FINISHED for done) -> projects, before the step filter
 
 
-def _only_visible(query, user: User, column):  # noqa: ANN001, ANN202
-    """The projects this person may see: all for an administrator, else their own."""
+def only_visible(query, user: User, column):  # noqa: ANN001, ANN202
+    """The projects this person may see: all for an administrator, else their own (the
+    portfolio and the reports)."""
     return query if user.is_admin else query.where(column.in_(_member_project_ids(user)))
+
+
+def owned_by(user_id: int):  # noqa: ANN201
+    """The projects in which this person is a process owner (the owner filters)."""
+    return select(Membership.project_id).join(MembershipRole).where(
+        Membership.user_id == user_id, MembershipRole.role == Role.PROCESS_OWNER.value)
 
 
 def _filtered(user: User, asked: PortfolioQuery, cutoff: datetime, *, with_step: bool,
               what=(Project.id,)):  # noqa: ANN001, ANN202
-    query = _only_visible(select(*what).join(ProjectPosition,
+    query = only_visible(select(*what).join(ProjectPosition,
                                              ProjectPosition.project_id == Project.id),
                           user, Project.id)
     if asked.search:
@@ -94,10 +101,7 @@ def _filtered(user: User, asked: PortfolioQuery, cutoff: datetime, *, with_step:
     if asked.mine:
         query = query.where(Project.id.in_(_member_project_ids(user)))
     if asked.owner_id is not None:
-        query = query.where(Project.id.in_(
-            select(Membership.project_id).join(MembershipRole).where(
-                Membership.user_id == asked.owner_id,
-                MembershipRole.role == Role.PROCESS_OWNER.value)))
+        query = query.where(Project.id.in_(owned_by(asked.owner_id)))
     if asked.stalled:
         query = query.where(ProjectPosition.step.is_not(None), ProjectPosition.since < cutoff)
     if with_step and asked.step is not None:
@@ -138,7 +142,7 @@ def portfolio_page(user: User, asked: PortfolioQuery, cutoff: datetime) -> Portf
 
 def process_owners(user: User) -> list[tuple[int, str]]:
     """The process owners of the projects this person may see (the owner filter's choices)."""
-    return list(db.session.execute(_only_visible(
+    return list(db.session.execute(only_visible(
         select(User.id, User.name).distinct()
         .join(Membership, Membership.user_id == User.id).join(MembershipRole)
         .where(MembershipRole.role == Role.PROCESS_OWNER.value), user, Membership.project_id)
@@ -155,8 +159,7 @@ class Signals:
     open_tasks: int
     overdue_actions: int
     kpi_results: list[KpiResult]
-    follows: Link | None = None  # the previous cycle
-    followed_by: Link | None = None  # the next cycle
+    cycle: Chain = Chain()  # the previous and the next cycle
     revisit: RevisitStatus | None = None  # a closed project's process description
 
 
@@ -191,8 +194,7 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
             stalled=moving and position.since < cutoff,
             open_tasks=open_tasks.get(project.id, 0), overdue_actions=overdue.get(project.id, 0),
             kpi_results=results.get(project.id, []),
-            follows=links.get(project.id, (None, None))[0],
-            followed_by=links.get(project.id, (None, None))[1],
+            cycle=links.get(project.id, Chain()),
             revisit=None if position.step else revisit_status(project.revisit_on, today))
     return signals
 

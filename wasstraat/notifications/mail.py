@@ -142,10 +142,15 @@ def deliver(now: datetime | None = None) -> Delivery:
     return totals
 
 
+def organisation_zone() -> ZoneInfo:
+    """The organisation's time, in which digests have their hour and reminders their day."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
 def digest_periods(now: datetime) -> dict[Channel, str]:
     """The digests due at this moment: daily from WASSTRAAT_DIGEST_HOUR (the organisation's
     time), weekly from that hour on Mondays; each named by its period."""
-    local = now.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    local = now.astimezone(organisation_zone())
     if local.hour < current_app.config["DIGEST_HOUR"]:
         return {}
     periods = {Channel.DAILY: f"daily:{local.date().isoformat()}"}

@@ -35,6 +35,7 @@ from ..models import (
 from ..tasks.services import task_link
 from ..workflow import ActionStatus, Adoption, Role, Step, stalled_before
 from .kinds import EVALUATION_NOTICE, MailState, Reminder
+from .mail import organisation_zone
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def send_reminders(now: datetime | None = None) -> int:
     """Put today's new reminders in the inboxes; their e-mail goes with the next delivery.
     Returns how many were new."""
     now = now or utcnow()
-    today = now.astimezone(_local_zone()).date()
+    today = now.astimezone(organisation_zone()).date()
     reminders = due(today, current_app.config["STALLED_AFTER_DAYS"])
     if not reminders:
         return 0
@@ -80,12 +81,6 @@ def _insert_new(rows: list[dict]):  # noqa: ANN202
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(Notification).values(rows).on_conflict_do_nothing(
         index_elements=["user_id", "reminder_key"])
-
-
-def _local_zone():  # noqa: ANN202
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def _active(user_column):  # noqa: ANN001, ANN202

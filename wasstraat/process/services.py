@@ -129,6 +129,11 @@ def _editable(project: Project, variant: str = CURRENT) -> None:
                             _("Het gewenste proces legt u vast terwijl stap 8 bezig is."))
 
 
+def _for_variant(values: dict[str, Any], variant: str) -> dict[str, Any]:
+    """Waste is seen in the current process; the desired one is what remains without it."""
+    return values if variant == CURRENT else {**values, "wastes": []}
+
+
 def _plain(step: ProcessStep) -> dict[str, Any]:
     return {name: getattr(step, name) for name in ["position", "variant", *STEP_FIELDS]}
 
@@ -136,6 +141,7 @@ def _plain(step: ProcessStep) -> dict[str, Any]:
 def add_step(project: Project, actor: User, values: dict[str, Any],
              variant: str = CURRENT) -> ProcessStep:
     _editable(project, variant)
+    values = _for_variant(values, variant)
     position = (db.session.scalar(select(func.max(ProcessStep.position)).where(
         ProcessStep.project_id == project.id, ProcessStep.variant == variant)) or 0) + 1
     step = ProcessStep(project_id=project.id, variant=variant, position=position,
@@ -151,7 +157,8 @@ def update_step(step: ProcessStep, project: Project, actor: User, *, expected_ve
                 values: dict[str, Any]) -> None:
     _editable(project, step.variant)
     check_version(step, expected_version)
-    audit.apply_changes(step, values, action="process.step_update", object_type="process_step",
+    audit.apply_changes(step, _for_variant(values, step.variant),
+                        action="process.step_update", object_type="process_step",
                         project_id=project.id, actor=actor)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from io import BytesIO
 
 from flask import (
@@ -23,7 +25,6 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProcessAttachment, ProcessStep
 from ..navigation import back_to, confirm_deletion
-from ..workflow import Step
 from . import attachments, services
 from .forms import AttachmentForm, EditProcessStepForm, NewProcessStepForm, ProcessCheckForm
 
@@ -32,10 +33,6 @@ bp = Blueprint("process", __name__, url_prefix="/projects/<int:project_id>/proce
 
 def _user():  # noqa: ANN202
     return current_user._get_current_object()
-
-
-# Who edits which description of the process (services.PROCESS_VARIANTS: in which step).
-EDITORS = {services.CURRENT: Action.EDIT_PROCESS, services.DESIRED: Action.EDIT_DESIRED_PROCESS}
 
 
 def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_form=None,  # noqa: ANN001
@@ -49,7 +46,7 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_for
         checked_by={c.user_id: c for c in checks},
         participants=services.check_participants(project),
         is_participant=services.is_participant(project, _user()),
-        editable=project.in_progress(Step.PROCESS),
+        editable=services.editable(project, services.CURRENT),
         form=form or NewProcessStepForm(formdata=None),
         check_form=check_form or ProcessCheckForm(formdata=None), error=error,
         attachments=attachments.attachments_of(project),
@@ -74,24 +71,40 @@ def _render_desired(access: ProjectAccess, *, form=None, status: int = 200,  # n
     ), status
 
 
+@dataclass(frozen=True)
+class Description:
+    """A description of the process as the views serve it (which step edits it is in
+    workflow.PROCESS_VARIANTS): who edits it, its page, how the page is drawn."""
+
+    editor: Action
+    endpoint: str
+    render: Callable
+
+
+DESCRIPTIONS = {
+    services.CURRENT: Description(Action.EDIT_PROCESS, "process.index", _render),
+    services.DESIRED: Description(Action.EDIT_DESIRED_PROCESS, "process.desired",
+                                  _render_desired),
+}
+
+
 def _step(access: ProjectAccess, step_id: int) -> ProcessStep:
     """A step of this project, for whoever may edit its description (else 403)."""
     step = project_object(access, ProcessStep, step_id)
-    access.require(EDITORS[step.variant])
+    access.require(DESCRIPTIONS[step.variant].editor)
     return step
 
 
 def _page(project_id: int, variant: str) -> str:
-    endpoint = "process.desired" if variant == services.DESIRED else "process.index"
-    return url_for(endpoint, project_id=project_id)
+    return url_for(DESCRIPTIONS[variant].endpoint, project_id=project_id)
 
 
 def _refused(project_id: int, error: WorkflowError, status_code: int | None = None,
              variant: str = services.CURRENT, **forms):  # noqa: ANN003, ANN202
     db.session.rollback()
-    render = _render_desired if variant == services.DESIRED else _render
-    return render(project_access(project_id), status=status_code or error.status_code,
-                  error=error.message, **forms)
+    return DESCRIPTIONS[variant].render(project_access(project_id),
+                                        status=status_code or error.status_code,
+                                        error=error.message, **forms)
 
 
 def _back(project_id: int, message: str, anchor: str = "",  # noqa: ANN202
@@ -103,38 +116,32 @@ def _back(project_id: int, message: str, anchor: str = "",  # noqa: ANN202
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def index(project_id: int):
-    access = project_access(project_id)
-    if request.method == "GET":
-        return _render(access)
-    access.require(Action.EDIT_PROCESS)
-    form = NewProcessStepForm()
-    if not form.validate_on_submit():
-        return _render(access, form=form, status=422)
-    try:
-        services.add_step(access.project, _user(), form.values())
-    except WorkflowError as error:
-        return _refused(project_id, error, form=form)
-    return _back(project_id, _("De processtap is toegevoegd."), "#add-heading")
+    """Step 3: the current process."""
+    return _page_of(project_id, services.CURRENT)
 
 
 @bp.route("/desired", methods=["GET", "POST"])
 @login_required
 def desired(project_id: int):
     """Step 8: the desired process, the adjusted activities, beside the current one."""
+    return _page_of(project_id, services.DESIRED)
+
+
+def _page_of(project_id: int, variant: str):  # noqa: ANN202
+    """A description's page; a POST adds an activity to it."""
+    description = DESCRIPTIONS[variant]
     access = project_access(project_id)
     if request.method == "GET":
-        return _render_desired(access)
-    access.require(Action.EDIT_DESIRED_PROCESS)
+        return description.render(access)
+    access.require(description.editor)
     form = NewProcessStepForm()
     if not form.validate_on_submit():
-        return _render_desired(access, form=form, status=422)
+        return description.render(access, form=form, status=422)
     try:
-        services.add_step(access.project, _user(), {**form.values(), "wastes": []},
-                          variant=services.DESIRED)
+        services.add_step(access.project, _user(), form.values(), variant=variant)
     except WorkflowError as error:
-        return _refused(project_id, error, variant=services.DESIRED, form=form)
-    return _back(project_id, _("De processtap is toegevoegd."), "#add-heading",
-                 services.DESIRED)
+        return _refused(project_id, error, variant=variant, form=form)
+    return _back(project_id, _("De processtap is toegevoegd."), "#add-heading", variant)
 
 
 @bp.route("/<int:step_id>/edit", methods=["GET", "POST"])

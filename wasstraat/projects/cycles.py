@@ -8,7 +8,7 @@ the starting list, and the lessons learned in the assignment. Both projects link
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -36,24 +36,6 @@ from ..workflow import Adoption, Decision, Step
 
 
 @dataclass(frozen=True)
-class Chain:
-    """Where a project stands in its cycles."""
-
-    follows: Project | None  # the project it continues
-    followed_by: Project | None  # the project that continues it
-
-
-def chain(project: Project) -> Chain:
-    follows = db.session.scalar(select(Project).join(
-        ProjectCycle, ProjectCycle.follows_id == Project.id).where(
-        ProjectCycle.project_id == project.id))
-    followed_by = db.session.scalar(select(Project).join(
-        ProjectCycle, ProjectCycle.project_id == Project.id).where(
-        ProjectCycle.follows_id == project.id).order_by(Project.id))
-    return Chain(follows, followed_by)
-
-
-@dataclass(frozen=True)
 class Link:
     """A project in a chain, by id and name (the portfolio links to it)."""
 
@@ -61,20 +43,35 @@ class Link:
     name: str
 
 
-def chains(project_ids: list[int]) -> dict[int, tuple[Link | None, Link | None]]:
-    """For a page of projects, (follows, followed by) where there is a link: one query."""
+@dataclass(frozen=True)
+class Chain:
+    """Where a project stands in its cycles."""
+
+    follows: Link | None = None  # the project it continues
+    followed_by: Link | None = None  # the project that continues it
+
+
+def chain(project: Project) -> Chain:
+    return chains([project.id]).get(project.id, Chain())
+
+
+def chains(project_ids: list[int]) -> dict[int, Chain]:
+    """For a page of projects, where each stands in its cycles (those with a link): one
+    query."""
     newer, older = aliased(Project), aliased(Project)
     rows = db.session.execute(
         select(newer.id, newer.name, older.id, older.name)
         .join(ProjectCycle, ProjectCycle.project_id == newer.id)
         .join(older, ProjectCycle.follows_id == older.id)
         .where(or_(newer.id.in_(project_ids), older.id.in_(project_ids))))
-    found: dict[int, tuple[Link | None, Link | None]] = {}
+    found: dict[int, Chain] = {}
     for newer_id, newer_name, older_id, older_name in rows:
         if newer_id in project_ids:
-            found[newer_id] = (Link(older_id, older_name), found.get(newer_id, (None, None))[1])
+            found[newer_id] = replace(found.get(newer_id, Chain()),
+                                      follows=Link(older_id, older_name))
         if older_id in project_ids:
-            found[older_id] = (found.get(older_id, (None, None))[0], Link(newer_id, newer_name))
+            found[older_id] = replace(found.get(older_id, Chain()),
+                                      followed_by=Link(newer_id, newer_name))
     return found
 
 
@@ -93,11 +90,9 @@ def what_carries_over(previous: Project) -> CarriedOver:
     """What a follow-up of this project would start with (shown before it is made)."""
     results = kpi_results([previous.id]).get(previous.id, [])
     active = [m for m in previous.memberships if m.user.active]
-    lessons = db.session.scalar(select(Evaluation.lessons).where(
-        Evaluation.project_id == previous.id)) or ""
     return CarriedOver(len(active), len(previous.memberships) - len(active), len(results),
                        sum(1 for r in results if r.after), [i.title for i in _deferred(previous)],
-                       bool(lessons.strip()), len(process_description(previous)))
+                       bool(_lessons(previous)), len(process_description(previous)))
 
 
 def _deferred(previous: Project) -> list[Improvement]:
@@ -109,11 +104,12 @@ def _deferred(previous: Project) -> list[Improvement]:
         .order_by(ImplementationItem.position)))
 
 
-def follow_up_refusal(previous: Project) -> str | None:
-    """Why this project cannot have a follow-up now, or None."""
+def follow_up_refusal(previous: Project, cycle: Chain | None = None) -> str | None:
+    """Why this project cannot have a follow-up now, or None (``cycle``: its chain, when the
+    caller has it already)."""
     if not previous.is_finished:
         return _("Een vervolgtraject start vanuit een afgerond traject: rond eerst stap 10 af.")
-    existing = chain(previous).followed_by
+    existing = (cycle or chain(previous)).followed_by
     if existing is not None:
         return _("Dit traject heeft al een vervolgtraject: %(name)s.", name=existing.name)
     return None
@@ -144,15 +140,20 @@ def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
 
 
 def _assignment(previous: Project) -> str:
-    lessons = db.session.scalar(select(Evaluation.lessons).where(
-        Evaluation.project_id == previous.id)) or ""
+    lessons = _lessons(previous)
     parts = [_("Vervolg op %(name)s (%(reference)s).", name=previous.name,
                reference=previous.reference)]
     if previous.assignment:
         parts.append(_("Opdracht van de vorige cyclus:") + "\n" + previous.assignment)
-    if lessons.strip():
-        parts.append(_("Geleerde lessen:") + "\n" + lessons.strip())
+    if lessons:
+        parts.append(_("Geleerde lessen:") + "\n" + lessons)
     return "\n\n".join(parts)
+
+
+def _lessons(previous: Project) -> str:
+    """What the evaluation taught (step 10), or ""."""
+    return (db.session.scalar(select(Evaluation.lessons).where(
+        Evaluation.project_id == previous.id)) or "").strip()
 
 
 def _carry_team(previous: Project, project: Project, actor: User) -> int:

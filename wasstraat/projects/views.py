@@ -92,18 +92,19 @@ def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
                                               Task.done_at.is_(None))
         .group_by(Task.step)).all())
     plan_started = project.step_status(Step.IMPROVEMENT_PLAN) is not StepStatus.NOT_STARTED
+    cycle = cycles.chain(project)
     return render_template(
         "projects/show.html", access=access, project=project, tasks_by_step=tasks_by_step,
         open_task_count=sum(tasks_by_step.values()),
         guidance=next_actions(project, access.user, access.roles),
         plan_document=plans.document_version(plans.versions_of(project))
         if plan_started else None,
-        plan_started=plan_started, chain=cycles.chain(project),
+        plan_started=plan_started, chain=cycle,
         revisit_form=revisit_form or RevisitForm(formdata=None,
                                                  data={"revisit_on": project.revisit_on}),
         revisit=revisit_status(project.revisit_on, date.today()),
         may_follow_up=access.can(Action.START_FOLLOW_UP)
-        and cycles.follow_up_refusal(project) is None,
+        and cycles.follow_up_refusal(project, cycle) is None,
         description=cycles.process_description(project) if project.is_finished else None,
     ), status
 

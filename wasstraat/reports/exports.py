@@ -12,15 +12,14 @@ from datetime import datetime
 
 import xlsxwriter
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.sql import Select
 
 from ..admin.audit_log import safe_cell
 from ..extensions import db
 from ..implementation.services import kpi_results
-from ..models import Project, ProjectPosition
 from ..workflow import N_, Decision, Horizon
-from .queries import IMPROVEMENT_COLUMNS, IMPROVEMENT_ROWS, Benefits, Flow
+from . import queries
+from .queries import IMPROVEMENT_COLUMNS, IMPROVEMENT_ROWS
 
 Cell = str | int | float | None
 
@@ -33,13 +32,6 @@ class Table:
     rows: list[list[Cell]]
 
 
-def tables(scope: Select, benefits: Benefits, flow: Flow) -> dict[str, Table]:
-    """Every table of the report, in full (not a page of it)."""
-    made = [_kpi_table(scope), _step_table(flow), _quarter_table(flow),
-            _improvement_table(benefits)]
-    return {table.key: table for table in made}
-
-
 # Each table's name, on the page's download links and as the sheet's name.
 TABLE_TITLES = {
     "kpis": N_("KPI's van afgeronde trajecten"),
@@ -49,16 +41,22 @@ TABLE_TITLES = {
 }
 
 
+def table(key: str, scope: Select) -> Table:
+    """One table of the report in full (not a page of it), from only the queries it needs."""
+    return TABLES[key](scope)
+
+
+def all_tables(scope: Select) -> list[Table]:
+    return [build(scope) for build in TABLES.values()]
+
+
 def _kpi_table(scope: Select) -> Table:
-    closed = db.session.execute(
-        select(Project.id, Project.name, ProjectPosition.since)
-        .join(ProjectPosition, ProjectPosition.project_id == Project.id)
-        .where(ProjectPosition.step.is_(None), Project.id.in_(scope))
-        .order_by(ProjectPosition.since.desc(), Project.id.desc())).all()
-    results = kpi_results([pid for pid, _name, _since in closed])
+    closed = db.session.execute(queries.closed_projects(scope)).all()
+    results = kpi_results([project.id for project, _since in closed])
     rows: list[list[Cell]] = []
-    for pid, name, since in closed:
-        for result in results.get(pid, []):
+    for project, since in closed:
+        name = project.name
+        for result in results.get(project.id, []):
             kpi, after = result.kpi, result.after.value if result.after else None
             rows.append([name, f"{since:%d-%m-%Y}" if since else "", kpi.name, kpi.unit,
                          kpi.baseline_value, kpi.target_value, after,
@@ -69,29 +67,35 @@ def _kpi_table(scope: Select) -> Table:
                   _("Streefwaarde"), _("Nameting"), _("Doel gehaald"), _("Verandering")], rows)
 
 
-def _step_table(flow: Flow) -> Table:
+def _step_table(scope: Select) -> Table:
     return Table("steps", _(TABLE_TITLES["steps"]),
                  [_("Stap"), _("Trajecten"), _("Mediaan (dagen)"), _("90e percentiel (dagen)"),
                   _("Knelpunt")],
                  [[f"{s.step.value}. {_(s.step.definition.name)}", s.projects, s.median_days,
-                   s.p90_days, _("ja") if s.bottleneck else ""] for s in flow.steps])
+                   s.p90_days, _("ja") if s.bottleneck else ""]
+                  for s in queries.step_flows(scope)])
 
 
-def _quarter_table(flow: Flow) -> Table:
+def _quarter_table(scope: Select) -> Table:
     return Table("quarters", _(TABLE_TITLES["quarters"]),
                  [_("Kwartaal"), _("Afgeronde trajecten")],
-                 [[label, count] for label, count in flow.quarters])
+                 [[label, count] for label, count in queries.throughput(scope)])
 
 
-def _improvement_table(benefits: Benefits) -> Table:
+def _improvement_table(scope: Select) -> Table:
+    counts = queries.improvement_counts(queries.closed_in(scope))
     rows: list[list[Cell]] = []
     for horizon in IMPROVEMENT_ROWS:
         for decision in IMPROVEMENT_COLUMNS:
             rows.append([_(Horizon(horizon).label) if horizon else _("Nog geen horizon"),
                          _(Decision(decision).label),
-                         benefits.improvement_count(horizon, decision)])
+                         counts.get((horizon, decision), 0)])
     return Table("improvements", _(TABLE_TITLES["improvements"]),
                  [_("Horizon"), _("Besluit"), _("Aantal")], rows)
+
+
+TABLES = {"kpis": _kpi_table, "steps": _step_table, "quarters": _quarter_table,
+          "improvements": _improvement_table}
 
 
 def _dutch(value: Cell) -> str:

@@ -19,12 +19,11 @@ from sqlalchemy.sql import Select
 
 from ..extensions import db
 from ..implementation.services import KpiResult, kpi_results
+from ..main.queries import only_visible, owned_by, process_owners
 from ..models import (
     Improvement,
     Kpi,
     KpiMeasurement,
-    Membership,
-    MembershipRole,
     Project,
     ProjectPosition,
     StepState,
@@ -35,7 +34,6 @@ from ..workflow import (
     Decision,
     Horizon,
     RevisitStatus,
-    Role,
     Step,
     StepStatus,
     revisit_status,
@@ -66,10 +64,8 @@ class ReportFilter:
 def in_scope(user: User, asked: ReportFilter) -> Select:
     """The ids of the projects the report covers: the person's own (all for an
     administrator), filtered, the anonymised ones included (their figures are not personal)."""
-    query = select(Project.id).join(ProjectPosition, ProjectPosition.project_id == Project.id)
-    if not user.is_admin:
-        query = query.where(Project.id.in_(
-            select(Membership.project_id).where(Membership.user_id == user.id)))
+    query = only_visible(select(Project.id).join(
+        ProjectPosition, ProjectPosition.project_id == Project.id), user, Project.id)
     if asked.year is not None:
         start = datetime.combine(date(asked.year, 1, 1), time(0), UTC)
         end = datetime.combine(date(asked.year + 1, 1, 1), time(0), UTC)
@@ -80,13 +76,8 @@ def in_scope(user: User, asked: ReportFilter) -> Select:
     if asked.unit:
         query = query.where(Project.organisation_unit == asked.unit)
     if asked.owner_id is not None:
-        query = query.where(Project.id.in_(_owned_by(asked.owner_id)))
+        query = query.where(Project.id.in_(owned_by(asked.owner_id)))
     return query
-
-
-def _owned_by(user_id: int) -> Select:
-    return select(Membership.project_id).join(MembershipRole).where(
-        Membership.user_id == user_id, MembershipRole.role == Role.PROCESS_OWNER.value)
 
 
 # --- Benefits ---------------------------------------------------------------------------------
@@ -123,22 +114,30 @@ class Benefits:
         return self.improvements.get((horizon, decision), 0)
 
 
+def closed_in(scope: Select) -> Select:
+    """The ids of the closed projects in scope (all ten steps finished)."""
+    return select(ProjectPosition.project_id).where(ProjectPosition.step.is_(None),
+                                                    ProjectPosition.project_id.in_(scope))
+
+
+def closed_projects(scope: Select) -> Select:
+    """The closed projects in scope with when they closed, the latest first."""
+    return (select(Project, ProjectPosition.since)
+            .join(ProjectPosition, ProjectPosition.project_id == Project.id)
+            .where(ProjectPosition.step.is_(None), Project.id.in_(scope))
+            .order_by(ProjectPosition.since.desc(), Project.id.desc()))
+
+
 def benefits(scope: Select, page: int, today: date) -> Benefits:
     """The closed projects in scope: their KPIs (a page of projects), the KPI totals, the
     improvements by horizon and decision, the costs planned (five queries)."""
-    closed = and_(ProjectPosition.step.is_(None), Project.id.in_(scope))
-    total = db.session.scalar(select(func.count()).select_from(Project).join(
-        ProjectPosition, ProjectPosition.project_id == Project.id).where(closed)) or 0
+    closed_ids = closed_in(scope)
+    total = db.session.scalar(select(func.count()).select_from(closed_ids.subquery())) or 0
     shown = window(total, page, CLOSED_PER_PAGE)
     rows = db.session.execute(
-        select(Project, ProjectPosition.since).join(
-            ProjectPosition, ProjectPosition.project_id == Project.id).where(closed)
-        .order_by(ProjectPosition.since.desc(), Project.id.desc())
-        .limit(CLOSED_PER_PAGE).offset(shown.offset)).all()
+        closed_projects(scope).limit(CLOSED_PER_PAGE).offset(shown.offset)).all()
     results = kpi_results([project.id for project, _since in rows])
-    closed_ids = select(ProjectPosition.project_id).where(
-        ProjectPosition.step.is_(None), ProjectPosition.project_id.in_(scope))
-    improvements = _improvements(closed_ids)
+    improvements = improvement_counts(closed_ids)
     one_off, recurring = db.session.execute(
         select(func.coalesce(func.sum(Improvement.cost_estimate), 0),
                func.coalesce(func.sum(Improvement.recurring_cost), 0))
@@ -169,7 +168,7 @@ def _kpi_totals(project_ids: Select) -> KpiTotals:
     return KpiTotals(kpis, with_after, int(met))
 
 
-def _improvements(project_ids: Select) -> dict[tuple[str, str], int]:
+def improvement_counts(project_ids: Select) -> dict[tuple[str, str], int]:
     rows = db.session.execute(
         select(Improvement.horizon, Improvement.decision, func.count())
         .where(Improvement.project_id.in_(project_ids))
@@ -213,19 +212,7 @@ class Flow:
 def flow(scope: Select, today: date, stalled_after: int) -> Flow:
     """Time per step, the bottlenecks, the projects stalled now and the throughput per
     quarter (four queries)."""
-    durations: dict[int, list[float]] = {}
-    for step, started, closed in db.session.execute(
-            select(StepState.step, StepState.started_at, StepState.closed_at)
-            .where(StepState.project_id.in_(scope), StepState.status == StepStatus.DONE.value,
-                   StepState.started_at.is_not(None), StepState.closed_at.is_not(None))):
-        durations.setdefault(step, []).append((closed - started).total_seconds() / 86400)
-    steps = [StepFlow(step, len(durations.get(step, [])), *_median_p90(durations.get(step, [])))
-             for step in Step]
-    # A step that takes no time holds no one up: only steps with a median count.
-    ranked = sorted((s for s in steps if s.median_days),
-                    key=lambda s: (-s.median_days, s.step))[:BOTTLENECKS]
-    steps = [StepFlow(s.step, s.projects, s.median_days, s.p90_days, s in ranked)
-             for s in steps]
+    steps = step_flows(scope)
     cutoff = stalled_before(today, stalled_after)
     stalled = and_(ProjectPosition.step.is_not(None), ProjectPosition.since < cutoff,
                    ProjectPosition.project_id.in_(scope))
@@ -239,9 +226,27 @@ def flow(scope: Select, today: date, stalled_after: int) -> Flow:
         steps=steps,
         stalled=[StalledProject(pid, name, Step(step), (today - since.date()).days)
                  for pid, name, step, since in stalled_rows],
-        stalled_total=stalled_total, quarters=_throughput(scope), stalled_after=stalled_after,
+        stalled_total=stalled_total, quarters=throughput(scope), stalled_after=stalled_after,
         bottlenecks=sorted((s for s in steps if s.bottleneck),
                            key=lambda s: (-s.median_days, s.step)))
+
+
+def step_flows(scope: Select) -> list[StepFlow]:
+    """Per step: how many projects finished it, the median and 90th percentile days, and
+    whether it is one of the bottlenecks (one query)."""
+    durations: dict[int, list[float]] = {}
+    for step, started, closed in db.session.execute(
+            select(StepState.step, StepState.started_at, StepState.closed_at)
+            .where(StepState.project_id.in_(scope), StepState.status == StepStatus.DONE.value,
+                   StepState.started_at.is_not(None), StepState.closed_at.is_not(None))):
+        durations.setdefault(step, []).append((closed - started).total_seconds() / 86400)
+    steps = [StepFlow(step, len(durations.get(step, [])), *_median_p90(durations.get(step, [])))
+             for step in Step]
+    # A step that takes no time holds no one up: only steps with a median count.
+    ranked = sorted((s for s in steps if s.median_days),
+                    key=lambda s: (-s.median_days, s.step))[:BOTTLENECKS]
+    return [StepFlow(s.step, s.projects, s.median_days, s.p90_days, s in ranked)
+            for s in steps]
 
 
 def _median_p90(days: list[float]) -> tuple[float | None, float | None]:
@@ -256,7 +261,7 @@ def _median_p90(days: list[float]) -> tuple[float | None, float | None]:
     return round(statistics.median(ordered), 1), round(p90, 1)
 
 
-def _throughput(scope: Select) -> list[tuple[str, int]]:
+def throughput(scope: Select) -> list[tuple[str, int]]:
     """Projects closed per quarter, from the first quarter with one to the last."""
     year = extract("year", ProjectPosition.since)
     month = extract("month", ProjectPosition.since)
@@ -289,7 +294,7 @@ class Choices:
 
 def choices(user: User, today: date) -> Choices:
     """What the filter offers: the years, units and process owners of the person's projects
-    (three queries)."""
+    (three queries; the owners as the portfolio's filter offers them)."""
     visible = in_scope(user, ReportFilter())
     first = db.session.scalar(select(func.min(Project.created_at)).where(Project.id.in_(visible)))
     years = list(range(today.year, (first.year if first else today.year) - 1, -1))
@@ -297,9 +302,4 @@ def choices(user: User, today: date) -> Choices:
         select(Project.organisation_unit).where(Project.id.in_(visible),
                                                 Project.organisation_unit != "")
         .distinct().order_by(Project.organisation_unit)))
-    owners = db.session.execute(
-        select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-        .join(MembershipRole).where(Membership.project_id.in_(visible),
-                                    MembershipRole.role == Role.PROCESS_OWNER.value)
-        .distinct().order_by(User.name, User.id)).all()
-    return Choices(years, units, [(uid, name) for uid, name in owners])
+    return Choices(years, units, [(uid, name) for uid, name in process_owners(user)])

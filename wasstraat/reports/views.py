@@ -14,27 +14,24 @@ from .forms import ReportFilterForm
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def _report():  # noqa: ANN202
-    """The filter form and the report it asks for; a filter that is not offered gets 400."""
+def _asked():  # noqa: ANN202
+    """The filter form and the projects it covers; a filter that is not offered gets 400."""
     user = current_user._get_current_object()
-    today = date.today()
     form = ReportFilterForm(request.args)
-    form.set_choices(queries.choices(user, today))
-    status = 200
+    form.set_choices(queries.choices(user, date.today()))
     if request.args and not form.validate():
-        asked, status = queries.ReportFilter(), 400
-    else:
-        asked = form.query()
-    scope = queries.in_scope(user, asked)
-    benefits = queries.benefits(scope, form.page.data or 1 if status == 200 else 1, today)
-    flow = queries.flow(scope, today, current_app.config["STALLED_AFTER_DAYS"])
-    return form, asked, scope, benefits, flow, status
+        return form, queries.ReportFilter(), queries.in_scope(user, queries.ReportFilter()), 400
+    asked = form.query()
+    return form, asked, queries.in_scope(user, asked), 200
 
 
 @bp.route("")
 @login_required
 def index():
-    form, asked, _scope, benefits, flow, status = _report()
+    form, asked, scope, status = _asked()
+    today = date.today()
+    benefits = queries.benefits(scope, form.page.data or 1 if status == 200 else 1, today)
+    flow = queries.flow(scope, today, current_app.config["STALLED_AFTER_DAYS"])
     return render_template(
         "reports/index.html", form=form, asked=asked, benefits=benefits, flow=flow,
         step_chart=charts.step_chart(flow.steps), quarter_chart=charts.quarter_chart(
@@ -46,11 +43,11 @@ def index():
 @bp.route("/<any(kpis, steps, quarters, improvements):table>.csv")
 @login_required
 def export_csv(table: str):
-    form, asked, scope, benefits, flow, status = _report()
+    _form, _asked_for, scope, status = _asked()
     if status != 200:
         abort(400)
-    chosen = exports.tables(scope, benefits, flow)[table]
-    return Response(exports.csv_text(chosen), mimetype="text/csv; charset=utf-8", headers={
+    body = exports.csv_text(exports.table(table, scope))
+    return Response(body, mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="rapportage-{table}-{date.today()}.csv"',
         "Cache-Control": "no-store"})
 
@@ -58,10 +55,10 @@ def export_csv(table: str):
 @bp.route("/rapportage.xlsx")
 @login_required
 def export_xlsx():
-    form, asked, scope, benefits, flow, status = _report()
+    _form, _asked_for, scope, status = _asked()
     if status != 200:
         abort(400)
-    body = exports.xlsx_bytes(list(exports.tables(scope, benefits, flow).values()), utcnow())
+    body = exports.xlsx_bytes(exports.all_tables(scope), utcnow())
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                    "spreadsheetml.sheet", headers={
         "Content-Disposition": f'attachment; filename="rapportage-{date.today()}.xlsx"',
