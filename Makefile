@@ -9,7 +9,7 @@ TRANSLATIONS := wasstraat/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint check audit bench profile translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint lint-api check audit bench profile translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ run: $(STAMP) translations
 
 ## test: the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
 ## (one worker per CPU; on PostgreSQL each worker has its own schema)
-test: $(STAMP) translations lint
+test: $(STAMP) translations lint lint-api
 	$(BIN)/pytest -q -n auto
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
@@ -64,6 +64,22 @@ profile: $(STAMP) translations
 lint: $(STAMP)
 	$(BIN)/ruff check wasstraat tests bench app.py
 	$(BIN)/bandit -q -r wasstraat
+
+# The API's OpenAPI document against the Dutch API Design Rules (Logius's Spectral ruleset,
+# kept beside the API with its source). Spectral comes from the npm registry, into the venv.
+SPECTRAL_VERSION := 6.16.3
+SPECTRAL := $(VENV)/spectral/node_modules/.bin/spectral
+RULESET := wasstraat/api/nl-api-design-rules.spectral.yaml
+
+$(SPECTRAL): | $(BIN)/python
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/spectral \
+		@stoplight/spectral-cli@$(SPECTRAL_VERSION)
+
+## lint-api: lint the generated OpenAPI document with the API Design Rules (errors fail)
+lint-api: $(STAMP) translations $(SPECTRAL)
+	@mkdir -p $(VENV)/spectral
+	WASSTRAAT_MFA_REQUIRED=admins $(FLASK) openapi write --format=json $(VENV)/spectral/openapi.json
+	$(SPECTRAL) lint --quiet --fail-severity=error -r $(RULESET) $(VENV)/spectral/openapi.json
 
 ## audit: known vulnerabilities in the installed packages (needs the PyPI vulnerability API)
 audit: $(STAMP)

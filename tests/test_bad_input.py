@@ -44,6 +44,10 @@ NOT_FUZZED = {
                                  "from an e-mail; test_notification_mail.py)",
     "projects.follow_up": "shown only for a closed project, and every demo project is under "
                           "way here; fuzzed with the same values in test_cycles.py",
+    "auth.revoke_api_token": "no input but the CSRF token; shown once a token exists "
+                             "(test_api.py revokes its own and someone else's)",
+    "api-improvements.Improvements": "JSON with a bearer token, not a form: fuzzed with "
+                                     "hypothesis in test_api.py, with the action update",
     "projects.revisit": "shown only for a closed project (as above); fuzzed with the same "
                         "values in test_desired_process.py",
 }

@@ -244,7 +244,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             f"/projects/{done}/implementation", f"/projects/{done}/implementation/evaluation",
             f"/projects/{done}/implementation/actions/{first['done_it']}",
             "/projects/new", "/account/password", f"/projects/{p}/kpis/{first['kpi']}/delete",
-            "/notifications", "/reports"],
+            "/notifications", "/reports", "/account/api-tokens", "/api/documentatie"],
         "process_owner": ["/notifications", "/notifications/settings", f"/projects/{done}",
                           f"/projects/{done}/follow-up",
                           f"/projects/{p}/implementation",
@@ -287,6 +287,14 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     page.locator(".task__toggle").first.click()
     page.wait_for_timeout(300)
     failures += [f"step 1 (after htmx) {v}" for v in axe_violations(page)]
+    # A new API token, shown once in the list of tokens; then the form refused.
+    page.goto("/account/api-tokens")
+    page.get_by_label("Naam van het token").fill("Dashboard Vergunningen")
+    page.get_by_role("button", name="Token maken").click()
+    expect(page.locator("#new-token")).to_contain_text("wst_")
+    failures += [f"api tokens (new) {v}" for v in axe_violations(page)]
+    page.get_by_role("button", name="Token maken").click()
+    failures += [f"api tokens (errors) {v}" for v in axe_violations(page)]
     assert failures == []
 
 

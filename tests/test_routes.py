@@ -73,6 +73,12 @@ class Rule:
     allowed: frozenset | str
     admin: bool = False  # an administrator outside the project is allowed too
     destructive: bool = False  # an allowed call changes what the next call would find
+    others: str = "forbidden"  # what a signed-in person not allowed gets (or "hidden")
+
+    @property
+    def is_api(self) -> bool:
+        """Called with a bearer token, never with the session cookie."""
+        return self.path.startswith("/api/v1/") and not self.path.endswith("openapi.json")
 
 
 RULES: dict[str, list[Rule]] = {
@@ -283,7 +289,46 @@ RULES: dict[str, list[Rule]] = {
         Rule("/projects/{p}/documents/implementation-plan.pdf", "GET", MEMBERS, admin=True)],
     "implementation.measure": [Rule("/projects/{p}/implementation/evaluation/measurements",
                                     "POST", STEP_10_ACTORS)],
+    # Personal API tokens: each person their own; someone else's token does not exist.
+    "auth.api_tokens": [Rule("/account/api-tokens", "GET", SIGNED_IN),
+                        Rule("/account/api-tokens", "POST", SIGNED_IN)],
+    "auth.revoke_api_token": [Rule("/account/api-tokens/{tok}/revoke", "POST",
+                                   frozenset({Role.SPONSOR}), destructive=True,
+                                   others="hidden")],
+    # The API's description is public; the API itself takes bearer tokens only (test_api.py).
+    "api-docs.openapi_json": [Rule("/api/v1/openapi.json", "GET", ANYONE)],
+    "api_docs.page": [Rule("/api/documentatie", "GET", ANYONE)],
+    "api-projects.Projects": [Rule("/api/v1/projects", "GET", SIGNED_IN)],
+    "api-projects.OneProject": [Rule("/api/v1/projects/{p}", "GET", MEMBERS, admin=True)],
+    "api-projects.Steps": [Rule("/api/v1/projects/{p}/steps", "GET", MEMBERS, admin=True)],
+    "api-projects.OneStep": [Rule("/api/v1/projects/{p}/steps/1", "GET", MEMBERS, admin=True)],
+    "api-projects.TeamMembers": [Rule("/api/v1/projects/{p}/team-members", "GET", MEMBERS,
+                                      admin=True)],
+    "api-projects.Kpis": [Rule("/api/v1/projects/{p}/kpis", "GET", MEMBERS, admin=True)],
+    "api-tasks.MyTasks": [Rule("/api/v1/tasks", "GET", SIGNED_IN)],
+    "api-tasks.ProjectTasks": [Rule("/api/v1/projects/{p}/tasks", "GET", MEMBERS, admin=True)],
+    # Any member captures an improvement; an administrator outside the team does not.
+    "api-improvements.Improvements": [
+        Rule("/api/v1/projects/{p}/improvements", "GET", MEMBERS, admin=True),
+        Rule("/api/v1/projects/{p}/improvements", "POST", MEMBERS)],
+    "api-improvements.OneImprovement": [Rule("/api/v1/projects/{p}/improvements/{i}", "GET",
+                                             MEMBERS, admin=True)],
+    "api-plans.PlanVersions": [Rule("/api/v1/projects/{p}/plan-versions", "GET", MEMBERS,
+                                    admin=True)],
+    "api-plans.Reviews": [Rule("/api/v1/projects/{p}/reviews", "GET", MEMBERS, admin=True)],
+    "api-implementation.Items": [Rule("/api/v1/projects/{p}/implementation-items", "GET",
+                                      MEMBERS, admin=True)],
+    "api-implementation.OneItem": [
+        Rule("/api/v1/projects/{p}/implementation-items/{it}", "GET", MEMBERS, admin=True),
+        Rule("/api/v1/projects/{p}/implementation-items/{it}", "PATCH", ACTION_UPDATERS)],
+    # The audit trail: administrators only, members are refused, outsiders find nothing.
+    "api-audit-trail.AuditEvents": [Rule("/api/v1/projects/{p}/audit-events", "GET",
+                                         frozenset(), admin=True)],
 }
+
+# What an API call sends besides its token.
+API_BODIES = {"POST": {"title": "Via de API", "source": {"type": "step", "id": 1}},
+              "PATCH": {"status": "in_progress"}}
 
 FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
              "done": "1", "locale": "nl", "direction": "up", "verdict": "confirmed", "formula_id": "1"}
@@ -363,6 +408,7 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
                "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
                "ws": work_session.id, "rv": review.id, "f": finding.id,
                "it": item.id,
+               "tok": _sponsor_token(team),
                # The sponsor's message about its step-1 task (the leader opened the step).
                "n": db.session.scalar(db.select(db.func.min(Notification.id)).where(
                    Notification.user_id == team[Role.SPONSOR].id)),
@@ -370,6 +416,14 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
         return team, ids, create_user(admin=True)
 
     return _build
+
+
+def _sponsor_token(team) -> int:  # noqa: ANN001
+    from wasstraat.api import tokens
+
+    row, _token = tokens.create(team[Role.SPONSOR], "Dashboard", 30)
+    db.session.commit()
+    return row.id
 
 
 def _subjects(team, admin):  # noqa: ANN001, ANN202
@@ -390,13 +444,15 @@ def _expected(rule: Rule, subject) -> str:  # noqa: ANN001
     if subject == "outsider":
         return "hidden"
     if subject == "admin":
-        return "allowed" if rule.admin else "forbidden"
-    return "allowed" if subject in rule.allowed else "forbidden"
+        return "allowed" if rule.admin else rule.others
+    return "allowed" if subject in rule.allowed else rule.others
 
 
 def _outcome(response) -> str:  # noqa: ANN001
     status = response.status_code
     if status == 302 and "/login?next=" in response.headers.get("Location", ""):
+        return "login"
+    if status == 401:  # the API: no token, or one that no longer works
         return "login"
     if status == 403:
         return "forbidden"
@@ -406,7 +462,10 @@ def _outcome(response) -> str:  # noqa: ANN001
     return "allowed"
 
 
-CASES = [(endpoint, rule) for endpoint, rules in RULES.items() for rule in rules]
+CASES = [(endpoint, rule) for endpoint, rules in RULES.items() for rule in rules
+         if not rule.is_api]
+API_CASES = [(endpoint, rule) for endpoint, rules in RULES.items() for rule in rules
+             if rule.is_api]
 
 
 @pytest.mark.parametrize(("endpoint", "rule"), CASES,
@@ -430,6 +489,52 @@ def test_route_access_for_every_kind_of_visitor(world, make_client, endpoint, ru
         response = client.open(path, method=rule.method, data=FORM_DATA)
         response.close()
         assert _outcome(response) == expected, (endpoint, rule.method, name, response.status_code)
+
+
+def _api_tokens(subjects) -> dict[str, str | None]:  # noqa: ANN001
+    """A token for each visitor; besides them, a revoked and an expired token of the leader."""
+    from datetime import timedelta
+
+    from wasstraat.api import tokens
+    from wasstraat.models import utcnow
+
+    made = {}
+    for name, user in subjects:
+        made[name] = tokens.create(user, "Matrix", 30)[1] if user is not None else None
+    leader = dict(subjects)[Role.PROJECT_LEADER]
+    revoked, made["revoked"] = tokens.create(leader, "Ingetrokken", 30)
+    tokens.revoke(revoked, leader)
+    expired, made["expired"] = tokens.create(leader, "Verlopen", 30)
+    expired.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    return made
+
+
+@pytest.mark.parametrize(("endpoint", "rule"), API_CASES,
+                         ids=[f"{e}-{r.method}" for e, r in API_CASES])
+def test_api_access_for_every_kind_of_caller(world, client, endpoint, rule):
+    team, ids, admin = world()
+    subjects = _subjects(team, admin)
+    subjects.sort(key=lambda s: _expected(rule, s[0]) == "allowed")
+    callers = _api_tokens(subjects)
+    for name in ("revoked", "expired"):
+        response = client.open(rule.path.format(**ids), method=rule.method,
+                               headers={"Authorization": f"Bearer {callers[name]}"},
+                               json=API_BODIES.get(rule.method))
+        assert response.status_code == 401, (endpoint, name)
+    for name, _user in subjects:
+        expected = _expected(rule, name)
+        token = callers[name]
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if rule.method == "PATCH":
+            version = db.session.scalar(db.select(ImplementationItem.version).where(
+                ImplementationItem.id == ids["it"]))
+            headers["If-Match"] = f'"{version}"'
+        response = client.open(rule.path.format(**ids), method=rule.method, headers=headers,
+                               json=API_BODIES.get(rule.method))
+        assert response.mimetype in ("application/json", "application/problem+json")
+        assert _outcome(response) == expected, (endpoint, rule.method, name,
+                                                response.status_code)
 
 
 # Reading these is itself recorded in the audit trail, by design (who downloaded what).
@@ -456,12 +561,12 @@ def test_no_page_view_changes_anything(world, login_as):
     # in before counting, since signing in is itself recorded.
     narrow = {min(rule.allowed) for rules in RULES.values() for rule in rules
               if rule.method == "GET" and isinstance(rule.allowed, frozenset)
-              and Role.PROJECT_LEADER not in rule.allowed}
+              and Role.PROJECT_LEADER not in rule.allowed and not rule.is_api}
     role_clients = {role: login_as(team[role]) for role in narrow}
     before = _row_counts()
     for rules in RULES.values():
         for rule in rules:
-            if rule.method == "GET":
+            if rule.method == "GET" and not rule.is_api:
                 client = admin_client if rule.allowed == ADMIN else leader
                 if isinstance(rule.allowed, frozenset) and Role.PROJECT_LEADER not in rule.allowed:
                     client = role_clients[min(rule.allowed)]

@@ -91,6 +91,9 @@ def register_blueprints(app: Flask) -> None:
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp):
         app.register_blueprint(blueprint)
+    from .api import init_api
+
+    init_api(app)
 
 
 def _report_server_time(app: Flask) -> None:

@@ -172,6 +172,18 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "OIDC_CLIENT_ID": os.environ.get("WASSTRAAT_OIDC_CLIENT_ID", ""),
         "OIDC_CLIENT_SECRET": os.environ.get("WASSTRAAT_OIDC_CLIENT_SECRET", ""),
         "OIDC_LABEL": os.environ.get("WASSTRAAT_OIDC_LABEL", "uw organisatie-account"),
+        # Bearer tokens of the provider for the API are meant for this audience.
+        "OIDC_API_AUDIENCE": os.environ.get("WASSTRAAT_OIDC_API_AUDIENCE", "").strip(),
+        # The API (api/): requests per caller per minute; origins allowed by CORS (none by
+        # default: other systems call it server to server); who answers questions about it.
+        "API_RATE_LIMIT": max(1, int(os.environ.get("WASSTRAAT_API_RATE_LIMIT", "120"))),
+        "API_CORS_ORIGINS": [o.strip() for o in os.environ.get(
+            "WASSTRAAT_API_CORS_ORIGINS", "").split(",") if o.strip()],
+        "API_CONTACT_NAME": os.environ.get("WASSTRAAT_API_CONTACT_NAME", "").strip(),
+        "API_CONTACT_EMAIL": os.environ.get("WASSTRAAT_API_CONTACT_EMAIL",
+                                            "functioneel-beheer@gemeente.example").strip(),
+        "API_CONTACT_URL": os.environ.get("WASSTRAAT_API_CONTACT_URL",
+                                          "https://wasstraat.gemeente.example").strip(),
         # Who must sign in with a second factor (TOTP): administrators, or everyone.
         "MFA_REQUIRED": mfa_required,
         "BABEL_DEFAULT_LOCALE": "nl",

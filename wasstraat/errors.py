@@ -44,6 +44,11 @@ def wants_partial() -> bool:
 
 
 def _error_page(status: int, title: str, message: str, incident: str | None = None):
+    from .api import is_api_request
+    from .api.problems import problem
+
+    if is_api_request(request.path):
+        return problem(status, title, message, **({"incident": incident} if incident else {}))
     template = "errors/_error.html" if wants_partial() else "errors/error.html"
     return (
         render_template(template, status=status, title=title, message=message,
@@ -52,19 +57,69 @@ def _error_page(status: int, title: str, message: str, incident: str | None = No
     )
 
 
+def _is_api() -> bool:
+    from .api import is_api_request
+
+    return is_api_request(request.path)
+
+
+def _stale_version():  # noqa: ANN202
+    from .api.problems import problem
+
+    return problem(412, _("Versie verouderd"),
+                   _("Iemand anders heeft dit intussen gewijzigd (If-Match klopt niet meer). "
+                     "Haal de actuele versie op en probeer het opnieuw."))
+
+
+def _title(code: int) -> str:
+    titles = {400: _("Ongeldig verzoek"), 401: _("Niet geauthenticeerd"),
+              409: _("Dat kan nu niet"), 412: _("Versie verouderd"),
+              415: _("Verkeerd formaat"), 422: _("Ongeldig verzoek"),
+              428: _("Versie ontbreekt"), 429: _("Te veel verzoeken")}
+    return titles.get(code, _("Fout"))
+
+
 def register(app: Flask) -> None:
     from .audit import record_denied
 
     @app.errorhandler(WorkflowError)
     def _workflow_error(error: WorkflowError):
         db.session.rollback()
+        if isinstance(error, ConflictError) and _is_api():
+            return _stale_version()
         return _error_page(error.status_code, _("Dat kan nu niet"), error.message)
 
     @app.errorhandler(StaleDataError)
     def _stale(error: StaleDataError):
         # Two saves of the same row at the same moment: the database let one through.
         db.session.rollback()
+        if _is_api():
+            return _stale_version()
         return _error_page(409, _("Dat kan nu niet"), ConflictError().message)
+
+    @app.errorhandler(HTTPException)
+    def _other_http_error(error: HTTPException):
+        """The API answers every error as problem details (with the fields a bad request got
+        wrong); the screens keep the plain page for the rarer codes."""
+        if not _is_api() or error.code is None:
+            return error
+        from .api.problems import flatten, problem
+
+        db.session.rollback()
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages") or {}
+        if isinstance(messages, dict) and set(messages) <= {"json", "query", "headers"}:
+            # webargs files them by where they were found; the names say enough.
+            messages = {k: v for where, found in messages.items()
+                        for k, v in (found.items() if isinstance(found, dict)
+                                     else [(where, found)])}
+        response = problem(error.code, _title(error.code), data.get("detail")
+                           or (_("Een of meer velden zijn niet goed ingevuld.") if messages
+                               else error.description or ""),
+                           invalid_params=flatten(messages) if messages else None)
+        for name, value in (data.get("headers") or {}).items():
+            response.headers[name] = value
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):

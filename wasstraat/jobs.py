@@ -68,8 +68,12 @@ def deliver_mail() -> None:
 def periodic_work(now: datetime | None = None) -> PeriodicRun:
     """What runs on a schedule. Reminders first, so a reminder for someone who wants them at
     once goes with this run's delivery, and one for a digest waits in it."""
+    from .api import limits
+    from .extensions import db
     from .notifications import mail, reminders
 
+    limits.forget_before(now.timestamp() if now else None)
+    db.session.commit()
     new_reminders = reminders.send_reminders(now)
     done = mail.deliver(now)
     digests = mail.send_digests(now)

@@ -1157,6 +1157,37 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+class ApiToken(db.Model):
+    """A personal access token for the API (api/tokens.py): acts as its person, with their
+    roles. Only a hash is stored; the token itself is shown once, when it is made."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so the person recognises a token in their list and in logs.
+    hint: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+
+class ApiRateWindow(db.Model):
+    """Requests per caller per minute, counted in the database so that the limit holds over
+    every app instance behind the load balancer (api/limits.py)."""
+
+    caller: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # minutes since 1970
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class AppendOnlyError(RuntimeError):
     pass
 

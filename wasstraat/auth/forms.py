@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from ..forms import FlaskForm, choices, required
+from ..forms import FlaskForm, choices, no_control_characters, required, single_line
 
 
 class LoginForm(FlaskForm):
@@ -44,3 +44,14 @@ def email_field(label=None):  # noqa: ANN001, ANN201
     return StringField(label or _l("E-mailadres"),
                        validators=[required(), Length(max=254),
                                    Email(message=_l("Vul een geldig e-mailadres in."))])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Naam van het token"),
+                       validators=[required(), Length(max=80), single_line,
+                                   no_control_characters],
+                       description=_l("Waarvoor u het gebruikt, bijvoorbeeld "
+                                      "\"Dashboard afdeling Vergunningen\"."),
+                       render_kw={"autocomplete": "off"})
+    days = SelectField(_l("Geldig"), coerce=int,
+                       validators=[InputRequired(_l("Kies hoe lang het token geldig is."))])

@@ -164,8 +164,11 @@ def set_specialisms(user: User, roles: list[str], *, actor: User) -> None:
 
 def end_sessions(user: User, *, actor: User) -> None:
     """Sign the user out everywhere: every session cookie carries the old token."""
+    from ..api import tokens
+
     user.rotate_session_token()
     audit.record("user.sessions_end", "user", user.id, None, actor=actor)
+    tokens.revoke_all(user, actor)  # a suspected account stops on the API too
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..navigation import safe_next
 from . import mfa, services, sso, throttle
 from . import session as lifetimes
-from .forms import ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
+from .forms import ApiTokenForm, ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
 
 bp = Blueprint("auth", __name__)
 
@@ -276,6 +276,68 @@ def export_own_personal_data():
     from ..admin.views import personal_data_download
 
     return personal_data_download(current_user._get_current_object())
+
+
+def _token_page(form: ApiTokenForm, new_token: str | None = None, status: int = 200):  # noqa: ANN202
+    from ..api import tokens
+    from ..models import utcnow
+
+    user = current_user._get_current_object()
+    rows = tokens.tokens_of(user)
+    now = utcnow()
+    return render_template("auth/api_tokens.html", form=form, new_token=new_token,
+                           tokens=[(row, tokens.describe_state(row, now)) for row in rows]
+                           ), status
+
+
+def _token_form(*, fresh: bool = False) -> ApiTokenForm:
+    """The form for a new token; ``fresh``: empty again, after one was made."""
+    from ..api import tokens
+
+    form = ApiTokenForm(formdata=None) if fresh else ApiTokenForm()
+    form.days.choices = tokens.expiry_choices()
+    if fresh or not form.is_submitted():
+        form.days.data = 90
+    return form
+
+
+@bp.route("/account/api-tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    """Personal access tokens for the API: made here, shown once, revoked here."""
+    from ..api import tokens
+    from ..errors import WorkflowError
+
+    form = _token_form()
+    if request.method == "GET":
+        return _token_page(form)
+    if not form.validate_on_submit():
+        return _token_page(form, status=422)
+    try:
+        _row, token = tokens.create(current_user._get_current_object(), form.name.data,
+                                    form.days.data)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _token_page(form, status=error.status_code)
+    return _token_page(_token_form(fresh=True), new_token=token, status=201)
+
+
+@bp.route("/account/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_api_token(token_id: int):
+    from ..api import tokens
+    from ..models import ApiToken
+
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)  # someone else's token does not exist for you
+    tokens.revoke(row, current_user._get_current_object())
+    db.session.commit()
+    flash(_("Het token \"%(name)s\" is ingetrokken; het werkt niet meer.", name=row.name),
+          "success")
+    return redirect(url_for("auth.api_tokens"), 303)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,0 +1,69 @@
+"""The API with OAuth 2 bearer tokens of the municipality's identity provider (a real
+provider on loopback that signs real tokens): signature, issuer, audience and expiry checked,
+and the token acts as the person linked to its subject."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from joserfc.jwk import RSAKey
+from oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+
+from wasstraat.extensions import db
+from wasstraat.models import ExternalIdentity, utcnow
+from wasstraat.workflow import Role
+
+
+@pytest.fixture
+def provider() -> Iterator[Provider]:
+    with Provider() as running:
+        yield running
+
+
+@pytest.fixture
+def app_config(provider: Provider) -> dict:
+    return {"WTF_CSRF_ENABLED": False, "OIDC_METADATA_URL": provider.metadata_url,
+            "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET}
+
+
+@pytest.fixture
+def linked(create_project, provider):  # noqa: ANN001, ANN201
+    team = create_project()
+    db.session.add(ExternalIdentity(user=team[Role.SPONSOR], issuer=provider.url,
+                                    subject=provider.person["sub"], linked_at=utcnow()))
+    db.session.commit()
+    return team
+
+
+def ask(client, token: str):  # noqa: ANN001, ANN201
+    return client.get("/api/v1/projects", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_provider_token_acts_as_the_linked_person(client, provider, linked):
+    response = ask(client, provider.access_token())
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json["items"]] == [linked.project.id]
+
+
+@pytest.mark.parametrize("claims", [
+    {"aud": "another-application"},
+    {"iss": "https://elders.example"},
+    {"exp": int(time.time()) - 10},
+    {"sub": "someone-not-linked"},
+], ids=["audience", "issuer", "expired", "unlinked"])
+def test_a_provider_token_that_is_not_for_us_is_refused(client, provider, linked, claims):
+    refused = ask(client, provider.access_token(**claims))
+    assert refused.status_code == 401
+    assert refused.mimetype == "application/problem+json"
+
+
+def test_a_token_signed_with_another_key_is_refused(client, provider, linked):
+    forger = RSAKey.generate_key(2048, parameters={"kid": "test", "alg": "RS256"})
+    assert ask(client, provider.access_token(key=forger)).status_code == 401
+
+
+def test_without_single_sign_on_a_jwt_is_no_credential(make_app, provider, linked):
+    app = make_app(TESTING=True, OIDC_METADATA_URL="")
+    assert ask(app.test_client(), provider.access_token()).status_code == 401

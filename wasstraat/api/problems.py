@@ -1,0 +1,41 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``), with the field-level
+``invalid-params`` the Dutch API Design Rules prescribe for bad input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app, g, request
+from werkzeug.wrappers import Response
+
+MEDIA_TYPE = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, *,
+            invalid_params: list[dict[str, str]] | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title,
+                            "detail": detail, "instance": request.path}
+    if invalid_params:
+        body["invalid-params"] = invalid_params
+    if g.get("request_id"):
+        body["requestId"] = g.request_id
+    body.update(extra)
+    return current_app.response_class(json.dumps(body, ensure_ascii=False), status=status,
+                                      mimetype=MEDIA_TYPE)
+
+
+def flatten(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """marshmallow's nested error messages as invalid-params: one entry per field, its name
+    a dotted path in the request's own (camelCase) names."""
+    if isinstance(messages, dict):
+        found: list[dict[str, str]] = []
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            found += flatten(value, name)
+        return found
+    if isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        return [{"name": prefix or "body", "reason": " ".join(messages)}]
+    if isinstance(messages, list):
+        return [p for m in messages for p in flatten(m, prefix)]
+    return [{"name": prefix or "body", "reason": str(messages)}]
