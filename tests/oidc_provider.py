@@ -79,6 +79,7 @@ class Provider:
         now = int(time.time())
         body = {"iss": self.url, "aud": CLIENT_ID, "sub": self.person["sub"], "iat": now,
                 "exp": now + 300, **claims}
+        body = {name: value for name, value in body.items() if value is not None}
         return jwt.encode({"alg": "RS256", "kid": "test"}, body, key or self.signing_key)
 
     def __enter__(self) -> Provider:

@@ -89,6 +89,8 @@ def test_a_person_makes_a_token_sees_it_once_and_it_acts_as_them(team, login_as,
     response = client.get(f"{API}/projects", headers=bearer(token))
     assert response.status_code == 200
     assert [p["name"] for p in response.json["items"]] == [team.project.name]
+    db.session.expire_all()
+    assert db.session.get(ApiToken, row.id).last_used_at is not None  # listed with the token
     assert response.headers["API-Version"] == "1.0.0"
     created = db.session.scalar(db.select(AuditEvent).where(
         AuditEvent.action == "api_token.create"))
@@ -261,6 +263,9 @@ def test_an_action_is_updated_only_with_the_current_etag_and_a_stale_one_changes
               "progressNote": "Offerte aangevraagd"}
     missing = client.patch(path, headers=bearer(token), json=change)
     assert missing.status_code == 428 and missing.mimetype == "application/problem+json"
+    # "Any version" is no version: the change must name the one it is based on.
+    assert client.patch(path, headers=bearer(token, **{"If-Match": "*"}),
+                        json=change).status_code == 428
     done = client.patch(path, headers=bearer(token, **{"If-Match": etag}), json=change)
     assert done.status_code == 200, done.json
     assert done.json["status"] == "blocked" and done.headers["ETag"] != etag
@@ -428,6 +433,17 @@ def test_every_api_route_is_in_the_openapi_document_and_it_is_public(app, client
                 .replace(">", "}")
             routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
+    responses = spec["components"]["responses"]
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for code, answer in operation["responses"].items():
+                if code.startswith("2"):
+                    assert "API-Version" in answer["headers"], (path, method, code)
+                else:
+                    answer = responses[answer["$ref"].rsplit("/", 1)[-1]]
+                    assert list(answer["content"]) == ["application/problem+json"]
     assert spec["servers"] == [{"url": "/api/v1", "description": "Deze Wasstraat-installatie"}]
     assert {"name", "email", "url"} <= set(spec["info"]["contact"])
 
@@ -636,3 +652,19 @@ def test_the_api_never_saves_a_session_even_a_changed_one(app):
         response = app.response_class()
         app.session_interface.save_session(app, session, response)
         assert "Set-Cookie" in response.headers
+
+
+def test_a_token_lives_at_most_a_year_and_a_person_holds_at_most_twenty(team, login_as):
+    from wasstraat.errors import WorkflowError
+
+    sponsor = team[Role.SPONSOR]
+    with pytest.raises(WorkflowError):
+        tokens.create(sponsor, "Voor altijd", 3650)
+    for n in range(tokens.MAX_PER_PERSON):
+        tokens.create(sponsor, f"Token {n}", 30)
+    db.session.commit()
+    refused = login_as(sponsor).post("/account/api-tokens", data={"name": "Nog een",
+                                                                  "days": "30"})
+    assert refused.status_code == 409
+    assert "Trek er eerst een in" in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 20

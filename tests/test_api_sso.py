@@ -51,9 +51,14 @@ def test_a_provider_token_acts_as_the_linked_person(client, provider, linked):
     {"aud": "another-application"},
     {"iss": "https://elders.example"},
     {"exp": int(time.time()) - 10},
+    {"exp": None},
     {"sub": "someone-not-linked"},
-], ids=["audience", "issuer", "expired", "unlinked"])
+], ids=["audience", "issuer", "expired", "no-expiry", "unlinked"])
 def test_a_provider_token_that_is_not_for_us_is_refused(client, provider, linked, claims):
+    # A link made under another issuer (an earlier provider) must not make its tokens count.
+    db.session.add(ExternalIdentity(user=linked[Role.SPONSOR], issuer="https://elders.example",
+                                    subject=provider.person["sub"], linked_at=utcnow()))
+    db.session.commit()
     refused = ask(client, provider.access_token(**claims))
     assert refused.status_code == 401
     assert refused.mimetype == "application/problem+json"
