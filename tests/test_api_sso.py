@@ -5,27 +5,14 @@ and the token acts as the person linked to its subject."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from joserfc.jwk import RSAKey
-from oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+from test_sso import app_config, provider  # noqa: F401 - fixtures: the same provider
 
 from wasstraat.extensions import db
 from wasstraat.models import ExternalIdentity, utcnow
 from wasstraat.workflow import Role
-
-
-@pytest.fixture
-def provider() -> Iterator[Provider]:
-    with Provider() as running:
-        yield running
-
-
-@pytest.fixture
-def app_config(provider: Provider) -> dict:
-    return {"WTF_CSRF_ENABLED": False, "OIDC_METADATA_URL": provider.metadata_url,
-            "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET}
 
 
 @pytest.fixture
