@@ -51,10 +51,12 @@ test: $(STAMP) translations lint lint-api
 		WASSTRAAT_TEST_BACKEND=postgresql $(BIN)/pytest -q -n auto; \
 	fi
 
-## bench: speed targets (pages under gunicorn on 1,000 projects, the Word documents); not in `make test`
+## bench: speed targets (pages under gunicorn on 1,000 projects, the Word documents, a
+## 1,000,000-event log); not in `make test`
 bench: $(STAMP) translations
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_eventlog.py
 
 ## profile: where one page spends its time, e.g. `make profile PAGE=/projects/1/plan`
 ## (on the `make run` database; AS=email, PASSWORD=..., N=requests)

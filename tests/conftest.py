@@ -225,7 +225,7 @@ WITHOUT_SECOND_FACTOR = {"MFA_REQUIRED": "nobody"}
 @pytest.fixture
 def app(database_url: str, app_config: dict) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "MAIL_BACKEND": "locmem", **WITHOUT_SECOND_FACTOR, **app_config})
+                      "MAIL_BACKEND": "locmem", "EVENT_LOG_INLINE": True, **WITHOUT_SECOND_FACTOR, **app_config})
     app.test_client_class = IsolatedClient
     app.jinja_env.bytecode_cache = SHARED_BYTECODE
     with app.app_context():

@@ -204,6 +204,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     from wasstraat.demo import DEMO_PASSWORD, demo_email
     from wasstraat.jobs import periodic_work
     from wasstraat.models import (
+        EventLog,
         ImplementationItem,
         Improvement,
         Kpi,
@@ -222,6 +223,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         "done_it": db.session.scalar(db.select(ImplementationItem.id).where(
             ImplementationItem.project_id == done)),
         "kpi": db.session.scalar(db.select(Kpi.id).where(Kpi.project_id == p)),
+        "log": db.session.scalar(db.select(EventLog.id).where(EventLog.project_id == p)),
         "sponsor": db.session.scalar(db.select(User.id).where(
             User.email == demo_email("sponsor"))),
     }
@@ -244,7 +246,8 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             f"/projects/{done}/implementation", f"/projects/{done}/implementation/evaluation",
             f"/projects/{done}/implementation/actions/{first['done_it']}",
             "/projects/new", "/account/password", f"/projects/{p}/kpis/{first['kpi']}/delete",
-            "/notifications", "/reports", "/account/api-tokens", "/api/documentatie"],
+            "/notifications", "/reports", "/account/api-tokens", "/api/documentatie",
+            f"/projects/{p}/event-logs/{first['log']}"],
         "process_owner": ["/notifications", "/notifications/settings", f"/projects/{done}",
                           f"/projects/{done}/follow-up",
                           f"/projects/{p}/implementation",

@@ -289,6 +289,18 @@ RULES: dict[str, list[Rule]] = {
         Rule("/projects/{p}/documents/implementation-plan.pdf", "GET", MEMBERS, admin=True)],
     "implementation.measure": [Rule("/projects/{p}/implementation/evaluation/measurements",
                                     "POST", STEP_10_ACTORS)],
+    # Event logs: imported by the advisor or leader only while the purpose's step runs (the
+    # world is in step 1: nobody); read by the team; a measured figure as a KPI's value by
+    # those who keep the KPIs (step 2's actors) or evaluate (step 10's).
+    "mining.new": [Rule("/projects/{p}/event-logs/new/current", "GET", frozenset()),
+                   Rule("/projects/{p}/event-logs/new/current", "POST", frozenset())],
+    "mining.columns": [Rule("/projects/{p}/event-logs/{log}/columns", "GET", frozenset()),
+                       Rule("/projects/{p}/event-logs/{log}/columns", "POST", frozenset())],
+    "mining.show": [Rule("/projects/{p}/event-logs/{log}", "GET", MEMBERS, admin=True)],
+    "mining.baseline": [Rule("/projects/{p}/event-logs/{log}/baseline", "POST",
+                             STEP_2_ACTORS)],
+    "mining.measurement": [Rule("/projects/{p}/event-logs/{log}/measurement", "POST",
+                                STEP_10_ACTORS)],
     # Personal API tokens: each person their own; someone else's token does not exist.
     "auth.api_tokens": [Rule("/account/api-tokens", "GET", SIGNED_IN),
                         Rule("/account/api-tokens", "POST", SIGNED_IN)],
@@ -409,6 +421,7 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
                "ws": work_session.id, "rv": review.id, "f": finding.id,
                "it": item.id,
                "tok": _sponsor_token(team),
+               "log": _event_log(team),
                # The sponsor's message about its step-1 task (the leader opened the step).
                "n": db.session.scalar(db.select(db.func.min(Notification.id)).where(
                    Notification.user_id == team[Role.SPONSOR].id)),
@@ -416,6 +429,21 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
         return team, ids, create_user(admin=True)
 
     return _build
+
+
+def _event_log(team) -> int:  # noqa: ANN001
+    """A log of the current process, read, waiting for nothing."""
+    from wasstraat.mining import analysis
+    from wasstraat.mining.parse import Event
+    from wasstraat.models import EventLog
+
+    result = analysis.analyse([Event("Z1", "Ontvangen", 0.0), Event("Z1", "Besluiten", 86400.0)])
+    log = EventLog(project_id=team.project.id, purpose="current", filename="log.csv",
+                   format="csv", status="uploaded", result=result,
+                   mapping={"header": ["zaak", "activiteit", "tijd"]})
+    db.session.add(log)
+    db.session.commit()
+    return log.id
 
 
 def _sponsor_token(team) -> int:  # noqa: ANN001
@@ -561,12 +589,12 @@ def test_no_page_view_changes_anything(world, login_as):
     # in before counting, since signing in is itself recorded.
     narrow = {min(rule.allowed) for rules in RULES.values() for rule in rules
               if rule.method == "GET" and isinstance(rule.allowed, frozenset)
-              and Role.PROJECT_LEADER not in rule.allowed and not rule.is_api}
+              and Role.PROJECT_LEADER not in rule.allowed and not rule.is_api and rule.allowed}
     role_clients = {role: login_as(team[role]) for role in narrow}
     before = _row_counts()
     for rules in RULES.values():
         for rule in rules:
-            if rule.method == "GET" and not rule.is_api:
+            if rule.method == "GET" and not rule.is_api and rule.allowed != frozenset():
                 client = admin_client if rule.allowed == ADMIN else leader
                 if isinstance(rule.allowed, frozenset) and Role.PROJECT_LEADER not in rule.allowed:
                     client = role_clients[min(rule.allowed)]

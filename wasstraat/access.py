@@ -55,6 +55,7 @@ class Action(StrEnum):
     REOPEN_PROJECT = "reopen_project"  # a closed project opens only by the process owner
     START_FOLLOW_UP = "start_follow_up"  # the next cycle starts from a closed project
     SET_REVISIT = "set_revisit"  # by when the process description is revisited
+    IMPORT_EVENT_LOG = "import_event_log"  # steps 3 and 10: measure the process from a log
 
 
 # A closed project (all ten steps finished) can be read; only its reopening is allowed.
@@ -167,6 +168,9 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.REOPEN_PROJECT: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.START_FOLLOW_UP: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.SET_REVISIT: lambda a, t: Role.PROCESS_OWNER in a.roles,
+    # The process advisor measures the process (the leader may help), in the purpose's step.
+    Action.IMPORT_EVENT_LOG: lambda a, t: t.step is not None and (
+        _is_leader(a) or Role.PROCESS_ADVISOR in a.roles) and a.project.in_progress(t.step),
 }
 
 

@@ -3,6 +3,7 @@ services the app uses (so tasks and audit trail are real). Only `flask seed-demo
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
@@ -16,7 +17,7 @@ from .improvements import services as improvements
 from .improvements.sources import resolve
 from .journey import services as journey
 from .kpis import services as kpis
-from .models import Project, Review, ServiceFormula, Task, User, utcnow
+from .models import EventLog, Project, Review, ServiceFormula, Task, User, utcnow
 from .plans import services as plans
 from .process import services as process
 from .projects import services as projects
@@ -34,6 +35,7 @@ STALLED_DEMO_DAYS = 40  # how long the demo's public-space project has been in s
 # bottlenecks (review and the improvement plan take longest, as in practice).
 COMPLETED_DAYS = [14, 21, 28, 21, 10, 35, 42, 21, 14, 140]
 PARKING_DAYS = [10, 18, 25, 20, 8, 30, 49, 24]
+DEMO_LOG_CASES = 800  # applications in the parking project's measured process
 
 DEMO_NAMES: dict[Role, str] = {
     Role.SPONSOR: "Marieke de Vries",
@@ -558,6 +560,24 @@ def _current_process(project: Project, people: dict[Role, User]) -> None:
     process.record_check(project, people[Role.SUBJECT_EXPERT], confirmed=False,
                          correction="Tussen stap 4 en 5 belt Vergunningen vaak eerst met "
                                     "Parkeerbeheer; dat staat er niet in.")
+    _measured_process(project, advisor)
+
+
+def _measured_process(project: Project, advisor: User) -> None:
+    """The zaak system's export of six months of applications, read as in step 3 (a synthetic
+    log without personal data, made by mining/generate.py; `make run` shows the feature)."""
+    from .mining import analysis, generate, parse
+    from .mining.services import zone
+
+    text = "".join(generate.csv_text(generate.cases(DEMO_LOG_CASES, seed=2026))).encode()
+    mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd", "behandelaar")
+    result = analysis.analyse(parse.read_csv(io.BytesIO(text), mapping, encoding="utf-8",
+                                             delimiter=";", zone=zone()))
+    db.session.add(EventLog(
+        project_id=project.id, purpose="current", filename="zaaksysteem-export-2026-h1.csv",
+        format="csv", size=len(text), status="done", events_read=result["events"],
+        mapping={**mapping.__dict__, "encoding": "utf-8", "delimiter": ";", "sample": []},
+        result=result, created_by_id=advisor.id, finished_at=utcnow()))
 
 
 def _journey(project: Project, people: dict[Role, User]) -> None:

@@ -133,9 +133,37 @@ def _make_queue(app: Flask):  # noqa: ANN202
             run = periodic_work(datetime.fromtimestamp(timestamp, UTC))
             log.info("Periodic run of %s: %s", timestamp, run.summary())
 
+    @jobs.task(name="wasstraat.analyse_log", retry=procrastinate.RetryStrategy(max_attempts=2))
+    def analyse_log(log_id: int) -> None:
+        from .mining import services as mining
+
+        with app.app_context():
+            mining.run(log_id)
+
     if app.config["JOB_SCHEDULE"]:
         jobs.periodic(cron=app.config["JOB_SCHEDULE"])(periodic)
     return jobs
+
+
+def analyse_event_log(log_id: int) -> None:
+    """Read and analyse an imported event log, away from the request that imported it: a
+    worker on PostgreSQL, a thread of this process on the embedded default (or at once, where
+    ``EVENT_LOG_INLINE`` is set: the tests)."""
+    from .mining import services as mining
+
+    app = current_app._get_current_object()
+    if app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
+        queue(app).open().tasks["wasstraat.analyse_log"].defer(log_id=log_id)
+    elif app.config.get("EVENT_LOG_INLINE"):
+        mining.run(log_id)
+    else:
+        import threading
+
+        def work() -> None:
+            with app.app_context():
+                mining.run(log_id)
+
+        threading.Thread(target=work, name=f"event-log-{log_id}", daemon=True).start()
 
 
 def defer_delivery() -> None:

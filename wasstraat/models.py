@@ -1157,6 +1157,41 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+class EventLog(db.Model):
+    """An event log from a case system, measured into figures (mining/): the current process
+    (step 3) or the process after the change (step 10). Only the analysis is kept; the file
+    waits in ``event_log_file`` until it has been read."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # a key of workflow.EVENT_LOG_PURPOSES
+    filename: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(4))  # csv or xes
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    # uploaded (waits for its columns), queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(10), default="uploaded")
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    keep_resources: Mapped[bool] = mapped_column(Boolean, default=False)
+    keep_reason: Mapped[str] = mapped_column(Text, default="")
+    events_read: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class EventLogFile(db.Model):
+    """The uploaded file until its analysis is done (then removed: data minimisation)."""
+
+    event_log_id: Mapped[int] = mapped_column(
+        ForeignKey("event_log.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class ApiToken(db.Model):
     """A personal access token for the API (api/tokens.py): acts as its person, with their
     roles. Only a hash is stored; the token itself is shown once, when it is made."""

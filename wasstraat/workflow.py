@@ -881,6 +881,23 @@ def revisit_status(revisit_on: date | None, today: date) -> RevisitStatus:
 PROCESS_VARIANTS: dict[str, Step] = {"current": Step.PROCESS, "desired": Step.ADJUST}
 
 
+@dataclass(frozen=True)
+class EventLogPurpose:
+    """What a measured event log is for, and the step in which it is imported and used."""
+
+    key: str
+    step: Step
+    label: str
+
+
+# The measured process: the current one beside the team's picture in step 3; the one after
+# the change in step 10, as its after-measurement against the one of step 3.
+EVENT_LOG_PURPOSES: dict[str, EventLogPurpose] = {
+    "current": EventLogPurpose("current", Step.PROCESS, N_("Gemeten huidig proces")),
+    "after": EventLogPurpose("after", Step.EXECUTION, N_("Gemeten proces na de verandering")),
+}
+
+
 def stalled_before(today: date, stalled_after: int) -> datetime:
     """Work waiting since before this moment has stalled: more than ``stalled_after`` whole
     days (UTC dates, as the portfolio's signal counts them). A project in its step, and the

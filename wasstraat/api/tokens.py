@@ -179,10 +179,13 @@ def _provider(presented: str) -> Caller:
     return Caller(_usable_user(identity.user), f"sso:{subject[:40]}")
 
 
-def expiry_choices() -> list[tuple[int, str]]:
+def expiry_choices():  # noqa: ANN201 - SelectChoices for the form
     from flask_babel import ngettext
 
-    return [(days, ngettext("%(num)d dag", "%(num)d dagen", days)) for days in LIFETIMES_DAYS]
+    from ..forms import choices
+
+    return choices((days, ngettext("%(num)d dag", "%(num)d dagen", days))
+                   for days in LIFETIMES_DAYS)
 
 
 def describe_state(row: ApiToken, now: datetime) -> str:

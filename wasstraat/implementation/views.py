@@ -23,11 +23,12 @@ from ..errors import WorkflowError, wants_partial
 from ..extensions import db
 from ..forms import add_field_errors
 from ..kpis import services as kpis
+from ..mining import services as mining
 from ..models import ImplementationItem, Kpi
 from ..navigation import back_to, came_from, page_arg, with_next
 from ..paging import page_of, window
 from ..security import SORTABLE_PAGE_POLICY
-from ..workflow import Adoption, Horizon, Role, Step
+from ..workflow import EVENT_LOG_PURPOSES, Adoption, Horizon, Role, Step
 from . import services
 from .forms import (
     ActionForm,
@@ -346,6 +347,7 @@ def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = N
     return render_template(
         "implementation/evaluation.html", access=access, project=project,
         evaluation=evaluation, form=form, measurement_form=measurement_form,
+        event_logs=mining.logs_of(project, "after"), log_purpose=EVENT_LOG_PURPOSES["after"],
         results=services.kpi_results([project.id]).get(project.id, []),
         may_evaluate=access.can(Action.EVALUATE) and access.project.in_progress(Step.EXECUTION),
     ), status

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from ..forms import FlaskForm, choices, no_control_characters
+
+
+class UploadForm(FlaskForm):
+    log = FileField(_l("Eventlog (CSV of XES)"),
+                    validators=[FileRequired(_l("Kies een bestand."))],
+                    description=_l("Een export uit het zaaksysteem: per regel een zaak, een "
+                                   "activiteit en een tijdstip. Hoogstens 200 MB."),
+                    render_kw={"accept": ".csv,.txt,.xes,text/csv,application/xml"})
+
+
+class ColumnsForm(FlaskForm):
+    case = SelectField(_l("Zaak (zaaknummer)"), validators=[InputRequired()])
+    activity = SelectField(_l("Activiteit (status of stap)"), validators=[InputRequired()])
+    timestamp = SelectField(_l("Tijdstip (of begintijd)"), validators=[InputRequired()])
+    end = SelectField(_l("Eindtijd (optioneel)"))
+    resource = SelectField(_l("Medewerker of team (optioneel)"))
+    keep_resources = BooleanField(_l("Namen van medewerkers bewaren"))
+    keep_reason = TextAreaField(_l("Waarom het team de namen nodig heeft"),
+                                validators=[Length(max=1000), no_control_characters],
+                                render_kw={"rows": 2})
+
+    def setup_choices(self, header: list[str]) -> None:
+        needed = [(name, name) for name in header]
+        for field in (self.case, self.activity, self.timestamp):
+            field.choices = choices(needed)
+        self.end.choices = choices([("", _l("(geen)")), *needed])
+        self.resource.choices = choices([("", _l("(geen)")), *needed])
+
+
+FIGURE_CHOICES = choices([("lead_median", _l("Mediane doorlooptijd (dagen)")),
+                  ("lead_p90", _l("90e percentiel doorlooptijd (dagen)")),
+                  ("lead_mean", _l("Gemiddelde doorlooptijd (dagen)"))])
+
+
+class FigureForm(FlaskForm):
+    """A measured figure for a KPI: its baseline (step 3) or after-measurement (step 10)."""
+
+    kpi_id = SelectField(_l("KPI"), coerce=int, validators=[InputRequired()])
+    figure = SelectField(_l("Gemeten waarde"), choices=FIGURE_CHOICES,
+                         validators=[InputRequired()])

@@ -1,0 +1,254 @@
+"""Event logs in a project: imported in the purpose's step, read and analysed in the
+background, the result kept; measured figures taken as a KPI's baseline (step 3) or its
+after-measurement (step 10)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, update
+
+from .. import audit
+from ..errors import WorkflowError
+from ..extensions import db
+from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
+from ..workflow import EVENT_LOG_PURPOSES, Step
+from . import analysis, parse
+
+MAX_BYTES = 200 * 1024 * 1024
+PROGRESS_EVERY = 50_000
+# The figures of a log that may become a KPI's value, in days.
+FIGURES = {"lead_median": ("lead_time", "median"), "lead_p90": ("lead_time", "p90"),
+           "lead_mean": ("lead_time", "mean")}
+
+
+class ImportRefused(WorkflowError):
+    status_code = 422
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))
+
+
+def logs_of(project: Project, purpose: str | None = None) -> list[EventLog]:
+    query = select(EventLog).where(EventLog.project_id == project.id)
+    if purpose:
+        query = query.where(EventLog.purpose == purpose)
+    return list(db.session.scalars(query.order_by(EventLog.id.desc())))
+
+
+def latest_done(project: Project, purpose: str) -> EventLog | None:
+    return db.session.scalar(select(EventLog).where(
+        EventLog.project_id == project.id, EventLog.purpose == purpose,
+        EventLog.status == "done").order_by(EventLog.id.desc()).limit(1))
+
+
+def _format_of(filename: str, head: bytes) -> str:
+    if filename.lower().endswith(".xes") or head.lstrip().startswith((b"<?xml", b"<log")):
+        return "xes"
+    return "csv"
+
+
+def upload(project: Project, actor: User, purpose: str, filename: str, data: bytes) -> EventLog:
+    """Keep the file for reading; a CSV waits for its columns, an XES is queued at once."""
+    step = EVENT_LOG_PURPOSES[purpose].step
+    if not project.in_progress(step):
+        raise WorkflowError(_("Een eventlog voor dit doel importeert u terwijl stap %(n)d "
+                              "bezig is.", n=int(step)))
+    if not data:
+        raise ImportRefused(_("Het bestand is leeg."))
+    if len(data) > MAX_BYTES:
+        raise ImportRefused(_("Het bestand is groter dan %(mb)d MB.", mb=MAX_BYTES // 2**20))
+    kind = _format_of(filename, data[:512])
+    mapping: dict = {}
+    if kind == "csv":
+        try:
+            encoding, delimiter, header, sample = parse.sniff(data[:parse.SAMPLE_BYTES])
+        except parse.LogError as error:
+            raise ImportRefused(str(error)) from error
+        mapping = {"encoding": encoding, "delimiter": delimiter, "header": header,
+                   "sample": sample, **guess_columns(header)}
+    log = EventLog(project_id=project.id, purpose=purpose, filename=filename[:200] or "log",
+                   format=kind, size=len(data), mapping=mapping, created_by_id=actor.id,
+                   status="queued" if kind == "xes" else "uploaded")
+    db.session.add(log)
+    db.session.flush()
+    db.session.add(EventLogFile(event_log_id=log.id, data=data))
+    audit.record("event_log.upload", "event_log", log.id, project.id, actor=actor,
+                 after={"filename": log.filename, "purpose": purpose, "bytes": len(data)})
+    return log
+
+
+_GUESSES = {
+    "case": ("case", "zaak", "zaaknummer", "case id", "case:concept:name", "dossier"),
+    "activity": ("activity", "activiteit", "concept:name", "status", "stap", "event"),
+    "timestamp": ("timestamp", "tijdstip", "time:timestamp", "start", "begin", "datum",
+                  "starttijd"),
+    "end": ("end", "eind", "einde", "eindtijd", "complete"),
+    "resource": ("resource", "org:resource", "medewerker", "behandelaar", "user"),
+}
+
+
+def guess_columns(header: list[str]) -> dict[str, str]:
+    lowered = {name.lower(): name for name in header}
+    return {role: next((lowered[g] for g in guesses if g in lowered), "")
+            for role, guesses in _GUESSES.items()}
+
+
+def choose_columns(log: EventLog, project: Project, actor: User, *, case: str, activity: str,
+                   timestamp: str, end: str, resource: str, keep_resources: bool,
+                   keep_reason: str) -> None:
+    if log.status != "uploaded":
+        raise WorkflowError(_("De kolommen van dit eventlog zijn al gekozen."))
+    header = log.mapping.get("header", [])
+    chosen = {"case": case, "activity": activity, "timestamp": timestamp, "end": end,
+              "resource": resource}
+    problems = {role: _("Kies een kolom uit het bestand.") for role, name in chosen.items()
+                if name and name not in header}
+    used = [name for name in chosen.values() if name]
+    if len(set(used)) != len(used):
+        problems["activity"] = _("Kies voor elk gegeven een andere kolom.")
+    if keep_resources and not keep_reason.strip():
+        problems["keep_reason"] = _("Zeg waarom het team de namen van medewerkers nodig "
+                                    "heeft; anders worden ze niet bewaard.")
+    if problems:
+        raise ColumnProblems(problems)
+    log.mapping = {**log.mapping, **chosen, "sample": []}  # the sample rows are not kept
+    log.keep_resources = bool(keep_resources and resource)
+    log.keep_reason = keep_reason.strip() if log.keep_resources else ""
+    log.status = "queued"
+    audit.record("event_log.columns", "event_log", log.id, project.id, actor=actor,
+                 after={k: v for k, v in chosen.items()} | {"keep_resources":
+                                                            log.keep_resources})
+
+
+class ColumnProblems(WorkflowError):
+    status_code = 422
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(next(iter(problems.values())))
+        self.problems = problems
+
+
+def _events(log: EventLog, data: bytes):  # noqa: ANN202
+    stream = io.BytesIO(data)
+    if log.format == "xes":
+        return parse.read_xes(stream, zone())
+    m = log.mapping
+    mapping = parse.Mapping(m["case"], m["activity"], m["timestamp"], m.get("end", ""),
+                            m.get("resource", ""))
+    return parse.read_csv(stream, mapping, encoding=m["encoding"], delimiter=m["delimiter"],
+                          zone=zone())
+
+
+def run(log_id: int) -> None:
+    """Read and analyse the log: its result kept, its file removed, whatever the outcome."""
+    log = db.session.get(EventLog, log_id)
+    if log is None or log.status not in ("queued", "running"):
+        return
+    data = db.session.scalar(select(EventLogFile.data).where(
+        EventLogFile.event_log_id == log_id))
+    log.status = "running"
+    db.session.commit()
+
+    def progress(read: int) -> None:
+        db.session.execute(update(EventLog).where(EventLog.id == log_id)
+                           .values(events_read=read))
+        db.session.commit()
+
+    try:
+        if data is None:
+            raise parse.LogError(_("Het bestand is er niet meer; importeer het opnieuw."))
+        result = analysis.analyse(_events(log, data), log.keep_resources, progress,
+                                  PROGRESS_EVERY)
+    except parse.LogError as error:
+        db.session.rollback()
+        log = db.session.get(EventLog, log_id)
+        log.status, log.error, log.result = "failed", str(error), None
+    else:
+        log = db.session.get(EventLog, log_id)
+        log.status, log.result, log.events_read = "done", result, result["events"]
+    log.finished_at = utcnow()
+    db.session.execute(delete(EventLogFile).where(EventLogFile.event_log_id == log_id))
+    db.session.commit()
+
+
+def period(log: EventLog) -> tuple[date, date]:
+    result = log.result or {}
+    return (datetime.fromtimestamp(result["first"], UTC).date(),
+            datetime.fromtimestamp(result["last"], UTC).date())
+
+
+def figure(log: EventLog, key: str) -> float:
+    group, name = FIGURES[key]
+    value = (log.result or {}).get(group, {}).get(name)
+    if value is None:
+        raise WorkflowError(_("Dit eventlog heeft die waarde niet."))
+    return round(float(value), 1)
+
+
+def _source(log: EventLog, key: str) -> str:
+    first, last = period(log)
+    return _("Eventlog %(file)s (%(cases)d zaken, %(first)s t/m %(last)s), %(figure)s",
+             file=log.filename, cases=log.result["cases"], first=first.isoformat(),
+             last=last.isoformat(), figure=FIGURE_LABELS()[key])[:200]
+
+
+def FIGURE_LABELS() -> dict[str, str]:  # noqa: N802 - a table, translated when read
+    return {"lead_median": _("mediane doorlooptijd in dagen"),
+            "lead_p90": _("90e percentiel doorlooptijd in dagen"),
+            "lead_mean": _("gemiddelde doorlooptijd in dagen")}
+
+
+def take_as_baseline(project: Project, actor: User, log: EventLog, kpi: Kpi, key: str) -> None:
+    """Step 3: a measured figure becomes the KPI's baseline, with where it comes from."""
+    if log.purpose != "current" or log.status != "done":
+        raise WorkflowError(_("Alleen een gelezen eventlog van het huidige proces geeft een "
+                              "nulmeting."))
+    if not project.in_progress(Step.PROCESS):
+        raise WorkflowError(_("Een gemeten nulmeting neemt u over terwijl stap 3 bezig is."))
+    audit.apply_changes(kpi, {"baseline_value": figure(log, key),
+                              "baseline_date": period(log)[1],
+                              "baseline_source": _source(log, key)},
+                        action="kpi.baseline_measured", object_type="kpi",
+                        project_id=project.id, actor=actor)
+
+
+def record_as_result(project: Project, actor: User, log: EventLog, kpi: Kpi, key: str):  # noqa: ANN201
+    """Step 10: a measured figure of the log after the change becomes the KPI's
+    after-measurement (on the day of the log's last event)."""
+    from ..implementation import services as implementation
+
+    if log.purpose != "after" or log.status != "done":
+        raise WorkflowError(_("Alleen een gelezen eventlog van na de verandering geeft een "
+                              "nameting."))
+    measured_on = min(period(log)[1], date.today())
+    return implementation.record_measurement(project, actor, kpi, value=figure(log, key),
+                                             measured_on=measured_on)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The team's own picture of the current process (step 3), to set beside the measurement."""
+
+    activities: int
+    handovers: int
+    lead_time_days: float
+    wait_days: float
+    work_days: float
+
+
+def team_estimate(project: Project) -> Estimate | None:
+    from ..process import services as process
+
+    steps = process.steps_of(project)
+    if not steps:
+        return None
+    summary = process.summary(steps)
+    return Estimate(summary.steps, summary.handovers, summary.lead_time_days,
+                    summary.wait_days, summary.work_days)

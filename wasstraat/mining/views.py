@@ -1,0 +1,192 @@
+"""Event logs: import (file, then its columns), wait for the analysis, read the measured
+process, take a figure as a KPI's baseline (step 3) or after-measurement (step 10)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..access import Action, ProjectAccess, project_access, project_object
+from ..errors import WorkflowError, wants_partial
+from ..extensions import db
+from ..forms import choices
+from ..jobs import analyse_event_log
+from ..kpis.services import kpis_of
+from ..models import EventLog, Kpi
+from ..workflow import EVENT_LOG_PURPOSES
+from . import analysis, figures, services
+from .forms import ColumnsForm, FigureForm, UploadForm
+
+bp = Blueprint("mining", __name__, url_prefix="/projects/<int:project_id>/event-logs")
+
+
+def _user():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _purpose(key: str):  # noqa: ANN202
+    purpose = EVENT_LOG_PURPOSES.get(key)
+    if purpose is None:
+        abort(404)
+    return purpose
+
+
+@bp.route("/new/<purpose>", methods=["GET", "POST"])
+@login_required
+def new(project_id: int, purpose: str):
+    chosen = _purpose(purpose)
+    access = project_access(project_id)
+    access.require(Action.IMPORT_EVENT_LOG, step=chosen.step)
+    request.max_content_length = services.MAX_BYTES + 1024 * 1024  # this form only
+    try:
+        form = UploadForm()
+        submitted = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        abort(413)
+    status = 422 if form.is_submitted() else 200
+    if submitted:
+        upload = form.log.data
+        try:
+            log = services.upload(access.project, _user(), purpose, upload.filename or "log",
+                                  upload.read())
+            db.session.commit()
+        except WorkflowError as error:
+            db.session.rollback()
+            form.log.errors = [*form.log.errors, error.message]
+            status = error.status_code
+        else:
+            if log.status == "queued":
+                analyse_event_log(log.id)
+                return redirect(url_for(".show", project_id=project_id, log_id=log.id), 303)
+            return redirect(url_for(".columns", project_id=project_id, log_id=log.id), 303)
+    return render_template("mining/new.html", access=access, project=access.project,
+                           purpose=chosen, form=form,
+                           logs=services.logs_of(access.project, purpose)), status
+
+
+def _log(access: ProjectAccess, log_id: int) -> EventLog:
+    return project_object(access, EventLog, log_id)
+
+
+@bp.route("/<int:log_id>/columns", methods=["GET", "POST"])
+@login_required
+def columns(project_id: int, log_id: int):
+    access = project_access(project_id)
+    log = _log(access, log_id)
+    access.require(Action.IMPORT_EVENT_LOG, step=EVENT_LOG_PURPOSES[log.purpose].step)
+    if log.status != "uploaded":
+        return redirect(url_for(".show", project_id=project_id, log_id=log_id), 303)
+    form = ColumnsForm(data=None if request.method == "POST" else {
+        k: log.mapping.get(k, "") for k in ("case", "activity", "timestamp", "end",
+                                             "resource")})
+    form.setup_choices(log.mapping.get("header", []))
+    status = 422 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            services.choose_columns(log, access.project, _user(), case=form.case.data,
+                                    activity=form.activity.data,
+                                    timestamp=form.timestamp.data, end=form.end.data or "",
+                                    resource=form.resource.data or "",
+                                    keep_resources=form.keep_resources.data,
+                                    keep_reason=form.keep_reason.data or "")
+            db.session.commit()
+        except services.ColumnProblems as problems:
+            db.session.rollback()
+            for name, message in problems.problems.items():
+                getattr(form, name).errors = [*getattr(form, name).errors, message]
+        else:
+            analyse_event_log(log_id)
+            return redirect(url_for(".show", project_id=project_id, log_id=log_id), 303)
+    return render_template("mining/columns.html", access=access, project=access.project,
+                           log=log, form=form), status
+
+
+def _kpi_choices(access: ProjectAccess):  # noqa: ANN202
+    return choices((k.id, f"{k.name} ({k.unit})") for k in kpis_of(access.project))
+
+
+def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,  # noqa: ANN001
+                result_form=None, status: int = 200):
+    project = access.project
+    context = {"access": access, "project": project, "log": log,
+               "purpose": EVENT_LOG_PURPOSES[log.purpose]}
+    if wants_partial():  # the progress polling: the part while it runs, then the whole page
+        if log.status in ("queued", "running"):
+            return render_template("mining/_progress.html", **context), status
+        return "", 200, {"HX-Refresh": "true"}
+    if log.status == "done":
+        result = log.result
+        context.update(
+            histogram=figures.histogram(result["histogram"]), graph=figures.graph(result),
+            activity_order=figures.process_order(result),
+            period=services.period(log))
+        if log.purpose == "current":
+            context["estimate"] = services.team_estimate(project)
+            form = baseline_form or FigureForm(formdata=None)
+            form.kpi_id.choices = _kpi_choices(access)
+            context["baseline_form"] = form
+            context["may_take_baseline"] = access.can(Action.EDIT_KPIS) and project.in_progress(
+                EVENT_LOG_PURPOSES["current"].step)
+        else:
+            before = services.latest_done(project, "current")
+            if before is not None:
+                context["before"] = before
+                context["comparison"] = analysis.compare(before.result, result)
+                context["before_histogram"] = figures.histogram(before.result["histogram"])
+            form = result_form or FigureForm(formdata=None)
+            form.kpi_id.choices = _kpi_choices(access)
+            context["result_form"] = form
+            context["may_record"] = access.can(Action.EVALUATE) and project.in_progress(
+                EVENT_LOG_PURPOSES["after"].step)
+    return render_template("mining/show.html", **context), status
+
+
+@bp.route("/<int:log_id>")
+@login_required
+def show(project_id: int, log_id: int):
+    access = project_access(project_id)
+    return _render_log(access, _log(access, log_id))
+
+
+@bp.route("/<int:log_id>/baseline", methods=["POST"])
+@login_required
+def baseline(project_id: int, log_id: int):
+    access = project_access(project_id, need=Action.EDIT_KPIS)
+    log = _log(access, log_id)
+    form = FigureForm()
+    form.kpi_id.choices = _kpi_choices(access)
+    if not form.validate_on_submit():
+        return _render_log(access, log, baseline_form=form, status=422)
+    kpi = project_object(access, Kpi, form.kpi_id.data)
+    try:
+        services.take_as_baseline(access.project, _user(), log, kpi, form.figure.data)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_log(access, log, baseline_form=form, status=error.status_code)
+    flash(_("De nulmeting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name), "success")
+    return redirect(url_for("kpis.index", project_id=project_id), 303)
+
+
+@bp.route("/<int:log_id>/measurement", methods=["POST"])
+@login_required
+def measurement(project_id: int, log_id: int):
+    access = project_access(project_id, need=Action.EVALUATE)
+    log = _log(access, log_id)
+    form = FigureForm()
+    form.kpi_id.choices = _kpi_choices(access)
+    if not form.validate_on_submit():
+        return _render_log(access, log, result_form=form, status=422)
+    kpi = project_object(access, Kpi, form.kpi_id.data)
+    try:
+        services.record_as_result(access.project, _user(), log, kpi, form.figure.data)
+        db.session.commit()
+    except WorkflowError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_log(access, log, result_form=form, status=error.status_code)
+    flash(_("De nameting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name), "success")
+    return redirect(url_for("implementation.evaluation", project_id=project_id), 303)
