@@ -356,3 +356,47 @@ def test_a_demo_log_for_the_parking_project(municipality):
     log = db.session.scalar(db.select(EventLog).where(EventLog.project_id == parking))
     assert log is not None and log.status == "done" and log.result["cases"] >= 500
 
+
+
+def image_alts(document) -> list[str]:  # noqa: ANN001
+    return [element.get("descr") for element in document.element.body.iter()
+            if element.tag.endswith("}docPr")]
+
+
+def test_the_improvement_plan_shows_the_measured_process_with_its_figure(municipality, client):
+    from docx import Document
+
+    from wasstraat.demo import DEMO_PASSWORD, demo_email
+
+    parking = municipality["Aanvraag parkeervergunning bewoners"]
+    client.post("/login", data={"email": demo_email("sponsor"), "password": DEMO_PASSWORD})
+    response = client.get(f"/projects/{parking}/documents/improvement-plan.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Het gemeten proces (eventlog)" in text and "800 zaken" in text
+    assert any(alt and alt.startswith("Staafdiagram van de doorlooptijd per zaak uit het "
+                                      "eventlog: 800 zaken") for alt in image_alts(document))
+
+
+def test_the_implementation_plan_shows_before_and_after_with_its_figure(team):
+    from wasstraat.exports import implementation_plan
+
+    for purpose, seed, after in (("current", 1, False), ("after", 2, True)):
+        text = "".join(generate.csv_text(generate.cases(100, seed=seed, after=after)))
+        mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd",
+                                "behandelaar")
+        result = read(text, mapping)
+        db.session.add(EventLog(project_id=team.project.id, purpose=purpose, filename="x.csv",
+                                format="csv", status="done", result=result, mapping={}))
+    db.session.commit()
+    from wasstraat.exports import docx_base
+
+    document = docx_base.new_document(None, docx_base.TitlePage(
+        "Implementatieplan", "Gemeente", "Traject", "Product", "1", "Concept",
+        date(2026, 11, 30)), "Test")
+    implementation_plan._measured_change(document, team.project)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Gemeten vóór en na de verandering" in text and "paden van vóór" in text
+    (alt,) = image_alts(document)
+    assert alt.startswith("Staafdiagram van de doorlooptijd per zaak vóór en na de verandering")

@@ -293,3 +293,40 @@ def gantt_alt(bars: Sequence[Bar], months: Sequence[date]) -> str:
     return (f"Gantt-diagram van {len(bars)} verbeteringen van {short_month(months[0])} tot "
             f"en met {short_month(months[-1])}; {done} afgerond (gearceerd). De planningstabel "
             f"geeft per verbetering de start- en einddatum.")
+
+
+# --- The measured process (event logs) --------------------------------------------------------
+
+def lead_times(before: list[dict], after: list[dict] | None = None) -> bytes:
+    """Cases per lead time in days as bars; with ``after``, the log after the change beside
+    it (hatched, so the two differ by more than their shade)."""
+    figure, axes = plt.subplots(figsize=(15 * CM, 6.5 * CM))
+    series = [("Vóór" if after else "Zaken", before, "#bfbfbf", "")]
+    if after:
+        series.append(("Na de verandering", after, BLUE, "////"))
+    width = 0.8 / len(series)
+    for n, (label, bins, colour, hatch) in enumerate(series):
+        middles = [(b["from"] + b["to"]) / 2 for b in bins]
+        step = (bins[0]["to"] - bins[0]["from"]) if bins else 1
+        axes.bar([m + (n - (len(series) - 1) / 2) * width * step for m in middles],
+                 [b["cases"] for b in bins], width=width * step, color=colour, hatch=hatch,
+                 edgecolor=INK, linewidth=0.5, label=label)
+    axes.set_xlabel("Doorlooptijd per zaak (dagen)")
+    axes.set_ylabel("Aantal zaken")
+    axes.spines[["top", "right"]].set_visible(False)
+    if after:
+        axes.legend(frameon=False)
+    return _png(figure)
+
+
+def lead_times_alt(before: dict, after: dict | None = None) -> str:
+    def said(result: dict) -> str:
+        lead = result["lead_time"]
+        return (f"{result['cases']} zaken, mediaan {number(lead['median'])} dagen, 90e "
+                f"percentiel {number(lead['p90'])} dagen")
+
+    if after is None:
+        return (f"Staafdiagram van de doorlooptijd per zaak uit het eventlog: {said(before)}. "
+                "De tekst ernaast geeft de cijfers.")
+    return (f"Staafdiagram van de doorlooptijd per zaak vóór en na de verandering. Vóór: "
+            f"{said(before)}. Na: {said(after)}. De tabel eronder geeft de cijfers.")

@@ -8,6 +8,8 @@ from datetime import date
 from docx.document import Document as DocxDocument
 
 from ..implementation import services as implementation
+from ..mining import analysis
+from ..mining import services as mining
 from ..models import Project
 from ..plans import services as plans
 from ..workflow import ActionStatus, Adoption, Role, Step
@@ -183,9 +185,34 @@ def _evaluation(document: DocxDocument, project: Project) -> None:
               if r.after else "nog niet gemeten",
               {True: "ja", False: "nee", None: "–"}[r.reached]) for r in results],
             (6, 2.3, 2.3, 3, 2.4))
+    _measured_change(document, project)
     if evaluation is not None and evaluation.lessons:
         d.heading(document, "Geleerde lessen", 2)
         d.text(document, evaluation.lessons)
+
+
+def _measured_change(document: DocxDocument, project: Project) -> None:
+    """The process measured before (step 3) and after the change (step 10) from event logs."""
+    before, after = mining.latest_done(project, "current"), mining.latest_done(project, "after")
+    if after is None or before is None:
+        return
+    compared = analysis.compare(before.result, after.result)
+    d.heading(document, "Gemeten vóór en na de verandering", 2)
+    d.figure(document, figures.lead_times(before.result["histogram"], after.result["histogram"]),
+             title="Doorlooptijd per zaak vóór en na de verandering",
+             alt=figures.lead_times_alt(before.result, after.result))
+    lead = compared["lead_time"]
+    d.table(document, "Doorlooptijd en wachten uit de eventlogs, in dagen",
+            ("", "Vóór", "Na"),
+            [("Doorlooptijd, mediaan", d.number(round(lead["before"]["median"], 1)),
+              d.number(round(lead["after"]["median"], 1))),
+             ("Doorlooptijd, 90e percentiel", d.number(round(lead["before"]["p90"], 1)),
+              d.number(round(lead["after"]["p90"], 1))),
+             ("Wachten per zaak", d.number(compared["waiting_per_case"]["before"]),
+              d.number(compared["waiting_per_case"]["after"]))], (8, 4, 4))
+    if compared["variants_gone"]:
+        d.text(document, f"{len(compared['variants_gone'])} paden van vóór de verandering komen "
+                         f"niet meer voor ({compared['cases_on_gone_paths']} zaken namen ze).")
 
 
 def _approval(document: DocxDocument, approval) -> None:  # noqa: ANN001

@@ -15,6 +15,7 @@ from docx.document import Document as DocxDocument
 from ..formulas import services as formulas
 from ..journey import services as journey
 from ..kpis import services as kpis
+from ..mining import services as mining
 from ..models import PlanApproval, PlanVersion, Project, Review
 from ..plans import services as plans
 from ..process import services as process
@@ -327,10 +328,35 @@ def _current_process(document: DocxDocument, project: Project) -> None:
             d.table(document, "Correcties op het proces uit de controle",
                     ("Deelnemer", "Correctie"),
                     [(c.user.name, c.correction) for c in corrections], (4, 12))
+    _measured_process(document, project)
     findings = sessions.findings_of(project, Step.PROCESS)
     if findings:
         d.heading(document, "Bevindingen uit de sessies", 3)
         d.bullets(document, (f"{d.dutch_date(s.held_on)}: {f.text}" for s, f in findings))
+
+
+def _measured_process(document: DocxDocument, project: Project) -> None:
+    """The current process as the case system recorded it (an event log read in step 3)."""
+    log = mining.latest_done(project, "current")
+    if log is None:
+        return
+    result, (first, last) = log.result, mining.period(log)
+    lead = {key: d.number(round(value, 1)) for key, value in result["lead_time"].items()}
+    waiting = d.number(round(result["waiting_days"] / result["cases"], 1))
+    d.heading(document, "Het gemeten proces (eventlog)", 3)
+    d.text(document, f"Uit {log.filename}: {result['cases']} zaken van {d.dutch_date(first)} "
+                     f"tot en met {d.dutch_date(last)}. De doorlooptijd per zaak is in de "
+                     f"mediaan {lead['median']} dagen, bij 90% van de zaken hoogstens "
+                     f"{lead['p90']} dagen. Tussen de activiteiten wordt per zaak gemiddeld "
+                     f"{waiting} dagen gewacht; {result['rework_cases']} zaken hebben een "
+                     f"activiteit die opnieuw gebeurt.")
+    d.figure(document, figures.lead_times(result["histogram"]),
+             title="Doorlooptijd per zaak, gemeten", alt=figures.lead_times_alt(result))
+    d.table(document, "De meest voorkomende paden door het proces",
+            ("Pad", "Zaken", "Doorlooptijd (mediaan, dagen)"),
+            [(" → ".join(v["activities"]), str(v["cases"]),
+              d.number(round(v["lead_time"]["median"], 1))) for v in result["variants"][:5]],
+            (11, 2, 3))
 
 
 def _journey(document: DocxDocument, project: Project) -> None:
