@@ -143,8 +143,10 @@ EXTERNAL = b"""<?xml version="1.0"?>
     b"</event></trace></log>", b"\xff\xfe<\x00l\x00o\x00g\x00>"],
     ids=["entity-expansion", "external-entity", "broken", "event-without-time", "utf-16-bom"])
 def test_a_hostile_or_broken_xes_is_refused(content):
-    with pytest.raises(parse.LogError):
+    with pytest.raises(parse.LogError) as refused:
         analysis.analyse(parse.read_xes(io.BytesIO(content), AMSTERDAM))
+    if b"ENTITY" in content:  # refused as XML, before any entity is expanded
+        assert "Geen geldige XES" in str(refused.value)
 
 
 # --- In the method --------------------------------------------------------------------------------
@@ -310,7 +312,21 @@ def test_after_the_change_a_second_log_shows_before_and_after_and_gives_the_resu
         as_text=True)
     assert "Voor en na de verandering" in page and "Paden die niet meer voorkomen" in page
     assert "Aanvulling opvragen" in page  # the rework path is gone
-    recorded = login_as(leader).post(
+    leader_client = login_as(leader)
+    # The log of step 3 gives no after-measurement; step 3 is over for a baseline; the log
+    # after the change is no baseline.
+    for log, kind in ((before, "measurement"), (before, "baseline"), (after, "baseline")):
+        refused = leader_client.post(f"/projects/{team.project.id}/event-logs/{log.id}/{kind}",
+                                     data={"kpi_id": kpi.id, "figure": "lead_median"})
+        assert refused.status_code == 409, (log.purpose, kind)
+    put_in_step(team.project, Step.PROCESS)  # step 3 reopened: still not from this log
+    assert leader_client.post(f"/projects/{team.project.id}/event-logs/{after.id}/baseline",
+                              data={"kpi_id": kpi.id, "figure": "lead_median"}
+                              ).status_code == 409
+    put_in_step(team.project, Step.EXECUTION)
+    db.session.expire_all()
+    assert db.session.get(Kpi, kpi.id).baseline_value == 15.0
+    recorded = leader_client.post(
         f"/projects/{team.project.id}/event-logs/{after.id}/measurement",
         data={"kpi_id": kpi.id, "figure": "lead_median"})
     assert recorded.status_code == 303
