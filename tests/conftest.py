@@ -37,7 +37,7 @@ from wasstraat.auth import services as accounts  # noqa: E402
 from wasstraat.extensions import db  # noqa: E402
 from wasstraat.models import Project, User  # noqa: E402
 from wasstraat.projects import services as projects  # noqa: E402
-from wasstraat.workflow import Role  # noqa: E402
+from wasstraat.workflow import Role, Step  # noqa: E402
 
 PASSWORD = "een lang genoeg wachtwoord voor tests"
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
@@ -325,6 +325,18 @@ def create_project(create_user: Callable[..., User]) -> Callable[..., Team]:
         return Team(project, members, create_user())
 
     return _create
+
+
+def put_in_step(project: Project, step: Step) -> None:
+    """The project as if the earlier steps were done and this one under way."""
+    from wasstraat.models import StepState
+    from wasstraat.workflow import StepStatus
+
+    for state in db.session.scalars(db.select(StepState).where(
+            StepState.project_id == project.id)):
+        state.status = (StepStatus.DONE if state.step < step else StepStatus.IN_PROGRESS
+                        if state.step == step else StepStatus.NOT_STARTED).value
+    db.session.commit()
 
 
 def login(client: FlaskClient, user: User, password: str = PASSWORD):  # noqa: ANN201

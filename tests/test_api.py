@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import put_in_step
 
 from wasstraat import history
 from wasstraat.api import tokens
@@ -21,10 +22,9 @@ from wasstraat.models import (
     AuditEvent,
     ImplementationItem,
     Improvement,
-    StepState,
     utcnow,
 )
-from wasstraat.workflow import Role, Step, StepStatus
+from wasstraat.workflow import Role, Step
 
 API = "/api/v1"
 
@@ -37,14 +37,6 @@ def token_for(user, days: int = 30) -> str:  # noqa: ANN001
 
 def bearer(token: str, **headers: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", **headers}
-
-
-def put_in_step(project, step: Step) -> None:  # noqa: ANN001
-    for state in db.session.scalars(db.select(StepState).where(
-            StepState.project_id == project.id)):
-        state.status = (StepStatus.DONE if state.step < step else StepStatus.IN_PROGRESS
-                        if state.step == step else StepStatus.NOT_STARTED).value
-    db.session.commit()
 
 
 def an_action(team, title: str = "Statusbericht per e-mail") -> ImplementationItem:  # noqa: ANN001

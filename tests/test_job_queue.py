@@ -121,3 +121,21 @@ def test_without_postgresql_the_worker_command_explains(app, runner):
     app.config["JOB_QUEUE"] = jobs.JobQueue.IN_PROCESS
     result = runner.invoke(args=["jobs", "worker", "--once"])
     assert result.exit_code != 0 and "needs PostgreSQL" in result.output
+
+
+def test_an_event_log_is_read_by_a_worker_not_in_the_request(app, create_project, login_as):
+    from test_mining import KNOWN, choose, latest, put_in_step, upload
+
+    from wasstraat.workflow import Step
+
+    app.config["EVENT_LOG_INLINE"] = False
+    team = create_project()
+    put_in_step(team.project, Step.PROCESS)
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    upload(advisor, team, KNOWN)
+    assert choose(advisor, latest()).status_code == 303
+    assert latest().status == "queued"  # the request only deferred it
+    assert ("wasstraat.analyse_log", "todo") in queued()
+    run_worker(app)
+    log = latest()
+    assert log.status == "done" and log.result["cases"] == 3

@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import put_in_step
 
 from wasstraat.extensions import db
 from wasstraat.mining import analysis, generate, parse
-from wasstraat.models import AuditEvent, EventLog, EventLogFile, Kpi, KpiMeasurement, StepState
-from wasstraat.workflow import Role, Step, StepStatus
+from wasstraat.models import AuditEvent, EventLog, EventLogFile, Kpi, KpiMeasurement
+from wasstraat.workflow import Role, Step
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 HEADER = "zaak;activiteit;begin;einde;medewerker\n"
@@ -150,14 +151,6 @@ def test_a_hostile_or_broken_xes_is_refused(content):
 
 
 # --- In the method --------------------------------------------------------------------------------
-
-def put_in_step(project, step: Step) -> None:  # noqa: ANN001
-    for state in db.session.scalars(db.select(StepState).where(
-            StepState.project_id == project.id)):
-        state.status = (StepStatus.DONE if state.step < step else StepStatus.IN_PROGRESS
-                        if state.step == step else StepStatus.NOT_STARTED).value
-    db.session.commit()
-
 
 @pytest.fixture
 def team(create_project):  # noqa: ANN001, ANN201

@@ -284,3 +284,29 @@ def test_defaults_follow_the_role_a_specialist_gets_review_requests_at_once(
     mail.choose(officer, Kind.TASK, Channel.WEEKLY)  # and a choice beats every default
     assert mail.channels(officer)[Kind.TASK] is Channel.WEEKLY
 
+
+
+def test_the_periodic_work_ends_its_transaction_even_with_nothing_to_do(app, team):  # noqa: ANN001
+    """Outside a request a SQLite transaction holds the write lock: a periodic run that only
+    read (no reminders, no digest due) must not keep it, or every sign-in waits for it."""
+    from wasstraat.jobs import periodic_work
+
+    for hour in (3, 12):  # before the digest hour (local) and after it
+        periodic_work(datetime(2026, 12, 1, hour, 0, tzinfo=UTC))
+        assert db.session().get_transaction() is None
+
+
+def test_waiting_days_are_the_organisations_days_also_just_after_midnight(app, team, login_as):  # noqa: ANN001
+    """A step opened at 00:30 in the Netherlands (23:30 UTC the day before) has waited 30
+    days on the 30th day after, not 31."""
+    from wasstraat.models import ProjectPosition
+
+    start_step_1(team, login_as)
+    opened = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 1 December, 00:30 in Amsterdam
+    db.session.execute(db.update(ProjectPosition).where(
+        ProjectPosition.project_id == team.project.id).values(since=opened))
+    db.session.execute(db.update(Task).where(Task.project_id == team.project.id)
+                       .values(created_at=opened))
+    db.session.commit()
+    due = reminders.due(date(2026, 12, 31), 30)
+    assert due and {r.days for r in due} == {30}

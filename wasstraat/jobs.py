@@ -77,6 +77,8 @@ def periodic_work(now: datetime | None = None) -> PeriodicRun:
     new_reminders = reminders.send_reminders(now)
     done = mail.deliver(now)
     digests = mail.send_digests(now)
+    # End the last read too: on SQLite a transaction outside a request holds the write lock.
+    db.session.commit()
     return PeriodicRun(done.sent, done.retried, done.failed, new_reminders, digests.sent,
                        digests.retried)
 
@@ -152,10 +154,10 @@ def analyse_event_log(log_id: int) -> None:
     from .mining import services as mining
 
     app = current_app._get_current_object()
-    if app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
-        queue(app).open().tasks["wasstraat.analyse_log"].defer(log_id=log_id)
-    elif app.config.get("EVENT_LOG_INLINE"):
+    if app.config.get("EVENT_LOG_INLINE"):
         mining.run(log_id)
+    elif app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
+        queue(app).open().tasks["wasstraat.analyse_log"].defer(log_id=log_id)
     else:
         import threading
 

@@ -150,43 +150,46 @@ def show(project_id: int, log_id: int):
     return _render_log(access, _log(access, log_id))
 
 
-@bp.route("/<int:log_id>/baseline", methods=["POST"])
-@login_required
-def baseline(project_id: int, log_id: int):
-    access = project_access(project_id, need=Action.EDIT_KPIS)
+# A measured figure for a KPI: who may, what records it, what it says, where it goes next.
+FIGURE_USES = {
+    "baseline": (Action.EDIT_KPIS, services.take_as_baseline, "baseline_form", "kpis.index"),
+    "measurement": (Action.EVALUATE, services.record_as_result, "result_form",
+                    "implementation.evaluation"),
+}
+
+
+def _use_figure(project_id: int, log_id: int, use: str):  # noqa: ANN202
+    action, record, form_name, next_page = FIGURE_USES[use]
+    access = project_access(project_id, need=action)
     log = _log(access, log_id)
     form = FigureForm()
     form.kpi_id.choices = _kpi_choices(access)
     if not form.validate_on_submit():
-        return _render_log(access, log, baseline_form=form, status=422)
+        return _render_log(access, log, **{form_name: form}, status=422)
     kpi = project_object(access, Kpi, form.kpi_id.data)
     try:
-        services.take_as_baseline(access.project, _user(), log, kpi, form.figure.data)
+        record(access.project, _user(), log, kpi, form.figure.data)
         db.session.commit()
     except WorkflowError as error:
         db.session.rollback()
         form.form_errors.append(error.message)
-        return _render_log(access, log, baseline_form=form, status=error.status_code)
-    flash(_("De nulmeting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name), "success")
-    return redirect(url_for("kpis.index", project_id=project_id), 303)
+        return _render_log(access, log, **{form_name: form}, status=error.status_code)
+    message = (_("De nulmeting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name)
+               if use == "baseline" else
+               _("De nameting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name))
+    flash(message, "success")
+    return redirect(url_for(next_page, project_id=project_id), 303)
+
+
+@bp.route("/<int:log_id>/baseline", methods=["POST"])
+@login_required
+def baseline(project_id: int, log_id: int):
+    """Step 3: the figure becomes a KPI's baseline."""
+    return _use_figure(project_id, log_id, "baseline")
 
 
 @bp.route("/<int:log_id>/measurement", methods=["POST"])
 @login_required
 def measurement(project_id: int, log_id: int):
-    access = project_access(project_id, need=Action.EVALUATE)
-    log = _log(access, log_id)
-    form = FigureForm()
-    form.kpi_id.choices = _kpi_choices(access)
-    if not form.validate_on_submit():
-        return _render_log(access, log, result_form=form, status=422)
-    kpi = project_object(access, Kpi, form.kpi_id.data)
-    try:
-        services.record_as_result(access.project, _user(), log, kpi, form.figure.data)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _render_log(access, log, result_form=form, status=error.status_code)
-    flash(_("De nameting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name), "success")
-    return redirect(url_for("implementation.evaluation", project_id=project_id), 303)
+    """Step 10: the figure becomes a KPI's after-measurement."""
+    return _use_figure(project_id, log_id, "measurement")

@@ -167,8 +167,11 @@ def _waiting_tasks(today: date, stalled_after: int) -> list[Due]:
                Task.created_at < cutoff)
         .order_by(Task.id)).all()
     reminders = []
+    zone = organisation_zone()
     for task_id, project_id, user_id, step, title, created_at, since in rows:
-        days = (today - max(since, created_at).date()).days
+        # Counted in the organisation's days, as ``today`` is (not the UTC date, which is a
+        # day behind between midnight and one or two in the morning).
+        days = (today - max(since, created_at).astimezone(zone).date()).days
         reminders.append(Due(Reminder.STEP_WAITING,
                              f"step_waiting:{task_id}:{days // stalled_after}", user_id,
                              project_id, step, title, days, task_id=task_id))
