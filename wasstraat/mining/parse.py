@@ -181,10 +181,8 @@ def _local(tag: str) -> str:
 def read_xes(stream: IO[bytes], zone: ZoneInfo) -> Iterator[Event]:
     """Events of an XES log; a ``start`` and ``complete`` pair of one activity become one event
     with an end time, other transitions count as complete."""
-    from xml.etree.ElementTree import ParseError  # noqa: S405 - the parser is defusedxml's
-
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
+    from defusedxml.ElementTree import ParseError, iterparse
 
     case, count, opened, in_event = "", 0, {}, False
     try:
