@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import Team
+from conftest import put_in_step as in_step
 
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
@@ -38,11 +39,7 @@ def clients(team: Team, login_as) -> dict:  # noqa: ANN001
 
 
 def put_in_step(team: Team, step: Step) -> None:
-    for state in db.session.scalars(db.select(StepState).where(
-            StepState.project_id == team.project.id)):
-        state.status = (StepStatus.DONE if state.step < step else StepStatus.IN_PROGRESS
-                        if state.step == step else StepStatus.NOT_STARTED).value
-    db.session.commit()
+    in_step(team.project, step)
 
 
 @pytest.fixture

@@ -567,12 +567,12 @@ def _measured_process(project: Project, advisor: User) -> None:
     """The zaak system's export of six months of applications, read as in step 3 (a synthetic
     log without personal data, made by mining/generate.py; `make run` shows the feature)."""
     from .mining import analysis, generate, parse
-    from .mining.services import zone
+    from .notifications.mail import organisation_zone
 
     text = "".join(generate.csv_text(generate.cases(DEMO_LOG_CASES, seed=2026))).encode()
     mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd", "behandelaar")
     result = analysis.analyse(parse.read_csv(io.BytesIO(text), mapping, encoding="utf-8",
-                                             delimiter=";", zone=zone()))
+                                             delimiter=";", zone=organisation_zone()))
     db.session.add(EventLog(
         project_id=project.id, purpose="current", filename="zaaksysteem-export-2026-h1.csv",
         format="csv", size=len(text), status="done", events_read=result["events"],

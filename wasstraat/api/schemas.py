@@ -89,9 +89,6 @@ class PageLinksSchema(CamelSchema):
 
 
 class PageArgs(CamelSchema):
-    class Meta:
-        unknown = RAISE
-
     page = fields.Integer(load_default=1, validate=between(1, LARGEST_NUMBER),
                           metadata={"description": "De pagina, vanaf 1."})
     page_size = fields.Integer(load_default=PAGE_SIZE, validate=between(

@@ -26,7 +26,6 @@ MAX_ROWS = 2_000_000
 MAX_FIELD = 10_000  # characters in one field
 SAMPLE_BYTES = 64 * 1024
 DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-ENCODINGS = ("utf-8", "cp1252")
 csv.field_size_limit(MAX_FIELD)  # for every CSV this process reads: no field is this long
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
@@ -17,6 +15,7 @@ from .. import audit
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
+from ..notifications.mail import organisation_zone
 from ..workflow import EVENT_LOG_PURPOSES, Step
 from . import analysis, parse
 
@@ -29,10 +28,6 @@ FIGURES = {"lead_median": ("lead_time", "median"), "lead_p90": ("lead_time", "p9
 
 class ImportRefused(WorkflowError):
     status_code = 422
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam"))
 
 
 def logs_of(project: Project, purpose: str | None = None) -> list[EventLog]:
@@ -137,12 +132,12 @@ class ColumnProblems(WorkflowError):
 def _events(log: EventLog, data: bytes):  # noqa: ANN202
     stream = io.BytesIO(data)
     if log.format == "xes":
-        return parse.read_xes(stream, zone())
+        return parse.read_xes(stream, organisation_zone())
     m = log.mapping
     mapping = parse.Mapping(m["case"], m["activity"], m["timestamp"], m.get("end", ""),
                             m.get("resource", ""))
     return parse.read_csv(stream, mapping, encoding=m["encoding"], delimiter=m["delimiter"],
-                          zone=zone())
+                          zone=organisation_zone())
 
 
 def run(log_id: int) -> None:
