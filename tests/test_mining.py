@@ -205,8 +205,10 @@ def test_the_process_advisor_imports_a_log_and_the_team_reads_the_measured_proce
 def test_only_the_advisor_or_leader_imports_and_only_in_the_step(team, login_as):
     sponsor = login_as(team[Role.SPONSOR])
     assert upload(sponsor, team, KNOWN).status_code == 403
-    assert upload(login_as(team[Role.PROCESS_ADVISOR]), team, KNOWN,
-                  purpose="after").status_code == 403  # step 10 is not under way
+    # The advisor may import, but not now: step 10 is not under way, and the page says so.
+    too_early = upload(login_as(team[Role.PROCESS_ADVISOR]), team, KNOWN, purpose="after")
+    assert too_early.status_code == 409
+    assert "terwijl de stap bezig is" in too_early.get_data(as_text=True)
     assert upload(login_as(team.outsider), team, KNOWN).status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(EventLog)) == 0
 

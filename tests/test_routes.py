@@ -53,6 +53,7 @@ STEP_5_ACTORS = frozenset({Role.SUBJECT_EXPERT, Role.PROJECT_LEADER, Role.PROCES
 JOURNEY_EDITORS = frozenset({Role.JOURNEY_COACH, Role.SUBJECT_EXPERT, Role.PROJECT_LEADER})
 SPONSOR_OR_PL = frozenset({Role.SPONSOR, Role.PROJECT_LEADER})  # the improvement's author
 STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
+LOG_IMPORTERS = frozenset({Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 # Steps 6 and 8 draw up and adjust the plan; team managers only read it.
 PLAN_EDITORS = frozenset({Role.JOURNEY_COACH, Role.PROCESS_ADVISOR, Role.PROJECT_LEADER,
                           Role.PROCESS_OWNER, Role.SUBJECT_EXPERT})
@@ -289,13 +290,14 @@ RULES: dict[str, list[Rule]] = {
         Rule("/projects/{p}/documents/implementation-plan.pdf", "GET", MEMBERS, admin=True)],
     "implementation.measure": [Rule("/projects/{p}/implementation/evaluation/measurements",
                                     "POST", STEP_10_ACTORS)],
-    # Event logs: imported by the advisor or leader only while the purpose's step runs (the
-    # world is in step 1: nobody); read by the team; a measured figure as a KPI's value by
-    # those who keep the KPIs (step 2's actors) or evaluate (step 10's).
-    "mining.new": [Rule("/projects/{p}/event-logs/new/current", "GET", frozenset()),
-                   Rule("/projects/{p}/event-logs/new/current", "POST", frozenset())],
-    "mining.columns": [Rule("/projects/{p}/event-logs/{log}/columns", "GET", frozenset()),
-                       Rule("/projects/{p}/event-logs/{log}/columns", "POST", frozenset())],
+    # Event logs: imported by the advisor or leader (the others 403), only while the purpose's
+    # step runs: the world is in step 1, so the edit window refuses them with a 409 and why,
+    # as every other windowed action does; read by the team; a measured figure as a KPI's
+    # value by those who keep the KPIs (step 2's actors) or evaluate (step 10's).
+    "mining.new": [Rule("/projects/{p}/event-logs/new/current", "GET", LOG_IMPORTERS),
+                   Rule("/projects/{p}/event-logs/new/current", "POST", LOG_IMPORTERS)],
+    "mining.columns": [Rule("/projects/{p}/event-logs/{log}/columns", "GET", LOG_IMPORTERS),
+                       Rule("/projects/{p}/event-logs/{log}/columns", "POST", LOG_IMPORTERS)],
     "mining.show": [Rule("/projects/{p}/event-logs/{log}", "GET", MEMBERS, admin=True)],
     "mining.baseline": [Rule("/projects/{p}/event-logs/{log}/baseline", "POST",
                              STEP_2_ACTORS)],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TypeVar
 
 from flask import abort, g
@@ -17,46 +16,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import workflow
+from . import windows, workflow
 from .extensions import db
 from .models import ImplementationItem, Improvement, Membership, Project, Task, User
-from .workflow import Product, ReviewDomain, Role, Step
-
-
-class Action(StrEnum):
-    VIEW_PROJECT = "view_project"
-    EDIT_PROJECT = "edit_project"
-    MANAGE_TEAM = "manage_team"
-    MOVE_STEP = "move_step"  # start, skip, reopen
-    CLOSE_STEP = "close_step"
-    CONFIRM_PRODUCT = "confirm_product"
-    EDIT_STEP_NOTES = "edit_step_notes"
-    MANAGE_TASKS = "manage_tasks"
-    EDIT_KPIS = "edit_kpis"
-    ADD_IMPROVEMENT = "add_improvement"
-    PLAN_SESSION = "plan_session"
-    EDIT_PROCESS = "edit_process"
-    EDIT_DESIRED_PROCESS = "edit_desired_process"  # step 8: the adjusted activities
-    EDIT_FORMULA = "edit_formula"
-    EDIT_JOURNEY = "edit_journey"
-    CHECK_PROCESS = "check_process"
-    EDIT_IMPROVEMENT = "edit_improvement"
-    AGREE_KPIS = "agree_kpis"
-    COMPLETE_TASK = "complete_task"
-    EDIT_PLAN = "edit_plan"  # the board, the texts, merging
-    STEER_PLAN = "steer_plan"  # send for review, choose domains, open reviews, make final
-    REVIEW = "review"  # edit and sign one domain's review
-    RESPOND_FINDINGS = "respond_findings"
-    APPROVE_PLAN = "approve_plan"  # approve the final plan, override a rejection
-    ORDER_IMPLEMENTATION = "order_implementation"  # step 9: decide, order, plan, approve
-    CONTRIBUTE_IMPLEMENTATION = "contribute_implementation"  # step 9: propose, not decide
-    UPDATE_ACTION = "update_action"  # step 10: status and progress notes of one action
-    EVALUATE = "evaluate"  # step 10: plan the evaluation, record KPI after-measurements
-    REOPEN_PROJECT = "reopen_project"  # a closed project opens only by the process owner
-    START_FOLLOW_UP = "start_follow_up"  # the next cycle starts from a closed project
-    SET_REVISIT = "set_revisit"  # by when the process description is revisited
-    IMPORT_EVENT_LOG = "import_event_log"  # steps 3 and 10: measure the process from a log
-
+from .workflow import Action, Product, ReviewDomain, Role, Step
 
 # A closed project (all ten steps finished) can be read; only its reopening is allowed.
 OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP,
@@ -87,15 +50,35 @@ class ProjectAccess:
     def is_member(self) -> bool:
         return self.membership is not None
 
-    def can(self, action: Action, step: Step | None = None, product: Product | None = None,
-            task: Task | None = None, improvement: Improvement | None = None,
-            domain: ReviewDomain | None = None, item: ImplementationItem | None = None) -> bool:
+    def permits(self, action: Action, step: Step | None = None, product: Product | None = None,
+                task: Task | None = None, improvement: Improvement | None = None,
+                domain: ReviewDomain | None = None,
+                item: ImplementationItem | None = None) -> bool:
+        """Whether this person may do ``action`` at all: their roles, whatever the step."""
         if self.project.is_finished and action not in OPEN_AFTER_CLOSE:
             return False
         return POLICY[action](self, Target(step, product, task, improvement, domain, item))
 
+    def is_open(self, action: Action, step: Step | None = None) -> bool:
+        """Whether the method's edit window of ``action`` is open (for anyone)."""
+        return windows.is_open(self.project, action, step)
+
+    def refusal(self, action: Action) -> str:
+        """Why the window of ``action`` is closed, for the page beside its hidden form."""
+        return windows.refusal(action)
+
+    def can(self, action: Action, step: Step | None = None, **target: object) -> bool:
+        """Whether this person may do ``action`` now: the policy and the edit window."""
+        return (self.permits(action, step, **target)  # type: ignore[arg-type]
+                and self.is_open(action, step))
+
+    def require_open(self, action: Action, step: Step | None = None) -> None:
+        """409 with the window's reason: for a page whose only use is an action now closed."""
+        windows.require_open(self.project, action, step)
+
     def require(self, action: Action, **target: object) -> None:
-        if not self.can(action, **target):  # type: ignore[arg-type]
+        """403 for who may not; the window is the service's to refuse (409, with why)."""
+        if not self.permits(action, **target):  # type: ignore[arg-type]
             abort(403)
 
 
@@ -115,6 +98,10 @@ def _is_leader(a: ProjectAccess) -> bool:
     return Role.PROJECT_LEADER in a.roles
 
 
+def _step_actor(a: ProjectAccess, t: Target) -> bool:
+    return _is_leader(a) or (t.step is not None and bool(a.roles & set(t.step.definition.actors)))
+
+
 POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.VIEW_PROJECT: lambda a, t: a.is_member or a.user.is_admin,
     Action.EDIT_PROJECT: lambda a, t: bool(a.roles & {Role.PROJECT_LEADER, Role.PROCESS_OWNER}),
@@ -124,13 +111,13 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.CONFIRM_PRODUCT: lambda a, t: (
         t.product is not None and workflow.may_confirm(t.product, a.roles)
     ),
-    Action.EDIT_STEP_NOTES: lambda a, t: _is_leader(a) or (
-        t.step is not None and bool(a.roles & set(t.step.definition.actors))
-    ),
+    Action.EDIT_STEP_NOTES: _step_actor,
+    Action.EDIT_SESSION_NOTES: _step_actor,
     Action.MANAGE_TASKS: lambda a, t: _is_leader(a),
     # The actors of step 2 keep the KPI register; whoever confirms its product agrees the set.
     Action.EDIT_KPIS: lambda a, t: bool(a.roles & set(Step.KPIS.definition.actors)),
     Action.AGREE_KPIS: lambda a, t: workflow.may_confirm(_KPI_PRODUCT, a.roles),
+    Action.TAKE_MEASURED_BASELINE: lambda a, t: bool(a.roles & set(Step.KPIS.definition.actors)),
     # Session 3a's actors map the process (the project leader may help); 3b's actors check it.
     Action.EDIT_PROCESS: lambda a, t: _is_leader(a) or bool(a.roles & _PART_3A_ACTORS),
     Action.CHECK_PROCESS: lambda a, t: bool(a.roles & _PART_3B_ACTORS),
@@ -151,12 +138,17 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
         t.task is not None and a.is_member and t.task.assignee_id == a.user.id
     ),
     Action.EDIT_PLAN: lambda a, t: bool(a.roles & _PLAN_EDITORS),
-    Action.STEER_PLAN: lambda a, t: _is_leader(a),
+    Action.SEND_PLAN: lambda a, t: _is_leader(a),
+    Action.CHOOSE_REVIEWERS: lambda a, t: _is_leader(a),
+    Action.OPEN_REVIEW: lambda a, t: _is_leader(a),
+    Action.REQUEST_RE_REVIEW: lambda a, t: _is_leader(a),
+    Action.MAKE_PLAN_FINAL: lambda a, t: _is_leader(a),
     # Only a member holding the domain's specialist role reviews and signs that domain.
     Action.REVIEW: lambda a, t: t.domain is not None and t.domain.role in a.roles,
     Action.RESPOND_FINDINGS: lambda a, t: bool(a.roles & _PLAN_EDITORS
                                                & set(Step.ADJUST.definition.actors)),
     Action.APPROVE_PLAN: lambda a, t: workflow.may_confirm(_FINAL_PLAN, a.roles),
+    Action.OVERRIDE_REJECTION: lambda a, t: workflow.may_confirm(_FINAL_PLAN, a.roles),
     # Only the process owner decides the implementation plan and its order.
     Action.ORDER_IMPLEMENTATION: lambda a, t: workflow.may_confirm(_IMPLEMENTATION_PLAN,
                                                                    a.roles),
@@ -168,9 +160,9 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.REOPEN_PROJECT: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.START_FOLLOW_UP: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.SET_REVISIT: lambda a, t: Role.PROCESS_OWNER in a.roles,
-    # The process advisor measures the process (the leader may help), in the purpose's step.
+    # The process advisor measures the process (the leader may help).
     Action.IMPORT_EVENT_LOG: lambda a, t: t.step is not None and (
-        _is_leader(a) or Role.PROCESS_ADVISOR in a.roles) and a.project.in_progress(t.step),
+        _is_leader(a) or Role.PROCESS_ADVISOR in a.roles),
 }
 
 

@@ -9,6 +9,7 @@ Babel extracts them; templates translate them at render time with ``_()``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum, StrEnum
@@ -896,6 +897,143 @@ EVENT_LOG_PURPOSES: dict[str, EventLogPurpose] = {
     "current": EventLogPurpose("current", Step.PROCESS, N_("Gemeten huidig proces")),
     "after": EventLogPurpose("after", Step.EXECUTION, N_("Gemeten proces na de verandering")),
 }
+
+
+# --- Who acts, and when: the actions on a project and their edit windows --------------------
+
+class Action(StrEnum):
+    """Everything a person does in a project. Who may do it is the access policy
+    (``access.POLICY``); when, for the actions that change a step's work, is ``EDIT_WINDOWS``."""
+
+    VIEW_PROJECT = "view_project"
+    EDIT_PROJECT = "edit_project"
+    MANAGE_TEAM = "manage_team"
+    MOVE_STEP = "move_step"  # start, skip, reopen
+    CLOSE_STEP = "close_step"
+    CONFIRM_PRODUCT = "confirm_product"  # confirm or withdraw a hand-confirmed product
+    EDIT_STEP_NOTES = "edit_step_notes"
+    EDIT_SESSION_NOTES = "edit_session_notes"  # a work session's notes and findings
+    MANAGE_TASKS = "manage_tasks"
+    EDIT_KPIS = "edit_kpis"
+    ADD_IMPROVEMENT = "add_improvement"
+    PLAN_SESSION = "plan_session"
+    EDIT_PROCESS = "edit_process"
+    EDIT_DESIRED_PROCESS = "edit_desired_process"  # step 8: the adjusted activities
+    EDIT_FORMULA = "edit_formula"
+    EDIT_JOURNEY = "edit_journey"
+    CHECK_PROCESS = "check_process"
+    EDIT_IMPROVEMENT = "edit_improvement"
+    AGREE_KPIS = "agree_kpis"
+    TAKE_MEASURED_BASELINE = "take_measured_baseline"  # step 3: a KPI's baseline from a log
+    COMPLETE_TASK = "complete_task"
+    EDIT_PLAN = "edit_plan"  # the board, the texts, merging
+    SEND_PLAN = "send_plan"  # freeze a version for review
+    CHOOSE_REVIEWERS = "choose_reviewers"  # which review domains the plan needs
+    OPEN_REVIEW = "open_review"
+    REQUEST_RE_REVIEW = "request_re_review"
+    MAKE_PLAN_FINAL = "make_plan_final"
+    REVIEW = "review"  # edit and sign one domain's review
+    RESPOND_FINDINGS = "respond_findings"
+    APPROVE_PLAN = "approve_plan"  # approve the final plan
+    OVERRIDE_REJECTION = "override_rejection"  # go on despite a signed "niet akkoord"
+    ORDER_IMPLEMENTATION = "order_implementation"  # step 9: decide, order, plan, approve
+    CONTRIBUTE_IMPLEMENTATION = "contribute_implementation"  # step 9: propose, not decide
+    UPDATE_ACTION = "update_action"  # step 10: status and progress notes of one action
+    EVALUATE = "evaluate"  # step 10: plan the evaluation, record KPI after-measurements
+    REOPEN_PROJECT = "reopen_project"  # a closed project opens only by the process owner
+    START_FOLLOW_UP = "start_follow_up"  # the next cycle starts from a closed project
+    SET_REVISIT = "set_revisit"  # by when the process description is revisited
+    IMPORT_EVENT_LOG = "import_event_log"  # steps 3 and 10: measure the process from a log
+
+
+UNDER_WAY = frozenset({StepStatus.IN_PROGRESS})
+NOT_FINISHED = frozenset({StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS})
+NOT_DONE = frozenset(StepStatus) - {StepStatus.DONE}
+
+
+@dataclass(frozen=True)
+class EditWindow:
+    """When an action may change a project's data: while one of ``steps`` has one of ``states``.
+
+    Without ``steps`` the window is the step the action is on (a product, the step's notes, an
+    event log's purpose). ``refusal`` tells the person why not now, in the service's refusal
+    and beside the page's hidden form alike.
+    """
+
+    refusal: str
+    steps: tuple[Step, ...] = ()
+    states: frozenset[StepStatus] = UNDER_WAY
+
+    def is_open(self, status_of: Callable[[Step], StepStatus], step: Step | None = None) -> bool:
+        steps = self.steps or ((step,) if step is not None else ())
+        return any(status_of(s) in self.states for s in steps)
+
+
+_PLAN_STEPS = (Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST)
+_W = EditWindow
+
+# The method's edit windows, beside the steps they belong to. An action not named here has
+# none (reading, the team, tasks, improvements captured at any time).
+EDIT_WINDOWS: dict[Action, EditWindow] = {
+    Action.CONFIRM_PRODUCT: _W(N_("Producten bevestigt of wijzigt u terwijl de stap bezig is.")),
+    Action.EDIT_STEP_NOTES: _W(N_("Deze stap is afgesloten. Heropen de stap om de aantekeningen "
+                                  "te wijzigen."), states=NOT_FINISHED),
+    Action.EDIT_KPIS: _W(N_("Stap 2 is afgerond. Heropen de stap om de KPI's te wijzigen."),
+                         (Step.KPIS,), NOT_FINISHED),
+    Action.AGREE_KPIS: _W(N_("Stap 2 is afgerond. Heropen de stap om de KPI's te wijzigen."),
+                          (Step.KPIS,), NOT_FINISHED),
+    Action.EDIT_PROCESS: _W(N_("Het huidige proces legt u vast terwijl stap 3 bezig is."),
+                            (PROCESS_VARIANTS["current"],)),
+    Action.CHECK_PROCESS: _W(N_("De proceskaart controleert u terwijl stap 3 bezig is."),
+                             (Step.PROCESS,)),
+    Action.TAKE_MEASURED_BASELINE: _W(N_("Een gemeten nulmeting neemt u over terwijl stap 3 "
+                                         "bezig is."), (EVENT_LOG_PURPOSES["current"].step,)),
+    Action.IMPORT_EVENT_LOG: _W(N_("Een eventlog leest u in terwijl de stap bezig is waarvoor "
+                                   "hij meet.")),
+    Action.EDIT_JOURNEY: _W(N_("De klantreis legt u vast terwijl stap 4 bezig is."),
+                            (Step.JOURNEY,)),
+    Action.EDIT_FORMULA: _W(N_("De serviceformule legt u vast terwijl stap 5 bezig is."),
+                            (Step.SERVICE_FORMULA,)),
+    # The plan's draft changes until step 8 is done; reopening step 8 opens it again.
+    Action.EDIT_PLAN: _W(N_("Het verbeterplan is definitief en stap 8 is afgerond. Heropen "
+                            "stap 8 om het plan nog te wijzigen."), (Step.ADJUST,), NOT_DONE),
+    Action.SEND_PLAN: _W(N_("Het plan gaat ter toetsing terwijl stap 6, 7 of 8 bezig is."),
+                         _PLAN_STEPS),
+    Action.CHOOSE_REVIEWERS: _W(N_("De toetsdomeinen kiest u in stap 6, 7 of 8."), _PLAN_STEPS),
+    Action.OPEN_REVIEW: _W(N_("De toetsing wordt geopend terwijl stap 7 bezig is."),
+                           (Step.REVIEW,)),
+    Action.REVIEW: _W(N_("Toetsen kan terwijl stap 7 of 8 bezig is."),
+                      (Step.REVIEW, Step.ADJUST)),
+    Action.REQUEST_RE_REVIEW: _W(N_("Opnieuw laten toetsen kan in stap 8."), (Step.ADJUST,)),
+    Action.RESPOND_FINDINGS: _W(N_("Op bevindingen reageert u in stap 8."), (Step.ADJUST,)),
+    Action.OVERRIDE_REJECTION: _W(N_("Een afwijzing doorbreken kan in stap 8."), (Step.ADJUST,)),
+    Action.MAKE_PLAN_FINAL: _W(N_("Het plan wordt definitief gemaakt in stap 8."),
+                               (Step.ADJUST,)),
+    Action.APPROVE_PLAN: _W(N_("De proceseigenaar keurt het plan goed terwijl stap 8 bezig is."),
+                            (Step.ADJUST,)),
+    Action.EDIT_DESIRED_PROCESS: _W(N_("Het gewenste proces legt u vast terwijl stap 8 bezig "
+                                       "is."), (PROCESS_VARIANTS["desired"],)),
+    Action.ORDER_IMPLEMENTATION: _W(N_("Het implementatieplan wordt bepaald terwijl stap 9 "
+                                       "bezig is."), (Step.IMPLEMENTATION_PLAN,)),
+    Action.CONTRIBUTE_IMPLEMENTATION: _W(N_("Inbreng op het implementatieplan geeft u terwijl "
+                                            "stap 9 bezig is."), (Step.IMPLEMENTATION_PLAN,)),
+    Action.UPDATE_ACTION: _W(N_("Acties en hun voortgang werkt u bij terwijl stap 10 bezig "
+                                "is."), (Step.EXECUTION,)),
+    Action.EVALUATE: _W(N_("De evaluatie en de nametingen legt u vast terwijl stap 10 bezig "
+                           "is."), (Step.EXECUTION,)),
+}
+del _W
+
+# Which action edits which description of the process (see PROCESS_VARIANTS).
+PROCESS_EDITS: dict[str, Action] = {"current": Action.EDIT_PROCESS,
+                                    "desired": Action.EDIT_DESIRED_PROCESS}
+
+
+def window_open(action: Action, status_of: Callable[[Step], StepStatus],
+                step: Step | None = None) -> bool:
+    """Whether ``action`` may change data now; always, for an action without a window."""
+    window = EDIT_WINDOWS.get(action)
+    return window is None or window.is_open(status_of, step)
 
 
 def stalled_before(today: date, stalled_after: int) -> datetime:

@@ -13,7 +13,8 @@ from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import FormulaComparison, Project, ServiceFormula, User
-from ..workflow import SERVICE_PS, FormulaMatch, Step
+from ..windows import require_open
+from ..workflow import SERVICE_PS, Action, FormulaMatch
 
 COMPARISON_FIELDS = ["promise", "internal_agreement", "current_practice", "match"]
 FORMULA_FIELDS = ["name", "description", "certainties", "active"]
@@ -53,13 +54,8 @@ def update_formula(formula: ServiceFormula, actor: User, *, expected_version: in
                         project_id=None, actor=actor)
 
 
-def _editable(project: Project) -> None:
-    if not project.in_progress(Step.SERVICE_FORMULA):
-        raise WorkflowError(_("De serviceformule legt u vast terwijl stap 5 bezig is."))
-
-
 def choose_formula(project: Project, actor: User, formula: ServiceFormula) -> None:
-    _editable(project)
+    require_open(project, Action.EDIT_FORMULA)
     if not formula.active:
         raise WorkflowError(_("Deze serviceformule wordt niet meer gebruikt."))
     before = project.service_formula_id
@@ -78,7 +74,7 @@ def comparisons_of(project: Project) -> dict[str, FormulaComparison]:
 def save_comparison(project: Project, actor: User, p: str, *, expected_version: int | None,
                     values: dict[str, Any]) -> FormulaComparison:
     """Record the comparison for one P; a first save has no version yet."""
-    _editable(project)
+    require_open(project, Action.EDIT_FORMULA)
     if project.service_formula_id is None:
         raise WorkflowError(_("Kies eerst de serviceformule."))
     FormulaMatch(values["match"])  # the form only offers valid ones

@@ -11,7 +11,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import choices
 from ..models import ServiceFormula
-from ..workflow import SERVICE_PS, FormulaMatch, Step
+from ..workflow import SERVICE_PS, FormulaMatch
 from . import services
 from .forms import ChooseFormulaForm, ComparisonForm
 
@@ -44,7 +44,6 @@ def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,  # no
         "formulas/index.html", access=access, project=project, ps=SERVICE_PS,
         comparisons=comparisons, forms=forms, choose_form=choose, error=error,
         matches={m.value: m for m in FormulaMatch},
-        editable=project.in_progress(Step.SERVICE_FORMULA),
     ), status
 
 

@@ -44,17 +44,13 @@ from ..models import (
 )
 from ..plans import services as plans
 from ..tasks.services import task_link
-from ..workflow import ActionStatus, Adoption, Decision, Horizon, Role, Step
+from ..windows import require_open
+from ..workflow import Action, ActionStatus, Adoption, Decision, Horizon, Role, Step
 
 BLOCKERS_SHOWN = 10  # reasons a refused approval names before "and N more"
 
 ITEM_FIELDS = ["adoption", "deferred_until", "drop_reason", "responsible_id", "start_on",
                "end_on", "waits_for_id"]
-
-
-def _require_step(project: Project, step: Step, message: str) -> None:
-    if not project.in_progress(step):
-        raise WorkflowError(message)
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -249,8 +245,7 @@ def reorder(project: Project, actor: User, ordered_ids: list[int], *,
             expected_version: int) -> None:
     """Store a new order (of the whole plan, or of one contiguous part of it); refused when
     based on an old order or when it would put an improvement before the one it waits for."""
-    _require_step(project, Step.IMPLEMENTATION_PLAN,
-                  _("De volgorde wordt bepaald terwijl stap 9 bezig is."))
+    require_open(project, Action.ORDER_IMPLEMENTATION)
     lock = _lock(project, expected_version)
     lines = {line.id: line for line in plan_lines(project)}
     before = list(lines)
@@ -322,8 +317,7 @@ def item_problems(values: dict) -> dict[str, str]:
 def update_item(item: ImplementationItem, project: Project, actor: User, *,
                 expected_version: int, values: dict) -> None:
     check_version(item, expected_version)
-    _require_step(project, Step.IMPLEMENTATION_PLAN,
-                  _("Het implementatieplan wordt gewijzigd terwijl stap 9 bezig is."))
+    require_open(project, Action.ORDER_IMPLEMENTATION)
     problems = item_problems(values)
     if problems:
         raise WorkflowError(" ".join(problems.values()))
@@ -385,8 +379,7 @@ def latest_approval(project: Project) -> ImplementationApproval | None:
 
 
 def approve(project: Project, actor: User) -> ImplementationApproval:
-    _require_step(project, Step.IMPLEMENTATION_PLAN,
-                  _("Het implementatieplan wordt vastgesteld terwijl stap 9 bezig is."))
+    require_open(project, Action.ORDER_IMPLEMENTATION)
     items = plan_lines(project)
     blockers = approval_blockers(items, limit=BLOCKERS_SHOWN)
     if blockers:
@@ -458,8 +451,7 @@ def timeline(items: Sequence[Item], limit: int | None = 24,
 def update_action(item: ImplementationItem, project: Project, actor: User, *,
                   expected_version: int, status: str, blocked_reason: str) -> None:
     check_version(item, expected_version)
-    _require_step(project, Step.EXECUTION, _("Acties worden bijgewerkt terwijl stap 10 bezig "
-                                             "is."))
+    require_open(project, Action.UPDATE_ACTION)
     if item.adoption_enum is not Adoption.TAKEN_OVER:
         raise WorkflowError(_("Alleen een overgenomen verbetering is een actie."))
     status = ActionStatus(status)
@@ -472,7 +464,7 @@ def update_action(item: ImplementationItem, project: Project, actor: User, *,
 
 
 def add_note(item: ImplementationItem, project: Project, actor: User, text: str) -> ActionNote:
-    _require_step(project, Step.EXECUTION, _("Voortgang noteert u terwijl stap 10 bezig is."))
+    require_open(project, Action.UPDATE_ACTION)
     note = ActionNote(item_id=item.id, text=text.strip(), author_id=actor.id)
     db.session.add(note)
     db.session.flush()
@@ -491,8 +483,7 @@ def contributions_of(project: Project) -> list[ImplementationContribution]:
 
 def contribute(project: Project, actor: User, role: Role, text: str) -> ImplementationContribution:
     """Step 9: a proposal for the process owner (planning, dependencies, a team's capacity)."""
-    _require_step(project, Step.IMPLEMENTATION_PLAN,
-                  _("Inbreng op het implementatieplan geeft u terwijl stap 9 bezig is."))
+    require_open(project, Action.CONTRIBUTE_IMPLEMENTATION)
     contribution = ImplementationContribution(project_id=project.id, author_id=actor.id,
                                               role=role.value, text=text.strip())
     db.session.add(contribution)
@@ -516,7 +507,7 @@ def evaluation_of(project: Project) -> Evaluation | None:
 
 def save_evaluation(project: Project, actor: User, *, expected_version: int,
                     values: dict) -> Evaluation:
-    _require_step(project, Step.EXECUTION, _("De evaluatie wordt gepland in stap 10."))
+    require_open(project, Action.EVALUATE)
     if not any(m.user_id == values["owner_id"] for m in project.memberships):
         raise WorkflowError(_("Kies een teamlid dat de evaluatie houdt."))
     evaluation = evaluation_of(project)
@@ -546,7 +537,7 @@ def evaluation_problems(project: Project) -> list[str]:
 
 def record_measurement(project: Project, actor: User, kpi: Kpi, *, value: float,
                        measured_on: date) -> KpiMeasurement:
-    _require_step(project, Step.EXECUTION, _("De nameting wordt vastgelegd in stap 10."))
+    require_open(project, Action.EVALUATE)
     if kpi.baseline_date and measured_on < kpi.baseline_date:
         raise WorkflowError(_("De nameting ligt vóór de nulmeting."))
     if measured_on > date.today():

@@ -70,13 +70,11 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
     waited_for = {line.waits_for_id for line in on_page}
     approval = services.latest_approval(project)
     template = "implementation/_order.html" if wants_partial() else "implementation/index.html"
-    may_order = (access.can(Action.ORDER_IMPLEMENTATION)
-                 and project.in_progress(Step.IMPLEMENTATION_PLAN))
     return render_template(
         template, access=access, project=project, items=on_page, shown=shown,
         plan_page=lambda n: url_for("implementation.index", project_id=project.id, page=n),
         titles={line.id: line.title for line in lines if line.id in waited_for},
-        lock=services.order_lock(project), error=error, moved=moved, may_order=may_order,
+        lock=services.order_lock(project), error=error, moved=moved,
         suggestion=services.suggested_order(lines, first=SUGGESTIONS_SHOWN),
         horizon_labels={horizon.value: _(horizon.label) for horizon in Horizon},
         timeline=services.timeline(lines, rows_of=on_page), approval=approval,
@@ -85,11 +83,8 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
         approval_blockers=services.approval_blockers(lines, limit=services.BLOCKERS_SHOWN),
         overdue={i.id for i in services.overdue(on_page, date.today())},
         actions=services.action_counts(lines, date.today()),
-        executing=access.project.in_progress(Step.EXECUTION),
         contributions=services.contributions_of(project),
         contribution_form=contribution_form or _contribution_form(access, formdata=False),
-        may_contribute=access.can(Action.CONTRIBUTE_IMPLEMENTATION)
-        and project.in_progress(Step.IMPLEMENTATION_PLAN),
     ), status
 
 
@@ -192,9 +187,7 @@ def _item_form(access: ProjectAccess, item: ImplementationItem, formdata: bool =
 def _render_item(access: ProjectAccess, item: ImplementationItem, form: ItemForm,
                  status: int = 200):
     return render_template("implementation/item.html", access=access, project=access.project,
-                           item=item, form=form,
-                           may_order=access.can(Action.ORDER_IMPLEMENTATION)
-                           and access.project.in_progress(Step.IMPLEMENTATION_PLAN)), status
+                           item=item, form=form), status
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
@@ -279,7 +272,6 @@ def _render_action(access: ProjectAccess, row: ImplementationItem, *,
         form=form or ActionForm(formdata=None, obj=row),
         note_form=note_form or NoteForm(formdata=None),
         may_update=access.can(Action.UPDATE_ACTION, item=row)
-        and access.project.in_progress(Step.EXECUTION)
         and row.adoption_enum is Adoption.TAKEN_OVER,
     ), status
 
@@ -349,7 +341,6 @@ def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = N
         evaluation=evaluation, form=form, measurement_form=measurement_form,
         event_logs=mining.logs_of(project, "after"), log_purpose=EVENT_LOG_PURPOSES["after"],
         results=services.kpi_results([project.id]).get(project.id, []),
-        may_evaluate=access.can(Action.EVALUATE) and access.project.in_progress(Step.EXECUTION),
     ), status
 
 

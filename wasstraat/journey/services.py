@@ -15,7 +15,8 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import InterviewLog, Journey, JourneyPhase, Project, User
 from ..ordering import next_position, renumber
-from ..workflow import Step
+from ..windows import require_open
+from ..workflow import Action
 
 PHASE_FIELDS = ["name", "resident_action", "touchpoints", "experience", "pain_points", "quotes",
                 "ideal"]
@@ -35,14 +36,9 @@ def interviews_of(project: Project) -> list[InterviewLog]:
         InterviewLog.project_id == project.id).order_by(InterviewLog.held_on)))
 
 
-def _editable(project: Project) -> None:
-    if not project.in_progress(Step.JOURNEY):
-        raise WorkflowError(_("De klantreis legt u vast terwijl stap 4 bezig is."))
-
-
 def save_source(project: Project, actor: User, *, expected_version: int | None,
                 values: dict[str, Any]) -> Journey:
-    _editable(project)
+    require_open(project, Action.EDIT_JOURNEY)
     if values["source"] == "other_municipality" and not values["source_link"]:
         raise WorkflowError(_("Geef de link naar de klantreis van de andere gemeente."))
     journey = journey_of(project)
@@ -60,7 +56,7 @@ def save_source(project: Project, actor: User, *, expected_version: int | None,
 
 
 def add_phase(project: Project, actor: User, values: dict[str, Any]) -> JourneyPhase:
-    _editable(project)
+    require_open(project, Action.EDIT_JOURNEY)
     phase = JourneyPhase(project_id=project.id,
                          position=next_position(JourneyPhase, project.id),
                          **audit.stripped(values))
@@ -73,14 +69,14 @@ def add_phase(project: Project, actor: User, values: dict[str, Any]) -> JourneyP
 
 def update_phase(phase: JourneyPhase, project: Project, actor: User, *, expected_version: int,
                  values: dict[str, Any]) -> None:
-    _editable(project)
+    require_open(project, Action.EDIT_JOURNEY)
     check_version(phase, expected_version)
     audit.apply_changes(phase, values, action="journey.phase_update",
                         object_type="journey_phase", project_id=project.id, actor=actor)
 
 
 def delete_phase(phase: JourneyPhase, project: Project, actor: User) -> None:
-    _editable(project)
+    require_open(project, Action.EDIT_JOURNEY)
     audit.record("journey.phase_delete", "journey_phase", phase.id, project.id, actor=actor,
                  before={"name": phase.name})
     db.session.delete(phase)
@@ -90,7 +86,7 @@ def delete_phase(phase: JourneyPhase, project: Project, actor: User) -> None:
 
 def log_interviews(project: Project, actor: User, *, held_on: date, count: int,
                    resident_type: str) -> InterviewLog:
-    _editable(project)
+    require_open(project, Action.EDIT_JOURNEY)
     if held_on > date.today():
         raise WorkflowError(_("Een interview kan niet in de toekomst zijn gehouden."))
     row = InterviewLog(project_id=project.id, held_on=held_on, count=count,
@@ -104,7 +100,7 @@ def log_interviews(project: Project, actor: User, *, held_on: date, count: int,
 
 
 def delete_interviews(row: InterviewLog, project: Project, actor: User) -> None:
-    _editable(project)
+    require_open(project, Action.EDIT_JOURNEY)
     audit.record("journey.interviews_delete", "interview_log", row.id, project.id, actor=actor,
                  before={"held_on": row.held_on.isoformat(), "count": row.count,
                          "resident_type": row.resident_type})

@@ -14,7 +14,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import InterviewLog, JourneyPhase
 from ..navigation import confirm_deletion
-from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES, Step
+from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES
 from . import curve, services
 from .forms import EditPhaseForm, InterviewForm, NewPhaseForm, SourceForm
 
@@ -36,7 +36,6 @@ def _render(access: ProjectAccess, *, status: int = 200, error: str | None = Non
         "journey/index.html", access=access, project=project, journey=journey, phases=phases,
         curve=curve.build(phases), interviews=services.interviews_of(project),
         sources={v.key: v for v in JOURNEY_SOURCES}, scores=EXPERIENCE_SCORES,
-        editable=project.in_progress(Step.JOURNEY),
         source_form=source_form, phase_form=phase_form or NewPhaseForm(formdata=None),
         interview_form=interview_form or InterviewForm(formdata=None), error=error,
     ), status

@@ -14,7 +14,8 @@ from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Kpi, KpiAgreement, Project, User
-from ..workflow import Role, Step
+from ..windows import require_open
+from ..workflow import Action, Role
 
 KPI_FIELDS = ["name", "definition", "unit", "direction", "baseline_value", "baseline_date",
               "baseline_source", "target_value", "target_date"]
@@ -61,11 +62,6 @@ def agreement_blockers(kpis: list[Kpi]) -> list[str]:
     return []
 
 
-def _editable(project: Project) -> None:
-    if project.step_status(Step.KPIS).is_finished:
-        raise WorkflowError(_("Stap 2 is afgerond. Heropen de stap om de KPI's te wijzigen."))
-
-
 def _check_dates(values: dict[str, Any]) -> None:
     start, end = values.get("baseline_date"), values.get("target_date")
     if start and end and end <= start:
@@ -73,7 +69,7 @@ def _check_dates(values: dict[str, Any]) -> None:
 
 
 def add_kpi(project: Project, actor: User, values: dict[str, Any]) -> Kpi:
-    _editable(project)
+    require_open(project, Action.EDIT_KPIS)
     _check_dates(values)
     kpi = Kpi(project_id=project.id, created_by_id=actor.id,
               **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()})
@@ -85,7 +81,7 @@ def add_kpi(project: Project, actor: User, values: dict[str, Any]) -> Kpi:
 
 def update_kpi(kpi: Kpi, project: Project, actor: User, *, expected_version: int,
                values: dict[str, Any]) -> None:
-    _editable(project)
+    require_open(project, Action.EDIT_KPIS)
     check_version(kpi, expected_version)
     _check_dates(values)
     audit.apply_changes(kpi, values, action="kpi.update", object_type="kpi",
@@ -93,14 +89,14 @@ def update_kpi(kpi: Kpi, project: Project, actor: User, *, expected_version: int
 
 
 def delete_kpi(kpi: Kpi, project: Project, actor: User) -> None:
-    _editable(project)
+    require_open(project, Action.EDIT_KPIS)
     audit.record("kpi.delete", "kpi", kpi.id, project.id, actor=actor, before=_plain(kpi))
     db.session.delete(kpi)
     db.session.flush()
 
 
 def agree_kpi_set(project: Project, actor: User, roles: set[Role]) -> KpiAgreement:
-    _editable(project)
+    require_open(project, Action.AGREE_KPIS)
     kpis = kpis_of(project)
     blockers = agreement_blockers(kpis)
     if blockers:

@@ -12,7 +12,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Kpi
 from ..navigation import back_to, confirm_deletion
-from ..workflow import KPI_EXAMPLES, Step
+from ..workflow import KPI_EXAMPLES
 from . import services
 from .forms import EditKpiForm, NewKpiForm
 
@@ -41,7 +41,6 @@ def _render(access: ProjectAccess, form: NewKpiForm | None = None, status: int =
         "kpis/index.html", access=access, project=project, kpis=kpis, agreement=agreement,
         agreement_current=services.agreement_is_current(kpis, agreement),
         agreement_blockers=services.agreement_blockers(kpis),
-        editable=not project.step_status(Step.KPIS).is_finished,
         form=form or _example_form(), examples=KPI_EXAMPLES, error=error,
     ), status
 

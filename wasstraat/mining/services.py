@@ -16,7 +16,8 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
 from ..notifications.mail import organisation_zone
-from ..workflow import EVENT_LOG_PURPOSES, Step
+from ..windows import require_open
+from ..workflow import EVENT_LOG_PURPOSES, Action
 from . import analysis, parse
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -51,9 +52,10 @@ def _format_of(filename: str, head: bytes) -> str:
 
 def upload(project: Project, actor: User, purpose: str, filename: str, data: bytes) -> EventLog:
     """Keep the file for reading; a CSV waits for its columns, an XES is queued at once.
-    (Who may, and in which step, is the access policy's IMPORT_EVENT_LOG.)"""
+    (Who may is the access policy's IMPORT_EVENT_LOG; in which step, its edit window.)"""
     if purpose not in EVENT_LOG_PURPOSES:
         raise ImportRefused(_("Onbekend doel."))
+    require_open(project, Action.IMPORT_EVENT_LOG, EVENT_LOG_PURPOSES[purpose].step)
     if not data:
         raise ImportRefused(_("Het bestand is leeg."))
     if len(data) > MAX_BYTES:
@@ -204,8 +206,7 @@ def take_as_baseline(project: Project, actor: User, log: EventLog, kpi: Kpi, key
     if log.purpose != "current" or log.status != "done":
         raise WorkflowError(_("Alleen een gelezen eventlog van het huidige proces geeft een "
                               "nulmeting."))
-    if not project.in_progress(Step.PROCESS):
-        raise WorkflowError(_("Een gemeten nulmeting neemt u over terwijl stap 3 bezig is."))
+    require_open(project, Action.TAKE_MEASURED_BASELINE)
     audit.apply_changes(kpi, {"baseline_value": figure(log, key),
                               "baseline_date": period(log)[1],
                               "baseline_source": _source(log, key)},

@@ -39,6 +39,7 @@ def new(project_id: int, purpose: str):
     chosen = _purpose(purpose)
     access = project_access(project_id)
     access.require(Action.IMPORT_EVENT_LOG, step=chosen.step)
+    access.require_open(Action.IMPORT_EVENT_LOG, chosen.step)
     request.max_content_length = services.MAX_BYTES + 1024 * 1024  # this form only
     try:
         form = UploadForm()
@@ -75,7 +76,9 @@ def _log(access: ProjectAccess, log_id: int) -> EventLog:
 def columns(project_id: int, log_id: int):
     access = project_access(project_id)
     log = _log(access, log_id)
-    access.require(Action.IMPORT_EVENT_LOG, step=EVENT_LOG_PURPOSES[log.purpose].step)
+    step = EVENT_LOG_PURPOSES[log.purpose].step
+    access.require(Action.IMPORT_EVENT_LOG, step=step)
+    access.require_open(Action.IMPORT_EVENT_LOG, step)
     if log.status != "uploaded":
         return redirect(url_for(".show", project_id=project_id, log_id=log_id), 303)
     form = ColumnsForm(data=None if request.method == "POST" else {
@@ -127,8 +130,6 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,  # 
             form = baseline_form or FigureForm(formdata=None)
             form.kpi_id.choices = _kpi_choices(access)
             context["baseline_form"] = form
-            context["may_take_baseline"] = access.can(Action.EDIT_KPIS) and project.in_progress(
-                EVENT_LOG_PURPOSES["current"].step)
         else:
             before = services.latest_done(project, "current")
             if before is not None:
@@ -138,8 +139,6 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,  # 
             form = result_form or FigureForm(formdata=None)
             form.kpi_id.choices = _kpi_choices(access)
             context["result_form"] = form
-            context["may_record"] = access.can(Action.EVALUATE) and project.in_progress(
-                EVENT_LOG_PURPOSES["after"].step)
     return render_template("mining/show.html", **context), status
 
 
@@ -152,7 +151,8 @@ def show(project_id: int, log_id: int):
 
 # A measured figure for a KPI: who may, what records it, what it says, where it goes next.
 FIGURE_USES = {
-    "baseline": (Action.EDIT_KPIS, services.take_as_baseline, "baseline_form", "kpis.index"),
+    "baseline": (Action.TAKE_MEASURED_BASELINE, services.take_as_baseline, "baseline_form",
+                 "kpis.index"),
     "measurement": (Action.EVALUATE, services.record_as_result, "result_form",
                     "implementation.evaluation"),
 }

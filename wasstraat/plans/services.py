@@ -37,7 +37,8 @@ from ..models import (
     User,
 )
 from ..tasks.services import task_link
-from ..workflow import N_, PLAN_SECTIONS, Decision, Role, Step, StepStatus
+from ..windows import require_open
+from ..workflow import N_, PLAN_SECTIONS, Action, Decision, Role, Step
 
 PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "removes_waste",
                "decision",
@@ -261,10 +262,7 @@ def plan_state(project: Project, draft: str | None = None,
 # --- Editing the draft -----------------------------------------------------------------------
 
 def check_editable(project: Project) -> None:
-    """The plan can change until step 8 is done; reopening step 8 opens it again."""
-    if project.step_status(Step.ADJUST) is StepStatus.DONE:
-        raise WorkflowError(_("Het verbeterplan is definitief en stap 8 is afgerond. Heropen "
-                              "stap 8 om het plan nog te wijzigen."))
+    require_open(project, Action.EDIT_PLAN)
 
 
 def plan_field_problems(values: dict) -> dict[str, str]:
@@ -406,15 +404,13 @@ def _freeze(project: Project, actor: User, *, final: bool) -> PlanVersion:
 
 
 def send_for_review(project: Project, actor: User) -> PlanVersion:
-    if not project.in_progress(Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST):
-        raise WorkflowError(_("Het plan gaat ter toetsing terwijl stap 6, 7 of 8 bezig is."))
+    require_open(project, Action.SEND_PLAN)
     return _freeze(project, actor, final=False)
 
 
 def make_final(project: Project, actor: User, blockers: list[str]) -> PlanVersion:
     """Freeze the final version; ``blockers`` are the review's reasons to wait (step 8)."""
-    if not project.in_progress(Step.ADJUST):
-        raise WorkflowError(_("Het plan wordt definitief gemaakt in stap 8."))
+    require_open(project, Action.MAKE_PLAN_FINAL)
     if blockers:
         raise WorkflowError(" ".join(blockers))
     version = _freeze(project, actor, final=True)
@@ -436,8 +432,7 @@ def _tell_team_managers(project: Project, version: PlanVersion, actor: User) -> 
 
 def approve(project: Project, version: PlanVersion, actor: User, note: str) -> PlanApproval:
     """The process owner's approval of the final version; two at once give one record."""
-    if not project.in_progress(Step.ADJUST):
-        raise WorkflowError(_("De proceseigenaar keurt het plan goed terwijl stap 8 bezig is."))
+    require_open(project, Action.APPROVE_PLAN)
     latest = latest_version(project)
     if not version.is_final or latest is None or latest.id != version.id:
         raise WorkflowError(_("Alleen de nieuwste definitieve versie kan worden goedgekeurd."))

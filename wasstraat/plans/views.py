@@ -18,7 +18,7 @@ from ..models import Improvement
 from ..navigation import back_to, came_from, page_arg, with_next
 from ..paging import Window, window
 from ..reviews import services as reviews
-from ..workflow import PLAN_SECTIONS, Decision, Horizon, Step, StepStatus
+from ..workflow import PLAN_SECTIONS, Decision, Horizon
 from . import matrix, services
 from .forms import ApproveForm, MergeForm, PlanFieldsForm, PlanTextsForm, UnmergeForm
 
@@ -82,7 +82,6 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
     all_reviews = reviews.reviews_of(project)
     if texts_form is None:
         texts_form = PlanTextsForm(formdata=None, obj=plan)
-    adjusting = project.in_progress(Step.ADJUST)
     return render_template(
         "plans/index.html", access=access, project=project, plan=plan, state=state,
         groups=_groups(improvements), sources=sources,
@@ -92,9 +91,9 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
         merged=services.merged_children(improvements), matrix=matrix.build(improvements),
         versions=versions, texts_form=texts_form,
         approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
-        send_blockers=services.send_blockers(improvements), adjusting=adjusting,
-        finalise_blockers=reviews.finalise_blockers(project, all_reviews) if adjusting else [],
-        editable=project.step_status(Step.ADJUST) != StepStatus.DONE,
+        send_blockers=services.send_blockers(improvements),
+        finalise_blockers=(reviews.finalise_blockers(project, all_reviews)
+                           if access.is_open(Action.MAKE_PLAN_FINAL) else []),
         latest_reviews=list(reviews.latest_by_domain(all_reviews).values()),
     ), status
 
@@ -141,7 +140,6 @@ def _render_entry(access: ProjectAccess, improvement: Improvement, form: PlanFie
         findings=[(review, finding) for review in reviews.reviews_of(access.project)
                   if review.is_signed for finding in review.findings
                   if finding.improvement_id == improvement.id],
-        editable=access.project.step_status(Step.ADJUST) != StepStatus.DONE,
     ), status
 
 
@@ -259,7 +257,7 @@ def _act(project_id: int, action: Action, do, done: str):  # noqa: ANN001, ANN20
 @bp.route("/send", methods=["POST"])
 @login_required
 def send(project_id: int):
-    return _act(project_id, Action.STEER_PLAN,
+    return _act(project_id, Action.SEND_PLAN,
                 lambda access: services.send_for_review(access.project, _user()),
                 _("Het plan is vastgelegd als nieuwe versie en verstuurd voor toetsing."))
 
@@ -267,7 +265,7 @@ def send(project_id: int):
 @bp.route("/finalise", methods=["POST"])
 @login_required
 def finalise(project_id: int):
-    return _act(project_id, Action.STEER_PLAN,
+    return _act(project_id, Action.MAKE_PLAN_FINAL,
                 lambda access: services.make_final(access.project, _user(),
                                                    reviews.finalise_blockers(access.project)),
                 _("Het plan is definitief gemaakt. De proceseigenaar kan het goedkeuren."))

@@ -16,7 +16,8 @@ from .. import audit
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProcessAttachment, Project, User
-from .services import _editable
+from ..windows import require_open
+from ..workflow import Action
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -62,7 +63,7 @@ def attachments_of(project: Project) -> list[ProcessAttachment]:
 
 
 def add_attachment(project: Project, actor: User, filename: str, data: bytes) -> ProcessAttachment:
-    _editable(project)
+    require_open(project, Action.EDIT_PROCESS)
     name = secure_filename(filename or "")[:200]
     extension = PurePath(name).suffix.lower()
     kind = KINDS.get(extension)
@@ -88,7 +89,7 @@ def add_attachment(project: Project, actor: User, filename: str, data: bytes) ->
 
 
 def delete_attachment(attachment: ProcessAttachment, project: Project, actor: User) -> None:
-    _editable(project)
+    require_open(project, Action.EDIT_PROCESS)
     audit.record("process.attachment_delete", "process_attachment", attachment.id, project.id,
                  actor=actor, before={"filename": attachment.filename, "size": attachment.size})
     db.session.delete(attachment)

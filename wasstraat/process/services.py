@@ -16,7 +16,8 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProcessCheck, ProcessStep, Project, User, utcnow
 from ..ordering import renumber
-from ..workflow import PROCESS_VARIANTS, Step
+from ..windows import require_open
+from ..workflow import PROCESS_EDITS, Action, Step
 
 STEP_FIELDS = ["activity", "actor", "system", "handover", "wait_days", "work_minutes", "remarks",
                "wastes"]
@@ -117,16 +118,9 @@ def checks_of(project: Project) -> list[ProcessCheck]:
         .options(selectinload(ProcessCheck.user)).order_by(ProcessCheck.checked_at)))
 
 
-def editable(project: Project, variant: str) -> bool:
-    """Each description is edited while its step is under way (workflow.PROCESS_VARIANTS)."""
-    return project.in_progress(PROCESS_VARIANTS[variant])
-
-
-def _editable(project: Project, variant: str = CURRENT) -> None:
-    if not editable(project, variant):
-        raise WorkflowError(_("Het huidige proces legt u vast terwijl stap 3 bezig is.")
-                            if variant == CURRENT else
-                            _("Het gewenste proces legt u vast terwijl stap 8 bezig is."))
+def require_editable(project: Project, variant: str) -> None:
+    """Each description is edited while its step is under way (workflow.EDIT_WINDOWS)."""
+    require_open(project, PROCESS_EDITS[variant])
 
 
 def _for_variant(values: dict[str, Any], variant: str) -> dict[str, Any]:
@@ -140,7 +134,7 @@ def _plain(step: ProcessStep) -> dict[str, Any]:
 
 def add_step(project: Project, actor: User, values: dict[str, Any],
              variant: str = CURRENT) -> ProcessStep:
-    _editable(project, variant)
+    require_editable(project, variant)
     values = _for_variant(values, variant)
     position = (db.session.scalar(select(func.max(ProcessStep.position)).where(
         ProcessStep.project_id == project.id, ProcessStep.variant == variant)) or 0) + 1
@@ -155,7 +149,7 @@ def add_step(project: Project, actor: User, values: dict[str, Any],
 
 def update_step(step: ProcessStep, project: Project, actor: User, *, expected_version: int,
                 values: dict[str, Any]) -> None:
-    _editable(project, step.variant)
+    require_editable(project, step.variant)
     check_version(step, expected_version)
     audit.apply_changes(step, _for_variant(values, step.variant),
                         action="process.step_update", object_type="process_step",
@@ -163,7 +157,7 @@ def update_step(step: ProcessStep, project: Project, actor: User, *, expected_ve
 
 
 def delete_step(step: ProcessStep, project: Project, actor: User) -> None:
-    _editable(project, step.variant)
+    require_editable(project, step.variant)
     audit.record("process.step_delete", "process_step", step.id, project.id, actor=actor,
                  before=_plain(step))
     db.session.delete(step)
@@ -173,7 +167,7 @@ def delete_step(step: ProcessStep, project: Project, actor: User) -> None:
 
 def move_step(step: ProcessStep, project: Project, actor: User, offset: int) -> None:
     """Move one place up (-1) or down (+1); at either end nothing changes."""
-    _editable(project, step.variant)
+    require_editable(project, step.variant)
     steps = steps_of(project, step.variant)
     index = steps.index(step)
     target = index + offset
@@ -187,7 +181,7 @@ def move_step(step: ProcessStep, project: Project, actor: User, offset: int) -> 
 
 def record_check(project: Project, actor: User, *, confirmed: bool, correction: str) -> None:
     """A 3b participant confirms the mapping or leaves a correction (their latest answer counts)."""
-    _editable(project)
+    require_open(project, Action.CHECK_PROCESS)
     if actor not in check_participants(project):
         raise WorkflowError(_("Alleen deelnemers aan sessie 3b controleren de proceskaart."))
     if not steps_of(project):

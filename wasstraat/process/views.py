@@ -48,7 +48,6 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_for
         checked_by={c.user_id: c for c in checks},
         participants=services.check_participants(project),
         is_participant=services.is_participant(project, _user()),
-        editable=services.editable(project, services.CURRENT),
         form=form or NewProcessStepForm(formdata=None),
         check_form=check_form or ProcessCheckForm(formdata=None), error=error,
         attachments=attachments.attachments_of(project),
@@ -69,8 +68,6 @@ def _render_desired(access: ProjectAccess, *, form=None, status: int = 200,  # n
     return render_template(
         "process/desired.html", access=access, project=project, steps=desired,
         comparison=comparison, timeline=services.timeline(comparison),
-        editable=services.editable(project, services.DESIRED)
-        and access.can(Action.EDIT_DESIRED_PROCESS),
         form=form or NewProcessStepForm(formdata=None), error=error, variant=services.DESIRED,
     ), status
 

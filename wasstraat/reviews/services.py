@@ -32,9 +32,11 @@ from ..models import (
 )
 from ..plans import services as plans
 from ..tasks.services import task_link
+from ..windows import is_open, refusal, require_open
 from ..workflow import (
     REVIEW_DOMAIN_BY_KEY,
     REVIEW_DOMAINS,
+    Action,
     ResponseKind,
     ReviewDomain,
     Role,
@@ -76,8 +78,7 @@ def responses_of(project: Project) -> dict[tuple[int, str], ReviewResponse]:
 # --- Step 7: choosing domains and opening the review ------------------------------------------
 
 def choose_domains(project: Project, actor: User, keys: list[str]) -> None:
-    if not project.in_progress(Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST):
-        raise WorkflowError(_("De toetsdomeinen kiest u in stap 6, 7 of 8."))
+    require_open(project, Action.CHOOSE_REVIEWERS)
     unknown = [k for k in keys if k not in REVIEW_DOMAIN_BY_KEY]
     if unknown or not keys:
         raise WorkflowError(_("Kies minstens één toetsdomein."))
@@ -93,8 +94,8 @@ def choose_domains(project: Project, actor: User, keys: list[str]) -> None:
 def open_blockers(project: Project, version: PlanVersion | None,
                   chosen: list[ReviewDomain] | None = None) -> list[str]:
     blockers = []
-    if not project.in_progress(Step.REVIEW):
-        blockers.append(_("De toetsing wordt geopend terwijl stap 7 bezig is."))
+    if not is_open(project, Action.OPEN_REVIEW):
+        blockers.append(refusal(Action.OPEN_REVIEW))
     if version is None or version.is_final:
         blockers.append(_("Verstuur eerst een versie van het plan voor toetsing (stap 6)."))
     if not (chosen if chosen is not None else chosen_domains(project)):
@@ -139,8 +140,7 @@ def _new_review(project: Project, version: PlanVersion, domain: ReviewDomain,
 
 def request_re_review(project: Project, rejected: Review, actor: User) -> Review:
     """Step 8: after a "niet akkoord", the domain reviews a newer version of the plan."""
-    if not project.in_progress(Step.ADJUST):
-        raise WorkflowError(_("Opnieuw laten toetsen kan in stap 8."))
+    require_open(project, Action.REQUEST_RE_REVIEW)
     version = plans.latest_version(project)
     if version is None or version.is_final or version.number <= rejected.plan_version.number:
         raise WorkflowError(_("Verstuur eerst een nieuwe versie van het plan voor toetsing."))
@@ -158,8 +158,7 @@ def check_open(review: Review, project: Project) -> None:
     if review.is_signed:
         raise WorkflowError(_("Deze toetsing is ondertekend en kan niet meer worden gewijzigd. "
                               "Een nieuwe versie van het plan krijgt een nieuwe toetsing."))
-    if not project.in_progress(Step.REVIEW, Step.ADJUST):
-        raise WorkflowError(_("Toetsen kan terwijl stap 7 of 8 bezig is."))
+    require_open(project, Action.REVIEW)
 
 
 def save_review(review: Review, project: Project, actor: User, *, expected_version: int,
@@ -296,8 +295,7 @@ def items_to_answer(reviews: list[Review],
 
 def respond(review: Review, project: Project, actor: User, *, subject: str, kind: str,
             explanation: str, expected_version: int | None) -> ReviewResponse:
-    if not project.in_progress(Step.ADJUST):
-        raise WorkflowError(_("Op bevindingen reageert u in stap 8."))
+    require_open(project, Action.RESPOND_FINDINGS)
     valid = {item.subject for item in items_to_answer([review], {})}
     if subject not in valid:
         raise WorkflowError(_("Deze bevinding hoort niet bij deze toetsing."))
@@ -322,8 +320,7 @@ def respond(review: Review, project: Project, actor: User, *, subject: str, kind
 
 def override(review: Review, project: Project, actor: User, motivation: str) -> ReviewOverride:
     """The process owner's recorded decision to go on despite a "niet akkoord"."""
-    if not project.in_progress(Step.ADJUST):
-        raise WorkflowError(_("Een afwijzing doorbreken kan in stap 8."))
+    require_open(project, Action.OVERRIDE_REJECTION)
     if not review.is_signed or review.verdict_enum is not Verdict.REJECTED:
         raise WorkflowError(_("Alleen een ondertekend 'niet akkoord' kan worden doorbroken."))
     if review.override is not None:

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Review, ReviewFinding
 from ..navigation import back_to, came_from, confirm_deletion, with_next
 from ..plans import services as plans
-from ..workflow import DPIA_THRESHOLD, REVIEW_DOMAINS, Step, Verdict
+from ..workflow import DPIA_THRESHOLD, REVIEW_DOMAINS, Verdict
 from . import services
 from .forms import (
     DomainsForm,
@@ -71,9 +71,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200,
         "reviews/index.html", access=access, project=project, domains_form=domains_form,
         chosen=chosen, versions=versions, latest=latest,
         open_blockers=services.open_blockers(project, latest, chosen), items=items,
-        may_choose=project.in_progress(Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST),
         latest_by_domain=services.latest_by_domain(all_reviews), forms=forms,
-        adjusting=project.in_progress(Step.ADJUST),
         response_prefix=response_prefix,
         domain_descriptions={
             key: (_("In het team: %(names)s", names=", ".join(names)) if names else
@@ -104,7 +102,7 @@ def _refused(project_id: int, error: WorkflowError, **kwargs):  # noqa: ANN003, 
 @bp.route("/domains", methods=["POST"])
 @login_required
 def domains(project_id: int):
-    access = project_access(project_id, need=Action.STEER_PLAN)
+    access = project_access(project_id, need=Action.CHOOSE_REVIEWERS)
     form = DomainsForm()
     if not form.validate_on_submit():
         return _render_index(access, status=422, domains_form=form)
@@ -120,7 +118,7 @@ def domains(project_id: int):
 @bp.route("/open", methods=["POST"])
 @login_required
 def open_review(project_id: int):
-    access = project_access(project_id, need=Action.STEER_PLAN)
+    access = project_access(project_id, need=Action.OPEN_REVIEW)
     try:
         created = services.open_review(access.project, _user())
         db.session.commit()
@@ -148,8 +146,7 @@ def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | 
     for finding in review.findings:
         findings_by_improvement.setdefault(finding.improvement_id or 0, []).append(finding)
     domain = review.domain_info
-    may_edit = (access.can(Action.REVIEW, domain=domain) and not review.is_signed
-                and access.project.in_progress(Step.REVIEW, Step.ADJUST))
+    may_edit = access.can(Action.REVIEW, domain=domain) and not review.is_signed
     return render_template(
         "reviews/show.html", access=access, project=access.project, review=review,
         domain=domain, improvements=improvements, form=form, finding_form=finding_form,
@@ -265,7 +262,7 @@ def sign(project_id: int, review_id: int):
 @bp.route("/<int:review_id>/override", methods=["POST"])
 @login_required
 def override(project_id: int, review_id: int):
-    access = project_access(project_id, need=Action.APPROVE_PLAN)
+    access = project_access(project_id, need=Action.OVERRIDE_REJECTION)
     review = _review(access, review_id)
     form = OverrideForm(prefix=f"override-{review.id}")
     if not form.validate_on_submit():
@@ -282,7 +279,7 @@ def override(project_id: int, review_id: int):
 @bp.route("/<int:review_id>/rereview", methods=["POST"])
 @login_required
 def rereview(project_id: int, review_id: int):
-    access = project_access(project_id, need=Action.STEER_PLAN)
+    access = project_access(project_id, need=Action.REQUEST_RE_REVIEW)
     review = _review(access, review_id)
     try:
         services.request_re_review(access.project, review, _user())

@@ -145,7 +145,7 @@ def add_finding(project_id: int, session_id: int):
 def notes(project_id: int, session_id: int):
     access = project_access(project_id)
     session = project_object(access, WorkSession, session_id)
-    access.require(Action.EDIT_STEP_NOTES, step=session.step_enum)
+    access.require(Action.EDIT_SESSION_NOTES, step=session.step_enum)
     form = SessionNotesForm()
     form, status = save_form(
         form,

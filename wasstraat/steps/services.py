@@ -15,7 +15,8 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import ProductConfirmation, Project, StepState, User, utcnow
 from ..tasks.services import create_step_tasks
-from ..workflow import Product, Role, Step, StepStatus, missing_prerequisites
+from ..windows import require_open
+from ..workflow import Action, Product, Role, Step, StepStatus, missing_prerequisites
 from .gates import CONFIRM_PRECONDITIONS, EVIDENCE, ON_START
 
 
@@ -139,12 +140,10 @@ def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
 
 def confirm_product(project: Project, step: Step, product: Product, actor: User,
                     roles: set[Role], *, variant: str, note: str) -> ProductConfirmation:
-    state = project.step_state(step)
     if product.evidence:
         raise WorkflowError(_("Dit product wordt gecontroleerd aan de hand van de gegevens in "
                               "het traject, niet met de hand bevestigd."))
-    if state.status != StepStatus.IN_PROGRESS:
-        raise WorkflowError(_("Producten bevestigt u terwijl de stap bezig is."))
+    require_open(project, Action.CONFIRM_PRODUCT, step)
     if product.variants and variant not in {v.key for v in product.variants}:
         raise WorkflowError(_("Kies hoe dit product tot stand is gekomen."))
     precondition = CONFIRM_PRECONDITIONS.get(product.key)
@@ -176,8 +175,7 @@ def confirm_product(project: Project, step: Step, product: Product, actor: User,
 
 def withdraw_confirmation(project: Project, step: Step, confirmation: ProductConfirmation,
                           actor: User) -> None:
-    if not project.in_progress(step):
-        raise WorkflowError(_("Producten wijzigt u terwijl de stap bezig is."))
+    require_open(project, Action.CONFIRM_PRODUCT, step)
     audit.record("product.withdraw", "product", confirmation.id, project.id, actor=actor,
                  before={"product": confirmation.product_key, "variant": confirmation.variant})
     db.session.delete(confirmation)
@@ -186,9 +184,7 @@ def withdraw_confirmation(project: Project, step: Step, confirmation: ProductCon
 
 def save_notes(state: StepState, actor: User, *, expected_version: int, notes: str) -> None:
     check_version(state, expected_version)
-    if StepStatus(state.status).is_finished:
-        raise WorkflowError(_("Deze stap is afgesloten. Heropen de stap om de aantekeningen te "
-                              "wijzigen."))
+    require_open(state.project, Action.EDIT_STEP_NOTES, Step(state.step))
     notes = notes.strip()
     if notes == state.notes:
         return
