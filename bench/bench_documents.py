@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 IMPROVEMENTS, REVIEWS, FINDINGS_PER_REVIEW, RUNS = 500, 6, 20, 3
 
 
-def build_project():  # noqa: ANN201
+def build_project():
     from wasstraat.extensions import db
     from wasstraat.improvements import services as improvements
     from wasstraat.improvements.sources import resolve
@@ -123,7 +123,7 @@ def tables_of(content: bytes) -> list[tuple[list[str], list[list[str]]]]:
              [[c.text for c in row.cells] for row in t.rows[1:]]) for t in document.tables]
 
 
-def best(action) -> float:  # noqa: ANN001
+def best(action) -> float:
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()
@@ -142,7 +142,7 @@ def time_figures() -> None:
     for name in ("matrix", "journey_curve", "kpi_chart", "gantt"):
         draw = getattr(figures, name)
 
-        def timed(*args, draw=draw):  # noqa: ANN002, ANN202
+        def timed(*args, draw=draw):
             start = time.perf_counter()
             try:
                 return draw(*args)
@@ -151,7 +151,7 @@ def time_figures() -> None:
         setattr(figures, name, timed)
 
 
-def figure_time(build) -> float:  # noqa: ANN001
+def figure_time(build) -> float:
     """The least time the figures of one build took (the same runs as :func:`best`)."""
     times = []
     for _ in range(RUNS):

@@ -194,7 +194,7 @@ def pages(project_id: int) -> dict[str, str]:
     }
 
 
-def count_queries(app, subjects: dict) -> dict[str, dict[str, int]]:  # noqa: ANN001
+def count_queries(app, subjects: dict) -> dict[str, dict[str, int]]:
     """Queries per page for the process owner of the 10- and the 10,000-row project."""
     from sqlalchemy import event
 
@@ -222,8 +222,8 @@ def count_queries(app, subjects: dict) -> dict[str, dict[str, int]]:  # noqa: AN
     return counts
 
 
-def _counter(seen: list[str]):  # noqa: ANN202
-    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001, ANN002
+def _counter(seen: list[str]):
+    def count(conn, cursor, statement, *args) -> None:
         seen.append(statement)
     return count
 
@@ -278,7 +278,7 @@ def serve(module: str, env: dict[str, str], cwd: Path,
     raise RuntimeError(f"gunicorn did not start for {module}")
 
 
-def _signed_in_opener(base: str, email: str):  # noqa: ANN202
+def _signed_in_opener(base: str, email: str):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     page = opener.open(base + "/login").read().decode()
@@ -295,7 +295,7 @@ class Timings:
     cpu: dict[str, list[float]]  # page -> server CPU ms per request
 
 
-def _cpu_ms(response) -> float | None:  # noqa: ANN001
+def _cpu_ms(response) -> float | None:
     found = re.search(r"cpu;dur=([\d.]+)", response.headers.get("Server-Timing", ""))
     return float(found.group(1)) if found else None
 

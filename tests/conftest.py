@@ -31,13 +31,13 @@ os.environ.setdefault("WASSTRAAT_AUDIT_CHECKPOINTS", str(
     Path(tempfile.gettempdir()) / f"wasstraat-audit-checkpoints-{os.getpid()}.jsonl"))
 os.environ.pop("DATABASE_URL", None)
 
-from wasstraat import create_app  # noqa: E402
-from wasstraat.auth import passwords  # noqa: E402
-from wasstraat.auth import services as accounts  # noqa: E402
-from wasstraat.extensions import db  # noqa: E402
-from wasstraat.models import Project, User  # noqa: E402
-from wasstraat.projects import services as projects  # noqa: E402
-from wasstraat.workflow import Role, Step  # noqa: E402
+from wasstraat import create_app
+from wasstraat.auth import passwords
+from wasstraat.auth import services as accounts
+from wasstraat.extensions import db
+from wasstraat.models import Project, User
+from wasstraat.projects import services as projects
+from wasstraat.workflow import Role, Step
 
 PASSWORD = "een lang genoeg wachtwoord voor tests"
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
@@ -47,7 +47,7 @@ PG_SCHEMA = f"test_{WORKER}" if WORKER else "public"
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201
+def pytest_runtest_makereport(item, call):
     """Let fixtures see whether the test failed (the browser saves a screenshot then)."""
     outcome = yield
     report = outcome.get_result()
@@ -144,7 +144,7 @@ def _truncate_all(url: str) -> None:
         engine.dispose()
 
 
-def _truncate_with(engine) -> None:  # noqa: ANN001
+def _truncate_with(engine) -> None:
     with engine.begin() as conn:
         tables = conn.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
@@ -159,7 +159,7 @@ def _truncate_with(engine) -> None:  # noqa: ANN001
             table = db.metadata.tables[name]
             conn.execute(table.insert(), rows)
             # Table names come from our own metadata, never from input.
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                               f"(SELECT max(id) FROM {name}))"))
 
 
@@ -177,7 +177,7 @@ class IsolatedClient(FlaskClient):
     """Each request runs in its own app context, with its own `g` and database session, as in
     production, even though the test holds an app context open for its own queries."""
 
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def open(self, *args, **kwargs):
         db.session.commit()  # the test's own changes are visible to the request
         kwargs.setdefault("buffered", True)  # a streamed body is read inside the request too
         token = _cv_app.set(None)
@@ -262,7 +262,7 @@ def make_client(app: Flask) -> Callable[[], FlaskClient]:
 
 
 @pytest.fixture
-def runner(app: Flask):  # noqa: ANN201
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
@@ -339,7 +339,7 @@ def put_in_step(project: Project, step: Step) -> None:
     db.session.commit()
 
 
-def login(client: FlaskClient, user: User, password: str = PASSWORD):  # noqa: ANN201
+def login(client: FlaskClient, user: User, password: str = PASSWORD):
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.data[:500]
     return response
@@ -387,14 +387,14 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian'
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-def _buffered(app):  # noqa: ANN001, ANN202
+def _buffered(app):
     """Read each response whole and close it before the server writes it.
 
     Werkzeug's development server skips closing the response when the browser
     resets the connection, which leaves a static file open (a ResourceWarning,
     an error under our warning filter). Production servers close it themselves.
     """
-    def wsgi(environ, start_response):  # noqa: ANN001, ANN202
+    def wsgi(environ, start_response):
         chunks = app(environ, start_response)
         try:
             return [b"".join(chunks)]
@@ -405,7 +405,7 @@ def _buffered(app):  # noqa: ANN001, ANN202
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -415,7 +415,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def page(live_server, request):  # noqa: ANN001, ANN201
+def page(live_server, request):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -440,7 +440,7 @@ def page(live_server, request):  # noqa: ANN001, ANN201
         assert csp_errors == [], csp_errors
 
 
-def log_in(page, email: str, password: str = PASSWORD) -> None:  # noqa: ANN001
+def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.fill("#email", email)
     page.fill("#password", password)

@@ -16,7 +16,7 @@ from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
 CLIENT_ID = "wasstraat"
-CLIENT_SECRET = "test-client-secret"  # noqa: S105 - a test provider's own secret
+CLIENT_SECRET = "test-client-secret"
 
 
 class Provider:
@@ -41,7 +41,7 @@ class Provider:
         app = Flask("oidc-test-provider")
 
         @app.get("/.well-known/openid-configuration")
-        def discovery():  # noqa: ANN202
+        def discovery():
             return jsonify(issuer=self.url, authorization_endpoint=f"{self.url}/authorize",
                            token_endpoint=f"{self.url}/token", jwks_uri=f"{self.url}/jwks",
                            response_types_supported=["code"],
@@ -49,11 +49,11 @@ class Provider:
                            id_token_signing_alg_values_supported=["RS256"])
 
         @app.get("/jwks")
-        def jwks():  # noqa: ANN202
+        def jwks():
             return jsonify(keys=[self.key.as_dict(private=False)])
 
         @app.get("/authorize")
-        def authorize():  # noqa: ANN202
+        def authorize():
             code = secrets.token_urlsafe(16)
             self.codes[code] = {"nonce": request.args.get("nonce", ""),
                                 "client_id": request.args["client_id"]}
@@ -61,7 +61,7 @@ class Provider:
             return redirect(f"{request.args['redirect_uri']}?{query}")
 
         @app.post("/token")
-        def token():  # noqa: ANN202
+        def token():
             entry = self.codes.pop(request.form.get("code", ""), None)  # each code works once
             if entry is None:
                 abort(400)

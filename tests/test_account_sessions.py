@@ -16,7 +16,7 @@ from wasstraat.workflow import Role
 NEW_PASSWORD = "mijn eigen lange wachtzin voor elke dag"
 
 
-def shift_session(client, **seconds_ago: float) -> None:  # noqa: ANN001
+def shift_session(client, **seconds_ago: float) -> None:
     """Pretend the session started / was last used this many seconds ago."""
     keys = {"started": STARTED, "seen": SEEN}
     with client.session_transaction() as session:

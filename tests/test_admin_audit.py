@@ -13,7 +13,7 @@ from wasstraat.models import AuditEvent
 from wasstraat.workflow import Role
 
 
-def csv_rows(response) -> list[dict[str, str]]:  # noqa: ANN001
+def csv_rows(response) -> list[dict[str, str]]:
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")  # Excel reads it as UTF-8
     return list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
@@ -38,7 +38,7 @@ def test_the_trail_is_filtered_by_action_person_project_result_and_dates(
     admin = login_as(create_user(admin=True))
     leader = first[Role.PROJECT_LEADER]
 
-    def shown(**query) -> set[int]:  # noqa: ANN003
+    def shown(**query) -> set[int]:
         response = admin.get("/admin/audit", query_string=query)
         assert response.status_code == 200, response.data[:300]
         return {int(i) for i in __import__("re").findall(

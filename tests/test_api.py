@@ -29,7 +29,7 @@ from wasstraat.workflow import Role, Step
 API = "/api/v1"
 
 
-def token_for(user, days: int = 30) -> str:  # noqa: ANN001
+def token_for(user, days: int = 30) -> str:
     _row, token = tokens.create(user, "Dashboard", days)
     db.session.commit()
     return token
@@ -39,7 +39,7 @@ def bearer(token: str, **headers: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", **headers}
 
 
-def an_action(team, title: str = "Statusbericht per e-mail") -> ImplementationItem:  # noqa: ANN001
+def an_action(team, title: str = "Statusbericht per e-mail") -> ImplementationItem:
     """An improvement taken over into step 10, the subject expert responsible for it."""
     put_in_step(team.project, Step.EXECUTION)
     improvement = improvements.add_improvement(
@@ -56,7 +56,7 @@ def an_action(team, title: str = "Statusbericht per e-mail") -> ImplementationIt
 
 
 @pytest.fixture
-def team(create_project):  # noqa: ANN001, ANN201
+def team(create_project):
     return create_project()
 
 
@@ -491,7 +491,7 @@ def table_counts() -> dict[str, int]:
             for model in (Improvement, ActionNote, ImplementationItem)}
 
 
-def check_answer(response, before: dict, item_id: int, seen: set | None = None) -> None:  # noqa: ANN001
+def check_answer(response, before: dict, item_id: int, seen: set | None = None) -> None:
     if seen is not None:
         seen.add(response.status_code)
     assert response.status_code < 500, response.get_data(as_text=True)[:300]
@@ -530,7 +530,7 @@ def test_every_write_survives_hostile_json_and_a_refusal_changes_nothing(app, te
     @settings(max_examples=60, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(body=improvement_body)
-    def capture(body) -> None:  # noqa: ANN001
+    def capture(body) -> None:
         before = state()
         response = client.post(f"{API}/projects/{team.project.id}/improvements",
                                headers=bearer(token), json=body)
@@ -540,7 +540,7 @@ def test_every_write_survives_hostile_json_and_a_refusal_changes_nothing(app, te
               suppress_health_check=list(HealthCheck))
     @given(body=action_body, etag=st.sampled_from(["current", "", "*", '"0"', "W/\"x\"",
                                                    '"99999999999999999999"', "\x00"]))
-    def update(body, etag: str) -> None:  # noqa: ANN001
+    def update(body, etag: str) -> None:
         before = state()
         version = before["item"][2]
         sent = f'"{version}"' if etag == "current" else etag
@@ -562,7 +562,7 @@ def test_every_write_survives_hostile_json_and_a_refusal_changes_nothing(app, te
 
 # --- Lists do not grow in queries with their data ------------------------------------------------
 
-def grow(team, size: int) -> None:  # noqa: ANN001
+def grow(team, size: int) -> None:
     """``size`` more of everything a list of the API shows."""
     from datetime import date
 
@@ -602,7 +602,7 @@ def test_api_lists_run_the_same_queries_however_much_data(team, client, count_qu
             who = admin_token if path.endswith("audit-events") else token
             response = None
 
-            def call(path=path, who=who) -> None:  # noqa: ANN001
+            def call(path=path, who=who) -> None:
                 nonlocal response
                 response = client.get(path, headers=bearer(who))
 

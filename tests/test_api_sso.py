@@ -16,7 +16,7 @@ from wasstraat.workflow import Role
 
 
 @pytest.fixture
-def linked(create_project, provider):  # noqa: ANN001, ANN201
+def linked(create_project, provider):
     team = create_project()
     db.session.add(ExternalIdentity(user=team[Role.SPONSOR], issuer=provider.url,
                                     subject=provider.person["sub"], linked_at=utcnow()))
@@ -24,7 +24,7 @@ def linked(create_project, provider):  # noqa: ANN001, ANN201
     return team
 
 
-def ask(client, token: str):  # noqa: ANN001, ANN201
+def ask(client, token: str):
     return client.get("/api/v1/projects", headers={"Authorization": f"Bearer {token}"})
 
 

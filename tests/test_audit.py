@@ -180,7 +180,7 @@ def test_verify_reports_an_intact_trail(create_project, runner):
 
 def test_a_typed_line_break_cannot_forge_a_log_line(app, client, caplog):
     """Checklist L-3: what a visitor types reaches the log escaped, one line per event."""
-    def broken(rest: str):  # noqa: ANN202
+    def broken(rest: str):
         raise RuntimeError("a bug")
 
     app.add_url_rule("/kapot/<rest>", view_func=broken)

@@ -14,7 +14,7 @@ from wasstraat.extensions import db
 from wasstraat.models import AuditEvent, User
 
 
-def session_cookie(client) -> str:  # noqa: ANN001
+def session_cookie(client) -> str:
     cookie = client.get_cookie("wasstraat")
     assert cookie is not None
     return cookie.value

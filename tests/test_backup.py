@@ -19,7 +19,7 @@ from wasstraat.workflow import Role, Step
 class Writers:
     """Two colleagues adding tasks as fast as they can, each in their own session."""
 
-    def __init__(self, app, project_id: int, leader_id: int) -> None:  # noqa: ANN001
+    def __init__(self, app, project_id: int, leader_id: int) -> None:
         self.app, self.project_id, self.leader_id = app, project_id, leader_id
         self.committed: list[tuple[int, float]] = []  # (task id, when its commit returned)
         self.errors: list[BaseException] = []
@@ -37,7 +37,7 @@ class Writers:
                                           assignee_id=leader.id, due_date=None)
                     db.session.commit()
                     self.committed.append((task.id, time.monotonic()))
-            except BaseException as error:  # noqa: BLE001 - reported by the test
+            except BaseException as error:
                 self.errors.append(error)
             finally:
                 db.session.remove()

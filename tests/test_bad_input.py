@@ -133,13 +133,13 @@ def fingerprint(tables: list[str]) -> dict[str, str]:
     """A hash of every table's rows. Table names come from our own metadata, never from input."""
     if db.engine.dialect.name == "postgresql":  # one round trip instead of one per table
         query = " UNION ALL ".join(
-            f"SELECT '{t}', (SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) FROM {t} r)"  # noqa: S608
+            f"SELECT '{t}', (SELECT md5(string_agg(r::text, '|' ORDER BY r::text)) FROM {t} r)"
             for t in tables)
         result = dict(db.session.execute(text(query)).all())
     else:
         result = {}
         for table in tables:
-            rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()  # noqa: S608
+            rows = db.session.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
             result[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
     db.session.commit()
     return result

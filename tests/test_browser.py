@@ -18,14 +18,14 @@ pytestmark = needs_chromium
 
 
 @pytest.fixture
-def app_config(tmp_path) -> dict:  # noqa: ANN001
+def app_config(tmp_path) -> dict:
     # E-mail to the development outbox, whose page is checked like every other.
     return {"WTF_CSRF_ENABLED": True, "MAIL_BACKEND": "file",
             "MAIL_FILE_PATH": str(tmp_path / "outbox")}
 
 
 def test_an_improvement_from_a_pain_point_is_noted_during_a_session_without_a_reload(
-        create_project, page):  # noqa: ANN001
+        create_project, page):
     team: Team = create_project()
     phase = JourneyPhase(project_id=team.project.id, position=1, name="Wachten", experience=-2,
                          pain_points="Drie weken geen bericht")
@@ -55,7 +55,7 @@ def test_an_improvement_from_a_pain_point_is_noted_during_a_session_without_a_re
 
 
 def test_a_privacy_officer_signs_a_review_from_a_task_and_the_leader_sees_it_on_the_plan(
-        create_project, page):  # noqa: ANN001
+        create_project, page):
     from playwright.sync_api import expect
 
     from wasstraat.improvements import services as improvements
@@ -124,7 +124,7 @@ def test_a_privacy_officer_signs_a_review_from_a_task_and_the_leader_sees_it_on_
 
 
 def test_the_process_owner_reorders_by_drag_and_drop_and_by_keyboard_and_the_order_stays(
-        create_project, page):  # noqa: ANN001
+        create_project, page):
     from playwright.sync_api import expect
 
     from wasstraat.improvements import services as improvements
@@ -188,7 +188,7 @@ WCAG_21_AA = {"runOnly": {"type": "tag",
                           "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-def axe_violations(page) -> list[str]:  # noqa: ANN001
+def axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     result = Axe().run(page, options=WCAG_21_AA)
@@ -196,7 +196,7 @@ def axe_violations(page) -> list[str]:  # noqa: ANN001
             for v in result.response["violations"]]
 
 
-def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, municipality):  # noqa: ANN001
+def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, municipality):
     """WCAG 2.1 A/AA by axe-core, on the demo municipality: every page type as the roles that
     see its forms, an empty project, forms with errors, and a page after an htmx swap."""
     from playwright.sync_api import expect
@@ -301,7 +301,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     assert failures == []
 
 
-def test_the_session_warning_lets_a_keyboard_user_stay_signed_in(create_user, page, app):  # noqa: ANN001
+def test_the_session_warning_lets_a_keyboard_user_stay_signed_in(create_user, page, app):
     """WCAG 2.2.1: before the idle timeout a dialog offers more time, usable by keyboard."""
     from playwright.sync_api import expect
 
@@ -323,7 +323,7 @@ def test_the_session_warning_lets_a_keyboard_user_stay_signed_in(create_user, pa
     assert page.url.endswith("/tasks")
 
 
-def test_setting_up_the_second_factor_and_signing_in_with_it(create_user, page, app):  # noqa: ANN001
+def test_setting_up_the_second_factor_and_signing_in_with_it(create_user, page, app):
     """Every screen of the second factor passes axe, and the whole flow works in a browser."""
     import pyotp
     from playwright.sync_api import expect
@@ -371,7 +371,7 @@ def test_setting_up_the_second_factor_and_signing_in_with_it(create_user, page, 
     assert failures == []
 
 
-def test_a_required_field_looks_normal_until_the_form_is_sent_and_refused(create_project, page):  # noqa: ANN001
+def test_a_required_field_looks_normal_until_the_form_is_sent_and_refused(create_project, page):
     """Browsers call an empty required field :invalid from the start; the error styling is
     for fields the server refused (aria-invalid), not for a form no one has sent yet."""
     from wasstraat.models import StepState

@@ -35,7 +35,7 @@ server.serve_forever()
 
 
 @pytest.fixture
-def app_servers(database_url: str, app) -> Iterator[list[str]]:  # noqa: ANN001
+def app_servers(database_url: str, app) -> Iterator[list[str]]:
     """Two separate app processes on the test database."""
     db.session.commit()
     processes = [subprocess.Popen([sys.executable, "-c", SERVER, database_url],
@@ -78,7 +78,7 @@ class Browser:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args):  # noqa: ANN002, ANN201
+    def redirect_request(self, *args):
         return None
 
 
@@ -90,7 +90,7 @@ def form_values(page: str, action_suffix: str) -> dict[str, str | list[str]]:
 
 
 def test_simultaneous_edits_and_step_moves_lose_nothing_and_fail_no_one(
-        create_project, app_servers):  # noqa: ANN001
+        create_project, app_servers):
     team: Team = create_project()
     project = team.project
     project.assignment = "0"

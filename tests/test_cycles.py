@@ -33,7 +33,7 @@ def close(of: Team) -> None:
     db.session.commit()
 
 
-def evaluated(team: Team, clients: dict, plan: dict) -> None:  # noqa: F811
+def evaluated(team: Team, clients: dict, plan: dict) -> None:
     """Step 10 done: one improvement deferred, three KPIs (reached, missed, not measured),
     lessons learned; a team member has left the organisation since."""
     execute(team, clients, plan)
@@ -64,7 +64,7 @@ def follow_up_of(previous: Team) -> Project:
 
 
 def test_the_follow_up_carries_over_exactly_what_the_next_cycle_starts_from(
-        team, clients, plan):  # noqa: F811
+        team, clients, plan):
     evaluated(team, clients, plan)
     owner = clients[Role.PROCESS_OWNER]
     path = f"/projects/{team.project.id}/follow-up"
@@ -112,7 +112,7 @@ def test_the_follow_up_carries_over_exactly_what_the_next_cycle_starts_from(
         AuditEvent.action == "project.follow_up")) == 2
 
 
-def test_both_projects_and_the_portfolio_show_the_chain(team, clients, plan):  # noqa: F811
+def test_both_projects_and_the_portfolio_show_the_chain(team, clients, plan):
     evaluated(team, clients, plan)
     owner = clients[Role.PROCESS_OWNER]
     offered = owner.get(f"/projects/{team.project.id}").get_data(as_text=True)
@@ -134,7 +134,7 @@ def test_both_projects_and_the_portfolio_show_the_chain(team, clients, plan):  #
 
 
 def test_only_the_process_owner_of_a_closed_project_starts_one_follow_up(
-        team, clients, plan, login_as):  # noqa: F811
+        team, clients, plan, login_as):
     execute(team, clients, plan)
     path = f"/projects/{team.project.id}/follow-up"
     owner = clients[Role.PROCESS_OWNER]
@@ -155,7 +155,7 @@ def test_only_the_process_owner_of_a_closed_project_starts_one_follow_up(
     assert db.session.scalar(db.select(db.func.count()).select_from(ProjectCycle)) == 1
 
 
-def test_hostile_names_are_refused_and_nothing_is_made(team, clients, plan):  # noqa: F811
+def test_hostile_names_are_refused_and_nothing_is_made(team, clients, plan):
     from test_bad_input import HOSTILE
 
     evaluated(team, clients, plan)

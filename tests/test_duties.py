@@ -15,7 +15,7 @@ from wasstraat.workflow import Role, Step, StepStatus
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
@@ -26,7 +26,7 @@ def organisation(**values: object) -> None:
     db.session.commit()
 
 
-def membership(team: Team, role: Role):  # noqa: ANN201
+def membership(team: Team, role: Role):
     return projects.membership_for(team.project, team[role])
 
 

@@ -36,7 +36,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
@@ -83,13 +83,13 @@ def final_plan(team: Team) -> int:
     return final.number
 
 
-def open_docx(response) -> Document:  # noqa: ANN001
+def open_docx(response) -> Document:
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.mimetype == DOCX
     return Document(BytesIO(response.data))
 
 
-def _lines(element) -> list[str]:  # noqa: ANN001
+def _lines(element) -> list[str]:
     """The text of a paragraph or cell, one item per line (a line break starts a new one)."""
     parts = "".join(e.text or "" if e.tag == qn("w:t") else "\n"
                     for e in element.iter(qn("w:t"), qn("w:br")))
@@ -263,19 +263,19 @@ def test_libreoffice_opens_both_documents_without_repair(team, runner, tmp_path)
     for kind in ("improvement-plan", "implementation-plan"):
         target = tmp_path / f"{kind}.docx"
         runner.invoke(args=["export", kind, str(team.project.id), "-o", str(target)])
-        subprocess.run(  # noqa: S603
-            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",  # noqa: S607
+        subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
              "--convert-to", "pdf", "--outdir", str(tmp_path), str(target)],
             check=True, capture_output=True, timeout=120)
         pdf = tmp_path / f"{kind}.pdf"
         assert pdf.exists() and pdf.stat().st_size > 10_000
 
 
-def _text_width_cm(section) -> float:  # noqa: ANN001
+def _text_width_cm(section) -> float:
     return (section.page_width - section.left_margin - section.right_margin) / 360000
 
 
-def _table_width_cm(table) -> float:  # noqa: ANN001
+def _table_width_cm(table) -> float:
     return sum(int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))) / 567
 
 

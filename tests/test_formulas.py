@@ -11,7 +11,7 @@ from wasstraat.workflow import SERVICE_PS, Role, Step
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     from wasstraat.steps import services as steps
 
     team = create_project()
@@ -27,7 +27,7 @@ def flits() -> ServiceFormula:
         ServiceFormula.name == "Flitsformule")).one()
 
 
-def compare(client, team, p: str, match: str = "differs", practice: str = "Zo gaat het nu",  # noqa: ANN001, ANN201
+def compare(client, team, p: str, match: str = "differs", practice: str = "Zo gaat het nu",
             **extra):
     data = {f"{p}-current_practice": practice, f"{p}-match": match}
     data.update({f"{p}-{k}": v for k, v in extra.items()})

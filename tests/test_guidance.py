@@ -53,7 +53,7 @@ from wasstraat.workflow import (
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
@@ -90,7 +90,7 @@ def state_of(row: Task) -> str:
 
 # --- What makes each condition hold, and stop holding -----------------------------------------
 
-def leader(team: Team):  # noqa: ANN201
+def leader(team: Team):
     return team[Role.PROJECT_LEADER]
 
 

@@ -29,12 +29,12 @@ TITLES = ["Statusbericht per e-mail", "Kenteken automatisch", "Overdracht schrap
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
 @pytest.fixture
-def clients(team: Team, login_as) -> dict:  # noqa: ANN001
+def clients(team: Team, login_as) -> dict:
     return {role: login_as(user) for role, user in team.members.items()}
 
 
@@ -82,7 +82,7 @@ def base(team: Team) -> str:
     return f"/projects/{team.project.id}/implementation"
 
 
-def decide(client, team: Team, item_id: int, **fields):  # noqa: ANN001, ANN201
+def decide(client, team: Team, item_id: int, **fields):
     version = db.session.scalar(db.select(ImplementationItem.version).where(
         ImplementationItem.id == item_id))
     data = {"adoption": "taken_over", "responsible_id": team[Role.SUBJECT_EXPERT].id,

@@ -11,12 +11,12 @@ from wasstraat.workflow import Role
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
 @pytest.fixture
-def kpi(team) -> Kpi:  # noqa: ANN001
+def kpi(team) -> Kpi:
     row = Kpi(project_id=team.project.id, name="Doorlooptijd", unit="dagen", direction="lower")
     db.session.add(row)
     db.session.commit()
@@ -28,7 +28,7 @@ def improvements(team: Team) -> list[Improvement]:
         Improvement.project_id == team.project.id).order_by(Improvement.id)))
 
 
-def add(client, team, source: str, source_id: int, title: str, **extra):  # noqa: ANN001, ANN201
+def add(client, team, source: str, source_id: int, title: str, **extra):
     return client.post(f"/projects/{team.project.id}/improvements/new",
                        query_string={"source": source, "source_id": source_id},
                        data={"title": title, "description": "", **extra})

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.postgres_only
 
 
 @pytest.fixture
-def app_config(smtp_port: int) -> dict:  # noqa: F811
+def app_config(smtp_port: int) -> dict:
     return mail_settings(smtp_port) | {"WTF_CSRF_ENABLED": False}
 
 
@@ -39,12 +39,12 @@ def mail_settings(port: int) -> dict:
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
 @pytest.fixture(autouse=True)
-def close_queues(app):  # noqa: ANN001, ANN201
+def close_queues(app):
     yield
     if "procrastinate" in app.extensions:
         app.extensions["procrastinate"].close()
@@ -55,7 +55,7 @@ def queued() -> list[tuple[str, str]]:
         "SELECT task_name, status::text FROM procrastinate_jobs ORDER BY id"))]
 
 
-def run_worker(app) -> None:  # noqa: ANN001
+def run_worker(app) -> None:
     jobs.queue(app).run_worker(wait=False, install_signal_handlers=False)
 
 
@@ -67,7 +67,7 @@ def test_the_periodic_work_is_scheduled_every_minute_unless_switched_off(make_ap
     assert unscheduled.periodic_registry.periodic_tasks == {}
 
 
-def test_a_request_defers_the_delivery_and_a_worker_sends_it(app, team, login_as, smtp):  # noqa: F811
+def test_a_request_defers_the_delivery_and_a_worker_sends_it(app, team, login_as, smtp):
     start_step_1(team, login_as)
     assert smtp.messages == []  # not in the request
     assert queued() == [("wasstraat.deliver", "todo")]
@@ -84,7 +84,7 @@ def test_a_request_defers_the_delivery_and_a_worker_sends_it(app, team, login_as
     assert set(db.session.scalars(db.select(Notification.mail_state))) == {"sent"}
 
 
-def test_the_worker_command_runs_what_is_queued(app, team, login_as, smtp, runner):  # noqa: F811
+def test_the_worker_command_runs_what_is_queued(app, team, login_as, smtp, runner):
     start_step_1(team, login_as)
     result = runner.invoke(args=["jobs", "worker", "--once"])
     assert result.exit_code == 0, result.output
@@ -92,7 +92,7 @@ def test_the_worker_command_runs_what_is_queued(app, team, login_as, smtp, runne
 
 
 def test_two_workers_running_the_periodic_work_at_once_send_a_digest_once(
-        app, make_app, team, login_as, smtp, smtp_port):  # noqa: F811
+        app, make_app, team, login_as, smtp, smtp_port):
     sponsor_wants(team, Channel.DAILY)
     start_step_1(team, login_as)
     run_worker(app)  # the delivery puts the sponsor's messages aside for the digest

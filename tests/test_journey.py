@@ -17,7 +17,7 @@ PHASE = {"name": "Wachten", "resident_action": "Belt het KCC", "touchpoints": "T
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     from wasstraat.steps import services as steps
 
     team = create_project()

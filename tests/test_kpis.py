@@ -15,12 +15,12 @@ KPI = {"name": "Doorlooptijd", "definition": "Dagen van aanvraag tot besluit", "
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
 @pytest.fixture
-def step_2_open(team, login_as):  # noqa: ANN001, ANN201
+def step_2_open(team, login_as):
     leader = login_as(team[Role.PROJECT_LEADER])
     leader.post(f"/projects/{team.project.id}/steps/1/start")
     for key in ("team", "kickoff"):
@@ -34,7 +34,7 @@ def kpis(team: Team) -> list[Kpi]:
     return list(db.session.scalars(db.select(Kpi).where(Kpi.project_id == team.project.id)))
 
 
-def close_step_2(client, team):  # noqa: ANN001, ANN201
+def close_step_2(client, team):
     return client.post(f"/projects/{team.project.id}/steps/2/close")
 
 

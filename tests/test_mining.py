@@ -153,13 +153,13 @@ def test_a_hostile_or_broken_xes_is_refused(content):
 # --- In the method --------------------------------------------------------------------------------
 
 @pytest.fixture
-def team(create_project):  # noqa: ANN001, ANN201
+def team(create_project):
     team = create_project()
     put_in_step(team.project, Step.PROCESS)
     return team
 
 
-def upload(client, team, text: str | bytes, purpose: str = "current",  # noqa: ANN001, ANN201
+def upload(client, team, text: str | bytes, purpose: str = "current",
            name: str = "export.csv"):
     data = text.encode() if isinstance(text, str) else text
     return client.post(f"/projects/{team.project.id}/event-logs/new/{purpose}",
@@ -167,7 +167,7 @@ def upload(client, team, text: str | bytes, purpose: str = "current",  # noqa: A
                        content_type="multipart/form-data")
 
 
-def choose(client, log: EventLog, **fields: str):  # noqa: ANN001, ANN201
+def choose(client, log: EventLog, **fields: str):
     data = {"case": "zaak", "activity": "activiteit", "timestamp": "begin", "end": "einde",
             "resource": "medewerker", **fields}
     return client.post(f"/projects/{log.project_id}/event-logs/{log.id}/columns", data=data)
@@ -255,7 +255,7 @@ def test_an_xes_log_is_read_without_choosing_columns(team, login_as):
     assert latest().status == "done" and latest().result["cases"] == 20
 
 
-def a_kpi(team, baseline: float) -> Kpi:  # noqa: ANN001
+def a_kpi(team, baseline: float) -> Kpi:
     """A KPI agreed in step 2 (which is finished by now)."""
     kpi = Kpi(project_id=team.project.id, name="Doorlooptijd", unit="dagen", direction="lower",
               baseline_value=baseline, baseline_date=date(2026, 1, 1),
@@ -369,7 +369,7 @@ def test_a_demo_log_for_the_parking_project(municipality):
 
 
 
-def image_alts(document) -> list[str]:  # noqa: ANN001
+def image_alts(document) -> list[str]:
     return [element.get("descr") for element in document.element.body.iter()
             if element.tag.endswith("}docPr")]
 

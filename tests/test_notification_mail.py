@@ -32,7 +32,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -60,7 +60,7 @@ def app_config(smtp_port: int) -> dict:
 
 
 @pytest.fixture
-def smtp(smtp_port: int):  # noqa: ANN201
+def smtp(smtp_port: int):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
@@ -69,17 +69,17 @@ def smtp(smtp_port: int):  # noqa: ANN201
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
-def start_step_1(team: Team, login_as) -> None:  # noqa: ANN001
+def start_step_1(team: Team, login_as) -> None:
     response = login_as(team[Role.PROJECT_LEADER]).post(
         f"/projects/{team.project.id}/steps/1/start")
     assert response.status_code == 303
 
 
-def parts(message) -> tuple[str, str]:  # noqa: ANN001
+def parts(message) -> tuple[str, str]:
     return (message.get_body(("plain",)).get_content(),
             message.get_body(("html",)).get_content())
 
@@ -204,7 +204,7 @@ def sponsor_wants(team: Team, channel: Channel) -> None:
     db.session.commit()
 
 
-def states_of(user) -> set[str]:  # noqa: ANN001
+def states_of(user) -> set[str]:
     db.session.expire_all()
     return set(db.session.scalars(db.select(Notification.mail_state).where(
         Notification.user_id == user.id)))
@@ -324,7 +324,7 @@ WALK = [Step.TEAM, Step.JOURNEY, Step.KPIS, Step.PROCESS, Step.SERVICE_FORMULA,
         Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST, Step.IMPLEMENTATION_PLAN]
 
 
-def mails_since(smtp, first: int) -> dict[str, list[str]]:  # noqa: ANN001
+def mails_since(smtp, first: int) -> dict[str, list[str]]:
     received: dict[str, list[str]] = {}
     for message in smtp.messages[first:]:
         received.setdefault(message["To"], []).append(str(message["Subject"]))
@@ -366,7 +366,7 @@ MAILED_WHEN_THE_STEP_OPENS = {
 }
 
 
-def check_links(message, user, client) -> None:  # noqa: ANN001
+def check_links(message, user, client) -> None:
     """Every link in an e-mail works for its recipient; its off-link is theirs."""
     text, _html = parts(message)
     links = re.findall(rf"{re.escape(BASE_URL)}(/\S+)", text)

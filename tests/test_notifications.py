@@ -16,11 +16,11 @@ from wasstraat.workflow import Role, Step
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
-def inbox_of(user) -> list[Notification]:  # noqa: ANN001
+def inbox_of(user) -> list[Notification]:
     db.session.expire_all()
     return list(db.session.scalars(db.select(Notification).where(
         Notification.user_id == user.id).order_by(Notification.id)))

@@ -10,13 +10,13 @@ from wasstraat.workflow import Role
 
 
 @pytest.fixture
-def app_config(tmp_path) -> dict:  # noqa: ANN001
+def app_config(tmp_path) -> dict:
     return {"WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "file",
             "MAIL_FILE_PATH": str(tmp_path / "outbox"), "BASE_URL": "http://127.0.0.1:5000"}
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 

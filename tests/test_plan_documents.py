@@ -48,7 +48,7 @@ IMPROVEMENT_PLAN_CHAPTERS = (
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
@@ -235,7 +235,7 @@ def test_an_organisations_template_keeps_its_styles_and_footer_and_gains_what_it
         s.name for s in document.styles}
 
 
-def test_recurring_costs_are_entered_checked_and_summed(team, clients):  # noqa: F811
+def test_recurring_costs_are_entered_checked_and_summed(team, clients):
     from wasstraat.improvements import services as improvements
     from wasstraat.improvements.sources import resolve
 
@@ -260,7 +260,7 @@ def test_recurring_costs_are_entered_checked_and_summed(team, clients):  # noqa:
     assert "eenmalig € 18.000, structureel € 2.400 per jaar" in summary
 
 
-def test_goal_scope_and_risks_are_plan_texts_that_do_not_disturb_older_versions(team, clients):  # noqa: F811
+def test_goal_scope_and_risks_are_plan_texts_that_do_not_disturb_older_versions(team, clients):
     put_in_step(team, Step.IMPROVEMENT_PLAN)
     db.session.add(Improvement(project_id=team.project.id, step=6, source_type="step",
                                source_id=6, title="Statusbericht", decision="in_plan",
@@ -282,7 +282,7 @@ def test_goal_scope_and_risks_are_plan_texts_that_do_not_disturb_older_versions(
     assert "De aanbesteding kan uitlopen" in sections["Risico's en voorwaarden"]
 
 
-def approved_plan(team: Team, clients: dict) -> None:  # noqa: F811
+def approved_plan(team: Team, clients: dict) -> None:
     reviews = reviewed_plan(team, clients)
     respond_to_all(team, clients, reviews["privacy"])
     assert clients[Role.PROJECT_LEADER].post(f"{base(team)}/plan/finalise").status_code == 303
@@ -290,7 +290,7 @@ def approved_plan(team: Team, clients: dict) -> None:  # noqa: F811
                                             data={"note": "Akkoord."}).status_code == 303
 
 
-def test_what_the_process_owner_signed_is_kept_as_it_was(team, clients):  # noqa: F811
+def test_what_the_process_owner_signed_is_kept_as_it_was(team, clients):
     approved_plan(team, clients)
     kept = db.session.scalars(db.select(PlanDocument)).one()
     assert kept.format == "docx" and kept.filename.endswith("-v2.docx")
@@ -308,7 +308,7 @@ def test_what_the_process_owner_signed_is_kept_as_it_was(team, clients):  # noqa
     assert "Nieuwe Naam" in "\n".join(p.text for p in draft.paragraphs)
 
 
-def test_no_pdf_is_offered_where_libreoffice_is_missing(team, clients, monkeypatch):  # noqa: F811
+def test_no_pdf_is_offered_where_libreoffice_is_missing(team, clients, monkeypatch):
     monkeypatch.setenv("WASSTRAAT_SOFFICE", "/nonexistent/soffice")
     put_in_step(team, Step.IMPROVEMENT_PLAN)
     client = clients[Role.SPONSOR]
@@ -318,7 +318,7 @@ def test_no_pdf_is_offered_where_libreoffice_is_missing(team, clients, monkeypat
 
 
 @needs_libreoffice
-def test_the_signed_plan_is_a_tagged_pdf_a_with_its_contents_filled(team, clients):  # noqa: F811
+def test_the_signed_plan_is_a_tagged_pdf_a_with_its_contents_filled(team, clients):
     approved_plan(team, clients)
     client = clients[Role.SPONSOR]
     path = f"{base(team)}/documents/improvement-plan.pdf?version=2"
@@ -334,7 +334,7 @@ def test_the_signed_plan_is_a_tagged_pdf_a_with_its_contents_filled(team, client
     assert client.get(path).data == data
     assert {d.format for d in db.session.scalars(db.select(PlanDocument))} == {"docx", "pdf"}
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data,  # noqa: S607
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data,
                               capture_output=True, check=True).stdout.decode()
         contents = text.split("Inhoud", 1)[1].split("Versiegeschiedenis", 2)[1]
         # A line of the contents ends in the page number of its chapter.
@@ -352,7 +352,7 @@ def test_the_implementation_plan_comes_as_pdf_too(team, login_as):
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
 
 
-def test_a_client_that_has_the_signed_document_is_not_sent_it_again(team, clients):  # noqa: F811
+def test_a_client_that_has_the_signed_document_is_not_sent_it_again(team, clients):
     approved_plan(team, clients)
     client = clients[Role.SPONSOR]
     path = f"{base(team)}/documents/improvement-plan.docx?version=2"

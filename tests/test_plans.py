@@ -26,7 +26,7 @@ from wasstraat.workflow import Role, Step, StepStatus
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
@@ -54,7 +54,7 @@ def version_of(improvement_id: int) -> int:
         Improvement.id == improvement_id))
 
 
-def plan_entry(client, team: Team, improvement_id: int, **fields):  # noqa: ANN001, ANN201
+def plan_entry(client, team: Team, improvement_id: int, **fields):
     data = {"decision": "in_plan", "horizon": "quick_win", "impact": "4", "effort": "2",
             "version": version_of(improvement_id), **fields}
     return client.post(f"/projects/{team.project.id}/plan/improvements/{improvement_id}",
@@ -66,7 +66,7 @@ def base(team: Team) -> str:
 
 
 @pytest.fixture
-def clients(team: Team, login_as) -> dict:  # noqa: ANN001
+def clients(team: Team, login_as) -> dict:
     return {role: login_as(user) for role, user in team.members.items()}
 
 
@@ -271,7 +271,7 @@ def test_a_frozen_version_is_refused_any_update_by_the_app_and_the_database(team
 
 # --- Step 7: the review ----------------------------------------------------------------------
 
-def send_plan(team: Team, clients: dict, titles=("Aanvraag digitaal", "Kenteken automatisch")):  # noqa: ANN001, ANN201
+def send_plan(team: Team, clients: dict, titles=("Aanvraag digitaal", "Kenteken automatisch")):
     put_in_step(team, Step.IMPROVEMENT_PLAN)
     ids = [idea(team, title) for title in titles]
     for improvement_id in ids:
@@ -294,7 +294,7 @@ def review_version(review_id: int) -> int:
     return db.session.scalar(db.select(Review.version).where(Review.id == review_id))
 
 
-def sign(client, team: Team, review_id: int, verdict: str = "approved", **extra):  # noqa: ANN001, ANN201
+def sign(client, team: Team, review_id: int, verdict: str = "approved", **extra):
     data = {"verdict": verdict, "motivation": "Getoetst aan het beleid.",
             "version": review_version(review_id), **extra}
     response = client.post(f"{base(team)}/reviews/{review_id}", data=data)

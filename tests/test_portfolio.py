@@ -60,7 +60,7 @@ def names_on(page: str) -> list[str]:
 
 
 @pytest.fixture
-def admin(create_user, client):  # noqa: ANN001, ANN201
+def admin(create_user, client):
     person = create_user(admin=True)
     login(client, person)
     return client
@@ -88,7 +88,7 @@ def test_the_portfolio_filters_by_step_owner_name_signal_and_membership(admin, c
     many_projects(30, owner=owner, name="Parkeren {n}", at_step=lambda n: 3,
                   moved_days_ago=lambda n: 5 if n % 2 else 90)
     many_projects(20, member=member, name="Afval 100% {n}", at_step=lambda n: None)
-    def shown(query: str) -> tuple[str, list[str]]:  # noqa: E306
+    def shown(query: str) -> tuple[str, list[str]]:
         page = admin.get("/?" + query).get_data(as_text=True)
         return re.search(r"Trajecten [\d–]+ van (\d+)|Geen trajecten", page).group(0), \
             names_on(page)

@@ -15,7 +15,7 @@ STEP = {"activity": "Aanvraag registreren", "actor": "KCC", "system": "Zaaksyste
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     team = create_project()
     leader = team[Role.PROJECT_LEADER]
     for step in (Step.TEAM, Step.KPIS):
@@ -152,7 +152,7 @@ def test_an_improvement_from_a_process_step_links_back_to_it(team, login_as):
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def upload(client, team, name: str, data: bytes):  # noqa: ANN001, ANN201
+def upload(client, team, name: str, data: bytes):
     from io import BytesIO
 
     return client.post(f"{base(team)}/attachments", data={"file": (BytesIO(data), name)},

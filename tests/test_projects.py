@@ -44,7 +44,7 @@ def test_an_unknown_process_type_is_refused(client, create_user):
     assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 0
 
 
-def add(client, project_id: int, *rows: tuple[str, str], **extra):  # noqa: ANN001, ANN201
+def add(client, project_id: int, *rows: tuple[str, str], **extra):
     """Post the team form with (person, role) rows, as typed in the browser."""
     data = {}
     for n, (person, role) in enumerate(rows):

@@ -31,7 +31,7 @@ from wasstraat.tasks import services as tasks
 from wasstraat.workflow import Role, Step
 
 
-def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
+def grow(team, extra_projects, create_user, start=0) -> None:
     """More projects for the same leader, more members and more tasks."""
     leader = team[Role.PROJECT_LEADER]
     from wasstraat.models import OrganisationSettings
@@ -91,7 +91,7 @@ def grow(team, extra_projects, create_user, start=0) -> None:  # noqa: ANN001
     db.session.commit()
 
 
-def _grow_plan(team, extra) -> None:  # noqa: ANN001
+def _grow_plan(team, extra) -> None:
     """More plan versions, each reviewed with findings and responses."""
     improvement_ids = [i.id for i in plans.board(team.project)]
     for _ in range(extra):

@@ -30,7 +30,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
@@ -38,7 +38,7 @@ def on(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
-def given(reminder: Reminder, user=None) -> list[Notification]:  # noqa: ANN001
+def given(reminder: Reminder, user=None) -> list[Notification]:
     query = db.select(Notification).where(Notification.reminder == reminder.value)
     if user is not None:
         query = query.where(Notification.user_id == user.id)
@@ -46,18 +46,18 @@ def given(reminder: Reminder, user=None) -> list[Notification]:  # noqa: ANN001
     return list(db.session.scalars(query.order_by(Notification.id)))
 
 
-def sentence(notification: Notification, app) -> str:  # noqa: ANN001
+def sentence(notification: Notification, app) -> str:
     with app.test_request_context():
         return services.sentence(notification)
 
 
-def target(notification: Notification, app) -> str:  # noqa: ANN001
+def target(notification: Notification, app) -> str:
     with app.test_request_context():
         return services.target(notification)
 
 
 def test_an_action_past_its_end_date_reminds_its_responsible_person_once(
-        app, team, clients, plan):  # noqa: F811
+        app, team, clients, plan):
     execute(team, clients, plan)  # ends 28 Feb, 28 Mar and 28 Apr 2027, all the expert's
     expert = team[Role.SUBJECT_EXPERT]
     assert reminders.send_reminders(on(date(2027, 2, 28))) >= 0
@@ -90,7 +90,7 @@ def test_an_action_past_its_end_date_reminds_its_responsible_person_once(
         (3, str(item.id)), (20, str(item.id))]
 
 
-def test_a_deactivated_person_and_a_finished_project_get_no_reminders(team, clients, plan):  # noqa: F811
+def test_a_deactivated_person_and_a_finished_project_get_no_reminders(team, clients, plan):
     execute(team, clients, plan)
     team[Role.SUBJECT_EXPERT].active = False
     db.session.commit()
@@ -105,7 +105,7 @@ def test_a_deactivated_person_and_a_finished_project_get_no_reminders(team, clie
     assert given(Reminder.ACTION_OVERDUE) == []
 
 
-def plan_evaluation(team: Team, planned_on: date, owner=None) -> Evaluation:  # noqa: ANN001
+def plan_evaluation(team: Team, planned_on: date, owner=None) -> Evaluation:
     evaluation = Evaluation(project_id=team.project.id, planned_on=planned_on,
                             owner_id=owner.id if owner else None)
     db.session.add(evaluation)
@@ -114,7 +114,7 @@ def plan_evaluation(team: Team, planned_on: date, owner=None) -> Evaluation:  # 
 
 
 def test_the_evaluation_reminds_a_week_before_and_when_it_passed_without_results(
-        app, team, clients, plan):  # noqa: F811
+        app, team, clients, plan):
     execute(team, clients, plan)
     owner = team[Role.PROCESS_OWNER]
     plan_evaluation(team, date(2027, 6, 30), owner=owner)
@@ -136,7 +136,7 @@ def test_the_evaluation_reminds_a_week_before_and_when_it_passed_without_results
     assert len(given(Reminder.EVALUATION_NEAR)) == 1
 
 
-def test_an_evaluation_planned_at_short_notice_reminds_at_once(app, team, clients, plan):  # noqa: F811
+def test_an_evaluation_planned_at_short_notice_reminds_at_once(app, team, clients, plan):
     execute(team, clients, plan)
     plan_evaluation(team, date(2027, 6, 30), owner=team[Role.PROCESS_OWNER])
     reminders.send_reminders(on(date(2027, 6, 27)))
@@ -151,7 +151,7 @@ def test_an_evaluation_planned_at_short_notice_reminds_at_once(app, team, client
     assert [n.days for n in given(Reminder.EVALUATION_PASSED)] == [1]
 
 
-def test_no_evaluation_reminder_once_the_kpis_are_measured_again(team, clients, plan):  # noqa: F811
+def test_no_evaluation_reminder_once_the_kpis_are_measured_again(team, clients, plan):
     execute(team, clients, plan)
     plan_evaluation(team, date(2027, 6, 30))  # no owner: the process owners are reminded
     kpi = Kpi(project_id=team.project.id, name="Doorlooptijd", unit="dagen", direction="lower",
@@ -166,13 +166,13 @@ def test_no_evaluation_reminder_once_the_kpis_are_measured_again(team, clients, 
     assert given(Reminder.EVALUATION_PASSED) == []
 
 
-def start_step_1(team: Team, login_as) -> None:  # noqa: ANN001
+def start_step_1(team: Team, login_as) -> None:
     assert login_as(team[Role.PROJECT_LEADER]).post(
         f"/projects/{team.project.id}/steps/1/start").status_code == 303
 
 
 def test_a_step_waiting_on_someone_reminds_them_after_the_stalled_period_and_again_later(
-        app, team, login_as):  # noqa: ANN001
+        app, team, login_as):
     start_step_1(team, login_as)
     started = datetime.now(UTC)
     sponsor = team[Role.SPONSOR]
@@ -204,7 +204,7 @@ def test_a_step_waiting_on_someone_reminds_them_after_the_stalled_period_and_aga
     assert reminders.send_reminders(started + timedelta(days=95)) == 0
 
 
-def test_a_task_waits_from_when_the_step_opened_or_it_came_later(app, team, login_as):  # noqa: ANN001
+def test_a_task_waits_from_when_the_step_opened_or_it_came_later(app, team, login_as):
     from wasstraat.tasks import services as tasks
 
     start_step_1(team, login_as)
@@ -232,7 +232,7 @@ def test_a_task_waits_from_when_the_step_opened_or_it_came_later(app, team, logi
     assert new.id and ahead.id
 
 
-def test_a_task_made_long_before_its_step_opened_waits_from_the_opening(team, login_as):  # noqa: ANN001
+def test_a_task_made_long_before_its_step_opened_waits_from_the_opening(team, login_as):
     start_step_1(team, login_as)
     now = datetime.now(UTC)
     for task in db.session.scalars(db.select(Task)):
@@ -241,14 +241,14 @@ def test_a_task_made_long_before_its_step_opened_waits_from_the_opening(team, lo
     assert reminders.send_reminders(now) == 0
 
 
-def test_the_stalled_period_is_the_organisations_setting(app, team, login_as):  # noqa: ANN001
+def test_the_stalled_period_is_the_organisations_setting(app, team, login_as):
     app.config["STALLED_AFTER_DAYS"] = 10
     start_step_1(team, login_as)
     reminders.send_reminders(datetime.now(UTC) + timedelta(days=11))
     assert given(Reminder.STEP_WAITING, team[Role.SPONSOR])[0].days == 11
 
 
-def test_the_specialist_hears_that_the_team_answered_their_review(app, team, clients):  # noqa: F811
+def test_the_specialist_hears_that_the_team_answered_their_review(app, team, clients):
     reviews = reviewed_plan(team, clients)
     officer = team[Role.PRIVACY_OFFICER]
     respond_to_all(team, clients, reviews["privacy"])
@@ -265,7 +265,7 @@ def test_the_specialist_hears_that_the_team_answered_their_review(app, team, cli
 
 
 def test_defaults_follow_the_role_a_specialist_gets_review_requests_at_once(
-        team, create_project):  # noqa: ANN001
+        team, create_project):
     officer = team[Role.PRIVACY_OFFICER]
     wanted = mail.channels(officer)
     assert wanted[Kind.REVIEW] is Channel.IMMEDIATE and wanted[Kind.TASK] is Channel.DAILY
@@ -286,7 +286,7 @@ def test_defaults_follow_the_role_a_specialist_gets_review_requests_at_once(
 
 
 
-def test_the_periodic_work_ends_its_transaction_even_with_nothing_to_do(app, team):  # noqa: ANN001
+def test_the_periodic_work_ends_its_transaction_even_with_nothing_to_do(app, team):
     """Outside a request a SQLite transaction holds the write lock: a periodic run that only
     read (no reminders, no digest due) must not keep it, or every sign-in waits for it."""
     from wasstraat.jobs import periodic_work
@@ -296,7 +296,7 @@ def test_the_periodic_work_ends_its_transaction_even_with_nothing_to_do(app, tea
         assert db.session().get_transaction() is None
 
 
-def test_waiting_days_are_the_organisations_days_also_just_after_midnight(app, team, login_as):  # noqa: ANN001
+def test_waiting_days_are_the_organisations_days_also_just_after_midnight(app, team, login_as):
     """A step opened at 00:30 in the Netherlands (23:30 UTC the day before) has waited 30
     days on the 30th day after, not 31."""
     from wasstraat.models import ProjectPosition

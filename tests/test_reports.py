@@ -70,7 +70,7 @@ def idea(team: Team, title: str, horizon: str | None, decision: str, cost: int |
 
 
 @pytest.fixture
-def portfolio(create_project) -> dict[str, Team]:  # noqa: ANN001
+def portfolio(create_project) -> dict[str, Team]:
     """Three closed projects with known KPIs, step durations and improvements, and one that
     has stood in step 2 for 40 days."""
     teams = {name: create_project(name) for name in DAYS}
@@ -96,17 +96,17 @@ def portfolio(create_project) -> dict[str, Team]:  # noqa: ANN001
 
 
 @pytest.fixture
-def admin(create_user):  # noqa: ANN001, ANN201
+def admin(create_user):
     return create_user("Beheerder", admin=True)
 
 
-def page(client, query: str = "") -> str:  # noqa: ANN001
+def page(client, query: str = "") -> str:
     response = client.get(f"/reports{query}")
     assert response.status_code == 200, response.status_code
     return response.get_data(as_text=True)
 
 
-def rows_of(client, table: str, query: str = "") -> list[list[str]]:  # noqa: ANN001
+def rows_of(client, table: str, query: str = "") -> list[list[str]]:
     response = client.get(f"/reports/{table}.csv{query}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"

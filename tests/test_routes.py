@@ -349,7 +349,7 @@ FORM_DATA = {"reason": "Omdat het moet", "notes": "Aantekening", "version": "1",
 
 
 @pytest.fixture
-def app_config(tmp_path) -> dict:  # noqa: ANN001
+def app_config(tmp_path) -> dict:
     # Invitations on, so that who may invite is tested (off, everyone gets 403); e-mail to
     # the development outbox, so that who may read it is tested (without it, it is not there).
     return {"WTF_CSRF_ENABLED": False, "INVITE_BY_LEADERS": True, "MAIL_BACKEND": "file",
@@ -365,8 +365,8 @@ def test_every_route_has_a_rule(app):
 
 
 @pytest.fixture
-def world(create_project, create_user):  # noqa: ANN001, ANN201
-    def _build():  # noqa: ANN202
+def world(create_project, create_user):
+    def _build():
         team = create_project()
         leader = team[Role.PROJECT_LEADER]
         steps.start_step(team.project, Step.TEAM, leader)
@@ -433,7 +433,7 @@ def world(create_project, create_user):  # noqa: ANN001, ANN201
     return _build
 
 
-def _event_log(team) -> int:  # noqa: ANN001
+def _event_log(team) -> int:
     """A log of the current process, read, waiting for nothing."""
     from wasstraat.mining import analysis
     from wasstraat.mining.parse import Event
@@ -448,7 +448,7 @@ def _event_log(team) -> int:  # noqa: ANN001
     return log.id
 
 
-def _sponsor_token(team) -> int:  # noqa: ANN001
+def _sponsor_token(team) -> int:
     from wasstraat.api import tokens
 
     row, _token = tokens.create(team[Role.SPONSOR], "Dashboard", 30)
@@ -456,13 +456,13 @@ def _sponsor_token(team) -> int:  # noqa: ANN001
     return row.id
 
 
-def _subjects(team, admin):  # noqa: ANN001, ANN202
+def _subjects(team, admin):
     return [("anonymous", None), ("outsider", team.outsider), ("admin", admin)] + [
         (role, team[role]) for role in Role
     ]
 
 
-def _expected(rule: Rule, subject) -> str:  # noqa: ANN001
+def _expected(rule: Rule, subject) -> str:
     if rule.allowed == ANYONE:
         return "allowed"
     if subject == "anonymous":
@@ -478,7 +478,7 @@ def _expected(rule: Rule, subject) -> str:  # noqa: ANN001
     return "allowed" if subject in rule.allowed else rule.others
 
 
-def _outcome(response) -> str:  # noqa: ANN001
+def _outcome(response) -> str:
     status = response.status_code
     if status == 302 and "/login?next=" in response.headers.get("Location", ""):
         return "login"
@@ -521,7 +521,7 @@ def test_route_access_for_every_kind_of_visitor(world, make_client, endpoint, ru
         assert _outcome(response) == expected, (endpoint, rule.method, name, response.status_code)
 
 
-def _api_tokens(subjects) -> dict[str, str | None]:  # noqa: ANN001
+def _api_tokens(subjects) -> dict[str, str | None]:
     """A token for each visitor; besides them, a revoked and an expired token of the leader."""
     from datetime import timedelta
 

@@ -18,7 +18,7 @@ from wasstraat.extensions import db
 from wasstraat.models import AuditEvent, User
 
 
-def enrol(client, user: User) -> tuple[str, list[str]]:  # noqa: ANN001
+def enrol(client, user: User) -> tuple[str, list[str]]:
     """Set up the second factor through the pages, as the user would; the secret and codes."""
     assert client.post("/account/second-factor/begin").status_code == 303
     page = client.get("/account/second-factor").get_data(as_text=True)
@@ -32,7 +32,7 @@ def enrol(client, user: User) -> tuple[str, list[str]]:  # noqa: ANN001
 
 
 @pytest.fixture
-def enrolled(make_client, create_user) -> tuple[User, str, list[str]]:  # noqa: ANN001
+def enrolled(make_client, create_user) -> tuple[User, str, list[str]]:
     """Someone who set up the second factor (in another browser): them, the secret, the codes."""
     user = create_user()
     first = make_client()
@@ -41,7 +41,7 @@ def enrolled(make_client, create_user) -> tuple[User, str, list[str]]:  # noqa: 
     return user, secret, codes
 
 
-def sign_in(client, user: User, code: str | None):  # noqa: ANN001, ANN201
+def sign_in(client, user: User, code: str | None):
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 303 and response.headers["Location"].startswith("/login/code")
     return client.post("/login/code", data={"code": code}) if code is not None else response

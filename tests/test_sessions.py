@@ -12,7 +12,7 @@ from wasstraat.workflow import Role
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
@@ -20,7 +20,7 @@ def sessions_url(team: Team) -> str:
     return f"/projects/{team.project.id}/sessions"
 
 
-def new_session(client, team, **extra):  # noqa: ANN001, ANN201
+def new_session(client, team, **extra):
     data = {"held_on": "2026-10-06", "step": "4", "kind": "in_person",
             "attendees": [team[Role.JOURNEY_COACH].id, team[Role.SUBJECT_EXPERT].id],
             "external_participants": "Twee bewoners uit de binnenstad", "agenda": "Klantreis"}

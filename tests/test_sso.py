@@ -43,7 +43,7 @@ def colleague(create_user, login_as, provider: Provider) -> User:
     return user
 
 
-def to_provider_and_back(client) -> str:  # noqa: ANN001
+def to_provider_and_back(client) -> str:
     """Start at the login page's button, let the provider approve; the callback address."""
     start = client.get("/login/sso")
     assert start.status_code == 302 and start.headers["Location"].startswith("http://127.0.0.1")
@@ -52,11 +52,11 @@ def to_provider_and_back(client) -> str:  # noqa: ANN001
     return f"{back.path}?{back.query}"
 
 
-def sso_login(client):  # noqa: ANN001, ANN201
+def sso_login(client):
     return client.get(to_provider_and_back(client))
 
 
-def signed_in(client) -> bool:  # noqa: ANN001
+def signed_in(client) -> bool:
     return client.get("/").status_code == 200
 
 
@@ -200,12 +200,12 @@ def test_without_configuration_there_is_no_single_sign_on(make_app):
 
 
 @pytest.fixture
-def browser_to_provider(request, provider: Provider) -> None:  # noqa: ANN001
+def browser_to_provider(request, provider: Provider) -> None:
     request.node.allowed_origins = [provider.url]
 
 
 @needs_chromium
-def test_single_sign_on_in_a_real_browser(browser_to_provider, page, colleague,  # noqa: ANN001
+def test_single_sign_on_in_a_real_browser(browser_to_provider, page, colleague,
                                           provider):
     """The button, the provider, back signed in; the login and refusal pages pass axe."""
     from playwright.sync_api import expect

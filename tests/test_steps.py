@@ -23,7 +23,7 @@ def status_of(team: Team, step: Step) -> StepStatus:
     return StepStatus(state.status)
 
 
-def confirm_data(product) -> dict:  # noqa: ANN001
+def confirm_data(product) -> dict:
     data = {f"{product.key}-note": "Klaar."}
     if product.variants:
         data[f"{product.key}-variant"] = product.variants[0].key
@@ -31,12 +31,12 @@ def confirm_data(product) -> dict:  # noqa: ANN001
 
 
 @pytest.fixture
-def team(create_project) -> Team:  # noqa: ANN001
+def team(create_project) -> Team:
     return create_project()
 
 
 @pytest.fixture
-def clients(team: Team, login_as) -> dict:  # noqa: ANN001
+def clients(team: Team, login_as) -> dict:
     signed_in = {role: login_as(user) for role, user in team.members.items()}
     signed_in["outsider"] = login_as(team.outsider)
     return signed_in
@@ -178,7 +178,7 @@ PROCESS_STEP_FORM = {"activity": "Aanvraag registreren", "actor": "KCC", "system
                      "handover": "y", "wait_days": "1", "work_minutes": "5"}
 
 
-def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = False) -> None:  # noqa: ANN001
+def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = False) -> None:
     """Do what the product's evidence rule looks for, as the roles that produce it."""
     producers = {
         "kpi_set_agreed": _agree_kpis,
@@ -199,7 +199,7 @@ def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = 
         assert direct.status_code == 409  # the data decides, not a tick
 
 
-def _agree_kpis(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+def _agree_kpis(team: Team, clients: dict, product, check_refusals: bool) -> None:
     base = f"/projects/{team.project.id}/kpis"
     if check_refusals:
         for role, client in clients.items():
@@ -213,7 +213,7 @@ def _agree_kpis(team: Team, clients: dict, product, check_refusals: bool) -> Non
     assert clients[product.confirmed_by[0]].post(f"{base}/agree").status_code == 303
 
 
-def _map_process(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+def _map_process(team: Team, clients: dict, product, check_refusals: bool) -> None:
     base = f"/projects/{team.project.id}/process"
     mappers = {Role.PROJECT_LEADER, *STEPS[Step.PROCESS].part("3a").actors}
     checkers = set(STEPS[Step.PROCESS].part("3b").actors)
@@ -231,7 +231,7 @@ def _map_process(team: Team, clients: dict, product, check_refusals: bool) -> No
     assert clients[Role.PROCESS_OWNER].post(f"{base}/check", data=check).status_code == 303
 
 
-def _compare_formula(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+def _compare_formula(team: Team, clients: dict, product, check_refusals: bool) -> None:
     from wasstraat.workflow import SERVICE_PS
 
     base = f"/projects/{team.project.id}/formula"
@@ -250,7 +250,7 @@ def _compare_formula(team: Team, clients: dict, product, check_refusals: bool) -
         assert response.status_code == 303, p.key
 
 
-def _record_journey(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+def _record_journey(team: Team, clients: dict, product, check_refusals: bool) -> None:
     base = f"/projects/{team.project.id}/journey"
     editors = {Role.PROJECT_LEADER, *STEPS[Step.JOURNEY].actors}
     phase = {"name": "Wachten", "experience": "-2", "pain_points": "Geen status"}
@@ -273,7 +273,7 @@ def _refused_unless(clients: dict, allowed: set, path: str, data: dict | None = 
             assert client.post(path, data=data or {}).status_code == 403, role
 
 
-def _send_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+def _send_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:
     from wasstraat.models import Improvement
 
     base = f"/projects/{team.project.id}"
@@ -295,7 +295,7 @@ def _send_plan(team: Team, clients: dict, product, check_refusals: bool) -> None
     assert clients[Role.PROJECT_LEADER].post(f"{base}/plan/send").status_code == 303
 
 
-def _sign_reviews(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+def _sign_reviews(team: Team, clients: dict, product, check_refusals: bool) -> None:
     from wasstraat.models import Review
 
     base = f"/projects/{team.project.id}/reviews"
@@ -320,7 +320,7 @@ def _sign_reviews(team: Team, clients: dict, product, check_refusals: bool) -> N
                                   data={"version": "2"}).status_code == 303
 
 
-def _approve_final_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+def _approve_final_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:
     from wasstraat.models import PlanVersion
 
     base = f"/projects/{team.project.id}/plan"
@@ -334,7 +334,7 @@ def _approve_final_plan(team: Team, clients: dict, product, check_refusals: bool
     assert clients[Role.PROCESS_OWNER].post(f"{base}/versions/{number}/approve").status_code == 303
 
 
-def _approve_implementation_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001, E501
+def _approve_implementation_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:
     from wasstraat.models import ImplementationItem
 
     base = f"/projects/{team.project.id}/implementation"
@@ -351,7 +351,7 @@ def _approve_implementation_plan(team: Team, clients: dict, product, check_refus
     assert owner.post(f"{base}/approve").status_code == 303
 
 
-def _plan_evaluation(team: Team, clients: dict, product, check_refusals: bool) -> None:  # noqa: ANN001
+def _plan_evaluation(team: Team, clients: dict, product, check_refusals: bool) -> None:
     base = f"/projects/{team.project.id}/implementation/evaluation"
     data = {"version": "0", "planned_on": "2027-09-01", "owner_id": team[Role.PROCESS_OWNER].id}
     if check_refusals:
@@ -425,3 +425,15 @@ def test_a_step_start_that_fails_halfway_leaves_nothing_behind(create_project, l
         AuditEvent.project_id == project_id, AuditEvent.action == "step.start")) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(Task).where(
         Task.project_id == project_id)) == 0
+
+
+def test_every_evidence_rule_a_product_names_exists_and_leads_to_a_page(app):
+    from flask import url_for
+
+    from wasstraat.steps.gates import EVIDENCE
+
+    named = {p.evidence for s in Step for p in s.definition.products if p.evidence}
+    assert named == set(EVIDENCE)
+    with app.test_request_context():
+        for rule in EVIDENCE.values():
+            assert url_for(rule.page, project_id=1).startswith("/projects/1")

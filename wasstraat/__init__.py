@@ -109,7 +109,7 @@ def _report_server_time(app: Flask) -> None:
         g.cpu_started = time.process_time()
 
     @app.after_request
-    def _report(response):  # noqa: ANN001, ANN202
+    def _report(response):
         if "cpu_started" in g:
             spent = (time.process_time() - g.cpu_started) * 1000
             response.headers["Server-Timing"] = f"cpu;dur={spent:.2f}"

@@ -89,7 +89,7 @@ def seed_demo(if_empty: bool) -> None:
 export_cli = AppGroup("export", help="Write a project's plans as Word documents.")
 
 
-def _project_or_fail(project_id: int):  # noqa: ANN202
+def _project_or_fail(project_id: int):
     from .models import Project
 
     project = db.session.get(Project, project_id)

@@ -63,7 +63,7 @@ def _is_api() -> bool:
     return is_api_request(request.path)
 
 
-def _stale_version():  # noqa: ANN202
+def _stale_version():
     from .api.problems import problem
 
     return problem(412, _("Versie verouderd"),

@@ -30,7 +30,7 @@ class FlaskForm(_FlaskForm):
     which are taken exactly as typed)."""
 
     class Meta(_FlaskForm.Meta):
-        def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201
+        def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class
             if issubclass(field_class, StringField) and not issubclass(field_class,
                                                                        PasswordField):
@@ -57,12 +57,12 @@ def add_field_errors(form: FlaskForm, problems: dict[str, str]) -> None:
         getattr(form, name).errors = [*getattr(form, name).errors, message]
 
 
-def choices(pairs) -> list[SelectChoice]:  # noqa: ANN001
+def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def required(message=None):  # noqa: ANN001, ANN201
+def required(message=None):
     return DataRequired(message=message or _l("Dit veld is verplicht."))
 
 
@@ -76,23 +76,23 @@ class NeededFor:
     def __init__(self, purpose: str) -> None:
         self.needed_for = purpose
 
-    def __call__(self, form, field) -> None:  # noqa: ANN001
+    def __call__(self, form, field) -> None:
         return None
 
 
-def sensible_date(form, field) -> None:  # noqa: ANN001
+def sensible_date(form, field) -> None:
     """A date the app can compute with (a day later, a month on): years 1900 to 2999."""
     if field.data and not 1900 <= field.data.year <= 2999:
         raise ValidationError(_l("Vul een datum tussen 1900 en 2999 in."))
 
 
-def no_control_characters(form, field) -> None:  # noqa: ANN001
+def no_control_characters(form, field) -> None:
     value = field.data or ""
     if any(ord(c) < 32 and c not in "\r\n\t" for c in value):
         raise ValidationError(_l("Dit veld bevat tekens die niet zijn toegestaan."))
 
 
-def single_line(form, field) -> None:  # noqa: ANN001
+def single_line(form, field) -> None:
     if any(c in (field.data or "") for c in "\r\n"):
         raise ValidationError(_l("Dit veld mag maar één regel bevatten."))
 

@@ -86,7 +86,7 @@ class Facts:
         return self._cache[key]
 
     def evidence(self, rule: str) -> bool:
-        return self._once("evidence:" + rule, lambda: not EVIDENCE[rule](self.project))
+        return self._once("evidence:" + rule, lambda: not EVIDENCE[rule].problems(self.project))
 
     def confirmed(self, product_key: str) -> bool:
         keys = self._once("confirmed", lambda: set(db.session.scalars(

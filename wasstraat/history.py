@@ -21,7 +21,7 @@ from flask_babel import (
     ngettext,
     to_user_timezone,
 )
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .audit import AUDIT_LABELS
 from .extensions import db
@@ -235,8 +235,3 @@ def project_history(project_id: int, page: int) -> tuple[list[Day], bool]:
             days.append(Day(label, [entry]))
     return days, has_older
 
-
-def page_count(project_id: int) -> int:
-    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.project_id == project_id, AuditEvent.result == "success")) or 0
-    return max(1, -(-total // PAGE_SIZE))

@@ -91,7 +91,7 @@ def after_commit_delivery() -> None:
             defer_delivery()
         elif current_app.config["MAIL_AFTER_REQUEST"]:
             deliver_mail()
-    except Exception:  # noqa: BLE001 - the action is done; the periodic run delivers it
+    except Exception:
         from .extensions import db
 
         db.session.rollback()
@@ -100,7 +100,7 @@ def after_commit_delivery() -> None:
 
 # --- The queue (PostgreSQL) --------------------------------------------------------------------
 
-def queue(app: Flask):  # noqa: ANN201 - procrastinate.App, imported only where it is used
+def queue(app: Flask):
     """This Flask app's Procrastinate app, made once per process."""
     if "procrastinate" not in app.extensions:
         app.extensions["procrastinate"] = _make_queue(app)
@@ -112,7 +112,7 @@ def _libpq_url(sqlalchemy_url: str) -> str:
         .render_as_string(hide_password=False)
 
 
-def _make_queue(app: Flask):  # noqa: ANN202
+def _make_queue(app: Flask):
     import procrastinate
 
     connector = procrastinate.PsycopgConnector(

@@ -1228,12 +1228,12 @@ class AppendOnlyError(RuntimeError):
 
 
 @event.listens_for(AuditEvent, "before_update")
-def _refuse_audit_update(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_audit_update(mapper, connection, target) -> None:
     raise AppendOnlyError("audit events cannot be changed")
 
 
 @event.listens_for(AuditEvent, "before_delete")
-def _refuse_audit_delete(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_audit_delete(mapper, connection, target) -> None:
     raise AppendOnlyError("audit events cannot be deleted")
 
 
@@ -1242,12 +1242,12 @@ class FrozenError(RuntimeError):
 
 
 @event.listens_for(PlanVersion, "before_update")
-def _refuse_plan_version_update(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_plan_version_update(mapper, connection, target) -> None:
     raise FrozenError("a plan version cannot be changed")
 
 
 @event.listens_for(Review, "before_update")
-def _refuse_signed_review_update(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_signed_review_update(mapper, connection, target) -> None:
     # Signing itself sets signed_at from None; any update after that is refused.
     history = db.inspect(target).attrs.signed_at.history
     was_signed = any(v is not None for v in (*history.deleted, *history.unchanged))
@@ -1255,7 +1255,7 @@ def _refuse_signed_review_update(mapper, connection, target) -> None:  # noqa: A
         raise FrozenError("a signed review cannot be changed")
 
 
-def _refuse_finding_change_after_signing(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_finding_change_after_signing(mapper, connection, target) -> None:
     review_signed = connection.scalar(
         db.select(Review.signed_at).where(Review.id == target.review_id)
     )

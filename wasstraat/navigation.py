@@ -30,7 +30,7 @@ class IdConverter(IntegerConverter):
     """``<int:...>`` in every route: an id past what the database holds is simply not found
     (404), not an error from the database."""
 
-    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002, ANN001, ANN002, ANN003
+    def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", LARGEST_ID)
         super().__init__(map, *args, **kwargs)
 

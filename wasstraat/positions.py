@@ -23,7 +23,7 @@ from .workflow import StepStatus
 FINISHED = [status.value for status in StepStatus if status.is_finished]
 
 
-def current_step_sql():  # noqa: ANN201
+def current_step_sql():
     """The current step of a project as an aggregate over its step states (None: finished)."""
     in_progress = func.max(case((StepState.status == StepStatus.IN_PROGRESS.value,
                                  StepState.step)))
@@ -31,7 +31,7 @@ def current_step_sql():  # noqa: ANN201
     return func.coalesce(in_progress, first_open)
 
 
-def last_move_sql():  # noqa: ANN201
+def last_move_sql():
     """The last time a step started or closed (a step closes after it starts)."""
     return func.max(func.coalesce(StepState.closed_at, StepState.started_at))
 

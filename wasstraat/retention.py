@@ -107,7 +107,7 @@ def _anonymise(project: Project) -> None:
     db.session.expire(project)
 
 
-def _project_tables(project_id: int):  # noqa: ANN202
+def _project_tables(project_id: int):
     """Each table holding a project's rows, with the condition that selects them: tables with
     a project_id, and the tables whose rows hang from those."""
     owned: dict[str, Table] = {}

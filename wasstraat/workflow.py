@@ -738,11 +738,6 @@ class Verdict(StrEnum):
                 Verdict.CONDITIONAL: N_("Akkoord met voorwaarden"),
                 Verdict.REJECTED: N_("Niet akkoord")}[self]
 
-    @property
-    def blocks(self) -> bool:
-        """A rejection stops the plan from becoming final until re-reviewed or overridden."""
-        return self is Verdict.REJECTED
-
 
 @dataclass(frozen=True)
 class ReviewDomain:

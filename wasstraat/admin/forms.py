@@ -28,7 +28,7 @@ from ..plans.forms import optional_int
 from ..workflow import SPECIALIST_ROLES
 
 
-def _user_fields(cls):  # noqa: ANN001, ANN202
+def _user_fields(cls):
     cls.name = StringField(_l("Naam"), validators=[required(), Length(max=120), single_line,
                                                    no_control_characters])
     cls.email = email_field()
@@ -88,7 +88,7 @@ class AuditFilterForm(FlaskForm):
     until = DateField(_l("Tot en met"), validators=[Optional(), sensible_date],
                       render_kw={"type": "date"})
 
-    def validate_until(self, field) -> None:  # noqa: ANN001
+    def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("Deze datum ligt vóór de datum bij ‘Vanaf’."))
 

@@ -36,10 +36,10 @@ from .forms import AuditFilterForm, EditUserForm, EraseUserForm, NewUserForm, Or
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def admin_required(view):  # noqa: ANN001, ANN201
+def admin_required(view):
     @wraps(view)
     @login_required
-    def wrapped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapped(*args, **kwargs):
         if not current_user.is_admin:
             abort(403)
         return view(*args, **kwargs)

@@ -65,6 +65,6 @@ def operations(spec: dict) -> list[dict]:
 
 
 @bp.route("/api/documentatie")
-def page():  # noqa: ANN201
+def page():
     spec = current_app.extensions["wasstraat_api"].spec.to_dict()
     return render_template("api/docs.html", spec=spec, groups=operations(spec), prefix=PREFIX)

@@ -48,11 +48,11 @@ def between(low: int, high: int) -> validate.Range:
     return validate.Range(low, high, error=str(_l("Kies een getal van {min} tot en met {max}.")))
 
 
-def _id(**kwargs) -> fields.Integer:  # noqa: ANN003
+def _id(**kwargs) -> fields.Integer:
     return fields.Integer(strict=True, validate=between(1, LARGEST_NUMBER), **kwargs)
 
 
-def _one_of(choices, **kwargs) -> fields.String:  # noqa: ANN001, ANN003
+def _one_of(choices, **kwargs) -> fields.String:
     values = [str(c) for c in choices]
     return fields.String(validate=validate.OneOf(values, error=str(_l(
         "Kies een van: {choices}."))), metadata={"enum": values}, **kwargs)
@@ -123,7 +123,7 @@ class StepStateSchema(CamelSchema):
     closed_at = fields.AwareDateTime(allow_none=True)
     skip_reason = fields.String()
 
-    def _name(self, state) -> str:  # noqa: ANN001
+    def _name(self, state) -> str:
         return gettext(Step(state.step).definition.name)
 
 
@@ -161,7 +161,7 @@ class TeamMemberSchema(CamelSchema):
         "type": "string", "enum": [r.value for r in Role]}})
     added_at = fields.AwareDateTime(required=True)
 
-    def _roles(self, membership) -> list[str]:  # noqa: ANN001
+    def _roles(self, membership) -> list[str]:
         return [r.value for r in membership.sorted_roles]
 
 
@@ -239,7 +239,7 @@ class ImprovementSchema(CamelSchema):
     effort = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
 
-    def _source(self, improvement) -> dict:  # noqa: ANN001
+    def _source(self, improvement) -> dict:
         return {"type": improvement.source_type, "id": improvement.source_id}
 
 
@@ -280,7 +280,7 @@ class ReviewSchema(CamelSchema):
     findings = fields.Method("_findings", required=True, metadata={
         "type": "integer", "description": "Aantal bevindingen."})
 
-    def _findings(self, review) -> int:  # noqa: ANN001
+    def _findings(self, review) -> int:
         return len(review.findings)
 
 

@@ -10,12 +10,12 @@ from . import is_api_request
 
 
 class ScreensOnlySessionInterface(SecureCookieSessionInterface):
-    def open_session(self, app: Flask, request: Request):  # noqa: ANN201
+    def open_session(self, app: Flask, request: Request):
         if is_api_request(request.path):
             return SecureCookieSession()
         return super().open_session(app, request)
 
-    def save_session(self, app, session, response) -> None:  # noqa: ANN001
+    def save_session(self, app, session, response) -> None:
         from flask import request
 
         if is_api_request(request.path):

@@ -36,13 +36,13 @@ class Blueprint(SmorestBlueprint):
 class _RelativePaths(FlaskPlugin):
     """Paths as the server sees them below ``/api/v1`` (that is the server's URL)."""
 
-    def path_helper(self, rule, operations, parameters, **kwargs):  # noqa: ANN001, ANN201
+    def path_helper(self, rule, operations, parameters, **kwargs):
         path = super().path_helper(rule, operations, parameters, **kwargs)
         return path[len(PREFIX):] if path.startswith(PREFIX) else path
 
 
 class _DesignRules(BasePlugin):
-    def operation_helper(self, path=None, operations=None, **kwargs) -> None:  # noqa: ANN001
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
         for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
             has_parameters = "{" in (path or "") or bool(operation.get("parameters"))

@@ -179,7 +179,7 @@ def _provider(presented: str) -> Caller:
     return Caller(_usable_user(identity.user), f"sso:{subject[:40]}")
 
 
-def expiry_choices():  # noqa: ANN201 - SelectChoices for the form
+def expiry_choices():
     from flask_babel import ngettext
 
     from ..forms import choices

@@ -40,7 +40,7 @@ class LanguageForm(FlaskForm):
     locale = SelectField(_l("Taal"), choices=choices([("nl", "Nederlands"), ("en", "English")]))
 
 
-def email_field(label=None):  # noqa: ANN001, ANN201
+def email_field(label=None):
     return StringField(label or _l("E-mailadres"),
                        validators=[required(), Length(max=254),
                                    Email(message=_l("Vul een geldig e-mailadres in."))])

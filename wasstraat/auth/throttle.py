@@ -72,14 +72,14 @@ def lock(found: Keys) -> None:
     lock_until_commit(db.session, int(found.account[:15], 16))
 
 
-def _failures(key: str, since) -> tuple[int, object]:  # noqa: ANN001
+def _failures(key: str, since) -> tuple[int, object]:
     count, latest, oldest = db.session.execute(
         select(func.count(), func.max(LoginFailure.failed_at), func.min(LoginFailure.failed_at))
         .where(LoginFailure.key == key, LoginFailure.failed_at > since)).one()
     return count, (oldest, latest)
 
 
-def _aware(moment, like):  # noqa: ANN001, ANN202
+def _aware(moment, like):
     return moment if moment.tzinfo else moment.replace(tzinfo=like.tzinfo)
 
 

@@ -71,7 +71,7 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
-def _sign_in(user, second_factor: str | None = None, method: str = "password") -> None:  # noqa: ANN001
+def _sign_in(user, second_factor: str | None = None, method: str = "password") -> None:
     # A fresh session: nothing from before login survives (no fixation).
     session.clear()
     login_user(user)
@@ -118,7 +118,7 @@ def sso_callback():
     return redirect(safe_next(target))
 
 
-def _sso_refused(message: str, reason: str, status: int):  # noqa: ANN202
+def _sso_refused(message: str, reason: str, status: int):
     db.session.rollback()
     session.pop("sso_next", None)
     sso.record_refusal(reason)
@@ -126,7 +126,7 @@ def _sso_refused(message: str, reason: str, status: int):  # noqa: ANN202
     return render_template("auth/sso_refused.html", message=message), status
 
 
-def _too_many_attempts(wait) -> str:  # noqa: ANN001
+def _too_many_attempts(wait) -> str:
     seconds = max(1, -(-int(wait.total_seconds() * 1000) // 1000))
     if seconds < 60:
         return ngettext("Te veel mislukte pogingen om in te loggen. Probeer het over "
@@ -138,7 +138,7 @@ def _too_many_attempts(wait) -> str:  # noqa: ANN001
                     "minuten opnieuw, of vraag de beheerder om hulp.", -(-seconds // 60))
 
 
-def _too_many(page: str, wait):  # noqa: ANN001, ANN202
+def _too_many(page: str, wait):
     response = make_response(page, 429)
     response.headers["Retry-After"] = str(max(1, -(-int(wait.total_seconds() * 1000) // 1000)))
     return response
@@ -191,7 +191,7 @@ def second_factor_settings():
     return _settings_page(current_user._get_current_object())
 
 
-def _settings_page(user, status: int = 200, **forms):  # noqa: ANN001, ANN202
+def _settings_page(user, status: int = 200, **forms):
     """The settings page; each form has its own prefix, so two code fields never share an id."""
     forms = {"form": SecondFactorForm(formdata=None),
              "renew_form": SecondFactorForm(formdata=None, prefix="renew"),
@@ -230,7 +230,7 @@ def confirm_second_factor():
     return render_template("auth/recovery_codes.html", codes=codes, first=True)
 
 
-def _with_current_code(prefix: str, action):  # noqa: ANN001, ANN202
+def _with_current_code(prefix: str, action):
     """Run a change to the second factor only with a valid code from the app now."""
     user = current_user._get_current_object()
     form = SecondFactorForm(prefix=prefix)
@@ -246,7 +246,7 @@ def _with_current_code(prefix: str, action):  # noqa: ANN001, ANN202
 @bp.route("/account/second-factor/recovery-codes", methods=["POST"])
 @login_required
 def new_recovery_codes():
-    def renew(user):  # noqa: ANN001, ANN202
+    def renew(user):
         codes = mfa.new_recovery_codes(user)
         audit.record("user.recovery_codes", "user", user.id, None, actor=user)
         db.session.commit()
@@ -261,7 +261,7 @@ def switch_off_second_factor():
     if mfa.required_for(current_user):
         abort(403)
 
-    def switch_off(user):  # noqa: ANN001, ANN202
+    def switch_off(user):
         mfa.switch_off(user)
         db.session.commit()
         flash(_("Tweestapsverificatie staat uit."), "info")
@@ -278,7 +278,7 @@ def export_own_personal_data():
     return personal_data_download(current_user._get_current_object())
 
 
-def _token_page(form: ApiTokenForm, new_token: str | None = None, status: int = 200):  # noqa: ANN202
+def _token_page(form: ApiTokenForm, new_token: str | None = None, status: int = 200):
     from ..api import tokens
     from ..models import utcnow
 

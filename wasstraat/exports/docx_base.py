@@ -136,7 +136,7 @@ def _empty_body(document: DocxDocument) -> None:
             body.remove(child)
 
 
-def _orient(section, *, landscape: bool, like) -> None:  # noqa: ANN001
+def _orient(section, *, landscape: bool, like) -> None:
     """The page of ``like`` (the first section), turned when ``landscape``."""
     short, long = sorted((like.page_width, like.page_height))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
@@ -206,7 +206,7 @@ def _cover(document: DocxDocument, page: TitlePage) -> None:
     label_value(document, details)
 
 
-def _field(paragraph, instruction: str, placeholder: str) -> None:  # noqa: ANN001
+def _field(paragraph, instruction: str, placeholder: str) -> None:
     """A Word field (page number, page reference) that Word and LibreOffice fill in."""
     for kind, text in (("begin", None), (None, instruction), ("separate", None),
                        (None, None), ("end", None)):
@@ -268,7 +268,7 @@ def _fill_table_of_contents(document: DocxDocument) -> None:
     document.toc_entries = []
 
 
-def _tab_run():  # noqa: ANN202
+def _tab_run():
     run = OxmlElement("w:r")
     run.append(OxmlElement("w:tab"))
     return run
@@ -341,7 +341,7 @@ def text(document: DocxDocument, value: object, *, empty: str = "") -> None:
         _lines(paragraph, value or empty, italic=not value)
 
 
-def _lines(paragraph, value: str, *, italic: bool = False) -> None:  # noqa: ANN001
+def _lines(paragraph, value: str, *, italic: bool = False) -> None:
     for number_, line in enumerate(value.split("\n")):
         run = paragraph.add_run()
         if number_:
@@ -438,7 +438,7 @@ def _add_rows(result: Table, rows: Iterable[Sequence[object]]) -> None:
         result._tbl.append(row)
 
 
-def _run(value: object, *, bold: bool = False):  # noqa: ANN202
+def _run(value: object, *, bold: bool = False):
     """A run of text written through lxml (table cells, contents lines): line breaks kept."""
     run = OxmlElement("w:r")
     if bold:

@@ -21,13 +21,13 @@ from io import BytesIO
 import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ft2font import FT2Font  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
+from matplotlib.patches import Rectangle
 
-from .docx_base import number, short_month  # noqa: E402 (the document's own wording)
+from .docx_base import number, short_month
 
 DPI = 220  # sharp on paper, small enough to build fast
 CM = 1 / 2.54

@@ -67,7 +67,7 @@ def write_reference(path: Path = REFERENCE) -> Path:
     return path
 
 
-def _font(style, size: float, *, bold: bool = False, italic: bool = False,  # noqa: ANN001
+def _font(style, size: float, *, bold: bool = False, italic: bool = False,
           colour: RGBColor | None = None) -> None:
     style.font.name = FONT
     rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
@@ -81,14 +81,14 @@ def _font(style, size: float, *, bold: bool = False, italic: bool = False,  # no
     style.font.color.rgb = colour or RGBColor(0, 0, 0)
 
 
-def _spacing(style, before: float, after: float, *, keep: bool = False) -> None:  # noqa: ANN001
+def _spacing(style, before: float, after: float, *, keep: bool = False) -> None:
     fmt = style.paragraph_format
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     fmt.keep_with_next = keep
     fmt.widow_control = True
 
 
-def _paragraph_style(document: DocxDocument, name: str):  # noqa: ANN202
+def _paragraph_style(document: DocxDocument, name: str):
     try:
         return document.styles[name]
     except KeyError:
@@ -141,7 +141,7 @@ def _styles(document: DocxDocument) -> None:
     _table_grid(styles["Table Grid"])
 
 
-def _table_grid(style) -> None:  # noqa: ANN001
+def _table_grid(style) -> None:
     """Thin grey lines and room in the cells; the text in the cells is Table Text."""
     tblpr = style.element.find(qn("w:tblPr"))
     for old in tblpr.findall(qn("w:tblBorders")) + tblpr.findall(qn("w:tblCellMar")):
@@ -186,7 +186,7 @@ def _heading_numbering(document: DocxDocument) -> None:
         ppr.append(parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="left" w:pos="851"/></w:tabs>'))
 
 
-def no_numbering():  # noqa: ANN201
+def no_numbering():
     """Paragraph properties that switch the heading numbering off (numId 0)."""
     return parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="0"/>'
                      '</w:numPr>')

@@ -55,13 +55,13 @@ def export(project: Project, **options: object) -> Export:
     return Export(filename(project), d.to_bytes(build(project, **options)))
 
 
-def _label(item, numbers: dict[int, str]) -> str:  # noqa: ANN001
+def _label(item, numbers: dict[int, str]) -> str:
     """ "V3 Title": the improvement by the number it has in the plan carried out."""
     number = numbers.get(item.improvement_id)
     return f"{number} {item.improvement.title}" if number else item.improvement.title
 
 
-def _carries_out(document: DocxDocument, version) -> None:  # noqa: ANN001
+def _carries_out(document: DocxDocument, version) -> None:
     """Which version of the improvement plan this plan carries out."""
     d.heading(document, "Opdracht", 1, new_page=True)
     if version is None:
@@ -215,7 +215,7 @@ def _measured_change(document: DocxDocument, project: Project) -> None:
                          f"niet meer voor ({compared['cases_on_gone_paths']} zaken namen ze).")
 
 
-def _approval(document: DocxDocument, approval) -> None:  # noqa: ANN001
+def _approval(document: DocxDocument, approval) -> None:
     d.heading(document, "Vaststelling", 1)
     if approval is None:
         d.text(document, "", empty="De proceseigenaar heeft dit plan (in deze vorm) nog niet "

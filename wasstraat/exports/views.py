@@ -61,7 +61,7 @@ def _download(result: improvement_plan.Export, project_id: int, kind: str,
     return response
 
 
-def _improvement_plan(project_id: int):  # noqa: ANN202
+def _improvement_plan(project_id: int):
     """The version asked for (None: the draft), and how to build its .docx."""
     access = project_access(project_id)
     number = int_arg("version")  # a request that cannot name a version is bad, whatever else
@@ -76,7 +76,7 @@ def _improvement_plan(project_id: int):  # noqa: ANN202
     return version, lambda: improvement_plan.export(access.project, version, **options())
 
 
-def _implementation_plan(project_id: int):  # noqa: ANN202
+def _implementation_plan(project_id: int):
     access = project_access(project_id)
     _within_rate()
     if access.project.step_status(Step.IMPLEMENTATION_PLAN) is StepStatus.NOT_STARTED:
@@ -88,7 +88,7 @@ class PdfUnavailable(WorkflowError):
     status_code = 503
 
 
-def _pdf(build) -> improvement_plan.Export:  # noqa: ANN001
+def _pdf(build) -> improvement_plan.Export:
     if not pdf.available():
         abort(404)  # the links are not offered where LibreOffice is not installed
     try:

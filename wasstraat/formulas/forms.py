@@ -40,7 +40,7 @@ class ComparisonForm(FlaskForm):
                 "current_practice": self.current_practice.data or "", "match": self.match.data}
 
 
-def _formula_fields(cls):  # noqa: ANN001, ANN202
+def _formula_fields(cls):
     cls.name = StringField(_l("Naam"), validators=[required(), Length(max=120), single_line,
                                                    no_control_characters])
     cls.description = TextAreaField(_l("Voor welke producten"), validators=[

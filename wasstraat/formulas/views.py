@@ -18,7 +18,7 @@ from .forms import ChooseFormulaForm, ComparisonForm
 bp = Blueprint("formulas", __name__, url_prefix="/projects/<int:project_id>/formula")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -28,7 +28,7 @@ def _choose_form(*, submitted: bool = False) -> ChooseFormulaForm:
     return form
 
 
-def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,  # noqa: ANN001
+def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,
             failed: tuple[str, ComparisonForm] | None = None, error: str | None = None):
     project = access.project
     comparisons = services.comparisons_of(project)

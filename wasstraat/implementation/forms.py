@@ -21,7 +21,7 @@ from ..workflow import ActionStatus, Adoption
 _DATE_MESSAGE = _l("Vul een geldige datum in.")
 
 
-def _date(label) -> DateField:  # noqa: ANN001
+def _date(label) -> DateField:
     return DateField(label, validators=[Optional()], render_kw={"type": "date"})
 
 
@@ -39,7 +39,7 @@ class ItemForm(VersionedForm):
                                 validators=[Length(max=2000), no_control_characters],
                                 render_kw={"rows": 2})
 
-    def setup_choices(self, project, item, items) -> None:  # noqa: ANN001
+    def setup_choices(self, project, item, items) -> None:
         from flask_babel import gettext as _
 
         members = sorted(project.memberships, key=lambda m: m.user.name)
@@ -95,12 +95,12 @@ class EvaluationForm(FlaskForm):
                             validators=[Length(max=10_000), no_control_characters],
                             render_kw={"rows": 4})
 
-    def setup_choices(self, project) -> None:  # noqa: ANN001
+    def setup_choices(self, project) -> None:
         members = sorted(project.memberships, key=lambda m: m.user.name)
         self.owner_id.choices = choices((m.user_id, m.user.name) for m in members)
 
 
-def finite(form, field) -> None:  # noqa: ANN001
+def finite(form, field) -> None:
     if field.data is not None and not math.isfinite(field.data):
         raise ValidationError(_l("Vul een getal in."))
 
@@ -113,5 +113,5 @@ class MeasurementForm(FlaskForm):
     measured_on = DateField(_l("Datum van de nameting"),
                             validators=[InputRequired(_DATE_MESSAGE)], render_kw={"type": "date"})
 
-    def setup_choices(self, kpis) -> None:  # noqa: ANN001
+    def setup_choices(self, kpis) -> None:
         self.kpi_id.choices = choices((k.id, f"{k.name} ({k.unit})") for k in kpis)

@@ -48,7 +48,7 @@ bp = Blueprint("implementation", __name__,
                url_prefix="/projects/<int:project_id>/implementation")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -97,7 +97,7 @@ def index(project_id: int):
     return response
 
 
-def _reordered(project_id: int, do, moved: int | None = None) -> object:  # noqa: ANN001
+def _reordered(project_id: int, do, moved: int | None = None) -> object:
     """Run a reorder; a stale or refused one shows the current order with the reason."""
     access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
     try:
@@ -178,7 +178,7 @@ def sync(project_id: int):
     return redirect(url_for("implementation.index", project_id=project_id), 303)
 
 
-def _item_form(access: ProjectAccess, item: ImplementationItem, formdata: bool = True):  # noqa: ANN202
+def _item_form(access: ProjectAccess, item: ImplementationItem, formdata: bool = True):
     form = ItemForm(obj=item) if formdata else ItemForm(formdata=None, obj=item)
     form.setup_choices(access.project, item, services.plan_lines(access.project))
     return form

@@ -14,7 +14,7 @@ from ..forms import (
 )
 
 
-def _improvement_fields(cls):  # noqa: ANN001, ANN202
+def _improvement_fields(cls):
     cls.title = StringField(_l("Korte titel"), validators=[required(), Length(max=200),
                                                            single_line, no_control_characters],
                             render_kw={"autocomplete": "off"})
@@ -26,7 +26,7 @@ def _improvement_fields(cls):  # noqa: ANN001, ANN202
 
 
 class _ProposerChoices:
-    def setup_choices(self, project) -> None:  # noqa: ANN001
+    def setup_choices(self, project) -> None:
         members = sorted(project.memberships, key=lambda m: m.user.name)
         self.proposer_id.choices = choices((m.user_id, m.user.name) for m in members)
 

@@ -39,7 +39,7 @@ class SourceKind:
     offered_in: Step | None = None
 
 
-def _only(model, ids: set[int] | None) -> list:  # noqa: ANN001
+def _only(model, ids: set[int] | None) -> list:
     """The id filter, or none when all of the project's objects are wanted."""
     return [] if ids is None else [model.id.in_(ids)]
 

@@ -20,7 +20,7 @@ from .sources import SOURCES, describe, resolve
 bp = Blueprint("improvements", __name__, url_prefix="/projects/<int:project_id>/improvements")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 

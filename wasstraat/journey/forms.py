@@ -11,7 +11,7 @@ from ..forms import FlaskForm, VersionedForm, choices, no_control_characters, re
 from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES
 
 
-def http_link(form, field) -> None:  # noqa: ANN001
+def http_link(form, field) -> None:
     """Only a plain web address: no javascript:, data: or other schemes end up as a link."""
     if not field.data:
         return
@@ -36,12 +36,12 @@ class SourceForm(FlaskForm):
                 "notes": self.notes.data or ""}
 
 
-def _text(label, rows: int = 2):  # noqa: ANN001, ANN202
+def _text(label, rows: int = 2):
     return TextAreaField(label, validators=[Length(max=2000), no_control_characters],
                          render_kw={"rows": rows})
 
 
-def _phase_fields(cls):  # noqa: ANN001, ANN202
+def _phase_fields(cls):
     cls.name = StringField(_l("Fase"), validators=[required(), Length(max=120), single_line,
                                                    no_control_characters])
     cls.resident_action = _text(_l("Wat doet de inwoner?"))
@@ -55,13 +55,13 @@ def _phase_fields(cls):  # noqa: ANN001, ANN202
     return cls
 
 
-def experience_choices():  # noqa: ANN201
+def experience_choices():
     return choices((score, f"{score:+d} {_(label)}" if score else f"0 {_(label)}")
                    for score, label in EXPERIENCE_SCORES.items())
 
 
 class _PhaseValues:
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.experience.choices = experience_choices()
 

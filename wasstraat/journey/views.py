@@ -21,12 +21,12 @@ from .forms import EditPhaseForm, InterviewForm, NewPhaseForm, SourceForm
 bp = Blueprint("journey", __name__, url_prefix="/projects/<int:project_id>/journey")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
-def _render(access: ProjectAccess, *, status: int = 200, error: str | None = None,  # noqa: ANN202
-            source_form=None, phase_form=None, interview_form=None):  # noqa: ANN001
+def _render(access: ProjectAccess, *, status: int = 200, error: str | None = None,
+            source_form=None, phase_form=None, interview_form=None):
     project = access.project
     journey = services.journey_of(project)
     phases = services.phases_of(project)
@@ -41,13 +41,13 @@ def _render(access: ProjectAccess, *, status: int = 200, error: str | None = Non
     ), status
 
 
-def _done(project_id: int, message: str, anchor: str = ""):  # noqa: ANN202
+def _done(project_id: int, message: str, anchor: str = ""):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("journey.index", project_id=project_id) + anchor, 303)
 
 
-def _refused(project_id: int, error: WorkflowError, **forms):  # noqa: ANN003, ANN202
+def _refused(project_id: int, error: WorkflowError, **forms):
     db.session.rollback()
     return _render(project_access(project_id), status=error.status_code, error=error.message,
                    **forms)

@@ -24,7 +24,7 @@ LARGEST_VALUE = Decimal("1e12")
 class DutchDecimalField(DecimalField):
     """Accepts a decimal comma ("12,5") as well as a point; refuses NaN, infinity and huge."""
 
-    def process_formdata(self, valuelist):  # noqa: ANN001, ANN201
+    def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
             text = valuelist[0].strip().replace(" ", "").replace(",", ".")
             try:
@@ -51,7 +51,7 @@ class DutchDecimalField(DecimalField):
 _FOR_AGREEMENT = NeededFor(_l("de vaststelling"))
 
 
-def _kpi_fields(cls):  # noqa: ANN001, ANN202
+def _kpi_fields(cls):
     cls.name = StringField(_l("Naam"), validators=[required(), Length(max=120), single_line,
                                                    no_control_characters])
     cls.definition = TextAreaField(_l("Definitie: wat wordt geteld, en hoe"),
@@ -75,7 +75,7 @@ def _kpi_fields(cls):  # noqa: ANN001, ANN202
     return cls
 
 
-def _validate_target_date(form, field) -> None:  # noqa: ANN001
+def _validate_target_date(form, field) -> None:
     if field.data and form.baseline_date.data and field.data <= form.baseline_date.data:
         raise ValidationError(_l("De streefdatum moet na de datum van de nulmeting liggen."))
 

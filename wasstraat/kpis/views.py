@@ -19,7 +19,7 @@ from .forms import EditKpiForm, NewKpiForm
 bp = Blueprint("kpis", __name__, url_prefix="/projects/<int:project_id>/kpis")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -33,7 +33,7 @@ def _example_form() -> NewKpiForm:
 
 
 def _render(access: ProjectAccess, form: NewKpiForm | None = None, status: int = 200,
-            error: str | None = None):  # noqa: ANN202
+            error: str | None = None):
     project = access.project
     kpis = services.kpis_of(project)
     agreement = services.latest_agreement(project)

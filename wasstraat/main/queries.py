@@ -24,7 +24,7 @@ from ..projects.cycles import Chain, chains
 from ..workflow import ActionStatus, Adoption, RevisitStatus, Role, Step, revisit_status
 
 
-def _member_project_ids(user: User):  # noqa: ANN202
+def _member_project_ids(user: User):
     return select(Membership.project_id).where(Membership.user_id == user.id)
 
 
@@ -77,20 +77,20 @@ class PortfolioPage:
     step_counts: dict[int, int]  # step (FINISHED for done) -> projects, before the step filter
 
 
-def only_visible(query, user: User, column):  # noqa: ANN001, ANN202
+def only_visible(query, user: User, column):
     """The projects this person may see: all for an administrator, else their own (the
     portfolio and the reports)."""
     return query if user.is_admin else query.where(column.in_(_member_project_ids(user)))
 
 
-def owned_by(user_id: int):  # noqa: ANN201
+def owned_by(user_id: int):
     """The projects in which this person is a process owner (the owner filters)."""
     return select(Membership.project_id).join(MembershipRole).where(
         Membership.user_id == user_id, MembershipRole.role == Role.PROCESS_OWNER.value)
 
 
 def _filtered(user: User, asked: PortfolioQuery, cutoff: datetime, *, with_step: bool,
-              what=(Project.id,)):  # noqa: ANN001, ANN202
+              what=(Project.id,)):
     query = only_visible(select(*what).join(ProjectPosition,
                                              ProjectPosition.project_id == Project.id),
                           user, Project.id)
@@ -199,7 +199,7 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
     return signals
 
 
-def _my_tasks_query(user: User):  # noqa: ANN202
+def _my_tasks_query(user: User):
     return select(Task).where(
         Task.assignee_id == user.id, Task.project_id.in_(_member_project_ids(user))
     )

@@ -109,7 +109,7 @@ def analyse(events: Iterable[Event], keep_resources: bool = False,
     return collector.result()
 
 
-def analyse_arrays(case, activity, start, end, resource, *, activities: list[str],  # noqa: ANN001, C901, PLR0915
+def analyse_arrays(case, activity, start, end, resource, *, activities: list[str],
                    resources: list[str], has_end: bool, has_resource: bool,
                    keep_resources: bool) -> dict[str, Any]:
     order = np.lexsort((activity, start, case))  # per case, by start (then activity)

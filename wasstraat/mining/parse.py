@@ -132,7 +132,7 @@ def read_csv(stream: IO[bytes], mapping: Mapping, *, encoding: str, delimiter: s
                                1)
             columns[role] = header.index(name)
         width = len(header)
-        for line, row in enumerate(reader, start=2):  # noqa: B007 - line is reported on errors
+        for line, row in enumerate(reader, start=2):
             if not row:
                 continue
             if len(row) != width:
@@ -217,12 +217,12 @@ def read_xes(stream: IO[bytes], zone: ZoneInfo) -> Iterator[Event]:
                          reason=str(error).split(":")[0]), position) from error
 
 
-def _attributes(element) -> dict[str, str]:  # noqa: ANN001
+def _attributes(element) -> dict[str, str]:
     return {child.get("key", ""): child.get("value", "") for child in element
             if _local(child.tag) in ("string", "date", "int", "float", "boolean", "id")}
 
 
-def _xes_event(element, case: str, zone: ZoneInfo, count: int,  # noqa: ANN001
+def _xes_event(element, case: str, zone: ZoneInfo, count: int,
                opened: dict) -> Event | None:
     values = _attributes(element)
     if not case:

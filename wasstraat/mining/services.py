@@ -131,7 +131,7 @@ class ColumnProblems(WorkflowError):
         self.problems = problems
 
 
-def _events(log: EventLog, data: bytes):  # noqa: ANN202
+def _events(log: EventLog, data: bytes):
     stream = io.BytesIO(data)
     if log.format == "xes":
         return parse.read_xes(stream, organisation_zone())
@@ -195,7 +195,7 @@ def _source(log: EventLog, key: str) -> str:
              last=last.isoformat(), figure=FIGURE_LABELS()[key])[:200]
 
 
-def FIGURE_LABELS() -> dict[str, str]:  # noqa: N802 - a table, translated when read
+def FIGURE_LABELS() -> dict[str, str]:
     return {"lead_median": _("mediane doorlooptijd in dagen"),
             "lead_p90": _("90e percentiel doorlooptijd in dagen"),
             "lead_mean": _("gemiddelde doorlooptijd in dagen")}
@@ -214,7 +214,7 @@ def take_as_baseline(project: Project, actor: User, log: EventLog, kpi: Kpi, key
                         project_id=project.id, actor=actor)
 
 
-def record_as_result(project: Project, actor: User, log: EventLog, kpi: Kpi, key: str):  # noqa: ANN201
+def record_as_result(project: Project, actor: User, log: EventLog, kpi: Kpi, key: str):
     """Step 10: a measured figure of the log after the change becomes the KPI's
     after-measurement (on the day of the log's last event)."""
     from ..implementation import services as implementation

@@ -22,11 +22,11 @@ from .forms import ColumnsForm, FigureForm, UploadForm
 bp = Blueprint("mining", __name__, url_prefix="/projects/<int:project_id>/event-logs")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
-def _purpose(key: str):  # noqa: ANN202
+def _purpose(key: str):
     purpose = EVENT_LOG_PURPOSES.get(key)
     if purpose is None:
         abort(404)
@@ -106,11 +106,11 @@ def columns(project_id: int, log_id: int):
                            log=log, form=form), status
 
 
-def _kpi_choices(access: ProjectAccess):  # noqa: ANN202
+def _kpi_choices(access: ProjectAccess):
     return choices((k.id, f"{k.name} ({k.unit})") for k in kpis_of(access.project))
 
 
-def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,  # noqa: ANN001
+def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
                 result_form=None, status: int = 200):
     project = access.project
     context = {"access": access, "project": project, "log": log,
@@ -158,7 +158,7 @@ FIGURE_USES = {
 }
 
 
-def _use_figure(project_id: int, log_id: int, use: str):  # noqa: ANN202
+def _use_figure(project_id: int, log_id: int, use: str):
     action, record, form_name, next_page = FIGURE_USES[use]
     access = project_access(project_id, need=action)
     log = _log(access, log_id)

@@ -97,7 +97,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, Kind] | None:
 
 # --- Delivery --------------------------------------------------------------------------------
 
-def _due(now: datetime):  # noqa: ANN202
+def _due(now: datetime):
     return or_(and_(Notification.mail_state == MailState.PENDING,
                     or_(Notification.mail_next_attempt_at.is_(None),
                         Notification.mail_next_attempt_at <= now)),
@@ -201,7 +201,7 @@ def _send_digest(user: User, messages: list[Notification], channel: Channel,
                  period: str) -> Delivery:
     try:
         _compose(user, messages, digest=channel).send()
-    except Exception as error:  # noqa: BLE001 - the next run tries this period again
+    except Exception as error:
         db.session.rollback()
         db.session.execute(delete(NotificationDigest).where(
             NotificationDigest.user_id == user.id, NotificationDigest.period == period))
@@ -247,7 +247,7 @@ def _deliver_to(user: User, messages: list[Notification], now: datetime) -> Deli
         return Delivery()
     try:
         _compose(user, messages).send()
-    except Exception as error:  # noqa: BLE001 - any SMTP or network failure: try again later
+    except Exception as error:
         return _retry_later(user, messages, now, error)
     for message in messages:
         message.mail_state, message.mail_next_attempt_at = MailState.SENT, None

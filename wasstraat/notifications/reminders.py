@@ -76,18 +76,18 @@ def send_reminders(now: datetime | None = None) -> int:
     return max(result.rowcount, 0)
 
 
-def _insert_new(rows: list[dict]):  # noqa: ANN202
+def _insert_new(rows: list[dict]):
     """An INSERT that skips occasions already given (by this run or a concurrent one)."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(Notification).values(rows).on_conflict_do_nothing(
         index_elements=["user_id", "reminder_key"])
 
 
-def _active(user_column):  # noqa: ANN001, ANN202
+def _active(user_column):
     return user_column.in_(select(User.id).where(User.active.is_(True)))
 
 
-def _in_step(step: Step):  # noqa: ANN202
+def _in_step(step: Step):
     """Projects that are in this step now (not finished, not elsewhere)."""
     return select(ProjectPosition.project_id).where(ProjectPosition.step == int(step))
 

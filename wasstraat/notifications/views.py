@@ -28,7 +28,7 @@ from .kinds import Channel, Kind
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -74,7 +74,7 @@ def mark_all_read():
 
 
 @bp.after_app_request
-def deliver_after_request(response):  # noqa: ANN001, ANN201
+def deliver_after_request(response):
     """The request that made notifications has their e-mails sent once its work is
     committed: here (the embedded default) or by a worker (jobs.py)."""
     if g.pop("mail_due", False):

@@ -51,7 +51,7 @@ class PlanFieldsForm(VersionedForm):
                                     validators=[Length(max=2000), no_control_characters],
                                     render_kw={"rows": 2})
 
-    def setup_choices(self, kpis) -> None:  # noqa: ANN001
+    def setup_choices(self, kpis) -> None:
         self.kpi_ids.choices = choices((k.id, k.name) for k in kpis)
         self.impact.choices = self.effort.choices = score_choices()
 
@@ -60,7 +60,7 @@ class MergeForm(VersionedForm):
     into_id = SelectField(_l("Samenvoegen met"), coerce=int,
                           validators=[InputRequired(_l("Kies een verbetering."))])
 
-    def setup_choices(self, improvement, improvements) -> None:  # noqa: ANN001
+    def setup_choices(self, improvement, improvements) -> None:
         self.into_id.choices = choices(
             (i.id, i.title) for i in improvements
             if i.id != improvement.id and i.decision_enum is not Decision.MERGED)
@@ -70,7 +70,7 @@ class UnmergeForm(VersionedForm):
     pass
 
 
-def _text_fields(cls):  # noqa: ANN001, ANN202
+def _text_fields(cls):
     for section in PLAN_SECTIONS:
         setattr(cls, section.key, TextAreaField(
             _l(section.title), description=_l(section.hint),

@@ -239,11 +239,6 @@ class PlanState:
     latest: PlanVersion | None
     draft_changed: bool  # the draft differs from the latest frozen version
 
-    @property
-    def is_approved_final(self) -> bool:
-        return bool(self.latest and self.latest.is_final and self.latest.approval
-                    and not self.draft_changed)
-
 
 def plan_state(project: Project, draft: str | None = None,
                versions: list[PlanVersion] | None = None) -> PlanState:

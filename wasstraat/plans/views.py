@@ -25,7 +25,7 @@ from .forms import ApproveForm, MergeForm, PlanFieldsForm, PlanTextsForm, Unmerg
 bp = Blueprint("plans", __name__, url_prefix="/projects/<int:project_id>/plan")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -143,7 +143,7 @@ def _render_entry(access: ProjectAccess, improvement: Improvement, form: PlanFie
     ), status
 
 
-def _fields_form(access: ProjectAccess, improvement: Improvement, formdata=True):  # noqa: ANN001, ANN202
+def _fields_form(access: ProjectAccess, improvement: Improvement, formdata=True):
     form = (PlanFieldsForm(obj=improvement) if formdata
             else PlanFieldsForm(formdata=None, obj=improvement))
     form.setup_choices(services.kpis_of(access.project))
@@ -240,7 +240,7 @@ def unmerge(project_id: int, improvement_id: int):
                             improvement_id=improvement_id), 303)
 
 
-def _act(project_id: int, action: Action, do, done: str):  # noqa: ANN001, ANN202
+def _act(project_id: int, action: Action, do, done: str):
     """Run a plan-wide action; a refusal shows the plan again with the reason (409)."""
     access = project_access(project_id, need=action)
     try:

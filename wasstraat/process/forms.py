@@ -21,7 +21,7 @@ MAX_DAYS = 3650
 MAX_MINUTES = 100_000
 
 
-def _step_fields(cls):  # noqa: ANN001, ANN202
+def _step_fields(cls):
     cls.activity = StringField(_l("Activiteit"), validators=[
         required(), Length(max=200), single_line, no_control_characters])
     cls.actor = StringField(_l("Wie doet het (rol of afdeling)"), validators=[

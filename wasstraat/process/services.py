@@ -58,14 +58,6 @@ class Comparison:
     removed: list[str]  # current activities that the desired process no longer has
     added: list[str]  # activities that are new in the desired process
 
-    @property
-    def lead_time_saved_days(self) -> float:
-        return self.current.lead_time_days - self.desired.lead_time_days
-
-    @property
-    def handovers_saved(self) -> int:
-        return self.current.handovers - self.desired.handovers
-
 
 def compare(current: list[ProcessStep], desired: list[ProcessStep]) -> Comparison:
     """Activities are the same when their names are, ignoring case and spaces around them."""

@@ -33,12 +33,12 @@ from .forms import AttachmentForm, EditProcessStepForm, NewProcessStepForm, Proc
 bp = Blueprint("process", __name__, url_prefix="/projects/<int:project_id>/process")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
-def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_form=None,  # noqa: ANN001
-            status: int = 200, error: str | None = None):  # noqa: ANN202
+def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_form=None,
+            status: int = 200, error: str | None = None):
     project = access.project
     steps = services.steps_of(project)
     checks = services.checks_of(project)
@@ -59,8 +59,8 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_for
     ), status
 
 
-def _render_desired(access: ProjectAccess, *, form=None, status: int = 200,  # noqa: ANN001
-                    error: str | None = None):  # noqa: ANN202
+def _render_desired(access: ProjectAccess, *, form=None, status: int = 200,
+                    error: str | None = None):
     project = access.project
     current = services.steps_of(project, services.CURRENT)
     desired = services.steps_of(project, services.DESIRED)
@@ -101,14 +101,14 @@ def _page(project_id: int, variant: str) -> str:
 
 
 def _refused(project_id: int, error: WorkflowError, status_code: int | None = None,
-             variant: str = services.CURRENT, **forms):  # noqa: ANN003, ANN202
+             variant: str = services.CURRENT, **forms):
     db.session.rollback()
     return DESCRIPTIONS[variant].render(project_access(project_id),
                                         status=status_code or error.status_code,
                                         error=error.message, **forms)
 
 
-def _back(project_id: int, message: str, anchor: str = "",  # noqa: ANN202
+def _back(project_id: int, message: str, anchor: str = "",
           variant: str = services.CURRENT):
     db.session.commit()
     return back_to(_page(project_id, variant) + anchor, message)
@@ -128,7 +128,7 @@ def desired(project_id: int):
     return _page_of(project_id, services.DESIRED)
 
 
-def _page_of(project_id: int, variant: str):  # noqa: ANN202
+def _page_of(project_id: int, variant: str):
     """A description's page; a POST adds an activity to it."""
     description = DESCRIPTIONS[variant]
     access = project_access(project_id)

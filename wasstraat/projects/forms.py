@@ -26,11 +26,11 @@ from ..forms import (
 from ..workflow import PROCESS_TYPES, Role
 
 
-def role_choices():  # noqa: ANN201
+def role_choices():
     return choices((r.value, _l(r.label)) for r in Role)
 
 
-def _project_fields(cls):  # noqa: ANN001, ANN202
+def _project_fields(cls):
     cls.name = StringField(
         _l("Naam van het traject"),
         validators=[required(), Length(max=200), single_line, no_control_characters],
@@ -61,7 +61,7 @@ def _project_fields(cls):  # noqa: ANN001, ANN202
 class NewProjectForm(FlaskForm):
     my_roles = MultiCheckboxField(_l("Mijn andere rollen in dit traject"), choices=[])
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.my_roles.choices = [c for c in role_choices() if c.value != Role.PROJECT_LEADER.value]
 
@@ -88,11 +88,11 @@ class FollowUpForm(FlaskForm):
 class MemberRolesForm(FlaskForm):
     roles = MultiCheckboxField(_l("Rollen"), choices=[])
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.roles.choices = role_choices()
 
-    def validate_roles(self, field) -> None:  # noqa: ANN001
+    def validate_roles(self, field) -> None:
         if not field.data:
             raise ValidationError(_l("Kies minstens één rol."))
 
@@ -107,7 +107,7 @@ class PersonRow(Form):
     candidate = SelectField(_l("Bedoelt u"), choices=[], coerce=int, validate_choice=False,
                             default=0)
 
-    def validate_role(self, field) -> None:  # noqa: ANN001
+    def validate_role(self, field) -> None:
         if field.data and field.data not in {r.value for r in Role}:
             raise ValidationError(_l("Kies een rol uit de lijst."))
         if (self.person.data or "").strip() and not field.data:
@@ -118,12 +118,12 @@ class AddMembersForm(FlaskForm):
     ROWS = 4
     rows = FieldList(FormField(PersonRow), min_entries=ROWS, max_entries=20)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for row in self.rows:
             row.form.role.choices = choices([("", _l("Kies een rol"))]) + role_choices()
 
-    def validate_rows(self, field) -> None:  # noqa: ANN001
+    def validate_rows(self, field) -> None:
         if not any((row.form.person.data or "").strip() for row in field):
             raise ValidationError(_l("Vul minstens één collega in."))
 
@@ -134,10 +134,10 @@ class InviteForm(FlaskForm):
     email = email_field(_l("E-mailadres"))
     role = SelectField(_l("Rol"), choices=[], validators=[required(_l("Kies een rol."))])
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = choices([("", _l("Kies een rol"))]) + role_choices()
 
-    def validate_role(self, field) -> None:  # noqa: ANN001
+    def validate_role(self, field) -> None:
         if field.data not in {r.value for r in Role}:
             raise ValidationError(_l("Kies een rol uit de lijst."))

@@ -45,7 +45,7 @@ from .forms import (
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -84,7 +84,7 @@ def show(project_id: int):
 
 
 def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
-                 status: int = 200):  # noqa: ANN202
+                 status: int = 200):
     project = access.project
     project_id = project.id
     tasks_by_step = dict(db.session.execute(
@@ -227,7 +227,7 @@ def _chosen_people(access: ProjectAccess, form: AddMembersForm) -> list | None:
     return chosen if complete else None
 
 
-def _explain_not_found(row, found) -> None:  # noqa: ANN001
+def _explain_not_found(row, found) -> None:
     if found.candidates:
         row.candidate.choices = choices([(0, _("Kies wie u bedoelt"))] + [
             (u.id, f"{u.name} ({u.email})") for u in found.candidates])
@@ -240,7 +240,7 @@ def _explain_not_found(row, found) -> None:  # noqa: ANN001
 
 
 def _team_page(access: ProjectAccess, form: AddMembersForm, *, status: int = 200,
-               invite_form: InviteForm | None = None):  # noqa: ANN202
+               invite_form: InviteForm | None = None):
     suggestions = (services.people_matching(access.project, "")
                    if access.can(Action.MANAGE_TEAM) else [])
     preset = request.args.get("role")
@@ -286,7 +286,7 @@ def invite(project_id: int):
                            invited=user, password=password)
 
 
-def _role_forms(access) -> dict[int, MemberRolesForm]:  # noqa: ANN001
+def _role_forms(access) -> dict[int, MemberRolesForm]:
     if not access.can(Action.MANAGE_TEAM):
         return {}
     return {
@@ -296,7 +296,7 @@ def _role_forms(access) -> dict[int, MemberRolesForm]:  # noqa: ANN001
     }
 
 
-def _membership(access, membership_id: int) -> Membership:  # noqa: ANN001
+def _membership(access, membership_id: int) -> Membership:
     membership = next((m for m in access.project.memberships if m.id == membership_id), None)
     if membership is None:
         abort(404)
@@ -348,7 +348,7 @@ def member_remove(project_id: int, membership_id: int):
     return redirect(url_for("projects.team", project_id=project_id), 303)
 
 
-def _team_again(project_id: int, status: int):  # noqa: ANN202
+def _team_again(project_id: int, status: int):
     return _team_page(project_access(project_id), AddMembersForm(formdata=None), status=status)
 
 

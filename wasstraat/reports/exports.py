@@ -132,6 +132,6 @@ def xlsx_bytes(all_tables: list[Table], now: datetime) -> bytes:
     return buffer.getvalue()
 
 
-def _write(sheet, row: int, column: int, cell: Cell) -> None:  # noqa: ANN001
+def _write(sheet, row: int, column: int, cell: Cell) -> None:
     write: Callable = sheet.write_number if isinstance(cell, int | float) else sheet.write_string
     write(row, column, cell if isinstance(cell, int | float) else ("" if cell is None else cell))

@@ -14,7 +14,7 @@ from .forms import ReportFilterForm
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def _asked():  # noqa: ANN202
+def _asked():
     """The filter form and the projects it covers; a filter that is not offered gets 400."""
     user = current_user._get_current_object()
     form = ReportFilterForm(request.args)

@@ -16,7 +16,7 @@ from ..forms import (
 from ..workflow import DPIA_CRITERIA, REVIEW_DOMAINS, ResponseKind, Verdict
 
 
-def _text(label, rows: int = 3, *validators):  # noqa: ANN001, ANN202
+def _text(label, rows: int = 3, *validators):
     return TextAreaField(label, validators=[*validators, Length(max=5000), no_control_characters],
                          render_kw={"rows": rows})
 

@@ -29,7 +29,7 @@ from .forms import (
 bp = Blueprint("reviews", __name__, url_prefix="/projects/<int:project_id>/reviews")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -93,7 +93,7 @@ def index(project_id: int):
     return _render_index(project_access(project_id))
 
 
-def _refused(project_id: int, error: WorkflowError, **kwargs):  # noqa: ANN003, ANN202
+def _refused(project_id: int, error: WorkflowError, **kwargs):
     db.session.rollback()
     flash(error.message, "error")
     return _render_index(project_access(project_id), status=error.status_code, **kwargs)
@@ -157,7 +157,7 @@ def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | 
 
 
 def _review_refused(project_id: int, review_id: int, error: WorkflowError,
-                    finding_form: FindingForm | None = None):  # noqa: ANN202
+                    finding_form: FindingForm | None = None):
     """A refused change: the review as it is now, the reason on the form that was sent (the
     finding form, or else the review form)."""
     db.session.rollback()

@@ -28,7 +28,7 @@ class NewSessionForm(FlaskForm):
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000), no_control_characters],
                            render_kw={"rows": 3})
 
-    def setup_choices(self, project, step_options) -> None:  # noqa: ANN001
+    def setup_choices(self, project, step_options) -> None:
         self.step.choices = choices(step_options)
         members = sorted(project.memberships, key=lambda m: m.user.name)
         self.attendees.choices = choices((m.user_id, m.user.name) for m in members)

@@ -24,7 +24,7 @@ from .services import SESSION_KINDS
 bp = Blueprint("sessions", __name__, url_prefix="/projects/<int:project_id>/sessions")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -76,7 +76,7 @@ def index(project_id: int):
                            kinds=SESSION_KINDS), status
 
 
-def _capture_forms(access: ProjectAccess, session: WorkSession, *, submitted: bool = False):  # noqa: ANN202
+def _capture_forms(access: ProjectAccess, session: WorkSession, *, submitted: bool = False):
     capture = CaptureImprovementForm() if submitted else CaptureImprovementForm(formdata=None)
     refs = offered_in_session(access.project, session.id, session.step_enum)
     capture.source.choices = choices((f"{r.kind.key}:{r.source_id}", r.name) for r in refs)
@@ -84,7 +84,7 @@ def _capture_forms(access: ProjectAccess, session: WorkSession, *, submitted: bo
 
 
 def _render_show(access: ProjectAccess, session: WorkSession, *, status: int = 200,
-                 capture=None, finding=None, notes_form=None, announce: str | None = None,  # noqa: ANN001
+                 capture=None, finding=None, notes_form=None, announce: str | None = None,
                  partial: bool = False):
     capture_form, _refs = _capture_forms(access, session) if capture is None else (capture, None)
     context = {
@@ -105,7 +105,7 @@ def show(project_id: int, session_id: int):
     return _render_show(access, project_object(access, WorkSession, session_id))
 
 
-def _captured(access: ProjectAccess, session: WorkSession, message: str):  # noqa: ANN202
+def _captured(access: ProjectAccess, session: WorkSession, message: str):
     db.session.commit()
     if wants_partial():
         return _render_show(access, session, announce=message, partial=True)

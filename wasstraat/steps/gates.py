@@ -5,6 +5,7 @@ instead of asking someone to confirm it. Each rule returns why the product is no
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -37,29 +38,27 @@ def final_plan_approved(project: Project) -> list[str]:
     return reviews.finalise_blockers(project) + plans.final_plan_problems(project)
 
 
-EVIDENCE: dict[str, Callable[[Project], list[str]]] = {
-    "kpi_set_agreed": kpi_set_agreed,
-    "process_mapped": process.mapping_problems,
-    "formula_compared": formulas.comparison_problems,
-    "journey_recorded": journey.journey_problems,
-    "plan_sent_for_review": plans.sent_for_review_problems,
-    "reviews_signed": reviews.signed_problems,
-    "final_plan_approved": final_plan_approved,
-    "implementation_plan_approved": implementation.approval_problems,
-    "evaluation_planned": implementation.evaluation_problems,
-}
+@dataclass(frozen=True)
+class Evidence:
+    """A rule that tells why a product is not there yet, and the page where the team produces
+    it (an endpoint taking project_id)."""
 
-# The page where the team produces the evidence (an endpoint taking project_id).
-EVIDENCE_PAGES: dict[str, str] = {
-    "kpi_set_agreed": "kpis.index",
-    "process_mapped": "process.index",
-    "formula_compared": "formulas.index",
-    "journey_recorded": "journey.index",
-    "plan_sent_for_review": "plans.index",
-    "reviews_signed": "reviews.index",
-    "final_plan_approved": "plans.index",
-    "implementation_plan_approved": "implementation.index",
-    "evaluation_planned": "implementation.evaluation",
+    problems: Callable[[Project], list[str]]
+    page: str
+
+
+EVIDENCE: dict[str, Evidence] = {
+    "kpi_set_agreed": Evidence(kpi_set_agreed, "kpis.index"),
+    "process_mapped": Evidence(process.mapping_problems, "process.index"),
+    "formula_compared": Evidence(formulas.comparison_problems, "formulas.index"),
+    "journey_recorded": Evidence(journey.journey_problems, "journey.index"),
+    "plan_sent_for_review": Evidence(plans.sent_for_review_problems, "plans.index"),
+    "reviews_signed": Evidence(reviews.signed_problems, "reviews.index"),
+    "final_plan_approved": Evidence(final_plan_approved, "plans.index"),
+    "implementation_plan_approved": Evidence(implementation.approval_problems,
+                                             "implementation.index"),
+    "evaluation_planned": Evidence(implementation.evaluation_problems,
+                                   "implementation.evaluation"),
 }
 
 # What a step brings with it when it opens, besides the tasks of its roles: step 9 takes

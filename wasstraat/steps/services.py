@@ -57,7 +57,7 @@ def close_blockers(project: Project, step: Step,
 def evidence_problems(project: Project, step: Step) -> dict[Product, list[str]]:
     """For each product the app checks itself: what is still missing."""
     return {
-        product: EVIDENCE[product.evidence](project)
+        product: EVIDENCE[product.evidence].problems(project)
         for product in step.definition.products
         if product.evidence
     }

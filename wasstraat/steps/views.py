@@ -19,7 +19,7 @@ from ..navigation import back_to, came_from
 from ..workflow import Step
 from . import services
 from .forms import ConfirmProductForm, NotesForm, ReasonForm
-from .gates import EVIDENCE_PAGES
+from .gates import EVIDENCE
 
 bp = Blueprint("steps", __name__, url_prefix="/projects/<int:project_id>/steps")
 
@@ -31,7 +31,7 @@ def _step(number: int) -> Step:
         abort(404)
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -69,7 +69,7 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         "can_skip": access.can(Action.MOVE_STEP) and services.may_skip(project, step),
         "close_blockers": services.close_blockers(project, step, confirmations, evidence),
         "evidence": evidence,
-        "evidence_pages": EVIDENCE_PAGES,
+        "evidence_rules": EVIDENCE,
         "product_forms": product_forms,
         "reason_form": reason_form or ReasonForm(formdata=None), "reason_for": reason_for,
         "notes_form": notes_form or NotesForm(formdata=None, obj=state),
@@ -83,7 +83,7 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
     return render_template("steps/show.html", **context), status
 
 
-def _done(access: ProjectAccess, step: Step, message: str):  # noqa: ANN202
+def _done(access: ProjectAccess, step: Step, message: str):
     db.session.commit()
     if came_from():
         return back_to(url_for("steps.show", project_id=access.project.id, number=int(step)),
@@ -94,7 +94,7 @@ def _done(access: ProjectAccess, step: Step, message: str):  # noqa: ANN202
     return redirect(url_for("steps.show", project_id=access.project.id, number=int(step)), 303)
 
 
-def _refused(access: ProjectAccess, step: Step, error: WorkflowError, **forms):  # noqa: ANN003, ANN202
+def _refused(access: ProjectAccess, step: Step, error: WorkflowError, **forms):
     db.session.rollback()
     access = project_access(access.project.id)
     return render_step(access, step, error.status_code, error=error.message, **forms)
@@ -133,7 +133,7 @@ def close(project_id: int, number: int):
     return _done(access, step, _closed_message(access.project, step))
 
 
-def _closed_message(project, step: Step) -> str:  # noqa: ANN001
+def _closed_message(project, step: Step) -> str:
     """Confirm the close and say what can come next."""
     message = _("%(step)s is afgerond.", step=services.step_title(step))
     if project.is_finished:
@@ -145,7 +145,7 @@ def _closed_message(project, step: Step) -> str:  # noqa: ANN001
     return message
 
 
-def _transition_with_reason(project_id: int, number: int, kind: str, action, done_message: str):  # noqa: ANN001, ANN202
+def _transition_with_reason(project_id: int, number: int, kind: str, action, done_message: str):
     step = _step(number)
     access = project_access(project_id)
     # A closed project is reopened only by its process owner, as a recorded decision.
@@ -175,7 +175,7 @@ def reopen(project_id: int, number: int):
                                    _("%(step)s is heropend."))
 
 
-def _product(step: Step, key: str):  # noqa: ANN202
+def _product(step: Step, key: str):
     product = step.definition.product(key)
     if product is None:
         abort(404)

@@ -15,7 +15,7 @@ from ..forms import (
 from ..workflow import Step
 
 
-def _task_fields(cls):  # noqa: ANN001, ANN202
+def _task_fields(cls):
     cls.title = StringField(_l("Taak"), validators=[required(), Length(max=200), single_line,
                                                     no_control_characters])
     cls.description = TextAreaField(_l("Toelichting"),
@@ -29,7 +29,7 @@ def _task_fields(cls):  # noqa: ANN001, ANN202
 
 
 class _TaskFormMixin:
-    def setup_choices(self, project, step_label) -> None:  # noqa: ANN001
+    def setup_choices(self, project, step_label) -> None:
         self.step.choices = choices((int(s), step_label(s)) for s in Step)
         members = sorted(project.memberships, key=lambda m: m.user.name)
         self.assignee_id.choices = choices(

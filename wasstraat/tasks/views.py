@@ -22,7 +22,7 @@ from .forms import EditTaskForm, NewTaskForm
 bp = Blueprint("tasks", __name__, url_prefix="/projects/<int:project_id>/tasks")
 
 
-def _user():  # noqa: ANN202
+def _user():
     return current_user._get_current_object()
 
 
@@ -37,7 +37,7 @@ def _task(access: ProjectAccess, task_id: int) -> Task:
     return task
 
 
-def _back(task_or_step, project_id: int):  # noqa: ANN001, ANN202
+def _back(task_or_step, project_id: int):
     target = request.form.get("back")
     if target == "mine":
         return redirect(url_for("main.my_tasks"), 303)

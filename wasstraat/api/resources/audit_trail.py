@@ -22,7 +22,7 @@ class AuditEvents(MethodView):
     @bp.arguments(PageArgs, location="query")
     @bp.doc(responses={"403": "FORBIDDEN"})
     @bp.response(200, page_of(AuditEventSchema, "AuditEventPage"))
-    def get(self, args, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, args, projectId):
         """Wie wat wanneer veranderde in dit project, nieuwste eerst"""
         project = project_access(projectId).project
         require_admin()

@@ -29,7 +29,7 @@ IF_MATCH = {"in": "header", "name": "If-Match", "required": True,
             "description": "De ETag van de versie die u wijzigt.", "schema": {"type": "string"}}
 
 
-def _item(access, item_id: int) -> ImplementationItem:  # noqa: ANN001
+def _item(access, item_id: int) -> ImplementationItem:
     return project_object(access, ImplementationItem, item_id)
 
 
@@ -37,7 +37,7 @@ def _item(access, item_id: int) -> ImplementationItem:  # noqa: ANN001
 class Items(MethodView):
     @bp.arguments(ImplementationArgs, location="query")
     @bp.response(200, page_of(ImplementationItemSchema, "ImplementationItemPage"))
-    def get(self, args, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, args, projectId):
         """De verbeteringen in het implementatieplan, in hun volgorde"""
         project = project_access(projectId).project
         query = select(ImplementationItem).where(ImplementationItem.project_id == project.id)
@@ -52,14 +52,14 @@ class Items(MethodView):
 @bp.route("/implementation-items/<int:itemId>")
 class OneItem(MethodView):
     @bp.response(200, ImplementationItemSchema, headers=ETAG)
-    def get(self, projectId, itemId):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId, itemId):
         """Eén verbetering van het implementatieplan"""
         return with_etag(_item(project_access(projectId), itemId))
 
     @bp.arguments(ActionUpdateSchema)
     @bp.doc(parameters=[IF_MATCH])
     @bp.response(200, ImplementationItemSchema, headers=ETAG)
-    def patch(self, body, projectId, itemId):  # noqa: ANN001, ANN201, N803
+    def patch(self, body, projectId, itemId):
         """De status van een actie bijwerken, met een voortgangsnotitie (stap 10)
 
         Mag de verantwoordelijke van de actie, de projectleider en de proceseigenaar,

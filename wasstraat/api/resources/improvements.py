@@ -29,7 +29,7 @@ ETAG = {"ETag": {"$ref": "#/components/headers/ETag"}}
 class Improvements(MethodView):
     @bp.arguments(ImprovementArgs, location="query")
     @bp.response(200, page_of(ImprovementSchema, "ImprovementPage"))
-    def get(self, args, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, args, projectId):
         """De verbeteringen van een project"""
         project = project_access(projectId).project
         query = select(Improvement).where(Improvement.project_id == project.id)
@@ -41,7 +41,7 @@ class Improvements(MethodView):
 
     @bp.arguments(NewImprovementSchema)
     @bp.response(201, ImprovementSchema, headers=ETAG)
-    def post(self, body, projectId):  # noqa: ANN001, ANN201, N803
+    def post(self, body, projectId):
         """Een verbetering vastleggen bij haar bron
 
         De bron is een stap, processtap, KPI, fase van de klantreis, vergelijking van de
@@ -52,7 +52,7 @@ class Improvements(MethodView):
         user = caller()
         proposer = body["proposer_id"] or user.id
 
-        def choices(form) -> None:  # noqa: ANN001
+        def choices(form) -> None:
             form.setup_choices(access.project)
 
         form = check_with_form(NewImprovementForm, {
@@ -74,7 +74,7 @@ class Improvements(MethodView):
 @bp.route("/improvements/<int:improvementId>")
 class OneImprovement(MethodView):
     @bp.response(200, ImprovementSchema, headers=ETAG)
-    def get(self, projectId, improvementId):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId, improvementId):
         """Eén verbetering"""
         access = project_access(projectId)
         return with_etag(project_object(access, Improvement, improvementId))

@@ -33,7 +33,7 @@ class _VersionView:
 @bp.route("/plan-versions")
 class PlanVersions(MethodView):
     @bp.response(200, PlanVersionSchema(many=True))
-    def get(self, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId):
         """De bevroren versies van het verbeterplan, nieuwste eerst"""
         project = project_access(projectId).project
         versions = db.session.scalars(
@@ -45,6 +45,6 @@ class PlanVersions(MethodView):
 @bp.route("/reviews")
 class Reviews(MethodView):
     @bp.response(200, ReviewSchema(many=True))
-    def get(self, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId):
         """De reviews per domein en planversie, met hun oordeel"""
         return reviews_of(project_access(projectId).project)

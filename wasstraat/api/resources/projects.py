@@ -35,7 +35,7 @@ _ORDER = {"name": (func.lower(Project.name), Project.id),
 class Projects(MethodView):
     @bp.arguments(ProjectArgs, location="query")
     @bp.response(200, page_of(ProjectSchema, "ProjectPage"))
-    def get(self, args):  # noqa: ANN001, ANN201
+    def get(self, args):
         """De projecten die u mag zien
 
         Beheerders zien alle projecten, anderen de projecten waarin zij een rol hebben.
@@ -60,7 +60,7 @@ class Projects(MethodView):
 @bp.route("/<int:projectId>")
 class OneProject(MethodView):
     @bp.response(200, ProjectSchema, headers={"ETag": {"$ref": "#/components/headers/ETag"}})
-    def get(self, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId):
         """Eén project, met de stand van zijn stappen"""
         return with_etag(project_access(projectId).project)
 
@@ -68,7 +68,7 @@ class OneProject(MethodView):
 @bp.route("/<int:projectId>/steps")
 class Steps(MethodView):
     @bp.response(200, StepStateSchema(many=True))
-    def get(self, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId):
         """De tien stappen van een project, met hun status"""
         return project_access(projectId).project.steps
 
@@ -76,7 +76,7 @@ class Steps(MethodView):
 @bp.route("/<int:projectId>/steps/<int(min=1, max=10):number>")
 class OneStep(MethodView):
     @bp.response(200, StepStateSchema)
-    def get(self, projectId, number):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId, number):
         """Eén stap van een project"""
         return project_access(projectId).project.step_state(Step(number))
 
@@ -84,7 +84,7 @@ class OneStep(MethodView):
 @bp.route("/<int:projectId>/team-members")
 class TeamMembers(MethodView):
     @bp.response(200, TeamMemberSchema(many=True))
-    def get(self, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId):
         """Het team: wie welke rollen heeft"""
         project = project_access(projectId).project
         return sorted(project.memberships, key=lambda m: (m.user.name.lower(), m.user_id))
@@ -93,7 +93,7 @@ class TeamMembers(MethodView):
 @bp.route("/<int:projectId>/kpis")
 class Kpis(MethodView):
     @bp.response(200, KpiSchema(many=True))
-    def get(self, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, projectId):
         """De KPI's met nulmeting, doel en nametingen"""
         project = project_access(projectId).project
         kpis = list(db.session.scalars(select(Kpi).where(Kpi.project_id == project.id)

@@ -18,7 +18,7 @@ bp = Blueprint("api-tasks", __name__, url_prefix="/api/v1",
 TaskPage = page_of(TaskSchema, "TaskPage")
 
 
-def _filtered(query, args):  # noqa: ANN001, ANN202
+def _filtered(query, args):
     if "open" in args:
         query = query.where(Task.done_at.is_(None) if args["open"] else Task.done_at.is_not(None))
     if "step" in args:
@@ -32,7 +32,7 @@ def _filtered(query, args):  # noqa: ANN001, ANN202
 class MyTasks(MethodView):
     @bp.arguments(TaskArgs, location="query")
     @bp.response(200, TaskPage)
-    def get(self, args):  # noqa: ANN001, ANN201
+    def get(self, args):
         """Uw eigen taken, in alle projecten waarin u een rol heeft"""
         user = caller()
         query = select(Task).where(Task.assignee_id == user.id, Task.project_id.in_(
@@ -44,7 +44,7 @@ class MyTasks(MethodView):
 class ProjectTasks(MethodView):
     @bp.arguments(TaskArgs, location="query")
     @bp.response(200, TaskPage)
-    def get(self, args, projectId):  # noqa: ANN001, ANN201, N803
+    def get(self, args, projectId):
         """De taken van een project"""
         project = project_access(projectId).project
         query = select(Task).where(Task.project_id == project.id)
