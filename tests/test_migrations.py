@@ -123,3 +123,52 @@ def _procrastinate_objects_left() -> list[str]:
             "WHERE n.nspname = current_schema() AND proname LIKE 'procrastinate%' UNION ALL "
             "SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
             "WHERE n.nspname = current_schema() AND typname LIKE 'procrastinate%'")).scalars())
+
+
+def test_state_columns_keep_their_values_and_the_database_refuses_others(app):
+    """From the head before the enum columns, with data: every stored state stays what it
+    was (an empty optional one becomes none), the models read members of their enums, and
+    the database itself refuses a value outside the enum, on insert and on update."""
+    import pytest
+    from sqlalchemy import select, text
+    from sqlalchemy.exc import DBAPIError
+
+    from wasstraat.models import StepState, Task
+    from wasstraat.workflow import Role, Step, StepStatus, TaskClosure
+
+    downgrade(revision="c9d0e1f2a3b5")
+    statements = [
+        "INSERT INTO project (id, name, product, assignment, process_type, created_at, "
+        "version) VALUES (1, 'P', 'x', '', 'primary', CURRENT_TIMESTAMP, 1)",
+        *["INSERT INTO step_state (project_id, step, status, notes, skip_reason, version) "
+          f"VALUES (1, {n}, '{'done' if n < 3 else 'in_progress' if n == 3 else 'not_started'}'"
+          ", '', '', 1)" for n in range(1, 11)],
+        "INSERT INTO task (id, project_id, step, role, title, description, origin, link, "
+        "created_at, closed_as, version) VALUES (1, 1, 2, 'process_owner', 'T', '', "
+        "'workflow', '', CURRENT_TIMESTAMP, 'rule', 1), (2, 1, 3, '', 'U', '', 'manual', '', "
+        "CURRENT_TIMESTAMP, '', 1)",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT step, status FROM step_state ORDER BY step")).all()[1:4] == [
+            (2, "done"), (3, "in_progress"), (4, "not_started")]
+        assert connection.execute(text("SELECT id, role, closed_as FROM task ORDER BY id")
+                                  ).all() == [(1, "process_owner", "rule"), (2, None, None)]
+    third = db.session.scalar(select(StepState).where(StepState.step == 3))
+    assert third.step is Step.PROCESS and third.status is StepStatus.IN_PROGRESS
+    task = db.session.get(Task, 1)
+    assert task.role is Role.PROCESS_OWNER and task.closed_as is TaskClosure.BY_RULE
+    db.session.rollback()
+    for statement in (
+            "UPDATE step_state SET status = 'finished' WHERE step = 1",
+            "UPDATE step_state SET step = 11 WHERE step = 10",
+            "UPDATE task SET role = 'mayor' WHERE id = 1",
+            "INSERT INTO task (project_id, step, role, title, description, origin, link, "
+            "created_at, closed_as, version) VALUES (1, 2, NULL, 'V', '', 'manual', '', "
+            "CURRENT_TIMESTAMP, 'lapsed', 1)"):
+        with pytest.raises(DBAPIError, match="ck_"), db.engine.begin() as connection:
+            connection.execute(text(statement))

@@ -25,7 +25,7 @@ from .reviews import services as reviews
 from .sessions import services as sessions
 from .steps import services as steps
 from .tasks import services as tasks
-from .workflow import Role, Step
+from .workflow import EventLogStatus, Role, Step
 
 # The documented demo password; only `flask seed-demo` creates accounts with it.
 DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105  # nosec B105
@@ -575,7 +575,7 @@ def _measured_process(project: Project, advisor: User) -> None:
                                              delimiter=";", zone=organisation_zone()))
     db.session.add(EventLog(
         project_id=project.id, purpose="current", filename="zaaksysteem-export-2026-h1.csv",
-        format="csv", size=len(text), status="done", events_read=result["events"],
+        format="csv", size=len(text), status=EventLogStatus.DONE, events_read=result["events"],
         mapping={**mapping.__dict__, "encoding": "utf-8", "delimiter": ";", "sample": []},
         result=result, created_by_id=advisor.id, finished_at=utcnow()))
 

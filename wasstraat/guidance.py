@@ -146,7 +146,7 @@ def _improvements_decided(f: Facts, _task: Task) -> bool:
 
 def _actions_done(f: Facts, _task: Task) -> bool:
     items = implementation.taken_over(implementation.plan_lines(f.project))
-    return all(item.status_enum is ActionStatus.DONE for item in items)
+    return all(item.status is ActionStatus.DONE for item in items)
 
 
 def _evidence(rule: str) -> Callable[[Facts, Task], bool]:
@@ -184,7 +184,7 @@ CONDITIONS: dict[str, Callable[[Facts, Task], bool]] = {
     "evaluation_planned": _evidence("evaluation_planned"),
     "review_signed": lambda f, task: _link_id(task) in f.signed_reviews(),
     "action_done": lambda f, task: f.action_status().get(_link_id(task) or 0)
-    == ActionStatus.DONE.value,
+    == ActionStatus.DONE,
 }
 if set(CONDITIONS) != set(TASK_CONDITIONS):  # caught at import, long before a task is wrong
     raise RuntimeError("every condition named in workflow.TASK_CONDITIONS needs its rule here")
@@ -299,7 +299,7 @@ def sync_tasks(project: Project) -> SyncResult:
                 result.done += holds
                 result.ended += not holds
         elif status is StepStatus.IN_PROGRESS:
-            if task.closure is TaskClosure.WITH_STEP:
+            if task.closed_as is TaskClosure.WITH_STEP:
                 _reopen(task)
                 result.reopened += 1
             if rule is None:
@@ -308,7 +308,7 @@ def sync_tasks(project: Project) -> SyncResult:
             if holds and task.done_at is None:
                 _close(task, TaskClosure.BY_RULE, now, actor_id)
                 result.done += 1
-            elif not holds and task.closure is TaskClosure.BY_RULE:
+            elif not holds and task.closed_as is TaskClosure.BY_RULE:
                 _reopen(task)
                 result.reopened += 1
     if result:
@@ -482,7 +482,7 @@ def _waiting_on(project: Project, open_tasks: list[Task],
             continue
         waiting.append(Waiting(
             who=names.get(task.assignee_id, "") if task.assignee_id else "",
-            role=_(task.role_enum.label) if task.role_enum else "",
+            role=_(task.role.label) if task.role else "",
             what=_(task.title), since=started.get(task.step) or task.created_at))
     if not waiting and not any(s is StepStatus.IN_PROGRESS for s in statuses.values()):
         leaders = ", ".join(u.name for u in project.leaders())

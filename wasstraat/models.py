@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -27,9 +29,10 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    type_coerce,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import SchemaType, TypeDecorator
 
 from .extensions import db
 from .notifications.kinds import Kind, MailState, Reminder
@@ -41,6 +44,7 @@ from .workflow import (
     Adoption,
     Decision,
     Direction,
+    EventLogStatus,
     Horizon,
     ResponseKind,
     ReviewDomain,
@@ -77,6 +81,41 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class StrEnumColumn(TypeDecorator, SchemaType):
+    """A state column: stores the enum's value (as it always was), returns the member, refuses
+    any other value in Python and, by a CHECK constraint named after the column, in the
+    database (Indico's PyIntEnum). ``length`` keeps the column's width as the schema has it."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum] | type[IntEnum], length: int | None = None) -> None:
+        self.enum = enum
+        TypeDecorator.__init__(self, *([length] if length else []))
+        SchemaType.__init__(self)
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return None if value is None else self.enum(value)
+
+    def _set_table(self, column: Any, table: Any) -> None:  # SchemaType: once on its table
+        table.append_constraint(CheckConstraint(
+            type_coerce(column, self.impl).in_([member.value for member in self.enum]),
+            name=f"{column.name}_valid"))
+
+    def copy(self, **kw: Any) -> StrEnumColumn:
+        return type(self)(self.enum, getattr(self.impl, "length", None))
+
+
+class IntEnumColumn(StrEnumColumn):
+    """The same for an ``IntEnum`` stored as a small integer (the step numbers)."""
+
+    impl = SmallInteger
+    cache_ok = True
 
 
 class User(db.Model):
@@ -286,8 +325,9 @@ class StepState(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
-    step: Mapped[int] = mapped_column(SmallInteger)
-    status: Mapped[str] = mapped_column(String(20), default=StepStatus.NOT_STARTED.value)
+    step: Mapped[Step] = mapped_column(IntEnumColumn(Step))
+    status: Mapped[StepStatus] = mapped_column(StrEnumColumn(StepStatus, 20),
+                                               default=StepStatus.NOT_STARTED)
     notes: Mapped[str] = mapped_column(Text, default="")
     skip_reason: Mapped[str] = mapped_column(Text, default="")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -303,16 +343,8 @@ class StepState(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def step_enum(self) -> Step:
-        return Step(self.step)
-
-    @property
     def definition(self):  # -> StepDefinition
-        return Step(self.step).definition
-
-    @property
-    def status_enum(self) -> StepStatus:
-        return StepStatus(self.status)
+        return self.step.definition
 
 
 class ProductConfirmation(db.Model):
@@ -322,7 +354,7 @@ class ProductConfirmation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
-    step: Mapped[int] = mapped_column(SmallInteger)
+    step: Mapped[Step] = mapped_column(IntEnumColumn(Step))
     product_key: Mapped[str] = mapped_column(String(40))
     variant: Mapped[str] = mapped_column(String(40), default="")
     note: Mapped[str] = mapped_column(Text, default="")
@@ -338,9 +370,9 @@ class Task(db.Model):
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
-    step: Mapped[int] = mapped_column(SmallInteger)
+    step: Mapped[Step] = mapped_column(IntEnumColumn(Step))
     part: Mapped[str | None] = mapped_column(String(8))
-    role: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[Role | None] = mapped_column(StrEnumColumn(Role, 32))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -356,7 +388,7 @@ class Task(db.Model):
     # A task is open while done_at is empty; closed_as says how it closed (TaskClosure).
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    closed_as: Mapped[str | None] = mapped_column(String(8))
+    closed_as: Mapped[TaskClosure | None] = mapped_column(StrEnumColumn(TaskClosure, 8))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     project: Mapped[Project] = relationship()
@@ -370,10 +402,6 @@ class Task(db.Model):
         return self.done_at is not None
 
     @property
-    def closure(self) -> TaskClosure | None:
-        return TaskClosure(self.closed_as) if self.closed_as else None
-
-    @property
     def template(self) -> TaskTemplate | None:
         return TASK_TEMPLATES.get(self.template_key or "")
 
@@ -385,13 +413,6 @@ class Task(db.Model):
             return template.done_when
         return ORIGIN_CONDITIONS.get(self.origin)
 
-    @property
-    def step_enum(self) -> Step:
-        return Step(self.step)
-
-    @property
-    def role_enum(self) -> Role | None:
-        return Role(self.role) if self.role else None
 
 
 class Kpi(db.Model):
@@ -404,7 +425,7 @@ class Kpi(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     definition: Mapped[str] = mapped_column(Text, default="")
     unit: Mapped[str] = mapped_column(String(40))
-    direction: Mapped[str] = mapped_column(String(10))
+    direction: Mapped[Direction] = mapped_column(StrEnumColumn(Direction, 10))
     baseline_value: Mapped[float | None] = mapped_column(Float)
     baseline_date: Mapped[date | None] = mapped_column(Date)
     baseline_source: Mapped[str] = mapped_column(String(200), default="")
@@ -416,9 +437,6 @@ class Kpi(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def direction_enum(self) -> Direction:
-        return Direction(self.direction)
 
     @property
     def is_complete(self) -> bool:
@@ -507,7 +525,7 @@ class WorkSession(db.Model):
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
-    step: Mapped[int] = mapped_column(SmallInteger)
+    step: Mapped[Step] = mapped_column(IntEnumColumn(Step))
     part: Mapped[str | None] = mapped_column(String(8))
     held_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(20))
@@ -525,9 +543,6 @@ class WorkSession(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def step_enum(self) -> Step:
-        return Step(self.step)
 
 
 class SessionAttendee(db.Model):
@@ -552,24 +567,7 @@ class SessionFinding(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class ImprovementStates:
-    """The stored horizon and decision as enums; shared by the model and the lean rows the
-    board reads (``plans.services.BoardLine``)."""
-
-    __slots__ = ()
-    horizon: str | None
-    decision: str
-
-    @property
-    def horizon_enum(self) -> Horizon | None:
-        return Horizon(self.horizon) if self.horizon else None
-
-    @property
-    def decision_enum(self) -> Decision:
-        return Decision(self.decision)
-
-
-class Improvement(ImprovementStates, db.Model):
+class Improvement(db.Model):
     """An improvement idea, captured where it arose; ``source_type``/``source_id`` point there."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -578,7 +576,7 @@ class Improvement(ImprovementStates, db.Model):
     )
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    step: Mapped[int] = mapped_column(SmallInteger)
+    step: Mapped[Step] = mapped_column(IntEnumColumn(Step))
     source_type: Mapped[str] = mapped_column(String(30))
     source_id: Mapped[int | None] = mapped_column(Integer)
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -589,13 +587,14 @@ class Improvement(ImprovementStates, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Step 6: what the team makes of it.
-    horizon: Mapped[str | None] = mapped_column(String(20))
+    horizon: Mapped[Horizon | None] = mapped_column(StrEnumColumn(Horizon, 20))
     impact: Mapped[int | None] = mapped_column(SmallInteger)
     effort: Mapped[int | None] = mapped_column(SmallInteger)
     cost_estimate: Mapped[int | None] = mapped_column(Integer)  # whole euros, rough, one-off
     recurring_cost: Mapped[int | None] = mapped_column(Integer)  # whole euros per year
     removes_waste: Mapped[str | None] = mapped_column(String(20))  # a key of workflow.WASTES
-    decision: Mapped[str] = mapped_column(String(20), default=Decision.OPEN.value)
+    decision: Mapped[Decision] = mapped_column(StrEnumColumn(Decision, 20),
+                                               default=Decision.OPEN)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("improvement.id", ondelete="SET NULL"), index=True
@@ -609,9 +608,6 @@ class Improvement(ImprovementStates, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def step_enum(self) -> Step:
-        return Step(self.step)
 
 
 class ImprovementKpi(db.Model):
@@ -706,7 +702,7 @@ class Review(db.Model):
         ForeignKey("plan_version.id", ondelete="CASCADE"), index=True
     )
     domain: Mapped[str] = mapped_column(String(30))
-    verdict: Mapped[str | None] = mapped_column(String(20))
+    verdict: Mapped[Verdict | None] = mapped_column(StrEnumColumn(Verdict, 20))
     motivation: Mapped[str] = mapped_column(Text, default="")
     conditions: Mapped[str] = mapped_column(Text, default="")
     dpia_criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -730,9 +726,6 @@ class Review(db.Model):
     def is_signed(self) -> bool:
         return self.signed_at is not None
 
-    @property
-    def verdict_enum(self) -> Verdict | None:
-        return Verdict(self.verdict) if self.verdict else None
 
     @property
     def domain_info(self) -> ReviewDomain:
@@ -770,7 +763,7 @@ class ReviewResponse(db.Model):
     )
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
     subject: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ResponseKind] = mapped_column(StrEnumColumn(ResponseKind, 20))
     explanation: Mapped[str] = mapped_column(Text)
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     responded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -781,9 +774,6 @@ class ReviewResponse(db.Model):
     __table_args__ = (UniqueConstraint("review_id", "subject"),)
     __mapper_args__ = {"version_id_col": version}
 
-    @property
-    def kind_enum(self) -> ResponseKind:
-        return ResponseKind(self.kind)
 
 
 class ReviewOverride(db.Model):
@@ -815,24 +805,7 @@ class ImplementationOrder(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ItemStates:
-    """The stored adoption and action status as enums; shared by the model and the lean rows
-    the implementation plan reads (``implementation.services.PlanLine``)."""
-
-    __slots__ = ()
-    adoption: str
-    status: str
-
-    @property
-    def adoption_enum(self) -> Adoption:
-        return Adoption(self.adoption)
-
-    @property
-    def status_enum(self) -> ActionStatus:
-        return ActionStatus(self.status)
-
-
-class ImplementationItem(ItemStates, db.Model):
+class ImplementationItem(db.Model):
     """An improvement of the final plan in the implementation plan (step 9) and, when taken
     over, the action that carries it out (step 10)."""
 
@@ -844,7 +817,8 @@ class ImplementationItem(ItemStates, db.Model):
         ForeignKey("improvement.id", ondelete="CASCADE")
     )
     position: Mapped[int] = mapped_column(Integer)
-    adoption: Mapped[str] = mapped_column(String(20), default=Adoption.TAKEN_OVER.value)
+    adoption: Mapped[Adoption] = mapped_column(StrEnumColumn(Adoption, 20),
+                                               default=Adoption.TAKEN_OVER)
     deferred_until: Mapped[date | None] = mapped_column(Date)
     drop_reason: Mapped[str] = mapped_column(Text, default="")
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -853,7 +827,8 @@ class ImplementationItem(ItemStates, db.Model):
     waits_for_id: Mapped[int | None] = mapped_column(
         ForeignKey("implementation_item.id", ondelete="SET NULL")
     )
-    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.NOT_STARTED.value)
+    status: Mapped[ActionStatus] = mapped_column(StrEnumColumn(ActionStatus, 20),
+                                                 default=ActionStatus.NOT_STARTED)
     blocked_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -884,18 +859,19 @@ class Notification(db.Model):
     task_id: Mapped[int | None] = mapped_column(
         ForeignKey("task.id", ondelete="SET NULL"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))
-    step: Mapped[int | None] = mapped_column(SmallInteger)
+    kind: Mapped[Kind] = mapped_column(StrEnumColumn(Kind, 20))
+    step: Mapped[Step | None] = mapped_column(IntEnumColumn(Step))
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Where its e-mail stands (notifications.kinds.MailState).
-    mail_state: Mapped[str] = mapped_column(String(10), default=MailState.PENDING.value)
+    mail_state: Mapped[MailState] = mapped_column(StrEnumColumn(MailState, 10),
+                                                  default=MailState.PENDING)
     mail_attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     mail_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A reminder (notifications.kinds.Reminder) says what it reminds of; its key names the
     # occasion ("action_overdue:12:2026-12-01"), so each occasion reminds a person once.
-    reminder: Mapped[str | None] = mapped_column(String(20))
+    reminder: Mapped[Reminder | None] = mapped_column(StrEnumColumn(Reminder, 20))
     reminder_key: Mapped[str | None] = mapped_column(String(80))
     days: Mapped[int | None] = mapped_column(Integer)  # how long it waits, or until the date
     # Where the work is when no task says it (a task link, tasks.services.task_link).
@@ -911,13 +887,7 @@ class Notification(db.Model):
                       UniqueConstraint("user_id", "reminder_key",
                                        name="uq_notification_user_id_reminder_key"))
 
-    @property
-    def kind_enum(self) -> Kind:
-        return Kind(self.kind)
 
-    @property
-    def reminder_enum(self) -> Reminder | None:
-        return Reminder(self.reminder) if self.reminder else None
 
 
 class NotificationSetting(db.Model):
@@ -981,15 +951,12 @@ class ImplementationContribution(db.Model):
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    role: Mapped[str] = mapped_column(String(32))
+    role: Mapped[Role] = mapped_column(StrEnumColumn(Role, 32))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship()
 
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
 
 
 class Evaluation(db.Model):
@@ -1170,7 +1137,8 @@ class EventLog(db.Model):
     format: Mapped[str] = mapped_column(String(4))  # csv or xes
     size: Mapped[int] = mapped_column(BigInteger, default=0)
     # uploaded (waits for its columns), queued, running, done, failed
-    status: Mapped[str] = mapped_column(String(10), default="uploaded")
+    status: Mapped[EventLogStatus] = mapped_column(StrEnumColumn(EventLogStatus, 10),
+                                                   default=EventLogStatus.UPLOADED)
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     keep_resources: Mapped[bool] = mapped_column(Boolean, default=False)
     keep_reason: Mapped[str] = mapped_column(Text, default="")

@@ -25,7 +25,7 @@ FINISHED = [status.value for status in StepStatus if status.is_finished]
 
 def current_step_sql():
     """The current step of a project as an aggregate over its step states (None: finished)."""
-    in_progress = func.max(case((StepState.status == StepStatus.IN_PROGRESS.value,
+    in_progress = func.max(case((StepState.status == StepStatus.IN_PROGRESS,
                                  StepState.step)))
     first_open = func.min(case((StepState.status.not_in(FINISHED), StepState.step)))
     return func.coalesce(in_progress, first_open)

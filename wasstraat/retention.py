@@ -58,7 +58,7 @@ def due(months: int, now: datetime | None = None) -> list[tuple[Project, datetim
     rows = db.session.execute(
         select(Project, StepState.closed_at).join(StepState, StepState.project_id == Project.id)
         .where(StepState.step == Step.EXECUTION.value,
-               StepState.status == StepStatus.DONE.value,
+               StepState.status == StepStatus.DONE,
                StepState.closed_at < cutoff, Project.anonymised_at.is_(None))
         .order_by(Project.id)).all()
     return [(project, closed_at) for project, closed_at in rows]

@@ -99,6 +99,7 @@ def register(app: Flask) -> None:
         Step=workflow.Step,
         Role=workflow.Role,
         StepStatus=workflow.StepStatus,
+        EventLogStatus=workflow.EventLogStatus,
         STEPS=workflow.STEPS,
         PROCESS_TYPES=workflow.PROCESS_TYPES,
         WASTES=workflow.WASTES,

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 
+from .enums import LabelledEnum
+
 
 def N_(text: str) -> str:
     """Mark a string for translation without translating it here (no Flask in this module)."""
@@ -129,13 +131,9 @@ PROCESS_TYPES: dict[str, str] = {
     "supporting": N_("Ondersteunend proces"),
 }
 
-class Direction(StrEnum):
-    HIGHER = "higher"
-    LOWER = "lower"
-
-    @property
-    def label(self) -> str:
-        return {Direction.HIGHER: N_("Hoger is beter"), Direction.LOWER: N_("Lager is beter")}[self]
+class Direction(LabelledEnum):
+    HIGHER = "higher", N_("Hoger is beter")
+    LOWER = "lower", N_("Lager is beter")
 
 
 @dataclass(frozen=True)
@@ -194,16 +192,10 @@ EXPERIENCE_SCORES: dict[int, str] = {
 }
 
 
-class FormulaMatch(StrEnum):
-    MATCHES = "matches"
-    PARTLY = "partly"
-    DIFFERS = "differs"
-
-    @property
-    def label(self) -> str:
-        return {FormulaMatch.MATCHES: N_("Komt overeen"),
-                FormulaMatch.PARTLY: N_("Komt deels overeen"),
-                FormulaMatch.DIFFERS: N_("Wijkt af")}[self]
+class FormulaMatch(LabelledEnum):
+    MATCHES = "matches", N_("Komt overeen")
+    PARTLY = "partly", N_("Komt deels overeen")
+    DIFFERS = "differs", N_("Wijkt af")
 
     @property
     def invites_improvement(self) -> bool:
@@ -213,27 +205,15 @@ class FormulaMatch(StrEnum):
 SPECIALIST_ROLES: tuple[Role, ...] = tuple(r for r in Role if r.is_specialist)
 
 
-class StepStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    SKIPPED = "skipped"
-
-    @property
-    def label(self) -> str:
-        return STEP_STATUS_LABELS[self]
+class StepStatus(LabelledEnum):
+    NOT_STARTED = "not_started", N_("Niet gestart")
+    IN_PROGRESS = "in_progress", N_("Bezig")
+    DONE = "done", N_("Afgerond")
+    SKIPPED = "skipped", N_("Overgeslagen")
 
     @property
     def is_finished(self) -> bool:
         return self in (StepStatus.DONE, StepStatus.SKIPPED)
-
-
-STEP_STATUS_LABELS: dict[StepStatus, str] = {
-    StepStatus.NOT_STARTED: N_("Niet gestart"),
-    StepStatus.IN_PROGRESS: N_("Bezig"),
-    StepStatus.DONE: N_("Afgerond"),
-    StepStatus.SKIPPED: N_("Overgeslagen"),
-}
 
 
 class Step(IntEnum):
@@ -669,28 +649,18 @@ JOURNEY_SOURCES: tuple[Variant, ...] = (
 
 # --- Steps 6 to 8: the improvement plan and its review -------------------------------------
 
-class Horizon(StrEnum):
-    QUICK_WIN = "quick_win"
-    LONG_TERM = "long_term"
-
-    @property
-    def label(self) -> str:
-        return {Horizon.QUICK_WIN: N_("Quick win"), Horizon.LONG_TERM: N_("Lange termijn")}[self]
+class Horizon(LabelledEnum):
+    QUICK_WIN = "quick_win", N_("Quick win")
+    LONG_TERM = "long_term", N_("Lange termijn")
 
 
-class Decision(StrEnum):
+class Decision(LabelledEnum):
     """What the team decided about an improvement in step 6."""
 
-    OPEN = "open"
-    IN_PLAN = "in_plan"
-    NOT_PURSUED = "not_pursued"
-    MERGED = "merged"
-
-    @property
-    def label(self) -> str:
-        return {Decision.OPEN: N_("Nog niet besloten"), Decision.IN_PLAN: N_("In het plan"),
-                Decision.NOT_PURSUED: N_("Niet opgepakt"),
-                Decision.MERGED: N_("Samengevoegd")}[self]
+    OPEN = "open", N_("Nog niet besloten")
+    IN_PLAN = "in_plan", N_("In het plan")
+    NOT_PURSUED = "not_pursued", N_("Niet opgepakt")
+    MERGED = "merged", N_("Samengevoegd")
 
 
 # Impact and effort are scored 1 to 5; the words make the scale the same for everyone.
@@ -727,16 +697,10 @@ PLAN_SECTIONS: tuple[PlanSection, ...] = (
 )
 
 
-class Verdict(StrEnum):
-    APPROVED = "approved"
-    CONDITIONAL = "conditional"
-    REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return {Verdict.APPROVED: N_("Akkoord"),
-                Verdict.CONDITIONAL: N_("Akkoord met voorwaarden"),
-                Verdict.REJECTED: N_("Niet akkoord")}[self]
+class Verdict(LabelledEnum):
+    APPROVED = "approved", N_("Akkoord")
+    CONDITIONAL = "conditional", N_("Akkoord met voorwaarden")
+    REJECTED = "rejected", N_("Niet akkoord")
 
 
 @dataclass(frozen=True)
@@ -797,66 +761,44 @@ def dpia_required(criteria: set[str]) -> bool:
     return len(criteria & {c.key for c in DPIA_CRITERIA}) >= DPIA_THRESHOLD
 
 
-class ResponseKind(StrEnum):
+class ResponseKind(LabelledEnum):
     """How step 8 answered a finding or condition."""
 
-    ADOPTED = "adopted"
-    NOT_ADOPTED = "not_adopted"
-
-    @property
-    def label(self) -> str:
-        return {ResponseKind.ADOPTED: N_("Overgenomen"),
-                ResponseKind.NOT_ADOPTED: N_("Niet overgenomen")}[self]
+    ADOPTED = "adopted", N_("Overgenomen")
+    NOT_ADOPTED = "not_adopted", N_("Niet overgenomen")
 
 
 
 # --- Steps 9 and 10: the implementation plan and carrying it out ---------------------------
 
-class Adoption(StrEnum):
+class Adoption(LabelledEnum):
     """The process owner's decision on an improvement of the final plan (step 9)."""
 
-    TAKEN_OVER = "taken_over"
-    DEFERRED = "deferred"
-    DROPPED = "dropped"
-
-    @property
-    def label(self) -> str:
-        return {Adoption.TAKEN_OVER: N_("Uitvoeren"), Adoption.DEFERRED: N_("Uitgesteld"),
-                Adoption.DROPPED: N_("Vervallen")}[self]
+    TAKEN_OVER = "taken_over", N_("Uitvoeren")
+    DEFERRED = "deferred", N_("Uitgesteld")
+    DROPPED = "dropped", N_("Vervallen")
 
 
-class ActionStatus(StrEnum):
+class ActionStatus(LabelledEnum):
     """Where a taken-over improvement stands in step 10."""
 
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    BLOCKED = "blocked"
-
-    @property
-    def label(self) -> str:
-        return {ActionStatus.NOT_STARTED: N_("Niet gestart"), ActionStatus.IN_PROGRESS:
-                N_("Bezig"), ActionStatus.DONE: N_("Klaar"),
-                ActionStatus.BLOCKED: N_("Geblokkeerd")}[self]
+    NOT_STARTED = "not_started", N_("Niet gestart")
+    IN_PROGRESS = "in_progress", N_("Bezig")
+    DONE = "done", N_("Klaar")
+    BLOCKED = "blocked", N_("Geblokkeerd")
 
 
 # A project that stays longer than this in one step is flagged on the dashboard (the
 # organisation may set WASSTRAAT_STALLED_AFTER_DAYS).
 STALLED_AFTER_DAYS = 30
 
-class RevisitStatus(StrEnum):
+class RevisitStatus(LabelledEnum):
     """Where a closed project's process description stands against its review date."""
 
-    IN_ORDER = "in_order"  # more than REVISIT_SOON_DAYS ahead
-    SOON = "soon"  # within REVISIT_SOON_DAYS
-    OVERDUE = "overdue"  # the date has passed
-    NOT_SET = "not_set"
-
-    @property
-    def label(self) -> str:
-        return {RevisitStatus.IN_ORDER: N_("op orde"), RevisitStatus.SOON: N_("binnenkort"),
-                RevisitStatus.OVERDUE: N_("verlopen"),
-                RevisitStatus.NOT_SET: N_("geen datum")}[self]
+    IN_ORDER = "in_order", N_("op orde")  # more than REVISIT_SOON_DAYS ahead
+    SOON = "soon", N_("binnenkort")  # within REVISIT_SOON_DAYS
+    OVERDUE = "overdue", N_("verlopen")  # the date has passed
+    NOT_SET = "not_set", N_("geen datum")
 
 
 REVISIT_SOON_DAYS = 90
@@ -884,6 +826,20 @@ class EventLogPurpose:
     key: str
     step: Step
     label: str
+
+
+class EventLogStatus(LabelledEnum):
+    """Where an imported event log stands on its way to a measured process."""
+
+    UPLOADED = "uploaded", N_("kolommen nog kiezen")  # a CSV waits for its columns
+    QUEUED = "queued", N_("wordt gelezen")
+    RUNNING = "running", N_("wordt gelezen")
+    DONE = "done", N_("gelezen")
+    FAILED = "failed", N_("niet te lezen")  # the reason is kept, the file is not
+
+    @property
+    def is_busy(self) -> bool:
+        return self in (EventLogStatus.QUEUED, EventLogStatus.RUNNING)
 
 
 # The measured process: the current one beside the team's picture in step 3; the one after
@@ -1102,17 +1058,12 @@ TASK_CONDITIONS: dict[str, str] = {
 ORIGIN_CONDITIONS: dict[str, str] = {"review": "review_signed", "action": "action_done"}
 
 
-class TaskClosure(StrEnum):
+class TaskClosure(LabelledEnum):
     """How a task stopped being open."""
 
-    BY_HAND = "hand"  # ticked by a person
-    BY_RULE = "rule"  # its condition came to hold
-    WITH_STEP = "step"  # its step (or the project) closed first
-
-    @property
-    def label(self) -> str:
-        return {TaskClosure.BY_HAND: N_("afgevinkt"), TaskClosure.BY_RULE: N_("afgerond"),
-                TaskClosure.WITH_STEP: N_("vervallen met de stap")}[self]
+    BY_HAND = "hand", N_("afgevinkt")  # ticked by a person
+    BY_RULE = "rule", N_("afgerond")  # its condition came to hold
+    WITH_STEP = "step", N_("vervallen met de stap")  # its step (or the project) closed first
 
 
 

@@ -87,7 +87,7 @@ def _order(document: DocxDocument, items: list, numbers: dict[int, str]) -> None
             [(str(n), _label(i, numbers), i.responsible.name if i.responsible else "–",
               d.dutch_date(i.start_on) or "–", d.dutch_date(i.end_on) or "–",
               _label(by_id[i.waits_for_id], numbers) if i.waits_for_id in by_id else "–",
-              i.status_enum.label + (f": {i.blocked_reason}" if i.blocked_reason else ""))
+              i.status.label + (f": {i.blocked_reason}" if i.blocked_reason else ""))
              for n, i in enumerate(taken, start=1)],
             # Wide enough that no word breaks in the middle ("Verantwoordelijke").
             (1.3, 3.9, 3.3, 1.9, 1.9, 2.1, 1.6))
@@ -95,14 +95,14 @@ def _order(document: DocxDocument, items: list, numbers: dict[int, str]) -> None
 
 def _deferred_and_dropped(document: DocxDocument, items: list,
                           numbers: dict[int, str]) -> None:
-    rest = [i for i in items if i.adoption_enum is not Adoption.TAKEN_OVER]
+    rest = [i for i in items if i.adoption is not Adoption.TAKEN_OVER]
     if not rest:
         return
     d.heading(document, "Uitgesteld en vervallen", 1)
     d.table(document, "Verbeteringen die zijn uitgesteld of vervallen, met de reden",
             ("Verbetering", "Besluit", "Tot wanneer of waarom"),
-            [(_label(i, numbers), i.adoption_enum.label,
-              d.dutch_date(i.deferred_until) if i.adoption_enum is Adoption.DEFERRED
+            [(_label(i, numbers), i.adoption.label,
+              d.dutch_date(i.deferred_until) if i.adoption is Adoption.DEFERRED
               else i.drop_reason) for i in rest],
             (6, 3, 7))
 
@@ -123,7 +123,7 @@ def _planning(document: DocxDocument, items: list, numbers: dict[int, str]) -> N
     d.landscape(document)
     d.heading(document, "Planning per maand", 1)
     bars = [figures.Bar(_label(item, numbers), item.start_on, item.end_on,
-                        item.status_enum is ActionStatus.DONE) for item, _cells in timeline.rows]
+                        item.status is ActionStatus.DONE) for item, _cells in timeline.rows]
     pages = figures.gantt(bars, shown)
     for number, image in enumerate(pages):
         chunk = bars[number * figures.ROWS_PER_GANTT:(number + 1) * figures.ROWS_PER_GANTT]

@@ -105,17 +105,17 @@ class Plan:
 
     def dropped(self) -> list[dict]:
         return [i for i in self.data["improvements"]
-                if i["decision"] == Decision.NOT_PURSUED.value]
+                if i["decision"] == Decision.NOT_PURSUED]
 
     def merged(self) -> list[dict]:
-        return [i for i in self.data["improvements"] if i["decision"] == Decision.MERGED.value]
+        return [i for i in self.data["improvements"] if i["decision"] == Decision.MERGED]
 
 
 def _plan(project: Project, version: PlanVersion | None) -> Plan:
     data = version.snapshot if version else plans.current_snapshot(project)
-    in_plan = [i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN.value]
-    quick = [i for i in in_plan if i["horizon"] == Horizon.QUICK_WIN.value]
-    long_term = [i for i in in_plan if i["horizon"] == Horizon.LONG_TERM.value]
+    in_plan = [i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN]
+    quick = [i for i in in_plan if i["horizon"] == Horizon.QUICK_WIN]
+    long_term = [i for i in in_plan if i["horizon"] == Horizon.LONG_TERM]
     # V1, V2, ...: quick wins first; the same number wherever the plan names an improvement.
     numbers = {i["id"]: f"V{n}" for n, i in enumerate(quick + long_term, start=1)}
     return Plan(project, version, data, numbers, quick, long_term)
@@ -270,7 +270,7 @@ def _kpis(document: DocxDocument, project: Project) -> None:
         return
     d.table(document, "KPI's met definitie, nulmeting, doel en bron",
             ("KPI en definitie", "Eenheid", "Nulmeting", "Doel", "Bron van de nulmeting"),
-            [(d.Lead(k.name, k.definition), f"{k.unit} ({k.direction_enum.label.lower()})",
+            [(d.Lead(k.name, k.definition), f"{k.unit} ({k.direction.label.lower()})",
               f"{d.number(k.baseline_value)}\n{d.dutch_date(k.baseline_date)}"
               if k.baseline_date else d.number(k.baseline_value),
               f"{d.number(k.target_value)}\nuiterlijk {d.dutch_date(k.target_date)}"
@@ -283,7 +283,7 @@ def _kpis(document: DocxDocument, project: Project) -> None:
 def _skipped(project: Project, step: Step) -> str:
     """The reason a step was skipped, as the document says it; "" when it was not."""
     state = project.step_state(step)
-    if state.status_enum is not StepStatus.SKIPPED:
+    if state.status is not StepStatus.SKIPPED:
         return ""
     return f"Stap {step.value} ({step.definition.name}) is overgeslagen: {state.skip_reason}"
 
@@ -419,7 +419,7 @@ def _improvements(document: DocxDocument, plan: Plan) -> None:
                      "implementatieplan." if plan.in_plan else
            "Er zijn (nog) geen verbeteringen in het plan opgenomen.")
     points = [figures.MatrixPoint(plan.numbers[i["id"]], i["impact"], i["effort"],
-                                  i["horizon"] == Horizon.QUICK_WIN.value)
+                                  i["horizon"] == Horizon.QUICK_WIN)
               for i in plan.in_plan if i["impact"] and i["effort"]]
     if points:
         d.figure(document, figures.matrix(points), width_cm=12,

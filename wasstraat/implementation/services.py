@@ -34,7 +34,6 @@ from ..models import (
     ImplementationItem,
     ImplementationOrder,
     Improvement,
-    ItemStates,
     Kpi,
     KpiMeasurement,
     Project,
@@ -56,7 +55,7 @@ ITEM_FIELDS = ["adoption", "deferred_until", "drop_reason", "responsible_id", "s
 # --- Reading ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class PlanLine(ItemStates):
+class PlanLine:
     """What the rules and the plan's page need of one item, read as plain columns: a plan of
     10,000 improvements is read in one query without building 10,000 ORM objects."""
 
@@ -64,17 +63,17 @@ class PlanLine(ItemStates):
     improvement_id: int
     position: int
     title: str
-    horizon: str | None
+    horizon: Horizon | None
     impact: int | None
     effort: int | None
-    adoption: str
+    adoption: Adoption
     responsible_id: int | None
     start_on: date | None
     end_on: date | None
     waits_for_id: int | None
     deferred_until: date | None
     drop_reason: str
-    status: str
+    status: ActionStatus
     responsible_name: str | None
 
 
@@ -141,7 +140,7 @@ def sync_from_final_plan(project: Project, actor: User) -> int:
     if final is None or not final.is_final:
         return 0
     wanted = [i["id"] for i in final.snapshot["improvements"]
-              if i["decision"] == Decision.IN_PLAN.value]
+              if i["decision"] == Decision.IN_PLAN]
     existing = set(db.session.scalars(select(Improvement.id).where(
         Improvement.project_id == project.id, Improvement.id.in_(wanted))))
     items = plan_lines(project)
@@ -180,7 +179,7 @@ def suggested_order(lines: list[PlanLine], first: int | None = None) -> list[Pla
     """Quick wins with high impact and little effort first: offered, never imposed. With
     ``first``, only the head of that order (without sorting the whole plan)."""
     def key(line: PlanLine) -> tuple:
-        return (line.horizon != Horizon.QUICK_WIN.value, -(line.impact or 0),
+        return (line.horizon != Horizon.QUICK_WIN, -(line.impact or 0),
                 line.effort or 6, line.position)
 
     return sorted(lines, key=key) if first is None else heapq.nsmallest(first, lines, key=key)
@@ -452,7 +451,7 @@ def update_action(item: ImplementationItem, project: Project, actor: User, *,
                   expected_version: int, status: str, blocked_reason: str) -> None:
     check_version(item, expected_version)
     require_open(project, Action.UPDATE_ACTION)
-    if item.adoption_enum is not Adoption.TAKEN_OVER:
+    if item.adoption is not Adoption.TAKEN_OVER:
         raise WorkflowError(_("Alleen een overgenomen verbetering is een actie."))
     status = ActionStatus(status)
     if status is ActionStatus.BLOCKED and not blocked_reason.strip():

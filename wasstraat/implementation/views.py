@@ -272,7 +272,7 @@ def _render_action(access: ProjectAccess, row: ImplementationItem, *,
         form=form or ActionForm(formdata=None, obj=row),
         note_form=note_form or NoteForm(formdata=None),
         may_update=access.can(Action.UPDATE_ACTION, item=row)
-        and row.adoption_enum is Adoption.TAKEN_OVER,
+        and row.adoption is Adoption.TAKEN_OVER,
     ), status
 
 

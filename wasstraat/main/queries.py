@@ -177,9 +177,9 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
     overdue = dict(db.session.execute(
         select(ImplementationItem.project_id, func.count()).where(
             ImplementationItem.project_id.in_(ids),
-            ImplementationItem.adoption == Adoption.TAKEN_OVER.value,
+            ImplementationItem.adoption == Adoption.TAKEN_OVER,
             ImplementationItem.end_on < today,
-            ImplementationItem.status != ActionStatus.DONE.value)
+            ImplementationItem.status != ActionStatus.DONE)
         .group_by(ImplementationItem.project_id)).all())
     positions = page.positions
     results = kpi_results([i for i in ids if positions[i].step is None])

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
 from ..notifications.mail import organisation_zone
 from ..windows import require_open
-from ..workflow import EVENT_LOG_PURPOSES, Action
+from ..workflow import EVENT_LOG_PURPOSES, Action, EventLogStatus
 from . import analysis, parse
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -41,7 +41,7 @@ def logs_of(project: Project, purpose: str | None = None) -> list[EventLog]:
 def latest_done(project: Project, purpose: str) -> EventLog | None:
     return db.session.scalar(select(EventLog).where(
         EventLog.project_id == project.id, EventLog.purpose == purpose,
-        EventLog.status == "done").order_by(EventLog.id.desc()).limit(1))
+        EventLog.status == EventLogStatus.DONE).order_by(EventLog.id.desc()).limit(1))
 
 
 def _format_of(filename: str, head: bytes) -> str:
@@ -71,7 +71,7 @@ def upload(project: Project, actor: User, purpose: str, filename: str, data: byt
                    "sample": sample, **guess_columns(header)}
     log = EventLog(project_id=project.id, purpose=purpose, filename=filename[:200] or "log",
                    format=kind, size=len(data), mapping=mapping, created_by_id=actor.id,
-                   status="queued" if kind == "xes" else "uploaded")
+                   status=EventLogStatus.QUEUED if kind == "xes" else EventLogStatus.UPLOADED)
     db.session.add(log)
     db.session.flush()
     db.session.add(EventLogFile(event_log_id=log.id, data=data))
@@ -99,7 +99,7 @@ def guess_columns(header: list[str]) -> dict[str, str]:
 def choose_columns(log: EventLog, project: Project, actor: User, *, case: str, activity: str,
                    timestamp: str, end: str, resource: str, keep_resources: bool,
                    keep_reason: str) -> None:
-    if log.status != "uploaded":
+    if log.status is not EventLogStatus.UPLOADED:
         raise WorkflowError(_("De kolommen van dit eventlog zijn al gekozen."))
     header = log.mapping.get("header", [])
     chosen = {"case": case, "activity": activity, "timestamp": timestamp, "end": end,
@@ -117,7 +117,7 @@ def choose_columns(log: EventLog, project: Project, actor: User, *, case: str, a
     log.mapping = {**log.mapping, **chosen, "sample": []}  # the sample rows are not kept
     log.keep_resources = bool(keep_resources and resource)
     log.keep_reason = keep_reason.strip() if log.keep_resources else ""
-    log.status = "queued"
+    log.status = EventLogStatus.QUEUED
     audit.record("event_log.columns", "event_log", log.id, project.id, actor=actor,
                  after={k: v for k, v in chosen.items()} | {"keep_resources":
                                                             log.keep_resources})
@@ -145,11 +145,11 @@ def _events(log: EventLog, data: bytes):
 def run(log_id: int) -> None:
     """Read and analyse the log: its result kept, its file removed, whatever the outcome."""
     log = db.session.get(EventLog, log_id)
-    if log is None or log.status not in ("queued", "running"):
+    if log is None or not log.status.is_busy:
         return
     data = db.session.scalar(select(EventLogFile.data).where(
         EventLogFile.event_log_id == log_id))
-    log.status = "running"
+    log.status = EventLogStatus.RUNNING
     db.session.commit()
 
     def progress(read: int) -> None:
@@ -165,10 +165,10 @@ def run(log_id: int) -> None:
     except parse.LogError as error:
         db.session.rollback()
         log = db.session.get(EventLog, log_id)
-        log.status, log.error, log.result = "failed", str(error), None
+        log.status, log.error, log.result = EventLogStatus.FAILED, str(error), None
     else:
         log = db.session.get(EventLog, log_id)
-        log.status, log.result, log.events_read = "done", result, result["events"]
+        log.status, log.result, log.events_read = EventLogStatus.DONE, result, result["events"]
     log.finished_at = utcnow()
     db.session.execute(delete(EventLogFile).where(EventLogFile.event_log_id == log_id))
     db.session.commit()
@@ -203,7 +203,7 @@ def FIGURE_LABELS() -> dict[str, str]:
 
 def take_as_baseline(project: Project, actor: User, log: EventLog, kpi: Kpi, key: str) -> None:
     """Step 3: a measured figure becomes the KPI's baseline, with where it comes from."""
-    if log.purpose != "current" or log.status != "done":
+    if log.purpose != "current" or log.status is not EventLogStatus.DONE:
         raise WorkflowError(_("Alleen een gelezen eventlog van het huidige proces geeft een "
                               "nulmeting."))
     require_open(project, Action.TAKE_MEASURED_BASELINE)
@@ -219,7 +219,7 @@ def record_as_result(project: Project, actor: User, log: EventLog, kpi: Kpi, key
     after-measurement (on the day of the log's last event)."""
     from ..implementation import services as implementation
 
-    if log.purpose != "after" or log.status != "done":
+    if log.purpose != "after" or log.status is not EventLogStatus.DONE:
         raise WorkflowError(_("Alleen een gelezen eventlog van na de verandering geeft een "
                               "nameting."))
     measured_on = min(period(log)[1], date.today())

@@ -15,7 +15,7 @@ from ..forms import choices
 from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
 from ..models import EventLog, Kpi
-from ..workflow import EVENT_LOG_PURPOSES
+from ..workflow import EVENT_LOG_PURPOSES, EventLogStatus
 from . import analysis, figures, services
 from .forms import ColumnsForm, FigureForm, UploadForm
 
@@ -58,7 +58,7 @@ def new(project_id: int, purpose: str):
             form.log.errors = [*form.log.errors, error.message]
             status = error.status_code
         else:
-            if log.status == "queued":
+            if log.status is EventLogStatus.QUEUED:
                 analyse_event_log(log.id)
                 return redirect(url_for(".show", project_id=project_id, log_id=log.id), 303)
             return redirect(url_for(".columns", project_id=project_id, log_id=log.id), 303)
@@ -79,7 +79,7 @@ def columns(project_id: int, log_id: int):
     step = EVENT_LOG_PURPOSES[log.purpose].step
     access.require(Action.IMPORT_EVENT_LOG, step=step)
     access.require_open(Action.IMPORT_EVENT_LOG, step)
-    if log.status != "uploaded":
+    if log.status is not EventLogStatus.UPLOADED:
         return redirect(url_for(".show", project_id=project_id, log_id=log_id), 303)
     form = ColumnsForm(data=None if request.method == "POST" else {
         k: log.mapping.get(k, "") for k in ("case", "activity", "timestamp", "end",
@@ -116,10 +116,10 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
     context = {"access": access, "project": project, "log": log,
                "purpose": EVENT_LOG_PURPOSES[log.purpose]}
     if wants_partial():  # the progress polling: the part while it runs, then the whole page
-        if log.status in ("queued", "running"):
+        if log.status.is_busy:
             return render_template("mining/_progress.html", **context), status
         return "", 200, {"HX-Refresh": "true"}
-    if log.status == "done":
+    if log.status is EventLogStatus.DONE:
         result = log.result
         context.update(
             histogram=figures.histogram(result["histogram"]), graph=figures.graph(result),

@@ -60,7 +60,7 @@ def _tell_the_reviewer(session: Session, response: ReviewResponse) -> None:
             finding = session.get(ReviewFinding, int(response.subject.split(":", 1)[1]))
             title = finding.improvement_title if finding else title
     _add(session, Notification(user_id=review.signed_by_id, project_id=response.project_id,
-                               kind=Kind.ANSWER.value, step=int(Step.ADJUST), title=title[:200],
+                               kind=Kind.ANSWER, step=int(Step.ADJUST), title=title[:200],
                                link=task_link("reviews.show", review_id=review.id)))
 
 

@@ -6,42 +6,32 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from ..enums import LabelledEnum
 from ..workflow import N_, Role
 
 
-class Kind(StrEnum):
+class Kind(LabelledEnum):
     """Work of the method that became someone's, by the way it arrives."""
 
-    TASK = "task"  # a task of a step (opened, or assigned to them)
-    REVIEW = "review"  # a specialist's review asked of them (step 7)
-    ACTION = "action"  # an improvement of the implementation plan to carry out (step 10)
-    PLAN = "plan"  # the final improvement plan, to read for their team (step 8)
-    ANSWER = "answer"  # the team answered a specialist's review (step 8)
+    TASK = "task", N_("Nieuwe taak")  # a task of a step (opened, or assigned to them)
+    REVIEW = "review", N_("Toetsing gevraagd")  # a specialist's review asked of them (step 7)
+    # An improvement of the implementation plan to carry out (step 10).
+    ACTION = "action", N_("Actie voor u")
+    PLAN = "plan", N_("Plan om te lezen")  # the final improvement plan, to read (step 8)
+    ANSWER = "answer", N_("Reactie op uw toetsing")  # the team answered their review (step 8)
     # Reminders (notifications.reminders): the work waits or a date comes near.
-    OVERDUE = "overdue"  # an action of theirs is past its end date (step 10)
-    EVALUATION = "evaluation"  # the evaluation moment comes near, or passed without results
-    WAITING = "waiting"  # a step waits on their task longer than STALLED_AFTER_DAYS
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
+    # An action of theirs is past its end date (step 10).
+    OVERDUE = "overdue", N_("Herinnering: actie over de einddatum")
+    # The evaluation moment comes near, or passed without results.
+    EVALUATION = "evaluation", N_("Herinnering: evaluatiemoment")
+    # A step waits on their task longer than STALLED_AFTER_DAYS.
+    WAITING = "waiting", N_("Herinnering: een stap wacht op u")
 
     @property
     def message(self) -> str:
         """The sentence the inbox shows, with ``%(step)s`` and ``%(title)s``."""
         return KIND_MESSAGES[self]
 
-
-KIND_LABELS = {
-    Kind.TASK: N_("Nieuwe taak"),
-    Kind.REVIEW: N_("Toetsing gevraagd"),
-    Kind.ACTION: N_("Actie voor u"),
-    Kind.PLAN: N_("Plan om te lezen"),
-    Kind.ANSWER: N_("Reactie op uw toetsing"),
-    Kind.OVERDUE: N_("Herinnering: actie over de einddatum"),
-    Kind.EVALUATION: N_("Herinnering: evaluatiemoment"),
-    Kind.WAITING: N_("Herinnering: een stap wacht op u"),
-}
 
 KIND_MESSAGES = {
     Kind.TASK: N_("%(step)s: %(title)s. Deze taak is nu van u."),
@@ -59,29 +49,18 @@ def kind_of(origin: str) -> Kind:
     return KIND_OF_ORIGIN.get(origin, Kind.TASK)
 
 
-class Channel(StrEnum):
+class Channel(LabelledEnum):
     """How a person wants a kind of notification by e-mail (the inbox always has it)."""
 
-    IMMEDIATE = "immediate"
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    OFF = "off"
-
-    @property
-    def label(self) -> str:
-        return CHANNEL_LABELS[self]
+    IMMEDIATE = "immediate", N_("Meteen per e-mail")
+    DAILY = "daily", N_("Eén keer per dag, in een overzicht per traject")
+    WEEKLY = "weekly", N_("Eén keer per week (maandag), in een overzicht per traject")
+    OFF = "off", N_("Niet per e-mail (alleen in de app)")
 
     @property
     def is_digest(self) -> bool:
         return self in (Channel.DAILY, Channel.WEEKLY)
 
-
-CHANNEL_LABELS = {
-    Channel.IMMEDIATE: N_("Meteen per e-mail"),
-    Channel.DAILY: N_("Eén keer per dag, in een overzicht per traject"),
-    Channel.WEEKLY: N_("Eén keer per week (maandag), in een overzicht per traject"),
-    Channel.OFF: N_("Niet per e-mail (alleen in de app)"),
-}
 
 # Unless a person chose otherwise: new work by e-mail at once, since people do not open a
 # workflow app to check whether something waits for them; reminders and answers, which are

@@ -237,7 +237,7 @@ def _deliver_to(user: User, messages: list[Notification], now: datetime) -> Deli
     wanted = channels(user)
     now_due = []
     for message in messages:
-        fate = _fate(user, wanted[message.kind_enum])
+        fate = _fate(user, wanted[message.kind])
         if fate is MailState.PENDING:
             now_due.append(message)
         else:  # the digest (send_digests) or nothing
@@ -291,7 +291,7 @@ def _compose(user: User, messages: list[Notification],
             force_locale(user.locale or "nl"):
         items = [{"sentence": services.sentence(m), "project": m.project.name,
                   "url": _absolute(services.target(m))} for m in messages]
-        kinds = sorted({m.kind_enum for m in messages}, key=list(Kind).index)
+        kinds = sorted({m.kind for m in messages}, key=list(Kind).index)
         context = {
             "user": user, "items": items,
             "organisation": current_app.config["WASSTRAAT_ORGANISATION"],

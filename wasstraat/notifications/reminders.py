@@ -98,8 +98,8 @@ def _overdue_actions(today: date) -> list[Due]:
         select(ImplementationItem.id, ImplementationItem.project_id,
                ImplementationItem.responsible_id, ImplementationItem.end_on, Improvement.title)
         .join(Improvement, Improvement.id == ImplementationItem.improvement_id)
-        .where(ImplementationItem.adoption == Adoption.TAKEN_OVER.value,
-               ImplementationItem.status != ActionStatus.DONE.value,
+        .where(ImplementationItem.adoption == Adoption.TAKEN_OVER,
+               ImplementationItem.status != ActionStatus.DONE,
                ImplementationItem.end_on < today,
                ImplementationItem.responsible_id.is_not(None),
                _active(ImplementationItem.responsible_id),

@@ -38,8 +38,8 @@ def sentence(notification: Notification) -> str:
     step = Step(notification.step) if notification.step else None
     where = (gettext("Stap %(number)d (%(name)s)", number=step.value,
                      name=gettext(step.definition.name)) if step else gettext("Het traject"))
-    reminder = notification.reminder_enum
-    message = reminder.message if reminder else notification.kind_enum.message
+    reminder = notification.reminder
+    message = reminder.message if reminder else notification.kind.message
     days = notification.days or 0
     return gettext(message) % {"step": where, "title": gettext(notification.title),
                                "days": ngettext("%(num)d dag", "%(num)d dagen", days)}

@@ -63,7 +63,7 @@ class MergeForm(VersionedForm):
     def setup_choices(self, improvement, improvements) -> None:
         self.into_id.choices = choices(
             (i.id, i.title) for i in improvements
-            if i.id != improvement.id and i.decision_enum is not Decision.MERGED)
+            if i.id != improvement.id and i.decision is not Decision.MERGED)
 
 
 class UnmergeForm(VersionedForm):

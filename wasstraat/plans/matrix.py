@@ -132,6 +132,6 @@ def build(improvements: list[Improvement]) -> Matrix:
         dx, dy = SLOTS[index % len(SLOTS)]
         cx, cy = _centre(*cell)
         points.append(Point(number, improvement.id, improvement.title, improvement.impact,
-                            improvement.effort, improvement.horizon_enum,
+                            improvement.effort, improvement.horizon,
                             cx + dx * CELL * 0.3, cy + dy * CELL * 0.3))
     return Matrix(points)

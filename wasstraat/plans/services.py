@@ -28,7 +28,6 @@ from ..models import (
     Improvement,
     ImprovementKpi,
     ImprovementPlan,
-    ImprovementStates,
     Kpi,
     PlanApproval,
     PlanVersion,
@@ -38,7 +37,7 @@ from ..models import (
 )
 from ..tasks.services import task_link
 from ..windows import require_open
-from ..workflow import N_, PLAN_SECTIONS, Action, Decision, Role, Step
+from ..workflow import N_, PLAN_SECTIONS, Action, Decision, Horizon, Role, Step
 
 PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "removes_waste",
                "decision",
@@ -79,22 +78,22 @@ def board(project: Project) -> list[Improvement]:
 
 
 @dataclass(frozen=True, slots=True)
-class BoardLine(ImprovementStates):
+class BoardLine:
     """What the board, the snapshot and the rules read of an improvement, as plain columns:
     a board of 10,000 improvements is read without building 10,000 ORM objects."""
 
     id: int
     title: str
     description: str
-    step: int
+    step: Step
     source_type: str
     source_id: int | None
-    horizon: str | None
+    horizon: Horizon | None
     impact: int | None
     effort: int | None
     cost_estimate: int | None
     recurring_cost: int | None
-    decision: str
+    decision: Decision
     decision_reason: str
     merged_into_id: int | None
     kpi_names: tuple[str, ...] = ()
@@ -279,7 +278,7 @@ def update_plan_fields(improvement: Improvement, project: Project, actor: User, 
                        expected_version: int, values: dict, kpi_ids: list[int]) -> None:
     check_version(improvement, expected_version)
     check_editable(project)
-    if improvement.decision_enum is Decision.MERGED:
+    if improvement.decision is Decision.MERGED:
         raise WorkflowError(_("Deze verbetering is samengevoegd. Maak het samenvoegen eerst "
                               "ongedaan om haar te wijzigen."))
     problems = plan_field_problems(values)
@@ -288,7 +287,7 @@ def update_plan_fields(improvement: Improvement, project: Project, actor: User, 
     kpis = {k.id: k for k in kpis_of(project)}
     if any(kpi_id not in kpis for kpi_id in kpi_ids):
         raise WorkflowError(_("Kies KPI's van dit traject."))
-    if values["decision"] != Decision.NOT_PURSUED.value:
+    if values["decision"] != Decision.NOT_PURSUED:
         values = {**values, "decision_reason": ""}
     # Only the fields given change (a caller that knows no recurring cost leaves it as it is).
     changed = audit.apply_changes(improvement,
@@ -312,19 +311,19 @@ def merge(duplicate: Improvement, into: Improvement, project: Project, actor: Us
     check_editable(project)
     if duplicate.id == into.id:
         raise WorkflowError(_("Een verbetering kan niet met zichzelf worden samengevoegd."))
-    if Decision.MERGED in (duplicate.decision_enum, into.decision_enum):
+    if Decision.MERGED in (duplicate.decision, into.decision):
         raise WorkflowError(_("Een samengevoegde verbetering kan niet nog eens worden "
                               "samengevoegd."))
     if any(i.merged_into_id == duplicate.id for i in board(project)):
         raise WorkflowError(_("Er zijn al verbeteringen in deze verbetering samengevoegd; "
                               "voeg deze andersom samen."))
     before = {"decision": duplicate.decision, "merged_into_id": None}
-    duplicate.decision = Decision.MERGED.value
+    duplicate.decision = Decision.MERGED
     duplicate.merged_into_id = into.id
     into.kpis = sorted({*into.kpis, *duplicate.kpis}, key=lambda k: k.id)
     db.session.flush()
     audit.record("improvement.merge", "improvement", duplicate.id, project.id, actor=actor,
-                 before=before, after={"decision": Decision.MERGED.value,
+                 before=before, after={"decision": Decision.MERGED,
                                        "merged_into_id": into.id})
 
 
@@ -332,14 +331,14 @@ def unmerge(improvement: Improvement, project: Project, actor: User, *,
             expected_version: int) -> None:
     check_version(improvement, expected_version)
     check_editable(project)
-    if improvement.decision_enum is not Decision.MERGED:
+    if improvement.decision is not Decision.MERGED:
         raise WorkflowError(_("Deze verbetering is niet samengevoegd."))
     before = {"decision": improvement.decision, "merged_into_id": improvement.merged_into_id}
-    improvement.decision = Decision.OPEN.value
+    improvement.decision = Decision.OPEN
     improvement.merged_into_id = None
     db.session.flush()
     audit.record("improvement.unmerge", "improvement", improvement.id, project.id, actor=actor,
-                 before=before, after={"decision": Decision.OPEN.value})
+                 before=before, after={"decision": Decision.OPEN})
 
 
 def save_texts(project: Project, actor: User, *, expected_version: int, values: dict) -> None:

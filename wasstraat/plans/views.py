@@ -297,9 +297,9 @@ def version(project_id: int, number: int):
     # The plan's quick-win and long-term sections list the improvements of that horizon.
     section_rows = {
         "quick_wins": [i for i in by_decision[Decision.IN_PLAN]
-                       if i["horizon"] == Horizon.QUICK_WIN.value],
+                       if i["horizon"] == Horizon.QUICK_WIN],
         "long_term": [i for i in by_decision[Decision.IN_PLAN]
-                      if i["horizon"] == Horizon.LONG_TERM.value],
+                      if i["horizon"] == Horizon.LONG_TERM],
     }
     return render_template(
         "plans/version.html", access=access, project=access.project, frozen=frozen,

@@ -100,7 +100,7 @@ def _deferred(previous: Project) -> list[Improvement]:
         select(Improvement).join(ImplementationItem,
                                  ImplementationItem.improvement_id == Improvement.id)
         .where(ImplementationItem.project_id == previous.id,
-               ImplementationItem.adoption == Adoption.DEFERRED.value)
+               ImplementationItem.adoption == Adoption.DEFERRED)
         .order_by(ImplementationItem.position)))
 
 
@@ -217,6 +217,6 @@ def _carry_deferred(previous: Project, project: Project, actor: User) -> int:
             step=int(Step.TEAM), source_type="previous_cycle", source_id=previous.id,
             created_by_id=actor.id, horizon=old.horizon, impact=old.impact, effort=old.effort,
             cost_estimate=old.cost_estimate, recurring_cost=old.recurring_cost,
-            decision=Decision.OPEN.value))
+            decision=Decision.OPEN))
     db.session.flush()
     return len(deferred)

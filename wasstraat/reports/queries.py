@@ -142,7 +142,7 @@ def benefits(scope: Select, page: int, today: date) -> Benefits:
         select(func.coalesce(func.sum(Improvement.cost_estimate), 0),
                func.coalesce(func.sum(Improvement.recurring_cost), 0))
         .where(Improvement.project_id.in_(closed_ids),
-               Improvement.decision == Decision.IN_PLAN.value)).one()
+               Improvement.decision == Decision.IN_PLAN)).one()
     return Benefits(
         closed=[ClosedProject(project, since, results.get(project.id, []),
                               revisit_status(project.revisit_on, today))
@@ -176,8 +176,8 @@ def improvement_counts(project_ids: Select) -> dict[tuple[str, str], int]:
     return {(horizon or "", decision): count for horizon, decision, count in rows}
 
 
-IMPROVEMENT_ROWS = [Horizon.QUICK_WIN.value, Horizon.LONG_TERM.value, ""]
-IMPROVEMENT_COLUMNS = [Decision.IN_PLAN.value, Decision.NOT_PURSUED.value, Decision.OPEN.value]
+IMPROVEMENT_ROWS = [Horizon.QUICK_WIN, Horizon.LONG_TERM, ""]
+IMPROVEMENT_COLUMNS = [Decision.IN_PLAN, Decision.NOT_PURSUED, Decision.OPEN]
 
 
 # --- Flow -------------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def step_flows(scope: Select) -> list[StepFlow]:
     durations: dict[int, list[float]] = {}
     for step, started, closed in db.session.execute(
             select(StepState.step, StepState.started_at, StepState.closed_at)
-            .where(StepState.project_id.in_(scope), StepState.status == StepStatus.DONE.value,
+            .where(StepState.project_id.in_(scope), StepState.status == StepStatus.DONE,
                    StepState.started_at.is_not(None), StepState.closed_at.is_not(None))):
         durations.setdefault(step, []).append((closed - started).total_seconds() / 86400)
     steps = [StepFlow(step, len(durations.get(step, [])), *_median_p90(durations.get(step, [])))

@@ -218,7 +218,7 @@ class NotIndependentError(WorkflowError):
 
 
 def sign_blockers(review: Review) -> list[str]:
-    verdict = review.verdict_enum
+    verdict = review.verdict
     blockers = []
     if verdict is None:
         blockers.append(_("Kies een oordeel."))
@@ -321,7 +321,7 @@ def respond(review: Review, project: Project, actor: User, *, subject: str, kind
 def override(review: Review, project: Project, actor: User, motivation: str) -> ReviewOverride:
     """The process owner's recorded decision to go on despite a "niet akkoord"."""
     require_open(project, Action.OVERRIDE_REJECTION)
-    if not review.is_signed or review.verdict_enum is not Verdict.REJECTED:
+    if not review.is_signed or review.verdict is not Verdict.REJECTED:
         raise WorkflowError(_("Alleen een ondertekend 'niet akkoord' kan worden doorbroken."))
     if review.override is not None:
         raise ConflictError(_("Voor deze toetsing is al een besluit vastgelegd."))
@@ -375,7 +375,7 @@ def finalise_blockers(project: Project, reviews: list[Review] | None = None) -> 
         elif not review.is_signed:
             blockers.append(_("%(domain)s heeft versie %(number)d nog niet ondertekend.",
                               domain=_(domain.label), number=review.plan_version.number))
-        elif review.verdict_enum is Verdict.REJECTED and review.override is None:
+        elif review.verdict is Verdict.REJECTED and review.override is None:
             blockers.append(_("%(domain)s gaf 'niet akkoord'. Laat een nieuwe versie toetsen, "
                               "of de proceseigenaar legt een gemotiveerd besluit vast om toch "
                               "door te gaan.", domain=_(domain.label)))

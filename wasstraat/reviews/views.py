@@ -54,7 +54,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200,
     items = services.items_to_answer(all_reviews, services.responses_of(project))
     forms = _response_forms(items)
     forms.update({f"override-{r.id}": OverrideForm(formdata=None, prefix=f"override-{r.id}")
-                  for r in all_reviews if r.verdict_enum is Verdict.REJECTED})
+                  for r in all_reviews if r.verdict is Verdict.REJECTED})
     if failed:
         forms[failed[0]] = failed[1]
     chosen = services.chosen_domains(project)

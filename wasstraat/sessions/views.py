@@ -78,7 +78,7 @@ def index(project_id: int):
 
 def _capture_forms(access: ProjectAccess, session: WorkSession, *, submitted: bool = False):
     capture = CaptureImprovementForm() if submitted else CaptureImprovementForm(formdata=None)
-    refs = offered_in_session(access.project, session.id, session.step_enum)
+    refs = offered_in_session(access.project, session.id, session.step)
     capture.source.choices = choices((f"{r.kind.key}:{r.source_id}", r.name) for r in refs)
     return capture, refs
 
@@ -145,7 +145,7 @@ def add_finding(project_id: int, session_id: int):
 def notes(project_id: int, session_id: int):
     access = project_access(project_id)
     session = project_object(access, WorkSession, session_id)
-    access.require(Action.EDIT_SESSION_NOTES, step=session.step_enum)
+    access.require(Action.EDIT_SESSION_NOTES, step=session.step)
     form = SessionNotesForm()
     form, status = save_form(
         form,

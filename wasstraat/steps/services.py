@@ -73,10 +73,10 @@ def start_step(project: Project, step: Step, actor: User) -> None:
     if blockers:
         raise WorkflowError(" ".join(blockers))
     state = project.step_state(step)
-    state.status = StepStatus.IN_PROGRESS.value
+    state.status = StepStatus.IN_PROGRESS
     state.started_at, state.started_by_id = utcnow(), actor.id
     db.session.flush()
-    _mark(state, actor, "step.start", StepStatus.NOT_STARTED.value)
+    _mark(state, actor, "step.start", StepStatus.NOT_STARTED)
     create_step_tasks(project, step, actor)
     if step in ON_START:
         ON_START[step](project, actor)
@@ -88,10 +88,10 @@ def close_step(project: Project, step: Step, actor: User,
     if blockers:
         raise WorkflowError(" ".join(blockers))
     state = project.step_state(step)
-    state.status = StepStatus.DONE.value
+    state.status = StepStatus.DONE
     state.closed_at, state.closed_by_id = utcnow(), actor.id
     db.session.flush()
-    _mark(state, actor, "step.close", StepStatus.IN_PROGRESS.value)
+    _mark(state, actor, "step.close", StepStatus.IN_PROGRESS)
 
 
 def skip_blockers(project: Project, step: Step) -> list[str]:
@@ -113,7 +113,7 @@ def skip_step(project: Project, step: Step, actor: User, reason: str) -> None:
         raise WorkflowError(" ".join(blockers))
     state = project.step_state(step)
     before = state.status
-    state.status = StepStatus.SKIPPED.value
+    state.status = StepStatus.SKIPPED
     state.skip_reason = reason.strip()
     state.closed_at, state.closed_by_id = utcnow(), actor.id
     db.session.flush()
@@ -126,7 +126,7 @@ def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
         raise WorkflowError(_("Alleen een afgeronde of overgeslagen stap kan worden heropend."))
     before = state.status
     never_started = state.started_at is None
-    state.status = StepStatus.IN_PROGRESS.value
+    state.status = StepStatus.IN_PROGRESS
     state.closed_at, state.closed_by_id = None, None
     if never_started:
         state.started_at, state.started_by_id = utcnow(), actor.id

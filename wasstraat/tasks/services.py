@@ -88,7 +88,7 @@ def _check_assignee(project: Project, assignee_id: int | None) -> None:
 def _check_role_holder(task: Task, assignee_id: int | None) -> None:
     """A task of the method belongs to its role: it goes to someone who holds that role (who
     can do the work), or back to the role."""
-    role = task.role_enum
+    role = task.role
     if task.template is None or role is None or assignee_id is None:
         return
     holders = {m.user_id for m in task.project.memberships if role in m.roles}
@@ -126,14 +126,14 @@ def set_done(task: Task, actor: User, done: bool) -> None:
     if task.condition:
         raise WorkflowError(_("Deze taak gaat vanzelf op afgerond zodra het werk gedaan is; "
                               "afvinken is niet nodig."))
-    if task.closure is TaskClosure.WITH_STEP:
+    if task.closed_as is TaskClosure.WITH_STEP:
         raise WorkflowError(_("Deze taak is vervallen met haar stap. Heropen de stap om er "
                               "weer aan te werken."))
     if task.is_done == done:
         return
     task.done_at = utcnow() if done else None
     task.done_by_id = actor.id if done else None
-    task.closed_as = TaskClosure.BY_HAND.value if done else None
+    task.closed_as = TaskClosure.BY_HAND if done else None
     db.session.flush()
     audit.record("task.done" if done else "task.reopen", "task", task.id, task.project_id,
                  actor=actor, before={"done": not done}, after={"done": done,
