@@ -35,10 +35,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
-    # guidance and positions: their session hooks
-    from . import errors, guidance, positions, static_files, templating  # noqa: F401
-    from .notifications import events  # noqa: F401 - its session hook
+    from . import errors, static_files, templating, unit_of_work
 
+    unit_of_work.register()
+    unit_of_work.register_request_hooks(app)
     errors.register(app)
     templating.register(app)
     static_files.register(app)

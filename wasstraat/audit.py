@@ -30,7 +30,6 @@ from typing import Any
 
 from flask import current_app, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event as orm_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -124,8 +123,7 @@ def link_hash(prev_hash: str, event: AuditEvent,
                     hashlib.sha256).hexdigest()
 
 
-@orm_event.listens_for(Session, "before_flush")
-def _link_new_events(session: Session, _context: Any, _instances: Any) -> None:
+def link_new_events(session: Session, _context: Any, _instances: Any) -> None:
     pending = [e for e in session.info.pop(_PENDING, []) if e in session.new]
     pending += [o for o in session.new if isinstance(o, AuditEvent) and o not in pending]
     if not pending:
@@ -141,15 +139,13 @@ def _link_new_events(session: Session, _context: Any, _instances: Any) -> None:
     session.info[_HEAD] = pending[-1]
 
 
-@orm_event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
+def forget_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
     if not session.in_nested_transaction():
         session.info.pop(_HEAD, None)
 
 
-@orm_event.listens_for(Session, "after_commit")
-def _write_checkpoint(session: Session) -> None:
+def write_checkpoint(session: Session) -> None:
     """The chain's head, outside the database: the log and the checkpoint file."""
     if session.in_nested_transaction():
         return

@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -319,8 +319,7 @@ def sync_tasks(project: Project) -> SyncResult:
     return result
 
 
-@event.listens_for(Session, "after_flush")
-def _note_touched_projects(session: Session, _context: Any) -> None:
+def note_touched_projects(session: Session, _context: Any) -> None:
     if session.info.get(_SYNCING):
         return
     projects = session.info.setdefault(_TOUCHED, set())
@@ -336,8 +335,7 @@ def _note_touched_projects(session: Session, _context: Any) -> None:
             projects.add(obj.project_id)
 
 
-@event.listens_for(Session, "before_commit")
-def _sync_touched_projects(session: Session) -> None:
+def sync_touched_projects(session: Session) -> None:
     # Savepoints (add_once) commit too; only the real commit syncs.
     if session.info.get(_SYNCING) or session.in_nested_transaction():
         return
@@ -359,9 +357,7 @@ def _sync_touched_projects(session: Session) -> None:
         session.info.pop(_SYNCING, None)
 
 
-@event.listens_for(Session, "after_rollback")
-@event.listens_for(Session, "after_commit")
-def _forget_touched(session: Session) -> None:
+def forget_touched(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint ended; the transaction goes on
         return
     session.info.pop(_TOUCHED, None)

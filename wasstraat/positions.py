@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import case, delete, event, func, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from .models import ProjectPosition, StepState
@@ -55,6 +55,5 @@ def _touched_projects(session: Session) -> set[int]:
     return touched
 
 
-@event.listens_for(Session, "after_flush")
-def _follow_step_states(session: Session, _context: Any) -> None:
+def follow_step_states(session: Session, _context: Any) -> None:
     refresh(session, _touched_projects(session))

@@ -1,21 +1,26 @@
 """Notifications follow the tasks: whenever an open task gets a person (created for them, a
 step opening, a reassignment, the team changing), that person gets a message. One session
-hook instead of a call in every service that makes or assigns tasks, so no path forgets it.
+hook (registered in ``unit_of_work``) instead of a call in every service that makes or
+assigns tasks, so no path forgets it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, has_app_context, has_request_context
+from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from ..models import Notification, Review, ReviewFinding, ReviewResponse, Task
 from ..tasks.services import task_link
 from ..workflow import N_, Step
 from .kinds import Kind, MailState, kind_of
+
+# The session's mark that this transaction made notifications to e-mail (unit_of_work hands
+# it on to the request, which has them delivered after the commit).
+MAIL_DUE = "mail_due"
 
 
 def _acting_user_id() -> int | None:
@@ -33,15 +38,14 @@ def _newly_assigned(session: Session) -> list[Task]:
     return [t for t in tasks if t.assignee_id is not None and t.done_at is None]
 
 
-@event.listens_for(Session, "before_flush")
-def _tell_new_assignees(session: Session, _context: Any, _instances: Any) -> None:
+def tell_new_assignees(session: Session, _context: Any, _instances: Any) -> None:
     actor = _acting_user_id()
     for task in _newly_assigned(session):
         # Whoever gives themselves a task, or creates it for themselves, needs no message.
         if task.assignee_id in (actor, task.created_by_id if task.id is None else None):
             continue
         _add(session, Notification(user_id=task.assignee_id, project_id=task.project_id,
-                                   task=task, kind=kind_of(task.origin).value, step=task.step,
+                                   task=task, kind=kind_of(task.origin), step=task.step,
                                    title=task.title[:200]))
     for response in [r for r in session.new if isinstance(r, ReviewResponse)]:
         _tell_the_reviewer(session, response)
@@ -68,22 +72,9 @@ def _add(session: Session, notification: Notification) -> None:
     notification.mail_state = _mail_state()
     session.add(notification)
     if notification.mail_state is MailState.PENDING:
-        session.info["mail_due"] = True
+        session.info[MAIL_DUE] = True
 
 
 def _mail_state() -> MailState:
     enabled = has_app_context() and current_app.config["MAIL_ENABLED"]
     return MailState.PENDING if enabled else MailState.NONE
-
-
-@event.listens_for(Session, "after_commit")
-def _deliver_after_the_request(session: Session) -> None:
-    """The request that made notifications delivers them once its work is committed (see
-    notifications.views.deliver_after_request)."""
-    if session.info.pop("mail_due", False) and has_request_context():
-        g.mail_due = True
-
-
-@event.listens_for(Session, "after_rollback")
-def _nothing_to_deliver(session: Session) -> None:
-    session.info.pop("mail_due", None)

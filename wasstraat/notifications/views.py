@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -15,7 +14,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import jobs
 from ..access import project_access
 from ..errors import wants_partial
 from ..extensions import csrf, db
@@ -71,15 +69,6 @@ def mark_all_read():
     if marked:
         flash(_("Alle meldingen zijn als gelezen gemarkeerd."), "success")
     return redirect(url_for("notifications.index"), 303)
-
-
-@bp.after_app_request
-def deliver_after_request(response):
-    """The request that made notifications has their e-mails sent once its work is
-    committed: here (the embedded default) or by a worker (jobs.py)."""
-    if g.pop("mail_due", False):
-        jobs.after_commit_delivery()
-    return response
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -1,0 +1,93 @@
+"""Every consequence of a commit, in one place and in the order it happens.
+
+Services change rows and ``flush()``; views commit. What a commit sets off is registered here,
+on SQLAlchemy's ``Session`` class (so every session: requests, the CLI, the workers), in the
+order below. A listener of one event runs in the order of ``HOOKS``.
+
+**Before each flush**
+  1. ``audit.link_new_events``: the new audit rows get their place in the hash chain (taking
+     the chain's lock until commit). First, so that every row this flush writes is linked.
+  2. ``notifications.events.tell_new_assignees``: a task that got a person, and a review the
+     team answered, become notifications; each that is to be e-mailed marks the session
+     "mail due". They add rows, so they run before the flush writes them.
+
+**After each flush**
+  3. ``guidance.note_touched_projects``: which projects (and memberships) the flush touched,
+     remembered for the task sync at commit.
+  4. ``positions.follow_step_states``: a project whose step states changed gets its read
+     model (current step, since when) refreshed, in the same transaction.
+
+**Before commit** (the real one; a savepoint's commit does nothing here)
+  5. ``guidance.sync_touched_projects``: the tasks of every touched project are brought in line
+     with the rules (done, open again, ended with the step, handed to the role's holders). It
+     flushes, so 1 to 4 run again for what the sync changed: its audit row is chained, a task
+     it hands to someone notifies them, a step state it touched moves the project's position.
+     That is why the sync is the last thing before the commit, and the only one here.
+
+**After commit**
+  6. ``audit.write_checkpoint``: the chain's new head goes to the log and the checkpoint file,
+     now that it is durable.
+  7. ``guidance.forget_touched``: the touched projects are forgotten.
+  8. ``deliver_after_the_request``: "mail due" becomes a mark on the request; the request's
+     last hook (registered by :func:`register_request_hooks`) has the e-mails sent, in the
+     process or by a worker (``jobs.after_commit_delivery``), once the response is made. Only
+     committed notifications are ever delivered.
+
+**After rollback**: 9 to 11 forget what 1, 3 and 2 remembered (the chain's pending rows, the
+touched projects, "mail due"), so the next transaction starts clean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, g, has_request_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from . import audit, guidance, jobs, positions
+from .notifications import events as notifications
+
+MAIL_DUE = notifications.MAIL_DUE
+
+
+def deliver_after_the_request(session: Session) -> None:
+    if session.info.pop(MAIL_DUE, False) and has_request_context():
+        g.mail_due = True
+
+
+def nothing_to_deliver(session: Session, *_args: Any) -> None:
+    session.info.pop(MAIL_DUE, None)
+
+
+HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
+    ("before_flush", audit.link_new_events),
+    ("before_flush", notifications.tell_new_assignees),
+    ("after_flush", guidance.note_touched_projects),
+    ("after_flush", positions.follow_step_states),
+    ("before_commit", guidance.sync_touched_projects),
+    ("after_commit", audit.write_checkpoint),
+    ("after_commit", guidance.forget_touched),
+    ("after_commit", deliver_after_the_request),
+    ("after_rollback", audit.forget_pending),
+    ("after_rollback", guidance.forget_touched),
+    ("after_rollback", nothing_to_deliver),
+)
+
+
+def register() -> None:
+    """Register the hooks once per process, in the order of ``HOOKS``."""
+    for name, hook in HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def _deliver_mail(response: Response) -> Response:
+        """The request that made notifications has their e-mails sent once its work is
+        committed: here (the embedded default) or by a worker (jobs.py)."""
+        if g.pop("mail_due", False):
+            jobs.after_commit_delivery()
+        return response
