@@ -9,7 +9,7 @@ TRANSLATIONS := wasstraat/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint lint-api check audit bench profile translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint lint-api check audit bench profile mutation translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ bench: $(STAMP) translations
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_eventlog.py
 
+## mutation: mutation testing of the rule modules, each against its own tests; reports the
+## kill rate per module and lists the survivors (minutes per module; not in `make test`).
+## One module: `make mutation MODULES=wasstraat/duties.py`
+mutation: $(STAMP) translations
+	$(BIN)/python bench/mutation.py $(MODULES)
+
 ## profile: where one page spends its time, e.g. `make profile PAGE=/projects/1/plan`
 ## (on the `make run` database; AS=email, PASSWORD=..., N=requests)
 profile: $(STAMP) translations
@@ -66,6 +72,7 @@ profile: $(STAMP) translations
 lint: $(STAMP)
 	$(BIN)/ruff check wasstraat tests bench app.py
 	$(BIN)/bandit -q -r wasstraat
+	$(BIN)/lint-imports --no-cache
 
 # The API's OpenAPI document against the Dutch API Design Rules (Logius's Spectral ruleset,
 # kept beside the API with its source). Spectral comes from the npm registry, into the venv.

@@ -108,7 +108,10 @@ def test_a_revoked_or_expired_token_is_refused_with_the_reason(team, login_as, c
     db.session.commit()
     expired = client.get(f"{API}/projects", headers=bearer(old))
     assert expired.status_code == 401 and "verlopen" in expired.json["detail"]
-    for wrong in ("", "Bearer", "Basic dXNlcjpwdw==", f"Bearer {old[:-2]}xx", "Bearer a.b.c"):
+    valid = token_for(leader)
+    assert client.get(f"{API}/projects", headers=bearer(valid)).status_code == 200
+    for wrong in ("", "Bearer", "Basic dXNlcjpwdw==", f"Bearer {old[:-2]}xx", "Bearer a.b.c",
+                  f"Token {valid}", f"Basic {valid}", valid):  # a valid token, but not Bearer
         assert client.get(f"{API}/projects", headers={"Authorization": wrong}
                           ).status_code == 401, wrong
 

@@ -20,7 +20,7 @@ from test_notification_mail import (  # noqa: F401
 from wasstraat import jobs
 from wasstraat.extensions import db
 from wasstraat.models import Notification
-from wasstraat.notifications.kinds import Channel
+from wasstraat.notification_kinds import Channel
 from wasstraat.workflow import Role
 
 pytestmark = pytest.mark.postgres_only

@@ -411,3 +411,8 @@ def test_the_implementation_plan_shows_before_and_after_with_its_figure(team):
     assert "Gemeten vóór en na de verandering" in text and "paden van vóór" in text
     (alt,) = image_alts(document)
     assert alt.startswith("Staafdiagram van de doorlooptijd per zaak vóór en na de verandering")
+
+
+def test_a_log_without_events_is_refused_with_the_reason_not_left_to_numpy():
+    with pytest.raises(parse.LogError, match="geen gebeurtenissen"):
+        analysis.analyse([])

@@ -19,8 +19,8 @@ from conftest import Team
 from wasstraat import jobs
 from wasstraat.extensions import db
 from wasstraat.models import Notification, NotificationSetting, utcnow
+from wasstraat.notification_kinds import Channel, Kind
 from wasstraat.notifications import mail
-from wasstraat.notifications.kinds import Channel, Kind
 from wasstraat.workflow import Role, Step
 
 BASE_URL = "https://wasstraat.gemeente.example"

@@ -22,8 +22,8 @@ from wasstraat.models import (
     StepState,
     Task,
 )
+from wasstraat.notification_kinds import Channel, Kind, Reminder
 from wasstraat.notifications import mail, reminders, services
-from wasstraat.notifications.kinds import Channel, Kind, Reminder
 from wasstraat.workflow import ActionStatus, Role, Step
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

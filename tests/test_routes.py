@@ -32,7 +32,7 @@ from wasstraat.models import (
     Task,
     WorkSession,
 )
-from wasstraat.notifications.kinds import Kind
+from wasstraat.notification_kinds import Kind
 from wasstraat.notifications.mail import unsubscribe_token
 from wasstraat.plans import services as plans
 from wasstraat.steps import services as steps

@@ -430,7 +430,7 @@ def test_a_step_start_that_fails_halfway_leaves_nothing_behind(create_project, l
 def test_every_evidence_rule_a_product_names_exists_and_leads_to_a_page(app):
     from flask import url_for
 
-    from wasstraat.steps.gates import EVIDENCE
+    from wasstraat.gates import EVIDENCE
 
     named = {p.evidence for s in Step for p in s.definition.products if p.evidence}
     assert named == set(EVIDENCE)

@@ -10,11 +10,19 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 
+from . import audit, backup, guidance, retention
 from .auth import services as accounts
+from .config import JobQueue
+from .demo import DEMO_PASSWORD, load_demo
 from .errors import WorkflowError
+from .exports import house_style, implementation_plan, improvement_plan
+from .exports.docx_base import options
 from .extensions import db
-from .models import Notification, User
-from .notifications.kinds import MailState
+from .jobs import periodic_work, queue
+from .models import AuditEvent, Notification, Project, User
+from .notification_kinds import MailState
+from .notifications import mail
+from .plans.services import version_by_number
 
 user_cli = AppGroup("user", help="Manage accounts.")
 
@@ -63,7 +71,6 @@ def list_users() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds accounts.")
 def seed_demo(if_empty: bool) -> None:
     """Load the demo municipality: accounts per role and a project part-way through."""
-    from .demo import DEMO_PASSWORD, load_demo
 
     if current_app.config["PRODUCTION"]:
         raise click.ClickException(
@@ -90,8 +97,6 @@ export_cli = AppGroup("export", help="Write a project's plans as Word documents.
 
 
 def _project_or_fail(project_id: int):
-    from .models import Project
-
     project = db.session.get(Project, project_id)
     if project is None:
         raise click.ClickException(f"No project with id {project_id}.")
@@ -104,9 +109,6 @@ def _project_or_fail(project_id: int):
 @click.option("--version", "number", type=int, help="A frozen version; default: the draft.")
 def export_improvement_plan(project_id: int, output: str, number: int | None) -> None:
     """The improvement plan (verbeterplan) of PROJECT_ID."""
-    from .exports import improvement_plan
-    from .exports.docx_base import options
-    from .plans.services import version_by_number
 
     project = _project_or_fail(project_id)
     version = version_by_number(project, number) if number is not None else None
@@ -123,8 +125,6 @@ def export_improvement_plan(project_id: int, output: str, number: int | None) ->
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
 def export_implementation_plan(project_id: int, output: str) -> None:
     """The implementation plan (implementatieplan) of PROJECT_ID."""
-    from .exports import implementation_plan
-    from .exports.docx_base import options
 
     result = implementation_plan.export(_project_or_fail(project_id), **options())
     with open(output, "wb") as handle:
@@ -143,8 +143,6 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 def verify_audit(checkpoint_files: tuple[Path, ...]) -> None:
     """Check the keyed chain (and the checkpoints): exit 1 when a row was edited, removed or
     inserted afterwards, or the trail no longer holds what a checkpoint saw."""
-    from . import audit
-    from .models import AuditEvent
 
     lines = [line for path in checkpoint_files
              for line in path.read_text(encoding="utf-8").splitlines()]
@@ -164,8 +162,6 @@ tasks_cli = AppGroup("tasks", help="The tasks of the method.")
 def sync_tasks() -> None:
     """Bring every project's tasks in line with its state (after an upgrade: the app does it
     by itself for each project that changes)."""
-    from . import guidance
-    from .models import Project
 
     changed = 0
     for project in db.session.scalars(select(Project).order_by(Project.id)):
@@ -227,7 +223,6 @@ def runtime_role(name: str, password_env: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup_database(file: Path) -> None:
     """Write a consistent copy of the whole database to FILE; safe while the app runs."""
-    from . import backup
 
     db.session.remove()  # hold no transaction of our own meanwhile
     try:
@@ -243,7 +238,6 @@ def backup_database(file: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def restore_database(file: Path, yes: bool) -> None:
     """Replace everything in the database with the backup in FILE. Stop the app first."""
-    from . import audit, backup
 
     if not yes:
         click.confirm(f"Replace everything in {db.engine.url.render_as_string()} with {file}?",
@@ -269,7 +263,6 @@ retention_cli = AppGroup("retention", help="The retention term for closed projec
 @click.option("--dry-run", is_flag=True, help="List the projects; change nothing.")
 def run_retention(dry_run: bool) -> None:
     """Anonymise or delete closed projects older than WASSTRAAT_RETENTION_MONTHS."""
-    from . import retention
 
     months = current_app.config["RETENTION_MONTHS"]
     action = current_app.config["RETENTION_ACTION"]
@@ -293,7 +286,6 @@ def run_retention(dry_run: bool) -> None:
 def docx_reference(output: Path | None) -> None:
     """Write the reference .docx with the house style of the plan documents (start a
     municipality's own WASSTRAAT_DOCX_TEMPLATE from it)."""
-    from .exports import house_style
 
     click.echo(f"Wrote {house_style.write_reference(output or house_style.REFERENCE)}.")
 
@@ -306,7 +298,6 @@ def deliver_notifications() -> None:
     """Send the e-mails that are due (new ones, and failed ones whose retry time came). Run it
     every minute or so from cron or a worker where WASSTRAAT_MAIL_AFTER_REQUEST is off; with
     it on, it retries what failed."""
-    from .notifications import mail
 
     done = mail.deliver()
     click.echo(f"{done.sent} sent, {done.retried} to retry, {done.failed} given up")
@@ -320,7 +311,6 @@ def jobs_periodic() -> None:
     """Run the periodic work once: new reminders, due e-mails and retries, then the daily and
     weekly digests (each person's digest of a period goes once, however often or wherever
     this runs). From cron every few minutes where no worker runs."""
-    from .jobs import periodic_work
 
     click.echo(periodic_work().summary())
 
@@ -336,7 +326,6 @@ def jobs_worker(once: bool, concurrency: int) -> None:
     """A worker of the job queue on PostgreSQL (WASSTRAAT_JOB_QUEUE=procrastinate): run one
     or more on any machine that reaches the database; they share the queue and the periodic
     work runs once a minute among them."""
-    from .jobs import JobQueue, queue
 
     app = current_app._get_current_object()
     if app.config["JOB_QUEUE"] != JobQueue.PROCRASTINATE:

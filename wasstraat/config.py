@@ -8,10 +8,27 @@ from __future__ import annotations
 
 import os
 import secrets
+from enum import StrEnum
 from pathlib import Path
 
-from .jobs import PERIODIC_CRON, JobQueue, default_queue
 from .workflow import STALLED_AFTER_DAYS
+
+
+# Where background work runs (jobs.py): a Procrastinate queue on PostgreSQL, in the web
+# process itself on the embedded default.
+class JobQueue(StrEnum):
+    IN_PROCESS = "in-process"
+    PROCRASTINATE = "procrastinate"
+
+
+def default_queue(database_url: str) -> JobQueue:
+    return JobQueue.PROCRASTINATE if database_url.startswith("postgresql") \
+        else JobQueue.IN_PROCESS
+
+
+# Every minute: due e-mails and retries, reminders, digests (WASSTRAAT_JOB_SCHEDULE, a cron
+# line; empty for a worker that only takes queued jobs).
+PERIODIC_CRON = "* * * * *"
 
 LONGEST_PASSPHRASE = 256  # characters; argon2 hashes any length, this bounds the work
 

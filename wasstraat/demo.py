@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 
-from . import guidance
+from . import approvals, guidance
 from .auth import services as accounts
+from .clock import organisation_zone
 from .extensions import db
 from .formulas import services as formulas
 from .implementation import services as implementation
@@ -17,6 +18,7 @@ from .improvements import services as improvements
 from .improvements.sources import resolve
 from .journey import services as journey
 from .kpis import services as kpis
+from .mining import analysis, generate, parse
 from .models import EventLog, Project, Review, ServiceFormula, Task, User, utcnow
 from .plans import services as plans
 from .process import services as process
@@ -276,7 +278,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
     _close_step(project, Step.REVIEW, leader, {})
     steps.start_step(project, Step.ADJUST, leader)
     final = plans.make_final(project, leader, reviews.finalise_blockers(project))
-    plans.approve(project, final, owner, "Akkoord.")
+    approvals.approve_plan(project, final, owner, "Akkoord.")
     _close_step(project, Step.ADJUST, leader, {})
 
     steps.start_step(project, Step.IMPLEMENTATION_PLAN, leader)
@@ -444,8 +446,9 @@ def _adjust_and_approve(project: Project, people: dict[Role, User],
                                  "decision_reason": ""})
     _desired_process(project, advisor)
     final = plans.make_final(project, leader, reviews.finalise_blockers(project))
-    plans.approve(project, final, people[Role.PROCESS_OWNER],
-                  "Akkoord. Quick wins starten direct; de RDW-koppeling na de aanbesteding.")
+    approvals.approve_plan(project, final, people[Role.PROCESS_OWNER],
+                           "Akkoord. Quick wins starten direct; de RDW-koppeling na de "
+                           "aanbesteding.")
 
 
 def _desired_process(project: Project, advisor: User) -> None:
@@ -566,8 +569,6 @@ def _current_process(project: Project, people: dict[Role, User]) -> None:
 def _measured_process(project: Project, advisor: User) -> None:
     """The zaak system's export of six months of applications, read as in step 3 (a synthetic
     log without personal data, made by mining/generate.py; `make run` shows the feature)."""
-    from .mining import analysis, generate, parse
-    from .notifications.mail import organisation_zone
 
     text = "".join(generate.csv_text(generate.cases(DEMO_LOG_CASES, seed=2026))).encode()
     mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd", "behandelaar")

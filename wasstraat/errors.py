@@ -11,7 +11,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from .audit import record_denied
 from .extensions import db
+from .http import flatten, is_api_request, problem, wants_partial
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +41,7 @@ class ConflictError(WorkflowError):
         )
 
 
-def wants_partial() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _error_page(status: int, title: str, message: str, incident: str | None = None):
-    from .api import is_api_request
-    from .api.problems import problem
-
     if is_api_request(request.path):
         return problem(status, title, message, **({"incident": incident} if incident else {}))
     template = "errors/_error.html" if wants_partial() else "errors/error.html"
@@ -58,14 +53,10 @@ def _error_page(status: int, title: str, message: str, incident: str | None = No
 
 
 def _is_api() -> bool:
-    from .api import is_api_request
-
     return is_api_request(request.path)
 
 
 def _stale_version():
-    from .api.problems import problem
-
     return problem(412, _("Versie verouderd"),
                    _("Iemand anders heeft dit intussen gewijzigd (If-Match klopt niet meer). "
                      "Haal de actuele versie op en probeer het opnieuw."))
@@ -80,8 +71,6 @@ def _title(code: int) -> str:
 
 
 def register(app: Flask) -> None:
-    from .audit import record_denied
-
     @app.errorhandler(WorkflowError)
     def _workflow_error(error: WorkflowError):
         db.session.rollback()
@@ -103,8 +92,6 @@ def register(app: Flask) -> None:
         wrong); the screens keep the plain page for the rarer codes."""
         if not _is_api() or error.code is None:
             return error
-        from .api.problems import flatten, problem
-
         db.session.rollback()
         data = getattr(error, "data", None) or {}
         messages = data.get("messages") or {}

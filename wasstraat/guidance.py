@@ -7,7 +7,7 @@ tasks of every project a transaction touched are brought in line just before it 
 (:func:`sync_tasks`). The same conditions and the step gates tell each person what comes next
 (:func:`next_actions`).
 
-This module sits above the features (like ``steps/gates.py``): it asks several of them.
+This module sits above the features (like ``gates.py``): it asks several of them.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .extensions import db
+from .gates import EVIDENCE
 from .implementation import services as implementation
 from .kpis import services as kpis
 from .models import (
@@ -45,7 +46,6 @@ from .models import (
 )
 from .plans import services as plans
 from .steps import services as steps
-from .steps.gates import EVIDENCE
 from .tasks.services import link_parts, link_url
 from .workflow import (
     TASK_CONDITIONS,
@@ -204,7 +204,7 @@ class SyncResult:
 
 
 def _close(task: Task, how: TaskClosure, when: datetime, actor_id: int | None) -> None:
-    task.done_at, task.closed_as = when, how.value
+    task.done_at, task.closed_as = when, how
     task.done_by_id = actor_id if how is TaskClosure.BY_RULE else None
 
 
@@ -251,8 +251,18 @@ def _follow_the_team(project: Project, tasks: list[Task], in_progress: set[Step]
 
 def _assign_template(project: Project, step: Step, template: TaskTemplate,
                      existing: list[Task], people: list[int], result: SyncResult) -> list[Task]:
+    """Each holder of the template's role has its task: the open ones are handed over first,
+    and a task is made for each holder still without one."""
     covered = {t.assignee_id for t in existing if t.assignee_id in people}
     missing = [p for p in people if p not in covered]
+    _hand_over(existing, people, missing, result)
+    return _make_missing(project, step, template, missing, result)
+
+
+def _hand_over(existing: list[Task], people: list[int], missing: list[int],
+               result: SyncResult) -> None:
+    """An open task of someone who lost the role goes to a holder without one (or back to
+    the role); an unassigned open task finds such a holder."""
     for task in existing:
         if task.done_at is None and task.assignee_id is not None and task.assignee_id not in people:
             task.assignee_id = missing.pop(0) if missing else None
@@ -261,10 +271,14 @@ def _assign_template(project: Project, step: Step, template: TaskTemplate,
         if task.done_at is None and task.assignee_id is None and missing:
             task.assignee_id = missing.pop(0)
             result.assigned += 1
+
+
+def _make_missing(project: Project, step: Step, template: TaskTemplate, missing: list[int],
+                  result: SyncResult) -> list[Task]:
     created = []
     for user_id in missing:
         task = Task(project_id=project.id, step=int(step),
-                    part=template.part, role=template.role.value, title=template.title,
+                    part=template.part, role=template.role, title=template.title,
                     description=template.description, assignee_id=user_id, origin="workflow",
                     template_key=template.key)
         db.session.add(task)
@@ -273,44 +287,67 @@ def _assign_template(project: Project, step: Step, template: TaskTemplate,
     return created
 
 
+@dataclass
+class _Sync:
+    """One project's sync: what the rules ask (looked up once), when and by whom it runs."""
+
+    facts: Facts
+    now: datetime
+    actor_id: int | None
+    result: SyncResult
+
+
+def _end_with_the_step(task: Task, rule: Callable | None, sync: _Sync) -> None:
+    """Its step (or the project) closed: an open task is done if its rule holds, else it
+    ends with the step."""
+    if task.done_at is not None:
+        return
+    holds = rule is not None and rule(sync.facts, task)
+    _close(task, TaskClosure.BY_RULE if holds else TaskClosure.WITH_STEP, sync.now,
+           sync.actor_id)
+    sync.result.done += holds
+    sync.result.ended += not holds
+
+
+def _follow_the_rule(task: Task, rule: Callable | None, sync: _Sync) -> None:
+    """Its step is under way: a task that ended with the step is open again, and a task with
+    a rule is done exactly while the rule holds."""
+    if task.closed_as is TaskClosure.WITH_STEP:
+        _reopen(task)
+        sync.result.reopened += 1
+    if rule is None:
+        return
+    holds = rule(sync.facts, task)
+    if holds and task.done_at is None:
+        _close(task, TaskClosure.BY_RULE, sync.now, sync.actor_id)
+        sync.result.done += 1
+    elif not holds and task.closed_as is TaskClosure.BY_RULE:
+        _reopen(task)
+        sync.result.reopened += 1
+
+
 def sync_tasks(project: Project) -> SyncResult:
     """Bring every task of the project in line with its state (see the module docstring)."""
     result = SyncResult()
-    statuses = {Step(step): StepStatus(status) for step, status in db.session.execute(
-        select(StepState.step, StepState.status).where(StepState.project_id == project.id))}
+    statuses = dict(db.session.execute(
+        select(StepState.step, StepState.status).where(StepState.project_id == project.id)).all())
     if not statuses:
         return result
     tasks = list(db.session.scalars(select(Task).where(Task.project_id == project.id)
                                     .order_by(Task.id)))
     project_closed = all(s.is_finished for s in statuses.values())
-    in_progress = {s for s, status in statuses.items() if status is StepStatus.IN_PROGRESS}
     if not project_closed:
+        in_progress = {s for s, status in statuses.items() if status is StepStatus.IN_PROGRESS}
         tasks += _follow_the_team(project, tasks, in_progress, result)
     actor = audit.current_actor()
-    facts, now, actor_id = Facts(project), utcnow(), actor.id if actor else None
+    sync = _Sync(Facts(project), utcnow(), actor.id if actor else None, result)
     for task in tasks:
-        status = statuses.get(Step(task.step), StepStatus.NOT_STARTED)
+        status = statuses.get(task.step, StepStatus.NOT_STARTED)
         rule = CONDITIONS.get(task.condition or "")
         if project_closed or (status.is_finished and task.origin != "manual"):
-            if task.done_at is None:
-                holds = rule is not None and rule(facts, task)
-                _close(task, TaskClosure.BY_RULE if holds else TaskClosure.WITH_STEP, now,
-                       actor_id)
-                result.done += holds
-                result.ended += not holds
+            _end_with_the_step(task, rule, sync)
         elif status is StepStatus.IN_PROGRESS:
-            if task.closed_as is TaskClosure.WITH_STEP:
-                _reopen(task)
-                result.reopened += 1
-            if rule is None:
-                continue
-            holds = rule(facts, task)
-            if holds and task.done_at is None:
-                _close(task, TaskClosure.BY_RULE, now, actor_id)
-                result.done += 1
-            elif not holds and task.closed_as is TaskClosure.BY_RULE:
-                _reopen(task)
-                result.reopened += 1
+            _follow_the_rule(task, rule, sync)
     if result:
         db.session.flush()
         audit.record("tasks.sync", "project", project.id, project.id,

@@ -27,6 +27,7 @@ from .audit import AUDIT_LABELS
 from .extensions import db
 from .models import AuditEvent, User
 from .sessions.services import SESSION_KINDS
+from .titles import step_title
 from .workflow import (
     PROCESS_TYPES,
     REVIEW_DOMAIN_BY_KEY,
@@ -125,39 +126,69 @@ def _label(key: str) -> str:
     return gettext(FIELD_LABELS[key]) if key in FIELD_LABELS else key.replace("_", " ")
 
 
-def _value(key: str, value: Any, names: dict[int, str]) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return gettext("ja") if value else gettext("nee")
-    if key in _PEOPLE_KEYS and isinstance(value, int):
-        return names.get(value, gettext("iemand (#%(id)d)", id=value))
-    if key == "roles" and isinstance(value, list):
-        return ", ".join(gettext(Role(r).label) for r in value if r in Role._value2member_map_)
-    if key == "role" and value in Role._value2member_map_:
-        return gettext(Role(value).label)
-    if key == "step" and isinstance(value, int) and value in Step._value2member_map_:
-        return gettext("Stap %(number)d: %(name)s", number=value,
-                       name=gettext(Step(value).definition.name))
-    if key in _MONEY and isinstance(value, int | float):
-        return "€ " + format_decimal(value, format="#,##0")
-    if key == "kind" and value in KINDS:
-        return gettext(KINDS[value])
-    if key in ("product", "product_key") and value in _PRODUCTS:
-        return gettext(_PRODUCTS[value].title)
-    if key == "variant" and value in _VARIANTS:
-        return gettext(_VARIANTS[value])
-    if key == "process_type" and value in PROCESS_TYPES:
-        return gettext(PROCESS_TYPES[value])
-    if key in ("domain", "domains"):
-        keys = value if isinstance(value, list) else [value]
-        return ", ".join(gettext(REVIEW_DOMAIN_BY_KEY[k].label) if k in REVIEW_DOMAIN_BY_KEY
-                         else str(k) for k in keys)
-    if key in _ENUMS and isinstance(value, str):
+def _person(value: Any, names: dict[int, str]) -> str | None:
+    return names.get(value, gettext("iemand (#%(id)d)", id=value)) \
+        if isinstance(value, int) else None
+
+
+def _roles(value: Any, _names: dict[int, str]) -> str | None:
+    if not isinstance(value, list):
+        return None
+    return ", ".join(gettext(Role(r).label) for r in value if r in Role._value2member_map_)
+
+
+def _domains(value: Any, _names: dict[int, str]) -> str:
+    keys = value if isinstance(value, list) else [value]
+    return ", ".join(gettext(REVIEW_DOMAIN_BY_KEY[k].label) if k in REVIEW_DOMAIN_BY_KEY
+                     else str(k) for k in keys)
+
+
+def _money(value: Any, _names: dict[int, str]) -> str | None:
+    return "€ " + format_decimal(value, format="#,##0") if isinstance(value, int | float) \
+        else None
+
+
+def _step(value: Any, _names: dict[int, str]) -> str | None:
+    return step_title(value) \
+        if isinstance(value, int) and value in Step._value2member_map_ else None
+
+
+def _looked_up(table: dict[str, str]) -> Callable[[Any, dict[int, str]], str | None]:
+    """A stored key shown by its label in ``table`` (untranslated labels, N_)."""
+    return lambda value, _names: gettext(table[value]) if value in table else None
+
+
+def _enum(enum: Callable[[str], Any]) -> Callable[[Any, dict[int, str]], str | None]:
+    def label(value: Any, _names: dict[int, str]) -> str | None:
+        if not isinstance(value, str):
+            return None
         try:
-            return gettext(_ENUMS[key](value).label)
+            return gettext(enum(value).label)
         except ValueError:
             return value
+    return label
+
+
+# How a stored value reads, by the key it was stored under; a formatter that returns None
+# leaves the value to the plain reading (_plain).
+_FORMATTERS: dict[str, Callable[[Any, dict[int, str]], str | None]] = {
+    **{key: _person for key in _PEOPLE_KEYS},
+    "roles": _roles,
+    "role": _looked_up({role.value: role.label for role in Role}),
+    "step": _step,
+    **{key: _money for key in _MONEY},
+    "kind": _looked_up(KINDS),
+    "product": _looked_up({key: product.title for key, product in _PRODUCTS.items()}),
+    "product_key": _looked_up({key: product.title for key, product in _PRODUCTS.items()}),
+    "variant": _looked_up(_VARIANTS),
+    "process_type": _looked_up(PROCESS_TYPES),
+    "domain": _domains,
+    "domains": _domains,
+    **{key: _enum(enum) for key, enum in _ENUMS.items()},
+}
+
+
+def _plain(value: Any) -> str:
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return format_date(date.fromisoformat(value), "long")
@@ -166,6 +197,16 @@ def _value(key: str, value: Any, names: dict[int, str]) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _value(key: str, value: Any, names: dict[int, str]) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("ja") if value else gettext("nee")
+    formatter = _FORMATTERS.get(key)
+    shown = formatter(value, names) if formatter is not None else None
+    return shown if shown is not None else _plain(value)
 
 
 def _changes(event: AuditEvent, names: dict[int, str]) -> list[Change]:
@@ -195,8 +236,7 @@ def _task_sync(counts: dict[str, int]) -> list[Change]:
 def _what(event: AuditEvent) -> str:
     what = gettext(AUDIT_LABELS[event.action]) if event.action in AUDIT_LABELS else event.action
     if event.object_type == "step" and event.object_id in Step._value2member_map_:
-        what += " — " + gettext("Stap %(number)d: %(name)s", number=event.object_id,
-                                 name=gettext(Step(event.object_id).definition.name))
+        what += " — " + step_title(event.object_id)
     return what
 
 

@@ -20,27 +20,17 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
+from .api import limits
+from .config import JobQueue
+from .extensions import db
+from .mining import services as mining
+from .notifications import mail, reminders
+
 log = logging.getLogger(__name__)
-
-# Every minute: due e-mails and retries, reminders, digests (WASSTRAAT_JOB_SCHEDULE, a cron
-# line; empty for a worker that only takes queued jobs).
-PERIODIC_CRON = "* * * * *"
-
-
-class JobQueue(StrEnum):
-    IN_PROCESS = "in-process"
-    PROCRASTINATE = "procrastinate"
-
-
-def default_queue(database_url: str) -> JobQueue:
-    return JobQueue.PROCRASTINATE if database_url.startswith("postgresql") \
-        else JobQueue.IN_PROCESS
-
 
 # --- The jobs ----------------------------------------------------------------------------------
 
@@ -60,17 +50,12 @@ class PeriodicRun:
 
 
 def deliver_mail() -> None:
-    from .notifications import mail
-
     mail.deliver()
 
 
 def periodic_work(now: datetime | None = None) -> PeriodicRun:
     """What runs on a schedule. Reminders first, so a reminder for someone who wants them at
     once goes with this run's delivery, and one for a digest waits in it."""
-    from .api import limits
-    from .extensions import db
-    from .notifications import mail, reminders
 
     limits.forget_before(now.timestamp() if now else None)
     db.session.commit()
@@ -92,8 +77,6 @@ def after_commit_delivery() -> None:
         elif current_app.config["MAIL_AFTER_REQUEST"]:
             deliver_mail()
     except Exception:
-        from .extensions import db
-
         db.session.rollback()
         log.exception("Delivering notifications after the request failed")
 
@@ -137,8 +120,6 @@ def _make_queue(app: Flask):
 
     @jobs.task(name="wasstraat.analyse_log", retry=procrastinate.RetryStrategy(max_attempts=2))
     def analyse_log(log_id: int) -> None:
-        from .mining import services as mining
-
         with app.app_context():
             mining.run(log_id)
 
@@ -151,7 +132,6 @@ def analyse_event_log(log_id: int) -> None:
     """Read and analyse an imported event log, away from the request that imported it: a
     worker on PostgreSQL, a thread of this process on the embedded default (or at once, where
     ``EVENT_LOG_INLINE`` is set: the tests)."""
-    from .mining import services as mining
 
     app = current_app._get_current_object()
     if app.config.get("EVENT_LOG_INLINE"):

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import SchemaType, TypeDecorator
 
 from .extensions import db
-from .notifications.kinds import Kind, MailState, Reminder
+from .notification_kinds import Kind, MailState, Reminder
 from .workflow import (
     ORIGIN_CONDITIONS,
     REVIEW_DOMAIN_BY_KEY,
@@ -864,12 +864,12 @@ class Notification(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Where its e-mail stands (notifications.kinds.MailState).
+    # Where its e-mail stands (notification_kinds.MailState).
     mail_state: Mapped[MailState] = mapped_column(StrEnumColumn(MailState, 10),
                                                   default=MailState.PENDING)
     mail_attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     mail_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A reminder (notifications.kinds.Reminder) says what it reminds of; its key names the
+    # A reminder (notification_kinds.Reminder) says what it reminds of; its key names the
     # occasion ("action_overdue:12:2026-12-01"), so each occasion reminds a person once.
     reminder: Mapped[Reminder | None] = mapped_column(StrEnumColumn(Reminder, 20))
     reminder_key: Mapped[str | None] = mapped_column(String(80))

@@ -20,7 +20,7 @@ from flask import (
 )
 from werkzeug.routing import IntegerConverter
 
-from .errors import wants_partial
+from .http import wants_partial
 
 # The database's integer columns hold at most this; an id beyond it names nothing.
 LARGEST_ID = 2**31 - 1

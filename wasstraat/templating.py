@@ -25,8 +25,9 @@ from .duties import may_create_projects
 from .exports import pdf
 from .guidance import condition_text, startable_steps, work_url
 from .navigation import came_from, with_next
+from .notification_kinds import Kind
 from .notifications import services as notifications
-from .notifications.kinds import Kind
+from .titles import step_title
 
 
 def _date(value: date | datetime | None, fmt: str = "long") -> str:
@@ -86,8 +87,7 @@ def _step_labels() -> tuple[dict[workflow.Step, str], dict[workflow.StepStatus, 
     dashboard draws a ten-step lane for every project."""
     if "step_labels" not in g:
         g.step_labels = (
-            {step: gettext("Stap %(number)d: %(name)s", number=step.value,
-                           name=gettext(step.definition.name)) for step in workflow.Step},
+            {step: step_title(step) for step in workflow.Step},
             {status: gettext(status.label) for status in workflow.StepStatus},
         )
     return g.step_labels

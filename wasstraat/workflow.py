@@ -265,7 +265,7 @@ class Product:
     """Something a step must deliver.
 
     Either the ``confirmed_by`` roles confirm by hand that it exists, or, when ``evidence``
-    names a rule, the app checks the project's data (the rules live in ``steps/gates.py``)
+    names a rule, the app checks the project's data (the rules live in ``gates.py``)
     and ``confirmed_by`` are the roles that produce that evidence.
     """
 

@@ -30,6 +30,7 @@ from ..formulas import services as formula_services
 from ..formulas.forms import EditFormulaForm, NewFormulaForm
 from ..models import ServiceFormula, User, utcnow
 from ..navigation import int_arg
+from ..notifications import outbox as development_outbox
 from . import audit_log
 from .forms import AuditFilterForm, EditUserForm, EraseUserForm, NewUserForm, OrganisationForm
 
@@ -51,7 +52,6 @@ def admin_required(view):
 @admin_required
 def outbox():
     """In development without an SMTP server: the e-mails that would have gone out."""
-    from ..notifications import outbox as development_outbox
 
     if not development_outbox.enabled():
         abort(404)
@@ -62,8 +62,6 @@ def outbox():
 @bp.route("/users")
 @admin_required
 def users():
-    from ..notifications import outbox as development_outbox
-
     rows = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template("admin/users.html", users=rows, outbox=development_outbox.enabled())
 

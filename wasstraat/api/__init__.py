@@ -15,22 +15,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-PREFIX = "/api/v1"
-VERSION = "1.0.0"  # the full version, returned in the API-Version header
-
-
-def is_api_request(path: str) -> bool:
-    return path == PREFIX or path.startswith(PREFIX + "/")
+from ..extensions import csrf
+from . import sessions
+from .docs import bp as docs_bp
+from .guard import register_guard
+from .meta import PREFIX, VERSION  # noqa: F401 - the API's version, also as wasstraat.api's
+from .resources import BLUEPRINTS
+from .spec import WasstraatApi, spec_config
 
 
 def init_api(app: Flask) -> None:
-    from ..extensions import csrf
-    from . import sessions
-    from .docs import bp as docs_bp
-    from .guard import register_guard
-    from .resources import BLUEPRINTS
-    from .spec import WasstraatApi, spec_config
-
     app.config.update(spec_config(app))
     api = WasstraatApi(app)
     app.extensions["wasstraat_api"] = api

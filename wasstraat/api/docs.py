@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from . import PREFIX
+from .meta import PREFIX
 
 bp = Blueprint("api_docs", __name__)
 METHODS = ("get", "post", "put", "patch", "delete")

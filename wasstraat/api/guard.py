@@ -8,8 +8,9 @@ from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from . import VERSION, is_api_request, limits, tokens
-from .problems import problem
+from ..http import is_api_request, problem
+from . import limits, tokens
+from .meta import VERSION
 
 # What anyone may read without a token: the description of the API itself.
 PUBLIC_ENDPOINTS = {"api-docs.openapi_json"}

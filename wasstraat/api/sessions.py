@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
-from . import is_api_request
+from ..http import is_api_request
 
 
 class ScreensOnlySessionInterface(SecureCookieSessionInterface):

@@ -14,8 +14,9 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.spec.plugins import FlaskPlugin
 from webargs.flaskparser import FlaskParser
 
-from . import PREFIX, VERSION
-from .problems import MEDIA_TYPE
+from ..http import MEDIA_TYPE
+from .meta import PREFIX, VERSION
+from .schemas import ProblemSchema
 
 # The errors each kind of operation can answer, besides what its own decorators document.
 EVERY_OPERATION = (401, 429, 500)
@@ -73,8 +74,6 @@ class WasstraatApi(Api):
         return None
 
     def _register_responses(self) -> None:
-        from .schemas import ProblemSchema
-
         self.spec.components.schema("Problem", schema=ProblemSchema)
         for status in http.HTTPStatus:
             if status < 400:

@@ -29,7 +29,10 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select, update
 
 from .. import audit
+from ..auth import sso
+from ..errors import WorkflowError
 from ..extensions import db
+from ..forms import choices
 from ..models import ApiToken, ExternalIdentity, User, utcnow
 
 PREFIX = "wst_"
@@ -64,7 +67,6 @@ def tokens_of(user: User) -> list[ApiToken]:
 def create(user: User, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token for this person; returns the row and the token, which is never shown
     again."""
-    from ..errors import WorkflowError
 
     if days not in LIFETIMES_DAYS:
         raise WorkflowError(_("Kies een van de aangeboden geldigheidsduren."))
@@ -136,8 +138,6 @@ def _personal(presented: str) -> Caller:
 
 
 def _key_set(force: bool = False) -> KeySet:
-    from ..auth import sso
-
     client = sso.client()
     return KeySet.import_key_set(client.fetch_jwk_set(force=force))
 
@@ -156,8 +156,6 @@ def _decode(presented: str) -> Any:
 
 
 def _provider(presented: str) -> Caller:
-    from ..auth import sso
-
     try:
         token = _decode(presented)
         issuer = sso.client().load_server_metadata()["issuer"]
@@ -182,7 +180,6 @@ def _provider(presented: str) -> Caller:
 def expiry_choices():
     from flask_babel import ngettext
 
-    from ..forms import choices
 
     return choices((days, ngettext("%(num)d dag", "%(num)d dagen", days))
                    for days in LIFETIMES_DAYS)

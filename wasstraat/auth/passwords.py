@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from ..workflow import ROLE_INFO
+
 _hasher = PasswordHasher()
 
 # The 30,000 passwords that lead the leaked-password lists (xato), as zxcvbn ships them.
@@ -47,7 +49,6 @@ DUMMY_HASH = _hasher.hash("wasstraat-dummy-password-for-timing")
 def context_words(organisation: str) -> frozenset[str]:
     """Words an attacker tries first against this app: its name, the organisation's name and
     the roles in the method (ASVS 6.2.11)."""
-    from ..workflow import ROLE_INFO
 
     words = {"wasstraat", *re.findall(r"\w+", organisation.lower())}
     words |= {w for info in ROLE_INFO.values() for w in re.findall(r"\w+", info.label.lower())}

@@ -8,9 +8,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
+from ..api import tokens
 from ..errors import WorkflowError
 from ..extensions import db
 from ..models import User, utcnow
+from ..workflow import SPECIALIST_ROLES
 from .passwords import (
     DUMMY_HASH,
     context_words,
@@ -155,7 +157,6 @@ def update_user(user: User, *, actor: User, name: str, email: str, is_admin: boo
 
 def set_specialisms(user: User, roles: list[str], *, actor: User) -> None:
     """The specialist roles the administrator registered this person for."""
-    from ..workflow import SPECIALIST_ROLES
 
     known = [r.value for r in SPECIALIST_ROLES if r.value in roles]
     audit.apply_changes(user, {"specialisms": known}, action="user.specialisms",
@@ -164,7 +165,6 @@ def set_specialisms(user: User, roles: list[str], *, actor: User) -> None:
 
 def end_sessions(user: User, *, actor: User) -> None:
     """Sign the user out everywhere: every session cookie carries the old token."""
-    from ..api import tokens
 
     user.rotate_session_token()
     audit.record("user.sessions_end", "user", user.id, None, actor=actor)

@@ -17,9 +17,10 @@ from flask_login import LoginManager, current_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..errors import wants_partial
 from ..extensions import db
+from ..http import wants_partial
 from ..models import User
+from .mfa import required_for
 
 STARTED = "_started_at"
 SEEN = "_seen_at"
@@ -110,8 +111,6 @@ def enforce_password_change() -> Response | None:
 
 
 def enforce_second_factor() -> Response | None:
-    from .mfa import required_for
-
     if (request.endpoint in _WHILE_SECOND_FACTOR_MISSING or not current_user.is_authenticated
             or current_user.has_second_factor or not required_for(current_user)):
         return None

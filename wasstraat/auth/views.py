@@ -19,9 +19,13 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
+from ..admin.views import personal_data_download
+from ..api import tokens
 from ..database import prepare_to_write
-from ..errors import wants_partial
+from ..errors import WorkflowError
 from ..extensions import db
+from ..http import wants_partial
+from ..models import ApiToken, utcnow
 from ..navigation import safe_next
 from . import mfa, services, sso, throttle
 from . import session as lifetimes
@@ -273,15 +277,10 @@ def switch_off_second_factor():
 @bp.route("/account/personal-data")
 @login_required
 def export_own_personal_data():
-    from ..admin.views import personal_data_download
-
     return personal_data_download(current_user._get_current_object())
 
 
 def _token_page(form: ApiTokenForm, new_token: str | None = None, status: int = 200):
-    from ..api import tokens
-    from ..models import utcnow
-
     user = current_user._get_current_object()
     rows = tokens.tokens_of(user)
     now = utcnow()
@@ -292,7 +291,6 @@ def _token_page(form: ApiTokenForm, new_token: str | None = None, status: int = 
 
 def _token_form(*, fresh: bool = False) -> ApiTokenForm:
     """The form for a new token; ``fresh``: empty again, after one was made."""
-    from ..api import tokens
 
     form = ApiTokenForm(formdata=None) if fresh else ApiTokenForm()
     form.days.choices = tokens.expiry_choices()
@@ -305,8 +303,6 @@ def _token_form(*, fresh: bool = False) -> ApiTokenForm:
 @login_required
 def api_tokens():
     """Personal access tokens for the API: made here, shown once, revoked here."""
-    from ..api import tokens
-    from ..errors import WorkflowError
 
     form = _token_form()
     if request.method == "GET":
@@ -327,9 +323,6 @@ def api_tokens():
 @bp.route("/account/api-tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_api_token(token_id: int):
-    from ..api import tokens
-    from ..models import ApiToken
-
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != current_user.id:
         abort(404)  # someone else's token does not exist for you

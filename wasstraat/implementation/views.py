@@ -19,9 +19,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..errors import WorkflowError, wants_partial
+from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import add_field_errors
+from ..http import wants_partial
 from ..kpis import services as kpis
 from ..mining import services as mining
 from ..models import ImplementationItem, Kpi

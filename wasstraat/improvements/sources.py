@@ -24,6 +24,7 @@ from ..models import (
     ProjectCycle,
     WorkSession,
 )
+from ..titles import step_title
 from ..workflow import N_, SERVICE_PS, Step
 
 
@@ -78,15 +79,11 @@ def _phase_names(project: Project, ids: set[int] | None) -> dict[int, str]:
 
 
 def _step_names(project: Project, ids: set[int] | None) -> dict[int, str]:
-    from ..steps.services import step_title
-
     wanted = {int(s) for s in Step} if ids is None else ids
     return {n: step_title(Step(n)) for n in wanted if n in {int(s) for s in Step}}
 
 
 def _session_names(project: Project, ids: set[int] | None) -> dict[int, str]:
-    from ..steps.services import step_title
-
     rows = db.session.execute(
         select(WorkSession.id, WorkSession.held_on, WorkSession.step)
         .where(WorkSession.project_id == project.id, *_only(WorkSession, ids)))

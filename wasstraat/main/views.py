@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from ..errors import wants_partial
+from ..http import wants_partial
 from ..navigation import page_arg
 from ..paging import window
 from ..workflow import stalled_before

@@ -22,6 +22,7 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -109,6 +110,87 @@ def analyse(events: Iterable[Event], keep_resources: bool = False,
     return collector.result()
 
 
+@dataclass
+class _Paths:
+    """What the walk through the cases counts: their paths, repeats, steps between activities
+    and hand-overs (activities and resources as their indexes; -1 start, -2 end)."""
+
+    variants: Counter[tuple[int, ...]] = field(default_factory=Counter)
+    variant_leads: dict[tuple[int, ...], list[float]] = field(
+        default_factory=lambda: defaultdict(list))
+    rework_cases: Counter[int] = field(default_factory=Counter)
+    repeats: Counter[int] = field(default_factory=Counter)
+    edges: Counter[tuple[int, int]] = field(default_factory=Counter)
+    edge_waits: dict[tuple[int, int], list[float]] = field(
+        default_factory=lambda: defaultdict(list))
+    handovers: list[int] = field(default_factory=list)
+
+
+def _per_activity(activity, waits, work, activities: list[str],
+                  has_end: bool) -> dict[str, Any]:
+    per_activity: dict[str, Any] = {}
+    for index, name in enumerate(activities):
+        mask = activity == index
+        waited = waits[mask]
+        waited = waited[~np.isnan(waited)]
+        worked = work[mask]
+        worked = worked[~np.isnan(worked)]
+        per_activity[name] = {"count": int(mask.sum()), "wait": _stats(waited),
+                              "wait_total": round(float(waited.sum()), 4),
+                              "work": _stats(worked) if has_end else None,
+                              "work_total": round(float(worked.sum()), 4) if has_end else None}
+    return per_activity
+
+
+def _walk(bounds, last, lead, activity, resource, waits,
+          has_resource: bool) -> _Paths:
+    paths = _Paths()
+    sequence_of, resource_of, wait_of = activity.tolist(), resource.tolist(), waits.tolist()
+    for number, (low, high) in enumerate(zip(bounds.tolist(), last.tolist(), strict=True)):
+        sequence = tuple(sequence_of[low:high + 1])
+        paths.variants[sequence] += 1
+        paths.variant_leads[sequence].append(float(lead[number]))
+        for index, times in Counter(sequence).items():
+            if times > 1:
+                paths.rework_cases[index] += 1
+                paths.repeats[index] += times - 1
+        paths.edges[(-1, sequence[0])] += 1
+        paths.edges[(sequence[-1], -2)] += 1
+        for position in range(low + 1, high + 1):
+            pair = (sequence_of[position - 1], sequence_of[position])
+            paths.edges[pair] += 1
+            paths.edge_waits[pair].append(wait_of[position])
+        if has_resource:
+            people = resource_of[low:high + 1]
+            paths.handovers.append(sum(1 for a, b in zip(people, people[1:], strict=False)
+                                       if a != b and a >= 0 and b >= 0))
+    return paths
+
+
+def _paths_result(paths: _Paths, activities: list[str]) -> dict[str, Any]:
+    def name(index: int) -> str:
+        return START if index == -1 else END if index == -2 else activities[index]
+
+    ranked = sorted(paths.variants.items(),
+                    key=lambda kv: (-kv[1], [activities[i] for i in kv[0]]))
+    repeats = paths.repeats
+    return {
+        "rework": {activities[i]: {"cases": paths.rework_cases[i], "repeats": repeats[i]}
+                   for i in sorted(paths.rework_cases, key=lambda i: (-repeats[i],
+                                                                     activities[i]))},
+        "rework_cases": sum(n for seq, n in paths.variants.items() if len(set(seq)) < len(seq)),
+        "variant_count": len(paths.variants),
+        "variants": [{"activities": [activities[i] for i in sequence], "cases": count,
+                      "lead_time": _stats(paths.variant_leads[sequence])}
+                     for sequence, count in ranked[:VARIANTS_KEPT]],
+        "edges": [{"from": name(a), "to": name(b), "count": count,
+                   "wait": _stats([w for w in paths.edge_waits.get((a, b), []) if w == w])}
+                  for (a, b), count in sorted(paths.edges.items(),
+                                              key=lambda kv: (-kv[1], name(kv[0][0]),
+                                                              name(kv[0][1])))[:EDGES_KEPT]],
+    }
+
+
 def analyse_arrays(case, activity, start, end, resource, *, activities: list[str],
                    resources: list[str], has_end: bool, has_resource: bool,
                    keep_resources: bool) -> dict[str, Any]:
@@ -128,53 +210,7 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
     waits[first] = np.nan
     work = (end - start) / DAY
 
-    per_activity: dict[str, Any] = {}
-    for index, name in enumerate(activities):
-        mask = activity == index
-        waited = waits[mask]
-        waited = waited[~np.isnan(waited)]
-        worked = work[mask]
-        worked = worked[~np.isnan(worked)]
-        per_activity[name] = {"count": int(mask.sum()), "wait": _stats(waited),
-                              "wait_total": round(float(waited.sum()), 4),
-                              "work": _stats(worked) if has_end else None,
-                              "work_total": round(float(worked.sum()), 4) if has_end else None}
-
-    variants: Counter[tuple[int, ...]] = Counter()
-    variant_leads: dict[tuple[int, ...], list[float]] = defaultdict(list)
-    rework_cases: Counter[int] = Counter()
-    repeats: Counter[int] = Counter()
-    edges: Counter[tuple[int, int]] = Counter()
-    edge_waits: dict[tuple[int, int], list[float]] = defaultdict(list)
-    handovers: list[int] = []
-    sequence_of = activity.tolist()
-    resource_of = resource.tolist()
-    wait_of = waits.tolist()
-    for number, (low, high) in enumerate(zip(bounds.tolist(), last.tolist(), strict=True)):
-        sequence = tuple(sequence_of[low:high + 1])
-        variants[sequence] += 1
-        variant_leads[sequence].append(float(lead[number]))
-        seen = Counter(sequence)
-        for index, times in seen.items():
-            if times > 1:
-                rework_cases[index] += 1
-                repeats[index] += times - 1
-        edges[(-1, sequence[0])] += 1
-        edges[(sequence[-1], -2)] += 1
-        for position in range(low + 1, high + 1):
-            pair = (sequence_of[position - 1], sequence_of[position])
-            edges[pair] += 1
-            edge_waits[pair].append(wait_of[position])
-        if has_resource:
-            people = resource_of[low:high + 1]
-            handovers.append(sum(1 for a, b in zip(people, people[1:], strict=False)
-                                 if a != b and a >= 0 and b >= 0))
-
-    def name(index: int) -> str:
-        return START if index == -1 else END if index == -2 else activities[index]
-
-    ranked = sorted(variants.items(), key=lambda kv: (-kv[1], [activities[i] for i in kv[0]]))
-    total_wait = float(np.nansum(waits))
+    paths = _walk(bounds, last, lead, activity, resource, waits, has_resource)
     total_work = float(np.nansum(work)) if has_end else None
     result: dict[str, Any] = {
         "events": int(len(case)),
@@ -184,25 +220,14 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
         "has_end_times": bool(has_end),
         "lead_time": _stats(lead),
         "histogram": histogram(lead),
-        "activities": per_activity,
-        "waiting_days": round(total_wait, 4),
+        "activities": _per_activity(activity, waits, work, activities, has_end),
+        "waiting_days": round(float(np.nansum(waits)), 4),
         "work_days": round(total_work, 4) if total_work is not None else None,
-        "rework": {activities[i]: {"cases": rework_cases[i], "repeats": repeats[i]}
-                   for i in sorted(rework_cases, key=lambda i: (-repeats[i], activities[i]))},
-        "rework_cases": sum(n for seq, n in variants.items() if len(set(seq)) < len(seq)),
-        "variant_count": len(variants),
-        "variants": [{"activities": [activities[i] for i in sequence], "cases": count,
-                      "lead_time": _stats(variant_leads[sequence])}
-                     for sequence, count in ranked[:VARIANTS_KEPT]],
-        "edges": [{"from": name(a), "to": name(b), "count": count,
-                   "wait": _stats([w for w in edge_waits.get((a, b), []) if w == w])}
-                  for (a, b), count in sorted(edges.items(),
-                                              key=lambda kv: (-kv[1], name(kv[0][0]),
-                                                              name(kv[0][1])))[:EDGES_KEPT]],
-        "handovers": _stats(handovers) if has_resource else None,
+        **_paths_result(paths, activities),
+        "handovers": _stats(paths.handovers) if has_resource else None,
     }
     if keep_resources and has_resource:
-        per_resource = Counter(resource_of)
+        per_resource = Counter(resource.tolist())
         result["resources"] = {resources[i]: n for i, n in per_resource.most_common()
                                if i >= 0}
     return result

@@ -12,10 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from .. import audit
+from ..clock import organisation_zone
 from ..errors import WorkflowError
 from ..extensions import db
+from ..implementation import services as implementation
 from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
-from ..notifications.mail import organisation_zone
+from ..process import services as process
 from ..windows import require_open
 from ..workflow import EVENT_LOG_PURPOSES, Action, EventLogStatus
 from . import analysis, parse
@@ -217,8 +219,6 @@ def take_as_baseline(project: Project, actor: User, log: EventLog, kpi: Kpi, key
 def record_as_result(project: Project, actor: User, log: EventLog, kpi: Kpi, key: str):
     """Step 10: a measured figure of the log after the change becomes the KPI's
     after-measurement (on the day of the log's last event)."""
-    from ..implementation import services as implementation
-
     if log.purpose != "after" or log.status is not EventLogStatus.DONE:
         raise WorkflowError(_("Alleen een gelezen eventlog van na de verandering geeft een "
                               "nameting."))
@@ -239,8 +239,6 @@ class Estimate:
 
 
 def team_estimate(project: Project) -> Estimate | None:
-    from ..process import services as process
-
     steps = process.steps_of(project)
     if not steps:
         return None

@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..errors import WorkflowError, wants_partial
+from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import choices
+from ..http import wants_partial
 from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
 from ..models import EventLog, Kpi

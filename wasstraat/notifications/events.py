@@ -14,9 +14,9 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from ..models import Notification, Review, ReviewFinding, ReviewResponse, Task
+from ..notification_kinds import Kind, MailState, kind_of
 from ..tasks.services import task_link
 from ..workflow import N_, Step
-from .kinds import Kind, MailState, kind_of
 
 # The session's mark that this transaction made notifications to e-mail (unit_of_work hands
 # it on to the request, which has them delivered after the commit).

@@ -8,7 +8,7 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from ..forms import choices
-from .kinds import Channel, Kind
+from ..notification_kinds import Channel, Kind
 
 
 class SettingsForm(FlaskForm):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext, ngettext
@@ -22,6 +21,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..clock import organisation_zone
 from ..extensions import db, mail
 from ..models import (
     Membership,
@@ -32,9 +32,9 @@ from ..models import (
     User,
     utcnow,
 )
+from ..notification_kinds import Channel, Kind, MailState, default_channels
 from ..workflow import Role
 from . import services
-from .kinds import Channel, Kind, MailState, default_channels
 
 log = logging.getLogger(__name__)
 
@@ -140,11 +140,6 @@ def deliver(now: datetime | None = None) -> Delivery:
             totals = _add(totals, _deliver_to(db.session.get(User, user_id), messages, now))
             db.session.commit()
     return totals
-
-
-def organisation_zone() -> ZoneInfo:
-    """The organisation's time, in which digests have their hour and reminders their day."""
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def digest_periods(now: datetime) -> dict[Channel, str]:

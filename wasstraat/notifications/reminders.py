@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..clock import organisation_zone
 from ..extensions import db
 from ..models import (
     Evaluation,
@@ -32,10 +33,9 @@ from ..models import (
     User,
     utcnow,
 )
+from ..notification_kinds import EVALUATION_NOTICE, MailState, Reminder
 from ..tasks.services import task_link
 from ..workflow import ActionStatus, Adoption, Role, Step, stalled_before
-from .kinds import EVALUATION_NOTICE, MailState, Reminder
-from .mail import organisation_zone
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import project_access
-from ..errors import wants_partial
 from ..extensions import csrf, db
+from ..http import wants_partial
 from ..models import Notification
 from ..navigation import page_arg
+from ..notification_kinds import Channel, Kind
 from . import mail, services
 from .forms import SettingsForm
-from .kinds import Channel, Kind
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -425,7 +425,8 @@ def _tell_team_managers(project: Project, version: PlanVersion, actor: User) -> 
 
 
 def approve(project: Project, version: PlanVersion, actor: User, note: str) -> PlanApproval:
-    """The process owner's approval of the final version; two at once give one record."""
+    """The process owner's approval of the final version; two at once give one record. (The
+    signed document is kept by ``approvals.approve_plan``, which the screens call.)"""
     require_open(project, Action.APPROVE_PLAN)
     latest = latest_version(project)
     if not version.is_final or latest is None or latest.id != version.id:
@@ -440,9 +441,6 @@ def approve(project: Project, version: PlanVersion, actor: User, note: str) -> P
                             approver_name=actor.name, note=note.strip())
     add_once(approval, _("Deze versie is al goedgekeurd."))
     db.session.expire(version, ["approval"])  # the loaded version learns it is approved
-    # What was signed is kept as it is now (the .docx; its PDF is made from that file).
-    from ..exports import archive  # the documents are built on these services
-    archive.keep_signed(project, version)
     audit.record("plan.approve", "plan_version", version.id, project.id, actor=actor,
                  after={"number": version.number, "note": approval.note,
                         **({"four_eyes_waived": True} if duties.waived() else {})})

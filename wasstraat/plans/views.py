@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import approvals
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
 from ..errors import WorkflowError
@@ -322,7 +323,7 @@ def approve(project_id: int, number: int):
         flash(" ".join(str(e) for e in form.note.errors), "error")
         return _render_index(access, approve_form=form, status=422)
     try:
-        services.approve(access.project, frozen, _user(), form.note.data or "")
+        approvals.approve_plan(access.project, frozen, _user(), form.note.data or "")
         db.session.commit()
     except WorkflowError as error:
         db.session.rollback()

@@ -23,10 +23,11 @@ from .. import duties
 from .. import history as project_history
 from ..access import Action, ProjectAccess, project_access
 from ..concurrency import save_form
-from ..errors import WorkflowError, wants_partial
+from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import choices
 from ..guidance import next_actions
+from ..http import wants_partial
 from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
 from ..plans import services as plans

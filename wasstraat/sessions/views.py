@@ -9,13 +9,14 @@ from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..concurrency import save_form
-from ..errors import WorkflowError, wants_partial
+from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import choices
+from ..http import wants_partial
 from ..improvements import services as improvements
 from ..improvements.sources import offered_in_session
 from ..models import WorkSession
-from ..steps.services import step_title
+from ..titles import step_title
 from ..workflow import Step
 from . import services
 from .forms import CaptureImprovementForm, FindingForm, NewSessionForm, SessionNotesForm

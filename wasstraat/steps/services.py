@@ -13,19 +13,16 @@ from .. import audit
 from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
+from ..gates import CONFIRM_PRECONDITIONS, EVIDENCE, ON_START
 from ..models import ProductConfirmation, Project, StepState, User, utcnow
 from ..tasks.services import create_step_tasks
+from ..titles import step_title
 from ..windows import require_open
 from ..workflow import Action, Product, Role, Step, StepStatus, missing_prerequisites
-from .gates import CONFIRM_PRECONDITIONS, EVIDENCE, ON_START
 
 
 def finished_steps(project: Project) -> set[Step]:
     return {Step(s.step) for s in project.steps if StepStatus(s.status).is_finished}
-
-
-def step_title(step: Step) -> str:
-    return _("Stap %(number)d: %(name)s", number=int(step), name=_(step.definition.name))
 
 
 def start_blockers(project: Project, step: Step) -> list[str]:

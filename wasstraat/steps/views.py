@@ -10,16 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import Action, ProjectAccess, project_access
-from ..errors import WorkflowError, wants_partial
+from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import choices
+from ..gates import EVIDENCE
 from ..guidance import next_actions, startable_steps
+from ..http import wants_partial
 from ..models import Task
 from ..navigation import back_to, came_from
 from ..workflow import Step
 from . import services
 from .forms import ConfirmProductForm, NotesForm, ReasonForm
-from .gates import EVIDENCE
 
 bp = Blueprint("steps", __name__, url_prefix="/projects/<int:project_id>/steps")
 

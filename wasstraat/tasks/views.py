@@ -10,11 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from ..access import Action, ProjectAccess, project_access
 from ..concurrency import save_form
-from ..errors import WorkflowError, wants_partial
+from ..errors import WorkflowError
 from ..extensions import db
+from ..http import wants_partial
 from ..models import Task
 from ..navigation import confirm_deletion
-from ..steps.services import step_title
+from ..titles import step_title
 from ..workflow import Step
 from . import services
 from .forms import EditTaskForm, NewTaskForm

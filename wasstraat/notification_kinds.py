@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-from ..enums import LabelledEnum
-from ..workflow import N_, Role
+from .enums import LabelledEnum
+from .workflow import N_, Role
 
 
 class Kind(LabelledEnum):

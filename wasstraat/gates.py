@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from ..formulas import services as formulas
-from ..implementation import services as implementation
-from ..journey import services as journey
-from ..kpis import services as kpis
-from ..models import Project, User
-from ..plans import services as plans
-from ..process import services as process
-from ..reviews import services as reviews
-from ..workflow import Step
+from .formulas import services as formulas
+from .implementation import services as implementation
+from .journey import services as journey
+from .kpis import services as kpis
+from .models import Project, User
+from .plans import services as plans
+from .process import services as process
+from .reviews import services as reviews
+from .workflow import Step
 
 
 def kpi_set_agreed(project: Project) -> list[str]:

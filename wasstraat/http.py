@@ -1,5 +1,10 @@
-"""Errors as RFC 9457 problem details (``application/problem+json``), with the field-level
-``invalid-params`` the Dutch API Design Rules prescribe for bad input."""
+"""HTTP helpers every layer may use: whether a request wants a partial (htmx), whether it is
+an API request, and errors as RFC 9457 problem details (``application/problem+json``) with the
+field-level ``invalid-params`` the Dutch API Design Rules prescribe for bad input.
+
+A leaf: it imports nothing of the app, so the error pages (``errors``), the API and the
+features can all use it without importing each other.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,18 @@ from typing import Any
 from flask import current_app, g, request
 from werkzeug.wrappers import Response
 
+API_PREFIX = "/api/v1"
 MEDIA_TYPE = "application/problem+json"
+
+
+def wants_partial() -> bool:
+    """An htmx request, answered with the partial template of the same view."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def is_api_request(path: str) -> bool:
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
 
 
 def problem(status: int, title: str, detail: str, *,
