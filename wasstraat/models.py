@@ -233,15 +233,11 @@ class Project(db.Model):
         return next(s for s in self.steps if s.step == step)
 
     def step_status(self, step: Step) -> StepStatus:
-        return StepStatus(self.step_state(step).status)
-
-    def in_progress(self, *steps: Step) -> bool:
-        """Whether any of these steps is in progress (where its work may change)."""
-        return any(self.step_status(step) is StepStatus.IN_PROGRESS for step in steps)
+        return self.step_state(step).status
 
     @property
     def statuses(self) -> dict[Step, StepStatus]:
-        return {Step(s.step): StepStatus(s.status) for s in self.steps}
+        return {s.step: s.status for s in self.steps}
 
     @property
     def current_step(self) -> Step | None:

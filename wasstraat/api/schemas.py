@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..workflow import ActionStatus, Decision, Horizon, Role, Step, StepStatus, Verdict
+from ..workflow import ActionStatus, Decision, Horizon, Role, StepStatus, Verdict
 
 PAGE_SIZE = 20
 LARGEST_PAGE_SIZE = 100
@@ -124,7 +124,7 @@ class StepStateSchema(CamelSchema):
     skip_reason = fields.String()
 
     def _name(self, state) -> str:
-        return gettext(Step(state.step).definition.name)
+        return gettext(state.step.definition.name)
 
 
 class ProjectArgs(PageArgs):

@@ -22,7 +22,7 @@ from ..workflow import Action, Product, Role, Step, StepStatus, missing_prerequi
 
 
 def finished_steps(project: Project) -> set[Step]:
-    return {Step(s.step) for s in project.steps if StepStatus(s.status).is_finished}
+    return {s.step for s in project.steps if s.status.is_finished}
 
 
 def start_blockers(project: Project, step: Step) -> list[str]:
@@ -119,7 +119,7 @@ def skip_step(project: Project, step: Step, actor: User, reason: str) -> None:
 
 def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
     state = project.step_state(step)
-    if not StepStatus(state.status).is_finished:
+    if not state.status.is_finished:
         raise WorkflowError(_("Alleen een afgeronde of overgeslagen stap kan worden heropend."))
     before = state.status
     never_started = state.started_at is None
@@ -181,7 +181,7 @@ def withdraw_confirmation(project: Project, step: Step, confirmation: ProductCon
 
 def save_notes(state: StepState, actor: User, *, expected_version: int, notes: str) -> None:
     check_version(state, expected_version)
-    require_open(state.project, Action.EDIT_STEP_NOTES, Step(state.step))
+    require_open(state.project, Action.EDIT_STEP_NOTES, state.step)
     notes = notes.strip()
     if notes == state.notes:
         return
