@@ -191,3 +191,21 @@ def test_the_organisation_page_changes_the_settings_and_records_it(create_user, 
     assert admin.post("/admin/organisation", data={
         "version": row.version, "project_creators": "iedereen",
         "owner_appointed_by": "leader"}).status_code == 422
+
+
+def test_the_first_save_of_the_settings_refuses_a_form_loaded_before_someone_else_saved(team):
+    """No settings stored yet: a form loaded then carries version 0; one that claims a later
+    version saw settings that were saved and removed since, and is refused with nothing
+    stored."""
+    from wasstraat import duties
+    from wasstraat.errors import ConflictError
+
+    values = {"project_creators": "admins", "owner_appointed_by": "admins",
+              "registered_specialists_only": False, "four_eyes": False}
+    with pytest.raises(ConflictError):
+        duties.save_settings(team[Role.PROJECT_LEADER], expected_version=1, values=values)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(OrganisationSettings)) == 0
+    duties.save_settings(team[Role.PROJECT_LEADER], expected_version=0, values=values)
+    db.session.commit()
+    assert db.session.scalar(db.select(OrganisationSettings.project_creators)) == "admins"
