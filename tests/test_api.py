@@ -193,6 +193,13 @@ def test_cors_is_off_unless_an_origin_is_configured(app, team, client):
     response = client.get(f"{API}/projects", headers=asked)
     assert response.headers["Access-Control-Allow-Origin"] == "https://dashboard.gemeente.example"
     assert "Access-Control-Allow-Credentials" not in response.headers  # no cookies, ever
+    # What may be sent is said to the browser's preflight only, not on every answer.
+    assert "Access-Control-Allow-Methods" not in response.headers
+    preflight = client.options(f"{API}/projects", headers={
+        "Origin": "https://dashboard.gemeente.example",
+        "Access-Control-Request-Method": "GET"})
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, POST, PATCH"
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
 
 
 # --- The design rules ----------------------------------------------------------------------------
