@@ -94,3 +94,24 @@ def test_concurrent_requests_on_one_project_get_no_server_errors(app, create_pro
     assert all(status < 500 for status in statuses), sorted(set(statuses))
     # Notes were saved against version 1 by everyone: exactly one save won, the rest got 409.
     assert statuses.count(409) >= 4 * 15 - 1
+
+
+def test_a_state_column_holds_its_enum_member_from_the_moment_it_is_set(app):
+    """Whether set as a member or as its stored value, the attribute is the member at once
+    (code reads ``state.status.is_finished`` before anything is flushed); other values are
+    refused where they are set."""
+    import pytest
+
+    from wasstraat.models import StepState, Task
+    from wasstraat.workflow import Role, Step, StepStatus
+
+    state = StepState(step=3, status="done")
+    assert state.step is Step.PROCESS and state.status is StepStatus.DONE
+    state.status = StepStatus.IN_PROGRESS.value
+    assert state.status is StepStatus.IN_PROGRESS and not state.status.is_finished
+    task = Task(title="Bellen", role="sponsor")
+    assert task.role is Role.SPONSOR
+    task.role = None
+    assert task.role is None
+    with pytest.raises(ValueError, match="not a valid StepStatus"):
+        state.status = "finished"

@@ -1191,6 +1191,27 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+def _members_on_assignment() -> None:
+    """A state column holds the member from the moment it is set, not only once read back:
+    ``state.status = "done"`` (or a constructor's keyword) stores ``StepStatus.DONE``, and a
+    value outside the enum is refused there and then."""
+    for mapper in db.Model.registry.mappers:
+        for prop in mapper.column_attrs:
+            column_type = prop.columns[0].type
+            if isinstance(column_type, StrEnumColumn):
+                event.listen(getattr(mapper.class_, prop.key), "set",
+                             _coerce_to(column_type.enum), retval=True)
+
+
+def _coerce_to(enum: type[StrEnum] | type[IntEnum]) -> Any:
+    def coerce(_target: Any, value: Any, _old: Any, _initiator: Any) -> Any:
+        return None if value is None else enum(value)
+    return coerce
+
+
+_members_on_assignment()
+
+
 @event.listens_for(AuditEvent, "before_update")
 def _refuse_audit_update(mapper, connection, target) -> None:
     raise AppendOnlyError("audit events cannot be changed")
