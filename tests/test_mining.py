@@ -66,7 +66,7 @@ def test_a_log_with_known_answers_gives_them_exactly():
     assert edges[(analysis.START, "Ontvangen")] == (3, None)
     assert edges[("Besluiten", analysis.END)] == (2, None)
     # Hand-overs between people within a case: Z1 Ans→Bram, Z2 Ans→Bram→Cas, Z3 none.
-    assert result["handovers"]["median"] == 1.0
+    assert result["handovers"] == {"median": 1.0, "p90": 1.8, "mean": 1.0}  # 1, 2 and 0
     assert "resources" not in result  # names are not kept unless the team chose to
 
 
@@ -416,3 +416,29 @@ def test_the_implementation_plan_shows_before_and_after_with_its_figure(team):
 def test_a_log_without_events_is_refused_with_the_reason_not_left_to_numpy():
     with pytest.raises(parse.LogError, match="geen gebeurtenissen"):
         analysis.analyse([])
+
+
+def test_names_are_dropped_unless_asked_and_work_is_none_without_end_times():
+    events = [parse.Event("Z1", "Ontvangen", 0.0, None, "Ans"),
+              parse.Event("Z1", "Besluiten", 86400.0, None, "Bram")]
+    result = analysis.analyse(events)  # the default keeps no names
+    assert "resources" not in result
+    assert result["has_end_times"] is False and result["work_days"] is None
+    assert result["activities"]["Besluiten"]["work"] is None
+
+
+def test_progress_is_told_every_so_many_events():
+    told: list[int] = []
+    analysis.analyse((parse.Event("Z1", "A", float(n)) for n in range(5)),
+                     progress=told.append, every=2)
+    assert told == [2, 4]
+
+
+def test_the_comparison_names_the_paths_no_longer_taken():
+    before = read(KNOWN)
+    after = read(HEADER + "Z9;Ontvangen;02-03-2026 09:00;;Ans\n"
+                 "Z9;Beoordelen;03-03-2026 09:00;;Bram\n")
+    gone = analysis.compare(before, after)["variants_gone"]
+    assert [v["activities"] for v in gone] == [
+        ["Ontvangen", "Beoordelen", "Beoordelen", "Besluiten"],
+        ["Ontvangen", "Beoordelen", "Besluiten"]]
