@@ -425,6 +425,9 @@ def test_names_are_dropped_unless_asked_and_work_is_none_without_end_times():
     assert "resources" not in result
     assert result["has_end_times"] is False and result["work_days"] is None
     assert result["activities"]["Besluiten"]["work"] is None
+    nobody = analysis.analyse([parse.Event("Z1", "Ontvangen", 0.0),
+                               parse.Event("Z1", "Besluiten", 86400.0)])
+    assert nobody["handovers"] is None  # no staff column: no hand-overs to count
 
 
 def test_progress_is_told_every_so_many_events():
