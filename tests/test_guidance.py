@@ -653,27 +653,16 @@ def test_only_tasks_added_by_hand_can_be_deleted(team):
     assert db.session.get(Task, extra.id) is None
 
 
-@pytest.mark.parametrize(("changes", "proposed"), [
-    ({}, True),
-    ({"definition": ""}, False),  # a unit without a definition proposes nothing yet
-    ({"unit": " "}, False),  # nor a definition without a unit
+@pytest.mark.parametrize(("condition", "changes", "holds"), [
+    ("kpis_proposed", {}, True),
+    ("kpis_proposed", {"definition": ""}, False),  # a unit without a definition proposes nothing
+    ("kpis_proposed", {"unit": " "}, False),  # nor a definition without a unit
+    ("baselines_measured", {}, True),
+    ("baselines_measured", {"baseline_date": None}, False),  # a value without its date
+    ("baselines_measured", {"baseline_value": None}, False),  # nor a date without a value
 ])
-def test_a_kpi_counts_as_proposed_only_with_definition_and_unit(team, changes, proposed):
+def test_the_kpi_conditions_need_both_of_their_fields(team, condition, changes, holds):
     at_step(team, Step.KPIS)
     db.session.add(Kpi(project_id=project_of(team).id, **{**KPI, **changes}))
     db.session.flush()
-    assert guidance.CONDITIONS["kpis_proposed"](guidance.Facts(project_of(team)), None) \
-        is proposed
-
-
-@pytest.mark.parametrize(("changes", "measured"), [
-    ({}, True),
-    ({"baseline_date": None}, False),  # a value without its date is no baseline yet
-    ({"baseline_value": None}, False),  # nor a date without a value
-])
-def test_a_baseline_counts_only_with_value_and_date(team, changes, measured):
-    at_step(team, Step.KPIS)
-    db.session.add(Kpi(project_id=project_of(team).id, **{**KPI, **changes}))
-    db.session.flush()
-    assert guidance.CONDITIONS["baselines_measured"](guidance.Facts(project_of(team)), None) \
-        is measured
+    assert guidance.CONDITIONS[condition](guidance.Facts(project_of(team)), None) is holds

@@ -98,6 +98,18 @@ def _is_leader(a: ProjectAccess) -> bool:
     return Role.PROJECT_LEADER in a.roles
 
 
+def _leads(a: ProjectAccess, _t: Target) -> bool:
+    return _is_leader(a)
+
+
+def _keeps_kpis(a: ProjectAccess, _t: Target) -> bool:
+    return bool(a.roles & set(Step.KPIS.definition.actors))
+
+
+def _decides_final_plan(a: ProjectAccess, _t: Target) -> bool:
+    return workflow.may_confirm(_FINAL_PLAN, a.roles)
+
+
 def _step_actor(a: ProjectAccess, t: Target) -> bool:
     return _is_leader(a) or (t.step is not None and bool(a.roles & set(t.step.definition.actors)))
 
@@ -113,11 +125,11 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     ),
     Action.EDIT_STEP_NOTES: _step_actor,
     Action.EDIT_SESSION_NOTES: _step_actor,
-    Action.MANAGE_TASKS: lambda a, t: _is_leader(a),
+    Action.MANAGE_TASKS: _leads,
     # The actors of step 2 keep the KPI register; whoever confirms its product agrees the set.
-    Action.EDIT_KPIS: lambda a, t: bool(a.roles & set(Step.KPIS.definition.actors)),
+    Action.EDIT_KPIS: _keeps_kpis,
     Action.AGREE_KPIS: lambda a, t: workflow.may_confirm(_KPI_PRODUCT, a.roles),
-    Action.TAKE_MEASURED_BASELINE: lambda a, t: bool(a.roles & set(Step.KPIS.definition.actors)),
+    Action.TAKE_MEASURED_BASELINE: _keeps_kpis,
     # Session 3a's actors map the process (the project leader may help); 3b's actors check it.
     Action.EDIT_PROCESS: lambda a, t: _is_leader(a) or bool(a.roles & _PART_3A_ACTORS),
     Action.CHECK_PROCESS: lambda a, t: bool(a.roles & _PART_3B_ACTORS),
@@ -138,17 +150,18 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
         t.task is not None and a.is_member and t.task.assignee_id == a.user.id
     ),
     Action.EDIT_PLAN: lambda a, t: bool(a.roles & _PLAN_EDITORS),
-    Action.SEND_PLAN: lambda a, t: _is_leader(a),
-    Action.CHOOSE_REVIEWERS: lambda a, t: _is_leader(a),
-    Action.OPEN_REVIEW: lambda a, t: _is_leader(a),
-    Action.REQUEST_RE_REVIEW: lambda a, t: _is_leader(a),
-    Action.MAKE_PLAN_FINAL: lambda a, t: _is_leader(a),
+    # The project leader steers the plan through its review; the window says when.
+    Action.SEND_PLAN: _leads,
+    Action.CHOOSE_REVIEWERS: _leads,
+    Action.OPEN_REVIEW: _leads,
+    Action.REQUEST_RE_REVIEW: _leads,
+    Action.MAKE_PLAN_FINAL: _leads,
     # Only a member holding the domain's specialist role reviews and signs that domain.
     Action.REVIEW: lambda a, t: t.domain is not None and t.domain.role in a.roles,
     Action.RESPOND_FINDINGS: lambda a, t: bool(a.roles & _PLAN_EDITORS
                                                & set(Step.ADJUST.definition.actors)),
-    Action.APPROVE_PLAN: lambda a, t: workflow.may_confirm(_FINAL_PLAN, a.roles),
-    Action.OVERRIDE_REJECTION: lambda a, t: workflow.may_confirm(_FINAL_PLAN, a.roles),
+    Action.APPROVE_PLAN: _decides_final_plan,
+    Action.OVERRIDE_REJECTION: _decides_final_plan,
     # Only the process owner decides the implementation plan and its order.
     Action.ORDER_IMPLEMENTATION: lambda a, t: workflow.may_confirm(_IMPLEMENTATION_PLAN,
                                                                    a.roles),

@@ -242,7 +242,7 @@ def _follow_the_team(project: Project, tasks: list[Task], in_progress: set[Step]
                                         holders.get(template.role, []), result)
     for task in tasks:  # review tasks: the domain's role
         if task.origin == "review" and task.done_at is None and task.role:
-            people = holders.get(Role(task.role), [])
+            people = holders.get(task.role, [])
             if task.assignee_id not in people and people:
                 task.assignee_id = people[0]
                 result.assigned += 1
@@ -511,7 +511,7 @@ def _waiting_on(project: Project, open_tasks: list[Task],
     started = {s.step: s.started_at for s in project.steps}
     waiting = []
     for task in open_tasks:
-        if statuses.get(Step(task.step)) is not StepStatus.IN_PROGRESS:
+        if statuses.get(task.step) is not StepStatus.IN_PROGRESS:
             continue
         waiting.append(Waiting(
             who=names.get(task.assignee_id, "") if task.assignee_id else "",

@@ -410,7 +410,6 @@ class Task(db.Model):
         return ORIGIN_CONDITIONS.get(self.origin)
 
 
-
 class Kpi(db.Model):
     """A key performance indicator of step 2: what is measured, where it stands and should go."""
 
@@ -432,7 +431,6 @@ class Kpi(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
-
 
     @property
     def is_complete(self) -> bool:
@@ -540,7 +538,6 @@ class WorkSession(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-
 class SessionAttendee(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("work_session.id", ondelete="CASCADE"), primary_key=True
@@ -603,7 +600,6 @@ class Improvement(db.Model):
     merged_into: Mapped[Improvement | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
-
 
 
 class ImprovementKpi(db.Model):
@@ -722,7 +718,6 @@ class Review(db.Model):
     def is_signed(self) -> bool:
         return self.signed_at is not None
 
-
     @property
     def domain_info(self) -> ReviewDomain:
         return REVIEW_DOMAIN_BY_KEY[self.domain]
@@ -769,7 +764,6 @@ class ReviewResponse(db.Model):
 
     __table_args__ = (UniqueConstraint("review_id", "subject"),)
     __mapper_args__ = {"version_id_col": version}
-
 
 
 class ReviewOverride(db.Model):
@@ -884,8 +878,6 @@ class Notification(db.Model):
                                        name="uq_notification_user_id_reminder_key"))
 
 
-
-
 class NotificationSetting(db.Model):
     """A person's choice for one kind of notification (none stored: the kind's default)."""
 
@@ -952,7 +944,6 @@ class ImplementationContribution(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship()
-
 
 
 class Evaluation(db.Model):

@@ -40,7 +40,6 @@ touched projects, "mail due"), so the next transaction starts clean.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import Flask, Response, g, has_request_context
 from sqlalchemy import event
@@ -57,7 +56,7 @@ def deliver_after_the_request(session: Session) -> None:
         g.mail_due = True
 
 
-def nothing_to_deliver(session: Session, *_args: Any) -> None:
+def nothing_to_deliver(session: Session) -> None:
     session.info.pop(MAIL_DUE, None)
 
 

@@ -922,6 +922,8 @@ class EditWindow:
 
 _PLAN_STEPS = (Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST)
 _W = EditWindow
+_KPI_WINDOW = _W(N_("Stap 2 is afgerond. Heropen de stap om de KPI's te wijzigen."),
+                 (Step.KPIS,), NOT_FINISHED)
 
 # The method's edit windows, beside the steps they belong to. An action not named here has
 # none (reading, the team, tasks, improvements captured at any time).
@@ -929,10 +931,9 @@ EDIT_WINDOWS: dict[Action, EditWindow] = {
     Action.CONFIRM_PRODUCT: _W(N_("Producten bevestigt of wijzigt u terwijl de stap bezig is.")),
     Action.EDIT_STEP_NOTES: _W(N_("Deze stap is afgesloten. Heropen de stap om de aantekeningen "
                                   "te wijzigen."), states=NOT_FINISHED),
-    Action.EDIT_KPIS: _W(N_("Stap 2 is afgerond. Heropen de stap om de KPI's te wijzigen."),
-                         (Step.KPIS,), NOT_FINISHED),
-    Action.AGREE_KPIS: _W(N_("Stap 2 is afgerond. Heropen de stap om de KPI's te wijzigen."),
-                          (Step.KPIS,), NOT_FINISHED),
+    # The register and its agreement change together, until step 2 is done.
+    Action.EDIT_KPIS: _KPI_WINDOW,
+    Action.AGREE_KPIS: _KPI_WINDOW,
     Action.EDIT_PROCESS: _W(N_("Het huidige proces legt u vast terwijl stap 3 bezig is."),
                             (PROCESS_VARIANTS["current"],)),
     Action.CHECK_PROCESS: _W(N_("De proceskaart controleert u terwijl stap 3 bezig is."),

@@ -33,11 +33,9 @@ from ..workflow import (
     Decision,
     FormulaMatch,
     Horizon,
-    ResponseKind,
     Role,
     Step,
     StepStatus,
-    Verdict,
 )
 from . import docx_base as d
 from . import figures
@@ -471,7 +469,7 @@ def _response(responses: dict, review: Review, subject: str) -> str:
     response = responses.get((review.id, subject))
     if response is None:
         return "Nog geen reactie."
-    return f"{ResponseKind(response.kind).label}: {response.explanation}"
+    return f"{response.kind.label}: {response.explanation}"
 
 
 def _reviews(document: DocxDocument, chosen: list[Review], responses: dict,
@@ -483,7 +481,7 @@ def _reviews(document: DocxDocument, chosen: list[Review], responses: dict,
     d.table(document, "Oordeel per domein",
             ("Domein", "Specialist", "Datum", "Oordeel"),
             [(r.domain_info.label, r.signer_name or "–", d.dutch_date(r.signed_at) or "–",
-              Verdict(r.verdict).label if r.is_signed else "nog niet ondertekend")
+              r.verdict.label if r.is_signed else "nog niet ondertekend")
              for r in chosen], (4, 4.5, 3.5, 4))
     for review in chosen:
         domain = review.domain_info
@@ -494,7 +492,7 @@ def _reviews(document: DocxDocument, chosen: list[Review], responses: dict,
         d.label_value(document, (
             ("Specialist", f"{review.signer_name} ({domain.role.label})"),
             ("Datum", d.dutch_date(review.signed_at)),
-            ("Oordeel", Verdict(review.verdict).label)))
+            ("Oordeel", review.verdict.label)))
         d.text(document, review.motivation)
         if review.conditions:
             d.label_value(document, (("Voorwaarden", review.conditions),
@@ -540,7 +538,7 @@ def _risks(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
                          "persoonsgegevens raken worden ingevoerd.")
         if review.override:
             found.append(f"Het oordeel van {review.domain_info.label} ("
-                         f"{Verdict(review.verdict).label.lower()}) is overruled door "
+                         f"{review.verdict.label.lower()}) is overruled door "
                          f"{review.override.decider_name}: {review.override.motivation}")
     unestimated = [plan.numbers[i["id"]] for i in plan.in_plan if i.get("cost_estimate") is None]
     if unestimated:

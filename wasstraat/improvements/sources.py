@@ -88,7 +88,7 @@ def _session_names(project: Project, ids: set[int] | None) -> dict[int, str]:
         select(WorkSession.id, WorkSession.held_on, WorkSession.step)
         .where(WorkSession.project_id == project.id, *_only(WorkSession, ids)))
     return {row.id: _("Sessie van %(date)s (%(step)s)", date=format_date(row.held_on, "long"),
-                      step=step_title(Step(row.step))) for row in rows}
+                      step=step_title(row.step)) for row in rows}
 
 
 def _previous_cycle_names(project: Project, ids: set[int] | None) -> dict[int, str]:

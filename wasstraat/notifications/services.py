@@ -11,7 +11,6 @@ from ..extensions import db
 from ..models import Notification, User, utcnow
 from ..paging import Window, window
 from ..tasks.services import link_url, stored_link_url
-from ..workflow import Step
 
 PER_PAGE = 25
 
@@ -35,7 +34,7 @@ def inbox(user: User, asked_page: int) -> tuple[list[Notification], Window]:
 
 def sentence(notification: Notification) -> str:
     """What the message says, in the reader's language: the step and what to do."""
-    step = Step(notification.step) if notification.step else None
+    step = notification.step
     where = (gettext("Stap %(number)d (%(name)s)", number=step.value,
                      name=gettext(step.definition.name)) if step else gettext("Het traject"))
     reminder = notification.reminder

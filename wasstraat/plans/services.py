@@ -255,10 +255,6 @@ def plan_state(project: Project, draft: str | None = None,
 
 # --- Editing the draft -----------------------------------------------------------------------
 
-def check_editable(project: Project) -> None:
-    require_open(project, Action.EDIT_PLAN)
-
-
 def plan_field_problems(values: dict) -> dict[str, str]:
     """Field errors for a board entry; the form shows each at its field."""
     problems = {}
@@ -277,7 +273,7 @@ def plan_field_problems(values: dict) -> dict[str, str]:
 def update_plan_fields(improvement: Improvement, project: Project, actor: User, *,
                        expected_version: int, values: dict, kpi_ids: list[int]) -> None:
     check_version(improvement, expected_version)
-    check_editable(project)
+    require_open(project, Action.EDIT_PLAN)
     if improvement.decision is Decision.MERGED:
         raise WorkflowError(_("Deze verbetering is samengevoegd. Maak het samenvoegen eerst "
                               "ongedaan om haar te wijzigen."))
@@ -308,7 +304,7 @@ def merge(duplicate: Improvement, into: Improvement, project: Project, actor: Us
           expected_version: int) -> None:
     """Fold a duplicate into another improvement; both sources stay visible on the survivor."""
     check_version(duplicate, expected_version)
-    check_editable(project)
+    require_open(project, Action.EDIT_PLAN)
     if duplicate.id == into.id:
         raise WorkflowError(_("Een verbetering kan niet met zichzelf worden samengevoegd."))
     if Decision.MERGED in (duplicate.decision, into.decision):
@@ -330,7 +326,7 @@ def merge(duplicate: Improvement, into: Improvement, project: Project, actor: Us
 def unmerge(improvement: Improvement, project: Project, actor: User, *,
             expected_version: int) -> None:
     check_version(improvement, expected_version)
-    check_editable(project)
+    require_open(project, Action.EDIT_PLAN)
     if improvement.decision is not Decision.MERGED:
         raise WorkflowError(_("Deze verbetering is niet samengevoegd."))
     before = {"decision": improvement.decision, "merged_into_id": improvement.merged_into_id}
@@ -342,7 +338,7 @@ def unmerge(improvement: Improvement, project: Project, actor: User, *,
 
 
 def save_texts(project: Project, actor: User, *, expected_version: int, values: dict) -> None:
-    check_editable(project)
+    require_open(project, Action.EDIT_PLAN)
     plan = plan_of(project)
     if plan.id is None:
         if expected_version != 0:
