@@ -46,9 +46,6 @@ def create_user(email: str, name: str, admin: bool, password: str | None,
         user = accounts.create_user(email, name, password, is_admin=admin,
                                     must_change=generate_password)
         db.session.commit()
-    except accounts.PasswordPolicyError as error:
-        db.session.rollback()
-        raise click.ClickException(" ".join(error.problems)) from error
     except WorkflowError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error

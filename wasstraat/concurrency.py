@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 
-from .errors import ConflictError, WorkflowError
+from .errors import ConflictError
 from .extensions import db
-from .forms import FlaskForm
 
 
 class Versioned(Protocol):
@@ -35,24 +33,3 @@ def add_once(obj: object, message: str | None = None) -> None:
             db.session.add(obj)
     except IntegrityError:
         raise ConflictError(message) from None
-
-
-def save_form(form: FlaskForm, save: Callable[[], object],
-              reload: Callable[[], FlaskForm]) -> tuple[FlaskForm, int | None]:
-    """Validate a submitted edit form and save it in one transaction.
-
-    Returns the form to show and its status, or status None when the save was committed. A
-    refused save (a stale version, a state rule) is rolled back and answered with the current
-    data, loaded afresh by ``reload``, and the reason on top of the form.
-    """
-    if not form.validate_on_submit():
-        return form, (422 if form.is_submitted() else 200)
-    try:
-        save()
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        current = reload()
-        current.form_errors.append(error.message)
-        return current, error.status_code
-    return form, None

@@ -1,11 +1,27 @@
-"""Domain errors and the error pages: Dutch, generic, never a stack trace."""
+"""Domain errors, the one refusal path and the error pages: Dutch, generic, never a stack
+trace.
+
+A service refuses an action by raising a ``WorkflowError`` (409 a state rule, 409 a stale
+form, 422 an input only the service can judge). Views do not catch it. A view whose page can
+show a refusal says so *before* it calls the service, with ``on_refusal`` (or its shapes
+``refuse_into`` and ``refuse_with_flash``); the handler registered here is the one place a
+refusal is turned into an answer, after rolling the transaction back:
+
+- under ``/api/``: problem+json (a stale version: 412);
+- when the view registered a page: that page again, with the reason in the form's error
+  summary (or on the field it concerns, or as a flash message), under the refusal's status;
+- otherwise: the error page, or its partial for htmx.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, flash, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -41,6 +57,91 @@ class ConflictError(WorkflowError):
         )
 
 
+class InvalidInput(WorkflowError):
+    """Input only a service can judge (an e-mail address in use, a password the policy
+    refuses, a column that is not there): 422, each reason shown at the field of the form
+    that sent it (``None``: the form as a whole), which keeps what the user typed."""
+
+    status_code = 422
+
+    def __init__(self, messages: str | list[str], field: str | None = None, *,
+                 at: dict[str, str] | None = None) -> None:
+        self.problems: dict[str | None, list[str]] = (
+            {name: [message] for name, message in at.items()} if at
+            else {field: [messages] if isinstance(messages, str) else list(messages)})
+        self.messages = [m for found in self.problems.values() for m in found]
+        super().__init__(" ".join(self.messages))
+
+
+RefusalPage = Callable[[WorkflowError], ResponseReturnValue]
+
+
+def on_refusal(page: RefusalPage) -> None:
+    """How this request's page shows a refusal: ``page(error)`` renders it, after the
+    rollback (so it loads what it shows afresh)."""
+    g.refusal_page = page
+
+
+def refuse_into(form: Any, page: Callable[[Any, int], ResponseReturnValue], *,
+                field: str | None = None, reload: Callable[[], Any] | None = None) -> None:
+    """A refusal shows on the form that was sent, ``page(form, status)`` rendering it.
+
+    Refused input stays as typed, its reason at the field the error names. Any other refusal
+    (a stale form, a closed step) shows the reason under ``field``, or in the form's error
+    summary, on the form ``reload`` gives with the data as stored now, if given.
+    """
+
+    def render(error: WorkflowError) -> ResponseReturnValue:
+        if isinstance(error, InvalidInput):
+            shown, problems = form, error.problems
+        else:
+            shown, problems = (reload() if reload else form), {field: [error.message]}
+        for at, messages in problems.items():
+            if at and hasattr(shown, at):
+                target = getattr(shown, at)
+                target.errors = [*target.errors, *messages]
+            else:
+                shown.form_errors.extend(messages)
+        return page(shown, error.status_code)
+
+    on_refusal(render)
+
+
+def refuse_above(page: Callable[..., ResponseReturnValue], *, field: str | None = None,
+                 **forms: Any) -> None:
+    """A refusal shows ``page(status=, error=, **forms)``: the page with the reason above it,
+    the forms sent kept (and the reason also at ``field`` of them)."""
+
+    def render(error: WorkflowError) -> ResponseReturnValue:
+        for form in forms.values():
+            if field:
+                getattr(form, field).errors = [error.message]
+        return page(status=error.status_code, error=error.message, **forms)
+
+    on_refusal(render)
+
+
+def refuse_with_flash(page: Callable[[int], ResponseReturnValue]) -> None:
+    """A refusal of a button without fields: the reason as a message above the page."""
+
+    def render(error: WorkflowError) -> ResponseReturnValue:
+        flash(error.message, "error")
+        return page(error.status_code)
+
+    on_refusal(render)
+
+
+def _refusal(error: WorkflowError) -> ResponseReturnValue:
+    db.session.rollback()
+    if _is_api():
+        return _stale_version() if isinstance(error, ConflictError) else problem(
+            error.status_code, _("Dat kan nu niet"), error.message)
+    page = g.pop("refusal_page", None)
+    if page is not None:
+        return page(error)
+    return _error_page(error.status_code, _("Dat kan nu niet"), error.message)
+
+
 def _error_page(status: int, title: str, message: str, incident: str | None = None):
     if is_api_request(request.path):
         return problem(status, title, message, **({"incident": incident} if incident else {}))
@@ -71,20 +172,13 @@ def _title(code: int) -> str:
 
 
 def register(app: Flask) -> None:
-    @app.errorhandler(WorkflowError)
-    def _workflow_error(error: WorkflowError):
-        db.session.rollback()
-        if isinstance(error, ConflictError) and _is_api():
-            return _stale_version()
-        return _error_page(error.status_code, _("Dat kan nu niet"), error.message)
+    app.register_error_handler(WorkflowError, _refusal)
 
     @app.errorhandler(StaleDataError)
     def _stale(error: StaleDataError):
-        # Two saves of the same row at the same moment: the database let one through.
-        db.session.rollback()
-        if _is_api():
-            return _stale_version()
-        return _error_page(409, _("Dat kan nu niet"), ConflictError().message)
+        # Two saves of the same row at the same moment: the database let one through, and
+        # the other is refused like any stale form.
+        return _refusal(ConflictError())
 
     @app.errorhandler(HTTPException)
     def _other_http_error(error: HTTPException):

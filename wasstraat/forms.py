@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
+from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from wtforms import (
@@ -18,6 +21,21 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 _BROWSER_LINE_BREAK = re.compile("\r\n?")
+
+
+def form_page(template: str, **context: Any) -> Callable[[Any, int], tuple[str, int]]:
+    """A page that shows a form under a status: what a view renders for a GET or an invalid
+    form, and what a refusal renders again (``errors.refuse_into``)."""
+
+    def page(form: Any, status: int) -> tuple[str, int]:
+        return render_template(template, form=form, **context), status
+
+    return page
+
+
+def show_form(page: Callable[[Any, int], Any], form: Any):
+    """The form's page: 200 when asked for, 422 when it was sent with errors."""
+    return page(form, 422 if form.is_submitted() else 200)
 
 
 def plain_line_breaks(value: object) -> object:
@@ -55,6 +73,22 @@ def add_field_errors(form: FlaskForm, problems: dict[str, str]) -> None:
     """Put a service's rule violations (field name -> message) at their fields."""
     for name, message in problems.items():
         getattr(form, name).errors = [*getattr(form, name).errors, message]
+
+
+class JudgedByService:
+    """A form whose fields a service rule also judges together (a decision that needs a
+    reason, ...): ``problems()`` (field -> message) from the same function the service checks
+    again, each shown at its field."""
+
+    def problems(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):  # type: ignore[misc]
+            return False
+        problems = self.problems()
+        add_field_errors(self, problems)  # type: ignore[arg-type]
+        return not problems
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -71,6 +71,11 @@ class EditUserForm(VersionedForm):
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[Optional()],
                              render_kw={"autocomplete": "new-password"})
 
+    def account_values(self) -> dict:
+        return {"name": self.name.data, "email": self.email.data, "is_admin": self.is_admin.data,
+                "active": self.active.data, "specialisms": self.specialisms.data,
+                "password": self.password.data}
+
 
 class AuditFilterForm(FlaskForm):
     """Filters for the audit trail; sent with GET, so the address can be bookmarked."""

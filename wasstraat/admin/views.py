@@ -23,9 +23,9 @@ from sqlalchemy import select
 from .. import audit, duties, personal_data
 from ..auth import mfa, sso
 from ..auth import services as accounts
-from ..concurrency import save_form
-from ..errors import ConflictError, WorkflowError
+from ..errors import refuse_into
 from ..extensions import db
+from ..forms import form_page, show_form
 from ..formulas import services as formula_services
 from ..formulas.forms import EditFormulaForm, NewFormulaForm
 from ..models import ServiceFormula, User, utcnow
@@ -66,94 +66,66 @@ def users():
     return render_template("admin/users.html", users=rows, outbox=development_outbox.enabled())
 
 
+def _user_page(user: User | None):
+    """The account form's page, for a new account or ``user``'s."""
+
+    def page(form, status: int):
+        erase_form = EraseUserForm(formdata=None, prefix="erase") if user else None
+        return render_template("admin/user_form.html", form=form, user=user,
+                               erase_form=erase_form), status
+
+    return page
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @admin_required
 def new_user():
-    form = NewUserForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(form.email.data, form.name.data, form.password.data,
-                                        is_admin=form.is_admin.data, must_change=True,
-                                        actor=current_user._get_current_object())
-            accounts.set_specialisms(user, form.specialisms.data,
-                                     actor=current_user._get_current_object())
-            db.session.commit()
-        except accounts.PasswordPolicyError as error:
-            db.session.rollback()
-            form.password.errors = list(error.problems)
-            status = 422
-        except WorkflowError as error:
-            db.session.rollback()
-            form.email.errors = [error.message]
-            status = 422
-        else:
-            flash(_("Het account is aangemaakt."), "success")
-            return redirect(url_for("admin.users"), 303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/user_form.html", form=form, user=None), status
+    form, page = NewUserForm(), _user_page(None)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page)
+    actor = current_user._get_current_object()
+    user = accounts.create_user(form.email.data, form.name.data, form.password.data,
+                                is_admin=form.is_admin.data, must_change=True, actor=actor)
+    accounts.set_specialisms(user, form.specialisms.data, actor=actor)
+    db.session.commit()
+    flash(_("Het account is aangemaakt."), "success")
+    return redirect(url_for("admin.users"), 303)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = EditUserForm(obj=user)
-    status = 200
-    if form.validate_on_submit():
-        actor = current_user._get_current_object()
-        try:
-            if user.version != form.version.data:
-                raise ConflictError()
-            accounts.update_user(user, actor=actor, name=form.name.data, email=form.email.data,
-                                 is_admin=form.is_admin.data, active=form.active.data)
-            accounts.set_specialisms(user, form.specialisms.data, actor=actor)
-            if form.password.data:
-                accounts.set_password(user, form.password.data, actor=actor)
-            db.session.commit()
-        except accounts.PasswordPolicyError as error:
-            db.session.rollback()
-            form.password.errors = list(error.problems)
-            status = 422
-        except ConflictError as error:
-            db.session.rollback()
-            form = EditUserForm(formdata=None, obj=db.session.get(User, user_id))
-            form.form_errors.append(error.message)
-            status = 409
-        except WorkflowError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = 422
-        else:
-            if user.id == actor.id:
-                login_user(user)  # an admin editing their own e-mail keeps their session
-            flash(_("Het account is opgeslagen."), "success")
-            return redirect(url_for("admin.users"), 303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/user_form.html", form=form, user=user,
-                           erase_form=EraseUserForm(formdata=None, prefix="erase")), status
+    form, page = EditUserForm(obj=user), _user_page(user)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page,
+                reload=lambda: EditUserForm(formdata=None, obj=db.session.get(User, user_id)))
+    actor = current_user._get_current_object()
+    accounts.update_account(user, actor=actor, expected_version=form.version.data,
+                            **form.account_values())
+    db.session.commit()
+    if user.id == actor.id:
+        login_user(user)  # an admin editing their own e-mail keeps their session
+    flash(_("Het account is opgeslagen."), "success")
+    return redirect(url_for("admin.users"), 303)
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
 @admin_required
 def organisation():
     """The organisation's segregation of duties."""
-    current = duties.settings()
-    form = OrganisationForm(obj=current)
-    form, status = save_form(
-        form,
-        lambda: duties.save_settings(current_user._get_current_object(),
-                                     expected_version=form.version.data,
-                                     values={f: getattr(form, f).data
-                                             for f in duties.SETTING_FIELDS}),
-        lambda: OrganisationForm(formdata=None, obj=duties.settings()),
-    )
-    if status is None:
-        flash(_("De instellingen van de organisatie zijn opgeslagen."), "success")
-        return redirect(url_for("admin.organisation"), 303)
-    return render_template("admin/organisation.html", form=form), status
+    form = OrganisationForm(obj=duties.settings())
+    page = form_page("admin/organisation.html")
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: OrganisationForm(formdata=None, obj=duties.settings()))
+    duties.save_settings(current_user._get_current_object(), expected_version=form.version.data,
+                         values={f: getattr(form, f).data for f in duties.SETTING_FIELDS})
+    db.session.commit()
+    flash(_("De instellingen van de organisatie zijn opgeslagen."), "success")
+    return redirect(url_for("admin.organisation"), 303)
 
 
 @bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
@@ -237,43 +209,39 @@ def formulas():
                            formulas=formula_services.formulas(active_only=False))
 
 
+def _formula_page(formula: ServiceFormula | None):
+    page = form_page("admin/formula_form.html", formula=formula)
+
+    return page
+
+
 @bp.route("/formulas/new", methods=["GET", "POST"])
 @admin_required
 def new_formula():
-    form = NewFormulaForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            formula_services.add_formula(current_user._get_current_object(), form.values())
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            form.name.errors = [error.message]
-            status = 422
-        else:
-            flash(_("De serviceformule is toegevoegd."), "success")
-            return redirect(url_for("admin.formulas"), 303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/formula_form.html", form=form, formula=None), status
+    form, page = NewFormulaForm(), _formula_page(None)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page)
+    formula_services.add_formula(current_user._get_current_object(), form.values())
+    db.session.commit()
+    flash(_("De serviceformule is toegevoegd."), "success")
+    return redirect(url_for("admin.formulas"), 303)
 
 
 @bp.route("/formulas/<int:formula_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_formula(formula_id: int):
     formula = db.get_or_404(ServiceFormula, formula_id)
-    form = EditFormulaForm(obj=formula)
-    form, status = save_form(
-        form,
-        lambda: formula_services.update_formula(
-            formula, current_user._get_current_object(), expected_version=form.version.data,
-            values=form.values()),
-        lambda: EditFormulaForm(formdata=None, obj=db.session.get(ServiceFormula, formula_id)),
-    )
-    if status is None:
-        flash(_("De serviceformule is opgeslagen."), "success")
-        return redirect(url_for("admin.formulas"), 303)
-    return render_template("admin/formula_form.html", form=form, formula=formula), status
+    form, page = EditFormulaForm(obj=formula), _formula_page(formula)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: EditFormulaForm(
+        formdata=None, obj=db.session.get(ServiceFormula, formula_id)))
+    formula_services.update_formula(formula, current_user._get_current_object(),
+                                    expected_version=form.version.data, values=form.values())
+    db.session.commit()
+    flash(_("De serviceformule is opgeslagen."), "success")
+    return redirect(url_for("admin.formulas"), 303)
 
 
 def _audit_filter() -> tuple[AuditFilterForm, audit_log.Criteria | None]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Generic, TypeVar
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -9,10 +14,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit
 from ..api import tokens
-from ..errors import WorkflowError
+from ..concurrency import check_version
+from ..errors import InvalidInput
 from ..extensions import db
 from ..models import User, utcnow
 from ..workflow import SPECIALIST_ROLES
+from . import throttle
 from .passwords import (
     DUMMY_HASH,
     context_words,
@@ -22,13 +29,14 @@ from .passwords import (
     verify_password,
 )
 
+T = TypeVar("T")
 
-class PasswordPolicyError(WorkflowError):
-    status_code = 422
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(" ".join(problems))
-        self.problems = problems
+class PasswordPolicyError(InvalidInput):
+    """A password the policy refuses, shown at the form's password field."""
+
+    def __init__(self, problems: list[str], field: str = "password") -> None:
+        super().__init__(problems, field)
 
 
 def normalise_email(email: str) -> str:
@@ -39,7 +47,7 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def check_password_policy(password: str, email: str) -> None:
+def check_password_policy(password: str, email: str, field: str = "password") -> None:
     problems = password_problems(
         password,
         email=email,
@@ -48,7 +56,7 @@ def check_password_policy(password: str, email: str) -> None:
         context=context_words(current_app.config["WASSTRAAT_ORGANISATION"]),
     )
     if problems:
-        raise PasswordPolicyError(problems)
+        raise PasswordPolicyError(problems, field)
 
 
 def create_user(email: str, name: str, password: str, *, is_admin: bool = False,
@@ -57,7 +65,7 @@ def create_user(email: str, name: str, password: str, *, is_admin: bool = False,
     """A new account; `must_change` when someone other than its owner chose the password."""
     email = normalise_email(email)
     if find_user_by_email(email):
-        raise WorkflowError(_("Er bestaat al een account met dit e-mailadres."))
+        raise InvalidInput(_("Er bestaat al een account met dit e-mailadres."), "email")
     if enforce_policy:
         check_password_policy(password, email)
     user = User(email=email, name=name.strip(), password_hash=hash_password(password),
@@ -100,6 +108,35 @@ def record_login(user: User, *, second_factor: str | None = None,
     audit.record("auth.login", "user", user.id, None, actor=user, after=details or None)
 
 
+@dataclass(frozen=True)
+class Attempt(Generic[T]):
+    """A sign-in attempt under the throttle: what the check found (the user, the second
+    factor's method), or None; ``wait``: refused unseen, blocked for that long."""
+
+    found: T | None
+    wait: timedelta | None = None
+
+
+def throttled_attempt(purpose: throttle.Purpose, subject: str, address: str | None,
+                      check: Callable[[], T | None],
+                      record_failure: Callable[[bool], None]) -> Attempt[T]:
+    """Check a password or a code only while the throttle allows it. A failure is recorded
+    and counted; a success clears the account's count."""
+    keys = throttle.keys(purpose, subject, address)
+    throttle.lock(keys)
+    wait = throttle.blocked_for(keys)
+    if wait is not None:
+        record_failure(True)
+        return Attempt(None, wait)
+    found = check()
+    if found is None:
+        record_failure(False)
+        throttle.record_failure(keys)
+    else:
+        throttle.clear_account(keys)
+    return Attempt(found)
+
+
 def record_failed_second_factor(user: User, *, throttled: bool = False) -> None:
     audit.record("auth.second_factor_failed", "user", user.id, None, actor=user,
                  result="throttled" if throttled else "denied")
@@ -118,10 +155,11 @@ def logout(user: User) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise PasswordPolicyError([_("Het huidige wachtwoord klopt niet.")])
+        raise PasswordPolicyError([_("Het huidige wachtwoord klopt niet.")], "current_password")
     if new == current:
-        raise PasswordPolicyError([_("Kies een ander wachtwoord dan het huidige.")])
-    check_password_policy(new, user.email)
+        raise PasswordPolicyError([_("Kies een ander wachtwoord dan het huidige.")],
+                                  "new_password")
+    check_password_policy(new, user.email, "new_password")
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.rotate_session_token()
@@ -143,9 +181,9 @@ def update_user(user: User, *, actor: User, name: str, email: str, is_admin: boo
     email = normalise_email(email)
     other = find_user_by_email(email)
     if other is not None and other.id != user.id:
-        raise WorkflowError(_("Er bestaat al een account met dit e-mailadres."))
+        raise InvalidInput(_("Er bestaat al een account met dit e-mailadres."), "email")
     if user.id == actor.id and (not active or not is_admin):
-        raise WorkflowError(_("U kunt uw eigen beheerrechten of account niet uitschakelen."))
+        raise InvalidInput(_("U kunt uw eigen beheerrechten of account niet uitschakelen."))
     changed = audit.apply_changes(
         user, {"name": name, "email": email, "is_admin": is_admin, "active": active},
         action="user.update", object_type="user", project_id=None, actor=actor,
@@ -153,6 +191,16 @@ def update_user(user: User, *, actor: User, name: str, email: str, is_admin: boo
     if changed.keys() & {"active", "is_admin", "email"}:
         # Ends the user's current sessions: a deactivated account is out at once.
         user.rotate_session_token()
+
+
+def update_account(user: User, *, actor: User, expected_version: int, name: str, email: str,
+                   is_admin: bool, active: bool, specialisms: list[str], password: str) -> None:
+    """An administrator's edit of an account in one go; a stale form is refused first."""
+    check_version(user, expected_version)
+    update_user(user, actor=actor, name=name, email=email, is_admin=is_admin, active=active)
+    set_specialisms(user, specialisms, actor=actor)
+    if password:
+        set_password(user, password, actor=actor)
 
 
 def set_specialisms(user: User, roles: list[str], *, actor: User) -> None:

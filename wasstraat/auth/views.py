@@ -22,8 +22,9 @@ from .. import audit
 from ..admin.views import personal_data_download
 from ..api import tokens
 from ..database import prepare_to_write
-from ..errors import WorkflowError
+from ..errors import refuse_into
 from ..extensions import db
+from ..forms import form_page, show_form
 from ..http import wants_partial
 from ..models import ApiToken, utcnow
 from ..navigation import safe_next
@@ -39,40 +40,49 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        found = throttle.keys(throttle.Purpose.PASSWORD, form.email.data, request.remote_addr)
-        throttle.lock(found)
-        wait = throttle.blocked_for(found)
-        if wait is not None:
-            services.record_failed_login(form.email.data, throttled=True)
-            db.session.commit()
-            form.form_errors.append(_too_many_attempts(wait))
-            return _too_many(render_template("auth/login.html", form=form), wait)
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None and user.has_second_factor:
-            throttle.clear_account(found)
-            lifetimes.await_second_factor(user)
-            db.session.commit()
-            return redirect(url_for("auth.second_factor", next=request.args.get("next")), 303)
-        if user is not None:
-            _sign_in(user)
-            throttle.clear_account(found)
-            db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
-        services.record_failed_login(form.email.data)
-        throttle.record_failure(found)
+    if not form.validate_on_submit():
+        return _login_page(form)
+    email = form.email.data
+    attempt = services.throttled_attempt(
+        throttle.Purpose.PASSWORD, email, request.remote_addr,
+        lambda: services.authenticate(email, form.password.data),
+        lambda throttled: services.record_failed_login(email, throttled=throttled))
+    if attempt.found is None:
+        return _attempt_refused("auth/login.html", form, attempt, form.form_errors,
+                                _("Het e-mailadres of wachtwoord is onjuist."))
+    return _signed_in_by_password(attempt.found)
+
+
+def _signed_in_by_password(user):
+    """Into the app, or on to the second factor."""
+    if user.has_second_factor:
+        lifetimes.await_second_factor(user)
         db.session.commit()
-        form.form_errors.append(_("Het e-mailadres of wachtwoord is onjuist."))
-        status = 401
-    elif form.is_submitted():
+        return redirect(url_for("auth.second_factor", next=request.args.get("next")), 303)
+    _sign_in(user)
+    db.session.commit()
+    return redirect(safe_next(request.args.get("next")))
+
+
+def _login_page(form: LoginForm):
+    if form.is_submitted():
         # Not an e-mail address at all (junk, a NUL byte): refused, recorded and counted for
         # the address, as a wrong password is.
         services.record_failed_login("", invalid=True)
         throttle.record_address_failure(throttle.Purpose.PASSWORD, request.remote_addr)
         db.session.commit()
-        status = 422
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
+
+
+def _attempt_refused(template: str, form, attempt: services.Attempt, errors: list,
+                     message: str):
+    """A wrong password or code (401, ``message`` in ``errors``), or a throttled one (429)."""
+    db.session.commit()
+    if attempt.wait is not None:
+        form.form_errors.append(_too_many_attempts(attempt.wait))
+        return _too_many(render_template(template, form=form), attempt.wait)
+    errors.append(message)
+    return render_template(template, form=form), 401
 
 
 def _sign_in(user, second_factor: str | None = None, method: str = "password") -> None:
@@ -111,6 +121,11 @@ def sso_callback():
         return _sso_refused(_("Inloggen via %(provider)s is niet gelukt. Probeer het opnieuw "
                               "vanaf de inlogpagina.", provider=current_app.config["OIDC_LABEL"]),
                             type(error).__name__, 400)
+    return _signed_in_by_sso(signed_in, target)
+
+
+def _signed_in_by_sso(signed_in, target: str):
+    """Into the app, or on to the second factor where the provider did not ask for one."""
     user = signed_in.user
     if user.has_second_factor and not signed_in.second_factor_done:
         lifetimes.await_second_factor(user)
@@ -148,6 +163,12 @@ def _too_many(page: str, wait):
     return response
 
 
+def _sign_in_again():
+    session.pop(lifetimes.PENDING, None)
+    flash(_("Log opnieuw in: het inloggen duurde te lang of is afgebroken."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 def second_factor():
     """Step two of signing in: a code from the authenticator app, or a recovery code."""
@@ -155,38 +176,29 @@ def second_factor():
         return redirect(url_for("main.dashboard"))
     user = lifetimes.pending_user()
     if user is None:
-        session.pop(lifetimes.PENDING, None)
-        flash(_("Log opnieuw in: het inloggen duurde te lang of is afgebroken."), "info")
-        return redirect(url_for("auth.login"), 303)
+        return _sign_in_again()
     form = SecondFactorForm()
-    status = 200
-    if form.validate_on_submit():
-        found = throttle.keys(throttle.Purpose.SECOND_FACTOR, str(user.id), request.remote_addr)
-        throttle.lock(found)
-        wait = throttle.blocked_for(found)
-        if wait is not None:
-            services.record_failed_second_factor(user, throttled=True)
-            db.session.commit()
-            form.form_errors.append(_too_many_attempts(wait))
-            return _too_many(render_template("auth/second_factor.html", form=form), wait)
-        method = mfa.verify_second_factor(user, form.code.data)
-        if method is not None:
-            _sign_in(user, second_factor=method)
-            throttle.clear_account(found)
-            db.session.commit()
-            if method == "recovery_code":
-                flash(_("U bent ingelogd met een herstelcode. U heeft er nog %(n)d over.",
-                        n=mfa.recovery_codes_left(user)), "warning")
-            return redirect(safe_next(request.args.get("next")))
-        services.record_failed_second_factor(user)
-        throttle.record_failure(found)
-        db.session.commit()
-        form.code.errors = [_("Deze code klopt niet of is al gebruikt. Wacht op de volgende "
-                              "code van uw app, of gebruik een herstelcode.")]
-        status = 401
-    elif form.is_submitted():
-        status = 422
-    return render_template("auth/second_factor.html", form=form), status
+    if not form.validate_on_submit():
+        return show_form(form_page("auth/second_factor.html"), form)
+    attempt = services.throttled_attempt(
+        throttle.Purpose.SECOND_FACTOR, str(user.id), request.remote_addr,
+        lambda: mfa.verify_second_factor(user, form.code.data),
+        lambda throttled: services.record_failed_second_factor(user, throttled=throttled))
+    if attempt.found is None:
+        form.code.errors = []
+        return _attempt_refused("auth/second_factor.html", form, attempt, form.code.errors, _(
+            "Deze code klopt niet of is al gebruikt. Wacht op de volgende code van uw app, of "
+            "gebruik een herstelcode."))
+    return _signed_in_with_code(user, attempt.found)
+
+
+def _signed_in_with_code(user, method: str):
+    _sign_in(user, second_factor=method)
+    db.session.commit()
+    if method == "recovery_code":
+        flash(_("U bent ingelogd met een herstelcode. U heeft er nog %(n)d over.",
+                n=mfa.recovery_codes_left(user)), "warning")
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/account/second-factor")
@@ -309,14 +321,10 @@ def api_tokens():
         return _token_page(form)
     if not form.validate_on_submit():
         return _token_page(form, status=422)
-    try:
-        _row, token = tokens.create(current_user._get_current_object(), form.name.data,
-                                    form.days.data)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _token_page(form, status=error.status_code)
+    refuse_into(form, lambda shown, status: _token_page(shown, status=status))
+    _row, token = tokens.create(current_user._get_current_object(), form.name.data,
+                                form.days.data)
+    db.session.commit()
     return _token_page(_token_form(fresh=True), new_token=token, status=201)
 
 
@@ -358,28 +366,19 @@ def extend_session():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            services.change_password(user, form.current_password.data, form.new_password.data)
-        except services.PasswordPolicyError as error:
-            db.session.rollback()
-            target = (form.current_password if _("Het huidige wachtwoord klopt niet.")
-                      in error.problems else form.new_password)
-            target.errors = list(target.errors) + error.problems
-            status = 422
-        else:
-            db.session.commit()
-            # Other sessions died with the old token; keep this one, on the new token.
-            session.clear()
-            login_user(user)
-            lifetimes.start()
-            flash(_("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd."), "success")
-            return redirect(url_for("main.dashboard"))
-    elif form.is_submitted():
-        status = 422
-    return render_template("auth/password.html", form=form), status
+    page = form_page("auth/password.html")
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page)
+    user = current_user._get_current_object()
+    services.change_password(user, form.current_password.data, form.new_password.data)
+    db.session.commit()
+    # Other sessions died with the old token; keep this one, on the new token.
+    session.clear()
+    login_user(user)
+    lifetimes.start()
+    flash(_("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd."), "success")
+    return redirect(url_for("main.dashboard"))
 
 
 @bp.route("/account/language", methods=["POST"])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from .. import audit
 from ..concurrency import check_version
-from ..errors import WorkflowError
+from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..models import FormulaComparison, Project, ServiceFormula, User
 from ..windows import require_open
@@ -32,7 +32,7 @@ def _unique_name(name: str, formula: ServiceFormula | None = None) -> None:
     other = db.session.scalar(select(ServiceFormula).where(
         func.lower(ServiceFormula.name) == name.strip().lower()))
     if other is not None and other is not formula:
-        raise WorkflowError(_("Er is al een serviceformule met deze naam."))
+        raise InvalidInput(_("Er is al een serviceformule met deze naam."), "name")
 
 
 def add_formula(actor: User, values: dict[str, Any]) -> ServiceFormula:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access
-from ..errors import WorkflowError
+from ..errors import refuse_above
 from ..extensions import db
 from ..forms import choices
 from ..models import ServiceFormula
@@ -47,6 +47,11 @@ def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,
     ), status
 
 
+def _refuse_above(project_id: int) -> None:
+    """A refusal shows the comparison again with the reason on top."""
+    refuse_above(lambda **shown: _render(project_access(project_id), **shown))
+
+
 @bp.route("")
 @login_required
 def index(project_id: int):
@@ -60,13 +65,10 @@ def choose(project_id: int):
     form = _choose_form(submitted=True)
     if not form.validate_on_submit():
         return _render(access, status=422, choose_form=form)
-    try:
-        services.choose_formula(access.project, _user(),
-                                db.session.get(ServiceFormula, form.formula_id.data))
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        return _render(project_access(project_id), status=error.status_code, error=error.message)
+    _refuse_above(project_id)
+    services.choose_formula(access.project, _user(),
+                            db.session.get(ServiceFormula, form.formula_id.data))
+    db.session.commit()
     flash(_("De serviceformule is gekozen."), "success")
     return redirect(url_for("formulas.index", project_id=project_id), 303)
 
@@ -80,13 +82,9 @@ def compare(project_id: int, p: str):
     form = ComparisonForm(prefix=p)
     if not form.validate_on_submit():
         return _render(access, status=422, failed=(p, form))
-    try:
-        services.save_comparison(access.project, _user(), p, expected_version=form.version.data,
-                                 values=form.values())
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        return _render(project_access(project_id), status=error.status_code,
-                       error=error.message)
+    _refuse_above(project_id)
+    services.save_comparison(access.project, _user(), p, expected_version=form.version.data,
+                             values=form.values())
+    db.session.commit()
     flash(_("De vergelijking is opgeslagen."), "success")
     return redirect(url_for("formulas.index", project_id=project_id) + f"#p-{p}", 303)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -14,9 +15,17 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import FlaskForm, VersionedForm, choices, no_control_characters, required
+from ..forms import (
+    FlaskForm,
+    JudgedByService,
+    VersionedForm,
+    choices,
+    no_control_characters,
+    required,
+)
 from ..plans.forms import optional_int
 from ..workflow import ActionStatus, Adoption
+from .services import ITEM_FIELDS, item_problems
 
 _DATE_MESSAGE = _l("Vul een geldige datum in.")
 
@@ -25,7 +34,7 @@ def _date(label) -> DateField:
     return DateField(label, validators=[Optional()], render_kw={"type": "date"})
 
 
-class ItemForm(VersionedForm):
+class ItemForm(JudgedByService, VersionedForm):
     adoption = RadioField(_l("Besluit van de proceseigenaar"),
                           validators=[InputRequired(_l("Kies een besluit."))],
                           choices=choices((a.value, _l(a.label)) for a in Adoption))
@@ -40,14 +49,19 @@ class ItemForm(VersionedForm):
                                 render_kw={"rows": 2})
 
     def setup_choices(self, project, item, items) -> None:
-        from flask_babel import gettext as _
-
         members = sorted(project.memberships, key=lambda m: m.user.name)
         self.responsible_id.choices = choices(
             [("", _("Nog niet gekozen"))] + [(m.user_id, m.user.name) for m in members])
         self.waits_for_id.choices = choices(
             [("", _("Op niets"))] + [(i.id, i.title) for i in items
                                      if i.id != item.id])
+
+    def values(self) -> dict:
+        values = {f: getattr(self, f).data for f in ITEM_FIELDS}
+        return {**values, "drop_reason": values["drop_reason"] or ""}
+
+    def problems(self) -> dict[str, str]:
+        return item_problems(self.values())
 
 
 class OrderLockForm(FlaskForm):

@@ -19,9 +19,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..errors import WorkflowError
+from ..errors import WorkflowError, on_refusal, refuse_into
 from ..extensions import db
-from ..forms import add_field_errors
 from ..http import wants_partial
 from ..kpis import services as kpis
 from ..mining import services as mining
@@ -98,16 +97,18 @@ def index(project_id: int):
     return response
 
 
+def _refuse_on_plan(project_id: int) -> None:
+    """A stale or refused change shows the plan as it is now, with the reason."""
+    on_refusal(lambda error: _render_index(project_access(project_id), status=error.status_code,
+                                           error=error.message))
+
+
 def _reordered(project_id: int, do, moved: int | None = None) -> object:
     """Run a reorder; a stale or refused one shows the current order with the reason."""
     access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
-    try:
-        do(access)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        return _render_index(project_access(project_id), status=error.status_code,
-                             error=error.message)
+    _refuse_on_plan(project_id)
+    do(access)
+    db.session.commit()
     if wants_partial():
         return _render_index(project_access(project_id), moved=moved or -1)
     flash(_("De volgorde is opgeslagen."), "success")
@@ -191,6 +192,20 @@ def _render_item(access: ProjectAccess, item: ImplementationItem, form: ItemForm
                            item=item, form=form), status
 
 
+def _refuse_on_item(project_id: int, item_id: int, page, fresh_form) -> None:
+    """A refused change to one item shows its page as it is now, ``fresh_form(access, row)``
+    holding the stored data and the reason; ``page(access, row, form, status)`` renders."""
+
+    def render(error: WorkflowError):
+        access = project_access(project_id)
+        row = project_object(access, ImplementationItem, item_id)
+        form = fresh_form(access, row)
+        form.form_errors.append(error.message)
+        return page(access, row, form, error.status_code)
+
+    on_refusal(render)
+
+
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
 @login_required
 def item(project_id: int, item_id: int):
@@ -200,40 +215,25 @@ def item(project_id: int, item_id: int):
         return _render_item(access, row, _item_form(access, row, formdata=False))
     access.require(Action.ORDER_IMPLEMENTATION)
     form = _item_form(access, row)
-    if form.validate_on_submit():
-        values = {f: getattr(form, f).data for f in services.ITEM_FIELDS}
-        values["drop_reason"] = values["drop_reason"] or ""
-        problems = services.item_problems(values)
-        add_field_errors(form, problems)
-        if not problems:
-            try:
-                services.update_item(row, access.project, _user(),
-                                     expected_version=form.version.data, values=values)
-                db.session.commit()
-            except WorkflowError as error:
-                db.session.rollback()
-                current_access = project_access(project_id)
-                current = project_object(current_access, ImplementationItem, item_id)
-                fresh = _item_form(current_access, current, formdata=False)
-                fresh.form_errors.append(error.message)
-                return _render_item(current_access, current, fresh, error.status_code)
-            flash(_("%(title)s is bijgewerkt.", title=row.improvement.title), "success")
-            return redirect(url_for("implementation.index", project_id=project_id)
-                            + f"#item-{item_id}", 303)
-    return _render_item(access, row, form, 422)
+    if not form.validate_on_submit():
+        return _render_item(access, row, form, 422)
+    _refuse_on_item(project_id, item_id, _render_item,
+                    lambda access, row: _item_form(access, row, formdata=False))
+    services.update_item(row, access.project, _user(), expected_version=form.version.data,
+                         values=form.values())
+    db.session.commit()
+    flash(_("%(title)s is bijgewerkt.", title=row.improvement.title), "success")
+    return redirect(url_for("implementation.index", project_id=project_id)
+                    + f"#item-{item_id}", 303)
 
 
 @bp.route("/approve", methods=["POST"])
 @login_required
 def approve(project_id: int):
     access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
-    try:
-        services.approve(access.project, _user())
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        return _render_index(project_access(project_id), status=error.status_code,
-                             error=error.message)
+    _refuse_on_plan(project_id)
+    services.approve(access.project, _user())
+    db.session.commit()
     return back_to(url_for("implementation.index", project_id=project_id),
                    _("U heeft het implementatieplan vastgesteld."))
 
@@ -253,14 +253,10 @@ def contribute(project_id: int):
     form = _contribution_form(access)
     if not form.validate_on_submit():
         return _render_index(access, contribution_form=form, status=422)
-    try:
-        services.contribute(access.project, _user(), Role(form.role.data), form.text.data)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _render_index(project_access(project_id), contribution_form=form,
-                             status=error.status_code)
+    refuse_into(form, lambda shown, status: _render_index(
+        project_access(project_id), contribution_form=shown, status=status))
+    services.contribute(access.project, _user(), Role(form.role.data), form.text.data)
+    db.session.commit()
     return back_to(url_for("implementation.index", project_id=project_id) + "#contributions",
                    _("Uw inbreng is vastgelegd; de proceseigenaar ziet het bij het plan."))
 
@@ -288,18 +284,13 @@ def action(project_id: int, item_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         return _render_action(access, row, form=form, status=422)
-    try:
-        services.update_action(row, access.project, _user(), expected_version=form.version.data,
-                               status=form.status.data,
-                               blocked_reason=form.blocked_reason.data or "")
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        current_access = project_access(project_id)
-        current = project_object(current_access, ImplementationItem, item_id)
-        fresh = ActionForm(formdata=None, obj=current)
-        fresh.form_errors.append(error.message)
-        return _render_action(current_access, current, form=fresh, status=error.status_code)
+    _refuse_on_item(project_id, item_id,
+                    lambda access, row, form, status: _render_action(access, row, form=form,
+                                                                     status=status),
+                    lambda access, row: ActionForm(formdata=None, obj=row))
+    services.update_action(row, access.project, _user(), expected_version=form.version.data,
+                           status=form.status.data, blocked_reason=form.blocked_reason.data or "")
+    db.session.commit()
     return back_to(url_for("implementation.action", project_id=project_id, item_id=item_id),
                    _("De status is opgeslagen."))
 
@@ -313,26 +304,27 @@ def add_note(project_id: int, item_id: int):
     form = NoteForm()
     if not form.validate_on_submit():
         return _render_action(access, row, note_form=form, status=422)
-    try:
-        services.add_note(row, access.project, _user(), form.text.data)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _render_action(project_access(project_id),
-                              row, note_form=form, status=error.status_code)
+    refuse_into(form, lambda shown, status: _render_action(
+        project_access(project_id), row, note_form=shown, status=status))
+    services.add_note(row, access.project, _user(), form.text.data)
+    db.session.commit()
     flash(_("De voortgang is genoteerd."), "success")
     return redirect(with_next(url_for("implementation.action", project_id=project_id,
                                       item_id=item_id), came_from()) + "#notes", 303)
+
+
+def _evaluation_form(evaluation) -> EvaluationForm:
+    """The evaluation as stored; version 0 while there is none yet."""
+    if evaluation is None:
+        return EvaluationForm(formdata=None, version=0)
+    return EvaluationForm(formdata=None, obj=evaluation)
 
 
 def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = None,
                        measurement_form: MeasurementForm | None = None, status: int = 200):
     project = access.project
     evaluation = services.evaluation_of(project)
-    if form is None:
-        form = EvaluationForm(formdata=None, obj=evaluation, version=0) if evaluation is None \
-            else EvaluationForm(formdata=None, obj=evaluation)
+    form = form or _evaluation_form(evaluation)
     form.setup_choices(project)
     project_kpis = kpis.kpis_of(project)
     measurement_form = measurement_form or MeasurementForm(formdata=None)
@@ -356,20 +348,14 @@ def evaluation(project_id: int):
     form.setup_choices(access.project)
     if not form.validate_on_submit():
         return _render_evaluation(access, form=form, status=422)
-    try:
-        services.save_evaluation(access.project, _user(), expected_version=form.version.data,
-                                 values={"planned_on": form.planned_on.data,
-                                         "owner_id": form.owner_id.data,
-                                         "lessons": form.lessons.data or ""})
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        current_access = project_access(project_id)
-        current = services.evaluation_of(current_access.project)
-        fresh = EvaluationForm(formdata=None, obj=current) if current else EvaluationForm(
-            formdata=None, version=0)
-        fresh.form_errors.append(error.message)
-        return _render_evaluation(current_access, form=fresh, status=error.status_code)
+    refuse_into(form, lambda shown, status: _render_evaluation(
+        project_access(project_id), form=shown, status=status),
+        reload=lambda: _evaluation_form(services.evaluation_of(access.project)))
+    services.save_evaluation(access.project, _user(), expected_version=form.version.data,
+                             values={"planned_on": form.planned_on.data,
+                                     "owner_id": form.owner_id.data,
+                                     "lessons": form.lessons.data or ""})
+    db.session.commit()
     return back_to(url_for("implementation.evaluation", project_id=project_id),
                    _("De evaluatie is opgeslagen."))
 
@@ -383,15 +369,11 @@ def measure(project_id: int):
     if not form.validate_on_submit():
         return _render_evaluation(access, measurement_form=form, status=422)
     kpi = project_object(access, Kpi, form.kpi_id.data)
-    try:
-        services.record_measurement(access.project, _user(), kpi, value=form.value.data,
-                                    measured_on=form.measured_on.data)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _render_evaluation(project_access(project_id), measurement_form=form,
-                                  status=error.status_code)
+    refuse_into(form, lambda shown, status: _render_evaluation(
+        project_access(project_id), measurement_form=shown, status=status))
+    services.record_measurement(access.project, _user(), kpi, value=form.value.data,
+                                measured_on=form.measured_on.data)
+    db.session.commit()
     flash(_("De nameting is vastgelegd."), "success")
     return redirect(url_for("implementation.evaluation", project_id=project_id) + "#results",
                     303)

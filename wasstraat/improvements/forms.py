@@ -30,6 +30,10 @@ class _ProposerChoices:
         members = sorted(project.memberships, key=lambda m: m.user.name)
         self.proposer_id.choices = choices((m.user_id, m.user.name) for m in members)
 
+    def values(self) -> dict:
+        return {"title": self.title.data, "description": self.description.data or "",
+                "proposer_id": self.proposer_id.data}
+
 
 @_improvement_fields
 class NewImprovementForm(_ProposerChoices, FlaskForm):

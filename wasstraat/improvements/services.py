@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..concurrency import check_version
-from ..errors import WorkflowError
+from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..models import Improvement, Membership, PlanApproval, PlanVersion, Project, User
 from . import similarity
@@ -27,7 +27,7 @@ def _source_key(improvement: Improvement) -> str:
 
 def _check_proposer(project: Project, proposer_id: int | None) -> None:
     if proposer_id is not None and not any(m.user_id == proposer_id for m in project.memberships):
-        raise WorkflowError(_("De indiener moet in het team zitten."))
+        raise InvalidInput(_("De indiener moet in het team zitten."), "proposer_id")
 
 
 def add_improvement(project: Project, actor: User, source: SourceRef, *, title: str,

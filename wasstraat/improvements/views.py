@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..concurrency import save_form
-from ..errors import WorkflowError
+from ..errors import refuse_into
 from ..extensions import db
+from ..forms import form_page, show_form
 from ..models import Improvement
 from ..navigation import confirm_deletion, int_arg
 from ..workflow import Step
@@ -54,24 +54,19 @@ def new(project_id: int):
                      int_arg("source_id"))
     if source is None:
         abort(404)  # improvements are added from an existing source in this project
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.add_improvement(access.project, _user(), source, title=form.title.data,
-                                     description=form.description.data or "",
-                                     proposer_id=form.proposer_id.data)
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            form.proposer_id.errors = [error.message]
-            status = 422
-        else:
-            flash(_("De verbetering is toegevoegd."), "success")
-            return redirect(source.url(access.project), 303)
-    elif form.is_submitted():
-        status = 422
-    return render_template("improvements/form.html", access=access, project=access.project,
-                           form=form, source=source, improvement=None), status
+    page = _form_page(access, source, None)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, field="proposer_id")
+    services.add_improvement(access.project, _user(), source, **form.values())
+    db.session.commit()
+    flash(_("De verbetering is toegevoegd."), "success")
+    return redirect(source.url(access.project), 303)
+
+
+def _form_page(access, source, improvement):
+    return form_page("improvements/form.html", access=access, project=access.project,
+                     source=source, improvement=improvement)
 
 
 @bp.route("/similar")
@@ -92,28 +87,24 @@ def edit(project_id: int, improvement_id: int):
     access.require(Action.EDIT_IMPROVEMENT, improvement=improvement)
     form = EditImprovementForm(obj=improvement)
     form.setup_choices(access.project)
-    source = describe(access.project, [improvement]).get(improvement.id)
+    page = _form_page(access, describe(access.project, [improvement]).get(improvement.id),
+                      improvement)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: _fresh_form(project_id, improvement_id))
+    services.update_improvement(improvement, access.project, _user(),
+                                expected_version=form.version.data, values=form.values())
+    db.session.commit()
+    flash(_("De verbetering is opgeslagen."), "success")
+    return redirect(url_for("improvements.index", project_id=project_id), 303)
 
-    def reload() -> EditImprovementForm:
-        current_access = project_access(project_id)
-        current = EditImprovementForm(formdata=None,
-                                      obj=_improvement(current_access, improvement_id))
-        current.setup_choices(current_access.project)
-        return current
 
-    form, status = save_form(
-        form,
-        lambda: services.update_improvement(
-            improvement, access.project, _user(), expected_version=form.version.data,
-            values={"title": form.title.data, "description": form.description.data or "",
-                    "proposer_id": form.proposer_id.data}),
-        reload,
-    )
-    if status is None:
-        flash(_("De verbetering is opgeslagen."), "success")
-        return redirect(url_for("improvements.index", project_id=project_id), 303)
-    return render_template("improvements/form.html", access=access, project=access.project,
-                           form=form, source=source, improvement=improvement), status
+def _fresh_form(project_id: int, improvement_id: int) -> EditImprovementForm:
+    """The improvement as stored now, for a refused save."""
+    access = project_access(project_id)
+    form = EditImprovementForm(formdata=None, obj=_improvement(access, improvement_id))
+    form.setup_choices(access.project)
+    return form
 
 
 @bp.route("/<int:improvement_id>/delete", methods=["GET", "POST"])

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..concurrency import save_form
-from ..errors import WorkflowError
+from ..errors import refuse_above, refuse_into
 from ..extensions import db
+from ..forms import form_page, show_form
 from ..models import InterviewLog, JourneyPhase
 from ..navigation import confirm_deletion
 from ..workflow import EXPERIENCE_SCORES, JOURNEY_SOURCES
@@ -47,10 +47,10 @@ def _done(project_id: int, message: str, anchor: str = ""):
     return redirect(url_for("journey.index", project_id=project_id) + anchor, 303)
 
 
-def _refused(project_id: int, error: WorkflowError, **forms):
-    db.session.rollback()
-    return _render(project_access(project_id), status=error.status_code, error=error.message,
-                   **forms)
+def _refuse_on(project_id: int, field: str | None = None, **forms) -> None:
+    """A refusal shows the journey again with the reason on top."""
+    refuse_above(lambda **shown: _render(project_access(project_id), **shown), field=field,
+                 **forms)
 
 
 @bp.route("")
@@ -66,11 +66,9 @@ def source(project_id: int):
     form = SourceForm()
     if not form.validate_on_submit():
         return _render(access, status=422, source_form=form)
-    try:
-        services.save_source(access.project, _user(), expected_version=form.version.data,
-                             values=form.values())
-    except WorkflowError as error:
-        return _refused(project_id, error, source_form=form)
+    _refuse_on(project_id, source_form=form)
+    services.save_source(access.project, _user(), expected_version=form.version.data,
+                         values=form.values())
     return _done(project_id, _("De bron van de klantreis is opgeslagen."), "#source-heading")
 
 
@@ -81,10 +79,8 @@ def add_phase(project_id: int):
     form = NewPhaseForm()
     if not form.validate_on_submit():
         return _render(access, status=422, phase_form=form)
-    try:
-        services.add_phase(access.project, _user(), form.values())
-    except WorkflowError as error:
-        return _refused(project_id, error, phase_form=form)
+    _refuse_on(project_id, phase_form=form)
+    services.add_phase(access.project, _user(), form.values())
     return _done(project_id, _("De fase is toegevoegd."), "#phases-heading")
 
 
@@ -98,18 +94,17 @@ def edit_phase(project_id: int, phase_id: int):
     access = project_access(project_id, need=Action.EDIT_JOURNEY)
     phase = _phase(access, phase_id)
     form = EditPhaseForm(obj=phase)
-    form, status = save_form(
-        form,
-        lambda: services.update_phase(phase, access.project, _user(),
-                                      expected_version=form.version.data, values=form.values()),
-        lambda: EditPhaseForm(formdata=None, obj=_phase(project_access(project_id), phase_id)),
-    )
-    if status is None:
-        flash(_("De fase is opgeslagen."), "success")
-        return redirect(url_for("journey.index", project_id=project_id) + f"#phase-{phase_id}",
-                        303)
-    return render_template("journey/edit_phase.html", access=access, project=access.project,
-                           phase=phase, form=form), status
+    page = form_page("journey/edit_phase.html", access=access, project=access.project,
+                     phase=phase)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: EditPhaseForm(
+        formdata=None, obj=_phase(project_access(project_id), phase_id)))
+    services.update_phase(phase, access.project, _user(), expected_version=form.version.data,
+                          values=form.values())
+    db.session.commit()
+    flash(_("De fase is opgeslagen."), "success")
+    return redirect(url_for("journey.index", project_id=project_id) + f"#phase-{phase_id}", 303)
 
 
 @bp.route("/phases/<int:phase_id>/delete", methods=["GET", "POST"])
@@ -120,10 +115,8 @@ def delete_phase(project_id: int, phase_id: int):
     if request.method == "GET":
         return confirm_deletion(access.project, phase.name,
                                 url_for("journey.index", project_id=project_id))
-    try:
-        services.delete_phase(phase, access.project, _user())
-    except WorkflowError as error:
-        return _refused(project_id, error)
+    _refuse_on(project_id)
+    services.delete_phase(phase, access.project, _user())
     return _done(project_id, _("De fase is verwijderd."), "#phases-heading")
 
 
@@ -134,12 +127,9 @@ def interviews(project_id: int):
     form = InterviewForm()
     if not form.validate_on_submit():
         return _render(access, status=422, interview_form=form)
-    try:
-        services.log_interviews(access.project, _user(), held_on=form.held_on.data,
-                                count=form.count.data, resident_type=form.resident_type.data)
-    except WorkflowError as error:
-        form.held_on.errors = [error.message]
-        return _refused(project_id, error, interview_form=form)
+    _refuse_on(project_id, field="held_on", interview_form=form)
+    services.log_interviews(access.project, _user(), held_on=form.held_on.data,
+                            count=form.count.data, resident_type=form.resident_type.data)
     return _done(project_id, _("De interviews zijn vastgelegd."), "#interviews-heading")
 
 
@@ -155,9 +145,7 @@ def delete_interviews(project_id: int, log_id: int):
         return confirm_deletion(
             access.project, _("interviews van %(date)s", date=format_date(row.held_on, "long")),
             url_for("journey.index", project_id=project_id))
-    try:
-        services.delete_interviews(row, access.project, _user())
-    except WorkflowError as error:
-        return _refused(project_id, error)
+    _refuse_on(project_id)
+    services.delete_interviews(row, access.project, _user())
     return _done(project_id, _("De regel is verwijderd."), "#interviews-heading")
 

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..concurrency import save_form
-from ..errors import WorkflowError
+from ..errors import refuse_above, refuse_into
 from ..extensions import db
+from ..forms import form_page, show_form
 from ..models import Kpi
 from ..navigation import back_to, confirm_deletion
 from ..workflow import KPI_EXAMPLES
@@ -45,6 +45,11 @@ def _render(access: ProjectAccess, form: NewKpiForm | None = None, status: int =
     ), status
 
 
+def _refuse_on_index(project_id: int, form: NewKpiForm | None = None) -> None:
+    """A refusal shows the KPIs again with the reason on top."""
+    refuse_above(lambda **shown: _render(project_access(project_id), form, **shown))
+
+
 def _kpi(access: ProjectAccess, kpi_id: int) -> Kpi:
     return project_object(access, Kpi, kpi_id)
 
@@ -59,11 +64,8 @@ def index(project_id: int):
     form = NewKpiForm()
     if not form.validate_on_submit():
         return _render(access, form, 422)
-    try:
-        services.add_kpi(access.project, _user(), form.values())
-    except WorkflowError as error:
-        db.session.rollback()
-        return _render(project_access(project_id), form, error.status_code, error.message)
+    _refuse_on_index(project_id, form)
+    services.add_kpi(access.project, _user(), form.values())
     db.session.commit()
     flash(_("De KPI is toegevoegd."), "success")
     return redirect(url_for("kpis.index", project_id=project_id), 303)
@@ -75,17 +77,16 @@ def edit(project_id: int, kpi_id: int):
     access = project_access(project_id, need=Action.EDIT_KPIS)
     kpi = _kpi(access, kpi_id)
     form = EditKpiForm(obj=kpi)
-    form, status = save_form(
-        form,
-        lambda: services.update_kpi(kpi, access.project, _user(),
-                                    expected_version=form.version.data, values=form.values()),
-        lambda: EditKpiForm(formdata=None, obj=_kpi(project_access(project_id), kpi_id)),
-    )
-    if status is None:
-        flash(_("De KPI is opgeslagen."), "success")
-        return redirect(url_for("kpis.index", project_id=project_id), 303)
-    return render_template("kpis/edit.html", access=access, project=access.project, kpi=kpi,
-                           form=form), status
+    page = form_page("kpis/edit.html", access=access, project=access.project, kpi=kpi)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: EditKpiForm(
+        formdata=None, obj=_kpi(project_access(project_id), kpi_id)))
+    services.update_kpi(kpi, access.project, _user(), expected_version=form.version.data,
+                        values=form.values())
+    db.session.commit()
+    flash(_("De KPI is opgeslagen."), "success")
+    return redirect(url_for("kpis.index", project_id=project_id), 303)
 
 
 @bp.route("/<int:kpi_id>/delete", methods=["GET", "POST"])
@@ -97,11 +98,8 @@ def delete(project_id: int, kpi_id: int):
         return confirm_deletion(access.project, kpi.name,
                                 url_for("kpis.index", project_id=project_id),
                                 _("Verbeteringen die deze KPI noemen, verliezen die koppeling."))
-    try:
-        services.delete_kpi(kpi, access.project, _user())
-    except WorkflowError as error:
-        db.session.rollback()
-        return _render(project_access(project_id), status=error.status_code, error=error.message)
+    _refuse_on_index(project_id)
+    services.delete_kpi(kpi, access.project, _user())
     db.session.commit()
     flash(_("De KPI is verwijderd."), "success")
     return redirect(url_for("kpis.index", project_id=project_id), 303)
@@ -111,10 +109,7 @@ def delete(project_id: int, kpi_id: int):
 @login_required
 def agree(project_id: int):
     access = project_access(project_id, need=Action.AGREE_KPIS)
-    try:
-        services.agree_kpi_set(access.project, _user(), access.roles)
-    except WorkflowError as error:
-        db.session.rollback()
-        return _render(project_access(project_id), status=error.status_code, error=error.message)
+    _refuse_on_index(project_id)
+    services.agree_kpi_set(access.project, _user(), access.roles)
     db.session.commit()
     return back_to(url_for("kpis.index", project_id=project_id), _("De KPI-set is vastgesteld."))

@@ -20,25 +20,28 @@ bp = Blueprint("main", __name__)
 MY_PROJECTS_SHOWN = 10
 
 
+def _portfolio(user) -> tuple[dict, int]:
+    """The portfolio's page as filtered by the query string (400 for a filter that is not
+    valid, which then shows everything)."""
+    form = PortfolioFilterForm(request.args)
+    form.set_choices(queries.process_owners(user))
+    valid = not request.args or form.validate()
+    asked = form.query() if valid else queries.PortfolioQuery()
+    stalled_after = current_app.config["STALLED_AFTER_DAYS"]
+    today = date.today()
+    cutoff = stalled_before(today, stalled_after)
+    page = queries.portfolio_page(user, asked, cutoff)
+    return {"page": page, "form": form, "asked": asked, "stalled_after": stalled_after,
+            "signals": queries.portfolio_signals(page, today, cutoff)}, 200 if valid else 400
+
+
 @bp.route("/")
 @login_required
 def dashboard():
     """The person's own work first (tasks, projects), then the portfolio one page at a time.
     The portfolio's filter form (GET) reloads only the portfolio under htmx."""
     user = current_user._get_current_object()
-    form = PortfolioFilterForm(request.args)
-    form.set_choices(queries.process_owners(user))
-    status = 200
-    if request.args and not form.validate():
-        asked, status = queries.PortfolioQuery(), 400
-    else:
-        asked = form.query()
-    stalled_after = current_app.config["STALLED_AFTER_DAYS"]
-    today = date.today()
-    cutoff = stalled_before(today, stalled_after)
-    page = queries.portfolio_page(user, asked, cutoff)
-    portfolio = {"page": page, "form": form, "asked": asked, "stalled_after": stalled_after,
-                 "signals": queries.portfolio_signals(page, today, cutoff)}
+    portfolio, status = _portfolio(user)
     if wants_partial() and request.headers.get("HX-Target") == "portfolio":
         return render_template("main/_portfolio.html", **portfolio), status
     open_tasks, open_task_count = queries.my_open_tasks(user, limit=10)

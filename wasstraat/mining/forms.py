@@ -27,6 +27,18 @@ class ColumnsForm(FlaskForm):
                                 validators=[Length(max=1000), no_control_characters],
                                 render_kw={"rows": 2})
 
+    @staticmethod
+    def chosen_in(mapping: dict) -> dict[str, str]:
+        """The columns chosen before (the form's data on a GET)."""
+        return {k: mapping.get(k, "") for k in ("case", "activity", "timestamp", "end",
+                                                "resource")}
+
+    def values(self) -> dict:
+        return {"case": self.case.data, "activity": self.activity.data,
+                "timestamp": self.timestamp.data, "end": self.end.data or "",
+                "resource": self.resource.data or "", "keep_resources": self.keep_resources.data,
+                "keep_reason": self.keep_reason.data or ""}
+
     def setup_choices(self, header: list[str]) -> None:
         needed = [(name, name) for name in header]
         for field in (self.case, self.activity, self.timestamp):

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 
 from .. import audit
 from ..clock import organisation_zone
-from ..errors import WorkflowError
+from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..implementation import services as implementation
 from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
@@ -29,8 +29,11 @@ FIGURES = {"lead_median": ("lead_time", "median"), "lead_p90": ("lead_time", "p9
            "lead_mean": ("lead_time", "mean")}
 
 
-class ImportRefused(WorkflowError):
-    status_code = 422
+class ImportRefused(InvalidInput):
+    """A file that cannot be read as an event log: shown at the upload field."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "log")
 
 
 def logs_of(project: Project, purpose: str | None = None) -> list[EventLog]:
@@ -125,12 +128,11 @@ def choose_columns(log: EventLog, project: Project, actor: User, *, case: str, a
                                                             log.keep_resources})
 
 
-class ColumnProblems(WorkflowError):
-    status_code = 422
+class ColumnProblems(InvalidInput):
+    """Columns that do not fit the file, each at its field of the columns form."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(next(iter(problems.values())))
-        self.problems = problems
+        super().__init__([], at=problems)
 
 
 def _events(log: EventLog, data: bytes):

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..errors import WorkflowError
+from ..errors import refuse_into
 from ..extensions import db
-from ..forms import choices
+from ..forms import choices, form_page, show_form
 from ..http import wants_partial
 from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
@@ -34,6 +34,25 @@ def _purpose(key: str):
     return purpose
 
 
+def _upload_form() -> tuple[UploadForm, bool]:
+    """The upload form and whether it came in valid; a larger limit for this form only."""
+    request.max_content_length = services.MAX_BYTES + 1024 * 1024
+    try:
+        form = UploadForm()
+        return form, form.validate_on_submit()
+    except RequestEntityTooLarge:
+        abort(413)
+
+
+def _upload_page(access: ProjectAccess, chosen, purpose: str):
+    def page(form, status: int):  # the logs as they are after a refusal
+        return render_template("mining/new.html", access=access, project=access.project,
+                               purpose=chosen, form=form,
+                               logs=services.logs_of(access.project, purpose)), status
+
+    return page
+
+
 @bp.route("/new/<purpose>", methods=["GET", "POST"])
 @login_required
 def new(project_id: int, purpose: str):
@@ -41,70 +60,51 @@ def new(project_id: int, purpose: str):
     access = project_access(project_id)
     access.require(Action.IMPORT_EVENT_LOG, step=chosen.step)
     access.require_open(Action.IMPORT_EVENT_LOG, chosen.step)
-    request.max_content_length = services.MAX_BYTES + 1024 * 1024  # this form only
-    try:
-        form = UploadForm()
-        submitted = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        abort(413)
-    status = 422 if form.is_submitted() else 200
-    if submitted:
-        upload = form.log.data
-        try:
-            log = services.upload(access.project, _user(), purpose, upload.filename or "log",
-                                  upload.read())
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            form.log.errors = [*form.log.errors, error.message]
-            status = error.status_code
-        else:
-            if log.status is EventLogStatus.QUEUED:
-                analyse_event_log(log.id)
-                return redirect(url_for(".show", project_id=project_id, log_id=log.id), 303)
-            return redirect(url_for(".columns", project_id=project_id, log_id=log.id), 303)
-    return render_template("mining/new.html", access=access, project=access.project,
-                           purpose=chosen, form=form,
-                           logs=services.logs_of(access.project, purpose)), status
+    form, submitted = _upload_form()
+    page = _upload_page(access, chosen, purpose)
+    if not submitted:
+        return show_form(page, form)
+    refuse_into(form, page, field="log")
+    log = services.upload(access.project, _user(), purpose, form.log.data.filename or "log",
+                          form.log.data.read())
+    db.session.commit()
+    if log.status is not EventLogStatus.QUEUED:
+        return redirect(url_for(".columns", project_id=project_id, log_id=log.id), 303)
+    analyse_event_log(log.id)
+    return redirect(url_for(".show", project_id=project_id, log_id=log.id), 303)
 
 
 def _log(access: ProjectAccess, log_id: int) -> EventLog:
     return project_object(access, EventLog, log_id)
 
 
-@bp.route("/<int:log_id>/columns", methods=["GET", "POST"])
-@login_required
-def columns(project_id: int, log_id: int):
-    access = project_access(project_id)
+def _importable_log(access: ProjectAccess, log_id: int) -> EventLog:
+    """A log whose import the user may continue, in its step's window."""
     log = _log(access, log_id)
     step = EVENT_LOG_PURPOSES[log.purpose].step
     access.require(Action.IMPORT_EVENT_LOG, step=step)
     access.require_open(Action.IMPORT_EVENT_LOG, step)
+    return log
+
+
+@bp.route("/<int:log_id>/columns", methods=["GET", "POST"])
+@login_required
+def columns(project_id: int, log_id: int):
+    access = project_access(project_id)
+    log = _importable_log(access, log_id)
     if log.status is not EventLogStatus.UPLOADED:
         return redirect(url_for(".show", project_id=project_id, log_id=log_id), 303)
-    form = ColumnsForm(data=None if request.method == "POST" else {
-        k: log.mapping.get(k, "") for k in ("case", "activity", "timestamp", "end",
-                                             "resource")})
+    form = ColumnsForm(data=None if request.method == "POST"
+                       else ColumnsForm.chosen_in(log.mapping))
     form.setup_choices(log.mapping.get("header", []))
-    status = 422 if form.is_submitted() else 200
-    if form.validate_on_submit():
-        try:
-            services.choose_columns(log, access.project, _user(), case=form.case.data,
-                                    activity=form.activity.data,
-                                    timestamp=form.timestamp.data, end=form.end.data or "",
-                                    resource=form.resource.data or "",
-                                    keep_resources=form.keep_resources.data,
-                                    keep_reason=form.keep_reason.data or "")
-            db.session.commit()
-        except services.ColumnProblems as problems:
-            db.session.rollback()
-            for name, message in problems.problems.items():
-                getattr(form, name).errors = [*getattr(form, name).errors, message]
-        else:
-            analyse_event_log(log_id)
-            return redirect(url_for(".show", project_id=project_id, log_id=log_id), 303)
-    return render_template("mining/columns.html", access=access, project=access.project,
-                           log=log, form=form), status
+    page = form_page("mining/columns.html", access=access, project=access.project, log=log)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page)
+    services.choose_columns(log, access.project, _user(), **form.values())
+    db.session.commit()
+    analyse_event_log(log_id)
+    return redirect(url_for(".show", project_id=project_id, log_id=log_id), 303)
 
 
 def _kpi_choices(access: ProjectAccess):
@@ -168,13 +168,10 @@ def _use_figure(project_id: int, log_id: int, use: str):
     if not form.validate_on_submit():
         return _render_log(access, log, **{form_name: form}, status=422)
     kpi = project_object(access, Kpi, form.kpi_id.data)
-    try:
-        record(access.project, _user(), log, kpi, form.figure.data)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _render_log(access, log, **{form_name: form}, status=error.status_code)
+    refuse_into(form, lambda shown, status: _render_log(access, log, **{form_name: shown},
+                                                        status=status))
+    record(access.project, _user(), log, kpi, form.figure.data)
+    db.session.commit()
     message = (_("De nulmeting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name)
                if use == "baseline" else
                _("De nameting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name))

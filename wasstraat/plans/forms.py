@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms import FlaskForm, MultiCheckboxField, VersionedForm, choices, no_control_characters
+from ..forms import (
+    FlaskForm,
+    JudgedByService,
+    MultiCheckboxField,
+    VersionedForm,
+    choices,
+    no_control_characters,
+)
 from ..workflow import PLAN_SECTIONS, SCORE_SCALE, WASTES, Decision, Horizon
+from .services import plan_field_problems
 
 
 def optional_int(value: object) -> int | None:
@@ -19,13 +28,11 @@ def _scores(label: str) -> SelectField:
 
 
 def score_choices() -> list:
-    from flask_babel import gettext as _
-
     return choices([("", _("Nog niet ingeschat"))]
                    + [(n, f"{n} – {_(word)}") for n, word in SCORE_SCALE.items()])
 
 
-class PlanFieldsForm(VersionedForm):
+class PlanFieldsForm(JudgedByService, VersionedForm):
     horizon = RadioField(_l("Horizon"), validators=[Optional()],
                          choices=choices([("", _l("Nog niet gekozen"))]
                                          + [(h.value, _l(h.label)) for h in Horizon]))
@@ -54,6 +61,19 @@ class PlanFieldsForm(VersionedForm):
     def setup_choices(self, kpis) -> None:
         self.kpi_ids.choices = choices((k.id, k.name) for k in kpis)
         self.impact.choices = self.effort.choices = score_choices()
+
+    def values(self) -> dict:
+        """The board entry's fields as the service takes them."""
+        return {
+            "horizon": self.horizon.data or None, "impact": self.impact.data,
+            "effort": self.effort.data, "cost_estimate": self.cost_estimate.data,
+            "recurring_cost": self.recurring_cost.data,
+            "removes_waste": self.removes_waste.data or None,
+            "decision": self.decision.data, "decision_reason": self.decision_reason.data or "",
+        }
+
+    def problems(self) -> dict[str, str]:
+        return plan_field_problems(self.values())
 
 
 class MergeForm(VersionedForm):

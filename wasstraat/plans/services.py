@@ -253,6 +253,18 @@ def plan_state(project: Project, draft: str | None = None,
     return PlanState(latest, draft != latest.fingerprint)
 
 
+def snapshot_groups(snapshot: dict) -> tuple[dict[Decision, list[dict]], dict[str, list[dict]]]:
+    """A frozen version's improvements by decision, and the rows of its quick-win and
+    long-term sections (the improvements in the plan of that horizon)."""
+    by_decision = {d: [i for i in snapshot["improvements"] if i["decision"] == d.value]
+                   for d in Decision}
+    in_plan = by_decision[Decision.IN_PLAN]
+    return by_decision, {
+        "quick_wins": [i for i in in_plan if i["horizon"] == Horizon.QUICK_WIN],
+        "long_term": [i for i in in_plan if i["horizon"] == Horizon.LONG_TERM],
+    }
+
+
 # --- Editing the draft -----------------------------------------------------------------------
 
 def plan_field_problems(values: dict) -> dict[str, str]:

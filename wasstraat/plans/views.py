@@ -10,10 +10,8 @@ from flask_login import current_user, login_required
 
 from .. import approvals
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..concurrency import save_form
-from ..errors import WorkflowError
+from ..errors import WorkflowError, on_refusal, refuse_into, refuse_with_flash
 from ..extensions import db
-from ..forms import add_field_errors
 from ..improvements.sources import describe
 from ..models import Improvement
 from ..navigation import back_to, came_from, page_arg, with_next
@@ -110,18 +108,16 @@ def index(project_id: int):
 def texts(project_id: int):
     access = project_access(project_id, need=Action.EDIT_PLAN)
     form = PlanTextsForm()
-
-    def reload() -> PlanTextsForm:
-        current = services.plan_of(project_access(project_id).project)
-        return PlanTextsForm(formdata=None, obj=current)
-
-    form, status = save_form(form, lambda: services.save_texts(
-        access.project, _user(), expected_version=form.version.data,
-        values={s.key: getattr(form, s.key).data or "" for s in PLAN_SECTIONS}), reload)
-    if status is None:
-        flash(_("De teksten van het plan zijn opgeslagen."), "success")
-        return redirect(url_for("plans.index", project_id=project_id) + "#texts", 303)
-    return _render_index(project_access(project_id), texts_form=form, status=status)
+    refuse_into(form, lambda shown, status: _render_index(
+        project_access(project_id), texts_form=shown, status=status),
+        reload=lambda: PlanTextsForm(formdata=None, obj=services.plan_of(access.project)))
+    if not form.validate_on_submit():
+        return _render_index(access, texts_form=form, status=422)
+    services.save_texts(access.project, _user(), expected_version=form.version.data,
+                        values={s.key: getattr(form, s.key).data or "" for s in PLAN_SECTIONS})
+    db.session.commit()
+    flash(_("De teksten van het plan zijn opgeslagen."), "success")
+    return redirect(url_for("plans.index", project_id=project_id) + "#texts", 303)
 
 
 def _improvement(access: ProjectAccess, improvement_id: int) -> Improvement:
@@ -154,6 +150,19 @@ def _fields_form(access: ProjectAccess, improvement: Improvement, formdata=True)
     return form
 
 
+def _refuse_on_entry(project_id: int, improvement_id: int) -> None:
+    """A refused change to an entry shows the entry as it is now, the reason on top."""
+
+    def render(error: WorkflowError):
+        access = project_access(project_id)
+        improvement = _improvement(access, improvement_id)
+        form = _fields_form(access, improvement, formdata=False)
+        form.form_errors.append(error.message)
+        return _render_entry(access, improvement, form, error.status_code)
+
+    on_refusal(render)
+
+
 @bp.route("/improvements/<int:improvement_id>", methods=["GET", "POST"])
 @login_required
 def entry(project_id: int, improvement_id: int):
@@ -162,40 +171,16 @@ def entry(project_id: int, improvement_id: int):
     if request.method == "POST":
         access.require(Action.EDIT_PLAN)
     form = _fields_form(access, improvement)
-    if request.method == "GET":
-        return _render_entry(access, improvement, form)
-    if form.validate_on_submit():
-        values = {
-            "horizon": form.horizon.data or None, "impact": form.impact.data,
-            "effort": form.effort.data, "cost_estimate": form.cost_estimate.data,
-            "recurring_cost": form.recurring_cost.data,
-            "removes_waste": form.removes_waste.data or None,
-            "decision": form.decision.data, "decision_reason": form.decision_reason.data or "",
-        }
-        problems = services.plan_field_problems(values)
-        add_field_errors(form, problems)
-        if not problems:
-            try:
-                services.update_plan_fields(improvement, access.project, _user(),
-                                            expected_version=form.version.data, values=values,
-                                            kpi_ids=form.kpi_ids.data or [])
-                db.session.commit()
-            except WorkflowError as error:
-                return _refused(project_id, improvement_id, error)
-            flash(_("Verbetering %(title)s is bijgewerkt.", title=improvement.title), "success")
-            return redirect(url_for("plans.index", project_id=project_id)
-                            + f"#plan-improvement-{improvement_id}", 303)
-    return _render_entry(access, improvement, form, 422)
-
-
-def _refused(project_id: int, improvement_id: int, error: WorkflowError):
-    """A refused save: the entry as it is now, with the reason on top."""
-    db.session.rollback()
-    access = project_access(project_id)
-    improvement = _improvement(access, improvement_id)
-    form = _fields_form(access, improvement, formdata=False)
-    form.form_errors.append(error.message)
-    return _render_entry(access, improvement, form, error.status_code)
+    if not form.validate_on_submit():
+        return _render_entry(access, improvement, form, 422 if form.is_submitted() else 200)
+    _refuse_on_entry(project_id, improvement_id)
+    services.update_plan_fields(improvement, access.project, _user(),
+                                expected_version=form.version.data, values=form.values(),
+                                kpi_ids=form.kpi_ids.data or [])
+    db.session.commit()
+    flash(_("Verbetering %(title)s is bijgewerkt.", title=improvement.title), "success")
+    return redirect(url_for("plans.index", project_id=project_id)
+                    + f"#plan-improvement-{improvement_id}", 303)
 
 
 @bp.route("/improvements/<int:improvement_id>/merge", methods=["POST"])
@@ -209,12 +194,9 @@ def merge(project_id: int, improvement_id: int):
         return _render_entry(access, improvement, _fields_form(access, improvement, False),
                              422, merge_form=form)
     into = _improvement(access, form.into_id.data)
-    try:
-        services.merge(improvement, into, access.project, _user(),
-                       expected_version=form.version.data)
-        db.session.commit()
-    except WorkflowError as error:
-        return _refused(project_id, improvement_id, error)
+    _refuse_on_entry(project_id, improvement_id)
+    services.merge(improvement, into, access.project, _user(), expected_version=form.version.data)
+    db.session.commit()
     flash(_("%(duplicate)s is samengevoegd met %(into)s.", duplicate=improvement.title,
             into=into.title), "success")
     return redirect(url_for("plans.index", project_id=project_id)
@@ -229,28 +211,25 @@ def unmerge(project_id: int, improvement_id: int):
     form = UnmergeForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.unmerge(improvement, access.project, _user(),
-                         expected_version=form.version.data)
-        db.session.commit()
-    except WorkflowError as error:
-        return _refused(project_id, improvement_id, error)
+    _refuse_on_entry(project_id, improvement_id)
+    services.unmerge(improvement, access.project, _user(), expected_version=form.version.data)
+    db.session.commit()
     flash(_("Het samenvoegen van %(title)s is ongedaan gemaakt.", title=improvement.title),
           "success")
     return redirect(url_for("plans.entry", project_id=project_id,
                             improvement_id=improvement_id), 303)
 
 
+def _refuse_on_plan(project_id: int) -> None:
+    """A refused plan-wide action shows the plan again with the reason above it."""
+    refuse_with_flash(lambda status: _render_index(project_access(project_id), status=status))
+
+
 def _act(project_id: int, action: Action, do, done: str):
-    """Run a plan-wide action; a refusal shows the plan again with the reason (409)."""
     access = project_access(project_id, need=action)
-    try:
-        do(access)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_index(project_access(project_id), status=error.status_code)
+    _refuse_on_plan(project_id)
+    do(access)
+    db.session.commit()
     flash(done, "success")
     return redirect(url_for("plans.index", project_id=project_id), 303)
 
@@ -292,19 +271,10 @@ def version(project_id: int, number: int):
     frozen = services.version_by_number(access.project, number)
     if frozen is None:
         abort(404)
-    data = frozen.snapshot
-    by_decision = {d: [i for i in data["improvements"] if i["decision"] == d.value]
-                   for d in Decision}
-    # The plan's quick-win and long-term sections list the improvements of that horizon.
-    section_rows = {
-        "quick_wins": [i for i in by_decision[Decision.IN_PLAN]
-                       if i["horizon"] == Horizon.QUICK_WIN],
-        "long_term": [i for i in by_decision[Decision.IN_PLAN]
-                      if i["horizon"] == Horizon.LONG_TERM],
-    }
+    by_decision, section_rows = services.snapshot_groups(frozen.snapshot)
     return render_template(
         "plans/version.html", access=access, project=access.project, frozen=frozen,
-        texts=data["texts"], sections=PLAN_SECTIONS, by_decision=by_decision,
+        texts=frozen.snapshot["texts"], sections=PLAN_SECTIONS, by_decision=by_decision,
         section_rows=section_rows,
         reviews=reviews.reviews_of(access.project, version=frozen),
         approve_form=ApproveForm(formdata=None),
@@ -322,12 +292,8 @@ def approve(project_id: int, number: int):
     if not form.validate_on_submit():
         flash(" ".join(str(e) for e in form.note.errors), "error")
         return _render_index(access, approve_form=form, status=422)
-    try:
-        approvals.approve_plan(access.project, frozen, _user(), form.note.data or "")
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_index(project_access(project_id), status=error.status_code)
+    _refuse_on_plan(project_id)
+    approvals.approve_plan(access.project, frozen, _user(), form.note.data or "")
+    db.session.commit()
     return back_to(url_for("plans.index", project_id=project_id),
                    _("U heeft versie %(number)d van het verbeterplan goedgekeurd.", number=number))

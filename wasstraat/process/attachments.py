@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from .. import audit
-from ..errors import WorkflowError
+from ..errors import InvalidInput
 from ..extensions import db
 from ..models import ProcessAttachment, Project, User
 from ..windows import require_open
@@ -68,16 +68,16 @@ def add_attachment(project: Project, actor: User, filename: str, data: bytes) ->
     extension = PurePath(name).suffix.lower()
     kind = KINDS.get(extension)
     if not name or kind is None:
-        raise WorkflowError(_("Dit soort bestand kan niet worden toegevoegd. Toegestaan: "
-                              "%(kinds)s.", kinds=allowed_extensions()))
+        raise InvalidInput(_("Dit soort bestand kan niet worden toegevoegd. Toegestaan: "
+                             "%(kinds)s.", kinds=allowed_extensions()), "file")
     if not data:
-        raise WorkflowError(_("Het bestand is leeg."))
+        raise InvalidInput(_("Het bestand is leeg."), "file")
     if len(data) > max_bytes():
-        raise WorkflowError(_("Het bestand is te groot (hoogstens %(mb)d MB).",
-                              mb=max_bytes() // (1024 * 1024)))
+        raise InvalidInput(_("Het bestand is te groot (hoogstens %(mb)d MB).",
+                             mb=max_bytes() // (1024 * 1024)), "file")
     if not kind.matches(data[:2048]):
-        raise WorkflowError(_("De inhoud van het bestand past niet bij %(kind)s.",
-                              kind=kind.label))
+        raise InvalidInput(_("De inhoud van het bestand past niet bij %(kind)s.",
+                             kind=kind.label), "file")
     attachment = ProcessAttachment(project_id=project.id, filename=name,
                                    content_type=kind.content_type, size=len(data), data=data,
                                    uploaded_by_id=actor.id)

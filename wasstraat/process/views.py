@@ -20,9 +20,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..concurrency import save_form
-from ..errors import WorkflowError
+from ..errors import refuse_above, refuse_into
 from ..extensions import db
+from ..forms import form_page, show_form
 from ..mining import services as mining
 from ..models import ProcessAttachment, ProcessStep
 from ..navigation import back_to, confirm_deletion
@@ -100,12 +100,11 @@ def _page(project_id: int, variant: str) -> str:
     return url_for(DESCRIPTIONS[variant].endpoint, project_id=project_id)
 
 
-def _refused(project_id: int, error: WorkflowError, status_code: int | None = None,
-             variant: str = services.CURRENT, **forms):
-    db.session.rollback()
-    return DESCRIPTIONS[variant].render(project_access(project_id),
-                                        status=status_code or error.status_code,
-                                        error=error.message, **forms)
+def _refuse_on(project_id: int, variant: str = services.CURRENT, field: str | None = None,
+               **forms) -> None:
+    """A refusal shows the description again with the reason on top."""
+    refuse_above(lambda **shown: DESCRIPTIONS[variant].render(project_access(project_id),
+                                                              **shown), field=field, **forms)
 
 
 def _back(project_id: int, message: str, anchor: str = "",
@@ -138,10 +137,8 @@ def _page_of(project_id: int, variant: str):
     form = NewProcessStepForm()
     if not form.validate_on_submit():
         return description.render(access, form=form, status=422)
-    try:
-        services.add_step(access.project, _user(), form.values(), variant=variant)
-    except WorkflowError as error:
-        return _refused(project_id, error, variant=variant, form=form)
+    _refuse_on(project_id, variant, form=form)
+    services.add_step(access.project, _user(), form.values(), variant=variant)
     return _back(project_id, _("De processtap is toegevoegd."), "#add-heading", variant)
 
 
@@ -151,18 +148,17 @@ def edit(project_id: int, step_id: int):
     access = project_access(project_id)
     step = _step(access, step_id)
     form = EditProcessStepForm(obj=step)
-    form, status = save_form(
-        form,
-        lambda: services.update_step(step, access.project, _user(),
-                                     expected_version=form.version.data, values=form.values()),
-        lambda: EditProcessStepForm(formdata=None, obj=_step(project_access(project_id), step_id)),
-    )
-    if status is None:
-        flash(_("De processtap is opgeslagen."), "success")
-        return redirect(_page(project_id, step.variant), 303)
-    return render_template("process/edit.html", access=access, project=access.project,
-                           step=step, form=form, variant=step.variant,
-                           back=_page(project_id, step.variant)), status
+    page = form_page("process/edit.html", access=access, project=access.project, step=step,
+                     variant=step.variant, back=_page(project_id, step.variant))
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: EditProcessStepForm(
+        formdata=None, obj=_step(project_access(project_id), step_id)))
+    services.update_step(step, access.project, _user(), expected_version=form.version.data,
+                         values=form.values())
+    db.session.commit()
+    flash(_("De processtap is opgeslagen."), "success")
+    return redirect(_page(project_id, step.variant), 303)
 
 
 @bp.route("/<int:step_id>/move", methods=["POST"])
@@ -173,10 +169,8 @@ def move(project_id: int, step_id: int):
     offset = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if offset is None:
         abort(400)
-    try:
-        services.move_step(step, access.project, _user(), offset)
-    except WorkflowError as error:
-        return _refused(project_id, error, variant=step.variant)
+    _refuse_on(project_id, step.variant)
+    services.move_step(step, access.project, _user(), offset)
     return _back(project_id, _("De volgorde is aangepast."), f"#process-step-{step_id}",
                  step.variant)
 
@@ -189,10 +183,8 @@ def delete(project_id: int, step_id: int):
     variant = step.variant
     if request.method == "GET":
         return confirm_deletion(access.project, step.activity, _page(project_id, variant))
-    try:
-        services.delete_step(step, access.project, _user())
-    except WorkflowError as error:
-        return _refused(project_id, error, variant=variant)
+    _refuse_on(project_id, variant)
+    services.delete_step(step, access.project, _user())
     return _back(project_id, _("De processtap is verwijderd."), variant=variant)
 
 
@@ -204,12 +196,9 @@ def upload(project_id: int):
     if not form.validate_on_submit():
         return _render(access, attachment_form=form, status=422)
     upload = form.file.data
-    try:
-        attachments.add_attachment(access.project, _user(), upload.filename or "",
-                                   upload.read(attachments.max_bytes() + 1))
-    except WorkflowError as error:
-        form.file.errors = [error.message]
-        return _refused(project_id, error, attachment_form=form, status_code=422)
+    _refuse_on(project_id, field="file", attachment_form=form)
+    attachments.add_attachment(access.project, _user(), upload.filename or "",
+                               upload.read(attachments.max_bytes() + 1))
     return _back(project_id, _("Het bestand is toegevoegd."), "#attachments-heading")
 
 
@@ -233,10 +222,8 @@ def delete_attachment(project_id: int, attachment_id: int):
     if request.method == "GET":
         return confirm_deletion(access.project, row.filename,
                                 url_for("process.index", project_id=project_id))
-    try:
-        attachments.delete_attachment(row, access.project, _user())
-    except WorkflowError as error:
-        return _refused(project_id, error)
+    _refuse_on(project_id)
+    attachments.delete_attachment(row, access.project, _user())
     return _back(project_id, _("Het bestand is verwijderd."), "#attachments-heading")
 
 
@@ -251,10 +238,7 @@ def check(project_id: int):
     form = ProcessCheckForm()
     if not form.validate_on_submit():
         return _render(access, check_form=form, status=422)
-    try:
-        services.record_check(access.project, _user(), confirmed=form.verdict.data == "confirmed",
-                              correction=form.correction.data or "")
-    except WorkflowError as error:
-        form.correction.errors = [error.message]
-        return _refused(project_id, error, check_form=form)
+    _refuse_on(project_id, field="correction", check_form=form)
+    services.record_check(access.project, _user(), confirmed=form.verdict.data == "confirmed",
+                          correction=form.correction.data or "")
     return _back(project_id, _("Uw controle is vastgelegd."), "#check-heading")

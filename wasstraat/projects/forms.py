@@ -68,7 +68,11 @@ class NewProjectForm(FlaskForm):
 
 @_project_fields
 class EditProjectForm(VersionedForm):
-    pass
+    def values(self) -> dict:
+        return {"name": self.name.data, "product": self.product.data,
+                "assignment": self.assignment.data or "",
+                "process_type": self.process_type.data,
+                "organisation_unit": self.organisation_unit.data or ""}
 
 
 class RevisitForm(FlaskForm):

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from .. import audit, duties
 from ..auth import services as accounts
 from ..concurrency import check_version
-from ..errors import WorkflowError
+from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..models import Membership, MembershipRole, Project, StepState, User
 from ..workflow import N_, Role, Step
@@ -31,7 +31,7 @@ def create_project(actor: User, *, name: str, product: str, assignment: str,
     project.steps = [StepState(step=int(step)) for step in Step]
     problems = duties.appointment_problems(None, actor, actor, creator_roles)
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise InvalidInput(problems, "my_roles")
     db.session.add(project)
     db.session.flush()
     audit.record("project.create", "project", project.id, project.id, actor=actor,
@@ -49,9 +49,9 @@ def set_revisit(project: Project, actor: User, revisit_on: date, today: date) ->
         raise WorkflowError(_("Een herzieningsdatum krijgt de procesbeschrijving van een "
                               "afgerond traject."))
     if revisit_on <= today:
-        raise WorkflowError(_("Kies een datum na vandaag."))
+        raise InvalidInput(_("Kies een datum na vandaag."), "revisit_on")
     if revisit_on > today.replace(year=today.year + REVISIT_WITHIN_YEARS, day=min(today.day, 28)):
-        raise WorkflowError(_("Kies een datum binnen tien jaar."))
+        raise InvalidInput(_("Kies een datum binnen tien jaar."), "revisit_on")
     audit.apply_changes(project, {"revisit_on": revisit_on}, action="project.revisit",
                         object_type="project", project_id=project.id, actor=actor)
 

@@ -22,10 +22,9 @@ from sqlalchemy import func, select
 from .. import duties
 from .. import history as project_history
 from ..access import Action, ProjectAccess, project_access
-from ..concurrency import save_form
-from ..errors import WorkflowError
+from ..errors import refuse_into, refuse_with_flash
 from ..extensions import db
-from ..forms import choices
+from ..forms import choices, form_page, show_form
 from ..guidance import next_actions
 from ..http import wants_partial
 from ..models import Membership, Task
@@ -56,26 +55,18 @@ def new():
     if not duties.may_create_projects(_user()):
         abort(403)
     form = NewProjectForm()
-    if form.validate_on_submit():
-        try:
-            project = services.create_project(
-                _user(),
-                name=form.name.data,
-                product=form.product.data,
-                assignment=form.assignment.data or "",
-                process_type=form.process_type.data,
-                organisation_unit=form.organisation_unit.data or "",
-                creator_roles={Role(r) for r in form.my_roles.data},
-            )
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            form.my_roles.errors.append(error.message)
-        else:
-            flash(_("Het traject is aangemaakt. Stel nu de projectgroep samen."), "success")
-            return redirect(url_for("projects.team", project_id=project.id), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("projects/new.html", form=form), status
+    page = form_page("projects/new.html")
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, field="my_roles")
+    project = services.create_project(
+        _user(), name=form.name.data, product=form.product.data,
+        assignment=form.assignment.data or "", process_type=form.process_type.data,
+        organisation_unit=form.organisation_unit.data or "",
+        creator_roles={Role(r) for r in form.my_roles.data})
+    db.session.commit()
+    flash(_("Het traject is aangemaakt. Stel nu de projectgroep samen."), "success")
+    return redirect(url_for("projects.team", project_id=project.id), 303)
 
 
 @bp.route("/<int:project_id>")
@@ -118,16 +109,22 @@ def revisit(project_id: int):
     form = RevisitForm()
     if not form.validate_on_submit():
         return _render_show(access, revisit_form=form, status=422)
-    try:
-        services.set_revisit(access.project, _user(), form.revisit_on.data, date.today())
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.revisit_on.errors = [*form.revisit_on.errors, error.message]
-        return _render_show(project_access(project_id), revisit_form=form,
-                            status=422 if access.project.is_finished else 409)
+    refuse_into(form, lambda shown, status: _render_show(
+        project_access(project_id), revisit_form=shown, status=status), field="revisit_on")
+    services.set_revisit(access.project, _user(), form.revisit_on.data, date.today())
+    db.session.commit()
     flash(_("De herzieningsdatum is opgeslagen."), "success")
     return redirect(url_for("projects.show", project_id=project_id) + "#description", 303)
+
+
+def _follow_up_page(access: ProjectAccess):
+    def page(form, status: int):  # what carries over, and whether it may, as it is now
+        previous = access.project
+        return render_template("projects/follow_up.html", access=access, project=previous,
+                               form=form, refusal=cycles.follow_up_refusal(previous),
+                               carried=cycles.what_carries_over(previous)), status
+
+    return page
 
 
 @bp.route("/<int:project_id>/follow-up", methods=["GET", "POST"])
@@ -136,29 +133,18 @@ def follow_up(project_id: int):
     """The next cycle: the process owner starts a follow-up of a closed project."""
     access = project_access(project_id, need=Action.START_FOLLOW_UP)
     previous = access.project
-    form = FollowUpForm(data={"name": _("%(name)s (vervolg)", name=previous.name)[:200]})
-    status = 200
-    if request.method == "POST":
-        form = FollowUpForm()
-        status = 422
-        if form.validate_on_submit():
-            try:
-                project = cycles.start_follow_up(previous, _user(), name=form.name.data)
-                db.session.commit()
-            except WorkflowError as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
-                status = error.status_code
-            else:
-                flash(_("Het vervolgtraject is aangemaakt. Kijk het team na en start stap 1."),
-                      "success")
-                return redirect(url_for("projects.show", project_id=project.id), 303)
-    refusal = cycles.follow_up_refusal(previous)
-    if refusal and request.method == "GET":
-        status = 409
-    return render_template("projects/follow_up.html", access=access, project=previous,
-                           form=form, refusal=refusal,
-                           carried=cycles.what_carries_over(previous)), status
+    page = _follow_up_page(access)
+    if request.method == "GET":
+        form = FollowUpForm(data={"name": _("%(name)s (vervolg)", name=previous.name)[:200]})
+        return page(form, 409 if cycles.follow_up_refusal(previous) else 200)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return page(form, 422)
+    refuse_into(form, page)
+    project = cycles.start_follow_up(previous, _user(), name=form.name.data)
+    db.session.commit()
+    flash(_("Het vervolgtraject is aangemaakt. Kijk het team na en start stap 1."), "success")
+    return redirect(url_for("projects.show", project_id=project.id), 303)
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -167,22 +153,16 @@ def edit(project_id: int):
     access = project_access(project_id, need=Action.EDIT_PROJECT)
     project = access.project
     form = EditProjectForm(obj=project)
-    form, status = save_form(
-        form,
-        lambda: services.update_project(
-            project, _user(), expected_version=form.version.data,
-            values={"name": form.name.data, "product": form.product.data,
-                    "assignment": form.assignment.data or "",
-                    "process_type": form.process_type.data,
-                    "organisation_unit": form.organisation_unit.data or ""},
-        ),
-        lambda: EditProjectForm(obj=db.session.get(type(project), project_id), formdata=None),
-    )
-    if status is None:
-        flash(_("De gegevens van het traject zijn opgeslagen."), "success")
-        return redirect(url_for("projects.show", project_id=project_id), 303)
-    return render_template("projects/edit.html", access=access, project=project,
-                           form=form), status
+    page = form_page("projects/edit.html", access=access, project=project)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: EditProjectForm(
+        formdata=None, obj=db.session.get(type(project), project_id)))
+    services.update_project(project, _user(), expected_version=form.version.data,
+                            values=form.values())
+    db.session.commit()
+    flash(_("De gegevens van het traject zijn opgeslagen."), "success")
+    return redirect(url_for("projects.show", project_id=project_id), 303)
 
 
 @bp.route("/<int:project_id>/team", methods=["GET", "POST"])
@@ -196,13 +176,10 @@ def team(project_id: int):
     chosen = _chosen_people(access, form) if form.validate() else None
     if chosen is None:
         return _team_page(access, form, status=422)
-    try:
-        added = services.add_members(access.project, _user(), chosen)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _team_page(project_access(project_id), form, status=error.status_code)
+    refuse_into(form, lambda shown, status: _team_page(project_access(project_id), shown,
+                                                       status=status))
+    added = services.add_members(access.project, _user(), chosen)
+    db.session.commit()
     flash(ngettext("%(names)s is aan het team toegevoegd.", "%(names)s zijn aan het team "
                    "toegevoegd.", len(added), names=", ".join(u.name for u in added)),
           "success")
@@ -273,15 +250,12 @@ def invite(project_id: int):
     form = InviteForm()
     if not form.validate_on_submit():
         return _team_page(access, AddMembersForm(formdata=None), status=422, invite_form=form)
-    try:
-        user, password = services.invite(access.project, _user(), name=form.name.data,
-                                         email=form.email.data, role=Role(form.role.data))
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        form.email.errors.append(error.message)
-        return _team_page(project_access(project_id), AddMembersForm(formdata=None),
-                          status=error.status_code, invite_form=form)
+    refuse_into(form, lambda shown, status: _team_page(
+        project_access(project_id), AddMembersForm(formdata=None), status=status,
+        invite_form=shown), field="email")
+    user, password = services.invite(access.project, _user(), name=form.name.data,
+                                     email=form.email.data, role=Role(form.role.data))
+    db.session.commit()
     # Shown once, never stored or sent: the leader passes it on, the colleague replaces it.
     return render_template("projects/invited.html", access=access, project=access.project,
                            invited=user, password=password)
@@ -310,19 +284,15 @@ def member_roles(project_id: int, membership_id: int):
     access = project_access(project_id, need=Action.MANAGE_TEAM)
     membership = _membership(access, membership_id)
     form = MemberRolesForm(prefix=f"m{membership.id}")
-    if form.validate():
-        try:
-            services.set_roles(membership, _user(), {Role(r) for r in form.roles.data})
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return _team_again(project_id, error.status_code)
-        flash(_("De rollen van %(name)s zijn opgeslagen.", name=membership.user.name), "success")
-        return redirect(url_for("projects.team", project_id=project_id), 303)
-    for message in form.roles.errors:
-        flash(message, "error")
-    return _team_again(project_id, 422)
+    if not form.validate():
+        for message in form.roles.errors:
+            flash(message, "error")
+        return _team_again(project_id, 422)
+    refuse_with_flash(lambda status: _team_again(project_id, status))
+    services.set_roles(membership, _user(), {Role(r) for r in form.roles.data})
+    db.session.commit()
+    flash(_("De rollen van %(name)s zijn opgeslagen.", name=membership.user.name), "success")
+    return redirect(url_for("projects.team", project_id=project_id), 303)
 
 
 @bp.route("/<int:project_id>/team/<int:membership_id>/remove", methods=["GET", "POST"])
@@ -332,21 +302,21 @@ def member_remove(project_id: int, membership_id: int):
     membership = _membership(access, membership_id)
     name = membership.user.name
     if request.method == "GET":
-        return confirm_deletion(
-            access.project, name, url_for("projects.team", project_id=project_id),
-            _("Open taken van %(name)s gaan naar een ander met dezelfde rol, of terug naar "
-              "de rol.", name=name),
-            question=_("Weet u zeker dat u %(name)s uit het team wilt halen?", name=name),
-            confirm=_("Ja, uit het team halen"))
-    try:
-        services.remove_member(membership, _user())
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _team_again(project_id, error.status_code)
+        return _confirm_removal(access.project, name)
+    refuse_with_flash(lambda status: _team_again(project_id, status))
+    services.remove_member(membership, _user())
+    db.session.commit()
     flash(_("%(name)s is uit het team gehaald.", name=name), "success")
     return redirect(url_for("projects.team", project_id=project_id), 303)
+
+
+def _confirm_removal(project, name: str):
+    return confirm_deletion(
+        project, name, url_for("projects.team", project_id=project.id),
+        _("Open taken van %(name)s gaan naar een ander met dezelfde rol, of terug naar de "
+          "rol.", name=name),
+        question=_("Weet u zeker dat u %(name)s uit het team wilt halen?", name=name),
+        confirm=_("Ja, uit het team halen"))
 
 
 def _team_again(project_id: int, status: int):

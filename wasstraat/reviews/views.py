@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..errors import WorkflowError
+from ..errors import WorkflowError, on_refusal, refuse_with_flash
 from ..extensions import db
 from ..models import Review, ReviewFinding
 from ..navigation import back_to, came_from, confirm_deletion, with_next
@@ -93,10 +93,9 @@ def index(project_id: int):
     return _render_index(project_access(project_id))
 
 
-def _refused(project_id: int, error: WorkflowError, **kwargs):
-    db.session.rollback()
-    flash(error.message, "error")
-    return _render_index(project_access(project_id), status=error.status_code, **kwargs)
+def _refuse_on_index(project_id: int) -> None:
+    """A refused action shows the reviews again with the reason above them."""
+    refuse_with_flash(lambda status: _render_index(project_access(project_id), status=status))
 
 
 @bp.route("/domains", methods=["POST"])
@@ -106,11 +105,9 @@ def domains(project_id: int):
     form = DomainsForm()
     if not form.validate_on_submit():
         return _render_index(access, status=422, domains_form=form)
-    try:
-        services.choose_domains(access.project, _user(), form.domains.data)
-        db.session.commit()
-    except WorkflowError as error:
-        return _refused(project_id, error)
+    _refuse_on_index(project_id)
+    services.choose_domains(access.project, _user(), form.domains.data)
+    db.session.commit()
     flash(_("De toetsdomeinen zijn opgeslagen."), "success")
     return redirect(url_for("reviews.index", project_id=project_id), 303)
 
@@ -119,11 +116,9 @@ def domains(project_id: int):
 @login_required
 def open_review(project_id: int):
     access = project_access(project_id, need=Action.OPEN_REVIEW)
-    try:
-        created = services.open_review(access.project, _user())
-        db.session.commit()
-    except WorkflowError as error:
-        return _refused(project_id, error)
+    _refuse_on_index(project_id)
+    created = services.open_review(access.project, _user())
+    db.session.commit()
     flash(ngettext("De toetsing is geopend; %(num)d toetsdomein heeft een taak gekregen.",
                    "De toetsing is geopend; %(num)d toetsdomeinen hebben een taak gekregen.",
                    len(created)), "success")
@@ -156,17 +151,20 @@ def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | 
     ), status
 
 
-def _review_refused(project_id: int, review_id: int, error: WorkflowError,
-                    finding_form: FindingForm | None = None):
-    """A refused change: the review as it is now, the reason on the form that was sent (the
-    finding form, or else the review form)."""
-    db.session.rollback()
-    access = project_access(project_id)
-    review = _review(access, review_id)
-    form = ReviewForm(formdata=None, obj=review)
-    (finding_form or form).form_errors.append(error.message)
-    return _render_review(access, review, form=form, finding_form=finding_form,
-                          status=error.status_code)
+def _refuse_on_review(project_id: int, review_id: int,
+                      finding_form: FindingForm | None = None) -> None:
+    """A refused change shows the review as it is now, the reason on the form that was sent
+    (the finding form, or else the review form)."""
+
+    def render(error: WorkflowError):
+        access = project_access(project_id)
+        review = _review(access, review_id)
+        form = ReviewForm(formdata=None, obj=review)
+        (finding_form or form).form_errors.append(error.message)
+        return _render_review(access, review, form=form, finding_form=finding_form,
+                              status=error.status_code)
+
+    on_refusal(render)
 
 
 @bp.route("/<int:review_id>", methods=["GET", "POST"])
@@ -180,15 +178,13 @@ def show(project_id: int, review_id: int):
     form = ReviewForm()
     if not form.validate_on_submit():
         return _render_review(access, review, form=form, status=422)
-    try:
-        services.save_review(review, access.project, _user(), expected_version=form.version.data,
-                             values={"verdict": form.verdict.data or None,
-                                     "motivation": form.motivation.data or "",
-                                     "conditions": form.conditions.data or "",
-                                     "dpia_criteria": form.dpia_criteria.data or []})
-        db.session.commit()
-    except WorkflowError as error:
-        return _review_refused(project_id, review_id, error)
+    _refuse_on_review(project_id, review_id)
+    services.save_review(review, access.project, _user(), expected_version=form.version.data,
+                         values={"verdict": form.verdict.data or None,
+                                 "motivation": form.motivation.data or "",
+                                 "conditions": form.conditions.data or "",
+                                 "dpia_criteria": form.dpia_criteria.data or []})
+    db.session.commit()
     flash(_("Uw toetsing is opgeslagen als concept."), "success")
     return redirect(_here(project_id, review_id), 303)
 
@@ -203,15 +199,13 @@ def add_finding(project_id: int, review_id: int):
     form.setup_choices(services.improvements_in(review))
     if not form.validate_on_submit():
         return _render_review(access, review, finding_form=form, status=422)
-    try:
-        services.add_finding(review, access.project, _user(),
-                             improvement_id=form.improvement_id.data,
-                             remark=form.remark.data or "", condition=form.condition.data or "",
-                             cost_estimate=form.cost_estimate.data,
-                             lead_time_weeks=form.lead_time_weeks.data)
-        db.session.commit()
-    except WorkflowError as error:
-        return _review_refused(project_id, review_id, error, finding_form=form)
+    _refuse_on_review(project_id, review_id, finding_form=form)
+    services.add_finding(review, access.project, _user(),
+                         improvement_id=form.improvement_id.data,
+                         remark=form.remark.data or "", condition=form.condition.data or "",
+                         cost_estimate=form.cost_estimate.data,
+                         lead_time_weeks=form.lead_time_weeks.data)
+    db.session.commit()
     flash(_("De bevinding is toegevoegd."), "success")
     return redirect(_here(project_id, review_id, "#findings"), 303)
 
@@ -230,11 +224,9 @@ def delete_finding(project_id: int, review_id: int, finding_id: int):
         return confirm_deletion(
             access.project, _("bevinding bij %(title)s", title=finding.improvement_title),
             _here(project_id, review_id, "#findings"))
-    try:
-        services.delete_finding(review, finding, access.project, _user())
-        db.session.commit()
-    except WorkflowError as error:
-        return _review_refused(project_id, review_id, error)
+    _refuse_on_review(project_id, review_id)
+    services.delete_finding(review, finding, access.project, _user())
+    db.session.commit()
     flash(_("De bevinding is verwijderd."), "success")
     return redirect(_here(project_id, review_id, "#findings"), 303)
 
@@ -249,12 +241,10 @@ def sign(project_id: int, review_id: int):
     form = SignForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.sign(review, access.project, _user(), domain.role,
-                      expected_version=form.version.data)
-        db.session.commit()
-    except WorkflowError as error:
-        return _review_refused(project_id, review_id, error)
+    _refuse_on_review(project_id, review_id)
+    services.sign(review, access.project, _user(), domain.role,
+                  expected_version=form.version.data)
+    db.session.commit()
     return back_to(url_for("reviews.show", project_id=project_id, review_id=review_id),
                    _("U heeft de toetsing ondertekend."))
 
@@ -267,11 +257,9 @@ def override(project_id: int, review_id: int):
     form = OverrideForm(prefix=f"override-{review.id}")
     if not form.validate_on_submit():
         return _render_index(access, status=422, failed=(f"override-{review.id}", form))
-    try:
-        services.override(review, access.project, _user(), form.motivation.data)
-        db.session.commit()
-    except WorkflowError as error:
-        return _refused(project_id, error)
+    _refuse_on_index(project_id)
+    services.override(review, access.project, _user(), form.motivation.data)
+    db.session.commit()
     flash(_("Uw besluit om door te gaan is vastgelegd."), "success")
     return redirect(url_for("reviews.index", project_id=project_id), 303)
 
@@ -281,11 +269,9 @@ def override(project_id: int, review_id: int):
 def rereview(project_id: int, review_id: int):
     access = project_access(project_id, need=Action.REQUEST_RE_REVIEW)
     review = _review(access, review_id)
-    try:
-        services.request_re_review(access.project, review, _user())
-        db.session.commit()
-    except WorkflowError as error:
-        return _refused(project_id, error)
+    _refuse_on_index(project_id)
+    services.request_re_review(access.project, review, _user())
+    db.session.commit()
     flash(_("%(domain)s toetst de nieuwe versie; de specialist heeft een taak gekregen.",
             domain=_(review.domain_info.label)), "success")
     return redirect(url_for("reviews.index", project_id=project_id), 303)
@@ -301,12 +287,10 @@ def respond(project_id: int, review_id: int):
     form = ResponseForm(prefix=key)
     if not form.validate_on_submit():
         return _render_index(access, status=422, failed=(key, form))
-    try:
-        services.respond(review, access.project, _user(), subject=subject,
-                         kind=form.kind.data, explanation=form.explanation.data,
-                         expected_version=form.version.data)
-        db.session.commit()
-    except WorkflowError as error:
-        return _refused(project_id, error)
+    _refuse_on_index(project_id)
+    services.respond(review, access.project, _user(), subject=subject,
+                     kind=form.kind.data, explanation=form.explanation.data,
+                     expected_version=form.version.data)
+    db.session.commit()
     flash(_("Uw reactie is opgeslagen."), "success")
     return redirect(url_for("reviews.index", project_id=project_id) + f"#{key}", 303)

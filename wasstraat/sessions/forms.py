@@ -13,6 +13,7 @@ from ..forms import (
     required,
     single_line,
 )
+from ..workflow import Step
 from .services import SESSION_KINDS
 
 
@@ -27,6 +28,14 @@ class NewSessionForm(FlaskForm):
         validators=[Length(max=1000), no_control_characters], render_kw={"rows": 2})
     agenda = TextAreaField(_l("Agenda"), validators=[Length(max=5000), no_control_characters],
                            render_kw={"rows": 3})
+
+    def values(self) -> dict:
+        """The session as the service takes it (a step value "3:b" is step 3, part b)."""
+        number, _sep, part = self.step.data.partition(":")
+        return {"step": Step(int(number)), "part": part or None, "held_on": self.held_on.data,
+                "kind": self.kind.data, "attendee_ids": self.attendees.data or [],
+                "external_participants": self.external_participants.data or "",
+                "agenda": self.agenda.data or ""}
 
     def setup_choices(self, project, step_options) -> None:
         self.step.choices = choices(step_options)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..concurrency import check_version
-from ..errors import WorkflowError
+from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Improvement, Project, SessionFinding, User, WorkSession
 from ..workflow import N_, Step
@@ -46,10 +46,11 @@ def create_session(project: Project, actor: User, *, step: Step, part: str | Non
                    held_on: date, kind: str, attendee_ids: list[int],
                    external_participants: str, agenda: str) -> WorkSession:
     if part and step.definition.part(part) is None:
-        raise WorkflowError(_("Deze stap heeft geen sessie %(part)s.", part=part))
+        raise InvalidInput(_("Deze stap heeft geen sessie %(part)s.", part=part), "step")
     members = {m.user_id: m.user for m in project.memberships}
     if any(user_id not in members for user_id in attendee_ids):
-        raise WorkflowError(_("Alleen teamleden kunnen als deelnemer worden gekozen."))
+        raise InvalidInput(_("Alleen teamleden kunnen als deelnemer worden gekozen."),
+                           "attendees")
     session = WorkSession(project_id=project.id, step=int(step), part=part or None,
                           held_on=held_on, kind=kind,
                           external_participants=external_participants.strip(),

@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
-from ..concurrency import save_form
-from ..errors import WorkflowError
+from ..errors import refuse_into
 from ..extensions import db
 from ..forms import choices
 from ..http import wants_partial
@@ -51,30 +50,21 @@ def index(project_id: int):
     if request.method == "POST":
         access.require(Action.PLAN_SESSION)
     form = _new_form(access) if access.can(Action.PLAN_SESSION) else None
-    status = 200
-    if form is not None and form.validate_on_submit():
-        number, _sep, part = form.step.data.partition(":")
-        try:
-            session = services.create_session(
-                access.project, _user(), step=Step(int(number)), part=part or None,
-                held_on=form.held_on.data, kind=form.kind.data,
-                attendee_ids=form.attendees.data or [],
-                external_participants=form.external_participants.data or "",
-                agenda=form.agenda.data or "")
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            form.attendees.errors = [error.message]
-            status = 422
-        else:
-            flash(_("De sessie is aangemaakt."), "success")
-            return redirect(url_for("sessions.show", project_id=project_id,
-                                    session_id=session.id), 303)
-    elif form is not None and form.is_submitted():
-        status = 422
-    return render_template("sessions/index.html", access=access, project=access.project,
-                           sessions=services.sessions_of(access.project), form=form,
-                           kinds=SESSION_KINDS), status
+
+
+    def page(shown, status: int):  # the sessions as they are after a refusal
+        return render_template("sessions/index.html", access=access, project=access.project,
+                               sessions=services.sessions_of(access.project), form=shown,
+                               kinds=SESSION_KINDS), status
+
+
+    if form is None or not form.validate_on_submit():
+        return page(form, 422 if form is not None and form.is_submitted() else 200)
+    refuse_into(form, page, field="attendees")
+    session = services.create_session(access.project, _user(), **form.values())
+    db.session.commit()
+    flash(_("De sessie is aangemaakt."), "success")
+    return redirect(url_for("sessions.show", project_id=project_id, session_id=session.id), 303)
 
 
 def _capture_forms(access: ProjectAccess, session: WorkSession, *, submitted: bool = False):
@@ -148,16 +138,16 @@ def notes(project_id: int, session_id: int):
     session = project_object(access, WorkSession, session_id)
     access.require(Action.EDIT_SESSION_NOTES, step=session.step)
     form = SessionNotesForm()
-    form, status = save_form(
-        form,
-        lambda: services.save_notes(session, _user(), expected_version=form.version.data,
-                                    notes=form.notes.data or ""),
-        lambda: SessionNotesForm(formdata=None, obj=db.session.get(WorkSession, session_id)),
-    )
-    if status is None:
-        flash(_("Het verslag is opgeslagen."), "success")
-        return redirect(url_for("sessions.show", project_id=project_id, session_id=session_id),
-                        303)
-    return _render_show(access, session, status=status, notes_form=form)
+    if not form.validate_on_submit():
+        return _render_show(access, session, status=422, notes_form=form)
+    refuse_into(form, lambda shown, status: _render_show(access, session, status=status,
+                                                         notes_form=shown),
+                reload=lambda: SessionNotesForm(formdata=None,
+                                                obj=db.session.get(WorkSession, session_id)))
+    services.save_notes(session, _user(), expected_version=form.version.data,
+                        notes=form.notes.data or "")
+    db.session.commit()
+    flash(_("Het verslag is opgeslagen."), "success")
+    return redirect(url_for("sessions.show", project_id=project_id, session_id=session_id), 303)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import Action, ProjectAccess, project_access
-from ..errors import WorkflowError
+from ..errors import WorkflowError, on_refusal, refuse_into
 from ..extensions import db
 from ..forms import choices
 from ..gates import EVIDENCE
@@ -95,10 +95,16 @@ def _done(access: ProjectAccess, step: Step, message: str):
     return redirect(url_for("steps.show", project_id=access.project.id, number=int(step)), 303)
 
 
-def _refused(access: ProjectAccess, step: Step, error: WorkflowError, **forms):
-    db.session.rollback()
-    access = project_access(access.project.id)
-    return render_step(access, step, error.status_code, error=error.message, **forms)
+def _refuse_on(project_id: int, step: Step, at=None, **forms) -> None:
+    """A refusal shows the step again with the reason on top (and at the field ``at``)."""
+
+    def render(error: WorkflowError):
+        if at is not None:
+            at.errors = [error.message]
+        return render_step(project_access(project_id), step, error.status_code,
+                           error=error.message, **forms)
+
+    on_refusal(render)
 
 
 @bp.route("/<int:number>")
@@ -113,10 +119,8 @@ def show(project_id: int, number: int):
 def start(project_id: int, number: int):
     step = _step(number)
     access = project_access(project_id, need=Action.MOVE_STEP)
-    try:
-        services.start_step(access.project, step, _user())
-    except WorkflowError as error:
-        return _refused(access, step, error)
+    _refuse_on(project_id, step)
+    services.start_step(access.project, step, _user())
     return _done(access, step, _("%(step)s is gestart.", step=services.step_title(step)))
 
 
@@ -126,11 +130,9 @@ def close(project_id: int, number: int):
     step = _step(number)
     access = project_access(project_id)
     access.require(Action.CLOSE_STEP, step=step)
-    try:
-        services.close_step(access.project, step, _user(),
-                            services.confirmations_by_key(access.project))
-    except WorkflowError as error:
-        return _refused(access, step, error)
+    _refuse_on(project_id, step)
+    services.close_step(access.project, step, _user(),
+                        services.confirmations_by_key(access.project))
     return _done(access, step, _closed_message(access.project, step))
 
 
@@ -155,10 +157,8 @@ def _transition_with_reason(project_id: int, number: int, kind: str, action, don
     form = ReasonForm()
     if not form.validate_on_submit():
         return render_step(access, step, 422, reason_form=form, reason_for=kind)
-    try:
-        action(access.project, step, _user(), form.reason.data)
-    except WorkflowError as error:
-        return _refused(access, step, error, reason_form=form, reason_for=kind)
+    _refuse_on(project_id, step, reason_form=form, reason_for=kind)
+    action(access.project, step, _user(), form.reason.data)
     return _done(access, step, done_message % {"step": services.step_title(step)})
 
 
@@ -194,13 +194,10 @@ def confirm_product(project_id: int, number: int, key: str):
     form.variant.choices = choices((v.key, _(v.label)) for v in product.variants)
     if not form.validate_on_submit():
         return render_step(access, step, 422, product_form=(key, form))
-    try:
-        services.confirm_product(access.project, step, product, _user(), access.roles,
-                                 variant=form.variant.data or "", note=form.note.data or "")
-    except WorkflowError as error:
-        if product.variants:
-            form.variant.errors = [error.message]
-        return _refused(access, step, error, product_form=(key, form))
+    _refuse_on(project_id, step, form.variant if product.variants else None,
+               product_form=(key, form))
+    services.confirm_product(access.project, step, product, _user(), access.roles,
+                             variant=form.variant.data or "", note=form.note.data or "")
     return _done(access, step, _("Bevestigd: %(product)s.", product=_(product.title)))
 
 
@@ -214,10 +211,8 @@ def withdraw_product(project_id: int, number: int, key: str):
     confirmation = services.confirmations_by_key(access.project).get(key)
     if confirmation is None:
         abort(404)
-    try:
-        services.withdraw_confirmation(access.project, step, confirmation, _user())
-    except WorkflowError as error:
-        return _refused(access, step, error)
+    _refuse_on(project_id, step)
+    services.withdraw_confirmation(access.project, step, confirmation, _user())
     return _done(access, step, _("Bevestiging ingetrokken: %(product)s.",
                                  product=_(product.title)))
 
@@ -232,20 +227,20 @@ def notes(project_id: int, number: int):
     form = NotesForm()
     if not form.validate_on_submit():
         return render_step(access, step, 422, notes_form=form, partial="notes")
-    try:
-        services.save_notes(state, _user(), expected_version=form.version.data,
-                            notes=form.notes.data or "")
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        access = project_access(project_id)
-        current = NotesForm(formdata=None, obj=access.project.step_state(step))
-        current.form_errors.append(error.message)
-        return render_step(access, step, error.status_code, notes_form=current,
-                           partial="notes")
+    refuse_into(form, lambda shown, status: render_step(
+        project_access(project_id), step, status, notes_form=shown, partial="notes"),
+        reload=lambda: NotesForm(formdata=None,
+                                 obj=project_access(project_id).project.step_state(step)))
+    services.save_notes(state, _user(), expected_version=form.version.data,
+                        notes=form.notes.data or "")
+    db.session.commit()
+    return _notes_saved(access, step)
+
+
+def _notes_saved(access: ProjectAccess, step: Step):
+    message = _("De aantekeningen zijn opgeslagen.")
     if wants_partial():
-        return render_step(access, step, partial="notes",
-                           announce=_("De aantekeningen zijn opgeslagen."))
-    flash(_("De aantekeningen zijn opgeslagen."), "success")
-    return redirect(url_for("steps.show", project_id=project_id, number=int(step)) + "#notes",
-                    303)
+        return render_step(access, step, partial="notes", announce=message)
+    flash(message, "success")
+    return redirect(url_for("steps.show", project_id=access.project.id, number=int(step))
+                    + "#notes", 303)

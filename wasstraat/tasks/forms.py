@@ -40,6 +40,11 @@ class _TaskFormMixin:
     def assignee_value(self) -> int | None:
         return self.assignee_id.data or None
 
+    def values(self) -> dict:
+        """The task's fields as the service takes them, apart from the step."""
+        return {"title": self.title.data, "description": self.description.data or "",
+                "assignee_id": self.assignee_value, "due_date": self.due_date.data}
+
 
 @_task_fields
 class NewTaskForm(_TaskFormMixin, FlaskForm):

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from .. import audit
 from ..concurrency import check_version
-from ..errors import WorkflowError
+from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..models import Project, Task, User, utcnow
 from ..workflow import Role, Step, TaskClosure, tasks_for
@@ -82,7 +82,8 @@ def _check_assignee(project: Project, assignee_id: int | None) -> None:
     if assignee_id is None:
         return
     if not any(m.user_id == assignee_id for m in project.memberships):
-        raise WorkflowError(_("Een taak kan alleen aan een teamlid worden toegewezen."))
+        raise InvalidInput(_("Een taak kan alleen aan een teamlid worden toegewezen."),
+                           "assignee_id")
 
 
 def _check_role_holder(task: Task, assignee_id: int | None) -> None:
@@ -93,9 +94,9 @@ def _check_role_holder(task: Task, assignee_id: int | None) -> None:
         return
     holders = {m.user_id for m in task.project.memberships if role in m.roles}
     if assignee_id not in holders:
-        raise WorkflowError(_("Deze taak hoort bij de rol %(role)s. Kies iemand met die rol, of "
-                              "geef die persoon eerst de rol in de projectgroep.",
-                              role=_(role.label)))
+        raise InvalidInput(_("Deze taak hoort bij de rol %(role)s. Kies iemand met die rol, of "
+                             "geef die persoon eerst de rol in de projectgroep.",
+                             role=_(role.label)), "assignee_id")
 
 
 def add_task(project: Project, actor: User, *, title: str, description: str, step: Step,

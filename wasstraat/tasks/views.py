@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import Action, ProjectAccess, project_access
-from ..concurrency import save_form
-from ..errors import WorkflowError
+from ..errors import on_refusal, refuse_into
 from ..extensions import db
+from ..forms import form_page, show_form
 from ..http import wants_partial
 from ..models import Task
 from ..navigation import confirm_deletion
@@ -46,31 +46,34 @@ def _back(task_or_step, project_id: int):
     return redirect(url_for("steps.show", project_id=project_id, number=number) + "#tasks", 303)
 
 
+def _form_page(access, task: Task | None):
+    return form_page("tasks/form.html", access=access, project=access.project, task=task)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new(project_id: int):
     access = project_access(project_id, need=Action.MANAGE_TASKS)
-    form = NewTaskForm()
+    form, page = NewTaskForm(), _form_page(access, None)
     form.setup_choices(access.project, step_title)
     if request.method == "GET" and request.args.get("step", type=int) in set(Step):
         form.step.data = request.args.get("step", type=int)
-    if form.validate_on_submit():
-        try:
-            task = services.add_task(
-                access.project, _user(), title=form.title.data,
-                description=form.description.data or "", step=Step(form.step.data),
-                assignee_id=form.assignee_value, due_date=form.due_date.data,
-            )
-            db.session.commit()
-        except WorkflowError as error:
-            db.session.rollback()
-            form.assignee_id.errors = [error.message]
-        else:
-            flash(_("De taak is toegevoegd."), "success")
-            return _back(task.step, project_id)
-    status = 422 if form.is_submitted() else 200
-    return render_template("tasks/form.html", access=access, project=access.project,
-                           form=form, task=None), status
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, field="assignee_id")
+    task = services.add_task(access.project, _user(), **form.values(), step=Step(form.step.data))
+    db.session.commit()
+    flash(_("De taak is toegevoegd."), "success")
+    return _back(task.step, project_id)
+
+
+def _fresh_form(project_id: int, task_id: int) -> EditTaskForm:
+    """The task as stored now, for a refused save."""
+    access = project_access(project_id)
+    task = _task(access, task_id)
+    form = EditTaskForm(formdata=None, obj=task, data={"assignee_id": task.assignee_id or 0})
+    form.setup_choices(access.project, step_title)
+    return form
 
 
 @bp.route("/<int:task_id>/edit", methods=["GET", "POST"])
@@ -80,29 +83,20 @@ def edit(project_id: int, task_id: int):
     task = _task(access, task_id)
     form = EditTaskForm(obj=task, data={"assignee_id": task.assignee_id or 0})
     form.setup_choices(access.project, step_title)
+    page = _form_page(access, task)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: _fresh_form(project_id, task_id))
+    services.update_task(task, _user(), expected_version=form.version.data,
+                         values={**form.values(), "step": form.step.data})
+    db.session.commit()
+    flash(_("De taak is opgeslagen."), "success")
+    return _back(task, project_id)
 
-    def reload() -> EditTaskForm:
-        current_access = project_access(project_id)
-        current_task = _task(current_access, task_id)
-        current = EditTaskForm(formdata=None, obj=current_task,
-                               data={"assignee_id": current_task.assignee_id or 0})
-        current.setup_choices(current_access.project, step_title)
-        return current
 
-    form, status = save_form(
-        form,
-        lambda: services.update_task(task, _user(), expected_version=form.version.data, values={
-            "title": form.title.data, "description": form.description.data or "",
-            "step": form.step.data, "assignee_id": form.assignee_value,
-            "due_date": form.due_date.data,
-        }),
-        reload,
-    )
-    if status is None:
-        flash(_("De taak is opgeslagen."), "success")
-        return _back(task, project_id)
-    return render_template("tasks/form.html", access=access, project=access.project,
-                           form=form, task=task), status
+def _task_partial(access, task: Task, status: int = 200, **shown):
+    return render_template("tasks/_task.html", task=task, access=access, project=access.project,
+                           back=request.form.get("back", ""), **shown), status
 
 
 @bp.route("/<int:task_id>/done", methods=["POST"])
@@ -112,22 +106,15 @@ def set_done(project_id: int, task_id: int):
     task = _task(access, task_id)
     access.require(Action.COMPLETE_TASK, task=task)
     done = request.form.get("done") == "1"
-    try:
-        services.set_done(task, _user(), done)
-    except WorkflowError as error:
-        db.session.rollback()
-        if wants_partial():
-            return render_template("tasks/_task.html", task=task, access=access,
-                                   project=access.project, back=request.form.get("back", ""),
-                                   error=error.message), error.status_code
-        raise  # the error page, with the reason and a 409
+    if wants_partial():  # else the error page, with the reason and a 409
+        on_refusal(lambda error: _task_partial(access, task, error.status_code,
+                                               error=error.message))
+    services.set_done(task, _user(), done)
     db.session.commit()
     message = (_("Taak afgevinkt: %(title)s", title=_(task.title)) if done
                else _("Taak weer open: %(title)s", title=_(task.title)))
     if wants_partial():
-        return render_template("tasks/_task.html", task=task, access=access,
-                               project=access.project, back=request.form.get("back", ""),
-                               announce=message)
+        return _task_partial(access, task, announce=message)
     flash(message, "success")
     return _back(task, project_id)
 
