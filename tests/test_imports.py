@@ -51,7 +51,9 @@ def _circles(graph: grimp.ImportGraph) -> list[set[str]]:
 
 
 def test_the_import_graph_has_no_circle():
-    assert _circles(grimp.build_graph("wasstraat")) == []
+    # Type-only imports (models naming each other in annotations) do not run: not counted.
+    graph = grimp.build_graph("wasstraat", exclude_type_checking_imports=True)
+    assert _circles(graph) == []
 
 
 def test_a_circle_would_be_found():

@@ -1,0 +1,151 @@
+"""Database models (SQLAlchemy 2 typed mappings), one module per feature area, all importable
+from here as before (``from wasstraat.models import Project``).
+
+Steps and roles are stored as their enum *values* (small integers and role keys), so the data
+stays readable and independent of Python names. The schema changes only through migrations.
+Relationships name models of other modules as strings (type-only imports): the registry
+resolves them once every module below is imported.
+"""
+
+from __future__ import annotations
+
+from .accounts import (
+    ApiRateWindow,
+    ApiToken,
+    ExternalIdentity,
+    LoginFailure,
+    OrganisationSettings,
+    RecoveryCode,
+    User,
+)
+from .audit_trail import (
+    AppendOnlyError,
+    AuditEvent,
+)
+from .base import (
+    IntEnumColumn,
+    StrEnumColumn,
+    UTCDateTime,
+    hold_members_on_assignment,
+    new_session_token,
+    utcnow,
+)
+from .event_logs import (
+    EventLog,
+    EventLogFile,
+)
+from .implementation import (
+    ActionNote,
+    Evaluation,
+    ImplementationApproval,
+    ImplementationContribution,
+    ImplementationItem,
+    ImplementationOrder,
+    KpiMeasurement,
+)
+from .notifications import (
+    Notification,
+    NotificationDigest,
+    NotificationSetting,
+)
+from .plans import (
+    FrozenError,
+    Improvement,
+    ImprovementKpi,
+    ImprovementPlan,
+    PlanApproval,
+    PlanDocument,
+    PlanVersion,
+    Review,
+    ReviewFinding,
+    ReviewOverride,
+    ReviewResponse,
+)
+from .projects import (
+    Membership,
+    MembershipRole,
+    ProductConfirmation,
+    Project,
+    ProjectCycle,
+    ProjectPosition,
+    SessionAttendee,
+    SessionFinding,
+    StepState,
+    Task,
+    WorkSession,
+)
+from .step_work import (
+    FormulaComparison,
+    InterviewLog,
+    Journey,
+    JourneyPhase,
+    Kpi,
+    KpiAgreement,
+    ProcessAttachment,
+    ProcessCheck,
+    ProcessStep,
+    ServiceFormula,
+)
+
+hold_members_on_assignment()
+
+__all__ = [
+    "ActionNote",
+    "ApiRateWindow",
+    "ApiToken",
+    "AppendOnlyError",
+    "AuditEvent",
+    "Evaluation",
+    "EventLog",
+    "EventLogFile",
+    "ExternalIdentity",
+    "FormulaComparison",
+    "FrozenError",
+    "ImplementationApproval",
+    "ImplementationContribution",
+    "ImplementationItem",
+    "ImplementationOrder",
+    "Improvement",
+    "ImprovementKpi",
+    "ImprovementPlan",
+    "IntEnumColumn",
+    "InterviewLog",
+    "Journey",
+    "JourneyPhase",
+    "Kpi",
+    "KpiAgreement",
+    "KpiMeasurement",
+    "LoginFailure",
+    "Membership",
+    "MembershipRole",
+    "Notification",
+    "NotificationDigest",
+    "NotificationSetting",
+    "OrganisationSettings",
+    "PlanApproval",
+    "PlanDocument",
+    "PlanVersion",
+    "ProcessAttachment",
+    "ProcessCheck",
+    "ProcessStep",
+    "ProductConfirmation",
+    "Project",
+    "ProjectCycle",
+    "ProjectPosition",
+    "RecoveryCode",
+    "Review",
+    "ReviewFinding",
+    "ReviewOverride",
+    "ReviewResponse",
+    "ServiceFormula",
+    "SessionAttendee",
+    "SessionFinding",
+    "StepState",
+    "StrEnumColumn",
+    "Task",
+    "UTCDateTime",
+    "User",
+    "WorkSession",
+    "new_session_token",
+    "utcnow",
+]
