@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Blueprint, get_flashed_messages
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import StringField
 
@@ -61,6 +61,20 @@ def probe(app):
                     reload=lambda: NameForm(formdata=None, data={"name": "as stored"}))
         _store_then(REFUSALS[kind])
 
+    @bp.route("/probe/race/<int:user_id>", methods=["POST"])
+    def race_view(user_id: int):
+        """Someone else saved the row between this request's read and its write: the real
+        flush fails, and leaves the session unusable until it is rolled back."""
+        form = NameForm()
+        refuse_into(form, _page,
+                    reload=lambda: NameForm(formdata=None, data={"name": "as stored"}))
+        user = db.session.get(User, user_id)
+        db.session.execute(update(User).where(User.id == user_id)
+                           .values(version=User.version + 1)
+                           .execution_options(synchronize_session=False))
+        user.name = "Mine"
+        db.session.flush()
+
     @bp.route("/probe/flash", methods=["POST"])
     def flash_view():
         refuse_with_flash(lambda status: (f"messages={get_flashed_messages()}", status))
@@ -114,6 +128,16 @@ def test_a_stale_form_shows_what_is_stored_now_with_the_reason_on_top(app, probe
 
 def test_a_save_that_lost_the_race_in_the_database_is_refused_as_a_stale_form(probe):
     response = probe.post("/probe/form/raced", data={"name": "mine"})
+    assert response.status_code == 409
+    assert response.text.startswith("name='as stored' at-name=[] summary=['Iemand anders")
+
+
+def test_a_real_lost_race_of_a_signed_in_user_is_refused_as_a_stale_form(probe, app,
+                                                                        create_user,
+                                                                        login_as):
+    user = create_user()
+    client = login_as(user)
+    response = client.post(f"/probe/race/{user.id}", data={"name": "mine"})
     assert response.status_code == 409
     assert response.text.startswith("name='as stored' at-name=[] summary=['Iemand anders")
 

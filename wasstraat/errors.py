@@ -177,7 +177,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(StaleDataError)
     def _stale(error: StaleDataError):
         # Two saves of the same row at the same moment: the database let one through, and
-        # the other is refused like any stale form.
+        # the other is refused like any stale form. Rolled back before anything else: the
+        # failed flush leaves the session unusable, even for the reader's language.
+        db.session.rollback()
         return _refusal(ConflictError())
 
     @app.errorhandler(HTTPException)
