@@ -113,8 +113,8 @@ def refuse_above(page: Callable[..., ResponseReturnValue], *, field: str | None 
     the forms sent kept (and the reason also at ``field`` of them)."""
 
     def render(error: WorkflowError) -> ResponseReturnValue:
-        for form in forms.values():
-            if field:
+        if field:
+            for form in forms.values():
                 getattr(form, field).errors = [error.message]
         return page(status=error.status_code, error=error.message, **forms)
 

@@ -48,7 +48,7 @@ def login():
         lambda: services.authenticate(email, form.password.data),
         lambda throttled: services.record_failed_login(email, throttled=throttled))
     if attempt.found is None:
-        return _attempt_refused("auth/login.html", form, attempt, form.form_errors,
+        return _attempt_refused("auth/login.html", form, attempt,
                                 _("Het e-mailadres of wachtwoord is onjuist."))
     return _signed_in_by_password(attempt.found)
 
@@ -74,14 +74,18 @@ def _login_page(form: LoginForm):
     return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
 
 
-def _attempt_refused(template: str, form, attempt: services.Attempt, errors: list,
-                     message: str):
-    """A wrong password or code (401, ``message`` in ``errors``), or a throttled one (429)."""
+def _attempt_refused(template: str, form, attempt: services.Attempt, message: str,
+                     field: str | None = None):
+    """A wrong password or code (401, ``message`` at ``field`` or above the form), or a
+    throttled one (429)."""
     db.session.commit()
     if attempt.wait is not None:
         form.form_errors.append(_too_many_attempts(attempt.wait))
         return _too_many(render_template(template, form=form), attempt.wait)
-    errors.append(message)
+    if field:
+        getattr(form, field).errors = [message]
+    else:
+        form.form_errors.append(message)
     return render_template(template, form=form), 401
 
 
@@ -185,10 +189,9 @@ def second_factor():
         lambda: mfa.verify_second_factor(user, form.code.data),
         lambda throttled: services.record_failed_second_factor(user, throttled=throttled))
     if attempt.found is None:
-        form.code.errors = []
-        return _attempt_refused("auth/second_factor.html", form, attempt, form.code.errors, _(
+        return _attempt_refused("auth/second_factor.html", form, attempt, _(
             "Deze code klopt niet of is al gebruikt. Wacht op de volgende code van uw app, of "
-            "gebruik een herstelcode."))
+            "gebruik een herstelcode."), field="code")
     return _signed_in_with_code(user, attempt.found)
 
 

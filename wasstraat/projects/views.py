@@ -118,11 +118,13 @@ def revisit(project_id: int):
 
 
 def _follow_up_page(access: ProjectAccess):
-    def page(form, status: int):  # what carries over, and whether it may, as it is now
+    def page(form, status: int | None):  # what carries over, and whether it may, as it is now
         previous = access.project
+        refusal = cycles.follow_up_refusal(previous)
         return render_template("projects/follow_up.html", access=access, project=previous,
-                               form=form, refusal=cycles.follow_up_refusal(previous),
-                               carried=cycles.what_carries_over(previous)), status
+                               form=form, refusal=refusal,
+                               carried=cycles.what_carries_over(previous)), (
+            status or (409 if refusal else 200))
 
     return page
 
@@ -136,7 +138,7 @@ def follow_up(project_id: int):
     page = _follow_up_page(access)
     if request.method == "GET":
         form = FollowUpForm(data={"name": _("%(name)s (vervolg)", name=previous.name)[:200]})
-        return page(form, 409 if cycles.follow_up_refusal(previous) else 200)
+        return page(form, None)  # 409 when no follow-up may start
     form = FollowUpForm()
     if not form.validate_on_submit():
         return page(form, 422)
