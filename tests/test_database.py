@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from wasstraat.extensions import db
-from wasstraat.models import Project, Task
-from wasstraat.workflow import Role
+from wasstraat.models import Project, StepState, Task
+from wasstraat.steps import services as steps
+from wasstraat.workflow import Role, Step, StepStatus
 
 sqlite_only = pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite engine settings")
 
@@ -58,8 +59,6 @@ def test_concurrent_read_modify_write_transactions_neither_fail_nor_lose_updates
 def test_concurrent_requests_on_one_project_get_no_server_errors(app, create_project):
     team = create_project()
     leader = team[Role.PROJECT_LEADER]
-    from wasstraat.steps import services as steps
-    from wasstraat.workflow import Step
 
     steps.start_step(team.project, Step.TEAM, leader)
     db.session.commit()
@@ -100,11 +99,6 @@ def test_a_state_column_holds_its_enum_member_from_the_moment_it_is_set(app):
     """Whether set as a member or as its stored value, the attribute is the member at once
     (code reads ``state.status.is_finished`` before anything is flushed); other values are
     refused where they are set."""
-    import pytest
-
-    from wasstraat.models import StepState, Task
-    from wasstraat.workflow import Role, Step, StepStatus
-
     state = StepState(step=3, status="done")
     assert state.step is Step.PROCESS and state.status is StepStatus.DONE
     state.status = StepStatus.IN_PROGRESS.value

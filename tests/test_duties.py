@@ -7,10 +7,15 @@ from __future__ import annotations
 import pytest
 from conftest import Team
 
-from wasstraat.errors import WorkflowError
+from wasstraat import duties
+from wasstraat.errors import ConflictError, WorkflowError
 from wasstraat.extensions import db
-from wasstraat.models import AuditEvent, OrganisationSettings, PlanApproval, StepState
+from wasstraat.improvements import services as improvements
+from wasstraat.improvements.sources import resolve
+from wasstraat.models import AuditEvent, OrganisationSettings, PlanApproval, Review, StepState
+from wasstraat.plans import services as plans
 from wasstraat.projects import services as projects
+from wasstraat.reviews import services as reviews
 from wasstraat.workflow import Role, Step, StepStatus
 
 
@@ -91,10 +96,6 @@ def test_only_administrators_start_projects_where_the_organisation_says_so(creat
 
 
 def _final_plan_made_by(team: Team, maker_role: Role) -> int:
-    from wasstraat.improvements import services as improvements
-    from wasstraat.improvements.sources import resolve
-    from wasstraat.plans import services as plans
-
     for state in db.session.scalars(db.select(StepState).where(
             StepState.project_id == team.project.id)):
         state.status = (StepStatus.DONE if state.step < Step.ADJUST else StepStatus.IN_PROGRESS
@@ -140,10 +141,6 @@ def test_a_small_organisation_may_switch_four_eyes_off_and_each_use_is_recorded(
 
 
 def test_the_leader_does_not_sign_a_review_of_their_own_project(team, create_user, login_as):
-    from wasstraat.models import Review
-    from wasstraat.plans import services as plans
-    from wasstraat.reviews import services as reviews
-
     admin = create_user(admin=True)
     leader = team[Role.PROJECT_LEADER]
     leader.specialisms = ["legal"]
@@ -154,8 +151,6 @@ def test_the_leader_does_not_sign_a_review_of_their_own_project(team, create_use
         state.status = (StepStatus.DONE if state.step < Step.IMPROVEMENT_PLAN else
                         StepStatus.IN_PROGRESS if state.step <= Step.REVIEW else
                         StepStatus.NOT_STARTED).value
-    from wasstraat.improvements import services as improvements
-    from wasstraat.improvements.sources import resolve
 
     row = improvements.add_improvement(team.project, leader, resolve(team.project, "step", 6),
                                        title="Statusbericht", description="", proposer_id=None)
@@ -197,9 +192,6 @@ def test_the_first_save_of_the_settings_refuses_a_form_loaded_before_someone_els
     """No settings stored yet: a form loaded then carries version 0; one that claims a later
     version saw settings that were saved and removed since, and is refused with nothing
     stored."""
-    from wasstraat import duties
-    from wasstraat.errors import ConflictError
-
     values = {"project_creators": "admins", "owner_appointed_by": "admins",
               "registered_specialists_only": False, "four_eyes": False}
     with pytest.raises(ConflictError):

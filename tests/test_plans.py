@@ -7,7 +7,9 @@ import re
 
 import pytest
 from conftest import Team
+from sqlalchemy.orm.attributes import set_committed_value
 
+from wasstraat.errors import ConflictError
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
@@ -16,12 +18,16 @@ from wasstraat.models import (
     FrozenError,
     Improvement,
     Kpi,
+    OrganisationSettings,
+    PlanApproval,
     PlanVersion,
     Review,
     ReviewFinding,
     StepState,
     Task,
 )
+from wasstraat.plans import services as plans
+from wasstraat.projects.services import membership_for, set_roles
 from wasstraat.workflow import Role, Step, StepStatus
 
 
@@ -335,9 +341,6 @@ def test_who_sent_the_plan_for_review_cannot_sign_its_review(team, clients):
     """Segregation of duties: in a small organisation (four eyes switched off) the project
     leader is also the privacy officer and sends the plan; the privacy review must still be
     signed by someone else: the sender never reviews what they sent."""
-    from wasstraat.models import OrganisationSettings
-    from wasstraat.projects.services import membership_for, set_roles
-
     db.session.add(OrganisationSettings(project_creators="everyone", owner_appointed_by="leader",
                                         registered_specialists_only=True, four_eyes=False))
     leader = team[Role.PROJECT_LEADER]
@@ -579,12 +582,6 @@ def test_changing_the_plan_after_approval_needs_a_new_final_version(team, client
 
 
 def test_two_approvals_at_the_same_moment_leave_exactly_one_record(team, clients):
-    from sqlalchemy.orm.attributes import set_committed_value
-
-    from wasstraat.errors import ConflictError
-    from wasstraat.models import PlanApproval
-    from wasstraat.plans import services as plans
-
     reviews = reviewed_plan(team, clients)
     respond_to_all(team, clients, reviews["privacy"])
     assert clients[Role.PROJECT_LEADER].post(f"{base(team)}/plan/finalise").status_code == 303
@@ -623,8 +620,6 @@ def test_the_draft_fingerprint_streamed_equals_the_fingerprint_of_the_whole_snap
     """The board hashes the draft an improvement at a time; a frozen version stores the
     fingerprint of the whole snapshot. If the two ever differed, every plan would show as
     changed after it was frozen (or never)."""
-    from wasstraat.plans import services as plans
-
     put_in_step(team, Step.IMPROVEMENT_PLAN)
 
     def both() -> tuple[str, str]:

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import pytest
 from conftest import Team
+from flask import url_for
 
 from wasstraat.extensions import db
-from wasstraat.models import AuditEvent, StepState
-from wasstraat.workflow import STEPS, Role, Step, StepStatus
+from wasstraat.gates import EVIDENCE
+from wasstraat.models import (
+    AuditEvent,
+    ImplementationItem,
+    Improvement,
+    PlanVersion,
+    Review,
+    StepState,
+    Task,
+)
+from wasstraat.steps import services
+from wasstraat.workflow import SERVICE_PS, STEPS, Role, Step, StepStatus
 
 
 def url(team: Team, step: Step, action: str = "") -> str:
@@ -232,8 +243,6 @@ def _map_process(team: Team, clients: dict, product, check_refusals: bool) -> No
 
 
 def _compare_formula(team: Team, clients: dict, product, check_refusals: bool) -> None:
-    from wasstraat.workflow import SERVICE_PS
-
     base = f"/projects/{team.project.id}/formula"
     actors = set(STEPS[Step.SERVICE_FORMULA].actors)
     if check_refusals:
@@ -274,8 +283,6 @@ def _refused_unless(clients: dict, allowed: set, path: str, data: dict | None = 
 
 
 def _send_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:
-    from wasstraat.models import Improvement
-
     base = f"/projects/{team.project.id}"
     advisor = clients[Role.PROCESS_ADVISOR]
     response = advisor.post(f"{base}/improvements/new?source=step&source_id=6", data={
@@ -296,7 +303,6 @@ def _send_plan(team: Team, clients: dict, product, check_refusals: bool) -> None
 
 
 def _sign_reviews(team: Team, clients: dict, product, check_refusals: bool) -> None:
-    from wasstraat.models import Review
 
     base = f"/projects/{team.project.id}/reviews"
     leader = clients[Role.PROJECT_LEADER]
@@ -321,8 +327,6 @@ def _sign_reviews(team: Team, clients: dict, product, check_refusals: bool) -> N
 
 
 def _approve_final_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:
-    from wasstraat.models import PlanVersion
-
     base = f"/projects/{team.project.id}/plan"
     if check_refusals:
         _refused_unless(clients, {Role.PROJECT_LEADER}, f"{base}/finalise")
@@ -335,7 +339,6 @@ def _approve_final_plan(team: Team, clients: dict, product, check_refusals: bool
 
 
 def _approve_implementation_plan(team: Team, clients: dict, product, check_refusals: bool) -> None:
-    from wasstraat.models import ImplementationItem
 
     base = f"/projects/{team.project.id}/implementation"
     item_id = db.session.scalar(db.select(ImplementationItem.id).where(
@@ -406,9 +409,6 @@ def test_a_step_start_that_fails_halfway_leaves_nothing_behind(create_project, l
                                                                monkeypatch):
     """Starting a step is several writes (status, audit line, tasks); when one fails after the
     others, none of them stays (checklist R-6)."""
-    from wasstraat.models import Task
-    from wasstraat.steps import services
-
     team = create_project()
     leader = login_as(team[Role.PROJECT_LEADER])
     project_id = team.project.id
@@ -428,10 +428,6 @@ def test_a_step_start_that_fails_halfway_leaves_nothing_behind(create_project, l
 
 
 def test_every_evidence_rule_a_product_names_exists_and_leads_to_a_page(app):
-    from flask import url_for
-
-    from wasstraat.gates import EVIDENCE
-
     named = {p.evidence for s in Step for p in s.definition.products if p.evidence}
     assert named == set(EVIDENCE)
     with app.test_request_context():
