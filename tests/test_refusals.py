@@ -43,7 +43,7 @@ def _store_then(error: Exception):
 
 REFUSALS = {
     "taken": InvalidInput("Dit e-mailadres is al in gebruik.", "name"),
-    "several": InvalidInput([], at={"name": "Te kort.", "elsewhere": "Niet hier."}),
+    "several": InvalidInput({"name": "Te kort.", "elsewhere": "Niet hier."}),
     "closed": WorkflowError("Deze stap is afgerond."),
     "stale": ConflictError(),
     "raced": StaleDataError(),

@@ -64,11 +64,13 @@ class InvalidInput(WorkflowError):
 
     status_code = 422
 
-    def __init__(self, messages: str | list[str], field: str | None = None, *,
-                 at: dict[str, str] | None = None) -> None:
+    def __init__(self, problems: str | list[str] | dict[str, str],
+                 field: str | None = None) -> None:
+        """One reason or several at ``field``, or a reason per field (a dict)."""
         self.problems: dict[str | None, list[str]] = (
-            {name: [message] for name, message in at.items()} if at
-            else {field: [messages] if isinstance(messages, str) else list(messages)})
+            {name: [message] for name, message in problems.items()}
+            if isinstance(problems, dict)
+            else {field: [problems] if isinstance(problems, str) else list(problems)})
         self.messages = [m for found in self.problems.values() for m in found]
         super().__init__(" ".join(self.messages))
 
@@ -133,10 +135,9 @@ def refuse_with_flash(page: Callable[[int], ResponseReturnValue]) -> None:
 
 def _refusal(error: WorkflowError) -> ResponseReturnValue:
     db.session.rollback()
-    if _is_api():
-        return _stale_version() if isinstance(error, ConflictError) else problem(
-            error.status_code, _("Dat kan nu niet"), error.message)
-    page = g.pop("refusal_page", None)
+    if isinstance(error, ConflictError) and _is_api():
+        return _stale_version()
+    page = g.pop("refusal_page", None)  # the API registers none: problem+json below
     if page is not None:
         return page(error)
     return _error_page(error.status_code, _("Dat kan nu niet"), error.message)

@@ -132,7 +132,7 @@ class ColumnProblems(InvalidInput):
     """Columns that do not fit the file, each at its field of the columns form."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__([], at=problems)
+        super().__init__(problems)
 
 
 def _events(log: EventLog, data: bytes):
