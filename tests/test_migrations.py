@@ -3,15 +3,29 @@ goes down and up again."""
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
-from wasstraat import ROOT
+from wasstraat import ROOT, duties
 from wasstraat.extensions import db
+from wasstraat.models import (
+    FormulaComparison,
+    KpiAgreement,
+    Membership,
+    NotificationSetting,
+    OrganisationSettings,
+    ProductConfirmation,
+    StepState,
+    Task,
+)
+from wasstraat.notification_kinds import Channel
+from wasstraat.workflow import FormulaMatch, ProjectCreators, Role, Step, StepStatus, TaskClosure
 
 
 def _schema_diff() -> list:
@@ -48,8 +62,6 @@ def test_existing_tasks_are_brought_to_the_rules_that_tasks_follow_the_work(app)
     """A database from before 'tasks follow the work': ticked tasks count as done by hand,
     tasks of finished steps end with them, in a closed project nothing stays open, and every
     workflow task finds its template (the step-9 proposals under their new titles)."""
-    from sqlalchemy import text
-
     downgrade(revision="f3a4b5c6d7e8")
     statements = [
         "INSERT INTO user_account (id, email, name, password_hash, is_admin, active, "
@@ -97,8 +109,6 @@ def test_existing_tasks_are_brought_to_the_rules_that_tasks_follow_the_work(app)
 
 def test_stored_text_gets_plain_line_breaks_and_frozen_rows_stay(app):
     """Browsers sent "\\r\\n"; the migration makes it "\\n" where text may still change."""
-    from sqlalchemy import text
-
     downgrade(revision="b6c7d8e9f0a1")
     with db.engine.begin() as connection:
         connection.execute(text(
@@ -115,8 +125,6 @@ def _procrastinate_objects_left() -> list[str]:
     """On PostgreSQL, the job queue's functions and types go down with its migration too."""
     if db.engine.dialect.name != "postgresql":
         return []
-    from sqlalchemy import text
-
     with db.engine.connect() as connection:
         return list(connection.execute(text(
             "SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
@@ -129,13 +137,6 @@ def test_state_columns_keep_their_values_and_the_database_refuses_others(app):
     """From the head before the enum columns, with data: every stored state stays what it
     was (an empty optional one becomes none), the models read members of their enums, and
     the database itself refuses a value outside the enum, on insert and on update."""
-    import pytest
-    from sqlalchemy import select, text
-    from sqlalchemy.exc import DBAPIError
-
-    from wasstraat.models import StepState, Task
-    from wasstraat.workflow import Role, Step, StepStatus, TaskClosure
-
     downgrade(revision="c9d0e1f2a3b5")
     statements = [
         "INSERT INTO project (id, name, product, assignment, process_type, created_at, "
@@ -170,5 +171,59 @@ def test_state_columns_keep_their_values_and_the_database_refuses_others(app):
             "INSERT INTO task (project_id, step, role, title, description, origin, link, "
             "created_at, closed_as, version) VALUES (1, 2, NULL, 'V', '', 'manual', '', "
             "CURRENT_TIMESTAMP, 'lapsed', 1)"):
+        with pytest.raises(DBAPIError, match="ck_"), db.engine.begin() as connection:
+            connection.execute(text(statement))
+
+
+def test_choice_columns_keep_their_values_and_the_database_refuses_others(app, create_project):
+    """From the head before, with data made by the app: the organisation's choices, the
+    notification choices, the member roles, the confirming and agreeing roles and a formula
+    verdict keep their values and read as members; a notification choice for a kind the app
+    does not know is dropped; the database refuses a value outside the enum."""
+    team = create_project()
+    leader_id, owner_id = team[Role.PROJECT_LEADER].id, team[Role.PROCESS_OWNER].id
+    project_id = team.project.id
+    db.session.add_all([
+        OrganisationSettings(project_creators="admins", owner_appointed_by="leader",
+                             registered_specialists_only=True, four_eyes=True),
+        NotificationSetting(user_id=owner_id, kind="review", channel="weekly"),
+        ProductConfirmation(project_id=project_id, step=1, product_key="assignment",
+                            confirmed_by_id=owner_id, confirmed_role="process_owner"),
+        KpiAgreement(project_id=project_id, fingerprint="f", kpi_set=[],
+                     agreed_by_id=owner_id, agreed_role="process_owner"),
+        FormulaComparison(project_id=project_id, p="product", match="partly"),
+    ])
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="d1e2f3a4b5c6")
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO notification_setting (user_id, kind, channel) "
+                                f"VALUES ({leader_id}, 'newsletter', 'daily')"))
+    upgrade()
+
+    with db.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT project_creators, owner_appointed_by FROM organisation_settings")
+        ).one() == ("admins", "leader")
+        assert connection.execute(text(
+            "SELECT user_id, kind, channel FROM notification_setting")
+        ).all() == [(owner_id, "review", "weekly")]
+    assert duties.settings().project_creators is ProjectCreators.ADMINS
+    assert db.session.get(NotificationSetting, (owner_id, "review")).channel is Channel.WEEKLY
+    member = db.session.scalar(select(Membership).where(Membership.user_id == owner_id))
+    assert member.roles == {Role.PROCESS_OWNER}
+    assert db.session.scalar(select(ProductConfirmation)).confirmed_role is Role.PROCESS_OWNER
+    assert db.session.scalar(select(KpiAgreement)).agreed_role is Role.PROCESS_OWNER
+    assert db.session.scalar(select(FormulaComparison)).match is FormulaMatch.PARTLY
+    db.session.rollback()
+    for statement in (
+            "UPDATE organisation_settings SET project_creators = 'nobody'",
+            "UPDATE organisation_settings SET owner_appointed_by = 'mayor'",
+            f"UPDATE notification_setting SET channel = 'hourly' WHERE user_id = {owner_id}",
+            f"INSERT INTO notification_setting VALUES ({leader_id}, 'newsletter', 'daily')",
+            "UPDATE membership_role SET role = 'mayor'",
+            "UPDATE product_confirmation SET confirmed_role = 'admin'",
+            "UPDATE kpi_agreement SET agreed_role = 'admin'",
+            "UPDATE formula_comparison SET match = 'maybe'"):
         with pytest.raises(DBAPIError, match="ck_"), db.engine.begin() as connection:
             connection.execute(text(statement))

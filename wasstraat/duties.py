@@ -21,7 +21,7 @@ from .concurrency import check_version
 from .errors import ConflictError
 from .extensions import db
 from .models import OrganisationSettings, Project, User
-from .workflow import SPECIALIST_ROLES, Role
+from .workflow import SPECIALIST_ROLES, OwnerAppointer, ProjectCreators, Role
 
 SETTING_FIELDS = ["project_creators", "owner_appointed_by", "registered_specialists_only",
                   "four_eyes"]
@@ -35,7 +35,8 @@ def settings() -> OrganisationSettings:
     if has_request_context() and "organisation_settings" in g:
         return g.organisation_settings
     row = db.session.scalar(select(OrganisationSettings).order_by(OrganisationSettings.id))
-    row = row or OrganisationSettings(project_creators="everyone", owner_appointed_by="leader",
+    row = row or OrganisationSettings(project_creators=ProjectCreators.EVERYONE,
+                                      owner_appointed_by=OwnerAppointer.LEADER,
                                       registered_specialists_only=True, four_eyes=True,
                                       version=0)
     if has_request_context():
@@ -60,7 +61,7 @@ def save_settings(actor: User, *, expected_version: int, values: dict) -> None:
 
 
 def may_create_projects(user: User) -> bool:
-    return user.is_admin or settings().project_creators == "everyone"
+    return user.is_admin or settings().project_creators is ProjectCreators.EVERYONE
 
 
 def appointment_problems(project: Project | None, actor: User, person: User,
@@ -74,7 +75,7 @@ def appointment_problems(project: Project | None, actor: User, person: User,
         problems += [_("%(name)s is niet door de beheerder geregistreerd als %(role)s; alleen "
                        "geregistreerde specialisten krijgen die rol.", name=person.name,
                        role=_(r.label)) for r in unregistered]
-    if (Role.PROCESS_OWNER in adding and rules.owner_appointed_by == "admins"
+    if (Role.PROCESS_OWNER in adding and rules.owner_appointed_by is OwnerAppointer.ADMINS
             and not actor.is_admin):
         problems.append(_("De proceseigenaar wordt in deze organisatie aangewezen door een "
                           "beheerder."))

@@ -220,7 +220,7 @@ def _holders(project: Project) -> dict[Role, list[int]]:
         .order_by(Membership.id)).all()
     holders: dict[Role, list[int]] = {}
     for role, user_id in rows:
-        holders.setdefault(Role(role), []).append(user_id)
+        holders.setdefault(role, []).append(user_id)
     return holders
 
 

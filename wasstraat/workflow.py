@@ -50,6 +50,20 @@ class Role(StrEnum):
         return ROLE_INFO[self].specialist
 
 
+class ProjectCreators(LabelledEnum):
+    """Who may start a project (the organisation's segregation of duties, duties.py)."""
+
+    EVERYONE = "everyone", N_("Iedere medewerker met een account")
+    ADMINS = "admins", N_("Alleen beheerders")
+
+
+class OwnerAppointer(LabelledEnum):
+    """Who appoints a project's process owner (duties.py)."""
+
+    LEADER = "leader", N_("De projectleider (niet zichzelf)")
+    ADMINS = "admins", N_("Alleen een beheerder")
+
+
 @dataclass(frozen=True)
 class RoleInfo:
     label: str

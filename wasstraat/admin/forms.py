@@ -25,7 +25,7 @@ from ..forms import (
     single_line,
 )
 from ..plans.forms import optional_int
-from ..workflow import SPECIALIST_ROLES
+from ..workflow import SPECIALIST_ROLES, OwnerAppointer, ProjectCreators
 
 
 def _user_fields(cls):
@@ -45,13 +45,11 @@ class OrganisationForm(FlaskForm):
     version = IntegerField(widget=widgets.HiddenInput(),
                            validators=[InputRequired(), NumberRange(min=0)])
 
-    project_creators = RadioField(_l("Wie mag een verbetertraject starten"), choices=choices([
-        ("everyone", _l("Iedere medewerker met een account")),
-        ("admins", _l("Alleen beheerders"))]), validators=[InputRequired()])
+    project_creators = RadioField(_l("Wie mag een verbetertraject starten"), choices=choices(
+        (m.value, _l(m.label)) for m in ProjectCreators), validators=[InputRequired()])
     owner_appointed_by = RadioField(_l("Wie wijst de proceseigenaar van een traject aan"),
-                                    choices=choices([
-                                        ("leader", _l("De projectleider (niet zichzelf)")),
-                                        ("admins", _l("Alleen een beheerder"))]),
+                                    choices=choices(
+                                        (m.value, _l(m.label)) for m in OwnerAppointer),
                                     validators=[InputRequired()])
     registered_specialists_only = BooleanField(
         _l("Specialistenrollen alleen voor geregistreerde specialisten"))

@@ -31,7 +31,6 @@ from ..workflow import (
     SERVICE_PS,
     STEPS,
     Decision,
-    FormulaMatch,
     Horizon,
     Role,
     Step,
@@ -400,7 +399,7 @@ def _formula(document: DocxDocument, project: Project) -> None:
         return
     d.table(document, "De serviceformule per P: belofte, praktijk en oordeel",
             ("P", "Belofte van de formule", "Huidige praktijk", "Oordeel"),
-            [(p.label, c.promise or "–", c.current_practice or "–", FormulaMatch(c.match).label)
+            [(p.label, c.promise or "–", c.current_practice or "–", c.match.label)
              for p, c in compared],
             (2.3, 5.4, 5.4, 2.9))
 

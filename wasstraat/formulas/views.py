@@ -11,7 +11,7 @@ from ..errors import refuse_above
 from ..extensions import db
 from ..forms import choices
 from ..models import ServiceFormula
-from ..workflow import SERVICE_PS, FormulaMatch
+from ..workflow import SERVICE_PS
 from . import services
 from .forms import ChooseFormulaForm, ComparisonForm
 
@@ -43,7 +43,6 @@ def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,
     return render_template(
         "formulas/index.html", access=access, project=project, ps=SERVICE_PS,
         comparisons=comparisons, forms=forms, choose_form=choose, error=error,
-        matches={m.value: m for m in FormulaMatch},
     ), status
 
 

@@ -106,7 +106,7 @@ def agree_kpi_set(project: Project, actor: User, roles: set[Role]) -> KpiAgreeme
     snapshot = kpi_set_snapshot(kpis)
     role = Role.PROCESS_OWNER if Role.PROCESS_OWNER in roles else next(iter(roles))
     agreement = KpiAgreement(project_id=project.id, fingerprint=fingerprint(snapshot),
-                             kpi_set=snapshot, agreed_by_id=actor.id, agreed_role=role.value)
+                             kpi_set=snapshot, agreed_by_id=actor.id, agreed_role=role)
     db.session.add(agreement)
     db.session.flush()
     audit.record("kpi.agree", "kpi_agreement", agreement.id, project.id, actor=actor,

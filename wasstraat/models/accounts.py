@@ -20,7 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, new_session_token, utcnow
+from ..workflow import OwnerAppointer, ProjectCreators
+from .base import StrEnumColumn, UTCDateTime, new_session_token, utcnow
 
 if TYPE_CHECKING:  # type-only: the registry resolves the names at run time
     from .projects import Membership
@@ -98,10 +99,10 @@ class OrganisationSettings(db.Model):
     __tablename__ = "organisation_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Who may start a project: "everyone" signed in, or "admins" only.
-    project_creators: Mapped[str] = mapped_column(String(10), default="everyone")
-    # Who appoints a project's process owner: its "leader", or "admins" only.
-    owner_appointed_by: Mapped[str] = mapped_column(String(10), default="leader")
+    project_creators: Mapped[ProjectCreators] = mapped_column(
+        StrEnumColumn(ProjectCreators, 10), default=ProjectCreators.EVERYONE)
+    owner_appointed_by: Mapped[OwnerAppointer] = mapped_column(
+        StrEnumColumn(OwnerAppointer, 10), default=OwnerAppointer.LEADER)
     registered_specialists_only: Mapped[bool] = mapped_column(Boolean, default=True)
     # Four eyes: nobody approves what they proposed or reviews a plan they lead, and nobody
     # gives themselves an approving role. Small organisations may switch it off.

@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..notification_kinds import Kind, MailState, Reminder
+from ..notification_kinds import Channel, Kind, MailState, Reminder
 from ..workflow import (
     Step,
 )
@@ -75,8 +75,8 @@ class NotificationSetting(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[Kind] = mapped_column(StrEnumColumn(Kind, 20), primary_key=True)
+    channel: Mapped[Channel] = mapped_column(StrEnumColumn(Channel, 10))
 
 
 

@@ -122,7 +122,7 @@ class Membership(db.Model):
 
     @property
     def roles(self) -> set[Role]:
-        return {Role(r.role) for r in self.role_rows}
+        return {r.role for r in self.role_rows}
 
     @property
     def sorted_roles(self) -> list[Role]:
@@ -135,7 +135,7 @@ class MembershipRole(db.Model):
     membership_id: Mapped[int] = mapped_column(
         ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[Role] = mapped_column(StrEnumColumn(Role, 32), primary_key=True)
 
     membership: Mapped[Membership] = relationship(back_populates="role_rows")
 
@@ -195,7 +195,7 @@ class ProductConfirmation(db.Model):
     variant: Mapped[str] = mapped_column(String(40), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    confirmed_role: Mapped[str] = mapped_column(String(32))
+    confirmed_role: Mapped[Role] = mapped_column(StrEnumColumn(Role, 32))
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     confirmed_by: Mapped[User] = relationship()

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..workflow import (
     Direction,
+    FormulaMatch,
+    Role,
 )
 from .base import StrEnumColumn, UTCDateTime, utcnow
 
@@ -73,7 +75,7 @@ class KpiAgreement(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64))
     kpi_set: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     agreed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    agreed_role: Mapped[str] = mapped_column(String(32))
+    agreed_role: Mapped[Role] = mapped_column(StrEnumColumn(Role, 32))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     agreed_by: Mapped[User] = relationship()
@@ -217,7 +219,7 @@ class FormulaComparison(db.Model):
     promise: Mapped[str] = mapped_column(Text, default="")
     internal_agreement: Mapped[str] = mapped_column(Text, default="")
     current_practice: Mapped[str] = mapped_column(Text, default="")
-    match: Mapped[str] = mapped_column(String(10))
+    match: Mapped[FormulaMatch] = mapped_column(StrEnumColumn(FormulaMatch, 10))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

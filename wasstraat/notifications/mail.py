@@ -33,7 +33,6 @@ from ..models import (
     utcnow,
 )
 from ..notification_kinds import Channel, Kind, MailState, default_channels
-from ..workflow import Role
 from . import services
 
 log = logging.getLogger(__name__)
@@ -52,21 +51,20 @@ class Delivery:
 
 def channels(user: User) -> dict[Kind, Channel]:
     """The person's choice per kind, else the default for the roles they hold."""
-    chosen = {row.kind: Channel(row.channel) for row in db.session.scalars(
+    chosen = {row.kind: row.channel for row in db.session.scalars(
         select(NotificationSetting).where(NotificationSetting.user_id == user.id))}
-    defaults = default_channels({Role(role) for role in db.session.scalars(
+    defaults = default_channels(set(db.session.scalars(
         select(MembershipRole.role).join(Membership)
-        .where(Membership.user_id == user.id).distinct())})
-    return {kind: chosen.get(kind.value, defaults[kind]) for kind in Kind}
+        .where(Membership.user_id == user.id).distinct())))
+    return {kind: chosen.get(kind, defaults[kind]) for kind in Kind}
 
 
 def choose(user: User, kind: Kind, channel: Channel) -> None:
-    row = db.session.get(NotificationSetting, (user.id, kind.value))
+    row = db.session.get(NotificationSetting, (user.id, kind))
     if row is None:
-        db.session.add(NotificationSetting(user_id=user.id, kind=kind.value,
-                                           channel=channel.value))
+        db.session.add(NotificationSetting(user_id=user.id, kind=kind, channel=channel))
     else:
-        row.channel = channel.value
+        row.channel = channel
     # What waits for a digest follows the new choice: sent at once, or not at all.
     if not channel.is_digest:
         db.session.execute(update(Notification).where(

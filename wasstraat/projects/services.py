@@ -76,7 +76,7 @@ def add_member(project: Project, actor: User, user: User, roles: set[Role]) -> M
         raise WorkflowError(_("Dit account is niet actief."))
     _check_appointment(project, actor, user, roles)
     membership = Membership(project=project, user=user)
-    membership.role_rows = [MembershipRole(role=r.value) for r in roles]
+    membership.role_rows = [MembershipRole(role=r) for r in roles]
     db.session.add(membership)
     db.session.flush()
     audit.record("team.add", "membership", membership.id, project.id, actor=actor,
@@ -93,7 +93,7 @@ def set_roles(membership: Membership, actor: User, roles: set[Role]) -> None:
     project = membership.project
     _keep_the_method_roles(project, membership, old - roles)
     _check_appointment(project, actor, membership.user, roles - old)
-    membership.role_rows = [MembershipRole(role=r.value) for r in roles]
+    membership.role_rows = [MembershipRole(role=r) for r in roles]
     db.session.flush()
     audit.record("team.roles", "membership", membership.id, project.id, actor=actor,
                  before={"roles": sorted(r.value for r in old)},

@@ -160,7 +160,7 @@ def confirm_product(project: Project, step: Step, product: Product, actor: User,
     role = next(r for r in product.confirmed_by if r in roles)
     confirmation = ProductConfirmation(
         project_id=project.id, step=int(step), product_key=product.key, variant=variant,
-        note=note.strip(), confirmed_by_id=actor.id, confirmed_role=role.value,
+        note=note.strip(), confirmed_by_id=actor.id, confirmed_role=role,
     )
     db.session.add(confirmation)
     db.session.flush()
