@@ -161,6 +161,31 @@ def test_throughput_per_quarter_and_projects_stalled_now(portfolio, admin, login
     assert "Lopend</a>: Stap 2: KPI&#39;s bepalen, 40 dagen" in html
 
 
+def test_dates_years_and_quarters_are_the_organisations_not_utc(create_project, admin,
+                                                                 login_as):
+    """Closed at 00:30 on 1 January in Amsterdam (23:30 UTC the day before): the project
+    closed in the new year's first quarter, on 1 January, and ran in the new year."""
+    team = create_project("Nieuwjaar")
+    walk(team.project, date(2025, 6, 2), DAYS["Parkeren"])
+    team.project.step_state(10).closed_at = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
+    db.session.commit()
+    client = login_as(admin)
+    assert rows_of(client, "quarters")[1:] == [["2026 K1", "1"]]
+    assert rows_of(client, "kpis")[1:] == []  # no KPI, so the closing date shows below
+    kpi(team.project, "Doorlooptijd", "lower", 20, 10, 8)
+    assert rows_of(client, "kpis")[1][1] == "01-01-2026"
+    assert [r[0] for r in rows_of(client, "kpis", "?year=2026")[1:]] == ["Nieuwjaar"]
+
+
+def test_csv_numbers_are_exact_however_many_digits(create_project, admin, login_as):
+    team = create_project("Groot")
+    walk(team.project, date(2025, 1, 6), DAYS["Parkeren"])
+    kpi(team.project, "Kosten per jaar", "lower", 1234567, 987654.5, 12345678.25)
+    row = rows_of(login_as(admin), "kpis")[1]
+    assert row[4:7] == ["1234567", "987654,5", "12345678,25"]
+    assert row[8] == "11111111,25"
+
+
 def test_filters_by_year_unit_process_type_and_process_owner(portfolio, admin, login_as):
     client = login_as(admin)
     assert [r[0] for r in rows_of(client, "kpis", "?unit=Burgerzaken")[1:]] == ["Verhuizing"]

@@ -9,12 +9,14 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import xlsxwriter
 from flask_babel import gettext as _
 from sqlalchemy.sql import Select
 
 from ..admin.audit_log import safe_cell
+from ..clock import local_date
 from ..extensions import db
 from ..implementation.services import kpi_results
 from ..workflow import N_, Decision, Horizon
@@ -58,7 +60,7 @@ def _kpi_table(scope: Select) -> Table:
         name = project.name
         for result in results.get(project.id, []):
             kpi, after = result.kpi, result.after.value if result.after else None
-            rows.append([name, f"{since:%d-%m-%Y}" if since else "", kpi.name, kpi.unit,
+            rows.append([name, f"{local_date(since):%d-%m-%Y}" if since else "", kpi.name, kpi.unit,
                          kpi.baseline_value, kpi.target_value, after,
                          "" if result.reached is None else _("ja") if result.reached
                          else _("nee"), result.change])
@@ -99,8 +101,10 @@ TABLES = {"kpis": _kpi_table, "steps": _step_table, "quarters": _quarter_table,
 
 
 def _dutch(value: Cell) -> str:
+    """A number exactly as stored (no rounding to six digits, no exponent), with a decimal
+    comma; text neutralised against formulas."""
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return format(Decimal(repr(value or 0.0)).normalize(), "f").replace(".", ",")
     return safe_cell(value)
 
 

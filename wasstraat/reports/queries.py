@@ -12,11 +12,12 @@ import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
-from sqlalchemy import and_, case, extract, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.sql import Select
 
+from ..clock import local_date, start_of_day
 from ..extensions import db
 from ..implementation.services import KpiResult, kpi_results
 from ..main.queries import only_visible, owned_by, process_owners
@@ -67,8 +68,8 @@ def in_scope(user: User, asked: ReportFilter) -> Select:
     query = only_visible(select(Project.id).join(
         ProjectPosition, ProjectPosition.project_id == Project.id), user, Project.id)
     if asked.year is not None:
-        start = datetime.combine(date(asked.year, 1, 1), time(0), UTC)
-        end = datetime.combine(date(asked.year + 1, 1, 1), time(0), UTC)
+        start = start_of_day(date(asked.year, 1, 1))
+        end = start_of_day(date(asked.year + 1, 1, 1))
         query = query.where(Project.created_at < end, or_(
             ProjectPosition.step.is_not(None), ProjectPosition.since >= start))
     if asked.process_type:
@@ -262,16 +263,16 @@ def _median_p90(days: list[float]) -> tuple[float | None, float | None]:
 
 
 def throughput(scope: Select) -> list[tuple[str, int]]:
-    """Projects closed per quarter, from the first quarter with one to the last."""
-    year = extract("year", ProjectPosition.since)
-    month = extract("month", ProjectPosition.since)
-    per_month = db.session.execute(
-        select(year, month, func.count()).where(
-            ProjectPosition.step.is_(None), ProjectPosition.since.is_not(None),
-            ProjectPosition.project_id.in_(scope)).group_by(year, month)).all()
+    """Projects closed per quarter of the organisation's calendar, from the first quarter
+    with one to the last. The closing moments come back one per project, since neither
+    database can be asked the organisation's quarter of a UTC moment the same way."""
+    closings = db.session.scalars(select(ProjectPosition.since).where(
+        ProjectPosition.step.is_(None), ProjectPosition.since.is_not(None),
+        ProjectPosition.project_id.in_(scope)))
     counts = Counter()
-    for y, m, n in per_month:
-        counts[(int(y), (int(m) - 1) // 3 + 1)] += n
+    for moment in closings:
+        day = local_date(moment)
+        counts[(day.year, (day.month - 1) // 3 + 1)] += 1
     if not counts:
         return []
     (first_year, first_q), (last_year, last_q) = min(counts), max(counts)
