@@ -25,6 +25,7 @@ from wasstraat.models import (
     Task,
 )
 from wasstraat.notification_kinds import Channel
+from wasstraat.steps import services as steps
 from wasstraat.workflow import FormulaMatch, ProjectCreators, Role, Step, StepStatus, TaskClosure
 
 
@@ -227,3 +228,23 @@ def test_choice_columns_keep_their_values_and_the_database_refuses_others(app, c
             "UPDATE formula_comparison SET match = 'maybe'"):
         with pytest.raises(DBAPIError, match="ck_"), db.engine.begin() as connection:
             connection.execute(text(statement))
+
+
+def test_messages_of_tasks_closed_before_the_upgrade_are_handled(app, create_project):
+    team = create_project()
+    steps.start_step(team.project, Step.TEAM, team[Role.PROJECT_LEADER])
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="b9c0d1e2f3a5")
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE notification SET mail_state = 'digest'"))
+        first = connection.execute(text(
+            "SELECT min(task_id) FROM notification")).scalar()
+        connection.execute(text(f"UPDATE task SET done_at = created_at WHERE id = {first}"))
+    upgrade()
+    with db.engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT task_id, handled_at IS NOT NULL, mail_state FROM notification "
+            "ORDER BY task_id")).all()
+    assert rows[0] == (first, True, "none")
+    assert len(rows) > 1 and all(row[1:] == (False, "digest") for row in rows[1:])

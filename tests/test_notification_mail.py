@@ -18,7 +18,7 @@ from conftest import Team
 
 from wasstraat import jobs
 from wasstraat.extensions import db
-from wasstraat.models import Notification, NotificationSetting, utcnow
+from wasstraat.models import Notification, NotificationSetting, Task, utcnow
 from wasstraat.notification_kinds import Channel, Kind
 from wasstraat.notifications import mail
 from wasstraat.workflow import Role, Step
@@ -430,3 +430,14 @@ def test_a_project_walked_through_the_ten_steps_mails_each_person_their_work(
     first = len(smtp.messages)
     jobs.periodic_work(datetime(2027, 8, 25, 7, 35, tzinfo=AMSTERDAM))
     assert smtp.messages[first:] == []
+
+
+def test_a_digest_does_not_carry_work_finished_before_it_goes(team, login_as, smtp):
+    sponsor_wants(team, Channel.DAILY)
+    start_step_1(team, login_as)
+    sponsor = team[Role.SPONSOR]
+    for task in db.session.scalars(db.select(Task).where(Task.assignee_id == sponsor.id)):
+        task.done_at = task.created_at
+    db.session.commit()
+    assert states_of(sponsor) == {"none"}
+    assert mail.send_digests(at(1, 7)).sent == 0 and smtp.to(sponsor.email) == []

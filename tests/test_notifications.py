@@ -147,3 +147,38 @@ def test_no_messages_yet_says_what_will_come(login_as, create_user):
     page = login_as(create_user()).get("/notifications").get_data(as_text=True)
     assert "Er zijn geen meldingen." in page
     assert badge(page) == ""
+
+
+def test_a_message_is_handled_once_its_task_is_done_and_counts_again_when_it_reopens(
+        team, login_as):
+    """The badge counts only what still needs the person: a task done by hand, or ended with
+    its step, takes its message out of the count; the inbox still lists it, as handled."""
+    start_team_step(team)
+    leader, expert = team[Role.PROJECT_LEADER], team[Role.SUBJECT_EXPERT]
+    tasks.add_task(team.project, leader, title="Klantcontacten tellen", description="",
+                   step=Step.TEAM, assignee_id=expert.id, due_date=None)
+    tasks.add_task(team.project, leader, title="Wachttijden opvragen", description="",
+                   step=Step.TEAM, assignee_id=expert.id, due_date=None)
+    db.session.commit()
+    client = login_as(expert)
+    unread = len(inbox_of(expert))
+    assert badge(client.get("/notifications").get_data(as_text=True)) == f"{unread} ongelezen"
+
+    counted = db.session.scalar(db.select(Task).where(Task.title == "Klantcontacten tellen"))
+    tasks.set_done(counted, expert, True)
+    db.session.commit()
+    page = client.get("/notifications").get_data(as_text=True)
+    assert badge(page) == f"{unread - 1} ongelezen"
+    assert page.count("notification--unread") == unread - 1
+    assert "Afgehandeld" in page and "Klantcontacten tellen" in page
+    handled = next(m for m in inbox_of(expert) if m.task_id == counted.id)
+    assert handled.handled_at is not None and handled.read_at is None
+
+    tasks.set_done(counted, expert, False)
+    db.session.commit()
+    assert badge(client.get("/notifications").get_data(as_text=True)) == f"{unread} ongelezen"
+    # "Mark all read" leaves a handled message's read state alone: it was never read.
+    tasks.set_done(counted, expert, True)
+    db.session.commit()
+    assert client.post("/notifications/read").status_code in (200, 302, 303)
+    assert next(m for m in inbox_of(expert) if m.task_id == counted.id).read_at is None

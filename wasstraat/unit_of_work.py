@@ -16,24 +16,27 @@ order below. A listener of one event runs in the order of ``HOOKS``.
      remembered for the task sync at commit.
   4. ``positions.follow_step_states``: a project whose step states changed gets its read
      model (current step, since when) refreshed, in the same transaction.
+  5. ``notifications.events.handle_finished_work``: the notifications of a task that closed
+     are handled (out of the unread count, out of the digest); of one that opened again,
+     not. After the flush, since a task's closing is only known once the sync wrote it.
 
 **Before commit** (the real one; a savepoint's commit does nothing here)
-  5. ``guidance.sync_touched_projects``: the tasks of every touched project are brought in line
+  6. ``guidance.sync_touched_projects``: the tasks of every touched project are brought in line
      with the rules (done, open again, ended with the step, handed to the role's holders). It
-     flushes, so 1 to 4 run again for what the sync changed: its audit row is chained, a task
+     flushes, so 1 to 5 run again for what the sync changed: its audit row is chained, a task
      it hands to someone notifies them, a step state it touched moves the project's position.
      That is why the sync is the last thing before the commit, and the only one here.
 
 **After commit**
-  6. ``audit.write_checkpoint``: the chain's new head goes to the log and the checkpoint file,
+  7. ``audit.write_checkpoint``: the chain's new head goes to the log and the checkpoint file,
      now that it is durable.
-  7. ``guidance.forget_touched``: the touched projects are forgotten.
-  8. ``deliver_after_the_request``: "mail due" becomes a mark on the request; the request's
+  8. ``guidance.forget_touched``: the touched projects are forgotten.
+  9. ``deliver_after_the_request``: "mail due" becomes a mark on the request; the request's
      last hook (registered by :func:`register_request_hooks`) has the e-mails sent, in the
      process or by a worker (``jobs.after_commit_delivery``), once the response is made. Only
      committed notifications are ever delivered.
 
-**After rollback**: 9 to 11 forget what 1, 3 and 2 remembered (the chain's pending rows, the
+**After rollback**: 10 to 12 forget what 1, 3 and 2 remembered (the chain's pending rows, the
 touched projects, "mail due"), so the next transaction starts clean.
 """
 
@@ -65,6 +68,7 @@ HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("before_flush", notifications.tell_new_assignees),
     ("after_flush", guidance.note_touched_projects),
     ("after_flush", positions.follow_step_states),
+    ("after_flush", notifications.handle_finished_work),
     ("before_commit", guidance.sync_touched_projects),
     ("after_commit", audit.write_checkpoint),
     ("after_commit", guidance.forget_touched),

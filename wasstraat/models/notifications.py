@@ -44,6 +44,9 @@ class Notification(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the work it announced was finished or ended (its task closed): it no longer needs
+    # the person, so it leaves the unread count and no digest carries it.
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Where its e-mail stands (notification_kinds.MailState).
     mail_state: Mapped[MailState] = mapped_column(StrEnumColumn(MailState, 10),
                                                   default=MailState.PENDING)
@@ -59,6 +62,11 @@ class Notification(db.Model):
 
     project: Mapped[Project] = relationship()
     task: Mapped[Task | None] = relationship()
+
+    @property
+    def is_new(self) -> bool:
+        """Counted in the badge: not read, and its work not finished meanwhile."""
+        return self.read_at is None and self.handled_at is None
 
     # The inbox and its unread count; the deliveries' search for what is due; one reminder
     # per occasion, whichever worker computes it.

@@ -10,10 +10,10 @@ from typing import Any
 
 from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
-from sqlalchemy import inspect
+from sqlalchemy import inspect, update
 from sqlalchemy.orm import Session
 
-from ..models import Notification, Review, ReviewFinding, ReviewResponse, Task
+from ..models import Notification, Review, ReviewFinding, ReviewResponse, Task, utcnow
 from ..notification_kinds import Kind, MailState, kind_of
 from ..tasks.services import task_link
 from ..workflow import N_, Step
@@ -49,6 +49,29 @@ def tell_new_assignees(session: Session, _context: Any, _instances: Any) -> None
                                    title=task.title[:200]))
     for response in [r for r in session.new if isinstance(r, ReviewResponse)]:
         _tell_the_reviewer(session, response)
+
+
+def handle_finished_work(session: Session, _context: Any) -> None:
+    """A task that closed in this flush (done, ended with its step, ended by hand) makes its
+    notifications handled: the badge counts only what still needs the person, and a digest
+    does not carry finished work. A task that opens again makes them count again."""
+    closed, reopened = [], []
+    for task in session.dirty:
+        if isinstance(task, Task) and inspect(task).attrs.done_at.history.added:
+            (reopened if task.done_at is None else closed).append(task.id)
+    if not (closed or reopened):
+        return
+    connection = session.connection()
+    if closed:
+        connection.execute(update(Notification).where(
+            Notification.task_id.in_(closed), Notification.handled_at.is_(None))
+            .values(handled_at=utcnow()))
+        connection.execute(update(Notification).where(
+            Notification.task_id.in_(closed), Notification.mail_state == MailState.DIGEST)
+            .values(mail_state=MailState.NONE))
+    if reopened:
+        connection.execute(update(Notification).where(Notification.task_id.in_(reopened))
+                           .values(handled_at=None))
 
 
 def _tell_the_reviewer(session: Session, response: ReviewResponse) -> None:

@@ -16,8 +16,10 @@ PER_PAGE = 25
 
 
 def unread_count(user: User) -> int:
+    """What still needs the person: not read, and its work not finished meanwhile."""
     return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+        Notification.user_id == user.id, Notification.read_at.is_(None),
+        Notification.handled_at.is_(None))) or 0
 
 
 def inbox(user: User, asked_page: int) -> tuple[list[Notification], Window]:
@@ -52,7 +54,8 @@ def mark_read(notification: Notification) -> None:
 def mark_all_read(user: User) -> int:
     return db.session.execute(
         update(Notification).where(Notification.user_id == user.id,
-                                   Notification.read_at.is_(None))
+                                   Notification.read_at.is_(None),
+                                   Notification.handled_at.is_(None))
         .values(read_at=utcnow())).rowcount
 
 
