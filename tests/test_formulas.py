@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Team
+from conftest import END_ALL, Team
 
 from wasstraat.extensions import db
 from wasstraat.models import FormulaComparison, Project, ServiceFormula
@@ -61,7 +61,7 @@ def test_an_administrator_keeps_the_list_of_formulas(login_as, create_user):
 def test_the_team_picks_a_formula_and_compares_each_p(team, login_as):
     leader, expert = login_as(team[Role.PROJECT_LEADER]), login_as(team[Role.SUBJECT_EXPERT])
     close = f"/projects/{team.project.id}/steps/5/close"
-    refused = leader.post(close)
+    refused = leader.post(close, data=END_ALL)
     assert refused.status_code == 409
     assert "nog geen serviceformule gekozen" in refused.get_data(as_text=True)
 
@@ -71,7 +71,7 @@ def test_the_team_picks_a_formula_and_compares_each_p(team, login_as):
     assert db.session.get(Project, team.project.id).service_formula_id == flits().id
     assert compare(expert, team, "price", promise="Gratis binnen een week",
                    internal_agreement="Geen leges bij digitale aanvraag").status_code == 303
-    refused = leader.post(close)
+    refused = leader.post(close, data=END_ALL)
     assert "Nog niet vergeleken: Product, Plaats, Personeel, Proces, Promotie." in refused.get_data(
         as_text=True)
     for p in SERVICE_PS:
@@ -79,7 +79,7 @@ def test_the_team_picks_a_formula_and_compares_each_p(team, login_as):
             assert compare(expert, team, p.key, match="matches").status_code == 303
     page = expert.get(f"/projects/{team.project.id}/formula").get_data(as_text=True)
     assert "Gratis binnen een week" in page and "Wijkt af" in page
-    assert leader.post(close).status_code == 303
+    assert leader.post(close, data=END_ALL).status_code == 303
 
 
 def test_a_p_that_differs_invites_an_improvement_linked_to_it(team, login_as):

@@ -3,11 +3,13 @@ carries it out; the evaluation closes the loop and the closed project is read-on
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
-from conftest import Team
+from conftest import END_ALL, Team
 from conftest import put_in_step as in_step
+from docx import Document
 
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
@@ -204,13 +206,13 @@ def approve_all(team: Team, clients: dict, plan: dict) -> None:
 def test_only_the_process_owner_approves_and_step_9_closes_on_it(team, clients, plan):
     leader, owner = clients[Role.PROJECT_LEADER], clients[Role.PROCESS_OWNER]
     assert owner.post(f"{base(team)}/approve").status_code == 409  # no one responsible yet
-    assert leader.post(f"/projects/{team.project.id}/steps/9/close").status_code == 409
+    assert leader.post(f"/projects/{team.project.id}/steps/9/close", data=END_ALL).status_code == 409
     approve_all(team, clients, plan)
     assert leader.post(f"{base(team)}/approve").status_code == 403
     assert owner.post(f"{base(team)}/approve").status_code == 409  # approved as it is
     timeline = clients[Role.SPONSOR].get(base(team)).get_data(as_text=True)
     assert "jan 2027" in timeline and "apr 2027" in timeline
-    assert leader.post(f"/projects/{team.project.id}/steps/9/close").status_code == 303
+    assert leader.post(f"/projects/{team.project.id}/steps/9/close", data=END_ALL).status_code == 303
 
 
 def test_a_change_after_approval_needs_a_new_approval(team, clients, plan):
@@ -218,7 +220,7 @@ def test_a_change_after_approval_needs_a_new_approval(team, clients, plan):
     owner = clients[Role.PROCESS_OWNER]
     assert owner.post(f"{base(team)}/items/{plan[TITLES[2]]}/move",
                       data={"to": "1", "version": lock_version(team)}).status_code == 303
-    refused = clients[Role.PROJECT_LEADER].post(f"/projects/{team.project.id}/steps/9/close")
+    refused = clients[Role.PROJECT_LEADER].post(f"/projects/{team.project.id}/steps/9/close", data=END_ALL)
     assert refused.status_code == 409
     assert "gewijzigd na de vaststelling" in refused.get_data(as_text=True)
 
@@ -226,7 +228,7 @@ def test_a_change_after_approval_needs_a_new_approval(team, clients, plan):
 def execute(team: Team, clients: dict, plan: dict) -> None:
     approve_all(team, clients, plan)
     leader = clients[Role.PROJECT_LEADER]
-    assert leader.post(f"/projects/{team.project.id}/steps/9/close").status_code == 303
+    assert leader.post(f"/projects/{team.project.id}/steps/9/close", data=END_ALL).status_code == 303
     assert leader.post(f"/projects/{team.project.id}/steps/10/start").status_code == 303
 
 
@@ -261,10 +263,10 @@ def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_r
     assert owner.post(f"{project}/steps/10/products/executed/confirm").status_code == 403
     assert leader.post(f"{project}/steps/10/products/executed/confirm",
                        data={"executed-note": "Klaar"}).status_code == 303
-    refused = owner.post(f"{project}/steps/10/close")
+    refused = owner.post(f"{project}/steps/10/close", data=END_ALL)
     assert refused.status_code == 409
     assert "evaluatiemoment" in refused.get_data(as_text=True)
-    assert leader.post(f"{project}/steps/10/close").status_code == 403  # the owner closes
+    assert leader.post(f"{project}/steps/10/close", data=END_ALL).status_code == 403  # the owner closes
 
     evaluation = f"{base(team)}/evaluation"
     assert owner.post(evaluation, data={"version": 0, "planned_on": "not a date",
@@ -289,7 +291,7 @@ def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_r
     results = clients[Role.SPONSOR].get(evaluation).get_data(as_text=True)
     assert "Nulmeting 21, nameting 4" in results
 
-    assert owner.post(f"{project}/steps/10/close").status_code == 303
+    assert owner.post(f"{project}/steps/10/close", data=END_ALL).status_code == 303
     # Closed: readable, not changeable, by anyone.
     assert clients[Role.SPONSOR].get(project).status_code == 200
     assert leader.post(f"{project}/steps/1/notes", data={"notes": "x", "version": 1}
@@ -304,6 +306,56 @@ def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_r
                       ).status_code == 303
     assert owner.post(measure, data={"kpi_id": kpi_id, "value": "3",
                                      "measured_on": "2026-11-15"}).status_code == 303
+
+
+def test_closing_step_10_asks_what_becomes_of_unfinished_actions_and_reports_it(
+        team, clients, plan):
+    """An action not done is ended by the process owner with a reason (its task with it);
+    the evaluation and the implementation plan document say which and why."""
+    execute(team, clients, plan)
+    leader, owner = clients[Role.PROJECT_LEADER], clients[Role.PROCESS_OWNER]
+    expert = clients[Role.SUBJECT_EXPERT]
+    project = f"/projects/{team.project.id}"
+    done, unfinished = plan[TITLES[0]], plan[TITLES[1]]
+    version = db.session.scalar(db.select(ImplementationItem.version).where(
+        ImplementationItem.id == done))
+    assert expert.post(f"{base(team)}/actions/{done}",
+                       data={"status": "done", "version": version}).status_code == 303
+    assert leader.post(f"{project}/steps/10/products/executed/confirm").status_code == 303
+    assert owner.post(f"{base(team)}/evaluation", data={
+        "version": 0, "planned_on": "2027-09-01", "owner_id": team[Role.PROCESS_OWNER].id}
+    ).status_code == 303
+    page = owner.get(f"{project}/steps/10").get_data(as_text=True)
+    assert f'name="action_{unfinished}"' in page and f'name="action_{done}"' not in page
+
+    refused = owner.post(f"{project}/steps/10/close", data={f"action_{unfinished}": "next_cycle"})
+    assert refused.status_code == 422  # the third action and the chores are undecided
+    assert owner.post(f"{project}/steps/10/close", data={
+        f"action_{unfinished}": "next_cycle", "all_ends": "not_needed"}).status_code == 303
+
+    db.session.expire_all()
+    item = db.session.get(ImplementationItem, unfinished)
+    assert item.end_reason == "next_cycle" and item.status == "not_started"
+    task = db.session.scalar(db.select(Task).where(
+        Task.link == f"implementation.action:item_id={unfinished}"))
+    assert task.closed_as == "ended" and task.end_reason == "next_cycle"
+    assert not db.session.scalars(db.select(Task).where(
+        Task.project_id == team.project.id, Task.step == 10, Task.closed_as == "step")).all()
+    evaluation = clients[Role.SPONSOR].get(f"{base(team)}/evaluation").get_data(as_text=True)
+    assert "Niet afgemaakt, met reden beëindigd" in evaluation
+    assert f"Actie: {TITLES[1]}" in evaluation and "Naar de vervolgcyclus" in evaluation
+    assert f"Actie: {TITLES[0]}" not in evaluation
+    document = owner.get(f"{project}/documents/implementation-plan.docx")
+    assert document.status_code == 200
+    text = docx_text(document.data)
+    assert "Niet afgemaakt, met reden beëindigd" in text
+    assert f"Actie: {TITLES[1]}" in text and "Naar de vervolgcyclus" in text
+
+
+def docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def test_no_final_plan_no_items(team, clients):

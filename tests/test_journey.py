@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import Team
+from conftest import END_ALL, Team
 
 from wasstraat.extensions import db
 from wasstraat.models import InterviewLog, Journey, JourneyPhase
@@ -35,14 +35,14 @@ def test_the_journey_runs_alongside_steps_2_and_3_and_closes_with_source_and_pha
         team, login_as):
     coach, leader = login_as(team[Role.JOURNEY_COACH]), login_as(team[Role.PROJECT_LEADER])
     close = f"/projects/{team.project.id}/steps/4/close"
-    refused = leader.post(close)
+    refused = leader.post(close, data=END_ALL)
     assert refused.status_code == 409
     body = refused.get_data(as_text=True)
     assert "De bron van de klantreis is nog niet vastgelegd." in body
     assert "De klantreis heeft nog geen fasen." in body
     assert coach.post(f"{base(team)}/source", data={"source": "interviews"}).status_code == 303
     assert coach.post(f"{base(team)}/phases", data=PHASE).status_code == 303
-    assert leader.post(close).status_code == 303
+    assert leader.post(close, data=END_ALL).status_code == 303
 
 
 def test_the_curve_is_drawn_with_text_and_shapes_not_colour_alone(team, login_as):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Team
+from conftest import END_ALL, Team
 
 from wasstraat.extensions import db
 from wasstraat.models import Kpi, KpiAgreement, StepState
@@ -25,7 +25,7 @@ def step_2_open(team, login_as):
     leader.post(f"/projects/{team.project.id}/steps/1/start")
     for key in ("team", "kickoff"):
         leader.post(f"/projects/{team.project.id}/steps/1/products/{key}/confirm", data={})
-    leader.post(f"/projects/{team.project.id}/steps/1/close")
+    leader.post(f"/projects/{team.project.id}/steps/1/close", data=END_ALL)
     assert leader.post(f"/projects/{team.project.id}/steps/2/start").status_code == 303
     return leader
 
@@ -35,7 +35,7 @@ def kpis(team: Team) -> list[Kpi]:
 
 
 def close_step_2(client, team):
-    return client.post(f"/projects/{team.project.id}/steps/2/close")
+    return client.post(f"/projects/{team.project.id}/steps/2/close", data=END_ALL)
 
 
 def test_step_2_closes_only_with_an_agreed_kpi_that_has_baseline_and_target(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import Team
+from conftest import END_ALL, Team
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wasstraat.errors import ConflictError
@@ -439,11 +439,11 @@ def test_step_7_closes_only_when_every_chosen_domain_signed(team, clients):
     leader = clients[Role.PROJECT_LEADER]
     close = f"{base(team)}/steps/7/close"
     assert sign(clients[Role.PRIVACY_OFFICER], team, reviews["privacy"]).status_code == 303
-    refused = leader.post(close)
+    refused = leader.post(close, data=END_ALL)
     assert refused.status_code == 409
     assert "Juridisch heeft versie 1 nog niet getoetst" in refused.get_data(as_text=True)
     assert sign(clients[Role.LEGAL], team, reviews["legal"]).status_code == 303
-    assert leader.post(close).status_code == 303
+    assert leader.post(close, data=END_ALL).status_code == 303
 
 
 # --- Step 8: responses, rejection, override, final and approval ------------------------------
@@ -548,7 +548,7 @@ def test_the_process_owner_approves_the_final_plan_and_step_8_closes(team, clien
     reviews = reviewed_plan(team, clients)
     respond_to_all(team, clients, reviews["privacy"])
     leader, owner = clients[Role.PROJECT_LEADER], clients[Role.PROCESS_OWNER]
-    assert leader.post(f"{base(team)}/steps/8/close").status_code == 409
+    assert leader.post(f"{base(team)}/steps/8/close", data=END_ALL).status_code == 409
     assert leader.post(f"{base(team)}/plan/finalise").status_code == 303
     manager_tasks = db.session.scalars(db.select(Task).where(
         Task.assignee_id == team[Role.TEAM_MANAGER].id, Task.origin == "plan")).all()
@@ -561,7 +561,7 @@ def test_the_process_owner_approves_the_final_plan_and_step_8_closes(team, clien
     assert owner.post(f"{base(team)}/plan/versions/2/approve",
                       data={"note": "Akkoord, start na de zomer."}).status_code == 303
     assert owner.post(f"{base(team)}/plan/versions/2/approve").status_code == 409  # only once
-    assert leader.post(f"{base(team)}/steps/8/close").status_code == 303
+    assert leader.post(f"{base(team)}/steps/8/close", data=END_ALL).status_code == 303
 
     # After step 8 the plan is fixed until the step is reopened.
     assert plan_entry(clients[Role.PROCESS_ADVISOR], team, reviews["ids"][0],
@@ -576,7 +576,7 @@ def test_changing_the_plan_after_approval_needs_a_new_final_version(team, client
     assert owner.post(f"{base(team)}/plan/versions/2/approve").status_code == 303
     assert plan_entry(clients[Role.PROCESS_ADVISOR], team, reviews["ids"][0],
                       impact="1").status_code == 303
-    refused = leader.post(f"{base(team)}/steps/8/close")
+    refused = leader.post(f"{base(team)}/steps/8/close", data=END_ALL)
     assert refused.status_code == 409
     assert "gewijzigd na de definitieve versie" in refused.get_data(as_text=True)
 

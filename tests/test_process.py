@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Team
+from conftest import END_ALL, Team
 
 from wasstraat.extensions import db
 from wasstraat.models import ProcessCheck, ProcessStep
@@ -101,7 +101,7 @@ def test_step_3_closes_only_after_mapping_and_a_recorded_check(team, login_as):
     leader, advisor = login_as(team[Role.PROJECT_LEADER]), login_as(team[Role.PROCESS_ADVISOR])
     close = f"/projects/{team.project.id}/steps/3/close"
     confirm = f"/projects/{team.project.id}/steps/3/products/process_checked/confirm"
-    refused = leader.post(close)
+    refused = leader.post(close, data=END_ALL)
     assert refused.status_code == 409
     assert "nog geen processtappen" in refused.get_data(as_text=True)
 
@@ -112,7 +112,7 @@ def test_step_3_closes_only_after_mapping_and_a_recorded_check(team, login_as):
         as_text=True)
     login_as(team[Role.SUBJECT_EXPERT]).post(f"{base(team)}/check", data={"verdict": "confirmed"})
     assert advisor.post(confirm, data={"process_checked-variant": "session"}).status_code == 303
-    assert leader.post(close).status_code == 303
+    assert leader.post(close, data=END_ALL).status_code == 303
 
 
 def test_a_simple_process_may_merge_3b_into_3a(team, login_as):
@@ -121,7 +121,7 @@ def test_a_simple_process_may_merge_3b_into_3a(team, login_as):
     merged = advisor.post(f"/projects/{team.project.id}/steps/3/products/process_checked/confirm",
                           data={"process_checked-variant": "merged"})
     assert merged.status_code == 303
-    assert leader.post(f"/projects/{team.project.id}/steps/3/close").status_code == 303
+    assert leader.post(f"/projects/{team.project.id}/steps/3/close", data=END_ALL).status_code == 303
 
 
 def test_the_process_is_frozen_outside_step_3(team, login_as):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Team
+from conftest import END_ALL, Team
 from flask import url_for
 
 from wasstraat.extensions import db
@@ -82,11 +82,11 @@ def test_a_project_walks_through_all_ten_steps_and_each_wrong_role_is_refused(te
 
         for role, client in clients.items():
             if role == "outsider":
-                assert client.post(url(team, step, "close")).status_code == 404
+                assert client.post(url(team, step, "close"), data=END_ALL).status_code == 404
             elif role not in definition.closers:
-                assert client.post(url(team, step, "close")).status_code == 403, (step, role)
+                assert client.post(url(team, step, "close"), data=END_ALL).status_code == 403, (step, role)
         closer = clients[definition.closers[-1]]  # the process owner for steps 9 and 10
-        assert closer.post(url(team, step, "close")).status_code == 303, step
+        assert closer.post(url(team, step, "close"), data=END_ALL).status_code == 303, step
         assert status_of(team, step) is StepStatus.DONE
 
     assert db.session.get(type(team.project), team.project.id).current_step is None
@@ -106,7 +106,7 @@ def test_a_step_cannot_close_before_its_products_are_confirmed(team, clients):
     leader = clients[Role.PROJECT_LEADER]
     leader.post(url(team, Step.TEAM, "start"))
     leader.post(url(team, Step.TEAM, "products/team/confirm"), data={"team-note": ""})
-    response = leader.post(url(team, Step.TEAM, "close"))
+    response = leader.post(url(team, Step.TEAM, "close"), data=END_ALL)
     assert response.status_code == 409
     assert "Nog niet bevestigd: Kick-off gehouden." in response.get_data(as_text=True)
     assert status_of(team, Step.TEAM) is StepStatus.IN_PROGRESS
@@ -127,7 +127,7 @@ def test_the_3b_check_may_be_merged_into_3a_and_that_choice_is_recorded(team, cl
     assert merged.status_code == 303
     page = advisor.get(url(team, Step.PROCESS)).get_data(as_text=True)
     assert "Samengevoegd met sessie 3a (eenvoudig proces)" in page
-    assert leader.post(url(team, Step.PROCESS, "close")).status_code == 303
+    assert leader.post(url(team, Step.PROCESS, "close"), data=END_ALL).status_code == 303
 
 
 def test_skipping_needs_a_skippable_step_and_a_reason(team, clients):
@@ -372,7 +372,7 @@ def _finish(team: Team, clients: dict, step: Step) -> None:
         response = clients[product.confirmed_by[0]].post(
             url(team, step, f"products/{product.key}/confirm"), data=confirm_data(product))
         assert response.status_code == 303
-    assert leader.post(url(team, step, "close")).status_code == 303
+    assert leader.post(url(team, step, "close"), data=END_ALL).status_code == 303
 
 
 def test_notes_of_a_closed_step_change_only_after_reopening(team, clients):

@@ -272,6 +272,8 @@ AUDIT_LABELS: dict[str, str] = {
     "task.update": N_("Taak gewijzigd"),
     "task.done": N_("Taak afgevinkt"),
     "task.reopen": N_("Taak weer opengezet"),
+    "task.end": N_("Taak niet afgemaakt: beëindigd met reden"),
+    "action.end": N_("Actie niet afgemaakt: beëindigd met reden"),
     "task.delete": N_("Taak verwijderd"),
     "kpi.create": N_("KPI toegevoegd"),
     "kpi.update": N_("KPI gewijzigd"),

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 
-from . import approvals, guidance
+from . import approvals, closing, guidance
 from .auth import services as accounts
 from .clock import organisation_zone
 from .extensions import db
@@ -27,7 +27,7 @@ from .reviews import services as reviews
 from .sessions import services as sessions
 from .steps import services as steps
 from .tasks import services as tasks
-from .workflow import EventLogStatus, Role, Step
+from .workflow import EndReason, EventLogStatus, Role, Step
 
 # The documented demo password; only `flask seed-demo` creates accounts with it.
 DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105  # nosec B105
@@ -112,9 +112,16 @@ def _confirm(project: Project, step: Step, key: str, user: User, variant: str = 
 
 def _close_step(project: Project, step: Step, actor: User, confirmations: dict) -> None:
     """Close a step as the app does between requests: the tasks follow the work done so far
-    first (in the app each request's commit does that), then end with the step."""
+    first (in the app each request's commit does that). The tasks people tick are ticked by
+    their holders; what is left the closer ends as no longer needed."""
     guidance.sync_tasks(project)
-    steps.close_step(project, step, actor, confirmations)
+    endings = {}
+    for end in closing.loose_ends(project, step):
+        if end.task is not None and end.task.condition is None and end.holder is not None:
+            tasks.set_done(end.task, end.holder, True)
+        else:
+            endings[end.key] = closing.Ending(EndReason.NOT_NEEDED)
+    closing.close_step(project, step, actor, confirmations, endings)
     guidance.sync_tasks(project)
 
 

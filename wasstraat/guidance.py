@@ -21,7 +21,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from . import audit
 from .extensions import db
@@ -209,7 +209,8 @@ def _close(task: Task, how: TaskClosure, when: datetime, actor_id: int | None) -
 
 
 def _reopen(task: Task) -> None:
-    task.done_at = task.done_by_id = task.closed_as = None
+    task.done_at = task.done_by_id = task.closed_as = task.end_reason = None
+    task.end_note = ""
 
 
 def _holders(project: Project) -> dict[Role, list[int]]:
@@ -310,9 +311,9 @@ def _end_with_the_step(task: Task, rule: Callable | None, sync: _Sync) -> None:
 
 
 def _follow_the_rule(task: Task, rule: Callable | None, sync: _Sync) -> None:
-    """Its step is under way: a task that ended with the step is open again, and a task with
-    a rule is done exactly while the rule holds."""
-    if task.closed_as is TaskClosure.WITH_STEP:
+    """Its step is under way: a task that ended with the step (lapsed, or ended by its closer)
+    is open again, and a task with a rule is done exactly while the rule holds."""
+    if task.closed_as in (TaskClosure.WITH_STEP, TaskClosure.ENDED):
         _reopen(task)
         sync.result.reopened += 1
     if rule is None:
@@ -354,6 +355,33 @@ def sync_tasks(project: Project) -> SyncResult:
                      after={"done": result.done, "reopened": result.reopened,
                             "ended": result.ended, "assigned": result.assigned})
     return result
+
+
+def closes_project(project: Project, step: Step) -> bool:
+    """Whether closing ``step`` finishes the project (every other step is finished)."""
+    return all(s.status.is_finished for s in project.steps if s.step != step)
+
+
+def has_loose_ends(project: Project, step: Step) -> bool:
+    """Whether closing the step now asks its closer what becomes of unfinished work."""
+    return bool(unfinished_tasks(project, step, closes_project=closes_project(project, step))
+                or ("actions" in step.definition.loose_ends
+                    and implementation.open_actions(project)))
+
+
+def unfinished_tasks(project: Project, step: Step, *, closes_project: bool) -> list[Task]:
+    """The open tasks that closing the step now would end unfinished (as the sync ends them):
+    the step's tasks of the method, or every open task when the close finishes the project;
+    of those, the ones a person ticks and the ones whose rule does not hold (a rule that holds
+    makes its task done at the close)."""
+    query = select(Task).where(Task.project_id == project.id, Task.done_at.is_(None))
+    if not closes_project:
+        query = query.where(Task.step == int(step), Task.origin != "manual")
+    facts = Facts(project)
+    open_tasks = db.session.scalars(query.options(selectinload(Task.assignee))
+                                    .order_by(Task.step, Task.part, Task.id))
+    return [task for task in open_tasks
+            if not (rule := CONDITIONS.get(task.condition or "")) or not rule(facts, task)]
 
 
 def note_touched_projects(session: Session, _context: Any) -> None:
@@ -491,11 +519,7 @@ def _step_moves(project: Project, statuses: dict[Step, StepStatus],
         if (status is StepStatus.IN_PROGRESS and may_close(step, roles)
                 and not steps.close_blockers(project, step, confirmations,
                                              steps.evidence_problems(project, step))):
-            moves.append(NextAction(_("%(step)s afronden", step=title),
-                                    url_for("steps.close", project_id=project.id,
-                                            number=int(step)),
-                                    hint=_("Alles wat deze stap moet opleveren is er."),
-                                    post=True))
+            moves.append(_close_move(project, step, title))
         elif step in startable and may_move(roles):
             moves.append(NextAction(_("%(step)s starten", step=title),
                                     url_for("steps.start", project_id=project.id,
@@ -503,6 +527,19 @@ def _step_moves(project: Project, statuses: dict[Step, StepStatus],
                                     hint=_("Bij het starten krijgt elke rol zijn taken."),
                                     post=True))
     return moves
+
+
+def _close_move(project: Project, step: Step, title: str) -> NextAction:
+    """Close at once, or first decide on unfinished work on the step's page (closing.py)."""
+    if has_loose_ends(project, step):
+        return NextAction(_("%(step)s afronden", step=title),
+                          url_for("steps.show", project_id=project.id, number=int(step),
+                                  _anchor="loose-ends-heading"),
+                          hint=_("Alles wat deze stap moet opleveren is er. Beslis eerst wat "
+                                 "er gebeurt met werk dat nog niet af is."))
+    return NextAction(_("%(step)s afronden", step=title),
+                      url_for("steps.close", project_id=project.id, number=int(step)),
+                      hint=_("Alles wat deze stap moet opleveren is er."), post=True)
 
 
 def _waiting_on(project: Project, open_tasks: list[Task],

@@ -35,6 +35,7 @@ from .workflow import (
     Adoption,
     Decision,
     Direction,
+    EndReason,
     Horizon,
     ResponseKind,
     Role,
@@ -52,7 +53,7 @@ FIELD_LABELS: dict[str, str] = {
     "name": N_("Naam"), "product": N_("Product of dienst"), "assignment": N_("Opdracht"),
     "process_type": N_("Soort proces"), "organisation_unit": N_("Afdeling of team"),
     "revisit_on": N_("Proces herzien vóór"),
-    "status": N_("Status"), "reason": N_("Reden"),
+    "status": N_("Status"), "reason": N_("Reden"), "end_reason": N_("Reden"),
     "notes": N_("Aantekeningen"), "roles": N_("Rollen"), "role": N_("Rol"),
     "user_id": N_("Persoon"), "assignee_id": N_("Toegewezen aan"), "owner_id": N_("Wie"),
     "responsible_id": N_("Verantwoordelijke"), "step": N_("Stap"), "title": N_("Titel"),
@@ -91,7 +92,7 @@ _ENUMS: dict[str, Callable[[str], Any]] = {
     "status": lambda v: (StepStatus(v) if v in StepStatus._value2member_map_
                          else ActionStatus(v)),
     "decision": Decision, "horizon": Horizon, "verdict": Verdict, "adoption": Adoption,
-    "direction": Direction, "closed_as": TaskClosure,
+    "direction": Direction, "closed_as": TaskClosure, "end_reason": EndReason,
 }
 _PEOPLE_KEYS = {"user_id", "assignee_id", "owner_id", "responsible_id"}
 _PRODUCTS = {p.key: p for step in Step for p in step.definition.products}

@@ -119,6 +119,7 @@ def register(app: Flask) -> None:
         Adoption=workflow.Adoption,
         ActionStatus=workflow.ActionStatus,
         TaskClosure=workflow.TaskClosure,
+        EndReason=workflow.EndReason,
         came_from=came_from,
         with_next=with_next,
         task_condition=condition_text,

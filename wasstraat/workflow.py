@@ -315,6 +315,9 @@ class StepDefinition:
     requires: tuple[Step, ...] | None = None
     skippable: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # What the closer must finish or end with a reason before the step closes (closing.py):
+    # its open tasks always; step 10 also its actions not done.
+    loose_ends: tuple[str, ...] = ("tasks",)
 
     @property
     def prerequisites(self) -> tuple[Step, ...]:
@@ -649,6 +652,7 @@ STEPS: dict[Step, StepDefinition] = {
         ),
         close_rule=N_("De uitvoering is bevestigd en er is een evaluatiemoment gepland (datum "
                       "en wie). De proceseigenaar sluit de stap en daarmee het traject."),
+        loose_ends=("tasks", "actions"),
     ),
 }
 del R
@@ -1078,7 +1082,18 @@ class TaskClosure(LabelledEnum):
 
     BY_HAND = "hand", N_("afgevinkt")  # ticked by a person
     BY_RULE = "rule", N_("afgerond")  # its condition came to hold
-    WITH_STEP = "step", N_("vervallen met de stap")  # its step (or the project) closed first
+    # Ended unfinished by whoever closed its step, with a reason (EndReason): a decision.
+    ENDED = "ended", N_("beëindigd")
+    # Its step was skipped, or the project closed, before it was done.
+    WITH_STEP = "step", N_("vervallen met de stap")
+
+
+class EndReason(LabelledEnum):
+    """Why the person closing a step ended work that was not finished (closing.py)."""
+
+    NOT_NEEDED = "not_needed", N_("Niet meer nodig")
+    NEXT_CYCLE = "next_cycle", N_("Naar de vervolgcyclus")
+    OTHER = "other", N_("Anders, namelijk")
 
 
 

@@ -12,7 +12,7 @@ from ..mining import analysis
 from ..mining import services as mining
 from ..models import Project
 from ..plans import services as plans
-from ..workflow import ActionStatus, Adoption, Role, Step
+from ..workflow import ActionStatus, Adoption, EndReason, Role, Step
 from . import docx_base as d
 from . import figures, improvement_plan
 from .improvement_plan import Export
@@ -46,6 +46,7 @@ def build(project: Project, *, organisation: str, template: str | None,
     _deferred_and_dropped(document, items, numbers)
     _planning(document, items, numbers)
     _chores(document)
+    _ended(document, project)
     _evaluation(document, project)
     _approval(document, approval if approved else None)
     return document
@@ -155,6 +156,27 @@ def _chores(document: DocxDocument) -> None:
                      "wasstraat-methode:")
     d.bullets(document, (f"{template.title} ({template.role.label})"
                          for template in Step.EXECUTION.definition.tasks))
+
+
+def _ended(document: DocxDocument, project: Project) -> None:
+    """What was not finished when its step closed, and why the closer ended it."""
+    tasks, actions = implementation.ended_at_close(project)
+    if not (tasks or actions):
+        return
+    d.heading(document, "Niet afgemaakt, met reden beëindigd", 1)
+    d.text(document, "Wat bij het afronden van een stap nog niet af was, en waarom het niet "
+                     "meer gebeurt. Wat naar de vervolgcyclus gaat, is het begin van de "
+                     "volgende ronde.")
+    rows = [(f"Actie: {item.title}", Step.EXECUTION.definition.name,
+             _reason(item.end_reason, item.end_note)) for item in actions]
+    rows += [(f"Taak: {task.title}", task.step.definition.name,
+              _reason(task.end_reason, task.end_note)) for task in tasks]
+    d.table(document, "Beëindigd werk en de reden", ("Werk", "Stap", "Reden"), rows,
+            (7, 4.5, 5.5))
+
+
+def _reason(reason: EndReason, note: str) -> str:
+    return note if reason is EndReason.OTHER else reason.label
 
 
 def _evaluation(document: DocxDocument, project: Project) -> None:

@@ -44,7 +44,16 @@ from ..models import (
 from ..plans import services as plans
 from ..tasks.services import task_link
 from ..windows import require_open
-from ..workflow import Action, ActionStatus, Adoption, Decision, Horizon, Role, Step
+from ..workflow import (
+    Action,
+    ActionStatus,
+    Adoption,
+    Decision,
+    Horizon,
+    Role,
+    Step,
+    TaskClosure,
+)
 
 BLOCKERS_SHOWN = 10  # reasons a refused approval names before "and N more"
 
@@ -125,6 +134,34 @@ def items_of(project: Project) -> list[ImplementationItem]:
 def order_lock(project: Project) -> ImplementationOrder | None:
     return db.session.scalar(select(ImplementationOrder).where(
         ImplementationOrder.project_id == project.id))
+
+
+def open_actions(project: Project) -> list[ImplementationItem]:
+    """The taken-over actions neither done nor ended at a close (step 10), in plan order."""
+    return list(db.session.scalars(
+        select(ImplementationItem).where(
+            ImplementationItem.project_id == project.id,
+            ImplementationItem.adoption == Adoption.TAKEN_OVER,
+            ImplementationItem.status != ActionStatus.DONE,
+            ImplementationItem.end_reason.is_(None))
+        .options(joinedload(ImplementationItem.improvement),
+                 joinedload(ImplementationItem.responsible))
+        .order_by(*_IN_ORDER)))
+
+
+def ended_at_close(project: Project) -> tuple[list[Task], list[ImplementationItem]]:
+    """The tasks and actions that a closer ended unfinished, with a reason (closing.py), for
+    the evaluation and the implementation plan document. An action's own task goes with it."""
+    tasks = db.session.scalars(select(Task).where(
+        Task.project_id == project.id, Task.closed_as == TaskClosure.ENDED,
+        Task.origin != "action").options(joinedload(Task.assignee))
+        .order_by(Task.step, Task.id)).all()
+    actions = db.session.scalars(select(ImplementationItem).where(
+        ImplementationItem.project_id == project.id, ImplementationItem.end_reason.is_not(None))
+        .options(joinedload(ImplementationItem.improvement),
+                 joinedload(ImplementationItem.responsible))
+        .order_by(*_IN_ORDER)).all()
+    return list(tasks), list(actions)
 
 
 def taken_over(items: Sequence[Item]) -> list[Item]:

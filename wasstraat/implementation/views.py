@@ -329,8 +329,10 @@ def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = N
     project_kpis = kpis.kpis_of(project)
     measurement_form = measurement_form or MeasurementForm(formdata=None)
     measurement_form.setup_choices(project_kpis)
+    ended_tasks, ended_actions = services.ended_at_close(project)
     return render_template(
         "implementation/evaluation.html", access=access, project=project,
+        ended_tasks=ended_tasks, ended_actions=ended_actions,
         evaluation=evaluation, form=form, measurement_form=measurement_form,
         event_logs=mining.logs_of(project, "after"), log_purpose=EVENT_LOG_PURPOSES["after"],
         results=services.kpi_results([project.id]).get(project.id, []),

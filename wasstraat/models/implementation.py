@@ -21,6 +21,7 @@ from ..extensions import db
 from ..workflow import (
     ActionStatus,
     Adoption,
+    EndReason,
     Role,
 )
 from .base import StrEnumColumn, UTCDateTime, utcnow
@@ -71,6 +72,9 @@ class ImplementationItem(db.Model):
     status: Mapped[ActionStatus] = mapped_column(StrEnumColumn(ActionStatus, 20),
                                                  default=ActionStatus.NOT_STARTED)
     blocked_reason: Mapped[str] = mapped_column(Text, default="")
+    # Not done when step 10 closed: ended by the closer with a reason (closing.py).
+    end_reason: Mapped[EndReason | None] = mapped_column(StrEnumColumn(EndReason, 12))
+    end_note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     improvement: Mapped[Improvement] = relationship()

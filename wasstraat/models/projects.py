@@ -20,6 +20,7 @@ from ..extensions import db
 from ..workflow import (
     ORIGIN_CONDITIONS,
     TASK_TEMPLATES,
+    EndReason,
     Role,
     Step,
     StepStatus,
@@ -226,6 +227,9 @@ class Task(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     closed_as: Mapped[TaskClosure | None] = mapped_column(StrEnumColumn(TaskClosure, 8))
+    # Ended unfinished (closed_as ENDED): why, and the closer's own words for "other".
+    end_reason: Mapped[EndReason | None] = mapped_column(StrEnumColumn(EndReason, 12))
+    end_note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     project: Mapped[Project] = relationship()
@@ -237,6 +241,11 @@ class Task(db.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    @property
+    def ended_unfinished(self) -> bool:
+        """Closed without its work done: lapsed with its step, or ended with a reason."""
+        return self.closed_as in (TaskClosure.WITH_STEP, TaskClosure.ENDED)
 
     @property
     def template(self) -> TaskTemplate | None:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
-from wtforms.validators import Length
+from wtforms.validators import Length, Optional
 
-from ..forms import FlaskForm, VersionedForm, no_control_characters, required
+from ..closing import NOTE_LIMIT, Ending, LooseEnd
+from ..forms import FlaskForm, VersionedForm, choices, no_control_characters, required
+from ..workflow import EndReason
 
 
 class ReasonForm(FlaskForm):
@@ -24,3 +26,35 @@ class NotesForm(VersionedForm):
     notes = TextAreaField(_l("Aantekeningen bij deze stap"),
                           validators=[Length(max=20_000), no_control_characters],
                           render_kw={"rows": 6})
+
+
+class CloseStepForm(FlaskForm):
+    """Closing a step: a reason for each piece of work that would end unfinished (closing.py),
+    or one reason for all of them. Made per request for the loose ends of the moment."""
+
+    all_ends = RadioField(_l("Eén reden voor alles wat nog openstaat"), choices=choices(
+        (r.value, _l(r.label)) for r in EndReason if r is not EndReason.OTHER),
+        validators=[Optional()])
+    ends: list[LooseEnd] = []
+
+    @classmethod
+    def for_ends(cls, ends: list[LooseEnd], **kwargs) -> CloseStepForm:
+        form_class = type("CloseStepFormOfTheseEnds", (cls,), {})
+        for end in ends:
+            setattr(form_class, end.key, RadioField(end.title, choices=choices(
+                (r.value, _l(r.label)) for r in EndReason), validators=[Optional()]))
+            setattr(form_class, f"{end.key}_note", TextAreaField(
+                _l("Reden in eigen woorden"), render_kw={"rows": 2},
+                validators=[Length(max=NOTE_LIMIT), no_control_characters]))
+        form = form_class(**kwargs)
+        form.ends = ends
+        return form
+
+    def endings(self) -> dict[str, Ending]:
+        """The reason chosen for each loose end: its own, else the one for all."""
+        chosen = {}
+        for end in self.ends:
+            value = self[end.key].data or self.all_ends.data
+            if value:
+                chosen[end.key] = Ending(EndReason(value), self[f"{end.key}_note"].data or "")
+        return chosen

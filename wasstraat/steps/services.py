@@ -6,7 +6,7 @@ The rules come from :mod:`wasstraat.workflow`; this module applies them to a pro
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from .. import audit
@@ -14,7 +14,7 @@ from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
 from ..gates import CONFIRM_PRECONDITIONS, EVIDENCE, ON_START
-from ..models import ProductConfirmation, Project, StepState, User, utcnow
+from ..models import ImplementationItem, ProductConfirmation, Project, StepState, User, utcnow
 from ..tasks.services import create_step_tasks
 from ..titles import step_title
 from ..windows import require_open
@@ -127,6 +127,10 @@ def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
     state.closed_at, state.closed_by_id = None, None
     if never_started:
         state.started_at, state.started_by_id = utcnow(), actor.id
+    if "actions" in step.definition.loose_ends:  # its ended actions are work again
+        db.session.execute(update(ImplementationItem).where(
+            ImplementationItem.project_id == project.id,
+            ImplementationItem.end_reason.is_not(None)).values(end_reason=None, end_note=""))
     db.session.flush()
     _mark(state, actor, "step.reopen", before, reason=reason.strip())
     if never_started:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import closing
 from ..access import Action, ProjectAccess, project_access
 from ..errors import WorkflowError, on_refusal, refuse_into
 from ..extensions import db
@@ -18,9 +19,9 @@ from ..guidance import next_actions, startable_steps
 from ..http import wants_partial
 from ..models import Task
 from ..navigation import back_to, came_from
-from ..workflow import Step
+from ..workflow import Step, StepStatus
 from . import services
-from .forms import ConfirmProductForm, NotesForm, ReasonForm
+from .forms import CloseStepForm, ConfirmProductForm, NotesForm, ReasonForm
 
 bp = Blueprint("steps", __name__, url_prefix="/projects/<int:project_id>/steps")
 
@@ -49,7 +50,8 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
                 error: str | None = None, announce: str | None = None,
                 reason_form: ReasonForm | None = None, reason_for: str | None = None,
                 product_form: tuple[str, ConfirmProductForm] | None = None,
-                notes_form: NotesForm | None = None, partial: str = "work"):
+                notes_form: NotesForm | None = None, close_form: CloseStepForm | None = None,
+                partial: str = "work"):
     project = access.project
     state = project.step_state(step)
     confirmations = services.confirmations_by_key(project)
@@ -74,6 +76,7 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         "product_forms": product_forms,
         "reason_form": reason_form or ReasonForm(formdata=None), "reason_for": reason_for,
         "notes_form": notes_form or NotesForm(formdata=None, obj=state),
+        "close_form": close_form or _close_form(access, step),
         "holders": {role: [m.user for m in project.memberships if role in m.roles]
                     for role in step.definition.actors},
         "error": error, "announce": announce, "step_title": services.step_title(step),
@@ -82,6 +85,14 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
     if wants_partial():
         return render_template(f"steps/_{partial}.html", **context), status
     return render_template("steps/show.html", **context), status
+
+
+def _close_form(access: ProjectAccess, step: Step) -> CloseStepForm | None:
+    """The close form with what would end unfinished, for whoever may close the step now."""
+    if not (access.project.step_status(step) is StepStatus.IN_PROGRESS
+            and access.can(Action.CLOSE_STEP, step=step)):
+        return None
+    return CloseStepForm.for_ends(closing.loose_ends(access.project, step), formdata=None)
 
 
 def _done(access: ProjectAccess, step: Step, message: str):
@@ -130,9 +141,14 @@ def close(project_id: int, number: int):
     step = _step(number)
     access = project_access(project_id)
     access.require(Action.CLOSE_STEP, step=step)
-    _refuse_on(project_id, step)
-    services.close_step(access.project, step, _user(),
-                        services.confirmations_by_key(access.project))
+    form = CloseStepForm.for_ends(closing.loose_ends(access.project, step))
+    if not form.validate_on_submit():
+        return render_step(access, step, 422, close_form=form)
+    refuse_into(form, lambda shown, status: render_step(
+        project_access(project_id), step, status, close_form=shown,
+        error=" ".join(shown.form_errors) or None))
+    closing.close_step(access.project, step, _user(),
+                       services.confirmations_by_key(access.project), form.endings())
     return _done(access, step, _closed_message(access.project, step))
 
 

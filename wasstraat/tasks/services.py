@@ -127,8 +127,8 @@ def set_done(task: Task, actor: User, done: bool) -> None:
     if task.condition:
         raise WorkflowError(_("Deze taak gaat vanzelf op afgerond zodra het werk gedaan is; "
                               "afvinken is niet nodig."))
-    if task.closed_as is TaskClosure.WITH_STEP:
-        raise WorkflowError(_("Deze taak is vervallen met haar stap. Heropen de stap om er "
+    if task.ended_unfinished:
+        raise WorkflowError(_("Deze taak is beëindigd met haar stap. Heropen de stap om er "
                               "weer aan te werken."))
     if task.is_done == done:
         return

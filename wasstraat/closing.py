@@ -1,0 +1,132 @@
+"""Closing a step is a decision, not a lapse.
+
+Before a step closes, the page lists what would end unfinished (``StepDefinition.loose_ends``
+in the workflow table): the step's open tasks (every open task when the close finishes the
+project) and, in step 10, the actions not done. The closer has each one finished first, or
+ends it with a reason (``EndReason``: not needed any more, to the next cycle, or their own
+words). A close that leaves one undecided is refused, with the reason asked at its field. Each
+ending is written on the task or action and in the history (the audit trail), and the
+evaluation and the implementation plan document show it.
+
+A task whose rule holds is not listed: the sync at the close makes it done. What a skipped
+step or the sync ends is still "vervallen met de stap"; that is the skip's reason.
+
+Above the features, like ``guidance.py``: it asks the tasks, the implementation and the steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from . import audit
+from .errors import InvalidInput, WorkflowError
+from .extensions import db
+from .guidance import closes_project, unfinished_tasks
+from .implementation import services as implementation
+from .models import ImplementationItem, ProductConfirmation, Project, Task, User, utcnow
+from .steps import services as steps
+from .tasks.services import task_link
+from .workflow import N_, EndReason, Step, TaskClosure
+
+NOTE_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class LooseEnd:
+    """One piece of unfinished work the closer decides on."""
+
+    key: str  # "task_12", "action_5": the form's field names and the ending's key
+    title: str
+    holder: User | None
+    step: Step
+    task: Task | None = None
+    action: ImplementationItem | None = None
+
+    @property
+    def kind(self) -> str:
+        return N_("Actie") if self.action is not None else N_("Taak")
+
+
+@dataclass(frozen=True)
+class Ending:
+    reason: EndReason
+    note: str = ""
+
+    def problem(self) -> str | None:
+        if self.reason is EndReason.OTHER and not self.note.strip():
+            return _("Schrijf op waarom dit niet meer gedaan wordt.")
+        if len(self.note) > NOTE_LIMIT:
+            return _("Houd de reden korter dan %(limit)d tekens.", limit=NOTE_LIMIT)
+        return None
+
+
+def in_words(reason: EndReason, note: str) -> str:
+    """An ending's reason as the pages and the documents say it."""
+    return note.strip() if reason is EndReason.OTHER else _(reason.label)
+
+
+def loose_ends(project: Project, step: Step) -> list[LooseEnd]:
+    """What closing the step now would end unfinished, in the order the page lists it."""
+    kinds = step.definition.loose_ends
+    actions = implementation.open_actions(project) if "actions" in kinds else []
+    ends = [LooseEnd(f"action_{item.id}", item.title, item.responsible, Step.EXECUTION,
+                     action=item) for item in actions]
+    tasks = unfinished_tasks(project, step, closes_project=closes_project(project, step))
+    # An action's own task ends with the action; it is not a second decision.
+    ends += [LooseEnd(f"task_{task.id}", task.title, task.assignee, task.step, task=task)
+             for task in tasks if not (actions and task.origin == "action")]
+    return ends
+
+
+def close_step(project: Project, step: Step, actor: User,
+               confirmations: dict[str, ProductConfirmation],
+               endings: dict[str, Ending]) -> None:
+    """Close the step once every loose end has its ending: each ended as decided, then the
+    step closes (its own rules first, so a step that may not close ends nothing)."""
+    blockers = steps.close_blockers(project, step, confirmations,
+                                    steps.evidence_problems(project, step))
+    if blockers:
+        raise WorkflowError(" ".join(blockers))
+    ends = loose_ends(project, step)
+    problems = {end.key: _("Kies of dit nog gebeurt of waarom het vervalt.")
+                for end in ends if end.key not in endings}
+    problems |= {f"{end.key}_note": problem for end in ends if end.key in endings
+                 and (problem := endings[end.key].problem())}
+    if problems:
+        raise InvalidInput(problems)
+    now = utcnow()
+    for end in ends:
+        _end(end, endings[end.key], actor, now)
+    steps.close_step(project, step, actor, confirmations)
+
+
+def _end(end: LooseEnd, ending: Ending, actor: User, now: datetime) -> None:
+    if end.action is not None:
+        item = end.action
+        item.end_reason, item.end_note = ending.reason, ending.note.strip()
+        _end_tasks(_tasks_of_action(item), ending, actor, now)
+        audit.record("action.end", "implementation_item", item.id, item.project_id,
+                     actor=actor, after={"title": item.title, "end_reason": ending.reason,
+                                         "note": item.end_note})
+        return
+    _end_tasks([end.task], ending, actor, now)
+    audit.record("task.end", "task", end.task.id, end.task.project_id, actor=actor,
+                 after={"title": end.task.title, "end_reason": ending.reason,
+                        "note": end.task.end_note})
+
+
+def _tasks_of_action(item: ImplementationItem) -> list[Task]:
+    return list(db.session.scalars(select(Task).where(
+        Task.project_id == item.project_id, Task.done_at.is_(None),
+        Task.link == task_link("implementation.action", item_id=item.id))))
+
+
+def _end_tasks(tasks: list[Task], ending: Ending, actor: User, now: datetime) -> None:
+    for task in tasks:
+        task.done_at, task.done_by_id, task.closed_as = now, actor.id, TaskClosure.ENDED
+        task.end_reason, task.end_note = ending.reason, ending.note.strip()
+
