@@ -10,9 +10,9 @@ from test_cycles import close
 from test_implementation import put_in_step
 
 from wasstraat.extensions import db
-from wasstraat.models import ProcessStep, StepState
+from wasstraat.models import ProcessStep, StepState, Task
 from wasstraat.process import services as process
-from wasstraat.workflow import Role, Step, StepStatus
+from wasstraat.workflow import Role, Step, StepStatus, TaskClosure
 
 CURRENT = [  # activity, handover, wait days, work minutes
     ("Aanvraag registreren", True, 2, 30),
@@ -44,6 +44,12 @@ def activity(name: str, handover: bool = False, wait: str = "0", work: str = "0"
             "work_minutes": work}
 
 
+def adjust_task(team: Team) -> Task:
+    db.session.expire_all()
+    return db.session.scalar(db.select(Task).where(Task.project_id == team.project.id,
+                                                   Task.template_key == "adjust.process"))
+
+
 def base(team: Team) -> str:
     return f"/projects/{team.project.id}/process"
 
@@ -52,12 +58,15 @@ def test_the_desired_process_beside_the_current_one_with_the_difference(team, cl
     mapped(team)
     put_in_step(team, Step.ADJUST)
     advisor = clients[Role.PROCESS_ADVISOR]
+    assert adjust_task(team).done_at is None
     for row in (activity("Aanvraag registreren", wait="0", work="15"),  # online, checked at once
                 activity("Aanvraag beoordelen", handover=True, wait="1", work="60"),
                 activity("Besluit versturen", work="5"), activity("Status per e-mail")):
         response = advisor.post(f"{base(team)}/desired", data=row)
         assert response.status_code == 303, response.get_data(as_text=True)[:300]
         assert response.headers["Location"].endswith("/process/desired#add-heading")
+    # The task is done by the work itself: no tick, so closing the step has nothing to end.
+    assert adjust_task(team).closed_as is TaskClosure.BY_RULE
     comparison = process.compare(process.steps_of(team.project, process.CURRENT),
                                  process.steps_of(team.project, process.DESIRED))
     assert (comparison.current.wait_days, comparison.current.work_minutes) == (10, 240)

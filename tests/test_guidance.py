@@ -27,6 +27,7 @@ from wasstraat.models import (
     Improvement,
     Kpi,
     ProcessCheck,
+    ProcessStep,
     Project,
     Review,
     ServiceFormula,
@@ -286,6 +287,16 @@ def contribute_as(role: Role) -> Callable[[Team], None]:
     return _contribute
 
 
+def record_desired_process(team: Team) -> None:
+    db.session.add(ProcessStep(project_id=team.project.id, variant="desired", position=1,
+                               activity="Aanvraag online"))
+
+
+def drop_desired_process(team: Team) -> None:
+    for row in db.session.scalars(db.select(ProcessStep).where(ProcessStep.variant == "desired")):
+        db.session.delete(row)
+
+
 def drop_contributions(team: Team) -> None:
     for row in db.session.scalars(db.select(ImplementationContribution)):
         db.session.delete(row)
@@ -379,6 +390,7 @@ CASES: dict[str, Case] = {
         arrange=lambda t: (send_plan(t), open_privacy_review(t))),
     "adjust.respond": Case(Step.ADJUST, make_final, change_draft, arrange=idea),
     "adjust.approve": Case(Step.ADJUST, approve_final, change_draft, arrange=idea),
+    "adjust.process": Case(Step.ADJUST, record_desired_process, drop_desired_process),
     "implementation.decide": Case(Step.IMPLEMENTATION_PLAN, approve_implementation,
                                   replan_the_item),
     "implementation.planning": Case(Step.IMPLEMENTATION_PLAN,
@@ -390,6 +402,10 @@ CASES: dict[str, Case] = {
     "execution.monitor": Case(Step.EXECUTION, set_action(ActionStatus.DONE),
                               set_action(ActionStatus.IN_PROGRESS)),
     "execution.evaluation": Case(Step.EXECUTION, plan_evaluation, drop_evaluation),
+    **{f"execution.{chore}": Case(Step.EXECUTION, lambda t, k=key: confirm(t, Step.EXECUTION, k),
+                                  lambda t, k=key: withdraw(t, Step.EXECUTION, k))
+       for chore, key in (("training", "trained"), ("documentation", "documented"),
+                          ("communication", "communicated"))},
 }
 
 ARRANGE_STEP: dict[Step, Callable[[Team], None]] = {
@@ -480,7 +496,7 @@ def test_closing_a_step_ends_its_open_tasks_and_reopening_brings_them_back(team)
     assert state_of(advocate) == TaskClosure.WITH_STEP.value
     assert advocate.done_by_id is None  # ended with the step, not done by someone
     assert state_of(task(team, "team.compose")) == TaskClosure.BY_RULE.value
-    with pytest.raises(WorkflowError, match="vervallen"):
+    with pytest.raises(WorkflowError, match="beëindigd met haar stap"):
         tasks.set_done(advocate, team[Role.SPONSOR], True)
 
     steps.reopen_step(project_of(team), Step.TEAM, leader(team), "Nog een teamlid erbij")
@@ -511,7 +527,8 @@ def test_after_the_project_closes_no_one_has_an_open_task(team):
     in_execution(team)
     set_action(ActionStatus.DONE)(team)
     plan_evaluation(team)
-    confirm(team, Step.EXECUTION, "executed")
+    for product in ("executed", "trained", "documented", "communicated"):
+        confirm(team, Step.EXECUTION, product)
     commit()
     steps.close_step(project_of(team), Step.EXECUTION, team[Role.PROCESS_OWNER],
                      steps.confirmations_by_key(project_of(team)))

@@ -263,6 +263,7 @@ def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_r
     assert owner.post(f"{project}/steps/10/products/executed/confirm").status_code == 403
     assert leader.post(f"{project}/steps/10/products/executed/confirm",
                        data={"executed-note": "Klaar"}).status_code == 303
+    confirm_chores(team, clients)
     refused = owner.post(f"{project}/steps/10/close", data=END_ALL)
     assert refused.status_code == 409
     assert "evaluatiemoment" in refused.get_data(as_text=True)
@@ -322,6 +323,7 @@ def test_closing_step_10_asks_what_becomes_of_unfinished_actions_and_reports_it(
     assert expert.post(f"{base(team)}/actions/{done}",
                        data={"status": "done", "version": version}).status_code == 303
     assert leader.post(f"{project}/steps/10/products/executed/confirm").status_code == 303
+    confirm_chores(team, clients)
     assert owner.post(f"{base(team)}/evaluation", data={
         "version": 0, "planned_on": "2027-09-01", "owner_id": team[Role.PROCESS_OWNER].id}
     ).status_code == 303
@@ -350,6 +352,19 @@ def test_closing_step_10_asks_what_becomes_of_unfinished_actions_and_reports_it(
     text = docx_text(document.data)
     assert "Niet afgemaakt, met reden beëindigd" in text
     assert f"Actie: {TITLES[1]}" in text and "Naar de vervolgcyclus" in text
+
+
+def confirm_chores(team: Team, clients: dict) -> None:
+    """Training, work instructions and communication: the products that keep the change."""
+    project = f"/projects/{team.project.id}/steps/10/products"
+    for role, key, data in (
+            (Role.TEAM_MANAGER, "trained", {"trained-variant": "meeting"}),
+            (Role.SUBJECT_EXPERT, "documented", {}),
+            (Role.PROJECT_LEADER, "communicated", {"communicated-variant": "internal"})):
+        assert clients[role].post(f"{project}/{key}/confirm", data=data).status_code == 303
+    task = db.session.scalar(db.select(Task).where(
+        Task.project_id == team.project.id, Task.template_key == "execution.training"))
+    assert task.closed_as == "rule"  # done by the confirmation, not by a tick
 
 
 def docx_text(data: bytes) -> str:

@@ -387,9 +387,18 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
         page.get_by_label("Klaar").check()
         page.get_by_role("button", name="Status opslaan").click()
         page.wait_for_url(re.compile(r"/tasks$"))
+    # The chores that keep the change are products: each task is done by its confirmation.
     assert walk.open_work(Role.TEAM_MANAGER) == {"Medewerkers trainen in het nieuwe proces"}
+    walk.task("Medewerkers trainen in het nieuwe proces")
+    expect(page).to_have_url(re.compile("/steps/10"))
+    walk.confirm(10, "trained", variant="Besproken in het werkoverleg")
+    assert walk.open_work(Role.TEAM_MANAGER) == set()
+    walk.as_(E)
+    walk.confirm(10, "documented", note="Werkinstructie versie 2 staat op intranet.")
     walk.as_(L)
     walk.confirm(10, "executed", note="Alle drie verbeteringen live sinds 1 juli.")
+    walk.confirm(10, "communicated",
+                 variant="Binnen de organisatie en aan inwoners of klanten")
     walk.as_(PO)
     walk.task("Evaluatiemoment plannen en KPI's nameten")
     page.get_by_label(re.compile("^Datum van de evaluatie")).fill("2027-12-01")

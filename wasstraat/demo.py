@@ -323,7 +323,13 @@ def _completed_project(people: dict[Role, User]) -> Project:
         implementation.record_measurement(project, owner, kpi, value=value,
                                           measured_on=date(2026, 10, 1))
     _confirm(project, Step.EXECUTION, "executed", leader,
-             note="Alle drie verbeteringen live; medewerkers getraind op 12 mei.")
+             note="Alle drie verbeteringen live sinds 1 mei.")
+    _confirm(project, Step.EXECUTION, "trained", manager, variant="training",
+             note="Medewerkers getraind op 12 mei.")
+    _confirm(project, Step.EXECUTION, "documented", people[Role.SUBJECT_EXPERT],
+             note="Werkinstructie verhuizingen versie 3 op het intranet.")
+    _confirm(project, Step.EXECUTION, "communicated", leader, variant="internal_and_residents",
+             note="Nieuwsbericht op de website en in het teamoverleg.")
     for step in Step:
         _finish_tasks(project, step)
     _close_step(project, Step.EXECUTION, owner, steps.confirmations_by_key(project))

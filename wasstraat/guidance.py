@@ -35,6 +35,7 @@ from .models import (
     Membership,
     MembershipRole,
     ProcessCheck,
+    ProcessStep,
     ProductConfirmation,
     Project,
     Review,
@@ -96,6 +97,12 @@ class Facts:
 
     def kpis(self) -> list:
         return self._once("kpis", lambda: kpis.kpis_of(self.project))
+
+    def desired_process_recorded(self) -> bool:
+        return self._once("desired", lambda: db.session.scalar(
+            select(func.count()).select_from(ProcessStep).where(
+                ProcessStep.project_id == self.project.id,
+                ProcessStep.variant == "desired")) > 0)
 
     def checked_by(self) -> set[int]:
         return self._once("checks", lambda: set(db.session.scalars(
@@ -161,6 +168,9 @@ CONDITIONS: dict[str, Callable[[Facts, Task], bool]] = {
     "confirmed:team": _confirmed("team"),
     "confirmed:kickoff": _confirmed("kickoff"),
     "confirmed:process_checked": _confirmed("process_checked"),
+    "confirmed:trained": _confirmed("trained"),
+    "confirmed:documented": _confirmed("documented"),
+    "confirmed:communicated": _confirmed("communicated"),
     "assignment_written": lambda f, _task: bool(f.project.assignment.strip()),
     "kpis_proposed": _kpis_proposed,
     "baselines_measured": _baselines_measured,
@@ -177,6 +187,7 @@ CONDITIONS: dict[str, Callable[[Facts, Task], bool]] = {
     "reviews_signed": _evidence("reviews_signed"),
     "plan_made_final": _plan_made_final,
     "final_plan_approved": _evidence("final_plan_approved"),
+    "desired_process_recorded": lambda f, _task: f.desired_process_recorded(),
     "implementation_plan_approved": _evidence("implementation_plan_approved"),
     "contributed": lambda f, task: task.assignee_id is not None
     and task.assignee_id in f.contributors(),

@@ -571,7 +571,7 @@ STEPS: dict[Step, StepDefinition] = {
                             "definitief."),
                          done_when="plan_made_final", work="reviews.index#responses"),
             TaskTemplate("adjust.process", R.PROCESS_ADVISOR, N_("Gewenst proces bijstellen"),
-                         work="process.desired"),
+                         done_when="desired_process_recorded", work="process.desired"),
             TaskTemplate("adjust.expert_input", R.SUBJECT_EXPERT,
                          N_("Meedenken over de bijstellingen"), work="plans.index#board"),
             TaskTemplate("adjust.approve", R.PROCESS_OWNER,
@@ -634,19 +634,36 @@ STEPS: dict[Step, StepDefinition] = {
             TaskTemplate("execution.monitor", R.PROJECT_LEADER,
                          N_("Uitvoering van het implementatieplan bewaken"),
                          done_when="actions_done", work="implementation.index#execution-heading"),
+            # The chores that keep the change (borgen): each done when its product is
+            # confirmed, so closing never has to guess whether they happened.
             TaskTemplate("execution.training", R.TEAM_MANAGER,
-                         N_("Medewerkers trainen in het nieuwe proces")),
+                         N_("Medewerkers trainen in het nieuwe proces"),
+                         done_when="confirmed:trained", work="step#product-trained"),
             TaskTemplate("execution.documentation", R.SUBJECT_EXPERT,
-                         N_("Werkinstructies en procesbeschrijving bijwerken")),
+                         N_("Werkinstructies en procesbeschrijving bijwerken"),
+                         done_when="confirmed:documented", work="step#product-documented"),
             TaskTemplate("execution.communication", R.PROJECT_LEADER,
-                         N_("De verandering communiceren")),
+                         N_("De verandering communiceren"),
+                         done_when="confirmed:communicated", work="step#product-communicated"),
             TaskTemplate("execution.evaluation", R.PROCESS_OWNER,
                          N_("Evaluatiemoment plannen en KPI's nameten"),
                          done_when="evaluation_planned", work="implementation.evaluation"),
         ),
         products=(
-            Product("executed", N_("Verbeteringen uitgevoerd, medewerkers getraind, "
-                                   "documentatie bijgewerkt"), (R.PROJECT_LEADER,)),
+            Product("executed", N_("Verbeteringen uitgevoerd"), (R.PROJECT_LEADER,)),
+            Product("trained", N_("Medewerkers getraind in het nieuwe proces"),
+                    (R.TEAM_MANAGER, R.PROJECT_LEADER), variants=(
+                        Variant("training", N_("Training of werkinstructie gegeven")),
+                        Variant("meeting", N_("Besproken in het werkoverleg")),
+                        Variant("not_needed", N_("Niet nodig: het werk van medewerkers "
+                                                 "verandert niet")))),
+            Product("documented", N_("Werkinstructies en procesbeschrijving bijgewerkt"),
+                    (R.SUBJECT_EXPERT, R.PROJECT_LEADER)),
+            Product("communicated", N_("De verandering gecommuniceerd"), (R.PROJECT_LEADER,),
+                    variants=(
+                        Variant("internal", N_("Binnen de organisatie")),
+                        Variant("internal_and_residents", N_("Binnen de organisatie en aan "
+                                                             "inwoners of klanten")))),
             Product("evaluation", N_("Evaluatiemoment gepland"), (R.PROCESS_OWNER,),
                     evidence="evaluation_planned"),
         ),
@@ -1049,6 +1066,11 @@ TASK_CONDITIONS: dict[str, str] = {
     "confirmed:kickoff": N_("de projectleider heeft bevestigd dat de kick-off is gehouden"),
     "confirmed:process_checked": N_("de procesadviseur heeft bevestigd dat de proceskaart "
                                     "gecontroleerd is"),
+    "confirmed:trained": N_("bevestigd is dat medewerkers getraind zijn (of dat het niet "
+                            "nodig is)"),
+    "confirmed:documented": N_("bevestigd is dat werkinstructies en procesbeschrijving zijn "
+                               "bijgewerkt"),
+    "confirmed:communicated": N_("bevestigd is dat de verandering is gecommuniceerd"),
     "assignment_written": N_("de opdracht van het traject is beschreven"),
     "kpis_proposed": N_("er is een KPI met definitie en eenheid"),
     "baselines_measured": N_("elke KPI een nulmeting heeft"),
@@ -1065,6 +1087,8 @@ TASK_CONDITIONS: dict[str, str] = {
     "reviews_signed": N_("elke gekozen specialist de verstuurde versie heeft ondertekend"),
     "plan_made_final": N_("het plan definitief is gemaakt"),
     "final_plan_approved": N_("de proceseigenaar de definitieve versie heeft goedgekeurd"),
+    "desired_process_recorded": N_("het gewenste proces is vastgelegd (ten minste één "
+                                   "processtap)"),
     "implementation_plan_approved": N_("de proceseigenaar het implementatieplan heeft "
                                        "vastgesteld"),
     "contributed": N_("de inbreng van deze persoon is vastgelegd"),
