@@ -19,6 +19,7 @@ from wasstraat.models import (
     ImplementationItem,
     ImplementationOrder,
     Kpi,
+    Notification,
     PlanApproval,
     PlanVersion,
     StepState,
@@ -318,10 +319,17 @@ def test_closing_step_10_asks_what_becomes_of_unfinished_actions_and_reports_it(
     expert = clients[Role.SUBJECT_EXPERT]
     project = f"/projects/{team.project.id}"
     done, unfinished = plan[TITLES[0]], plan[TITLES[1]]
+    proposer = team[Role.TEAM_MANAGER]
+    db.session.get(ImplementationItem, done).improvement.proposer_id = proposer.id
+    db.session.commit()
     version = db.session.scalar(db.select(ImplementationItem.version).where(
         ImplementationItem.id == done))
     assert expert.post(f"{base(team)}/actions/{done}",
                        data={"status": "done", "version": version}).status_code == 303
+    # Whoever proposed it hears that it was carried out.
+    told = db.session.scalars(db.select(Notification).where(
+        Notification.user_id == proposer.id, Notification.outcome == "done")).all()
+    assert [(n.title, n.step) for n in told] == [(TITLES[0], 10)]
     assert leader.post(f"{project}/steps/10/products/executed/confirm").status_code == 303
     confirm_chores(team, clients)
     assert owner.post(f"{base(team)}/evaluation", data={

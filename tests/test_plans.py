@@ -18,6 +18,7 @@ from wasstraat.models import (
     FrozenError,
     Improvement,
     Kpi,
+    Notification,
     OrganisationSettings,
     PlanApproval,
     PlanVersion,
@@ -103,6 +104,43 @@ def test_not_pursuing_an_improvement_needs_a_reason(team, clients):
     assert "waarom deze verbetering niet wordt opgepakt" in response.get_data(as_text=True)
     assert plan_entry(advisor, team, improvement_id, decision="not_pursued", horizon="",
                       decision_reason="Te duur voor het effect").status_code == 303
+
+
+def outcomes_of(user) -> list[Notification]:
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(Notification).where(
+        Notification.user_id == user.id, Notification.kind == "outcome")
+        .order_by(Notification.id)))
+
+
+def test_the_proposer_hears_how_their_idea_was_decided_with_the_reason(team, clients):
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    proposer = team[Role.TEAM_MANAGER]
+    row = improvements.add_improvement(
+        team.project, team[Role.SUBJECT_EXPERT], resolve(team.project, "step", 6),
+        title="Balie langer open", description="", proposer_id=proposer.id)
+    db.session.commit()
+    advisor = clients[Role.PROCESS_ADVISOR]
+    assert plan_entry(advisor, team, row.id, decision="not_pursued", horizon="",
+                      decision_reason="Te duur voor het effect").status_code == 303
+    [told] = outcomes_of(proposer)
+    assert (told.outcome, told.detail, told.step) == ("not_pursued", "Te duur voor het effect", 6)
+    inbox = clients[Role.TEAM_MANAGER].get("/notifications").get_data(as_text=True)
+    assert ("uw verbeteridee wordt niet opgepakt: Balie langer open. De reden: Te duur voor "
+            "het effect") in inbox
+    # A save that leaves the decision as it was tells nothing again; a new decision does.
+    assert plan_entry(advisor, team, row.id, decision="not_pursued", horizon="",
+                      decision_reason="Te duur voor het effect.").status_code == 303
+    assert len(outcomes_of(proposer)) == 1
+    assert plan_entry(advisor, team, row.id).status_code == 303
+    assert [n.outcome for n in outcomes_of(proposer)] == ["not_pursued", "in_plan"]
+    # Whoever decides on their own idea needs no message.
+    own = improvements.add_improvement(
+        team.project, team[Role.SUBJECT_EXPERT], resolve(team.project, "step", 6),
+        title="Eigen idee", description="", proposer_id=team[Role.PROCESS_ADVISOR].id)
+    db.session.commit()
+    assert plan_entry(advisor, team, own.id).status_code == 303
+    assert outcomes_of(team[Role.PROCESS_ADVISOR]) == []
 
 
 def test_scores_out_of_range_and_foreign_kpis_are_refused(team, clients, create_project):
@@ -524,6 +562,11 @@ def test_a_rejection_blocks_the_final_plan_until_the_process_owner_overrides_it(
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "review.override"))
     assert event.actor_id == team[Role.PROCESS_OWNER].id
     assert "Wettelijke termijn" in event.after["motivation"]
+    # The specialist hears that their "niet akkoord" was overruled, and why.
+    [told] = outcomes_of(team[Role.LEGAL])
+    assert told.outcome == "overruled" and told.detail.startswith("Wettelijke termijn")
+    inbox = clients[Role.LEGAL].get("/notifications").get_data(as_text=True)
+    assert "de proceseigenaar gaat door ondanks uw &#39;niet akkoord&#39; (Juridisch)" in inbox
     assert leader.post(f"{base(team)}/plan/finalise").status_code == 303
 
 

@@ -26,6 +26,8 @@ class Kind(LabelledEnum):
     EVALUATION = "evaluation", N_("Herinnering: evaluatiemoment")
     # A step waits on their task longer than STALLED_AFTER_DAYS.
     WAITING = "waiting", N_("Herinnering: een stap wacht op u")
+    # What became of their work: an idea decided or carried out, a rejection overruled.
+    OUTCOME = "outcome", N_("Wat er met uw inbreng gebeurde")
 
     @property
     def message(self) -> str:
@@ -68,7 +70,7 @@ class Channel(LabelledEnum):
 DEFAULT_CHANNEL = {
     Kind.TASK: Channel.IMMEDIATE, Kind.REVIEW: Channel.IMMEDIATE, Kind.ACTION: Channel.IMMEDIATE,
     Kind.PLAN: Channel.IMMEDIATE, Kind.ANSWER: Channel.DAILY, Kind.OVERDUE: Channel.DAILY,
-    Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY,
+    Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY, Kind.OUTCOME: Channel.DAILY,
 }
 
 # Defaults that differ by role. A specialist's work in a project is the review asked of
@@ -116,6 +118,34 @@ REMINDER_MESSAGES = {
     Reminder.EVALUATION_PASSED: N_("%(step)s: het evaluatiemoment is %(days)s voorbij en er "
                                    "zijn nog geen nametingen. Leg de resultaten vast."),
     Reminder.STEP_WAITING: N_("%(step)s wacht sinds %(days)s op u: %(title)s."),
+}
+
+class Outcome(StrEnum):
+    """What became of someone's work (Kind.OUTCOME): the proposer of an improvement hears
+    how it was decided and when it is done; a specialist hears that their "niet akkoord" was
+    overruled, and why."""
+
+    IN_PLAN = "in_plan"
+    NOT_PURSUED = "not_pursued"
+    MERGED = "merged"
+    DONE = "done"
+    OVERRULED = "overruled"
+
+    @property
+    def message(self) -> str:
+        """With ``%(step)s``, ``%(title)s`` and ``%(detail)s`` (a reason, a motivation)."""
+        return OUTCOME_MESSAGES[self]
+
+
+OUTCOME_MESSAGES = {
+    Outcome.IN_PLAN: N_("%(step)s: uw verbeteridee komt in het verbeterplan: %(title)s."),
+    Outcome.NOT_PURSUED: N_("%(step)s: uw verbeteridee wordt niet opgepakt: %(title)s. De "
+                            "reden: %(detail)s"),
+    Outcome.MERGED: N_("%(step)s: uw verbeteridee is samengevoegd met een ander idee: "
+                       "%(title)s."),
+    Outcome.DONE: N_("%(step)s: uw verbeteridee is uitgevoerd: %(title)s."),
+    Outcome.OVERRULED: N_("%(step)s: de proceseigenaar gaat door ondanks uw 'niet akkoord' "
+                          "(%(title)s). De motivering: %(detail)s"),
 }
 
 # When the evaluation reminder comes: this long before the planned moment.

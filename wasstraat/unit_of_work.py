@@ -7,9 +7,10 @@ order below. A listener of one event runs in the order of ``HOOKS``.
 **Before each flush**
   1. ``audit.link_new_events``: the new audit rows get their place in the hash chain (taking
      the chain's lock until commit). First, so that every row this flush writes is linked.
-  2. ``notifications.events.tell_new_assignees``: a task that got a person, and a review the
-     team answered, become notifications; each that is to be e-mailed marks the session
-     "mail due". They add rows, so they run before the flush writes them.
+  2. ``notifications.events.tell_new_assignees``: a task that got a person, a review the
+     team answered, an improvement decided or carried out (to its proposer) and a rejection
+     overruled (to its specialist) become notifications; each that is to be e-mailed marks
+     the session "mail due". They add rows, so they run before the flush writes them.
 
 **After each flush**
   3. ``guidance.note_touched_projects``: which projects (and memberships) the flush touched,

@@ -11,12 +11,13 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..notification_kinds import Channel, Kind, MailState, Reminder
+from ..notification_kinds import Channel, Kind, MailState, Outcome, Reminder
 from ..workflow import (
     Step,
 )
@@ -57,6 +58,9 @@ class Notification(db.Model):
     reminder: Mapped[Reminder | None] = mapped_column(StrEnumColumn(Reminder, 20))
     reminder_key: Mapped[str | None] = mapped_column(String(80))
     days: Mapped[int | None] = mapped_column(Integer)  # how long it waits, or until the date
+    # An outcome (Kind.OUTCOME) says what became of the person's work, with its reason.
+    outcome: Mapped[Outcome | None] = mapped_column(StrEnumColumn(Outcome, 12))
+    detail: Mapped[str] = mapped_column(Text, default="")
     # Where the work is when no task says it (a task link, tasks.services.task_link).
     link: Mapped[str] = mapped_column(String(300), default="")
 

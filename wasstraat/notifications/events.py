@@ -13,10 +13,20 @@ from flask_login import current_user
 from sqlalchemy import inspect, update
 from sqlalchemy.orm import Session
 
-from ..models import Notification, Review, ReviewFinding, ReviewResponse, Task, utcnow
-from ..notification_kinds import Kind, MailState, kind_of
+from ..models import (
+    ImplementationItem,
+    Improvement,
+    Notification,
+    Review,
+    ReviewFinding,
+    ReviewOverride,
+    ReviewResponse,
+    Task,
+    utcnow,
+)
+from ..notification_kinds import Kind, MailState, Outcome, kind_of
 from ..tasks.services import task_link
-from ..workflow import N_, Step
+from ..workflow import N_, REVIEW_DOMAIN_BY_KEY, ActionStatus, Decision, Step
 
 # The session's mark that this transaction made notifications to e-mail (unit_of_work hands
 # it on to the request, which has them delivered after the commit).
@@ -49,6 +59,61 @@ def tell_new_assignees(session: Session, _context: Any, _instances: Any) -> None
                                    title=task.title[:200]))
     for response in [r for r in session.new if isinstance(r, ReviewResponse)]:
         _tell_the_reviewer(session, response)
+    _tell_what_became_of_the_work(session, actor)
+
+
+# An improvement's decision that its proposer hears about, and in which step it is taken.
+DECIDED = {Decision.IN_PLAN: Outcome.IN_PLAN, Decision.NOT_PURSUED: Outcome.NOT_PURSUED,
+           Decision.MERGED: Outcome.MERGED}
+
+
+def _tell_what_became_of_the_work(session: Session, actor: int | None) -> None:
+    """The proposer of an improvement hears how it was decided (with the reason when it is
+    not taken up) and that it was carried out; the specialist whose "niet akkoord" the
+    process owner overruled hears it, with the motivation. Nobody hears of their own act."""
+    for row in session.dirty:
+        if isinstance(row, Improvement) and (added := _changed_to(row, "decision")):
+            outcome = DECIDED.get(added)
+            if outcome is not None:
+                _tell_proposer(session, row, outcome, actor, Step.IMPROVEMENT_PLAN,
+                               task_link("plans.entry", improvement_id=row.id),
+                               row.decision_reason if outcome is Outcome.NOT_PURSUED else "")
+        elif isinstance(row, ImplementationItem) and \
+                _changed_to(row, "status") is ActionStatus.DONE:
+            with session.no_autoflush:
+                improvement = session.get(Improvement, row.improvement_id)
+            _tell_proposer(session, improvement, Outcome.DONE, actor, Step.EXECUTION,
+                           task_link("implementation.action", item_id=row.id))
+    for decision in [o for o in session.new if isinstance(o, ReviewOverride)]:
+        _tell_the_overruled(session, decision, actor)
+
+
+def _changed_to(row: Any, attribute: str) -> Any:
+    added = inspect(row).attrs[attribute].history.added
+    return added[0] if added else None
+
+
+def _tell_proposer(session: Session, improvement: Improvement, outcome: Outcome,
+                   actor: int | None, step: Step, link: str, detail: str = "") -> None:
+    if improvement.proposer_id is None or improvement.proposer_id == actor:
+        return
+    _add(session, Notification(user_id=improvement.proposer_id,
+                               project_id=improvement.project_id, kind=Kind.OUTCOME,
+                               outcome=outcome, step=int(step), title=improvement.title[:200],
+                               detail=detail.strip(), link=link))
+
+
+def _tell_the_overruled(session: Session, decision: ReviewOverride, actor: int | None) -> None:
+    with session.no_autoflush:
+        review = session.get(Review, decision.review_id)
+    if review.signed_by_id is None or review.signed_by_id == actor:
+        return
+    _add(session, Notification(user_id=review.signed_by_id, project_id=review.project_id,
+                               kind=Kind.OUTCOME, outcome=Outcome.OVERRULED,
+                               step=int(Step.ADJUST),
+                               title=REVIEW_DOMAIN_BY_KEY[review.domain].label,
+                               detail=decision.motivation,
+                               link=task_link("reviews.show", review_id=review.id)))
 
 
 def handle_finished_work(session: Session, _context: Any) -> None:

@@ -39,11 +39,12 @@ def sentence(notification: Notification) -> str:
     step = notification.step
     where = (gettext("Stap %(number)d (%(name)s)", number=step.value,
                      name=gettext(step.definition.name)) if step else gettext("Het traject"))
-    reminder = notification.reminder
-    message = reminder.message if reminder else notification.kind.message
+    special = notification.reminder or notification.outcome
+    message = special.message if special else notification.kind.message
     days = notification.days or 0
     return gettext(message) % {"step": where, "title": gettext(notification.title),
-                               "days": ngettext("%(num)d dag", "%(num)d dagen", days)}
+                               "days": ngettext("%(num)d dag", "%(num)d dagen", days),
+                               "detail": notification.detail}
 
 
 def mark_read(notification: Notification) -> None:

@@ -1,0 +1,66 @@
+"""Notifications of what became of someone's work
+
+Revision ID: e3f4a5b6c7d9
+Revises: d2e3f4a5b6c8
+Create Date: 2026-12-04 18:00:00
+
+A new kind of notification, ``outcome``: the proposer of an improvement hears how it was
+decided and that it was carried out, and a specialist hears that their "niet akkoord" was
+overruled. ``notification.outcome`` says which (``in_plan``, ``not_pursued``, ``merged``,
+``done``, ``overruled``) and ``notification.detail`` carries the reason or motivation. The
+checks on the notification kinds (of a notification, and of a person's choice per kind) gain
+``outcome``. Stored rows do not change.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = 'e3f4a5b6c7d9'
+down_revision = 'd2e3f4a5b6c8'
+branch_labels = None
+depends_on = None
+
+KINDS_BEFORE = "'task', 'review', 'action', 'plan', 'answer', 'overdue', 'evaluation', 'waiting'"
+KINDS = KINDS_BEFORE + ", 'outcome'"
+OUTCOMES = "'in_plan', 'not_pursued', 'merged', 'done', 'overruled'"
+
+
+def _check(table: str, column: str, values: str) -> None:
+    name = f"ck_{table}_{column}_valid"
+    if op.get_bind().dialect.name != "sqlite":
+        op.create_check_constraint(op.f(name), table, f"{column} IN ({values})")
+        return
+    for event in ("INSERT", f"UPDATE OF {column}"):
+        op.execute(f"CREATE TRIGGER {name}_{event.split()[0].lower()} BEFORE {event} "
+                   f"ON {table} WHEN NEW.{column} NOT IN ({values}) "
+                   f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END")
+
+
+def _uncheck(table: str, column: str) -> None:
+    name = f"ck_{table}_{column}_valid"
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TRIGGER IF EXISTS {name}_insert")
+        op.execute(f"DROP TRIGGER IF EXISTS {name}_update")
+    else:
+        op.drop_constraint(op.f(name), table, type_="check")
+
+
+def upgrade():
+    op.add_column("notification", sa.Column("outcome", sa.String(length=12), nullable=True))
+    op.add_column("notification", sa.Column("detail", sa.Text(), nullable=False,
+                                            server_default=""))
+    _check("notification", "outcome", OUTCOMES)
+    for table in ("notification", "notification_setting"):
+        _uncheck(table, "kind")
+        _check(table, "kind", KINDS)
+
+
+def downgrade():
+    op.execute("DELETE FROM notification WHERE kind = 'outcome'")
+    op.execute("DELETE FROM notification_setting WHERE kind = 'outcome'")
+    for table in ("notification", "notification_setting"):
+        _uncheck(table, "kind")
+        _check(table, "kind", KINDS_BEFORE)
+    _uncheck("notification", "outcome")
+    # Not a batch: rebuilding the table on SQLite would drop its CHECK triggers.
+    op.execute("ALTER TABLE notification DROP COLUMN detail")
+    op.execute("ALTER TABLE notification DROP COLUMN outcome")
