@@ -29,7 +29,8 @@ TARGETS: dict[str, list[str]] = {
     "wasstraat/duties.py": ["tests/test_duties.py"],
     "wasstraat/notifications/reminders.py": ["tests/test_reminders.py"],
     "wasstraat/api/guard.py": ["tests/test_api.py"],
-    "wasstraat/api/tokens.py": ["tests/test_api.py"],
+    # Personal tokens are tested with the API; the identity provider's tokens with SSO.
+    "wasstraat/api/tokens.py": ["tests/test_api.py", "tests/test_api_sso.py"],
     "wasstraat/mining/analysis.py": ["tests/test_mining.py"],
     "wasstraat/access.py": ["tests/test_routes.py", "tests/test_windows.py"],
     "wasstraat/windows.py": ["tests/test_windows.py"],

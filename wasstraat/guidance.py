@@ -21,7 +21,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from . import audit
 from .extensions import db
@@ -389,7 +389,7 @@ def unfinished_tasks(project: Project, step: Step, *, closes_project: bool) -> l
     if not closes_project:
         query = query.where(Task.step == int(step), Task.origin != "manual")
     facts = Facts(project)
-    open_tasks = db.session.scalars(query.options(selectinload(Task.assignee))
+    open_tasks = db.session.scalars(query.options(joinedload(Task.assignee))
                                     .order_by(Task.step, Task.part, Task.id))
     return [task for task in open_tasks
             if not (rule := CONDITIONS.get(task.condition or "")) or not rule(facts, task)]
