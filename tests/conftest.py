@@ -41,8 +41,9 @@ from wasstraat.workflow import Role, Step
 
 PASSWORD = "een lang genoeg wachtwoord voor tests"
 # Posted with a step's close: whatever would end unfinished ends as no longer needed
-# (closing.py), so that tests about something else close as before.
-END_ALL = {"all_ends": "not_needed"}
+# (closing.py), and the close that finishes a project sets the process's review date, so
+# that tests about something else close as before.
+END_ALL = {"all_ends": "not_needed", "revisit_on": "2030-01-31"}
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
 # Under pytest-xdist each worker (gw0, gw1, ...) gets its own PostgreSQL schema.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")

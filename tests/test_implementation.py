@@ -11,6 +11,7 @@ from conftest import END_ALL, Team
 from conftest import put_in_step as in_step
 from docx import Document
 
+from wasstraat import closing
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
@@ -22,6 +23,7 @@ from wasstraat.models import (
     Notification,
     PlanApproval,
     PlanVersion,
+    Project,
     StepState,
     Task,
 )
@@ -338,10 +340,24 @@ def test_closing_step_10_asks_what_becomes_of_unfinished_actions_and_reports_it(
     page = owner.get(f"{project}/steps/10").get_data(as_text=True)
     assert f'name="action_{unfinished}"' in page and f'name="action_{done}"' not in page
 
-    refused = owner.post(f"{project}/steps/10/close", data={f"action_{unfinished}": "next_cycle"})
+    # The close that finishes the project asks when the process description is reviewed:
+    # in a year unless the owner chooses otherwise, never in the past.
+    next_year = closing.default_revisit()
+    assert f'value="{next_year.isoformat()}"' in page
+    refused = owner.post(f"{project}/steps/10/close", data={
+        f"action_{unfinished}": "next_cycle", "revisit_on": next_year.isoformat()})
     assert refused.status_code == 422  # the third action and the chores are undecided
-    assert owner.post(f"{project}/steps/10/close", data={
-        f"action_{unfinished}": "next_cycle", "all_ends": "not_needed"}).status_code == 303
+    decided = {f"action_{unfinished}": "next_cycle", "all_ends": "not_needed"}
+    for revisit_on, message in (("", "Vul een geldige datum in."),
+                                ("2020-01-01", "Kies een datum na vandaag.")):
+        refused = owner.post(f"{project}/steps/10/close",
+                             data={**decided, "revisit_on": revisit_on})
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+        assert db.session.get(ImplementationItem, unfinished).end_reason is None
+    assert owner.post(f"{project}/steps/10/close",
+                      data={**decided, "revisit_on": "2028-03-01"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Project, team.project.id).revisit_on == date(2028, 3, 1)
 
     db.session.expire_all()
     item = db.session.get(ImplementationItem, unfinished)

@@ -24,7 +24,7 @@ from wasstraat.models import (
 )
 from wasstraat.notification_kinds import Channel, Kind, Reminder
 from wasstraat.notifications import mail, reminders, services
-from wasstraat.workflow import ActionStatus, Role, Step
+from wasstraat.workflow import ActionStatus, Role, Step, StepStatus
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -310,3 +310,42 @@ def test_waiting_days_are_the_organisations_days_also_just_after_midnight(app, t
     db.session.commit()
     due = reminders.due(date(2026, 12, 31), 30)
     assert due and {r.days for r in due} == {30}
+
+
+def closed_with_review_on(team: Team, revisit_on: date) -> None:
+    for state in team.project.steps:
+        state.status = StepStatus.DONE
+    team.project.revisit_on = revisit_on
+    db.session.commit()
+
+
+@pytest.mark.parametrize("days_ahead, reminded", [(31, False), (30, True), (1, True),
+                                                  (0, False), (-1, True)])
+def test_a_process_owner_is_reminded_a_month_before_the_review_date_and_after_it(
+        app, team, days_ahead, reminded):
+    """The review date of a closed project's process description: a reminder from 30 days
+    ahead, none on the day itself, one once it passed; each occasion once, however often the
+    periodic work runs."""
+    today = date(2027, 6, 1)
+    closed_with_review_on(team, today + timedelta(days=days_ahead))
+    reminders.send_reminders(on(today))
+    reminders.send_reminders(on(today, 15))
+    expected = Reminder.REVISIT_PASSED if days_ahead < 0 else Reminder.REVISIT_NEAR
+    given_now = given(expected)
+    assert len(given_now) == (1 if reminded else 0)
+    if reminded:
+        [told] = given_now
+        assert told.user_id == team[Role.PROCESS_OWNER].id and told.kind == "revisit"
+        assert team.project.name in sentence(told, app)
+        assert target(told, app) == f"/projects/{team.project.id}"
+    # Nobody else of the team hears of it.
+    assert not db.session.scalars(db.select(Notification).where(
+        Notification.kind == "revisit",
+        Notification.user_id != team[Role.PROCESS_OWNER].id)).all()
+
+
+def test_no_review_reminder_for_a_project_still_running(team):
+    team.project.revisit_on = date(2027, 6, 10)
+    db.session.commit()
+    reminders.send_reminders(on(date(2027, 6, 1)))
+    assert given(Reminder.REVISIT_NEAR) == []

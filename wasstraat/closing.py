@@ -17,7 +17,7 @@ Above the features, like ``guidance.py``: it asks the tasks, the implementation 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from .extensions import db
 from .guidance import closes_project, unfinished_tasks
 from .implementation import services as implementation
 from .models import ImplementationItem, ProductConfirmation, Project, Task, User, utcnow
+from .projects import services as projects
 from .steps import services as steps
 from .tasks.services import task_link
 from .workflow import N_, EndReason, Step, TaskClosure
@@ -69,6 +70,12 @@ def in_words(reason: EndReason, note: str) -> str:
     return note.strip() if reason is EndReason.OTHER else _(reason.label)
 
 
+def default_revisit() -> date:
+    """When the process description is reviewed unless the closer says otherwise."""
+    today = date.today()
+    return today.replace(year=today.year + 1, day=min(today.day, 28))
+
+
 def loose_ends(project: Project, step: Step) -> list[LooseEnd]:
     """What closing the step now would end unfinished, in the order the page lists it."""
     kinds = step.definition.loose_ends
@@ -84,9 +91,10 @@ def loose_ends(project: Project, step: Step) -> list[LooseEnd]:
 
 def close_step(project: Project, step: Step, actor: User,
                confirmations: dict[str, ProductConfirmation],
-               endings: dict[str, Ending]) -> None:
+               endings: dict[str, Ending], revisit_on: date | None = None) -> None:
     """Close the step once every loose end has its ending: each ended as decided, then the
-    step closes (its own rules first, so a step that may not close ends nothing)."""
+    step closes (its own rules first, so a step that may not close ends nothing). The close
+    that finishes the project also sets when the process description is reviewed."""
     blockers = steps.close_blockers(project, step, confirmations,
                                     steps.evidence_problems(project, step))
     if blockers:
@@ -96,12 +104,17 @@ def close_step(project: Project, step: Step, actor: User,
                 for end in ends if end.key not in endings}
     problems |= {f"{end.key}_note": problem for end in ends if end.key in endings
                  and (problem := endings[end.key].problem())}
+    finishing = closes_project(project, step)
+    if finishing and revisit_on is None:
+        problems["revisit_on"] = _("Kies wanneer de procesbeschrijving herzien wordt.")
     if problems:
         raise InvalidInput(problems)
     now = utcnow()
     for end in ends:
         _end(end, endings[end.key], actor, now)
     steps.close_step(project, step, actor, confirmations)
+    if finishing:
+        projects.set_revisit(project, actor, revisit_on, date.today())
 
 
 def _end(end: LooseEnd, ending: Ending, actor: User, now: datetime) -> None:

@@ -110,7 +110,8 @@ def _confirm(project: Project, step: Step, key: str, user: User, variant: str = 
                           variant=variant, note=note)
 
 
-def _close_step(project: Project, step: Step, actor: User, confirmations: dict) -> None:
+def _close_step(project: Project, step: Step, actor: User, confirmations: dict,
+                revisit_on: date | None = None) -> None:
     """Close a step as the app does between requests: the tasks follow the work done so far
     first (in the app each request's commit does that). The tasks people tick are ticked by
     their holders; what is left the closer ends as no longer needed."""
@@ -121,7 +122,7 @@ def _close_step(project: Project, step: Step, actor: User, confirmations: dict) 
             tasks.set_done(end.task, end.holder, True)
         else:
             endings[end.key] = closing.Ending(EndReason.NOT_NEEDED)
-    closing.close_step(project, step, actor, confirmations, endings)
+    closing.close_step(project, step, actor, confirmations, endings, revisit_on)
     guidance.sync_tasks(project)
 
 
@@ -332,7 +333,9 @@ def _completed_project(people: dict[Role, User]) -> Project:
              note="Nieuwsbericht op de website en in het teamoverleg.")
     for step in Step:
         _finish_tasks(project, step)
-    _close_step(project, Step.EXECUTION, owner, steps.confirmations_by_key(project))
+    # The process description is reviewed soon: the library's reminder shows in the demo.
+    _close_step(project, Step.EXECUTION, owner, steps.confirmations_by_key(project),
+                revisit_on=date.today() + timedelta(days=25))
     return project
 
 

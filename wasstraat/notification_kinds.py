@@ -28,6 +28,8 @@ class Kind(LabelledEnum):
     WAITING = "waiting", N_("Herinnering: een stap wacht op u")
     # What became of their work: an idea decided or carried out, a rejection overruled.
     OUTCOME = "outcome", N_("Wat er met uw inbreng gebeurde")
+    # A process they own is due for review (the date set when its project closed).
+    REVISIT = "revisit", N_("Herinnering: procesbeschrijving herzien")
 
     @property
     def message(self) -> str:
@@ -71,6 +73,7 @@ DEFAULT_CHANNEL = {
     Kind.TASK: Channel.IMMEDIATE, Kind.REVIEW: Channel.IMMEDIATE, Kind.ACTION: Channel.IMMEDIATE,
     Kind.PLAN: Channel.IMMEDIATE, Kind.ANSWER: Channel.DAILY, Kind.OVERDUE: Channel.DAILY,
     Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY, Kind.OUTCOME: Channel.DAILY,
+    Kind.REVISIT: Channel.DAILY,
 }
 
 # Defaults that differ by role. A specialist's work in a project is the review asked of
@@ -94,6 +97,8 @@ class Reminder(StrEnum):
     EVALUATION_NEAR = "evaluation_near"
     EVALUATION_PASSED = "evaluation_passed"
     STEP_WAITING = "step_waiting"
+    REVISIT_NEAR = "revisit_near"
+    REVISIT_PASSED = "revisit_passed"
 
     @property
     def kind(self) -> Kind:
@@ -108,6 +113,7 @@ class Reminder(StrEnum):
 REMINDER_KIND = {
     Reminder.ACTION_OVERDUE: Kind.OVERDUE, Reminder.EVALUATION_NEAR: Kind.EVALUATION,
     Reminder.EVALUATION_PASSED: Kind.EVALUATION, Reminder.STEP_WAITING: Kind.WAITING,
+    Reminder.REVISIT_NEAR: Kind.REVISIT, Reminder.REVISIT_PASSED: Kind.REVISIT,
 }
 
 REMINDER_MESSAGES = {
@@ -118,7 +124,15 @@ REMINDER_MESSAGES = {
     Reminder.EVALUATION_PASSED: N_("%(step)s: het evaluatiemoment is %(days)s voorbij en er "
                                    "zijn nog geen nametingen. Leg de resultaten vast."),
     Reminder.STEP_WAITING: N_("%(step)s wacht sinds %(days)s op u: %(title)s."),
+    Reminder.REVISIT_NEAR: N_("Over %(days)s moet de procesbeschrijving van %(title)s herzien "
+                              "zijn. Kijk met het team of het proces nog zo loopt."),
+    Reminder.REVISIT_PASSED: N_("De datum om de procesbeschrijving van %(title)s te herzien "
+                                "is %(days)s voorbij. Herzie het proces of kies een nieuwe "
+                                "datum."),
 }
+
+# When the reminder to review a process description comes: a month before its date.
+REVISIT_NOTICE = timedelta(days=30)
 
 class Outcome(StrEnum):
     """What became of someone's work (Kind.OUTCOME): the proposer of an improvement hears

@@ -1,4 +1,4 @@
-"""Notifications of what became of someone's work
+"""Notifications of what became of someone's work, and reminders to review a process
 
 Revision ID: e3f4a5b6c7d9
 Revises: d2e3f4a5b6c8
@@ -9,7 +9,9 @@ decided and that it was carried out, and a specialist hears that their "niet akk
 overruled. ``notification.outcome`` says which (``in_plan``, ``not_pursued``, ``merged``,
 ``done``, ``overruled``) and ``notification.detail`` carries the reason or motivation. The
 checks on the notification kinds (of a notification, and of a person's choice per kind) gain
-``outcome``. Stored rows do not change.
+``outcome``. Another kind, ``revisit``, reminds a process owner that the description of a
+closed project's process is due for review (``revisit_near``, ``revisit_passed``), so the
+check on the reminders gains those. Stored rows do not change.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -20,7 +22,9 @@ branch_labels = None
 depends_on = None
 
 KINDS_BEFORE = "'task', 'review', 'action', 'plan', 'answer', 'overdue', 'evaluation', 'waiting'"
-KINDS = KINDS_BEFORE + ", 'outcome'"
+KINDS = KINDS_BEFORE + ", 'outcome', 'revisit'"
+REMINDERS_BEFORE = "'action_overdue', 'evaluation_near', 'evaluation_passed', 'step_waiting'"
+REMINDERS = REMINDERS_BEFORE + ", 'revisit_near', 'revisit_passed'"
 OUTCOMES = "'in_plan', 'not_pursued', 'merged', 'done', 'overruled'"
 
 
@@ -52,11 +56,15 @@ def upgrade():
     for table in ("notification", "notification_setting"):
         _uncheck(table, "kind")
         _check(table, "kind", KINDS)
+    _uncheck("notification", "reminder")
+    _check("notification", "reminder", REMINDERS)
 
 
 def downgrade():
-    op.execute("DELETE FROM notification WHERE kind = 'outcome'")
-    op.execute("DELETE FROM notification_setting WHERE kind = 'outcome'")
+    op.execute("DELETE FROM notification WHERE kind IN ('outcome', 'revisit')")
+    op.execute("DELETE FROM notification_setting WHERE kind IN ('outcome', 'revisit')")
+    _uncheck("notification", "reminder")
+    _check("notification", "reminder", REMINDERS_BEFORE)
     for table in ("notification", "notification_setting"):
         _uncheck(table, "kind")
         _check(table, "kind", KINDS_BEFORE)

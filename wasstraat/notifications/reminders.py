@@ -28,12 +28,13 @@ from ..models import (
     Membership,
     MembershipRole,
     Notification,
+    Project,
     ProjectPosition,
     Task,
     User,
     utcnow,
 )
-from ..notification_kinds import EVALUATION_NOTICE, MailState, Reminder
+from ..notification_kinds import EVALUATION_NOTICE, REVISIT_NOTICE, MailState, Reminder
 from ..tasks.services import task_link
 from ..workflow import ActionStatus, Adoption, Role, Step, stalled_before
 
@@ -46,7 +47,7 @@ class Due:
     key: str
     user_id: int
     project_id: int
-    step: int
+    step: int | None
     title: str
     days: int
     task_id: int | None = None
@@ -55,7 +56,8 @@ class Due:
 
 def due(today: date, stalled_after: int) -> list[Due]:
     """Every reminder due today, whether or not it was already given (four queries)."""
-    return [*_overdue_actions(today), *_evaluations(today), *_waiting_tasks(today, stalled_after)]
+    return [*_overdue_actions(today), *_evaluations(today), *_waiting_tasks(today, stalled_after),
+            *_revisits(today)]
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -135,6 +137,27 @@ def _evaluations(today: date) -> list[Due]:
                 reminder, f"{reminder.value}:{evaluation_id}:{planned_on.isoformat()}", user_id,
                 project_id, int(Step.EXECUTION), "", abs((planned_on - today).days),
                 link=task_link("implementation.evaluation")))
+    return reminders
+
+
+def _revisits(today: date) -> list[Due]:
+    """Closed projects whose process description is due for review within a month, or
+    overdue: for their process owners, once before the date and once after it."""
+    rows = db.session.execute(
+        select(Project.id, Project.name, Project.revisit_on)
+        .join(ProjectPosition, ProjectPosition.project_id == Project.id)
+        .where(ProjectPosition.step.is_(None), Project.anonymised_at.is_(None),
+               Project.revisit_on <= today + REVISIT_NOTICE, Project.revisit_on != today)
+        .order_by(Project.id)).all()
+    owners = _process_owners({project_id for project_id, _name, _on in rows})
+    reminders = []
+    for project_id, name, revisit_on in rows:
+        reminder = Reminder.REVISIT_PASSED if revisit_on < today else Reminder.REVISIT_NEAR
+        for user_id in owners.get(project_id, []):
+            reminders.append(Due(
+                reminder, f"{reminder.value}:{project_id}:{revisit_on.isoformat()}", user_id,
+                project_id, None, name, abs((revisit_on - today).days),
+                link=task_link("projects.show")))
     return reminders
 
 

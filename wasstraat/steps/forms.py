@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, TextAreaField
+from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from .. import closing
 from ..closing import NOTE_LIMIT, Ending, LooseEnd
 from ..forms import FlaskForm, VersionedForm, choices, no_control_characters, required
 from ..workflow import EndReason
@@ -38,8 +39,16 @@ class CloseStepForm(FlaskForm):
     ends: list[LooseEnd] = []
 
     @classmethod
-    def for_ends(cls, ends: list[LooseEnd], **kwargs) -> CloseStepForm:
+    def for_ends(cls, ends: list[LooseEnd], *, closes_project: bool = False,
+                 **kwargs) -> CloseStepForm:
         form_class = type("CloseStepFormOfTheseEnds", (cls,), {})
+        if closes_project:  # the described process stays owned: its review date
+            form_class.revisit_on = DateField(
+                _l("Procesbeschrijving herzien vóór"), default=closing.default_revisit,
+                description=_l("De proceseigenaar krijgt een maand ervoor en na de datum een "
+                               "herinnering. Standaard over een jaar."),
+                validators=[required(_l("Vul een geldige datum in."))],
+                render_kw={"type": "date"})
         for end in ends:
             setattr(form_class, end.key, RadioField(end.title, choices=choices(
                 (r.value, _l(r.label)) for r in EndReason), validators=[Optional()]))
@@ -49,6 +58,11 @@ class CloseStepForm(FlaskForm):
         form = form_class(**kwargs)
         form.ends = ends
         return form
+
+    @property
+    def finishes(self) -> bool:
+        """Whether this close finishes the project (and asks the review date)."""
+        return "revisit_on" in self._fields
 
     def endings(self) -> dict[str, Ending]:
         """The reason chosen for each loose end: its own, else the one for all."""

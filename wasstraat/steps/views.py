@@ -15,7 +15,7 @@ from ..errors import WorkflowError, on_refusal, refuse_into
 from ..extensions import db
 from ..forms import choices
 from ..gates import EVIDENCE
-from ..guidance import next_actions, startable_steps
+from ..guidance import closes_project, next_actions, startable_steps
 from ..http import wants_partial
 from ..models import Task
 from ..navigation import back_to, came_from
@@ -92,7 +92,8 @@ def _close_form(access: ProjectAccess, step: Step) -> CloseStepForm | None:
     if not (access.project.step_status(step) is StepStatus.IN_PROGRESS
             and access.can(Action.CLOSE_STEP, step=step)):
         return None
-    return CloseStepForm.for_ends(closing.loose_ends(access.project, step), formdata=None)
+    return CloseStepForm.for_ends(closing.loose_ends(access.project, step), formdata=None,
+                                  closes_project=closes_project(access.project, step))
 
 
 def _done(access: ProjectAccess, step: Step, message: str):
@@ -141,14 +142,15 @@ def close(project_id: int, number: int):
     step = _step(number)
     access = project_access(project_id)
     access.require(Action.CLOSE_STEP, step=step)
-    form = CloseStepForm.for_ends(closing.loose_ends(access.project, step))
+    form = CloseStepForm.for_ends(closing.loose_ends(access.project, step),
+                                  closes_project=closes_project(access.project, step))
     if not form.validate_on_submit():
         return render_step(access, step, 422, close_form=form)
     refuse_into(form, lambda shown, status: render_step(
         project_access(project_id), step, status, close_form=shown,
         error=" ".join(shown.form_errors) or None))
-    closing.close_step(access.project, step, _user(),
-                       services.confirmations_by_key(access.project), form.endings())
+    closing.close_step(access.project, step, _user(), services.confirmations_by_key(
+        access.project), form.endings(), form.revisit_on.data if form.finishes else None)
     return _done(access, step, _closed_message(access.project, step))
 
 
