@@ -4,15 +4,18 @@ next cycle starts its step 3 from the process as it now is."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from conftest import Team
+from test_bad_input import HOSTILE
 from test_cycles import close
 from test_implementation import put_in_step
 
 from wasstraat.extensions import db
 from wasstraat.models import ProcessStep, StepState, Task
 from wasstraat.process import services as process
-from wasstraat.workflow import Role, Step, StepStatus, TaskClosure
+from wasstraat.workflow import RevisitStatus, Role, Step, StepStatus, TaskClosure, revisit_status
 
 CURRENT = [  # activity, handover, wait days, work minutes
     ("Aanvraag registreren", True, 2, 30),
@@ -161,22 +164,16 @@ def test_the_next_cycle_starts_step_3_from_the_process_as_it_now_is(team, client
 
 
 def test_the_review_date_of_the_process_description_green_amber_red():
-    from datetime import date
-
-    from wasstraat.workflow import RevisitStatus, revisit_status
-
     today = date(2027, 1, 10)
     assert revisit_status(None, today) is RevisitStatus.NOT_SET
     assert revisit_status(date(2027, 1, 9), today) is RevisitStatus.OVERDUE
     assert revisit_status(today, today) is RevisitStatus.SOON
-    assert revisit_status(date(2027, 4, 10), today) is RevisitStatus.SOON  # 90 days
-    assert revisit_status(date(2027, 4, 11), today) is RevisitStatus.IN_ORDER
+    assert revisit_status(today + timedelta(days=30), today) is RevisitStatus.SOON  # a month
+    assert revisit_status(today + timedelta(days=31), today) is RevisitStatus.IN_ORDER
 
 
 def test_the_process_owner_sets_when_the_closed_process_is_revisited(team, clients, admin,
                                                                      login_as):
-    from datetime import date, timedelta
-
     mapped(team)
     owner = clients[Role.PROCESS_OWNER]
     path = f"/projects/{team.project.id}/revisit"
@@ -186,8 +183,6 @@ def test_the_process_owner_sets_when_the_closed_process_is_revisited(team, clien
     close(team)
     assert clients[Role.PROJECT_LEADER].post(
         path, data={"revisit_on": soon.isoformat()}).status_code == 403
-    from test_bad_input import HOSTILE
-
     for bad in (*HOSTILE, (date.today() - timedelta(days=1)).isoformat()):
         refused = owner.post(path, data={"revisit_on": bad})
         assert refused.status_code == 422, bad

@@ -119,6 +119,7 @@ RULES: dict[str, list[Rule]] = {
     "admin.outbox": [Rule("/admin/outbox", "GET", ADMIN)],
     # Reports: everyone signed in, over the projects they may see (test_reports.py).
     "reports.index": [Rule("/reports", "GET", SIGNED_IN)],
+    "library.index": [Rule("/processes", "GET", SIGNED_IN)],
     "reports.export_csv": [Rule("/reports/kpis.csv", "GET", SIGNED_IN)],
     "reports.export_xlsx": [Rule("/reports/rapportage.xlsx", "GET", SIGNED_IN)],
     "admin.new_user": [Rule("/admin/users/new", "GET", ADMIN),

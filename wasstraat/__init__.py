@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from .improvements.views import bp as improvements_bp
     from .journey.views import bp as journey_bp
     from .kpis.views import bp as kpis_bp
+    from .library.views import bp as library_bp
     from .main.views import bp as main_bp
     from .mining.views import bp as mining_bp
     from .notifications.views import bp as notifications_bp
@@ -91,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
-                      mining_bp):
+                      library_bp, mining_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from .enums import LabelledEnum
-from .workflow import N_, Role
+from .workflow import N_, REVISIT_SOON_DAYS, Role
 
 
 class Kind(LabelledEnum):
@@ -131,8 +131,8 @@ REMINDER_MESSAGES = {
                                 "datum."),
 }
 
-# When the reminder to review a process description comes: a month before its date.
-REVISIT_NOTICE = timedelta(days=30)
+# When the reminder to review a process description comes: once its review is "binnenkort".
+REVISIT_NOTICE = timedelta(days=REVISIT_SOON_DAYS)
 
 class Outcome(StrEnum):
     """What became of someone's work (Kind.OUTCOME): the proposer of an improvement hears

@@ -836,7 +836,9 @@ class RevisitStatus(LabelledEnum):
     NOT_SET = "not_set", N_("geen datum")
 
 
-REVISIT_SOON_DAYS = 90
+# A month ahead the review is "binnenkort", and its process owners are reminded
+# (notifications.reminders): the state and the reminder follow this one number.
+REVISIT_SOON_DAYS = 30
 
 
 def revisit_status(revisit_on: date | None, today: date) -> RevisitStatus:
