@@ -11,7 +11,17 @@ import pytest
 from conftest import Team
 
 from wasstraat.extensions import db
-from wasstraat.models import EventLog, ProcessStep, utcnow
+from wasstraat.improvements.sources import describe
+from wasstraat.models import (
+    EventLog,
+    Improvement,
+    Notification,
+    ProcessStep,
+    ProcessSuggestion,
+    Project,
+    utcnow,
+)
+from wasstraat.notifications import services as notifications
 from wasstraat.workflow import Role, StepStatus
 
 
@@ -94,3 +104,75 @@ def test_the_library_runs_the_same_queries_for_more_processes(create_project, lo
     for n in range(4):
         described(create_project(f"Nog een {n}"), lead_days=n + 1)
     assert count_queries(lambda: client.get("/processes")) == few
+
+
+HOSTILE = '<script>alert("x")</script> =SUM(A1)'
+
+
+def test_any_employee_suggests_and_the_process_owner_hears_it(create_project, login_as,
+                                                               create_user, app):
+    team = create_project()
+    described(team)
+    colleague = create_user("Collega van de balie")
+    client = login_as(colleague)
+    path = f"/processes/{team.project.id}"
+    page = client.get(path).get_data(as_text=True)
+    assert "Aanvraag" in page and team[Role.PROCESS_OWNER].name in page
+    for bad, message in (("   ", "Schrijf uw suggestie op."), ("x" * 2001, "2000")):
+        refused = client.post(path, data={"text": bad})
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    assert db.session.scalars(db.select(ProcessSuggestion)).all() == []
+    assert client.post(path, data={"text": HOSTILE}).status_code == 303
+    page = client.get(path).get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "Collega van de balie" in page and "open" in page
+    [told] = db.session.scalars(db.select(Notification).where(
+        Notification.kind == "suggestion")).all()
+    assert told.user_id == team[Role.PROCESS_OWNER].id and told.detail == HOSTILE
+    inbox = login_as(team[Role.PROCESS_OWNER]).get("/notifications").get_data(as_text=True)
+    assert "Een collega doet een suggestie voor het proces Parkeervergunning" in inbox
+    assert "<script>alert" not in inbox
+    with app.test_request_context():
+        assert notifications.target(told) == path
+
+
+def test_only_a_described_process_of_a_closed_project_takes_suggestions(create_project,
+                                                                       login_as):
+    running = create_project()
+    described(running, closed=False)
+    client = login_as(running.outsider)
+    assert client.get(f"/processes/{running.project.id}").status_code == 404
+    assert client.post(f"/processes/{running.project.id}", data={"text": "Idee"}
+                       ).status_code == 404
+    assert client.get("/processes/999999").status_code == 404
+
+
+def test_a_next_cycle_starts_with_the_open_suggestions_traced_to_their_source(
+        create_project, login_as, create_user):
+    team = create_project()
+    described(team)
+    author = create_user("Baliemedewerker")
+    client = login_as(author)
+    for text in ("Online betalen\nNu moet men naar de balie.", "Status per sms"):
+        assert client.post(f"/processes/{team.project.id}", data={"text": text}
+                           ).status_code == 303
+    owner = login_as(team[Role.PROCESS_OWNER])
+    offer = owner.get(f"/projects/{team.project.id}/follow-up").get_data(as_text=True)
+    assert "2 open suggesties van medewerkers over het proces" in offer
+    assert owner.post(f"/projects/{team.project.id}/follow-up",
+                      data={"name": "Parkeren, tweede ronde"}).status_code == 303
+    follow_up = db.session.scalar(db.select(Project).where(
+        Project.name == "Parkeren, tweede ronde"))
+    ideas = db.session.scalars(db.select(Improvement).where(
+        Improvement.project_id == follow_up.id, Improvement.source_type == "suggestion")
+        .order_by(Improvement.id)).all()
+    assert [i.title for i in ideas] == ["Online betalen", "Status per sms"]
+    assert ideas[0].description == "Online betalen\nNu moet men naar de balie."
+    assert ideas[0].proposer_id == author.id
+    with owner.application.test_request_context():
+        sources = describe(follow_up, ideas)
+        assert sources[ideas[0].id].name.startswith("Suggestie van Baliemedewerker")
+        assert sources[ideas[0].id].url(follow_up) == \
+            f"/processes/{team.project.id}#suggestions-heading"
+    assert "opgepakt in een vervolgtraject" in client.get(
+        f"/processes/{team.project.id}").get_data(as_text=True)

@@ -35,8 +35,9 @@ from wasstraat.models import (
 from wasstraat.notification_kinds import Kind
 from wasstraat.notifications.mail import unsubscribe_token
 from wasstraat.plans import services as plans
+from wasstraat.projects import services as projects
 from wasstraat.steps import services as steps
-from wasstraat.workflow import Role, Step
+from wasstraat.workflow import Role, Step, StepStatus
 
 ANYONE = "anyone"  # public, no login needed
 SIGNED_IN = "signed_in"  # any signed-in user
@@ -120,6 +121,9 @@ RULES: dict[str, list[Rule]] = {
     # Reports: everyone signed in, over the projects they may see (test_reports.py).
     "reports.index": [Rule("/reports", "GET", SIGNED_IN)],
     "library.index": [Rule("/processes", "GET", SIGNED_IN)],
+    # A process a closed project described: any employee reads it and may suggest.
+    "library.show": [Rule("/processes/{cp}", "GET", SIGNED_IN),
+                     Rule("/processes/{cp}", "POST", SIGNED_IN)],
     "reports.export_csv": [Rule("/reports/kpis.csv", "GET", SIGNED_IN)],
     "reports.export_xlsx": [Rule("/reports/rapportage.xlsx", "GET", SIGNED_IN)],
     "admin.new_user": [Rule("/admin/users/new", "GET", ADMIN),
@@ -418,7 +422,7 @@ def world(create_project, create_user):
                                   position=1, responsible_id=expert.id)
         db.session.add(item)
         db.session.commit()
-        ids = {"p": team.project.id, "t": sponsor_task.id, "m": membership.id,
+        ids = {"p": team.project.id, "cp": _closed_process(team), "t": sponsor_task.id, "m": membership.id,
                "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
                "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
                "ws": work_session.id, "rv": review.id, "f": finding.id,
@@ -432,6 +436,18 @@ def world(create_project, create_user):
         return team, ids, create_user(admin=True)
 
     return _build
+
+
+def _closed_process(team) -> int:
+    """A closed project of the same team that described its process (the library)."""
+    closed = projects.create_project(team[Role.PROJECT_LEADER], name="Afgerond",
+                                     product="Verhuizing", assignment="", process_type="primary",
+                                     creator_roles=set())
+    db.session.add(ProcessStep(project_id=closed.id, position=1, activity="Registreren"))
+    for state in closed.steps:
+        state.status = StepStatus.DONE
+    db.session.commit()
+    return closed.id
 
 
 def _event_log(team) -> int:

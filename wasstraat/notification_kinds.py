@@ -30,6 +30,8 @@ class Kind(LabelledEnum):
     OUTCOME = "outcome", N_("Wat er met uw inbreng gebeurde")
     # A process they own is due for review (the date set when its project closed).
     REVISIT = "revisit", N_("Herinnering: procesbeschrijving herzien")
+    # A colleague's suggestion on a process they own (the library).
+    SUGGESTION = "suggestion", N_("Suggestie voor uw proces")
 
     @property
     def message(self) -> str:
@@ -43,6 +45,8 @@ KIND_MESSAGES = {
     Kind.ACTION: N_("%(step)s: u voert deze verbetering uit: %(title)s."),
     Kind.PLAN: N_("%(step)s: %(title)s."),
     Kind.ANSWER: N_("%(step)s: het team reageerde op uw toetsing (%(title)s)."),
+    Kind.SUGGESTION: N_("Een collega doet een suggestie voor het proces %(title)s: "
+                        "%(detail)s"),
 }
 
 # How a task was made (Task.origin) says what kind of message it gives.
@@ -73,7 +77,7 @@ DEFAULT_CHANNEL = {
     Kind.TASK: Channel.IMMEDIATE, Kind.REVIEW: Channel.IMMEDIATE, Kind.ACTION: Channel.IMMEDIATE,
     Kind.PLAN: Channel.IMMEDIATE, Kind.ANSWER: Channel.DAILY, Kind.OVERDUE: Channel.DAILY,
     Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY, Kind.OUTCOME: Channel.DAILY,
-    Kind.REVISIT: Channel.DAILY,
+    Kind.REVISIT: Channel.DAILY, Kind.SUGGESTION: Channel.DAILY,
 }
 
 # Defaults that differ by role. A specialist's work in a project is the review asked of

@@ -20,8 +20,10 @@ from ..models import (
     JourneyPhase,
     Kpi,
     ProcessStep,
+    ProcessSuggestion,
     Project,
     ProjectCycle,
+    User,
     WorkSession,
 )
 from ..titles import step_title
@@ -98,6 +100,22 @@ def _previous_cycle_names(project: Project, ids: set[int] | None) -> dict[int, s
     return {row.id: _("Vorige cyclus: %(name)s", name=row.name) for row in rows}
 
 
+def _suggestion_names(project: Project, ids: set[int] | None) -> dict[int, str]:
+    """Suggestions on the previous cycle's process that this project took up."""
+    rows = db.session.execute(
+        select(ProcessSuggestion.id, ProcessSuggestion.created_at, User.name)
+        .outerjoin(User, User.id == ProcessSuggestion.author_id)
+        .where(ProcessSuggestion.taken_into_id == project.id, *_only(ProcessSuggestion, ids)))
+    return {row.id: _("Suggestie van %(name)s (%(date)s)", name=row.name or _("oud-medewerker"),
+                      date=format_date(row.created_at, "long")) for row in rows}
+
+
+def _suggestion_link(_project: Project, suggestion_id: int) -> str:
+    previous = db.session.scalar(select(ProcessSuggestion.project_id).where(
+        ProcessSuggestion.id == suggestion_id))
+    return url_for("library.show", project_id=previous) + "#suggestions-heading"
+
+
 def _session_step(session_id: int) -> Step:
     return Step(db.session.scalar(select(WorkSession.step).where(WorkSession.id == session_id)))
 
@@ -135,6 +153,11 @@ SOURCES: dict[str, SourceKind] = {
     "previous_cycle": SourceKind(
         "previous_cycle", N_("Vorige cyclus"), _previous_cycle_names,
         lambda project, previous_id: url_for("projects.show", project_id=previous_id),
+        lambda _id: Step.TEAM,
+    ),
+    # An employee's suggestion on the previous cycle's process (the library).
+    "suggestion": SourceKind(
+        "suggestion", N_("Suggestie"), _suggestion_names, _suggestion_link,
         lambda _id: Step.TEAM,
     ),
     "session": SourceKind(

@@ -59,6 +59,10 @@ def library(user: User, asked_page: int, today: date) -> tuple[list[DescribedPro
                              lead.get(p.id), p.id in visible) for p in projects], shown
 
 
+def owners_of(project: Project) -> list[str]:
+    return _owners([project.id]).get(project.id, [])
+
+
 def _owners(ids: list[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     for project_id, name in db.session.execute(

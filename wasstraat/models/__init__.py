@@ -64,6 +64,7 @@ from .plans import (
 from .projects import (
     Membership,
     MembershipRole,
+    ProcessSuggestion,
     ProductConfirmation,
     Project,
     ProjectCycle,
@@ -128,6 +129,7 @@ __all__ = [
     "ProcessAttachment",
     "ProcessCheck",
     "ProcessStep",
+    "ProcessSuggestion",
     "ProductConfirmation",
     "Project",
     "ProjectCycle",

@@ -156,6 +156,28 @@ class ProjectCycle(db.Model):
 
 
 
+class ProcessSuggestion(db.Model):
+    """An employee's suggestion on a process a closed project described (the library). It
+    reaches the process owners; a next cycle takes the open ones up as its first ideas."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The next cycle that took it up as an improvement (projects.cycles).
+    taken_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="SET NULL")
+    )
+
+    author: Mapped[User | None] = relationship()
+
+
+
 class StepState(db.Model):
     __table_args__ = (UniqueConstraint("project_id", "step"),)
 

@@ -10,13 +10,17 @@ from typing import Any
 
 from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
-from sqlalchemy import inspect, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
     ImplementationItem,
     Improvement,
+    Membership,
+    MembershipRole,
     Notification,
+    ProcessSuggestion,
+    Project,
     Review,
     ReviewFinding,
     ReviewOverride,
@@ -26,7 +30,7 @@ from ..models import (
 )
 from ..notification_kinds import Kind, MailState, Outcome, kind_of
 from ..tasks.services import task_link
-from ..workflow import N_, REVIEW_DOMAIN_BY_KEY, ActionStatus, Decision, Step
+from ..workflow import N_, REVIEW_DOMAIN_BY_KEY, ActionStatus, Decision, Role, Step
 
 # The session's mark that this transaction made notifications to e-mail (unit_of_work hands
 # it on to the request, which has them delivered after the commit).
@@ -86,6 +90,24 @@ def _tell_what_became_of_the_work(session: Session, actor: int | None) -> None:
                            task_link("implementation.action", item_id=row.id))
     for decision in [o for o in session.new if isinstance(o, ReviewOverride)]:
         _tell_the_overruled(session, decision, actor)
+    for suggestion in [o for o in session.new if isinstance(o, ProcessSuggestion)]:
+        _tell_the_process_owners(session, suggestion)
+
+
+def _tell_the_process_owners(session: Session, suggestion: ProcessSuggestion) -> None:
+    """A colleague's suggestion on a described process reaches its process owners."""
+    with session.no_autoflush:
+        project = session.get(Project, suggestion.project_id)
+        owners = session.scalars(
+            select(Membership.user_id).join(MembershipRole)
+            .where(Membership.project_id == project.id,
+                   MembershipRole.role == Role.PROCESS_OWNER)).all()
+    for owner_id in owners:
+        if owner_id != suggestion.author_id:
+            _add(session, Notification(user_id=owner_id, project_id=project.id,
+                                       kind=Kind.SUGGESTION, title=project.product[:200],
+                                       detail=suggestion.text,
+                                       link=task_link("library.show")))
 
 
 def _changed_to(row: Any, attribute: str) -> Any:

@@ -26,6 +26,7 @@ from ..models import (
     Membership,
     MembershipRole,
     ProcessStep,
+    ProcessSuggestion,
     Project,
     ProjectCycle,
     StepState,
@@ -84,6 +85,7 @@ class CarriedOver:
     deferred: list[str]  # titles of the improvements deferred in step 9
     lessons: bool
     process_steps: int  # activities of the process description the next step 3 starts from
+    suggestions: int  # employees' open suggestions on the process (the library)
 
 
 def what_carries_over(previous: Project) -> CarriedOver:
@@ -92,7 +94,8 @@ def what_carries_over(previous: Project) -> CarriedOver:
     active = [m for m in previous.memberships if m.user.active]
     return CarriedOver(len(active), len(previous.memberships) - len(active), len(results),
                        sum(1 for r in results if r.after), [i.title for i in _deferred(previous)],
-                       bool(_lessons(previous)), len(process_description(previous)))
+                       bool(_lessons(previous)), len(process_description(previous)),
+                       len(_open_suggestions(previous)))
 
 
 def _deferred(previous: Project) -> list[Improvement]:
@@ -131,7 +134,8 @@ def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
                  after={"name": project.name, "follows_id": previous.id})
     team = _carry_team(previous, project, actor)
     kpis = _carry_kpis(previous, project, actor)
-    ideas = _carry_deferred(previous, project, actor)
+    ideas = _carry_deferred(previous, project, actor) + _carry_suggestions(previous, project,
+                                                                             actor)
     process_steps = _carry_process(previous, project)
     audit.record("project.follow_up", "project", previous.id, previous.id, actor=actor,
                  after={"followed_by_id": project.id, "team": team, "kpis": kpis,
@@ -206,6 +210,28 @@ def _carry_process(previous: Project, project: Project) -> int:
             handover=step.handover, wait_days=step.wait_days, work_minutes=step.work_minutes,
             remarks=step.remarks, wastes=[]))
     return len(steps)
+
+
+def _open_suggestions(previous: Project) -> list[ProcessSuggestion]:
+    return list(db.session.scalars(
+        select(ProcessSuggestion).where(ProcessSuggestion.project_id == previous.id,
+                                        ProcessSuggestion.taken_into_id.is_(None))
+        .order_by(ProcessSuggestion.id)))
+
+
+def _carry_suggestions(previous: Project, project: Project, actor: User) -> int:
+    """Employees' open suggestions on the process, as ideas of the new list, each traced to
+    its suggestion (source "suggestion") and marked as taken up."""
+    suggestions = _open_suggestions(previous)
+    for suggestion in suggestions:
+        first_line = suggestion.text.splitlines()[0]
+        db.session.add(Improvement(
+            project_id=project.id, title=first_line[:120], description=suggestion.text,
+            step=int(Step.TEAM), source_type="suggestion", source_id=suggestion.id,
+            created_by_id=actor.id, proposer_id=suggestion.author_id, decision=Decision.OPEN))
+        suggestion.taken_into_id = project.id
+    db.session.flush()
+    return len(suggestions)
 
 
 def _carry_deferred(previous: Project, project: Project, actor: User) -> int:
