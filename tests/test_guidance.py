@@ -42,6 +42,7 @@ from wasstraat.reviews import services as reviews
 from wasstraat.sessions import services as sessions
 from wasstraat.steps import services as steps
 from wasstraat.tasks import services as tasks
+from wasstraat.titles import step_title
 from wasstraat.workflow import (
     SERVICE_PS,
     TASK_TEMPLATES,
@@ -683,3 +684,69 @@ def test_the_kpi_conditions_need_both_of_their_fields(team, condition, changes, 
     db.session.add(Kpi(project_id=project_of(team).id, **{**KPI, **changes}))
     db.session.flush()
     assert guidance.CONDITIONS[condition](guidance.Facts(project_of(team)), None) is holds
+
+
+def test_a_task_a_rule_finishes_records_who_made_the_rule_hold(team, login_as):
+    """Done by a rule: the person whose act made it hold; ended with its step: no one."""
+    at_step(team, Step.TEAM)
+    commit()
+    client = login_as(leader(team))
+    assert client.post(f"/projects/{team.project.id}/steps/1/products/team/confirm"
+                       ).status_code in (200, 303)
+    compose = task(team, "team.compose")
+    assert state_of(compose) == TaskClosure.BY_RULE.value
+    assert compose.done_by_id == leader(team).id
+
+
+def test_an_open_review_task_follows_the_domains_role_holder(team, create_user):
+    at_step(team, Step.REVIEW)
+    send_plan(team)
+    review = open_privacy_review(team)
+    commit()
+    row = db.session.scalars(db.select(Task).where(Task.origin == "review")).one()
+    assert row.assignee_id == team[Role.PRIVACY_OFFICER].id
+    successor = create_user("Nieuwe privacyfunctionaris")
+    successor.specialisms = ["privacy_officer"]
+    projects.add_member(project_of(team), leader(team), successor, {Role.PRIVACY_OFFICER})
+    old = projects.membership_for(project_of(team), team[Role.PRIVACY_OFFICER])
+    projects.set_roles(old, leader(team), {Role.SUBJECT_EXPERT})
+    commit()
+    db.session.refresh(row)
+    assert row.assignee_id == successor.id
+    # Without anyone in the role, the task stays where it is rather than going nowhere.
+    projects.set_roles(projects.membership_for(project_of(team), successor), leader(team),
+                       {Role.SUBJECT_EXPERT})
+    commit()
+    db.session.refresh(row)
+    assert row.assignee_id == successor.id
+    assert review.id
+
+
+def test_what_next_offers_work_as_links_moves_as_buttons_and_says_who_is_waited_on(
+        team, app):
+    at_step(team, Step.KPIS)
+    project = project_of(team)
+    started = project.step_state(Step.KPIS).started_at
+    with app.test_request_context():
+        owner_view = guidance.next_actions(project, team[Role.PROCESS_OWNER],
+                                           {Role.PROCESS_OWNER})
+        assert not owner_view.actions[0].post  # work is a page to go to, not a button
+        sponsor_view = guidance.next_actions(project, team[Role.SPONSOR], {Role.SPONSOR})
+        assert all(w.since == started for w in sponsor_view.waiting)
+        assert not sponsor_view.finished
+    agree_kpis(team)
+    steps.close_step(project_of(team), Step.KPIS, leader(team),
+                     steps.confirmations_by_key(project_of(team)))
+    commit()
+    with app.test_request_context():
+        lead = guidance.next_actions(project_of(team), leader(team), {Role.PROJECT_LEADER})
+        start = [a for a in lead.actions if a.text.endswith("starten")]
+        assert [a.text for a in start] == [f"{step_title(s)} starten"
+                                           for s in sorted(guidance.startable_steps(
+                                               project_of(team)))]
+        assert start and all(a.post for a in start)  # a move is a button that posts
+        sponsor = guidance.next_actions(project_of(team), team[Role.SPONSOR], {Role.SPONSOR})
+        assert not [a for a in sponsor.actions if a.text.endswith("starten")]
+        # No step under way: the project waits on its leader to start the next one.
+        assert [(w.role, w.what) for w in sponsor.waiting] == [
+            ("Projectleider", "de volgende stap starten")]
