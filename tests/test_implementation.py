@@ -12,6 +12,7 @@ from conftest import put_in_step as in_step
 from docx import Document
 
 from wasstraat import closing
+from wasstraat.errors import InvalidInput
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
@@ -28,7 +29,8 @@ from wasstraat.models import (
     Task,
 )
 from wasstraat.plans import services as plans
-from wasstraat.workflow import Role, Step, StepStatus
+from wasstraat.steps import services as steps
+from wasstraat.workflow import EndReason, Role, Step, StepStatus
 
 TITLES = ["Statusbericht per e-mail", "Kenteken automatisch", "Overdracht schrappen"]
 
@@ -354,6 +356,14 @@ def test_closing_step_10_asks_what_becomes_of_unfinished_actions_and_reports_it(
                              data={**decided, "revisit_on": revisit_on})
         assert refused.status_code == 422 and message in refused.get_data(as_text=True)
         assert db.session.get(ImplementationItem, unfinished).end_reason is None
+    # The rule is the service's, not only the form's: no close finishes a project without it.
+    with pytest.raises(InvalidInput) as missing:
+        closing.close_step(team.project, Step.EXECUTION, team[Role.PROCESS_OWNER],
+                           steps.confirmations_by_key(team.project), {
+                               end.key: closing.Ending(EndReason.NOT_NEEDED)
+                               for end in closing.loose_ends(team.project, Step.EXECUTION)})
+    assert "revisit_on" in missing.value.problems
+    db.session.rollback()
     assert owner.post(f"{project}/steps/10/close",
                       data={**decided, "revisit_on": "2028-03-01"}).status_code == 303
     db.session.expire_all()
