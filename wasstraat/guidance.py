@@ -543,21 +543,19 @@ def _step_moves(project: Project, statuses: dict[Step, StepStatus],
 def _close_move(project: Project, step: Step, title: str) -> NextAction:
     """Close at once, or on the step's page: first deciding on unfinished work, or setting
     the process's review date when the close finishes the project (closing.py)."""
+    text = _("%(step)s afronden", step=title)
+    ready = _("Alles wat deze stap moet opleveren is er.")
     if has_loose_ends(project, step):
-        return NextAction(_("%(step)s afronden", step=title),
-                          url_for("steps.show", project_id=project.id, number=int(step),
-                                  _anchor="loose-ends-heading"),
-                          hint=_("Alles wat deze stap moet opleveren is er. Beslis eerst wat "
-                                 "er gebeurt met werk dat nog niet af is."))
-    if closes_project(project, step):
-        return NextAction(_("%(step)s afronden", step=title),
-                          url_for("steps.show", project_id=project.id, number=int(step),
-                                  _anchor="status-heading"),
-                          hint=_("Alles wat deze stap moet opleveren is er. Kies bij het "
-                                 "afronden wanneer de procesbeschrijving herzien wordt."))
-    return NextAction(_("%(step)s afronden", step=title),
-                      url_for("steps.close", project_id=project.id, number=int(step)),
-                      hint=_("Alles wat deze stap moet opleveren is er."), post=True)
+        anchor, then = "loose-ends-heading", _("Beslis eerst wat er gebeurt met werk dat nog "
+                                               "niet af is.")
+    elif closes_project(project, step):
+        anchor, then = "status-heading", _("Kies bij het afronden wanneer de "
+                                           "procesbeschrijving herzien wordt.")
+    else:
+        return NextAction(text, url_for("steps.close", project_id=project.id,
+                                        number=int(step)), hint=ready, post=True)
+    return NextAction(text, url_for("steps.show", project_id=project.id, number=int(step),
+                                    _anchor=anchor), hint=f"{ready} {then}")
 
 
 def _waiting_on(project: Project, open_tasks: list[Task],
