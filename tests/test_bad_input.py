@@ -240,7 +240,7 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
                            "/account", "/tasks"],
         "process_owner": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
                           "/account/second-factor", "/notifications",
-                          "/notifications/settings"],
+                          "/notifications/settings", "/processes"],
         "privacy_officer": [f"/projects/{fresh}/reviews", "/account/second-factor"],
         "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit",
                   "/admin/organisation"],
@@ -355,6 +355,7 @@ def _make_every_form_live(parking: int, done: int, fresh: int) -> None:
         PlanApproval,
         PlanVersion,
         ProcessAttachment,
+        ProcessStep,
         Review,
         StepState,
         User,
@@ -408,6 +409,14 @@ def _make_every_form_live(parking: int, done: int, fresh: int) -> None:
                         condition="", cost_estimate=None, lead_time_weeks=None)
     reviews.save_review(privacy, project, officer, expected_version=privacy.version, values={
         "verdict": "approved", "motivation": "Prima.", "conditions": "", "dpia_criteria": []})
+    # The finished project was reopened above: another, closed, puts its process in the
+    # library, whose page takes suggestions.
+    closed = Project(name="Afgerond proces", product="Rijbewijs verlengen", assignment="",
+                     process_type="primary",
+                     steps=[StepState(step=n, status=StepStatus.DONE) for n in range(1, 11)])
+    db.session.add(closed)
+    db.session.flush()
+    db.session.add(ProcessStep(project_id=closed.id, position=1, activity="Aanvraag"))
     db.session.commit()
 
 
