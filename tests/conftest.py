@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,8 @@ PASSWORD = "een lang genoeg wachtwoord voor tests"
 # Posted with a step's close: whatever would end unfinished ends as no longer needed
 # (closing.py), and the close that finishes a project sets the process's review date, so
 # that tests about something else close as before.
-END_ALL = {"all_ends": "not_needed", "revisit_on": "2030-01-31"}
+END_ALL = {"all_ends": "not_needed",
+           "revisit_on": (date.today() + timedelta(days=365)).isoformat()}
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
 # Under pytest-xdist each worker (gw0, gw1, ...) gets its own PostgreSQL schema.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
