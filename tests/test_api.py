@@ -670,3 +670,35 @@ def test_a_token_lives_at_most_a_year_and_a_person_holds_at_most_twenty(team, lo
     assert refused.status_code == 409
     assert "Trek er eerst een in" in refused.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 20
+
+
+def test_a_tokens_last_use_is_written_at_most_every_few_minutes(team, client):
+    """Every call would be a write otherwise; the token list needs the minute, not more."""
+    token = token_for(team[Role.SPONSOR])
+    assert client.get(f"{API}/projects", headers=bearer(token)).status_code == 200
+    row = db.session.scalar(db.select(ApiToken))
+    first = row.last_used_at
+    assert first is not None
+    assert client.get(f"{API}/projects", headers=bearer(token)).status_code == 200
+    db.session.refresh(row)
+    assert row.last_used_at == first  # within the resolution: not written again
+    row.last_used_at = first - tokens.USE_RESOLUTION
+    db.session.commit()
+    assert client.get(f"{API}/projects", headers=bearer(token)).status_code == 200
+    db.session.refresh(row)
+    assert row.last_used_at > first - tokens.USE_RESOLUTION
+
+
+def test_a_tokens_state_at_its_boundaries(team):
+    row, _token = tokens.create(team[Role.SPONSOR], "Dashboard", 30)
+    assert tokens.describe_state(row, row.expires_at - timedelta(seconds=1)) == "active"
+    assert tokens.describe_state(row, row.expires_at) == "expired"
+    row.revoked_at = utcnow()
+    assert tokens.describe_state(row, row.expires_at - timedelta(days=1)) == "revoked"
+
+
+def test_a_jwt_shaped_token_without_an_identity_provider_is_just_unknown(app, client):
+    assert not app.config.get("OIDC_METADATA_URL")
+    response = client.get(f"{API}/projects", headers=bearer("eyJhbGciOi.eyJzdWIiOiIx.c2ln"))
+    assert response.status_code == 401
+    assert "Onbekend token" in response.get_data(as_text=True)

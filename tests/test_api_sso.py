@@ -40,7 +40,11 @@ def test_a_provider_token_acts_as_the_linked_person(client, provider, linked):
     {"exp": int(time.time()) - 10},
     {"exp": None},
     {"sub": "someone-not-linked"},
-], ids=["audience", "issuer", "expired", "no-expiry", "unlinked"])
+    {"aud": None},
+    {"iss": None},
+    {"sub": None},
+], ids=["audience", "issuer", "expired", "no-expiry", "unlinked", "no-audience", "no-issuer",
+        "no-subject"])
 def test_a_provider_token_that_is_not_for_us_is_refused(client, provider, linked, claims):
     # A link made under another issuer (an earlier provider) must not make its tokens count.
     db.session.add(ExternalIdentity(user=linked[Role.SPONSOR], issuer="https://elders.example",
