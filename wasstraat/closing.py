@@ -65,11 +65,6 @@ class Ending:
         return None
 
 
-def in_words(reason: EndReason, note: str) -> str:
-    """An ending's reason as the pages and the documents say it."""
-    return note.strip() if reason is EndReason.OTHER else _(reason.label)
-
-
 def default_revisit() -> date:
     """When the process description is reviewed unless the closer says otherwise."""
     today = date.today()

@@ -10,14 +10,12 @@ from typing import Any
 
 from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
-from sqlalchemy import inspect, select, update
+from sqlalchemy import inspect, update
 from sqlalchemy.orm import Session
 
 from ..models import (
     ImplementationItem,
     Improvement,
-    Membership,
-    MembershipRole,
     Notification,
     ProcessSuggestion,
     Project,
@@ -98,13 +96,10 @@ def _tell_the_process_owners(session: Session, suggestion: ProcessSuggestion) ->
     """A colleague's suggestion on a described process reaches its process owners."""
     with session.no_autoflush:
         project = session.get(Project, suggestion.project_id)
-        owners = session.scalars(
-            select(Membership.user_id).join(MembershipRole)
-            .where(Membership.project_id == project.id,
-                   MembershipRole.role == Role.PROCESS_OWNER)).all()
-    for owner_id in owners:
-        if owner_id != suggestion.author_id:
-            _add(session, Notification(user_id=owner_id, project_id=project.id,
+        owners = project.holders(Role.PROCESS_OWNER)
+    for owner in owners:
+        if owner.id != suggestion.author_id:
+            _add(session, Notification(user_id=owner.id, project_id=project.id,
                                        kind=Kind.SUGGESTION, title=project.product[:200],
                                        detail=suggestion.text,
                                        link=task_link("library.show")))

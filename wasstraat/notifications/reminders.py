@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..clock import organisation_zone
+from ..clock import local_date
 from ..extensions import db
 from ..models import (
     Evaluation,
@@ -64,7 +64,7 @@ def send_reminders(now: datetime | None = None) -> int:
     """Put today's new reminders in the inboxes; their e-mail goes with the next delivery.
     Returns how many were new."""
     now = now or utcnow()
-    today = now.astimezone(organisation_zone()).date()
+    today = local_date(now)
     reminders = due(today, current_app.config["STALLED_AFTER_DAYS"])
     if not reminders:
         return 0
@@ -190,11 +190,10 @@ def _waiting_tasks(today: date, stalled_after: int) -> list[Due]:
                Task.created_at < cutoff)
         .order_by(Task.id)).all()
     reminders = []
-    zone = organisation_zone()
     for task_id, project_id, user_id, step, title, created_at, since in rows:
         # Counted in the organisation's days, as ``today`` is (not the UTC date, which is a
         # day behind between midnight and one or two in the morning).
-        days = (today - max(since, created_at).astimezone(zone).date()).days
+        days = (today - local_date(max(since, created_at))).days
         reminders.append(Due(Reminder.STEP_WAITING,
                              f"step_waiting:{task_id}:{days // stalled_after}", user_id,
                              project_id, step, title, days, task_id=task_id))
