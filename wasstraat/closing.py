@@ -25,31 +25,14 @@ from sqlalchemy import select
 from . import audit
 from .errors import InvalidInput, WorkflowError
 from .extensions import db
-from .guidance import closes_project, unfinished_tasks
-from .implementation import services as implementation
+from .guidance import LooseEnd, closes_project, loose_ends
 from .models import ImplementationItem, ProductConfirmation, Project, Task, User, utcnow
 from .projects import services as projects
 from .steps import services as steps
 from .tasks.services import task_link
-from .workflow import N_, EndReason, Step, TaskClosure
+from .workflow import EndReason, Step, TaskClosure
 
 NOTE_LIMIT = 500
-
-
-@dataclass(frozen=True)
-class LooseEnd:
-    """One piece of unfinished work the closer decides on."""
-
-    key: str  # "task_12", "action_5": the form's field names and the ending's key
-    title: str
-    holder: User | None
-    step: Step
-    task: Task | None = None
-    action: ImplementationItem | None = None
-
-    @property
-    def kind(self) -> str:
-        return N_("Actie") if self.action is not None else N_("Taak")
 
 
 @dataclass(frozen=True)
@@ -69,19 +52,6 @@ def default_revisit() -> date:
     """When the process description is reviewed unless the closer says otherwise."""
     today = date.today()
     return today.replace(year=today.year + 1, day=min(today.day, 28))
-
-
-def loose_ends(project: Project, step: Step) -> list[LooseEnd]:
-    """What closing the step now would end unfinished, in the order the page lists it."""
-    kinds = step.definition.loose_ends
-    actions = implementation.open_actions(project) if "actions" in kinds else []
-    ends = [LooseEnd(f"action_{item.id}", item.title, item.responsible, Step.EXECUTION,
-                     action=item) for item in actions]
-    tasks = unfinished_tasks(project, step, closes_project=closes_project(project, step))
-    # An action's own task ends with the action; it is not a second decision.
-    ends += [LooseEnd(f"task_{task.id}", task.title, task.assignee, task.step, task=task)
-             for task in tasks if not (actions and task.origin == "action")]
-    return ends
 
 
 def close_step(project: Project, step: Step, actor: User,

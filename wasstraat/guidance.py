@@ -49,6 +49,7 @@ from .plans import services as plans
 from .steps import services as steps
 from .tasks.services import link_parts, link_url
 from .workflow import (
+    N_,
     TASK_CONDITIONS,
     ActionStatus,
     Role,
@@ -373,11 +374,40 @@ def closes_project(project: Project, step: Step) -> bool:
     return all(s.status.is_finished for s in project.steps if s.step != step)
 
 
+@dataclass(frozen=True)
+class LooseEnd:
+    """One piece of unfinished work the closer decides on."""
+
+    key: str  # "task_12", "action_5": the form's field names and the ending's key
+    title: str
+    holder: User | None
+    step: Step
+    task: Task | None = None
+    action: ImplementationItem | None = None
+
+    @property
+    def kind(self) -> str:
+        return N_("Actie") if self.action is not None else N_("Taak")
+
+
+def loose_ends(project: Project, step: Step) -> list[LooseEnd]:
+    """What closing the step now would end unfinished, in the order the page lists it."""
+    kinds = step.definition.loose_ends
+    actions = implementation.open_actions(project) if "actions" in kinds else []
+    ends = [LooseEnd(f"action_{item.id}", item.title, item.responsible, Step.EXECUTION,
+                     action=item) for item in actions]
+    tasks = unfinished_tasks(project, step, closes_project=closes_project(project, step))
+    # An action's own task ends with the action; it is not a second decision.
+    ends += [LooseEnd(f"task_{task.id}", task.title, task.assignee, task.step, task=task)
+             for task in tasks if not (actions and task.origin == "action")]
+    return ends
+
+
 def has_loose_ends(project: Project, step: Step) -> bool:
     """Whether closing the step now asks its closer what becomes of unfinished work."""
-    return bool(unfinished_tasks(project, step, closes_project=closes_project(project, step))
-                or ("actions" in step.definition.loose_ends
-                    and implementation.open_actions(project)))
+    return bool(loose_ends(project, step))
+
+
 
 
 def unfinished_tasks(project: Project, step: Step, *, closes_project: bool) -> list[Task]:

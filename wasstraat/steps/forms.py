@@ -5,8 +5,9 @@ from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from .. import closing
-from ..closing import NOTE_LIMIT, Ending, LooseEnd
+from ..closing import NOTE_LIMIT, Ending
 from ..forms import FlaskForm, VersionedForm, choices, no_control_characters, required
+from ..guidance import LooseEnd
 from ..workflow import EndReason
 
 
