@@ -27,7 +27,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from wasstraat.extensions import db
-from wasstraat.models import Improvement, Project, User
+from wasstraat.models import Improvement, Project, Remeasurement, User
 
 # Tables a refused request may legitimately write to: the audit trail records refusals.
 MAY_CHANGE_ON_REFUSAL = {"audit_event", "login_failure"}
@@ -234,13 +234,15 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
     merged = db.session.scalar(db.select(Improvement.id).where(
         Improvement.project_id == parking, Improvement.merged_into_id.is_not(None)))
     owner_id = _with_second_factors()
+    borging, moment = _project_in_borging()
     who_sees_what = {
         "project_leader": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
                            f"/projects/{parking}/plan/improvements/{merged}", "/projects/new",
                            "/account", "/tasks"],
         "process_owner": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
                           "/account/second-factor", "/notifications",
-                          "/notifications/settings", "/processes"],
+                          "/notifications/settings", "/processes",
+                          f"/projects/{borging}/borging/{moment}"],
         "privacy_officer": [f"/projects/{fresh}/reviews", "/account/second-factor"],
         "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit",
                   "/admin/organisation"],
@@ -271,6 +273,38 @@ def test_the_login_form_survives_hostile_input(app, municipality):
     state = {"now": fingerprint(tables)}
     form = read_forms(app, "/login", client.get("/login").get_data(as_text=True))[0]
     fuzz(app, client, form, tables, state, examples=40)
+
+
+def _project_in_borging() -> tuple[int, int]:
+    """The demo's closed project is back in steps 9 and 10 here: a closed project of the
+    process owner's, with a re-measurement still open, shows the borging's forms."""
+    from datetime import date
+
+    from wasstraat.demo import demo_email
+    from wasstraat.models import EventLog, Kpi, utcnow
+    from wasstraat.projects import services as projects
+    from wasstraat.workflow import Role
+
+    owner, leader = (db.session.scalar(db.select(User).where(User.email == demo_email(who)))
+                     for who in ("process_owner", "project_leader"))
+    project = projects.create_project(leader, name="In borging", product="Rijbewijs",
+                                      assignment="", process_type="primary", creator_roles=set())
+    projects.add_member(project, leader, owner, {Role.PROCESS_OWNER})
+    for state in project.steps:
+        state.status, state.closed_at = "done", utcnow()
+    kpi = Kpi(project_id=project.id, name="Doorlooptijd", unit="dagen", direction="lower",
+              baseline_value=10, target_value=5)
+    db.session.add(kpi)
+    db.session.flush()
+    moment = Remeasurement(project_id=project.id, kpi_id=kpi.id, months=3,
+                           due_on=date(2099, 1, 1), owner_id=owner.id)
+    db.session.add(moment)
+    db.session.add(EventLog(project_id=project.id, purpose="after", filename="na.csv",
+                            format="csv", status="done",
+                            result={"cases": 2, "first": 0.0, "last": 4102444800.0,
+                                    "lead_time": {"median": 4.0, "p90": 6.0, "mean": 4.5}}))
+    db.session.commit()
+    return project.id, moment.id
 
 
 def _with_second_factors() -> int:

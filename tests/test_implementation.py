@@ -460,7 +460,7 @@ def test_the_portfolio_shows_overdue_actions_and_the_kpi_results_of_closed_proje
     db.session.commit()
     page = clients[Role.SPONSOR].get("/").get_data(as_text=True)
     row = page.split(f'id="portfolio-{team.project.id}"')[1].split("</ul>")[0]
-    assert "Doorlooptijd: 21 → 4 dagen (doel 5, gehaald)" in row
+    assert "Doorlooptijd: 21 → 4 dagen (doel 5): gemeten, streefwaarde gehaald" in row
 
 
 def test_two_approvals_of_the_same_plan_at_once_leave_one_record(team, clients, plan):

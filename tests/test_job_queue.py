@@ -4,10 +4,12 @@ send it; two workers running the periodic work at once send each digest once."""
 from __future__ import annotations
 
 import threading
+from datetime import UTC, date, datetime
 
 import pytest
 from conftest import Team
 from sqlalchemy import text
+from test_borging import close, moments, ready_to_close
 from test_notification_mail import (  # noqa: F401
     BASE_URL,
     at,
@@ -20,7 +22,7 @@ from test_notification_mail import (  # noqa: F401
 from wasstraat import jobs
 from wasstraat.extensions import db
 from wasstraat.models import Notification
-from wasstraat.notification_kinds import Channel
+from wasstraat.notification_kinds import Channel, Reminder
 from wasstraat.workflow import Role
 
 pytestmark = pytest.mark.postgres_only
@@ -115,6 +117,34 @@ def test_two_workers_running_the_periodic_work_at_once_send_a_digest_once(
         ["succeeded", "succeeded"]
     [digest] = smtp.to(team[Role.SPONSOR].email)
     assert "Uw overzicht van vandaag" in digest["Subject"]
+
+
+def test_two_workers_give_a_re_measurement_reminder_once(app, make_app, team, login_as,
+                                                         smtp_port):
+    """Borging: the reminder of a moment whose day has come, with two workers at once."""
+    ready_to_close(team)
+    assert close(team, login_as).status_code == 303
+    first = moments(team)[0]
+    first.due_on = date.today()  # as if three months went by
+    db.session.commit()
+    periodic = jobs.queue(app).open().tasks["wasstraat.periodic"]
+    now = int(datetime.now(UTC).timestamp())
+    for n in range(2):
+        periodic.configure(queueing_lock=f"periodic-{n}", lock=f"periodic-{n}").defer(
+            timestamp=now)
+    workers = [make_app(**mail_settings(smtp_port)) for _ in range(2)]
+    threads = [threading.Thread(target=run_worker, args=(worker,)) for worker in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for worker in workers:
+        jobs.queue(worker).close()
+    db.session.expire_all()
+    given = db.session.scalars(db.select(Notification).where(
+        Notification.reminder == Reminder.REMEASURE_DUE)).all()
+    assert [(n.user_id, n.reminder_key) for n in given] == [
+        (team[Role.PROCESS_OWNER].id, f"remeasure_due:{first.id}:{date.today().isoformat()}")]
 
 
 def test_without_postgresql_the_worker_command_explains(app, runner):

@@ -248,3 +248,20 @@ def test_messages_of_tasks_closed_before_the_upgrade_are_handled(app, create_pro
             "ORDER BY task_id")).all()
     assert rows[0] == (first, True, "none")
     assert len(rows) > 1 and all(row[1:] == (False, "digest") for row in rows[1:])
+
+
+def test_projects_closed_before_the_borging_count_as_completed(app, create_project):
+    running, closed = create_project().project.id, create_project().project.id
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="f4a5b6c7d8e0")
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "UPDATE step_state SET status = 'done', closed_at = '2026-05-01 10:00:00+00:00' "
+            "WHERE project_id = "
+            f"{closed}"))
+    upgrade()
+    with db.engine.connect() as connection:
+        completed = dict(connection.execute(text(
+            "SELECT id, completed_at IS NOT NULL FROM project")).all())
+    assert completed == {running: False, closed: True}

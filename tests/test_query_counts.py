@@ -20,6 +20,7 @@ from wasstraat.models import (
     PlanVersion,
     ProcessCheck,
     ProcessStep,
+    Remeasurement,
     Review,
     ReviewFinding,
     ReviewResponse,
@@ -82,7 +83,14 @@ def grow(team, extra_projects, create_user, start=0) -> None:
                                             "direction": "lower", "baseline_value": 1.0,
                                             "baseline_date": None, "baseline_source": "",
                                             "target_value": None, "target_date": None})
-        db.session.add(KpiMeasurement(kpi_id=kpi.id, value=0.5, measured_on=date(2027, 6, 1)))
+        measurement = KpiMeasurement(kpi_id=kpi.id, value=0.5, measured_on=date(2027, 6, 1))
+        db.session.add(measurement)
+        db.session.flush()
+        for months in (3, 6):  # the borging: one measured, one still to come
+            db.session.add(Remeasurement(
+                project_id=team.project.id, kpi_id=kpi.id, months=months,
+                due_on=date(2027, months, 1), owner_id=leader.id,
+                measurement_id=measurement.id if months == 3 else None))
     if db.session.scalar(db.select(ImplementationOrder).where(
             ImplementationOrder.project_id == team.project.id)) is None:
         db.session.add(ImplementationOrder(project_id=team.project.id))
@@ -129,7 +137,8 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
          "/projects/{p}/plan?open-page=40&quick_wins-page=40",
          "/projects/{p}/reviews/{rv}", "/projects/{p}/implementation",
          "/projects/{p}/implementation?page=40",
-         "/projects/{p}/implementation/evaluation", "/reports", "/reports?page=2"]
+         "/projects/{p}/implementation/evaluation", "/projects/{p}/borging",
+         "/reports", "/reports?page=2"]
 
 
 # The plan pages bring several things together (board, versions, review results), each in

@@ -137,11 +137,13 @@ def test_benefits_of_the_closed_projects(portfolio, admin, login_as):
     assert "€ 6.000 eenmalig, € 200 per jaar" in html
     kpis = rows_of(client, "kpis")
     assert kpis[0] == ["Traject", "Afgerond op", "KPI", "Eenheid", "Nulmeting", "Streefwaarde",
-                       "Nameting", "Doel gehaald", "Verandering"]
+                       "Nameting", "Doel gehaald", "Verandering", "Stand"]
     by_kpi = {row[2]: row for row in kpis[1:]}
-    assert by_kpi["Doorlooptijd"][4:] == ["20", "10", "8", "ja", "-12"]
-    assert by_kpi["Tevredenheid"][4:] == ["6", "8", "7", "nee", "1"]
-    assert by_kpi["Meldingen"][4:] == ["100", "50", "", "", ""]
+    assert by_kpi["Doorlooptijd"][4:] == ["20", "10", "8", "ja", "-12",
+                                          "gemeten, streefwaarde gehaald"]
+    assert by_kpi["Tevredenheid"][4:] == ["6", "8", "7", "nee", "1",
+                                          "gemeten, streefwaarde niet gehaald"]
+    assert by_kpi["Meldingen"][4:] == ["100", "50", "", "", "", "nog te meten"]
     assert by_kpi["Doorlooptijd"][1] == "23-10-2025"  # closed after its 290 days
     counts = {(row[0], row[1]): row[2] for row in rows_of(client, "improvements")[1:]}
     assert counts[("Quick win", "In het plan")] == "1"

@@ -27,6 +27,7 @@ from wasstraat.models import (
     PlanVersion,
     ProcessAttachment,
     ProcessStep,
+    Remeasurement,
     Review,
     ReviewFinding,
     Task,
@@ -55,6 +56,7 @@ JOURNEY_EDITORS = frozenset({Role.JOURNEY_COACH, Role.SUBJECT_EXPERT, Role.PROJE
 SPONSOR_OR_PL = frozenset({Role.SPONSOR, Role.PROJECT_LEADER})  # the improvement's author
 STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 LOG_IMPORTERS = frozenset({Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
+REMEASURERS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 # Steps 6 and 8 draw up and adjust the plan; team managers only read it.
 PLAN_EDITORS = frozenset({Role.JOURNEY_COACH, Role.PROCESS_ADVISOR, Role.PROJECT_LEADER,
                           Role.PROCESS_OWNER, Role.SUBJECT_EXPERT})
@@ -282,6 +284,14 @@ RULES: dict[str, list[Rule]] = {
         Rule("/projects/{p}/implementation/actions/{it}", "POST", ACTION_UPDATERS)],
     "implementation.add_note": [Rule("/projects/{p}/implementation/actions/{it}/notes", "POST",
                                      ACTION_UPDATERS)],
+    # The borging: everyone in the team reads it; who keeps the process measures, its owner
+    # plans (the windows open once step 10 is done: test_borging.py).
+    "sustain.index": [Rule("/projects/{p}/borging", "GET", MEMBERS, admin=True)],
+    "sustain.moment": [Rule("/projects/{p}/borging/{rm}", "GET", MEMBERS, admin=True)],
+    "sustain.measure": [Rule("/projects/{p}/borging/{rm}/measure", "POST", REMEASURERS)],
+    "sustain.from_log": [Rule("/projects/{p}/borging/{rm}/from-log", "POST", REMEASURERS)],
+    "sustain.reschedule": [Rule("/projects/{p}/borging/{rm}/reschedule", "POST", PO)],
+    "sustain.end": [Rule("/projects/{p}/borging/{rm}/end", "POST", PO)],
     "implementation.evaluation": [
         Rule("/projects/{p}/implementation/evaluation", "GET", MEMBERS, admin=True),
         Rule("/projects/{p}/implementation/evaluation", "POST", STEP_10_ACTORS)],
@@ -426,7 +436,7 @@ def world(create_project, create_user):
                "user": team.outsider.id, "k": kpi.id, "i": improvement.id,
                "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
                "ws": work_session.id, "rv": review.id, "f": finding.id,
-               "it": item.id,
+               "it": item.id, "rm": _remeasurement(team, kpi),
                "tok": _sponsor_token(team),
                "log": _event_log(team),
                # The sponsor's message about its step-1 task (the leader opened the step).
@@ -448,6 +458,14 @@ def _closed_process(team) -> int:
         state.status = StepStatus.DONE
     db.session.commit()
     return closed.id
+
+
+def _remeasurement(team, kpi) -> int:
+    moment = Remeasurement(project_id=team.project.id, kpi_id=kpi.id, months=3,
+                           due_on=date(2027, 3, 1), owner_id=team[Role.PROCESS_OWNER].id)
+    db.session.add(moment)
+    db.session.commit()
+    return moment.id
 
 
 def _event_log(team) -> int:

@@ -48,6 +48,9 @@ EXPECTED: dict[Action, dict[Step, set[StepStatus]] | None] = {
     Action.CONTRIBUTE_IMPLEMENTATION: {Step.IMPLEMENTATION_PLAN: UNDER_WAY},
     Action.UPDATE_ACTION: {Step.EXECUTION: UNDER_WAY},
     Action.EVALUATE: {Step.EXECUTION: UNDER_WAY},
+    # The borging: once step 10 is done.
+    Action.REMEASURE: {Step.EXECUTION: {StepStatus.DONE}},
+    Action.PLAN_REMEASUREMENTS: {Step.EXECUTION: {StepStatus.DONE}},
     # On the step the action is on: products and notes of any step, an event log's purpose.
     Action.CONFIRM_PRODUCT: None,
     Action.EDIT_STEP_NOTES: None,

@@ -87,12 +87,13 @@ def register_blueprints(app: Flask) -> None:
     from .reviews.views import bp as reviews_bp
     from .sessions.views import bp as sessions_bp
     from .steps.views import bp as steps_bp
+    from .sustain.views import bp as sustain_bp
     from .tasks.views import bp as tasks_bp
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
-                      library_bp, mining_bp):
+                      library_bp, mining_bp, sustain_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

@@ -21,9 +21,10 @@ from .extensions import db
 from .models import ImplementationItem, Improvement, Membership, Project, Task, User
 from .workflow import Action, Product, ReviewDomain, Role, Step
 
-# A closed project (all ten steps finished) can be read; only its reopening is allowed.
+# A closed project (all ten steps finished) can be read and reopened; the borging's work
+# (its re-measurements) and the process's review date go on after the close.
 OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP,
-                    Action.SET_REVISIT}
+                    Action.SET_REVISIT, Action.REMEASURE, Action.PLAN_REMEASUREMENTS}
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,8 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.REOPEN_PROJECT: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.START_FOLLOW_UP: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.SET_REVISIT: lambda a, t: Role.PROCESS_OWNER in a.roles,
+    Action.REMEASURE: lambda a, t: bool(a.roles & workflow.REMEASURERS),
+    Action.PLAN_REMEASUREMENTS: lambda a, t: Role.PROCESS_OWNER in a.roles,
     # The process advisor measures the process (the leader may help).
     Action.IMPORT_EVENT_LOG: lambda a, t: t.step is not None and (
         _is_leader(a) or Role.PROCESS_ADVISOR in a.roles),

@@ -5,6 +5,7 @@ another feature."""
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -24,3 +25,11 @@ def local_date(moment: datetime) -> date:
 def start_of_day(day: date) -> datetime:
     """The moment the organisation's day begins, in UTC as the database stores moments."""
     return datetime.combine(day, time(0), organisation_zone()).astimezone(UTC)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day when it is shorter (31 March + 1
+    month is 30 April)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))

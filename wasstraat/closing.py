@@ -11,41 +11,42 @@ evaluation and the implementation plan document show it.
 A task whose rule holds is not listed: the sync at the close makes it done. What a skipped
 step or the sync ends is still "vervallen met de stap"; that is the skip's reason.
 
+The close that finishes the project is the start of the borging (sustain): the KPIs are
+measured again after it. Closing with no after-measurement at all asks why.
+
 Above the features, like ``guidance.py``: it asks the tasks, the implementation and the steps.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from . import audit
+from .endings import Ending
 from .errors import InvalidInput, WorkflowError
 from .extensions import db
 from .guidance import LooseEnd, closes_project, loose_ends
-from .models import ImplementationItem, ProductConfirmation, Project, Task, User, utcnow
+from .implementation import services as implementation
+from .models import (
+    ImplementationItem,
+    Kpi,
+    KpiMeasurement,
+    ProductConfirmation,
+    Project,
+    Task,
+    User,
+    utcnow,
+)
 from .projects import services as projects
 from .steps import services as steps
+from .sustain import services as sustain
 from .tasks.services import task_link
-from .workflow import EndReason, Step, TaskClosure
+from .workflow import Step, TaskClosure
 
-NOTE_LIMIT = 500
-
-
-@dataclass(frozen=True)
-class Ending:
-    reason: EndReason
-    note: str = ""
-
-    def problem(self) -> str | None:
-        if self.reason is EndReason.OTHER and not self.note.strip():
-            return _("Schrijf op waarom dit niet meer gedaan wordt.")
-        if len(self.note) > NOTE_LIMIT:
-            return _("Houd de reden korter dan %(limit)d tekens.", limit=NOTE_LIMIT)
-        return None
+REASON_LIMIT = 2000
 
 
 def default_revisit() -> date:
@@ -56,10 +57,12 @@ def default_revisit() -> date:
 
 def close_step(project: Project, step: Step, actor: User,
                confirmations: dict[str, ProductConfirmation],
-               endings: dict[str, Ending], revisit_on: date | None = None) -> None:
+               endings: dict[str, Ending], revisit_on: date | None = None,
+               unmeasured_reason: str = "") -> None:
     """Close the step once every loose end has its ending: each ended as decided, then the
     step closes (its own rules first, so a step that may not close ends nothing). The close
-    that finishes the project also sets when the process description is reviewed."""
+    that finishes the project also sets when the process description is reviewed, keeps why
+    no KPI was measured after the change (when none was), and starts the borging."""
     blockers = steps.close_blockers(project, step, confirmations,
                                     steps.evidence_problems(project, step))
     if blockers:
@@ -70,8 +73,8 @@ def close_step(project: Project, step: Step, actor: User,
     problems |= {f"{end.key}_note": problem for end in ends if end.key in endings
                  and (problem := endings[end.key].problem())}
     finishing = closes_project(project, step)
-    if finishing and revisit_on is None:
-        problems["revisit_on"] = _("Kies wanneer de procesbeschrijving herzien wordt.")
+    if finishing:
+        problems |= _finishing_problems(project, revisit_on, unmeasured_reason)
     if problems:
         raise InvalidInput(problems)
     now = utcnow()
@@ -79,7 +82,43 @@ def close_step(project: Project, step: Step, actor: User,
         _end(end, endings[end.key], actor, now)
     steps.close_step(project, step, actor, confirmations)
     if finishing:
-        projects.set_revisit(project, actor, revisit_on, date.today())
+        today = date.today()
+        projects.set_revisit(project, actor, revisit_on, today)
+        _keep_unmeasured_reason(project, actor, unmeasured_reason)
+        sustain.plan(project, actor, today)
+
+
+def needs_unmeasured_reason(project: Project) -> bool:
+    """Closing with KPIs none of which was measured after the change asks why."""
+    measured = db.session.scalar(
+        select(KpiMeasurement.id).join(Kpi, Kpi.id == KpiMeasurement.kpi_id)
+        .where(Kpi.project_id == project.id).limit(1))
+    return measured is None and db.session.scalar(
+        select(Kpi.id).where(Kpi.project_id == project.id).limit(1)) is not None
+
+
+def _finishing_problems(project: Project, revisit_on: date | None,
+                        unmeasured_reason: str) -> dict[str, str]:
+    problems = {}
+    if revisit_on is None:
+        problems["revisit_on"] = _("Kies wanneer de procesbeschrijving herzien wordt.")
+    if needs_unmeasured_reason(project):
+        if not unmeasured_reason.strip():
+            problems["unmeasured_reason"] = _("Er is nog geen enkele KPI nagemeten. Schrijf "
+                                              "op waarom het traject toch afgerond wordt.")
+        elif len(unmeasured_reason) > REASON_LIMIT:
+            problems["unmeasured_reason"] = _("Houd de reden korter dan %(limit)d tekens.",
+                                              limit=REASON_LIMIT)
+    return problems
+
+
+def _keep_unmeasured_reason(project: Project, actor: User, reason: str) -> None:
+    evaluation = implementation.evaluation_of(project)
+    if evaluation is None or not reason.strip() or not needs_unmeasured_reason(project):
+        return
+    audit.apply_changes(evaluation, {"unmeasured_reason": reason.strip()},
+                        action="evaluation.unmeasured", object_type="project",
+                        project_id=project.id, actor=actor)
 
 
 def _end(end: LooseEnd, ending: Ending, actor: User, now: datetime) -> None:

@@ -7,10 +7,11 @@ import io
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from . import approvals, closing, guidance
 from .auth import services as accounts
-from .clock import organisation_zone
+from .clock import add_months, organisation_zone
 from .extensions import db
 from .formulas import services as formulas
 from .implementation import services as implementation
@@ -26,7 +27,9 @@ from .projects import services as projects
 from .reviews import services as reviews
 from .sessions import services as sessions
 from .steps import services as steps
+from .sustain import services as sustain
 from .tasks import services as tasks
+from .tasks.services import task_link
 from .workflow import EndReason, EventLogStatus, Role, Step
 
 # The documented demo password; only `flask seed-demo` creates accounts with it.
@@ -78,7 +81,9 @@ def load_demo() -> list[User]:
         if role.is_specialist:
             person.specialisms = [role.value]
     _spread_over_time(_parking_permit_project(people), date(2026, 5, 4), PARKING_DAYS)
-    _spread_over_time(_completed_project(people), date(2025, 10, 20), COMPLETED_DAYS)
+    completed = _completed_project(people)
+    _spread_over_time(completed, date(2025, 10, 20), COMPLETED_DAYS)
+    _borging(completed, people[Role.PROCESS_OWNER])
     _public_space_project(people)
     db.session.flush()
     return [admin, *people.values()]
@@ -319,7 +324,9 @@ def _completed_project(people: dict[Role, User]) -> Project:
     implementation.save_evaluation(project, owner, expected_version=0, values={
         "planned_on": date(2026, 10, 5), "owner_id": owner.id,
         "lessons": "De BAG-controle leverde het meeste op. Betrek Burgerzaken eerder bij "
-                   "koppelingen: de BRP-koppeling liep drie weken uit."})
+                   "koppelingen: de BRP-koppeling liep drie weken uit.",
+        # Burgerzaken wants to know soon whether the gain holds: after 2 months already.
+        "remeasure_months": [2, 4, 12]})
     for kpi, value in zip(kpis.kpis_of(project), (1.5, 6.0), strict=True):
         implementation.record_measurement(project, owner, kpi, value=value,
                                           measured_on=date(2026, 10, 1))
@@ -337,6 +344,25 @@ def _completed_project(people: dict[Role, User]) -> Project:
     _close_step(project, Step.EXECUTION, owner, steps.confirmations_by_key(project),
                 revisit_on=date.today() + timedelta(days=25))
     return project
+
+
+def _borging(project: Project, owner: User) -> None:
+    """The borging counts from the close as the demo's timeline has it (not from the moment
+    the demo was made). The first moments (two months on) are measured on their day: the
+    lead time holds, the call-backs came down further."""
+    closed, today = sustain.closed_on(project), date.today()
+    measured = {"Doorlooptijd": 1.8, "Terugbelverzoeken per 100 meldingen": 4.5}
+    for moment in sustain.moments_of(project, today):
+        row = moment.row
+        row.due_on = add_months(closed, row.months)
+        for task in db.session.scalars(select(Task).where(
+                Task.project_id == project.id, Task.origin == sustain.ORIGIN,
+                Task.link == task_link("sustain.moment", moment_id=row.id))):
+            task.due_date = row.due_on
+        if row.months == 2 and row.due_on <= today:
+            sustain.record(project, row, owner, value=measured[row.kpi.name],
+                           measured_on=row.due_on, today=today)
+    guidance.sync_tasks(project)
 
 
 def _improvement_plan(project: Project, people: dict[Role, User]) -> None:

@@ -17,6 +17,7 @@ from .models import Project, User
 from .plans import services as plans
 from .process import services as process
 from .reviews import services as reviews
+from .sustain import services as sustain
 from .workflow import Step
 
 
@@ -66,6 +67,11 @@ EVIDENCE: dict[str, Evidence] = {
 ON_START: dict[Step, Callable[[Project, User], object]] = {
     Step.IMPLEMENTATION_PLAN: implementation.sync_from_final_plan,
     Step.EXECUTION: implementation.start_execution,
+}
+
+# What reopening a step takes back, besides its tasks: reopening step 10 stops the borging.
+ON_REOPEN: dict[Step, Callable[[Project, User], object]] = {
+    Step.EXECUTION: sustain.withdraw_open,
 }
 
 # Hand-confirmed products that need something in the data first; the rule gets the chosen

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from . import audit
@@ -38,6 +38,7 @@ from .models import (
     ProcessStep,
     ProductConfirmation,
     Project,
+    Remeasurement,
     Review,
     StepState,
     Task,
@@ -49,7 +50,9 @@ from .plans import services as plans
 from .steps import services as steps
 from .tasks.services import link_parts, link_url
 from .workflow import (
+    AFTER_CLOSE_ORIGINS,
     N_,
+    REMEASURE_NOTICE_DAYS,
     TASK_CONDITIONS,
     ActionStatus,
     Role,
@@ -127,6 +130,14 @@ class Facts:
     def plan_state(self) -> plans.PlanState:
         return self._once("plan_state", lambda: plans.plan_state(self.project))
 
+    def remeasured(self) -> set[int]:
+        """The borging's moments measured or ended with a reason."""
+        return self._once("remeasured", lambda: set(db.session.scalars(
+            select(Remeasurement.id).where(
+                Remeasurement.project_id == self.project.id,
+                or_(Remeasurement.measurement_id.is_not(None),
+                    Remeasurement.end_reason.is_not(None))))))
+
     def check_session_planned(self) -> bool:
         return self._once("check_session", lambda: db.session.scalar(
             select(func.count()).select_from(WorkSession).where(
@@ -197,6 +208,7 @@ CONDITIONS: dict[str, Callable[[Facts, Task], bool]] = {
     "review_signed": lambda f, task: _link_id(task) in f.signed_reviews(),
     "action_done": lambda f, task: f.action_status().get(_link_id(task) or 0)
     == ActionStatus.DONE,
+    "remeasured": lambda f, task: _link_id(task) in f.remeasured(),
 }
 if set(CONDITIONS) != set(TASK_CONDITIONS):  # caught at import, long before a task is wrong
     raise RuntimeError("every condition named in workflow.TASK_CONDITIONS needs its rule here")
@@ -357,7 +369,10 @@ def sync_tasks(project: Project) -> SyncResult:
     for task in tasks:
         status = statuses.get(task.step, StepStatus.NOT_STARTED)
         rule = CONDITIONS.get(task.condition or "")
-        if project_closed or (status.is_finished and task.origin != "manual"):
+        if task.origin in AFTER_CLOSE_ORIGINS:  # the borging's: they live after the close
+            if project_closed:
+                _follow_the_rule(task, rule, sync)
+        elif project_closed or (status.is_finished and task.origin != "manual"):
             _end_with_the_step(task, rule, sync)
         elif status is StepStatus.IN_PROGRESS:
             _follow_the_rule(task, rule, sync)
@@ -497,6 +512,7 @@ class Guidance:
     actions: list[NextAction] = field(default_factory=list)
     waiting: list[Waiting] = field(default_factory=list)
     finished: bool = False
+    next_due: date | None = None  # in the borging: the next re-measurement
 
 
 def work_url(task: Task) -> str | None:
@@ -532,17 +548,21 @@ def next_actions(project: Project, user: User, roles: set[Role]) -> Guidance:
     """What the person looking can do now, and otherwise who the project waits for."""
     statuses = project.statuses
     guidance = Guidance(finished=project.is_finished)
-    if guidance.finished:
-        return guidance
     open_tasks = list(db.session.scalars(
         select(Task).where(Task.project_id == project.id, Task.done_at.is_(None))
-        .order_by(Task.step, Task.id)))
+        .order_by(Task.step, Task.due_date, Task.id)))
+    if guidance.finished:  # only the borging's are open: what comes due soon, and when next
+        soon = date.today() + timedelta(days=REMEASURE_NOTICE_DAYS)
+        guidance.next_due = min((t.due_date for t in open_tasks if t.due_date), default=None)
+        open_tasks = [t for t in open_tasks if t.due_date is None or t.due_date <= soon]
     for task in open_tasks:
         if task.assignee_id == user.id:
             guidance.actions.append(NextAction(
                 _(task.title), work_url(task) or url_for(
                     "steps.show", project_id=project.id, number=task.step),
                 hint=condition_text(task)))
+    if guidance.finished:
+        return guidance
     guidance.actions += _step_moves(project, statuses, roles)
     if not guidance.actions:
         guidance.waiting = _waiting_on(project, open_tasks, statuses)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from .enums import LabelledEnum
-from .workflow import N_, REVISIT_SOON_DAYS, Role
+from .workflow import N_, REMEASURE_NOTICE_DAYS, REVISIT_SOON_DAYS, Role
 
 
 class Kind(LabelledEnum):
@@ -32,6 +32,8 @@ class Kind(LabelledEnum):
     REVISIT = "revisit", N_("Herinnering: procesbeschrijving herzien")
     # A colleague's suggestion on a process they own (the library).
     SUGGESTION = "suggestion", N_("Suggestie voor uw proces")
+    # A re-measurement of the borging comes near, or is due.
+    REMEASURE = "remeasure", N_("Herinnering: nameting in de borging")
 
     @property
     def message(self) -> str:
@@ -77,7 +79,7 @@ DEFAULT_CHANNEL = {
     Kind.TASK: Channel.IMMEDIATE, Kind.REVIEW: Channel.IMMEDIATE, Kind.ACTION: Channel.IMMEDIATE,
     Kind.PLAN: Channel.IMMEDIATE, Kind.ANSWER: Channel.DAILY, Kind.OVERDUE: Channel.DAILY,
     Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY, Kind.OUTCOME: Channel.DAILY,
-    Kind.REVISIT: Channel.DAILY, Kind.SUGGESTION: Channel.DAILY,
+    Kind.REVISIT: Channel.DAILY, Kind.SUGGESTION: Channel.DAILY, Kind.REMEASURE: Channel.DAILY,
 }
 
 # Defaults that differ by role. A specialist's work in a project is the review asked of
@@ -103,6 +105,8 @@ class Reminder(StrEnum):
     STEP_WAITING = "step_waiting"
     REVISIT_NEAR = "revisit_near"
     REVISIT_PASSED = "revisit_passed"
+    REMEASURE_NEAR = "remeasure_near"
+    REMEASURE_DUE = "remeasure_due"
 
     @property
     def kind(self) -> Kind:
@@ -118,6 +122,7 @@ REMINDER_KIND = {
     Reminder.ACTION_OVERDUE: Kind.OVERDUE, Reminder.EVALUATION_NEAR: Kind.EVALUATION,
     Reminder.EVALUATION_PASSED: Kind.EVALUATION, Reminder.STEP_WAITING: Kind.WAITING,
     Reminder.REVISIT_NEAR: Kind.REVISIT, Reminder.REVISIT_PASSED: Kind.REVISIT,
+    Reminder.REMEASURE_NEAR: Kind.REMEASURE, Reminder.REMEASURE_DUE: Kind.REMEASURE,
 }
 
 REMINDER_MESSAGES = {
@@ -133,10 +138,17 @@ REMINDER_MESSAGES = {
     Reminder.REVISIT_PASSED: N_("De datum om de procesbeschrijving van %(title)s te herzien "
                                 "is %(days)s voorbij. Herzie het proces of kies een nieuwe "
                                 "datum."),
+    Reminder.REMEASURE_NEAR: N_("Over %(days)s is de nameting van %(title)s in de borging. "
+                                "Zorg dat de gegevens dan klaarstaan."),
+    Reminder.REMEASURE_DUE: N_("De nameting van %(title)s in de borging is sinds %(days)s aan "
+                               "de beurt. Leg de gemeten waarde vast, of vraag de "
+                               "proceseigenaar de nameting met reden te laten vervallen."),
 }
 
 # When the reminder to review a process description comes: once its review is "binnenkort".
 REVISIT_NOTICE = timedelta(days=REVISIT_SOON_DAYS)
+# When the reminder of a re-measurement comes (and again once it is due).
+REMEASURE_NOTICE = timedelta(days=REMEASURE_NOTICE_DAYS)
 
 class Outcome(StrEnum):
     """What became of someone's work (Kind.OUTCOME): the proposer of an improvement hears

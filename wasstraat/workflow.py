@@ -851,6 +851,78 @@ def revisit_status(revisit_on: date | None, today: date) -> RevisitStatus:
     return RevisitStatus.IN_ORDER
 
 
+# --- After the project: borging until the benefit is measured ---------------------------------
+#
+# Closing step 10 starts the borging: each KPI is measured again at moments after the close
+# (``REMEASURE_MONTHS`` by default, set at the evaluation). Each moment is a task of its owner
+# and is reminded ``REMEASURE_NOTICE_DAYS`` ahead and once it is due. The project is
+# "Afgerond" once every moment is measured or ended with a reason (sustain/services.py).
+
+REMEASURE_MONTHS = (3, 6, 12)
+REMEASURE_MAX_MONTHS = 36  # a moment further away is a typing error
+REMEASURE_MOMENTS_MAX = 6
+REMEASURE_NOTICE_DAYS = 14
+# Who records a re-measurement (and may own a moment): the process owner, who keeps the
+# process, and whoever measured it in the project. Only the process owner moves, hands over
+# or ends a moment.
+REMEASURERS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
+
+
+class ProjectPhase(LabelledEnum):
+    """Where a project stands in its life: the ten steps, the borging, or done with."""
+
+    RUNNING = "running", N_("Loopt")
+    SUSTAINING = "sustaining", N_("In borging")
+    COMPLETED = "completed", N_("Afgerond")
+
+
+def project_phase(finished: bool, completed: bool) -> ProjectPhase:
+    """Finished: its ten steps are; completed: so is the borging (``Project.completed_at``)."""
+    if not finished:
+        return ProjectPhase.RUNNING
+    return ProjectPhase.COMPLETED if completed else ProjectPhase.SUSTAINING
+
+
+class MomentState(LabelledEnum):
+    """Where one re-measurement moment stands."""
+
+    PLANNED = "planned", N_("gepland")
+    DUE = "due", N_("nu te meten")  # its date has come, not measured yet
+    MEASURED = "measured", N_("gemeten")
+    ENDED = "ended", N_("vervallen, met reden")
+
+    @property
+    def is_open(self) -> bool:
+        return self in (MomentState.PLANNED, MomentState.DUE)
+
+
+def moment_state(measured: bool, ended: bool, due_on: date, today: date) -> MomentState:
+    if measured:
+        return MomentState.MEASURED
+    if ended:
+        return MomentState.ENDED
+    return MomentState.DUE if due_on <= today else MomentState.PLANNED
+
+
+class KpiVerdict(LabelledEnum):
+    """A KPI after the change, in words (never colour alone): its latest measurement against
+    its target."""
+
+    REACHED = "reached", N_("gemeten, streefwaarde gehaald")
+    NOT_REACHED = "not_reached", N_("gemeten, streefwaarde niet gehaald")
+    MEASURED = "measured", N_("gemeten, zonder streefwaarde")
+    TO_MEASURE = "to_measure", N_("nog te meten")
+
+
+def kpi_verdict(value: float | None, target: float | None, lower_is_better: bool) -> KpiVerdict:
+    if value is None:
+        return KpiVerdict.TO_MEASURE
+    if target is None:
+        return KpiVerdict.MEASURED
+    reached = value <= target if lower_is_better else value >= target
+    return KpiVerdict.REACHED if reached else KpiVerdict.NOT_REACHED
+
+
 # The two descriptions of a process, each edited in its own step: the current process is
 # mapped in step 3, the desired one (the adjusted activities) in step 8.
 PROCESS_VARIANTS: dict[str, Step] = {"current": Step.PROCESS, "desired": Step.ADJUST}
@@ -932,6 +1004,8 @@ class Action(StrEnum):
     START_FOLLOW_UP = "start_follow_up"  # the next cycle starts from a closed project
     SET_REVISIT = "set_revisit"  # by when the process description is revisited
     IMPORT_EVENT_LOG = "import_event_log"  # steps 3 and 10: measure the process from a log
+    REMEASURE = "remeasure"  # borging: record a re-measurement, import the log it comes from
+    PLAN_REMEASUREMENTS = "plan_remeasurements"  # borging: move, hand over or end a moment
 
 
 UNDER_WAY = frozenset({StepStatus.IN_PROGRESS})
@@ -959,6 +1033,8 @@ class EditWindow:
 
 _PLAN_STEPS = (Step.IMPROVEMENT_PLAN, Step.REVIEW, Step.ADJUST)
 _W = EditWindow
+_BORGING = _W(N_("Nametingen van de borging legt u vast nadat stap 10 is afgerond."),
+              (Step.EXECUTION,), frozenset({StepStatus.DONE}))
 _KPI_WINDOW = _W(N_("Stap 2 is afgerond. Heropen de stap om de KPI's te wijzigen."),
                  (Step.KPIS,), NOT_FINISHED)
 
@@ -1010,6 +1086,9 @@ EDIT_WINDOWS: dict[Action, EditWindow] = {
                                 "is."), (Step.EXECUTION,)),
     Action.EVALUATE: _W(N_("De evaluatie en de nametingen legt u vast terwijl stap 10 bezig "
                            "is."), (Step.EXECUTION,)),
+    # The borging: after step 10 is done, until the project is reopened.
+    Action.REMEASURE: _BORGING,
+    Action.PLAN_REMEASUREMENTS: _BORGING,
 }
 del _W
 
@@ -1099,8 +1178,15 @@ TASK_CONDITIONS: dict[str, str] = {
     # Tasks the app makes for one object: a review to sign, an action to carry out.
     "review_signed": N_("de toetsing is ondertekend"),
     "action_done": N_("de actie op Klaar staat"),
+    "remeasured": N_("de nameting is vastgelegd of met reden vervallen"),
 }
-ORIGIN_CONDITIONS: dict[str, str] = {"review": "review_signed", "action": "action_done"}
+ORIGIN_CONDITIONS: dict[str, str] = {"review": "review_signed", "action": "action_done",
+                                     "remeasure": "remeasured"}
+# Tasks that belong to the borging: they start when the project closes, and follow their
+# rule after it instead of lapsing with it.
+AFTER_CLOSE_ORIGINS = frozenset({"remeasure"})
+# Event logs that may still be imported once the project is closed, and under which action.
+IMPORT_AFTER_CLOSE: dict[str, Action] = {"after": Action.REMEASURE}
 
 
 class TaskClosure(LabelledEnum):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    StringField,
     TextAreaField,
     widgets,
 )
@@ -24,8 +26,8 @@ from ..forms import (
     required,
 )
 from ..plans.forms import optional_int
-from ..workflow import ActionStatus, Adoption
-from .services import ITEM_FIELDS, item_problems
+from ..workflow import REMEASURE_MONTHS, ActionStatus, Adoption
+from .services import ITEM_FIELDS, item_problems, months_problem
 
 _DATE_MESSAGE = _l("Vul een geldige datum in.")
 
@@ -98,6 +100,29 @@ class ContributionForm(FlaskForm):
                          render_kw={"rows": 4})
 
 
+class MonthsField(StringField):
+    """Months as the person types them ("3, 6, 12"): whole numbers, each once, in order."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return ", ".join(str(m) for m in self.data or [])
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            return
+        parts = [p for p in re.split(r"[\s,;]+", valuelist[0].strip()) if p]
+        if not all(p.isdigit() and len(p) <= 3 for p in parts):
+            self.data = None
+            raise ValueError(_l("Vul hele maanden in, gescheiden door komma's, zoals 3, 6, 12."))
+        self.data = sorted({int(p) for p in parts})
+
+    def pre_validate(self, form) -> None:
+        problem = months_problem(self.data or [])
+        if problem and not self.process_errors:
+            raise ValidationError(problem)
+
+
 class EvaluationForm(FlaskForm):
     version = IntegerField(widget=widgets.HiddenInput(),
                            validators=[InputRequired(), NumberRange(min=0)])
@@ -108,6 +133,11 @@ class EvaluationForm(FlaskForm):
     lessons = TextAreaField(_l("Geleerde lessen"),
                             validators=[Length(max=10_000), no_control_characters],
                             render_kw={"rows": 4})
+    remeasure_months = MonthsField(
+        _l("Nametingen na afsluiten (maanden)"), default=list(REMEASURE_MONTHS),
+        description=_l("Na het afsluiten begint de borging: elke KPI wordt op deze momenten "
+                       "opnieuw gemeten, standaard na 3, 6 en 12 maanden. Het evaluatiemoment "
+                       "ligt niet na de laatste nameting."))
 
     def setup_choices(self, project) -> None:
         members = sorted(project.memberships, key=lambda m: m.user.name)

@@ -22,8 +22,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from .. import audit
+from ..clock import add_months
 from ..concurrency import add_once, check_version
-from ..errors import ConflictError, WorkflowError
+from ..errors import ConflictError, InvalidInput, WorkflowError
 from ..extensions import db
 from ..fingerprints import json_list_sha256
 from ..models import (
@@ -45,14 +46,20 @@ from ..plans import services as plans
 from ..tasks.services import task_link
 from ..windows import require_open
 from ..workflow import (
+    REMEASURE_MAX_MONTHS,
+    REMEASURE_MOMENTS_MAX,
+    REMEASURE_MONTHS,
     Action,
     ActionStatus,
     Adoption,
     Decision,
+    Direction,
     Horizon,
+    KpiVerdict,
     Role,
     Step,
     TaskClosure,
+    kpi_verdict,
 )
 
 BLOCKERS_SHOWN = 10  # reasons a refused approval names before "and N more"
@@ -541,17 +548,45 @@ def evaluation_of(project: Project) -> Evaluation | None:
                              .options(selectinload(Evaluation.owner)))
 
 
+def months_problem(months: list[int]) -> str | None:
+    """Why these re-measurement months (after the close) cannot be the borging's."""
+    if not months:
+        return _("Kies ten minste één nameting.")
+    if any(m < 1 or m > REMEASURE_MAX_MONTHS for m in months):
+        return _("Kies maanden van 1 tot en met %(max)d.", max=REMEASURE_MAX_MONTHS)
+    if len(months) > REMEASURE_MOMENTS_MAX:
+        return _("Kies ten hoogste %(max)d nametingen.", max=REMEASURE_MOMENTS_MAX)
+    return None
+
+
+def _check_evaluation(values: dict, today: date) -> None:
+    """The evaluation looks back on the re-measurements: it lies before the last one (the
+    project closes today at the earliest, so the last one is at least that far away)."""
+    months = values.get("remeasure_months") or list(REMEASURE_MONTHS)
+    problem = months_problem(months)
+    if problem:
+        raise InvalidInput(problem, "remeasure_months")
+    last = add_months(today, max(months))
+    if values["planned_on"] > last:
+        raise InvalidInput(_("Het evaluatiemoment ligt na de laatste nameting (%(months)d "
+                             "maanden na het afsluiten). Kies een eerdere datum of een latere "
+                             "nameting.", months=max(months)), "planned_on")
+
+
 def save_evaluation(project: Project, actor: User, *, expected_version: int,
                     values: dict) -> Evaluation:
     require_open(project, Action.EVALUATE)
     if not any(m.user_id == values["owner_id"] for m in project.memberships):
         raise WorkflowError(_("Kies een teamlid dat de evaluatie houdt."))
+    _check_evaluation(values, date.today())
     evaluation = evaluation_of(project)
     if evaluation is None:
         if expected_version:
             raise ConflictError()
         evaluation = Evaluation(project_id=project.id, planned_on=values["planned_on"],
-                                owner_id=values["owner_id"], lessons=values["lessons"].strip())
+                                owner_id=values["owner_id"], lessons=values["lessons"].strip(),
+                                remeasure_months=values.get("remeasure_months")
+                                or list(REMEASURE_MONTHS))
         add_once(evaluation)
         audit.record("evaluation.plan", "project", project.id, project.id, actor=actor,
                      after={"planned_on": values["planned_on"].isoformat(),
@@ -574,6 +609,13 @@ def evaluation_problems(project: Project) -> list[str]:
 def record_measurement(project: Project, actor: User, kpi: Kpi, *, value: float,
                        measured_on: date) -> KpiMeasurement:
     require_open(project, Action.EVALUATE)
+    return add_measurement(project, actor, kpi, value=value, measured_on=measured_on)
+
+
+def add_measurement(project: Project, actor: User, kpi: Kpi, *, value: float,
+                    measured_on: date) -> KpiMeasurement:
+    """An after-measurement of the KPI, in step 10 or in the borging (whose window its
+    caller checks)."""
     if kpi.baseline_date and measured_on < kpi.baseline_date:
         raise WorkflowError(_("De nameting ligt vóór de nulmeting."))
     if measured_on > date.today():
@@ -605,9 +647,13 @@ class KpiResult:
         """Whether the after-measurement meets the target (None when not measured)."""
         if self.after is None or self.kpi.target_value is None:
             return None
-        if self.kpi.direction == "lower":
-            return self.after.value <= self.kpi.target_value
-        return self.after.value >= self.kpi.target_value
+        return self.verdict is KpiVerdict.REACHED
+
+    @property
+    def verdict(self) -> KpiVerdict:
+        """The KPI after the change, in words."""
+        return kpi_verdict(None if self.after is None else self.after.value,
+                           self.kpi.target_value, self.kpi.direction == Direction.LOWER)
 
 
 def kpi_results(project_ids: list[int]) -> dict[int, list[KpiResult]]:

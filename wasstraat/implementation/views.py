@@ -356,7 +356,8 @@ def evaluation(project_id: int):
     services.save_evaluation(access.project, _user(), expected_version=form.version.data,
                              values={"planned_on": form.planned_on.data,
                                      "owner_id": form.owner_id.data,
-                                     "lessons": form.lessons.data or ""})
+                                     "lessons": form.lessons.data or "",
+                                     "remeasure_months": form.remeasure_months.data})
     db.session.commit()
     return back_to(url_for("implementation.evaluation", project_id=project_id),
                    _("De evaluatie is opgeslagen."))

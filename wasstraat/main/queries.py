@@ -21,7 +21,16 @@ from ..models import (
 )
 from ..paging import Window, window
 from ..projects.cycles import Chain, chains
-from ..workflow import ActionStatus, Adoption, RevisitStatus, Role, Step, revisit_status
+from ..workflow import (
+    ActionStatus,
+    Adoption,
+    ProjectPhase,
+    RevisitStatus,
+    Role,
+    Step,
+    project_phase,
+    revisit_status,
+)
 
 
 def _member_project_ids(user: User):
@@ -161,6 +170,7 @@ class Signals:
     kpi_results: list[KpiResult]
     cycle: Chain = Chain()  # the previous and the next cycle
     revisit: RevisitStatus | None = None  # a closed project's process description
+    phase: ProjectPhase = ProjectPhase.RUNNING
 
 
 def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dict[int, Signals]:
@@ -195,7 +205,8 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
             open_tasks=open_tasks.get(project.id, 0), overdue_actions=overdue.get(project.id, 0),
             kpi_results=results.get(project.id, []),
             cycle=links.get(project.id, Chain()),
-            revisit=None if position.step else revisit_status(project.revisit_on, today))
+            revisit=None if position.step else revisit_status(project.revisit_on, today),
+            phase=project_phase(position.step is None, project.completed_at is not None))
     return signals
 
 

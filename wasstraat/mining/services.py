@@ -19,7 +19,7 @@ from ..implementation import services as implementation
 from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
 from ..process import services as process
 from ..windows import require_open
-from ..workflow import EVENT_LOG_PURPOSES, Action, EventLogStatus
+from ..workflow import EVENT_LOG_PURPOSES, IMPORT_AFTER_CLOSE, Action, EventLogStatus
 from . import analysis, parse
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -55,12 +55,20 @@ def _format_of(filename: str, head: bytes) -> str:
     return "csv"
 
 
+def import_action(project: Project, purpose: str) -> Action:
+    """The action under which a log of this purpose is imported now: in its step, and a log
+    after the change also in the borging (``workflow.IMPORT_AFTER_CLOSE``)."""
+    if project.is_finished:
+        return IMPORT_AFTER_CLOSE.get(purpose, Action.IMPORT_EVENT_LOG)
+    return Action.IMPORT_EVENT_LOG
+
+
 def upload(project: Project, actor: User, purpose: str, filename: str, data: bytes) -> EventLog:
     """Keep the file for reading; a CSV waits for its columns, an XES is queued at once.
-    (Who may is the access policy's IMPORT_EVENT_LOG; in which step, its edit window.)"""
+    (Who may is the access policy's ``import_action``; in which step, its edit window.)"""
     if purpose not in EVENT_LOG_PURPOSES:
         raise ImportRefused(_("Onbekend doel."))
-    require_open(project, Action.IMPORT_EVENT_LOG, EVENT_LOG_PURPOSES[purpose].step)
+    require_open(project, import_action(project, purpose), EVENT_LOG_PURPOSES[purpose].step)
     if not data:
         raise ImportRefused(_("Het bestand is leeg."))
     if len(data) > MAX_BYTES:

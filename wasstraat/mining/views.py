@@ -58,8 +58,7 @@ def _upload_page(access: ProjectAccess, chosen, purpose: str):
 def new(project_id: int, purpose: str):
     chosen = _purpose(purpose)
     access = project_access(project_id)
-    access.require(Action.IMPORT_EVENT_LOG, step=chosen.step)
-    access.require_open(Action.IMPORT_EVENT_LOG, chosen.step)
+    _require_import(access, purpose)
     form, submitted = _upload_form()
     page = _upload_page(access, chosen, purpose)
     if not submitted:
@@ -81,10 +80,16 @@ def _log(access: ProjectAccess, log_id: int) -> EventLog:
 def _importable_log(access: ProjectAccess, log_id: int) -> EventLog:
     """A log whose import the user may continue, in its step's window."""
     log = _log(access, log_id)
-    step = EVENT_LOG_PURPOSES[log.purpose].step
-    access.require(Action.IMPORT_EVENT_LOG, step=step)
-    access.require_open(Action.IMPORT_EVENT_LOG, step)
+    _require_import(access, log.purpose)
     return log
+
+
+def _require_import(access: ProjectAccess, purpose: str) -> None:
+    """Importing in the purpose's step; a log after the change also in the borging."""
+    step = EVENT_LOG_PURPOSES[purpose].step
+    action = services.import_action(access.project, purpose)
+    access.require(action, step=step)
+    access.require_open(action, step)
 
 
 @bp.route("/<int:log_id>/columns", methods=["GET", "POST"])

@@ -42,6 +42,7 @@ from .implementation import (
     ImplementationItem,
     ImplementationOrder,
     KpiMeasurement,
+    Remeasurement,
 )
 from .notifications import (
     Notification,
@@ -135,6 +136,7 @@ __all__ = [
     "ProjectCycle",
     "ProjectPosition",
     "RecoveryCode",
+    "Remeasurement",
     "Review",
     "ReviewFinding",
     "ReviewOverride",

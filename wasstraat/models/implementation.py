@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     Date,
     Float,
     ForeignKey,
@@ -29,6 +30,7 @@ from .base import StrEnumColumn, UTCDateTime, utcnow
 if TYPE_CHECKING:  # type-only: the registry resolves the names at run time
     from .accounts import User
     from .plans import Improvement
+    from .step_work import Kpi
 
 
 
@@ -153,6 +155,10 @@ class Evaluation(db.Model):
     planned_on: Mapped[date] = mapped_column(Date)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     lessons: Mapped[str] = mapped_column(Text, default="")
+    # The borging: months after the close at which each KPI is measured again.
+    remeasure_months: Mapped[list[int]] = mapped_column(JSON, default=lambda: [3, 6, 12])
+    # Why the project closed with no after-measurement at all (asked at the close).
+    unmeasured_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     owner: Mapped[User | None] = relationship()
@@ -171,3 +177,31 @@ class KpiMeasurement(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+
+
+class Remeasurement(db.Model):
+    """The borging: one moment after the close at which a KPI is measured again. Open until
+    its measurement is recorded, or it is ended with a reason."""
+
+    __table_args__ = (UniqueConstraint("kpi_id", "months"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"))
+    months: Mapped[int] = mapped_column(Integer)  # after the close, as planned
+    due_on: Mapped[date] = mapped_column(Date)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    measurement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kpi_measurement.id", ondelete="SET NULL"))
+    end_reason: Mapped[EndReason | None] = mapped_column(StrEnumColumn(EndReason, 12))
+    end_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    kpi: Mapped[Kpi] = relationship()
+    owner: Mapped[User | None] = relationship()
+    measurement: Mapped[KpiMeasurement | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -21,12 +21,14 @@ from ..workflow import (
     ORIGIN_CONDITIONS,
     TASK_TEMPLATES,
     EndReason,
+    ProjectPhase,
     Role,
     Step,
     StepStatus,
     TaskClosure,
     TaskTemplate,
     current_step,
+    project_phase,
 )
 from .base import IntEnumColumn, StrEnumColumn, UTCDateTime, utcnow
 
@@ -47,6 +49,8 @@ class Project(db.Model):
                                                    server_default="")
     # By when the process owner revisits the process description (after closing).
     revisit_on: Mapped[date | None] = mapped_column(Date)
+    # "Afgerond": the ten steps are done and the borging measured every moment (or ended it).
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the retention term passed and the people were taken out (see retention.py).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -81,6 +85,10 @@ class Project(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.current_step is None
+
+    @property
+    def phase(self) -> ProjectPhase:
+        return project_phase(self.is_finished, self.completed_at is not None)
 
     def leaders(self) -> list[User]:
         return self.holders(Role.PROJECT_LEADER)

@@ -30,11 +30,18 @@ from ..models import (
     Notification,
     Project,
     ProjectPosition,
+    Remeasurement,
     Task,
     User,
     utcnow,
 )
-from ..notification_kinds import EVALUATION_NOTICE, REVISIT_NOTICE, MailState, Reminder
+from ..notification_kinds import (
+    EVALUATION_NOTICE,
+    REMEASURE_NOTICE,
+    REVISIT_NOTICE,
+    MailState,
+    Reminder,
+)
 from ..tasks.services import task_link
 from ..workflow import ActionStatus, Adoption, Role, Step, stalled_before
 
@@ -55,9 +62,10 @@ class Due:
 
 
 def due(today: date, stalled_after: int) -> list[Due]:
-    """Every reminder due today, whether or not it was already given (four queries)."""
+    """Every reminder due today, whether or not it was already given (at most seven
+    queries)."""
     return [*_overdue_actions(today), *_evaluations(today), *_waiting_tasks(today, stalled_after),
-            *_revisits(today)]
+            *_revisits(today), *_remeasurements(today)]
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -158,6 +166,39 @@ def _revisits(today: date) -> list[Due]:
                 reminder, f"{reminder.value}:{project_id}:{revisit_on.isoformat()}", user_id,
                 project_id, None, name, abs((revisit_on - today).days),
                 link=task_link("projects.show")))
+    return reminders
+
+
+def _remeasurements(today: date) -> list[Due]:
+    """The borging's open moments: two weeks ahead, and once their day has come, for their
+    owner (the process owners when it has none, or one no longer active). A moved moment is
+    a new occasion."""
+    rows = db.session.execute(
+        select(Remeasurement.id, Remeasurement.project_id, User.id,  # None: not active
+               Remeasurement.due_on, Kpi.name)
+        .join(Kpi, Kpi.id == Remeasurement.kpi_id)
+        .outerjoin(User, and_(User.id == Remeasurement.owner_id, User.active.is_(True)))
+        .join(Project, Project.id == Remeasurement.project_id)
+        .where(Remeasurement.measurement_id.is_(None), Remeasurement.end_reason.is_(None),
+               Remeasurement.due_on <= today + REMEASURE_NOTICE,
+               Project.anonymised_at.is_(None))
+        .order_by(Remeasurement.id)).all()
+    owners = _process_owners({project_id for _id, project_id, owner, _on, _kpi in rows
+                              if owner is None})
+    links = {task_link("sustain.moment", moment_id=row[0]): row[0] for row in rows}
+    # A moment's reminders belong to its task: handled once it is measured or ended.
+    task_of = {links[link]: task_id for link, task_id in db.session.execute(
+        select(Task.link, Task.id).where(Task.origin == "remeasure",
+                                         Task.link.in_(list(links))))} if rows else {}
+    reminders = []
+    for moment_id, project_id, owner_id, due_on, kpi in rows:
+        reminder = Reminder.REMEASURE_DUE if due_on <= today else Reminder.REMEASURE_NEAR
+        for user_id in [owner_id] if owner_id else owners.get(project_id, []):
+            reminders.append(Due(
+                reminder, f"{reminder.value}:{moment_id}:{due_on.isoformat()}", user_id,
+                project_id, None, kpi, abs((due_on - today).days),
+                task_id=task_of.get(moment_id),
+                link=task_link("sustain.moment", moment_id=moment_id)))
     return reminders
 
 

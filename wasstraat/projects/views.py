@@ -27,6 +27,7 @@ from ..extensions import db
 from ..forms import choices, form_page, show_form
 from ..guidance import next_actions
 from ..http import wants_partial
+from ..implementation import services as implementation
 from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
 from ..plans import services as plans
@@ -98,6 +99,8 @@ def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
         may_follow_up=access.can(Action.START_FOLLOW_UP)
         and cycles.follow_up_refusal(project, cycle) is None,
         description=cycles.process_description(project) if project.is_finished else None,
+        results=implementation.kpi_results([project.id]).get(project.id, [])
+        if project.is_finished else [],
     ), status
 
 

@@ -63,10 +63,11 @@ def _kpi_table(scope: Select) -> Table:
             rows.append([name, f"{local_date(since):%d-%m-%Y}" if since else "", kpi.name, kpi.unit,
                          kpi.baseline_value, kpi.target_value, after,
                          "" if result.reached is None else _("ja") if result.reached
-                         else _("nee"), result.change])
+                         else _("nee"), result.change, _(result.verdict.label)])
     return Table("kpis", _(TABLE_TITLES["kpis"]),
                  [_("Traject"), _("Afgerond op"), _("KPI"), _("Eenheid"), _("Nulmeting"),
-                  _("Streefwaarde"), _("Nameting"), _("Doel gehaald"), _("Verandering")], rows)
+                  _("Streefwaarde"), _("Nameting"), _("Doel gehaald"), _("Verandering"),
+                  _("Stand")], rows)
 
 
 def _step_table(scope: Select) -> Table:

@@ -34,9 +34,11 @@ from ..paging import Window, window
 from ..workflow import (
     Decision,
     Horizon,
+    ProjectPhase,
     RevisitStatus,
     Step,
     StepStatus,
+    project_phase,
     revisit_status,
     stalled_before,
 )
@@ -89,6 +91,11 @@ class ClosedProject:
     closed_at: datetime
     kpis: list[KpiResult]
     revisit: RevisitStatus
+
+    @property
+    def phase(self) -> ProjectPhase:
+        """A closed project is in borging until its last re-measurement."""
+        return project_phase(True, self.project.completed_at is not None)
 
 
 @dataclass(frozen=True)

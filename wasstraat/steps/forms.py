@@ -5,8 +5,15 @@ from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from .. import closing
-from ..closing import NOTE_LIMIT, Ending
-from ..forms import FlaskForm, VersionedForm, choices, no_control_characters, required
+from ..endings import NOTE_LIMIT, Ending
+from ..forms import (
+    FlaskForm,
+    VersionedForm,
+    choices,
+    no_control_characters,
+    required,
+    sensible_date,
+)
 from ..guidance import LooseEnd
 from ..workflow import EndReason
 
@@ -41,15 +48,22 @@ class CloseStepForm(FlaskForm):
 
     @classmethod
     def for_ends(cls, ends: list[LooseEnd], *, closes_project: bool = False,
-                 **kwargs) -> CloseStepForm:
+                 asks_unmeasured: bool = False, **kwargs) -> CloseStepForm:
         form_class = type("CloseStepFormOfTheseEnds", (cls,), {})
         if closes_project:  # the described process stays owned: its review date
             form_class.revisit_on = DateField(
                 _l("Procesbeschrijving herzien vóór"), default=closing.default_revisit,
                 description=_l("De proceseigenaar krijgt een maand ervoor en na de datum een "
                                "herinnering. Standaard over een jaar."),
-                validators=[required(_l("Vul een geldige datum in."))],
+                validators=[required(_l("Vul een geldige datum in.")), sensible_date],
                 render_kw={"type": "date"})
+        if closes_project and asks_unmeasured:  # closing with no after-measurement at all
+            form_class.unmeasured_reason = TextAreaField(
+                _l("Waarom wordt het traject afgerond zonder nameting?"),
+                description=_l("Er is nog geen enkele KPI nagemeten. De borging meet ze "
+                               "later; de reden komt in de evaluatie en de geschiedenis."),
+                render_kw={"rows": 3},
+                validators=[Length(max=closing.REASON_LIMIT), no_control_characters])
         for end in ends:
             setattr(form_class, end.key, RadioField(end.title, choices=choices(
                 (r.value, _l(r.label)) for r in EndReason), validators=[Optional()]))
@@ -59,6 +73,13 @@ class CloseStepForm(FlaskForm):
         form = form_class(**kwargs)
         form.ends = ends
         return form
+
+    @property
+    def unmeasured(self) -> str:
+        """Why the project closes with no after-measurement, when that is asked."""
+        if "unmeasured_reason" not in self._fields:
+            return ""
+        return self.unmeasured_reason.data or ""
 
     @property
     def finishes(self) -> bool:

@@ -13,7 +13,7 @@ from .. import audit
 from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
-from ..gates import CONFIRM_PRECONDITIONS, EVIDENCE, ON_START
+from ..gates import CONFIRM_PRECONDITIONS, EVIDENCE, ON_REOPEN, ON_START
 from ..models import ImplementationItem, ProductConfirmation, Project, StepState, User, utcnow
 from ..tasks.services import create_step_tasks
 from ..titles import step_title
@@ -131,6 +131,8 @@ def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
         db.session.execute(update(ImplementationItem).where(
             ImplementationItem.project_id == project.id,
             ImplementationItem.end_reason.is_not(None)).values(end_reason=None, end_note=""))
+    if step in ON_REOPEN:
+        ON_REOPEN[step](project, actor)
     db.session.flush()
     _mark(state, actor, "step.reopen", before, reason=reason.strip())
     if never_started:

@@ -92,8 +92,15 @@ def _close_form(access: ProjectAccess, step: Step) -> CloseStepForm | None:
     if not (access.project.step_status(step) is StepStatus.IN_PROGRESS
             and access.can(Action.CLOSE_STEP, step=step)):
         return None
-    return CloseStepForm.for_ends(closing.loose_ends(access.project, step), formdata=None,
-                                  closes_project=closes_project(access.project, step))
+    return _closing_form(access.project, step, formdata=None)
+
+
+def _closing_form(project, step: Step, **kwargs) -> CloseStepForm:
+    """The close form of this moment: its loose ends, and what a finishing close asks."""
+    finishing = closes_project(project, step)
+    return CloseStepForm.for_ends(
+        closing.loose_ends(project, step), closes_project=finishing,
+        asks_unmeasured=finishing and closing.needs_unmeasured_reason(project), **kwargs)
 
 
 def _done(access: ProjectAccess, step: Step, message: str):
@@ -142,15 +149,15 @@ def close(project_id: int, number: int):
     step = _step(number)
     access = project_access(project_id)
     access.require(Action.CLOSE_STEP, step=step)
-    form = CloseStepForm.for_ends(closing.loose_ends(access.project, step),
-                                  closes_project=closes_project(access.project, step))
+    form = _closing_form(access.project, step)
     if not form.validate_on_submit():
         return render_step(access, step, 422, close_form=form)
     refuse_into(form, lambda shown, status: render_step(
         project_access(project_id), step, status, close_form=shown,
         error=" ".join(shown.form_errors) or None))
     closing.close_step(access.project, step, _user(), services.confirmations_by_key(
-        access.project), form.endings(), form.revisit_on.data if form.finishes else None)
+        access.project), form.endings(), form.revisit_on.data if form.finishes else None,
+        form.unmeasured)
     return _done(access, step, _closed_message(access.project, step))
 
 
@@ -158,7 +165,9 @@ def _closed_message(project, step: Step) -> str:
     """Confirm the close and say what can come next."""
     message = _("%(step)s is afgerond.", step=services.step_title(step))
     if project.is_finished:
-        return message + " " + _("Alle stappen zijn klaar: het traject is afgerond.")
+        return message + " " + (
+            _("Alle stappen zijn klaar: het traject is afgerond.") if project.completed_at
+            else _("Alle stappen zijn klaar. De borging begint: de KPI's worden nagemeten."))
     upcoming = sorted(startable_steps(project))
     if upcoming:
         return message + " " + _("Nu kan %(step)s starten.",
