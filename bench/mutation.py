@@ -34,6 +34,9 @@ TARGETS: dict[str, list[str]] = {
     "wasstraat/mining/analysis.py": ["tests/test_mining.py"],
     "wasstraat/access.py": ["tests/test_routes.py", "tests/test_windows.py"],
     "wasstraat/windows.py": ["tests/test_windows.py"],
+    # The result: the borging's rules and the benefits' rules, beside their stories.
+    "wasstraat/sustain/services.py": ["tests/test_borging.py"],
+    "wasstraat/benefits/services.py": ["tests/test_benefits.py"],
 }
 TIMEOUT = 900  # seconds for one mutant's test run
 

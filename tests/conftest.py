@@ -42,10 +42,12 @@ from wasstraat.workflow import Role, Step
 
 PASSWORD = "een lang genoeg wachtwoord voor tests"
 # Posted with a step's close: whatever would end unfinished ends as no longer needed
-# (closing.py), and the close that finishes a project sets the process's review date, so
-# that tests about something else close as before.
+# (closing.py), and the close that finishes a project sets the process's review date (and
+# says why when no KPI was measured again), so that tests about something else close as
+# before.
 END_ALL = {"all_ends": "not_needed",
-           "revisit_on": (date.today() + timedelta(days=365)).isoformat()}
+           "revisit_on": (date.today() + timedelta(days=365)).isoformat(),
+           "unmeasured_reason": "De nameting volgt in de borging."}
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
 # Under pytest-xdist each worker (gw0, gw1, ...) gets its own PostgreSQL schema.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")

@@ -235,9 +235,11 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
         Improvement.project_id == parking, Improvement.merged_into_id.is_not(None)))
     owner_id = _with_second_factors()
     borging, moment = _project_in_borging()
+    expected = _expected_benefit(parking)
     who_sees_what = {
         "project_leader": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
                            f"/projects/{parking}/plan/improvements/{merged}", "/projects/new",
+                           f"/projects/{parking}/improvements/{expected}/benefits",
                            "/account", "/tasks"],
         "process_owner": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
                           "/account/second-factor", "/notifications",
@@ -273,6 +275,19 @@ def test_the_login_form_survives_hostile_input(app, municipality):
     state = {"now": fingerprint(tables)}
     form = read_forms(app, "/login", client.get("/login").get_data(as_text=True))[0]
     fuzz(app, client, form, tables, state, examples=40)
+
+
+def _expected_benefit(parking: int) -> int:
+    """An expected benefit in the parking plan (not approved here), so it may be removed."""
+    from wasstraat.models import Benefit
+
+    improvement = db.session.scalars(db.select(Improvement).where(
+        Improvement.project_id == parking, Improvement.decision == "in_plan")
+        .order_by(Improvement.id)).first()
+    db.session.add(Benefit(project_id=parking, improvement_id=improvement.id, kind="hours",
+                           expected=100.0))
+    db.session.commit()
+    return improvement.id
 
 
 def _project_in_borging() -> tuple[int, int]:

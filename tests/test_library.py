@@ -176,3 +176,19 @@ def test_a_next_cycle_starts_with_the_open_suggestions_traced_to_their_source(
             f"/processes/{team.project.id}#suggestions-heading"
     assert "opgepakt in een vervolgtraject" in client.get(
         f"/processes/{team.project.id}").get_data(as_text=True)
+
+
+def test_the_api_gives_the_library_to_any_employee(create_project, create_user, client):
+    from test_api import API, bearer, token_for
+
+    ours, theirs = create_project("Parkeren"), create_project("Verhuizen")
+    described(ours, unit="Vergunningen", revisit_in=10, lead_days=12.5)
+    described(theirs, revisit_in=None)
+    answer = client.get(f"{API}/processes", headers=bearer(token_for(create_user("Iemand"))))
+    assert answer.status_code == 200
+    first, second = answer.json["items"]  # the review due first comes first
+    assert (first["projectId"], first["department"], first["revisitStatus"],
+            first["leadTimeDays"], first["processOwners"]) == (
+        ours.project.id, "Vergunningen", "soon", 12.5, [ours[Role.PROCESS_OWNER].name])
+    assert (second["revisitOn"], second["revisitStatus"], second["leadTimeDays"]) == (
+        None, "not_set", None)

@@ -13,6 +13,7 @@ from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
 from wasstraat.models import (
     ActionNote,
+    Benefit,
     ImplementationItem,
     ImplementationOrder,
     JourneyPhase,
@@ -68,6 +69,10 @@ def grow(team, extra_projects, create_user, start=0) -> None:
                                             proposer_id=leader.id)
         idea.decision, idea.horizon, idea.impact, idea.effort = "in_plan", "quick_win", 3, 2
         db.session.flush()
+        for kind in ("euros", "hours"):  # on the first idea too: its page grows
+            db.session.add(Benefit(project_id=team.project.id, kind=kind, expected=100.0,
+                                   improvement_id=plans.board(team.project)[0].id
+                                   if m % 2 else idea.id, actual=90.0))
         item = ImplementationItem(project_id=team.project.id, improvement_id=idea.id,
                                   position=100 + m, responsible_id=leader.id,
                                   start_on=date(2027, 1 + m % 12, 1),
@@ -138,6 +143,7 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
          "/projects/{p}/reviews/{rv}", "/projects/{p}/implementation",
          "/projects/{p}/implementation?page=40",
          "/projects/{p}/implementation/evaluation", "/projects/{p}/borging",
+         "/projects/{p}/improvements/{i}/benefits", "/reports/benefits",
          "/reports", "/reports?page=2"]
 
 

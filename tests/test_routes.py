@@ -17,6 +17,7 @@ from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
 from wasstraat.models import (
+    Benefit,
     ImplementationItem,
     ImplementationOrder,
     ImprovementPlan,
@@ -57,6 +58,7 @@ SPONSOR_OR_PL = frozenset({Role.SPONSOR, Role.PROJECT_LEADER})  # the improvemen
 STEP_2_ACTORS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 LOG_IMPORTERS = frozenset({Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
 REMEASURERS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.PROCESS_ADVISOR})
+BENEFIT_KEEPERS = frozenset({Role.PROCESS_OWNER, Role.PROJECT_LEADER, Role.SUBJECT_EXPERT})
 # Steps 6 and 8 draw up and adjust the plan; team managers only read it.
 PLAN_EDITORS = frozenset({Role.JOURNEY_COACH, Role.PROCESS_ADVISOR, Role.PROJECT_LEADER,
                           Role.PROCESS_OWNER, Role.SUBJECT_EXPERT})
@@ -284,6 +286,18 @@ RULES: dict[str, list[Rule]] = {
         Rule("/projects/{p}/implementation/actions/{it}", "POST", ACTION_UPDATERS)],
     "implementation.add_note": [Rule("/projects/{p}/implementation/actions/{it}/notes", "POST",
                                      ACTION_UPDATERS)],
+    # Benefits: the plan's editors expect them; the leader, the owner and the person who
+    # carries the improvement out (the expert, in this world) forecast and record them.
+    "benefits.index": [Rule("/projects/{p}/improvements/{i}/benefits", "GET", MEMBERS,
+                            admin=True)],
+    "benefits.add": [Rule("/projects/{p}/improvements/{i}/benefits", "POST", PLAN_EDITORS)],
+    "benefits.remove": [Rule("/projects/{p}/improvements/{i}/benefits/{bf}/remove", "POST",
+                             PLAN_EDITORS, destructive=True)],
+    "benefits.forecast": [Rule("/projects/{p}/improvements/{i}/benefits/{bf}/forecast",
+                               "POST", BENEFIT_KEEPERS)],
+    "benefits.actual": [Rule("/projects/{p}/improvements/{i}/benefits/{bf}/actual", "POST",
+                             BENEFIT_KEEPERS)],
+    "reports.benefits": [Rule("/reports/benefits", "GET", SIGNED_IN)],
     # The borging: everyone in the team reads it; who keeps the process measures, its owner
     # plans (the windows open once step 10 is done: test_borging.py).
     "sustain.index": [Rule("/projects/{p}/borging", "GET", MEMBERS, admin=True)],
@@ -328,6 +342,11 @@ RULES: dict[str, list[Rule]] = {
     "api-docs.openapi_json": [Rule("/api/v1/openapi.json", "GET", ANYONE)],
     "api_docs.page": [Rule("/api/documentatie", "GET", ANYONE)],
     "api-projects.Projects": [Rule("/api/v1/projects", "GET", SIGNED_IN)],
+    "api-results.Benefits": [Rule("/api/v1/projects/{p}/benefits", "GET", MEMBERS,
+                                  admin=True)],
+    "api-results.Remeasurements": [Rule("/api/v1/projects/{p}/remeasurements", "GET", MEMBERS,
+                                        admin=True)],
+    "api-results.Processes": [Rule("/api/v1/processes", "GET", SIGNED_IN)],
     "api-projects.OneProject": [Rule("/api/v1/projects/{p}", "GET", MEMBERS, admin=True)],
     "api-projects.Steps": [Rule("/api/v1/projects/{p}/steps", "GET", MEMBERS, admin=True)],
     "api-projects.OneStep": [Rule("/api/v1/projects/{p}/steps/1", "GET", MEMBERS, admin=True)],
@@ -437,6 +456,7 @@ def world(create_project, create_user):
                "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
                "ws": work_session.id, "rv": review.id, "f": finding.id,
                "it": item.id, "rm": _remeasurement(team, kpi),
+               "bf": _benefit(team, improvement),
                "tok": _sponsor_token(team),
                "log": _event_log(team),
                # The sponsor's message about its step-1 task (the leader opened the step).
@@ -458,6 +478,14 @@ def _closed_process(team) -> int:
         state.status = StepStatus.DONE
     db.session.commit()
     return closed.id
+
+
+def _benefit(team, improvement) -> int:
+    benefit = Benefit(project_id=team.project.id, improvement_id=improvement.id,
+                      kind="euros", expected=1000.0)
+    db.session.add(benefit)
+    db.session.commit()
+    return benefit.id
 
 
 def _remeasurement(team, kpi) -> int:

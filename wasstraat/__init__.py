@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .benefits.views import bp as benefits_bp
     from .exports.views import bp as exports_bp
     from .formulas.views import bp as formulas_bp
     from .implementation.views import bp as implementation_bp
@@ -93,7 +94,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
-                      library_bp, mining_bp, sustain_bp):
+                      library_bp, mining_bp, sustain_bp, benefits_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

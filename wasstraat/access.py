@@ -24,7 +24,8 @@ from .workflow import Action, Product, ReviewDomain, Role, Step
 # A closed project (all ten steps finished) can be read and reopened; the borging's work
 # (its re-measurements) and the process's review date go on after the close.
 OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP,
-                    Action.SET_REVISIT, Action.REMEASURE, Action.PLAN_REMEASUREMENTS}
+                    Action.SET_REVISIT, Action.REMEASURE, Action.PLAN_REMEASUREMENTS,
+                    Action.RECORD_BENEFIT}
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,11 @@ def _leads(a: ProjectAccess, _t: Target) -> bool:
     return _is_leader(a)
 
 
+def _keeps_the_action(a: ProjectAccess, t: Target) -> bool:
+    return bool(a.roles & {Role.PROJECT_LEADER, Role.PROCESS_OWNER}) or (
+        t.item is not None and a.is_member and t.item.responsible_id == a.user.id)
+
+
 def _keeps_kpis(a: ProjectAccess, _t: Target) -> bool:
     return bool(a.roles & set(Step.KPIS.definition.actors))
 
@@ -176,6 +182,10 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.SET_REVISIT: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.REMEASURE: lambda a, t: bool(a.roles & workflow.REMEASURERS),
     Action.PLAN_REMEASUREMENTS: lambda a, t: Role.PROCESS_OWNER in a.roles,
+    Action.EDIT_BENEFITS: lambda a, t: bool(a.roles & _PLAN_EDITORS),
+    # The leader and the owner, and whoever carries out the improvement.
+    Action.FORECAST_BENEFIT: lambda a, t: _keeps_the_action(a, t),
+    Action.RECORD_BENEFIT: lambda a, t: _keeps_the_action(a, t),
     # The process advisor measures the process (the leader may help).
     Action.IMPORT_EVENT_LOG: lambda a, t: t.step is not None and (
         _is_leader(a) or Role.PROCESS_ADVISOR in a.roles),

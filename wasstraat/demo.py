@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from . import approvals, closing, guidance
 from .auth import services as accounts
+from .benefits import services as benefits
 from .clock import add_months, organisation_zone
 from .extensions import db
 from .formulas import services as formulas
@@ -20,7 +21,7 @@ from .improvements.sources import resolve
 from .journey import services as journey
 from .kpis import services as kpis
 from .mining import analysis, generate, parse
-from .models import EventLog, Project, Review, ServiceFormula, Task, User, utcnow
+from .models import Benefit, EventLog, Project, Review, ServiceFormula, Task, User, utcnow
 from .plans import services as plans
 from .process import services as process
 from .projects import services as projects
@@ -30,7 +31,7 @@ from .steps import services as steps
 from .sustain import services as sustain
 from .tasks import services as tasks
 from .tasks.services import task_link
-from .workflow import EndReason, EventLogStatus, Role, Step
+from .workflow import BenefitKind, EndReason, EventLogStatus, Role, Step
 
 # The documented demo password; only `flask seed-demo` creates accounts with it.
 DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105  # nosec B105
@@ -266,17 +267,33 @@ def _completed_project(people: dict[Role, User]) -> Project:
                     "Product valt al onder de Flitsformule; vergelijking vorig jaar gedaan.")
 
     steps.start_step(project, Step.IMPROVEMENT_PLAN, leader)
-    ideas = [("BAG-controle automatisch bij het indienen", "quick_win", 4, 2),
-             ("Bevestiging per e-mail met verwachte datum", "quick_win", 3, 1),
-             ("Koppeling webformulier met de BRP", "long_term", 5, 4)]
-    for title, horizon, impact, effort in ideas:
+    # Each with its costs (the link's yearly cost is not known yet) and what it should bring.
+    ideas = [("BAG-controle automatisch bij het indienen", "quick_win", 4, 2, 4000, 0),
+             ("Bevestiging per e-mail met verwachte datum", "quick_win", 3, 1, 500, 200),
+             ("Koppeling webformulier met de BRP", "long_term", 5, 4, 18000, None)]
+    lead_time, call_backs = kpis.kpis_of(project)
+    expected = {
+        "BAG-controle automatisch bij het indienen": [
+            (BenefitKind.HOURS, 220.0, None, "Geen handmatige adrescontrole meer."),
+            (BenefitKind.QUALITY, None, lead_time.id, "")],
+        "Bevestiging per e-mail met verwachte datum": [
+            (BenefitKind.EUROS, 3000.0, None, "Minder telefoontjes aan het KCC."),
+            (BenefitKind.QUALITY, None, call_backs.id, "")],
+        "Koppeling webformulier met de BRP": [
+            (BenefitKind.HOURS, 400.0, None, "Geen overtypen in de BRP.")]}
+    for title, horizon, impact, effort, one_off, recurring in ideas:
         idea = improvements.add_improvement(project, expert, resolve(project, "step", 3),
                                             title=title, description="", proposer_id=expert.id)
         plans.update_plan_fields(idea, project, advisor, expected_version=idea.version,
                                  kpi_ids=[], values={
                                      "horizon": horizon, "impact": impact, "effort": effort,
-                                     "cost_estimate": None, "decision": "in_plan",
-                                     "decision_reason": ""})
+                                     "cost_estimate": one_off, "cost_unknown": False,
+                                     "recurring_cost": recurring,
+                                     "recurring_cost_unknown": recurring is None,
+                                     "decision": "in_plan", "decision_reason": ""})
+        for kind, value, kpi_id, text in expected[title]:
+            benefits.add_expected(idea, advisor, {"kind": kind, "expected": value,
+                                                  "kpi_id": kpi_id, "description": text})
     plans.send_for_review(project, leader)
     _close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
     steps.start_step(project, Step.REVIEW, leader)
@@ -321,6 +338,12 @@ def _completed_project(people: dict[Role, User]) -> Project:
         implementation.add_note(item, project, manager, "Opgeleverd en in gebruik genomen.")
         implementation.update_action(item, project, manager, expected_version=item.version,
                                      status="done", blocked_reason="")
+    # The link went live late: its responsible person expects less this year.
+    link = db.session.scalar(select(Benefit).where(
+        Benefit.project_id == project.id, Benefit.kind == BenefitKind.HOURS,
+        Benefit.improvement.has(title="Koppeling webformulier met de BRP")))
+    benefits.forecast(link, manager, expected_version=link.version, value=300.0,
+                      on=date(2026, 9, 1), today=date.today())
     implementation.save_evaluation(project, owner, expected_version=0, values={
         "planned_on": date(2026, 10, 5), "owner_id": owner.id,
         "lessons": "De BAG-controle leverde het meeste op. Betrek Burgerzaken eerder bij "
@@ -349,8 +372,15 @@ def _completed_project(people: dict[Role, User]) -> Project:
 def _borging(project: Project, owner: User) -> None:
     """The borging counts from the close as the demo's timeline has it (not from the moment
     the demo was made). The first moments (two months on) are measured on their day: the
-    lead time holds, the call-backs came down further."""
+    lead time holds, the call-backs came down further; two benefits are counted."""
     closed, today = sustain.closed_on(project), date.today()
+    realised = {BenefitKind.HOURS: 240.0, BenefitKind.EUROS: 2600.0}
+    for benefit in db.session.scalars(select(Benefit).where(
+            Benefit.project_id == project.id, Benefit.kind.in_(list(realised)))
+            .order_by(Benefit.id).limit(2)):
+        on = min(add_months(closed, 2), today)
+        benefits.record_actual(benefit, owner, expected_version=benefit.version,
+                               value=realised[benefit.kind], on=on, today=today)
     measured = {"Doorlooptijd": 1.8, "Terugbelverzoeken per 100 meldingen": 4.5}
     for moment in sustain.moments_of(project, today):
         row = moment.row

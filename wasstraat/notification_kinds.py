@@ -160,6 +160,7 @@ class Outcome(StrEnum):
     MERGED = "merged"
     DONE = "done"
     OVERRULED = "overruled"
+    MEASURED = "measured"  # the benefit it brought is recorded
 
     @property
     def message(self) -> str:
@@ -174,6 +175,8 @@ OUTCOME_MESSAGES = {
     Outcome.MERGED: N_("%(step)s: uw verbeteridee is samengevoegd met een ander idee: "
                        "%(title)s."),
     Outcome.DONE: N_("%(step)s: uw verbeteridee is uitgevoerd: %(title)s."),
+    Outcome.MEASURED: N_("%(step)s: van uw verbeteridee is gemeten wat het opleverde: "
+                         "%(title)s (%(detail)s)."),
     Outcome.OVERRULED: N_("%(step)s: de proceseigenaar gaat door ondanks uw 'niet akkoord' "
                           "(%(title)s). De motivering: %(detail)s"),
 }

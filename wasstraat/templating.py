@@ -101,6 +101,7 @@ def register(app: Flask) -> None:
         StepStatus=workflow.StepStatus,
         ProjectPhase=workflow.ProjectPhase,
         KpiVerdict=workflow.KpiVerdict,
+        BenefitKind=workflow.BenefitKind,
         REMEASURE_MONTHS=workflow.REMEASURE_MONTHS,
         EventLogStatus=workflow.EventLogStatus,
         STEPS=workflow.STEPS,

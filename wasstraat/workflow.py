@@ -923,6 +923,22 @@ def kpi_verdict(value: float | None, target: float | None, lower_is_better: bool
     return KpiVerdict.REACHED if reached else KpiVerdict.NOT_REACHED
 
 
+# --- Benefits per improvement: expected in the plan, forecast in step 10, actual after ------
+
+class BenefitKind(LabelledEnum):
+    """What an improvement brings: hard savings, time freed, or better quality or service
+    (then tied to a KPI, or described)."""
+
+    EUROS = "euros", N_("Besparing in euro's per jaar")
+    HOURS = "hours", N_("Vrijgekomen uren per jaar")
+    QUALITY = "quality", N_("Kwaliteit of dienstverlening")
+
+    @property
+    def counted(self) -> bool:
+        """A number per year that adds up across projects (not a quality)."""
+        return self is not BenefitKind.QUALITY
+
+
 # The two descriptions of a process, each edited in its own step: the current process is
 # mapped in step 3, the desired one (the adjusted activities) in step 8.
 PROCESS_VARIANTS: dict[str, Step] = {"current": Step.PROCESS, "desired": Step.ADJUST}
@@ -1006,6 +1022,9 @@ class Action(StrEnum):
     IMPORT_EVENT_LOG = "import_event_log"  # steps 3 and 10: measure the process from a log
     REMEASURE = "remeasure"  # borging: record a re-measurement, import the log it comes from
     PLAN_REMEASUREMENTS = "plan_remeasurements"  # borging: move, hand over or end a moment
+    EDIT_BENEFITS = "edit_benefits"  # the expected benefits, with the plan (until approved)
+    FORECAST_BENEFIT = "forecast_benefit"  # step 10: what the benefit looks like becoming
+    RECORD_BENEFIT = "record_benefit"  # step 10 and the borging: the benefit realised
 
 
 UNDER_WAY = frozenset({StepStatus.IN_PROGRESS})
@@ -1086,6 +1105,13 @@ EDIT_WINDOWS: dict[Action, EditWindow] = {
                                 "is."), (Step.EXECUTION,)),
     Action.EVALUATE: _W(N_("De evaluatie en de nametingen legt u vast terwijl stap 10 bezig "
                            "is."), (Step.EXECUTION,)),
+    Action.EDIT_BENEFITS: _W(N_("De verwachte baten legt u vast met het plan, tot stap 8 is "
+                                "afgerond."), (Step.ADJUST,), NOT_DONE),
+    Action.FORECAST_BENEFIT: _W(N_("Een prognose van de baten geeft u terwijl stap 10 bezig "
+                                   "is."), (Step.EXECUTION,)),
+    Action.RECORD_BENEFIT: _W(N_("De gerealiseerde baten legt u vast in stap 10 en in de "
+                                 "borging."), (Step.EXECUTION,),
+                              frozenset({StepStatus.IN_PROGRESS, StepStatus.DONE})),
     # The borging: after step 10 is done, until the project is reopened.
     Action.REMEASURE: _BORGING,
     Action.PLAN_REMEASUREMENTS: _BORGING,

@@ -8,7 +8,18 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..workflow import ActionStatus, Decision, Horizon, Role, StepStatus, Verdict
+from ..workflow import (
+    ActionStatus,
+    BenefitKind,
+    Decision,
+    EndReason,
+    Horizon,
+    MomentState,
+    RevisitStatus,
+    Role,
+    StepStatus,
+    Verdict,
+)
 
 PAGE_SIZE = 20
 LARGEST_PAGE_SIZE = 100
@@ -322,3 +333,73 @@ class AuditEventSchema(CamelSchema):
     result = fields.String(required=True)
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
+
+
+# --- The result: benefits, the borging's re-measurements, the process library -------------
+
+class BenefitSchema(CamelSchema):
+    id = fields.Integer(required=True)
+    improvement_id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={
+        "enum": [k.value for k in BenefitKind],
+        "description": "euros en hours tellen per jaar op; quality hoort bij een KPI."})
+    kpi_id = fields.Integer(allow_none=True)
+    description = fields.String()
+    expected = fields.Float(allow_none=True, metadata={
+        "description": "Verwacht per jaar, vastgelegd met het plan."})
+    forecast = fields.Float(allow_none=True)
+    forecast_on = fields.Date(allow_none=True)
+    actual = fields.Float(allow_none=True)
+    actual_on = fields.Date(allow_none=True)
+
+
+class KpiRefSchema(CamelSchema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    unit = fields.String(required=True)
+
+
+class RemeasurementSchema(CamelSchema):
+    id = fields.Integer(required=True)
+    kpi = fields.Nested(KpiRefSchema, required=True)
+    months = fields.Integer(required=True, metadata={"description": "Maanden na afsluiten."})
+    due_on = fields.Date(required=True)
+    owner = fields.Nested(PersonSchema, allow_none=True)
+    state = fields.Function(lambda row: row.state.value, required=True,
+                            metadata={"enum": [s.value for s in MomentState]})
+    value = fields.Function(lambda row: row.row.measurement.value if row.row.measurement
+                            else None, allow_none=True, metadata={"type": "number"})
+    measured_on = fields.Function(lambda row: row.row.measurement.measured_on.isoformat()
+                                  if row.row.measurement else None, allow_none=True,
+                                  metadata={"type": "string", "format": "date"})
+    end_reason = fields.Function(lambda row: row.row.end_reason, allow_none=True,
+                                 metadata={"type": "string",
+                                           "enum": [r.value for r in EndReason]})
+    end_note = fields.Function(lambda row: row.row.end_note, metadata={"type": "string"})
+
+    def get_attribute(self, obj, attr, default):
+        """A Moment: its row's attributes, and its state of today."""
+        if attr in ("id", "kpi", "months", "due_on", "owner"):
+            return getattr(obj.row, attr)
+        return super().get_attribute(obj, attr, default)
+
+
+class ProcessSchema(CamelSchema):
+    project_id = fields.Function(lambda row: row.project.id, required=True,
+                                 metadata={"type": "integer"})
+    name = fields.Function(lambda row: row.project.product, required=True,
+                           metadata={"type": "string", "description": "Het product of de "
+                                     "dienst waarvan het proces is beschreven."})
+    project_name = fields.Function(lambda row: row.project.name, required=True,
+                                   metadata={"type": "string"})
+    department = fields.Function(lambda row: row.project.organisation_unit,
+                                 metadata={"type": "string"})
+    process_owners = fields.List(fields.String(), attribute="owners", required=True)
+    revisit_on = fields.Function(lambda row: row.project.revisit_on.isoformat()
+                                 if row.project.revisit_on else None, allow_none=True,
+                                 metadata={"type": "string", "format": "date"})
+    revisit_status = fields.Function(lambda row: row.revisit.value, required=True,
+                                     metadata={"type": "string",
+                                               "enum": [r.value for r in RevisitStatus]})
+    lead_time_days = fields.Float(attribute="lead_days", allow_none=True, metadata={
+        "description": "Mediane doorlooptijd van het laatst gemeten eventlog, in dagen."})

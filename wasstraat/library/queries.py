@@ -43,20 +43,29 @@ def _described():
                    exists(select(ProcessStep.id).where(ProcessStep.project_id == Project.id))))
 
 
+def described_processes():
+    """The library in its order: the first to review first, those without a date last."""
+    return _described().order_by(Project.revisit_on.is_(None), Project.revisit_on,
+                                 Project.name, Project.id)
+
+
 def library(user: User, asked_page: int, today: date) -> tuple[list[DescribedProcess], Window]:
     total = db.session.scalar(select(func.count()).select_from(_described().subquery())) or 0
     shown = window(total, asked_page, PER_PAGE)
     projects = list(db.session.scalars(
-        _described().order_by(Project.revisit_on.is_(None), Project.revisit_on, Project.name,
-                              Project.id)
-        .limit(PER_PAGE).offset(shown.offset)))
+        described_processes().limit(PER_PAGE).offset(shown.offset)))
+    return rows_of(user, projects, today), shown
+
+
+def rows_of(user: User, projects: list[Project], today: date) -> list[DescribedProcess]:
+    """The library's rows of these projects (three queries, however many)."""
     ids = [p.id for p in projects]
     owners = _owners(ids)
     lead = _last_lead_times(ids)
     visible = set(db.session.scalars(only_visible(
         select(Project.id).where(Project.id.in_(ids)), user, Project.id)))
     return [DescribedProcess(p, owners.get(p.id, []), revisit_status(p.revisit_on, today),
-                             lead.get(p.id), p.id in visible) for p in projects], shown
+                             lead.get(p.id), p.id in visible) for p in projects]
 
 
 def owners_of(project: Project) -> list[str]:

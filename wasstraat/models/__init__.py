@@ -50,6 +50,7 @@ from .notifications import (
     NotificationSetting,
 )
 from .plans import (
+    Benefit,
     FrozenError,
     Improvement,
     ImprovementKpi,
@@ -95,6 +96,7 @@ __all__ = [
     "ActionNote",
     "ApiRateWindow",
     "ApiToken",
+    "Benefit",
     "AppendOnlyError",
     "AuditEvent",
     "Evaluation",

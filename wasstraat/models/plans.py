@@ -4,12 +4,14 @@ version and a signed review are frozen (guarded here).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..workflow import (
     REVIEW_DOMAIN_BY_KEY,
+    BenefitKind,
     Decision,
     Horizon,
     ResponseKind,
@@ -65,6 +68,9 @@ class Improvement(db.Model):
     effort: Mapped[int | None] = mapped_column(SmallInteger)
     cost_estimate: Mapped[int | None] = mapped_column(Integer)  # whole euros, rough, one-off
     recurring_cost: Mapped[int | None] = mapped_column(Integer)  # whole euros per year
+    # "Onbekend" is an answer too: the cost was asked and nobody can say yet.
+    cost_unknown: Mapped[bool] = mapped_column(Boolean, default=False)
+    recurring_cost_unknown: Mapped[bool] = mapped_column(Boolean, default=False)
     removes_waste: Mapped[str | None] = mapped_column(String(20))  # a key of workflow.WASTES
     decision: Mapped[Decision] = mapped_column(StrEnumColumn(Decision, 20),
                                                default=Decision.OPEN)
@@ -295,3 +301,31 @@ def _refuse_finding_change_after_signing(mapper, connection, target) -> None:
 
 for _event in ("before_insert", "before_update", "before_delete"):
     event.listen(ReviewFinding, _event, _refuse_finding_change_after_signing)
+
+
+class Benefit(db.Model):
+    """What an improvement brings (BenefitKind): expected in the plan (locked once the final
+    plan is approved), forecast during step 10, actual once carried out and measured."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    improvement_id: Mapped[int] = mapped_column(
+        ForeignKey("improvement.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[BenefitKind] = mapped_column(StrEnumColumn(BenefitKind, 10))
+    kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpi.id", ondelete="SET NULL"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    expected: Mapped[float | None] = mapped_column(Float)  # per year, euros or hours
+    forecast: Mapped[float | None] = mapped_column(Float)
+    forecast_on: Mapped[date | None] = mapped_column(Date)
+    actual: Mapped[float | None] = mapped_column(Float)
+    actual_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    improvement: Mapped[Improvement] = relationship()
+    kpi: Mapped[Kpi | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -14,6 +14,7 @@ from sqlalchemy import inspect, update
 from sqlalchemy.orm import Session
 
 from ..models import (
+    Benefit,
     ImplementationItem,
     Improvement,
     Notification,
@@ -86,6 +87,12 @@ def _tell_what_became_of_the_work(session: Session, actor: int | None) -> None:
                 improvement = session.get(Improvement, row.improvement_id)
             _tell_proposer(session, improvement, Outcome.DONE, actor, Step.EXECUTION,
                            task_link("implementation.action", item_id=row.id))
+        elif isinstance(row, Benefit) and _changed_to(row, "actual") is not None:
+            with session.no_autoflush:
+                improvement = session.get(Improvement, row.improvement_id)
+            _tell_proposer(session, improvement, Outcome.MEASURED, actor, Step.EXECUTION,
+                           task_link("benefits.index", improvement_id=row.improvement_id),
+                           row.kind.label)
     for decision in [o for o in session.new if isinstance(o, ReviewOverride)]:
         _tell_the_overruled(session, decision, actor)
     for suggestion in [o for o in session.new if isinstance(o, ProcessSuggestion)]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, TextAreaField, widgets
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms import (
@@ -47,6 +47,9 @@ class PlanFieldsForm(JudgedByService, VersionedForm):
                                   validators=[Optional(), NumberRange(
                                       min=0, max=100_000_000,
                                       message=_l("Vul een bedrag tussen 0 en 100.000.000 in."))])
+    # "Onbekend" is an answer: the cost was asked, and nobody can say yet.
+    cost_unknown = BooleanField(_l("Eenmalige kosten nog onbekend"))
+    recurring_cost_unknown = BooleanField(_l("Structurele kosten nog onbekend"))
     removes_waste = SelectField(_l("Welke verspilling deze verbetering wegneemt"),
                                 validators=[Optional()],
                                 choices=choices([("", _l("Geen of niet bekend"))]
@@ -68,6 +71,8 @@ class PlanFieldsForm(JudgedByService, VersionedForm):
             "horizon": self.horizon.data or None, "impact": self.impact.data,
             "effort": self.effort.data, "cost_estimate": self.cost_estimate.data,
             "recurring_cost": self.recurring_cost.data,
+            "cost_unknown": self.cost_unknown.data,
+            "recurring_cost_unknown": self.recurring_cost_unknown.data,
             "removes_waste": self.removes_waste.data or None,
             "decision": self.decision.data, "decision_reason": self.decision_reason.data or "",
         }

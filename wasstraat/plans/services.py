@@ -39,9 +39,8 @@ from ..tasks.services import task_link
 from ..windows import require_open
 from ..workflow import N_, PLAN_SECTIONS, Action, Decision, Horizon, Role, Step
 
-PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "removes_waste",
-               "decision",
-               "decision_reason"]
+PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "cost_unknown",
+               "recurring_cost_unknown", "removes_waste", "decision", "decision_reason"]
 TEXT_FIELDS = [section.key for section in PLAN_SECTIONS]
 
 
@@ -279,6 +278,10 @@ def plan_field_problems(values: dict) -> dict[str, str]:
                                         "opgepakt.")
     if decision is Decision.MERGED:
         problems["decision"] = _("Samenvoegen doet u met de knop Samenvoegen.")
+    for cost, unknown in (("cost_estimate", "cost_unknown"),
+                          ("recurring_cost", "recurring_cost_unknown")):
+        if values.get(unknown) and values.get(cost) is not None:
+            problems[cost] = _("Vul een bedrag in of kies onbekend, niet allebei.")
     return problems
 
 

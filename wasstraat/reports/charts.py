@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .queries import StepFlow
+from .register import Totals
 
 STEP_LABEL_WIDTH = 250
 STEP_BAR_WIDTH = 360
@@ -75,3 +76,37 @@ def quarter_chart(quarters: list[tuple[str, int]]) -> QuarterChart:
         height = round(count / most * QUARTER_HEIGHT, 1)
         bars.append(QuarterBar(label, count, 10 + n * QUARTER_WIDTH, base - height, height))
     return QuarterChart(bars, max(20 + len(quarters) * QUARTER_WIDTH, 200), base + 44, base)
+
+
+@dataclass(frozen=True)
+class BenefitBar:
+    """One group: its expected and its realised net euros a year, as two bars."""
+
+    label: str
+    expected: float
+    actual: float
+    y: float
+    expected_width: float
+    actual_width: float
+
+
+@dataclass(frozen=True)
+class BenefitChart:
+    bars: list[BenefitBar]
+    width: int
+    height: int
+    left: int
+
+
+def benefit_chart(totals: list[Totals]) -> BenefitChart:
+    """Expected against realised euros a year per group (negative values drawn as none)."""
+    largest = max((max(t.euros_expected, t.euros_actual) for t in totals), default=0) or 1
+
+    def width(euros: float) -> float:
+        return round(max(euros, 0) / largest * STEP_BAR_WIDTH, 1)
+
+    bars = [BenefitBar(t.label, t.euros_expected, t.euros_actual, 10 + n * 2 * STEP_ROW,
+                       width(t.euros_expected), width(t.euros_actual))
+            for n, t in enumerate(totals)]
+    return BenefitChart(bars, STEP_LABEL_WIDTH + STEP_BAR_WIDTH + 110,
+                        20 + len(totals) * 2 * STEP_ROW, STEP_LABEL_WIDTH)

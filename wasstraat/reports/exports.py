@@ -20,7 +20,7 @@ from ..clock import local_date
 from ..extensions import db
 from ..implementation.services import kpi_results
 from ..workflow import N_, Decision, Horizon
-from . import queries
+from . import queries, register
 from .queries import IMPROVEMENT_COLUMNS, IMPROVEMENT_ROWS
 
 Cell = str | int | float | None
@@ -40,6 +40,7 @@ TABLE_TITLES = {
     "steps": N_("Doorlooptijd per stap"),
     "quarters": N_("Afgeronde trajecten per kwartaal"),
     "improvements": N_("Verbeteringen van afgeronde trajecten"),
+    "benefits": N_("Batenregister"),
 }
 
 
@@ -97,8 +98,25 @@ def _improvement_table(scope: Select) -> Table:
                  [_("Horizon"), _("Besluit"), _("Aantal")], rows)
 
 
+def _benefit_table(scope: Select) -> Table:
+    """The register per improvement; unknown costs stay empty with "onbekend" beside them."""
+    rows: list[list[Cell]] = [
+        [row.project, row.unit, row.owner, row.year, row.improvement, row.euros_expected,
+         row.euros_actual, row.hours_expected, row.hours_actual, ", ".join(row.qualities),
+         row.one_off, row.recurring,
+         _("ja") if row.one_off is None or row.recurring is None else _("nee"),
+         row.net_expected, row.net_actual, row.payback_months]
+        for row in register.register(scope)]
+    return Table("benefits", _(TABLE_TITLES["benefits"]), [
+        _("Traject"), _("Afdeling"), _("Proceseigenaar"), _("Jaar"), _("Verbetering"),
+        _("Euro per jaar verwacht"), _("Euro per jaar gerealiseerd"), _("Uren per jaar verwacht"),
+        _("Uren per jaar gerealiseerd"), _("Kwaliteit"), _("Eenmalige kosten"),
+        _("Structurele kosten per jaar"), _("Kosten onbekend"), _("Netto per jaar verwacht"),
+        _("Netto per jaar gerealiseerd"), _("Terugverdientijd (maanden)")], rows)
+
+
 TABLES = {"kpis": _kpi_table, "steps": _step_table, "quarters": _quarter_table,
-          "improvements": _improvement_table}
+          "improvements": _improvement_table, "benefits": _benefit_table}
 
 
 def _dutch(value: Cell) -> str:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user, login_required
 
 from ..models import utcnow
-from . import charts, exports, queries
+from . import charts, exports, queries, register
 from .forms import ReportFilterForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -40,7 +40,23 @@ def index():
         improvement_columns=queries.IMPROVEMENT_COLUMNS), status
 
 
-@bp.route("/<any(kpis, steps, quarters, improvements):table>.csv")
+@bp.route("/benefits")
+@login_required
+def benefits():
+    """The benefits register, grouped by year, department or process owner."""
+    form, asked, scope, status = _asked()
+    group = request.args.get("group", "year")
+    if group not in register.GROUPS:
+        abort(400)
+    rows = register.register(scope)
+    totals = register.totals(rows, group)
+    return render_template(
+        "reports/benefits.html", form=form, asked=asked, rows=rows, totals=totals,
+        group=group, total=register.grand_total(rows),
+        chart=charts.benefit_chart(totals)), status
+
+
+@bp.route("/<any(kpis, steps, quarters, improvements, benefits):table>.csv")
 @login_required
 def export_csv(table: str):
     _form, _asked_for, scope, status = _asked()

@@ -1,0 +1,61 @@
+"""The result of a project: benefits per improvement, the borging's re-measurement moments
+with their state, and the library of described processes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask.views import MethodView
+from sqlalchemy import func, select
+
+from ...access import project_access
+from ...extensions import db
+from ...library import queries as library
+from ...models import Benefit
+from ...sustain import services as sustain
+from ..helpers import Page, caller, paged, paginate
+from ..schemas import BenefitSchema, PageArgs, ProcessSchema, RemeasurementSchema, page_of
+from ..spec import Blueprint
+
+bp = Blueprint("api-results", __name__, url_prefix="/api/v1",
+               description="Het resultaat: baten, nametingen in de borging en de processen")
+
+
+@bp.route("/projects/<int:projectId>/benefits")
+class Benefits(MethodView):
+    @bp.arguments(PageArgs, location="query")
+    @bp.response(200, page_of(BenefitSchema, "BenefitPage"))
+    def get(self, args, projectId):
+        """De baten per verbetering: verwacht, prognose en gerealiseerd"""
+        project = project_access(projectId).project
+        return paged(paginate(select(Benefit).where(Benefit.project_id == project.id)
+                              .order_by(Benefit.improvement_id, Benefit.id), args))
+
+
+@bp.route("/projects/<int:projectId>/remeasurements")
+class Remeasurements(MethodView):
+    @bp.arguments(PageArgs, location="query")
+    @bp.response(200, page_of(RemeasurementSchema, "RemeasurementPage"))
+    def get(self, args, projectId):
+        """De nametingen van de borging, op datum, met hun stand van vandaag"""
+        project = project_access(projectId).project
+        moments = sustain.moments_of(project, date.today())
+        size, number = args["page_size"], args["page"]
+        return paged(Page(moments[(number - 1) * size:number * size], number, size,
+                          len(moments)))
+
+
+@bp.route("/processes")
+class Processes(MethodView):
+    @bp.arguments(PageArgs, location="query")
+    @bp.response(200, page_of(ProcessSchema, "ProcessPage"))
+    def get(self, args):
+        """De beschreven processen van afgeronde trajecten, wie ze bezit en wanneer ze herzien
+        worden (elke medewerker mag ze lezen)"""
+        user = caller()
+        query = library.described_processes()
+        size, number = args["page_size"], args["page"]
+        total = db.session.scalar(select(func.count()).select_from(
+            query.order_by(None).subquery())) or 0
+        projects = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
+        return paged(Page(library.rows_of(user, projects, date.today()), number, size, total))

@@ -1,0 +1,1 @@
+"""Benefits per improvement (expected, forecast, actual) and the register across projects."""
