@@ -48,6 +48,11 @@ EXPECTED: dict[Action, dict[Step, set[StepStatus]] | None] = {
     Action.CONTRIBUTE_IMPLEMENTATION: {Step.IMPLEMENTATION_PLAN: UNDER_WAY},
     Action.UPDATE_ACTION: {Step.EXECUTION: UNDER_WAY},
     Action.EVALUATE: {Step.EXECUTION: UNDER_WAY},
+    # Benefits: expected with the plan (until step 8 is done; approval locks them too, see
+    # test_benefits), forecast while step 10 runs, actual in step 10 and after it.
+    Action.EDIT_BENEFITS: {Step.ADJUST: NOT_DONE},
+    Action.FORECAST_BENEFIT: {Step.EXECUTION: UNDER_WAY},
+    Action.RECORD_BENEFIT: {Step.EXECUTION: {StepStatus.IN_PROGRESS, StepStatus.DONE}},
     # The borging: once step 10 is done.
     Action.REMEASURE: {Step.EXECUTION: {StepStatus.DONE}},
     Action.PLAN_REMEASUREMENTS: {Step.EXECUTION: {StepStatus.DONE}},
