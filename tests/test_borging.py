@@ -401,3 +401,12 @@ def test_the_api_gives_the_moments_with_their_state_and_the_library(borging, cli
     outsider = client.get(f"{API}/projects/{borging.project.id}/remeasurements",
                           headers=bearer(token_for(borging.outsider)))
     assert outsider.status_code == 404
+
+
+def test_in_the_borging_a_log_of_the_process_after_the_change_may_still_be_imported(
+        borging, login_as):
+    logs = f"/projects/{borging.project.id}/event-logs/new"
+    advisor = login_as(borging[Role.PROCESS_ADVISOR])
+    assert advisor.get(f"{logs}/after").status_code == 200
+    assert advisor.get(f"{logs}/current").status_code == 403  # step 3's log: that is over
+    assert login_as(borging[Role.SUBJECT_EXPERT]).get(f"{logs}/after").status_code == 403
