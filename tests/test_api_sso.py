@@ -63,3 +63,18 @@ def test_a_token_signed_with_another_key_is_refused(client, provider, linked):
 def test_without_single_sign_on_a_jwt_is_no_credential(make_app, provider, linked):
     app = make_app(TESTING=True, OIDC_METADATA_URL="")
     assert ask(app.test_client(), provider.access_token()).status_code == 401
+
+
+def test_a_rolled_key_is_fetched_again_at_most_once_a_minute(client, provider, linked):
+    assert ask(client, provider.access_token()).status_code == 200  # the key set is cached
+
+    def roll() -> None:
+        provider.key = provider.signing_key = RSAKey.generate_key(
+            2048, parameters={"kid": "test", "alg": "RS256", "use": "sig"})
+
+    roll()  # the provider signs with a new key: the app fetches the set again, once
+    assert ask(client, provider.access_token()).status_code == 200
+    roll()  # again within the minute: not fetched, so refused for now
+    assert ask(client, provider.access_token()).status_code == 401
+    client.application.extensions["wasstraat_jwks"]["fetched"] -= 61  # a minute later
+    assert ask(client, provider.access_token()).status_code == 200

@@ -21,6 +21,7 @@ from wasstraat.models import (
     Project,
     utcnow,
 )
+from wasstraat.notifications import mail
 from wasstraat.notifications import services as notifications
 from wasstraat.workflow import Role, StepStatus
 
@@ -134,6 +135,10 @@ def test_any_employee_suggests_and_the_process_owner_hears_it(create_project, lo
     assert "<script>alert" not in inbox
     with app.test_request_context():
         assert notifications.target(told) == path
+    # In the e-mail too: the HTML escapes it, the text is plain text.
+    message = mail._compose(team[Role.PROCESS_OWNER], [told])
+    html = message.alternatives[0][0]
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
 
 
 def test_only_a_described_process_of_a_closed_project_takes_suggestions(create_project,
