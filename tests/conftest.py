@@ -316,8 +316,15 @@ class Team:
 def create_project(create_user: Callable[..., User]) -> Callable[..., Team]:
     """A project with one member per role (or the roles given) and one non-member."""
 
+    made: list[str] = []
+
     def _create(name: str = "Aanvraag parkeervergunning", roles: list[Role] | None = None) -> Team:
         roles = list(Role) if roles is None else roles
+        # Running projects have distinct names (projects.name_problem): a second one of the
+        # same name in a test gets a number.
+        made.append(name)
+        if made.count(name) > 1:
+            name = f"{name} {made.count(name)}"
         members = {role: create_user(f"{role.label} van {name}") for role in roles}
         for role, user in members.items():  # registered by the administrator (duties.py)
             if role.is_specialist:

@@ -4,6 +4,7 @@ moment is measured or ended with a reason; reopening step 10 takes the open mome
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -410,3 +411,13 @@ def test_in_the_borging_a_log_of_the_process_after_the_change_may_still_be_impor
     assert advisor.get(f"{logs}/after").status_code == 200
     assert advisor.get(f"{logs}/current").status_code == 403  # step 3's log: that is over
     assert login_as(borging[Role.SUBJECT_EXPERT]).get(f"{logs}/after").status_code == 403
+
+
+def test_the_evaluation_is_held_by_the_process_owner_unless_chosen_otherwise(
+        create_project, login_as):
+    team = create_project()
+    put_in_step(team.project, Step.EXECUTION)
+    page = login_as(team[Role.PROJECT_LEADER]).get(
+        f"/projects/{team.project.id}/implementation/evaluation").get_data(as_text=True)
+    [chosen] = re.findall(r'<option selected value="(\d+)">', page)
+    assert int(chosen) == team[Role.PROCESS_OWNER].id

@@ -40,11 +40,13 @@ def evaluated(team: Team, clients: dict, plan: dict) -> None:
     db.session.get(ImplementationItem, plan[TITLES[1]]).adoption = "deferred"
     project = team.project
     project.organisation_unit = "Burgerzaken"
-    for name, direction, baseline, target, after in (
-            ("Doorlooptijd", "lower", 21, 5, 4), ("Tevredenheid", "higher", 6, 8, 7),
-            ("Bezwaren", "lower", 30, 10, None)):
+    for name, direction, baseline, target, after, by in (
+            ("Doorlooptijd", "lower", 21, 5, 4, date(2027, 6, 1)),
+            ("Tevredenheid", "higher", 6, 8, 7, date(2099, 6, 30)),
+            ("Bezwaren", "lower", 30, 10, None, date(2026, 1, 1))):
         kpi = Kpi(project_id=project.id, name=name, unit="dagen", direction=direction,
-                  baseline_value=baseline, target_value=target, definition=f"Def {name}")
+                  baseline_value=baseline, target_value=target, target_date=by,
+                  definition=f"Def {name}")
         db.session.add(kpi)
         db.session.flush()
         if after is not None:
@@ -98,8 +100,13 @@ def test_the_follow_up_carries_over_exactly_what_the_next_cycle_starts_from(
     assert (reached.baseline_value, reached.baseline_date, reached.target_value) == (
         4, date(2027, 9, 1), None)
     assert reached.baseline_source == f"Nameting van {old.name}"
-    assert (missed.baseline_value, missed.target_value) == (7, 8)
-    assert (unmeasured.baseline_value, unmeasured.target_value) == (30, 10)
+    # A target not reached stays, with its date while that is ahead; a passed date is asked
+    # again, and the KPI page names what is missing at each KPI.
+    assert (missed.baseline_value, missed.target_value, missed.target_date) == (
+        7, 8, date(2099, 6, 30))
+    assert (unmeasured.baseline_value, unmeasured.target_value, unmeasured.target_date) == (
+        30, 10, None)
+    assert reached.target_date is None
     assert reached.definition == "Def Doorlooptijd" and reached.direction == "lower"
 
     # The starting list: the deferred improvement, traced to the previous cycle.

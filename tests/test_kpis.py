@@ -53,6 +53,9 @@ def test_step_2_closes_only_with_an_agreed_kpi_that_has_baseline_and_target(
     assert advisor.post(base, data=incomplete).status_code == 303
     response = owner.post(f"{base}/agree")
     assert response.status_code == 409
+    # The refusal names, at the KPI, what it still lacks.
+    assert (f"{KPI['name']}: nog nodig de waarde van de nulmeting, de datum van de nulmeting."
+            in response.get_data(as_text=True))
     assert db.session.scalar(db.select(db.func.count()).select_from(KpiAgreement)) == 0
 
     assert advisor.post(base, data=KPI).status_code == 303

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from conftest import login
 
 from wasstraat.extensions import db
@@ -34,6 +36,36 @@ def test_a_project_needs_a_name_and_a_product(client, create_user):
     assert response.status_code == 422
     assert response.get_data(as_text=True).count("Dit veld is verplicht.") >= 2
     assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 0
+
+
+def test_running_projects_have_distinct_names_whatever_the_case(create_project, login_as):
+    team = create_project("Aanvraag parkeervergunning bewoners")
+    team.project.organisation_unit = "Burgerzaken"
+    db.session.commit()
+    client = login_as(team[Role.PROJECT_LEADER])
+    refused = client.post("/projects/new", data={
+        "name": "  aanvraag PARKEERVERGUNNING bewoners ", "product": "Vergunning",
+        "process_type": "primary", "my_roles": ["process_advisor"]})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "Er loopt al een traject met deze naam" in text
+    assert f"aanvraag PARKEERVERGUNNING bewoners ({date.today().year})" in text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 1
+    other = create_project("Verhuizing doorgeven")
+    renamed = login_as(other[Role.PROJECT_LEADER]).post(
+        f"/projects/{other.project.id}/edit", data={
+            "name": "Aanvraag parkeervergunning BEWONERS", "product": "P",
+            "process_type": "primary", "organisation_unit": "VTH",
+            "version": other.project.version})
+    assert renamed.status_code == 422
+    assert "Aanvraag parkeervergunning BEWONERS (VTH)" in renamed.get_data(as_text=True)
+    # Once the first is closed, its name is free again.
+    for state in team.project.steps:
+        state.status = StepStatus.DONE
+    db.session.commit()
+    assert client.post("/projects/new", data={
+        "name": "Aanvraag parkeervergunning bewoners", "product": "Vergunning",
+        "process_type": "primary", "my_roles": ["process_advisor"]}).status_code == 303
 
 
 def test_an_unknown_process_type_is_refused(client, create_user):

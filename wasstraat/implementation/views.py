@@ -313,10 +313,13 @@ def add_note(project_id: int, item_id: int):
                                       item_id=item_id), came_from()) + "#notes", 303)
 
 
-def _evaluation_form(evaluation) -> EvaluationForm:
-    """The evaluation as stored; version 0 while there is none yet."""
+def _evaluation_form(evaluation, project) -> EvaluationForm:
+    """The evaluation as stored; version 0 while there is none yet, held by the process
+    owner as the method has it."""
     if evaluation is None:
-        return EvaluationForm(formdata=None, version=0)
+        owners = project.holders(Role.PROCESS_OWNER)
+        return EvaluationForm(formdata=None, version=0,
+                              owner_id=owners[0].id if owners else None)
     return EvaluationForm(formdata=None, obj=evaluation)
 
 
@@ -324,7 +327,7 @@ def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = N
                        measurement_form: MeasurementForm | None = None, status: int = 200):
     project = access.project
     evaluation = services.evaluation_of(project)
-    form = form or _evaluation_form(evaluation)
+    form = form or _evaluation_form(evaluation, project)
     form.setup_choices(project)
     project_kpis = kpis.kpis_of(project)
     measurement_form = measurement_form or MeasurementForm(formdata=None)
@@ -352,7 +355,8 @@ def evaluation(project_id: int):
         return _render_evaluation(access, form=form, status=422)
     refuse_into(form, lambda shown, status: _render_evaluation(
         project_access(project_id), form=shown, status=status),
-        reload=lambda: _evaluation_form(services.evaluation_of(access.project)))
+        reload=lambda: _evaluation_form(services.evaluation_of(access.project),
+                                        access.project))
     services.save_evaluation(access.project, _user(), expected_version=form.version.data,
                              values={"planned_on": form.planned_on.data,
                                      "owner_id": form.owner_id.data,

@@ -15,7 +15,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Kpi, KpiAgreement, Project, User
 from ..windows import require_open
-from ..workflow import Action, Role
+from ..workflow import N_, Action, Role
 
 KPI_FIELDS = ["name", "definition", "unit", "direction", "baseline_value", "baseline_date",
               "baseline_source", "target_value", "target_date"]
@@ -54,11 +54,25 @@ def agreement_is_current(kpis: list[Kpi], agreement: KpiAgreement | None) -> boo
     return agreement is not None and agreement.fingerprint == fingerprint(kpi_set_snapshot(kpis))
 
 
+# What a KPI needs before the set can be agreed, as the page names it.
+COMPLETE_FIELDS = {"baseline_value": N_("de waarde van de nulmeting"),
+                   "baseline_date": N_("de datum van de nulmeting"),
+                   "target_value": N_("de streefwaarde"),
+                   "target_date": N_("de streefdatum")}
+
+
+def missing_fields(kpi: Kpi) -> list[str]:
+    """What this KPI still lacks to count for the agreement, in words."""
+    return [_(label) for name, label in COMPLETE_FIELDS.items() if getattr(kpi, name) is None]
+
+
 def agreement_blockers(kpis: list[Kpi]) -> list[str]:
-    """Why the process owner cannot agree the set yet."""
+    """Why the process owner cannot agree the set yet: each KPI with what it lacks."""
     if not any(k.is_complete for k in kpis):
         return [_("Leg eerst minstens één KPI vast met nulmeting (waarde en datum) en "
-                  "streefwaarde (waarde en datum).")]
+                  "streefwaarde (waarde en datum).")] + [
+            _("%(kpi)s: nog nodig %(fields)s.", kpi=k.name, fields=", ".join(missing_fields(k)))
+            for k in kpis]
     return []
 
 

@@ -9,13 +9,14 @@ the starting list, and the lessons learned in the assignment. Both projects link
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from .. import audit
-from ..errors import WorkflowError
+from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..implementation.services import kpi_results
 from ..models import (
@@ -34,6 +35,7 @@ from ..models import (
 )
 from ..process import services as process
 from ..workflow import Adoption, Decision, Step
+from . import services as projects
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
     refusal = follow_up_refusal(previous)
     if refusal:
         raise WorkflowError(refusal)
+    problem = projects.name_problem(name, previous.organisation_unit)
+    if problem:
+        raise InvalidInput(problem, "name")
     project = Project(name=name.strip(), product=previous.product,
                       process_type=previous.process_type,
                       organisation_unit=previous.organisation_unit,
@@ -177,10 +182,15 @@ def _carry_team(previous: Project, project: Project, actor: User) -> int:
 
 def _carry_kpis(previous: Project, project: Project, actor: User) -> int:
     """Each KPI again; its after-measurement is the new baseline. A target that was reached
-    is done: the team sets the next one in step 2."""
+    is done: the team sets the next one in step 2. A target not reached stays, with its date
+    while that is still ahead (a passed date is asked again, named at the KPI)."""
     results = kpi_results([previous.id]).get(previous.id, [])
+    today = date.today()
     for result in results:
         kpi, after = result.kpi, result.after
+        keeps_target = not result.reached
+        target_date = kpi.target_date if keeps_target and kpi.target_date and \
+            kpi.target_date > today else None
         db.session.add(Kpi(
             project_id=project.id, name=kpi.name, definition=kpi.definition, unit=kpi.unit,
             direction=kpi.direction,
@@ -188,8 +198,8 @@ def _carry_kpis(previous: Project, project: Project, actor: User) -> int:
             baseline_date=after.measured_on if after else kpi.baseline_date,
             baseline_source=(_("Nameting van %(name)s", name=previous.name)[:200] if after
                              else kpi.baseline_source),
-            target_value=None if result.reached else kpi.target_value,
-            target_date=None, created_by_id=actor.id))
+            target_value=kpi.target_value if keeps_target else None,
+            target_date=target_date, created_by_id=actor.id))
     return len(results)
 
 

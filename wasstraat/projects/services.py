@@ -16,15 +16,33 @@ from ..auth import services as accounts
 from ..concurrency import check_version
 from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
-from ..models import Membership, MembershipRole, Project, StepState, User
+from ..models import Membership, MembershipRole, Project, ProjectPosition, StepState, User
 from ..workflow import N_, Role, Step
 
 PROJECT_FIELDS = ["name", "product", "assignment", "process_type", "organisation_unit"]
 
 
+def name_problem(name: str, unit: str = "", *, other_than: int | None = None) -> str | None:
+    """Running projects are told apart by name, whatever the case: a second with the same name
+    is refused, with a suggestion that distinguishes it."""
+    query = (select(Project.id).join(ProjectPosition, ProjectPosition.project_id == Project.id)
+             .where(func.lower(Project.name) == name.strip().lower(),
+                    ProjectPosition.step.is_not(None), Project.anonymised_at.is_(None)))
+    if other_than is not None:
+        query = query.where(Project.id != other_than)
+    if db.session.scalar(query.limit(1)) is None:
+        return None
+    addition = unit.strip() or str(date.today().year)
+    return _("Er loopt al een traject met deze naam. Maak de naam onderscheidend, bijvoorbeeld "
+             "\"%(suggestion)s\".", suggestion=f"{name.strip()} ({addition})")
+
+
 def create_project(actor: User, *, name: str, product: str, assignment: str,
                    process_type: str, creator_roles: set[Role],
                    organisation_unit: str = "") -> Project:
+    problem = name_problem(name, organisation_unit)
+    if problem:
+        raise InvalidInput(problem, "name")
     project = Project(name=name.strip(), product=product.strip(), assignment=assignment.strip(),
                       process_type=process_type, organisation_unit=organisation_unit.strip(),
                       created_by_id=actor.id)
@@ -59,6 +77,10 @@ def set_revisit(project: Project, actor: User, revisit_on: date, today: date) ->
 def update_project(project: Project, actor: User, *, expected_version: int,
                    values: dict[str, str]) -> None:
     check_version(project, expected_version)
+    problem = name_problem(values["name"], values.get("organisation_unit", ""),
+                           other_than=project.id)
+    if problem:
+        raise InvalidInput(problem, "name")
     audit.apply_changes(project, {f: values[f] for f in PROJECT_FIELDS}, action="project.update",
                         object_type="project", project_id=project.id, actor=actor)
 
