@@ -93,6 +93,11 @@ def test_a_revoked_or_expired_token_is_refused_with_the_reason(team, login_as, c
     leader = team[Role.PROJECT_LEADER]
     token = token_for(leader)
     row = db.session.scalar(db.select(ApiToken))
+    # Revoking asks first; the question changes nothing.
+    asked = login_as(leader).get(f"/account/api-tokens/{row.id}/revoke")
+    assert asked.status_code == 200 and "intrekken?" in asked.get_data(as_text=True)
+    db.session.refresh(row)
+    assert row.revoked_at is None
     assert login_as(leader).post(f"/account/api-tokens/{row.id}/revoke").status_code == 303
     refused = client.get(f"{API}/projects", headers=bearer(token))
     assert refused.status_code == 401

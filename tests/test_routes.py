@@ -335,7 +335,10 @@ RULES: dict[str, list[Rule]] = {
     # Personal API tokens: each person their own; someone else's token does not exist.
     "auth.api_tokens": [Rule("/account/api-tokens", "GET", SIGNED_IN),
                         Rule("/account/api-tokens", "POST", SIGNED_IN)],
-    "auth.revoke_api_token": [Rule("/account/api-tokens/{tok}/revoke", "POST",
+    # Revoking asks first (GET, the question), then revokes (POST); only one's own token.
+    "auth.revoke_api_token": [Rule("/account/api-tokens/{tok}/revoke", "GET",
+                                   frozenset({Role.SPONSOR}), others="hidden"),
+                              Rule("/account/api-tokens/{tok}/revoke", "POST",
                                    frozenset({Role.SPONSOR}), destructive=True,
                                    others="hidden")],
     # The API's description is public; the API itself takes bearer tokens only (test_api.py).

@@ -3,6 +3,8 @@ the people who hold them."""
 
 from __future__ import annotations
 
+import re
+
 from conftest import login
 
 from wasstraat.extensions import db
@@ -216,3 +218,14 @@ def test_dashboard_shows_my_tasks_projects_and_the_portfolio(create_project, cli
     assert "Verhuizing doorgeven" in page
     assert "Stap 1: Samenstellen projectgroep" in page
     assert "Portfolio" in page
+
+
+def test_a_task_on_the_dashboard_leads_to_its_work_as_in_mijn_taken(create_project, login_as):
+    team = create_project()
+    leader = login_as(team[Role.PROJECT_LEADER])
+    leader.post(f"/projects/{team.project.id}/steps/1/start")
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    dashboard = advisor.get("/").get_data(as_text=True)
+    mine = advisor.get("/tasks").get_data(as_text=True)
+    works = re.findall(r'href="([^"]*)">Naar het werk', mine)
+    assert works and all(f'href="{url.split("?")[0]}' in dashboard for url in works)

@@ -101,10 +101,12 @@ def back_to(default: str, message: str | None = None) -> Response:
 
 
 def confirm_deletion(project: object, name: str, cancel_url: str, consequence: str = "", *,
-                     question: str = "", confirm: str = "", refusal: str = "") -> str:
+                     question: str = "", confirm: str = "", refusal: str = "",
+                     heading: str = "") -> str:
     """The page that asks before something is deleted (GET on a delete URL): its form posts
     to the same URL. With JavaScript a dialog asks instead (static/js/app.js). When the method
     forbids the deletion (``refusal``), the page says why and offers no button."""
     return render_template("confirm_delete.html", project=project, name=name,
                            cancel_url=came_from() or cancel_url, consequence=consequence,
-                           question=question, confirm=confirm, refusal=refusal)
+                           question=question, confirm=confirm, refusal=refusal,
+                           heading=heading)

@@ -27,7 +27,7 @@ from ..extensions import db
 from ..forms import form_page, show_form
 from ..http import wants_partial
 from ..models import ApiToken, utcnow
-from ..navigation import safe_next
+from ..navigation import confirm_deletion, safe_next
 from . import mfa, services, sso, throttle
 from . import session as lifetimes
 from .forms import ApiTokenForm, ChangePasswordForm, LanguageForm, LoginForm, SecondFactorForm
@@ -331,12 +331,20 @@ def api_tokens():
     return _token_page(_token_form(fresh=True), new_token=token, status=201)
 
 
-@bp.route("/account/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/account/api-tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_api_token(token_id: int):
+    """Revoking asks first (a page without JavaScript, a dialog with it): a system that
+    uses the token stops working at once."""
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != current_user.id:
         abort(404)  # someone else's token does not exist for you
+    if request.method == "GET":
+        return confirm_deletion(
+            None, row.name, url_for("auth.api_tokens"),
+            _("Systemen die dit token gebruiken, krijgen daarna meteen geen toegang meer."),
+            question=_("Het token „%(name)s” intrekken?", name=row.name),
+            confirm=_("Ja, intrekken"), heading=_("Intrekken?"))
     tokens.revoke(row, current_user._get_current_object())
     db.session.commit()
     flash(_("Het token \"%(name)s\" is ingetrokken; het werkt niet meer.", name=row.name),

@@ -20,8 +20,8 @@ class ColumnsForm(FlaskForm):
     case = SelectField(_l("Zaak (zaaknummer)"), validators=[InputRequired()])
     activity = SelectField(_l("Activiteit (status of stap)"), validators=[InputRequired()])
     timestamp = SelectField(_l("Tijdstip (of begintijd)"), validators=[InputRequired()])
-    end = SelectField(_l("Eindtijd (optioneel)"))
-    resource = SelectField(_l("Medewerker of team (optioneel)"))
+    end = SelectField(_l("Eindtijd"))
+    resource = SelectField(_l("Medewerker of team"))
     keep_resources = BooleanField(_l("Namen van medewerkers bewaren"))
     keep_reason = TextAreaField(_l("Waarom het team de namen nodig heeft"),
                                 validators=[Length(max=1000), no_control_characters],
