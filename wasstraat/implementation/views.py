@@ -358,10 +358,7 @@ def evaluation(project_id: int):
         reload=lambda: _evaluation_form(services.evaluation_of(access.project),
                                         access.project))
     services.save_evaluation(access.project, _user(), expected_version=form.version.data,
-                             values={"planned_on": form.planned_on.data,
-                                     "owner_id": form.owner_id.data,
-                                     "lessons": form.lessons.data or "",
-                                     "remeasure_months": form.remeasure_months.data})
+                             values=form.values())
     db.session.commit()
     return back_to(url_for("implementation.evaluation", project_id=project_id),
                    _("De evaluatie is opgeslagen."))
