@@ -293,7 +293,10 @@ def test_the_evaluation_may_not_lie_after_the_last_re_measurement(borging, login
             refused = owner.post(url(borging, row, "reschedule"), data={
                 "due_on": add_months(TODAY, 10).isoformat(),
                 "owner_id": borging[Role.PROCESS_OWNER].id, "version": row.version})
-            assert refused.status_code == 303 if row.kpi.name == "Doorlooptijd" else 422
+            expected = 303 if row.kpi.name == "Doorlooptijd" else 422
+            assert refused.status_code == expected, row.kpi.name
+    # The last one moved before the evaluation was refused, and nothing moved with it.
+    assert max(row.due_on for row in moments(borging)) == add_months(TODAY, 12)
 
 
 def test_reopening_step_10_takes_the_open_moments_back(borging, login_as):
@@ -421,3 +424,26 @@ def test_the_evaluation_is_held_by_the_process_owner_unless_chosen_otherwise(
         f"/projects/{team.project.id}/implementation/evaluation").get_data(as_text=True)
     [chosen] = re.findall(r'<option selected value="(\d+)">', page)
     assert int(chosen) == team[Role.PROCESS_OWNER].id
+
+
+def test_the_services_refuse_what_the_forms_do_not_offer(borging):
+    """A log of the current process, or a moment handed to someone who may not measure:
+    refused by the rules themselves, not only by the choices a form offers."""
+    first, owner = moments(borging)[0], borging[Role.PROCESS_OWNER]
+    current = EventLog(project_id=borging.project.id, purpose="current", filename="voor.csv",
+                       format="csv", status=EventLogStatus.DONE,
+                       result={"cases": 1, "first": 0.0,  # up to today: only its purpose
+                               "last": datetime.now(UTC).timestamp(),  # is wrong
+                               "lead_time": {"median": 5.0}})
+    db.session.add(current)
+    db.session.commit()
+    with pytest.raises(InvalidInput):
+        sustain.record_from_log(borging.project, first, owner, log=current,
+                                figure="lead_median", today=TODAY)
+    with pytest.raises(InvalidInput):
+        sustain.reschedule(borging.project, first, owner, expected_version=first.version,
+                           due_on=TODAY + timedelta(days=40),
+                           owner_id=borging[Role.SUBJECT_EXPERT].id)
+    db.session.rollback()
+    assert moments(borging)[0].measurement_id is None
+    assert moments(borging)[0].owner_id == owner.id
