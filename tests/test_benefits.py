@@ -17,6 +17,7 @@ from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.models import (
     Benefit,
+    ImplementationItem,
     Improvement,
     Kpi,
     Notification,
@@ -271,3 +272,32 @@ def test_the_api_gives_the_benefits_of_a_project(register, client):
     items = answer.json["items"]
     assert [(i["kind"], i["expected"], i["actual"], i["actualOn"]) for i in items] == [
         ("euros", 10000.0, 8000.0, "2026-06-01"), ("hours", 500.0, 450.0, "2027-02-01")]
+
+
+def test_the_person_carrying_it_out_records_its_benefit_and_a_quality_is_not_counted(
+        planning, login_as):
+    row, other = idea(planning), idea(planning, "Ander idee")
+    expert = planning[Role.SUBJECT_EXPERT]
+    db.session.add_all([
+        ImplementationItem(project_id=planning.project.id, improvement_id=other.id,
+                           position=1, responsible_id=planning[Role.TEAM_MANAGER].id),
+        ImplementationItem(project_id=planning.project.id, improvement_id=row.id,
+                           position=2, responsible_id=expert.id),
+        Benefit(project_id=planning.project.id, improvement_id=row.id,
+                kind=BenefitKind.HOURS, expected=50.0),
+        Benefit(project_id=planning.project.id, improvement_id=row.id,
+                kind=BenefitKind.QUALITY, description="Vriendelijker")])
+    db.session.commit()
+    hours, quality = stored(row)
+    put_in_step(planning.project, Step.EXECUTION)
+    client = login_as(expert)  # neither leader nor owner: the action is theirs
+
+    def forecast(benefit):
+        return client.post(url(planning, row, f"/{benefit.id}/forecast"), data={
+            f"forecast-{benefit.id}-value": "40", f"forecast-{benefit.id}-on":
+            TODAY.isoformat(), f"forecast-{benefit.id}-version": benefit.version})
+
+    assert forecast(hours).status_code == 303
+    refused = forecast(quality)
+    assert refused.status_code == 409 and "KPI" in refused.get_data(as_text=True)
+    assert [b.forecast for b in stored(row)] == [40.0, None]

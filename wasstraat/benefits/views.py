@@ -42,12 +42,16 @@ def _render(access: ProjectAccess, improvement: Improvement, status: int = 200, 
     expected.setup_choices(kpis_of(access.project))
     benefits = services.benefits_of(improvement)
     measured = {(b.id, what): _measured_form(b, what) for b in benefits for what in MEASURES}
+    error = None
     if sent is not None:
         measured[sent.sent_for] = sent
+        # A quality has no such form on the page: its refusal is said above it.
+        if not any(b.id == sent.sent_for[0] and b.kind.counted for b in benefits):
+            error = " ".join(sent.form_errors) or None
     return render_template(
         "benefits/index.html", access=access, project=access.project,
         improvement=improvement, item=services.action_of(improvement), benefits=benefits,
-        locked=services.expected_locked(access.project), measured=measured,
+        locked=services.expected_locked(access.project), measured=measured, error=error,
         expected=expected), status
 
 
