@@ -447,3 +447,14 @@ def test_the_services_refuse_what_the_forms_do_not_offer(borging):
     db.session.rollback()
     assert moments(borging)[0].measurement_id is None
     assert moments(borging)[0].owner_id == owner.id
+
+
+def test_the_history_names_the_borging_in_dutch(borging, login_as):
+    first = moments(borging)[0]
+    owner = login_as(borging[Role.PROCESS_OWNER])
+    owner.post(url(borging, first, "measure"), data={"value": "4",
+                                                     "measured_on": TODAY.isoformat()})
+    page = owner.get(f"/projects/{borging.project.id}/history").get_data(as_text=True)
+    assert "Nameting van de borging vastgelegd" in page and "Maanden na afsluiten" in page
+    for key in ("months", "measured on", "due on", "moments"):
+        assert f">{key}<" not in page and f"{key}:" not in page, key

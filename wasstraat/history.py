@@ -81,6 +81,18 @@ FIELD_LABELS: dict[str, str] = {
     "filename": N_("Bestand"), "dpia_required": N_("DPIA nodig"),
     "service_formula_id": N_("Serviceformule"), "remark": N_("Opmerking"),
     "condition": N_("Voorwaarde"), "explanation": N_("Toelichting"),
+    # The next cycle, the borging and the benefits.
+    "follows_id": N_("Vervolg op traject"), "followed_by_id": N_("Gevolgd door traject"),
+    "team": N_("Teamleden"), "kpis": N_("KPI's"), "process_steps": N_("Processtappen"),
+    "kpi": N_("KPI"), "months": N_("Maanden na afsluiten"), "moments": N_("Nametingen"),
+    "due_on": N_("Datum van de nameting"), "end_note": N_("Reden in eigen woorden"),
+    "completed_at": N_("Afgerond op"), "unmeasured_reason": N_("Reden zonder nameting"),
+    "remeasure_months": N_("Nametingen na afsluiten (maanden)"),
+    "expected": N_("Verwacht per jaar"), "forecast": N_("Prognose per jaar"),
+    "forecast_on": N_("Datum van de prognose"), "actual": N_("Gerealiseerd per jaar"),
+    "actual_on": N_("Datum van de realisatie"), "improvement": N_("Verbetering"),
+    "cost_unknown": N_("Kosten onbekend"),
+    "recurring_cost_unknown": N_("Structurele kosten onbekend"),
 }
 
 # Keys that say how something is stored, not what changed: left out of the reading.
