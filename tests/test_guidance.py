@@ -750,3 +750,12 @@ def test_what_next_offers_work_as_links_moves_as_buttons_and_says_who_is_waited_
         # No step under way: the project waits on its leader to start the next one.
         assert [(w.role, w.what) for w in sponsor.waiting] == [
             ("Projectleider", "de volgende stap starten")]
+
+
+def test_a_skip_link_leads_to_wat_nu_where_the_page_has_it(create_project, login_as):
+    team = create_project()
+    client = login_as(team[Role.PROJECT_LEADER])
+    for path in (f"/projects/{team.project.id}", f"/projects/{team.project.id}/steps/1"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'href="#next">Naar „Wat nu?”</a>' in page and 'id="next"' in page, path
+    assert 'href="#next"' not in client.get("/tasks").get_data(as_text=True)
