@@ -9,8 +9,18 @@ to a KPI), expected in the plan, forecast during step 10 and realised after. Its
 answered "onbekend" (``cost_unknown``, ``recurring_cost_unknown``). The proposer hears when
 the benefit is measured (outcome ``measured``). Stored rows do not change.
 """
+import importlib.util
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
+
+# The enum checks' helpers, kept once beside the revisions (migrations/enum_checks.py).
+_spec = importlib.util.spec_from_file_location(
+    "enum_checks", Path(__file__).resolve().parent.parent / "enum_checks.py")
+_checks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_checks)
+_check, _uncheck = _checks.check, _checks.uncheck
 
 revision = 'b6c7d8e9f0a2'
 down_revision = 'a5b6c7d8e9f1'
@@ -20,26 +30,6 @@ depends_on = None
 KINDS = "'euros', 'hours', 'quality'"
 OUTCOMES_BEFORE = "'in_plan', 'not_pursued', 'merged', 'done', 'overruled'"
 OUTCOMES = OUTCOMES_BEFORE + ", 'measured'"
-
-
-def _check(table: str, column: str, values: str) -> None:
-    name = f"ck_{table}_{column}_valid"
-    if op.get_bind().dialect.name != "sqlite":
-        op.create_check_constraint(op.f(name), table, f"{column} IN ({values})")
-        return
-    for event in ("INSERT", f"UPDATE OF {column}"):
-        op.execute(f"CREATE TRIGGER {name}_{event.split()[0].lower()} BEFORE {event} "
-                   f"ON {table} WHEN NEW.{column} NOT IN ({values}) "
-                   f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END")
-
-
-def _uncheck(table: str, column: str) -> None:
-    name = f"ck_{table}_{column}_valid"
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"DROP TRIGGER IF EXISTS {name}_insert")
-        op.execute(f"DROP TRIGGER IF EXISTS {name}_update")
-    else:
-        op.drop_constraint(op.f(name), table, type_="check")
 
 
 def upgrade():
