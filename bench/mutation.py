@@ -25,7 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each rule module and the tests that are its own.
 TARGETS: dict[str, list[str]] = {
-    "wasstraat/guidance.py": ["tests/test_guidance.py"],
+    # "Wat nu?" and the sync, with the stories of their newer rules: the loose ends of a
+    # close and the borging's tasks.
+    "wasstraat/guidance.py": ["tests/test_guidance.py", "tests/test_closing.py",
+                              "tests/test_borging.py"],
     "wasstraat/duties.py": ["tests/test_duties.py"],
     "wasstraat/notifications/reminders.py": ["tests/test_reminders.py"],
     "wasstraat/api/guard.py": ["tests/test_api.py"],
