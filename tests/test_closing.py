@@ -5,11 +5,13 @@ in the history. Step 10's unfinished actions: see test_implementation."""
 from __future__ import annotations
 
 import pytest
-from conftest import Team
+from conftest import Team, put_in_step
 
 from wasstraat import closing
 from wasstraat.extensions import db
-from wasstraat.models import AuditEvent, Task
+from wasstraat.improvements import services as improvements
+from wasstraat.improvements.sources import resolve
+from wasstraat.models import AuditEvent, ImplementationItem, Task
 from wasstraat.steps import services as steps
 from wasstraat.tasks import services as tasks
 from wasstraat.workflow import EndReason, Role, Step, StepStatus, TaskClosure
@@ -124,3 +126,32 @@ def test_a_step_whose_work_is_all_done_closes_at_once(team, login_as):
     assert closing.loose_ends(team.project, Step.TEAM) == []
     assert login_as(team[Role.PROJECT_LEADER]).post(close_url(team)).status_code == 303
     assert sponsor_task(team).closed_as is TaskClosure.BY_HAND
+
+
+def test_a_close_that_does_not_finish_leaves_added_tasks_and_other_steps_alone(team):
+    """Only the step's own tasks of the method end with it: a task added by hand, or one of
+    another step, is not the closer's to decide on."""
+    leader = team[Role.PROJECT_LEADER]
+    added = tasks.add_task(team.project, leader, title="Zaal reserveren", description="",
+                           step=Step.TEAM, assignee_id=leader.id, due_date=None)
+    later = tasks.add_task(team.project, leader, title="Voor stap 2", description="",
+                           step=Step.KPIS, assignee_id=leader.id, due_date=None)
+    db.session.commit()
+    keys = {end.key for end in closing.loose_ends(team.project, Step.TEAM)}
+    assert keys == {f"task_{sponsor_task(team).id}"}
+    assert f"task_{added.id}" not in keys and f"task_{later.id}" not in keys
+
+
+def test_step_10_lists_its_actions_not_done_as_loose_ends(create_project):
+    team = create_project()
+    put_in_step(team.project, Step.EXECUTION)
+    idea = improvements.add_improvement(team.project, team[Role.PROJECT_LEADER],
+                                        resolve(team.project, "step", 6), title="Webformulier",
+                                        description="", proposer_id=None)
+    item = ImplementationItem(project_id=team.project.id, improvement_id=idea.id, position=1,
+                              adoption="taken_over", status="in_progress")
+    db.session.add(item)
+    db.session.commit()
+    ends = closing.loose_ends(team.project, Step.EXECUTION)
+    assert [(end.key, end.kind) for end in ends if end.action is not None] == [
+        (f"action_{item.id}", "Actie")]
