@@ -14,6 +14,7 @@ import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import pyotp
@@ -26,8 +27,20 @@ from lxml import html
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
+from wasstraat.demo import demo_email
 from wasstraat.extensions import db
-from wasstraat.models import Improvement, Project, Remeasurement, User
+from wasstraat.models import (
+    Benefit,
+    EventLog,
+    Improvement,
+    Kpi,
+    Project,
+    Remeasurement,
+    User,
+    utcnow,
+)
+from wasstraat.projects import services as projects
+from wasstraat.workflow import Role
 
 # Tables a refused request may legitimately write to: the audit trail records refusals.
 MAY_CHANGE_ON_REFUSAL = {"audit_event", "login_failure"}
@@ -279,8 +292,6 @@ def test_the_login_form_survives_hostile_input(app, municipality):
 
 def _expected_benefit(parking: int) -> int:
     """An expected benefit in the parking plan (not approved here), so it may be removed."""
-    from wasstraat.models import Benefit
-
     improvement = db.session.scalars(db.select(Improvement).where(
         Improvement.project_id == parking, Improvement.decision == "in_plan")
         .order_by(Improvement.id)).first()
@@ -293,13 +304,6 @@ def _expected_benefit(parking: int) -> int:
 def _project_in_borging() -> tuple[int, int]:
     """The demo's closed project is back in steps 9 and 10 here: a closed project of the
     process owner's, with a re-measurement still open, shows the borging's forms."""
-    from datetime import date
-
-    from wasstraat.demo import demo_email
-    from wasstraat.models import EventLog, Kpi, utcnow
-    from wasstraat.projects import services as projects
-    from wasstraat.workflow import Role
-
     owner, leader = (db.session.scalar(db.select(User).where(User.email == demo_email(who)))
                      for who in ("process_owner", "project_leader"))
     project = projects.create_project(leader, name="In borging", product="Rijbewijs",

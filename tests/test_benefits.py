@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import Team, put_in_step
+from test_api import API, bearer, token_for
 
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
@@ -263,8 +264,6 @@ def test_the_register_shows_only_the_projects_a_person_is_in(register, login_as)
 
 
 def test_the_api_gives_the_benefits_of_a_project(register, client):
-    from test_api import API, bearer, token_for
-
     first = register["first"]
     answer = client.get(f"{API}/projects/{first.project.id}/benefits",
                         headers=bearer(token_for(first[Role.SPONSOR])))

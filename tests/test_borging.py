@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import END_ALL, Team, put_in_step
+from test_api import API, bearer, token_for
 
 from wasstraat import closing
 from wasstraat.clock import add_months
@@ -387,8 +388,6 @@ def test_a_moment_ended_through_the_service_needs_its_reason(borging):
 
 
 def test_the_api_gives_the_moments_with_their_state_and_the_library(borging, client):
-    from test_api import API, bearer, token_for
-
     first = moments(borging)[0]
     sustain.record(borging.project, first, borging[Role.PROCESS_OWNER], value=4,
                    measured_on=TODAY, today=TODAY)

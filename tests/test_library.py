@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import Team
+from test_api import API, bearer, token_for
 
 from wasstraat.extensions import db
 from wasstraat.improvements.sources import describe
@@ -184,8 +185,6 @@ def test_a_next_cycle_starts_with_the_open_suggestions_traced_to_their_source(
 
 
 def test_the_api_gives_the_library_to_any_employee(create_project, create_user, client):
-    from test_api import API, bearer, token_for
-
     ours, theirs = create_project("Parkeren"), create_project("Verhuizen")
     described(ours, unit="Vergunningen", revisit_in=10, lead_days=12.5)
     described(theirs, revisit_in=None)

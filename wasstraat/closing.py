@@ -73,8 +73,9 @@ def close_step(project: Project, step: Step, actor: User,
     problems |= {f"{end.key}_note": problem for end in ends if end.key in endings
                  and (problem := endings[end.key].problem())}
     finishing = closes_project(project, step)
+    unmeasured = finishing and needs_unmeasured_reason(project)
     if finishing:
-        problems |= _finishing_problems(project, revisit_on, unmeasured_reason)
+        problems |= _finishing_problems(revisit_on, unmeasured_reason if unmeasured else None)
     if problems:
         raise InvalidInput(problems)
     now = utcnow()
@@ -84,7 +85,8 @@ def close_step(project: Project, step: Step, actor: User,
     if finishing:
         today = date.today()
         projects.set_revisit(project, actor, revisit_on, today)
-        _keep_unmeasured_reason(project, actor, unmeasured_reason)
+        if unmeasured:
+            _keep_unmeasured_reason(project, actor, unmeasured_reason)
         sustain.plan(project, actor, today)
 
 
@@ -97,12 +99,14 @@ def needs_unmeasured_reason(project: Project) -> bool:
         select(Kpi.id).where(Kpi.project_id == project.id).limit(1)) is not None
 
 
-def _finishing_problems(project: Project, revisit_on: date | None,
-                        unmeasured_reason: str) -> dict[str, str]:
+def _finishing_problems(revisit_on: date | None,
+                        unmeasured_reason: str | None) -> dict[str, str]:
+    """What a finishing close still needs; ``unmeasured_reason`` is None when it is not
+    asked (some KPI was measured again, or there are none)."""
     problems = {}
     if revisit_on is None:
         problems["revisit_on"] = _("Kies wanneer de procesbeschrijving herzien wordt.")
-    if needs_unmeasured_reason(project):
+    if unmeasured_reason is not None:
         if not unmeasured_reason.strip():
             problems["unmeasured_reason"] = _("Er is nog geen enkele KPI nagemeten. Schrijf "
                                               "op waarom het traject toch afgerond wordt.")
@@ -114,7 +118,7 @@ def _finishing_problems(project: Project, revisit_on: date | None,
 
 def _keep_unmeasured_reason(project: Project, actor: User, reason: str) -> None:
     evaluation = implementation.evaluation_of(project)
-    if evaluation is None or not reason.strip() or not needs_unmeasured_reason(project):
+    if evaluation is None:
         return
     audit.apply_changes(evaluation, {"unmeasured_reason": reason.strip()},
                         action="evaluation.unmeasured", object_type="project",

@@ -142,28 +142,29 @@ def _owners(project_ids: set[int]) -> dict[int, str]:
     return {project_id: ", ".join(people) for project_id, people in names.items()}
 
 
+def _count(total: Totals, row: RegisterRow) -> None:
+    total.improvements += 1
+    total.euros_expected += row.euros_expected or 0.0
+    total.euros_actual += row.euros_actual or 0.0
+    total.hours_expected += row.hours_expected or 0.0
+    total.hours_actual += row.hours_actual or 0.0
+    if row.one_off is None or row.recurring is None:
+        total.unknown_costs += 1
+    total.one_off += row.one_off or 0.0
+    total.recurring += row.recurring or 0.0
+
+
 def totals(rows: list[RegisterRow], group: str) -> list[Totals]:
     """The rows added up per year, department or process owner (``GROUPS``)."""
     grouped: dict[str, Totals] = {}
     for row in rows:
         label = {"year": str(row.year), "unit": row.unit, "owner": row.owner}[group]
-        total = grouped.setdefault(label, Totals(label))
-        total.improvements += 1
-        total.euros_expected += row.euros_expected or 0.0
-        total.euros_actual += row.euros_actual or 0.0
-        total.hours_expected += row.hours_expected or 0.0
-        total.hours_actual += row.hours_actual or 0.0
-        if row.one_off is None or row.recurring is None:
-            total.unknown_costs += 1
-        total.one_off += row.one_off or 0.0
-        total.recurring += row.recurring or 0.0
+        _count(grouped.setdefault(label, Totals(label)), row)
     return sorted(grouped.values(), key=lambda t: t.label)
 
 
 def grand_total(rows: list[RegisterRow]) -> Totals:
     total = Totals("")
-    for part in totals(rows, "year"):
-        for name in ("euros_expected", "euros_actual", "hours_expected", "hours_actual",
-                     "one_off", "recurring", "improvements", "unknown_costs"):
-            setattr(total, name, getattr(total, name) + getattr(part, name))
+    for row in rows:
+        _count(total, row)
     return total

@@ -3,7 +3,9 @@ moments (sustain.index), and one moment to measure, move or end (sustain.moment)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
@@ -79,69 +81,79 @@ def _after(project_id: int, message: str):
                    message)
 
 
+def _post(project_id: int, moment_id: int, need: Action, name: str,
+          make_form: Callable[[ProjectAccess], Any],
+          act: Callable[[ProjectAccess, Remeasurement, Any], str]):
+    """One form of the moment's page: shown again with its errors or its refusal, or done
+    (``act`` says how, in words) and back to the borging."""
+    access = project_access(project_id, need=need)
+    moment = _moment(access, moment_id)
+    form = make_form(access)
+    if not form.validate_on_submit():
+        return _render_moment(access, moment, 422, **{name: form})
+    refuse_into(form, lambda shown, status: _render_moment(access, moment, status,
+                                                           **{name: shown}))
+    message = act(access, moment, form)
+    db.session.commit()
+    return _after(project_id, message)
+
+
 @bp.route("/<int:moment_id>/measure", methods=["POST"])
 @login_required
 def measure(project_id: int, moment_id: int):
-    access = project_access(project_id, need=Action.REMEASURE)
-    moment = _moment(access, moment_id)
-    form = RemeasureForm()
-    if not form.validate_on_submit():
-        return _render_moment(access, moment, 422, measure=form)
-    refuse_into(form, lambda shown, status: _render_moment(access, moment, status,
-                                                           measure=shown))
-    services.record(access.project, moment, _user(), value=form.value.data,
-                    measured_on=form.measured_on.data, today=date.today())
-    db.session.commit()
-    return _after(project_id, _("De nameting van \"%(kpi)s\" is vastgelegd.",
-                                 kpi=moment.kpi.name))
+    def act(access, moment, form):
+        services.record(access.project, moment, _user(), value=form.value.data,
+                        measured_on=form.measured_on.data, today=date.today())
+        return _("De nameting van \"%(kpi)s\" is vastgelegd.", kpi=moment.kpi.name)
+
+    return _post(project_id, moment_id, Action.REMEASURE, "measure",
+                 lambda access: RemeasureForm(), act)
+
+
+def _from_log_form(access: ProjectAccess) -> FromLogForm:
+    form = FromLogForm()
+    form.setup_choices(_done_logs(access))
+    return form
 
 
 @bp.route("/<int:moment_id>/from-log", methods=["POST"])
 @login_required
 def from_log(project_id: int, moment_id: int):
-    access = project_access(project_id, need=Action.REMEASURE)
-    moment = _moment(access, moment_id)
-    form = FromLogForm()
-    form.setup_choices(_done_logs(access))
-    if not form.validate_on_submit():
-        return _render_moment(access, moment, 422, from_log=form)
-    log = project_object(access, EventLog, form.log_id.data)
-    refuse_into(form, lambda shown, status: _render_moment(access, moment, status,
-                                                           from_log=shown))
-    services.record_from_log(access.project, moment, _user(), log=log,
-                             figure=form.figure.data, today=date.today())
-    db.session.commit()
-    return _after(project_id, _("De nameting van \"%(kpi)s\" komt nu uit het eventlog.",
-                                kpi=moment.kpi.name))
+    def act(access, moment, form):
+        log = project_object(access, EventLog, form.log_id.data)
+        services.record_from_log(access.project, moment, _user(), log=log,
+                                 figure=form.figure.data, today=date.today())
+        return _("De nameting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=moment.kpi.name)
+
+    return _post(project_id, moment_id, Action.REMEASURE, "from_log", _from_log_form, act)
+
+
+def _reschedule_form(access: ProjectAccess) -> RescheduleForm:
+    form = RescheduleForm()
+    form.setup_choices(services.owner_choices(access.project))
+    return form
 
 
 @bp.route("/<int:moment_id>/reschedule", methods=["POST"])
 @login_required
 def reschedule(project_id: int, moment_id: int):
-    access = project_access(project_id, need=Action.PLAN_REMEASUREMENTS)
-    moment = _moment(access, moment_id)
-    form = RescheduleForm()
-    form.setup_choices(services.owner_choices(access.project))
-    if not form.validate_on_submit():
-        return _render_moment(access, moment, 422, reschedule=form)
-    refuse_into(form, lambda shown, status: _render_moment(access, moment, status,
-                                                           reschedule=shown))
-    services.reschedule(access.project, moment, _user(), expected_version=form.version.data,
-                        due_on=form.due_on.data, owner_id=form.owner_id.data)
-    db.session.commit()
-    return _after(project_id, _("De nameting is verplaatst."))
+    def act(access, moment, form):
+        services.reschedule(access.project, moment, _user(),
+                            expected_version=form.version.data, due_on=form.due_on.data,
+                            owner_id=form.owner_id.data)
+        return _("De nameting is verplaatst.")
+
+    return _post(project_id, moment_id, Action.PLAN_REMEASUREMENTS, "reschedule",
+                 _reschedule_form, act)
 
 
 @bp.route("/<int:moment_id>/end", methods=["POST"])
 @login_required
 def end(project_id: int, moment_id: int):
-    access = project_access(project_id, need=Action.PLAN_REMEASUREMENTS)
-    moment = _moment(access, moment_id)
-    form = EndMomentForm()
-    if not form.validate_on_submit():
-        return _render_moment(access, moment, 422, end=form)
-    refuse_into(form, lambda shown, status: _render_moment(access, moment, status, end=shown))
-    services.end(access.project, moment, _user(),
-                 Ending(EndReason(form.reason.data), form.note.data or ""))
-    db.session.commit()
-    return _after(project_id, _("De nameting is vervallen, met de reden erbij."))
+    def act(access, moment, form):
+        services.end(access.project, moment, _user(),
+                     Ending(EndReason(form.reason.data), form.note.data or ""))
+        return _("De nameting is vervallen, met de reden erbij.")
+
+    return _post(project_id, moment_id, Action.PLAN_REMEASUREMENTS, "end",
+                 lambda access: EndMomentForm(), act)
