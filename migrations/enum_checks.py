@@ -1,7 +1,7 @@
 """The value check of an enum column, for the revisions that add or widen one: a CHECK
 constraint on PostgreSQL, and on SQLite (where ALTER TABLE cannot add one) a trigger on insert
 and on update. Alembic loads revisions by their path, without this folder on sys.path, so a
-revision loads this file by its path too (see a5b6c7d8e9f1). Revisions before it keep copies.
+revision loads this file by its path too (see d2e3f4a5b6c8 and the ones after it).
 """
 from alembic import op
 

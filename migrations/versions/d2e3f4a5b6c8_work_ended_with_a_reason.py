@@ -10,8 +10,18 @@ done, is finished or ended by the closer with a reason. Tasks and actions get ``
 ``ended``, so the check on ``task.closed_as`` gains that value. Stored rows do not change:
 what lapsed before stays "vervallen met de stap".
 """
+import importlib.util
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
+
+# The enum checks' helpers, kept once beside the revisions (migrations/enum_checks.py).
+_spec = importlib.util.spec_from_file_location(
+    "enum_checks", Path(__file__).resolve().parent.parent / "enum_checks.py")
+_checks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_checks)
+_check, _uncheck = _checks.check, _checks.uncheck
 
 revision = 'd2e3f4a5b6c8'
 down_revision = 'c1d2e3f4a5b7'
@@ -21,26 +31,6 @@ depends_on = None
 REASONS = "'not_needed', 'next_cycle', 'other'"
 CLOSURES_BEFORE = "'hand', 'rule', 'step'"
 CLOSURES = "'hand', 'rule', 'step', 'ended'"
-
-
-def _check(table: str, column: str, values: str) -> None:
-    name = f"ck_{table}_{column}_valid"
-    if op.get_bind().dialect.name != "sqlite":
-        op.create_check_constraint(op.f(name), table, f"{column} IN ({values})")
-        return
-    for event in ("INSERT", f"UPDATE OF {column}"):
-        op.execute(f"CREATE TRIGGER {name}_{event.split()[0].lower()} BEFORE {event} "
-                   f"ON {table} WHEN NEW.{column} NOT IN ({values}) "
-                   f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END")
-
-
-def _uncheck(table: str, column: str) -> None:
-    name = f"ck_{table}_{column}_valid"
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"DROP TRIGGER IF EXISTS {name}_insert")
-        op.execute(f"DROP TRIGGER IF EXISTS {name}_update")
-    else:
-        op.drop_constraint(op.f(name), table, type_="check")
 
 
 def upgrade():

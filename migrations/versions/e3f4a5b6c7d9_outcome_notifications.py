@@ -13,8 +13,18 @@ checks on the notification kinds (of a notification, and of a person's choice pe
 closed project's process is due for review (``revisit_near``, ``revisit_passed``), so the
 check on the reminders gains those. Stored rows do not change.
 """
+import importlib.util
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
+
+# The enum checks' helpers, kept once beside the revisions (migrations/enum_checks.py).
+_spec = importlib.util.spec_from_file_location(
+    "enum_checks", Path(__file__).resolve().parent.parent / "enum_checks.py")
+_checks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_checks)
+_check, _uncheck = _checks.check, _checks.uncheck
 
 revision = 'e3f4a5b6c7d9'
 down_revision = 'd2e3f4a5b6c8'
@@ -26,26 +36,6 @@ KINDS = KINDS_BEFORE + ", 'outcome', 'revisit'"
 REMINDERS_BEFORE = "'action_overdue', 'evaluation_near', 'evaluation_passed', 'step_waiting'"
 REMINDERS = REMINDERS_BEFORE + ", 'revisit_near', 'revisit_passed'"
 OUTCOMES = "'in_plan', 'not_pursued', 'merged', 'done', 'overruled'"
-
-
-def _check(table: str, column: str, values: str) -> None:
-    name = f"ck_{table}_{column}_valid"
-    if op.get_bind().dialect.name != "sqlite":
-        op.create_check_constraint(op.f(name), table, f"{column} IN ({values})")
-        return
-    for event in ("INSERT", f"UPDATE OF {column}"):
-        op.execute(f"CREATE TRIGGER {name}_{event.split()[0].lower()} BEFORE {event} "
-                   f"ON {table} WHEN NEW.{column} NOT IN ({values}) "
-                   f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END")
-
-
-def _uncheck(table: str, column: str) -> None:
-    name = f"ck_{table}_{column}_valid"
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"DROP TRIGGER IF EXISTS {name}_insert")
-        op.execute(f"DROP TRIGGER IF EXISTS {name}_update")
-    else:
-        op.drop_constraint(op.f(name), table, type_="check")
 
 
 def upgrade():

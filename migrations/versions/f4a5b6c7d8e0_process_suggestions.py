@@ -8,8 +8,18 @@ Any employee may leave a suggestion on a process that a closed project described
 library); it reaches the process owners as a notification of the new kind ``suggestion``, and
 a next cycle takes the open ones up as its first improvements (``taken_into_id``).
 """
+import importlib.util
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
+
+# The enum checks' helpers, kept once beside the revisions (migrations/enum_checks.py).
+_spec = importlib.util.spec_from_file_location(
+    "enum_checks", Path(__file__).resolve().parent.parent / "enum_checks.py")
+_checks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_checks)
+_check, _uncheck = _checks.check, _checks.uncheck
 
 revision = 'f4a5b6c7d8e0'
 down_revision = 'e3f4a5b6c7d9'
@@ -19,26 +29,6 @@ depends_on = None
 KINDS_BEFORE = ("'task', 'review', 'action', 'plan', 'answer', 'overdue', 'evaluation', "
                 "'waiting', 'outcome', 'revisit'")
 KINDS = KINDS_BEFORE + ", 'suggestion'"
-
-
-def _check(table: str, column: str, values: str) -> None:
-    name = f"ck_{table}_{column}_valid"
-    if op.get_bind().dialect.name != "sqlite":
-        op.create_check_constraint(op.f(name), table, f"{column} IN ({values})")
-        return
-    for event in ("INSERT", f"UPDATE OF {column}"):
-        op.execute(f"CREATE TRIGGER {name}_{event.split()[0].lower()} BEFORE {event} "
-                   f"ON {table} WHEN NEW.{column} NOT IN ({values}) "
-                   f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END")
-
-
-def _uncheck(table: str, column: str) -> None:
-    name = f"ck_{table}_{column}_valid"
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"DROP TRIGGER IF EXISTS {name}_insert")
-        op.execute(f"DROP TRIGGER IF EXISTS {name}_update")
-    else:
-        op.drop_constraint(op.f(name), table, type_="check")
 
 
 def upgrade():
