@@ -13,8 +13,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from argon2 import PasswordHasher
@@ -40,13 +41,20 @@ from wasstraat.models import Project, User
 from wasstraat.projects import services as projects
 from wasstraat.workflow import Role, Step
 
+
+def organisation_today() -> date:
+    """Today as the app counts days: in Amsterdam. On a UTC machine between 23:00 and
+    midnight, ``date.today()`` is still yesterday there."""
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
 PASSWORD = "een lang genoeg wachtwoord voor tests"
 # Posted with a step's close: whatever would end unfinished ends as no longer needed
 # (closing.py), and the close that finishes a project sets the process's review date (and
 # says why when no KPI was measured again), so that tests about something else close as
 # before.
 END_ALL = {"all_ends": "not_needed",
-           "revisit_on": (date.today() + timedelta(days=365)).isoformat(),
+           "revisit_on": (organisation_today() + timedelta(days=365)).isoformat(),
            "unmeasured_reason": "De nameting volgt in de borging."}
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
 # Under pytest-xdist each worker (gw0, gw1, ...) gets its own PostgreSQL schema.

@@ -10,7 +10,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from conftest import Team, put_in_step
+from conftest import Team, organisation_today, put_in_step
 from test_api import API, bearer, token_for
 
 from wasstraat.extensions import db
@@ -29,7 +29,7 @@ from wasstraat.notification_kinds import Outcome
 from wasstraat.plans import services as plans
 from wasstraat.workflow import BenefitKind, Role, Step, StepStatus
 
-TODAY = date.today()
+TODAY = organisation_today()
 
 
 def idea(team: Team, title: str = "Melding via app", **costs) -> Improvement:

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import END_ALL, Team, put_in_step
+from conftest import END_ALL, Team, organisation_today, put_in_step
 from test_api import API, bearer, token_for
 
 from wasstraat import closing
@@ -41,7 +41,7 @@ from wasstraat.workflow import (
     TaskClosure,
 )
 
-TODAY = date.today()
+TODAY = organisation_today()
 
 
 def ready_to_close(team: Team, *, measured: bool = True) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import Team
+from conftest import Team, organisation_today
 from test_bad_input import HOSTILE
 from test_cycles import close
 from test_implementation import put_in_step
@@ -177,13 +177,13 @@ def test_the_process_owner_sets_when_the_closed_process_is_revisited(team, clien
     mapped(team)
     owner = clients[Role.PROCESS_OWNER]
     path = f"/projects/{team.project.id}/revisit"
-    soon = date.today() + timedelta(days=30)
+    soon = organisation_today() + timedelta(days=30)
     not_closed = owner.post(path, data={"revisit_on": soon.isoformat()})
     assert not_closed.status_code == 409
     close(team)
     assert clients[Role.PROJECT_LEADER].post(
         path, data={"revisit_on": soon.isoformat()}).status_code == 403
-    for bad in (*HOSTILE, (date.today() - timedelta(days=1)).isoformat()):
+    for bad in (*HOSTILE, (organisation_today() - timedelta(days=1)).isoformat()):
         refused = owner.post(path, data={"revisit_on": bad})
         assert refused.status_code == 422, bad
         assert team.project.revisit_on is None
@@ -197,7 +197,7 @@ def test_the_process_owner_sets_when_the_closed_process_is_revisited(team, clien
     portfolio = owner.get("/").get_data(as_text=True)
     row = portfolio.split(f'id="portfolio-{team.project.id}"')[1].split("</li>")[0]
     assert "Proces herzien vóór:" in row and "binnenkort" in row
-    team.project.revisit_on = date.today() - timedelta(days=3)  # time passed
+    team.project.revisit_on = organisation_today() - timedelta(days=3)  # time passed
     db.session.commit()
     assert "revisit--overdue" in login_as(admin).get("/reports").get_data(as_text=True)
 

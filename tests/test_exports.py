@@ -13,6 +13,7 @@ from conftest import Team
 from docx import Document
 from docx.oxml.ns import qn
 
+from wasstraat.clock import local_date
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
@@ -321,7 +322,8 @@ def test_documents_are_a4_fit_their_tables_and_carry_their_status_and_dates(team
     assert "concept" in draft.sections[0].footer.paragraphs[0].text
     assert "CONCEPT" not in final.sections[0].header.paragraphs[0].text
     props = final.core_properties
-    assert props.created.date() == props.modified.date() == version.created_at.date()
+    # The day the version was made in the organisation, not in UTC.
+    assert props.created.date() == props.modified.date() == local_date(version.created_at)
     assert props.author == "Gemeente Voorbeeld" and props.language == "nl-NL"
     title_page = "\n".join(p.text for p in final.paragraphs[:14])
     assert "Goedgekeurd" in title_page

@@ -4,10 +4,10 @@ carries it out; the evaluation closes the loop and the closed project is read-on
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import END_ALL, Team
+from conftest import END_ALL, Team, organisation_today
 from conftest import put_in_step as in_step
 from docx import Document
 
@@ -21,6 +21,7 @@ from wasstraat.models import (
     ImplementationItem,
     ImplementationOrder,
     Kpi,
+    KpiMeasurement,
     Notification,
     PlanApproval,
     PlanVersion,
@@ -290,7 +291,7 @@ def test_step_10_closes_only_with_an_evaluation_moment_and_then_the_project_is_r
     assert owner.post(measure, data={"kpi_id": kpi_id, "value": "nan",
                                      "measured_on": "2027-09-01"}).status_code == 422
     future = owner.post(measure, data={"kpi_id": kpi_id, "value": "4",
-                                       "measured_on": (date.today() + timedelta(days=1)).isoformat()})
+                                       "measured_on": (organisation_today() + timedelta(days=1)).isoformat()})
     assert future.status_code == 409 and "in de toekomst" in future.get_data(as_text=True)
     assert owner.post(measure, data={"kpi_id": kpi_id, "value": "4",
                                      "measured_on": "2026-11-01"}).status_code == 303
@@ -420,8 +421,6 @@ def test_no_final_plan_no_items(team, clients):
 
 
 def test_the_portfolio_flags_a_project_that_stays_too_long_in_one_step(team, clients, plan):
-    from datetime import UTC, datetime, timedelta
-
     state = db.session.scalar(db.select(StepState).where(
         StepState.project_id == team.project.id, StepState.step == int(Step.IMPLEMENTATION_PLAN)))
     state.started_at = datetime.now(UTC) - timedelta(days=45)
@@ -439,8 +438,6 @@ def test_the_portfolio_flags_a_project_that_stays_too_long_in_one_step(team, cli
 
 def test_the_portfolio_shows_overdue_actions_and_the_kpi_results_of_closed_projects(
         team, clients, plan):
-    from wasstraat.models import KpiMeasurement
-
     execute(team, clients, plan)
     first = db.session.get(ImplementationItem, plan[TITLES[0]])
     first.end_on = date(2026, 1, 31)  # long past, not done

@@ -4,10 +4,10 @@ send it; two workers running the periodic work at once send each digest once."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
-from conftest import Team
+from conftest import Team, organisation_today
 from sqlalchemy import text
 from test_borging import close, moments, ready_to_close
 from test_notification_mail import (  # noqa: F401
@@ -125,7 +125,7 @@ def test_two_workers_give_a_re_measurement_reminder_once(app, make_app, team, lo
     ready_to_close(team)
     assert close(team, login_as).status_code == 303
     first = moments(team)[0]
-    first.due_on = date.today()  # as if three months went by
+    first.due_on = organisation_today()  # as if three months went by
     db.session.commit()
     periodic = jobs.queue(app).open().tasks["wasstraat.periodic"]
     now = int(datetime.now(UTC).timestamp())
@@ -144,7 +144,7 @@ def test_two_workers_give_a_re_measurement_reminder_once(app, make_app, team, lo
     given = db.session.scalars(db.select(Notification).where(
         Notification.reminder == Reminder.REMEASURE_DUE)).all()
     assert [(n.user_id, n.reminder_key) for n in given] == [
-        (team[Role.PROCESS_OWNER].id, f"remeasure_due:{first.id}:{date.today().isoformat()}")]
+        (team[Role.PROCESS_OWNER].id, f"remeasure_due:{first.id}:{organisation_today().isoformat()}")]
 
 
 def test_without_postgresql_the_worker_command_explains(app, runner):

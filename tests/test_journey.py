@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from conftest import END_ALL, Team
+from conftest import END_ALL, Team, organisation_today
 
 from wasstraat.extensions import db
 from wasstraat.models import InterviewLog, Journey, JourneyPhase
@@ -97,7 +97,7 @@ def test_interviews_are_logged_by_count_date_and_kind_of_resident_only(team, log
     cases = [
         ({"held_on": "2026-10-06", "count": "0", "resident_type": "x"}, "1 tot 500"),
         ({"held_on": "2026-10-06", "count": "veel", "resident_type": "x"}, "Ongeldig"),
-        ({"held_on": (date.today() + timedelta(days=3)).isoformat(), "count": "1",
+        ({"held_on": (organisation_today() + timedelta(days=3)).isoformat(), "count": "1",
           "resident_type": "x"}, "niet in de toekomst"),
         ({"held_on": "", "count": "1", "resident_type": "x"}, "Vul een datum in."),
     ]

@@ -5,10 +5,10 @@ employee; the projects only for those who may open them."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from conftest import Team
+from conftest import Team, organisation_today
 from test_api import API, bearer, token_for
 
 from wasstraat.extensions import db
@@ -32,7 +32,7 @@ def described(team: Team, *, unit: str = "Burgerzaken", revisit_in: int | None =
     project = team.project
     db.session.add(ProcessStep(project_id=project.id, position=1, activity="Aanvraag"))
     project.organisation_unit = unit
-    project.revisit_on = None if revisit_in is None else date.today() + timedelta(
+    project.revisit_on = None if revisit_in is None else organisation_today() + timedelta(
         days=revisit_in)
     if closed:
         for state in project.steps:

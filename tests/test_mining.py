@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import put_in_step
+from conftest import organisation_today, put_in_step
 
 from wasstraat.extensions import db
 from wasstraat.mining import analysis, generate, parse
@@ -327,7 +327,7 @@ def test_after_the_change_a_second_log_shows_before_and_after_and_gives_the_resu
     assert recorded.status_code == 303
     measurement = db.session.scalar(db.select(KpiMeasurement))
     assert measurement.value == round(after.result["lead_time"]["median"], 1)
-    assert measurement.measured_on <= date.today()
+    assert measurement.measured_on <= organisation_today()
     evaluation = advisor.get(f"/projects/{team.project.id}/implementation/evaluation")
     assert "na.csv" in evaluation.get_data(as_text=True)
 

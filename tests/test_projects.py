@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from conftest import login
+from conftest import login, organisation_today
 
 from wasstraat.extensions import db
 from wasstraat.models import Membership, Project, User
@@ -49,7 +47,7 @@ def test_running_projects_have_distinct_names_whatever_the_case(create_project, 
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert "Er loopt al een traject met deze naam" in text
-    assert f"aanvraag PARKEERVERGUNNING bewoners ({date.today().year})" in text
+    assert f"aanvraag PARKEERVERGUNNING bewoners ({organisation_today().year})" in text
     assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == 1
     other = create_project("Verhuizing doorgeven")
     renamed = login_as(other[Role.PROJECT_LEADER]).post(

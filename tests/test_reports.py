@@ -9,7 +9,7 @@ import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from conftest import Team
+from conftest import Team, organisation_today
 
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
@@ -87,9 +87,9 @@ def portfolio(create_project) -> dict[str, Team]:
     idea(teams["Afval"], "Dubbel", "quick_win", "merged", 50)
     running = create_project("Lopend")
     running.project.organisation_unit = "Vergunningen"
-    walk(running.project, date.today() - timedelta(days=52), [12], closed=False)
+    walk(running.project, organisation_today() - timedelta(days=52), [12], closed=False)
     # Step 2 was closed once and reopened: its old close does not make it a finished step.
-    running.project.step_state(2).closed_at = at(date.today() - timedelta(days=45))
+    running.project.step_state(2).closed_at = at(organisation_today() - timedelta(days=45))
     db.session.commit()
     teams["Lopend"] = running
     return teams

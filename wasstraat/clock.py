@@ -16,6 +16,12 @@ def organisation_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def today() -> date:
+    """The organisation's calendar day now. Servers run in UTC: between midnight in Amsterdam
+    and midnight in UTC, ``date.today()`` there is still yesterday."""
+    return datetime.now(organisation_zone()).date()
+
+
 def local_date(moment: datetime) -> date:
     """The organisation's calendar day of a stored (UTC) moment: 00:30 on 1 January in
     Amsterdam is 1 January, not the 31 December it is in UTC."""

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import audit
+from . import audit, clock
 from .endings import Ending
 from .errors import InvalidInput, WorkflowError
 from .extensions import db
@@ -51,7 +51,7 @@ REASON_LIMIT = 2000
 
 def default_revisit() -> date:
     """When the process description is reviewed unless the closer says otherwise."""
-    today = date.today()
+    today = clock.today()
     return today.replace(year=today.year + 1, day=min(today.day, 28))
 
 
@@ -83,7 +83,7 @@ def close_step(project: Project, step: Step, actor: User,
         _end(end, endings[end.key], actor, now)
     steps.close_step(project, step, actor, confirmations)
     if finishing:
-        today = date.today()
+        today = clock.today()
         projects.set_revisit(project, actor, revisit_on, today)
         if unmeasured:
             _keep_unmeasured_reason(project, actor, unmeasured_reason)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from . import approvals, closing, guidance
+from . import approvals, clock, closing, guidance
 from .auth import services as accounts
 from .benefits import services as benefits
 from .clock import add_months, organisation_zone
@@ -343,7 +343,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
         Benefit.project_id == project.id, Benefit.kind == BenefitKind.HOURS,
         Benefit.improvement.has(title="Koppeling webformulier met de BRP")))
     benefits.forecast(link, manager, expected_version=link.version, value=300.0,
-                      on=date(2026, 9, 1), today=date.today())
+                      on=date(2026, 9, 1), today=clock.today())
     implementation.save_evaluation(project, owner, expected_version=0, values={
         "planned_on": date(2026, 10, 5), "owner_id": owner.id,
         "lessons": "De BAG-controle leverde het meeste op. Betrek Burgerzaken eerder bij "
@@ -365,7 +365,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
         _finish_tasks(project, step)
     # The process description is reviewed soon: the library's reminder shows in the demo.
     _close_step(project, Step.EXECUTION, owner, steps.confirmations_by_key(project),
-                revisit_on=date.today() + timedelta(days=25))
+                revisit_on=clock.today() + timedelta(days=25))
     return project
 
 
@@ -373,7 +373,7 @@ def _borging(project: Project, owner: User) -> None:
     """The borging counts from the close as the demo's timeline has it (not from the moment
     the demo was made). The first moments (two months on) are measured on their day: the
     lead time holds, the call-backs came down further; two benefits are counted."""
-    closed, today = sustain.closed_on(project), date.today()
+    closed, today = sustain.closed_on(project), clock.today()
     realised = {BenefitKind.HOURS: 240.0, BenefitKind.EUROS: 2600.0}
     for benefit in db.session.scalars(select(Benefit).where(
             Benefit.project_id == project.id, Benefit.kind.in_(list(realised)))

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from . import audit
+from . import audit, clock
 from .extensions import db
 from .gates import EVIDENCE
 from .implementation import services as implementation
@@ -552,7 +552,7 @@ def next_actions(project: Project, user: User, roles: set[Role]) -> Guidance:
         select(Task).where(Task.project_id == project.id, Task.done_at.is_(None))
         .order_by(Task.step, Task.due_date, Task.id)))
     if guidance.finished:  # only the borging's are open: what comes due soon, and when next
-        soon = date.today() + timedelta(days=REMEASURE_NOTICE_DAYS)
+        soon = clock.today() + timedelta(days=REMEASURE_NOTICE_DAYS)
         guidance.next_due = min((t.due_date for t in open_tasks if t.due_date), default=None)
         open_tasks = [t for t in open_tasks if t.due_date is None or t.due_date <= soon]
     for task in open_tasks:

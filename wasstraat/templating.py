@@ -16,7 +16,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 
-from . import workflow
+from . import clock, workflow
 from .access import Action
 from .audit import AUDIT_LABELS, timestamp
 from .auth import mfa, sso
@@ -45,8 +45,8 @@ def _datetime(value: datetime | None) -> str:
 def _days_ago(moment: datetime | date | None) -> int:
     if moment is None:
         return 0
-    day = moment.date() if isinstance(moment, datetime) else moment
-    return (date.today() - day).days
+    day = clock.local_date(moment) if isinstance(moment, datetime) else moment
+    return (clock.today() - day).days
 
 
 def _number(value: float | None) -> str:

@@ -3,12 +3,11 @@ benefit added or removed, a forecast, an actual."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import refuse_into
 from ..extensions import db
@@ -33,7 +32,7 @@ MEASURES = {"forecast": Action.FORECAST_BENEFIT, "actual": Action.RECORD_BENEFIT
 def _measured_form(benefit: Benefit, what: str, formdata=None) -> MeasuredForm:
     return MeasuredForm(formdata=formdata, prefix=f"{what}-{benefit.id}", data={
         "version": benefit.version, "value": getattr(benefit, what),
-        "on": getattr(benefit, f"{what}_on") or date.today()})
+        "on": getattr(benefit, f"{what}_on") or clock.today()})
 
 
 def _render(access: ProjectAccess, improvement: Improvement, status: int = 200, *,
@@ -119,7 +118,7 @@ def _measure(project_id: int, improvement_id: int, benefit_id: int, what: str, r
         return _render(access, improvement, 422, sent=form)
     refuse_into(form, lambda shown, status: _render(access, improvement, status, sent=shown))
     record(benefit, _user(), expected_version=form.version.data, value=form.value.data,
-           on=form.on.data, today=date.today())
+           on=form.on.data, today=clock.today())
     db.session.commit()
     return _back(project_id, improvement_id, message)
 

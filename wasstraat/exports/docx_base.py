@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
 
+from .. import clock
 from . import house_style
 
 # XML 1.0 allows tab, newline and carriage return; no other control characters. Direction
@@ -63,7 +64,7 @@ def dutch_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(UTC).date()
+        value = clock.local_date(value)
     return format_date(value, "d MMMM y", locale="nl_NL")
 
 

@@ -3,10 +3,9 @@ the planning per month, the method's chores, the evaluation and, once held, the 
 
 from __future__ import annotations
 
-from datetime import date
-
 from docx.document import Document as DocxDocument
 
+from .. import clock
 from ..implementation import services as implementation
 from ..mining import analysis
 from ..mining import services as mining
@@ -34,7 +33,7 @@ def build(project: Project, *, organisation: str, template: str | None,
         product=project.product,
         version=d.dutch_date(approval.approved_at) if approved else "concept",
         status="Goedgekeurd" if approved else "Concept",
-        day=approval.approved_at.date() if approved else date.today(),
+        day=clock.local_date(approval.approved_at) if approved else clock.today(),
         details=(("Voert uit", f"verbeterplan versie {carried_out.number}"
                   if carried_out else "nog geen definitief verbeterplan"),
                  ("Proceseigenaar", improvement_plan.names(project, Role.PROCESS_OWNER)),

@@ -7,11 +7,11 @@ with its signature block, and an appendix."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 
 from docx.document import Document as DocxDocument
 
+from .. import clock
 from ..formulas import services as formulas
 from ..journey import services as journey
 from ..kpis import services as kpis
@@ -133,7 +133,7 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
         version=str(version.number) if version else "concept (niet vastgelegd)",
         status=status(version),
         # The date of what this document shows: the version's, or today's for the draft.
-        day=version.created_at.date() if version else date.today(),
+        day=clock.local_date(version.created_at) if version else clock.today(),
         details=(("Aan", addressee or "–"),
                  ("Proceseigenaar", names(project, Role.PROCESS_OWNER)),
                  ("Sponsor", names(project, Role.SPONSOR)),
@@ -182,7 +182,7 @@ def _version_history(document: DocxDocument, plan: Plan) -> None:
             rows.append((str(v.number), d.dutch_date(v.approval.approved_at),
                          "Goedgekeurd door de proceseigenaar", v.approval.approver_name))
     if plan.version is None:
-        rows.append(("concept", d.dutch_date(date.today()), "Werkversie (niet vastgelegd)", "–"))
+        rows.append(("concept", d.dutch_date(clock.today()), "Werkversie (niet vastgelegd)", "–"))
     d.table(document, "Versies van dit verbeterplan", ("Versie", "Datum", "Wat", "Door"),
             rows, (2, 3.5, 6.5, 4))
 

@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
-from .. import audit
+from .. import audit, clock
 from ..clock import add_months
 from ..concurrency import add_once, check_version
 from ..errors import ConflictError, InvalidInput, WorkflowError
@@ -578,7 +578,7 @@ def save_evaluation(project: Project, actor: User, *, expected_version: int,
     require_open(project, Action.EVALUATE)
     if not any(m.user_id == values["owner_id"] for m in project.memberships):
         raise WorkflowError(_("Kies een teamlid dat de evaluatie houdt."))
-    _check_evaluation(values, date.today())
+    _check_evaluation(values, clock.today())
     evaluation = evaluation_of(project)
     if evaluation is None:
         if expected_version:
@@ -618,7 +618,7 @@ def add_measurement(project: Project, actor: User, kpi: Kpi, *, value: float,
     caller checks)."""
     if kpi.baseline_date and measured_on < kpi.baseline_date:
         raise WorkflowError(_("De nameting ligt vóór de nulmeting."))
-    if measured_on > date.today():
+    if measured_on > clock.today():
         raise WorkflowError(_("Een nameting is gedaan, niet gepland: de datum ligt in de "
                               "toekomst. Leg de nameting vast op of na de dag van meten."))
     measurement = KpiMeasurement(kpi_id=kpi.id, value=value, measured_on=measured_on,

@@ -3,8 +3,6 @@ planning view and approval; the actions, the evaluation and the KPI after-measur
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     flash,
@@ -18,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError, on_refusal, refuse_into
 from ..extensions import db
@@ -81,8 +80,8 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
         approval_current=approval is not None
         and approval.fingerprint == services.fingerprint(lines),
         approval_blockers=services.approval_blockers(lines, limit=services.BLOCKERS_SHOWN),
-        overdue={i.id for i in services.overdue(on_page, date.today())},
-        actions=services.action_counts(lines, date.today()),
+        overdue={i.id for i in services.overdue(on_page, clock.today())},
+        actions=services.action_counts(lines, clock.today()),
         contributions=services.contributions_of(project),
         contribution_form=contribution_form or _contribution_form(access, formdata=False),
     ), status

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, clock
 from ..concurrency import check_version
 from ..errors import WorkflowError
 from ..extensions import db
@@ -87,7 +87,7 @@ def delete_phase(phase: JourneyPhase, project: Project, actor: User) -> None:
 def log_interviews(project: Project, actor: User, *, held_on: date, count: int,
                    resident_type: str) -> InterviewLog:
     require_open(project, Action.EDIT_JOURNEY)
-    if held_on > date.today():
+    if held_on > clock.today():
         raise WorkflowError(_("Een interview kan niet in de toekomst zijn gehouden."))
     row = InterviewLog(project_id=project.id, held_on=held_on, count=count,
                        resident_type=resident_type.strip())

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..errors import refuse_into
 from ..extensions import db
 from ..navigation import back_to
@@ -23,7 +22,7 @@ bp = Blueprint("library", __name__, url_prefix="/processes")
 @login_required
 def index():
     rows, shown = queries.library(current_user._get_current_object(),
-                                  request.args.get("page", 1, type=int), date.today())
+                                  request.args.get("page", 1, type=int), clock.today())
     return render_template("library/index.html", rows=rows, shown=shown)
 
 
@@ -31,7 +30,7 @@ def _render_process(project, form: SuggestionForm | None = None, status: int = 2
     return render_template(
         "library/show.html", project=project, form=form or SuggestionForm(formdata=None),
         steps=services.process_as_it_is(project), owners=queries.owners_of(project),
-        revisit=revisit_status(project.revisit_on, date.today()),
+        revisit=revisit_status(project.revisit_on, clock.today()),
         suggestions=services.suggestions_of(project)), status
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from .. import clock
 from ..extensions import db
 from ..implementation.services import KpiResult, kpi_results
 from ..models import (
@@ -200,7 +201,7 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
         moving = position.step is not None and position.since is not None
         signals[project.id] = Signals(
             step=Step(position.step) if position.step else None,
-            days_in_step=(today - position.since.date()).days if moving else None,
+            days_in_step=(today - clock.local_date(position.since)).days if moving else None,
             stalled=moving and position.since < cutoff,
             open_tasks=open_tasks.get(project.id, 0), overdue_actions=overdue.get(project.id, 0),
             kpi_results=results.get(project.id, []),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..http import wants_partial
 from ..navigation import page_arg
 from ..paging import window
@@ -28,7 +27,7 @@ def _portfolio(user) -> tuple[dict, int]:
     valid = not request.args or form.validate()
     asked = form.query() if valid else queries.PortfolioQuery()
     stalled_after = current_app.config["STALLED_AFTER_DAYS"]
-    today = date.today()
+    today = clock.today()
     cutoff = stalled_before(today, stalled_after)
     page = queries.portfolio_page(user, asked, cutoff)
     return {"page": page, "form": form, "asked": asked, "stalled_after": stalled_after,

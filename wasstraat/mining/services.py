@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
-from .. import audit
+from .. import audit, clock
 from ..clock import organisation_zone
 from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
@@ -188,8 +188,8 @@ def run(log_id: int) -> None:
 
 def period(log: EventLog) -> tuple[date, date]:
     result = log.result or {}
-    return (datetime.fromtimestamp(result["first"], UTC).date(),
-            datetime.fromtimestamp(result["last"], UTC).date())
+    return (clock.local_date(datetime.fromtimestamp(result["first"], UTC)),
+            clock.local_date(datetime.fromtimestamp(result["last"], UTC)))
 
 
 def figure(log: EventLog, key: str) -> float:
@@ -232,7 +232,7 @@ def record_as_result(project: Project, actor: User, log: EventLog, kpi: Kpi, key
     if log.purpose != "after" or log.status is not EventLogStatus.DONE:
         raise WorkflowError(_("Alleen een gelezen eventlog van na de verandering geeft een "
                               "nameting."))
-    measured_on = min(period(log)[1], date.today())
+    measured_on = min(period(log)[1], clock.today())
     return implementation.record_measurement(project, actor, kpi, value=figure(log, key),
                                              measured_on=measured_on)
 

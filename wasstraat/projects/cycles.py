@@ -9,13 +9,12 @@ the starting list, and the lessons learned in the assignment. Both projects link
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
-from .. import audit
+from .. import audit, clock
 from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..implementation.services import kpi_results
@@ -185,7 +184,7 @@ def _carry_kpis(previous: Project, project: Project, actor: User) -> int:
     is done: the team sets the next one in step 2. A target not reached stays, with its date
     while that is still ahead (a passed date is asked again, named at the KPI)."""
     results = kpi_results([previous.id]).get(previous.id, [])
-    today = date.today()
+    today = clock.today()
     for result in results:
         kpi, after = result.kpi, result.after
         keeps_target = not result.reached

@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from .. import audit, duties
+from .. import audit, clock, duties
 from ..auth import services as accounts
 from ..concurrency import check_version
 from ..errors import InvalidInput, WorkflowError
@@ -32,7 +32,7 @@ def name_problem(name: str, unit: str = "", *, other_than: int | None = None) ->
         query = query.where(Project.id != other_than)
     if db.session.scalar(query.limit(1)) is None:
         return None
-    addition = unit.strip() or str(date.today().year)
+    addition = unit.strip() or str(clock.today().year)
     return _("Er loopt al een traject met deze naam. Maak de naam onderscheidend, bijvoorbeeld "
              "\"%(suggestion)s\".", suggestion=f"{name.strip()} ({addition})")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -19,7 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from .. import duties
+from .. import clock, duties
 from .. import history as project_history
 from ..access import Action, ProjectAccess, project_access
 from ..errors import refuse_into, refuse_with_flash
@@ -95,7 +93,7 @@ def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
         plan_started=plan_started, chain=cycle,
         revisit_form=revisit_form or RevisitForm(formdata=None,
                                                  data={"revisit_on": project.revisit_on}),
-        revisit=revisit_status(project.revisit_on, date.today()),
+        revisit=revisit_status(project.revisit_on, clock.today()),
         may_follow_up=access.can(Action.START_FOLLOW_UP)
         and cycles.follow_up_refusal(project, cycle) is None,
         description=cycles.process_description(project) if project.is_finished else None,
@@ -114,7 +112,7 @@ def revisit(project_id: int):
         return _render_show(access, revisit_form=form, status=422)
     refuse_into(form, lambda shown, status: _render_show(
         project_access(project_id), revisit_form=shown, status=status), field="revisit_on")
-    services.set_revisit(access.project, _user(), form.revisit_on.data, date.today())
+    services.set_revisit(access.project, _user(), form.revisit_on.data, clock.today())
     db.session.commit()
     flash(_("De herzieningsdatum is opgeslagen."), "success")
     return redirect(url_for("projects.show", project_id=project_id) + "#description", 303)

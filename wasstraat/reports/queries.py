@@ -232,7 +232,7 @@ def flow(scope: Select, today: date, stalled_after: int) -> Flow:
         .order_by(ProjectPosition.since, Project.id).limit(STALLED_SHOWN)).all()
     return Flow(
         steps=steps,
-        stalled=[StalledProject(pid, name, Step(step), (today - since.date()).days)
+        stalled=[StalledProject(pid, name, Step(step), (today - local_date(since)).days)
                  for pid, name, step, since in stalled_rows],
         stalled_total=stalled_total, quarters=throughput(scope), stalled_after=stalled_after,
         bottlenecks=sorted((s for s in steps if s.bottleneck),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..models import utcnow
 from . import charts, exports, queries, register
 from .forms import ReportFilterForm
@@ -18,7 +17,7 @@ def _asked():
     """The filter form and the projects it covers; a filter that is not offered gets 400."""
     user = current_user._get_current_object()
     form = ReportFilterForm(request.args)
-    form.set_choices(queries.choices(user, date.today()))
+    form.set_choices(queries.choices(user, clock.today()))
     if request.args and not form.validate():
         return form, queries.ReportFilter(), queries.in_scope(user, queries.ReportFilter()), 400
     asked = form.query()
@@ -29,7 +28,7 @@ def _asked():
 @login_required
 def index():
     form, asked, scope, status = _asked()
-    today = date.today()
+    today = clock.today()
     benefits = queries.benefits(scope, form.page.data or 1 if status == 200 else 1, today)
     flow = queries.flow(scope, today, current_app.config["STALLED_AFTER_DAYS"])
     return render_template(
@@ -64,7 +63,7 @@ def export_csv(table: str):
         abort(400)
     body = exports.csv_text(exports.table(table, scope))
     return Response(body, mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="rapportage-{table}-{date.today()}.csv"',
+        "Content-Disposition": f'attachment; filename="rapportage-{table}-{clock.today()}.csv"',
         "Cache-Control": "no-store"})
 
 
@@ -77,6 +76,6 @@ def export_xlsx():
     body = exports.xlsx_bytes(exports.all_tables(scope), utcnow())
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                    "spreadsheetml.sheet", headers={
-        "Content-Disposition": f'attachment; filename="rapportage-{date.today()}.xlsx"',
+        "Content-Disposition": f'attachment; filename="rapportage-{clock.today()}.xlsx"',
         "Cache-Control": "no-store"})
 

@@ -4,13 +4,13 @@ moments (sustain.index), and one moment to measure, move or end (sustain.moment)
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..endings import Ending
 from ..errors import refuse_into
@@ -38,7 +38,7 @@ def index(project_id: int):
     return render_template(
         "sustain/index.html", access=access, project=project,
         results=implementation.kpi_results([project.id]).get(project.id, []),
-        moments=services.moments_of(project, date.today()),
+        moments=services.moments_of(project, clock.today()),
         closed_on=services.closed_on(project),
         evaluation=implementation.evaluation_of(project))
 
@@ -57,10 +57,10 @@ def _render_moment(access: ProjectAccess, moment: Remeasurement, status: int = 2
     reschedule.setup_choices(services.owner_choices(access.project))
     return render_template(
         "sustain/moment.html", access=access, project=access.project, moment=moment,
-        state=services.state_of(moment, date.today()), logs=logs,
+        state=services.state_of(moment, clock.today()), logs=logs,
         closed_on=services.closed_on(access.project),
         measure=forms.get("measure") or RemeasureForm(formdata=None,
-                                                      measured_on=date.today()),
+                                                      measured_on=clock.today()),
         from_log=from_log, reschedule=reschedule,
         end=forms.get("end") or EndMomentForm(formdata=None)), status
 
@@ -103,7 +103,7 @@ def _post(project_id: int, moment_id: int, need: Action, name: str,
 def measure(project_id: int, moment_id: int):
     def act(access, moment, form):
         services.record(access.project, moment, _user(), value=form.value.data,
-                        measured_on=form.measured_on.data, today=date.today())
+                        measured_on=form.measured_on.data, today=clock.today())
         return _("De nameting van \"%(kpi)s\" is vastgelegd.", kpi=moment.kpi.name)
 
     return _post(project_id, moment_id, Action.REMEASURE, "measure",
@@ -122,7 +122,7 @@ def from_log(project_id: int, moment_id: int):
     def act(access, moment, form):
         log = project_object(access, EventLog, form.log_id.data)
         services.record_from_log(access.project, moment, _user(), log=log,
-                                 figure=form.figure.data, today=date.today())
+                                 figure=form.figure.data, today=clock.today())
         return _("De nameting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=moment.kpi.name)
 
     return _post(project_id, moment_id, Action.REMEASURE, "from_log", _from_log_form, act)

@@ -3,11 +3,10 @@ with their state, and the library of described processes."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask.views import MethodView
 from sqlalchemy import func, select
 
+from ... import clock
 from ...access import project_access
 from ...extensions import db
 from ...library import queries as library
@@ -39,7 +38,7 @@ class Remeasurements(MethodView):
     def get(self, args, projectId):
         """De nametingen van de borging, op datum, met hun stand van vandaag"""
         project = project_access(projectId).project
-        moments = sustain.moments_of(project, date.today())
+        moments = sustain.moments_of(project, clock.today())
         size, number = args["page_size"], args["page"]
         return paged(Page(moments[(number - 1) * size:number * size], number, size,
                           len(moments)))
@@ -58,4 +57,4 @@ class Processes(MethodView):
         total = db.session.scalar(select(func.count()).select_from(
             query.order_by(None).subquery())) or 0
         projects = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
-        return paged(Page(library.rows_of(user, projects, date.today()), number, size, total))
+        return paged(Page(library.rows_of(user, projects, clock.today()), number, size, total))
