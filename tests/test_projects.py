@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import login, organisation_today
 
 from wasstraat.extensions import db
@@ -64,6 +66,37 @@ def test_running_projects_have_distinct_names_whatever_the_case(create_project, 
     assert client.post("/projects/new", data={
         "name": "Aanvraag parkeervergunning bewoners", "product": "Vergunning",
         "process_type": "primary", "my_roles": ["process_advisor"]}).status_code == 303
+
+
+def _named_without_identity(page: str, project: Project) -> list[str]:
+    """Each place where the page names the project without its reference and department
+    right after the name (the test accounts are named "<role> van <project>")."""
+    text = re.sub(r"<title>.*?</title>", "", page, flags=re.S)
+    return [text[m.start():m.end() + 200] for m in re.finditer(
+        r"(?<!van )" + re.escape(project.name) + r"(?![a-z])", text)
+        if project.identity not in text[m.end():m.end() + 400]]
+
+
+def test_like_named_projects_are_told_apart_by_reference_and_department_on_every_list(
+        create_project, login_as, client):
+    first = create_project("Parkeervergunning bewoners")
+    second = create_project("Parkeervergunning bewoner")
+    first.project.organisation_unit, second.project.organisation_unit = "Vergunningen", "VTH"
+    advisor = first[Role.PROCESS_ADVISOR]
+    db.session.commit()
+    login_as(second[Role.PROJECT_LEADER]).post(
+        f"/projects/{second.project.id}/members", data={"email": advisor.email,
+                                                       "roles": ["process_advisor"]})
+    for team in (first, second):
+        login_as(team[Role.PROJECT_LEADER]).post(f"/projects/{team.project.id}/steps/1/start")
+    pages = {path: login_as(advisor).get(path).get_data(as_text=True)
+             for path in ("/", "/tasks", "/notifications")}
+    for path, page in pages.items():
+        for project in (first.project, second.project):
+            assert project.name in page, (path, project.name)
+            assert _named_without_identity(page, project) == [], path
+    assert "WS-" in first.project.identity and first.project.identity.endswith("· Vergunningen")
+    assert _named_without_identity(f"<p>{first.project.name}</p>", first.project) != []
 
 
 def test_an_unknown_process_type_is_refused(client, create_user):

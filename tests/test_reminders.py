@@ -12,6 +12,7 @@ from conftest import Team
 from test_implementation import TITLES, execute, plan  # noqa: F401
 from test_plans import base, clients, respond_to_all, reviewed_plan  # noqa: F401
 
+from wasstraat import clock
 from wasstraat.clock import local_date
 from wasstraat.extensions import db
 from wasstraat.models import (
@@ -55,6 +56,18 @@ def sentence(notification: Notification, app) -> str:
 def target(notification: Notification, app) -> str:
     with app.test_request_context():
         return services.target(notification)
+
+
+def test_today_is_the_organisations_day_also_in_the_last_hour_before_utc_midnight(
+        app, monkeypatch):
+    class LateEvening(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 12, 4, 23, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(clock, "datetime", LateEvening)
+    with app.app_context():
+        assert clock.today() == date(2026, 12, 5)
 
 
 def test_an_action_past_its_end_date_reminds_its_responsible_person_once(

@@ -1,5 +1,6 @@
 """The house shapes that keep the code readable, checked on the source: a refusal has one path
-(errors.py), and a screen view stays short because services and page helpers do the work."""
+(errors.py), a screen view stays short because services and page helpers do the work, and
+"today" is the organisation's day (clock.py), not the server's."""
 
 from __future__ import annotations
 
@@ -53,6 +54,23 @@ def test_screen_views_stay_short():
     assert long_views == []
 
 
+def _asks_the_server_for_today(node: ast.AST) -> bool:
+    """``date.today()`` or ``datetime.now()`` without a zone: the server's day, which on a
+    UTC machine is yesterday in Amsterdam for an hour each night."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return False
+    owner = getattr(node.func.value, "id", None)
+    return ((owner, node.func.attr) == ("date", "today")
+            or ((owner, node.func.attr) == ("datetime", "now") and not node.args
+                and not node.keywords))
+
+
+def test_today_is_the_organisations_day_everywhere():
+    asking = [f"{name}:{node.lineno}" for name, tree in _modules()
+              for node in ast.walk(tree) if _asks_the_server_for_today(node)]
+    assert asking == []
+
+
 def test_the_checks_find_what_they_look_for():
     tree = ast.parse("def f():\n    try:\n        pass\n    except errors.WorkflowError:\n"
                      "        pass\n")
@@ -60,3 +78,6 @@ def test_the_checks_find_what_they_look_for():
     assert _catches_refusals(handler)
     routed = ast.parse("@bp.route('/')\ndef view():\n" + "    x = 1\n" * 25)
     assert [v.name for v in _views(routed)] == ["view"]
+    calls = [n for n in ast.walk(ast.parse("date.today(); datetime.now(); datetime.now(UTC)"))
+             if isinstance(n, ast.Call)]
+    assert [_asks_the_server_for_today(c) for c in calls] == [True, True, False]

@@ -101,6 +101,12 @@ class Project(db.Model):
         """The project's reference number on documents and letters: WS-2026-0042."""
         return f"WS-{self.created_at:%Y}-{self.id:04d}"
 
+    @property
+    def identity(self) -> str:
+        """What tells two like-named projects apart wherever a list names them: the reference
+        and the department (WS-2026-0042 · Burgerzaken)."""
+        return " · ".join(filter(None, (self.reference, self.organisation_unit)))
+
 
 
 class ProjectPosition(db.Model):
