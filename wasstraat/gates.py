@@ -18,7 +18,7 @@ from .plans import services as plans
 from .process import services as process
 from .reviews import services as reviews
 from .sustain import services as sustain
-from .workflow import Step
+from .workflow import Pending, Role, Step
 
 
 def kpi_set_agreed(project: Project) -> list[str]:
@@ -27,11 +27,12 @@ def kpi_set_agreed(project: Project) -> list[str]:
     if problems:
         return problems
     agreement = kpis.latest_agreement(project)
+    owner = ((Role.PROCESS_OWNER,), "kpis.index#agreement-heading")
     if agreement is None:
-        return [_("De proceseigenaar heeft de KPI-set nog niet vastgesteld.")]
+        return [Pending(_("De proceseigenaar heeft de KPI-set nog niet vastgesteld."), *owner)]
     if not kpis.agreement_is_current(rows, agreement):
-        return [_("De KPI's zijn gewijzigd na de vaststelling; de proceseigenaar moet de "
-                  "KPI-set opnieuw vaststellen.")]
+        return [Pending(_("De KPI's zijn gewijzigd na de vaststelling; de proceseigenaar moet "
+                          "de KPI-set opnieuw vaststellen."), *owner)]
     return []
 
 

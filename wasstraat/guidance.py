@@ -13,7 +13,7 @@ This module sits above the features (like ``gates.py``): it asks several of them
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any
@@ -55,6 +55,7 @@ from .workflow import (
     REMEASURE_NOTICE_DAYS,
     TASK_CONDITIONS,
     ActionStatus,
+    Pending,
     Role,
     Step,
     StepStatus,
@@ -515,17 +516,23 @@ class Guidance:
     next_due: date | None = None  # in the borging: the next re-measurement
 
 
+def page_url(project_id: int, step: int, page: str) -> str:
+    """The URL of a page named as in the method table: an endpoint taking ``project_id``, or
+    "step" for the step's own page, with an optional ``#fragment``."""
+    endpoint, _sep, fragment = page.partition("#")
+    if endpoint == "step":
+        url = url_for("steps.show", project_id=project_id, number=step)
+    else:
+        url = url_for(endpoint, project_id=project_id)
+    return url + ("#" + fragment if fragment else "")
+
+
 def work_url(task: Task) -> str | None:
     """Where the task's work is done: its template's page, or the page stored with it."""
     template = task.template
     if template is None or not template.work:
         return link_url(task)
-    endpoint, _sep, fragment = template.work.partition("#")
-    if endpoint == "step":
-        url = url_for("steps.show", project_id=task.project_id, number=task.step)
-    else:
-        url = url_for(endpoint, project_id=task.project_id)
-    return url + ("#" + fragment if fragment else "")
+    return page_url(task.project_id, task.step, template.work)
 
 
 def condition_text(task: Task) -> str:
@@ -563,23 +570,50 @@ def next_actions(project: Project, user: User, roles: set[Role]) -> Guidance:
                 hint=condition_text(task)))
     if guidance.finished:
         return guidance
-    guidance.actions += _step_moves(project, statuses, roles)
+    blocked = _blocked(project, statuses)
+    guidance.actions = _with_what_they_lift(project, guidance.actions, blocked, roles)
+    guidance.actions += _step_moves(project, statuses, roles, blocked)
     if not guidance.actions:
-        guidance.waiting = _waiting_on(project, open_tasks, statuses)
+        guidance.waiting = _waiting_on(project, open_tasks, statuses, blocked)
     return guidance
 
 
-def _step_moves(project: Project, statuses: dict[Step, StepStatus],
-                roles: set[Role]) -> list[NextAction]:
+def _blocked(project: Project, statuses: dict[Step, StepStatus]) -> dict[Step, list[Pending]]:
+    """What each step under way waits for: the very sentences its gate gives."""
+    under_way = [s for s, status in statuses.items() if status is StepStatus.IN_PROGRESS]
+    confirmations = steps.confirmations_by_key(project) if under_way else {}
+    return {step: steps.close_blockers(project, step, confirmations,
+                                       steps.evidence_problems(project, step))
+            for step in under_way}
+
+
+def _with_what_they_lift(project: Project, actions: list[NextAction],
+                         blocked: dict[Step, list[Pending]],
+                         roles: set[Role]) -> list[NextAction]:
+    """The person's own work, and what holds a step up that a role of theirs lifts: told at
+    the task that leads to the same page, or as a link of its own."""
+    actions = list(actions)
+    for step, pendings in blocked.items():
+        for item in pendings:
+            if not roles & set(item.roles):
+                continue
+            url = page_url(project.id, step, item.page)
+            at = next((i for i, a in enumerate(actions) if a.url == url), None)
+            if at is None:
+                actions.append(NextAction(str(item), url))
+            elif str(item) not in (actions[at].text, actions[at].hint):
+                hint = f"{actions[at].hint} {item}".strip()
+                actions[at] = replace(actions[at], hint=hint)
+    return actions
+
+
+def _step_moves(project: Project, statuses: dict[Step, StepStatus], roles: set[Role],
+                blocked: dict[Step, list[Pending]]) -> list[NextAction]:
     moves = []
     startable = startable_steps(project)
-    confirmations = (steps.confirmations_by_key(project)
-                     if any(s is StepStatus.IN_PROGRESS for s in statuses.values()) else {})
     for step, status in statuses.items():
         title = steps.step_title(step)
-        if (status is StepStatus.IN_PROGRESS and may_close(step, roles)
-                and not steps.close_blockers(project, step, confirmations,
-                                             steps.evidence_problems(project, step))):
+        if status is StepStatus.IN_PROGRESS and may_close(step, roles) and not blocked[step]:
             moves.append(_close_move(project, step, title))
         elif step in startable and may_move(roles):
             moves.append(NextAction(_("%(step)s starten", step=title),
@@ -608,11 +642,22 @@ def _close_move(project: Project, step: Step, title: str) -> NextAction:
                                     _anchor=anchor), hint=f"{ready} {then}")
 
 
-def _waiting_on(project: Project, open_tasks: list[Task],
-                statuses: dict[Step, StepStatus]) -> list[Waiting]:
+def _waiting_on(project: Project, open_tasks: list[Task], statuses: dict[Step, StepStatus],
+                blocked: dict[Step, list[Pending]]) -> list[Waiting]:
+    """What the steps under way wait for and who holds it, then the others' open work."""
     names = {m.user_id: m.user.name for m in project.memberships}
     started = {s.step: s.started_at for s in project.steps}
-    waiting = []
+    waiting = [Waiting(who=", ".join(u.name for role in item.roles
+                                     for u in project.holders(role)),
+                       role=", ".join(_(role.label) for role in item.roles),
+                       what=str(item), since=started.get(step))
+               for step, pendings in blocked.items() for item in pendings if item.roles]
+    waiting += [Waiting(who=", ".join(u.name for role in step.definition.closers
+                                      for u in project.holders(role)),
+                        role=", ".join(_(role.label) for role in step.definition.closers),
+                        what=_("%(step)s afronden", step=steps.step_title(step)),
+                        since=None)
+                for step, pendings in blocked.items() if not pendings]
     for task in open_tasks:
         if statuses.get(task.step) is not StepStatus.IN_PROGRESS:
             continue

@@ -266,6 +266,33 @@ class TaskTemplate:
     work: str | None = None
 
 
+class Pending(str):
+    """One thing a step still waits for: the sentence the gate gives, with the roles that
+    lift it and the page where they do (an endpoint taking ``project_id``, "step" for the
+    step's own page, with an optional ``#fragment``, as in ``TaskTemplate.work``). A string,
+    so that whoever shows the gate's sentences reads it as one; "Wat nu?" reads the rest."""
+
+    roles: tuple[Role, ...]
+    page: str
+
+    def __new__(cls, text: str, roles: tuple[Role, ...], page: str) -> Pending:
+        pending = super().__new__(cls, text)
+        pending.roles, pending.page = roles, page
+        return pending
+
+    def __reduce__(self):  # a str subclass with attributes: keep them when copied
+        return Pending, (str(self), self.roles, self.page)
+
+
+def pending(problem: str, roles: tuple[Role, ...], page: str, prefix: str = "") -> Pending:
+    """The problem as a Pending: its own roles and page when the rule knew them, else the
+    product's; ``prefix`` puts the product's title before the sentence."""
+    text = f"{prefix}: {problem}" if prefix else str(problem)
+    if isinstance(problem, Pending):
+        return Pending(text, problem.roles, problem.page)
+    return Pending(text, roles, page)
+
+
 @dataclass(frozen=True)
 class Variant:
     """One accepted way to deliver a product (the method allows lighter alternatives)."""

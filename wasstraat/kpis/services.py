@@ -15,7 +15,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..models import Kpi, KpiAgreement, Project, User
 from ..windows import require_open
-from ..workflow import N_, Action, Role
+from ..workflow import N_, Action, Pending, Role
 
 KPI_FIELDS = ["name", "definition", "unit", "direction", "baseline_value", "baseline_date",
               "baseline_source", "target_value", "target_date"]
@@ -69,9 +69,12 @@ def missing_fields(kpi: Kpi) -> list[str]:
 def agreement_blockers(kpis: list[Kpi]) -> list[str]:
     """Why the process owner cannot agree the set yet: each KPI with what it lacks."""
     if not any(k.is_complete for k in kpis):
-        return [_("Leg eerst minstens één KPI vast met nulmeting (waarde en datum) en "
-                  "streefwaarde (waarde en datum).")] + [
-            _("%(kpi)s: nog nodig %(fields)s.", kpi=k.name, fields=", ".join(missing_fields(k)))
+        # The advisor proposes the KPIs, the leader has the baseline measured.
+        register = ((Role.PROCESS_ADVISOR, Role.PROJECT_LEADER), "kpis.index#register-heading")
+        return [Pending(_("Leg eerst minstens één KPI vast met nulmeting (waarde en datum) en "
+                          "streefwaarde (waarde en datum)."), *register)] + [
+            Pending(_("%(kpi)s: nog nodig %(fields)s.", kpi=k.name,
+                      fields=", ".join(missing_fields(k))), *register)
             for k in kpis]
     return []
 

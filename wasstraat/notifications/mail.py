@@ -282,7 +282,8 @@ def _compose(user: User, messages: list[Notification],
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"],
                                           method="POST"), \
             force_locale(user.locale or "nl"):
-        items = [{"sentence": services.sentence(m), "project": f"{m.project.name} ({m.project.identity})",
+        items = [{"sentence": services.sentence(m),
+                  "project": f"{m.project.name} ({m.project.identity})",
                   "url": _absolute(services.target(m))} for m in messages]
         kinds = sorted({m.kind for m in messages}, key=list(Kind).index)
         context = {

@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..tasks.services import task_link
 from ..windows import require_open
-from ..workflow import N_, PLAN_SECTIONS, Action, Decision, Horizon, Role, Step
+from ..workflow import N_, PLAN_SECTIONS, Action, Decision, Horizon, Pending, Role, Step
 
 PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "cost_unknown",
                "recurring_cost_unknown", "removes_waste", "decision", "decision_reason"]
@@ -461,13 +461,15 @@ def approve(project: Project, version: PlanVersion, actor: User, note: str) -> P
 def final_plan_problems(project: Project) -> list[str]:
     """Evidence for step 8's product: an approved final version that is still the plan."""
     state = plan_state(project)
+    leader = ((Role.PROJECT_LEADER,), "plans.index#state-heading")
     if state.latest is None or not state.latest.is_final:
-        return [_("Het plan is nog niet definitief gemaakt.")]
+        return [Pending(_("Het plan is nog niet definitief gemaakt."), *leader)]
     if state.latest.approval is None:
-        return [_("De proceseigenaar heeft de definitieve versie nog niet goedgekeurd.")]
+        return [Pending(_("De proceseigenaar heeft de definitieve versie nog niet goedgekeurd."),
+                        (Role.PROCESS_OWNER,), "plans.latest")]
     if state.draft_changed:
-        return [_("Het plan is gewijzigd na de definitieve versie; maak het opnieuw "
-                  "definitief.")]
+        return [Pending(_("Het plan is gewijzigd na de definitieve versie; maak het opnieuw "
+                          "definitief."), *leader)]
     return []
 
 

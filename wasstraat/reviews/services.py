@@ -37,6 +37,7 @@ from ..workflow import (
     REVIEW_DOMAIN_BY_KEY,
     REVIEW_DOMAINS,
     Action,
+    Pending,
     ResponseKind,
     ReviewDomain,
     Role,
@@ -347,15 +348,17 @@ def signed_problems(project: Project) -> list[str]:
     """Evidence for step 7: every chosen domain signed the latest version sent for review."""
     domains = chosen_domains(project)
     if not domains:
-        return [_("Er is nog niet gekozen welke specialisten het plan toetsen.")]
+        return [Pending(_("Er is nog niet gekozen welke specialisten het plan toetsen."),
+                        (Role.PROJECT_LEADER,), "reviews.index#domains-heading")]
     version = plans.latest_version(project)
     if version is None or version.is_final:
         return [_("Er is geen versie van het plan ter toetsing.")]
     signed = {r.domain for r in reviews_of(project)
               if r.plan_version_id == version.id and r.is_signed}
     missing = [d for d in domains if d.key not in signed]
-    return [_("%(domain)s heeft versie %(number)d nog niet getoetst en ondertekend.",
-              domain=_(d.label), number=version.number) for d in missing]
+    return [Pending(_("%(domain)s heeft versie %(number)d nog niet getoetst en ondertekend.",
+                      domain=_(d.label), number=version.number), (d.role,), "reviews.index")
+            for d in missing]
 
 
 def finalise_blockers(project: Project, reviews: list[Review] | None = None) -> list[str]:
@@ -365,18 +368,25 @@ def finalise_blockers(project: Project, reviews: list[Review] | None = None) -> 
     blockers = []
     unanswered = [i for i in items_to_answer(reviews, responses_of(project)) if not i.response]
     if unanswered:
-        blockers.append(ngettext("%(num)d bevinding of voorwaarde heeft nog geen reactie.",
-                                 "%(num)d bevindingen of voorwaarden hebben nog geen reactie.",
-                                 len(unanswered)))
+        blockers.append(Pending(ngettext(
+            "%(num)d bevinding of voorwaarde heeft nog geen reactie.",
+            "%(num)d bevindingen of voorwaarden hebben nog geen reactie.", len(unanswered)),
+            (Role.PROJECT_LEADER,), "reviews.index#responses"))
     for domain in chosen_domains(project):
         review = latest_by_domain(reviews).get(domain.key)
         if review is None:
-            blockers.append(_("%(domain)s heeft het plan niet getoetst.", domain=_(domain.label)))
+            blockers.append(Pending(_("%(domain)s heeft het plan niet getoetst.",
+                                      domain=_(domain.label)), (domain.role,), "reviews.index"))
         elif not review.is_signed:
-            blockers.append(_("%(domain)s heeft versie %(number)d nog niet ondertekend.",
-                              domain=_(domain.label), number=review.plan_version.number))
+            blockers.append(Pending(_("%(domain)s heeft versie %(number)d nog niet ondertekend.",
+                                      domain=_(domain.label),
+                                      number=review.plan_version.number),
+                                    (domain.role,), "reviews.index"))
         elif review.verdict is Verdict.REJECTED and review.override is None:
-            blockers.append(_("%(domain)s gaf 'niet akkoord'. Laat een nieuwe versie toetsen, "
-                              "of de proceseigenaar legt een gemotiveerd besluit vast om toch "
-                              "door te gaan.", domain=_(domain.label)))
+            # The process owner decides (the leader may instead ask for a new review).
+            blockers.append(Pending(_(
+                "%(domain)s gaf 'niet akkoord'. Laat een nieuwe versie toetsen, of de "
+                "proceseigenaar legt een gemotiveerd besluit vast om toch door te gaan.",
+                domain=_(domain.label)), (Role.PROCESS_OWNER,),
+                f"reviews.index#rejected-{review.id}"))
     return blockers

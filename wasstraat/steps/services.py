@@ -18,7 +18,16 @@ from ..models import ImplementationItem, ProductConfirmation, Project, StepState
 from ..tasks.services import create_step_tasks
 from ..titles import step_title
 from ..windows import require_open
-from ..workflow import Action, Product, Role, Step, StepStatus, missing_prerequisites
+from ..workflow import (
+    Action,
+    Pending,
+    Product,
+    Role,
+    Step,
+    StepStatus,
+    missing_prerequisites,
+    pending,
+)
 
 
 def finished_steps(project: Project) -> set[Step]:
@@ -35,20 +44,26 @@ def start_blockers(project: Project, step: Step) -> list[str]:
 
 def close_blockers(project: Project, step: Step,
                    confirmations: dict[str, ProductConfirmation],
-                   evidence: dict[Product, list[str]]) -> list[str]:
-    """Why the step may not close yet; empty when its close rule holds."""
+                   evidence: dict[Product, list[str]]) -> list[Pending]:
+    """Why the step may not close yet, each with who lifts it and where ("Wat nu?" reads
+    them); empty when its close rule holds."""
     state = project.step_state(step)
     if state.status != StepStatus.IN_PROGRESS:
-        return [_("Alleen een stap die bezig is kan worden afgerond.")]
+        return [Pending(_("Alleen een stap die bezig is kan worden afgerond."), (), "step")]
     blockers = []
     for product, problems in evidence.items():
-        blockers += [f"{_(product.title)}: {problem}" for problem in problems]
-    blockers += [
-        _("Nog niet bevestigd: %(product)s.", product=_(product.title))
-        for product in step.definition.products
-        if not product.evidence and product.key not in confirmations
-    ]
-    return blockers
+        page = EVIDENCE[product.evidence].page
+        blockers += [pending(problem, product.confirmed_by, page, prefix=_(product.title))
+                     for problem in problems]
+    return blockers + [_unconfirmed(product) for product in step.definition.products
+                       if not product.evidence and product.key not in confirmations]
+
+
+def _unconfirmed(product: Product) -> Pending:
+    text = _("Nog niet bevestigd: %(product)s.", product=_(product.title))
+    if product.variants:  # the confirm form asks which way it was delivered
+        text += " " + _("Kies bij het bevestigen hoe het tot stand is gekomen.")
+    return Pending(text, product.confirmed_by, f"step#product-{product.key}")
 
 
 def evidence_problems(project: Project, step: Step) -> dict[Product, list[str]]:
