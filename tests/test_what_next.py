@@ -65,7 +65,7 @@ def lifts(team: Team, login_as, item: Pending, url: str, page: str) -> str:
     """The holder reads the sentence in "Wat nu?", which leads to the page holding the place
     (returned)."""
     section = what_next(page)
-    assert str(item) in html.unescape(section), item
+    assert item.detail in html.unescape(section), item
     assert url in targets(section), (item, url, targets(section))
     path, _sep, fragment = url.partition("#")
     target = login_as(team[item.roles[0]]).get(path, follow_redirects=True)
@@ -101,7 +101,9 @@ def test_what_next_names_what_holds_a_step_who_lifts_it_and_where(
             assert ("Kies bij het bevestigen" in item) == bool(product.variants)
         # Everyone else: whom the project waits on, and for what.
         assert "U hoeft nu niets te doen" in onlooker
-        assert str(item) in html.unescape(onlooker) and team[item.roles[0]].name in onlooker
+        said = html.unescape(onlooker)
+        assert item.detail in said and (item.subject or item.detail) in said, item
+        assert team[item.roles[0]].name in onlooker
 
 
 def test_a_niet_akkoord_waits_for_the_process_owners_decision_with_the_form_in_reach(

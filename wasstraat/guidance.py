@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -506,6 +507,7 @@ class Waiting:
     role: str
     what: str
     since: datetime | None
+    details: str = ""  # what exactly is missing, when ``what`` names a product
 
 
 @dataclass
@@ -593,18 +595,45 @@ def _with_what_they_lift(project: Project, actions: list[NextAction],
     """The person's own work, and what holds a step up that a role of theirs lifts: told at
     the task that leads to the same page, or as a link of its own."""
     actions = list(actions)
+    lifted = _by_page(project, blocked, lambda item: roles & set(item.roles))
+    for url, (_step, items) in lifted.items():
+        at = next((i for i, a in enumerate(actions) if a.url == url), None)
+        if at is not None:
+            # A task's own hint already says what finishes it; else name the product.
+            named = not actions[at].hint
+            hint = f"{actions[at].hint} {_summary(items, named=named)}".strip()
+            actions[at] = replace(actions[at], hint=hint)
+        elif len(items) == 1:
+            actions.append(NextAction(str(items[0]), url))
+        else:
+            actions.append(NextAction(items[0].subject or items[0].detail, url,
+                                      hint=_summary(items)))
+    return actions
+
+
+def _by_page(project: Project, blocked: dict[Step, list[Pending]],
+             chosen: Callable[[Pending], object]) -> dict[str, tuple[Step, list[Pending]]]:
+    """The chosen pendings, per page where they are lifted (in the order the gates give)."""
+    pages: dict[str, tuple[Step, list[Pending]]] = {}
     for step, pendings in blocked.items():
         for item in pendings:
-            if not roles & set(item.roles):
-                continue
-            url = page_url(project.id, step, item.page)
-            at = next((i for i, a in enumerate(actions) if a.url == url), None)
-            if at is None:
-                actions.append(NextAction(str(item), url))
-            elif str(item) not in (actions[at].text, actions[at].hint):
-                hint = f"{actions[at].hint} {item}".strip()
-                actions[at] = replace(actions[at], hint=hint)
-    return actions
+            if chosen(item):
+                pages.setdefault(page_url(project.id, step, item.page), (step, []))[1].append(
+                    item)
+    return pages
+
+
+def _summary(items: list[Pending], shown: int = 2, named: bool = False) -> str:
+    """The first few sentences, then how many more: "Wat nu?" stays a glance. ``named``: the
+    product they are about first, where nothing else around names it."""
+    text = " ".join(item.detail for item in items[:shown])
+    subjects = {item.subject for item in items}
+    if named and len(subjects) == 1 and items[0].subject:
+        text = f"{items[0].subject}: {text}"
+    more = len(items) - shown
+    if more > 0:
+        text += " " + ngettext("En nog %(num)d punt.", "En nog %(num)d punten.", more)
+    return text
 
 
 def _step_moves(project: Project, statuses: dict[Step, StepStatus], roles: set[Role],
@@ -647,19 +676,22 @@ def _waiting_on(project: Project, open_tasks: list[Task], statuses: dict[Step, S
     """What the steps under way wait for and who holds it, then the others' open work."""
     names = {m.user_id: m.user.name for m in project.memberships}
     started = {s.step: s.started_at for s in project.steps}
-    waiting = [Waiting(who=", ".join(u.name for role in item.roles
+    held = _by_page(project, blocked, lambda item: item.roles)
+    waiting = [Waiting(who=", ".join(u.name for role in items[0].roles
                                      for u in project.holders(role)),
-                       role=", ".join(_(role.label) for role in item.roles),
-                       what=str(item), since=started.get(step))
-               for step, pendings in blocked.items() for item in pendings if item.roles]
+                       role=", ".join(_(role.label) for role in items[0].roles),
+                       what=items[0].subject or items[0].detail,
+                       since=started.get(step),
+                       details=_summary(items) if items[0].subject else "")
+               for step, items in held.values()]
     waiting += [Waiting(who=", ".join(u.name for role in step.definition.closers
                                       for u in project.holders(role)),
                         role=", ".join(_(role.label) for role in step.definition.closers),
                         what=_("%(step)s afronden", step=steps.step_title(step)),
                         since=None)
                 for step, pendings in blocked.items() if not pendings]
-    for task in open_tasks:
-        if statuses.get(task.step) is not StepStatus.IN_PROGRESS:
+    for task in open_tasks:  # the others' work, unless it is what the steps wait for
+        if statuses.get(task.step) is not StepStatus.IN_PROGRESS or work_url(task) in held:
             continue
         waiting.append(Waiting(
             who=names.get(task.assignee_id, "") if task.assignee_id else "",

@@ -274,23 +274,26 @@ class Pending(str):
 
     roles: tuple[Role, ...]
     page: str
+    subject: str  # the product it is about, when the sentence names it ("" otherwise)
+    detail: str  # the sentence without the product's title before it
 
-    def __new__(cls, text: str, roles: tuple[Role, ...], page: str) -> Pending:
+    def __new__(cls, text: str, roles: tuple[Role, ...], page: str, subject: str = "",
+                detail: str | None = None) -> Pending:
         pending = super().__new__(cls, text)
         pending.roles, pending.page = roles, page
+        pending.subject, pending.detail = subject, text if detail is None else detail
         return pending
 
     def __reduce__(self):  # a str subclass with attributes: keep them when copied
-        return Pending, (str(self), self.roles, self.page)
+        return Pending, (str(self), self.roles, self.page, self.subject, self.detail)
 
 
-def pending(problem: str, roles: tuple[Role, ...], page: str, prefix: str = "") -> Pending:
-    """The problem as a Pending: its own roles and page when the rule knew them, else the
-    product's; ``prefix`` puts the product's title before the sentence."""
-    text = f"{prefix}: {problem}" if prefix else str(problem)
+def pending(problem: str, roles: tuple[Role, ...], page: str, subject: str) -> Pending:
+    """The problem with the product's title before it, as a Pending: its own roles and page
+    when the rule knew them, else the product's."""
     if isinstance(problem, Pending):
-        return Pending(text, problem.roles, problem.page)
-    return Pending(text, roles, page)
+        roles, page = problem.roles, problem.page
+    return Pending(f"{subject}: {problem}", roles, page, subject, str(problem))
 
 
 @dataclass(frozen=True)

@@ -53,17 +53,20 @@ def close_blockers(project: Project, step: Step,
     blockers = []
     for product, problems in evidence.items():
         page = EVIDENCE[product.evidence].page
-        blockers += [pending(problem, product.confirmed_by, page, prefix=_(product.title))
+        blockers += [pending(problem, product.confirmed_by, page, _(product.title))
                      for problem in problems]
     return blockers + [_unconfirmed(product) for product in step.definition.products
                        if not product.evidence and product.key not in confirmations]
 
 
 def _unconfirmed(product: Product) -> Pending:
-    text = _("Nog niet bevestigd: %(product)s.", product=_(product.title))
+    text, detail = _("Nog niet bevestigd: %(product)s.", product=_(product.title)), _(
+        "Nog niet bevestigd.")
     if product.variants:  # the confirm form asks which way it was delivered
-        text += " " + _("Kies bij het bevestigen hoe het tot stand is gekomen.")
-    return Pending(text, product.confirmed_by, f"step#product-{product.key}")
+        choose = _("Kies bij het bevestigen hoe het tot stand is gekomen.")
+        text, detail = f"{text} {choose}", f"{detail} {choose}"
+    return Pending(text, product.confirmed_by, f"step#product-{product.key}",
+                   subject=_(product.title), detail=detail)
 
 
 def evidence_problems(project: Project, step: Step) -> dict[Product, list[str]]:
