@@ -132,13 +132,21 @@ def test_a_niet_akkoord_waits_for_the_process_owners_decision_with_the_form_in_r
 
 def test_the_kpi_fields_still_missing_are_named_at_the_kpi(team, login_as):
     project = at_step(team, Step.KPIS)
-    db.session.add(Kpi(project_id=project.id, name="Doorlooptijd", definition="Dagen",
-                       unit="dagen", direction="lower", baseline_value=20))
+    for name in ("Doorlooptijd", "Klanttevredenheid", "Herstelverzoeken", "Doorverwijzingen"):
+        db.session.add(Kpi(project_id=project.id, name=name, definition="Gemiddeld",
+                           unit="dagen", direction="lower", baseline_value=20))
     db.session.commit()
     for role in (Role.PROCESS_ADVISOR, Role.PROJECT_LEADER):
         section = html.unescape(what_next(login_as(team[role]).get(
             f"/projects/{project.id}").get_data(as_text=True)))
         assert "Doorlooptijd: nog nodig" in section and "streefwaarde" in section, role
+        # Two points at a glance, and how many more there are on the page it leads to.
+        assert "Klanttevredenheid" not in section and "En nog 3 punten." in section
+    onlooker = html.unescape(what_next(login_as(team[ONLOOKER]).get(
+        f"/projects/{project.id}").get_data(as_text=True)))
+    assert "Doorlooptijd: nog nodig" in onlooker
+    # The leader's task is that same work at that same page: said once, not twice.
+    assert "Nulmeting laten uitvoeren" not in onlooker
 
 
 def test_step_8_names_the_answers_then_the_approval_each_at_its_holder(
@@ -168,3 +176,16 @@ def test_step_8_names_the_answers_then_the_approval_each_at_its_holder(
         url = guidance.page_url(project.id, Step.ADJUST, approval.page)
     version = lifts(team, login_as, approval, url, page_of(Role.PROCESS_OWNER))
     assert "/approve" in version  # the final version, with the owner's approve form
+
+
+def test_a_step_with_nothing_missing_waits_for_its_closer(team, login_as, app):
+    project = at_step(team, Step.TEAM)
+    for product in Step.TEAM.definition.products:
+        steps.confirm_product(project, Step.TEAM, product, team[Role.PROJECT_LEADER],
+                              {Role.PROJECT_LEADER}, variant="", note="")
+    db.session.commit()
+    assert holding_up(project, Step.TEAM) == []
+    onlooker = what_next(login_as(team[ONLOOKER]).get(f"/projects/{project.id}")
+                         .get_data(as_text=True))
+    assert f"{team[Role.PROJECT_LEADER].name}</strong> (Projectleider): Stap 1: " \
+        "Samenstellen projectgroep afronden" in onlooker

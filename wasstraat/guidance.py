@@ -598,16 +598,12 @@ def _with_what_they_lift(project: Project, actions: list[NextAction],
     lifted = _by_page(project, blocked, lambda item: roles & set(item.roles))
     for url, (_step, items) in lifted.items():
         at = next((i for i, a in enumerate(actions) if a.url == url), None)
-        if at is not None:
-            # A task's own hint already says what finishes it; else name the product.
-            named = not actions[at].hint
-            hint = f"{actions[at].hint} {_summary(items, named=named)}".strip()
+        if at is not None:  # the task's title names the work; the hint what is missing
+            hint = f"{actions[at].hint} {_summary(items)}".strip()
             actions[at] = replace(actions[at], hint=hint)
-        elif len(items) == 1:
-            actions.append(NextAction(str(items[0]), url))
         else:
             actions.append(NextAction(items[0].subject or items[0].detail, url,
-                                      hint=_summary(items)))
+                                      hint=_summary(items) if items[0].subject else ""))
     return actions
 
 
@@ -623,13 +619,9 @@ def _by_page(project: Project, blocked: dict[Step, list[Pending]],
     return pages
 
 
-def _summary(items: list[Pending], shown: int = 2, named: bool = False) -> str:
-    """The first few sentences, then how many more: "Wat nu?" stays a glance. ``named``: the
-    product they are about first, where nothing else around names it."""
+def _summary(items: list[Pending], shown: int = 2) -> str:
+    """The first few sentences, then how many more: "Wat nu?" stays a glance."""
     text = " ".join(item.detail for item in items[:shown])
-    subjects = {item.subject for item in items}
-    if named and len(subjects) == 1 and items[0].subject:
-        text = f"{items[0].subject}: {text}"
     more = len(items) - shown
     if more > 0:
         text += " " + ngettext("En nog %(num)d punt.", "En nog %(num)d punten.", more)
