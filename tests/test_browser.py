@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from conftest import PASSWORD, Team, log_in, needs_chromium
+from playwright.sync_api import expect
 
 from wasstraat.extensions import db
 from wasstraat.models import JourneyPhase, WorkSession
@@ -393,3 +394,25 @@ def test_a_required_field_looks_normal_until_the_form_is_sent_and_refused(create
                              "getComputedStyle(e).borderWidth; }")
     assert radio.evaluate("e => e.matches(':invalid')")  # the browser's view
     assert fresh != refused  # but it does not look refused
+
+
+def test_on_a_phone_wat_nu_is_on_the_first_screen_of_every_step_page(create_project, page):
+    team: Team = create_project()
+    email, project_id = team[Role.PROJECT_LEADER].email, team.project.id
+    db.session.commit()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, email)
+    for number in range(1, 11):
+        page.goto(f"/projects/{project_id}/steps/{number}")
+        heading = page.locator("#next-heading").bounding_box()
+        assert heading["y"] + heading["height"] <= 844, number
+        assert not page.locator(".progress__step").first.is_visible()
+    # The folded track opens from its line, by keyboard too.
+    page.locator(".progress__summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".progress__step").nth(9)).to_be_visible()
+    # On a wide screen the ten steps are open, without the line.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"/projects/{project_id}/steps/1")
+    expect(page.locator(".progress__step").nth(9)).to_be_visible()
+    expect(page.locator(".progress__summary")).to_be_hidden()

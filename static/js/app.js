@@ -28,6 +28,13 @@
     if (message) announce(message.getAttribute("data-announce"));
   });
 
+  // On a phone the ten-step track folds to its summary line, so that "Wat nu?" is on the
+  // first screen; the line opens it again. Without this file it simply stays open.
+  if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-collapse-narrow]"),
+      function (details) { details.removeAttribute("open"); });
+  }
+
   document.addEventListener("htmx:responseError", function () {
     announce(document.documentElement.lang === "en"
       ? "The action failed. Reload the page and try again."
