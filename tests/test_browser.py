@@ -446,3 +446,24 @@ def test_on_a_phone_wat_nu_is_on_the_first_screen_of_every_step_page(create_proj
     page.goto(f"/projects/{project_id}/steps/1")
     expect(page.locator(".progress__step").nth(9)).to_be_visible()
     expect(page.locator(".progress__summary")).to_be_hidden()
+
+
+def test_after_an_in_place_update_focus_stays_in_the_updated_part(create_project, page):
+    """Confirming with Enter swaps the step's work area; focus goes to that area's status
+    message, never to a control someone else's task put where the button was."""
+    team: Team = create_project()
+    email, project_id = team[Role.PROJECT_LEADER].email, team.project.id
+    db.session.commit()
+    log_in(page, email)
+    page.goto(f"/projects/{project_id}/steps/1")
+    page.get_by_role("button", name="Stap 1: Samenstellen projectgroep starten").first.click()
+    page.locator("#product-team button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#product-team")).to_contain_text("Bevestiging intrekken")
+    focused = page.evaluate("""() => { const a = document.activeElement;
+        return [a.isConnected && a.closest('#step-work') !== null, a.tagName, a.className,
+                a.hasAttribute('data-announce')]; }""")
+    assert focused[0] and focused[1] != "BODY", focused
+    assert "task__toggle" not in focused[2], focused
+    # On the product just confirmed, so the next Tab continues from there.
+    assert page.evaluate("document.activeElement.id") == "product-team"

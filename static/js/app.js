@@ -17,14 +17,21 @@
     if (!target) return;
     // Move focus to an error summary or a marked element so keyboard users land where the
     // change happened; otherwise announce the change.
+    // A region may name where focus goes (data-focus: what the action changed).
     var focus = target.querySelector("[data-error-summary], [data-focus-after-swap]");
     if (!focus && target.matches && target.matches("[data-focus-after-swap]")) focus = target;
+    var named = target.getAttribute && target.getAttribute("data-focus");
+    if (!focus && named) focus = document.getElementById(named);
+    var message = target.querySelector("[data-announce]");
+    if (!message && target.matches && target.matches("[data-announce]")) message = target;
+    // The control that was used went with the old content: stay in the updated part, never
+    // on whatever control now sits where it was.
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (!focus && lost) focus = message || target;
     if (focus) {
       if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
       focus.focus();
     }
-    var message = target.querySelector("[data-announce]");
-    if (!message && target.matches && target.matches("[data-announce]")) message = target;
     if (message) announce(message.getAttribute("data-announce"));
   });
 

@@ -47,7 +47,7 @@ def _product_forms(step: Step) -> dict[str, ConfirmProductForm]:
 
 
 def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
-                error: str | None = None, announce: str | None = None,
+                error: str | None = None, announce: str | None = None, focus: str = "",
                 reason_form: ReasonForm | None = None, reason_for: str | None = None,
                 product_form: tuple[str, ConfirmProductForm] | None = None,
                 notes_form: NotesForm | None = None, close_form: CloseStepForm | None = None,
@@ -79,7 +79,8 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         "close_form": close_form or _close_form(access, step),
         "holders": {role: [m.user for m in project.memberships if role in m.roles]
                     for role in step.definition.actors},
-        "error": error, "announce": announce, "step_title": services.step_title(step),
+        "error": error, "announce": announce, "focus": focus,
+        "step_title": services.step_title(step),
         "guidance": next_actions(project, access.user, access.roles),
     }
     if wants_partial():
@@ -103,13 +104,14 @@ def _closing_form(project, step: Step, **kwargs) -> CloseStepForm:
         asks_unmeasured=finishing and closing.needs_unmeasured_reason(project), **kwargs)
 
 
-def _done(access: ProjectAccess, step: Step, message: str):
+def _done(access: ProjectAccess, step: Step, message: str, focus: str = "status-heading"):
+    """``focus``: the id where keyboard focus goes after an in-place update (what changed)."""
     db.session.commit()
     if came_from():
         return back_to(url_for("steps.show", project_id=access.project.id, number=int(step)),
                        message)
     if wants_partial():
-        return render_step(access, step, announce=message)
+        return render_step(access, step, announce=message, focus=focus)
     flash(message, "success")
     return redirect(url_for("steps.show", project_id=access.project.id, number=int(step)), 303)
 
@@ -225,7 +227,8 @@ def confirm_product(project_id: int, number: int, key: str):
                product_form=(key, form))
     services.confirm_product(access.project, step, product, _user(), access.roles,
                              variant=form.variant.data or "", note=form.note.data or "")
-    return _done(access, step, _("Bevestigd: %(product)s.", product=_(product.title)))
+    return _done(access, step, _("Bevestigd: %(product)s.", product=_(product.title)),
+                 focus=f"product-{product.key}")
 
 
 @bp.route("/<int:number>/products/<key>/withdraw", methods=["POST"])
@@ -241,7 +244,7 @@ def withdraw_product(project_id: int, number: int, key: str):
     _refuse_on(project_id, step)
     services.withdraw_confirmation(access.project, step, confirmation, _user())
     return _done(access, step, _("Bevestiging ingetrokken: %(product)s.",
-                                 product=_(product.title)))
+                                 product=_(product.title)), focus=f"product-{product.key}")
 
 
 @bp.route("/<int:number>/notes", methods=["POST"])

@@ -95,8 +95,9 @@ def edit(project_id: int, task_id: int):
 
 
 def _task_partial(access, task: Task, status: int = 200, **shown):
+    """The task's row alone, swapped in place; focus goes back to its toggle."""
     return render_template("tasks/_task.html", task=task, access=access, project=access.project,
-                           back=request.form.get("back", ""), **shown), status
+                           back=request.form.get("back", ""), swapped=True, **shown), status
 
 
 @bp.route("/<int:task_id>/done", methods=["POST"])
