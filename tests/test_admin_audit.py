@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
+from wasstraat import ROOT
 from wasstraat.admin import audit_log
+from wasstraat.audit import AUDIT_LABELS, OBJECT_LABELS, RESULT_LABELS
 from wasstraat.extensions import db
 from wasstraat.models import AuditEvent
 from wasstraat.workflow import Role
@@ -28,8 +32,36 @@ def test_an_administrator_sees_the_newest_events_first_with_who_and_from_where(
     body = page.get_data(as_text=True)
     assert page.status_code == 200
     assert body.index("Ingelogd") < body.index("Traject aangemaakt")  # newest first
-    assert "Geweigerd: geen toegang" in body and "denied" in body
+    assert "Geweigerd: geen toegang" in body and "denied" in body  # words, then the code
+    assert ">geweigerd</td>" in body and ">gelukt</td>" in body and "traject #" in body
+    assert ">success<" not in body and "project #" not in body
     assert "127.0.0.1" in body and team[Role.SPONSOR].name in body
+
+
+def _recorded_in_the_code() -> tuple[set[str], set[str]]:
+    """Every action and object type the app writes to the trail, read from its source."""
+    actions, kinds = set(), set()
+    for path in (Path(ROOT) / "wasstraat").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            named = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            texts = [a.value for a in node.args[:2]
+                     if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if named in {"record", "deny"} and len(texts) == 2:
+                actions.add(texts[0])
+                kinds.add(texts[1])
+            kinds |= {k.value.value for k in node.keywords
+                      if k.arg == "object_type" and isinstance(k.value, ast.Constant)}
+    return actions, kinds
+
+
+def test_every_action_and_object_in_the_trail_is_named_in_dutch():
+    actions, kinds = _recorded_in_the_code()
+    assert "project.create" in actions and "user" in kinds  # the scan finds them
+    assert sorted(actions - set(AUDIT_LABELS)) == []
+    assert sorted(kinds - set(OBJECT_LABELS)) == []
+    assert set(audit_log.RESULTS) == set(RESULT_LABELS)
 
 
 def test_the_trail_is_filtered_by_action_person_project_result_and_dates(

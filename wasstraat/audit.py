@@ -363,4 +363,35 @@ AUDIT_LABELS: dict[str, str] = {
     "auth.sso_failed": N_("Inloggen via single sign-on geweigerd"),
     "user.sso_linked": N_("Organisatie-account gekoppeld (single sign-on)"),
     "user.sso_link_allowed": N_("Koppelen via single sign-on toegestaan"),
+    "api_token.create": N_("API-token gemaakt"),
+    "api_token.revoke": N_("API-token ingetrokken"),
+    "api_token.revoke_all": N_("Alle API-tokens van een account ingetrokken"),
+    "event_log.upload": N_("Eventlog geüpload"),
+    "event_log.columns": N_("Kolommen van een eventlog gekozen"),
+    "process.suggest": N_("Suggestie op een procesbeschrijving gedaan"),
+    "settings.update": N_("Instellingen van de organisatie gewijzigd"),
+}
+
+# What a row is about, in the screens' words (the code stays in the CSV export).
+OBJECT_LABELS: dict[str, str] = {
+    "api_token": N_("API-token"), "audit": N_("audittrail"), "benefit": N_("baat"),
+    "event_log": N_("eventlog"), "formula_comparison": N_("vergelijking met de formule"),
+    "implementation_contribution": N_("inbreng implementatieplan"),
+    "implementation_item": N_("actie"), "improvement": N_("verbetering"),
+    "interview_log": N_("interview"), "journey": N_("klantreis"),
+    "journey_phase": N_("fase van de klantreis"), "kpi": N_("KPI"),
+    "kpi_agreement": N_("vaststelling KPI-set"), "membership": N_("lidmaatschap"),
+    "plan": N_("verbeterplan"), "plan_version": N_("versie verbeterplan"),
+    "process_attachment": N_("bijlage procesbeschrijving"),
+    "process_check": N_("controle proceskaart"), "process_step": N_("processtap"),
+    "process_suggestion": N_("suggestie"), "product": N_("product van een stap"),
+    "project": N_("traject"), "remeasurement": N_("nameting"), "request": N_("verzoek"),
+    "review": N_("toetsing"), "service_formula": N_("serviceformule"), "session": N_("sessie"),
+    "settings": N_("instellingen"), "step": N_("stap"), "task": N_("taak"),
+    "user": N_("account"),
+}
+
+RESULT_LABELS: dict[str, str] = {
+    "success": N_("gelukt"), "denied": N_("geweigerd"),
+    "throttled": N_("afgeremd (te veel pogingen)"),
 }

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from . import clock, workflow
 from .access import Action
-from .audit import AUDIT_LABELS, timestamp
+from .audit import AUDIT_LABELS, OBJECT_LABELS, RESULT_LABELS, timestamp
 from .auth import mfa, sso
 from .auth import session as lifetimes
 from .duties import may_create_projects
@@ -108,7 +108,7 @@ def register(app: Flask) -> None:
         PROCESS_TYPES=workflow.PROCESS_TYPES,
         WASTES=workflow.WASTES,
         Action=Action,
-        AUDIT_LABELS=AUDIT_LABELS,
+        AUDIT_LABELS=AUDIT_LABELS, AUDIT_OBJECTS=OBJECT_LABELS, AUDIT_RESULTS=RESULT_LABELS,
         audit_timestamp=timestamp,
         qr_data_uri=mfa.qr_data_uri,
         grouped_secret=mfa.grouped_secret,

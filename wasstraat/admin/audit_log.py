@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from ..audit import AUDIT_LABELS, timestamp
+from ..audit import AUDIT_LABELS, RESULT_LABELS, timestamp
 from ..extensions import db
 from ..models import AuditEvent
 
 PAGE_SIZE = 50
-RESULTS = ("success", "denied", "throttled")
+RESULTS = tuple(RESULT_LABELS)
 CSV_HEADER = ["id", "tijdstip_utc", "actor_id", "actor", "actie", "omschrijving", "object_type",
               "object_id", "project_id", "resultaat", "adres", "request_id", "voor", "na",
               "prev_hash", "hash"]

@@ -252,7 +252,8 @@ def _audit_filter() -> tuple[AuditFilterForm, audit_log.Criteria | None]:
     form.action.choices = [("", _("Alle acties"))] + [
         (action, f"{_(audit.AUDIT_LABELS[action])} ({action})")
         for action in audit_log.known_actions()]
-    form.result.choices = [("", _("Alle"))] + [(r, r) for r in audit_log.RESULTS]
+    form.result.choices = [("", _("Alle"))] + [(r, _(audit.RESULT_LABELS[r]))
+                                              for r in audit_log.RESULTS]
     if request.args and not form.validate():
         return form, None
     return form, audit_log.Criteria(
