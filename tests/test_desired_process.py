@@ -43,7 +43,7 @@ def mapped(team: Team) -> None:
 
 
 def activity(name: str, handover: bool = False, wait: str = "0", work: str = "0") -> dict:
-    return {"activity": name, "handover": "y" if handover else "", "wait_days": wait,
+    return {"activity": name, "handover": "yes" if handover else "no", "wait_days": wait,
             "work_minutes": work}
 
 

@@ -265,3 +265,23 @@ def test_projects_closed_before_the_borging_count_as_completed(app, create_proje
         completed = dict(connection.execute(text(
             "SELECT id, completed_at IS NOT NULL FROM project")).all())
     assert completed == {running: False, closed: True}
+
+
+def test_an_unticked_handover_follows_wie_after_the_upgrade_and_a_ticked_one_stays(
+        app, create_project):
+    project = create_project().project.id
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="b6c7d8e9f0a2")
+    with db.engine.begin() as connection:
+        for position, handover in ((1, True), (2, False)):
+            connection.execute(text(
+                "INSERT INTO process_step (project_id, position, activity, actor, system, "
+                "handover, wait_days, work_minutes, remarks, variant, wastes, version) VALUES "
+                "(:p, :n, 'Stap', 'KCC', '', :h, 0, 0, '', 'current', '[]', 1)"),
+                {"p": project, "n": position, "h": handover})
+    upgrade()
+    with db.engine.connect() as connection:
+        stored = connection.execute(text(
+            "SELECT position, handover FROM process_step ORDER BY position")).all()
+    assert [(n, None if h is None else bool(h)) for n, h in stored] == [(1, True), (2, None)]

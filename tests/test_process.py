@@ -36,17 +36,37 @@ def base(team: Team) -> str:
 
 def test_the_current_process_is_an_ordered_list_with_lead_time_and_handovers(team, login_as):
     expert = login_as(team[Role.SUBJECT_EXPERT])
-    expert.post(base(team), data={**STEP, "handover": "y"})
+    expert.post(base(team), data={**STEP, "handover": "yes"})
     expert.post(base(team), data={**STEP, "activity": "Besluit opstellen", "wait_days": "3",
                                   "work_minutes": "470"})
     rows = process_steps(team)
     assert [(r.position, r.activity, r.handover) for r in rows] == [
-        (1, "Aanvraag registreren", True), (2, "Besluit opstellen", False)]
+        (1, "Aanvraag registreren", True), (2, "Besluit opstellen", None)]
     page = expert.get(base(team)).get_data(as_text=True)
     assert "4,5 werkdagen" in page  # wait time 1,5 + 3
     assert "480 minuten" in page
     assert "ongeveer 5,5 werkdagen" in page  # 4,5 days waiting + 480 minutes = 1 day working
     assert "<dt>Overdrachten</dt><dd>1</dd>" in page
+
+
+def test_a_handover_counts_where_wie_changes_unless_the_team_says_otherwise(team, login_as):
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    for activity, actor, handover in (("Melding ontvangen", "KCC", None),
+                                      ("Registreren", " kcc ", None),  # the same team
+                                      ("Beoordelen", "Team Vergunningen", None),
+                                      ("Besluit", "Team Juridisch", "no"),  # the team's word
+                                      ("Versturen", "Postkamer", None),
+                                      ("Archiveren", "", None)):  # no "Wie": no guess
+        data = {**STEP, "activity": activity, "actor": actor}
+        if handover:
+            data["handover"] = handover
+        assert advisor.post(base(team), data=data).status_code == 303
+    page = advisor.get(base(team)).get_data(as_text=True)
+    assert "<dt>Overdrachten</dt><dd>2</dd>" in page  # KCC -> Vergunningen -> Juridisch
+    row = page.split('id="process-step-')[2]  # "Registreren": the next is another team
+    assert "ja <span class=\"muted\">(volgens Wie)</span>" in row
+    assert advisor.post(base(team), data={**STEP, "handover": "misschien"}).status_code == 422
+    assert len(process_steps(team)) == 6
 
 
 def test_steps_move_up_and_down_and_the_order_is_kept(team, login_as):

@@ -186,7 +186,7 @@ KPI_FORM = {"name": "Doorlooptijd", "unit": "dagen", "direction": "lower",
 
 
 PROCESS_STEP_FORM = {"activity": "Aanvraag registreren", "actor": "KCC", "system": "Zaaksysteem",
-                     "handover": "y", "wait_days": "1", "work_minutes": "5"}
+                     "handover": "yes", "wait_days": "1", "work_minutes": "5"}
 
 
 def produce_evidence(team: Team, clients: dict, product, check_refusals: bool = False) -> None:

@@ -301,9 +301,11 @@ def _current_process(document: DocxDocument, project: Project) -> None:
         d.text(document, "", empty=_skipped(project, Step.PROCESS)
                or "Het proces is niet in kaart gebracht.")
         return
-    summary = process.summary(steps)
-    d.text(document, f"Het proces telt {summary.steps} activiteiten en {summary.handovers} "
-                     f"overdrachten. Samen kosten de activiteiten {d.number(summary.work_minutes)}"
+    summary, handed = process.summary(steps), process.handovers(steps)
+    activities = "activiteit" if summary.steps == 1 else "activiteiten"
+    handovers = "overdracht" if summary.handovers == 1 else "overdrachten"
+    d.text(document, f"Het proces telt {summary.steps} {activities} en {summary.handovers} "
+                     f"{handovers}. Samen kosten de activiteiten {d.number(summary.work_minutes)}"
                      f" minuten werk; er wordt {d.number(summary.wait_days)} werkdagen gewacht. "
                      f"De doorlooptijd is daarmee {d.number(summary.lead_time_days)} werkdagen.")
     d.table(document, "De activiteiten van het huidige proces (sessie 3a)",
@@ -311,8 +313,8 @@ def _current_process(document: DocxDocument, project: Project) -> None:
              "Overdracht"),
             [(str(n), d.Lead(s.activity, s.remarks), " · ".join(filter(None, (s.actor, s.system)))
               or "–", d.number(s.work_minutes), d.number(s.wait_days),
-              "ja" if s.handover else "nee")
-             for n, s in enumerate(steps, start=1)],
+              "ja" if handover else "nee")
+             for n, (s, handover) in enumerate(zip(steps, handed, strict=True), start=1)],
             (1, 5.6, 3.3, 1.8, 2.2, 2.1))
     checks = process.checks_of(project)
     if checks:

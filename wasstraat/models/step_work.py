@@ -93,7 +93,9 @@ class ProcessStep(db.Model):
     activity: Mapped[str] = mapped_column(String(200))
     actor: Mapped[str] = mapped_column(String(120), default="")
     system: Mapped[str] = mapped_column(String(120), default="")
-    handover: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the work goes to another team after this activity: the team's decision, or
+    # None to follow "Wie" (process.services.handovers).
+    handover: Mapped[bool | None] = mapped_column(Boolean)
     wait_days: Mapped[float] = mapped_column(Float, default=0.0)
     work_minutes: Mapped[float] = mapped_column(Float, default=0.0)
     remarks: Mapped[str] = mapped_column(Text, default="")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..forms import (
@@ -21,6 +21,21 @@ MAX_DAYS = 3650
 MAX_MINUTES = 100_000
 
 
+HANDOVER_CHOICES = (
+    ("auto", _l("Volgens de kolom Wie: ja als de volgende activiteit bij een ander ligt")),
+    ("yes", _l("Ja, altijd")),
+    ("no", _l("Nee, het blijft bij hetzelfde team")),
+)
+_HANDOVER_VALUES = {"auto": None, "yes": True, "no": False}
+
+
+def _handover_choice(value) -> str:
+    """The stored answer (None, True, False) or a posted choice, as the choice's key."""
+    if isinstance(value, str):
+        return value
+    return {None: "auto", True: "yes", False: "no"}[value]
+
+
 def _step_fields(cls):
     cls.activity = StringField(_l("Activiteit"), validators=[
         required(), Length(max=200), single_line, no_control_characters])
@@ -28,7 +43,9 @@ def _step_fields(cls):
         Length(max=120), single_line, no_control_characters])
     cls.system = StringField(_l("Systeem"), validators=[
         Length(max=120), single_line, no_control_characters])
-    cls.handover = BooleanField(_l("Hierna gaat het werk over naar een ander team"))
+    cls.handover = RadioField(_l("Gaat het werk hierna over naar een ander team?"),
+                              choices=choices(HANDOVER_CHOICES), coerce=_handover_choice,
+                              default="auto")
     cls.wait_days = DutchDecimalField(_l("Wachttijd (werkdagen)"), validators=[
         Optional(), NumberRange(min=0, max=MAX_DAYS,
                                 message=_l("Vul een wachttijd van 0 tot 3650 werkdagen in."))])
@@ -46,7 +63,7 @@ class _Values:
     def values(self) -> dict:
         return {
             "activity": self.activity.data, "actor": self.actor.data or "",
-            "system": self.system.data or "", "handover": bool(self.handover.data),
+            "system": self.system.data or "", "handover": _HANDOVER_VALUES[self.handover.data],
             "wait_days": float(self.wait_days.data or 0),
             "work_minutes": float(self.work_minutes.data or 0),
             "remarks": self.remarks.data or "",

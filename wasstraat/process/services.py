@@ -70,8 +70,20 @@ def compare(current: list[ProcessStep], desired: list[ProcessStep]) -> Compariso
                       [name for key, name in after.items() if key not in before])
 
 
+def handovers(steps: list[ProcessStep]) -> list[bool]:
+    """Per activity (in order): does the work go to someone else after it? The team's answer
+    where it gave one; else when the next activity's "Wie" is another (both filled in)."""
+    def who(step: ProcessStep) -> str:
+        return " ".join(step.actor.split()).casefold()
+
+    following = [*steps[1:], None][:len(steps)]
+    return [step.handover if step.handover is not None
+            else bool(after and who(step) and who(after) and who(step) != who(after))
+            for step, after in zip(steps, following, strict=True)]
+
+
 def summary(steps: list[ProcessStep]) -> ProcessSummary:
-    return ProcessSummary(len(steps), sum(1 for s in steps if s.handover),
+    return ProcessSummary(len(steps), sum(handovers(steps)),
                           sum(s.wait_days for s in steps), sum(s.work_minutes for s in steps))
 
 

@@ -44,7 +44,7 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_for
     checks = services.checks_of(project)
     return render_template(
         "process/index.html", access=access, project=project, steps=steps,
-        summary=services.summary(steps), checks=checks,
+        handovers=services.handovers(steps), summary=services.summary(steps), checks=checks,
         checked_by={c.user_id: c for c in checks},
         participants=services.check_participants(project),
         is_participant=services.is_participant(project, _user()),
@@ -67,6 +67,7 @@ def _render_desired(access: ProjectAccess, *, form=None, status: int = 200,
     comparison = services.compare(current, desired)
     return render_template(
         "process/desired.html", access=access, project=project, steps=desired,
+        handovers=services.handovers(desired),
         comparison=comparison, timeline=services.timeline(comparison),
         form=form or NewProcessStepForm(formdata=None), error=error, variant=services.DESIRED,
     ), status
