@@ -241,3 +241,11 @@ def test_an_attachment_of_another_project_is_not_found(team, create_project, log
     stranger = login_as(other[Role.PROJECT_LEADER])
     assert stranger.get(f"/projects/{other.project.id}/process/attachments/{row.id}").status_code == 404
     assert login_as(team.outsider).get(f"{base(team)}/attachments/{row.id}").status_code == 404
+
+
+def test_one_of_a_unit_is_said_in_the_singular(team, login_as):
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    advisor.post(base(team), data={**STEP, "wait_days": "1", "work_minutes": "1"})
+    page = advisor.get(base(team)).get_data(as_text=True)
+    assert "<dd>1 werkdag</dd>" in page and "<dd>1 minuut</dd>" in page
+    assert "ongeveer 1 werkdag (wachttijd" in page  # 1 day and 1 minute is about 1 day

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -75,7 +76,8 @@ def _default_owner(project: Project) -> int | None:
 
 
 def _title(kpi: Kpi, months: int) -> str:
-    return _("Nameting %(kpi)s, %(months)d maanden na afsluiten", kpi=kpi.name, months=months)
+    return ngettext("Nameting %(kpi)s, %(num)d maand na afsluiten",
+                    "Nameting %(kpi)s, %(num)d maanden na afsluiten", months, kpi=kpi.name)
 
 
 def plan(project: Project, actor: User, closed: date) -> list[Remeasurement]:
