@@ -31,7 +31,7 @@ def compare(client, team, p: str, match: str = "differs", practice: str = "Zo ga
             **extra):
     data = {f"{p}-current_practice": practice, f"{p}-match": match}
     data.update({f"{p}-{k}": v for k, v in extra.items()})
-    return client.post(f"/projects/{team.project.id}/formula/{p}", data=data)
+    return client.post(f"/projects/{team.project.id}/formula/compare", data=data)
 
 
 def test_the_typical_formulas_come_with_the_installation(app):
@@ -82,6 +82,39 @@ def test_the_team_picks_a_formula_and_compares_each_p(team, login_as):
     assert leader.post(close, data=END_ALL).status_code == 303
 
 
+def test_the_six_ps_are_filled_in_on_one_form_and_saved_together_or_not_at_all(
+        team, login_as):
+    leader, expert = login_as(team[Role.PROJECT_LEADER]), login_as(team[Role.SUBJECT_EXPERT])
+    leader.post(f"/projects/{team.project.id}/formula/choose", data={"formula_id": flits().id})
+    url = f"/projects/{team.project.id}/formula/compare"
+    page = expert.get(f"/projects/{team.project.id}/formula").get_data(as_text=True)
+    assert page.count(f'action="{url}"') == 1 and page.count("Vergelijking opslaan") == 1
+    assert all(f'name="{p.key}-current_practice"' in page for p in SERVICE_PS)
+    # One P half done: nothing is saved, and the page says which P and what is missing.
+    refused = expert.post(url, data={"price-current_practice": "Leges per post",
+                                     "price-match": "differs",
+                                     "place-current_practice": "Alleen aan de balie"})
+    assert refused.status_code == 422
+    assert "Kies of de praktijk overeenkomt" in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(FormulaComparison)) == 0
+    assert expert.post(url, data={}).status_code == 422  # nothing filled in
+    # Three P's in one go; the three left empty stay as they were.
+    data = {f"{p}-current_practice": f"Praktijk {p}" for p in ("price", "place", "people")}
+    data.update({"price-match": "differs", "place-match": "partly", "people-match": "matches"})
+    assert expert.post(url, data=data).status_code == 303
+    saved = dict(db.session.execute(db.select(FormulaComparison.p, FormulaComparison.match)).all())
+    assert saved == {"price": "differs", "place": "partly", "people": "matches"}
+    # Saved again with the versions the page shows: the rows change, not duplicate.
+    rows = {r.p: r for r in db.session.scalars(db.select(FormulaComparison))}
+    data.update({f"{p}-version": str(rows[p].version) for p in rows})
+    data["people-current_practice"] = "Nu met een vast team"
+    assert expert.post(url, data=data).status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(FormulaComparison)) == 3
+    assert db.session.scalars(db.select(FormulaComparison.current_practice).where(
+        FormulaComparison.p == "people")).one() == "Nu met een vast team"
+
+
 def test_a_p_that_differs_invites_an_improvement_linked_to_it(team, login_as):
     leader, expert = login_as(team[Role.PROJECT_LEADER]), login_as(team[Role.SUBJECT_EXPERT])
     leader.post(f"/projects/{team.project.id}/formula/choose", data={"formula_id": flits().id})
@@ -110,7 +143,7 @@ def test_a_p_that_differs_invites_an_improvement_linked_to_it(team, login_as):
 def test_bad_comparison_input_stores_nothing(team, login_as, data, message):
     leader = login_as(team[Role.PROJECT_LEADER])
     leader.post(f"/projects/{team.project.id}/formula/choose", data={"formula_id": flits().id})
-    response = leader.post(f"/projects/{team.project.id}/formula/price", data=data)
+    response = leader.post(f"/projects/{team.project.id}/formula/compare", data=data)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(FormulaComparison)) == 0
@@ -118,8 +151,10 @@ def test_bad_comparison_input_stores_nothing(team, login_as, data, message):
 
 def test_an_unknown_p_or_inactive_formula_is_refused(team, login_as):
     leader = login_as(team[Role.PROJECT_LEADER])
-    assert leader.post(f"/projects/{team.project.id}/formula/pizza",
-                       data={"pizza-current_practice": "x"}).status_code == 404
+    unknown = leader.post(f"/projects/{team.project.id}/formula/compare",
+                          data={"pizza-current_practice": "x"})  # no such P: nothing given
+    assert unknown.status_code == 422
+    assert "Vul bij minstens één P" in unknown.get_data(as_text=True)
     formula = flits()
     formula.active = False
     db.session.commit()

@@ -211,7 +211,7 @@ RULES: dict[str, list[Rule]] = {
     "process.check": [Rule("/projects/{p}/process/check", "POST", PROCESS_CHECKERS)],
     "formulas.index": [Rule("/projects/{p}/formula", "GET", MEMBERS, admin=True)],
     "formulas.choose": [Rule("/projects/{p}/formula/choose", "POST", STEP_5_ACTORS)],
-    "formulas.compare": [Rule("/projects/{p}/formula/price", "POST", STEP_5_ACTORS)],
+    "formulas.compare": [Rule("/projects/{p}/formula/compare", "POST", STEP_5_ACTORS)],
     "admin.formulas": [Rule("/admin/formulas", "GET", ADMIN)],
     "admin.new_formula": [Rule("/admin/formulas/new", "GET", ADMIN),
                           Rule("/admin/formulas/new", "POST", ADMIN)],

@@ -253,10 +253,9 @@ def _compare_formula(team: Team, clients: dict, product, check_refusals: bool) -
     expert = clients[Role.SUBJECT_EXPERT]
     assert clients[Role.PROJECT_LEADER].post(f"{base}/choose",
                                              data={"formula_id": 1}).status_code == 303
-    for p in SERVICE_PS:
-        response = expert.post(f"{base}/{p.key}", data={
-            f"{p.key}-current_practice": "Zo gaat het nu", f"{p.key}-match": "partly"})
-        assert response.status_code == 303, p.key
+    data = {f"{p.key}-{name}": value for p in SERVICE_PS
+            for name, value in (("current_practice", "Zo gaat het nu"), ("match", "partly"))}
+    assert expert.post(f"{base}/compare", data=data).status_code == 303  # six P's, one form
 
 
 def _record_journey(team: Team, clients: dict, product, check_refusals: bool) -> None:

@@ -39,6 +39,16 @@ class ComparisonForm(FlaskForm):
                 "internal_agreement": self.internal_agreement.data or "",
                 "current_practice": self.current_practice.data or "", "match": self.match.data}
 
+    def is_filled(self) -> bool:
+        """Whether anything of this P was given: an untouched P on the page is left alone."""
+        texts = (self.promise.data, self.internal_agreement.data, self.current_practice.data)
+        return bool(self.match.data) or any((text or "").strip() for text in texts)
+
+
+class ComparisonsForm(FlaskForm):
+    """The six P's on one page: this form carries the page's CSRF token; each P's fields are a
+    ComparisonForm under its own prefix."""
+
 
 def _formula_fields(cls):
     cls.name = StringField(_l("Naam"), validators=[required(), Length(max=120), single_line,

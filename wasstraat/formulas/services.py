@@ -96,6 +96,13 @@ def save_comparison(project: Project, actor: User, p: str, *, expected_version: 
     return row
 
 
+def save_comparisons(project: Project, actor: User,
+                     entries: dict[str, tuple[int | None, dict[str, Any]]]) -> None:
+    """Several P's in one go (all or none: a refusal of one rolls the request back)."""
+    for p, (version, values) in entries.items():
+        save_comparison(project, actor, p, expected_version=version, values=values)
+
+
 def comparison_problems(project: Project) -> list[str]:
     """Evidence for step 5: a formula chosen and each of the six P's compared."""
     if project.service_formula_id is None:

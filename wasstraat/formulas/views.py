@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +13,7 @@ from ..forms import choices
 from ..models import ServiceFormula
 from ..workflow import SERVICE_PS
 from . import services
-from .forms import ChooseFormulaForm, ComparisonForm
+from .forms import ChooseFormulaForm, ComparisonForm, ComparisonsForm
 
 bp = Blueprint("formulas", __name__, url_prefix="/projects/<int:project_id>/formula")
 
@@ -29,20 +29,18 @@ def _choose_form(*, submitted: bool = False) -> ChooseFormulaForm:
 
 
 def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,
-            failed: tuple[str, ComparisonForm] | None = None, error: str | None = None):
+            failed: dict[str, ComparisonForm] | None = None, error: str | None = None):
     project = access.project
     comparisons = services.comparisons_of(project)
-    forms = {}
-    for p in SERVICE_PS:
-        row = comparisons.get(p.key)
-        forms[p.key] = ComparisonForm(formdata=None, obj=row, prefix=p.key)
-    if failed:
-        forms[failed[0]] = failed[1]
+    forms = {p.key: ComparisonForm(formdata=None, obj=comparisons.get(p.key), prefix=p.key,
+                                   meta={"csrf": False}) for p in SERVICE_PS}
+    forms.update(failed or {})
     choose = choose_form or _choose_form()
     choose.formula_id.data = choose.formula_id.data or project.service_formula_id
     return render_template(
         "formulas/index.html", access=access, project=project, ps=SERVICE_PS,
-        comparisons=comparisons, forms=forms, choose_form=choose, error=error,
+        comparisons=comparisons, forms=forms, page_form=ComparisonsForm(formdata=None),
+        choose_form=choose, error=error,
     ), status
 
 
@@ -72,18 +70,23 @@ def choose(project_id: int):
     return redirect(url_for("formulas.index", project_id=project_id), 303)
 
 
-@bp.route("/<p>", methods=["POST"])
+@bp.route("/compare", methods=["POST"])
 @login_required
-def compare(project_id: int, p: str):
-    if p not in services.P_KEYS:
-        abort(404)
+def compare(project_id: int):
+    """The six P's on one form: each P that was filled in is saved, or none when one is
+    wrong."""
     access = project_access(project_id, need=Action.EDIT_FORMULA)
-    form = ComparisonForm(prefix=p)
-    if not form.validate_on_submit():
-        return _render(access, status=422, failed=(p, form))
+    page = ComparisonsForm()
+    forms = {p: ComparisonForm(prefix=p, meta={"csrf": False}) for p in services.P_KEYS}
+    given = {p: form for p, form in forms.items() if form.is_filled()}
+    wrong = {p: form for p, form in given.items() if not form.validate()}
+    if not page.validate_on_submit() or wrong or not given:
+        return _render(access, status=422, failed=wrong, error=None if given else _(
+            "Vul bij minstens één P de huidige praktijk en het oordeel in."))
     _refuse_above(project_id)
-    services.save_comparison(access.project, _user(), p, expected_version=form.version.data,
-                             values=form.values())
+    services.save_comparisons(access.project, _user(), {
+        p: (form.version.data, form.values()) for p, form in given.items()})
     db.session.commit()
     flash(_("De vergelijking is opgeslagen."), "success")
-    return redirect(url_for("formulas.index", project_id=project_id) + f"#p-{p}", 303)
+    return redirect(url_for("formulas.index", project_id=project_id) + "#comparison-heading",
+                    303)
