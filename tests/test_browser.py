@@ -230,6 +230,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         ImplementationItem,
         Improvement,
         Kpi,
+        Membership,
         Review,
         User,
         WorkSession,
@@ -245,6 +246,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         "done_it": db.session.scalar(db.select(ImplementationItem.id).where(
             ImplementationItem.project_id == done)),
         "kpi": db.session.scalar(db.select(Kpi.id).where(Kpi.project_id == p)),
+        "member": db.session.scalar(db.select(Membership.id).where(Membership.project_id == p)),
         "log": db.session.scalar(db.select(EventLog.id).where(EventLog.project_id == p)),
         "sponsor": db.session.scalar(db.select(User.id).where(
             User.email == demo_email("sponsor"))),
@@ -255,6 +257,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         "project_leader": [
             "/", "/tasks", f"/projects/{p}", f"/projects/{p}/team", f"/projects/{p}/history",
             f"/projects/{p}/edit", *(f"/projects/{p}/steps/{n}" for n in range(1, 11)),
+            f"/projects/{p}/team/{first['member']}/roles",
             f"/projects/{p}/kpis", f"/projects/{p}/process", f"/projects/{p}/process/desired",
             f"/projects/{p}/journey",
             f"/projects/{p}/formula", f"/projects/{p}/sessions",

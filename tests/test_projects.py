@@ -238,11 +238,20 @@ def test_changing_roles_and_removing_a_member(create_project, login_as):
     expert = team[Role.SUBJECT_EXPERT]
     membership_id = next(m.id for m in team.project.memberships if m.user_id == expert.id)
     base = f"/projects/{team.project.id}/team/{membership_id}"
+    # The team is a table; a person's roles are edited on a page of their own.
+    listing = leader.get(f"/projects/{team.project.id}/team").get_data(as_text=True)
+    assert f'href="{base}/roles"' in listing and listing.count('type="checkbox"') == 0
+    form = leader.get(f"{base}/roles").get_data(as_text=True)
+    boxes = {m.group(2): "checked" in m.group(0)
+             for m in re.finditer(r'<input[^>]*?(value="([a-z_]+)")[^>]*>', form)
+             if 'type="checkbox"' in m.group(0)}
+    assert boxes["subject_expert"] and not boxes["team_manager"]  # as stored now
     response = leader.post(f"{base}/roles", data={f"m{membership_id}-roles": ["team_manager"]})
-    assert response.status_code == 303
+    assert response.status_code == 303 and response.location.endswith(f"#member-{membership_id}")
     assert db.session.get(Membership, membership_id).roles == {Role.TEAM_MANAGER}
     empty = leader.post(f"{base}/roles", data={})
     assert empty.status_code == 422
+    assert "Rollen van" in empty.get_data(as_text=True)  # the refusal on the roles page
     assert db.session.get(Membership, membership_id).roles == {Role.TEAM_MANAGER}
     assert leader.post(f"{base}/remove").status_code == 303
     assert db.session.scalar(db.select(Membership).where(Membership.id == membership_id)) is None

@@ -229,7 +229,7 @@ def _team_page(access: ProjectAccess, form: AddMembersForm, *, status: int = 200
         form.rows[0].form.role.data = preset
     return render_template(
         "projects/team.html", access=access, project=access.project, form=form,
-        role_forms=_role_forms(access), suggestions=suggestions,
+        suggestions=suggestions,
         may_invite=current_app.config["INVITE_BY_LEADERS"],
         invite_form=invite_form or InviteForm(formdata=None)), status
 
@@ -264,16 +264,6 @@ def invite(project_id: int):
                            invited=user, password=password)
 
 
-def _role_forms(access) -> dict[int, MemberRolesForm]:
-    if not access.can(Action.MANAGE_TEAM):
-        return {}
-    return {
-        m.id: MemberRolesForm(formdata=None, prefix=f"m{m.id}",
-                              data={"roles": [r.value for r in m.sorted_roles]})
-        for m in access.project.memberships
-    }
-
-
 def _membership(access, membership_id: int) -> Membership:
     membership = next((m for m in access.project.memberships if m.id == membership_id), None)
     if membership is None:
@@ -281,21 +271,32 @@ def _membership(access, membership_id: int) -> Membership:
     return membership
 
 
-@bp.route("/<int:project_id>/team/<int:membership_id>/roles", methods=["POST"])
+@bp.route("/<int:project_id>/team/<int:membership_id>/roles", methods=["GET", "POST"])
 @login_required
 def member_roles(project_id: int, membership_id: int):
+    """One person's roles, on a page of their own (the team page lists them in a table)."""
     access = project_access(project_id, need=Action.MANAGE_TEAM)
     membership = _membership(access, membership_id)
+    if request.method == "GET":
+        return _roles_page(access, membership, MemberRolesForm(
+            formdata=None, prefix=f"m{membership.id}",
+            data={"roles": [r.value for r in membership.sorted_roles]}), 200)
     form = MemberRolesForm(prefix=f"m{membership.id}")
     if not form.validate():
-        for message in form.roles.errors:
-            flash(message, "error")
-        return _team_again(project_id, 422)
-    refuse_with_flash(lambda status: _team_again(project_id, status))
+        return _roles_page(access, membership, form, 422)
+    refuse_into(form, lambda shown, status: _roles_page(
+        project_access(project_id), membership, shown, status), field="roles")
     services.set_roles(membership, _user(), {Role(r) for r in form.roles.data})
     db.session.commit()
     flash(_("De rollen van %(name)s zijn opgeslagen.", name=membership.user.name), "success")
-    return redirect(url_for("projects.team", project_id=project_id), 303)
+    return redirect(url_for("projects.team", project_id=project_id)
+                    + f"#member-{membership.id}", 303)
+
+
+def _roles_page(access: ProjectAccess, membership: Membership, form: MemberRolesForm,
+                status: int):
+    return render_template("projects/member_roles.html", access=access,
+                           project=access.project, membership=membership, form=form), status
 
 
 @bp.route("/<int:project_id>/team/<int:membership_id>/remove", methods=["GET", "POST"])
