@@ -17,7 +17,7 @@ from test_plans import clients, respond_to_all, reviewed_plan  # noqa: F401
 
 from wasstraat import guidance
 from wasstraat.extensions import db
-from wasstraat.models import Kpi, Project, Review, StepState
+from wasstraat.models import Kpi, Project, Review, StepState, Task
 from wasstraat.steps import services as steps
 from wasstraat.workflow import Pending, Role, Step, StepStatus
 
@@ -189,3 +189,16 @@ def test_a_step_with_nothing_missing_waits_for_its_closer(team, login_as, app):
                          .get_data(as_text=True))
     assert f"{team[Role.PROJECT_LEADER].name}</strong> (Projectleider): Stap 1: " \
         "Samenstellen projectgroep afronden" in onlooker
+
+
+def test_a_task_without_a_page_of_its_own_leads_to_itself_not_back_to_the_same_page(
+        team, login_as):
+    project = at_step(team, Step.TEAM)
+    task = db.session.scalar(db.select(Task).where(
+        Task.project_id == project.id, Task.assignee_id == team[Role.SPONSOR].id))
+    sponsor = login_as(team[Role.SPONSOR])
+    step_page = f"/projects/{project.id}/steps/1"
+    for path in (f"/projects/{project.id}", step_page):
+        section = what_next(sponsor.get(path).get_data(as_text=True))
+        assert f"{step_page}#task-{task.id}" in targets(section), path
+    assert f'id="task-{task.id}"' in sponsor.get(step_page).get_data(as_text=True)

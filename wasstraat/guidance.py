@@ -567,8 +567,9 @@ def next_actions(project: Project, user: User, roles: set[Role]) -> Guidance:
     for task in open_tasks:
         if task.assignee_id == user.id:
             guidance.actions.append(NextAction(
-                _(task.title), work_url(task) or url_for(
-                    "steps.show", project_id=project.id, number=task.step),
+                _(task.title), work_url(task) or url_for(  # else the task itself, to tick
+                    "steps.show", project_id=project.id, number=task.step,
+                    _anchor=f"task-{task.id}"),
                 hint=condition_text(task)))
     if guidance.finished:
         return guidance
