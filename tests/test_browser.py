@@ -470,3 +470,21 @@ def test_after_an_in_place_update_focus_stays_in_the_updated_part(create_project
     assert "task__toggle" not in focused[2], focused
     # On the product just confirmed, so the next Tab continues from there.
     assert page.evaluate("document.activeElement.id") == "product-team"
+
+
+def test_the_persons_own_next_action_is_four_keys_away_on_a_step_and_a_project_page(
+        create_project, page):
+    """Tab, Tab to the skip link "Naar „Wat nu?”", Enter, Tab: the first of their actions."""
+    team: Team = create_project()
+    email, project_id = team[Role.PROJECT_LEADER].email, team.project.id
+    db.session.commit()
+    log_in(page, email)
+    for path in (f"/projects/{project_id}", f"/projects/{project_id}/steps/1"):
+        page.goto(path)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Naar „Wat nu?”", path
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        first = page.locator("#next .next-actions__item").first.locator("a, button").first
+        assert first.evaluate("e => e === document.activeElement"), path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -160,7 +161,8 @@ def test_throughput_per_quarter_and_projects_stalled_now(portfolio, admin, login
                                               ["2026 K3", "1"]]
     html = page(client)
     assert "1 traject staat langer dan 30 dagen in dezelfde stap." in html
-    assert "Lopend</a>: Stap 2: KPI&#39;s bepalen, 40 dagen" in html
+    assert re.search(r'Lopend</a> <span class="project-identity">WS-\d{4}-\d{4}[^<]*</span>: '
+                     r"Stap 2: KPI&#39;s bepalen, 40 dagen", html)
 
 
 def test_dates_years_and_quarters_are_the_organisations_not_utc(create_project, admin,

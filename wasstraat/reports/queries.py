@@ -203,6 +203,7 @@ class StepFlow:
 class StalledProject:
     project_id: int
     name: str
+    identity: str  # reference and department, beside the name (Project.identity)
     step: Step
     days: int
 
@@ -227,13 +228,14 @@ def flow(scope: Select, today: date, stalled_after: int) -> Flow:
     stalled_total = db.session.scalar(
         select(func.count()).select_from(ProjectPosition).where(stalled)) or 0
     stalled_rows = db.session.execute(
-        select(Project.id, Project.name, ProjectPosition.step, ProjectPosition.since)
+        select(Project, ProjectPosition.step, ProjectPosition.since)
         .join(ProjectPosition, ProjectPosition.project_id == Project.id).where(stalled)
         .order_by(ProjectPosition.since, Project.id).limit(STALLED_SHOWN)).all()
     return Flow(
         steps=steps,
-        stalled=[StalledProject(pid, name, Step(step), (today - local_date(since)).days)
-                 for pid, name, step, since in stalled_rows],
+        stalled=[StalledProject(project.id, project.name, project.identity, Step(step),
+                                (today - local_date(since)).days)
+                 for project, step, since in stalled_rows],
         stalled_total=stalled_total, quarters=throughput(scope), stalled_after=stalled_after,
         bottlenecks=sorted((s for s in steps if s.bottleneck),
                            key=lambda s: (-s.median_days, s.step)))
