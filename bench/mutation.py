@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each rule module and the tests that are its own.
 TARGETS: dict[str, list[str]] = {
     # "Wat nu?" and the sync, with the stories of their newer rules: the loose ends of a
-    # close and the borging's tasks.
+    # close, the borging's tasks, and what holds up each product of each step.
     "wasstraat/guidance.py": ["tests/test_guidance.py", "tests/test_closing.py",
-                              "tests/test_borging.py"],
+                              "tests/test_borging.py", "tests/test_what_next.py"],
     "wasstraat/duties.py": ["tests/test_duties.py"],
     "wasstraat/notifications/reminders.py": ["tests/test_reminders.py"],
     "wasstraat/api/guard.py": ["tests/test_api.py"],

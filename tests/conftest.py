@@ -350,6 +350,13 @@ def create_project(create_user: Callable[..., User]) -> Callable[..., Team]:
     return _create
 
 
+def give_go(client: FlaskClient, project: Project, step: int) -> None:
+    """The sponsor's go at a gated step (steps 8 and 9 unless the organisation chooses
+    otherwise), given once the step's work is in order."""
+    response = client.post(f"/projects/{project.id}/steps/{step}/gate", data={"verdict": "go"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
 def put_in_step(project: Project, step: Step) -> None:
     """The project as if the earlier steps were done and this one under way."""
     from wasstraat.models import StepState

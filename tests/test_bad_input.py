@@ -259,6 +259,8 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
                           "/notifications/settings", "/processes",
                           f"/projects/{borging}/borging/{moment}"],
         "privacy_officer": [f"/projects/{fresh}/reviews", "/account/second-factor"],
+        # The gate's go or no-go is the sponsor's (steps 8 and 9 under way).
+        "sponsor": [f"/projects/{parking}/steps/9"],
         "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit",
                   "/admin/organisation"],
     }

@@ -26,6 +26,7 @@ from wasstraat.models import (
     ImplementationItem,
     Improvement,
     Kpi,
+    OrganisationSettings,
     ProcessCheck,
     ProcessStep,
     Project,
@@ -47,6 +48,7 @@ from wasstraat.workflow import (
     SERVICE_PS,
     TASK_TEMPLATES,
     ActionStatus,
+    GateVerdict,
     Role,
     Step,
     StepStatus,
@@ -78,11 +80,15 @@ def at_step(team: Team, step: Step) -> None:
     commit()
 
 
-def task(team: Team, key: str) -> Task:
+def task(team: Team, key: str, step: Step | None = None) -> Task:
+    """The task of the template for its role's holder (at ``step``: a gate's task is the
+    same template at every gated step)."""
     template = TASK_TEMPLATES[key]
-    return db.session.scalars(db.select(Task).where(
-        Task.project_id == team.project.id, Task.template_key == key,
-        Task.assignee_id == team[template.role].id)).one()
+    query = db.select(Task).where(Task.project_id == team.project.id, Task.template_key == key,
+                                  Task.assignee_id == team[template.role].id)
+    if step is not None:
+        query = query.where(Task.step == step)
+    return db.session.scalars(query).one()
 
 
 def state_of(row: Task) -> str:
@@ -330,6 +336,25 @@ def drop_evaluation(team: Team) -> None:
     db.session.delete(implementation.evaluation_of(project_of(team)))
 
 
+def go_from(role: Role) -> Callable[[Team], None]:
+    def _go(team: Team) -> None:
+        steps.decide_gate(project_of(team), Step.IMPLEMENTATION_PLAN, team[role], {role},
+                          verdict=GateVerdict.GO, reason="")
+    return _go
+
+
+def approved_again(team: Team) -> None:
+    """The implementation plan changed and approved again: a go given before no longer
+    covers it."""
+    replan_the_item(team)
+    implementation.approve(project_of(team), team[Role.PROCESS_OWNER])
+
+
+def both_decide(team: Team) -> None:
+    db.session.add(OrganisationSettings(gate_approver="both"))
+    approve_implementation(team)
+
+
 def nothing(team: Team) -> None:
     """The step's own start is all the arranging this case needs."""
 
@@ -400,6 +425,10 @@ CASES: dict[str, Case] = {
                                         contribute_as(Role.PROCESS_ADVISOR), drop_contributions),
     "implementation.capacity": Case(Step.IMPLEMENTATION_PLAN,
                                     contribute_as(Role.TEAM_MANAGER), drop_contributions),
+    "gate.sponsor": Case(Step.IMPLEMENTATION_PLAN, go_from(Role.SPONSOR), approved_again,
+                         arrange=approve_implementation),
+    "gate.process_owner": Case(Step.IMPLEMENTATION_PLAN, go_from(Role.PROCESS_OWNER),
+                               approved_again, arrange=both_decide),
     "execution.monitor": Case(Step.EXECUTION, set_action(ActionStatus.DONE),
                               set_action(ActionStatus.IN_PROGRESS)),
     "execution.evaluation": Case(Step.EXECUTION, plan_evaluation, drop_evaluation),
@@ -426,7 +455,7 @@ def test_a_task_closes_when_its_condition_holds_and_reopens_when_it_stops(team, 
     ARRANGE_STEP.get(case.step, step_started(case.step))(team)
     case.arrange(team)
     commit()
-    row = task(team, key)
+    row = task(team, key, case.step)
     assert state_of(row) == "open"
 
     case.hold(team)

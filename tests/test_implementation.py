@@ -7,7 +7,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import END_ALL, Team, organisation_today
+from conftest import END_ALL, Team, give_go, organisation_today
 from conftest import put_in_step as in_step
 from docx import Document
 
@@ -218,6 +218,7 @@ def test_only_the_process_owner_approves_and_step_9_closes_on_it(team, clients, 
     assert owner.post(f"{base(team)}/approve").status_code == 409  # approved as it is
     timeline = clients[Role.SPONSOR].get(base(team)).get_data(as_text=True)
     assert "jan 2027" in timeline and "apr 2027" in timeline
+    give_go(clients[Role.SPONSOR], team.project, 9)
     assert leader.post(f"/projects/{team.project.id}/steps/9/close", data=END_ALL).status_code == 303
 
 
@@ -234,6 +235,7 @@ def test_a_change_after_approval_needs_a_new_approval(team, clients, plan):
 def execute(team: Team, clients: dict, plan: dict) -> None:
     approve_all(team, clients, plan)
     leader = clients[Role.PROJECT_LEADER]
+    give_go(clients[Role.SPONSOR], team.project, 9)
     assert leader.post(f"/projects/{team.project.id}/steps/9/close", data=END_ALL).status_code == 303
     assert leader.post(f"/projects/{team.project.id}/steps/10/start").status_code == 303
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import END_ALL, Team
+from conftest import END_ALL, Team, give_go
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wasstraat.errors import ConflictError
@@ -604,6 +604,7 @@ def test_the_process_owner_approves_the_final_plan_and_step_8_closes(team, clien
     assert owner.post(f"{base(team)}/plan/versions/2/approve",
                       data={"note": "Akkoord, start na de zomer."}).status_code == 303
     assert owner.post(f"{base(team)}/plan/versions/2/approve").status_code == 409  # only once
+    give_go(clients[Role.SPONSOR], team.project, 8)
     assert leader.post(f"{base(team)}/steps/8/close", data=END_ALL).status_code == 303
 
     # After step 8 the plan is fixed until the step is reopened.

@@ -157,7 +157,8 @@ def test_the_dashboard_runs_the_same_queries_on_page_1_and_page_40(path, admin, 
     small = count_queries(lambda: admin.get(path))
     many_projects(1000)
     large = count_queries(lambda: admin.get(path))
-    assert large == small <= 14, f"{path}: {small} queries with 30 projects, {large} with 1030"
+    # 15: the health of the running projects on the page is one query (projects.planning).
+    assert large == small <= 15, f"{path}: {small} queries with 30 projects, {large} with 1030"
 
 
 

@@ -166,8 +166,13 @@ RULES: dict[str, list[Rule]] = {
                               Rule("/projects/{p}/team/{m}/remove", "POST", PL, admin=True,
                                     destructive=True)],
     "steps.show": [Rule("/projects/{p}/steps/1", "GET", MEMBERS, admin=True)],
+    # Every member reads when each step should be done; the leader plans it.
+    "projects.step_planning": [Rule("/projects/{p}/planning", "GET", MEMBERS, admin=True),
+                               Rule("/projects/{p}/planning", "POST", PL)],
     "steps.start": [Rule("/projects/{p}/steps/2/start", "POST", PL, destructive=True)],
     "steps.close": [Rule("/projects/{p}/steps/1/close", "POST", PL)],
+    # The gate's go or no-go: the organisation's approver (the sponsor, by default).
+    "steps.gate": [Rule("/projects/{p}/steps/8/gate", "POST", frozenset({Role.SPONSOR}))],
     "steps.skip": [Rule("/projects/{p}/steps/4/skip", "POST", PL, destructive=True)],
     "steps.reopen": [Rule("/projects/{p}/steps/1/reopen", "POST", PL)],
     "steps.confirm_product": [Rule("/projects/{p}/steps/1/products/kickoff/confirm", "POST", PL,

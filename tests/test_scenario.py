@@ -103,6 +103,16 @@ class Walk:
         expect(self.page.locator("main")).to_contain_text(f"Stap {number}: ")
         expect(self.page.locator("main")).to_contain_text("is afgerond.")
 
+    def go(self, number: int) -> None:
+        """The sponsor finds the gate through "Mijn taken" and gives the go."""
+        page = self.as_(Role.SPONSOR)
+        self.task("Go of no-go geven")
+        page.wait_for_url(re.compile(f"/steps/{number}"))
+        gate = page.locator("#gate")
+        gate.get_by_label("Go: de stap mag worden afgerond").check()
+        gate.get_by_role("button", name="Besluit vastleggen").click()
+        expect(page.locator("#gate")).to_contain_text(f"go door {PEOPLE[Role.SPONSOR]}")
+
     def next_action(self, name: str | re.Pattern) -> Page:
         """Follow "Wat nu?" on the project page: a link to the work or a start/close button."""
         page = self.page
@@ -335,6 +345,7 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
     page.get_by_role("button", name="Definitief verbeterplan goedkeuren").click()
     page.wait_for_url(re.compile(r"/tasks$"))
     expect(page.locator("main")).to_contain_text("goedgekeurd")
+    walk.go(8)
     walk.as_(L)
     walk.close(8)
 
@@ -379,6 +390,8 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
     page.get_by_role("button", name="Implementatieplan vaststellen").click()
     page.wait_for_url(re.compile(rf"{walk.project_url}$"))
     expect(page.locator("main")).to_contain_text("U heeft het implementatieplan vastgesteld.")
+    walk.go(9)
+    walk.as_(PO)
     walk.close(9)
 
     # Step 10: the team manager carries the actions out from the tasks, the owner plans the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import END_ALL, Team
+from conftest import END_ALL, Team, give_go
 from flask import url_for
 
 from wasstraat.extensions import db
@@ -18,7 +18,7 @@ from wasstraat.models import (
     Task,
 )
 from wasstraat.steps import services
-from wasstraat.workflow import SERVICE_PS, STEPS, Role, Step, StepStatus
+from wasstraat.workflow import DEFAULT_GATED_STEPS, SERVICE_PS, STEPS, Role, Step, StepStatus
 
 
 def url(team: Team, step: Step, action: str = "") -> str:
@@ -79,6 +79,14 @@ def test_a_project_walks_through_all_ten_steps_and_each_wrong_role_is_refused(te
                         step, product.key, role)
             confirmer = clients[product.confirmed_by[0]]
             assert confirmer.post(path, data=confirm_data(product)).status_code == 303
+
+        if step in DEFAULT_GATED_STEPS:  # the sponsor's go, which nobody else gives
+            for role, client in clients.items():
+                if role is not Role.SPONSOR:
+                    expected = 404 if role == "outsider" else 403
+                    assert client.post(url(team, step, "gate"),
+                                       data={"verdict": "go"}).status_code == expected, role
+            give_go(clients[Role.SPONSOR], team.project, step)
 
         for role, client in clients.items():
             if role == "outsider":

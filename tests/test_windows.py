@@ -60,9 +60,10 @@ EXPECTED: dict[Action, dict[Step, set[StepStatus]] | None] = {
     Action.CONFIRM_PRODUCT: None,
     Action.EDIT_STEP_NOTES: None,
     Action.IMPORT_EVENT_LOG: None,
+    Action.DECIDE_GATE: None,
 }
 OWN_STEP_STATES = {Action.CONFIRM_PRODUCT: UNDER_WAY, Action.EDIT_STEP_NOTES: NOT_FINISHED,
-                   Action.IMPORT_EVENT_LOG: UNDER_WAY}
+                   Action.IMPORT_EVENT_LOG: UNDER_WAY, Action.DECIDE_GATE: UNDER_WAY}
 
 
 def test_every_action_with_a_window_is_expected_and_has_a_dutch_reason():

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from . import windows, workflow
+from . import duties, windows, workflow
 from .extensions import db
 from .models import ImplementationItem, Improvement, Membership, Project, Task, User
 from .workflow import Action, Product, ReviewDomain, Role, Step
@@ -186,6 +186,10 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     # The leader and the owner, and whoever carries out the improvement.
     Action.FORECAST_BENEFIT: lambda a, t: _keeps_the_action(a, t),
     Action.RECORD_BENEFIT: lambda a, t: _keeps_the_action(a, t),
+    # A gated step's go or no-go is its approvers' (the organisation's choice).
+    Action.DECIDE_GATE: lambda a, t: t.step is not None and bool(
+        a.roles & set(duties.gate_roles(t.step))),
+    Action.PLAN_STEPS: _leads,
     # The process advisor measures the process (the leader may help).
     Action.IMPORT_EVENT_LOG: lambda a, t: t.step is not None and (
         _is_leader(a) or Role.PROCESS_ADVISOR in a.roles),

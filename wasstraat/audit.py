@@ -273,6 +273,8 @@ AUDIT_LABELS: dict[str, str] = {
     "step.close": N_("Stap afgerond"),
     "step.skip": N_("Stap overgeslagen"),
     "step.reopen": N_("Stap heropend"),
+    "gate.decide": N_("Go of no-go gegeven"),
+    "steps.plan": N_("Planning van de stappen gewijzigd"),
     "step.notes": N_("Aantekeningen bij de stap gewijzigd"),
     "product.confirm": N_("Product bevestigd"),
     "product.withdraw": N_("Bevestiging van een product ingetrokken"),

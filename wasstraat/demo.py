@@ -24,14 +24,16 @@ from .mining import analysis, generate, parse
 from .models import Benefit, EventLog, Project, Review, ServiceFormula, Task, User, utcnow
 from .plans import services as plans
 from .process import services as process
+from .projects import planning
 from .projects import services as projects
 from .reviews import services as reviews
 from .sessions import services as sessions
+from .steps import gate as gates_of_steps
 from .steps import services as steps
 from .sustain import services as sustain
 from .tasks import services as tasks
 from .tasks.services import task_link
-from .workflow import BenefitKind, EndReason, EventLogStatus, Role, Step
+from .workflow import BenefitKind, EndReason, EventLogStatus, GateVerdict, Role, Step
 
 # The documented demo password; only `flask seed-demo` creates accounts with it.
 DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105  # nosec B105
@@ -122,6 +124,7 @@ def _close_step(project: Project, step: Step, actor: User, confirmations: dict,
     first (in the app each request's commit does that). The tasks people tick are ticked by
     their holders; what is left the closer ends as no longer needed."""
     guidance.sync_tasks(project)
+    _go(project, step)
     endings = {}
     for end in closing.loose_ends(project, step):
         if end.task is not None and end.task.condition is None and end.holder is not None:
@@ -130,6 +133,22 @@ def _close_step(project: Project, step: Step, actor: User, confirmations: dict,
             endings[end.key] = closing.Ending(EndReason.NOT_NEEDED)
     closing.close_step(project, step, actor, confirmations, endings, revisit_on)
     guidance.sync_tasks(project)
+
+
+# What the approvers said at the gates of the demo (the organisation gates steps 8 and 9).
+GO_REASONS = {Step.ADJUST: "Past binnen het budget van de afdeling; de kosten van de "
+                           "koppeling komen uit het informatiseringsbudget.",
+              Step.IMPLEMENTATION_PLAN: "Akkoord met de volgorde; de teams hebben de "
+                                        "capaciteit bevestigd."}
+
+
+def _go(project: Project, step: Step) -> None:
+    """The approvers' go at a gated step, by whoever holds their role."""
+    gate = gates_of_steps.gate_of(project, step)
+    for role in gate.waiting_for if gate else ():
+        holder = next(m.user for m in project.memberships if role in m.roles)
+        steps.decide_gate(project, step, holder, {role}, verdict=GateVerdict.GO,
+                          reason=GO_REASONS.get(step, ""))
 
 
 def _finish_tasks(project: Project, step: Step, part: str | None = None) -> None:
@@ -217,7 +236,19 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
         project, leader, Role.PROJECT_LEADER,
         "Voorstel: eerst de statusmail en de kentekencheck (quick wins, samen in januari), "
         "daarna de koppeling met het zaaksysteem zodra ICT capaciteit heeft (vanaf maart).")
+    _plan_steps(project, leader)
     return project
+
+
+def _plan_steps(project: Project, leader: User) -> None:
+    """The leader's planned end per step: the steps done were finished as planned; step 9
+    is due in two weeks, step 10 in five months."""
+    today = clock.today()
+    planned = {s.step: clock.local_date(s.closed_at) for s in project.steps if s.closed_at}
+    planned |= {Step.IMPLEMENTATION_PLAN: today + timedelta(days=14),
+                Step.EXECUTION: today + timedelta(days=150)}
+    planning.plan_steps(project, leader, {step: planned.get(step) for step in Step},
+                        expected_versions=planning.versions(project), today=today)
 
 
 def _completed_project(people: dict[Role, User]) -> Project:

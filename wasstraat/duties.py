@@ -8,6 +8,8 @@ administrator and recorded in the audit trail).
 - Four eyes: nobody gives themselves an approving role (process owner, a specialist), nobody
   approves a plan version they made final or lead, nobody signs a review of a plan they lead.
   A small organisation may switch this off; each use of that is recorded.
+- The gate: which steps need a "go" before they close, and whose it is (the sponsor, the
+  process owner, or both).
 """
 
 from __future__ import annotations
@@ -21,10 +23,18 @@ from .concurrency import check_version
 from .errors import ConflictError
 from .extensions import db
 from .models import OrganisationSettings, Project, User
-from .workflow import SPECIALIST_ROLES, OwnerAppointer, ProjectCreators, Role
+from .workflow import (
+    DEFAULT_GATED_STEPS,
+    SPECIALIST_ROLES,
+    GateApprover,
+    OwnerAppointer,
+    ProjectCreators,
+    Role,
+    Step,
+)
 
 SETTING_FIELDS = ["project_creators", "owner_appointed_by", "registered_specialists_only",
-                  "four_eyes"]
+                  "four_eyes", "gated_steps", "gate_approver"]
 # Roles that approve or sign: nobody gives them to themselves while four eyes hold.
 APPROVING_ROLES = frozenset({Role.PROCESS_OWNER, *SPECIALIST_ROLES})
 
@@ -38,7 +48,8 @@ def settings() -> OrganisationSettings:
     row = row or OrganisationSettings(project_creators=ProjectCreators.EVERYONE,
                                       owner_appointed_by=OwnerAppointer.LEADER,
                                       registered_specialists_only=True, four_eyes=True,
-                                      version=0)
+                                      gated_steps=[int(s) for s in DEFAULT_GATED_STEPS],
+                                      gate_approver=GateApprover.SPONSOR, version=0)
     if has_request_context():
         g.organisation_settings = row
     return row
@@ -56,8 +67,16 @@ def save_settings(actor: User, *, expected_version: int, values: dict) -> None:
         audit.record("settings.update", "settings", row.id, None, actor=actor, after=values)
         return
     check_version(row, expected_version)
-    audit.apply_changes(row, {f: values[f] for f in SETTING_FIELDS}, action="settings.update",
+    audit.apply_changes(row, {f: values[f] for f in SETTING_FIELDS if f in values},
+                        action="settings.update",
                         object_type="settings", project_id=None, actor=actor)
+
+
+def gate_roles(step: Step) -> tuple[Role, ...]:
+    """Whose "go" the step needs before it closes; none when the organisation does not gate
+    it."""
+    rules = settings()
+    return rules.gate_approver.roles if int(step) in rules.gated_steps else ()
 
 
 def may_create_projects(user: User) -> bool:

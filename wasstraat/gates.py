@@ -63,6 +63,30 @@ EVIDENCE: dict[str, Evidence] = {
                                    "implementation.evaluation"),
 }
 
+def _approved_plan(project: Project) -> str:
+    version = plans.latest_version(project)
+    return f"plan_version:{version.id}" if version and version.approval else ""
+
+
+def _approved_implementation_plan(project: Project) -> str:
+    approval = implementation.latest_approval(project)
+    return f"implementation_approval:{approval.id}" if approval else ""
+
+
+# What a "go" at a step's gate is given on: it stands while this is unchanged (a newer final
+# plan approved, or the implementation plan approved again, asks for a new go). A step not
+# named here: its go stands until the step reopens.
+GATE_SUBJECTS: dict[Step, Callable[[Project], str]] = {
+    Step.ADJUST: _approved_plan,
+    Step.IMPLEMENTATION_PLAN: _approved_implementation_plan,
+}
+
+
+def gate_subject(project: Project, step: Step) -> str:
+    subject = GATE_SUBJECTS.get(step)
+    return subject(project) if subject else ""
+
+
 # What a step brings with it when it opens, besides the tasks of its roles: step 9 takes
 # over the final plan's improvements, step 10 turns the taken-over ones into actions.
 ON_START: dict[Step, Callable[[Project, User], object]] = {

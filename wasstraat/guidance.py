@@ -24,7 +24,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from . import audit, clock
+from . import audit, clock, duties
 from .extensions import db
 from .gates import EVIDENCE
 from .implementation import services as implementation
@@ -48,10 +48,12 @@ from .models import (
     utcnow,
 )
 from .plans import services as plans
+from .steps import gate as gates
 from .steps import services as steps
 from .tasks.services import link_parts, link_url
 from .workflow import (
     AFTER_CLOSE_ORIGINS,
+    GATE_TASKS,
     N_,
     REMEASURE_NOTICE_DAYS,
     TASK_CONDITIONS,
@@ -140,6 +142,9 @@ class Facts:
                 or_(Remeasurement.measurement_id.is_not(None),
                     Remeasurement.end_reason.is_not(None))))))
 
+    def gate(self, step: Step) -> gates.Gate | None:
+        return self._once(f"gate:{int(step)}", lambda: gates.gate_of(self.project, step))
+
     def check_session_planned(self) -> bool:
         return self._once("check_session", lambda: db.session.scalar(
             select(func.count()).select_from(WorkSession).where(
@@ -211,6 +216,10 @@ CONDITIONS: dict[str, Callable[[Facts, Task], bool]] = {
     "action_done": lambda f, task: f.action_status().get(_link_id(task) or 0)
     == ActionStatus.DONE,
     "remeasured": lambda f, task: _link_id(task) in f.remeasured(),
+    # A gate the organisation no longer asks for has nothing left to decide.
+    "gate_go": lambda f, task: (gate := f.gate(task.step)) is None or bool(
+        task.role and gate.has_go(task.role)),
+    "gate_passed": lambda f, task: (gate := f.gate(task.step)) is None or gate.passed,
 }
 if set(CONDITIONS) != set(TASK_CONDITIONS):  # caught at import, long before a task is wrong
     raise RuntimeError("every condition named in workflow.TASK_CONDITIONS needs its rule here")
@@ -258,14 +267,14 @@ def _follow_the_team(project: Project, tasks: list[Task], in_progress: set[Step]
     lost the role goes back to the role."""
     holders = _holders(project)
     created = []
-    by_template: dict[str, list[Task]] = {}
+    by_template: dict[tuple[Step, str], list[Task]] = {}
     for task in tasks:
         if task.template_key:
-            by_template.setdefault(task.template_key, []).append(task)
+            by_template.setdefault((task.step, task.template_key), []).append(task)
     for step in in_progress:
-        for template in step.definition.tasks:
+        for template in _templates(step):
             created += _assign_template(project, step, template,
-                                        by_template.get(template.key, []),
+                                        by_template.get((step, template.key), []),
                                         holders.get(template.role, []), result)
     for task in tasks:  # review tasks: the domain's role
         if task.origin == "review" and task.done_at is None and task.role:
@@ -274,6 +283,11 @@ def _follow_the_team(project: Project, tasks: list[Task], in_progress: set[Step]
                 task.assignee_id = people[0]
                 result.assigned += 1
     return created
+
+
+def _templates(step: Step) -> tuple[TaskTemplate, ...]:
+    """The step's tasks of the method, and at a gated step its approvers' "go"."""
+    return step.definition.tasks + tuple(GATE_TASKS[role] for role in duties.gate_roles(step))
 
 
 def _assign_template(project: Project, step: Step, template: TaskTemplate,

@@ -36,6 +36,8 @@ from .workflow import (
     Decision,
     Direction,
     EndReason,
+    GateApprover,
+    GateVerdict,
     Horizon,
     ResponseKind,
     Role,
@@ -93,6 +95,9 @@ FIELD_LABELS: dict[str, str] = {
     "actual_on": N_("Datum van de realisatie"), "improvement": N_("Verbetering"),
     "cost_unknown": N_("Kosten onbekend"),
     "recurring_cost_unknown": N_("Structurele kosten onbekend"),
+    # The gate and the step planning.
+    "gate": N_("Go of no-go"), "planned_end": N_("Gepland klaar"),
+    "gated_steps": N_("Stappen met een go/no-go"), "gate_approver": N_("Wie geeft de go"),
 }
 
 # Keys that say how something is stored, not what changed: left out of the reading.
@@ -105,6 +110,7 @@ _ENUMS: dict[str, Callable[[str], Any]] = {
                          else ActionStatus(v)),
     "decision": Decision, "horizon": Horizon, "verdict": Verdict, "adoption": Adoption,
     "direction": Direction, "closed_as": TaskClosure, "end_reason": EndReason,
+    "gate": GateVerdict, "gate_approver": GateApprover,
 }
 _PEOPLE_KEYS = {"user_id", "assignee_id", "owner_id", "responsible_id"}
 _PRODUCTS = {p.key: p for step in Step for p in step.definition.products}

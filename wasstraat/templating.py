@@ -123,6 +123,8 @@ def register(app: Flask) -> None:
         Adoption=workflow.Adoption,
         ActionStatus=workflow.ActionStatus,
         TaskClosure=workflow.TaskClosure,
+        GateVerdict=workflow.GateVerdict,
+        Health=workflow.Health,
         EndReason=workflow.EndReason,
         came_from=came_from,
         with_next=with_next,

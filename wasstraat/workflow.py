@@ -57,6 +57,36 @@ class ProjectCreators(LabelledEnum):
     ADMINS = "admins", N_("Alleen beheerders")
 
 
+class GateApprover(LabelledEnum):
+    """Whose "go" a gated step needs before it closes (the organisation's choice, duties.py)."""
+
+    SPONSOR = "sponsor", N_("De sponsor")
+    PROCESS_OWNER = "owner", N_("De proceseigenaar")
+    BOTH = "both", N_("De sponsor en de proceseigenaar, allebei")
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        return {GateApprover.SPONSOR: (Role.SPONSOR,),
+                GateApprover.PROCESS_OWNER: (Role.PROCESS_OWNER,),
+                GateApprover.BOTH: (Role.SPONSOR, Role.PROCESS_OWNER)}[self]
+
+
+class GateVerdict(LabelledEnum):
+    """A decision at a step's gate: the step may close, or its work goes back to the team."""
+
+    GO = "go", N_("Go: de stap mag worden afgerond")
+    NO_GO = "no_go", N_("No-go: eerst bijstellen")
+
+
+class Health(LabelledEnum):
+    """How a project stands against its planned step dates (positions.health), in words."""
+
+    ON_TRACK = "on_track", N_("Op schema")
+    AT_RISK = "at_risk", N_("Risico")
+    BEHIND = "behind", N_("Achter")
+    UNPLANNED = "unplanned", N_("Geen planning")
+
+
 class OwnerAppointer(LabelledEnum):
     """Who appoints a project's process owner (duties.py)."""
 
@@ -1055,6 +1085,8 @@ class Action(StrEnum):
     EDIT_BENEFITS = "edit_benefits"  # the expected benefits, with the plan (until approved)
     FORECAST_BENEFIT = "forecast_benefit"  # step 10: what the benefit looks like becoming
     RECORD_BENEFIT = "record_benefit"  # step 10 and the borging: the benefit realised
+    DECIDE_GATE = "decide_gate"  # go or no-go on a gated step, by its approver
+    PLAN_STEPS = "plan_steps"  # the planned end date of each step, by the project leader
 
 
 UNDER_WAY = frozenset({StepStatus.IN_PROGRESS})
@@ -1142,6 +1174,7 @@ EDIT_WINDOWS: dict[Action, EditWindow] = {
     Action.RECORD_BENEFIT: _W(N_("De gerealiseerde baten legt u vast in stap 10 en in de "
                                  "borging."), (Step.EXECUTION,),
                               frozenset({StepStatus.IN_PROGRESS, StepStatus.DONE})),
+    Action.DECIDE_GATE: _W(N_("Go of no-go geeft u terwijl de stap bezig is.")),
     # The borging: after step 10 is done, until the project is reopened.
     Action.REMEASURE: _BORGING,
     Action.PLAN_REMEASUREMENTS: _BORGING,
@@ -1193,7 +1226,21 @@ def tasks_for(step: Step) -> tuple[TaskTemplate, ...]:
     return STEPS[step].tasks
 
 
+# The steps that need a "go" before they close, until the organisation chooses otherwise: the
+# final improvement plan (8) and the implementation plan (9), where money and people are
+# committed. Each approver gets a task on the gated step while it is under way.
+DEFAULT_GATED_STEPS: tuple[Step, ...] = (Step.ADJUST, Step.IMPLEMENTATION_PLAN)
+GATE_TASKS: dict[Role, TaskTemplate] = {
+    role: TaskTemplate(f"gate.{role.value}", role, N_("Go of no-go geven"),
+                       N_("Besluit of deze stap mag worden afgerond. Bij een no-go geeft u de "
+                          "reden; het werk gaat dan terug naar het team."),
+                       done_when="gate_go", work="step#gate")
+    for role in (Role.SPONSOR, Role.PROCESS_OWNER)}
+# Planned end dates: a step counts as "at risk" this many days before its date.
+AT_RISK_DAYS = 14
+
 TASK_TEMPLATES: dict[str, TaskTemplate] = {t.key: t for s in STEPS.values() for t in s.tasks}
+TASK_TEMPLATES |= {t.key: t for t in GATE_TASKS.values()}
 
 # What finishes a task, as the person reads it ("Gaat vanzelf op afgerond zodra ..."). The
 # rules themselves live in ``wasstraat/guidance.py``; ``confirmed:<product>`` means that the
@@ -1235,9 +1282,12 @@ TASK_CONDITIONS: dict[str, str] = {
     "review_signed": N_("de toetsing is ondertekend"),
     "action_done": N_("de actie op Klaar staat"),
     "remeasured": N_("de nameting is vastgelegd of met reden vervallen"),
+    # The gate: one approver's go, and (for the leader after a no-go) every approver's.
+    "gate_go": N_("u een go heeft gegeven op de stap zoals die nu is"),
+    "gate_passed": N_("elke beslisser een go heeft gegeven"),
 }
 ORIGIN_CONDITIONS: dict[str, str] = {"review": "review_signed", "action": "action_done",
-                                     "remeasure": "remeasured"}
+                                     "remeasure": "remeasured", "no_go": "gate_passed"}
 # Tasks that belong to the borging: they start when the project closes, and follow their
 # rule after it instead of lapsing with it.
 AFTER_CLOSE_ORIGINS = frozenset({"remeasure"})

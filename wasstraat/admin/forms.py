@@ -25,7 +25,8 @@ from ..forms import (
     single_line,
 )
 from ..plans.forms import optional_int
-from ..workflow import SPECIALIST_ROLES, OwnerAppointer, ProjectCreators
+from ..titles import step_title
+from ..workflow import SPECIALIST_ROLES, GateApprover, OwnerAppointer, ProjectCreators, Step
 
 
 def _user_fields(cls):
@@ -55,6 +56,14 @@ class OrganisationForm(FlaskForm):
         _l("Specialistenrollen alleen voor geregistreerde specialisten"))
     four_eyes = BooleanField(_l("Vier ogen: niemand keurt of toetst wat hij zelf voorstelt of "
                                 "trekt"))
+    gated_steps = MultiCheckboxField(
+        _l("Stappen die pas worden afgerond na een go"), coerce=int, choices=[])
+    gate_approver = RadioField(_l("Wie geeft de go"), choices=choices(
+        (m.value, _l(m.label)) for m in GateApprover), validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gated_steps.choices = [(int(step), step_title(step)) for step in Step]
 
 
 @_user_fields

@@ -11,7 +11,8 @@ from ..mining import analysis
 from ..mining import services as mining
 from ..models import Project
 from ..plans import services as plans
-from ..workflow import ActionStatus, Adoption, EndReason, Role, Step
+from ..steps import gate
+from ..workflow import ActionStatus, Adoption, EndReason, GateVerdict, Role, Step
 from . import docx_base as d
 from . import figures, improvement_plan
 from .improvement_plan import Export
@@ -48,6 +49,7 @@ def build(project: Project, *, organisation: str, template: str | None,
     _ended(document, project)
     _evaluation(document, project)
     _approval(document, approval if approved else None)
+    _gate_decisions(document, project)
     return document
 
 
@@ -245,3 +247,21 @@ def _approval(document: DocxDocument, approval) -> None:
     d.label_value(document, (("Vastgesteld door", f"{approval.approver_name} "
                                                   "(proceseigenaar)"),
                              ("Datum", d.dutch_date(approval.approved_at))))
+
+
+def _gate_decisions(document: DocxDocument, project: Project) -> None:
+    """Every go and no-go given at the project's gates, with its reason: who let the plans
+    through, and what was sent back first."""
+    decisions = gate.decisions_of(project)
+    if not decisions:
+        return
+    d.heading(document, "Besluitvorming: go en no-go", 1)
+    d.text(document, "De stappen waar de organisatie een go vraagt, worden pas afgerond na "
+                     "een go van de beslisser. Een no-go stuurt het werk terug naar het team, "
+                     "met de reden.")
+    rows = [(d.dutch_date(decision.decided_at), decision.step.definition.name,
+             f"{decision.decider_name} ({decision.role.label.lower()})",
+             "go" if decision.verdict is GateVerdict.GO else "no-go",
+             decision.reason or "–") for decision in decisions]
+    d.table(document, "Go en no-go per stap", ("Datum", "Stap", "Wie", "Besluit", "Toelichting"),
+            rows, (2.8, 3.6, 3.6, 1.6, 5.4))

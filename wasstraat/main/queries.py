@@ -21,7 +21,9 @@ from ..models import (
     User,
 )
 from ..paging import Window, window
+from ..projects import planning
 from ..projects.cycles import Chain, chains
+from ..projects.planning import HealthReport
 from ..workflow import (
     ActionStatus,
     Adoption,
@@ -172,6 +174,7 @@ class Signals:
     cycle: Chain = Chain()  # the previous and the next cycle
     revisit: RevisitStatus | None = None  # a closed project's process description
     phase: ProjectPhase = ProjectPhase.RUNNING
+    health: HealthReport | None = None  # against the planned step dates (running projects)
 
 
 def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dict[int, Signals]:
@@ -195,6 +198,7 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
     positions = page.positions
     results = kpi_results([i for i in ids if positions[i].step is None])
     links = chains(ids)
+    health = planning.health_by_project([i for i in ids if positions[i].step is not None], today)
     signals = {}
     for project in projects:
         position = positions[project.id]
@@ -207,7 +211,8 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
             kpi_results=results.get(project.id, []),
             cycle=links.get(project.id, Chain()),
             revisit=None if position.step else revisit_status(project.revisit_on, today),
-            phase=project_phase(position.step is None, project.completed_at is not None))
+            phase=project_phase(position.step is None, project.completed_at is not None),
+            health=health.get(project.id))
     return signals
 
 

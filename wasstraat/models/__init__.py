@@ -64,6 +64,7 @@ from .plans import (
     ReviewResponse,
 )
 from .projects import (
+    GateDecision,
     Membership,
     MembershipRole,
     ProcessSuggestion,
@@ -133,6 +134,7 @@ __all__ = [
     "ProcessCheck",
     "ProcessStep",
     "ProcessSuggestion",
+    "GateDecision",
     "ProductConfirmation",
     "Project",
     "ProjectCycle",

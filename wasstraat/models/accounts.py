@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..workflow import OwnerAppointer, ProjectCreators
+from ..workflow import DEFAULT_GATED_STEPS, GateApprover, OwnerAppointer, ProjectCreators
 from .base import StrEnumColumn, UTCDateTime, new_session_token, utcnow
 
 if TYPE_CHECKING:  # type-only: the registry resolves the names at run time
@@ -107,6 +107,11 @@ class OrganisationSettings(db.Model):
     # Four eyes: nobody approves what they proposed or reviews a plan they lead, and nobody
     # gives themselves an approving role. Small organisations may switch it off.
     four_eyes: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The gate: which steps need a "go" before they close (step numbers), and whose it is.
+    gated_steps: Mapped[list[int]] = mapped_column(
+        JSON, default=lambda: [int(s) for s in DEFAULT_GATED_STEPS])
+    gate_approver: Mapped[GateApprover] = mapped_column(StrEnumColumn(GateApprover, 10),
+                                                        default=GateApprover.SPONSOR)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -21,6 +21,7 @@ from ..workflow import (
     ORIGIN_CONDITIONS,
     TASK_TEMPLATES,
     EndReason,
+    GateVerdict,
     ProjectPhase,
     Role,
     Step,
@@ -206,6 +207,8 @@ class StepState(db.Model):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # When the project leader plans the step to be finished (the project's health reads it).
+    planned_end: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     project: Mapped[Project] = relationship(back_populates="steps")
@@ -218,6 +221,29 @@ class StepState(db.Model):
     def definition(self):  # -> StepDefinition
         return self.step.definition
 
+
+
+class GateDecision(db.Model):
+    """A "go" or "no-go" on a gated step by one of its approvers (organisation settings).
+
+    A go counts for what it was given on (``subject``: the approved plan version, the
+    implementation plan's approval) until the step reopens (``superseded_at``); the newest
+    decision of an approver is theirs. Kept, never changed: the history of the gate."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    step: Mapped[Step] = mapped_column(IntEnumColumn(Step))
+    role: Mapped[Role] = mapped_column(StrEnumColumn(Role, 32))
+    verdict: Mapped[GateVerdict] = mapped_column(StrEnumColumn(GateVerdict, 8))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(60), default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decider_name: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    decided_by: Mapped[User | None] = relationship()
 
 
 class ProductConfirmation(db.Model):

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..auth.forms import email_field
 from ..forms import (
@@ -21,9 +24,11 @@ from ..forms import (
     choices,
     no_control_characters,
     required,
+    sensible_date,
     single_line,
 )
-from ..workflow import PROCESS_TYPES, Role
+from ..workflow import PROCESS_TYPES, Role, Step
+from .planning import field_name
 
 
 def role_choices():
@@ -145,3 +150,20 @@ class InviteForm(FlaskForm):
     def validate_role(self, field) -> None:
         if field.data not in {r.value for r in Role}:
             raise ValidationError(_l("Kies een rol uit de lijst."))
+
+
+class StepPlanningForm(FlaskForm):
+    """The planned end of each of the ten steps; the versions guard against a lost update."""
+
+    versions = HiddenField(validators=[InputRequired()])
+
+    def planned(self) -> dict[Step, date | None]:
+        return {step: self[field_name(step)].data for step in Step}
+
+
+for _step in Step:
+    setattr(StepPlanningForm, field_name(_step), DateField(
+        _l("Stap %(number)d gepland klaar", number=int(_step)),
+        validators=[Optional(), sensible_date],
+        render_kw={"type": "date"}))
+del _step

@@ -30,7 +30,7 @@ from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
 from ..plans import services as plans
 from ..workflow import Role, Step, StepStatus, revisit_status
-from . import cycles, services
+from . import cycles, planning, services
 from .forms import (
     AddMembersForm,
     EditProjectForm,
@@ -39,6 +39,7 @@ from .forms import (
     MemberRolesForm,
     NewProjectForm,
     RevisitForm,
+    StepPlanningForm,
 )
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -99,6 +100,7 @@ def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
         description=cycles.process_description(project) if project.is_finished else None,
         results=implementation.kpi_results([project.id]).get(project.id, [])
         if project.is_finished else [],
+        health=planning.health_of(project, clock.today()),
     ), status
 
 
@@ -148,6 +150,33 @@ def follow_up(project_id: int):
     db.session.commit()
     flash(_("Het vervolgtraject is aangemaakt. Kijk het team na en start stap 1."), "success")
     return redirect(url_for("projects.show", project_id=project.id), 303)
+
+
+def _planning_form(project, **kwargs) -> StepPlanningForm:
+    data = {planning.field_name(s.step): s.planned_end for s in project.steps}
+    return StepPlanningForm(data=data | {"versions": planning.versions(project)}, **kwargs)
+
+
+@bp.route("/<int:project_id>/planning", methods=["GET", "POST"])
+@login_required
+def step_planning(project_id: int):
+    """When each step should be finished; the leader plans, every member reads."""
+    access = project_access(project_id)
+    if request.method == "POST":
+        access.require(Action.PLAN_STEPS)
+    project = access.project
+    page = form_page("projects/planning.html", access=access, project=project,
+                     health=planning.health_of(project, clock.today()))
+    form = StepPlanningForm() if request.method == "POST" else _planning_form(project)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, reload=lambda: _planning_form(
+        project_access(project_id).project, formdata=None))
+    planning.plan_steps(project, _user(), form.planned(),
+                        expected_versions=form.versions.data, today=clock.today())
+    db.session.commit()
+    flash(_("De planning van de stappen is opgeslagen."), "success")
+    return redirect(url_for("projects.step_planning", project_id=project_id), 303)
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .. import closing
 from ..endings import NOTE_LIMIT, Ending
@@ -15,7 +15,7 @@ from ..forms import (
     sensible_date,
 )
 from ..guidance import LooseEnd
-from ..workflow import EndReason
+from ..workflow import EndReason, GateVerdict
 
 
 class ReasonForm(FlaskForm):
@@ -94,3 +94,19 @@ class CloseStepForm(FlaskForm):
             if value:
                 chosen[end.key] = Ending(EndReason(value), self[f"{end.key}_note"].data or "")
         return chosen
+
+
+class GateForm(FlaskForm):
+    """An approver's decision at a step's gate; a no-go says what must change."""
+
+    verdict = RadioField(_l("Uw besluit"), choices=choices(
+        (v.value, _l(v.label)) for v in GateVerdict),
+        validators=[InputRequired(_l("Kies go of no-go."))])
+    reason = TextAreaField(
+        _l("Toelichting"), render_kw={"rows": 3},
+        description=_l("Bij een no-go verplicht: wat moet er anders voordat u go geeft?"),
+        validators=[Length(max=2000), no_control_characters])
+
+    def validate_reason(self, field) -> None:
+        if self.verdict.data == GateVerdict.NO_GO.value and not (field.data or "").strip():
+            raise ValidationError(_l("Geef de reden van de no-go: wat moet er anders?"))

@@ -20,6 +20,7 @@ from ..titles import step_title
 from ..windows import require_open
 from ..workflow import (
     Action,
+    GateVerdict,
     Pending,
     Product,
     Role,
@@ -28,6 +29,7 @@ from ..workflow import (
     missing_prerequisites,
     pending,
 )
+from . import gate as gates_of_steps
 
 
 def finished_steps(project: Project) -> set[Step]:
@@ -46,7 +48,18 @@ def close_blockers(project: Project, step: Step,
                    confirmations: dict[str, ProductConfirmation],
                    evidence: dict[Product, list[str]]) -> list[Pending]:
     """Why the step may not close yet, each with who lifts it and where ("Wat nu?" reads
-    them); empty when its close rule holds."""
+    them): its work first; once that is in order, its gate (a go is asked of work that is
+    done); empty when its close rule holds and its approvers said go."""
+    blockers = work_blockers(project, step, confirmations, evidence)
+    if blockers or project.step_status(step) is not StepStatus.IN_PROGRESS:
+        return blockers
+    return gates_of_steps.problems(gates_of_steps.gate_of(project, step))
+
+
+def work_blockers(project: Project, step: Step,
+                  confirmations: dict[str, ProductConfirmation],
+                  evidence: dict[Product, list[str]]) -> list[Pending]:
+    """What the step's own work still lacks, before anyone decides on it at its gate."""
     state = project.step_state(step)
     if state.status != StepStatus.IN_PROGRESS:
         return [Pending(_("Alleen een stap die bezig is kan worden afgerond."), (), "step")]
@@ -67,6 +80,21 @@ def _unconfirmed(product: Product) -> Pending:
         text, detail = f"{text} {choose}", f"{detail} {choose}"
     return Pending(text, product.confirmed_by, f"step#product-{product.key}",
                    subject=_(product.title), detail=detail)
+
+
+def decide_gate(project: Project, step: Step, actor: User, roles: set[Role], *,
+                verdict: GateVerdict, reason: str) -> None:
+    """An approver's go or no-go, for each of their roles the gate asks; a go only once the
+    step's own work is in order."""
+    gate = gates_of_steps.gate_of(project, step)
+    deciding = [role for role in (gate.roles if gate else ()) if role in roles]
+    if not deciding:
+        raise WorkflowError(_("Deze stap vraagt geen go of no-go van u."))
+    rest = work_blockers(project, step, confirmations_by_key(project),
+                         evidence_problems(project, step))
+    for role in deciding:
+        gates_of_steps.decide(project, step, actor, role, verdict=verdict, reason=reason,
+                              rest=rest)
 
 
 def evidence_problems(project: Project, step: Step) -> dict[Product, list[str]]:
@@ -151,6 +179,7 @@ def reopen_step(project: Project, step: Step, actor: User, reason: str) -> None:
             ImplementationItem.end_reason.is_not(None)).values(end_reason=None, end_note=""))
     if step in ON_REOPEN:
         ON_REOPEN[step](project, actor)
+    gates_of_steps.supersede(project, step)
     db.session.flush()
     _mark(state, actor, "step.reopen", before, reason=reason.strip())
     if never_started:

@@ -19,9 +19,10 @@ from ..guidance import closes_project, next_actions, startable_steps
 from ..http import wants_partial
 from ..models import Task
 from ..navigation import back_to, came_from
-from ..workflow import Step, StepStatus
+from ..workflow import GateVerdict, Step, StepStatus
+from . import gate as gates
 from . import services
-from .forms import CloseStepForm, ConfirmProductForm, NotesForm, ReasonForm
+from .forms import CloseStepForm, ConfirmProductForm, GateForm, NotesForm, ReasonForm
 
 bp = Blueprint("steps", __name__, url_prefix="/projects/<int:project_id>/steps")
 
@@ -51,7 +52,7 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
                 reason_form: ReasonForm | None = None, reason_for: str | None = None,
                 product_form: tuple[str, ConfirmProductForm] | None = None,
                 notes_form: NotesForm | None = None, close_form: CloseStepForm | None = None,
-                partial: str = "work"):
+                gate_form: GateForm | None = None, partial: str = "work"):
     project = access.project
     state = project.step_state(step)
     confirmations = services.confirmations_by_key(project)
@@ -77,6 +78,11 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         "reason_form": reason_form or ReasonForm(formdata=None), "reason_for": reason_for,
         "notes_form": notes_form or NotesForm(formdata=None, obj=state),
         "close_form": close_form or _close_form(access, step),
+        "gate": (gate := gates.gate_of(project, step)),
+        "gate_form": gate_form or GateForm(formdata=None),
+        "gate_decisions": gates.decisions_of(project, step) if gate else [],
+        "gate_waits_for_work": bool(gate) and bool(services.work_blockers(
+            project, step, confirmations, evidence)),
         "holders": {role: [m.user for m in project.memberships if role in m.roles]
                     for role in step.definition.actors},
         "error": error, "announce": announce, "focus": focus,
@@ -161,6 +167,26 @@ def close(project_id: int, number: int):
         access.project), form.endings(), form.revisit_on.data if form.finishes else None,
         form.unmeasured)
     return _done(access, step, _closed_message(access.project, step))
+
+
+@bp.route("/<int:number>/gate", methods=["POST"])
+@login_required
+def gate(project_id: int, number: int):
+    step = _step(number)
+    access = project_access(project_id)
+    access.require(Action.DECIDE_GATE, step=step)
+    form = GateForm()
+    if not form.validate_on_submit():
+        return render_step(access, step, 422, gate_form=form)
+    refuse_into(form, lambda shown, status: render_step(
+        project_access(project_id), step, status, gate_form=shown,
+        error=" ".join(shown.form_errors) or None))
+    verdict = GateVerdict(form.verdict.data)
+    services.decide_gate(access.project, step, _user(), access.roles, verdict=verdict,
+                         reason=form.reason.data or "")
+    message = (_("U gaf een go.") if verdict is GateVerdict.GO else
+               _("U gaf een no-go; de projectleider krijgt de reden als taak."))
+    return _done(access, step, message, focus="gate-heading")
 
 
 def _closed_message(project, step: Step) -> str:
