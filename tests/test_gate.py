@@ -7,12 +7,16 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from conftest import END_ALL, Team
 from docx import Document
 from test_implementation import approve_all, base, clients, lock_version, plan, team  # noqa: F401
 
+from wasstraat.errors import InvalidInput, WorkflowError
 from wasstraat.extensions import db
 from wasstraat.models import GateDecision, OrganisationSettings, Task
+from wasstraat.steps import gate
+from wasstraat.steps import services as steps
 from wasstraat.workflow import GateVerdict, Role, Step
 
 CLOSE_9 = "/projects/{}/steps/9/close"
@@ -129,10 +133,15 @@ def test_where_both_decide_the_step_waits_for_both(team, clients, plan):
     db.session.add(OrganisationSettings(gate_approver="both"))
     db.session.commit()
     approve_all(team, clients, plan)
-    assert decide(clients[Role.SPONSOR], team, "go").status_code == 303
+    assert decide(clients[Role.SPONSOR], team, "no_go", "Eerst het budget.").status_code == 303
+    assert decide(clients[Role.SPONSOR], team, "go").status_code == 303  # on second thought
     refused = close_9(clients[Role.PROJECT_LEADER], team)
     assert "Wacht op de go van de proceseigenaar" in refused.get_data(as_text=True)
+    [handed_back] = db.session.scalars(db.select(Task).where(Task.origin == "no_go")).all()
+    assert handed_back.done_at is None  # the gate has not passed: one approver is missing
     assert decide(clients[Role.PROCESS_OWNER], team, "go").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Task, handed_back.id).done_at is not None
     assert close_9(clients[Role.PROJECT_LEADER], team).status_code == 303
 
 
@@ -191,3 +200,21 @@ def test_the_decisions_are_in_the_history_and_the_implementation_plan(team, clie
     assert "Sponsor van Aanvraag parkeervergunning (sponsor)" in text
     decisions = db.session.scalars(db.select(GateDecision).order_by(GateDecision.id)).all()
     assert [d.verdict for d in decisions] == [GateVerdict.NO_GO, GateVerdict.GO]
+
+
+def test_the_service_refuses_what_the_form_does_not_offer(team, clients, plan):
+    """Beside the view's 403 and the form's checks: the service itself refuses a decision in
+    a role the gate does not ask, and a no-go without its reason."""
+    approve_all(team, clients, plan)
+    project = db.session.get(type(team.project), team.project.id)
+    with pytest.raises(WorkflowError):
+        steps.decide_gate(project, Step.IMPLEMENTATION_PLAN, team[Role.PROCESS_OWNER],
+                          {Role.PROCESS_OWNER}, verdict=GateVerdict.GO, reason="")
+    with pytest.raises(WorkflowError):  # asked directly, in a role the gate does not ask
+        gate.decide(project, Step.IMPLEMENTATION_PLAN, team[Role.PROCESS_OWNER],
+                    Role.PROCESS_OWNER, verdict=GateVerdict.GO, reason="", rest=[])
+    with pytest.raises(InvalidInput):
+        steps.decide_gate(project, Step.IMPLEMENTATION_PLAN, team[Role.SPONSOR],
+                          {Role.SPONSOR}, verdict=GateVerdict.NO_GO, reason="   ")
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(GateDecision)) == 0

@@ -9,7 +9,7 @@ import pytest
 from conftest import Team, organisation_today
 
 from wasstraat.extensions import db
-from wasstraat.models import AuditEvent, GateDecision, StepState
+from wasstraat.models import AuditEvent, GateDecision, StepState, utcnow
 from wasstraat.projects.planning import assess
 from wasstraat.workflow import AT_RISK_DAYS, GateVerdict, Health, Role, Step, StepStatus
 
@@ -158,3 +158,31 @@ def test_a_standing_no_go_puts_the_project_at_risk(team, login_as):
     db.session.commit()
     page = login_as(sponsor).get(f"/projects/{team.project.id}").get_data(as_text=True)
     assert "status-badge--on_track" in page
+    # A no-go of a step reopened since no longer stands.
+    db.session.add(GateDecision(project_id=team.project.id, step=8, role=Role.SPONSOR,
+                                verdict=GateVerdict.NO_GO, reason="Nee.", decider_name="S",
+                                superseded_at=utcnow()))
+    db.session.commit()
+    page = login_as(sponsor).get(f"/projects/{team.project.id}").get_data(as_text=True)
+    assert "status-badge--on_track" in page
+
+
+def test_past_dates_stay_for_finished_steps_and_for_dates_already_set(team, login_as):
+    """The history is planned too: a finished step may carry a date in the past, and a late
+    step keeps its date when the leader saves the rest (the plan shows it is behind)."""
+    states = {s.step: s for s in db.session.scalars(db.select(StepState).where(
+        StepState.project_id == team.project.id))}
+    states[1].status = StepStatus.DONE
+    states[2].status = StepStatus.IN_PROGRESS
+    late = organisation_today() - timedelta(days=3)
+    states[2].planned_end = late
+    db.session.commit()
+    leader = login_as(team[Role.PROJECT_LEADER])
+    past = (organisation_today() - timedelta(days=40)).isoformat()
+    later = (organisation_today() + timedelta(days=40)).isoformat()
+    response = leader.post(planning(team), data={
+        "versions": versions(team), "step_1": past, "step_2": late.isoformat(),
+        "step_3": later})
+    assert response.status_code == 303
+    assert planned_ends(team)[1] == date.fromisoformat(past)
+    assert planned_ends(team)[2] == late

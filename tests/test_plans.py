@@ -691,3 +691,23 @@ def test_the_draft_fingerprint_streamed_equals_the_fingerprint_of_the_whole_snap
     db.session.commit()
     streamed, whole = both()
     assert streamed == whole != empty[0]
+
+
+def test_a_go_on_the_approved_plan_lapses_when_a_newer_version_is_approved(team, clients):
+    """The sponsor's go at step 8 is for the version the owner approved; a newer final
+    version, approved again, asks the sponsor again."""
+    reviews = reviewed_plan(team, clients)
+    respond_to_all(team, clients, reviews["privacy"])
+    leader, owner = clients[Role.PROJECT_LEADER], clients[Role.PROCESS_OWNER]
+    assert leader.post(f"{base(team)}/plan/finalise").status_code == 303
+    assert owner.post(f"{base(team)}/plan/versions/2/approve").status_code == 303
+    give_go(clients[Role.SPONSOR], team.project, 8)
+    assert plan_entry(clients[Role.PROCESS_ADVISOR], team, reviews["ids"][0],
+                      impact="1").status_code == 303
+    assert leader.post(f"{base(team)}/plan/finalise").status_code == 303
+    assert owner.post(f"{base(team)}/plan/versions/3/approve").status_code == 303
+    refused = leader.post(f"{base(team)}/steps/8/close", data=END_ALL)
+    assert refused.status_code == 409
+    assert "gold voor een eerdere versie" in refused.get_data(as_text=True)
+    give_go(clients[Role.SPONSOR], team.project, 8)
+    assert leader.post(f"{base(team)}/steps/8/close", data=END_ALL).status_code == 303

@@ -379,6 +379,8 @@ def _finish(team: Team, clients: dict, step: Step) -> None:
         response = clients[product.confirmed_by[0]].post(
             url(team, step, f"products/{product.key}/confirm"), data=confirm_data(product))
         assert response.status_code == 303
+    if step in DEFAULT_GATED_STEPS:
+        give_go(clients[Role.SPONSOR], team.project, step)
     assert leader.post(url(team, step, "close"), data=END_ALL).status_code == 303
 
 
