@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wasstraat import ROOT
+from wasstraat import ROOT, audit
 from wasstraat.admin import audit_log
 from wasstraat.audit import AUDIT_LABELS, OBJECT_LABELS, RESULT_LABELS
 from wasstraat.extensions import db
@@ -36,6 +36,13 @@ def test_an_administrator_sees_the_newest_events_first_with_who_and_from_where(
     assert ">geweigerd</td>" in body and ">gelukt</td>" in body and "traject #" in body
     assert ">success<" not in body and "project #" not in body
     assert "127.0.0.1" in body and team[Role.SPONSOR].name in body
+    # The project column names the project with its reference, not only its number.
+    assert f">{team.project.name}</a> <span class=\"muted\">{team.project.reference}<" in body
+    # A project erased since (retention) keeps its number in the trail.
+    audit.record("project.update", "project", 9999, 9999, actor=admin)
+    db.session.commit()
+    assert "#9999 <span class=\"muted\">(verwijderd)</span>" in login_as(admin).get(
+        "/admin/audit").get_data(as_text=True)
 
 
 def _recorded_in_the_code() -> tuple[set[str], set[str]]:

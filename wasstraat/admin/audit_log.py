@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ..audit import AUDIT_LABELS, RESULT_LABELS, timestamp
 from ..extensions import db
-from ..models import AuditEvent
+from ..models import AuditEvent, Project
 
 PAGE_SIZE = 50
 RESULTS = tuple(RESULT_LABELS)
@@ -65,6 +65,13 @@ def page(criteria: Criteria, number: int) -> tuple[list[AuditEvent], bool]:
         .order_by(AuditEvent.id.desc()).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     ).all()
     return list(rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE
+
+
+def projects_of(rows: list[AuditEvent]) -> dict[int, Project]:
+    """The projects the page's events speak of, in one query; a project since erased is not
+    among them (its events keep its number)."""
+    ids = {row.project_id for row in rows if row.project_id}
+    return {p.id: p for p in db.session.scalars(select(Project).where(Project.id.in_(ids)))}
 
 
 def known_actions() -> list[str]:

@@ -266,12 +266,12 @@ def _audit_filter() -> tuple[AuditFilterForm, audit_log.Criteria | None]:
 def audit_trail():
     form, criteria = _audit_filter()
     if criteria is None:
-        return render_template("admin/audit.html", form=form, rows=[], page=1,
+        return render_template("admin/audit.html", form=form, rows=[], page=1, projects={},
                                has_next=False), 400
     number = min(max(int_arg("page", 1), 1), 10_000)
     rows, has_next = audit_log.page(criteria, number)
     return render_template("admin/audit.html", form=form, rows=rows, page=number,
-                           has_next=has_next)
+                           has_next=has_next, projects=audit_log.projects_of(rows))
 
 
 @bp.route("/audit/export.csv")
@@ -279,7 +279,7 @@ def audit_trail():
 def export_audit_trail():
     form, criteria = _audit_filter()
     if criteria is None:
-        return render_template("admin/audit.html", form=form, rows=[], page=1,
+        return render_template("admin/audit.html", form=form, rows=[], page=1, projects={},
                                has_next=False), 400
     audit.record("audit.export", "audit", None, None, after=criteria.as_record())
     db.session.commit()
