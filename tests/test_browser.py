@@ -257,6 +257,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         "project_leader": [
             "/", "/tasks", f"/projects/{p}", f"/projects/{p}/team", f"/projects/{p}/history",
             f"/projects/{p}/edit", *(f"/projects/{p}/steps/{n}" for n in range(1, 11)),
+            f"/projects/{p}/planning",
             f"/projects/{p}/team/{first['member']}/roles",
             f"/projects/{p}/kpis", f"/projects/{p}/process", f"/projects/{p}/process/desired",
             f"/projects/{p}/journey",
@@ -277,7 +278,10 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
                           f"/projects/{done}/follow-up",
                           f"/projects/{p}/implementation",
                           f"/projects/{p}/implementation/items/{first['it']}"],
+        # The gate of step 9, with the sponsor's form; the project's health.
+        "sponsor": [f"/projects/{p}/steps/9", f"/projects/{p}", f"/projects/{p}/planning"],
         "admin": ["/reports", "/reports?year=abc", "/reports?year=2025&page=1",
+                  "/admin/organisation",
                   "/admin/outbox", "/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new",
                   f"/admin/users/{first['sponsor']}/edit", "/admin/audit",
                   "/admin/audit?since=gisteren&project=-1"],
@@ -304,6 +308,11 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     page.get_by_label("Collega 1: naam of e-mailadres").fill("Niemand Bekend")
     page.get_by_role("button", name="Toevoegen aan het team").click()
     failures += [f"team (errors) {v}" for v in axe_violations(page)]
+    page.goto(f"/projects/{p}/planning")
+    page.get_by_label("Stap 10 gepland klaar").fill("2000-01-01")
+    page.get_by_role("button", name="Planning opslaan").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    failures += [f"planning (errors) {v}" for v in axe_violations(page)]
     # The dialog that asks before deleting (with JavaScript; the page above without).
     page.goto(f"/projects/{p}/team")
     page.get_by_role("link", name=re.compile("^Uit het team halen")).first.click()
@@ -329,7 +338,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     page.set_viewport_size({"width": 390, "height": 844})
     for path in (f"/projects/{p}/process", f"/projects/{p}/plan", f"/projects/{p}/kpis",
                  f"/projects/{p}/reviews", f"/projects/{p}/implementation", "/reports",
-                 f"/projects/{p}/history", "/processes"):
+                 f"/projects/{p}/history", "/processes", f"/projects/{p}/planning"):
         page.goto(path)
         assert page.evaluate(BROKEN_WORDS) == [], path
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), path
