@@ -282,6 +282,21 @@ def test_goal_scope_and_risks_are_plan_texts_that_do_not_disturb_older_versions(
     assert "De aanbesteding kan uitlopen" in sections["Risico's en voorwaarden"]
 
 
+def test_the_teams_line_breaks_and_paragraphs_stay_in_the_document(team, clients):
+    """A line break the team typed stays a break, a blank line starts a new paragraph (they
+    used to be glued: "Risico een.Risico twee")."""
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    leader = clients[Role.PROJECT_LEADER]
+    assert leader.post(f"{base(team)}/plan/texts", data={
+        "version": 0, "risks": "Risico een.\r\nRisico twee na Enter.\r\n\r\nTweede alinea.",
+    }).status_code == 303
+    document = open_docx(leader.get(f"{base(team)}/documents/improvement-plan.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert "Risico een.\nRisico twee na Enter." in texts
+    assert "Tweede alinea." in texts
+    assert not any("Risico een.Risico twee" in t for t in texts)
+
+
 def approved_plan(team: Team, clients: dict) -> None:
     reviews = reviewed_plan(team, clients)
     respond_to_all(team, clients, reviews["privacy"])

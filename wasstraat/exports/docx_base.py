@@ -334,20 +334,22 @@ def _number_heading(document: DocxDocument, level: int) -> str:
 
 
 def text(document: DocxDocument, value: object, *, empty: str = "") -> None:
-    """A paragraph of user text; line breaks are kept. Nothing when there is no text and no
-    ``empty`` wording (never an empty paragraph)."""
+    """User text: a blank line starts a new paragraph, a single line break stays a break.
+    Nothing when there is no text and no ``empty`` wording (never an empty paragraph)."""
     value = clean(value).strip()
-    if value or empty:
-        paragraph = document.add_paragraph()
-        _lines(paragraph, value or empty, italic=not value)
+    if not (value or empty):
+        return
+    for block in re.split(r"\n\s*\n", value) if value else [empty]:
+        _lines(document.add_paragraph(), block.strip(), italic=not value)
 
 
 def _lines(paragraph, value: str, *, italic: bool = False) -> None:
+    """The lines of ``value`` in one paragraph, a break between each (a run's text set after
+    its break would replace the break)."""
     for number_, line in enumerate(value.split("\n")):
-        run = paragraph.add_run()
         if number_:
-            run.add_break()
-        run.text = line
+            paragraph.add_run().add_break()
+        run = paragraph.add_run(line)
         run.italic = italic or None
 
 
