@@ -297,6 +297,17 @@ def test_the_teams_line_breaks_and_paragraphs_stay_in_the_document(team, clients
     assert not any("Risico een.Risico twee" in t for t in texts)
 
 
+def test_the_version_sent_for_review_says_so_on_its_cover(team, clients):
+    reviews = reviewed_plan(team, clients)
+    assert reviews["ids"]
+    leader = clients[Role.PROJECT_LEADER]
+    sent = open_docx(leader.get(f"{base(team)}/documents/improvement-plan.docx?version=1"))
+    cover = "\n".join(p.text for p in sent.paragraphs[:25])
+    assert "Ter toetsing" in cover and "Concept" not in cover
+    draft = open_docx(leader.get(f"{base(team)}/documents/improvement-plan.docx"))
+    assert "Concept" in "\n".join(p.text for p in draft.paragraphs[:25])
+
+
 def approved_plan(team: Team, clients: dict) -> None:
     reviews = reviewed_plan(team, clients)
     respond_to_all(team, clients, reviews["privacy"])

@@ -57,8 +57,11 @@ def filename(project: Project, version: PlanVersion | None) -> str:
 
 
 def status(version: PlanVersion | None) -> str:
-    if version is None or not version.is_final:
+    """The draft is a concept; a version frozen for the specialists is "Ter toetsing"."""
+    if version is None:
         return "Concept"
+    if not version.is_final:
+        return "Ter toetsing"
     return "Goedgekeurd" if version.approval is not None else "Definitief"
 
 
