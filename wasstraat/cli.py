@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from .auth import services as accounts
 from .config import JobQueue
 from .demo import DEMO_PASSWORD, load_demo
 from .errors import WorkflowError
-from .exports import house_style, implementation_plan, improvement_plan
+from .exports import archive, house_style, implementation_plan, improvement_plan
 from .exports.docx_base import options
 from .extensions import db
 from .jobs import periodic_work, queue
@@ -127,6 +128,23 @@ def export_implementation_plan(project_id: int, output: str) -> None:
     with open(output, "wb") as handle:
         handle.write(result.content)
     click.echo(f"Wrote {output} ({len(result.content)} bytes).")
+
+
+documents_cli = AppGroup("documents", help="The documents the app kept as they were signed.")
+
+
+@documents_cli.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_document(file: Path) -> None:
+    """Whether FILE is, byte for byte, a plan the app kept when it was approved."""
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    kept = archive.kept_with(digest)
+    if not kept:
+        raise click.ClickException(f"{file.name} (SHA-256 {digest}) is not a document this "
+                                   "app kept at an approval, or it has been changed.")
+    for document in kept:
+        click.echo(f"{file.name}: SHA-256 {digest} is {document.filename}, kept "
+                   f"{document.created_at:%Y-%m-%d %H:%M} UTC.")
 
 
 audit_cli = AppGroup("audit", help="The audit trail.")
@@ -346,3 +364,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(export_cli)
+    app.cli.add_command(documents_cli)

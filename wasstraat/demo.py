@@ -359,7 +359,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
             "adoption": "taken_over", "responsible_id": people[Role.TEAM_MANAGER].id,
             "start_on": start, "end_on": end, "deferred_until": None, "drop_reason": "",
             "waits_for_id": order[0].id if item is order[2] else None})
-    implementation.approve(project, owner)
+    approvals.approve_implementation(project, owner)
     _finish_tasks(project, Step.IMPLEMENTATION_PLAN)
     _close_step(project, Step.IMPLEMENTATION_PLAN, owner, {})
 

@@ -1,7 +1,7 @@
-"""What was signed stays as it was: the .docx of an approved plan version is kept when the
-process owner approves it, and its PDF/A is made once from exactly that file. Later downloads
-of that version get these stored bytes, whatever changed in the project since (team members,
-names, the house style)."""
+"""What was signed stays as it was: the .docx of an approved plan version, and of the approved
+implementation plan, is kept when the process owner approves it, and its PDF/A is made once
+from exactly that file. Later downloads get these stored bytes, whatever changed in the project
+since (team members, names, the house style); ``verify`` finds a kept file by its SHA-256."""
 
 from __future__ import annotations
 
@@ -10,11 +10,18 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
 
 from ..database import prepare_to_write
 from ..extensions import db
-from ..models import PlanDocument, PlanVersion, Project
-from . import pdf
+from ..models import (
+    ImplementationApproval,
+    ImplementationDocument,
+    PlanDocument,
+    PlanVersion,
+    Project,
+)
+from . import implementation_plan, pdf
 from .docx_base import options
 from .improvement_plan import Export, export
 
@@ -68,3 +75,82 @@ def signed_pdf(version: PlanVersion | None, build: Callable[[], Export]) -> Expo
         stored = _keep(version, "pdf", Export(pdf_name(source.filename),
                                               pdf.to_pdf(source.content)))
     return Export(stored.filename, stored.content, stored.sha256)
+
+
+# --- The implementation plan -----------------------------------------------------------------
+
+def _stored_implementation(approval: ImplementationApproval,
+                           fmt: str) -> ImplementationDocument | None:
+    return db.session.scalar(select(ImplementationDocument).where(
+        ImplementationDocument.approval_id == approval.id, ImplementationDocument.format == fmt))
+
+
+def _keep_implementation(approval: ImplementationApproval, fmt: str,
+                         result: Export) -> ImplementationDocument:
+    prepare_to_write(db.session)
+    document = ImplementationDocument(approval_id=approval.id, format=fmt,
+                                      filename=result.filename, content=result.content,
+                                      sha256=hashlib.sha256(result.content).hexdigest())
+    try:
+        with db.session.begin_nested():
+            db.session.add(document)
+    except IntegrityError:
+        return _stored_implementation(approval, fmt)
+    return document
+
+
+def keep_signed_implementation(project: Project, approval: ImplementationApproval) -> None:
+    """At approval: keep the .docx of the implementation plan just approved."""
+    _keep_implementation(approval, "docx", implementation_plan.export(project, **options()))
+
+
+def approved_versions(project: Project) -> list[tuple[int, ImplementationDocument]]:
+    """The kept .docx of each approval of the implementation plan, numbered from 1."""
+    rows = db.session.execute(
+        select(ImplementationApproval.id, ImplementationDocument)
+        .outerjoin(ImplementationDocument, (ImplementationDocument.approval_id
+                                            == ImplementationApproval.id)
+                   & (ImplementationDocument.format == "docx"))
+        .where(ImplementationApproval.project_id == project.id)
+        .order_by(ImplementationApproval.id)).all()
+    return [(number, document) for number, (_id, document) in enumerate(rows, start=1)
+            if document is not None]
+
+
+def _kept_version(project: Project, number: int) -> ImplementationDocument:
+    kept = dict(approved_versions(project)).get(number)
+    if kept is None:
+        raise NotFound()
+    return kept
+
+
+def implementation_docx(project: Project, build: Callable[[], Export],
+                        number: int | None = None) -> Export:
+    """The implementation plan as it is now (with the execution and the evaluation as they
+    go), or approved version ``number`` exactly as it was kept."""
+    if number is None:
+        return build()
+    stored = _kept_version(project, number)
+    return Export(stored.filename, stored.content, stored.sha256)
+
+
+def implementation_pdf(project: Project, build: Callable[[], Export],
+                       number: int | None = None) -> Export:
+    if number is None:
+        source = build()
+        return Export(pdf_name(source.filename), pdf.to_pdf(source.content))
+    docx = _kept_version(project, number)
+    approval = db.session.get(ImplementationApproval, docx.approval_id)
+    stored = _stored_implementation(approval, "pdf")
+    if stored is None:
+        stored = _keep_implementation(approval, "pdf", Export(pdf_name(docx.filename),
+                                                              pdf.to_pdf(docx.content)))
+    return Export(stored.filename, stored.content, stored.sha256)
+
+
+def kept_with(sha256: str) -> list[PlanDocument | ImplementationDocument]:
+    """The kept documents whose stored bytes have this SHA-256."""
+    found: list[PlanDocument | ImplementationDocument] = list(db.session.scalars(
+        select(PlanDocument).where(PlanDocument.sha256 == sha256)))
+    return found + list(db.session.scalars(select(ImplementationDocument).where(
+        ImplementationDocument.sha256 == sha256)))

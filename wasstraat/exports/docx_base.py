@@ -68,6 +68,12 @@ def dutch_date(value: date | datetime | None) -> str:
     return format_date(value, "d MMMM y", locale="nl_NL")
 
 
+def dutch_moment(value: datetime) -> str:
+    """A stored moment in the organisation's time: "5 december 2026, 08:12"."""
+    local = value.astimezone(clock.organisation_zone())
+    return f"{format_date(local.date(), 'd MMMM y', locale='nl_NL')}, {local:%H:%M}"
+
+
 def dutch_month(value: date) -> str:
     return format_date(value, "MMMM y", locale="nl_NL")
 

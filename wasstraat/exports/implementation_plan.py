@@ -3,13 +3,17 @@ the planning per month, the method's chores, the evaluation and, once held, the 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from docx.document import Document as DocxDocument
+from sqlalchemy import func, select
 
 from .. import clock
+from ..extensions import db
 from ..implementation import services as implementation
 from ..mining import analysis
 from ..mining import services as mining
-from ..models import Project
+from ..models import AuditEvent, ImplementationApproval, Project
 from ..plans import services as plans
 from ..steps import gate
 from ..workflow import ActionStatus, Adoption, EndReason, GateVerdict, Role, Step
@@ -18,21 +22,34 @@ from . import figures, improvement_plan
 from .improvement_plan import Export
 
 
-def filename(project: Project) -> str:
-    return f"implementatieplan-{d.slug(project.name)}.docx"
+def filename(project: Project, number: int | None = None) -> str:
+    suffix = f"-v{number}" if number else ""
+    return f"implementatieplan-{d.slug(project.name)}{suffix}.docx"
+
+
+def _approved(project: Project, items: list) -> tuple[ImplementationApproval | None, int | None]:
+    """The approval that covers the plan as it is, and its number (the project's first, second,
+    ... approval); None while the plan is a concept."""
+    approval = implementation.latest_approval(project)
+    if approval is None or approval.fingerprint != implementation.fingerprint(items):
+        return None, None
+    number = db.session.scalar(select(func.count()).select_from(ImplementationApproval).where(
+        ImplementationApproval.project_id == project.id,
+        ImplementationApproval.id <= approval.id))
+    return approval, number
 
 
 def build(project: Project, *, organisation: str, template: str | None,
           author: str, addressee: str = "") -> DocxDocument:
     items = implementation.items_of(project)
-    approval = implementation.latest_approval(project)
-    approved = approval is not None and approval.fingerprint == implementation.fingerprint(items)
+    approval, number = _approved(project, items)
+    approved = approval is not None
     carried_out = plans.document_version(plans.versions_of(project))
     numbers = improvement_plan.numbering(project, carried_out)
     page = d.TitlePage(
         kind="Implementatieplan", organisation=organisation, project=project.name,
         product=project.product,
-        version=d.dutch_date(approval.approved_at) if approved else "concept",
+        version=f"{number}, {d.dutch_date(approval.approved_at)}" if approved else "concept",
         status="Goedgekeurd" if approved else "Concept",
         day=clock.local_date(approval.approved_at) if approved else clock.today(),
         details=(("Voert uit", f"verbeterplan versie {carried_out.number}"
@@ -48,13 +65,14 @@ def build(project: Project, *, organisation: str, template: str | None,
     _chores(document)
     _ended(document, project)
     _evaluation(document, project)
-    _approval(document, approval if approved else None)
+    _approval(document, project, approval, number)
     _gate_decisions(document, project)
     return document
 
 
 def export(project: Project, **options: object) -> Export:
-    return Export(filename(project), d.to_bytes(build(project, **options)))
+    _, number = _approved(project, implementation.items_of(project))
+    return Export(filename(project, number), d.to_bytes(build(project, **options)))
 
 
 def _label(item, numbers: dict[int, str]) -> str:
@@ -238,15 +256,26 @@ def _measured_change(document: DocxDocument, project: Project) -> None:
                          f"niet meer voor ({compared['cases_on_gone_paths']} zaken namen ze).")
 
 
-def _approval(document: DocxDocument, approval) -> None:
+def _approval(document: DocxDocument, project: Project,
+              approval: ImplementationApproval | None, number: int | None) -> None:
+    """The signature block: who approved which version, when in the organisation's time, and
+    the approval's line in the audit trail (``flask documents verify`` checks the kept file)."""
     d.heading(document, "Vaststelling", 1)
     if approval is None:
         d.text(document, "", empty="De proceseigenaar heeft dit plan (in deze vorm) nog niet "
                                    "vastgesteld.")
         return
-    d.label_value(document, (("Vastgesteld door", f"{approval.approver_name} "
-                                                  "(proceseigenaar)"),
-                             ("Datum", d.dutch_date(approval.approved_at))))
+    event = db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.project_id == project.id, AuditEvent.action == "implementation.approve",
+        AuditEvent.at <= approval.approved_at + timedelta(minutes=1))
+        .order_by(AuditEvent.id.desc()).limit(1))
+    d.label_value(document, (
+        ("Vastgesteld door", f"{approval.approver_name} (proceseigenaar)"),
+        ("Versie", str(number)),
+        ("Datum en tijd", d.dutch_moment(approval.approved_at)),
+        ("Kenmerk in de audittrail", f"#{event}" if event else "–"),
+        ("Vastgelegd", "in Wasstraat; het bestand zoals vastgesteld is bewaard en blijft "
+                       "bij elke download gelijk")))
 
 
 def _gate_decisions(document: DocxDocument, project: Project) -> None:

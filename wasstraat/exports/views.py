@@ -81,7 +81,7 @@ def _implementation_plan(project_id: int):
     _within_rate()
     if access.project.step_status(Step.IMPLEMENTATION_PLAN) is StepStatus.NOT_STARTED:
         raise WorkflowError(_("Het implementatieplan is er vanaf stap 9."))
-    return lambda: implementation_plan.export(access.project, **options())
+    return access.project, lambda: implementation_plan.export(access.project, **options())
 
 
 class PdfUnavailable(WorkflowError):
@@ -117,12 +117,15 @@ def improvement_plan_pdf(project_id: int):
 @bp.route("/implementation-plan.docx")
 @login_required
 def implementation_plan_docx(project_id: int):
-    return _download(_implementation_plan(project_id)(), project_id, "implementation_plan")
+    project, build = _implementation_plan(project_id)
+    result = archive.implementation_docx(project, build, int_arg("version"))
+    return _download(result, project_id, "implementation_plan")
 
 
 @bp.route("/implementation-plan.pdf")
 @login_required
 def implementation_plan_pdf(project_id: int):
-    build = _implementation_plan(project_id)
-    result = _pdf(lambda: archive.signed_pdf(None, build))
+    project, build = _implementation_plan(project_id)
+    number = int_arg("version")
+    result = _pdf(lambda: archive.implementation_pdf(project, build, number))
     return _download(result, project_id, "implementation_plan_pdf", pdf.CONTENT_TYPE)

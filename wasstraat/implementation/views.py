@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from .. import clock
+from .. import approvals, clock
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError, on_refusal, refuse_into
+from ..exports import archive
 from ..extensions import db
 from ..http import wants_partial
 from ..kpis import services as kpis
@@ -77,6 +78,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
         suggestion=services.suggested_order(lines, first=SUGGESTIONS_SHOWN),
         horizon_labels={horizon.value: _(horizon.label) for horizon in Horizon},
         timeline=services.timeline(lines, rows_of=on_page), approval=approval,
+        kept_versions=archive.approved_versions(project),
         approval_current=approval is not None
         and approval.fingerprint == services.fingerprint(lines),
         approval_blockers=services.approval_blockers(lines, limit=services.BLOCKERS_SHOWN),
@@ -231,7 +233,7 @@ def item(project_id: int, item_id: int):
 def approve(project_id: int):
     access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
     _refuse_on_plan(project_id)
-    services.approve(access.project, _user())
+    approvals.approve_implementation(access.project, _user())
     db.session.commit()
     return back_to(url_for("implementation.index", project_id=project_id),
                    _("U heeft het implementatieplan vastgesteld."))

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -125,6 +126,23 @@ class ImplementationApproval(db.Model):
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("project_id", "fingerprint"),)
+
+
+class ImplementationDocument(db.Model):
+    """The implementation plan as the process owner approved it (the .docx kept at approval,
+    and the PDF/A made once from exactly that file): a record that later downloads give
+    unchanged, whatever changed in the project since."""
+
+    __table_args__ = (UniqueConstraint("approval_id", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    approval_id: Mapped[int] = mapped_column(
+        ForeignKey("implementation_approval.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(10))  # "docx" or "pdf"
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 
