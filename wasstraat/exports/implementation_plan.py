@@ -274,8 +274,8 @@ def _approval(document: DocxDocument, project: Project,
         ("Versie", str(number)),
         ("Datum en tijd", d.dutch_moment(approval.approved_at)),
         ("Kenmerk in de audittrail", f"#{event}" if event else "–"),
-        ("Vastgelegd", "in Wasstraat; het bestand zoals vastgesteld is bewaard en blijft "
-                       "bij elke download gelijk")))
+        ("Vastgelegd", f"in Wasstraat; versie {number} is bewaard zoals die is "
+                       "vastgesteld en blijft bij elke download gelijk")))
 
 
 def _gate_decisions(document: DocxDocument, project: Project) -> None:
