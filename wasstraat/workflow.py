@@ -79,7 +79,7 @@ class GateVerdict(LabelledEnum):
 
 
 class Health(LabelledEnum):
-    """How a project stands against its planned step dates (positions.health), in words."""
+    """How a project stands against its planned step dates (projects.planning), in words."""
 
     ON_TRACK = "on_track", N_("Op schema")
     AT_RISK = "at_risk", N_("Risico")

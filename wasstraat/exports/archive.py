@@ -30,23 +30,35 @@ def pdf_name(filename: str) -> str:
     return filename.removesuffix(".docx") + ".pdf"
 
 
-def _stored(version: PlanVersion, fmt: str) -> PlanDocument | None:
-    return db.session.scalar(select(PlanDocument).where(
-        PlanDocument.plan_version_id == version.id, PlanDocument.format == fmt))
+Kept = PlanDocument | ImplementationDocument
+# What a kept document belongs to: a plan version, or an approval of the implementation plan.
+_OWNER: dict[type, str] = {PlanDocument: "plan_version_id",
+                           ImplementationDocument: "approval_id"}
 
 
-def _keep(version: PlanVersion, fmt: str, result: Export) -> PlanDocument:
+def _find(model: type[Kept], owner_id: int, fmt: str) -> Kept | None:
+    return db.session.scalar(select(model).filter_by(**{_OWNER[model]: owner_id}, format=fmt))
+
+
+def _store(model: type[Kept], owner_id: int, fmt: str, result: Export) -> Kept:
     """Store once; when another request stored it first, theirs counts."""
     prepare_to_write(db.session)  # a download is a GET; its write must not be rolled back
-    document = PlanDocument(plan_version_id=version.id, format=fmt, filename=result.filename,
-                            content=result.content,
-                            sha256=hashlib.sha256(result.content).hexdigest())
+    document = model(**{_OWNER[model]: owner_id}, format=fmt, filename=result.filename,
+                     content=result.content, sha256=hashlib.sha256(result.content).hexdigest())
     try:
         with db.session.begin_nested():
             db.session.add(document)
     except IntegrityError:
-        return _stored(version, fmt)
+        return _find(model, owner_id, fmt)
     return document
+
+
+def _stored(version: PlanVersion, fmt: str) -> PlanDocument | None:
+    return _find(PlanDocument, version.id, fmt)
+
+
+def _keep(version: PlanVersion, fmt: str, result: Export) -> PlanDocument:
+    return _store(PlanDocument, version.id, fmt, result)
 
 
 def keep_signed(project: Project, version: PlanVersion) -> None:
@@ -81,22 +93,12 @@ def signed_pdf(version: PlanVersion | None, build: Callable[[], Export]) -> Expo
 
 def _stored_implementation(approval: ImplementationApproval,
                            fmt: str) -> ImplementationDocument | None:
-    return db.session.scalar(select(ImplementationDocument).where(
-        ImplementationDocument.approval_id == approval.id, ImplementationDocument.format == fmt))
+    return _find(ImplementationDocument, approval.id, fmt)
 
 
 def _keep_implementation(approval: ImplementationApproval, fmt: str,
                          result: Export) -> ImplementationDocument:
-    prepare_to_write(db.session)
-    document = ImplementationDocument(approval_id=approval.id, format=fmt,
-                                      filename=result.filename, content=result.content,
-                                      sha256=hashlib.sha256(result.content).hexdigest())
-    try:
-        with db.session.begin_nested():
-            db.session.add(document)
-    except IntegrityError:
-        return _stored_implementation(approval, fmt)
-    return document
+    return _store(ImplementationDocument, approval.id, fmt, result)
 
 
 def keep_signed_implementation(project: Project, approval: ImplementationApproval) -> None:
