@@ -79,8 +79,8 @@ def dutch_month(value: date) -> str:
 
 
 def short_month(value: date) -> str:
-    """A month as a column heading: "mei 27" (one line in a narrow column)."""
-    return format_date(value, "MMM yy", locale="nl_NL").replace(".", "")
+    """A month as a column heading or an axis label: "mei 2026" ("mei 26" read as a date)."""
+    return format_date(value, "MMM yyyy", locale="nl_NL").replace(".", "")
 
 
 def number(value: float | None) -> str:

@@ -102,7 +102,7 @@ def _order(document: DocxDocument, items: list, numbers: dict[int, str]) -> None
         return
     by_id = {i.id: i for i in items}
     d.table(document, "De overgenomen verbeteringen in de volgorde van de proceseigenaar",
-            ("Volg-\norde", "Verbetering", "Verantwoordelijke", "Start", "Einde", "Wacht op",
+            ("Nr.", "Verbetering", "Verantwoordelijke", "Start", "Einde", "Wacht op",
              "Status"),
             [(str(n), _label(i, numbers), i.responsible.name if i.responsible else "–",
               d.dutch_date(i.start_on) or "–", d.dutch_date(i.end_on) or "–",
