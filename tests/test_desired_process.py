@@ -5,9 +5,11 @@ next cycle starts its step 3 from the process as it now is."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from conftest import Team, organisation_today
+from docx import Document
 from test_bad_input import HOSTILE
 from test_cycles import close
 from test_implementation import put_in_step
@@ -86,6 +88,21 @@ def test_the_desired_process_beside_the_current_one_with_the_difference(team, cl
     # The current process is untouched; its page links to the desired one.
     assert [s.activity for s in process.steps_of(team.project)] == [c[0] for c in CURRENT]
     assert f"{base(team)}/desired" in advisor.get(base(team)).get_data(as_text=True)
+    # The improvement plan puts the desired process and the waste beside the current one.
+    first = process.steps_of(team.project)[1]
+    first.wastes = ["waiting", "rework"]
+    db.session.commit()
+    document = Document(BytesIO(advisor.get(
+        f"/projects/{team.project.id}/documents/improvement-plan.docx").data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "Het gewenste proces" in text
+    assert ("Na de verbeteringen telt het proces 4 activiteiten (nu 4) en 1 overdracht (nu 2)"
+            in text)
+    assert "Vervallen activiteiten: Kenteken controleren." in text
+    assert "Status per e-mail" in cells
+    assert "Verspilling die het team zag: wachten (activiteit 2); herstelwerk (activiteit 2)." \
+        in text
 
 
 def test_each_description_changes_only_in_its_own_step(team, clients):

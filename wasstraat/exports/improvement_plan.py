@@ -30,6 +30,7 @@ from ..workflow import (
     SCORE_SCALE,
     SERVICE_PS,
     STEPS,
+    WASTES,
     Decision,
     Horizon,
     Role,
@@ -150,6 +151,7 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
     _kpis(document, project)
     _findings(document, plan)
     _improvements(document, plan)
+    _desired_process(document, project)
     chosen = _chosen_reviews(plan)
     _reviews(document, chosen, reviews.responses_of(project), plan.numbers)
     _risks(document, plan, chosen)
@@ -319,6 +321,7 @@ def _current_process(document: DocxDocument, project: Project) -> None:
               "ja" if handover else "nee")
              for n, (s, handover) in enumerate(zip(steps, handed, strict=True), start=1)],
             (1, 5.6, 3.3, 1.8, 2.2, 2.1))
+    _wastes(document, steps)
     checks = process.checks_of(project)
     if checks:
         d.heading(document, "Controle door de deelnemers (sessie 3b)", 3)
@@ -335,6 +338,52 @@ def _current_process(document: DocxDocument, project: Project) -> None:
     if findings:
         d.heading(document, "Bevindingen uit de sessies", 3)
         d.bullets(document, (f"{d.dutch_date(s.held_on)}: {f.text}" for s, f in findings))
+
+
+def _wastes(document: DocxDocument, steps: list) -> None:
+    """The kinds of waste the team saw, with the activities (by number) where it saw them."""
+    seen: dict[str, list[str]] = {}
+    for number_, step in enumerate(steps, start=1):
+        for waste in step.wastes or []:
+            seen.setdefault(waste, []).append(str(number_))
+    if seen:
+        d.text(document, "Verspilling die het team zag: " + "; ".join(
+            f"{WASTES[key].lower()} ({'activiteit' if len(numbers) == 1 else 'activiteiten'} "
+            f"{', '.join(numbers)})"
+            for key, numbers in seen.items() if key in WASTES) + ".")
+
+
+def _count(value: float, one: str, many: str) -> str:
+    return f"{d.number(value)} {one if value == 1 else many}"
+
+
+def _desired_process(document: DocxDocument, project: Project) -> None:
+    """Step 8's desired process beside the current one: what the change does to the work."""
+    desired = process.steps_of(project, process.DESIRED)
+    if not desired:
+        return
+    d.heading(document, "Het gewenste proces", 1)
+    comparison = process.compare(process.steps_of(project), desired)
+    now, then = comparison.desired, comparison.current
+    d.text(document, f"Na de verbeteringen telt het proces "
+                     f"{_count(now.steps, 'activiteit', 'activiteiten')} (nu {then.steps}) en "
+                     f"{_count(now.handovers, 'overdracht', 'overdrachten')} (nu "
+                     f"{then.handovers}). De doorlooptijd volgens de schatting van het team wordt "
+                     f"{_count(now.lead_time_days, 'werkdag', 'werkdagen')} (nu "
+                     f"{d.number(then.lead_time_days)}).")
+    if comparison.removed:
+        d.text(document, "Vervallen activiteiten: " + "; ".join(comparison.removed) + ".")
+    if comparison.added:
+        d.text(document, "Nieuwe activiteiten: " + "; ".join(comparison.added) + ".")
+    handed = process.handovers(desired)
+    d.table(document, "De activiteiten van het gewenste proces (stap 8)",
+            ("Nr", "Activiteit", "Wie en systeem", "Werk (min)", "Wachten (dagen)",
+             "Overdracht"),
+            [(str(n), d.Lead(s.activity, s.remarks), " · ".join(filter(None, (s.actor, s.system)))
+              or "–", d.number(s.work_minutes), d.number(s.wait_days),
+              "ja" if handover else "nee")
+             for n, (s, handover) in enumerate(zip(desired, handed, strict=True), start=1)],
+            (1, 5.6, 3.3, 1.8, 2.2, 2.1))
 
 
 def _measured_process(document: DocxDocument, project: Project) -> None:
