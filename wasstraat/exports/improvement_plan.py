@@ -100,9 +100,17 @@ class Plan:
                 continue
             text = d.euro(sum(known)) + suffix
             if len(known) < len(rows):
-                text += f" (geraamd voor {len(known)} van de {len(rows)} verbeteringen)"
+                text += (f" (geraamd voor {len(known)} van de {len(rows)} verbeteringen; nog "
+                         f"niet geraamd: {self._named([i for i in rows if i.get(key) is None])})")
             said.append(text)
         return said[0], said[1]
+
+    def _named(self, rows: list[dict], shown: int = 5) -> str:
+        """The improvements by number, the first few and how many more (a board reads which
+        costs are still unknown, not only how many)."""
+        names = [self.numbers[i["id"]] for i in rows]
+        more = len(names) - shown
+        return ", ".join(names[:shown]) + (f" en {more} meer" if more > 0 else "")
 
     def dropped(self) -> list[dict]:
         return [i for i in self.data["improvements"]
