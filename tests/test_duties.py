@@ -173,7 +173,8 @@ def test_the_organisation_page_changes_the_settings_and_records_it(create_user, 
     assert page.status_code == 200 and "Vier ogen" in page.get_data(as_text=True)
     response = admin.post("/admin/organisation", data={
         "version": 0, "project_creators": "admins", "owner_appointed_by": "admins",
-        "registered_specialists_only": "y", "gate_approver": "sponsor"})  # four eyes unticked: off
+        "registered_specialists_only": "y", "gate_approver": "sponsor",
+        "plan_decider": "owner"})  # four eyes unticked: off
     assert response.status_code == 303
     row = db.session.scalars(db.select(OrganisationSettings)).one()
     assert (row.project_creators, row.owner_appointed_by, row.four_eyes) == (
@@ -182,7 +183,7 @@ def test_the_organisation_page_changes_the_settings_and_records_it(create_user, 
         AuditEvent.action == "settings.update")).one().after["four_eyes"] is False
     stale = admin.post("/admin/organisation", data={
         "version": 0, "project_creators": "everyone", "owner_appointed_by": "leader",
-        "gate_approver": "sponsor"})
+        "gate_approver": "sponsor", "plan_decider": "owner"})
     assert stale.status_code == 409
     assert admin.post("/admin/organisation", data={
         "version": row.version, "project_creators": "iedereen",

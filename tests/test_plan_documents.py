@@ -32,6 +32,7 @@ from wasstraat.models import (
     Improvement,
     Kpi,
     KpiMeasurement,
+    OrganisationSettings,
     PlanDocument,
     User,
 )
@@ -391,3 +392,31 @@ def test_a_client_that_has_the_signed_document_is_not_sent_it_again(team, client
     assert again.status_code == 304 and again.data == b""
     # The draft changes whenever the plan does: no validator, always sent whole.
     assert "ETag" not in client.get(f"{base(team)}/documents/improvement-plan.docx").headers
+
+
+def everything_in(document: Document) -> str:
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_under_mandate_the_process_owner_decides(team, clients):
+    approved_plan(team, clients)
+    signed = everything_in(open_docx(clients[Role.PROJECT_LEADER].get(
+        f"{base(team)}/documents/improvement-plan.docx?version=2")))
+    assert "De proceseigenaar (onder mandaat)" in signed
+    assert "De proceseigenaar besluit, onder mandaat:" in signed
+    assert "Besloten: goedgekeurd door" in signed and "Kenmerk van het besluit" not in signed
+
+
+def test_where_a_board_decides_the_owners_approval_is_its_advice(team, clients):
+    db.session.add(OrganisationSettings(plan_decider="management",
+                                        portfolio_holder="Wethouder A. de Vries"))
+    db.session.commit()
+    approved_plan(team, clients)
+    signed = everything_in(open_docx(clients[Role.PROJECT_LEADER].get(
+        f"{base(team)}/documents/improvement-plan.docx?version=2")))
+    assert "Het directieteam" in signed and "Wethouder A. de Vries" in signed
+    assert "Het directieteam besluit:" in signed
+    assert "legt het voor aan het directieteam." in signed
+    assert "Op advies van de proceseigenaar stelt het directieteam het verbeterplan" in signed
+    assert "Kenmerk van het besluit" in signed and "Besloten: goedgekeurd" not in signed

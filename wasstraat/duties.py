@@ -10,6 +10,8 @@ administrator and recorded in the audit trail).
   A small organisation may switch this off; each use of that is recorded.
 - The gate: which steps need a "go" before they close, and whose it is (the sponsor, the
   process owner, or both).
+- Who decides on the plans (the process owner under mandate, the directieteam or the
+  college), and the portfolio holder: the documents say so.
 """
 
 from __future__ import annotations
@@ -28,13 +30,14 @@ from .workflow import (
     SPECIALIST_ROLES,
     GateApprover,
     OwnerAppointer,
+    PlanDecider,
     ProjectCreators,
     Role,
     Step,
 )
 
 SETTING_FIELDS = ["project_creators", "owner_appointed_by", "registered_specialists_only",
-                  "four_eyes", "gated_steps", "gate_approver"]
+                  "four_eyes", "gated_steps", "gate_approver", "plan_decider", "portfolio_holder"]
 # Roles that approve or sign: nobody gives them to themselves while four eyes hold.
 APPROVING_ROLES = frozenset({Role.PROCESS_OWNER, *SPECIALIST_ROLES})
 
@@ -49,7 +52,9 @@ def settings() -> OrganisationSettings:
                                       owner_appointed_by=OwnerAppointer.LEADER,
                                       registered_specialists_only=True, four_eyes=True,
                                       gated_steps=[int(s) for s in DEFAULT_GATED_STEPS],
-                                      gate_approver=GateApprover.SPONSOR, version=0)
+                                      gate_approver=GateApprover.SPONSOR,
+                                      plan_decider=PlanDecider.OWNER, portfolio_holder="",
+                                      version=0)
     if has_request_context():
         g.organisation_settings = row
     return row

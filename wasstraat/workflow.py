@@ -71,6 +71,15 @@ class GateApprover(LabelledEnum):
                 GateApprover.BOTH: (Role.SPONSOR, Role.PROCESS_OWNER)}[self]
 
 
+class PlanDecider(LabelledEnum):
+    """Who decides on the improvement plan and the implementation plan (the organisation's
+    choice, duties.py). When a board decides, the process owner's approval is its advice."""
+
+    OWNER = "owner", N_("De proceseigenaar, onder mandaat")
+    MANAGEMENT = "management", N_("Het directieteam")
+    COLLEGE = "college", N_("Het college van burgemeester en wethouders")
+
+
 class GateVerdict(LabelledEnum):
     """A decision at a step's gate: the step may close, or its work goes back to the team."""
 

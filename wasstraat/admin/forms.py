@@ -26,7 +26,14 @@ from ..forms import (
 )
 from ..plans.forms import optional_int
 from ..titles import step_title
-from ..workflow import SPECIALIST_ROLES, GateApprover, OwnerAppointer, ProjectCreators, Step
+from ..workflow import (
+    SPECIALIST_ROLES,
+    GateApprover,
+    OwnerAppointer,
+    PlanDecider,
+    ProjectCreators,
+    Step,
+)
 
 
 def _user_fields(cls):
@@ -60,6 +67,14 @@ class OrganisationForm(FlaskForm):
         _l("Stappen die pas worden afgerond na een go"), coerce=int, choices=[])
     gate_approver = RadioField(_l("Wie geeft de go"), choices=choices(
         (m.value, _l(m.label)) for m in GateApprover), validators=[InputRequired()])
+    plan_decider = RadioField(_l("Wie besluit over het verbeterplan en het implementatieplan"),
+                              choices=choices((m.value, _l(m.label)) for m in PlanDecider),
+                              validators=[InputRequired()])
+    portfolio_holder = StringField(
+        _l("Portefeuillehouder (bestuurlijk opdrachtgever)"),
+        description=_l("Bijvoorbeeld: wethouder J. de Vries (Dienstverlening). Staat op de "
+                       "voorkant van de plannen."),
+        validators=[Length(max=200), single_line, no_control_characters])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

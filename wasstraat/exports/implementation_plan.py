@@ -54,6 +54,7 @@ def build(project: Project, *, organisation: str, template: str | None,
         day=clock.local_date(approval.approved_at) if approved else clock.today(),
         details=(("Voert uit", f"verbeterplan versie {carried_out.number}"
                   if carried_out else "nog geen definitief verbeterplan"),
+                 *improvement_plan.decision_lines(),
                  ("Proceseigenaar", improvement_plan.names(project, Role.PROCESS_OWNER)),
                  ("Projectleider", improvement_plan.names(project, Role.PROJECT_LEADER)),
                  ("Kenmerk", project.reference)))

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from docx.document import Document as DocxDocument
 
-from .. import clock
+from .. import clock, duties
 from ..formulas import services as formulas
 from ..journey import services as journey
 from ..kpis import services as kpis
@@ -33,6 +33,7 @@ from ..workflow import (
     WASTES,
     Decision,
     Horizon,
+    PlanDecider,
     Role,
     Step,
     StepStatus,
@@ -64,6 +65,26 @@ def status(version: PlanVersion | None) -> str:
     if not version.is_final:
         return "Ter toetsing"
     return "Goedgekeurd" if version.approval is not None else "Definitief"
+
+
+# Who decides, as the documents name them in a sentence (the organisation's choice, duties.py).
+DECIDERS = {PlanDecider.OWNER: "de proceseigenaar",
+            PlanDecider.MANAGEMENT: "het directieteam",
+            PlanDecider.COLLEGE: "het college van burgemeester en wethouders"}
+
+
+def decider() -> PlanDecider:
+    return duties.settings().plan_decider
+
+
+def decision_lines() -> tuple[tuple[str, str], ...]:
+    """The cover's lines on who decides: the decider, and the portfolio holder if named."""
+    rules = duties.settings()
+    lines = [("Ter besluitvorming aan", DECIDERS[rules.plan_decider].capitalize()
+              + (" (onder mandaat)" if rules.plan_decider is PlanDecider.OWNER else ""))]
+    if rules.portfolio_holder:
+        lines.append(("Portefeuillehouder", rules.portfolio_holder))
+    return tuple(lines)
 
 
 def names(project: Project, role: Role) -> str:
@@ -146,7 +167,7 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
         status=status(version),
         # The date of what this document shows: the version's, or today's for the draft.
         day=clock.local_date(version.created_at) if version else clock.today(),
-        details=(("Aan", addressee or "–"),
+        details=(("Aan", addressee or "–"), *decision_lines(),
                  ("Proceseigenaar", names(project, Role.PROCESS_OWNER)),
                  ("Sponsor", names(project, Role.SPONSOR)),
                  ("Projectleider", names(project, Role.PROJECT_LEADER)),
@@ -225,10 +246,27 @@ def _summary(document: DocxDocument, plan: Plan) -> None:
         d.bullets(document, (f"{k.name}: van {d.number(k.baseline_value)} naar "
                              f"{d.number(k.target_value)} {k.unit}" for k in targets))
     d.heading(document, "Gevraagd besluit", 3, numbered=False)
+    d.text(document, _who_decides() + ":")
+    d.bullets(document, [*_decisions_asked(plan), *_approved_as(plan)])
+
+
+def _who_decides() -> str:
+    chosen = decider()
+    said = DECIDERS[chosen].capitalize() + " besluit"
+    return said + (", onder mandaat" if chosen is PlanDecider.OWNER else "")
+
+
+def _approved_as(plan: Plan) -> list[str]:
+    """The process owner's approval: the decision under mandate, else the board's advice."""
     approval = plan.approval
-    d.bullets(document, [*_decisions_asked(plan), *(
-        [f"Besloten: goedgekeurd door {approval.approver_name} (proceseigenaar) op "
-         f"{d.dutch_date(approval.approved_at)}."] if approval else [])])
+    if approval is None:
+        return []
+    when = d.dutch_date(approval.approved_at)
+    if decider() is PlanDecider.OWNER:
+        return [f"Besloten: goedgekeurd door {approval.approver_name} (proceseigenaar) op "
+                f"{when}."]
+    return [f"Advies: {approval.approver_name} (proceseigenaar) keurde het plan op {when} goed "
+            f"en legt het voor aan {DECIDERS[decider()]}."]
 
 
 def _first_paragraph(value: str | None) -> str:
@@ -618,14 +656,18 @@ def _risks(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
 def _decision(document: DocxDocument, plan: Plan) -> None:
     """The decision asked and the block the process owner signs (filled in once approved)."""
     d.heading(document, "Besluit", 1)
-    d.text(document, f"De proceseigenaar stelt het verbeterplan {plan.project.name} vast, "
-                     "met de verbeteringen, kosten en voorwaarden zoals in dit document "
-                     "beschreven:")
+    chosen = decider()
+    by_board = chosen is not PlanDecider.OWNER
+    d.text(document, ("Op advies van de proceseigenaar stelt " if by_board else "")
+           + (DECIDERS[chosen] if by_board else "De proceseigenaar")
+           + f" het verbeterplan {plan.project.name} vast, met de verbeteringen, kosten en "
+             "voorwaarden zoals in dit document beschreven:")
     d.bullets(document, _decisions_asked(plan))
     approval = plan.approval
     owner = approval.approver_name if approval else names(plan.project, Role.PROCESS_OWNER)
     signature = d.table(
-        document, "Ondertekening door de proceseigenaar", ("", "Proceseigenaar"),
+        document, "Advies van de proceseigenaar" if by_board
+        else "Ondertekening door de proceseigenaar", ("", "Proceseigenaar"),
         (("Naam", owner), ("Rol", ROLE_INFO[Role.PROCESS_OWNER].label),
          ("Datum", d.dutch_date(approval.approved_at) if approval else ""),
          ("Plaats", ""), ("Handtekening", "Goedgekeurd in Wasstraat" if approval else "")),
@@ -633,6 +675,11 @@ def _decision(document: DocxDocument, plan: Plan) -> None:
     d.signature_rows(signature, 2.0)
     if approval is not None and approval.note:
         d.label_value(document, (("Toelichting bij de goedkeuring", approval.note),))
+    if by_board:
+        d.table(document, f"Besluit van {DECIDERS[chosen]}", ("", DECIDERS[chosen].capitalize()),
+                (("Datum van de vergadering", ""), ("Kenmerk van het besluit", ""),
+                 ("Besluit", "vastgesteld / gewijzigd vastgesteld / niet vastgesteld")),
+                (4, 12))
 
 
 # --- Appendix ---------------------------------------------------------------------------------

@@ -20,7 +20,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..workflow import DEFAULT_GATED_STEPS, GateApprover, OwnerAppointer, ProjectCreators
+from ..workflow import (
+    DEFAULT_GATED_STEPS,
+    GateApprover,
+    OwnerAppointer,
+    PlanDecider,
+    ProjectCreators,
+)
 from .base import StrEnumColumn, UTCDateTime, new_session_token, utcnow
 
 if TYPE_CHECKING:  # type-only: the registry resolves the names at run time
@@ -112,6 +118,10 @@ class OrganisationSettings(db.Model):
         JSON, default=lambda: [int(s) for s in DEFAULT_GATED_STEPS])
     gate_approver: Mapped[GateApprover] = mapped_column(StrEnumColumn(GateApprover, 10),
                                                         default=GateApprover.SPONSOR)
+    # Who decides on the plans, and the board member responsible (the documents say both).
+    plan_decider: Mapped[PlanDecider] = mapped_column(StrEnumColumn(PlanDecider, 12),
+                                                      default=PlanDecider.OWNER)
+    portfolio_holder: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
