@@ -420,3 +420,24 @@ def test_where_a_board_decides_the_owners_approval_is_its_advice(team, clients):
     assert "legt het voor aan het directieteam." in signed
     assert "Op advies van de proceseigenaar stelt het directieteam het verbeterplan" in signed
     assert "Kenmerk van het besluit" in signed and "Besloten: goedgekeurd" not in signed
+
+
+def test_the_plan_says_where_the_money_comes_from(team, clients):
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    db.session.add(Improvement(project_id=team.project.id, step=6, source_type="step",
+                               source_id=6, title="Statusbericht", decision="in_plan",
+                               horizon="quick_win", impact=4, effort=2, cost_estimate=4000))
+    db.session.commit()
+    leader = clients[Role.PROJECT_LEADER]
+    unfunded = everything_in(open_docx(leader.get(
+        f"{base(team)}/documents/improvement-plan.docx")))
+    assert "Dekking: nog niet beschreven" in unfunded
+    assert "De dekking is nog niet beschreven." in unfunded
+    assert leader.post(f"{base(team)}/plan/texts", data={
+        "version": 0, "funding": "Begrotingspost 6.1 Dienstverlening, 2027.\n"
+                                 "Structureel vanaf 2028 in de kadernota."}).status_code == 303
+    funded = everything_in(open_docx(leader.get(
+        f"{base(team)}/documents/improvement-plan.docx")))
+    assert "Dekking: Begrotingspost 6.1 Dienstverlening, 2027." in funded
+    assert "dekking: Begrotingspost 6.1 Dienstverlening, 2027." in funded
+    assert "Structureel vanaf 2028 in de kadernota." in funded

@@ -796,6 +796,10 @@ PLAN_SECTIONS: tuple[PlanSection, ...] = (
                 N_("De verbeteringen die snel en met weinig moeite resultaat geven.")),
     PlanSection("long_term", N_("Lange termijn"),
                 N_("De verbeteringen die meer tijd, geld of voorbereiding vragen.")),
+    PlanSection("funding", N_("Dekking van de kosten"),
+                N_("Uit welk budget of welke begrotingspost de kosten komen, of welke "
+                   "begrotingswijziging nodig is; structurele kosten vanaf welk jaar."),
+                optional=True),
     PlanSection("risks", N_("Risico's en randvoorwaarden"),
                 N_("Wat de uitvoering kan tegenhouden, en wat ervoor nodig is."), optional=True),
 )

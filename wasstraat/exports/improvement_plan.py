@@ -239,6 +239,8 @@ def _summary(document: DocxDocument, plan: Plan) -> None:
         ("Niet opgepakt of samengevoegd", len(plan.dropped()) + len(plan.merged())),
         ("Eenmalige kosten", one_off),
         ("Structurele kosten", recurring),
+        ("Dekking", _first_paragraph(plan.data["texts"].get("funding"))
+         or "nog niet beschreven: uit welk budget de kosten komen"),
     ))
     targets = [k for k in kpis.kpis_of(plan.project) if k.target_value is not None]
     if targets:
@@ -282,8 +284,10 @@ def _decisions_asked(plan: Plan) -> list[str]:
     asked = [f"Het verbeterplan vaststellen met {len(plan.in_plan)} verbeteringen{span}."]
     if any(i.get("cost_estimate") is not None or i.get("recurring_cost") is not None
            for i in plan.in_plan):
+        funding = d.clean(plan.data["texts"].get("funding")).strip().split("\n")[0]
         asked.append(f"Budget beschikbaar stellen: eenmalig {one_off}, structureel "
-                     f"{recurring}.")
+                     f"{recurring}" + (f"; dekking: {funding.rstrip('.')}." if funding
+                                       else ". De dekking is nog niet beschreven."))
     asked.append("De projectleider opdracht geven het implementatieplan op te stellen "
                  "(stap 9), met de quick wins als eerste.")
     return asked
@@ -539,6 +543,9 @@ def _improvements(document: DocxDocument, plan: Plan) -> None:
                   _cost_cell(i), ", ".join(i["kpis"]) or "–")
                  for i in rows],
                 (1.0, 4.6, 2.3, 1.8, 2.1, 1.9, 2.3))
+    d.heading(document, TEXTS["funding"], 2)
+    d.text(document, plan.data["texts"].get("funding"),
+           empty="Niet beschreven: uit welk budget of welke begrotingspost de kosten komen.")
     _not_pursued(document, plan)
 
 

@@ -113,6 +113,7 @@ class ImprovementPlan(db.Model):
     quick_wins: Mapped[str] = mapped_column(Text, default="")
     long_term: Mapped[str] = mapped_column(Text, default="")
     scope: Mapped[str] = mapped_column(Text, default="")
+    funding: Mapped[str] = mapped_column(Text, default="")
     risks: Mapped[str] = mapped_column(Text, default="")
     review_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
