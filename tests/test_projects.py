@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
-from conftest import login, organisation_today
+from conftest import login, organisation_today, put_in_step
+from docx import Document
 
 from wasstraat.extensions import db
 from wasstraat.models import Membership, Project, User
@@ -313,3 +315,22 @@ def test_extra_form_fields_cannot_change_what_the_form_does_not_offer(create_pro
                             "id": 999})
     project = db.session.get(Project, team.project.id)
     assert project.name == "Nieuwe naam" and project.created_by_id != team.outsider.id
+
+
+def test_plans_not_public_under_the_woo_say_why_on_their_cover(create_project, login_as):
+    team = create_project()
+    path = f"/projects/{team.project.id}/edit"
+    leader = login_as(team[Role.PROJECT_LEADER])
+    form = {"name": team.project.name, "product": "Parkeervergunning", "process_type": "primary",
+            "version": team.project.version, "woo_public": "no", "woo_reason": "  "}
+    refused = leader.post(path, data=form)
+    assert refused.status_code == 422
+    assert 'id="woo_reason-error"' in refused.get_data(as_text=True)
+    assert db.session.get(Project, team.project.id).woo_public is True
+    reason = "Bevat bedrijfsgegevens van de leverancier (art. 5.1 lid 2 sub f Woo)."
+    assert leader.post(path, data={**form, "woo_reason": reason}).status_code == 303
+    put_in_step(team.project, Step.IMPROVEMENT_PLAN)
+    document = Document(BytesIO(leader.get(
+        f"/projects/{team.project.id}/documents/improvement-plan.docx").data))
+    cover = "\n".join(p.text for p in document.paragraphs[:30])
+    assert f"Openbaarheid (Woo): niet (volledig) openbaar: {reason}" in cover

@@ -57,7 +57,7 @@ def build(project: Project, *, organisation: str, template: str | None,
                  *improvement_plan.decision_lines(),
                  ("Proceseigenaar", improvement_plan.names(project, Role.PROCESS_OWNER)),
                  ("Projectleider", improvement_plan.names(project, Role.PROJECT_LEADER)),
-                 ("Kenmerk", project.reference)))
+                 ("Kenmerk", project.reference), improvement_plan.woo_line(project)))
     document = d.new_document(template, page, author)
     _carries_out(document, carried_out)
     _order(document, items, numbers)

@@ -87,6 +87,13 @@ def decision_lines() -> tuple[tuple[str, str], ...]:
     return tuple(lines)
 
 
+def woo_line(project: Project) -> tuple[str, str]:
+    """The cover's line on openbaarheid (Woo)."""
+    if project.woo_public:
+        return ("Openbaarheid (Woo)", "openbaar")
+    return ("Openbaarheid (Woo)", f"niet (volledig) openbaar: {d.clean(project.woo_reason)}")
+
+
 def names(project: Project, role: Role) -> str:
     return ", ".join(sorted(user.name for user in project.holders(role))) or "–"
 
@@ -171,7 +178,7 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
                  ("Proceseigenaar", names(project, Role.PROCESS_OWNER)),
                  ("Sponsor", names(project, Role.SPONSOR)),
                  ("Projectleider", names(project, Role.PROJECT_LEADER)),
-                 ("Kenmerk", project.reference)))
+                 ("Kenmerk", project.reference), woo_line(project)))
     document = d.new_document(template, page, author)
     _version_history(document, plan)
     _summary(document, plan)

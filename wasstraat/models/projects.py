@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -52,6 +53,9 @@ class Project(db.Model):
     revisit_on: Mapped[date | None] = mapped_column(Date)
     # "Afgerond": the ten steps are done and the borging measured every moment (or ended it).
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Openbaarheid (Woo): the plans are public unless the team says why not (on the covers).
+    woo_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    woo_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the retention term passed and the people were taken out (see retention.py).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -73,11 +74,28 @@ class NewProjectForm(FlaskForm):
 
 @_project_fields
 class EditProjectForm(VersionedForm):
+    woo_public = RadioField(
+        _l("Openbaarheid van de plannen (Woo)"),
+        choices=choices([("yes", _l("Openbaar")), ("no", _l("Niet (volledig) openbaar"))]),
+        # Not sent (an older form): the project keeps what it has.
+        coerce=lambda value: value in (True, "yes", "True"))
+    woo_reason = TextAreaField(
+        _l("Waarom niet openbaar"),
+        description=_l("De uitzonderingsgrond uit de Woo, bijvoorbeeld persoonsgegevens of "
+                       "bedrijfsgegevens. Staat op de voorkant van de plannen."),
+        validators=[Length(max=2000), no_control_characters], render_kw={"rows": 2})
+
+    def validate_woo_reason(self, field) -> None:
+        if self.woo_public.data is False and not (field.data or "").strip():
+            raise ValidationError(_l("Geef aan waarom de plannen niet (volledig) openbaar zijn, "
+                                     "met de uitzonderingsgrond uit de Woo."))
+
     def values(self) -> dict:
         return {"name": self.name.data, "product": self.product.data,
                 "assignment": self.assignment.data or "",
                 "process_type": self.process_type.data,
-                "organisation_unit": self.organisation_unit.data or ""}
+                "organisation_unit": self.organisation_unit.data or "",
+                "woo_public": self.woo_public.data, "woo_reason": self.woo_reason.data or ""}
 
 
 class RevisitForm(FlaskForm):

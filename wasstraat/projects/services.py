@@ -19,7 +19,8 @@ from ..extensions import db
 from ..models import Membership, MembershipRole, Project, ProjectPosition, StepState, User
 from ..workflow import N_, Role, Step
 
-PROJECT_FIELDS = ["name", "product", "assignment", "process_type", "organisation_unit"]
+PROJECT_FIELDS = ["name", "product", "assignment", "process_type", "organisation_unit",
+                  "woo_public", "woo_reason"]
 
 
 def name_problem(name: str, unit: str = "", *, other_than: int | None = None) -> str | None:
@@ -81,6 +82,11 @@ def update_project(project: Project, actor: User, *, expected_version: int,
                            other_than=project.id)
     if problem:
         raise InvalidInput(problem, "name")
+    values = {**values, "woo_reason": values["woo_reason"].strip() if not values["woo_public"]
+              else ""}
+    if not values["woo_public"] and not values["woo_reason"]:
+        raise InvalidInput(_("Geef aan waarom de plannen niet (volledig) openbaar zijn, met de "
+                             "uitzonderingsgrond uit de Woo."), "woo_reason")
     audit.apply_changes(project, {f: values[f] for f in PROJECT_FIELDS}, action="project.update",
                         object_type="project", project_id=project.id, actor=actor)
 
