@@ -419,6 +419,13 @@ def _make_every_form_live(parking: int, done: int, fresh: int) -> None:
     from wasstraat.workflow import StepStatus
 
     _open_review_on(fresh)
+    # A board decides on the plans, so the form to record its decision shows too.
+    from wasstraat.models import OrganisationSettings
+    settings = db.session.scalar(db.select(OrganisationSettings))
+    if settings is None:
+        settings = OrganisationSettings()
+        db.session.add(settings)
+    settings.plan_decider = "management"
     for project_id, under_way, to_start in ((parking, range(2, 10), ()),
                                             (fresh, range(1, 9), ()),
                                             (done, range(9, 11), (4, 5))):

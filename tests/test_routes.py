@@ -167,6 +167,11 @@ RULES: dict[str, list[Rule]] = {
                                     destructive=True)],
     "steps.show": [Rule("/projects/{p}/steps/1", "GET", MEMBERS, admin=True)],
     # Every member reads when each step should be done; the leader plans it.
+    # What the board decided: every member reads, the owner or the leader records it.
+    "projects.board_decisions": [Rule("/projects/{p}/board-decisions", "GET", MEMBERS,
+                                      admin=True),
+                                 Rule("/projects/{p}/board-decisions", "POST",
+                                      frozenset({Role.PROJECT_LEADER, Role.PROCESS_OWNER}))],
     "projects.step_planning": [Rule("/projects/{p}/planning", "GET", MEMBERS, admin=True),
                                Rule("/projects/{p}/planning", "POST", PL)],
     "steps.start": [Rule("/projects/{p}/steps/2/start", "POST", PL, destructive=True)],

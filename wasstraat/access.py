@@ -25,7 +25,7 @@ from .workflow import Action, Product, ReviewDomain, Role, Step
 # (its re-measurements) and the process's review date go on after the close.
 OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP,
                     Action.SET_REVISIT, Action.REMEASURE, Action.PLAN_REMEASUREMENTS,
-                    Action.RECORD_BENEFIT}
+                    Action.RECORD_BENEFIT, Action.RECORD_BOARD_DECISION}
 
 
 @dataclass(frozen=True)
@@ -190,6 +190,9 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.DECIDE_GATE: lambda a, t: t.step is not None and bool(
         a.roles & set(duties.gate_roles(t.step))),
     Action.PLAN_STEPS: _leads,
+    # The board decides; its decision is recorded by the process owner or the leader.
+    Action.RECORD_BOARD_DECISION: lambda a, t: bool(
+        a.roles & {Role.PROCESS_OWNER, Role.PROJECT_LEADER}),
     # The process advisor measures the process (the leader may help).
     Action.IMPORT_EVENT_LOG: lambda a, t: t.step is not None and (
         _is_leader(a) or Role.PROCESS_ADVISOR in a.roles),

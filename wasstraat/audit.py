@@ -274,6 +274,7 @@ AUDIT_LABELS: dict[str, str] = {
     "step.skip": N_("Stap overgeslagen"),
     "step.reopen": N_("Stap heropend"),
     "gate.decide": N_("Go of no-go gegeven"),
+    "board.decide": N_("Besluit van het bestuur over een plan vastgelegd"),
     "steps.plan": N_("Planning van de stappen gewijzigd"),
     "step.notes": N_("Aantekeningen bij de stap gewijzigd"),
     "product.confirm": N_("Product bevestigd"),

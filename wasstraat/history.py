@@ -33,12 +33,15 @@ from .workflow import (
     REVIEW_DOMAIN_BY_KEY,
     ActionStatus,
     Adoption,
+    BoardOutcome,
     Decision,
     Direction,
     EndReason,
     GateApprover,
     GateVerdict,
     Horizon,
+    PlanDecider,
+    PlanKind,
     ResponseKind,
     Role,
     Step,
@@ -98,6 +101,12 @@ FIELD_LABELS: dict[str, str] = {
     # The gate and the step planning.
     "gate": N_("Go of no-go"), "planned_end": N_("Gepland klaar"),
     "gated_steps": N_("Stappen met een go/no-go"), "gate_approver": N_("Wie geeft de go"),
+    # Who decides on the plans, and what a board decided.
+    "plan_decider": N_("Wie besluit over de plannen"), "portfolio_holder": N_("Portefeuillehouder"),
+    "plan": N_("Plan"), "board": N_("Bestuur"), "decided_on": N_("Datum van het besluit"),
+    "outcome": N_("Uitkomst"), "reference": N_("Kenmerk van het besluit"),
+    "woo_public": N_("Openbaar (Woo)"), "woo_reason": N_("Waarom niet openbaar"),
+    "funding": N_("Dekking van de kosten"),
 }
 
 # Keys that say how something is stored, not what changed: left out of the reading.
@@ -111,6 +120,7 @@ _ENUMS: dict[str, Callable[[str], Any]] = {
     "decision": Decision, "horizon": Horizon, "verdict": Verdict, "adoption": Adoption,
     "direction": Direction, "closed_as": TaskClosure, "end_reason": EndReason,
     "gate": GateVerdict, "gate_approver": GateApprover,
+    "plan_decider": PlanDecider, "board": PlanDecider, "plan": PlanKind, "outcome": BoardOutcome,
 }
 _PEOPLE_KEYS = {"user_id", "assignee_id", "owner_id", "responsible_id"}
 _PRODUCTS = {p.key: p for step in Step for p in step.definition.products}

@@ -80,6 +80,21 @@ class PlanDecider(LabelledEnum):
     COLLEGE = "college", N_("Het college van burgemeester en wethouders")
 
 
+class PlanKind(LabelledEnum):
+    """The two plans a board decides on."""
+
+    IMPROVEMENT = "improvement", N_("Het verbeterplan")
+    IMPLEMENTATION = "implementation", N_("Het implementatieplan")
+
+
+class BoardOutcome(LabelledEnum):
+    """What a board decided on a plan, as its minutes say."""
+
+    ADOPTED = "adopted", N_("Vastgesteld")
+    AMENDED = "amended", N_("Gewijzigd vastgesteld")
+    REJECTED = "rejected", N_("Niet vastgesteld")
+
+
 class GateVerdict(LabelledEnum):
     """A decision at a step's gate: the step may close, or its work goes back to the team."""
 
@@ -1099,6 +1114,7 @@ class Action(StrEnum):
     FORECAST_BENEFIT = "forecast_benefit"  # step 10: what the benefit looks like becoming
     RECORD_BENEFIT = "record_benefit"  # step 10 and the borging: the benefit realised
     DECIDE_GATE = "decide_gate"  # go or no-go on a gated step, by its approver
+    RECORD_BOARD_DECISION = "record_board_decision"  # what the board decided on a plan
     PLAN_STEPS = "plan_steps"  # the planned end date of each step, by the project leader
 
 

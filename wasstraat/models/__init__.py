@@ -65,6 +65,7 @@ from .plans import (
     ReviewResponse,
 )
 from .projects import (
+    BoardDecision,
     GateDecision,
     Membership,
     MembershipRole,
@@ -136,6 +137,8 @@ __all__ = [
     "ProcessCheck",
     "ProcessStep",
     "ProcessSuggestion",
+    "BoardDecision",
+    "BoardDecision",
     "GateDecision",
     "ProductConfirmation",
     "Project",

@@ -21,8 +21,11 @@ from ..extensions import db
 from ..workflow import (
     ORIGIN_CONDITIONS,
     TASK_TEMPLATES,
+    BoardOutcome,
     EndReason,
     GateVerdict,
+    PlanDecider,
+    PlanKind,
     ProjectPhase,
     Role,
     Step,
@@ -248,6 +251,25 @@ class GateDecision(db.Model):
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     decided_by: Mapped[User | None] = relationship()
+
+
+class BoardDecision(db.Model):
+    """What the board (directieteam or college) decided on one of the plans, recorded after
+    its meeting: the date, the outcome and the reference of the decision."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    plan: Mapped[PlanKind] = mapped_column(StrEnumColumn(PlanKind, 16))
+    board: Mapped[PlanDecider] = mapped_column(StrEnumColumn(PlanDecider, 12))
+    decided_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[BoardOutcome] = mapped_column(StrEnumColumn(BoardOutcome, 10))
+    reference: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship()
 
 
 class ProductConfirmation(db.Model):

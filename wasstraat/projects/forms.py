@@ -28,7 +28,7 @@ from ..forms import (
     sensible_date,
     single_line,
 )
-from ..workflow import PROCESS_TYPES, Role, Step
+from ..workflow import PROCESS_TYPES, BoardOutcome, PlanKind, Role, Step
 from .planning import field_name
 
 
@@ -185,3 +185,22 @@ for _step in Step:
         validators=[Optional(), sensible_date],
         render_kw={"type": "date"}))
 del _step
+
+
+class BoardDecisionForm(FlaskForm):
+    """What the board decided on a plan, as its minutes say."""
+
+    plan = RadioField(_l("Plan"), choices=choices((k.value, _l(k.label)) for k in PlanKind),
+                      validators=[InputRequired(_l("Kies het plan."))])
+    decided_on = DateField(_l("Datum van het besluit"), render_kw={"type": "date"},
+                           validators=[required(_l("Vul een geldige datum in.")), sensible_date])
+    outcome = RadioField(_l("Besluit"), choices=choices(
+        (o.value, _l(o.label)) for o in BoardOutcome),
+        validators=[InputRequired(_l("Kies wat het bestuur besloot."))])
+    reference = StringField(
+        _l("Kenmerk van het besluit"),
+        description=_l("Het nummer in de besluitenlijst of het zaaksysteem, bijvoorbeeld "
+                       "DT-2027-014."),
+        validators=[required(), Length(max=100), single_line, no_control_characters])
+    note = TextAreaField(_l("Toelichting"), render_kw={"rows": 3},
+                         validators=[Length(max=2000), no_control_characters])

@@ -29,10 +29,11 @@ from ..implementation import services as implementation
 from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
 from ..plans import services as plans
-from ..workflow import Role, Step, StepStatus, revisit_status
-from . import cycles, planning, services
+from ..workflow import BoardOutcome, PlanKind, Role, Step, StepStatus, revisit_status
+from . import board, cycles, planning, services
 from .forms import (
     AddMembersForm,
+    BoardDecisionForm,
     EditProjectForm,
     FollowUpForm,
     InviteForm,
@@ -177,6 +178,27 @@ def step_planning(project_id: int):
     db.session.commit()
     flash(_("De planning van de stappen is opgeslagen."), "success")
     return redirect(url_for("projects.step_planning", project_id=project_id), 303)
+
+
+@bp.route("/<int:project_id>/board-decisions", methods=["GET", "POST"])
+@login_required
+def board_decisions(project_id: int):
+    """What the board decided on the plans; the owner or the leader records it."""
+    access = project_access(project_id)
+    if request.method == "POST":
+        access.require(Action.RECORD_BOARD_DECISION)
+    page = form_page("projects/board_decisions.html", access=access, project=access.project,
+                     decisions=board.decisions_of(access.project), settings=duties.settings())
+    form = BoardDecisionForm()
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page)
+    board.record(access.project, _user(), plan=PlanKind(form.plan.data),
+                 decided_on=form.decided_on.data, outcome=BoardOutcome(form.outcome.data),
+                 reference=form.reference.data, note=form.note.data or "", today=clock.today())
+    db.session.commit()
+    flash(_("Het besluit van het bestuur is vastgelegd."), "success")
+    return redirect(url_for("projects.board_decisions", project_id=project_id), 303)
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
