@@ -257,7 +257,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         "project_leader": [
             "/", "/tasks", f"/projects/{p}", f"/projects/{p}/team", f"/projects/{p}/history",
             f"/projects/{p}/edit", *(f"/projects/{p}/steps/{n}" for n in range(1, 11)),
-            f"/projects/{p}/planning",
+            f"/projects/{p}/planning", f"/projects/{p}/board-decisions",
             f"/projects/{p}/team/{first['member']}/roles",
             f"/projects/{p}/kpis", f"/projects/{p}/process", f"/projects/{p}/process/desired",
             f"/projects/{p}/journey",
