@@ -388,6 +388,9 @@ def test_the_improvement_plan_shows_the_measured_process_with_its_figure(municip
     assert "Het gemeten proces (eventlog)" in text and "800 zaken" in text
     assert any(alt and alt.startswith("Staafdiagram van de doorlooptijd per zaak uit het "
                                       "eventlog: 800 zaken") for alt in image_alts(document))
+    # The histogram has its table twin: the cases per class add up to the log's 800.
+    [twin] = [t for t in document.tables if t.rows[0].cells[0].text == "Doorlooptijd (dagen)"]
+    assert sum(int(row.cells[1].text) for row in twin.rows[1:]) == 800
 
 
 def test_the_implementation_plan_shows_before_and_after_with_its_figure(team):

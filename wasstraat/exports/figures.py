@@ -327,6 +327,6 @@ def lead_times_alt(before: dict, after: dict | None = None) -> str:
 
     if after is None:
         return (f"Staafdiagram van de doorlooptijd per zaak uit het eventlog: {said(before)}. "
-                "De tekst ernaast geeft de cijfers.")
+                "De tabel eronder geeft de cijfers.")
     return (f"Staafdiagram van de doorlooptijd per zaak vóór en na de verandering. Vóór: "
             f"{said(before)}. Na: {said(after)}. De tabel eronder geeft de cijfers.")

@@ -460,6 +460,10 @@ def _measured_process(document: DocxDocument, project: Project) -> None:
                      f"activiteit die opnieuw gebeurt.")
     d.figure(document, figures.lead_times(result["histogram"]),
              title="Doorlooptijd per zaak, gemeten", alt=figures.lead_times_alt(result))
+    d.table(document, "Zaken per doorlooptijd, gemeten (de cijfers van de figuur)",
+            ("Doorlooptijd (dagen)", "Zaken"),
+            [(f"{d.number(round(b['from'], 1))} tot {d.number(round(b['to'], 1))}",
+              str(b["cases"])) for b in result["histogram"] if b["cases"]], (8, 8))
     d.table(document, "De meest voorkomende paden door het proces",
             ("Pad", "Zaken", "Doorlooptijd (mediaan, dagen)"),
             [(" → ".join(v["activities"]), str(v["cases"]),
