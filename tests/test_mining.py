@@ -385,7 +385,8 @@ def test_the_improvement_plan_shows_the_measured_process_with_its_figure(municip
     assert response.status_code == 200
     document = Document(io.BytesIO(response.data))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Het gemeten proces (eventlog)" in text and "800 zaken" in text
+    assert "Het gemeten proces (uit het zaaksysteem)" in text and "800 zaken" in text
+    assert ".csv" not in text  # the board reads where it comes from, not a file name
     assert any(alt and alt.startswith("Staafdiagram van de doorlooptijd per zaak uit het "
                                       "eventlog: 800 zaken") for alt in image_alts(document))
     # The histogram has its table twin: the cases per class add up to the log's 800.

@@ -451,8 +451,9 @@ def _measured_process(document: DocxDocument, project: Project) -> None:
     result, (first, last) = log.result, mining.period(log)
     lead = {key: d.number(round(value, 1)) for key, value in result["lead_time"].items()}
     waiting = d.number(round(result["waiting_days"] / result["cases"], 1))
-    d.heading(document, "Het gemeten proces (eventlog)", 3)
-    d.text(document, f"Uit {log.filename}: {result['cases']} zaken van {d.dutch_date(first)} "
+    d.heading(document, "Het gemeten proces (uit het zaaksysteem)", 3)
+    d.text(document, f"Uit de registratie in het zaaksysteem: {result['cases']} zaken van "
+                     f"{d.dutch_date(first)} "
                      f"tot en met {d.dutch_date(last)}. De doorlooptijd per zaak is in de "
                      f"mediaan {lead['median']} dagen, bij 90% van de zaken hoogstens "
                      f"{lead['p90']} dagen. Tussen de activiteiten wordt per zaak gemiddeld "
