@@ -370,14 +370,7 @@ def _current_process(document: DocxDocument, project: Project) -> None:
                      f"{handovers}. Samen kosten de activiteiten {d.number(summary.work_minutes)}"
                      f" minuten werk; er wordt {d.number(summary.wait_days)} werkdagen gewacht. "
                      f"De doorlooptijd is daarmee {d.number(summary.lead_time_days)} werkdagen.")
-    d.table(document, "De activiteiten van het huidige proces (sessie 3a)",
-            ("Nr", "Activiteit", "Wie en systeem", "Werk (min)", "Wachten (dagen)",
-             "Overdracht"),
-            [(str(n), d.Lead(s.activity, s.remarks), " · ".join(filter(None, (s.actor, s.system)))
-              or "–", d.number(s.work_minutes), d.number(s.wait_days),
-              "ja" if handover else "nee")
-             for n, (s, handover) in enumerate(zip(steps, handed, strict=True), start=1)],
-            (1, 5.6, 3.3, 1.8, 2.2, 2.1))
+    _activities(document, "De activiteiten van het huidige proces (sessie 3a)", steps, handed)
     _wastes(document, steps)
     checks = process.checks_of(project)
     if checks:
@@ -395,6 +388,18 @@ def _current_process(document: DocxDocument, project: Project) -> None:
     if findings:
         d.heading(document, "Bevindingen uit de sessies", 3)
         d.bullets(document, (f"{d.dutch_date(s.held_on)}: {f.text}" for s, f in findings))
+
+
+def _activities(document: DocxDocument, title: str, steps: list, handed: list[bool]) -> None:
+    """A process as a table: each activity with who does it, its work, waiting and hand-over."""
+    d.table(document, title,
+            ("Nr", "Activiteit", "Wie en systeem", "Werk (min)", "Wachten (dagen)",
+             "Overdracht"),
+            [(str(n), d.Lead(s.activity, s.remarks), " · ".join(filter(None, (s.actor, s.system)))
+              or "–", d.number(s.work_minutes), d.number(s.wait_days),
+              "ja" if handover else "nee")
+             for n, (s, handover) in enumerate(zip(steps, handed, strict=True), start=1)],
+            (1, 5.6, 3.3, 1.8, 2.2, 2.1))
 
 
 def _wastes(document: DocxDocument, steps: list) -> None:
@@ -432,15 +437,8 @@ def _desired_process(document: DocxDocument, project: Project) -> None:
         d.text(document, "Vervallen activiteiten: " + "; ".join(comparison.removed) + ".")
     if comparison.added:
         d.text(document, "Nieuwe activiteiten: " + "; ".join(comparison.added) + ".")
-    handed = process.handovers(desired)
-    d.table(document, "De activiteiten van het gewenste proces (stap 8)",
-            ("Nr", "Activiteit", "Wie en systeem", "Werk (min)", "Wachten (dagen)",
-             "Overdracht"),
-            [(str(n), d.Lead(s.activity, s.remarks), " · ".join(filter(None, (s.actor, s.system)))
-              or "–", d.number(s.work_minutes), d.number(s.wait_days),
-              "ja" if handover else "nee")
-             for n, (s, handover) in enumerate(zip(desired, handed, strict=True), start=1)],
-            (1, 5.6, 3.3, 1.8, 2.2, 2.1))
+    _activities(document, "De activiteiten van het gewenste proces (stap 8)", desired,
+                process.handovers(desired))
 
 
 def _measured_process(document: DocxDocument, project: Project) -> None:
