@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import os
 import subprocess
 import sys
 import time
@@ -42,6 +43,8 @@ TARGETS: dict[str, list[str]] = {
     "wasstraat/benefits/services.py": ["tests/test_benefits.py"],
 }
 TIMEOUT = 900  # seconds for one mutant's test run
+# Test processes per mutant (pytest-xdist); 1 runs the files in one process.
+WORKERS = int(os.environ.get("MUTATION_WORKERS", "1"))
 
 _FLIP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
          ast.Gt: ast.LtE, ast.LtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In,
@@ -113,7 +116,8 @@ def mutated(source: str, number: int) -> str:
 def _killed(tests: list[str]) -> bool:
     try:
         run = subprocess.run(  # noqa: S603 - our own interpreter on our own tests
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+             *(["-n", str(WORKERS)] if WORKERS > 1 else []), *tests],
             cwd=ROOT, capture_output=True, timeout=TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         return True  # a mutant that hangs the tests is found out too

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from conftest import Team
@@ -22,6 +22,7 @@ from wasstraat.improvements.sources import resolve
 from wasstraat.journey import services as journey
 from wasstraat.kpis import services as kpis
 from wasstraat.models import (
+    AuditEvent,
     ImplementationContribution,
     ImplementationItem,
     Improvement,
@@ -609,8 +610,6 @@ def test_the_project_keeps_its_process_owner_and_its_leader(team):
 
 
 def test_a_sync_that_changes_tasks_is_in_the_audit_trail(team):
-    from wasstraat.models import AuditEvent
-
     at_step(team, Step.KPIS)
     agree_kpis(team)
     commit()
@@ -788,3 +787,90 @@ def test_a_skip_link_leads_to_wat_nu_where_the_page_has_it(create_project, login
         page = client.get(path).get_data(as_text=True)
         assert 'href="#next">Naar „Wat nu?”</a>' in page and 'id="next"' in page, path
     assert 'href="#next"' not in client.get("/tasks").get_data(as_text=True)
+
+
+def test_a_signed_review_task_stays_with_who_did_it(team, create_user):
+    at_step(team, Step.REVIEW)
+    send_plan(team)
+    sign_review(team, open_privacy_review(team))
+    commit()
+    row = db.session.scalars(db.select(Task).where(Task.origin == "review")).one()
+    assert row.done_at is not None
+    successor = create_user("Nieuwe privacyfunctionaris")
+    successor.specialisms = [Role.PRIVACY_OFFICER.value]
+    projects.add_member(project_of(team), leader(team), successor, {Role.PRIVACY_OFFICER})
+    officer = projects.membership_for(project_of(team), team[Role.PRIVACY_OFFICER])
+    projects.set_roles(officer, leader(team), {Role.SUBJECT_EXPERT})
+    commit()
+    db.session.refresh(row)
+    assert row.assignee_id == team[Role.PRIVACY_OFFICER].id
+
+
+def test_a_close_counts_what_its_tasks_became_in_the_audit_trail(team):
+    at_step(team, Step.TEAM)
+    confirm(team, Step.TEAM, "team")
+    confirm(team, Step.TEAM, "kickoff")
+    commit()
+    steps.close_step(project_of(team), Step.TEAM, leader(team),
+                     steps.confirmations_by_key(project_of(team)))
+    commit()
+    lapsed = db.session.scalar(db.select(db.func.count()).select_from(Task).where(
+        Task.project_id == team.project.id, Task.closed_as == TaskClosure.WITH_STEP.value))
+    row = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "tasks.sync")
+                             .order_by(AuditEvent.id.desc())).first()
+    assert lapsed >= 1 and row.after["ended"] == lapsed
+
+
+def test_step_10_asks_about_an_action_once_not_again_about_its_task(team):
+    in_execution(team)
+    ends = guidance.loose_ends(project_of(team), Step.EXECUTION)
+    item = db.session.scalars(db.select(ImplementationItem)).one()
+    assert [end.key for end in ends if end.action is not None] == [f"action_{item.id}"]
+    asked = [end.task for end in ends if end.task is not None]
+    assert asked, "the step's other open tasks are asked about too"
+    assert all(task.origin != "action" for task in asked)
+
+
+def test_unfinished_are_the_open_tasks_whose_rule_does_not_hold(team):
+    at_step(team, Step.TEAM)
+    confirm(team, Step.TEAM, "team")  # the team's rule holds; the sync has not run yet
+    db.session.flush()
+    rows = guidance.unfinished_tasks(project_of(team), Step.TEAM, closes_project=False)
+    keys = {t.template_key for t in rows}
+    assert "team.kickoff" in keys  # its rule does not hold
+    assert "team.compose" not in keys  # its rule holds
+    assert "team.advocate" in keys  # ticked by hand
+
+
+def test_a_step_may_start_when_it_has_not_and_its_prerequisites_are_finished(team):
+    at_step(team, Step.KPIS)  # step 1 done, step 2 under way
+    # Step 4 needs only the team; step 3 waits for the KPIs; steps 1 and 2 are not startable.
+    assert guidance.startable_steps(project_of(team)) == {Step.JOURNEY}
+
+
+def test_a_step_ready_to_close_is_closed_from_what_next_with_a_button(team, app):
+    at_step(team, Step.TEAM)
+    confirm(team, Step.TEAM, "team")
+    confirm(team, Step.TEAM, "kickoff")
+    commit()
+    for row in db.session.scalars(db.select(Task).where(Task.done_at.is_(None))).all():
+        tasks.set_done(row, row.assignee, True)  # the tasks ticked by hand
+    commit()
+    with app.test_request_context():
+        view = guidance.next_actions(project_of(team), leader(team), {Role.PROJECT_LEADER})
+    close = [a for a in view.actions if a.text.endswith("afronden")]
+    assert close and close[0].post and close[0].url.endswith("/steps/1/close")
+
+
+def test_the_others_work_waits_since_its_step_started(team, app):
+    at_step(team, Step.KPIS)
+    state = db.session.scalars(db.select(StepState).where(
+        StepState.project_id == team.project.id, StepState.step == int(Step.KPIS))).one()
+    state.started_at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    commit()
+    with app.test_request_context():
+        view = guidance.next_actions(project_of(team), team[Role.SPONSOR], {Role.SPONSOR})
+    task_titles = {_t.title for _t in db.session.scalars(db.select(Task).where(
+        Task.project_id == team.project.id, Task.done_at.is_(None)))}
+    others = [w for w in view.waiting if w.what in task_titles]
+    assert others and all(w.since == datetime(2026, 1, 5, 9, 0, tzinfo=UTC) for w in others)

@@ -61,6 +61,14 @@ def targets(section: str) -> set[str]:
     return found
 
 
+def own_work(team: Team, project: Project, role: Role) -> set[str | None]:
+    """Where the open tasks of the role's holder lead."""
+    rows = db.session.scalars(db.select(Task).where(
+        Task.project_id == project.id, Task.assignee_id == team[role].id,
+        Task.done_at.is_(None)))
+    return {guidance.work_url(row) for row in rows}
+
+
 def lifts(team: Team, login_as, item: Pending, url: str, page: str) -> str:
     """The holder reads the sentence in "Wat nu?", which leads to the page holding the place
     (returned)."""
@@ -88,8 +96,12 @@ def test_what_next_names_what_holds_a_step_who_lifts_it_and_where(
         with app.test_request_context():
             url = guidance.page_url(project.id, step, item.page)
         holder = login_as(team[item.roles[0]])
-        lifts(team, login_as, item, url,
-              holder.get(f"/projects/{project.id}").get_data(as_text=True))
+        page = holder.get(f"/projects/{project.id}").get_data(as_text=True)
+        lifts(team, login_as, item, url, page)
+        with app.test_request_context():
+            own = own_work(team, project, item.roles[0])
+        if item.subject and url not in own:  # no task of theirs names the work: the product
+            assert item.subject in html.unescape(what_next(page)), item
         if not product.evidence:  # confirmed by hand: "Wat nu?" leads to its confirm form
             with app.test_request_context():
                 confirm = url_for("steps.confirm_product", project_id=project.id,
