@@ -85,3 +85,19 @@ def test_a_kept_file_is_verified_by_its_hash_and_a_changed_one_is_not(team, clie
     file.write_bytes(content + b" ")
     refused = runner.invoke(args=["documents", "verify", str(file)])
     assert refused.exit_code != 0 and "is not a document" in refused.output
+
+
+def test_the_cli_writes_an_approved_version_as_kept(team, clients, plan, runner, tmp_path):
+    approve_all(team, clients, plan)
+    [kept] = db.session.scalars(db.select(ImplementationDocument)).all()
+    owner = db.session.get(User, team[Role.PROCESS_OWNER].id)
+    owner.name = "Een andere naam"  # the plan as it is now differs; version 1 does not
+    db.session.commit()
+    target = tmp_path / "v1.docx"
+    result = runner.invoke(args=["export", "implementation-plan", str(team.project.id),
+                                 "--version", "1", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() == kept.content
+    missing = runner.invoke(args=["export", "implementation-plan", str(team.project.id),
+                                  "--version", "2", "-o", str(tmp_path / "v2.docx")])
+    assert missing.exit_code != 0 and "no approved implementation plan 2" in missing.output

@@ -328,6 +328,8 @@ RULES: dict[str, list[Rule]] = {
                                           "GET", MEMBERS, admin=True)],
     "exports.implementation_plan_pdf": [
         Rule("/projects/{p}/documents/implementation-plan.pdf", "GET", MEMBERS, admin=True)],
+    "exports.a3_docx": [Rule("/projects/{p}/documents/a3.docx", "GET", MEMBERS, admin=True)],
+    "exports.a3_pdf": [Rule("/projects/{p}/documents/a3.pdf", "GET", MEMBERS, admin=True)],
     "implementation.measure": [Rule("/projects/{p}/implementation/evaluation/measurements",
                                     "POST", STEP_10_ACTORS)],
     # Event logs: imported by the advisor or leader (the others 403), only while the purpose's

@@ -16,7 +16,7 @@ from .auth import services as accounts
 from .config import JobQueue
 from .demo import DEMO_PASSWORD, load_demo
 from .errors import WorkflowError
-from .exports import archive, house_style, implementation_plan, improvement_plan
+from .exports import a3, archive, house_style, implementation_plan, improvement_plan, pdf
 from .exports.docx_base import options
 from .extensions import db
 from .jobs import periodic_work, queue
@@ -91,7 +91,7 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(f"  {user.email}")
 
 
-export_cli = AppGroup("export", help="Write a project's plans as Word documents.")
+export_cli = AppGroup("export", help="Write a project's plans and its A3 as Word or PDF/A.")
 
 
 def _project_or_fail(project_id: int):
@@ -101,33 +101,77 @@ def _project_or_fail(project_id: int):
     return project
 
 
+def _need_pdf(as_pdf: bool) -> None:
+    if as_pdf and not pdf.available():
+        raise click.ClickException("PDF/A needs LibreOffice (soffice), which is not installed.")
+
+
+def _write(output: str, result: improvement_plan.Export) -> None:
+    with open(output, "wb") as handle:
+        handle.write(result.content)
+    click.echo(f"Wrote {output} ({len(result.content)} bytes).")
+
+
+_PDF = click.option("--pdf", "as_pdf", is_flag=True, help="Write the PDF/A instead of Word.")
+_OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+                       required=True)
+
+
 @export_cli.command("improvement-plan")
 @click.argument("project_id", type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@_OUTPUT
 @click.option("--version", "number", type=int, help="A frozen version; default: the draft.")
-def export_improvement_plan(project_id: int, output: str, number: int | None) -> None:
-    """The improvement plan (verbeterplan) of PROJECT_ID."""
-
+@_PDF
+def export_improvement_plan(project_id: int, output: str, number: int | None,
+                            as_pdf: bool) -> None:
+    """The improvement plan (verbeterplan) of PROJECT_ID; an approved version as it was
+    kept at its approval, byte for byte."""
+    _need_pdf(as_pdf)
     project = _project_or_fail(project_id)
     version = version_by_number(project, number) if number is not None else None
     if number is not None and version is None:
         raise click.ClickException(f"Project {project_id} has no plan version {number}.")
-    result = improvement_plan.export(project, version, **options())
-    with open(output, "wb") as handle:
-        handle.write(result.content)
-    click.echo(f"Wrote {output} ({len(result.content)} bytes).")
+
+    def build() -> improvement_plan.Export:
+        return improvement_plan.export(project, version, **options())
+
+    _write(output, archive.signed_pdf(version, build) if as_pdf
+           else archive.signed_docx(version, build))
+    db.session.commit()  # a signed version's files are kept once made
 
 
 @export_cli.command("implementation-plan")
 @click.argument("project_id", type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
-def export_implementation_plan(project_id: int, output: str) -> None:
+@_OUTPUT
+@click.option("--version", "number", type=int,
+              help="An approved version, as it was kept; default: the plan as it is now.")
+@_PDF
+def export_implementation_plan(project_id: int, output: str, number: int | None,
+                               as_pdf: bool) -> None:
     """The implementation plan (implementatieplan) of PROJECT_ID."""
+    _need_pdf(as_pdf)
+    project = _project_or_fail(project_id)
+    if number is not None and number not in dict(archive.approved_versions(project)):
+        raise click.ClickException(f"Project {project_id} has no approved implementation "
+                                   f"plan {number}.")
 
-    result = implementation_plan.export(_project_or_fail(project_id), **options())
-    with open(output, "wb") as handle:
-        handle.write(result.content)
-    click.echo(f"Wrote {output} ({len(result.content)} bytes).")
+    def build() -> improvement_plan.Export:
+        return implementation_plan.export(project, **options())
+
+    _write(output, archive.implementation_pdf(project, build, number) if as_pdf
+           else archive.implementation_docx(project, build, number))
+    db.session.commit()
+
+
+@export_cli.command("a3")
+@click.argument("project_id", type=int)
+@_OUTPUT
+@_PDF
+def export_a3(project_id: int, output: str, as_pdf: bool) -> None:
+    """The A3 of PROJECT_ID for the steering group, as the project stands now."""
+    _need_pdf(as_pdf)
+    result = a3.export(_project_or_fail(project_id), **options())
+    _write(output, archive.as_pdf(result) if as_pdf else result)
 
 
 documents_cli = AppGroup("documents", help="The documents the app kept as they were signed.")

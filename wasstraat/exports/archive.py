@@ -76,16 +76,18 @@ def signed_docx(version: PlanVersion | None, build: Callable[[], Export]) -> Exp
     return Export(stored.filename, stored.content, stored.sha256)
 
 
+def as_pdf(source: Export) -> Export:
+    """A document made now, as PDF/A (not kept: it is made again on the next request)."""
+    return Export(pdf_name(source.filename), pdf.to_pdf(source.content))
+
+
 def signed_pdf(version: PlanVersion | None, build: Callable[[], Export]) -> Export:
     """The PDF/A of a version (from its stored .docx when approved) or of the draft."""
     if version is None or version.approval is None:
-        source = build()
-        return Export(pdf_name(source.filename), pdf.to_pdf(source.content))
+        return as_pdf(build())
     stored = _stored(version, "pdf")
     if stored is None:
-        source = signed_docx(version, build)
-        stored = _keep(version, "pdf", Export(pdf_name(source.filename),
-                                              pdf.to_pdf(source.content)))
+        stored = _keep(version, "pdf", as_pdf(signed_docx(version, build)))
     return Export(stored.filename, stored.content, stored.sha256)
 
 
@@ -139,14 +141,13 @@ def implementation_docx(project: Project, build: Callable[[], Export],
 def implementation_pdf(project: Project, build: Callable[[], Export],
                        number: int | None = None) -> Export:
     if number is None:
-        source = build()
-        return Export(pdf_name(source.filename), pdf.to_pdf(source.content))
+        return as_pdf(build())
     docx = _kept_version(project, number)
     approval = db.session.get(ImplementationApproval, docx.approval_id)
     stored = _stored_implementation(approval, "pdf")
     if stored is None:
-        stored = _keep_implementation(approval, "pdf", Export(pdf_name(docx.filename),
-                                                              pdf.to_pdf(docx.content)))
+        stored = _keep_implementation(approval, "pdf", as_pdf(
+            Export(docx.filename, docx.content)))
     return Export(stored.filename, stored.content, stored.sha256)
 
 

@@ -135,6 +135,63 @@ def new_document(template: str | None, page: TitlePage, author: str) -> DocxDocu
     return document
 
 
+def new_sheet(template: str | None, page: TitlePage, author: str, *,
+              size_cm: tuple[float, float], margin_cm: float) -> DocxDocument:
+    """A one-sheet document (the A3): the house style, properties, language and footer of
+    :func:`new_document`, on a page of its own size, without a cover or contents."""
+    own_template = bool(template and Path(template).is_file())
+    document = Document(template if own_template else str(house_style.REFERENCE))
+    _empty_body(document)
+    if own_template:
+        house_style.complete_styles(document)
+    document.toc_entries, document.toc_anchor = [], None
+    document.counters = {"Tabel": 0, "Figuur": 0}
+    document.heading_numbers = [0, 0, 0]
+    section = document.sections[0]
+    width, height = sorted(size_cm, reverse=True)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(width), Cm(height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(margin_cm))
+    section.header_distance = section.footer_distance = Cm(margin_cm / 2)
+    _properties(document, page, author)
+    _language(document)
+    _footer(document, page)
+    return document
+
+
+def columns(document: DocxDocument, count: int, gap_cm: float) -> None:
+    """What follows runs in ``count`` columns (what came before keeps the full width)."""
+    section = document.add_section(WD_SECTION.CONTINUOUS)
+    cols = section._sectPr.find(qn("w:cols"))
+    if cols is None:
+        cols = OxmlElement("w:cols")
+        section._sectPr.append(cols)
+    cols.set(qn("w:num"), str(count))
+    cols.set(qn("w:space"), str(int(Cm(gap_cm).twips)))
+
+
+def column_break(paragraph) -> None:
+    """``paragraph`` starts at the top of the next column."""
+    run = OxmlElement("w:r")
+    brk = OxmlElement("w:br")
+    brk.set(qn("w:type"), "column")
+    run.append(brk)
+    properties = paragraph._p.find(qn("w:pPr"))
+    if properties is not None:
+        properties.addnext(run)
+    else:
+        paragraph._p.insert(0, run)
+
+
+def shade(cell, colour: str) -> None:
+    """A cell's fill (a hex colour); the cell's words say the same (never colour alone)."""
+    fill = OxmlElement("w:shd")
+    for attribute, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", colour)):
+        fill.set(qn(attribute), value)
+    cell._tc.get_or_add_tcPr().append(fill)
+
+
 def _empty_body(document: DocxDocument) -> None:
     """A template's example text goes; its section (page size, margins, header) stays."""
     body = document.element.body
@@ -260,6 +317,8 @@ def _fill_table_of_contents(document: DocxDocument) -> None:
     (PAGEREF) is computed by Word and by LibreOffice alike, so the contents are filled in the
     PDF as well as in Word (a TOC field would stay empty in a converted PDF)."""
     anchor = document.toc_anchor
+    if anchor is None:  # a sheet without contents
+        return
     for level, title, bookmark in reversed(document.toc_entries):
         paragraph = document.add_paragraph(style=f"TOC {level}")
         link = OxmlElement("w:hyperlink")
@@ -306,8 +365,9 @@ def _footer(document: DocxDocument, page: TitlePage) -> None:
 
 
 def heading(document: DocxDocument, text: str, level: int, *, new_page: bool = False,
-            numbered: bool = True) -> None:
-    """A numbered heading (1, 1.1, 1.1.1 by the style); levels 1 and 2 are in the contents."""
+            numbered: bool = True):
+    """A numbered heading (1, 1.1, 1.1.1 by the style); levels 1 and 2 are in the contents.
+    Returns its paragraph."""
     paragraph = document.add_heading(level=level)
     paragraph.paragraph_format.page_break_before = new_page or None
     if not numbered:
@@ -328,6 +388,7 @@ def heading(document: DocxDocument, text: str, level: int, *, new_page: bool = F
                                      bookmark))
     else:
         paragraph.add_run(title)
+    return paragraph
 
 
 def _number_heading(document: DocxDocument, level: int) -> str:
@@ -402,11 +463,7 @@ def table(document: DocxDocument, title: str, headers: Sequence[str],
         paragraph = cell.paragraphs[0]
         paragraph.style = "Table Text"
         paragraph.add_run(heading_text).bold = True
-        shade = OxmlElement("w:shd")
-        for attribute, value in (("w:val", "clear"), ("w:color", "auto"),
-                                 ("w:fill", house_style.HEADER_FILL)):
-            shade.set(qn(attribute), value)
-        cell._tc.get_or_add_tcPr().append(shade)
+        shade(cell, house_style.HEADER_FILL)
     for column, width in zip(result.columns, widths_cm, strict=True):
         column.width = Cm(width)
     for cell, width in zip(header.cells, widths_cm, strict=True):

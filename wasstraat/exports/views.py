@@ -17,7 +17,7 @@ from ..models import AuditEvent, utcnow
 from ..navigation import int_arg
 from ..plans import services as plans
 from ..workflow import Step, StepStatus
-from . import archive, implementation_plan, improvement_plan, pdf
+from . import a3, archive, implementation_plan, improvement_plan, pdf
 from .docx_base import CONTENT_TYPE, options
 
 bp = Blueprint("exports", __name__, url_prefix="/projects/<int:project_id>/documents")
@@ -84,6 +84,15 @@ def _implementation_plan(project_id: int):
     return access.project, lambda: implementation_plan.export(access.project, **options())
 
 
+def _a3(project_id: int):
+    """The A3 of the project as it stands: from step 6 on, when there is a plan to show."""
+    access = project_access(project_id)
+    _within_rate()
+    if access.project.step_status(Step.IMPROVEMENT_PLAN) is StepStatus.NOT_STARTED:
+        raise WorkflowError(_("De A3 is er vanaf stap 6."))
+    return lambda: a3.export(access.project, **options())
+
+
 class PdfUnavailable(WorkflowError):
     status_code = 503
 
@@ -129,3 +138,17 @@ def implementation_plan_pdf(project_id: int):
     number = int_arg("version")
     result = _pdf(lambda: archive.implementation_pdf(project, build, number))
     return _download(result, project_id, "implementation_plan_pdf", pdf.CONTENT_TYPE)
+
+
+@bp.route("/a3.docx")
+@login_required
+def a3_docx(project_id: int):
+    return _download(_a3(project_id)(), project_id, "a3")
+
+
+@bp.route("/a3.pdf")
+@login_required
+def a3_pdf(project_id: int):
+    build = _a3(project_id)
+    result = _pdf(lambda: archive.as_pdf(build()))
+    return _download(result, project_id, "a3_pdf", pdf.CONTENT_TYPE)
