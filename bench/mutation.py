@@ -45,6 +45,9 @@ TARGETS: dict[str, list[str]] = {
 TIMEOUT = 900  # seconds for one mutant's test run
 # Test processes per mutant (pytest-xdist); 1 runs the files in one process.
 WORKERS = int(os.environ.get("MUTATION_WORKERS", "1"))
+# Only the mutants on these lines ("140,152-155"): the survivors of a full run again, or the
+# lines changed since one. Unset: every mutant of the module.
+LINES = os.environ.get("MUTATION_LINES", "")
 
 _FLIP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
          ast.Gt: ast.LtE, ast.LtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In,
@@ -124,11 +127,23 @@ def _killed(tests: list[str]) -> bool:
     return run.returncode != 0
 
 
+def chosen_lines(spec: str) -> set[int] | None:
+    """ "140,152-155" as a set of line numbers; None for "" (every line)."""
+    if not spec.strip():
+        return None
+    lines: set[int] = set()
+    for part in spec.split(","):
+        first, _dash, last = part.strip().partition("-")
+        lines.update(range(int(first), int(last or first) + 1))
+    return lines
+
+
 def run_module(module: str, tests: list[str]) -> tuple[int, list[Mutant]]:
     path = ROOT / module
     original = path.read_text()
     survivors: list[Mutant] = []
-    found = mutants_of(original)
+    lines = chosen_lines(LINES)
+    found = [m for m in mutants_of(original) if lines is None or m.line in lines]
     try:
         for mutant in found:
             path.write_text(mutated(original, mutant.number))

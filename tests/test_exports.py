@@ -376,7 +376,19 @@ def test_the_plans_open_with_a_summary_and_say_which_version_they_carry_out(team
     headings = [p.text for p in plan.paragraphs if p.style.name == "Heading 1"]
     assert headings[:2] == ["Versiegeschiedenis", "Samenvatting"]
     summary = "\n".join(p.text for p in plan.paragraphs)
-    assert "Verbeteringen: 4 in het plan: 3 quick win(s), 1 voor de lange termijn" in summary
+    assert ("Verbeteringen: 4 in het plan: 3 snelle verbeteringen (quick wins), 1 voor de "
+            "lange termijn") in summary
+    # What a board weighs, on the summary's page: doing nothing, the specialists, the risks,
+    # when.
+    page = summary.split("Samenvatting", 2)[2].split("Aanleiding, doel en afbakening")[0]
+    assert "Als we niets doen\nDan blijft doorlooptijd 21 dagen" in page
+    assert ("Oordeel van de specialisten\nPrivacy (AVG): akkoord met voorwaarden.\n"
+            "ICT-haalbaarheid: akkoord.\nJuridisch: niet akkoord.") in page
+    assert "Belangrijkste risico's\nDe risico's zijn nog niet beschreven." in page
+    assert "Planning\nNa het besluit eerst de snelle verbeteringen (3), daarna die voor de " \
+        "lange termijn (1)" in page
+    # The assignment is both the occasion and the goal here: said once.
+    assert page.count("Sneller en duidelijker.") == 1
     assert "goedgekeurd door Henk Jansen (proceseigenaar)" in summary
     implementation(team)  # makes a newer final version and approves it
     carried = open_docx(client.get(f"{base}/implementation-plan.docx"))

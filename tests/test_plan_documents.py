@@ -22,7 +22,16 @@ from test_exports import (
     put_in_step,
     sections_of,
 )
-from test_plans import base, clients, plan_entry, respond_to_all, reviewed_plan  # noqa: F401
+from test_plans import (  # noqa: F401
+    base,
+    clients,
+    open_review,
+    plan_entry,
+    respond_to_all,
+    reviewed_plan,
+    send_plan,
+    sign,
+)
 
 from wasstraat.exports import house_style, pdf
 from wasstraat.extensions import db
@@ -441,3 +450,53 @@ def test_the_plan_says_where_the_money_comes_from(team, clients):
     assert "Dekking: Begrotingspost 6.1 Dienstverlening, 2027." in funded
     assert "dekking: Begrotingspost 6.1 Dienstverlening, 2027." in funded
     assert "Structureel vanaf 2028 in de kadernota." in funded
+
+
+def test_the_version_history_says_what_changed_and_whether_the_specialists_saw_it(
+        team, clients, login_as):
+    reviews = reviewed_plan(team, clients)
+    respond_to_all(team, clients, reviews["privacy"])
+    # After the review the team prices one improvement: the final version differs.
+    assert plan_entry(clients[Role.PROCESS_ADVISOR], team, reviews["ids"][0],
+                      cost_estimate="2500").status_code == 303
+    assert clients[Role.PROJECT_LEADER].post(f"{base(team)}/plan/finalise").status_code == 303
+    document = open_docx(clients[Role.SPONSOR].get(
+        f"{base(team)}/documents/improvement-plan.docx?version=2"))
+    history = document.tables[0]
+    assert history.rows[0].cells[4].text == "Veranderd ten opzichte van de vorige versie"
+    assert [r.cells[4].text for r in history.rows[1:]] == [
+        "eerste versie", "1 verbetering gewijzigd; eenmalige kosten niet geraamd → € 2.500"]
+    said = everything_in(document)
+    assert ("De specialisten toetsten versie 1. Daarna veranderde: 1 verbetering gewijzigd; "
+            "eenmalige kosten niet geraamd → € 2.500. Die wijzigingen zijn niet opnieuw door de "
+            "specialisten getoetst") in said
+
+
+def test_the_summary_gives_each_verdict_its_conditions_and_asks_for_the_dpia(team, clients):
+    send_plan(team, clients)
+    reviews = open_review(team, clients, ["privacy", "legal"])
+    assert sign(clients[Role.PRIVACY_OFFICER], team, reviews["privacy"], verdict="conditional",
+                conditions="Privacyverklaring aanpassen.\nEn het register bijwerken.",
+                dpia_criteria=["sensitive_data", "matching"]).status_code == 303
+    assert sign(clients[Role.LEGAL], team, reviews["legal"]).status_code == 303
+    put_in_step(team, Step.ADJUST)
+    document = open_docx(clients[Role.SPONSOR].get(
+        f"{base(team)}/documents/improvement-plan.docx"))
+    said = "\n".join(p.text for p in document.paragraphs)
+    page = said.split("Samenvatting", 2)[2].split("Aanleiding, doel en afbakening")[0]
+    assert ("Privacy (AVG): akkoord met voorwaarden, onder voorwaarde: Privacyverklaring "
+            "aanpassen; een DPIA is nodig.") in page
+    assert "Juridisch: akkoord." in page
+    asked = page.split("Gevraagd besluit", 1)[1]
+    assert "Een gegevensbeschermingseffectbeoordeling (DPIA) laten uitvoeren" in asked
+
+
+def test_the_summary_plans_in_the_months_of_the_implementation_plan(team, login_as):
+    hostile_project(team, improvements=12)
+    plan_for_thirty_months(team)
+    document = open_docx(login_as(team[Role.SPONSOR]).get(
+        f"{base(team)}/documents/improvement-plan.docx"))
+    said = "\n".join(p.text for p in document.paragraphs)
+    assert ("Planning\nVolgens het implementatieplan: de snelle verbeteringen van januari 2027 "
+            "tot en met juni 2029 en de verbeteringen voor de lange termijn van januari 2027 "
+            "tot en met juni 2029.") in said

@@ -527,6 +527,25 @@ def test_step_8_needs_a_response_to_every_finding_and_condition(team, clients):
     assert final.number == 2
 
 
+def test_a_final_plan_with_findings_unanswered_is_not_approved_and_the_screen_says_why(
+        team, clients):
+    reviewed_plan(team, clients)
+    # A final version made around the rule (as a script or an import could): still no approval.
+    final = plans.make_final(team.project, team[Role.PROJECT_LEADER], [])
+    db.session.commit()
+    owner = clients[Role.PROCESS_OWNER]
+    page = owner.get(f"{base(team)}/plan/versions/{final.number}").get_data(as_text=True)
+    said = page.split('id="approve-unanswered"')[1].split("</p>")[0]
+    assert "2 bevindingen of voorwaarden van de specialisten hebben nog geen reactie" in said
+    assert f"{base(team)}/reviews#responses" in said
+    refused = owner.post(f"{base(team)}/plan/versions/{final.number}/approve",
+                         data={"note": "Akkoord"})
+    assert refused.status_code == 409
+    assert "2 bevindingen of voorwaarden hebben nog geen reactie" in refused.get_data(
+        as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(PlanApproval)) == 0
+
+
 def test_a_response_without_explanation_is_refused_on_the_form(team, clients):
     reviews = reviewed_plan(team, clients)
     prefix = f"r{reviews['privacy']}-conditions"
@@ -711,3 +730,17 @@ def test_a_go_on_the_approved_plan_lapses_when_a_newer_version_is_approved(team,
     assert "gold voor een eerdere versie" in refused.get_data(as_text=True)
     give_go(clients[Role.SPONSOR], team.project, 8)
     assert leader.post(f"{base(team)}/steps/8/close", data=END_ALL).status_code == 303
+
+
+def test_what_a_version_changed_counts_improvements_in_and_out_of_the_plan_and_the_costs():
+    def entry(id_: int, decision: str = "in_plan", **fields) -> dict:
+        return {"id": id_, "decision": decision, "title": f"Verbetering {id_}",
+                "horizon": "quick_win", "cost_estimate": None, **fields}
+
+    before = {"improvements": [entry(1, cost_estimate=1000), entry(2), entry(3, "open")]}
+    after = {"improvements": [entry(1, cost_estimate=800), entry(2, "not_pursued"), entry(3),
+                              entry(4, title="Nieuw")]}
+    changes = plans.version_changes(before, after)
+    assert (changes.added, changes.removed, changes.changed) == (2, 1, 1)
+    assert changes.one_off == (1000, 800) and changes.recurring == (None, None)
+    assert not plans.version_changes(after, after)

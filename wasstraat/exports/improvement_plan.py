@@ -13,6 +13,7 @@ from docx.document import Document as DocxDocument
 
 from .. import clock, duties
 from ..formulas import services as formulas
+from ..implementation import services as implementation
 from ..journey import services as journey
 from ..kpis import services as kpis
 from ..mining import services as mining
@@ -189,7 +190,7 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
     _improvements(document, plan)
     _desired_process(document, project)
     chosen = _chosen_reviews(plan)
-    _reviews(document, chosen, reviews.responses_of(project), plan.numbers)
+    _reviews(document, plan, chosen, reviews.responses_of(project), plan.numbers)
     _risks(document, plan, chosen)
     _decision(document, plan)
     _appendix(document)
@@ -210,39 +211,66 @@ def _chosen_reviews(plan: Plan) -> list[Review]:
 # --- Before the substance ---------------------------------------------------------------------
 
 def _version_history(document: DocxDocument, plan: Plan) -> None:
+    """Each version, who made it, and what it changed against the one before (a board sees
+    that € 29.500 became € 26.500, not only that there is a version 2)."""
     d.heading(document, "Versiegeschiedenis", 1, numbered=False)
     versions = sorted(plans.versions_of(plan.project), key=lambda v: v.number)
     if plan.version is not None:
         versions = [v for v in versions if v.number <= plan.version.number]
-    rows = []
+    rows, before = [], None
     for v in versions:
         what = "Definitief" if v.is_final else "Ter toetsing aan de specialisten"
         rows.append((str(v.number), d.dutch_date(v.created_at), what,
-                     v.created_by.name if v.created_by else "–"))
+                     v.created_by.name if v.created_by else "–", _changes_said(before, v.snapshot)))
         if v.approval is not None:
             rows.append((str(v.number), d.dutch_date(v.approval.approved_at),
-                         "Goedgekeurd door de proceseigenaar", v.approval.approver_name))
+                         "Goedgekeurd door de proceseigenaar", v.approval.approver_name, "–"))
+        before = v.snapshot
     if plan.version is None:
-        rows.append(("concept", d.dutch_date(clock.today()), "Werkversie (niet vastgelegd)", "–"))
-    d.table(document, "Versies van dit verbeterplan", ("Versie", "Datum", "Wat", "Door"),
-            rows, (2, 3.5, 6.5, 4))
+        rows.append(("concept", d.dutch_date(clock.today()), "Werkversie (niet vastgelegd)", "–",
+                     _changes_said(before, plan.data)))
+    d.table(document, "Versies van dit verbeterplan",
+            ("Versie", "Datum", "Wat", "Door", "Veranderd ten opzichte van de vorige versie"),
+            rows, (1.5, 2.9, 3.6, 3.2, 4.8))
+
+
+def _amount(value: int | None) -> str:
+    return "niet geraamd" if value is None else d.euro(value)
+
+
+def _changes_said(before: dict | None, after: dict) -> str:
+    if before is None:
+        return "eerste versie"
+    changes = plans.version_changes(before, after)
+    if not changes:
+        return "geen wijziging in de verbeteringen of de kosten"
+    said = [f"{n} {'verbetering' if n == 1 else 'verbeteringen'} {verb}"
+            for n, verb in ((changes.added, "toegevoegd"), (changes.removed, "uit het plan"),
+                            (changes.changed, "gewijzigd")) if n]
+    for label, (old, new), suffix in (("eenmalige kosten", changes.one_off, ""),
+                                       ("structurele kosten", changes.recurring, " per jaar")):
+        if old != new:
+            said.append(f"{label} {_amount(old)} → {_amount(new)}{suffix}")
+    return "; ".join(said)
 
 
 def _summary(document: DocxDocument, plan: Plan) -> None:
     """One page for the board: why, what is proposed, what it costs, what it should achieve,
     and the decisions asked."""
     d.heading(document, "Samenvatting", 1, new_page=True, numbered=False)
-    occasion = plan.data["texts"].get("context") or plan.project.assignment
+    occasion = _first_paragraph(plan.data["texts"].get("context") or plan.project.assignment)
+    goal = _first_paragraph(plan.data["texts"].get("scope") or plan.project.assignment)
     d.heading(document, "Aanleiding", 3, numbered=False)
-    d.text(document, _first_paragraph(occasion), empty="De aanleiding is niet beschreven.")
-    d.heading(document, "Doel", 3, numbered=False)
-    d.text(document, _first_paragraph(plan.project.assignment),
-           empty="De opdracht is niet beschreven.")
+    d.text(document, occasion, empty="De aanleiding is niet beschreven.")
+    if goal != occasion:  # one text for both is said once
+        d.heading(document, "Doel", 3, numbered=False)
+        d.text(document, goal, empty="Het doel is niet beschreven.")
     d.heading(document, "Voorstel", 3, numbered=False)
     one_off, recurring = plan.costs
     d.label_value(document, (
-        ("Verbeteringen", f"{len(plan.in_plan)} in het plan: {len(plan.quick_wins)} quick "
-                          f"win(s), {len(plan.long_term)} voor de lange termijn"),
+        ("Verbeteringen", f"{len(plan.in_plan)} in het plan: {len(plan.quick_wins)} snelle "
+                          f"verbeteringen (quick wins), {len(plan.long_term)} voor de lange "
+                          f"termijn"),
         ("Niet opgepakt of samengevoegd", len(plan.dropped()) + len(plan.merged())),
         ("Eenmalige kosten", one_off),
         ("Structurele kosten", recurring),
@@ -254,9 +282,61 @@ def _summary(document: DocxDocument, plan: Plan) -> None:
         d.heading(document, "Beoogd effect", 3, numbered=False)
         d.bullets(document, (f"{k.name}: van {d.number(k.baseline_value)} naar "
                              f"{d.number(k.target_value)} {k.unit}" for k in targets))
+        d.heading(document, "Als we niets doen", 3, numbered=False)
+        d.text(document, "Dan blijft " + _and(
+            [f"{k.name.lower()} {d.number(k.baseline_value)} {k.unit}" for k in targets])
+            + ", en blijven de knelpunten uit de bevindingen bestaan.")
+    chosen = _chosen_reviews(plan)
+    if chosen:
+        d.heading(document, "Oordeel van de specialisten", 3, numbered=False)
+        d.bullets(document, (_verdict_line(r) for r in chosen))
+    d.heading(document, "Belangrijkste risico's", 3, numbered=False)
+    d.text(document, _first_paragraph(plan.data["texts"].get("risks")),
+           empty="De risico's zijn nog niet beschreven.")
+    d.heading(document, "Planning", 3, numbered=False)
+    d.text(document, _timeline(plan))
     d.heading(document, "Gevraagd besluit", 3, numbered=False)
     d.text(document, _who_decides() + ":")
-    d.bullets(document, [*_decisions_asked(plan), *_approved_as(plan)])
+    d.bullets(document, [*_decisions_asked(plan, chosen), *_approved_as(plan)])
+
+
+def _and(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1]
+
+
+def _verdict_line(review: Review) -> str:
+    """One specialist's verdict on one line: the domain, the verdict, its conditions."""
+    if not review.is_signed:
+        return f"{review.domain_info.label}: nog niet ondertekend."
+    said = f"{review.domain_info.label}: {review.verdict.label.lower()}"
+    conditions = d.clean(review.conditions).strip().split("\n")[0]
+    if conditions:
+        said += f", onder voorwaarde: {conditions.rstrip('.')}"
+    if review.dpia_required:
+        said += "; een DPIA is nodig"
+    if review.override:
+        said += f"; de proceseigenaar besloot toch door te gaan ({review.override.decider_name})"
+    return said + "."
+
+
+def _timeline(plan: Plan) -> str:
+    """When the improvements are done: the implementation plan's months once it has them,
+    else the order the method gives (the quick wins first)."""
+    lines = {line.improvement_id: line for line in implementation.plan_lines(plan.project)
+             if line.end_on}
+    said = []
+    for label, rows in (("snelle verbeteringen", plan.quick_wins),
+                        ("verbeteringen voor de lange termijn", plan.long_term)):
+        dated = [lines[i["id"]] for i in rows if i["id"] in lines]
+        if dated:
+            first = min(line.start_on or line.end_on for line in dated)
+            said.append(f"de {label} van {d.dutch_month(first)} tot en met "
+                        f"{d.dutch_month(max(line.end_on for line in dated))}")
+    if said:
+        return "Volgens het implementatieplan: " + " en ".join(said) + "."
+    return (f"Na het besluit eerst de snelle verbeteringen ({len(plan.quick_wins)}), daarna "
+            f"die voor de lange termijn ({len(plan.long_term)}); het implementatieplan (stap 9) "
+            f"legt per verbetering vast wie wat wanneer doet.")
 
 
 def _who_decides() -> str:
@@ -284,7 +364,7 @@ def _first_paragraph(value: str | None) -> str:
     return first if len(first) <= 900 else first[:900].rsplit(" ", 1)[0] + " …"
 
 
-def _decisions_asked(plan: Plan) -> list[str]:
+def _decisions_asked(plan: Plan, chosen: list[Review]) -> list[str]:
     one_off, recurring = plan.costs
     numbers = [plan.numbers[i["id"]] for i in plan.in_plan]
     span = f" ({numbers[0]} tot en met {numbers[-1]})" if numbers else ""
@@ -295,8 +375,11 @@ def _decisions_asked(plan: Plan) -> list[str]:
         asked.append(f"Budget beschikbaar stellen: eenmalig {one_off}, structureel "
                      f"{recurring}" + (f"; dekking: {funding.rstrip('.')}." if funding
                                        else ". De dekking is nog niet beschreven."))
+    if any(r.is_signed and r.dpia_required for r in chosen):
+        asked.append("Een gegevensbeschermingseffectbeoordeling (DPIA) laten uitvoeren voordat "
+                     "de verbeteringen met persoonsgegevens worden ingevoerd.")
     asked.append("De projectleider opdracht geven het implementatieplan op te stellen "
-                 "(stap 9), met de quick wins als eerste.")
+                 "(stap 9), met de snelle verbeteringen als eerste.")
     return asked
 
 
@@ -369,7 +452,8 @@ def _current_process(document: DocxDocument, project: Project) -> None:
     d.text(document, f"Het proces telt {summary.steps} {activities} en {summary.handovers} "
                      f"{handovers}. Samen kosten de activiteiten {d.number(summary.work_minutes)}"
                      f" minuten werk; er wordt {d.number(summary.wait_days)} werkdagen gewacht. "
-                     f"De doorlooptijd is daarmee {d.number(summary.lead_time_days)} werkdagen.")
+                     f"De doorlooptijd is daarmee {d.number(round(summary.lead_time_days, 1))} "
+                     f"werkdagen.")
     _activities(document, "De activiteiten van het huidige proces (sessie 3a)", steps, handed)
     _wastes(document, steps)
     checks = process.checks_of(project)
@@ -431,8 +515,8 @@ def _desired_process(document: DocxDocument, project: Project) -> None:
                      f"{_count(now.steps, 'activiteit', 'activiteiten')} (nu {then.steps}) en "
                      f"{_count(now.handovers, 'overdracht', 'overdrachten')} (nu "
                      f"{then.handovers}). De doorlooptijd volgens de schatting van het team wordt "
-                     f"{_count(now.lead_time_days, 'werkdag', 'werkdagen')} (nu "
-                     f"{d.number(then.lead_time_days)}).")
+                     f"{_count(round(now.lead_time_days, 1), 'werkdag', 'werkdagen')} (nu "
+                     f"{d.number(round(then.lead_time_days, 1))}).")
     if comparison.removed:
         d.text(document, "Vervallen activiteiten: " + "; ".join(comparison.removed) + ".")
     if comparison.added:
@@ -588,12 +672,32 @@ def _response(responses: dict, review: Review, subject: str) -> str:
     return f"{response.kind.label}: {response.explanation}"
 
 
-def _reviews(document: DocxDocument, chosen: list[Review], responses: dict,
+def _reviewed_or_not(plan: Plan, chosen: list[Review]) -> str:
+    """Whether the specialists saw this plan or an earlier version, and whether what changed
+    since was reviewed again ("" when they reviewed this very version)."""
+    reviewed = max(r.plan_version.number for r in chosen)
+    number = plan.version.number if plan.version else None
+    if reviewed == number:
+        return ""
+    this = f"versie {number}" if number else "dit concept"
+    source = next(r.plan_version for r in chosen if r.plan_version.number == reviewed)
+    changes = plans.version_changes(source.snapshot, plan.data)
+    if not changes:
+        return (f"De specialisten toetsten versie {reviewed}; {this} verschilt daarvan niet in "
+                f"de verbeteringen of de kosten.")
+    return (f"De specialisten toetsten versie {reviewed}. Daarna veranderde: "
+            f"{_changes_said(source.snapshot, plan.data)}. Die wijzigingen zijn niet opnieuw "
+            f"door de specialisten getoetst; hun bevindingen en de reacties daarop staan "
+            f"hieronder.")
+
+
+def _reviews(document: DocxDocument, plan: Plan, chosen: list[Review], responses: dict,
              numbers: dict[int, str]) -> None:
     d.heading(document, "Advies van de specialisten", 1)
     if not chosen:
         d.text(document, "", empty="Deze versie is (nog) niet getoetst.")
         return
+    d.text(document, _reviewed_or_not(plan, chosen))
     d.table(document, "Oordeel per domein",
             ("Domein", "Specialist", "Datum", "Oordeel"),
             [(r.domain_info.label, r.signer_name or "–", d.dutch_date(r.signed_at) or "–",
@@ -679,7 +783,7 @@ def _decision(document: DocxDocument, plan: Plan) -> None:
            + (DECIDERS[chosen] if by_board else "De proceseigenaar")
            + f" het verbeterplan {plan.project.name} vast, met de verbeteringen, kosten en "
              "voorwaarden zoals in dit document beschreven:")
-    d.bullets(document, _decisions_asked(plan))
+    d.bullets(document, _decisions_asked(plan, _chosen_reviews(plan)))
     approval = plan.approval
     owner = approval.approver_name if approval else names(plan.project, Role.PROCESS_OWNER)
     signature = d.table(

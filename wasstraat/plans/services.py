@@ -212,6 +212,45 @@ def snapshot(project: Project, plan: ImprovementPlan, improvements: Sequence[Boa
             "improvements": list(_entries(project, improvements, sources))}
 
 
+# What an improvement's entry in the plan is, for "what changed": its text, horizon and money.
+_COMPARED = ("title", "description", "horizon", "cost_estimate", "recurring_cost", "kpis")
+
+
+@dataclass(frozen=True)
+class VersionChanges:
+    """What one snapshot of the plan changed against an earlier one: the improvements in the
+    plan added, taken out or changed, and the cost totals before and after."""
+
+    added: int
+    removed: int
+    changed: int
+    one_off: tuple[int | None, int | None]  # None: no improvement estimated
+    recurring: tuple[int | None, int | None]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed
+                    or self.one_off[0] != self.one_off[1]
+                    or self.recurring[0] != self.recurring[1])
+
+
+def _in_plan(data: dict) -> dict[int, dict]:
+    return {i["id"]: i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN}
+
+
+def _total(entries: dict[int, dict], key: str) -> int | None:
+    known = [i[key] for i in entries.values() if i.get(key) is not None]
+    return sum(known) if known else None
+
+
+def version_changes(before: dict, after: dict) -> VersionChanges:
+    old, new = _in_plan(before), _in_plan(after)
+    changed = sum(1 for key in old.keys() & new.keys()
+                  if any(old[key].get(f) != new[key].get(f) for f in _COMPARED))
+    return VersionChanges(len(new.keys() - old.keys()), len(old.keys() - new.keys()), changed,
+                          (_total(old, "cost_estimate"), _total(new, "cost_estimate")),
+                          (_total(old, "recurring_cost"), _total(new, "recurring_cost")))
+
+
 def fingerprint(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 

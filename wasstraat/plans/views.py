@@ -277,7 +277,7 @@ def version(project_id: int, number: int):
         texts=frozen.snapshot["texts"], sections=PLAN_SECTIONS, by_decision=by_decision,
         section_rows=section_rows,
         reviews=reviews.reviews_of(access.project, version=frozen),
-        approve_form=ApproveForm(formdata=None),
+        approve_form=ApproveForm(formdata=None), unanswered=reviews.unanswered(access.project),
         latest=services.latest_version(access.project))
 
 

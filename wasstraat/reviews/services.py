@@ -361,17 +361,27 @@ def signed_problems(project: Project) -> list[str]:
             for d in missing]
 
 
+def unanswered(project: Project, reviews: list[Review] | None = None) -> int:
+    """How many findings and conditions of signed reviews have no response yet."""
+    reviews = reviews_of(project) if reviews is None else reviews
+    return sum(1 for item in items_to_answer(reviews, responses_of(project))
+               if not item.response)
+
+
+def unanswered_sentence(count: int) -> str:
+    return ngettext("%(num)d bevinding of voorwaarde heeft nog geen reactie.",
+                    "%(num)d bevindingen of voorwaarden hebben nog geen reactie.", count)
+
+
 def finalise_blockers(project: Project, reviews: list[Review] | None = None) -> list[str]:
     """Step 8: what must happen before the plan can become final (``reviews``: the
     project's reviews, when the caller has them already)."""
     reviews = reviews_of(project) if reviews is None else reviews
     blockers = []
-    unanswered = [i for i in items_to_answer(reviews, responses_of(project)) if not i.response]
-    if unanswered:
-        blockers.append(Pending(ngettext(
-            "%(num)d bevinding of voorwaarde heeft nog geen reactie.",
-            "%(num)d bevindingen of voorwaarden hebben nog geen reactie.", len(unanswered)),
-            (Role.PROJECT_LEADER,), "reviews.index#responses"))
+    open_items = unanswered(project, reviews)
+    if open_items:
+        blockers.append(Pending(unanswered_sentence(open_items), (Role.PROJECT_LEADER,),
+                                "reviews.index#responses"))
     for domain in chosen_domains(project):
         review = latest_by_domain(reviews).get(domain.key)
         if review is None:
