@@ -321,6 +321,9 @@ def test_documents_are_a4_fit_their_tables_and_carry_their_status_and_dates(team
     assert "CONCEPT" in draft.sections[0].header.paragraphs[0].text
     assert "concept" in draft.sections[0].footer.paragraphs[0].text
     assert "CONCEPT" not in final.sections[0].header.paragraphs[0].text
+    # ... and as a watermark across the page, behind the text.
+    assert 'string="CONCEPT"' in draft.sections[0].header._element.xml
+    assert 'string="CONCEPT"' not in final.sections[0].header._element.xml
     props = final.core_properties
     # The day the version was made in the organisation, not in UTC.
     assert props.created.date() == props.modified.date() == local_date(version.created_at)

@@ -33,7 +33,7 @@ from test_plans import (  # noqa: F401
     sign,
 )
 
-from wasstraat.exports import house_style, pdf
+from wasstraat.exports import house_style, improvement_plan, pdf
 from wasstraat.extensions import db
 from wasstraat.models import (
     ImplementationItem,
@@ -500,3 +500,19 @@ def test_the_summary_plans_in_the_months_of_the_implementation_plan(team, login_
     assert ("Planning\nVolgens het implementatieplan: de snelle verbeteringen van januari 2027 "
             "tot en met juni 2029 en de verbeteringen voor de lange termijn van januari 2027 "
             "tot en met juni 2029.") in said
+
+
+def test_the_glossary_lists_the_abbreviations_the_plan_uses_and_no_others(team, clients):
+    send_plan(team, clients, titles=("Koppeling met de BRP", "Inloggen met DigiD"))
+    document = open_docx(clients[Role.SPONSOR].get(
+        f"{base(team)}/documents/improvement-plan.docx"))
+    table = next(t for t in document.tables
+                 if t.rows[0].cells[0].text == "Term" and t.rows[0].cells[1].text == "Betekenis")
+    listed = [row.cells[0].text for row in table.rows[1:]]
+    assert {"BRP", "DigiD", "V1, V2, …", "Woo"} <= set(listed)
+    assert "Wmo" not in listed and "RDW" not in listed and "eHerkenning" not in listed
+    # Every term listed is used somewhere before the appendix.
+    text = " ".join(document.element.body.itertext())
+    body = text[:text.rindex("Bijlage A. Afkortingen en begrippen")]
+    for term, _meaning, pattern in improvement_plan.GLOSSARY:
+        assert (term in listed) == bool(re.search(pattern, body)), term

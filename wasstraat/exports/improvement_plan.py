@@ -6,6 +6,7 @@ with its signature block, and an appendix."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -231,7 +232,7 @@ def _version_history(document: DocxDocument, plan: Plan) -> None:
                      _changes_said(before, plan.data)))
     d.table(document, "Versies van dit verbeterplan",
             ("Versie", "Datum", "Wat", "Door", "Veranderd ten opzichte van de vorige versie"),
-            rows, (1.5, 2.9, 3.6, 3.2, 4.8))
+            rows, (1.8, 2.8, 3.5, 3.1, 4.8))
 
 
 def _amount(value: int | None) -> str:
@@ -805,23 +806,50 @@ def _decision(document: DocxDocument, plan: Plan) -> None:
 
 # --- Appendix ---------------------------------------------------------------------------------
 
-ABBREVIATIONS = (
-    ("AVG", "Algemene verordening gegevensbescherming"),
-    ("CISO", "Chief Information Security Officer: adviseur informatiebeveiliging"),
-    ("DPIA", "Data protection impact assessment: toets op de gevolgen voor de privacy"),
-    ("ICT / IV", "Informatie- en communicatietechnologie / informatievoorziening"),
-    ("JZ", "Juridische zaken"),
-    ("KPI", "Kritieke prestatie-indicator: wat gemeten wordt om het effect te zien"),
-    ("LEAN", "Werkwijze die verspilling in processen zichtbaar maakt en wegneemt"),
-    ("PDCA", "Plan, do, check, act: de cyclus van blijvend verbeteren"),
-    ("Quick win", "Verbetering die snel en met weinig inspanning resultaat geeft"),
-    ("V1, V2, …", "Nummer van een verbetering in dit plan"),
+# The terms a plan may use, with how to find them in its text: the appendix lists those the
+# document actually uses, so it neither misses its own abbreviations nor explains others.
+GLOSSARY: tuple[tuple[str, str, str], ...] = (
+    ("AVG", "Algemene verordening gegevensbescherming", r"\bAVG\b"),
+    ("BAG", "Basisregistratie Adressen en Gebouwen", r"\bBAG\b"),
+    ("BRP", "Basisregistratie Personen", r"\bBRP\b"),
+    ("BSN", "Burgerservicenummer", r"\bBSN\b"),
+    ("CISO", "Chief Information Security Officer: adviseur informatiebeveiliging", r"\bCISO\b"),
+    ("DigiD", "Digitale identiteit waarmee inwoners inloggen bij de overheid", r"\bDigiD\b"),
+    ("DPIA", "Data protection impact assessment (gegevensbeschermingseffectbeoordeling): toets "
+             "op de gevolgen voor de privacy", r"\bDPIA\b"),
+    ("eHerkenning", "Inlogmiddel van bedrijven bij de overheid", r"\beHerkenning\b"),
+    ("FTE", "Fulltime-equivalent: een volledige werkweek aan capaciteit", r"\bFTE\b"),
+    ("ICT / IV", "Informatie- en communicatietechnologie / informatievoorziening",
+     r"\b(ICT|IV)\b"),
+    ("JZ", "Juridische zaken", r"\bJZ\b"),
+    ("KCC", "Klantcontactcentrum", r"\bKCC\b"),
+    ("KPI", "Kritieke prestatie-indicator: wat gemeten wordt om het effect te zien",
+     r"\bKPI"),
+    ("LEAN", "Werkwijze die verspilling in processen zichtbaar maakt en wegneemt",
+     r"\bLEAN\b"),
+    ("PDCA", "Plan, do, check, act: de cyclus van blijvend verbeteren", r"\bPDCA\b"),
+    ("Quick win", "Snelle verbetering: geeft snel en met weinig inspanning resultaat",
+     r"(?i)\bquick wins?\b"),
+    ("RDW", "Rijksdienst voor het Wegverkeer", r"\bRDW\b"),
+    ("V1, V2, …", "Nummer van een verbetering in dit plan", r"\bV\d+\b"),
+    ("Wmo", "Wet maatschappelijke ondersteuning", r"\bWmo\b"),
+    ("Woo", "Wet open overheid", r"\bWoo\b"),
 )
 
 
+def glossary(text: str) -> list[tuple[str, str]]:
+    """The terms of :data:`GLOSSARY` that ``text`` uses, in alphabetical order."""
+    return [(term, meaning) for term, meaning, pattern in GLOSSARY if re.search(pattern, text)]
+
+
 def _appendix(document: DocxDocument) -> None:
+    used = glossary(" ".join(document.element.body.itertext()))
     d.heading(document, "Bijlage A. Afkortingen en begrippen", 1, new_page=True, numbered=False)
-    d.table(document, "Afkortingen en begrippen", ("Term", "Betekenis"), ABBREVIATIONS, (3.5, 12.5))
+    if used:
+        d.table(document, "Afkortingen en begrippen in dit plan", ("Term", "Betekenis"), used,
+                (3.5, 12.5))
+    else:
+        d.text(document, "", empty="Dit plan gebruikt geen afkortingen.")
     d.heading(document, "Bijlage B. De wasstraat-methode", 1, numbered=False)
     d.text(document, "De wasstraat is een methode om een werkproces van een gemeente in tien "
                      "stappen samen met de medewerkers en vanuit de inwoner te verbeteren. Dit "
