@@ -387,6 +387,11 @@ def test_the_improvement_plan_shows_the_measured_process_with_its_figure(municip
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Het gemeten proces (uit het zaaksysteem)" in text and "800 zaken" in text
     assert ".csv" not in text  # the board reads where it comes from, not a file name
+    # The lead times of the plan side by side, each in its unit, and why they differ.
+    compared = text.split("De doorlooptijd staat in dit plan in meer dan één maat: ")[1]
+    compared = compared.split("\n")[0]
+    assert "kalenderdagen in de mediaan" in compared and "de schatting van het team: " in compared
+    assert "een week heeft vijf werkdagen en zeven kalenderdagen" in compared
     assert any(alt and alt.startswith("Staafdiagram van de doorlooptijd per zaak uit het "
                                       "eventlog: 800 zaken") for alt in image_alts(document))
     # The histogram has its table twin: the cases per class add up to the log's 800.

@@ -542,6 +542,7 @@ def _measured_process(document: DocxDocument, project: Project) -> None:
                      f"{lead['p90']} dagen. Tussen de activiteiten wordt per zaak gemiddeld "
                      f"{waiting} dagen gewacht; {result['rework_cases']} zaken hebben een "
                      f"activiteit die opnieuw gebeurt.")
+    d.text(document, _lead_times_compared(project, result))
     d.figure(document, figures.lead_times(result["histogram"]),
              title="Doorlooptijd per zaak, gemeten", alt=figures.lead_times_alt(result))
     d.table(document, "Zaken per doorlooptijd, gemeten (de cijfers van de figuur)",
@@ -553,6 +554,28 @@ def _measured_process(document: DocxDocument, project: Project) -> None:
             [(" → ".join(v["activities"]), str(v["cases"]),
               d.number(round(v["lead_time"]["median"], 1))) for v in result["variants"][:5]],
             (11, 2, 3))
+
+
+def _lead_times_compared(project: Project, result: dict) -> str:
+    """One sentence that puts the plan's lead times side by side, each in its own unit, so a
+    reader does not take 21 dagen, 18,2 werkdagen and 14,7 dagen for a contradiction."""
+    said = [f"de meting in het zaaksysteem: {d.number(round(result['lead_time']['median'], 1))} "
+            f"kalenderdagen in de mediaan, van het begin tot het einde van elke zaak"]
+    steps = process.steps_of(project)
+    if steps:
+        estimate = round(process.summary(steps).lead_time_days, 1)
+        said.append(f"de schatting van het team: {_count(estimate, 'werkdag', 'werkdagen')}, "
+                    f"de werk- en wachttijd die het team per activiteit kent")
+    kpi = next((k for k in kpis.kpis_of(project) if k.baseline_value is not None
+                and "doorlooptijd" in k.name.lower()), None)
+    if kpi is not None:
+        said.append(f"de KPI {kpi.name}: nulmeting {d.number(kpi.baseline_value)} {kpi.unit}"
+                    + (f" ({kpi.baseline_source})" if kpi.baseline_source else ""))
+    if len(said) == 1:
+        return ""
+    return ("De doorlooptijd staat in dit plan in meer dan één maat: " + "; ".join(said)
+            + ". Ze verschillen omdat ze anders tellen (een week heeft vijf werkdagen en zeven "
+              "kalenderdagen) en een andere bron hebben.")
 
 
 def _journey(document: DocxDocument, project: Project) -> None:
