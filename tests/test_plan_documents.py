@@ -36,6 +36,7 @@ from test_plans import (  # noqa: F401
 from wasstraat.exports import house_style, improvement_plan, pdf
 from wasstraat.extensions import db
 from wasstraat.models import (
+    ImplementationContribution,
     ImplementationItem,
     ImplementationOrder,
     Improvement,
@@ -516,3 +517,40 @@ def test_the_glossary_lists_the_abbreviations_the_plan_uses_and_no_others(team, 
     body = text[:text.rindex("Bijlage A. Afkortingen en begrippen")]
     for term, _meaning, pattern in improvement_plan.GLOSSARY:
         assert (term in listed) == bool(re.search(pattern, body)), term
+
+
+def test_the_implementation_plan_has_what_a_board_funds(team, login_as):
+    hostile_project(team, improvements=12)
+    plan_for_thirty_months(team)
+    manager = team[Role.TEAM_MANAGER]
+    db.session.add(ImplementationContribution(
+        project_id=team.project.id, author_id=manager.id, role=Role.TEAM_MANAGER,
+        text="Twee medewerkers, elk vier uur per week, vanaf maart."))
+    stuck = db.session.scalars(db.select(ImplementationItem).order_by(
+        ImplementationItem.position)).first()
+    stuck.status, stuck.blocked_reason = "blocked", "Wacht op de leverancier"
+    db.session.commit()
+    document = open_docx(login_as(manager).get(
+        f"{base(team)}/documents/implementation-plan.docx"))
+    assert_printable(document)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    for chapter in ("Mijlpalen en beslismomenten", "Kosten, baten en capaciteit",
+                    "Risico's en maatregelen", "Betrokkenen en communicatie"):
+        assert chapter in headings
+    tables = {t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")).split(". ", 1)[1]: t
+              for t in document.tables}
+    milestones = [[c.text for c in r.cells] for r in
+                  tables["Mijlpalen en beslismomenten, in de tijd"].rows[1:]]
+    done = {what: day for day, what in milestones}
+    assert done["De snelle verbeteringen gereed"].endswith("juni 2029")
+    assert done["De verbeteringen voor de lange termijn gereed"].endswith("juni 2029")
+    costs = tables["Kosten en verwachte baten per verbetering"]
+    assert len(costs.rows) == 1 + 12 + 1
+    total = [c.text for c in costs.rows[-1].cells]
+    assert total[0] == "Totaal" and total[1].startswith("€ ") and "niet geraamd" in total[1]
+    said = "\n".join(p.text for p in document.paragraphs)
+    assert "Twee medewerkers, elk vier uur per week, vanaf maart." in said
+    blocked = tables["Verbeteringen die nu vastlopen, met de reden"]
+    assert blocked.rows[1].cells[1].text == "Wacht op de leverancier"
+    assert f"Uitvoerenden: {manager.name} (12 verbeteringen)" in said
+    assert "nog niet bevestigd (stap 10)" in said

@@ -34,6 +34,12 @@ def benefits_of(improvement: Improvement) -> list[Benefit]:
         .options(joinedload(Benefit.kpi)).order_by(Benefit.id)))
 
 
+def of_project(project: Project) -> list[Benefit]:
+    """Every benefit recorded on the project's improvements, in one query."""
+    return list(db.session.scalars(
+        select(Benefit).where(Benefit.project_id == project.id).order_by(Benefit.id)))
+
+
 def action_of(improvement: Improvement) -> ImplementationItem | None:
     """The action that carries the improvement out in step 10, if it was taken over."""
     return db.session.scalar(select(ImplementationItem).where(

@@ -3,20 +3,34 @@ the planning per month, the method's chores, the evaluation and, once held, the 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from docx.document import Document as DocxDocument
 from sqlalchemy import func, select
 
 from .. import clock
+from ..benefits import services as benefits
 from ..extensions import db
 from ..implementation import services as implementation
 from ..mining import analysis
 from ..mining import services as mining
 from ..models import AuditEvent, ImplementationApproval, Project
 from ..plans import services as plans
+from ..projects import board
+from ..reviews import services as reviews
 from ..steps import gate
-from ..workflow import ActionStatus, Adoption, EndReason, GateVerdict, Role, Step
+from ..steps import services as steps
+from ..sustain import services as sustain
+from ..workflow import (
+    ActionStatus,
+    Adoption,
+    BenefitKind,
+    EndReason,
+    GateVerdict,
+    Horizon,
+    Role,
+    Step,
+)
 from . import docx_base as d
 from . import figures, improvement_plan
 from .improvement_plan import Export
@@ -63,6 +77,10 @@ def build(project: Project, *, organisation: str, template: str | None,
     _order(document, items, numbers)
     _deferred_and_dropped(document, items, numbers)
     _planning(document, items, numbers)
+    _milestones(document, project, items, carried_out)
+    _costs_and_capacity(document, project, items, numbers, carried_out)
+    _risks(document, project, items, numbers, carried_out)
+    _people_and_communication(document, project, items)
     _chores(document)
     _ended(document, project)
     _evaluation(document, project)
@@ -168,6 +186,149 @@ def _planning(document: DocxDocument, items: list, numbers: dict[int, str]) -> N
         d.text(document, f"De planning loopt door tot {d.dutch_month(timeline.months[-1])}; "
                          f"hierboven staan de eerste {LONGEST_PLANNING} maanden.")
     d.portrait(document)
+
+
+def _milestones(document: DocxDocument, project: Project, items: list, carried_out) -> None:
+    """The dates a board and the team steer by: the decisions taken, when each horizon's
+    improvements are done, the evaluation and the borging's re-measurements."""
+    rows: list[tuple[date, str]] = []
+    if carried_out is not None and carried_out.approval is not None:
+        rows.append((clock.local_date(carried_out.approval.approved_at),
+                     f"Verbeterplan versie {carried_out.number} goedgekeurd door de "
+                     f"proceseigenaar"))
+    rows += [(decision.decided_on, f"{decision.board.label}: {decision.plan.label.lower()} "
+                                   f"{decision.outcome.label.lower()} ({decision.reference})")
+             for decision in board.decisions_of(project)]
+    approval = implementation.latest_approval(project)
+    if approval is not None:
+        rows.append((clock.local_date(approval.approved_at),
+                     "Implementatieplan vastgesteld door de proceseigenaar"))
+    taken = implementation.taken_over(items)
+    for horizon, label in ((Horizon.QUICK_WIN, "De snelle verbeteringen gereed"),
+                           (Horizon.LONG_TERM, "De verbeteringen voor de lange termijn gereed")):
+        ends = [i.end_on for i in taken if i.improvement.horizon is horizon and i.end_on]
+        if ends:
+            rows.append((max(ends), label))
+    evaluation = implementation.evaluation_of(project)
+    if evaluation is not None and evaluation.planned_on:
+        rows.append((evaluation.planned_on, "Evaluatie: zijn de KPI's gehaald?"))
+    seen: set[date] = set()
+    for moment in sustain.moments_of(project, clock.today()):
+        if moment.row.due_on not in seen:
+            seen.add(moment.row.due_on)
+            rows.append((moment.row.due_on, f"Hermeting van de KPI's ({moment.row.months} "
+                                            f"maanden na afronding)"))
+    d.heading(document, "Mijlpalen en beslismomenten", 1)
+    if not rows:
+        d.text(document, "", empty="Er zijn nog geen mijlpalen gepland.")
+        return
+    d.table(document, "Mijlpalen en beslismomenten, in de tijd",
+            ("Datum", "Mijlpaal of beslismoment"),
+            [(d.dutch_date(day), what) for day, what in sorted(rows, key=lambda r: r[0])],
+            (3.5, 12.5))
+
+
+def _costs_and_capacity(document: DocxDocument, project: Project, items: list,
+                        numbers: dict[int, str], carried_out) -> None:
+    """What each improvement costs (from the plan carried out) and brings (its expected
+    benefit), and the capacity the team managers said their teams have."""
+    d.heading(document, "Kosten, baten en capaciteit", 1)
+    entries = {i["id"]: i for i in carried_out.snapshot["improvements"]} if carried_out else {}
+    taken = implementation.taken_over(items)
+    expected = _expected_benefits(project)
+    if taken:
+        rows = [(_label(i, numbers), d.euro(entries.get(i.improvement_id, {}).get(
+                    "cost_estimate")), d.euro(entries.get(i.improvement_id, {}).get(
+                    "recurring_cost")), expected.get(i.improvement_id, "–")) for i in taken]
+        one_off = [entries.get(i.improvement_id, {}).get("cost_estimate") for i in taken]
+        recurring = [entries.get(i.improvement_id, {}).get("recurring_cost") for i in taken]
+        rows.append((d.Lead("Totaal"), _sum(one_off), _sum(recurring), ""))
+        d.table(document, "Kosten en verwachte baten per verbetering",
+                ("Verbetering", "Eenmalig", "Structureel per jaar", "Verwachte baat per jaar"),
+                rows, (6.6, 2.6, 3, 3.8))
+    contributions = implementation.contributions_of(project)
+    d.heading(document, "Capaciteit en inbreng van het team", 2)
+    if not contributions:
+        d.text(document, "", empty="Er is (nog) geen inbreng over capaciteit, planning of "
+                                   "afhankelijkheden vastgelegd.")
+    for contribution in contributions:
+        who = contribution.author.name if contribution.author else "–"
+        d.label_value(document, ((f"{who} ({contribution.role.label.lower()}), "
+                                  f"{d.dutch_date(contribution.created_at)}",
+                                  contribution.text),))
+
+
+def _sum(values: list) -> str:
+    known = [v for v in values if v is not None]
+    if not known:
+        return "nog niet geraamd"
+    said = d.euro(sum(known))
+    return said + (f" ({len(values) - len(known)} niet geraamd)" if len(known) < len(values)
+                   else "")
+
+
+def _expected_benefits(project: Project) -> dict[int, str]:
+    """Per improvement, what it should bring per year, in words."""
+    said: dict[int, list[str]] = {}
+    for benefit in benefits.of_project(project):
+        if benefit.kind is BenefitKind.EUROS and benefit.expected is not None:
+            text = d.euro(round(benefit.expected))
+        elif benefit.kind is BenefitKind.HOURS and benefit.expected is not None:
+            text = f"{d.number(benefit.expected)} uur"
+        else:
+            text = d.clean(benefit.description).strip().split("\n")[0] or "kwaliteit"
+        said.setdefault(benefit.improvement_id, []).append(text)
+    return {key: "; ".join(values) for key, values in said.items()}
+
+
+def _risks(document: DocxDocument, project: Project, items: list, numbers: dict[int, str],
+           carried_out) -> None:
+    """What can hold the plan up and what is done about it: the plan's risks, the specialists'
+    conditions, and the actions blocked now with their reason."""
+    d.heading(document, "Risico's en maatregelen", 1)
+    risks = (carried_out.snapshot["texts"].get("risks") if carried_out else "") or ""
+    d.text(document, risks)
+    conditions = [(review.domain_info.label, review.conditions)
+                  for review in reviews.latest_by_domain(reviews.reviews_of(project)).values()
+                  if review.is_signed and review.conditions.strip()]
+    if conditions:
+        d.table(document, "Voorwaarden van de specialisten, om aan te voldoen bij de uitvoering",
+                ("Specialist", "Voorwaarde"), conditions, (4, 12))
+    blocked = [i for i in implementation.taken_over(items) if i.status is ActionStatus.BLOCKED]
+    if blocked:
+        d.table(document, "Verbeteringen die nu vastlopen, met de reden",
+                ("Verbetering", "Wat het tegenhoudt"),
+                [(_label(i, numbers), i.blocked_reason or "–") for i in blocked], (6, 10))
+    if not (risks.strip() or conditions or blocked):
+        d.text(document, "", empty="Er zijn geen risico's of voorwaarden vastgelegd.")
+
+
+def _people_and_communication(document: DocxDocument, project: Project, items: list) -> None:
+    """Who the change touches and who tells them: the teams and people carrying actions out,
+    and the communication of the change."""
+    d.heading(document, "Betrokkenen en communicatie", 1)
+    carrying: dict[str, int] = {}
+    for item in implementation.taken_over(items):
+        if item.responsible is not None:
+            carrying[item.responsible.name] = carrying.get(item.responsible.name, 0) + 1
+    d.label_value(document, (
+        ("Teammanagers van de betrokken teams",
+         improvement_plan.names(project, Role.TEAM_MANAGER)),
+        ("Uitvoerenden", "; ".join(f"{name} ({n} {'verbetering' if n == 1 else 'verbeteringen'})"
+                                   for name, n in sorted(carrying.items())) or "–"),
+        ("Communicatieadviseur", improvement_plan.names(project, Role.COMMUNICATION)),
+    ))
+    confirmed = steps.confirmations_by_key(project).get("communicated")
+    if confirmed is None:
+        d.text(document, "", empty="Hoe de verandering aan medewerkers en inwoners wordt "
+                                   "gecommuniceerd, is nog niet bevestigd (stap 10).")
+        return
+    variant = next((v.label for v in Step.EXECUTION.definition.product("communicated").variants
+                    if v.key == confirmed.variant), "")
+    d.label_value(document, (("Gecommuniceerd", "; ".join(filter(None, (
+        variant, d.clean(confirmed.note).strip().rstrip("."),
+        f"bevestigd door {confirmed.confirmed_by.name} op "
+        f"{d.dutch_date(confirmed.confirmed_at)}")))),))
 
 
 def _chores(document: DocxDocument) -> None:
