@@ -27,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each rule module and the tests that are its own.
 TARGETS: dict[str, list[str]] = {
     # "Wat nu?" and the sync, with the stories of their newer rules: the loose ends of a
-    # close, the borging's tasks, and what holds up each product of each step.
+    # close, the borging's tasks, what holds up each product of each step, and the gate's.
     "wasstraat/guidance.py": ["tests/test_guidance.py", "tests/test_closing.py",
-                              "tests/test_borging.py", "tests/test_what_next.py"],
+                              "tests/test_borging.py", "tests/test_what_next.py",
+                              "tests/test_gate.py"],
     "wasstraat/duties.py": ["tests/test_duties.py"],
     "wasstraat/notifications/reminders.py": ["tests/test_reminders.py"],
     "wasstraat/api/guard.py": ["tests/test_api.py"],

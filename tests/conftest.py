@@ -37,7 +37,7 @@ from wasstraat import create_app
 from wasstraat.auth import passwords
 from wasstraat.auth import services as accounts
 from wasstraat.extensions import db
-from wasstraat.models import Project, User
+from wasstraat.models import ImprovementPlan, Project, User
 from wasstraat.projects import services as projects
 from wasstraat.workflow import Role, Step
 
@@ -320,6 +320,13 @@ class Team:
         return self.members[role]
 
 
+PLAN_TEXTS = {
+    "context": "Bewoners wachten drie weken op een vergunning en bellen vaak na.",
+    "scope": "De aanvraag van een bewonersvergunning, van aanvraag tot besluit.",
+    "risks": "De koppeling met de RDW hangt af van de leverancier.",
+}
+
+
 @pytest.fixture
 def create_project(create_user: Callable[..., User]) -> Callable[..., Team]:
     """A project with one member per role (or the roles given) and one non-member."""
@@ -344,6 +351,9 @@ def create_project(create_user: Callable[..., User]) -> Callable[..., Team]:
         for role, user in members.items():
             if user is not leader:
                 projects.add_member(project, leader, user, {role})
+        # The texts a board reads before deciding, as a team writes them along the way: a plan
+        # is not sent without them (plans.send_blockers).
+        db.session.add(ImprovementPlan(project_id=project.id, **PLAN_TEXTS))
         db.session.commit()
         return Team(project, members, create_user())
 

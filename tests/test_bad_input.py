@@ -385,6 +385,9 @@ def _open_review_on(project_id: int) -> None:
                              values={"horizon": "quick_win", "impact": 3, "effort": 2,
                                      "cost_estimate": None, "decision": "in_plan",
                                      "decision_reason": ""})
+    plans.save_texts(project, leader, expected_version=plans.plan_of(project).version or 0,
+                     values={"context": "Meldingen blijven liggen.", "scope": "Alle meldingen.",
+                             "risks": "De app-leverancier."})
     plans.send_for_review(project, leader)
     reviews.choose_domains(project, leader, ["privacy", "security", "legal"])
     legal = next(r for r in reviews.open_review(project, leader) if r.domain == "legal")

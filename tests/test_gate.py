@@ -89,6 +89,7 @@ def test_a_no_go_needs_its_reason_and_gives_the_work_back_to_the_leader(team, cl
     assert handed_back.assignee_id == team[Role.PROJECT_LEADER].id
     assert handed_back.title == "No-go van de sponsor verwerken"
     assert handed_back.description == reason
+    assert handed_back.done_at is None  # open until every approver says go
     refused = close_9(leader, team).get_data(as_text=True)
     assert "De sponsor gaf een no-go: Eerst de capaciteit van team Vergunningen regelen." \
         in refused

@@ -27,6 +27,7 @@ from test_plans import (  # noqa: F401
     clients,
     open_review,
     plan_entry,
+    plan_version,
     respond_to_all,
     reviewed_plan,
     send_plan,
@@ -44,6 +45,7 @@ from wasstraat.models import (
     KpiMeasurement,
     OrganisationSettings,
     PlanDocument,
+    PlanVersion,
     User,
 )
 from wasstraat.plans import services as plans
@@ -277,15 +279,21 @@ def test_goal_scope_and_risks_are_plan_texts_that_do_not_disturb_older_versions(
     db.session.add(Improvement(project_id=team.project.id, step=6, source_type="step",
                                source_id=6, title="Statusbericht", decision="in_plan",
                                horizon="quick_win", impact=4, effort=2))
+    plan = plans.plan_of(team.project)
+    plan.scope = plan.risks = ""  # as every plan was before these texts existed
     db.session.flush()
-    frozen = plans.send_for_review(team.project, team[Role.PROJECT_LEADER])
+    data = plans.current_snapshot(team.project)  # frozen then (sending needs them now)
+    frozen = PlanVersion(project_id=team.project.id, number=1, is_final=False, snapshot=data,
+                         fingerprint=plans.fingerprint(data),
+                         created_by_id=team[Role.PROJECT_LEADER].id)
+    db.session.add(frozen)
     db.session.commit()
     # A version frozen before the new texts existed keeps matching the unchanged draft.
     assert "scope" not in frozen.snapshot["texts"]
     assert not plans.plan_state(team.project).draft_changed
     leader = clients[Role.PROJECT_LEADER]
     assert leader.post(f"{base(team)}/plan/texts", data={
-        "version": 0, "scope": "Alleen bewonersvergunningen",
+        "version": plan_version(team), "scope": "Alleen bewonersvergunningen",
         "risks": "De aanbesteding kan uitlopen"}).status_code == 303
     assert plans.plan_state(team.project).draft_changed
     sections = sections_of(open_docx(leader.get(
@@ -300,7 +308,7 @@ def test_the_teams_line_breaks_and_paragraphs_stay_in_the_document(team, clients
     put_in_step(team, Step.IMPROVEMENT_PLAN)
     leader = clients[Role.PROJECT_LEADER]
     assert leader.post(f"{base(team)}/plan/texts", data={
-        "version": 0, "risks": "Risico een.\r\nRisico twee na Enter.\r\n\r\nTweede alinea.",
+        "version": plan_version(team), "risks": "Risico een.\r\nRisico twee na Enter.\r\n\r\nTweede alinea.",
     }).status_code == 303
     document = open_docx(leader.get(f"{base(team)}/documents/improvement-plan.docx"))
     texts = [p.text for p in document.paragraphs]
@@ -444,7 +452,7 @@ def test_the_plan_says_where_the_money_comes_from(team, clients):
     assert "Dekking: nog niet beschreven" in unfunded
     assert "De dekking is nog niet beschreven." in unfunded
     assert leader.post(f"{base(team)}/plan/texts", data={
-        "version": 0, "funding": "Begrotingspost 6.1 Dienstverlening, 2027.\n"
+        "version": plan_version(team), "funding": "Begrotingspost 6.1 Dienstverlening, 2027.\n"
                                  "Structureel vanaf 2028 in de kadernota."}).status_code == 303
     funded = everything_in(open_docx(leader.get(
         f"{base(team)}/documents/improvement-plan.docx")))
@@ -511,7 +519,8 @@ def test_the_glossary_lists_the_abbreviations_the_plan_uses_and_no_others(team, 
                  if t.rows[0].cells[0].text == "Term" and t.rows[0].cells[1].text == "Betekenis")
     listed = [row.cells[0].text for row in table.rows[1:]]
     assert {"BRP", "DigiD", "V1, V2, …", "Woo"} <= set(listed)
-    assert "Wmo" not in listed and "RDW" not in listed and "eHerkenning" not in listed
+    assert "RDW" in listed  # in the risks the team wrote
+    assert "Wmo" not in listed and "eHerkenning" not in listed and "KCC" not in listed
     # Every term listed is used somewhere before the appendix.
     text = " ".join(document.element.body.itertext())
     body = text[:text.rindex("Bijlage A. Afkortingen en begrippen")]
@@ -554,3 +563,15 @@ def test_the_implementation_plan_has_what_a_board_funds(team, login_as):
     assert blocked.rows[1].cells[1].text == "Wacht op de leverancier"
     assert f"Uitvoerenden: {manager.name} (12 verbeteringen)" in said
     assert "nog niet bevestigd (stap 10)" in said
+
+
+def test_one_text_for_both_occasion_and_goal_is_said_once(team, login_as):
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    plan = plans.plan_of(team.project)
+    plan.context = plan.scope = ""  # both fall back to the assignment
+    db.session.commit()
+    document = open_docx(login_as(team[Role.SPONSOR]).get(
+        f"{base(team)}/documents/improvement-plan.docx"))
+    said = "\n".join(p.text for p in document.paragraphs)
+    summary = said.split("Samenvatting", 2)[2].split("Aanleiding, doel en afbakening")[0]
+    assert summary.count("Sneller en duidelijker.") == 1 and "\nDoel\n" not in summary

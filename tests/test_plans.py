@@ -3,6 +3,7 @@ sign-off, step 8's responses, a rejection and its override, and the final approv
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -66,6 +67,11 @@ def plan_entry(client, team: Team, improvement_id: int, **fields):
             "version": version_of(improvement_id), **fields}
     return client.post(f"/projects/{team.project.id}/plan/improvements/{improvement_id}",
                        data=data)
+
+
+def plan_version(team: Team) -> int:
+    """The version of the plan's texts a form was opened with."""
+    return plans.plan_of(team.project).version
 
 
 def base(team: Team) -> str:
@@ -213,8 +219,9 @@ def test_plan_texts_saved_over_someone_elses_change_get_a_conflict(team, clients
     put_in_step(team, Step.IMPROVEMENT_PLAN)
     path = f"{base(team)}/plan/texts"
     leader, advisor = clients[Role.PROJECT_LEADER], clients[Role.PROCESS_ADVISOR]
-    assert leader.post(path, data={"version": 0, "context": "Van de leider"}).status_code == 303
-    response = advisor.post(path, data={"version": 0, "context": "Van de adviseur"})
+    seen = plan_version(team)  # both opened the page with this version
+    assert leader.post(path, data={"version": seen, "context": "Van de leider"}).status_code == 303
+    response = advisor.post(path, data={"version": seen, "context": "Van de adviseur"})
     assert response.status_code == 409
     assert "Van de leider" in response.get_data(as_text=True)
 
@@ -744,3 +751,24 @@ def test_what_a_version_changed_counts_improvements_in_and_out_of_the_plan_and_t
     assert (changes.added, changes.removed, changes.changed) == (2, 1, 1)
     assert changes.one_off == (1000, 800) and changes.recurring == (None, None)
     assert not plans.version_changes(after, after)
+
+
+def test_a_plan_without_the_texts_a_board_needs_is_not_sent_and_says_which(team, clients):
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    improvement_id = idea(team, "Aanvraag digitaal")
+    assert plan_entry(clients[Role.PROCESS_ADVISOR], team, improvement_id).status_code == 303
+    plan = plans.plan_of(team.project)
+    plan.context, plan.risks = "", "  "
+    db.session.commit()
+    missing = ("Vul eerst in wat wie besluit nodig heeft: Aanleiding en opdracht, Risico's en "
+               "randvoorwaarden.")
+    leader = clients[Role.PROJECT_LEADER]
+    assert missing in html.unescape(leader.get(f"{base(team)}/plan").get_data(as_text=True))
+    refused = leader.post(f"{base(team)}/plan/send")
+    assert refused.status_code == 409 and missing in html.unescape(
+        refused.get_data(as_text=True))
+    assert db.session.scalar(db.select(db.func.count()).select_from(PlanVersion)) == 0
+    plan = plans.plan_of(team.project)
+    plan.context, plan.risks = "Waarom dit traject.", "Wat het kan tegenhouden."
+    db.session.commit()
+    assert leader.post(f"{base(team)}/plan/send").status_code == 303

@@ -20,7 +20,6 @@ from wasstraat.models import (
     Benefit,
     ImplementationItem,
     ImplementationOrder,
-    ImprovementPlan,
     InterviewLog,
     JourneyPhase,
     Membership,
@@ -449,7 +448,7 @@ def world(create_project, create_user):
         work_session = WorkSession(project_id=team.project.id, step=1, held_on=date(2026, 9, 8),
                                    kind="in_person")
         db.session.add_all([phase, interview, work_session])
-        db.session.add(ImprovementPlan(project_id=team.project.id, review_domains=["privacy"]))
+        plans.plan_of(team.project).review_domains = ["privacy"]
         improvement.decision, improvement.horizon = "in_plan", "quick_win"
         snapshot = plans.current_snapshot(team.project)
         frozen = PlanVersion(project_id=team.project.id, number=1, snapshot=snapshot,

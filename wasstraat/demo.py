@@ -325,6 +325,14 @@ def _completed_project(people: dict[Role, User]) -> Project:
         for kind, value, kpi_id, text in expected[title]:
             benefits.add_expected(idea, advisor, {"kind": kind, "expected": value,
                                                   "kpi_id": kpi_id, "description": text})
+    plans.save_texts(project, leader, expected_version=0, values={
+        "context": "Inwoners die verhuizen geven dat door, maar één op de vijf belt daarna om "
+                   "te vragen of het is gelukt, en de wijziging duurt soms twee weken.",
+        "scope": "Het doorgeven van een verhuizing binnen de gemeente, van melding tot "
+                 "wijziging in de BRP. Verhuizingen van buiten de gemeente vallen erbuiten.",
+        "risks": "De koppeling met de BRP vraagt een aanpassing door de leverancier; de "
+                 "controle op de BAG faalt bij nieuwbouwadressen die nog niet zijn "
+                 "geregistreerd."})
     plans.send_for_review(project, leader)
     _close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
     steps.start_step(project, Step.REVIEW, leader)

@@ -167,7 +167,7 @@ def _plan_made_final(f: Facts, _task: Task) -> bool:
 
 
 def _improvements_decided(f: Facts, _task: Task) -> bool:
-    return not plans.send_blockers(plans.board_lines(f.project))
+    return not plans.decision_blockers(plans.board_lines(f.project))
 
 
 def _actions_done(f: Facts, _task: Task) -> bool:

@@ -796,14 +796,18 @@ class PlanSection:
     # Added after plans were first frozen: a frozen version holds the text only when written,
     # so versions frozen before the section existed keep their fingerprint.
     optional: bool = False
+    # What a board reads before deciding: the plan is not sent for review or made final
+    # without it (plans.send_blockers).
+    for_board: bool = False
 
 
 PLAN_SECTIONS: tuple[PlanSection, ...] = (
     PlanSection("context", N_("Aanleiding en opdracht"),
-                N_("Waarom dit traject, wat de proceseigenaar vroeg en welke KPI's tellen.")),
+                N_("Waarom dit traject, wat de proceseigenaar vroeg en welke KPI's tellen."),
+                for_board=True),
     PlanSection("scope", N_("Doel en afbakening"),
                 N_("Wat het traject moet opleveren, en wat er wel en niet onder valt."),
-                optional=True),
+                optional=True, for_board=True),
     PlanSection("findings", N_("Bevindingen"),
                 N_("Wat opviel in het huidige proces, de klantreis en de vergelijking met de "
                    "serviceformule.")),
@@ -816,7 +820,8 @@ PLAN_SECTIONS: tuple[PlanSection, ...] = (
                    "begrotingswijziging nodig is; structurele kosten vanaf welk jaar."),
                 optional=True),
     PlanSection("risks", N_("Risico's en randvoorwaarden"),
-                N_("Wat de uitvoering kan tegenhouden, en wat ervoor nodig is."), optional=True),
+                N_("Wat de uitvoering kan tegenhouden, en wat ervoor nodig is."), optional=True,
+                for_board=True),
 )
 
 

@@ -407,8 +407,18 @@ def save_texts(project: Project, actor: User, *, expected_version: int, values: 
 
 # --- Freezing versions -----------------------------------------------------------------------
 
-def send_blockers(improvements: Sequence[BoardLine]) -> list[str]:
-    """What keeps the draft from being sent for review or made final."""
+def send_blockers(improvements: Sequence[BoardLine], plan: ImprovementPlan) -> list[str]:
+    """What keeps the draft from being sent for review or made final: the texts a board
+    reads before deciding, and a decision on every improvement."""
+    missing = [_(s.title) for s in PLAN_SECTIONS
+               if s.for_board and not (getattr(plan, s.key) or "").strip()]
+    texts = [_("Vul eerst in wat wie besluit nodig heeft: %(sections)s.",
+               sections=", ".join(missing))] if missing else []
+    return texts + decision_blockers(improvements)
+
+
+def decision_blockers(improvements: Sequence[BoardLine]) -> list[str]:
+    """What the team has still to decide on the improvements."""
     blockers = []
     in_plan = [i for i in improvements if i.decision == Decision.IN_PLAN]
     if not in_plan:
@@ -428,7 +438,7 @@ def send_blockers(improvements: Sequence[BoardLine]) -> list[str]:
 
 def _freeze(project: Project, actor: User, *, final: bool) -> PlanVersion:
     improvements = board_lines(project)
-    blockers = send_blockers(improvements)
+    blockers = send_blockers(improvements, plan_of(project))
     if blockers:
         raise WorkflowError(" ".join(blockers))
     data = snapshot(project, plan_of(project), improvements)

@@ -90,7 +90,7 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
         merged=services.merged_children(improvements), matrix=matrix.build(improvements),
         versions=versions, texts_form=texts_form,
         approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
-        send_blockers=services.send_blockers(improvements),
+        send_blockers=services.send_blockers(improvements, plan),
         finalise_blockers=(reviews.finalise_blockers(project, all_reviews)
                            if access.is_open(Action.MAKE_PLAN_FINAL) else []),
         latest_reviews=list(reviews.latest_by_domain(all_reviews).values()),
