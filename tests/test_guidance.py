@@ -536,17 +536,22 @@ def test_closing_a_step_ends_its_open_tasks_and_reopening_brings_them_back(team)
     assert state_of(task(team, "team.compose")) == TaskClosure.BY_RULE.value
 
 
-def test_a_manual_task_of_a_closed_step_stays_until_the_project_closes(team):
-    at_step(team, Step.TEAM)
-    extra = tasks.add_task(project_of(team), leader(team), title="Bedankmail sturen",
-                           description="", step=Step.TEAM, assignee_id=leader(team).id,
-                           due_date=None)
+def close_step_1(team: Team) -> None:
+    """Step 1's products confirmed and the step closed, its other tasks left open."""
     confirm(team, Step.TEAM, "team")
     confirm(team, Step.TEAM, "kickoff")
     commit()
     steps.close_step(project_of(team), Step.TEAM, leader(team),
                      steps.confirmations_by_key(project_of(team)))
     commit()
+
+
+def test_a_manual_task_of_a_closed_step_stays_until_the_project_closes(team):
+    at_step(team, Step.TEAM)
+    extra = tasks.add_task(project_of(team), leader(team), title="Bedankmail sturen",
+                           description="", step=Step.TEAM, assignee_id=leader(team).id,
+                           due_date=None)
+    close_step_1(team)
     assert state_of(extra) == "open"
     for state in project_of(team).steps:
         state.status = StepStatus.DONE.value
@@ -808,12 +813,7 @@ def test_a_signed_review_task_stays_with_who_did_it(team, create_user):
 
 def test_a_close_counts_what_its_tasks_became_in_the_audit_trail(team):
     at_step(team, Step.TEAM)
-    confirm(team, Step.TEAM, "team")
-    confirm(team, Step.TEAM, "kickoff")
-    commit()
-    steps.close_step(project_of(team), Step.TEAM, leader(team),
-                     steps.confirmations_by_key(project_of(team)))
-    commit()
+    close_step_1(team)
     lapsed = db.session.scalar(db.select(db.func.count()).select_from(Task).where(
         Task.project_id == team.project.id, Task.closed_as == TaskClosure.WITH_STEP.value))
     row = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "tasks.sync")

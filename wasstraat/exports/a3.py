@@ -27,7 +27,7 @@ from ..sessions import services as sessions
 from ..sustain import services as sustain
 from ..workflow import WASTES, Horizon, KpiVerdict, Role, Step
 from . import docx_base as d
-from .improvement_plan import Export, names, numbering
+from .improvement_plan import Export, desired_in_words, names, numbering
 
 LISTED = 40  # improvements named in full
 SHOWN_WHEN_MORE = 30  # named when there are more than LISTED; the rest are counted
@@ -174,14 +174,7 @@ def _target(document: DocxDocument, project: Project, *, new_column: bool) -> No
         d.text(document, "", empty="Er zijn nog geen streefwaarden vastgelegd.")
     desired = process.steps_of(project, process.DESIRED)
     if desired:
-        compared = process.compare(process.steps_of(project), desired)
-        now, then = compared.current, compared.desired
-        d.text(document, f"Het gewenste proces telt "
-                         f"{_count(then.steps, 'activiteit', 'activiteiten')} (nu {now.steps}) en "
-                         f"{_count(then.handovers, 'overdracht', 'overdrachten')} (nu "
-                         f"{now.handovers}); de geschatte doorlooptijd wordt "
-                         f"{_count(round(then.lead_time_days, 1), 'werkdag', 'werkdagen')} (nu "
-                         f"{d.number(round(now.lead_time_days, 1))}).")
+        d.text(document, desired_in_words(process.compare(process.steps_of(project), desired)))
 
 
 def _in_order(project: Project, data: dict) -> list[tuple[str, dict, PlanLine | None]]:

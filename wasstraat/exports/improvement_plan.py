@@ -504,6 +504,17 @@ def _count(value: float, one: str, many: str) -> str:
     return f"{d.number(value)} {one if value == 1 else many}"
 
 
+def desired_in_words(comparison) -> str:
+    """The desired process against the current one, in one sentence (the plan and the A3)."""
+    after, before = comparison.desired, comparison.current
+    return (f"Na de verbeteringen telt het proces "
+            f"{_count(after.steps, 'activiteit', 'activiteiten')} (nu {before.steps}) en "
+            f"{_count(after.handovers, 'overdracht', 'overdrachten')} (nu {before.handovers}). "
+            f"De doorlooptijd volgens de schatting van het team wordt "
+            f"{_count(round(after.lead_time_days, 1), 'werkdag', 'werkdagen')} (nu "
+            f"{d.number(round(before.lead_time_days, 1))}).")
+
+
 def _desired_process(document: DocxDocument, project: Project) -> None:
     """Step 8's desired process beside the current one: what the change does to the work."""
     desired = process.steps_of(project, process.DESIRED)
@@ -511,13 +522,7 @@ def _desired_process(document: DocxDocument, project: Project) -> None:
         return
     d.heading(document, "Het gewenste proces", 1)
     comparison = process.compare(process.steps_of(project), desired)
-    now, then = comparison.desired, comparison.current
-    d.text(document, f"Na de verbeteringen telt het proces "
-                     f"{_count(now.steps, 'activiteit', 'activiteiten')} (nu {then.steps}) en "
-                     f"{_count(now.handovers, 'overdracht', 'overdrachten')} (nu "
-                     f"{then.handovers}). De doorlooptijd volgens de schatting van het team wordt "
-                     f"{_count(round(now.lead_time_days, 1), 'werkdag', 'werkdagen')} (nu "
-                     f"{d.number(round(then.lead_time_days, 1))}).")
+    d.text(document, desired_in_words(comparison))
     if comparison.removed:
         d.text(document, "Vervallen activiteiten: " + "; ".join(comparison.removed) + ".")
     if comparison.added:
