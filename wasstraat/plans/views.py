@@ -277,7 +277,10 @@ def version(project_id: int, number: int):
         texts=frozen.snapshot["texts"], sections=PLAN_SECTIONS, by_decision=by_decision,
         section_rows=section_rows,
         reviews=reviews.reviews_of(access.project, version=frozen),
-        approve_form=ApproveForm(formdata=None), unanswered=reviews.unanswered(access.project),
+        approve_form=ApproveForm(formdata=None),
+        # Said at the approve form, which only a final version awaiting approval has.
+        unanswered=reviews.unanswered(access.project) if frozen.is_final and not frozen.approval
+        else 0,
         latest=services.latest_version(access.project))
 
 
