@@ -27,7 +27,7 @@ from ..sessions import services as sessions
 from ..sustain import services as sustain
 from ..workflow import WASTES, Horizon, KpiVerdict, Role, Step
 from . import docx_base as d
-from .improvement_plan import Export, desired_in_words, names, numbering
+from .improvement_plan import Export, desired_in_words, names, numbers_in
 
 LISTED = 40  # improvements named in full
 SHOWN_WHEN_MORE = 30  # named when there are more than LISTED; the rest are counted
@@ -85,10 +85,9 @@ def build(project: Project, *, organisation: str, template: str | None, author: 
 
 
 def _where(project: Project) -> str:
-    if project.is_finished:
+    step = project.current_step
+    if step is None:
         return "afgerond"
-    under_way = [s for s, status in project.statuses.items() if not status.is_finished]
-    step = min(under_way) if under_way else Step.EXECUTION
     return f"stap {int(step)} van 10 ({step.definition.name.lower()})"
 
 
@@ -125,10 +124,10 @@ def _current_condition(document: DocxDocument, project: Project) -> None:
     said = []
     if steps:
         summary = process.summary(steps)
-        said.append(f"Het proces telt {_count(summary.steps, 'activiteit', 'activiteiten')} en "
-                    f"{_count(summary.handovers, 'overdracht', 'overdrachten')}; volgens de "
+        said.append(f"Het proces telt {d.counted(summary.steps, 'activiteit', 'activiteiten')} en "
+                    f"{d.counted(summary.handovers, 'overdracht', 'overdrachten')}; volgens de "
                     f"schatting van het team duurt het "
-                    f"{_count(round(summary.lead_time_days, 1), 'werkdag', 'werkdagen')}.")
+                    f"{d.counted(round(summary.lead_time_days, 1), 'werkdag', 'werkdagen')}.")
     log = mining.latest_done(project, "current")
     if log is not None:
         result = log.result
@@ -143,7 +142,7 @@ def _current_condition(document: DocxDocument, project: Project) -> None:
     wastes = Counter(w for step in steps for w in step.wastes or [] if w in WASTES)
     if wastes:
         d.label_value(document, (("Verspilling", "; ".join(
-            f"{WASTES[key].lower()} ({_count(n, 'activiteit', 'activiteiten')})"
+            f"{WASTES[key].lower()} ({d.counted(n, 'activiteit', 'activiteiten')})"
             for key, n in wastes.most_common())),))
 
 
@@ -180,7 +179,7 @@ def _target(document: DocxDocument, project: Project, *, new_column: bool) -> No
 def _in_order(project: Project, data: dict) -> list[tuple[str, dict, PlanLine | None]]:
     """The improvements in the plan with their number, in the process owner's order once
     there is one (step 9), else by number."""
-    numbers = numbering(project, None)
+    numbers = numbers_in(data)
     lines = {line.improvement_id: line for line in implementation.plan_lines(project)}
     rows = [(numbers[i["id"]], i, lines.get(i["id"])) for i in data["improvements"]
             if i["id"] in numbers]
@@ -243,10 +242,6 @@ def _follow_up(document: DocxDocument, project: Project, today) -> None:
     d.text(document, " ".join(said), empty="" if results else "Nog niets te volgen.")
 
 
-def _count(value: float, one: str, many: str) -> str:
-    return f"{d.number(value)} {one if value == 1 else many}"
-
-
 def _days(value: float) -> str:
-    return _count(round(value, 1), "dag", "dagen")
+    return d.counted(round(value, 1), "dag", "dagen")
 

@@ -90,6 +90,11 @@ def number(value: float | None) -> str:
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
+def counted(value: float, one: str, many: str) -> str:
+    """A number with its unit in the singular where there is one ("1 werkdag", "2,5 dagen")."""
+    return f"{number(value)} {one if value == 1 else many}"
+
+
 def euro(value: int | None) -> str:
     return "–" if value is None else "€ " + number(value)
 

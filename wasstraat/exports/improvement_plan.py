@@ -152,12 +152,20 @@ class Plan:
 
 def _plan(project: Project, version: PlanVersion | None) -> Plan:
     data = version.snapshot if version else plans.current_snapshot(project)
-    in_plan = [i for i in data["improvements"] if i["decision"] == Decision.IN_PLAN]
-    quick = [i for i in in_plan if i["horizon"] == Horizon.QUICK_WIN]
-    long_term = [i for i in in_plan if i["horizon"] == Horizon.LONG_TERM]
-    # V1, V2, ...: quick wins first; the same number wherever the plan names an improvement.
-    numbers = {i["id"]: f"V{n}" for n, i in enumerate(quick + long_term, start=1)}
-    return Plan(project, version, data, numbers, quick, long_term)
+    quick, long_term = _by_horizon(data)
+    return Plan(project, version, data, numbers_in(data), quick, long_term)
+
+
+def _by_horizon(data: dict) -> tuple[list[dict], list[dict]]:
+    rows = plans.snapshot_groups(data)[1]
+    return rows["quick_wins"], rows["long_term"]
+
+
+def numbers_in(data: dict) -> dict[int, str]:
+    """Improvement id -> its number in the plan ``data`` (a snapshot): V1, V2, ..., quick wins
+    first; the same number wherever the plan names an improvement."""
+    quick, long_term = _by_horizon(data)
+    return {i["id"]: f"V{n}" for n, i in enumerate(quick + long_term, start=1)}
 
 
 def numbering(project: Project, version: PlanVersion | None) -> dict[int, str]:
@@ -182,18 +190,18 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
                  ("Projectleider", names(project, Role.PROJECT_LEADER)),
                  ("Kenmerk", project.reference), woo_line(project)))
     document = d.new_document(template, page, author)
+    chosen = _chosen_reviews(plan)
     _version_history(document, plan)
-    _summary(document, plan)
+    _summary(document, plan, chosen)
     _goal_and_scope(document, plan)
     _team(document, project)
     _kpis(document, project)
     _findings(document, plan)
     _improvements(document, plan)
     _desired_process(document, project)
-    chosen = _chosen_reviews(plan)
     _reviews(document, plan, chosen, reviews.responses_of(project), plan.numbers)
     _risks(document, plan, chosen)
-    _decision(document, plan)
+    _decision(document, plan, chosen)
     _appendix(document)
     return document
 
@@ -255,7 +263,7 @@ def _changes_said(before: dict | None, after: dict) -> str:
     return "; ".join(said)
 
 
-def _summary(document: DocxDocument, plan: Plan) -> None:
+def _summary(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
     """One page for the board: why, what is proposed, what it costs, what it should achieve,
     and the decisions asked."""
     d.heading(document, "Samenvatting", 1, new_page=True, numbered=False)
@@ -287,7 +295,6 @@ def _summary(document: DocxDocument, plan: Plan) -> None:
         d.text(document, "Dan blijft " + _and(
             [f"{k.name.lower()} {d.number(k.baseline_value)} {k.unit}" for k in targets])
             + ", en blijven de knelpunten uit de bevindingen bestaan.")
-    chosen = _chosen_reviews(plan)
     if chosen:
         d.heading(document, "Oordeel van de specialisten", 3, numbered=False)
         d.bullets(document, (_verdict_line(r) for r in chosen))
@@ -468,7 +475,7 @@ def _current_process(document: DocxDocument, project: Project) -> None:
             d.table(document, "Correcties op het proces uit de controle",
                     ("Deelnemer", "Correctie"),
                     [(c.user.name, c.correction) for c in corrections], (4, 12))
-    _measured_process(document, project)
+    _measured_process(document, project, steps)
     findings = sessions.findings_of(project, Step.PROCESS)
     if findings:
         d.heading(document, "Bevindingen uit de sessies", 3)
@@ -500,18 +507,14 @@ def _wastes(document: DocxDocument, steps: list) -> None:
             for key, numbers in seen.items() if key in WASTES) + ".")
 
 
-def _count(value: float, one: str, many: str) -> str:
-    return f"{d.number(value)} {one if value == 1 else many}"
-
-
 def desired_in_words(comparison) -> str:
     """The desired process against the current one, in one sentence (the plan and the A3)."""
     after, before = comparison.desired, comparison.current
     return (f"Na de verbeteringen telt het proces "
-            f"{_count(after.steps, 'activiteit', 'activiteiten')} (nu {before.steps}) en "
-            f"{_count(after.handovers, 'overdracht', 'overdrachten')} (nu {before.handovers}). "
+            f"{d.counted(after.steps, 'activiteit', 'activiteiten')} (nu {before.steps}) en "
+            f"{d.counted(after.handovers, 'overdracht', 'overdrachten')} (nu {before.handovers}). "
             f"De doorlooptijd volgens de schatting van het team wordt "
-            f"{_count(round(after.lead_time_days, 1), 'werkdag', 'werkdagen')} (nu "
+            f"{d.counted(round(after.lead_time_days, 1), 'werkdag', 'werkdagen')} (nu "
             f"{d.number(round(before.lead_time_days, 1))}).")
 
 
@@ -531,7 +534,7 @@ def _desired_process(document: DocxDocument, project: Project) -> None:
                 process.handovers(desired))
 
 
-def _measured_process(document: DocxDocument, project: Project) -> None:
+def _measured_process(document: DocxDocument, project: Project, steps: list) -> None:
     """The current process as the case system recorded it (an event log read in step 3)."""
     log = mining.latest_done(project, "current")
     if log is None:
@@ -547,7 +550,7 @@ def _measured_process(document: DocxDocument, project: Project) -> None:
                      f"{lead['p90']} dagen. Tussen de activiteiten wordt per zaak gemiddeld "
                      f"{waiting} dagen gewacht; {result['rework_cases']} zaken hebben een "
                      f"activiteit die opnieuw gebeurt.")
-    d.text(document, _lead_times_compared(project, result))
+    d.text(document, _lead_times_compared(project, steps, result))
     d.figure(document, figures.lead_times(result["histogram"]),
              title="Doorlooptijd per zaak, gemeten", alt=figures.lead_times_alt(result))
     d.table(document, "Zaken per doorlooptijd, gemeten (de cijfers van de figuur)",
@@ -561,15 +564,14 @@ def _measured_process(document: DocxDocument, project: Project) -> None:
             (11, 2, 3))
 
 
-def _lead_times_compared(project: Project, result: dict) -> str:
+def _lead_times_compared(project: Project, steps: list, result: dict) -> str:
     """One sentence that puts the plan's lead times side by side, each in its own unit, so a
     reader does not take 21 dagen, 18,2 werkdagen and 14,7 dagen for a contradiction."""
     said = [f"de meting in het zaaksysteem: {d.number(round(result['lead_time']['median'], 1))} "
             f"kalenderdagen in de mediaan, van het begin tot het einde van elke zaak"]
-    steps = process.steps_of(project)
     if steps:
         estimate = round(process.summary(steps).lead_time_days, 1)
-        said.append(f"de schatting van het team: {_count(estimate, 'werkdag', 'werkdagen')}, "
+        said.append(f"de schatting van het team: {d.counted(estimate, 'werkdag', 'werkdagen')}, "
                     f"de werk- en wachttijd die het team per activiteit kent")
     kpi = next((k for k in kpis.kpis_of(project) if k.baseline_value is not None
                 and "doorlooptijd" in k.name.lower()), None)
@@ -803,7 +805,7 @@ def _risks(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
         d.text(document, "", empty="Er zijn geen risico's of voorwaarden vastgelegd.")
 
 
-def _decision(document: DocxDocument, plan: Plan) -> None:
+def _decision(document: DocxDocument, plan: Plan, reviewed: list[Review]) -> None:
     """The decision asked and the block the process owner signs (filled in once approved)."""
     d.heading(document, "Besluit", 1)
     chosen = decider()
@@ -812,7 +814,7 @@ def _decision(document: DocxDocument, plan: Plan) -> None:
            + (DECIDERS[chosen] if by_board else "De proceseigenaar")
            + f" het verbeterplan {plan.project.name} vast, met de verbeteringen, kosten en "
              "voorwaarden zoals in dit document beschreven:")
-    d.bullets(document, _decisions_asked(plan, _chosen_reviews(plan)))
+    d.bullets(document, _decisions_asked(plan, reviewed))
     approval = plan.approval
     owner = approval.approver_name if approval else names(plan.project, Role.PROCESS_OWNER)
     signature = d.table(

@@ -437,11 +437,11 @@ def decision_blockers(improvements: Sequence[BoardLine]) -> list[str]:
 
 
 def _freeze(project: Project, actor: User, *, final: bool) -> PlanVersion:
-    improvements = board_lines(project)
-    blockers = send_blockers(improvements, plan_of(project))
+    improvements, plan = board_lines(project), plan_of(project)
+    blockers = send_blockers(improvements, plan)
     if blockers:
         raise WorkflowError(" ".join(blockers))
-    data = snapshot(project, plan_of(project), improvements)
+    data = snapshot(project, plan, improvements)
     latest = latest_version(project)
     if latest is not None and latest.is_final == final and latest.fingerprint == fingerprint(data):
         raise WorkflowError(_("Deze versie van het plan is al vastgelegd als versie "
