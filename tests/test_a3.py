@@ -61,6 +61,10 @@ def test_the_a3_is_one_landscape_a3_sheet_in_the_toyota_structure(team, login_as
         42.0, 29.7)
     assert columns._sectPr.find(qn("w:cols")).get(qn("w:num")) == "2"
     assert headings(document) == PARTS
+    said = "\n".join(p.text for p in document.paragraphs)
+    background = said.split("1. Achtergrond")[1].split("2. Huidige situatie")[0]
+    assert "Bewoners wachten drie weken" in background  # the occasion
+    assert "Doel: De aanvraag van een bewonersvergunning" in background  # goal and scope
     # The answer starts at the top of the right half.
     target = next(p for p in document.paragraphs if p.text == "4. Doelsituatie")
     assert target._p.find(".//" + qn("w:br")).get(qn("w:type")) == "column"

@@ -113,7 +113,7 @@ def _background(document: DocxDocument, project: Project, data: dict) -> None:
     _part(document, 1, "Achtergrond")
     d.text(document, _short(data["texts"].get("context") or project.assignment),
            empty="De aanleiding is niet beschreven.")
-    goal = _short(data["texts"].get("goal"))
+    goal = _short(data["texts"].get("scope"))
     if goal:
         d.label_value(document, (("Doel", goal),))
 
