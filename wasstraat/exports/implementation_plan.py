@@ -3,6 +3,7 @@ the planning per month, the method's chores, the evaluation and, once held, the 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from docx.document import Document as DocxDocument
@@ -307,14 +308,12 @@ def _people_and_communication(document: DocxDocument, project: Project, items: l
     """Who the change touches and who tells them: the teams and people carrying actions out,
     and the communication of the change."""
     d.heading(document, "Betrokkenen en communicatie", 1)
-    carrying: dict[str, int] = {}
-    for item in implementation.taken_over(items):
-        if item.responsible is not None:
-            carrying[item.responsible.name] = carrying.get(item.responsible.name, 0) + 1
+    carrying = Counter(item.responsible.name for item in implementation.taken_over(items)
+                       if item.responsible is not None)
     d.label_value(document, (
         ("Teammanagers van de betrokken teams",
          improvement_plan.names(project, Role.TEAM_MANAGER)),
-        ("Uitvoerenden", "; ".join(f"{name} ({n} {'verbetering' if n == 1 else 'verbeteringen'})"
+        ("Uitvoerenden", "; ".join(f"{name} ({d.counted(n, 'verbetering', 'verbeteringen')})"
                                    for name, n in sorted(carrying.items())) or "–"),
         ("Communicatieadviseur", improvement_plan.names(project, Role.COMMUNICATION)),
     ))

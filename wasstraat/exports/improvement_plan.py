@@ -253,7 +253,7 @@ def _changes_said(before: dict | None, after: dict) -> str:
     changes = plans.version_changes(before, after)
     if not changes:
         return "geen wijziging in de verbeteringen of de kosten"
-    said = [f"{n} {'verbetering' if n == 1 else 'verbeteringen'} {verb}"
+    said = [f"{d.counted(n, 'verbetering', 'verbeteringen')} {verb}"
             for n, verb in ((changes.added, "toegevoegd"), (changes.removed, "uit het plan"),
                             (changes.changed, "gewijzigd")) if n]
     for label, (old, new), suffix in (("eenmalige kosten", changes.one_off, ""),
