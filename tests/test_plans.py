@@ -763,7 +763,11 @@ def test_a_plan_without_the_texts_a_board_needs_is_not_sent_and_says_which(team,
     missing = ("Vul eerst in wat wie besluit nodig heeft: Aanleiding en opdracht, Risico's en "
                "randvoorwaarden.")
     leader = clients[Role.PROJECT_LEADER]
-    assert missing in html.unescape(leader.get(f"{base(team)}/plan").get_data(as_text=True))
+    page = html.unescape(leader.get(f"{base(team)}/plan").get_data(as_text=True))
+    assert missing in page
+    # The form says which texts sending needs, instead of calling them optional.
+    label = page.split('for="context"', 1)[1].split("</label>", 1)[0]
+    assert "(nodig voor het versturen)" in label and "optioneel" not in label
     refused = leader.post(f"{base(team)}/plan/send")
     assert refused.status_code == 409 and missing in html.unescape(
         refused.get_data(as_text=True))

@@ -9,6 +9,7 @@ from ..forms import (
     FlaskForm,
     JudgedByService,
     MultiCheckboxField,
+    NeededFor,
     VersionedForm,
     choices,
     no_control_characters,
@@ -96,10 +97,14 @@ class UnmergeForm(VersionedForm):
 
 
 def _text_fields(cls):
+    """One text area per section; the texts a board reads first say that sending needs them
+    (plans.send_blockers refuses without them), not "(optioneel)"."""
     for section in PLAN_SECTIONS:
+        needed = [NeededFor(_l("het versturen"))] if section.for_board else []
         setattr(cls, section.key, TextAreaField(
             _l(section.title), description=_l(section.hint),
-            validators=[Length(max=10_000), no_control_characters], render_kw={"rows": 4}))
+            validators=[Length(max=10_000), no_control_characters, *needed],
+            render_kw={"rows": 4}))
     return cls
 
 
