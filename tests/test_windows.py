@@ -133,3 +133,27 @@ def test_the_services_guard_refuses_with_the_windows_reason(create_project):
         windows.require_open(team.project, Action.EVALUATE)
     _set(team.project, Step.EXECUTION, S.IN_PROGRESS)
     windows.require_open(team.project, Action.EVALUATE)
+
+
+def test_a_closed_project_keeps_only_the_work_that_goes_on_after_the_close(create_project):
+    """Once all ten steps are finished, even the process owner changes nothing but the
+    borging's work, and only the owner reopens or starts the next cycle."""
+    team = create_project()
+    for step in Step:
+        _set(team.project, step, S.DONE)
+    assert team.project.is_finished
+
+    def access_of(role: Role) -> ProjectAccess:
+        person = team[role]
+        return ProjectAccess(person, team.project, next(
+            m for m in team.project.memberships if m.user_id == person.id))
+
+    owner, leader = access_of(Role.PROCESS_OWNER), access_of(Role.PROJECT_LEADER)
+    for action in (Action.EDIT_KPIS, Action.EDIT_PLAN, Action.ORDER_IMPLEMENTATION,
+                   Action.UPDATE_ACTION, Action.EVALUATE, Action.CONFIRM_PRODUCT):
+        assert not owner.permits(action, step=Step.EXECUTION), action
+    for action in (Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP,
+                   Action.PLAN_REMEASUREMENTS, Action.SET_REVISIT):
+        assert owner.permits(action), action
+    assert not leader.permits(Action.REOPEN_PROJECT)
+    assert not leader.permits(Action.START_FOLLOW_UP)

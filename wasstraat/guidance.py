@@ -12,7 +12,7 @@ This module sits above the features (like ``gates.py``): it asks several of them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import chain
@@ -681,31 +681,49 @@ def _close_move(project: Project, step: Step, title: str) -> NextAction:
 def _waiting_on(project: Project, open_tasks: list[Task], statuses: dict[Step, StepStatus],
                 blocked: dict[Step, list[Pending]]) -> list[Waiting]:
     """What the steps under way wait for and who holds it, then the others' open work."""
-    names = {m.user_id: m.user.name for m in project.memberships}
-    started = {s.step: s.started_at for s in project.steps}
     held = _by_page(project, blocked, lambda item: item.roles)
-    waiting = [Waiting(who=", ".join(u.name for role in items[0].roles
-                                     for u in project.holders(role)),
-                       role=", ".join(_(role.label) for role in items[0].roles),
-                       what=items[0].subject or items[0].detail,
-                       since=started.get(step),
-                       details=_summary(items) if items[0].subject else "")
+    started = {s.step: s.started_at for s in project.steps}
+    waiting = [_waiting_for_products(project, items, started.get(step))
                for step, items in held.values()]
-    waiting += [Waiting(who=", ".join(u.name for role in step.definition.closers
-                                      for u in project.holders(role)),
-                        role=", ".join(_(role.label) for role in step.definition.closers),
-                        what=_("%(step)s afronden", step=steps.step_title(step)),
-                        since=None)
-                for step, pendings in blocked.items() if not pendings]
-    for task in open_tasks:  # the others' work, unless it is what the steps wait for
-        if statuses.get(task.step) is not StepStatus.IN_PROGRESS or work_url(task) in held:
-            continue
-        waiting.append(Waiting(
-            who=names.get(task.assignee_id, "") if task.assignee_id else "",
-            role=_(task.role.label) if task.role else "",
-            what=_(task.title), since=started.get(task.step) or task.created_at))
-    if not waiting and not any(s is StepStatus.IN_PROGRESS for s in statuses.values()):
-        leaders = ", ".join(u.name for u in project.leaders())
-        waiting.append(Waiting(who=leaders, role=_("Projectleider"),
-                               what=_("de volgende stap starten"), since=None))
+    waiting += [_waiting_for_close(project, step) for step, pendings in blocked.items()
+                if not pendings]
+    waiting += _others_work(project, open_tasks, statuses, held, started)
+    if not waiting and StepStatus.IN_PROGRESS not in statuses.values():
+        waiting.append(Waiting(who=", ".join(u.name for u in project.leaders()),
+                               role=_("Projectleider"), what=_("de volgende stap starten"),
+                               since=None))
     return waiting[:6]
+
+
+def _held_by(project: Project, roles: Iterable[Role]) -> dict[str, str]:
+    """Who holds these roles in the project, and the roles' names, as Waiting's words."""
+    roles = list(roles)
+    return {"who": ", ".join(u.name for role in roles for u in project.holders(role)),
+            "role": ", ".join(_(role.label) for role in roles)}
+
+
+def _waiting_for_products(project: Project, items: list[Pending],
+                          since: datetime | None) -> Waiting:
+    """A step's missing products on one page, held by the roles of the first."""
+    first = items[0]
+    return Waiting(**_held_by(project, first.roles), what=first.subject or first.detail,
+                   since=since, details=_summary(items) if first.subject else "")
+
+
+def _waiting_for_close(project: Project, step: Step) -> Waiting:
+    """A step that has everything waits for those who close it."""
+    return Waiting(**_held_by(project, step.definition.closers),
+                   what=_("%(step)s afronden", step=steps.step_title(step)), since=None)
+
+
+def _others_work(project: Project, open_tasks: list[Task], statuses: dict[Step, StepStatus],
+                 held: dict[str, tuple[Step, list[Pending]]],
+                 started: dict[Step, datetime | None]) -> list[Waiting]:
+    """The open tasks of steps under way, unless they are what the steps wait for."""
+    names = {m.user_id: m.user.name for m in project.memberships}
+    return [Waiting(who=names.get(task.assignee_id, "") if task.assignee_id else "",
+                    role=_(task.role.label) if task.role else "",
+                    what=_(task.title), since=started.get(task.step) or task.created_at)
+            for task in open_tasks
+            if statuses.get(task.step) is StepStatus.IN_PROGRESS
+            and work_url(task) not in held]
