@@ -42,6 +42,8 @@ TARGETS: dict[str, list[str]] = {
     # The result: the borging's rules and the benefits' rules, beside their stories.
     "wasstraat/sustain/services.py": ["tests/test_borging.py"],
     "wasstraat/benefits/services.py": ["tests/test_benefits.py"],
+    # The plan's risk register.
+    "wasstraat/risks/services.py": ["tests/test_risks.py"],
 }
 TIMEOUT = 900  # seconds for one mutant's test run
 # Test processes per mutant (pytest-xdist); 1 runs the files in one process.

@@ -18,6 +18,7 @@ from wasstraat.models import (
     ImplementationOrder,
     JourneyPhase,
     KpiMeasurement,
+    PlanRisk,
     PlanVersion,
     ProcessCheck,
     ProcessStep,
@@ -82,6 +83,8 @@ def grow(team, extra_projects, create_user, start=0) -> None:
         db.session.add(ActionNote(item_id=item.id, text="Voortgang", author_id=leader.id))
         db.session.add(JourneyPhase(project_id=team.project.id, position=100 + m,
                                     name=f"Fase {m}", experience=(m % 5) - 2))
+        db.session.add(PlanRisk(project_id=team.project.id, description=f"Risico {m}",
+                                likelihood="high", impact="low", measure="", owner_id=leader.id))
         db.session.add(ProcessStep(project_id=team.project.id, position=100 + m,
                                    activity=f"Stap {m}", handover=bool(m % 2)))
         kpi = kpis.add_kpi(team.project, leader, {"name": f"KPI {m}", "definition": "", "unit": "x",
@@ -137,7 +140,7 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
          "/projects/{p}/sessions",
          "/projects/{p}/team",
          "/projects/{p}/history", "/projects/{p}/history?page=40",
-         "/projects/{p}/plan", "/projects/{p}/plan/versions/1",
+         "/projects/{p}/plan", "/projects/{p}/plan/versions/1", "/projects/{p}/plan/risks",
          "/projects/{p}/plan/improvements/{i}", "/projects/{p}/reviews",
          "/projects/{p}/plan?open-page=40&quick_wins-page=40",
          "/projects/{p}/reviews/{rv}", "/projects/{p}/implementation",

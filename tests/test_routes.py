@@ -24,6 +24,7 @@ from wasstraat.models import (
     JourneyPhase,
     Membership,
     Notification,
+    PlanRisk,
     PlanVersion,
     ProcessAttachment,
     ProcessStep,
@@ -261,6 +262,13 @@ RULES: dict[str, list[Rule]] = {
     "plans.merge": [Rule("/projects/{p}/plan/improvements/{i}/merge", "POST", PLAN_EDITORS)],
     "plans.unmerge": [Rule("/projects/{p}/plan/improvements/{i}/unmerge", "POST",
                            PLAN_EDITORS)],
+    "risks.index": [Rule("/projects/{p}/plan/risks", "GET", MEMBERS, admin=True),
+                    Rule("/projects/{p}/plan/risks", "POST", PLAN_EDITORS)],
+    "risks.edit": [Rule("/projects/{p}/plan/risks/{rk}/edit", "GET", PLAN_EDITORS),
+                   Rule("/projects/{p}/plan/risks/{rk}/edit", "POST", PLAN_EDITORS)],
+    "risks.delete": [Rule("/projects/{p}/plan/risks/{rk}/delete", "GET", PLAN_EDITORS),
+                     Rule("/projects/{p}/plan/risks/{rk}/delete", "POST", PLAN_EDITORS,
+                          destructive=True)],
     "plans.send": [Rule("/projects/{p}/plan/send", "POST", PL)],
     "plans.finalise": [Rule("/projects/{p}/plan/finalise", "POST", PL)],
     "plans.latest": [Rule("/projects/{p}/plan/latest", "GET", MEMBERS, admin=True)],
@@ -471,7 +479,7 @@ def world(create_project, create_user):
                "s": process_step.id, "a": attachment.id, "ph": phase.id, "il": interview.id,
                "ws": work_session.id, "rv": review.id, "f": finding.id,
                "it": item.id, "rm": _remeasurement(team, kpi),
-               "bf": _benefit(team, improvement),
+               "bf": _benefit(team, improvement), "rk": _risk(team),
                "tok": _sponsor_token(team),
                "log": _event_log(team),
                # The sponsor's message about its step-1 task (the leader opened the step).
@@ -493,6 +501,14 @@ def _closed_process(team) -> int:
         state.status = StepStatus.DONE
     db.session.commit()
     return closed.id
+
+
+def _risk(team) -> int:
+    risk = PlanRisk(project_id=team.project.id, description="Koppeling komt later",
+                    likelihood="medium", impact="high", measure="", owner_id=None)
+    db.session.add(risk)
+    db.session.commit()
+    return risk.id
 
 
 def _benefit(team, improvement) -> int:

@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from .projects.views import bp as projects_bp
     from .reports.views import bp as reports_bp
     from .reviews.views import bp as reviews_bp
+    from .risks.views import bp as risks_bp
     from .sessions.views import bp as sessions_bp
     from .steps.views import bp as steps_bp
     from .sustain.views import bp as sustain_bp
@@ -94,7 +95,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
-                      library_bp, mining_bp, sustain_bp, benefits_bp):
+                      library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

@@ -27,6 +27,7 @@ from .process import services as process
 from .projects import planning
 from .projects import services as projects
 from .reviews import services as reviews
+from .risks import services as risks
 from .sessions import services as sessions
 from .steps import gate as gates_of_steps
 from .steps import services as steps
@@ -333,6 +334,11 @@ def _completed_project(people: dict[Role, User]) -> Project:
         "risks": "De koppeling met de BRP vraagt een aanpassing door de leverancier; de "
                  "controle op de BAG faalt bij nieuwbouwadressen die nog niet zijn "
                  "geregistreerd."})
+    _risks(project, leader, [
+        ("De leverancier past de BRP-koppeling later aan dan gepland", "medium", "high",
+         "Afspraak over de oplevering in het contract; tot dan blijft overtypen nodig.", owner),
+        ("De BAG-controle faalt bij nieuwbouwadressen", "high", "low",
+         "Handmatige controle voor adressen die nog niet in de BAG staan.", expert)])
     plans.send_for_review(project, leader)
     _close_step(project, Step.IMPROVEMENT_PLAN, leader, {})
     steps.start_step(project, Step.REVIEW, leader)
@@ -492,7 +498,27 @@ def _improvement_plan(project: Project, people: dict[Role, User]) -> None:
                  "die op, dan blijft de handmatige controle langer nodig. Parkeerbeheer moet "
                  "de vrijgekomen uren inzetten op de achterstand.",
     })
+    _risks(project, people[Role.PROJECT_LEADER], [
+        ("De aanbesteding van het zaaksysteem schuift op", "medium", "high",
+         "De handmatige kentekencontrole blijft tot de RDW-koppeling er is; de stuurgroep "
+         "bewaakt de aanbesteding.", people[Role.PROCESS_OWNER]),
+        ("Parkeerbeheer zet de vrijgekomen uren niet in op de achterstand", "medium", "medium",
+         "De teammanager plant de uren in en meldt de achterstand maandelijks.",
+         people[Role.TEAM_MANAGER]),
+        ("Inwoners zonder DigiD vallen buiten de nieuwe aanvraag", "low", "medium",
+         "De balie en het papieren formulier blijven.", people[Role.JOURNEY_COACH]),
+        ("De privacyverklaring is niet op tijd aangepast", "low", "high",
+         "De privacy officer keurt de tekst voor de livegang.",
+         people[Role.PRIVACY_OFFICER])])
     plans.send_for_review(project, people[Role.PROJECT_LEADER])
+
+
+def _risks(project: Project, actor: User,
+           rows: list[tuple[str, str, str, str, User]]) -> None:
+    for description, likelihood, impact, measure, owner in rows:
+        risks.add_risk(project, actor, {"description": description, "likelihood": likelihood,
+                                        "impact": impact, "measure": measure,
+                                        "owner_id": owner.id})
 
 
 def _reviews(project: Project, people: dict[Role, User]) -> list[Review]:

@@ -96,6 +96,13 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def optional_int(value: object) -> int | None:
+    """The coerce of a select whose first choice is "none" (an empty value)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
 def required(message=None):
     return DataRequired(message=message or _l("Dit veld is verplicht."))
 
@@ -138,5 +145,6 @@ __all__ = [
     "choices",
     "required",
     "no_control_characters",
+    "optional_int",
     "single_line",
 ]

@@ -825,6 +825,22 @@ PLAN_SECTIONS: tuple[PlanSection, ...] = (
 )
 
 
+class RiskLevel(LabelledEnum):
+    """How likely a risk of the plan is, or how bad it would be (the risk register's scale)."""
+
+    LOW = "low", N_("Klein")
+    MEDIUM = "medium", N_("Middel")
+    HIGH = "high", N_("Groot")
+
+    @property
+    def weight(self) -> int:
+        return list(RiskLevel).index(self) + 1
+
+
+# The summary of the improvement plan shows this many risks of the register, the largest first.
+SUMMARY_RISKS = 3
+
+
 class Verdict(LabelledEnum):
     APPROVED = "approved", N_("Akkoord")
     CONDITIONAL = "conditional", N_("Akkoord met voorwaarden")

@@ -20,11 +20,11 @@ from ..forms import (
     VersionedForm,
     choices,
     no_control_characters,
+    optional_int,
     required,
     sensible_date,
     single_line,
 )
-from ..plans.forms import optional_int
 from ..titles import step_title
 from ..workflow import (
     SPECIALIST_ROLES,

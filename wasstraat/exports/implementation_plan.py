@@ -289,6 +289,10 @@ def _risks(document: DocxDocument, project: Project, items: list, numbers: dict[
     d.heading(document, "Risico's en maatregelen", 1)
     risks = (carried_out.snapshot["texts"].get("risks") if carried_out else "") or ""
     d.text(document, risks)
+    registered = carried_out.snapshot.get("risks", []) if carried_out else []
+    if registered:
+        improvement_plan.risk_table(
+            document, "Risico's uit het verbeterplan, met maatregel en eigenaar", registered)
     conditions = [(review.domain_info.label, review.conditions)
                   for review in reviews.latest_by_domain(reviews.reviews_of(project)).values()
                   if review.is_signed and review.conditions.strip()]
@@ -300,7 +304,7 @@ def _risks(document: DocxDocument, project: Project, items: list, numbers: dict[
         d.table(document, "Verbeteringen die nu vastlopen, met de reden",
                 ("Verbetering", "Wat het tegenhoudt"),
                 [(_label(i, numbers), i.blocked_reason or "–") for i in blocked], (6, 10))
-    if not (risks.strip() or conditions or blocked):
+    if not (risks.strip() or registered or conditions or blocked):
         d.text(document, "", empty="Er zijn geen risico's of voorwaarden vastgelegd.")
 
 

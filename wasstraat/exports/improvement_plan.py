@@ -22,6 +22,7 @@ from ..models import PlanApproval, PlanVersion, Project, Review
 from ..plans import services as plans
 from ..process import services as process
 from ..reviews import services as reviews
+from ..risks import services as risk_services
 from ..sessions import services as sessions
 from ..workflow import (
     DPIA_CRITERIA,
@@ -32,10 +33,12 @@ from ..workflow import (
     SCORE_SCALE,
     SERVICE_PS,
     STEPS,
+    SUMMARY_RISKS,
     WASTES,
     Decision,
     Horizon,
     PlanDecider,
+    RiskLevel,
     Role,
     Step,
     StepStatus,
@@ -252,7 +255,7 @@ def _changes_said(before: dict | None, after: dict) -> str:
         return "eerste versie"
     changes = plans.version_changes(before, after)
     if not changes:
-        return "geen wijziging in de verbeteringen of de kosten"
+        return "geen wijziging in de verbeteringen, de kosten of de risico's"
     said = [f"{d.counted(n, 'verbetering', 'verbeteringen')} {verb}"
             for n, verb in ((changes.added, "toegevoegd"), (changes.removed, "uit het plan"),
                             (changes.changed, "gewijzigd")) if n]
@@ -260,6 +263,10 @@ def _changes_said(before: dict | None, after: dict) -> str:
                                        ("structurele kosten", changes.recurring, " per jaar")):
         if old != new:
             said.append(f"{label} {_amount(old)} → {_amount(new)}{suffix}")
+    if changes.risks_changed:
+        old, new = changes.risks
+        said.append("risicoregister gewijzigd" + (f" ({old} → {new} risico's)" if old != new
+                                                  else ""))
     return "; ".join(said)
 
 
@@ -299,8 +306,15 @@ def _summary(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
         d.heading(document, "Oordeel van de specialisten", 3, numbered=False)
         d.bullets(document, (_verdict_line(r) for r in chosen))
     d.heading(document, "Belangrijkste risico's", 3, numbered=False)
-    d.text(document, _first_paragraph(plan.data["texts"].get("risks")),
-           empty="De risico's zijn nog niet beschreven.")
+    registered = plan.data.get("risks", [])
+    if registered:
+        risk_table(document, "De grootste risico's", registered[:SUMMARY_RISKS])
+        if len(registered) > SUMMARY_RISKS:
+            d.text(document, f"De andere {len(registered) - SUMMARY_RISKS} staan in hoofdstuk "
+                             "Risico's en voorwaarden.")
+    else:
+        d.text(document, _first_paragraph(plan.data["texts"].get("risks")),
+               empty="De risico's zijn nog niet beschreven.")
     d.heading(document, "Planning", 3, numbered=False)
     d.text(document, _timeline(plan))
     d.heading(document, "Gevraagd besluit", 3, numbered=False)
@@ -715,7 +729,7 @@ def _reviewed_or_not(plan: Plan, chosen: list[Review]) -> str:
     changes = plans.version_changes(source.snapshot, plan.data)
     if not changes:
         return (f"De specialisten toetsten versie {reviewed}; {this} verschilt daarvan niet in "
-                f"de verbeteringen of de kosten.")
+                f"de verbeteringen, de kosten of de risico's.")
     return (f"De specialisten toetsten versie {reviewed}. Daarna veranderde: "
             f"{_changes_said(source.snapshot, plan.data)}. Die wijzigingen zijn niet opnieuw "
             f"door de specialisten getoetst; hun bevindingen en de reacties daarop staan "
@@ -769,11 +783,26 @@ def _reviews(document: DocxDocument, plan: Plan, chosen: list[Review], responses
                     (3.5, 4.5, 4, 4))
 
 
+def risk_table(document: DocxDocument, title: str, risks: list[dict]) -> None:
+    """Risks of the register as a snapshot keeps them: risk, likelihood, impact, measure and
+    owner, the largest first."""
+    owners = risk_services.owner_names(risks)
+    d.table(document, title, ("Risico", "Kans", "Impact", "Maatregel", "Eigenaar"),
+            [(r["description"], RiskLevel(r["likelihood"]).label,
+              RiskLevel(r["impact"]).label, r["measure"] or "nog geen maatregel",
+              owners.get(r["owner_id"], "nog niet gekozen")) for r in risks],
+            (4.5, 1.6, 1.6, 5, 3.3))
+
+
 def _risks(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
-    """The team's own view of the risks, then what the plan itself shows: conditions the
-    specialists set, a DPIA to carry out, reviews overruled, improvements without estimate."""
+    """The team's own view of the risks and its register, then what the plan itself shows:
+    conditions the specialists set, a DPIA to carry out, reviews overruled, improvements
+    without estimate."""
     d.heading(document, "Risico's en voorwaarden", 1)
     d.text(document, plan.data["texts"].get("risks"))
+    if plan.data.get("risks"):
+        risk_table(document, "Risicoregister: kans, impact, maatregel en eigenaar",
+                   plan.data["risks"])
     found = []
     for review in chosen:
         if not review.is_signed:
@@ -801,7 +830,7 @@ def _risks(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
     if found:
         d.heading(document, "Uit de toetsing en het plan", 2)
         d.bullets(document, found)
-    elif not plan.data["texts"].get("risks"):
+    elif not (plan.data["texts"].get("risks") or plan.data.get("risks")):
         d.text(document, "", empty="Er zijn geen risico's of voorwaarden vastgelegd.")
 
 

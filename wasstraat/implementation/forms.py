@@ -23,9 +23,9 @@ from ..forms import (
     VersionedForm,
     choices,
     no_control_characters,
+    optional_int,
     required,
 )
-from ..plans.forms import optional_int
 from ..workflow import REMEASURE_MONTHS, ActionStatus, Adoption
 from .services import ITEM_FIELDS, item_problems, months_problem
 

@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
-from ..forms import FlaskForm, choices
-from ..plans.forms import optional_int
+from ..forms import FlaskForm, choices, optional_int
 from ..workflow import Step
 from .queries import FINISHED, PortfolioQuery
 

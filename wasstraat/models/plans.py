@@ -31,6 +31,7 @@ from ..workflow import (
     Horizon,
     ResponseKind,
     ReviewDomain,
+    RiskLevel,
     Step,
     Verdict,
 )
@@ -120,6 +121,32 @@ class ImprovementPlan(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+
+
+class PlanRisk(db.Model):
+    """One risk in the plan's register: what may happen, how likely and how bad, the measure
+    taken against it, and the member who keeps an eye on it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    description: Mapped[str] = mapped_column(String(300))
+    likelihood: Mapped[RiskLevel] = mapped_column(StrEnumColumn(RiskLevel, 8))
+    impact: Mapped[RiskLevel] = mapped_column(StrEnumColumn(RiskLevel, 8))
+    measure: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    owner: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def score(self) -> int:
+        """Likelihood times impact: 1 to 9, the register's order."""
+        return self.likelihood.weight * self.impact.weight
 
 
 class PlanVersion(db.Model):

@@ -13,15 +13,10 @@ from ..forms import (
     VersionedForm,
     choices,
     no_control_characters,
+    optional_int,
 )
 from ..workflow import PLAN_SECTIONS, SCORE_SCALE, WASTES, Decision, Horizon
 from .services import plan_field_problems
-
-
-def optional_int(value: object) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)  # type: ignore[arg-type]
 
 
 def _scores(label: str) -> SelectField:

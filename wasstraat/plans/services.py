@@ -35,6 +35,7 @@ from ..models import (
     Task,
     User,
 )
+from ..risks import services as risks
 from ..tasks.services import task_link
 from ..windows import require_open
 from ..workflow import N_, PLAN_SECTIONS, Action, Decision, Horizon, Pending, Role, Step
@@ -205,10 +206,17 @@ def _entries(project: Project, improvements: Sequence[BoardLine],
         }
 
 
+def _risks(project: Project) -> dict:
+    """The risk register as the snapshot keeps it, largest first; only when there is one, so
+    the versions frozen before the register keep their fingerprint."""
+    kept = [risks.as_plain(r) for r in risks.risks_of(project)]
+    return {"risks": kept} if kept else {}
+
+
 def snapshot(project: Project, plan: ImprovementPlan, improvements: Sequence[BoardLine],
              sources: dict | None = None) -> dict:
     """The plan as plain data: what a frozen version keeps, and what the documents print."""
-    return {"texts": _texts(plan),
+    return {"texts": _texts(plan), **_risks(project),
             "improvements": list(_entries(project, improvements, sources))}
 
 
@@ -226,9 +234,11 @@ class VersionChanges:
     changed: int
     one_off: tuple[int | None, int | None]  # None: no improvement estimated
     recurring: tuple[int | None, int | None]
+    risks: tuple[int, int] = (0, 0)  # the register's size before and after
+    risks_changed: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.changed
+        return bool(self.added or self.removed or self.changed or self.risks_changed
                     or self.one_off[0] != self.one_off[1]
                     or self.recurring[0] != self.recurring[1])
 
@@ -248,7 +258,9 @@ def version_changes(before: dict, after: dict) -> VersionChanges:
                   if any(old[key].get(f) != new[key].get(f) for f in _COMPARED))
     return VersionChanges(len(new.keys() - old.keys()), len(old.keys() - new.keys()), changed,
                           (_total(old, "cost_estimate"), _total(new, "cost_estimate")),
-                          (_total(old, "recurring_cost"), _total(new, "recurring_cost")))
+                          (_total(old, "recurring_cost"), _total(new, "recurring_cost")),
+                          (len(before.get("risks", [])), len(after.get("risks", []))),
+                          before.get("risks", []) != after.get("risks", []))
 
 
 def fingerprint(data: dict) -> str:
@@ -259,10 +271,11 @@ def draft_fingerprint(project: Project, plan: ImprovementPlan,
                       improvements: Sequence[BoardLine], sources: dict | None = None) -> str:
     """``fingerprint(snapshot(...))`` without building the snapshot: the same JSON, hashed an
     improvement at a time (a board of 10,000 would otherwise hold ~10 MB at once)."""
-    # sort_keys puts "improvements" before "texts".
+    # sort_keys puts "improvements" before "risks" and "texts".
+    rest = json.dumps({**_risks(project), "texts": _texts(plan)}, sort_keys=True).encode()
     return json_list_sha256(
         _entries(project, improvements, sources), before=b'{"improvements": ',
-        after=b', "texts": ' + json.dumps(_texts(plan), sort_keys=True).encode() + b"}")
+        after=b", " + rest[1:])
 
 
 def current_snapshot(project: Project) -> dict:

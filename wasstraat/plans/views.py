@@ -17,6 +17,7 @@ from ..models import Improvement
 from ..navigation import back_to, came_from, page_arg, with_next
 from ..paging import Window, window
 from ..reviews import services as reviews
+from ..risks import services as risks
 from ..workflow import PLAN_SECTIONS, Decision, Horizon
 from . import matrix, services
 from .forms import ApproveForm, MergeForm, PlanFieldsForm, PlanTextsForm, UnmergeForm
@@ -94,6 +95,7 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
         finalise_blockers=(reviews.finalise_blockers(project, all_reviews)
                            if access.is_open(Action.MAKE_PLAN_FINAL) else []),
         latest_reviews=list(reviews.latest_by_domain(all_reviews).values()),
+        risk_count=risks.count_of(project),
     ), status
 
 

@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from ..forms import FlaskForm, choices
-from ..plans.forms import optional_int
+from ..forms import FlaskForm, choices, optional_int
 from ..workflow import PROCESS_TYPES
 from .queries import Choices, ReportFilter
 
