@@ -46,7 +46,10 @@ from wasstraat.models import (
     OrganisationSettings,
     PlanDocument,
     PlanVersion,
+    Review,
+    ReviewFinding,
     User,
+    utcnow,
 )
 from wasstraat.plans import services as plans
 from wasstraat.workflow import Role, Step
@@ -104,7 +107,7 @@ def contrast(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def hostile_project(team: Team, improvements: int = 500) -> None:
+def hostile_project(team: Team, improvements: int = 500, conditions: int = 0) -> None:
     """What a year of real use and a careless paste produce: hundreds of improvements, line
     breaks as a browser sends them, long texts, emoji, Arabic, direction overrides, a planning
     of thirty months, KPIs measured after."""
@@ -128,8 +131,25 @@ def hostile_project(team: Team, improvements: int = 500) -> None:
         row.kpis = [kpi] if n % 2 else []
         db.session.add(row)
     db.session.flush()
-    plans.make_final(project, team[Role.PROJECT_LEADER], [])
+    version = plans.make_final(project, team[Role.PROJECT_LEADER], [])
+    if conditions:
+        privacy_conditions(version, conditions)
     db.session.commit()
+
+
+def privacy_conditions(version: PlanVersion, count: int) -> None:
+    """A signed privacy review that sets a condition on ``count`` improvements."""
+    review = Review(project_id=version.project_id, plan_version_id=version.id,
+                    domain="privacy", verdict="conditional", motivation="Grondslag nodig.",
+                    conditions="Pas de privacyverklaring aan.")
+    db.session.add(review)
+    db.session.flush()
+    for entry in version.snapshot["improvements"][:count]:
+        db.session.add(ReviewFinding(review_id=review.id, improvement_id=entry["id"],
+                                     improvement_title=entry["title"], remark="Grondslag?",
+                                     condition=f"Grondslag vastleggen ({entry['id']})."))
+    db.session.flush()
+    review.signed_at, review.signer_name = utcnow(), "Privacy officer"
 
 
 def plan_for_thirty_months(team: Team) -> None:
@@ -170,7 +190,7 @@ def assert_printable(document: Document) -> None:
 
 
 def test_a_hostile_plan_of_500_improvements_prints_whole_and_in_order(team, login_as):
-    hostile_project(team)
+    hostile_project(team, conditions=126)
     client = login_as(team[Role.SPONSOR])
     final = open_docx(client.get(f"{base(team)}/documents/improvement-plan.docx?version=1"))
     draft = open_docx(client.get(f"{base(team)}/documents/improvement-plan.docx"))
@@ -203,6 +223,15 @@ def test_a_hostile_plan_of_500_improvements_prints_whole_and_in_order(team, logi
     assert "Structurele kosten: € 5.000 per jaar (geraamd voor 50 van de 500" in summary
     kpi_lines = sections_of(final)["KPI's"]
     assert "Dagen van aanvraag" in kpi_lines and "tot besluit" in kpi_lines
+
+    # The 126 conditions are a table to scan, and no bullet lists hundreds of numbers.
+    (conditions,) = [t for t in final.tables if [c.text for c in t.rows[0].cells] == [
+        "Specialist", "Verbetering", "Voorwaarde"]]
+    assert len(conditions.rows) == 1 + 1 + 126
+    assert conditions.rows[1].cells[1].text == "het hele plan"
+    bullets = [p.text for p in final.paragraphs if p.style.name == "List Bullet"]
+    assert max(len(re.findall(r"\bV\d+", b)) for b in bullets) <= 20
+    assert "Nog niet geraamd: V1, V5, V9" in "\n".join(bullets)
 
 
 def test_a_thirty_month_plan_gets_a_gantt_chart_and_the_results_beside_the_targets(team,

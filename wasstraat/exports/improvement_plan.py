@@ -171,6 +171,24 @@ def numbers_in(data: dict) -> dict[int, str]:
     return {i["id"]: f"V{n}" for n, i in enumerate(quick + long_term, start=1)}
 
 
+def spans(names: list[str], shown: int = 20) -> str:
+    """Improvement numbers with runs written as one span ("V1 tot en met V120, V131"), at
+    most ``shown`` parts and then how many more: a plan of hundreds of improvements never
+    prints a bullet of hundreds of numbers (its tables name each one)."""
+    numbers = sorted(int(name[1:]) for name in names)
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [(f"V{run[0]} tot en met V{run[-1]}", len(run)) if len(run) > 2 else (f"V{n}", 1)
+             for run in runs for n in (run[:1] if len(run) > 2 else run)]
+    more = sum(count for _part, count in parts[shown:])
+    return ", ".join(part for part, _count in parts[:shown]) + (
+        f" en {more} meer" if more else "")
+
+
 def numbering(project: Project, version: PlanVersion | None) -> dict[int, str]:
     """Improvement id -> its number (V1, V2, ...) in ``version`` (the draft when None)."""
     return _plan(project, version).numbers
@@ -668,7 +686,7 @@ def _improvements(document: DocxDocument, plan: Plan) -> None:
     unscored = [plan.numbers[i["id"]] for i in plan.in_plan if not (i["impact"] and i["effort"])]
     if unscored:
         d.text(document, "Nog zonder impact of inspanning (niet in de matrix): "
-                         + ", ".join(unscored) + ".")
+                         + spans(unscored) + ".")
     for key, rows in (("quick_wins", plan.quick_wins), ("long_term", plan.long_term)):
         d.heading(document, TEXTS[key], 2)
         d.text(document, plan.data["texts"].get(key, ""))
@@ -803,16 +821,39 @@ def _risks(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
     if plan.data.get("risks"):
         risk_table(document, "Risicoregister: kans, impact, maatregel en eigenaar",
                    plan.data["risks"])
+    conditions = _conditions(plan, chosen)
+    found = _found(plan, chosen)
+    if conditions or found:
+        d.heading(document, "Uit de toetsing en het plan", 2)
+    if conditions:
+        d.table(document, "Voorwaarden van de specialisten",
+                ("Specialist", "Verbetering", "Voorwaarde"), conditions, (3.5, 3, 9.5))
+    d.bullets(document, found)
+    if not (conditions or found or plan.data["texts"].get("risks") or plan.data.get("risks")):
+        d.text(document, "", empty="Er zijn geen risico's of voorwaarden vastgelegd.")
+
+
+def _conditions(plan: Plan, chosen: list[Review]) -> list[tuple[str, str, str]]:
+    """The signed reviews' conditions as table rows, one per condition (a plan of hundreds
+    of improvements gets a table to scan, not a column of bullets)."""
+    rows = []
+    for review in (r for r in chosen if r.is_signed):
+        label = review.domain_info.label
+        if review.conditions:
+            rows.append((label, "het hele plan", review.conditions))
+        rows.extend((label, plan.numbers.get(f.improvement_id, f.improvement_title),
+                     f.condition) for f in review.findings if f.condition)
+    return rows
+
+
+def _found(plan: Plan, chosen: list[Review]) -> list[str]:
+    """What else the reviews and the plan show a board: reviews unfinished, a DPIA to carry
+    out, verdicts overruled, improvements without estimate or without a KPI."""
     found = []
     for review in chosen:
         if not review.is_signed:
             found.append(f"{review.domain_info.label}: de toetsing is nog niet afgerond.")
             continue
-        if review.conditions:
-            found.append(f"Voorwaarde van {review.domain_info.label}: {review.conditions}")
-        found.extend(f"Voorwaarde van {review.domain_info.label} bij "
-                     f"{plan.numbers.get(f.improvement_id, f.improvement_title)}: {f.condition}"
-                     for f in review.findings if f.condition)
         if review.domain_info.dpia_screen and review.dpia_required:
             found.append("Er moet een DPIA worden uitgevoerd voordat de verbeteringen die "
                          "persoonsgegevens raken worden ingevoerd.")
@@ -822,16 +863,12 @@ def _risks(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
                          f"{review.override.decider_name}: {review.override.motivation}")
     unestimated = [plan.numbers[i["id"]] for i in plan.in_plan if i.get("cost_estimate") is None]
     if unestimated:
-        found.append("Nog niet geraamd: " + ", ".join(unestimated) + ".")
+        found.append("Nog niet geraamd: " + spans(unestimated) + ".")
     unlinked = [plan.numbers[i["id"]] for i in plan.in_plan if not i["kpis"]]
     if unlinked:
         found.append("Niet gekoppeld aan een KPI (effect niet meetbaar): "
-                     + ", ".join(unlinked) + ".")
-    if found:
-        d.heading(document, "Uit de toetsing en het plan", 2)
-        d.bullets(document, found)
-    elif not (plan.data["texts"].get("risks") or plan.data.get("risks")):
-        d.text(document, "", empty="Er zijn geen risico's of voorwaarden vastgelegd.")
+                     + spans(unlinked) + ".")
+    return found
 
 
 def _decision(document: DocxDocument, plan: Plan, reviewed: list[Review]) -> None:
