@@ -217,10 +217,10 @@ def test_a_hostile_plan_of_500_improvements_prints_whole_and_in_order(team, logi
 
     summary = "\n".join(p.text for p in final.paragraphs)
     one_off = sum(1000 + n for n in range(500) if n % 4)
-    assert f"Eenmalige kosten: € {one_off:,}".replace(",", ".") + \
+    assert f"Eenmalige kosten: €\u00a0{one_off:,}".replace(",", ".") + \
         " (geraamd voor 375 van de 500 verbeteringen; nog niet geraamd: V1, V5, V9, V13, V17 " \
         "en 120 meer)" in summary
-    assert "Structurele kosten: € 5.000 per jaar (geraamd voor 50 van de 500" in summary
+    assert "Structurele kosten: €\u00a05.000 per jaar (geraamd voor 50 van de 500" in summary
     kpi_lines = sections_of(final)["KPI's"]
     assert "Dagen van aanvraag" in kpi_lines and "tot besluit" in kpi_lines
 
@@ -299,8 +299,8 @@ def test_recurring_costs_are_entered_checked_and_summed(team, clients):
     assert (row.cost_estimate, row.recurring_cost) == (18000, 2400)
     summary = "\n".join(p.text for p in open_docx(advisor.get(
         f"{base(team)}/documents/improvement-plan.docx")).paragraphs)
-    assert "Structurele kosten: € 2.400 per jaar" in summary
-    assert "eenmalig € 18.000, structureel € 2.400 per jaar" in summary
+    assert "Structurele kosten: €\u00a02.400 per jaar" in summary
+    assert "eenmalig €\u00a018.000, structureel €\u00a02.400 per jaar" in summary
 
 
 def test_goal_scope_and_risks_are_plan_texts_that_do_not_disturb_older_versions(team, clients):
@@ -503,10 +503,10 @@ def test_the_version_history_says_what_changed_and_whether_the_specialists_saw_i
     history = document.tables[0]
     assert history.rows[0].cells[4].text == "Veranderd ten opzichte van de vorige versie"
     assert [r.cells[4].text for r in history.rows[1:]] == [
-        "eerste versie", "1 verbetering gewijzigd; eenmalige kosten niet geraamd → € 2.500"]
+        "eerste versie", "1 verbetering gewijzigd; eenmalige kosten niet geraamd → €\u00a02.500"]
     said = everything_in(document)
     assert ("De specialisten toetsten versie 1. Daarna veranderde: 1 verbetering gewijzigd; "
-            "eenmalige kosten niet geraamd → € 2.500. Die wijzigingen zijn niet opnieuw door de "
+            "eenmalige kosten niet geraamd → €\u00a02.500. Die wijzigingen zijn niet opnieuw door de "
             "specialisten getoetst") in said
 
 
@@ -585,7 +585,7 @@ def test_the_implementation_plan_has_what_a_board_funds(team, login_as):
     costs = tables["Kosten en verwachte baten per verbetering"]
     assert len(costs.rows) == 1 + 12 + 1
     total = [c.text for c in costs.rows[-1].cells]
-    assert total[0] == "Totaal" and total[1].startswith("€ ") and "niet geraamd" in total[1]
+    assert total[0] == "Totaal" and total[1].startswith("€\u00a0") and "niet geraamd" in total[1]
     said = "\n".join(p.text for p in document.paragraphs)
     assert "Twee medewerkers, elk vier uur per week, vanaf maart." in said
     blocked = tables["Verbeteringen die nu vastlopen, met de reden"]
@@ -604,3 +604,25 @@ def test_one_text_for_both_occasion_and_goal_is_said_once(team, login_as):
     said = "\n".join(p.text for p in document.paragraphs)
     summary = said.split("Samenvatting", 2)[2].split("Aanleiding, doel en afbakening")[0]
     assert summary.count("Sneller en duidelijker.") == 1 and "\nDoel\n" not in summary
+
+
+@needs_libreoffice
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
+def test_no_improvement_number_or_amount_breaks_across_lines_in_the_printed_plan(team, login_as):
+    """Columns are as wide as their longest identifier or amount: read back from the PDF, every
+    number and sum a table holds is printed whole on one line."""
+    hostile_project(team, improvements=150, conditions=40)
+    client = login_as(team[Role.SPONSOR])
+    document = open_docx(client.get(f"{base(team)}/documents/improvement-plan.docx?version=1"))
+    cells = " ".join(cell.text for table in document.tables for row in table.rows
+                     for cell in row.cells)
+    numbers = set(re.findall(r"\bV\d+\b", cells))
+    amounts = set(re.findall(r"€\u00a0[\d.]+\d", cells))
+    assert len(numbers) >= 150 and len(amounts) > 100
+    response = client.get(f"{base(team)}/documents/improvement-plan.pdf?version=1")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    printed = subprocess.run(["pdftotext", "-", "-"], input=response.data, capture_output=True,
+                             check=True).stdout.decode().replace("\u00a0", " ")
+    assert {n for n in numbers if not re.search(rf"\b{n}\b", printed)} == set()
+    assert {a for a in amounts if a.replace("\u00a0", " ") not in printed} == set()
+    assert not re.search(r"€\s*\n", printed)  # no sign left at the end of a line

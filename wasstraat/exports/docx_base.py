@@ -96,7 +96,8 @@ def counted(value: float, one: str, many: str) -> str:
 
 
 def euro(value: int | None) -> str:
-    return "–" if value is None else "€ " + number(value)
+    """An amount with a no-break space after the sign: it never breaks across lines."""
+    return "–" if value is None else "€\u00a0" + number(value)
 
 
 @dataclass(frozen=True)
@@ -481,6 +482,8 @@ def table(document: DocxDocument, title: str, headers: Sequence[str],
     available = text_width(document)
     if sum(widths_cm) > available:  # never past the margin: the columns keep their proportion
         widths_cm = [w * available / sum(widths_cm) for w in widths_cm]
+    rows = list(rows)
+    widths_cm = fitted_widths(widths_cm, [headers, *rows], available)
     _describe(result, said)
     header = result.rows[0]
     trpr = header._tr.get_or_add_trPr()
@@ -499,6 +502,51 @@ def table(document: DocxDocument, title: str, headers: Sequence[str],
         cell.width = Cm(width)
     _add_rows(result, rows)
     return result
+
+
+# In a table, an improvement's number and an amount (its space a no-break space, see euro)
+# never break across lines; other words (a heading, a source's name) break only when the
+# identifiers leave no room. A runaway word (a pasted URL) may take a third of the width.
+_IDENTIFIER = re.compile(r"V\d+|€\u00a0[\d.,]+|\d[\d.,]*%?")
+_WORD = re.compile(r"[^ \t\n]+")
+_CM_PER_CHARACTER = 0.22  # 9 pt table text in the fonts LibreOffice and Word use, bold too
+_CELL_PADDING_CM = 0.45  # the cell's margins, left and right
+
+
+def _longest(column: Sequence[object], pattern: re.Pattern) -> float:
+    longest = max((len(w) for cell in column for w in pattern.findall(str(cell))), default=0)
+    return _CELL_PADDING_CM + _CM_PER_CHARACTER * longest if longest else 0.0
+
+
+def _give(widths: list[float], floors: Sequence[float], excess: float) -> list[float]:
+    """Take ``excess`` from what the columns hold above their floors, in proportion."""
+    spare = [max(0.0, w - f) for w, f in zip(widths, floors, strict=True)]
+    if excess <= 0 or sum(spare) <= 0:
+        return widths
+    share = min(1.0, excess / sum(spare))
+    return [w - s * share for w, s in zip(widths, spare, strict=True)]
+
+
+def fitted_widths(widths_cm: Sequence[float], rows: Sequence[Sequence[object]],
+                  available: float) -> list[float]:
+    """The columns as given, each widened to hold its longest word whole. When that runs past
+    ``available``, the room comes first from the other columns' width beyond three quarters
+    of it and their longest word, then from the words, never from the identifiers."""
+    columns = list(zip(*rows, strict=True))
+    must = [min(available / 3, _longest(c, _IDENTIFIER)) for c in columns]
+    # A runaway word (a pasted URL, a row of x-es) breaks anyway: it asks for no room.
+    words = [w if w <= available / 3 else 0.0 for w in (_longest(c, _WORD) for c in columns)]
+    wish = [max(m, w) for m, w in zip(must, words, strict=True)]
+    widths = [max(w, x) for w, x in zip(widths_cm, wish, strict=True)]
+    # Prose needs more than its longest word: a column keeps three quarters of its width
+    # before it gives room for whole words elsewhere; only identifiers take more than that.
+    kept = [w * 3 / 4 for w in widths_cm]
+    for floors in ([max(x, k) for x, k in zip(wish, kept, strict=True)],
+                   [max(m, k) for m, k in zip(must, kept, strict=True)], must):
+        widths = _give(widths, floors, sum(widths) - available)
+    if sum(widths) > available:  # the identifiers alone need more: all in proportion
+        widths = [w * available / sum(widths) for w in widths]
+    return widths
 
 
 def signature_rows(result: Table, height_cm: float) -> None:
