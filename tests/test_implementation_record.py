@@ -10,6 +10,9 @@ from io import BytesIO
 from docx import Document
 from test_implementation import approve_all, base, clients, lock_version, plan, team  # noqa: F401
 
+from wasstraat import jobs
+from wasstraat.config import JobQueue
+from wasstraat.exports import pdf
 from wasstraat.extensions import db
 from wasstraat.models import AuditEvent, ImplementationDocument, User
 from wasstraat.workflow import Role
@@ -101,3 +104,15 @@ def test_the_cli_writes_an_approved_version_as_kept(team, clients, plan, runner,
     missing = runner.invoke(args=["export", "implementation-plan", str(team.project.id),
                                   "--version", "2", "-o", str(tmp_path / "v2.docx")])
     assert missing.exit_code != 0 and "no approved implementation plan 2" in missing.output
+
+
+def test_approval_has_the_records_pdf_made_by_a_job(team, clients, plan, app, monkeypatch):
+    """The PDF/A of the approved plan is made away from the request (a worker, or a thread
+    on the embedded default), from exactly the kept .docx."""
+    asked: list[str] = []
+    monkeypatch.setattr(jobs, "_in_a_thread", lambda _app, name, *work: asked.append(name))
+    monkeypatch.setattr(pdf, "available", lambda: True)
+    app.config.update(KEPT_PDF="job", JOB_QUEUE=JobQueue.IN_PROCESS)
+    approve_all(team, clients, plan)
+    [kept] = db.session.scalars(db.select(ImplementationDocument)).all()
+    assert asked == [f"pdf-implementation_approval-{kept.approval_id}"]

@@ -34,6 +34,8 @@ from test_plans import (  # noqa: F401
     sign,
 )
 
+from wasstraat import jobs
+from wasstraat.config import JobQueue
 from wasstraat.exports import house_style, improvement_plan, pdf
 from wasstraat.extensions import db
 from wasstraat.models import (
@@ -425,6 +427,36 @@ def test_the_implementation_plan_comes_as_pdf_too(team, login_as):
     response = login_as(team[Role.TEAM_MANAGER]).get(
         f"{base(team)}/documents/implementation-plan.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+@needs_libreoffice
+def test_the_signed_plans_pdf_is_made_by_a_job_not_by_the_request_that_asks(
+        team, clients, app, monkeypatch):
+    """No download waits on LibreOffice: approval sets off the job; a download before it ran
+    hears so (503) and asks again; after the job, the kept bytes come."""
+    asked: list[str] = []
+    monkeypatch.setattr(jobs, "_in_a_thread", lambda _app, name, *work: asked.append(name))
+    app.config.update(KEPT_PDF="job", JOB_QUEUE=JobQueue.IN_PROCESS)
+    approved_plan(team, clients)
+    version = db.session.scalar(db.select(PlanVersion).where(PlanVersion.number == 2))
+    assert asked == [f"pdf-plan_version-{version.id}"]
+    path = f"{base(team)}/documents/improvement-plan.pdf?version=2"
+    pending = clients[Role.SPONSOR].get(path)
+    assert pending.status_code == 503
+    assert "wordt nog gemaakt" in pending.get_data(as_text=True)
+    assert len(asked) == 2  # asked again, in case the job was lost
+    assert db.session.scalar(db.select(PlanDocument).where(
+        PlanDocument.plan_version_id == version.id, PlanDocument.format == "pdf")) is None
+
+    jobs._make_kept_pdf("plan_version", version.id)  # what the worker does
+    kept = db.session.scalar(db.select(PlanDocument).where(
+        PlanDocument.plan_version_id == version.id, PlanDocument.format == "pdf"))
+    response = clients[Role.SPONSOR].get(path)
+    assert response.status_code == 200 and response.data == kept.content
+    assert response.data.startswith(b"%PDF")
+    jobs._make_kept_pdf("plan_version", version.id)  # a second run keeps the one
+    assert db.session.scalar(db.select(db.func.count(PlanDocument.id)).where(
+        PlanDocument.plan_version_id == version.id, PlanDocument.format == "pdf")) == 1
 
 
 def test_a_client_that_has_the_signed_document_is_not_sent_it_again(team, clients):

@@ -21,6 +21,12 @@ class JobQueue(StrEnum):
     PROCRASTINATE = "procrastinate"
 
 
+def _kept_pdf(value: str) -> str:
+    if value not in ("job", "request"):
+        raise ConfigError("WASSTRAAT_KEPT_PDF must be 'job' or 'request'.")
+    return value
+
+
 def default_queue(database_url: str) -> JobQueue:
     return JobQueue.PROCRASTINATE if database_url.startswith("postgresql") \
         else JobQueue.IN_PROCESS
@@ -173,6 +179,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "WASSTRAAT_THEME_CSS": os.environ.get("WASSTRAAT_THEME_CSS", ""),
         # A .docx whose styles the exported plans use (the organisation's house style).
         "DOCX_TEMPLATE": os.environ.get("WASSTRAAT_DOCX_TEMPLATE") or None,
+        # The PDF/A of an approved plan is made by a job right after the approval ("job"), so
+        # no request waits on LibreOffice; "request" makes it on its first download instead.
+        "KEPT_PDF": _kept_pdf(os.environ.get("WASSTRAAT_KEPT_PDF", "job").strip()),
         # Each request's CPU time as a Server-Timing header (the benchmark; off in production).
         "SERVER_TIMING": os.environ.get("WASSTRAAT_SERVER_TIMING") == "1",
         # To whom the improvement plan is addressed on its cover (the directie, the college).

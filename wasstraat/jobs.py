@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 from .api import limits
 from .config import JobQueue
+from .exports import archive, pdf
 from .extensions import db
 from .mining import services as mining
 from .notifications import mail, reminders
@@ -118,6 +120,12 @@ def _make_queue(app: Flask):
             run = periodic_work(datetime.fromtimestamp(timestamp, UTC))
             log.info("Periodic run of %s: %s", timestamp, run.summary())
 
+    @jobs.task(name="wasstraat.keep_pdf", retry=procrastinate.RetryStrategy(max_attempts=3,
+                                                                          wait=30))
+    def keep_pdf(kind: str, owner_id: int) -> None:
+        with app.app_context():
+            _make_kept_pdf(kind, owner_id)
+
     @jobs.task(name="wasstraat.analyse_log", retry=procrastinate.RetryStrategy(max_attempts=2))
     def analyse_log(log_id: int) -> None:
         with app.app_context():
@@ -139,13 +147,59 @@ def analyse_event_log(log_id: int) -> None:
     elif app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
         queue(app).open().tasks["wasstraat.analyse_log"].defer(log_id=log_id)
     else:
-        import threading
+        _in_a_thread(app, f"event-log-{log_id}", mining.run, log_id)
 
-        def work() -> None:
+
+def _make_kept_pdf(kind: str, owner_id: int) -> None:
+    if archive.make_kept_pdf(kind, owner_id):
+        log.info("Made the PDF/A of %s %s", kind, owner_id)
+    db.session.commit()
+
+
+def make_kept_pdf(kind: str, owner_id: int) -> None:
+    """After an approval is committed: have the PDF/A of the kept .docx made away from any
+    request, by a worker on PostgreSQL or a thread of this process on the embedded default.
+    Asked again by a download that finds it missing (a lost job); making it twice keeps one.
+    A failure is logged, never an error for the person who approved."""
+    app = current_app._get_current_object()
+    if app.config["KEPT_PDF"] != "job" or not pdf.available():
+        return
+    try:
+        if app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
+            import procrastinate.exceptions
+
+            task = queue(app).open().tasks["wasstraat.keep_pdf"]
+            with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
+                task.configure(queueing_lock=f"keep_pdf-{kind}-{owner_id}").defer(
+                    kind=kind, owner_id=owner_id)
+        else:
+            _in_a_thread(app, f"pdf-{kind}-{owner_id}", _make_kept_pdf, kind, owner_id)
+    except Exception:
+        log.exception("Asking for the PDF/A of %s %s failed", kind, owner_id)
+
+
+_RUNNING: set[str] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def _in_a_thread(app: Flask, name: str, work, *args) -> None:
+    """Run ``work`` in a thread of this process, once at a time per ``name``."""
+    with _RUNNING_LOCK:
+        if name in _RUNNING:
+            return
+        _RUNNING.add(name)
+
+    def run() -> None:
+        try:
             with app.app_context():
-                mining.run(log_id)
+                work(*args)
+        except Exception:
+            log.exception("Background work %s failed", name)
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(name)
 
-        threading.Thread(target=work, name=f"event-log-{log_id}", daemon=True).start()
+    threading.Thread(target=run, name=name, daemon=True).start()
 
 
 def defer_delivery() -> None:

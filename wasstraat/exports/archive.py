@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
@@ -26,6 +27,16 @@ from .docx_base import options
 from .improvement_plan import Export, export
 
 
+class KeptPdfPending(Exception):
+    """The PDF/A of an approved document is still being made by a job (``KEPT_PDF = "job"``);
+    the .docx is there already."""
+
+
+# What a kept document's PDF is made for, as a job names it: a plan version, or an approval
+# of the implementation plan.
+PDF_KINDS = ("plan_version", "implementation_approval")
+
+
 def pdf_name(filename: str) -> str:
     return filename.removesuffix(".docx") + ".pdf"
 
@@ -34,6 +45,33 @@ Kept = PlanDocument | ImplementationDocument
 # What a kept document belongs to: a plan version, or an approval of the implementation plan.
 _OWNER: dict[type, str] = {PlanDocument: "plan_version_id",
                            ImplementationDocument: "approval_id"}
+
+
+def _model(kind: str) -> type[Kept]:
+    return PlanDocument if kind == "plan_version" else ImplementationDocument
+
+
+def make_kept_pdf(kind: str, owner_id: int) -> bool:
+    """The job: the PDF/A of a kept .docx, made once from exactly those bytes. Whether it
+    made one (not when it was made before, or when no .docx is kept)."""
+    model = _model(kind)
+    docx = _find(model, owner_id, "docx")
+    if docx is None or _find(model, owner_id, "pdf") is not None:
+        return False
+    _store(model, owner_id, "pdf", as_pdf(Export(docx.filename, docx.content)))
+    return True
+
+
+def _kept_pdf(kind: str, owner_id: int, docx: Callable[[], Export]) -> Kept:
+    """The kept PDF; when it is not made yet, made now (``KEPT_PDF = "request"``), or left to
+    the job that approval set off (``"job"``): then the caller hears it is pending."""
+    model = _model(kind)
+    stored = _find(model, owner_id, "pdf")
+    if stored is not None:
+        return stored
+    if current_app.config["KEPT_PDF"] == "job":
+        raise KeptPdfPending(kind, owner_id)
+    return _store(model, owner_id, "pdf", as_pdf(docx()))
 
 
 def _find(model: type[Kept], owner_id: int, fmt: str) -> Kept | None:
@@ -85,18 +123,11 @@ def signed_pdf(version: PlanVersion | None, build: Callable[[], Export]) -> Expo
     """The PDF/A of a version (from its stored .docx when approved) or of the draft."""
     if version is None or version.approval is None:
         return as_pdf(build())
-    stored = _stored(version, "pdf")
-    if stored is None:
-        stored = _keep(version, "pdf", as_pdf(signed_docx(version, build)))
+    stored = _kept_pdf("plan_version", version.id, lambda: signed_docx(version, build))
     return Export(stored.filename, stored.content, stored.sha256)
 
 
 # --- The implementation plan -----------------------------------------------------------------
-
-def _stored_implementation(approval: ImplementationApproval,
-                           fmt: str) -> ImplementationDocument | None:
-    return _find(ImplementationDocument, approval.id, fmt)
-
 
 def _keep_implementation(approval: ImplementationApproval, fmt: str,
                          result: Export) -> ImplementationDocument:
@@ -143,11 +174,8 @@ def implementation_pdf(project: Project, build: Callable[[], Export],
     if number is None:
         return as_pdf(build())
     docx = _kept_version(project, number)
-    approval = db.session.get(ImplementationApproval, docx.approval_id)
-    stored = _stored_implementation(approval, "pdf")
-    if stored is None:
-        stored = _keep_implementation(approval, "pdf", as_pdf(
-            Export(docx.filename, docx.content)))
+    stored = _kept_pdf("implementation_approval", docx.approval_id,
+                       lambda: Export(docx.filename, docx.content))
     return Export(stored.filename, stored.content, stored.sha256)
 
 

@@ -22,6 +22,7 @@ from ..errors import WorkflowError, on_refusal, refuse_into
 from ..exports import archive
 from ..extensions import db
 from ..http import wants_partial
+from ..jobs import make_kept_pdf
 from ..kpis import services as kpis
 from ..mining import services as mining
 from ..models import ImplementationItem, Kpi
@@ -233,8 +234,9 @@ def item(project_id: int, item_id: int):
 def approve(project_id: int):
     access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
     _refuse_on_plan(project_id)
-    approvals.approve_implementation(access.project, _user())
+    approval = approvals.approve_implementation(access.project, _user())
     db.session.commit()
+    make_kept_pdf("implementation_approval", approval.id)
     return back_to(url_for("implementation.index", project_id=project_id),
                    _("U heeft het implementatieplan vastgesteld."))
 

@@ -13,6 +13,7 @@ from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError, on_refusal, refuse_into, refuse_with_flash
 from ..extensions import db
 from ..improvements.sources import describe
+from ..jobs import make_kept_pdf
 from ..models import Improvement
 from ..navigation import back_to, came_from, page_arg, with_next
 from ..paging import Window, window
@@ -300,5 +301,6 @@ def approve(project_id: int, number: int):
     _refuse_on_plan(project_id)
     approvals.approve_plan(access.project, frozen, _user(), form.note.data or "")
     db.session.commit()
+    make_kept_pdf("plan_version", frozen.id)
     return back_to(url_for("plans.index", project_id=project_id),
                    _("U heeft versie %(number)d van het verbeterplan goedgekeurd.", number=number))
