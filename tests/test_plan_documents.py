@@ -431,7 +431,7 @@ def test_the_implementation_plan_comes_as_pdf_too(team, login_as):
 
 @needs_libreoffice
 def test_the_signed_plans_pdf_is_made_by_a_job_not_by_the_request_that_asks(
-        team, clients, app, monkeypatch):
+        team, clients, app, monkeypatch, runner, tmp_path):
     """No download waits on LibreOffice: approval sets off the job; a download before it ran
     hears so (503) and asks again; after the job, the kept bytes come."""
     asked: list[str] = []
@@ -447,6 +447,15 @@ def test_the_signed_plans_pdf_is_made_by_a_job_not_by_the_request_that_asks(
     assert len(asked) == 2  # asked again, in case the job was lost
     assert db.session.scalar(db.select(PlanDocument).where(
         PlanDocument.plan_version_id == version.id, PlanDocument.format == "pdf")) is None
+
+    # The command line waits for it instead.
+    written = tmp_path / "plan.pdf"
+    result = runner.invoke(args=["export", "improvement-plan", str(team.project.id),
+                                 "--version", "2", "--pdf", "-o", str(written)])
+    assert result.exit_code == 0, result.output
+    assert written.read_bytes().startswith(b"%PDF")
+    db.session.execute(db.delete(PlanDocument).where(PlanDocument.format == "pdf"))
+    db.session.commit()
 
     jobs._make_kept_pdf("plan_version", version.id)  # what the worker does
     kept = db.session.scalar(db.select(PlanDocument).where(

@@ -135,7 +135,7 @@ def export_improvement_plan(project_id: int, output: str, number: int | None,
     def build() -> improvement_plan.Export:
         return improvement_plan.export(project, version, **options())
 
-    _write(output, archive.signed_pdf(version, build) if as_pdf
+    _write(output, archive.signed_pdf(version, build, now=True) if as_pdf
            else archive.signed_docx(version, build))
     db.session.commit()  # a signed version's files are kept once made
 
@@ -158,7 +158,8 @@ def export_implementation_plan(project_id: int, output: str, number: int | None,
     def build() -> improvement_plan.Export:
         return implementation_plan.export(project, **options())
 
-    _write(output, archive.implementation_pdf(project, build, number) if as_pdf
+    _write(output, archive.implementation_pdf(project, build, number, now=True)
+           if as_pdf
            else archive.implementation_docx(project, build, number))
     db.session.commit()
 

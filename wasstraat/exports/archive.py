@@ -62,14 +62,15 @@ def make_kept_pdf(kind: str, owner_id: int) -> bool:
     return True
 
 
-def _kept_pdf(kind: str, owner_id: int, docx: Callable[[], Export]) -> Kept:
-    """The kept PDF; when it is not made yet, made now (``KEPT_PDF = "request"``), or left to
-    the job that approval set off (``"job"``): then the caller hears it is pending."""
+def _kept_pdf(kind: str, owner_id: int, docx: Callable[[], Export], *, now: bool) -> Kept:
+    """The kept PDF; when it is not made yet, made now (``KEPT_PDF = "request"``, or ``now``:
+    the command line waits), or left to the job that approval set off (``"job"``): then the
+    caller hears it is pending."""
     model = _model(kind)
     stored = _find(model, owner_id, "pdf")
     if stored is not None:
         return stored
-    if current_app.config["KEPT_PDF"] == "job":
+    if current_app.config["KEPT_PDF"] == "job" and not now:
         raise KeptPdfPending(kind, owner_id)
     return _store(model, owner_id, "pdf", as_pdf(docx()))
 
@@ -119,11 +120,13 @@ def as_pdf(source: Export) -> Export:
     return Export(pdf_name(source.filename), pdf.to_pdf(source.content))
 
 
-def signed_pdf(version: PlanVersion | None, build: Callable[[], Export]) -> Export:
+def signed_pdf(version: PlanVersion | None, build: Callable[[], Export], *,
+               now: bool = False) -> Export:
     """The PDF/A of a version (from its stored .docx when approved) or of the draft."""
     if version is None or version.approval is None:
         return as_pdf(build())
-    stored = _kept_pdf("plan_version", version.id, lambda: signed_docx(version, build))
+    stored = _kept_pdf("plan_version", version.id, lambda: signed_docx(version, build),
+                       now=now)
     return Export(stored.filename, stored.content, stored.sha256)
 
 
@@ -170,12 +173,12 @@ def implementation_docx(project: Project, build: Callable[[], Export],
 
 
 def implementation_pdf(project: Project, build: Callable[[], Export],
-                       number: int | None = None) -> Export:
+                       number: int | None = None, *, now: bool = False) -> Export:
     if number is None:
         return as_pdf(build())
     docx = _kept_version(project, number)
     stored = _kept_pdf("implementation_approval", docx.approval_id,
-                       lambda: Export(docx.filename, docx.content))
+                       lambda: Export(docx.filename, docx.content), now=now)
     return Export(stored.filename, stored.content, stored.sha256)
 
 
