@@ -5,6 +5,7 @@ that keeps what was signed."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import shutil
 import subprocess
@@ -667,3 +668,34 @@ def test_no_improvement_number_or_amount_breaks_across_lines_in_the_printed_plan
     assert {n for n in numbers if not re.search(rf"\b{n}\b", printed)} == set()
     assert {a for a in amounts if a.replace("\u00a0", " ") not in printed} == set()
     assert not re.search(r"€\s*\n", printed)  # no sign left at the end of a line
+
+
+def test_the_organisation_adds_its_own_abbreviations_to_the_glossary(
+        team, clients, create_user, login_as):
+    admin = login_as(create_user(admin=True))
+    settings = {"version": 0, "project_creators": "everyone", "owner_appointed_by": "leader",
+                "registered_specialists_only": "y", "four_eyes": "y",
+                "gate_approver": "sponsor", "plan_decider": "owner"}
+    refused = admin.post("/admin/organisation", data={
+        **settings, "glossary": "BOA: Buitengewoon opsporingsambtenaar\nzonder betekenis"})
+    assert refused.status_code == 422
+    assert "Regel 2: schrijf de term, een dubbele punt en de betekenis" in html.unescape(
+        refused.get_data(as_text=True))
+    assert db.session.scalars(db.select(OrganisationSettings)).first() is None
+    assert admin.post("/admin/organisation", data={
+        **settings, "glossary": "BOA: Buitengewoon opsporingsambtenaar\r\n"
+                                "KCC: Klant Contact Centrum van de gemeente\r\n"
+                                "VTH: Vergunningverlening, toezicht en handhaving"}
+    ).status_code == 303
+
+    send_plan(team, clients, titles=("BOA's inzetten bij controle", "Terugbellen door het KCC"))
+    document = open_docx(clients[Role.SPONSOR].get(
+        f"{base(team)}/documents/improvement-plan.docx"))
+    table = next(t for t in document.tables
+                 if [c.text for c in t.rows[0].cells] == ["Term", "Betekenis"])
+    listed = {row.cells[0].text: row.cells[1].text for row in table.rows[1:]}
+    assert listed["BOA"] == "Buitengewoon opsporingsambtenaar"
+    assert listed["KCC"] == "Klant Contact Centrum van de gemeente"  # the organisation's words
+    assert "VTH" not in listed  # not used in this plan
+    terms = list(listed)
+    assert terms == sorted(terms, key=str.casefold)

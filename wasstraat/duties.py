@@ -37,7 +37,8 @@ from .workflow import (
 )
 
 SETTING_FIELDS = ["project_creators", "owner_appointed_by", "registered_specialists_only",
-                  "four_eyes", "gated_steps", "gate_approver", "plan_decider", "portfolio_holder"]
+                  "four_eyes", "gated_steps", "gate_approver", "plan_decider", "portfolio_holder",
+                  "glossary"]
 # Roles that approve or sign: nobody gives them to themselves while four eyes hold.
 APPROVING_ROLES = frozenset({Role.PROCESS_OWNER, *SPECIALIST_ROLES})
 
@@ -54,7 +55,7 @@ def settings() -> OrganisationSettings:
                                       gated_steps=[int(s) for s in DEFAULT_GATED_STEPS],
                                       gate_approver=GateApprover.SPONSOR,
                                       plan_decider=PlanDecider.OWNER, portfolio_holder="",
-                                      version=0)
+                                      glossary="", version=0)
     if has_request_context():
         g.organisation_settings = row
     return row

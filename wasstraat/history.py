@@ -103,6 +103,7 @@ FIELD_LABELS: dict[str, str] = {
     "gated_steps": N_("Stappen met een go/no-go"), "gate_approver": N_("Wie geeft de go"),
     # Who decides on the plans, and what a board decided.
     "plan_decider": N_("Wie besluit over de plannen"), "portfolio_holder": N_("Portefeuillehouder"),
+    "glossary": N_("Eigen afkortingen en begrippen"),
     "plan": N_("Plan"), "board": N_("Bestuur"), "decided_on": N_("Datum van het besluit"),
     "outcome": N_("Uitkomst"), "reference": N_("Kenmerk van het besluit"),
     "woo_public": N_("Openbaar (Woo)"), "woo_reason": N_("Waarom niet openbaar"),

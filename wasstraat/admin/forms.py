@@ -9,11 +9,13 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
+    TextAreaField,
     widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.forms import email_field
+from ..exports import glossary
 from ..forms import (
     FlaskForm,
     MultiCheckboxField,
@@ -76,9 +78,21 @@ class OrganisationForm(FlaskForm):
                        "voorkant van de plannen."),
         validators=[Length(max=200), single_line, no_control_characters])
 
+    glossary = TextAreaField(
+        _l("Eigen afkortingen en begrippen"),
+        description=_l("Eén per regel: de term, een dubbele punt en de betekenis, "
+                       "bijvoorbeeld: BOA: Buitengewoon opsporingsambtenaar. De bijlage van "
+                       "het verbeterplan noemt ze alleen als het plan ze gebruikt."),
+        validators=[Length(max=40000), no_control_characters], render_kw={"rows": 6})
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.gated_steps.choices = [(int(step), step_title(step)) for step in Step]
+
+    def validate_glossary(self, field) -> None:
+        found = glossary.problems(field.data or "")
+        if found:
+            raise ValidationError(" ".join(found[:3]))
 
 
 @_user_fields

@@ -6,7 +6,6 @@ with its signature block, and an appendix."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -44,7 +43,8 @@ from ..workflow import (
     StepStatus,
 )
 from . import docx_base as d
-from . import figures
+from . import figures, glossary
+from .glossary import GLOSSARY  # noqa: F401  (tests read it here)
 
 TEXTS = {section.key: section.title for section in PLAN_SECTIONS}
 
@@ -902,44 +902,9 @@ def _decision(document: DocxDocument, plan: Plan, reviewed: list[Review]) -> Non
 
 # --- Appendix ---------------------------------------------------------------------------------
 
-# The terms a plan may use, with how to find them in its text: the appendix lists those the
-# document actually uses, so it neither misses its own abbreviations nor explains others.
-GLOSSARY: tuple[tuple[str, str, str], ...] = (
-    ("AVG", "Algemene verordening gegevensbescherming", r"\bAVG\b"),
-    ("BAG", "Basisregistratie Adressen en Gebouwen", r"\bBAG\b"),
-    ("BRP", "Basisregistratie Personen", r"\bBRP\b"),
-    ("BSN", "Burgerservicenummer", r"\bBSN\b"),
-    ("CISO", "Chief Information Security Officer: adviseur informatiebeveiliging", r"\bCISO\b"),
-    ("DigiD", "Digitale identiteit waarmee inwoners inloggen bij de overheid", r"\bDigiD\b"),
-    ("DPIA", "Data protection impact assessment (gegevensbeschermingseffectbeoordeling): toets "
-             "op de gevolgen voor de privacy", r"\bDPIA\b"),
-    ("eHerkenning", "Inlogmiddel van bedrijven bij de overheid", r"\beHerkenning\b"),
-    ("FTE", "Fulltime-equivalent: een volledige werkweek aan capaciteit", r"\bFTE\b"),
-    ("ICT / IV", "Informatie- en communicatietechnologie / informatievoorziening",
-     r"\b(ICT|IV)\b"),
-    ("JZ", "Juridische zaken", r"\bJZ\b"),
-    ("KCC", "Klantcontactcentrum", r"\bKCC\b"),
-    ("KPI", "Kritieke prestatie-indicator: wat gemeten wordt om het effect te zien",
-     r"\bKPI"),
-    ("LEAN", "Werkwijze die verspilling in processen zichtbaar maakt en wegneemt",
-     r"\bLEAN\b"),
-    ("PDCA", "Plan, do, check, act: de cyclus van blijvend verbeteren", r"\bPDCA\b"),
-    ("Quick win", "Snelle verbetering: geeft snel en met weinig inspanning resultaat",
-     r"(?i)\bquick wins?\b"),
-    ("RDW", "Rijksdienst voor het Wegverkeer", r"\bRDW\b"),
-    ("V1, V2, …", "Nummer van een verbetering in dit plan", r"\bV\d+\b"),
-    ("Wmo", "Wet maatschappelijke ondersteuning", r"\bWmo\b"),
-    ("Woo", "Wet open overheid", r"\bWoo\b"),
-)
-
-
-def glossary(text: str) -> list[tuple[str, str]]:
-    """The terms of :data:`GLOSSARY` that ``text`` uses, in alphabetical order."""
-    return [(term, meaning) for term, meaning, pattern in GLOSSARY if re.search(pattern, text)]
-
-
 def _appendix(document: DocxDocument) -> None:
-    used = glossary(" ".join(document.element.body.itertext()))
+    used = glossary.used(" ".join(document.element.body.itertext()),
+                         glossary.organisation_terms(duties.settings().glossary))
     d.heading(document, "Bijlage A. Afkortingen en begrippen", 1, new_page=True, numbered=False)
     if used:
         d.table(document, "Afkortingen en begrippen in dit plan", ("Term", "Betekenis"), used,

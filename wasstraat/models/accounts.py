@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     false,
 )
@@ -122,6 +123,8 @@ class OrganisationSettings(db.Model):
     plan_decider: Mapped[PlanDecider] = mapped_column(StrEnumColumn(PlanDecider, 12),
                                                       default=PlanDecider.OWNER)
     portfolio_holder: Mapped[str] = mapped_column(String(200), default="")
+    # The organisation's own abbreviations for the plans' glossary, one "TERM: meaning" a line.
+    glossary: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
