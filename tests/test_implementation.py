@@ -12,12 +12,14 @@ from conftest import put_in_step as in_step
 from docx import Document
 
 from wasstraat import closing
-from wasstraat.errors import InvalidInput
+from wasstraat.errors import InvalidInput, WorkflowError
 from wasstraat.extensions import db
+from wasstraat.implementation import services as implementation
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
 from wasstraat.models import (
     AuditEvent,
+    ImplementationApproval,
     ImplementationItem,
     ImplementationOrder,
     Kpi,
@@ -656,3 +658,44 @@ def test_the_plan_runs_the_same_queries_on_page_1_and_page_40(page, team, client
     assert f"Pagina {page} van 41" in owner.get(path).get_data(as_text=True)
     large = count_queries(lambda: owner.get(path))
     assert large == small, f"{path}: {small} queries with 3 items, {large} with 2003"
+
+
+def test_the_owner_states_the_hours_each_improvement_takes(team, clients, plan):
+    owner = clients[Role.PROCESS_OWNER]
+    first = plan[TITLES[0]]
+    for wrong in ("-1", "100001", "veel"):
+        response = decide(owner, team, first, capacity_hours=wrong)
+        assert response.status_code == 422, wrong
+        assert items(team)[0].capacity_hours is None
+    assert "Vul een aantal uren in van 0 tot en met 100.000." in decide(
+        owner, team, first, capacity_hours="-1").get_data(as_text=True)
+    approve_all(team, clients, plan)
+    approved = plan_approval_fingerprint(team)
+    assert decide(owner, team, first, start_on="2027-01-01", end_on="2027-02-28",
+                  capacity_hours="120").status_code == 303  # as approved, with hours
+    assert items(team)[0].capacity_hours == 120
+    # The hours are part of what the owner approved: stating them asks for approval again.
+    assert implementation.fingerprint(items(team)) != approved
+    page = clients[Role.SPONSOR].get(f"{base(team)}/items/{first}").get_data(as_text=True)
+    assert "120 uur" in page
+    # The rule holds for any caller, not only the form.
+    item = items(team)[0]
+    with pytest.raises(WorkflowError, match="aantal uren"):
+        implementation.update_item(item, team.project, team[Role.PROCESS_OWNER],
+                                   expected_version=item.version, values={
+                                       "adoption": "taken_over", "capacity_hours": -5,
+                                       "responsible_id": team[Role.SUBJECT_EXPERT].id,
+                                       "start_on": date(2027, 1, 1), "end_on": date(2027, 2, 28),
+                                       "waits_for_id": None, "deferred_until": None,
+                                       "drop_reason": ""})
+    db.session.rollback()
+    # A deferred improvement takes no hours.
+    assert decide(owner, team, first, adoption="deferred", deferred_until="2027-06-01",
+                  capacity_hours="80").status_code == 303
+    assert items(team)[0].capacity_hours is None
+
+
+def plan_approval_fingerprint(team: Team) -> str:
+    return db.session.scalar(db.select(ImplementationApproval.fingerprint).where(
+        ImplementationApproval.project_id == team.project.id)
+        .order_by(ImplementationApproval.id.desc()).limit(1))

@@ -609,6 +609,9 @@ def test_the_implementation_plan_has_what_a_board_funds(team, login_as):
     stuck = db.session.scalars(db.select(ImplementationItem).order_by(
         ImplementationItem.position)).first()
     stuck.status, stuck.blocked_reason = "blocked", "Wacht op de leverancier"
+    for item, hours in zip(db.session.scalars(db.select(ImplementationItem).order_by(
+            ImplementationItem.position)), (40, 1200, 8), strict=False):
+        item.capacity_hours = hours
     db.session.commit()
     document = open_docx(login_as(manager).get(
         f"{base(team)}/documents/implementation-plan.docx"))
@@ -624,10 +627,12 @@ def test_the_implementation_plan_has_what_a_board_funds(team, login_as):
     done = {what: day for day, what in milestones}
     assert done["De snelle verbeteringen gereed"].endswith("juni 2029")
     assert done["De verbeteringen voor de lange termijn gereed"].endswith("juni 2029")
-    costs = tables["Kosten en verwachte baten per verbetering"]
+    costs = tables["Kosten, capaciteit en verwachte baten per verbetering"]
     assert len(costs.rows) == 1 + 12 + 1
+    assert [c.text for c in costs.rows[1].cells][3] == "40\u00a0uur"
     total = [c.text for c in costs.rows[-1].cells]
     assert total[0] == "Totaal" and total[1].startswith("€\u00a0") and "niet geraamd" in total[1]
+    assert total[3] == "1.248\u00a0uur (9 niet geschat)"  # the team's hours, said honestly
     said = "\n".join(p.text for p in document.paragraphs)
     assert "Twee medewerkers, elk vier uur per week, vanaf maart." in said
     blocked = tables["Verbeteringen die nu vastlopen, met de reden"]

@@ -232,7 +232,8 @@ def _milestones(document: DocxDocument, project: Project, items: list, carried_o
 def _costs_and_capacity(document: DocxDocument, project: Project, items: list,
                         numbers: dict[int, str], carried_out) -> None:
     """What each improvement costs (from the plan carried out) and brings (its expected
-    benefit), and the capacity the team managers said their teams have."""
+    benefit), the hours of the team's time each takes, and what the team managers said of
+    their teams' capacity."""
     d.heading(document, "Kosten, baten en capaciteit", 1)
     entries = {i["id"]: i for i in carried_out.snapshot["improvements"]} if carried_out else {}
     taken = implementation.taken_over(items)
@@ -240,13 +241,15 @@ def _costs_and_capacity(document: DocxDocument, project: Project, items: list,
     if taken:
         rows = [(_label(i, numbers), d.euro(entries.get(i.improvement_id, {}).get(
                     "cost_estimate")), d.euro(entries.get(i.improvement_id, {}).get(
-                    "recurring_cost")), expected.get(i.improvement_id, "–")) for i in taken]
+                    "recurring_cost")), _hours(i.capacity_hours),
+                 expected.get(i.improvement_id, "–")) for i in taken]
         one_off = [entries.get(i.improvement_id, {}).get("cost_estimate") for i in taken]
         recurring = [entries.get(i.improvement_id, {}).get("recurring_cost") for i in taken]
-        rows.append((d.Lead("Totaal"), _sum(one_off), _sum(recurring), ""))
-        d.table(document, "Kosten en verwachte baten per verbetering",
-                ("Verbetering", "Eenmalig", "Structureel per jaar", "Verwachte baat per jaar"),
-                rows, (6.6, 2.6, 3, 3.8))
+        rows.append((d.Lead("Totaal"), _sum(one_off), _sum(recurring),
+                     _hours_total([i.capacity_hours for i in taken]), ""))
+        d.table(document, "Kosten, capaciteit en verwachte baten per verbetering",
+                ("Verbetering", "Eenmalig", "Structureel per jaar", "Capaciteit",
+                 "Verwachte baat per jaar"), rows, (5, 2.4, 2.6, 2.3, 3.7))
     contributions = implementation.contributions_of(project)
     d.heading(document, "Capaciteit en inbreng van het team", 2)
     if not contributions:
@@ -257,6 +260,19 @@ def _costs_and_capacity(document: DocxDocument, project: Project, items: list,
         d.label_value(document, ((f"{who} ({contribution.role.label.lower()}), "
                                   f"{d.dutch_date(contribution.created_at)}",
                                   contribution.text),))
+
+
+def _hours(value: int | None) -> str:
+    return "–" if value is None else f"{d.number(value)}\u00a0uur"
+
+
+def _hours_total(values: list[int | None]) -> str:
+    """The hours the plan takes, saying how many improvements have none stated."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return "nog niet geschat"
+    missing = len(values) - len(known)
+    return _hours(sum(known)) + (f" ({missing} niet geschat)" if missing else "")
 
 
 def _sum(values: list) -> str:

@@ -65,7 +65,9 @@ from ..workflow import (
 BLOCKERS_SHOWN = 10  # reasons a refused approval names before "and N more"
 
 ITEM_FIELDS = ["adoption", "deferred_until", "drop_reason", "responsible_id", "start_on",
-               "end_on", "waits_for_id"]
+               "end_on", "waits_for_id", "capacity_hours"]
+# The hours of the team's time an improvement may take, as a plan states them.
+MAX_CAPACITY_HOURS = 100_000
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -91,6 +93,7 @@ class PlanLine:
     drop_reason: str
     status: ActionStatus
     responsible_name: str | None
+    capacity_hours: int | None = None
 
 
 ROWS_PER_BATCH = 1000  # rows fetched at a time: the database rows never all in memory at once
@@ -104,7 +107,7 @@ _LINE_COLUMNS = (
     ImplementationItem.adoption, ImplementationItem.responsible_id,
     ImplementationItem.start_on, ImplementationItem.end_on, ImplementationItem.waits_for_id,
     ImplementationItem.deferred_until, ImplementationItem.drop_reason, ImplementationItem.status,
-    User.name,
+    User.name, ImplementationItem.capacity_hours,
 )
 _IN_ORDER = (ImplementationItem.position, ImplementationItem.id)
 
@@ -350,6 +353,10 @@ def item_problems(values: dict) -> dict[str, str]:
             problems["end_on"] = _("Vul het geplande einde in.")
         elif values["start_on"] and values["end_on"] < values["start_on"]:
             problems["end_on"] = _("Het einde ligt vóór de start.")
+    hours = values.get("capacity_hours")
+    if hours is not None and not 0 <= hours <= MAX_CAPACITY_HOURS:
+        problems["capacity_hours"] = _("Vul een aantal uren in van 0 tot en met %(max)s.",
+                                       max="100.000")
     if adoption is Adoption.DEFERRED and not values["deferred_until"]:
         problems["deferred_until"] = _("Vul in tot wanneer het is uitgesteld.")
     if adoption is Adoption.DROPPED and not (values["drop_reason"] or "").strip():
@@ -381,6 +388,8 @@ def update_item(item: ImplementationItem, project: Project, actor: User, *,
         **values,
         "deferred_until": values["deferred_until"] if adoption is Adoption.DEFERRED else None,
         "drop_reason": values["drop_reason"] if adoption is Adoption.DROPPED else "",
+        "capacity_hours": values.get("capacity_hours")
+        if adoption is Adoption.TAKEN_OVER else None,
     }
     audit.apply_changes(item, {f: values[f] for f in ITEM_FIELDS},
                         action="implementation.item", object_type="implementation_item",
@@ -392,9 +401,11 @@ def update_item(item: ImplementationItem, project: Project, actor: User, *,
 def fingerprint(items: Sequence[Item]) -> str:
     """The plan's decisions and order as one value: an approval holds while it is unchanged."""
     # Hashed a row at a time (see fingerprints): the same value approvals stored before.
+    # The capacity only when stated, so approvals from before it keep their fingerprint.
     return json_list_sha256(
         [i.improvement_id, i.position, i.adoption, i.responsible_id, str(i.start_on),
-         str(i.end_on), i.waits_for_id, str(i.deferred_until), i.drop_reason] for i in items)
+         str(i.end_on), i.waits_for_id, str(i.deferred_until), i.drop_reason,
+         *([i.capacity_hours] if i.capacity_hours is not None else [])] for i in items)
 
 
 def approval_blockers(items: Sequence[Item], limit: int | None = None) -> list[str]:

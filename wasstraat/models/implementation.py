@@ -69,6 +69,8 @@ class ImplementationItem(db.Model):
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     start_on: Mapped[date | None] = mapped_column(Date)
     end_on: Mapped[date | None] = mapped_column(Date)
+    # The hours of the team's time carrying it out takes (the plan's capacity).
+    capacity_hours: Mapped[int | None] = mapped_column(Integer)
     waits_for_id: Mapped[int | None] = mapped_column(
         ForeignKey("implementation_item.id", ondelete="SET NULL")
     )
