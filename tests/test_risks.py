@@ -221,3 +221,21 @@ def test_the_implementation_plan_carries_the_measures_of_the_approved_plan(team,
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Risico")
     assert [r.cells[3].text for r in table.rows[1:]][:2] == [
         "Maatregel bij grootste risico", "Maatregel bij tweede risico"]
+
+
+def test_the_history_tells_a_risks_change_in_words(team, clients):
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    leader = clients[Role.PROJECT_LEADER]
+    assert add(leader, team, "Leverancier te laat", "medium", "high").status_code == 303
+    risk = db.session.scalars(db.select(PlanRisk)).one()
+    assert leader.post(f"{base(team)}/plan/risks/{risk.id}/edit", data={
+        "description": "Leverancier te laat", "likelihood": "high", "impact": "high",
+        "measure": "Boete in het contract", "owner_id": "", "version": risk.version,
+    }).status_code == 303
+    body = html.unescape(clients[Role.SPONSOR].get(f"{base(team)}/history").get_data(
+        as_text=True))
+    assert "Risico toegevoegd" in body and "Risico gewijzigd" in body
+    assert "Kans" in body and "Middel" in body and "Groot" in body
+    assert "Maatregel" in body and "Boete in het contract" in body
+    for raw in ("likelihood", "medium", "plan_risk"):
+        assert raw not in body, raw

@@ -43,6 +43,7 @@ from .workflow import (
     PlanDecider,
     PlanKind,
     ResponseKind,
+    RiskLevel,
     Role,
     Step,
     StepStatus,
@@ -108,6 +109,9 @@ FIELD_LABELS: dict[str, str] = {
     "outcome": N_("Uitkomst"), "reference": N_("Kenmerk van het besluit"),
     "woo_public": N_("Openbaar (Woo)"), "woo_reason": N_("Waarom niet openbaar"),
     "funding": N_("Dekking van de kosten"),
+    # The risk register and the capacity of an action.
+    "likelihood": N_("Kans"), "measure": N_("Maatregel"),
+    "capacity_hours": N_("Capaciteit (uren)"),
 }
 
 # Keys that say how something is stored, not what changed: left out of the reading.
@@ -122,6 +126,8 @@ _ENUMS: dict[str, Callable[[str], Any]] = {
     "direction": Direction, "closed_as": TaskClosure, "end_reason": EndReason,
     "gate": GateVerdict, "gate_approver": GateApprover,
     "plan_decider": PlanDecider, "board": PlanDecider, "plan": PlanKind, "outcome": BoardOutcome,
+    # A risk's likelihood and impact (an improvement's impact is a score, shown as it is).
+    "likelihood": RiskLevel, "impact": RiskLevel,
 }
 _PEOPLE_KEYS = {"user_id", "assignee_id", "owner_id", "responsible_id"}
 _PRODUCTS = {p.key: p for step in Step for p in step.definition.products}
