@@ -33,9 +33,11 @@ def build_project():
     from wasstraat.models import (
         ImplementationItem,
         ImplementationOrder,
+        ImprovementPlan,
         Kpi,
         KpiMeasurement,
         PlanApproval,
+        PlanRisk,
         Review,
         ReviewFinding,
         User,
@@ -74,6 +76,15 @@ def build_project():
             proposer_id=None)
         row.decision, row.horizon = "in_plan", ("quick_win" if n % 2 else "long_term")
         row.impact, row.effort, row.cost_estimate = 1 + n % 5, 1 + n % 4, 1000 * n
+    # The texts a board needs before the plan is final, and a register of ten risks.
+    db.session.add(ImprovementPlan(
+        project_id=project.id, context="Inwoners wachten drie weken op een besluit.",
+        scope="De aanvraag, van melding tot besluit.", risks="De leverancier levert laat."))
+    db.session.add_all(PlanRisk(project_id=project.id, description=f"Risico {n}",
+                                likelihood=("low", "medium", "high")[n % 3],
+                                impact=("high", "medium", "low")[n % 3],
+                                measure=f"Maatregel {n}", owner_id=leader.id)
+                       for n in range(10))
     db.session.flush()
     final = plans.make_final(project, leader, [])
     for domain in REVIEW_DOMAINS[:REVIEWS]:
