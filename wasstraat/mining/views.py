@@ -35,8 +35,8 @@ def _purpose(key: str):
 
 
 def _upload_form() -> tuple[UploadForm, bool]:
-    """The upload form and whether it came in valid; a larger limit for this form only."""
-    request.max_content_length = services.MAX_BYTES + 1024 * 1024
+    """The upload form and whether it came in valid (its larger limit is set before the
+    request's first hook: wasstraat.register_upload_limits)."""
     try:
         form = UploadForm()
         return form, form.validate_on_submit()
