@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from .extensions import babel, csrf, db, login_manager, mail, migrate
+from .http import allow_large_bodies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,28 +60,13 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
-    register_upload_limits(app)  # before CSRF, which reads the form
+    allow_large_bodies(app)  # before CSRF, which reads the form
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     init_login(app, login_manager)
     init_sso(app)
-
-
-def register_upload_limits(app: Flask) -> None:
-    """The forms that take a large file get a larger request body than the app-wide
-    ``MAX_CONTENT_LENGTH``. Set in the first hook of a request: CSRF reads the form in its
-    own hook, and a limit raised later in the view would come after the refusal."""
-    from .mining import services as mining
-
-    larger = {"mining.new": lambda: mining.MAX_BYTES + 1024 * 1024}  # an event log
-
-    @app.before_request
-    def _larger_body_for_large_files() -> None:
-        limit = larger.get(request.endpoint or "")
-        if limit is not None:
-            request.max_content_length = limit()
 
 
 def register_blueprints(app: Flask) -> None:

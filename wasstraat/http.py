@@ -9,9 +9,10 @@ features can all use it without importing each other.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from werkzeug.wrappers import Response
 
 API_PREFIX = "/api/v1"
@@ -25,6 +26,30 @@ def wants_partial() -> bool:
 
 def is_api_request(path: str) -> bool:
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def large_body(limit: Callable[[], int]) -> Callable:
+    """Mark a view that takes a large file: its request body may be ``limit()`` bytes instead
+    of the app-wide ``MAX_CONTENT_LENGTH`` (see :func:`allow_large_bodies`)."""
+
+    def mark(view: Callable) -> Callable:
+        view.max_content_length = limit  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def allow_large_bodies(app: Flask) -> None:
+    """Give a view marked with :func:`large_body` its larger limit in the request's first
+    hook: CSRF reads the form in its own hook, and a limit raised in the view would come
+    after the refusal. Register before CSRF."""
+
+    @app.before_request
+    def _larger_body_for_large_files() -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        limit = getattr(view, "max_content_length", None)
+        if limit is not None:
+            request.max_content_length = limit()
 
 
 

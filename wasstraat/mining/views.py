@@ -12,7 +12,7 @@ from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import refuse_into
 from ..extensions import db
 from ..forms import choices, form_page, show_form
-from ..http import wants_partial
+from ..http import large_body, wants_partial
 from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
 from ..models import EventLog, Kpi
@@ -35,8 +35,7 @@ def _purpose(key: str):
 
 
 def _upload_form() -> tuple[UploadForm, bool]:
-    """The upload form and whether it came in valid (its larger limit is set before the
-    request's first hook: wasstraat.register_upload_limits)."""
+    """The upload form and whether it came in valid (its larger limit: ``large_body``)."""
     try:
         form = UploadForm()
         return form, form.validate_on_submit()
@@ -54,6 +53,7 @@ def _upload_page(access: ProjectAccess, chosen, purpose: str):
 
 
 @bp.route("/new/<purpose>", methods=["GET", "POST"])
+@large_body(lambda: services.MAX_BYTES + 1024 * 1024)  # an event log, up to 200 MB
 @login_required
 def new(project_id: int, purpose: str):
     chosen = _purpose(purpose)
