@@ -20,6 +20,7 @@ from test_notification_mail import (  # noqa: F401
 )
 
 from wasstraat import jobs
+from wasstraat.exports import pdf
 from wasstraat.extensions import db
 from wasstraat.models import Notification
 from wasstraat.notification_kinds import Channel, Reminder
@@ -169,3 +170,18 @@ def test_an_event_log_is_read_by_a_worker_not_in_the_request(app, create_project
     run_worker(app)
     log = latest()
     assert log.status == "done" and log.result["cases"] == 3
+
+
+def test_the_signed_documents_pdf_is_queued_once_and_a_worker_makes_it(app, monkeypatch):
+    """Approval (and a download asking again) queue one job per document; a worker runs it."""
+    made: list[tuple[str, int]] = []
+    monkeypatch.setattr(pdf, "available", lambda: True)
+    monkeypatch.setattr(jobs.archive, "make_kept_pdf",
+                        lambda kind, owner_id: made.append((kind, owner_id)) or True)
+    app.config["KEPT_PDF"] = "job"
+    jobs.make_kept_pdf("plan_version", 7)
+    jobs.make_kept_pdf("plan_version", 7)  # a download asking again while it waits
+    jobs.make_kept_pdf("implementation_approval", 7)
+    assert queued() == [("wasstraat.keep_pdf", "todo")] * 2
+    run_worker(app)
+    assert sorted(made) == [("implementation_approval", 7), ("plan_version", 7)]

@@ -166,12 +166,8 @@ def make_kept_pdf(kind: str, owner_id: int) -> None:
         return
     try:
         if app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
-            import procrastinate.exceptions
-
-            task = queue(app).open().tasks["wasstraat.keep_pdf"]
-            with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
-                task.configure(queueing_lock=f"keep_pdf-{kind}-{owner_id}").defer(
-                    kind=kind, owner_id=owner_id)
+            _defer_once(app, "wasstraat.keep_pdf", f"keep_pdf-{kind}-{owner_id}",
+                        kind=kind, owner_id=owner_id)
         else:
             _in_a_thread(app, f"pdf-{kind}-{owner_id}", _make_kept_pdf, kind, owner_id)
     except Exception:
@@ -203,9 +199,18 @@ def _in_a_thread(app: Flask, name: str, work, *args) -> None:
 
 
 def defer_delivery() -> None:
+    # A delivery already waiting sends these messages as well (the task's own lock).
+    _defer_once(current_app._get_current_object(), "wasstraat.deliver")
+
+
+def _defer_once(app: Flask, name: str, lock: str | None = None, **arguments: object) -> None:
+    """Defer a job unless one with the same queueing lock waits already (``lock``, or the
+    task's own)."""
+    # Imported here: Procrastinate costs a fifth of a second of start-up, which an app on
+    # SQLite never needs.
     import procrastinate.exceptions
 
-    jobs = queue(current_app._get_current_object()).open()  # once per process; then a no-op
-    # A delivery already waiting sends these messages as well.
+    task = queue(app).open().tasks[name]  # the queue opens once per process; then a no-op
+    job = task.configure(queueing_lock=lock) if lock else task
     with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
-        jobs.tasks["wasstraat.deliver"].defer()
+        job.defer(**arguments)

@@ -32,11 +32,6 @@ class KeptPdfPending(Exception):
     the .docx is there already."""
 
 
-# What a kept document's PDF is made for, as a job names it: a plan version, or an approval
-# of the implementation plan.
-PDF_KINDS = ("plan_version", "implementation_approval")
-
-
 def pdf_name(filename: str) -> str:
     return filename.removesuffix(".docx") + ".pdf"
 
@@ -47,8 +42,13 @@ _OWNER: dict[type, str] = {PlanDocument: "plan_version_id",
                            ImplementationDocument: "approval_id"}
 
 
+# What a kept document belongs to, as a job names it (it gets names, not classes).
+_KINDS: dict[str, type[Kept]] = {"plan_version": PlanDocument,
+                                 "implementation_approval": ImplementationDocument}
+
+
 def _model(kind: str) -> type[Kept]:
-    return PlanDocument if kind == "plan_version" else ImplementationDocument
+    return _KINDS[kind]
 
 
 def make_kept_pdf(kind: str, owner_id: int) -> bool:

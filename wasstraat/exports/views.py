@@ -98,10 +98,6 @@ class PdfUnavailable(WorkflowError):
     status_code = 503
 
 
-class PdfPending(WorkflowError):
-    status_code = 503
-
-
 def _pdf(build) -> improvement_plan.Export:
     if not pdf.available():
         abort(404)  # the links are not offered where LibreOffice is not installed
@@ -109,9 +105,9 @@ def _pdf(build) -> improvement_plan.Export:
         return build()
     except archive.KeptPdfPending as pending:
         make_kept_pdf(*pending.args)  # asked again, in case its job was lost
-        raise PdfPending(_("De PDF van het vastgestelde document wordt nog gemaakt. Probeer "
-                           "het over een minuut opnieuw, of download het Word-bestand: dat is "
-                           "er al.")) from pending
+        raise PdfUnavailable(_("De PDF van het vastgestelde document wordt nog gemaakt. "
+                               "Probeer het over een minuut opnieuw, of download het "
+                               "Word-bestand: dat is er al.")) from pending
     except pdf.ConversionFailed as error:
         current_app.logger.error("PDF conversion failed: %s", error)
         raise PdfUnavailable(_("De PDF kon nu niet worden gemaakt. Download het document als "
