@@ -37,7 +37,7 @@ from test_plans import (  # noqa: F401
 
 from wasstraat import jobs
 from wasstraat.config import JobQueue
-from wasstraat.exports import house_style, improvement_plan, pdf
+from wasstraat.exports import glossary, house_style, pdf
 from wasstraat.extensions import db
 from wasstraat.models import (
     ImplementationContribution,
@@ -595,7 +595,7 @@ def test_the_glossary_lists_the_abbreviations_the_plan_uses_and_no_others(team, 
     # Every term listed is used somewhere before the appendix.
     text = " ".join(document.element.body.itertext())
     body = text[:text.rindex("Bijlage A. Afkortingen en begrippen")]
-    for term, _meaning, pattern in improvement_plan.GLOSSARY:
+    for term, _meaning, pattern in glossary.GLOSSARY:
         assert (term in listed) == bool(re.search(pattern, body)), term
 
 

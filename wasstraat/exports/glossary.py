@@ -44,15 +44,17 @@ MAX_TERM = 40
 MAX_MEANING = 300
 
 
+def _term(line: str) -> tuple[str, str] | None:
+    """A line of the list as (term, meaning), or None when it is not "TERM: meaning"."""
+    term, colon, meaning = line.partition(":")
+    return (term.strip(), meaning.strip()) if colon and term.strip() and meaning.strip() \
+        else None
+
+
 def organisation_terms(text: str) -> list[tuple[str, str]]:
     """The organisation's terms from its list; lines that are not "TERM: meaning" are left
     out (the settings form refuses them, see ``problems``)."""
-    terms = []
-    for line in (text or "").splitlines():
-        term, colon, meaning = line.partition(":")
-        if colon and term.strip() and meaning.strip():
-            terms.append((term.strip(), meaning.strip()))
-    return terms
+    return [term for line in (text or "").splitlines() if (term := _term(line))]
 
 
 def problems(text: str) -> list[str]:
@@ -63,11 +65,11 @@ def problems(text: str) -> list[str]:
     if len(lines) > MAX_TERMS:
         found.append(_("Hoogstens %(max)d begrippen.", max=MAX_TERMS))
     for number, line in lines:
-        term, colon, meaning = line.partition(":")
-        if not (colon and term.strip() and meaning.strip()):
+        parsed = _term(line)
+        if parsed is None:
             found.append(_("Regel %(line)d: schrijf de term, een dubbele punt en de betekenis, "
                            "bijvoorbeeld: KCC: Klantcontactcentrum.", line=number))
-        elif len(term.strip()) > MAX_TERM or len(meaning.strip()) > MAX_MEANING:
+        elif len(parsed[0]) > MAX_TERM or len(parsed[1]) > MAX_MEANING:
             found.append(_("Regel %(line)d: een term is hoogstens %(term)d tekens, een "
                            "betekenis hoogstens %(meaning)d.", line=number, term=MAX_TERM,
                            meaning=MAX_MEANING))

@@ -44,7 +44,6 @@ from ..workflow import (
 )
 from . import docx_base as d
 from . import figures, glossary
-from .glossary import GLOSSARY  # noqa: F401  (tests read it here)
 
 TEXTS = {section.key: section.title for section in PLAN_SECTIONS}
 
@@ -156,7 +155,7 @@ class Plan:
 def _plan(project: Project, version: PlanVersion | None) -> Plan:
     data = version.snapshot if version else plans.current_snapshot(project)
     quick, long_term = _by_horizon(data)
-    return Plan(project, version, data, numbers_in(data), quick, long_term)
+    return Plan(project, version, data, _numbered(quick, long_term), quick, long_term)
 
 
 def _by_horizon(data: dict) -> tuple[list[dict], list[dict]]:
@@ -164,11 +163,14 @@ def _by_horizon(data: dict) -> tuple[list[dict], list[dict]]:
     return rows["quick_wins"], rows["long_term"]
 
 
-def numbers_in(data: dict) -> dict[int, str]:
-    """Improvement id -> its number in the plan ``data`` (a snapshot): V1, V2, ..., quick wins
-    first; the same number wherever the plan names an improvement."""
-    quick, long_term = _by_horizon(data)
+def _numbered(quick: list[dict], long_term: list[dict]) -> dict[int, str]:
+    # V1, V2, ...: quick wins first; the same number wherever the plan names an improvement.
     return {i["id"]: f"V{n}" for n, i in enumerate(quick + long_term, start=1)}
+
+
+def numbers_in(data: dict) -> dict[int, str]:
+    """Improvement id -> its number in the plan ``data`` (a snapshot): V1, V2, ..."""
+    return _numbered(*_by_horizon(data))
 
 
 def spans(names: list[str], shown: int = 20) -> str:
