@@ -4,6 +4,7 @@ the planning per month, the method's chores, the evaluation and, once held, the 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from docx.document import Document as DocxDocument
@@ -245,8 +246,9 @@ def _costs_and_capacity(document: DocxDocument, project: Project, items: list,
                  expected.get(i.improvement_id, "–")) for i in taken]
         one_off = [entries.get(i.improvement_id, {}).get("cost_estimate") for i in taken]
         recurring = [entries.get(i.improvement_id, {}).get("recurring_cost") for i in taken]
-        rows.append((d.Lead("Totaal"), _sum(one_off), _sum(recurring),
-                     _hours_total([i.capacity_hours for i in taken]), ""))
+        rows.append((d.Lead("Totaal"), _total(one_off, d.euro, "geraamd"),
+                     _total(recurring, d.euro, "geraamd"),
+                     _total([i.capacity_hours for i in taken], _hours, "geschat"), ""))
         d.table(document, "Kosten, capaciteit en verwachte baten per verbetering",
                 ("Verbetering", "Eenmalig", "Structureel per jaar", "Capaciteit",
                  "Verwachte baat per jaar"), rows, (5, 2.4, 2.6, 2.3, 3.7))
@@ -266,22 +268,13 @@ def _hours(value: int | None) -> str:
     return "–" if value is None else f"{d.number(value)}\u00a0uur"
 
 
-def _hours_total(values: list[int | None]) -> str:
-    """The hours the plan takes, saying how many improvements have none stated."""
+def _total(values: list[int | None], said: Callable[[int], str], estimated: str) -> str:
+    """The sum of what is known, saying how many are not ("niet geraamd", "niet geschat")."""
     known = [v for v in values if v is not None]
     if not known:
-        return "nog niet geschat"
+        return f"nog niet {estimated}"
     missing = len(values) - len(known)
-    return _hours(sum(known)) + (f" ({missing} niet geschat)" if missing else "")
-
-
-def _sum(values: list) -> str:
-    known = [v for v in values if v is not None]
-    if not known:
-        return "nog niet geraamd"
-    said = d.euro(sum(known))
-    return said + (f" ({len(values) - len(known)} niet geraamd)" if len(known) < len(values)
-                   else "")
+    return said(sum(known)) + (f" ({missing} niet {estimated})" if missing else "")
 
 
 def _expected_benefits(project: Project) -> dict[int, str]:
