@@ -699,3 +699,15 @@ def plan_approval_fingerprint(team: Team) -> str:
     return db.session.scalar(db.select(ImplementationApproval.fingerprint).where(
         ImplementationApproval.project_id == team.project.id)
         .order_by(ImplementationApproval.id.desc()).limit(1))
+
+
+def test_the_person_responsible_is_on_the_team_for_any_caller(team, plan):
+    item = items(team)[0]
+    with pytest.raises(WorkflowError, match="De verantwoordelijke moet in het team zitten"):
+        implementation.update_item(item, team.project, team[Role.PROCESS_OWNER],
+                                   expected_version=item.version, values={
+                                       "adoption": "taken_over", "capacity_hours": None,
+                                       "responsible_id": team.outsider.id,
+                                       "start_on": date(2027, 1, 1), "end_on": date(2027, 2, 28),
+                                       "waits_for_id": None, "deferred_until": None,
+                                       "drop_reason": ""})

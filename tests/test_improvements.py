@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import Team
 
+from wasstraat.errors import InvalidInput
 from wasstraat.extensions import db
+from wasstraat.improvements import services
+from wasstraat.improvements.sources import resolve
 from wasstraat.models import Improvement, Kpi
 from wasstraat.workflow import Role
 
@@ -207,3 +210,10 @@ def test_a_line_break_typed_in_the_browser_is_stored_as_a_plain_one(team, login_
     assert response.status_code == 303
     stored = db.session.scalars(db.select(Improvement.description)).one()
     assert stored == "Eerste regel\nTweede regel\nDerde"
+
+
+def test_the_proposer_of_an_improvement_is_on_the_team_whoever_records_it(team):
+    with pytest.raises(InvalidInput, match="indiener moet in het team zitten"):
+        services.add_improvement(team.project, team[Role.PROJECT_LEADER],
+                                 resolve(team.project, "step", 1), title="Sneller",
+                                 description="", proposer_id=team.outsider.id)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import login
 
+from wasstraat.errors import InvalidInput
 from wasstraat.extensions import db
 from wasstraat.models import AuditEvent, Task
+from wasstraat.tasks import services as tasks
 from wasstraat.workflow import STEPS, Role, Step
 
 
@@ -229,3 +232,10 @@ def test_a_task_on_the_dashboard_leads_to_its_work_as_in_mijn_taken(create_proje
     mine = advisor.get("/tasks").get_data(as_text=True)
     works = re.findall(r'href="([^"]*)">Naar het werk', mine)
     assert works and all(f'href="{url.split("?")[0]}' in dashboard for url in works)
+
+
+def test_a_task_goes_only_to_a_team_member_whoever_asks(create_project):
+    team = create_project()
+    with pytest.raises(InvalidInput, match="alleen aan een teamlid"):
+        tasks.add_task(team.project, team[Role.PROJECT_LEADER], title="Bellen", description="",
+                       step=Step.TEAM, assignee_id=team.outsider.id, due_date=None)

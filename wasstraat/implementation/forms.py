@@ -27,7 +27,7 @@ from ..forms import (
     required,
 )
 from ..workflow import REMEASURE_MONTHS, ActionStatus, Adoption
-from .services import ITEM_FIELDS, MAX_CAPACITY_HOURS, item_problems, months_problem
+from .services import ITEM_FIELDS, item_problems, months_problem
 
 _DATE_MESSAGE = _l("Vul een geldige datum in.")
 
@@ -45,10 +45,8 @@ class ItemForm(JudgedByService, VersionedForm):
     start_on = _date(_l("Geplande start"))
     end_on = _date(_l("Gepland einde"))
     waits_for_id = SelectField(_l("Wacht op"), coerce=optional_int, validators=[Optional()])
-    capacity_hours = IntegerField(
-        _l("Capaciteit (uren)"), validators=[Optional(), NumberRange(
-            min=0, max=MAX_CAPACITY_HOURS,
-            message=_l("Vul een aantal uren in van 0 tot en met 100.000."))])
+    # Its range is the service's rule (item_problems), shown at the field.
+    capacity_hours = IntegerField(_l("Capaciteit (uren)"), validators=[Optional()])
     deferred_until = _date(_l("Uitgesteld tot"))
     drop_reason = TextAreaField(_l("Waarom vervalt deze verbetering"),
                                 validators=[Length(max=2000), no_control_characters],

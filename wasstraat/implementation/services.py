@@ -356,7 +356,7 @@ def item_problems(values: dict) -> dict[str, str]:
     hours = values.get("capacity_hours")
     if hours is not None and not 0 <= hours <= MAX_CAPACITY_HOURS:
         problems["capacity_hours"] = _("Vul een aantal uren in van 0 tot en met %(max)s.",
-                                       max="100.000")
+                                       max=f"{MAX_CAPACITY_HOURS:,}".replace(",", "."))
     if adoption is Adoption.DEFERRED and not values["deferred_until"]:
         problems["deferred_until"] = _("Vul in tot wanneer het is uitgesteld.")
     if adoption is Adoption.DROPPED and not (values["drop_reason"] or "").strip():
@@ -371,8 +371,7 @@ def update_item(item: ImplementationItem, project: Project, actor: User, *,
     problems = item_problems(values)
     if problems:
         raise WorkflowError(" ".join(problems.values()))
-    if values["responsible_id"] and not any(
-            m.user_id == values["responsible_id"] for m in project.memberships):
+    if values["responsible_id"] and not project.has_member(values["responsible_id"]):
         raise WorkflowError(_("De verantwoordelijke moet in het team zitten."))
     items = plan_lines(project)
     waits_for = values["waits_for_id"]
@@ -587,7 +586,7 @@ def _check_evaluation(values: dict, today: date) -> None:
 def save_evaluation(project: Project, actor: User, *, expected_version: int,
                     values: dict) -> Evaluation:
     require_open(project, Action.EVALUATE)
-    if not any(m.user_id == values["owner_id"] for m in project.memberships):
+    if not project.has_member(values["owner_id"]):
         raise WorkflowError(_("Kies een teamlid dat de evaluatie houdt."))
     _check_evaluation(values, clock.today())
     evaluation = evaluation_of(project)

@@ -26,7 +26,7 @@ def _source_key(improvement: Improvement) -> str:
 
 
 def _check_proposer(project: Project, proposer_id: int | None) -> None:
-    if proposer_id is not None and not any(m.user_id == proposer_id for m in project.memberships):
+    if proposer_id is not None and not project.has_member(proposer_id):
         raise InvalidInput(_("De indiener moet in het team zitten."), "proposer_id")
 
 

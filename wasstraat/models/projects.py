@@ -101,6 +101,10 @@ class Project(db.Model):
     def leaders(self) -> list[User]:
         return self.holders(Role.PROJECT_LEADER)
 
+    def has_member(self, user_id: int | None) -> bool:
+        """Whether the person with this id is on the team (no id: nobody is)."""
+        return any(m.user_id == user_id for m in self.memberships)
+
     def holders(self, role: Role) -> list[User]:
         return [m.user for m in self.memberships if role in m.roles]
 

@@ -53,7 +53,7 @@ def _audited(risk: PlanRisk) -> dict[str, Any]:
 
 def _check_owner(project: Project, values: dict[str, Any]) -> None:
     owner_id = values.get("owner_id")
-    if owner_id is not None and owner_id not in {m.user_id for m in project.memberships}:
+    if owner_id is not None and not project.has_member(owner_id):
         raise WorkflowError(_("De eigenaar van een risico moet lid zijn van het team."))
 
 

@@ -81,7 +81,7 @@ def create_step_tasks(project: Project, step: Step, actor: User) -> list[Task]:
 def _check_assignee(project: Project, assignee_id: int | None) -> None:
     if assignee_id is None:
         return
-    if not any(m.user_id == assignee_id for m in project.memberships):
+    if not project.has_member(assignee_id):
         raise InvalidInput(_("Een taak kan alleen aan een teamlid worden toegewezen."),
                            "assignee_id")
 
