@@ -242,9 +242,11 @@ WITHOUT_SECOND_FACTOR = {"MFA_REQUIRED": "nobody"}
 def app(database_url: str, app_config: dict) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                       "MAIL_BACKEND": "locmem", "EVENT_LOG_INLINE": True,
-                      # A signed plan's PDF made on its first download; the job is tested
-                      # on its own (test_plan_documents).
-                      "KEPT_PDF": "request", **WITHOUT_SECOND_FACTOR, **app_config})
+                      # A signed plan's PDF made on its first download, and a .docx's page
+                      # numbers left to Word (no conversion per download); the job and the
+                      # numbering are tested on their own (test_plan_documents, test_pages).
+                      "KEPT_PDF": "request", "TOC_PAGE_NUMBERS": "word",
+                      **WITHOUT_SECOND_FACTOR, **app_config})
     app.test_client_class = IsolatedClient
     app.jinja_env.bytecode_cache = SHARED_BYTECODE
     with app.app_context():

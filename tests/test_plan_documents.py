@@ -62,7 +62,7 @@ ARABIC, EMOJI, OVERRIDE = "مرحبا بالعالم", "🚲😀", "\u202eesreve
 IMPROVEMENT_PLAN_CHAPTERS = (
     "Versiegeschiedenis", "Samenvatting", "Aanleiding, doel en afbakening", "Het team", "KPI's",
     "Bevindingen", "Het huidige proces", "De klantreis", "De serviceformule", "Verbeteringen",
-    "Quick wins", "Lange termijn", "Advies van de specialisten", "Risico's en voorwaarden",
+    "Snelle verbeteringen", "Lange termijn", "Advies van de specialisten", "Risico's en voorwaarden",
     "Besluit", "Bijlage A. Afkortingen en begrippen", "Bijlage B. De wasstraat-methode")
 
 
@@ -216,7 +216,7 @@ def test_a_hostile_plan_of_500_improvements_prints_whole_and_in_order(team, logi
               if int(cells[3].text[0]) >= 4 and int(cells[4].text[0]) <= 2]
     (matrix_alt,) = [alt for title, alt in figures_of(final) if "Impact tegen" in title]
     assert f"Hoge impact bij weinig inspanning: {', '.join(corner[:20])} en meer." in matrix_alt
-    assert "met 500 verbeteringen, waarvan 167 quick wins" in matrix_alt
+    assert "met 500 verbeteringen, waarvan 167 snelle verbeteringen" in matrix_alt
 
     summary = "\n".join(p.text for p in final.paragraphs)
     one_off = sum(1000 + n for n in range(500) if n % 4)
@@ -444,7 +444,7 @@ def test_the_signed_plans_pdf_is_made_by_a_job_not_by_the_request_that_asks(
     path = f"{base(team)}/documents/improvement-plan.pdf?version=2"
     pending = clients[Role.SPONSOR].get(path)
     assert pending.status_code == 503
-    assert "wordt nog gemaakt" in pending.get_data(as_text=True)
+    assert "wordt nog opgemaakt" in pending.get_data(as_text=True)
     assert len(asked) == 2  # asked again, in case the job was lost
     assert db.session.scalar(db.select(PlanDocument).where(
         PlanDocument.plan_version_id == version.id, PlanDocument.format == "pdf")) is None

@@ -136,7 +136,7 @@ def export_improvement_plan(project_id: int, output: str, number: int | None,
         return improvement_plan.export(project, version, **options())
 
     _write(output, archive.signed_pdf(version, build, now=True) if as_pdf
-           else archive.signed_docx(version, build))
+           else archive.signed_docx(version, build, now=True))
     db.session.commit()  # a signed version's files are kept once made
 
 
@@ -160,7 +160,7 @@ def export_implementation_plan(project_id: int, output: str, number: int | None,
 
     _write(output, archive.implementation_pdf(project, build, number, now=True)
            if as_pdf
-           else archive.implementation_docx(project, build, number))
+           else archive.implementation_docx(project, build, number, now=True))
     db.session.commit()
 
 

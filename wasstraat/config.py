@@ -27,6 +27,12 @@ def _kept_pdf(value: str) -> str:
     return value
 
 
+def _toc_page_numbers(value: str) -> str:
+    if value not in ("libreoffice", "word"):
+        raise ConfigError("WASSTRAAT_TOC_PAGE_NUMBERS must be 'libreoffice' or 'word'.")
+    return value
+
+
 def default_queue(database_url: str) -> JobQueue:
     return JobQueue.PROCRASTINATE if database_url.startswith("postgresql") \
         else JobQueue.IN_PROCESS
@@ -182,6 +188,11 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # The PDF/A of an approved plan is made by a job right after the approval ("job"), so
         # no request waits on LibreOffice; "request" makes it on its first download instead.
         "KEPT_PDF": _kept_pdf(os.environ.get("WASSTRAAT_KEPT_PDF", "job").strip()),
+        # The page numbers of a .docx's table of contents: from LibreOffice's layout where it
+        # is installed ("libreoffice"; a download then costs a conversion), or left to Word,
+        # which asks to update the fields when it opens the file ("word").
+        "TOC_PAGE_NUMBERS": _toc_page_numbers(
+            os.environ.get("WASSTRAAT_TOC_PAGE_NUMBERS", "libreoffice").strip()),
         # Each request's CPU time as a Server-Timing header (the benchmark; off in production).
         "SERVER_TIMING": os.environ.get("WASSTRAAT_SERVER_TIMING") == "1",
         # To whom the improvement plan is addressed on its cover (the directie, the college).

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -21,15 +22,16 @@ from ..models import (
     PlanDocument,
     PlanVersion,
     Project,
+    utcnow,
 )
-from . import implementation_plan, pdf
+from . import implementation_plan, pages, pdf
 from .docx_base import options
 from .improvement_plan import Export, export
 
 
 class KeptPdfPending(Exception):
-    """The PDF/A of an approved document is still being made by a job (``KEPT_PDF = "job"``);
-    the .docx is there already."""
+    """An approved document is still being laid out by a job (``KEPT_PDF = "job"``): its
+    PDF/A, and, where LibreOffice numbers the contents, the page numbers of its .docx."""
 
 
 def pdf_name(filename: str) -> str:
@@ -58,7 +60,7 @@ def make_kept_pdf(kind: str, owner_id: int) -> bool:
     docx = _find(model, owner_id, "docx")
     if docx is None or _find(model, owner_id, "pdf") is not None:
         return False
-    _store(model, owner_id, "pdf", as_pdf(Export(docx.filename, docx.content)))
+    _lay_out(model, owner_id, docx)
     return True
 
 
@@ -72,20 +74,69 @@ def _kept_pdf(kind: str, owner_id: int, docx: Callable[[], Export], *, now: bool
         return stored
     if current_app.config["KEPT_PDF"] == "job" and not now:
         raise KeptPdfPending(kind, owner_id)
-    return _store(model, owner_id, "pdf", as_pdf(docx()))
+    docx()  # kept first, where it was not yet (a version approved before documents were)
+    return _lay_out(model, owner_id, _find(model, owner_id, "docx"))
+
+
+# How long a download waits for the layout job before it takes the kept .docx as it is (a
+# job that keeps failing must not keep the signed document from its readers).
+LAYOUT_GRACE = timedelta(minutes=10)
+
+
+def _kept_docx(kind: str, owner_id: int, *, now: bool) -> Kept:
+    """A kept .docx as it is downloaded: laid out first where LibreOffice numbers the
+    contents, so every download has the same bytes (the page numbers included)."""
+    model = _model(kind)
+    stored = _find(model, owner_id, "docx")
+    if not _numbering() or _find(model, owner_id, "pdf") is not None:
+        return stored
+    if stored.created_at < utcnow() - LAYOUT_GRACE:
+        now = True  # its job did not make it: once more, here, and as it is if that fails
+    try:
+        _kept_pdf(kind, owner_id, lambda: stored, now=now)
+    except pdf.ConversionFailed as error:
+        if not now:
+            raise
+        current_app.logger.error("Laying out %s %s failed: %s", kind, owner_id, error)
+    return _find(model, owner_id, "docx")
+
+
+def _numbering() -> bool:
+    """Whether the .docx gets its contents' page numbers from LibreOffice's layout (else Word
+    is asked to fill them when it opens the file)."""
+    return current_app.config["TOC_PAGE_NUMBERS"] == "libreoffice" and pdf.available()
+
+
+def _lay_out(model: type[Kept], owner_id: int, docx: Kept) -> Kept:
+    """The PDF/A of a kept .docx, and its page numbers written into that .docx: both at once,
+    so a download before sees neither and one after sees both."""
+    laid_out = pdf.to_pdf(docx.content)
+    result = Export(pdf_name(docx.filename), laid_out)
+    if not _numbering():
+        return _store(model, owner_id, "pdf", result)
+    numbered = pages.numbered(docx.content, pages.of_headings(laid_out))
+    return _store(model, owner_id, "pdf", result, also=lambda: _replace(docx, numbered))
+
+
+def _replace(kept: Kept, content: bytes) -> None:
+    kept.content, kept.sha256 = content, hashlib.sha256(content).hexdigest()
 
 
 def _find(model: type[Kept], owner_id: int, fmt: str) -> Kept | None:
     return db.session.scalar(select(model).filter_by(**{_OWNER[model]: owner_id}, format=fmt))
 
 
-def _store(model: type[Kept], owner_id: int, fmt: str, result: Export) -> Kept:
-    """Store once; when another request stored it first, theirs counts."""
+def _store(model: type[Kept], owner_id: int, fmt: str, result: Export, *,
+           also: Callable[[], None] | None = None) -> Kept:
+    """Store once, with ``also`` in the same step; when another request stored it first,
+    theirs counts (and ``also`` is undone)."""
     prepare_to_write(db.session)  # a download is a GET; its write must not be rolled back
     document = model(**{_OWNER[model]: owner_id}, format=fmt, filename=result.filename,
                      content=result.content, sha256=hashlib.sha256(result.content).hexdigest())
     try:
         with db.session.begin_nested():
+            if also is not None:
+                also()
             db.session.add(document)
     except IntegrityError:
         return _find(model, owner_id, fmt)
@@ -105,14 +156,30 @@ def keep_signed(project: Project, version: PlanVersion) -> None:
     _keep(version, "docx", export(project, version, **options()))
 
 
-def signed_docx(version: PlanVersion | None, build: Callable[[], Export]) -> Export:
+def signed_docx(version: PlanVersion | None, build: Callable[[], Export], *,
+                now: bool = False) -> Export:
     """The .docx of an approved version as signed (kept at approval; a version approved before
     documents were kept gets it on first need); the draft or a version not approved is built
     afresh each time."""
     if version is None or version.approval is None:
-        return build()
-    stored = _stored(version, "docx") or _keep(version, "docx", build())
+        return numbered(build())
+    if _stored(version, "docx") is None:
+        _keep(version, "docx", build())
+    stored = _kept_docx("plan_version", version.id, now=now)
     return Export(stored.filename, stored.content, stored.sha256)
+
+
+def numbered(source: Export) -> Export:
+    """A .docx made now, with its contents' page numbers where LibreOffice can lay it out
+    (else as it is: Word fills them when it opens the file)."""
+    if not _numbering():
+        return source
+    try:
+        laid_out = pdf.to_pdf(source.content)
+    except pdf.ConversionFailed as error:
+        current_app.logger.error("Laying out %s failed: %s", source.filename, error)
+        return source
+    return Export(source.filename, pages.numbered(source.content, pages.of_headings(laid_out)))
 
 
 def as_pdf(source: Export) -> Export:
@@ -163,12 +230,13 @@ def _kept_version(project: Project, number: int) -> ImplementationDocument:
 
 
 def implementation_docx(project: Project, build: Callable[[], Export],
-                        number: int | None = None) -> Export:
+                        number: int | None = None, *, now: bool = False) -> Export:
     """The implementation plan as it is now (with the execution and the evaluation as they
     go), or approved version ``number`` exactly as it was kept."""
     if number is None:
-        return build()
-    stored = _kept_version(project, number)
+        return numbered(build())
+    kept = _kept_version(project, number)
+    stored = _kept_docx("implementation_approval", kept.approval_id, now=now)
     return Export(stored.filename, stored.content, stored.sha256)
 
 

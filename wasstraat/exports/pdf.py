@@ -18,11 +18,13 @@ from pathlib import Path
 
 CONTENT_TYPE = "application/pdf"
 TIMEOUT_SECONDS = 120
-# PDF/A-2b with tags; the document's title as the window title; bookmarks from the headings.
+# PDF/A-2b with tags; the document's title as the window title; bookmarks from the headings,
+# and each heading's Word bookmark as a named destination (pages.py reads its page there).
 EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps({
     "SelectPdfVersion": {"type": "long", "value": "2"},
     "UseTaggedPDF": {"type": "boolean", "value": "true"},
     "ExportBookmarks": {"type": "boolean", "value": "true"},
+    "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"},
     "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
 })
 

@@ -98,16 +98,22 @@ class PdfUnavailable(WorkflowError):
     status_code = 503
 
 
-def _pdf(build) -> improvement_plan.Export:
-    if not pdf.available():
-        abort(404)  # the links are not offered where LibreOffice is not installed
+def _kept(build) -> improvement_plan.Export:
+    """A document that may still wait on its layout job (an approved one, just signed)."""
     try:
         return build()
     except archive.KeptPdfPending as pending:
         make_kept_pdf(*pending.args)  # asked again, in case its job was lost
-        raise PdfUnavailable(_("De PDF van het vastgestelde document wordt nog gemaakt. "
-                               "Probeer het over een minuut opnieuw, of download het "
-                               "Word-bestand: dat is er al.")) from pending
+        raise PdfUnavailable(_("Het vastgestelde document wordt nog opgemaakt (de PDF en de "
+                               "paginanummers). Probeer het over een minuut opnieuw.")
+                             ) from pending
+
+
+def _pdf(build) -> improvement_plan.Export:
+    if not pdf.available():
+        abort(404)  # the links are not offered where LibreOffice is not installed
+    try:
+        return _kept(build)
     except pdf.ConversionFailed as error:
         current_app.logger.error("PDF conversion failed: %s", error)
         raise PdfUnavailable(_("De PDF kon nu niet worden gemaakt. Download het document als "
@@ -118,7 +124,8 @@ def _pdf(build) -> improvement_plan.Export:
 @login_required
 def improvement_plan_docx(project_id: int):
     version, build = _improvement_plan(project_id)
-    return _download(archive.signed_docx(version, build), project_id, "improvement_plan")
+    result = _kept(lambda: archive.signed_docx(version, build))
+    return _download(result, project_id, "improvement_plan")
 
 
 @bp.route("/improvement-plan.pdf")
@@ -133,7 +140,8 @@ def improvement_plan_pdf(project_id: int):
 @login_required
 def implementation_plan_docx(project_id: int):
     project, build = _implementation_plan(project_id)
-    result = archive.implementation_docx(project, build, int_arg("version"))
+    number = int_arg("version")
+    result = _kept(lambda: archive.implementation_docx(project, build, number))
     return _download(result, project_id, "implementation_plan")
 
 
