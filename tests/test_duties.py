@@ -62,7 +62,7 @@ def test_nobody_starts_a_project_holding_every_role(create_user, login_as):
 def test_specialist_roles_only_for_registered_specialists(team, create_user):
     leader = team[Role.PROJECT_LEADER]
     stranger = create_user("Niet geregistreerd")
-    with pytest.raises(WorkflowError, match="geregistreerd als Privacy officer"):
+    with pytest.raises(WorkflowError, match="geregistreerd als privacy officer"):
         projects.add_member(team.project, leader, stranger, {Role.PRIVACY_OFFICER})
     db.session.rollback()
     stranger.specialisms = ["privacy_officer"]

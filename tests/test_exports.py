@@ -126,7 +126,7 @@ def test_the_improvement_plan_puts_each_improvement_under_its_horizon(team, logi
         f'attachment; filename="verbeterplan-aanvraag-parkeervergunning-v{number}.docx"')
     document = open_docx(response)
     sections = sections_of(document)
-    quick, long_term = sections["Quick wins"], sections["Lange termijn"]
+    quick, long_term = sections["Snelle verbeteringen"], sections["Lange termijn"]
     for title in QUICK[:2]:
         assert title in quick and title not in long_term
     assert HOSTILE_IN_DOCUMENT in quick  # escaped correctly, control characters dropped
@@ -379,7 +379,7 @@ def test_the_plans_open_with_a_summary_and_say_which_version_they_carry_out(team
     headings = [p.text for p in plan.paragraphs if p.style.name == "Heading 1"]
     assert headings[:2] == ["Versiegeschiedenis", "Samenvatting"]
     summary = "\n".join(p.text for p in plan.paragraphs)
-    assert ("Verbeteringen: 4 in het plan: 3 snelle verbeteringen (quick wins), 1 voor de "
+    assert ("Verbeteringen: 4 in het plan: 3 snelle verbeteringen, 1 voor de "
             "lange termijn") in summary
     # What a board weighs, on the summary's page: doing nothing, the specialists, the risks,
     # when.

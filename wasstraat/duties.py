@@ -12,6 +12,8 @@ administrator and recorded in the audit trail).
   process owner, or both).
 - Who decides on the plans (the process owner under mandate, the directieteam or the
   college), and the portfolio holder: the documents say so.
+- The organisation's own names for the roles ("Procesverantwoordelijke" for the process
+  owner): every page, message and document says the role as the organisation names it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import select
 
 from . import audit
 from .concurrency import check_version
-from .errors import ConflictError
+from .errors import ConflictError, InvalidInput
 from .extensions import db
 from .models import OrganisationSettings, Project, User
 from .workflow import (
@@ -38,7 +40,9 @@ from .workflow import (
 
 SETTING_FIELDS = ["project_creators", "owner_appointed_by", "registered_specialists_only",
                   "four_eyes", "gated_steps", "gate_approver", "plan_decider", "portfolio_holder",
-                  "glossary"]
+                  "glossary", "role_names"]
+# The longest name an organisation may give a role (it stands in sentences and table cells).
+ROLE_NAME_LENGTH = 60
 # Roles that approve or sign: nobody gives them to themselves while four eyes hold.
 APPROVING_ROLES = frozenset({Role.PROCESS_OWNER, *SPECIALIST_ROLES})
 
@@ -55,13 +59,54 @@ def settings() -> OrganisationSettings:
                                       gated_steps=[int(s) for s in DEFAULT_GATED_STEPS],
                                       gate_approver=GateApprover.SPONSOR,
                                       plan_decider=PlanDecider.OWNER, portfolio_holder="",
-                                      glossary="", version=0)
+                                      glossary="", role_names={}, version=0)
     if has_request_context():
         g.organisation_settings = row
     return row
 
 
+def role_name(role: Role) -> str:
+    """The role as the organisation names it; else the method's name, translated."""
+    return settings().role_names.get(role.value) or _(role.label)
+
+
+def role_name_in_sentence(role: Role) -> str:
+    """The same within a sentence: a capital that only starts the name goes ("de
+    proceseigenaar"); an abbreviation or a proper name stays ("de CISO")."""
+    name = role_name(role)
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+def _shared_names(names: dict[str, str]) -> dict[str, str]:
+    """Why a role cannot have the name typed for it, per field: another role has it."""
+    def own(role: Role) -> str:
+        return (names.get(role.value) or "").strip()
+
+    seen: dict[str, Role] = {}
+    problems = {}
+    for role in Role:
+        name = own(role) or _(role.label)
+        other = seen.setdefault(name.casefold(), role)
+        if other is not role:
+            blamed, kept = (role, other) if own(role) else (other, role)
+            problems[f"role_name_{blamed.value}"] = _(
+                "„%(name)s” is al de naam van de rol %(other)s.", name=own(blamed),
+                other=_(kept.label))
+    return problems
+
+
+def _own_names(names: dict[str, str]) -> dict[str, str]:
+    """Only the roles the organisation names otherwise; the method's own name is none."""
+    return {role.value: name for role in Role
+            if (name := (names.get(role.value) or "").strip())
+            and name not in (role.label, _(role.label))}
+
+
 def save_settings(actor: User, *, expected_version: int, values: dict) -> None:
+    if "role_names" in values:
+        if problems := _shared_names(values["role_names"]):
+            raise InvalidInput(problems)
+        values = {**values, "role_names": _own_names(values["role_names"])}
     row = db.session.scalar(select(OrganisationSettings).order_by(OrganisationSettings.id))
     if row is None:
         if expected_version != 0:
@@ -99,7 +144,7 @@ def appointment_problems(project: Project | None, actor: User, person: User,
                         and r.value not in (person.specialisms or [])]
         problems += [_("%(name)s is niet door de beheerder geregistreerd als %(role)s; alleen "
                        "geregistreerde specialisten krijgen die rol.", name=person.name,
-                       role=_(r.label)) for r in unregistered]
+                       role=role_name_in_sentence(r)) for r in unregistered]
     if (Role.PROCESS_OWNER in adding and rules.owner_appointed_by is OwnerAppointer.ADMINS
             and not actor.is_admin):
         problems.append(_("De proceseigenaar wordt in deze organisatie aangewezen door een "
@@ -109,7 +154,7 @@ def appointment_problems(project: Project | None, actor: User, person: User,
         if own:
             problems.append(_("U kunt uzelf niet de rol %(role)s geven: wie het traject "
                               "trekt, keurt of toetst het niet zelf (vier ogen). Laat een "
-                              "ander u aanwijzen.", role=_(own[0].label)))
+                              "ander u aanwijzen.", role=role_name_in_sentence(own[0])))
     return problems
 
 

@@ -699,7 +699,7 @@ def _held_by(project: Project, roles: Iterable[Role]) -> dict[str, str]:
     """Who holds these roles in the project, and the roles' names, as Waiting's words."""
     roles = list(roles)
     return {"who": ", ".join(u.name for role in roles for u in project.holders(role)),
-            "role": ", ".join(_(role.label) for role in roles)}
+            "role": ", ".join(duties.role_name(role) for role in roles)}
 
 
 def _waiting_for_products(project: Project, items: list[Pending],
@@ -722,7 +722,7 @@ def _others_work(project: Project, open_tasks: list[Task], statuses: dict[Step, 
     """The open tasks of steps under way, unless they are what the steps wait for."""
     names = {m.user_id: m.user.name for m in project.memberships}
     return [Waiting(who=names.get(task.assignee_id, "") if task.assignee_id else "",
-                    role=_(task.role.label) if task.role else "",
+                    role=duties.role_name(task.role) if task.role else "",
                     what=_(task.title), since=started.get(task.step) or task.created_at)
             for task in open_tasks
             if statuses.get(task.step) is StepStatus.IN_PROGRESS

@@ -24,6 +24,7 @@ from flask_babel import (
 from sqlalchemy import select
 
 from .audit import AUDIT_LABELS
+from .duties import role_name
 from .extensions import db
 from .models import AuditEvent, User
 from .sessions.services import SESSION_KINDS
@@ -104,7 +105,7 @@ FIELD_LABELS: dict[str, str] = {
     "gated_steps": N_("Stappen met een go/no-go"), "gate_approver": N_("Wie geeft de go"),
     # Who decides on the plans, and what a board decided.
     "plan_decider": N_("Wie besluit over de plannen"), "portfolio_holder": N_("Portefeuillehouder"),
-    "glossary": N_("Eigen afkortingen en begrippen"),
+    "glossary": N_("Eigen afkortingen en begrippen"), "role_names": N_("Namen van de rollen"),
     "plan": N_("Plan"), "board": N_("Bestuur"), "decided_on": N_("Datum van het besluit"),
     "outcome": N_("Uitkomst"), "reference": N_("Kenmerk van het besluit"),
     "woo_public": N_("Openbaar (Woo)"), "woo_reason": N_("Waarom niet openbaar"),
@@ -170,7 +171,7 @@ def _person(value: Any, names: dict[int, str]) -> str | None:
 def _roles(value: Any, _names: dict[int, str]) -> str | None:
     if not isinstance(value, list):
         return None
-    return ", ".join(gettext(Role(r).label) for r in value if r in Role._value2member_map_)
+    return ", ".join(role_name(Role(r)) for r in value if r in Role._value2member_map_)
 
 
 def _domains(value: Any, _names: dict[int, str]) -> str:
@@ -210,7 +211,8 @@ def _enum(enum: Callable[[str], Any]) -> Callable[[Any, dict[int, str]], str | N
 _FORMATTERS: dict[str, Callable[[Any, dict[int, str]], str | None]] = {
     **{key: _person for key in _PEOPLE_KEYS},
     "roles": _roles,
-    "role": _looked_up({role.value: role.label for role in Role}),
+    "role": lambda value, _names: (role_name(Role(value))
+                                   if value in Role._value2member_map_ else None),
     "step": _step,
     **{key: _money for key in _MONEY},
     "kind": _looked_up(KINDS),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from . import audit
 from .auth.passwords import hash_password
+from .duties import role_name
 from .extensions import db
 from .models import AuditEvent, Membership, RecoveryCode, Task, User
 from .workflow import Role
@@ -46,7 +47,7 @@ def export(user: User) -> dict[str, Any]:
         },
         "roles": [{
             "project_id": m.project_id, "project": m.project.name,
-            "roles": [Role(r).label for r in sorted(r.role for r in m.role_rows)],
+            "roles": [role_name(Role(r)) for r in sorted(r.role for r in m.role_rows)],
             "since": _iso(m.added_at),
         } for m in memberships],
         "tasks": [{

@@ -21,7 +21,7 @@ from .access import Action
 from .audit import AUDIT_LABELS, OBJECT_LABELS, RESULT_LABELS, timestamp
 from .auth import mfa, sso
 from .auth import session as lifetimes
-from .duties import may_create_projects
+from .duties import may_create_projects, role_name
 from .exports import pdf
 from .guidance import condition_text, startable_steps, work_url
 from .navigation import came_from, with_next
@@ -148,6 +148,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["euro"] = _euro
     app.jinja_env.filters["days_ago"] = _days_ago
     app.jinja_env.filters["task_url"] = work_url
+    app.jinja_env.filters["role_name"] = role_name
     # PDF links are offered where LibreOffice is installed (exports/pdf.py).
     app.jinja_env.globals["pdf_available"] = pdf.available
 

@@ -799,6 +799,8 @@ class PlanSection:
     # What a board reads before deciding: the plan is not sent for review or made final
     # without it (plans.send_blockers).
     for_board: bool = False
+    # The heading in the documents, where the board's Dutch differs from the team's term.
+    document_title: str | None = None
 
 
 PLAN_SECTIONS: tuple[PlanSection, ...] = (
@@ -812,7 +814,8 @@ PLAN_SECTIONS: tuple[PlanSection, ...] = (
                 N_("Wat opviel in het huidige proces, de klantreis en de vergelijking met de "
                    "serviceformule.")),
     PlanSection("quick_wins", N_("Quick wins"),
-                N_("De verbeteringen die snel en met weinig moeite resultaat geven.")),
+                N_("De verbeteringen die snel en met weinig moeite resultaat geven."),
+                document_title="Snelle verbeteringen"),
     PlanSection("long_term", N_("Lange termijn"),
                 N_("De verbeteringen die meer tijd, geld of voorbereiding vragen.")),
     PlanSection("funding", N_("Dekking van de kosten"),

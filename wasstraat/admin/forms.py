@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from .. import duties
 from ..auth.forms import email_field
 from ..exports import glossary
 from ..forms import (
@@ -34,6 +35,7 @@ from ..workflow import (
     OwnerAppointer,
     PlanDecider,
     ProjectCreators,
+    Role,
     Step,
 )
 
@@ -45,7 +47,7 @@ def _user_fields(cls):
     cls.is_admin = BooleanField(_l("Beheerder (mag accounts beheren)"))
     cls.specialisms = MultiCheckboxField(
         _l("Geregistreerd als specialist"),
-        choices=choices((r.value, _l(r.label)) for r in SPECIALIST_ROLES))
+        choices=lambda: choices((r.value, duties.role_name(r)) for r in SPECIALIST_ROLES))
     return cls
 
 
@@ -93,6 +95,27 @@ class OrganisationForm(FlaskForm):
         found = glossary.problems(field.data or "")
         if found:
             raise ValidationError(" ".join(found[:3]))
+
+    def process(self, formdata=None, obj=None, data=None, **kwargs) -> None:
+        super().process(formdata, obj, data, **kwargs)
+        if obj is not None and self.meta.wrap_formdata(self, formdata) is None:
+            for role in Role:
+                self[f"role_name_{role.value}"].data = obj.role_names.get(role.value, "")
+
+    def role_name_fields(self):
+        return [self[f"role_name_{role.value}"] for role in Role]
+
+    def setting_values(self) -> dict:
+        """What duties.save_settings takes: each setting, and the roles' names as a map."""
+        values = {f: self[f].data for f in duties.SETTING_FIELDS if f != "role_names"}
+        return {**values, "role_names": {role.value: self[f"role_name_{role.value}"].data or ""
+                                         for role in Role}}
+
+
+for _role in Role:
+    setattr(OrganisationForm, f"role_name_{_role.value}", StringField(
+        _l(_role.label), validators=[Length(max=duties.ROLE_NAME_LENGTH), single_line,
+                                     no_control_characters]))
 
 
 @_user_fields

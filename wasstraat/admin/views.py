@@ -122,7 +122,7 @@ def organisation():
         return show_form(page, form)
     refuse_into(form, page, reload=lambda: OrganisationForm(formdata=None, obj=duties.settings()))
     duties.save_settings(current_user._get_current_object(), expected_version=form.version.data,
-                         values={f: getattr(form, f).data for f in duties.SETTING_FIELDS})
+                         values=form.setting_values())
     db.session.commit()
     flash(_("De instellingen van de organisatie zijn opgeslagen."), "success")
     return redirect(url_for("admin.organisation"), 303)

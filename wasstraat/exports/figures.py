@@ -131,8 +131,8 @@ def matrix_alt(points: Sequence[MatrixPoint]) -> str:
     quick = sum(p.quick_win for p in points)
     corner = [p.number for p in points if p.impact >= 4 and p.effort <= 2]
     said = (f"Matrix van impact (verticaal) tegen inspanning (horizontaal) met {len(points)} "
-            f"verbeteringen, waarvan {quick} quick wins (rondje) en {len(points) - quick} voor "
-            f"de lange termijn (vierkant).")
+            f"verbeteringen, waarvan {quick} snelle verbeteringen (rondje) en "
+            f"{len(points) - quick} voor de lange termijn (vierkant).")
     if corner:
         said += f" Hoge impact bij weinig inspanning: {', '.join(corner[:20])}"
         said += " en meer." if len(corner) > 20 else "."

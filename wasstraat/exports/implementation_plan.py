@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from docx.document import Document as DocxDocument
 from sqlalchemy import func, select
 
-from .. import clock
+from .. import clock, duties
 from ..benefits import services as benefits
 from ..extensions import db
 from ..implementation import services as implementation
@@ -259,7 +259,7 @@ def _costs_and_capacity(document: DocxDocument, project: Project, items: list,
                                    "afhankelijkheden vastgelegd.")
     for contribution in contributions:
         who = contribution.author.name if contribution.author else "–"
-        d.label_value(document, ((f"{who} ({contribution.role.label.lower()}), "
+        d.label_value(document, ((f"{who} ({duties.role_name_in_sentence(contribution.role)}), "
                                   f"{d.dutch_date(contribution.created_at)}",
                                   contribution.text),))
 
@@ -347,7 +347,7 @@ def _chores(document: DocxDocument) -> None:
     d.heading(document, "Borgen: training, documentatie en communicatie", 1)
     d.text(document, "Naast de verbeteringen horen bij de uitvoering deze taken uit de "
                      "wasstraat-methode:")
-    d.bullets(document, (f"{template.title} ({template.role.label})"
+    d.bullets(document, (f"{template.title} ({duties.role_name(template.role)})"
                          for template in Step.EXECUTION.definition.tasks))
 
 
@@ -463,7 +463,7 @@ def _gate_decisions(document: DocxDocument, project: Project) -> None:
                      "een go van de beslisser. Een no-go stuurt het werk terug naar het team, "
                      "met de reden.")
     rows = [(d.dutch_date(decision.decided_at), decision.step.definition.name,
-             f"{decision.decider_name} ({decision.role.label.lower()})",
+             f"{decision.decider_name} ({duties.role_name_in_sentence(decision.role)})",
              "go" if decision.verdict is GateVerdict.GO else "no-go",
              decision.reason or "–") for decision in decisions]
     d.table(document, "Go en no-go per stap", ("Datum", "Stap", "Wie", "Besluit", "Toelichting"),

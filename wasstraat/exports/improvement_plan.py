@@ -28,7 +28,6 @@ from ..workflow import (
     EXPERIENCE_SCORES,
     JOURNEY_SOURCES,
     PLAN_SECTIONS,
-    ROLE_INFO,
     SCORE_SCALE,
     SERVICE_PS,
     STEPS,
@@ -45,7 +44,7 @@ from ..workflow import (
 from . import docx_base as d
 from . import figures, glossary
 
-TEXTS = {section.key: section.title for section in PLAN_SECTIONS}
+TEXTS = {section.key: section.document_title or section.title for section in PLAN_SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -305,8 +304,7 @@ def _summary(document: DocxDocument, plan: Plan, chosen: list[Review]) -> None:
     one_off, recurring = plan.costs
     d.label_value(document, (
         ("Verbeteringen", f"{len(plan.in_plan)} in het plan: {len(plan.quick_wins)} snelle "
-                          f"verbeteringen (quick wins), {len(plan.long_term)} voor de lange "
-                          f"termijn"),
+                          f"verbeteringen, {len(plan.long_term)} voor de lange termijn"),
         ("Niet opgepakt of samengevoegd", len(plan.dropped()) + len(plan.merged())),
         ("Eenmalige kosten", one_off),
         ("Structurele kosten", recurring),
@@ -441,7 +439,8 @@ def _team(document: DocxDocument, project: Project) -> None:
     d.heading(document, "Het team", 1)
     members = sorted(project.memberships, key=lambda m: m.user.name)
     d.table(document, "Het projectteam met de rol van ieder lid", ("Naam", "Rol in het traject"),
-            [(m.user.name, ", ".join(r.label for r in m.sorted_roles)) for m in members],
+            [(m.user.name, ", ".join(duties.role_name(r) for r in m.sorted_roles))
+             for m in members],
             (6, 10))
 
 
@@ -674,16 +673,17 @@ def _score(value: int | None) -> str:
 def _improvements(document: DocxDocument, plan: Plan) -> None:
     d.heading(document, "Verbeteringen", 1)
     d.text(document, f"Het plan bevat {len(plan.in_plan)} verbeteringen, genummerd V1 tot en met "
-                     f"V{len(plan.in_plan)}: eerst de quick wins, dan de lange termijn. Dezelfde "
-                     "nummers staan in de matrix, bij het advies van de specialisten en in het "
-                     "implementatieplan." if plan.in_plan else
+                     f"V{len(plan.in_plan)}: eerst de snelle verbeteringen, dan de lange "
+                     "termijn. Dezelfde nummers staan in de matrix, bij het advies van de "
+                     "specialisten en in het implementatieplan." if plan.in_plan else
            "Er zijn (nog) geen verbeteringen in het plan opgenomen.")
     points = [figures.MatrixPoint(plan.numbers[i["id"]], i["impact"], i["effort"],
                                   i["horizon"] == Horizon.QUICK_WIN)
               for i in plan.in_plan if i["impact"] and i["effort"]]
     if points:
         d.figure(document, figures.matrix(points), width_cm=12,
-                 title="Impact tegen inspanning per verbetering (● quick win, ■ lange termijn)",
+                 title="Impact tegen inspanning per verbetering (● snelle verbetering, "
+                       "■ lange termijn)",
                  alt=figures.matrix_alt(points))
     unscored = [plan.numbers[i["id"]] for i in plan.in_plan if not (i["impact"] and i["effort"])]
     if unscored:
@@ -775,7 +775,7 @@ def _reviews(document: DocxDocument, plan: Plan, chosen: list[Review], responses
             d.text(document, "", empty="Deze toetsing is nog niet ondertekend.")
             continue
         d.label_value(document, (
-            ("Specialist", f"{review.signer_name} ({domain.role.label})"),
+            ("Specialist", f"{review.signer_name} ({duties.role_name(domain.role)})"),
             ("Datum", d.dutch_date(review.signed_at)),
             ("Oordeel", review.verdict.label)))
         d.text(document, review.motivation)
@@ -888,7 +888,7 @@ def _decision(document: DocxDocument, plan: Plan, reviewed: list[Review]) -> Non
     signature = d.table(
         document, "Advies van de proceseigenaar" if by_board
         else "Ondertekening door de proceseigenaar", ("", "Proceseigenaar"),
-        (("Naam", owner), ("Rol", ROLE_INFO[Role.PROCESS_OWNER].label),
+        (("Naam", owner), ("Rol", duties.role_name(Role.PROCESS_OWNER)),
          ("Datum", d.dutch_date(approval.approved_at) if approval else ""),
          ("Plaats", ""), ("Handtekening", "Goedgekeurd in Wasstraat" if approval else "")),
         (4, 12))

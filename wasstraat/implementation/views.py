@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from .. import approvals, clock
+from .. import approvals, clock, duties
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError, on_refusal, refuse_into
 from ..exports import archive
@@ -245,7 +245,7 @@ def _contribution_form(access: ProjectAccess, formdata: bool = True) -> Contribu
     form = ContributionForm() if formdata else ContributionForm(formdata=None)
     roles = [role for role in Step.IMPLEMENTATION_PLAN.definition.actors
              if role in access.roles and role not in _DECIDERS]
-    form.role.choices = [(role.value, _(role.label)) for role in roles]
+    form.role.choices = [(role.value, duties.role_name(role)) for role in roles]
     return form
 
 

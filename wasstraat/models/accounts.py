@@ -125,6 +125,9 @@ class OrganisationSettings(db.Model):
     portfolio_holder: Mapped[str] = mapped_column(String(200), default="")
     # The organisation's own abbreviations for the plans' glossary, one "TERM: meaning" a line.
     glossary: Mapped[str] = mapped_column(Text, default="")
+    # The organisation's own name for a role ({"process_owner": "Procesverantwoordelijke"});
+    # a role not named here keeps the method's name (duties.role_name).
+    role_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..auth.forms import email_field
+from ..duties import role_name
 from ..forms import (
     FlaskForm,
     MultiCheckboxField,
@@ -33,7 +34,7 @@ from .planning import field_name
 
 
 def role_choices():
-    return choices((r.value, _l(r.label)) for r in Role)
+    return choices((r.value, role_name(r)) for r in Role)
 
 
 def _project_fields(cls):

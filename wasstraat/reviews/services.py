@@ -239,7 +239,8 @@ def sign(review: Review, project: Project, actor: User, role: Role, *,
     if review.plan_version.created_by_id == actor.id:
         raise NotIndependentError(_(
             "U heeft deze versie van het plan zelf ter toetsing verstuurd. De toetsing moet "
-            "onafhankelijk zijn: een andere %(role)s ondertekent.", role=_(role.label)))
+            "onafhankelijk zijn: een andere %(role)s ondertekent.",
+            role=duties.role_name_in_sentence(role)))
     refused = duties.four_eyes_problem(project, actor, made_by_id=None,
                                        what=_("dit verbeterplan"))
     if refused:

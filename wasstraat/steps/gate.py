@@ -84,7 +84,7 @@ def problems(gate: Gate | None) -> list[Pending]:
 def _waiting(gate: Gate, role: Role) -> Pending:
     """The sentence for everyone (who waits for whom), and the state of the decision beside
     "Go of no-go" for the approver's own "Wat nu?"."""
-    who = _(role.label).lower()
+    who = duties.role_name_in_sentence(role)
     decision = gate.decisions.get(role)
     subject = _("Go of no-go")
     if decision is not None and decision.verdict is GateVerdict.NO_GO:
@@ -138,7 +138,7 @@ def _hand_back(project: Project, step: Step, actor: User, role: Role, reason: st
     for user_id in leaders or [None]:
         db.session.add(Task(
             project_id=project.id, step=step, role=Role.PROJECT_LEADER,
-            title=_("No-go van de %(who)s verwerken", who=_(role.label).lower()),
+            title=_("No-go van de %(who)s verwerken", who=duties.role_name_in_sentence(role)),
             description=reason, assignee_id=user_id, origin="no_go",
             link=task_link("steps.show", number=int(step)), created_by_id=actor.id))
     db.session.flush()

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from .. import audit
+from .. import audit, duties
 from ..concurrency import check_version
 from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
@@ -96,7 +96,7 @@ def _check_role_holder(task: Task, assignee_id: int | None) -> None:
     if assignee_id not in holders:
         raise InvalidInput(_("Deze taak hoort bij de rol %(role)s. Kies iemand met die rol, of "
                              "geef die persoon eerst de rol in de projectgroep.",
-                             role=_(role.label)), "assignee_id")
+                             role=duties.role_name(role)), "assignee_id")
 
 
 def add_task(project: Project, actor: User, *, title: str, description: str, step: Step,
