@@ -37,7 +37,8 @@ MAPPING = parse.Mapping("zaak", "activiteit", "begin", "einde", "medewerker")
 
 def read(text: str | bytes, mapping: parse.Mapping = MAPPING, keep: bool = False) -> dict:
     data = text.encode() if isinstance(text, str) else text
-    encoding, delimiter, _header, _rows = parse.sniff(data[:parse.SAMPLE_BYTES])
+    encoding, delimiter, _header, _rows = parse.sniff(data[:parse.SAMPLE_BYTES],
+                                                      parse.detect_encoding(data))
     return analysis.analyse(parse.read_csv(io.BytesIO(data), mapping, encoding=encoding,
                                            delimiter=delimiter, zone=AMSTERDAM), keep)
 

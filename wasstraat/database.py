@@ -55,11 +55,28 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # What is deleted is overwritten, not left in free pages: an event log's file (case
+        # numbers, staff names) is gone from the file once read (see forget_deleted).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+
+
+def forget_deleted(session) -> None:
+    """After a commit that deleted personal data: on SQLite, the write-ahead log still holds
+    the pages as they were before; a checkpoint that truncates it lets them go. (Where
+    another connection is reading, the log is truncated by a later checkpoint instead.)"""
+    engine = session.get_bind()
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()  # outside any transaction, as a checkpoint must be
+    try:
+        connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        connection.close()
 
 
 def configure_engine(engine: Engine) -> None:

@@ -44,11 +44,13 @@ class PeriodicRun:
     reminders: int
     digests: int
     digests_retried: int
+    abandoned_logs: int = 0
 
     def summary(self) -> str:
         return (f"{self.sent} sent, {self.retried} to retry, {self.failed} given up; "
                 f"{self.reminders} new reminders; {self.digests} digests sent, "
-                f"{self.digests_retried} to retry")
+                f"{self.digests_retried} to retry; {self.abandoned_logs} abandoned event "
+                "log uploads removed")
 
 
 def deliver_mail() -> None:
@@ -66,8 +68,9 @@ def periodic_work(now: datetime | None = None) -> PeriodicRun:
     digests = mail.send_digests(now)
     # End the last read too: on SQLite a transaction outside a request holds the write lock.
     db.session.commit()
+    abandoned = mining.forget_abandoned(now)
     return PeriodicRun(done.sent, done.retried, done.failed, new_reminders, digests.sent,
-                       digests.retried)
+                       digests.retried, abandoned)
 
 
 def after_commit_delivery() -> None:

@@ -14,6 +14,7 @@ class UploadForm(FlaskForm):
                     description=_l("Een export uit het zaaksysteem: per regel een zaak, een "
                                    "activiteit en een tijdstip. Hoogstens 200 MB."),
                     render_kw={"accept": ".csv,.txt,.xes,text/csv,application/xml"})
+    group_rare = BooleanField(_l("Zeldzame activiteiten samenvoegen"))
 
 
 class ColumnsForm(FlaskForm):

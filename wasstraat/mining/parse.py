@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 MAX_ROWS = 2_000_000
-MAX_FIELD = 10_000  # characters in one field
+MAX_FIELD = 10_000  # characters in one field (a CSV field, an XES value)
+MAX_NAME = 200  # characters in an activity's name: it stands in tables, graphs and variants
 SAMPLE_BYTES = 64 * 1024
 DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 csv.field_size_limit(MAX_FIELD)  # for every CSV this process reads: no field is this long
@@ -81,20 +82,42 @@ def _text(stream: IO[bytes], encoding: str) -> IO[str]:
     return io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
 
 
-def detect_encoding(head: bytes) -> str:
-    if b"\x00" in head:
+_CHUNK = 1 << 20
+
+
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 when the whole file is, else Windows-1252 (Excel's "CSV" on Dutch Windows); a
+    file that is neither is refused at the line of its first byte that fits neither."""
+    if b"\x00" in data[:SAMPLE_BYTES]:
         raise LogError(_("Het bestand bevat NUL-tekens: het is geen tekstbestand in UTF-8 of "
                          "Windows-1252 (misschien UTF-16). Sla het op als CSV in UTF-8."))
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    if _decodes(data, "utf-8") is None:
         return "utf-8"
-    except UnicodeDecodeError:
+    wrong = _decodes(data, "cp1252")
+    if wrong is None:
         return "cp1252"
+    raise LogError(_("Het bestand is niet in UTF-8 of Windows-1252 opgeslagen. Sla het op als "
+                     "CSV in UTF-8."), data.count(b"\n", 0, wrong) + 1)
 
 
-def sniff(head: bytes) -> tuple[str, str, list[str], list[list[str]]]:
-    """The encoding, separator, column names and first rows of a CSV file's beginning."""
-    encoding = detect_encoding(head)
+def _decodes(data: bytes, encoding: str) -> int | None:
+    """None when all of ``data`` decodes, else the offset of the first byte that does not;
+    a chunk at a time, so a large file is never a second time in memory as text."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    for offset in range(0, max(len(data), 1), _CHUNK):
+        chunk = data[offset:offset + _CHUNK]
+        try:
+            decoder.decode(chunk, final=offset + _CHUNK >= len(data))
+        except UnicodeDecodeError as error:  # (only a single-byte code's offset is exact)
+            return offset + error.start
+    return None
+
+
+def sniff(head: bytes, encoding: str | None = None) -> tuple[str, str, list[str],
+                                                             list[list[str]]]:
+    """The encoding (given, from the whole file, or else from this beginning), separator,
+    column names and first rows of a CSV file's beginning."""
+    encoding = encoding or detect_encoding(head[: head.rfind(b"\n") + 1] or head)
     text = head.decode(encoding, errors="ignore").lstrip("\ufeff")
     sample = text[: text.rfind("\n") + 1] or text
     try:
@@ -154,6 +177,9 @@ def _event(row: list[str], columns: dict[str, int], zone: ZoneInfo, line: int) -
     case, activity = row[columns["case"]].strip(), row[columns["activity"]].strip()
     if not case or not activity:
         raise LogError(_("Zaak of activiteit is leeg."), line)
+    if len(activity) > MAX_NAME:
+        raise LogError(_("De naam van een activiteit is langer dan %(max)d tekens.",
+                         max=MAX_NAME), line)
     try:
         start = parse_moment(row[columns["timestamp"]], zone)
         end_text = row[columns["end"]].strip() if "end" in columns else ""
@@ -211,15 +237,52 @@ def read_xes(stream: IO[bytes], zone: ZoneInfo) -> Iterator[Event]:
                 element.clear()
             elif (tag == "string" and not in_event and element.get("key") == XES_NAME):
                 case = element.get("value", "")  # the trace's name: its case id
-    except (ParseError, DefusedXmlException) as error:
-        position = getattr(error, "position", (None, None))[0]
-        raise LogError(_("Geen geldige XES (XML): %(reason)s",
-                         reason=str(error).split(":")[0]), position) from error
+                if len(case) > MAX_FIELD:
+                    raise LogError(_("Een waarde is langer dan %(max)d tekens.", max=MAX_FIELD))
+    except DefusedXmlException as error:
+        raise _forbidden(stream, error) from error
+    except ParseError as error:
+        raise LogError(_("Geen geldige XES (XML): %(reason)s", reason=_xml_reason(error)),
+                       getattr(error, "position", (None, None))[0]) from error
+
+
+def _forbidden(stream: IO[bytes], error: Exception) -> LogError:
+    """A DTD or entity, refused before it is read, in words and at its line."""
+    marker, reason = ((b"<!ENTITY", _("het bestand definieert entiteiten (<!ENTITY>)"))
+                      if "Entit" in type(error).__name__ else
+                      (b"<!DOCTYPE", _("het bestand heeft een DTD (<!DOCTYPE>)")))
+    stream.seek(0)
+    head = stream.read(SAMPLE_BYTES)
+    found = head.find(marker)
+    return LogError(_("Geen geldige XES (XML): %(reason)s. Die worden om veiligheidsredenen "
+                      "niet gelezen; een XES-export heeft ze niet nodig. Verwijder ze en "
+                      "importeer het bestand opnieuw.", reason=reason),
+                    head.count(b"\n", 0, found) + 1 if found >= 0 else None)
+
+
+def _xml_reason(error: Exception) -> str:
+    """Expat's reason in Dutch, for the errors a hand-edited or cut-off file has."""
+    reasons = {
+        "no element found": _("het bestand houdt op voordat alle elementen zijn gesloten"),
+        "not well-formed (invalid token)": _("een teken dat in XML niet mag"),
+        "mismatched tag": _("een element wordt gesloten met een andere naam dan het opende"),
+        "unclosed token": _("een element of waarde wordt niet gesloten"),
+        "junk after document element": _("er staat nog iets na het laatste element"),
+        "syntax error": _("het begin is geen XML"),
+        "undefined entity": _("een onbekende entiteit (&…;)"),
+        "unbound prefix": _("een onbekende namespace-prefix"),
+        "duplicate attribute": _("een attribuut staat twee keer in één element"),
+    }
+    text = str(error).split(":")[0]
+    return reasons.get(text, _("onleesbaar (%(detail)s)", detail=text))
 
 
 def _attributes(element) -> dict[str, str]:
-    return {child.get("key", ""): child.get("value", "") for child in element
-            if _local(child.tag) in ("string", "date", "int", "float", "boolean", "id")}
+    values = {child.get("key", ""): child.get("value", "") for child in element
+              if _local(child.tag) in ("string", "date", "int", "float", "boolean", "id")}
+    if any(len(value) > MAX_FIELD for value in values.values()):
+        raise LogError(_("Een waarde is langer dan %(max)d tekens.", max=MAX_FIELD))
+    return values
 
 
 def _xes_event(element, case: str, zone: ZoneInfo, count: int,
@@ -230,6 +293,9 @@ def _xes_event(element, case: str, zone: ZoneInfo, count: int,
     name, moment = values.get(XES_NAME, "").strip(), values.get(XES_TIME, "")
     if not name or not moment:
         raise LogError(_("Gebeurtenis %(n)d heeft geen naam of tijdstip.", n=count))
+    if len(name) > MAX_NAME:
+        raise LogError(_("Gebeurtenis %(n)d: de naam van de activiteit is langer dan %(max)d "
+                         "tekens.", n=count, max=MAX_NAME))
     try:
         when = parse_moment(moment, zone)
     except (ValueError, OverflowError) as error:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from .. import audit, clock
 from ..clock import organisation_zone
+from ..database import forget_deleted
 from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..implementation import services as implementation
@@ -23,6 +24,8 @@ from ..workflow import EVENT_LOG_PURPOSES, IMPORT_AFTER_CLOSE, Action, EventLogS
 from . import analysis, parse
 
 MAX_BYTES = 200 * 1024 * 1024
+# An upload whose columns are not chosen within this time is removed, file and sample rows.
+ABANDONED_AFTER = timedelta(days=1)
 PROGRESS_EVERY = 50_000
 # The figures of a log that may become a KPI's value, in days.
 FIGURES = {"lead_median": ("lead_time", "median"), "lead_p90": ("lead_time", "p90"),
@@ -63,9 +66,12 @@ def import_action(project: Project, purpose: str) -> Action:
     return Action.IMPORT_EVENT_LOG
 
 
-def upload(project: Project, actor: User, purpose: str, filename: str, data: bytes) -> EventLog:
+def upload(project: Project, actor: User, purpose: str, filename: str, data: bytes, *,
+           group_rare: bool = False) -> EventLog:
     """Keep the file for reading; a CSV waits for its columns, an XES is queued at once.
-    (Who may is the access policy's ``import_action``; in which step, its edit window.)"""
+    (Who may is the access policy's ``import_action``; in which step, its edit window.)
+    ``group_rare``: more than ``analysis.MAX_ACTIVITIES`` activities are taken together
+    rather than refused."""
     if purpose not in EVENT_LOG_PURPOSES:
         raise ImportRefused(_("Onbekend doel."))
     require_open(project, import_action(project, purpose), EVENT_LOG_PURPOSES[purpose].step)
@@ -74,14 +80,15 @@ def upload(project: Project, actor: User, purpose: str, filename: str, data: byt
     if len(data) > MAX_BYTES:
         raise ImportRefused(_("Het bestand is groter dan %(mb)d MB.", mb=MAX_BYTES // 2**20))
     kind = _format_of(filename, data[:512])
-    mapping: dict = {}
+    mapping: dict = {"group_rare": bool(group_rare)}
     if kind == "csv":
         try:
-            encoding, delimiter, header, sample = parse.sniff(data[:parse.SAMPLE_BYTES])
+            encoding, delimiter, header, sample = parse.sniff(
+                data[:parse.SAMPLE_BYTES], parse.detect_encoding(data))
         except parse.LogError as error:
             raise ImportRefused(str(error)) from error
-        mapping = {"encoding": encoding, "delimiter": delimiter, "header": header,
-                   "sample": sample, **guess_columns(header)}
+        mapping |= {"encoding": encoding, "delimiter": delimiter, "header": header,
+                    "sample": sample, **guess_columns(header)}
     log = EventLog(project_id=project.id, purpose=purpose, filename=filename[:200] or "log",
                    format=kind, size=len(data), mapping=mapping, created_by_id=actor.id,
                    status=EventLogStatus.QUEUED if kind == "xes" else EventLogStatus.UPLOADED)
@@ -173,7 +180,7 @@ def run(log_id: int) -> None:
         if data is None:
             raise parse.LogError(_("Het bestand is er niet meer; importeer het opnieuw."))
         result = analysis.analyse(_events(log, data), log.keep_resources, progress,
-                                  PROGRESS_EVERY)
+                                  PROGRESS_EVERY, group_rare=log.mapping.get("group_rare", False))
     except parse.LogError as error:
         db.session.rollback()
         log = db.session.get(EventLog, log_id)
@@ -184,6 +191,27 @@ def run(log_id: int) -> None:
     log.finished_at = utcnow()
     db.session.execute(delete(EventLogFile).where(EventLogFile.event_log_id == log_id))
     db.session.commit()
+    forget_deleted(db.session)
+
+
+def forget_abandoned(now: datetime | None = None) -> int:
+    """The periodic job: uploads left at the columns screen for a day lose their file and
+    their first rows (case numbers, names); the log says why. How many."""
+    abandoned = list(db.session.scalars(select(EventLog).where(
+        EventLog.status == EventLogStatus.UPLOADED,
+        EventLog.created_at < (now or utcnow()) - ABANDONED_AFTER)))
+    for log in abandoned:
+        log.status, log.finished_at = EventLogStatus.FAILED, utcnow()
+        log.error = _("De kolommen zijn niet binnen een dag gekozen; het bestand en de "
+                      "voorbeeldregels zijn daarom verwijderd. Importeer het opnieuw.")
+        log.mapping = {**log.mapping, "sample": []}
+        db.session.execute(delete(EventLogFile).where(EventLogFile.event_log_id == log.id))
+        audit.record("event_log.abandoned", "event_log", log.id, log.project_id, actor=None,
+                     after={"filename": log.filename})
+    db.session.commit()
+    if abandoned:
+        forget_deleted(db.session)
+    return len(abandoned)
 
 
 def period(log: EventLog) -> tuple[date, date]:

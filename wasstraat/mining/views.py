@@ -46,7 +46,7 @@ def _upload_form() -> tuple[UploadForm, bool]:
 def _upload_page(access: ProjectAccess, chosen, purpose: str):
     def page(form, status: int):  # the logs as they are after a refusal
         return render_template("mining/new.html", access=access, project=access.project,
-                               purpose=chosen, form=form,
+                               purpose=chosen, form=form, max_activities=analysis.MAX_ACTIVITIES,
                                logs=services.logs_of(access.project, purpose)), status
 
     return page
@@ -65,7 +65,7 @@ def new(project_id: int, purpose: str):
         return show_form(page, form)
     refuse_into(form, page, field="log")
     log = services.upload(access.project, _user(), purpose, form.log.data.filename or "log",
-                          form.log.data.read())
+                          form.log.data.read(), group_rare=form.group_rare.data)
     db.session.commit()
     if log.status is not EventLogStatus.QUEUED:
         return redirect(url_for(".columns", project_id=project_id, log_id=log.id), 303)
