@@ -236,6 +236,8 @@ SHARED_BYTECODE = SharedBytecode()
 # Most tests sign administrators in with a password alone; the tests of the second factor
 # (test_second_factor.py) switch the requirement on.
 WITHOUT_SECOND_FACTOR = {"MFA_REQUIRED": "nobody"}
+# The office hours every post of the organisation page carries (its form always sends them).
+OFFICE_HOURS = {"office_opens": "08:30", "office_closes": "17:00"}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ its review) now fail; a small organisation can switch four eyes off, and that is
 from __future__ import annotations
 
 import pytest
-from conftest import Team
+from conftest import OFFICE_HOURS, Team
 
 from wasstraat import duties
 from wasstraat.errors import ConflictError, WorkflowError
@@ -174,7 +174,7 @@ def test_the_organisation_page_changes_the_settings_and_records_it(create_user, 
     response = admin.post("/admin/organisation", data={
         "version": 0, "project_creators": "admins", "owner_appointed_by": "admins",
         "registered_specialists_only": "y", "gate_approver": "sponsor",
-        "plan_decider": "owner"})  # four eyes unticked: off
+        "plan_decider": "owner", **OFFICE_HOURS})  # four eyes unticked: off
     assert response.status_code == 303
     row = db.session.scalars(db.select(OrganisationSettings)).one()
     assert (row.project_creators, row.owner_appointed_by, row.four_eyes) == (
@@ -183,7 +183,7 @@ def test_the_organisation_page_changes_the_settings_and_records_it(create_user, 
         AuditEvent.action == "settings.update")).one().after["four_eyes"] is False
     stale = admin.post("/admin/organisation", data={
         "version": 0, "project_creators": "everyone", "owner_appointed_by": "leader",
-        "gate_approver": "sponsor", "plan_decider": "owner"})
+        "gate_approver": "sponsor", "plan_decider": "owner", **OFFICE_HOURS})
     assert stale.status_code == 409
     assert admin.post("/admin/organisation", data={
         "version": row.version, "project_creators": "iedereen",

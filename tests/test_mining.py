@@ -36,11 +36,17 @@ MAPPING = parse.Mapping("zaak", "activiteit", "begin", "einde", "medewerker")
 
 
 def read(text: str | bytes, mapping: parse.Mapping = MAPPING, keep: bool = False) -> dict:
+    return read_with(text, mapping, keep=keep)
+
+
+def read_with(text: str | bytes, mapping: parse.Mapping = MAPPING, *, keep: bool = False,
+              calendar=None) -> dict:
     data = text.encode() if isinstance(text, str) else text
     encoding, delimiter, _header, _rows = parse.sniff(data[:parse.SAMPLE_BYTES],
                                                       parse.detect_encoding(data))
     return analysis.analyse(parse.read_csv(io.BytesIO(data), mapping, encoding=encoding,
-                                           delimiter=delimiter, zone=AMSTERDAM), keep)
+                                           delimiter=delimiter, zone=AMSTERDAM), keep,
+                            calendar=calendar)
 
 
 def test_a_log_with_known_answers_gives_them_exactly():

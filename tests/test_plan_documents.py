@@ -13,7 +13,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from conftest import Team
+from conftest import OFFICE_HOURS, Team
 from docx import Document
 from docx.oxml.ns import qn
 from test_exports import (
@@ -680,7 +680,7 @@ def test_the_organisation_adds_its_own_abbreviations_to_the_glossary(
     admin = login_as(create_user(admin=True))
     settings = {"version": 0, "project_creators": "everyone", "owner_appointed_by": "leader",
                 "registered_specialists_only": "y", "four_eyes": "y",
-                "gate_approver": "sponsor", "plan_decider": "owner"}
+                "gate_approver": "sponsor", "plan_decider": "owner", **OFFICE_HOURS}
     refused = admin.post("/admin/organisation", data={
         **settings, "glossary": "BOA: Buitengewoon opsporingsambtenaar\nzonder betekenis"})
     assert refused.status_code == 422

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from conftest import OFFICE_HOURS
 from test_exports import open_docx
 from test_plans import base, clients, send_plan, team  # noqa: F401
 
@@ -15,7 +16,7 @@ from wasstraat.workflow import Role
 
 SETTINGS = {"version": 0, "project_creators": "everyone", "owner_appointed_by": "leader",
             "registered_specialists_only": "y", "four_eyes": "y",
-            "gate_approver": "sponsor", "plan_decider": "owner"}
+            "gate_approver": "sponsor", "plan_decider": "owner", **OFFICE_HOURS}
 
 
 def named(admin, **names: str):

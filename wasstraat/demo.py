@@ -35,6 +35,7 @@ from .sustain import services as sustain
 from .tasks import services as tasks
 from .tasks.services import task_link
 from .workflow import BenefitKind, EndReason, EventLogStatus, GateVerdict, Role, Step
+from .working_time import organisation_calendar
 
 # The documented demo password; only `flask seed-demo` creates accounts with it.
 DEMO_PASSWORD = "wasstraat-demo"  # noqa: S105  # nosec B105
@@ -710,7 +711,8 @@ def _measured_process(project: Project, advisor: User) -> None:
     text = "".join(generate.csv_text(generate.cases(DEMO_LOG_CASES, seed=2026))).encode()
     mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd", "behandelaar")
     result = analysis.analyse(parse.read_csv(io.BytesIO(text), mapping, encoding="utf-8",
-                                             delimiter=";", zone=organisation_zone()))
+                                             delimiter=";", zone=organisation_zone()),
+                              calendar=organisation_calendar())
     db.session.add(EventLog(
         project_id=project.id, purpose="current", filename="zaaksysteem-export-2026-h1.csv",
         format="csv", size=len(text), status=EventLogStatus.DONE, events_read=result["events"],

@@ -12,6 +12,8 @@ administrator and recorded in the audit trail).
   process owner, or both).
 - Who decides on the plans (the process owner under mandate, the directieteam or the
   college), and the portfolio holder: the documents say so.
+- The working calendar: office hours and the organisation's own closing days, beside the
+  public holidays (working_time.py).
 - The organisation's own names for the roles ("Procesverantwoordelijke" for the process
   owner): every page, message and document says the role as the organisation names it.
 """
@@ -40,7 +42,7 @@ from .workflow import (
 
 SETTING_FIELDS = ["project_creators", "owner_appointed_by", "registered_specialists_only",
                   "four_eyes", "gated_steps", "gate_approver", "plan_decider", "portfolio_holder",
-                  "glossary", "role_names"]
+                  "glossary", "role_names", "office_opens", "office_closes", "closing_days"]
 # The longest name an organisation may give a role (it stands in sentences and table cells).
 ROLE_NAME_LENGTH = 60
 # Roles that approve or sign: nobody gives them to themselves while four eyes hold.
@@ -59,7 +61,8 @@ def settings() -> OrganisationSettings:
                                       gated_steps=[int(s) for s in DEFAULT_GATED_STEPS],
                                       gate_approver=GateApprover.SPONSOR,
                                       plan_decider=PlanDecider.OWNER, portfolio_holder="",
-                                      glossary="", role_names={}, version=0)
+                                      glossary="", role_names={}, office_opens="08:30",
+                                      office_closes="17:00", closing_days=[], version=0)
     if has_request_context():
         g.organisation_settings = row
     return row

@@ -1065,6 +1065,13 @@ class EventLogPurpose:
     label: str
 
 
+class DurationUnit(LabelledEnum):
+    """What a duration counts: every day, or the organisation's working days (working_time)."""
+
+    CALENDAR = "calendar", N_("kalenderdagen")
+    WORKING = "working", N_("werkdagen")
+
+
 class EventLogStatus(LabelledEnum):
     """Where an imported event log stands on its way to a measured process."""
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date, time
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -10,11 +12,12 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
     widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .. import duties
+from .. import duties, working_time
 from ..auth.forms import email_field
 from ..exports import glossary
 from ..forms import (
@@ -91,6 +94,23 @@ class OrganisationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.gated_steps.choices = [(int(step), step_title(step)) for step in Step]
 
+    office_opens = TimeField(_l("Kantoor open vanaf"), validators=[InputRequired()])
+    office_closes = TimeField(_l("Kantoor dicht om"), validators=[InputRequired()])
+    closing_days = TextAreaField(
+        _l("Eigen sluitingsdagen"),
+        description=_l("Eén datum per regel, bijvoorbeeld 24-12-2026. De landelijke "
+                       "feestdagen telt de app zelf al als vrije dag."),
+        validators=[Length(max=8000), no_control_characters], render_kw={"rows": 4})
+
+    def validate_office_closes(self, field) -> None:
+        if self.office_opens.data and field.data and field.data <= self.office_opens.data:
+            raise ValidationError(_l("Het kantoor moet later dichtgaan dan het opengaat."))
+
+    def validate_closing_days(self, field) -> None:
+        _days, problems = working_time.closing_days(field.data or "")
+        if problems:
+            raise ValidationError(" ".join(problems[:3]))
+
     def validate_glossary(self, field) -> None:
         found = glossary.problems(field.data or "")
         if found:
@@ -98,6 +118,13 @@ class OrganisationForm(FlaskForm):
 
     def process(self, formdata=None, obj=None, data=None, **kwargs) -> None:
         super().process(formdata, obj, data, **kwargs)
+        # The stored shapes (a map of names, "08:30", ISO dates) as the fields hold them.
+        for hours in (self.office_opens, self.office_closes):
+            if isinstance(hours.data, str):
+                hours.data = time.fromisoformat(hours.data)
+        if isinstance(self.closing_days.data, list):
+            self.closing_days.data = "\n".join(
+                date.fromisoformat(day).strftime("%d-%m-%Y") for day in self.closing_days.data)
         if obj is not None and self.meta.wrap_formdata(self, formdata) is None:
             for role in Role:
                 self[f"role_name_{role.value}"].data = obj.role_names.get(role.value, "")
@@ -107,9 +134,13 @@ class OrganisationForm(FlaskForm):
 
     def setting_values(self) -> dict:
         """What duties.save_settings takes: each setting, and the roles' names as a map."""
-        values = {f: self[f].data for f in duties.SETTING_FIELDS if f != "role_names"}
+        own = ("role_names", "office_opens", "office_closes", "closing_days")
+        values = {f: self[f].data for f in duties.SETTING_FIELDS if f not in own}
         return {**values, "role_names": {role.value: self[f"role_name_{role.value}"].data or ""
-                                         for role in Role}}
+                                         for role in Role},
+                "office_opens": self.office_opens.data.strftime("%H:%M"),
+                "office_closes": self.office_closes.data.strftime("%H:%M"),
+                "closing_days": working_time.closing_days(self.closing_days.data or "")[0]}
 
 
 for _role in Role:

@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 from flask_babel import gettext as _
 
+from ..workflow import DurationUnit
+from ..working_time import WorkingCalendar
 from .parse import Event, LogError
 
 DAY = 86_400.0
@@ -78,8 +80,9 @@ def _too_many() -> LogError:
 class Collector:
     """Takes events one by one; ``result()`` analyses them."""
 
-    def __init__(self, keep_resources: bool = False, group_rare: bool = False) -> None:
-        self.group_rare = group_rare
+    def __init__(self, keep_resources: bool = False, group_rare: bool = False,
+                 calendar: WorkingCalendar | None = None) -> None:
+        self.group_rare, self.calendar = group_rare, calendar
         self.cases: dict[str, int] = {}
         self.activities: dict[str, int] = {}
         self.resources: dict[str, int] = {}
@@ -119,7 +122,7 @@ class Collector:
             np.frombuffer(self.resource_ids, dtype=np.int32),
             activities=activities, resources=list(self.resources),
             has_end=self.has_end, has_resource=self.has_resource,
-            keep_resources=self.keep_resources)
+            keep_resources=self.keep_resources, calendar=self.calendar)
         return {**result, "grouped_activities": grouped} if grouped else result
 
 
@@ -140,8 +143,8 @@ def _grouped(ids: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str], 
 
 def analyse(events: Iterable[Event], keep_resources: bool = False,
             progress: Callable[[int], None] | None = None, every: int = 50_000, *,
-            group_rare: bool = False) -> dict:
-    collector = Collector(keep_resources, group_rare)
+            group_rare: bool = False, calendar: WorkingCalendar | None = None) -> dict:
+    collector = Collector(keep_resources, group_rare, calendar)
     for n, event in enumerate(events, start=1):
         collector.add(event)
         if progress is not None and n % every == 0:
@@ -238,7 +241,8 @@ def _paths_result(paths: _Paths, activities: list[str]) -> dict[str, Any]:
 
 def analyse_arrays(case, activity, start, end, resource, *, activities: list[str],
                    resources: list[str], has_end: bool, has_resource: bool,
-                   keep_resources: bool) -> dict[str, Any]:
+                   keep_resources: bool, calendar: WorkingCalendar | None = None
+                   ) -> dict[str, Any]:
     order = np.lexsort((start, case))  # per case, by start; stable: ties keep the file order
     case, activity, start, end, resource = (case[order], activity[order], start[order],
                                             end[order], resource[order])
@@ -271,11 +275,43 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
         **_paths_result(paths, activities),
         "handovers": _stats(paths.handovers) if has_resource else None,
     }
+    if calendar is not None:
+        working = _in_working_days(calendar, start, finish, end, bounds, latest, first,
+                                   activity, activities, has_end)
+        if working is not None:
+            result["working"] = working
     if keep_resources and has_resource:
         per_resource = Counter(resource.tolist())
         result["resources"] = {resources[i]: n for i, n in per_resource.most_common()
                                if i >= 0}
     return result
+
+
+def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, latest, first,
+                     activity, activities: list[str], has_end: bool) -> dict[str, Any] | None:
+    """The durations again, in the organisation's working days (None: the log spans too many
+    years to convert)."""
+    lead = calendar.working_days(start[bounds], latest)
+    if lead is None:
+        return None
+    waits = np.full(len(start), np.nan)
+    waits[1:] = calendar.working_days(finish[:-1], start[1:])
+    waits[first] = np.nan
+    work = calendar.working_days(start, end)
+    total_work = float(np.nansum(work)) if has_end else None
+    return {"day_hours": calendar.day_hours, "lead_time": _stats(lead),
+            "histogram": histogram(lead),
+            "waiting_days": round(float(np.nansum(waits)), 4),
+            "work_days": round(total_work, 4) if total_work is not None else None,
+            "activities": _per_activity(activity, waits, work, activities, has_end)}
+
+
+def in_unit(result: dict[str, Any], unit: DurationUnit) -> dict[str, Any]:
+    """A result with its durations in this unit (calendar days where there are no working
+    days: a log read before the working calendar, or spanning too many years)."""
+    if unit is DurationUnit.WORKING and "working" in result:
+        return {**result, **result["working"], "unit": DurationUnit.WORKING}
+    return {**result, "unit": DurationUnit.CALENDAR}
 
 
 def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -48,9 +48,9 @@ class ColumnsForm(FlaskForm):
         self.resource.choices = choices([("", _l("(geen)")), *needed])
 
 
-FIGURE_CHOICES = choices([("lead_median", _l("Mediane doorlooptijd (dagen)")),
-                  ("lead_p90", _l("90e percentiel doorlooptijd (dagen)")),
-                  ("lead_mean", _l("Gemiddelde doorlooptijd (dagen)"))])
+FIGURE_CHOICES = choices([("lead_median", _l("Mediane doorlooptijd")),
+                  ("lead_p90", _l("90e percentiel doorlooptijd")),
+                  ("lead_mean", _l("Gemiddelde doorlooptijd"))])
 
 
 class FigureForm(FlaskForm):
@@ -58,4 +58,6 @@ class FigureForm(FlaskForm):
 
     kpi_id = SelectField(_l("KPI"), coerce=int, validators=[InputRequired()])
     figure = SelectField(_l("Gemeten waarde"), choices=FIGURE_CHOICES,
+                         description=_l("In de eenheid van de KPI: werkdagen als de eenheid "
+                                        "van de KPI werkdagen is, anders kalenderdagen."),
                          validators=[InputRequired()])

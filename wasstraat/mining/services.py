@@ -20,7 +20,14 @@ from ..implementation import services as implementation
 from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
 from ..process import services as process
 from ..windows import require_open
-from ..workflow import EVENT_LOG_PURPOSES, IMPORT_AFTER_CLOSE, Action, EventLogStatus
+from ..workflow import (
+    EVENT_LOG_PURPOSES,
+    IMPORT_AFTER_CLOSE,
+    Action,
+    DurationUnit,
+    EventLogStatus,
+)
+from ..working_time import organisation_calendar
 from . import analysis, parse
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -180,7 +187,8 @@ def run(log_id: int) -> None:
         if data is None:
             raise parse.LogError(_("Het bestand is er niet meer; importeer het opnieuw."))
         result = analysis.analyse(_events(log, data), log.keep_resources, progress,
-                                  PROGRESS_EVERY, group_rare=log.mapping.get("group_rare", False))
+                                  PROGRESS_EVERY, group_rare=log.mapping.get("group_rare", False),
+                                  calendar=organisation_calendar())
     except parse.LogError as error:
         db.session.rollback()
         log = db.session.get(EventLog, log_id)
@@ -220,25 +228,43 @@ def period(log: EventLog) -> tuple[date, date]:
             clock.local_date(datetime.fromtimestamp(result["last"], UTC)))
 
 
-def figure(log: EventLog, key: str) -> float:
+def figure(log: EventLog, key: str, unit: DurationUnit = DurationUnit.CALENDAR) -> float:
     group, name = FIGURES[key]
-    value = (log.result or {}).get(group, {}).get(name)
+    result = log.result or {}
+    if unit is DurationUnit.WORKING and "working" not in result:
+        raise WorkflowError(_("Dit eventlog heeft geen cijfers in werkdagen (het is gelezen "
+                              "voordat de app werkdagen telde, of beslaat te veel jaren). "
+                              "Importeer het opnieuw."))
+    value = analysis.in_unit(result, unit).get(group, {}).get(name)
     if value is None:
         raise WorkflowError(_("Dit eventlog heeft die waarde niet."))
     return round(float(value), 1)
 
 
-def _source(log: EventLog, key: str) -> str:
+def kpi_unit(kpi: Kpi) -> DurationUnit:
+    """What a KPI counts its days in, as its unit says ("werkdagen", or "dagen"); a KPI in
+    another unit takes no duration from an event log."""
+    unit = kpi.unit.lower()
+    if "werkdag" in unit or "working day" in unit:
+        return DurationUnit.WORKING
+    if "dag" in unit or "day" in unit:
+        return DurationUnit.CALENDAR
+    raise WorkflowError(_("De KPI „%(kpi)s” telt in „%(unit)s”, een doorlooptijd uit het "
+                          "eventlog in dagen. Kies een KPI in dagen of werkdagen.",
+                          kpi=kpi.name, unit=kpi.unit))
+
+
+def _source(log: EventLog, key: str, unit: DurationUnit) -> str:
     first, last = period(log)
-    return _("Eventlog %(file)s (%(cases)d zaken, %(first)s t/m %(last)s), %(figure)s",
-             file=log.filename, cases=log.result["cases"], first=first.isoformat(),
-             last=last.isoformat(), figure=FIGURE_LABELS()[key])[:200]
+    return _("Eventlog %(file)s (%(cases)d zaken, %(first)s t/m %(last)s), %(figure)s in "
+             "%(unit)s", file=log.filename, cases=log.result["cases"], first=first.isoformat(),
+             last=last.isoformat(), figure=FIGURE_LABELS()[key], unit=_(unit.label))[:200]
 
 
 def FIGURE_LABELS() -> dict[str, str]:
-    return {"lead_median": _("mediane doorlooptijd in dagen"),
-            "lead_p90": _("90e percentiel doorlooptijd in dagen"),
-            "lead_mean": _("gemiddelde doorlooptijd in dagen")}
+    return {"lead_median": _("mediane doorlooptijd"),
+            "lead_p90": _("90e percentiel doorlooptijd"),
+            "lead_mean": _("gemiddelde doorlooptijd")}
 
 
 def take_as_baseline(project: Project, actor: User, log: EventLog, kpi: Kpi, key: str) -> None:
@@ -247,9 +273,10 @@ def take_as_baseline(project: Project, actor: User, log: EventLog, kpi: Kpi, key
         raise WorkflowError(_("Alleen een gelezen eventlog van het huidige proces geeft een "
                               "nulmeting."))
     require_open(project, Action.TAKE_MEASURED_BASELINE)
-    audit.apply_changes(kpi, {"baseline_value": figure(log, key),
+    unit = kpi_unit(kpi)
+    audit.apply_changes(kpi, {"baseline_value": figure(log, key, unit),
                               "baseline_date": period(log)[1],
-                              "baseline_source": _source(log, key)},
+                              "baseline_source": _source(log, key, unit)},
                         action="kpi.baseline_measured", object_type="kpi",
                         project_id=project.id, actor=actor)
 
@@ -261,7 +288,8 @@ def record_as_result(project: Project, actor: User, log: EventLog, kpi: Kpi, key
         raise WorkflowError(_("Alleen een gelezen eventlog van na de verandering geeft een "
                               "nameting."))
     measured_on = min(period(log)[1], clock.today())
-    return implementation.record_measurement(project, actor, kpi, value=figure(log, key),
+    return implementation.record_measurement(project, actor, kpi,
+                                             value=figure(log, key, kpi_unit(kpi)),
                                              measured_on=measured_on)
 
 

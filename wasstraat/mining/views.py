@@ -16,7 +16,7 @@ from ..http import large_body, wants_partial
 from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
 from ..models import EventLog, Kpi
-from ..workflow import EVENT_LOG_PURPOSES, EventLogStatus
+from ..workflow import EVENT_LOG_PURPOSES, DurationUnit, EventLogStatus
 from . import analysis, figures, services
 from .forms import ColumnsForm, FigureForm, UploadForm
 
@@ -126,8 +126,14 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
             return render_template("mining/_progress.html", **context), status
         return "", 200, {"HX-Refresh": "true"}
     if log.status is EventLogStatus.DONE:
-        result = log.result
+        unit = _unit()
+        result = analysis.in_unit(log.result, unit)
+        working = log.result.get("working")
         context.update(
+            shown=result, unit=result["unit"], working=result["unit"] is DurationUnit.WORKING,
+            can_show_working=working is not None, measured_working=working,
+            day_hours=(working or {}).get("day_hours", 8.5),
+            unit_choices=[(u.value, _(u.label)) for u in DurationUnit],
             histogram=figures.histogram(result["histogram"]), graph=figures.graph(result),
             activity_order=figures.process_order(result),
             period=services.period(log))
@@ -140,12 +146,22 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
             before = services.latest_done(project, "current")
             if before is not None:
                 context["before"] = before
-                context["comparison"] = analysis.compare(before.result, result)
-                context["before_histogram"] = figures.histogram(before.result["histogram"])
+                earlier = analysis.in_unit(before.result, result["unit"])
+                context["comparison"] = analysis.compare(earlier, result)
+                context["before_histogram"] = figures.histogram(earlier["histogram"])
             form = result_form or FigureForm(formdata=None)
             form.kpi_id.choices = _kpi_choices(access)
             context["result_form"] = form
     return render_template("mining/show.html", **context), status
+
+
+def _unit() -> DurationUnit:
+    """The unit the page shows durations in (``?unit=working``); another value is a bad
+    request."""
+    raw = request.args.get("unit", DurationUnit.CALENDAR.value)
+    if raw not in DurationUnit._value2member_map_:
+        abort(400)
+    return DurationUnit(raw)
 
 
 @bp.route("/<int:log_id>")

@@ -128,6 +128,11 @@ class OrganisationSettings(db.Model):
     # The organisation's own name for a role ({"process_owner": "Procesverantwoordelijke"});
     # a role not named here keeps the method's name (duties.role_name).
     role_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The working calendar (working_time.py): office hours ("08:30"), and the organisation's
+    # own closing days (ISO dates) beside the public holidays.
+    office_opens: Mapped[str] = mapped_column(String(5), default="08:30")
+    office_closes: Mapped[str] = mapped_column(String(5), default="17:00")
+    closing_days: Mapped[list[str]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
