@@ -21,7 +21,17 @@ from .improvements.sources import resolve
 from .journey import services as journey
 from .kpis import services as kpis
 from .mining import analysis, generate, parse
-from .models import Benefit, EventLog, Project, Review, ServiceFormula, Task, User, utcnow
+from .models import (
+    Benefit,
+    EventLog,
+    EventLogCases,
+    Project,
+    Review,
+    ServiceFormula,
+    Task,
+    User,
+    utcnow,
+)
 from .plans import services as plans
 from .process import services as process
 from .projects import planning
@@ -710,14 +720,17 @@ def _measured_process(project: Project, advisor: User) -> None:
 
     text = "".join(generate.csv_text(generate.cases(DEMO_LOG_CASES, seed=2026))).encode()
     mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd", "behandelaar")
-    result = analysis.analyse(parse.read_csv(io.BytesIO(text), mapping, encoding="utf-8",
-                                             delimiter=";", zone=organisation_zone()),
-                              calendar=organisation_calendar())
-    db.session.add(EventLog(
+    result, cases = analysis.analyse_with_cases(
+        parse.read_csv(io.BytesIO(text), mapping, encoding="utf-8", delimiter=";",
+                       zone=organisation_zone()), calendar=organisation_calendar())
+    log = EventLog(
         project_id=project.id, purpose="current", filename="zaaksysteem-export-2026-h1.csv",
         format="csv", size=len(text), status=EventLogStatus.DONE, events_read=result["events"],
         mapping={**mapping.__dict__, "encoding": "utf-8", "delimiter": ";", "sample": []},
-        result=result, created_by_id=advisor.id, finished_at=utcnow()))
+        result=result, created_by_id=advisor.id, finished_at=utcnow())
+    db.session.add(log)
+    db.session.flush()
+    db.session.add(EventLogCases(event_log_id=log.id, data=cases.packed()))
 
 
 def _journey(project: Project, people: dict[Role, User]) -> None:

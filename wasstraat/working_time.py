@@ -84,8 +84,6 @@ class WorkingCalendar:
         if days > MAX_SPAN_DAYS:
             return None
         calendar_days = [date(1970, 1, 1) + timedelta(days=first_day + n) for n in range(days)]
-        offsets = np.array([self.zone.utcoffset(datetime.combine(day, time(12)))
-                            .total_seconds() for day in calendar_days])
         office = np.array([self.day_seconds if self.is_working_day(day) else 0
                            for day in calendar_days], dtype=float)
         before = np.concatenate([[0.0], np.cumsum(office)[:-1]])
@@ -94,14 +92,28 @@ class WorkingCalendar:
         def axis(moments: np.ndarray) -> np.ndarray:
             result = np.full(len(moments), np.nan)
             known = ~np.isnan(moments)
-            utc_day = (moments[known] // DAY).astype(np.int64) - first_day
-            local = moments[known] + offsets[utc_day]
+            local = local_seconds(moments[known], self.zone)
             day = (local // DAY).astype(np.int64) - first_day
             within = np.clip(local - (day + first_day) * DAY, opens, closes) - opens
             result[known] = before[day] + np.where(office[day] > 0, within, 0.0)
             return result
 
         return axis
+
+
+def local_seconds(moments: np.ndarray, zone: ZoneInfo) -> np.ndarray:
+    """Moments (seconds since 1970, UTC) as the zone's wall-clock seconds since 1970. The
+    offset is the zone's at noon of the moment's UTC day: a change of summer time falls in
+    the night, outside any office hours."""
+    days, inverse = np.unique((moments // DAY).astype(np.int64), return_inverse=True)
+    offsets = np.array([zone.utcoffset(datetime(1970, 1, 1, 12) + timedelta(days=int(day)))
+                        .total_seconds() for day in days])
+    return moments + offsets[inverse.reshape(-1)]
+
+
+def local_days(moments: np.ndarray, zone: ZoneInfo) -> np.ndarray:
+    """The zone's calendar day of each moment."""
+    return (local_seconds(moments, zone) // DAY).astype(np.int64).astype("datetime64[D]")
 
 
 def organisation_calendar() -> WorkingCalendar:

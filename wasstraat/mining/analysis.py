@@ -26,6 +26,7 @@ counted.
 
 from __future__ import annotations
 
+import io
 import math
 from array import array
 from collections import Counter, defaultdict
@@ -83,6 +84,7 @@ class Collector:
     def __init__(self, keep_resources: bool = False, group_rare: bool = False,
                  calendar: WorkingCalendar | None = None) -> None:
         self.group_rare, self.calendar = group_rare, calendar
+        self.case_table: CaseTable | None = None
         self.cases: dict[str, int] = {}
         self.activities: dict[str, int] = {}
         self.resources: dict[str, int] = {}
@@ -116,7 +118,7 @@ class Collector:
             raise LogError(_("Het bestand bevat geen gebeurtenissen."))
         activity_ids, activities, grouped = _grouped(
             np.frombuffer(self.activity_ids, dtype=np.int32), list(self.activities))
-        result = analyse_arrays(
+        result, self.case_table = analyse_arrays(
             np.frombuffer(self.case_ids, dtype=np.int64), activity_ids,
             np.frombuffer(self.starts, dtype=float), np.frombuffer(self.ends, dtype=float),
             np.frombuffer(self.resource_ids, dtype=np.int32),
@@ -144,12 +146,21 @@ def _grouped(ids: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str], 
 def analyse(events: Iterable[Event], keep_resources: bool = False,
             progress: Callable[[int], None] | None = None, every: int = 50_000, *,
             group_rare: bool = False, calendar: WorkingCalendar | None = None) -> dict:
+    return analyse_with_cases(events, keep_resources, progress, every, group_rare=group_rare,
+                              calendar=calendar)[0]
+
+
+def analyse_with_cases(events: Iterable[Event], keep_resources: bool = False,
+                       progress: Callable[[int], None] | None = None, every: int = 50_000, *,
+                       group_rare: bool = False, calendar: WorkingCalendar | None = None
+                       ) -> tuple[dict, CaseTable]:
+    """The figures of a log, and its table of cases (``CaseTable``)."""
     collector = Collector(keep_resources, group_rare, calendar)
     for n, event in enumerate(events, start=1):
         collector.add(event)
         if progress is not None and n % every == 0:
             progress(n)
-    return collector.result()
+    return collector.result(), collector.case_table
 
 
 @dataclass
@@ -166,6 +177,34 @@ class _Paths:
     edge_waits: dict[tuple[int, int], list[float]] = field(
         default_factory=lambda: defaultdict(list))
     handovers: list[int] = field(default_factory=list)
+    # Each case's path, as the number of its variant in order of first appearance.
+    variant_ids: dict[tuple[int, ...], int] = field(default_factory=dict)
+    case_variant: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseTable:
+    """Per case, without its number (in the order the cases first appear): when it began
+    (seconds since 1970, UTC), its lead time in calendar days and in working days (NaN
+    without a calendar), and the rank of its variant among the kept ones (-1: a rarer one).
+    Kept beside the figures for comparisons; stored compressed (``packed``)."""
+
+    start: np.ndarray
+    lead: np.ndarray
+    lead_working: np.ndarray
+    variant: np.ndarray
+
+    def packed(self) -> bytes:
+        out = io.BytesIO()
+        np.savez_compressed(out, start=self.start, lead=self.lead,
+                            lead_working=self.lead_working, variant=self.variant)
+        return out.getvalue()
+
+    @classmethod
+    def unpacked(cls, data: bytes) -> CaseTable:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            return cls(arrays["start"], arrays["lead"], arrays["lead_working"],
+                       arrays["variant"])
 
 
 def _per_activity(activity, waits, work, activities: list[str],
@@ -196,6 +235,8 @@ def _walk(bounds, last, lead, activity, resource, waits,
     for number, (low, high) in enumerate(zip(bounds.tolist(), last.tolist(), strict=True)):
         sequence = tuple(sequence_of[low:high + 1])
         paths.variants[sequence] += 1
+        paths.case_variant.append(paths.variant_ids.setdefault(sequence,
+                                                               len(paths.variant_ids)))
         paths.variant_leads[sequence].append(float(lead[number]))
         for index, times in Counter(sequence).items():
             if times > 1:
@@ -214,12 +255,24 @@ def _walk(bounds, last, lead, activity, resource, waits,
     return paths
 
 
-def _paths_result(paths: _Paths, activities: list[str]) -> dict[str, Any]:
+def _ranked(paths: _Paths, activities: list[str]) -> list[tuple[tuple[int, ...], int]]:
+    """The variants, commonest first (ties: by their activities' names)."""
+    return sorted(paths.variants.items(), key=lambda kv: (-kv[1], [activities[i]
+                                                                    for i in kv[0]]))
+
+
+def _case_variants(paths: _Paths, ranked) -> np.ndarray:
+    """Each case's variant as its rank among the kept ones, -1 for a rarer one."""
+    rank_of = np.full(len(paths.variant_ids), -1, dtype=np.int32)
+    for rank, (sequence, _count) in enumerate(ranked[:VARIANTS_KEPT]):
+        rank_of[paths.variant_ids[sequence]] = rank
+    return rank_of[np.asarray(paths.case_variant, dtype=np.int64)]
+
+
+def _paths_result(paths: _Paths, activities: list[str], ranked) -> dict[str, Any]:
     def name(index: int) -> str:
         return START if index == -1 else END if index == -2 else activities[index]
 
-    ranked = sorted(paths.variants.items(),
-                    key=lambda kv: (-kv[1], [activities[i] for i in kv[0]]))
     repeats = paths.repeats
     return {
         "rework": {activities[i]: {"cases": paths.rework_cases[i], "repeats": repeats[i]}
@@ -242,7 +295,8 @@ def _paths_result(paths: _Paths, activities: list[str]) -> dict[str, Any]:
 def analyse_arrays(case, activity, start, end, resource, *, activities: list[str],
                    resources: list[str], has_end: bool, has_resource: bool,
                    keep_resources: bool, calendar: WorkingCalendar | None = None
-                   ) -> dict[str, Any]:
+                   ) -> tuple[dict[str, Any], CaseTable]:
+    """The figures, and the table of cases a comparison needs."""
     order = np.lexsort((start, case))  # per case, by start; stable: ties keep the file order
     case, activity, start, end, resource = (case[order], activity[order], start[order],
                                             end[order], resource[order])
@@ -260,6 +314,7 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
     work = (end - start) / DAY
 
     paths = _walk(bounds, last, lead, activity, resource, waits, has_resource)
+    ranked = _ranked(paths, activities)
     total_work = float(np.nansum(work)) if has_end else None
     result: dict[str, Any] = {
         "events": int(len(case)),
@@ -272,25 +327,27 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
         "activities": _per_activity(activity, waits, work, activities, has_end),
         "waiting_days": round(float(np.nansum(waits)), 4),
         "work_days": round(total_work, 4) if total_work is not None else None,
-        **_paths_result(paths, activities),
+        **_paths_result(paths, activities, ranked),
         "handovers": _stats(paths.handovers) if has_resource else None,
     }
+    lead_working = np.full(len(lead), np.nan)
     if calendar is not None:
         working = _in_working_days(calendar, start, finish, end, bounds, latest, first,
                                    activity, activities, has_end)
         if working is not None:
-            result["working"] = working
+            result["working"], lead_working = working
     if keep_resources and has_resource:
         per_resource = Counter(resource.tolist())
         result["resources"] = {resources[i]: n for i, n in per_resource.most_common()
                                if i >= 0}
-    return result
+    return result, CaseTable(start[bounds], lead, lead_working, _case_variants(paths, ranked))
 
 
 def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, latest, first,
-                     activity, activities: list[str], has_end: bool) -> dict[str, Any] | None:
-    """The durations again, in the organisation's working days (None: the log spans too many
-    years to convert)."""
+                     activity, activities: list[str], has_end: bool
+                     ) -> tuple[dict[str, Any], np.ndarray] | None:
+    """The durations again, in the organisation's working days, and each case's lead time in
+    them (None: the log spans too many years to convert)."""
     lead = calendar.working_days(start[bounds], latest)
     if lead is None:
         return None
@@ -303,7 +360,7 @@ def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, late
             "histogram": histogram(lead),
             "waiting_days": round(float(np.nansum(waits)), 4),
             "work_days": round(total_work, 4) if total_work is not None else None,
-            "activities": _per_activity(activity, waits, work, activities, has_end)}
+            "activities": _per_activity(activity, waits, work, activities, has_end)}, lead
 
 
 def in_unit(result: dict[str, Any], unit: DurationUnit) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from sqlalchemy import delete, select, update
 
 from .. import audit, clock
 from ..clock import organisation_zone
-from ..database import forget_deleted
+from ..database import forget_deleted, prepare_to_write
 from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..implementation import services as implementation
-from ..models import EventLog, EventLogFile, Kpi, Project, User, utcnow
+from ..models import EventLog, EventLogCases, EventLogFile, Kpi, Project, User, utcnow
 from ..process import services as process
 from ..windows import require_open
 from ..workflow import (
@@ -28,7 +28,7 @@ from ..workflow import (
     EventLogStatus,
 )
 from ..working_time import organisation_calendar
-from . import analysis, parse
+from . import analysis, parse, statistics
 
 MAX_BYTES = 200 * 1024 * 1024
 # An upload whose columns are not chosen within this time is removed, file and sample rows.
@@ -186,9 +186,9 @@ def run(log_id: int) -> None:
     try:
         if data is None:
             raise parse.LogError(_("Het bestand is er niet meer; importeer het opnieuw."))
-        result = analysis.analyse(_events(log, data), log.keep_resources, progress,
-                                  PROGRESS_EVERY, group_rare=log.mapping.get("group_rare", False),
-                                  calendar=organisation_calendar())
+        result, cases = analysis.analyse_with_cases(
+            _events(log, data), log.keep_resources, progress, PROGRESS_EVERY,
+            group_rare=log.mapping.get("group_rare", False), calendar=organisation_calendar())
     except parse.LogError as error:
         db.session.rollback()
         log = db.session.get(EventLog, log_id)
@@ -196,6 +196,7 @@ def run(log_id: int) -> None:
     else:
         log = db.session.get(EventLog, log_id)
         log.status, log.result, log.events_read = EventLogStatus.DONE, result, result["events"]
+        db.session.add(EventLogCases(event_log_id=log_id, data=cases.packed()))
     log.finished_at = utcnow()
     db.session.execute(delete(EventLogFile).where(EventLogFile.event_log_id == log_id))
     db.session.commit()
@@ -220,6 +221,32 @@ def forget_abandoned(now: datetime | None = None) -> int:
     if abandoned:
         forget_deleted(db.session)
     return len(abandoned)
+
+
+def comparison(before: EventLog, after: EventLog, unit: DurationUnit) -> dict | None:
+    """The lead times after the change against before (mining/statistics.py), in this unit:
+    made once per log it is measured against and kept with the log after; None where a log
+    has no table of cases (read before they were kept)."""
+    key = f"{before.id}:{unit.value}"
+    kept = (after.comparison or {}).get(key)
+    if kept is not None:
+        return kept
+    tables = dict(db.session.execute(select(EventLogCases.event_log_id, EventLogCases.data)
+                                     .where(EventLogCases.event_log_id.in_((before.id,
+                                                                             after.id)))).all())
+    if len(tables) < 2:
+        return None
+    earlier = analysis.CaseTable.unpacked(tables[before.id])
+    later = analysis.CaseTable.unpacked(tables[after.id])
+    working = unit is DurationUnit.WORKING
+    change = statistics.lead_time_change(earlier.lead_working if working else earlier.lead,
+                                         later.lead_working if working else later.lead)
+    made = {"change": statistics.as_stored(change),
+            **statistics.case_mix(earlier, later, before.result, after.result,
+                                  organisation_zone())}
+    prepare_to_write(db.session)  # made on a page view; kept for the next one
+    after.comparison = {**(after.comparison or {}), key: made}
+    return made
 
 
 def period(log: EventLog) -> tuple[date, date]:

@@ -3,6 +3,8 @@ process, take a figure as a KPI's baseline (step 3) or after-measurement (step 1
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,7 +19,7 @@ from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
 from ..models import EventLog, Kpi
 from ..workflow import EVENT_LOG_PURPOSES, DurationUnit, EventLogStatus
-from . import analysis, figures, services
+from . import analysis, figures, services, statistics
 from .forms import ColumnsForm, FigureForm, UploadForm
 
 bp = Blueprint("mining", __name__, url_prefix="/projects/<int:project_id>/event-logs")
@@ -143,16 +145,30 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
             form.kpi_id.choices = _kpi_choices(access)
             context["baseline_form"] = form
         else:
-            before = services.latest_done(project, "current")
-            if before is not None:
-                context["before"] = before
-                earlier = analysis.in_unit(before.result, result["unit"])
-                context["comparison"] = analysis.compare(earlier, result)
-                context["before_histogram"] = figures.histogram(earlier["histogram"])
+            context.update(_before_and_after(project, log, result))
             form = result_form or FigureForm(formdata=None)
             form.kpi_id.choices = _kpi_choices(access)
             context["result_form"] = form
     return render_template("mining/show.html", **context), status
+
+
+def _before_and_after(project, log: EventLog, result: dict) -> dict:
+    """The log after the change beside step 3's: the figures, and whether the change holds."""
+    before = services.latest_done(project, "current")
+    if before is None:
+        return {}
+    earlier = analysis.in_unit(before.result, result["unit"])
+    context = {"before": before, "comparison": analysis.compare(earlier, result),
+               "before_histogram": figures.histogram(earlier["histogram"])}
+    made = services.comparison(before, log, result["unit"])
+    if made is not None:
+        context.update(statistics=made, mix_warnings=statistics.mix_warnings(made),
+                       resamples=statistics.RESAMPLES, months=[
+                           (side, date.fromisoformat(f"{month}-01"), count)
+                           for side in ("before", "after")
+                           for month, count in made["volumes"][side].items()],
+                       verdict=statistics.verdict(statistics.from_stored(made["change"])))
+    return context
 
 
 def _unit() -> DurationUnit:
@@ -168,7 +184,9 @@ def _unit() -> DurationUnit:
 @login_required
 def show(project_id: int, log_id: int):
     access = project_access(project_id)
-    return _render_log(access, _log(access, log_id))
+    page = _render_log(access, _log(access, log_id))
+    db.session.commit()  # a comparison made for this view is kept for the next
+    return page
 
 
 # A measured figure for a KPI: who may, what records it, what it says, where it goes next.

@@ -32,6 +32,7 @@ from .base import (
 )
 from .event_logs import (
     EventLog,
+    EventLogCases,
     EventLogFile,
 )
 from .implementation import (
@@ -105,6 +106,7 @@ __all__ = [
     "AuditEvent",
     "Evaluation",
     "EventLog",
+    "EventLogCases",
     "EventLogFile",
     "ExternalIdentity",
     "FormulaComparison",

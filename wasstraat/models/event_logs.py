@@ -49,12 +49,27 @@ class EventLog(db.Model):
     events_read: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A log after the change, measured against a log before it (mining/statistics.py): kept
+    # for the log it was measured against ({"before_id": ..., ...}), made again for another.
+    comparison: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by: Mapped[User | None] = relationship()
 
+
+
+class EventLogCases(db.Model):
+    """Per case of a read log, without its number: when it began, its lead time (calendar and
+    working days) and its variant, as compressed arrays (mining/analysis.py ``CaseTable``).
+    What a before-and-after comparison needs beyond the stored figures."""
+
+    __tablename__ = "event_log_cases"
+
+    event_log_id: Mapped[int] = mapped_column(
+        ForeignKey("event_log.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class EventLogFile(db.Model):
