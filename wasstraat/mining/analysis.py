@@ -46,6 +46,8 @@ VARIANTS_KEPT = 50
 VARIANT_STEPS_KEPT = 60  # the steps of a variant that are kept (and shown); the rest counted
 EDGES_KEPT = 60
 MAX_ACTIVITIES = 500
+RESOURCES_KEPT = 100  # the resources whose number of events is kept
+MATRIX_RESOURCES = 12  # the resources the hand-over matrix names; the rest are "overige"
 BINS = 12
 START, END = "▶", "■"  # the graph's start and end nodes
 
@@ -177,6 +179,10 @@ class _Paths:
     edge_waits: dict[tuple[int, int], list[float]] = field(
         default_factory=lambda: defaultdict(list))
     handovers: list[int] = field(default_factory=list)
+    # Hand-overs between resources (from, to) within a case, and the waits at them.
+    handover_pairs: Counter[tuple[int, int]] = field(default_factory=Counter)
+    handover_waits: dict[tuple[int, int], list[float]] = field(
+        default_factory=lambda: defaultdict(list))
     # Each case's path, as the number of its variant in order of first appearance.
     variant_ids: dict[tuple[int, ...], int] = field(default_factory=dict)
     case_variant: list[int] = field(default_factory=list)
@@ -249,10 +255,48 @@ def _walk(bounds, last, lead, activity, resource, waits,
             paths.edges[pair] += 1
             paths.edge_waits[pair].append(wait_of[position])
         if has_resource:
-            people = resource_of[low:high + 1]
-            paths.handovers.append(sum(1 for a, b in zip(people, people[1:], strict=False)
-                                       if a != b and a >= 0 and b >= 0))
+            paths.handovers.append(_hand_overs(paths, resource_of, wait_of, low, high))
     return paths
+
+
+def _hand_overs(paths: _Paths, resource_of: list[int], wait_of: list[float], low: int,
+                high: int) -> int:
+    """A case's hand-overs (the resource changes, both known), counted into the matrix."""
+    count = 0
+    for position in range(low + 1, high + 1):
+        pair = (resource_of[position - 1], resource_of[position])
+        if pair[0] != pair[1] and pair[0] >= 0 and pair[1] >= 0:
+            count += 1
+            paths.handover_pairs[pair] += 1
+            paths.handover_waits[pair].append(wait_of[position])
+    return count
+
+
+def _handover_matrix(paths: _Paths, resources: list[str]) -> dict[str, Any]:
+    """Who hands over to whom, how often and after what median wait: the
+    ``MATRIX_RESOURCES`` most involved resources by name, the rest as one "other"."""
+    involved: Counter[int] = Counter()
+    for (giver, taker), count in paths.handover_pairs.items():
+        involved[giver] += count
+        involved[taker] += count
+    named = [index for index, _count in involved.most_common(MATRIX_RESOURCES)]
+    other = _("overige")
+
+    def name(index: int) -> str:
+        return resources[index] if index in named else other
+
+    cells: dict[tuple[str, str], list[float]] = defaultdict(list)
+    counts: Counter[tuple[str, str]] = Counter()
+    for pair, count in paths.handover_pairs.items():
+        key = (name(pair[0]), name(pair[1]))
+        counts[key] += count
+        cells[key].extend(paths.handover_waits[pair])
+    labels = [resources[index] for index in named] + (
+        [other] if len(involved) > len(named) else [])
+    return {"resources": labels,
+            "cells": [{"from": giver, "to": taker, "count": count,
+                       "wait": _stats([w for w in cells[(giver, taker)] if w == w])["median"]}
+                      for (giver, taker), count in sorted(counts.items())]}
 
 
 def _ranked(paths: _Paths, activities: list[str]) -> list[tuple[tuple[int, ...], int]]:
@@ -338,8 +382,10 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
             result["working"], lead_working = working
     if keep_resources and has_resource:
         per_resource = Counter(resource.tolist())
-        result["resources"] = {resources[i]: n for i, n in per_resource.most_common()
-                               if i >= 0}
+        result["resources"] = {resources[i]: n for i, n in per_resource.most_common(
+            RESOURCES_KEPT + 1) if i >= 0}  # (one more: the "unknown" -1 may be among them)
+        result["resources"] = dict(list(result["resources"].items())[:RESOURCES_KEPT])
+        result["handover_matrix"] = _handover_matrix(paths, resources)
     return result, CaseTable(start[bounds], lead, lead_working, _case_variants(paths, ranked))
 
 

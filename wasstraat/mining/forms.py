@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..forms import FlaskForm, choices, no_control_characters
@@ -23,6 +23,10 @@ class ColumnsForm(FlaskForm):
     timestamp = SelectField(_l("Tijdstip (of begintijd)"), validators=[InputRequired()])
     end = SelectField(_l("Eindtijd"))
     resource = SelectField(_l("Medewerker of team"))
+    resource_kind = RadioField(_l("Wat staat er in die kolom"), default="person", choices=choices([
+        ("person", _l("Namen van medewerkers (persoonsgegevens)")),
+        ("team", _l("Teams, afdelingen of rollen (geen persoonsgegevens): worden bewaard, "
+                    "voor de overdrachten tussen teams"))]))
     keep_resources = BooleanField(_l("Namen van medewerkers bewaren"))
     keep_reason = TextAreaField(_l("Waarom het team de namen nodig heeft"),
                                 validators=[Length(max=1000), no_control_characters],
@@ -38,6 +42,7 @@ class ColumnsForm(FlaskForm):
         return {"case": self.case.data, "activity": self.activity.data,
                 "timestamp": self.timestamp.data, "end": self.end.data or "",
                 "resource": self.resource.data or "", "keep_resources": self.keep_resources.data,
+                "resource_kind": self.resource_kind.data or "person",
                 "keep_reason": self.keep_reason.data or ""}
 
     def setup_choices(self, header: list[str]) -> None:

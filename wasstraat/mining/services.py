@@ -125,7 +125,9 @@ def guess_columns(header: list[str]) -> dict[str, str]:
 
 def choose_columns(log: EventLog, project: Project, actor: User, *, case: str, activity: str,
                    timestamp: str, end: str, resource: str, keep_resources: bool,
-                   keep_reason: str) -> None:
+                   keep_reason: str, resource_kind: str = "person") -> None:
+    """The columns of a CSV log. A resource column of teams or roles is kept (no personal
+    data); one of staff names only with the reason the team gives."""
     if log.status is not EventLogStatus.UPLOADED:
         raise WorkflowError(_("De kolommen van dit eventlog zijn al gekozen."))
     header = log.mapping.get("header", [])
@@ -136,18 +138,22 @@ def choose_columns(log: EventLog, project: Project, actor: User, *, case: str, a
     used = [name for name in chosen.values() if name]
     if len(set(used)) != len(used):
         problems["activity"] = _("Kies voor elk gegeven een andere kolom.")
-    if keep_resources and not keep_reason.strip():
+    if resource_kind not in ("person", "team"):
+        problems["resource_kind"] = _("Kies namen van medewerkers of teams.")
+    teams = resource_kind == "team"
+    if keep_resources and not teams and not keep_reason.strip():
         problems["keep_reason"] = _("Zeg waarom het team de namen van medewerkers nodig "
                                     "heeft; anders worden ze niet bewaard.")
     if problems:
         raise ColumnProblems(problems)
-    log.mapping = {**log.mapping, **chosen, "sample": []}  # the sample rows are not kept
-    log.keep_resources = bool(keep_resources and resource)
-    log.keep_reason = keep_reason.strip() if log.keep_resources else ""
+    log.mapping = {**log.mapping, **chosen, "sample": [],  # the sample rows are not kept
+                   "resource_kind": resource_kind}
+    log.keep_resources = bool((keep_resources or teams) and resource)
+    log.keep_reason = keep_reason.strip() if log.keep_resources and not teams else ""
     log.status = EventLogStatus.QUEUED
     audit.record("event_log.columns", "event_log", log.id, project.id, actor=actor,
-                 after={k: v for k, v in chosen.items()} | {"keep_resources":
-                                                            log.keep_resources})
+                 after={k: v for k, v in chosen.items()} | {
+                     "keep_resources": log.keep_resources, "resource_kind": resource_kind})
 
 
 class ColumnProblems(InvalidInput):
