@@ -294,23 +294,30 @@ def test_a_measured_lead_time_becomes_the_kpi_baseline_with_its_source(team, log
         AuditEvent.action == "kpi.baseline_measured")) == leader.id
 
 
+GENERATED = {"case": "zaaknummer", "activity": "activiteit", "timestamp": "starttijd",
+             "end": "eindtijd", "resource": "behandelaar"}
+
+
+def before_and_after(advisor, team, cases: int) -> tuple[EventLog, EventLog]:
+    """A generated log of step 3, then (in step 10) one of the process after the change."""
+    upload(advisor, team, "".join(generate.csv_text(generate.cases(cases))))
+    choose(advisor, latest(), **GENERATED)
+    before = latest()
+    put_in_step(team.project, Step.EXECUTION)
+    start = datetime(2026, 9, 1, 8, tzinfo=UTC)
+    upload(advisor, team, "".join(generate.csv_text(generate.cases(cases, after=True, seed=3,
+                                                                    start=start))),
+           purpose="after", name="na.csv")
+    choose(advisor, latest(), **GENERATED)
+    return before, latest()
+
+
 def test_after_the_change_a_second_log_shows_before_and_after_and_gives_the_result(
         team, login_as):
     leader = team[Role.PROJECT_LEADER]
     kpi = a_kpi(team, 15.0)
     advisor = login_as(team[Role.PROCESS_ADVISOR])
-    mapping = {"case": "zaaknummer", "activity": "activiteit", "timestamp": "starttijd",
-               "end": "eindtijd", "resource": "behandelaar"}
-    upload(advisor, team, "".join(generate.csv_text(generate.cases(200))))
-    choose(advisor, latest(), **mapping)
-    before = latest()
-    put_in_step(team.project, Step.EXECUTION)
-    start = datetime(2026, 9, 1, 8, tzinfo=UTC)
-    upload(advisor, team, "".join(generate.csv_text(generate.cases(200, after=True, seed=3,
-                                                                    start=start))),
-           purpose="after", name="na.csv")
-    choose(advisor, latest(), **mapping)
-    after = latest()
+    before, after = before_and_after(advisor, team, 200)
     assert after.result["lead_time"]["median"] < before.result["lead_time"]["median"] / 2
     page = advisor.get(f"/projects/{team.project.id}/event-logs/{after.id}").get_data(
         as_text=True)

@@ -6,22 +6,17 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from conftest import put_in_step
 from scipy import stats
-from test_mining import choose, latest, team, upload  # noqa: F401
+from test_mining import before_and_after, latest, team  # noqa: F401
 
 from wasstraat.extensions import db
 from wasstraat.mining import analysis, generate, statistics
 from wasstraat.mining.parse import Event
 from wasstraat.models import EventLogCases
-from wasstraat.workflow import Role, Step
-
-MAPPING = {"case": "zaaknummer", "activity": "activiteit", "timestamp": "starttijd",
-           "end": "eindtijd", "resource": "behandelaar"}
+from wasstraat.workflow import Role
 
 
 def lognormal(median: float, count: int, seed: int) -> np.ndarray:
@@ -89,15 +84,7 @@ def test_a_change_is_only_shown_when_the_interval_and_the_test_agree():
 
 def test_the_page_after_the_change_says_whether_it_got_better(team, login_as, monkeypatch):
     advisor = login_as(team[Role.PROCESS_ADVISOR])
-    upload(advisor, team, "".join(generate.csv_text(generate.cases(300))))
-    choose(advisor, latest(), **MAPPING)
-    put_in_step(team.project, Step.EXECUTION)
-    start = datetime(2026, 9, 1, 8, tzinfo=UTC)
-    upload(advisor, team, "".join(generate.csv_text(generate.cases(300, after=True, seed=3,
-                                                                    start=start))),
-           purpose="after", name="na.csv")
-    choose(advisor, latest(), **MAPPING)
-    after = latest()
+    _before, after = before_and_after(advisor, team, 300)
     assert db.session.scalar(db.select(db.func.count()).select_from(EventLogCases)) == 2
     page = f"/projects/{team.project.id}/event-logs/{after.id}"
     text = html.unescape(advisor.get(page).get_data(as_text=True))
