@@ -1,12 +1,24 @@
-"""Hand-overs between teams: who passes a case to whom, how often, after what wait; kept when
-the column holds teams or roles (no personal data), never staff names without a reason."""
+"""Hand-overs between teams (who passes a case to whom, how often, after what wait; kept when
+the column holds teams or roles, never staff names without a reason) and the dotted chart of
+cases over time, with its table of events per day of the week."""
 
 from __future__ import annotations
 
-from test_mining import HEADER, KNOWN, choose, latest, read, team, upload  # noqa: F401
+import pytest
+from test_mining import (  # noqa: F401
+    HEADER,
+    KNOWN,
+    choose,
+    latest,
+    read,
+    read_with,
+    team,
+    upload,
+)
 
-from wasstraat.mining import analysis
+from wasstraat.mining import analysis, generate, parse
 from wasstraat.workflow import Role
+from wasstraat.working_time import WorkingCalendar
 
 
 def test_the_matrix_counts_each_hand_over_with_its_median_wait():
@@ -42,3 +54,49 @@ def test_a_column_of_teams_is_kept_without_a_reason_and_shown_as_a_matrix(team, 
     refused = choose(advisor, latest(), resource_kind="person", keep_resources="y")
     assert refused.status_code == 422  # staff names: only with the reason
     assert choose(advisor, latest(), resource_kind="chef").status_code == 422
+
+
+# --- The dotted chart ---------------------------------------------------------------------------
+
+def test_the_dotted_chart_draws_cases_over_time_and_its_table_counts_weekdays():
+    result = read_with(KNOWN, calendar=WorkingCalendar())
+    dotted = result["dotted"]
+    assert dotted["activities"] == ["Beoordelen", "Ontvangen", "Besluiten"]  # commonest first
+    # Rows by the case's first event: Z1, Z2 and Z3 all begin Monday 09:00; times in days
+    # since the log's first event, marks by the activities' numbers above.
+    assert dotted["cases"][0] == [[0.0, 1], [2.0, 0], [5.0, 2]]
+    assert dotted["span_days"] == 10.0
+    # 2 March 2026 is a Monday: Ontvangen three times on Mondays; Besluiten a Saturday and a
+    # Thursday; Beoordelen Monday (Z3, 21:00), Tuesday, Wednesday and Friday.
+    assert result["weekdays"] == {"Beoordelen": [1, 1, 1, 0, 1, 0, 0],
+                                  "Ontvangen": [3, 0, 0, 0, 0, 0, 0],
+                                  "Besluiten": [0, 0, 0, 1, 0, 1, 0]}
+    # Half past midnight on Tuesday in the Netherlands is still Monday in UTC: a Tuesday.
+    night = read_with(HEADER + "Z1;Ontvangen;2026-03-03T00:30:00+01:00;;\n",
+                      calendar=WorkingCalendar())
+    assert night["weekdays"] == {"Ontvangen": [0, 1, 0, 0, 0, 0, 0]}
+
+
+def test_a_large_log_draws_a_sample_spread_over_its_period():
+    rows = list(generate.cases(1_000, seed=4))
+    text = "".join(generate.csv_text(iter(rows)))
+    mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd", "behandelaar")
+    dotted = read_with(text, mapping)["dotted"]
+    assert len(dotted["cases"]) == analysis.DOTTED_CASES
+    firsts = [case[0][0] for case in dotted["cases"]]
+    assert firsts == sorted(firsts) and firsts[0] == 0.0
+    latest_start = max(min(event[2] for event in case) for case in rows)
+    earliest = min(min(event[2] for event in case) for case in rows)
+    assert firsts[-1] == pytest.approx((latest_start - earliest).total_seconds() / 86_400,
+                                       abs=1e-3)
+    assert all(len(case) <= analysis.DOTTED_EVENTS for case in dotted["cases"])
+
+
+def test_the_page_shows_the_dotted_chart_with_its_legend_and_table(team, login_as):
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    upload(advisor, team, KNOWN)
+    choose(advisor, latest())
+    text = advisor.get(f"/projects/{team.project.id}/event-logs/{latest().id}").get_data(
+        as_text=True)
+    assert "Zaken in de tijd" in text and 'aria-labelledby="dotted-title"' in text
+    assert "Gebeurtenissen per dag van de week" in text

@@ -38,7 +38,7 @@ import numpy as np
 from flask_babel import gettext as _
 
 from ..workflow import DurationUnit
-from ..working_time import WorkingCalendar
+from ..working_time import WorkingCalendar, local_days
 from .parse import Event, LogError
 
 DAY = 86_400.0
@@ -46,6 +46,10 @@ VARIANTS_KEPT = 50
 VARIANT_STEPS_KEPT = 60  # the steps of a variant that are kept (and shown); the rest counted
 EDGES_KEPT = 60
 MAX_ACTIVITIES = 500
+DOTTED_CASES = 150  # the cases drawn in the dotted chart, evenly over the log's period
+DOTTED_ACTIVITIES = 8  # the activities the dotted chart marks apart; the rest as one
+DOTTED_EVENTS = 30  # the events drawn of one case
+WEEKDAY_ACTIVITIES = 20  # the activities whose events per day of the week are kept
 RESOURCES_KEPT = 100  # the resources whose number of events is kept
 MATRIX_RESOURCES = 12  # the resources the hand-over matrix names; the rest are "overige"
 BINS = 12
@@ -374,6 +378,9 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
         **_paths_result(paths, activities, ranked),
         "handovers": _stats(paths.handovers) if has_resource else None,
     }
+    result["dotted"] = _dotted(start, activity, bounds, last, activities)
+    if calendar is not None:
+        result["weekdays"] = _weekdays(start, activity, activities, calendar.zone)
     lead_working = np.full(len(lead), np.nan)
     if calendar is not None:
         working = _in_working_days(calendar, start, finish, end, bounds, latest, first,
@@ -387,6 +394,38 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
         result["resources"] = dict(list(result["resources"].items())[:RESOURCES_KEPT])
         result["handover_matrix"] = _handover_matrix(paths, resources)
     return result, CaseTable(start[bounds], lead, lead_working, _case_variants(paths, ranked))
+
+
+def _dotted(start, activity, bounds, last, activities: list[str]) -> dict[str, Any]:
+    """The dotted chart: for a sample of cases spread evenly over the period (by their first
+    event), each event as (days since the log's first event, activity). Batches show as
+    columns of dots, queues as gaps. The commonest activities are told apart, the rest not."""
+    first = float(start.min())
+    counts = np.bincount(activity, minlength=len(activities))
+    marked = [int(i) for i in np.argsort(-counts, kind="stable")[:DOTTED_ACTIVITIES]]
+    mark_of = {index: number for number, index in enumerate(marked)}
+    by_start = np.argsort(start[bounds], kind="stable")
+    picked = by_start[np.unique(np.linspace(0, len(bounds) - 1, min(DOTTED_CASES, len(bounds)))
+                                .astype(np.int64))]
+    cases = []
+    for number in picked.tolist():
+        low, high = int(bounds[number]), min(int(last[number]), int(bounds[number])
+                                             + DOTTED_EVENTS - 1)
+        cases.append([[round((float(start[i]) - first) / DAY, 3),
+                       mark_of.get(int(activity[i]), -1)] for i in range(low, high + 1)])
+    return {"activities": [activities[i] for i in marked],
+            "others": len(activities) > len(marked),
+            "span_days": round((float(start.max()) - first) / DAY, 3), "cases": cases}
+
+
+def _weekdays(start, activity, activities: list[str], zone) -> dict[str, list[int]]:
+    """Per activity its events on each day of the week (Monday first), in the organisation's
+    days: work done in batches shows as one busy day. The ``WEEKDAY_ACTIVITIES`` commonest."""
+    weekday = (local_days(start, zone).astype(np.int64) + 3) % 7  # 1 January 1970: Thursday
+    table = np.zeros((len(activities), 7), dtype=np.int64)
+    np.add.at(table, (activity, weekday), 1)
+    commonest = np.argsort(-table.sum(axis=1), kind="stable")[:WEEKDAY_ACTIVITIES]
+    return {activities[index]: table[index].tolist() for index in commonest.tolist()}
 
 
 def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, latest, first,

@@ -129,3 +129,51 @@ def graph(result: dict[str, Any]) -> Graph:
                             label, "start" if forward else "end"))
     height = 20 + len(order) * (NODE_HEIGHT + NODE_GAP)
     return Graph(nodes, arrows, GRAPH_LEFT + NODE_WIDTH + 260, height)
+
+
+# --- The dotted chart ---------------------------------------------------------------------------
+
+DOTTED_WIDTH, DOTTED_ROW, DOTTED_LEFT, DOTTED_TOP, DOTTED_AXIS = 640, 5, 10, 10, 24
+# Each marked activity a shape and a colour (both, so colour is never the only cue), every
+# colour at least 3:1 against white.
+MARKS = [("circle", "#1d4f91"), ("square", "#b3261e"), ("triangle", "#1e7b34"),
+         ("diamond", "#7a4b00"), ("circle", "#6a1b9a"), ("square", "#00695c"),
+         ("triangle", "#c2185b"), ("diamond", "#37474f")]
+OTHER_MARK = ("dot", "#6b6b6b")
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    shape: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class DottedChart:
+    dots: list[Dot]
+    legend: list[tuple[str, str, str]]  # (activity, shape, colour)
+    width: int
+    height: int
+    span_days: float
+
+
+def dotted(result: dict[str, Any], other_label: str) -> DottedChart | None:
+    """Cases as rows (the earliest on top), their events as marks at their moment."""
+    chart = result.get("dotted")
+    if not chart or not chart["cases"]:
+        return None
+    span = chart["span_days"] or 1.0
+    dots = []
+    for row, events in enumerate(chart["cases"]):
+        y = DOTTED_TOP + row * DOTTED_ROW
+        for moment, mark in events:
+            shape, colour = MARKS[mark] if mark >= 0 else OTHER_MARK
+            dots.append(Dot(round(DOTTED_LEFT + moment / span * DOTTED_WIDTH, 1), y, shape,
+                            colour))
+    legend = [(name, *MARKS[n]) for n, name in enumerate(chart["activities"])]
+    if chart["others"]:
+        legend.append((other_label, *OTHER_MARK))
+    return DottedChart(dots, legend, DOTTED_LEFT * 2 + DOTTED_WIDTH,
+                       DOTTED_TOP * 2 + len(chart["cases"]) * DOTTED_ROW + DOTTED_AXIS, span)

@@ -137,6 +137,8 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
             day_hours=(working or {}).get("day_hours", 8.5),
             unit_choices=[(u.value, _(u.label)) for u in DurationUnit],
             histogram=figures.histogram(result["histogram"]), graph=figures.graph(result),
+            dotted=figures.dotted(result, _("overige activiteiten")),
+            weekday_names=[_("ma"), _("di"), _("wo"), _("do"), _("vr"), _("za"), _("zo")],
             activity_order=figures.process_order(result),
             period=services.period(log))
         if log.purpose == "current":
