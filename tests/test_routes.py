@@ -348,6 +348,8 @@ RULES: dict[str, list[Rule]] = {
     "mining.columns": [Rule("/projects/{p}/event-logs/{log}/columns", "GET", LOG_IMPORTERS),
                        Rule("/projects/{p}/event-logs/{log}/columns", "POST", LOG_IMPORTERS)],
     "mining.show": [Rule("/projects/{p}/event-logs/{log}", "GET", MEMBERS, admin=True)],
+    # Matching a log's names to the desired process: as continuing its import.
+    "mining.names": [Rule("/projects/{p}/event-logs/{log}/names", "POST", LOG_IMPORTERS)],
     "mining.baseline": [Rule("/projects/{p}/event-logs/{log}/baseline", "POST",
                              STEP_2_ACTORS)],
     "mining.measurement": [Rule("/projects/{p}/event-logs/{log}/measurement", "POST",

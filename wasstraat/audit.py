@@ -374,6 +374,7 @@ AUDIT_LABELS: dict[str, str] = {
     "api_token.revoke_all": N_("Alle API-tokens van een account ingetrokken"),
     "event_log.upload": N_("Eventlog geüpload"),
     "event_log.columns": N_("Kolommen van een eventlog gekozen"),
+    "event_log.names": N_("Activiteiten van een eventlog gekoppeld aan het gewenste proces"),
     "event_log.abandoned": N_("Eventlog verwijderd: kolommen niet binnen een dag gekozen"),
     "process.suggest": N_("Suggestie op een procesbeschrijving gedaan"),
     "settings.update": N_("Instellingen van de organisatie gewijzigd"),

@@ -203,18 +203,52 @@ class CaseTable:
     lead: np.ndarray
     lead_working: np.ndarray
     variant: np.ndarray
+    # Every path (not only the kept ones), for the check against the desired process: each
+    # case's path number, the paths' activities end to end, where each path begins in them
+    # (one more than there are paths), and the activities' names.
+    path: np.ndarray
+    path_steps: np.ndarray
+    path_offsets: np.ndarray
+    activities: np.ndarray
 
     def packed(self) -> bytes:
         out = io.BytesIO()
-        np.savez_compressed(out, start=self.start, lead=self.lead,
-                            lead_working=self.lead_working, variant=self.variant)
+        np.savez_compressed(out, **{name: getattr(self, name) for name in _CASE_ARRAYS})
         return out.getvalue()
 
     @classmethod
     def unpacked(cls, data: bytes) -> CaseTable:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            return cls(arrays["start"], arrays["lead"], arrays["lead_working"],
-                       arrays["variant"])
+            return cls(**{name: arrays[name] for name in _CASE_ARRAYS if name in arrays},
+                       **{name: empty for name, empty in _EMPTY_PATHS.items()
+                          if name not in arrays})
+
+    def paths(self) -> list[list[str]]:
+        """Each path's activities by name (in path number order)."""
+        names = self.activities.tolist()
+        steps, offsets = self.path_steps.tolist(), self.path_offsets.tolist()
+        return [[names[i] for i in steps[offsets[n]:offsets[n + 1]]]
+                for n in range(len(offsets) - 1)]
+
+
+_CASE_ARRAYS = ("start", "lead", "lead_working", "variant", "path", "path_steps",
+                "path_offsets", "activities")
+# A table kept before the paths were: no paths (its log is checked after a new import).
+_EMPTY_PATHS = {"path": np.zeros(0, dtype=np.int32), "path_steps": np.zeros(0, dtype=np.int32),
+                "path_offsets": np.zeros(1, dtype=np.int64), "activities": np.zeros(0, dtype=str)}
+
+
+def _case_table(start, lead, lead_working, paths: _Paths, ranked,
+                activities: list[str]) -> CaseTable:
+    sequences = list(paths.variant_ids)  # in path number order (first appearance)
+    lengths = np.array([len(sequence) for sequence in sequences], dtype=np.int64)
+    return CaseTable(
+        start, lead, lead_working, _case_variants(paths, ranked),
+        path=np.asarray(paths.case_variant, dtype=np.int32),
+        path_steps=np.fromiter((i for sequence in sequences for i in sequence), dtype=np.int32,
+                               count=int(lengths.sum())),
+        path_offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        activities=np.array(activities, dtype=str))
 
 
 def _per_activity(activity, waits, work, activities: list[str],
@@ -393,7 +427,7 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
             RESOURCES_KEPT + 1) if i >= 0}  # (one more: the "unknown" -1 may be among them)
         result["resources"] = dict(list(result["resources"].items())[:RESOURCES_KEPT])
         result["handover_matrix"] = _handover_matrix(paths, resources)
-    return result, CaseTable(start[bounds], lead, lead_working, _case_variants(paths, ranked))
+    return result, _case_table(start[bounds], lead, lead_working, paths, ranked, activities)
 
 
 def _dotted(start, activity, bounds, last, activities: list[str]) -> dict[str, Any]:

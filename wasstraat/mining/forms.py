@@ -53,6 +53,22 @@ class ColumnsForm(FlaskForm):
         self.resource.choices = choices([("", _l("(geen)")), *needed])
 
 
+def names_form(log_names: list[str], desired: list[str],
+               current: dict[str, str | None]) -> FlaskForm:
+    """One choice per activity name of the log: the desired activity it is, or none."""
+
+    class NamesForm(FlaskForm):
+        def chosen(self) -> dict[str, str]:
+            return {name: self[f"name_{n}"].data or "" for n, name in enumerate(log_names)}
+
+    options = choices([("", _l("(niet in het gewenste proces)")),
+                       *((name, name) for name in desired)])
+    for n, name in enumerate(log_names):
+        setattr(NamesForm, f"name_{n}", SelectField(name, choices=options,
+                                                     default=current.get(name) or ""))
+    return NamesForm()
+
+
 FIGURE_CHOICES = choices([("lead_median", _l("Mediane doorlooptijd")),
                   ("lead_p90", _l("90e percentiel doorlooptijd")),
                   ("lead_mean", _l("Gemiddelde doorlooptijd"))])

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
@@ -28,7 +29,7 @@ from ..workflow import (
     EventLogStatus,
 )
 from ..working_time import organisation_calendar
-from . import analysis, parse, statistics
+from . import analysis, conformance, parse, statistics
 
 MAX_BYTES = 200 * 1024 * 1024
 # An upload whose columns are not chosen within this time is removed, file and sample rows.
@@ -253,6 +254,51 @@ def comparison(before: EventLog, after: EventLog, unit: DurationUnit) -> dict | 
     prepare_to_write(db.session)  # made on a page view; kept for the next one
     after.comparison = {**(after.comparison or {}), key: made}
     return made
+
+
+def conformance_of(project: Project, log: EventLog,
+                   unit: DurationUnit) -> conformance.Conformance | None:
+    """The log's cases checked against the desired process of step 8 (None: no desired
+    process yet, or a log read before its paths were kept)."""
+    model = [conformance.ModelActivity(step.activity, step.optional, step.may_repeat,
+                                       step.parallel)
+             for step in process.steps_of(project, process.DESIRED)]
+    data = db.session.scalar(select(EventLogCases.data).where(
+        EventLogCases.event_log_id == log.id))
+    if not model or data is None:
+        return None
+    table = analysis.CaseTable.unpacked(data)
+    if len(table.path) == 0:
+        return None
+    working = unit is DurationUnit.WORKING and not np.isnan(table.lead_working).all()
+    chosen = {name: to or None for name, to in log.mapping.get("model_names", {}).items()}
+    return conformance.check(table, model, set(),
+                             table.lead_working if working else table.lead, chosen)
+
+
+def match_names(log: EventLog, project: Project, actor: User, chosen: dict[str, str]) -> None:
+    """The team's matching of the log's activity names to the desired process ("": an
+    activity outside it), kept with the log and in its history."""
+    if log.purpose != "after" or log.status is not EventLogStatus.DONE:
+        raise WorkflowError(_("Alleen een gelezen eventlog van na de verandering wordt aan het "
+                              "gewenste proces getoetst."))
+    desired = {step.activity for step in process.steps_of(project, process.DESIRED)}
+    if any(to and to not in desired for to in chosen.values()):
+        raise InvalidInput(_("Kies voor elke activiteit een activiteit uit het gewenste "
+                             "proces, of „niet in het gewenste proces”."))
+    log.mapping = {**log.mapping, "model_names": dict(chosen)}
+    audit.record("event_log.names", "event_log", log.id, project.id, actor=actor,
+                 after={"names": dict(chosen)})
+
+
+def deviation_words(deviation: conformance.Deviation) -> str:
+    """A deviation from the desired process in Dutch."""
+    return {
+        "missing": _("„%(a)s” ontbreekt"),
+        "repeated": _("„%(a)s” meer dan eens (herhaald werk)"),
+        "order": _("„%(a)s” na „%(b)s”, andersom dan het gewenste proces"),
+        "extra": _("„%(a)s” staat niet in het gewenste proces"),
+    }[deviation.kind] % {"a": deviation.activity, "b": deviation.other}
 
 
 def period(log: EventLog) -> tuple[date, date]:

@@ -18,9 +18,10 @@ from ..http import large_body, wants_partial
 from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
 from ..models import EventLog, Kpi
+from ..process import services as process
 from ..workflow import EVENT_LOG_PURPOSES, DurationUnit, EventLogStatus
 from . import analysis, figures, services, statistics
-from .forms import ColumnsForm, FigureForm, UploadForm
+from .forms import ColumnsForm, FigureForm, UploadForm, names_form
 
 bp = Blueprint("mining", __name__, url_prefix="/projects/<int:project_id>/event-logs")
 
@@ -119,7 +120,7 @@ def _kpi_choices(access: ProjectAccess):
 
 
 def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
-                result_form=None, status: int = 200):
+                result_form=None, names=None, status: int = 200):
     project = access.project
     context = {"access": access, "project": project, "log": log,
                "purpose": EVENT_LOG_PURPOSES[log.purpose]}
@@ -148,6 +149,7 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
             context["baseline_form"] = form
         else:
             context.update(_before_and_after(project, log, result))
+            context.update(_conformance(access, log, result["unit"], names))
             form = result_form or FigureForm(formdata=None)
             form.kpi_id.choices = _kpi_choices(access)
             context["result_form"] = form
@@ -171,6 +173,22 @@ def _before_and_after(project, log: EventLog, result: dict) -> dict:
                            for month, count in made["volumes"][side].items()],
                        verdict=statistics.verdict(statistics.from_stored(made["change"])))
     return context
+
+
+def _conformance(access: ProjectAccess, log: EventLog, unit: DurationUnit, names) -> dict:
+    """The log after the change against the desired process, and the form that matches its
+    activity names to it (for those who import logs)."""
+    checked = services.conformance_of(access.project, log, unit)
+    context = {"conformance": checked, "deviation_words": services.deviation_words}
+    if checked is not None and access.can(services.import_action(access.project, log.purpose),
+                                          step=EVENT_LOG_PURPOSES[log.purpose].step):
+        context["names_form"] = names or _names_form(access, checked)
+    return context
+
+
+def _names_form(access: ProjectAccess, checked):
+    desired = [step.activity for step in process.steps_of(access.project, process.DESIRED)]
+    return names_form(list(checked.names), desired, checked.names)
 
 
 def _unit() -> DurationUnit:
@@ -218,6 +236,27 @@ def _use_figure(project_id: int, log_id: int, use: str):
                _("De nameting van \"%(kpi)s\" komt nu uit het eventlog.", kpi=kpi.name))
     flash(message, "success")
     return redirect(url_for(next_page, project_id=project_id), 303)
+
+
+@bp.route("/<int:log_id>/names", methods=["POST"])
+@login_required
+def names(project_id: int, log_id: int):
+    """Step 10: the log's activity names matched to the desired process."""
+    access = project_access(project_id)
+    log = _importable_log(access, log_id)
+    checked = services.conformance_of(access.project, log, DurationUnit.CALENDAR)
+    if checked is None:
+        abort(404)  # no desired process, or not a log after the change: no form was shown
+    form = _names_form(access, checked)
+    if not form.validate_on_submit():
+        return _render_log(access, log, names=form, status=422)
+    refuse_into(form, lambda shown, status: _render_log(access, log, names=shown,
+                                                        status=status))
+    services.match_names(log, access.project, _user(), form.chosen())
+    db.session.commit()
+    flash(_("De koppeling met het gewenste proces is opgeslagen."), "success")
+    return redirect(url_for(".show", project_id=project_id, log_id=log_id,
+                            _anchor="conformance-heading"), 303)
 
 
 @bp.route("/<int:log_id>/baseline", methods=["POST"])

@@ -103,6 +103,12 @@ class ProcessStep(db.Model):
     variant: Mapped[str] = mapped_column(String(10), default="current", server_default="current")
     # The kinds of waste the team sees in this activity (workflow.WASTES).
     wastes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # The desired process as a model a log is checked against (mining/conformance.py): the
+    # activity may be left out, may occur more than once, or may run alongside the one
+    # before it (in either order).
+    optional: Mapped[bool] = mapped_column(Boolean, default=False)
+    may_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    parallel: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

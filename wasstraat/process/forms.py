@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..forms import (
@@ -56,6 +56,9 @@ def _step_fields(cls):
         Length(max=2000), no_control_characters], render_kw={"rows": 2})
     cls.wastes = MultiCheckboxField(_l("Verspilling in deze activiteit"),
                                     choices=choices((k, _l(v)) for k, v in WASTES.items()))
+    cls.optional = BooleanField(_l("Mag ontbreken: niet elke zaak komt hier langs"))
+    cls.may_repeat = BooleanField(_l("Mag vaker voorkomen in één zaak"))
+    cls.parallel = BooleanField(_l("Mag tegelijk met de vorige activiteit, in elke volgorde"))
     return cls
 
 
@@ -68,6 +71,8 @@ class _Values:
             "work_minutes": float(self.work_minutes.data or 0),
             "remarks": self.remarks.data or "",
             "wastes": [w for w in WASTES if w in (self.wastes.data or [])],
+            "optional": bool(self.optional.data), "may_repeat": bool(self.may_repeat.data),
+            "parallel": bool(self.parallel.data),
         }
 
 

@@ -20,7 +20,9 @@ from ..windows import require_open
 from ..workflow import PROCESS_EDITS, Action, Step
 
 STEP_FIELDS = ["activity", "actor", "system", "handover", "wait_days", "work_minutes", "remarks",
-               "wastes"]
+               "wastes", "optional", "may_repeat", "parallel"]
+# What only the desired process declares: how a case may pass it (mining/conformance.py).
+MODEL_FIELDS = ("optional", "may_repeat", "parallel")
 CURRENT, DESIRED = "current", "desired"
 HOURS_PER_WORKING_DAY = 8
 
@@ -128,8 +130,11 @@ def require_editable(project: Project, variant: str) -> None:
 
 
 def _for_variant(values: dict[str, Any], variant: str) -> dict[str, Any]:
-    """Waste is seen in the current process; the desired one is what remains without it."""
-    return values if variant == CURRENT else {**values, "wastes": []}
+    """Waste is seen in the current process; the desired one is what remains without it, and
+    only it is a model that says what a case may skip, repeat or do alongside."""
+    if variant == CURRENT:
+        return {**values, **dict.fromkeys(MODEL_FIELDS, False)}
+    return {**values, "wastes": []}
 
 
 def _plain(step: ProcessStep) -> dict[str, Any]:

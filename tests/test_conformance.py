@@ -1,0 +1,184 @@
+"""Do we work as agreed? A log built from the desired process, with deviations planted in
+known shares, is checked against it: the rates, the shares and their effect on the lead time
+are the planted ones, and an accepted deviation counts as conforming."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from test_desired_process import activity
+from test_implementation import put_in_step
+from test_mining import before_and_after
+
+from wasstraat.extensions import db
+from wasstraat.mining import analysis, conformance
+from wasstraat.mining.conformance import Deviation, ModelActivity
+from wasstraat.mining.parse import Event
+from wasstraat.models import ProcessStep
+from wasstraat.process import services as process
+from wasstraat.workflow import Role, Step
+
+MODEL = [ModelActivity("Ontvangen"), ModelActivity("Controleren"),
+         ModelActivity("Beoordelen"), ModelActivity("Besluiten")]
+START = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def planted(cases: int = 1_000):
+    """10% without Beoordelen (6 days), 5% with Controleren twice (14 days), 3% with
+    Beoordelen after Besluiten (10 days); the rest as the model says (10 days)."""
+    for n in range(cases):
+        if n % 100 < 10:
+            path, days = ["Ontvangen", "Controleren", "Besluiten"], 6
+        elif n % 100 < 15:
+            path, days = ["Ontvangen", "Controleren", "Controleren", "Beoordelen",
+                          "Besluiten"], 14
+        elif n % 100 < 18:
+            path, days = ["Ontvangen", "Controleren", "Besluiten", "Beoordelen"], 10
+        else:
+            path, days = ["Ontvangen", "Controleren", "Beoordelen", "Besluiten"], 10
+        begin = START + timedelta(hours=n)
+        step = timedelta(days=days) / (len(path) - 1)
+        for number, name in enumerate(path):
+            yield Event(f"Z{n}", name, (begin + number * step).timestamp())
+
+
+def checked(accepted: frozenset[str] = frozenset()) -> conformance.Conformance:
+    _result, table = analysis.analyse_with_cases(planted())
+    return conformance.check(table, MODEL, set(accepted))
+
+
+def test_the_planted_deviations_come_back_with_their_shares_and_effects():
+    result = checked()
+    assert result.cases == 1_000 and result.rate == pytest.approx(0.82)
+    shares = {s.deviation: s for s in result.deviations}
+    missing = shares[Deviation("missing", "Beoordelen")]
+    repeated = shares[Deviation("repeated", "Controleren")]
+    order = shares[Deviation("order", "Beoordelen", "Besluiten")]
+    assert (missing.share, repeated.share, order.share) == pytest.approx((0.10, 0.05, 0.03))
+    assert (missing.lead_with, missing.lead_without) == (6.0, 10.0)
+    assert (repeated.lead_with, repeated.lead_without) == (14.0, 10.0)
+    assert [s.deviation for s in result.deviations][0] == Deviation("missing", "Beoordelen")
+    [(path, cases)] = result.commonest_paths  # the cases of the commonest deviation
+    assert path == ["Ontvangen", "Controleren", "Besluiten"] and cases == 100
+    assert result.unmatched == []
+
+
+def test_an_accepted_deviation_moves_its_cases_to_conforming():
+    key = Deviation("missing", "Beoordelen").key
+    result = checked(frozenset({key}))
+    assert result.rate == pytest.approx(0.92)
+    accepted = {s.deviation: s.accepted for s in result.deviations}
+    assert accepted[Deviation("missing", "Beoordelen")] is True
+    assert accepted[Deviation("repeated", "Controleren")] is False
+
+
+def test_what_the_model_allows_is_no_deviation():
+    model = [ModelActivity("Ontvangen"), ModelActivity("Controleren", may_repeat=True),
+             ModelActivity("Beoordelen", optional=True),
+             ModelActivity("Besluiten", parallel=True)]
+    names = conformance.matched(["ontvangen ", "Controleren", "Beoordelen", "Besluiten",
+                                 "Archiveren"], model)
+    assert names["ontvangen "] == "Ontvangen" and names["Archiveren"] is None
+    allowed = ["ontvangen ", "Controleren", "Controleren", "Besluiten", "Beoordelen"]
+    assert conformance.deviations(allowed, model, names) == frozenset()
+    # A repeat is judged by its count, not its place: going back to Controleren is rework
+    # the model allows here, not a step out of order.
+    back = ["ontvangen ", "Controleren", "Besluiten", "Controleren"]
+    assert conformance.deviations(back, model, names) == frozenset()
+    outside = conformance.deviations(["ontvangen ", "Archiveren", "Besluiten", "Controleren"],
+                                     model, names)
+    assert outside == {Deviation("extra", "Archiveren"),
+                       Deviation("order", "Controleren", "Besluiten")}
+    assert conformance.deviations(["Controleren"], model, names) == {
+        Deviation("missing", "Ontvangen"), Deviation("missing", "Besluiten")}
+
+
+def test_an_activity_out_of_order_names_the_first_later_one_it_came_after():
+    model = [ModelActivity("Ontvangen"), ModelActivity("Beoordelen"),
+             ModelActivity("Advies", parallel=True), ModelActivity("Besluiten")]
+    names = conformance.matched(["Ontvangen", "Beoordelen", "Advies", "Besluiten"], model)
+    found = conformance.deviations(["Beoordelen", "Advies", "Ontvangen", "Besluiten"], model,
+                                   names)
+    assert found == {Deviation("order", "Ontvangen", "Beoordelen")}
+
+
+# --- In the method ------------------------------------------------------------------------------
+
+DESIRED = ["Aanvraag ontvangen", "Volledigheid controleren", "Kenteken controleren",
+           "Beoordelen", "Besluit nemen", "Besluit verzenden"]
+
+
+def test_the_team_declares_the_model_on_the_desired_process_page(create_project, login_as):
+    team = create_project()
+    put_in_step(team, Step.ADJUST)
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    sent = advisor.post(f"/projects/{team.project.id}/process/desired", data={
+        **activity("Kenteken controleren"), "optional": "y", "may_repeat": "y"})
+    assert sent.status_code == 303
+    step = process.steps_of(team.project, process.DESIRED)[0]
+    assert (step.optional, step.may_repeat, step.parallel) == (True, True, False)
+    # The current process is no model: the same fields are not kept there.
+    put_in_step(team, Step.PROCESS)
+    advisor.post(f"/projects/{team.project.id}/process", data={
+        **activity("Aanvraag ontvangen"), "optional": "y"})
+    assert process.steps_of(team.project)[0].optional is False
+
+
+def test_the_log_after_the_change_is_checked_against_the_desired_process(
+        create_project, login_as):
+    team = create_project()
+    for position, name in enumerate(DESIRED, start=1):
+        db.session.add(ProcessStep(project_id=team.project.id, position=position,
+                                   activity=name, variant=process.DESIRED))
+    db.session.commit()
+    put_in_step(team, Step.PROCESS)
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    _before, after = before_and_after(advisor, team, 100)
+    page = f"/projects/{team.project.id}/event-logs/{after.id}"
+    text = html.unescape(advisor.get(page).get_data(as_text=True))
+    # The process after the change skips the licence-plate check the model requires.
+    assert "0% van de zaken volgt het gewenste proces van stap 8 (0 van 100)" in text
+    assert "„Kenteken controleren” ontbreekt" in text
+    kenteken = db.session.scalar(db.select(ProcessStep).where(
+        ProcessStep.activity == "Kenteken controleren"))
+    kenteken.optional = True
+    db.session.commit()
+    text = html.unescape(advisor.get(page).get_data(as_text=True))
+    assert "100% van de zaken volgt het gewenste proces van stap 8 (100 van 100)" in text
+
+
+def test_the_team_matches_the_logs_names_to_the_desired_process(create_project, login_as):
+    team = create_project()
+    desired = ["Aanvraag binnen", "Controle", "Besluit", "Verzending"]
+    for position, name in enumerate(desired, start=1):
+        db.session.add(ProcessStep(project_id=team.project.id, position=position,
+                                   activity=name, variant=process.DESIRED))
+    db.session.commit()
+    put_in_step(team, Step.PROCESS)
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    _before, after = before_and_after(advisor, team, 50)
+    page = f"/projects/{team.project.id}/event-logs/{after.id}"
+    text = html.unescape(advisor.get(page).get_data(as_text=True))
+    assert "0% van de zaken volgt" in text and "niet in het gewenste proces staan" in text
+    log_names = sorted(after.result["activities"])
+    fields = {f"name_{n}": "" for n in range(len(log_names))}
+    chosen = {"Aanvraag ontvangen": "Aanvraag binnen", "Volledigheid controleren": "Controle",
+              "Beoordelen": "Controle", "Besluit nemen": "Besluit",
+              "Besluit verzenden": "Verzending"}
+    for n, name in enumerate(log_names):
+        fields[f"name_{n}"] = chosen[name]
+    sponsor = login_as(team[Role.SPONSOR])
+    assert sponsor.post(page + "/names", data=fields).status_code == 403
+    refused = advisor.post(page + "/names", data={**fields, "name_0": "Iets anders"})
+    assert refused.status_code == 422
+    db.session.expire_all()
+    assert "model_names" not in db.session.get(type(after), after.id).mapping
+    assert advisor.post(page + "/names", data=fields).status_code == 303
+    text = html.unescape(advisor.get(page).get_data(as_text=True))
+    # Controle twice in every case (checking, then assessing): rework the model forbids.
+    assert "„Controle” meer dan eens (herhaald werk)" in text
+    assert "door het team gekoppeld" in text
+    db.session.expire_all()
+    assert db.session.get(type(after), after.id).mapping["model_names"] == chosen
