@@ -8,7 +8,9 @@ import html
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from test_api import bearer, token_for
 from test_desired_process import activity
+from test_exports import open_docx
 from test_implementation import put_in_step
 from test_mining import before_and_after
 
@@ -16,7 +18,7 @@ from wasstraat.extensions import db
 from wasstraat.mining import analysis, conformance
 from wasstraat.mining.conformance import Deviation, ModelActivity
 from wasstraat.mining.parse import Event
-from wasstraat.models import ProcessStep
+from wasstraat.models import AcceptedDeviation, AuditEvent, ProcessStep
 from wasstraat.process import services as process
 from wasstraat.workflow import Role, Step
 
@@ -182,3 +184,79 @@ def test_the_team_matches_the_logs_names_to_the_desired_process(create_project, 
     assert "door het team gekoppeld" in text
     db.session.expire_all()
     assert db.session.get(type(after), after.id).mapping["model_names"] == chosen
+
+
+def test_the_process_owner_accepts_a_deviation_with_the_reason(create_project, login_as):
+    team = create_project()
+    for position, name in enumerate(DESIRED, start=1):
+        db.session.add(ProcessStep(project_id=team.project.id, position=position,
+                                   activity=name, variant=process.DESIRED))
+    db.session.commit()
+    put_in_step(team, Step.PROCESS)
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    _before, after = before_and_after(advisor, team, 40)
+    page = f"/projects/{team.project.id}/event-logs/{after.id}"
+    key = Deviation("missing", "Kenteken controleren").key
+    accept = page + "/deviations"
+    owner = login_as(team[Role.PROCESS_OWNER])
+    assert 'name="key"' in owner.get(page).get_data(as_text=True)
+    assert advisor.post(accept, data={"key": key, "reason": "Mag"}).status_code == 403
+    assert owner.post(accept, data={"key": key, "reason": " "}).status_code == 422
+    assert owner.post(accept, data={"key": '["maybe", "x", ""]',
+                                    "reason": "Mag"}).status_code == 422
+    assert db.session.scalar(db.select(db.func.count()).select_from(AcceptedDeviation)) == 0
+    reason = "De RDW-koppeling controleert het kenteken nu bij de aanvraag."
+    assert owner.post(accept, data={"key": key, "reason": reason}).status_code == 303
+    text = html.unescape(owner.get(page).get_data(as_text=True))
+    assert "100% van de zaken volgt het gewenste proces van stap 8 (40 van 40)" in text
+    assert f"„Kenteken controleren” ontbreekt: {reason}" in text
+    assert owner.post(accept, data={"key": key, "reason": reason}).status_code == 409
+    event = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "conformance.accept")).one()
+    assert event.after == {"deviation": "„Kenteken controleren” ontbreekt", "reason": reason}
+
+
+def test_the_evaluation_and_the_implementation_plan_say_how_many_cases_conform(
+        create_project, login_as):
+    team = create_project()
+    for position, name in enumerate(DESIRED, start=1):
+        db.session.add(ProcessStep(project_id=team.project.id, position=position,
+                                   activity=name, variant=process.DESIRED))
+    db.session.commit()
+    put_in_step(team, Step.PROCESS)
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    before_and_after(advisor, team, 30)
+    evaluation = html.unescape(advisor.get(
+        f"/projects/{team.project.id}/implementation/evaluation").get_data(as_text=True))
+    assert "0% van de zaken volgt het gewenste proces van stap 8 (0 van 30)." in evaluation
+    assert "Meest voorkomende afwijking: „Kenteken controleren” ontbreekt (100% van de " \
+           "zaken)." in evaluation
+    document = open_docx(advisor.get(
+        f"/projects/{team.project.id}/documents/implementation-plan.docx"))
+    text = "\n".join([p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for r in t.rows for c in r.cells])
+    assert "0% van de zaken na de verandering volgt het gewenste proces (0 van 30)." in text
+    assert "„Kenteken controleren” ontbreekt" in text
+
+
+def test_the_api_gives_the_rate_and_the_deviations(create_project, login_as, client):
+    team = create_project()
+    for position, name in enumerate(DESIRED, start=1):
+        db.session.add(ProcessStep(project_id=team.project.id, position=position,
+                                   activity=name, variant=process.DESIRED))
+    db.session.commit()
+    path = f"/api/v1/projects/{team.project.id}/conformance"
+    sponsor = bearer(token_for(team[Role.SPONSOR]))
+    nothing = client.get(path, headers=sponsor).get_json()
+    assert nothing == {"checked": False, "cases": 0, "conforming": 0, "rate": None,
+                       "deviations": [], "unmatched": []}
+    put_in_step(team, Step.PROCESS)
+    before_and_after(login_as(team[Role.PROCESS_ADVISOR]), team, 20)
+    body = client.get(path, headers=sponsor).get_json()
+    assert (body["checked"], body["cases"], body["rate"]) == (True, 20, 0.0)
+    assert body["deviations"][0] == {
+        "kind": "missing", "activity": "Kenteken controleren", "after": None, "cases": 20,
+        "share": 1.0, "leadTimeWith": body["deviations"][0]["leadTimeWith"],
+        "leadTimeWithout": None, "accepted": False}
+    outsider = bearer(token_for(team.outsider))
+    assert client.get(path, headers=outsider).status_code in (403, 404)

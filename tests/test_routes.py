@@ -348,6 +348,10 @@ RULES: dict[str, list[Rule]] = {
     "mining.columns": [Rule("/projects/{p}/event-logs/{log}/columns", "GET", LOG_IMPORTERS),
                        Rule("/projects/{p}/event-logs/{log}/columns", "POST", LOG_IMPORTERS)],
     "mining.show": [Rule("/projects/{p}/event-logs/{log}", "GET", MEMBERS, admin=True)],
+    # Accepting a deviation from the desired process: the process owner, in step 10 and the
+    # borging (the world is in step 1: 409 and why).
+    "mining.accept_deviation": [Rule("/projects/{p}/event-logs/{log}/deviations", "POST",
+                                     frozenset({Role.PROCESS_OWNER}))],
     # Matching a log's names to the desired process: as continuing its import.
     "mining.names": [Rule("/projects/{p}/event-logs/{log}/names", "POST", LOG_IMPORTERS)],
     "mining.baseline": [Rule("/projects/{p}/event-logs/{log}/baseline", "POST",
@@ -372,6 +376,8 @@ RULES: dict[str, list[Rule]] = {
     "api-results.Remeasurements": [Rule("/api/v1/projects/{p}/remeasurements", "GET", MEMBERS,
                                         admin=True)],
     "api-results.Processes": [Rule("/api/v1/processes", "GET", SIGNED_IN)],
+    "api-results.Conformance": [Rule("/api/v1/projects/{p}/conformance", "GET", MEMBERS,
+                                     admin=True)],
     "api-projects.OneProject": [Rule("/api/v1/projects/{p}", "GET", MEMBERS, admin=True)],
     "api-projects.Steps": [Rule("/api/v1/projects/{p}/steps", "GET", MEMBERS, admin=True)],
     "api-projects.OneStep": [Rule("/api/v1/projects/{p}/steps/1", "GET", MEMBERS, admin=True)],

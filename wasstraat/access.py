@@ -178,6 +178,8 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     or (t.item is not None and a.is_member and t.item.responsible_id == a.user.id),
     Action.EVALUATE: lambda a, t: bool(a.roles & set(Step.EXECUTION.definition.actors)),
     Action.REOPEN_PROJECT: lambda a, t: Role.PROCESS_OWNER in a.roles,
+    # The process owner says which deviations from the desired process are fine.
+    Action.ACCEPT_DEVIATION: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.START_FOLLOW_UP: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.SET_REVISIT: lambda a, t: Role.PROCESS_OWNER in a.roles,
     Action.REMEASURE: lambda a, t: bool(a.roles & workflow.REMEASURERS),

@@ -374,6 +374,7 @@ AUDIT_LABELS: dict[str, str] = {
     "api_token.revoke_all": N_("Alle API-tokens van een account ingetrokken"),
     "event_log.upload": N_("Eventlog geüpload"),
     "event_log.columns": N_("Kolommen van een eventlog gekozen"),
+    "conformance.accept": N_("Afwijking van het gewenste proces aanvaard"),
     "event_log.names": N_("Activiteiten van een eventlog gekoppeld aan het gewenste proces"),
     "event_log.abandoned": N_("Eventlog verwijderd: kolommen niet binnen een dag gekozen"),
     "process.suggest": N_("Suggestie op een procesbeschrijving gedaan"),
@@ -383,7 +384,8 @@ AUDIT_LABELS: dict[str, str] = {
 # What a row is about, in the screens' words (the code stays in the CSV export).
 OBJECT_LABELS: dict[str, str] = {
     "api_token": N_("API-token"), "audit": N_("audittrail"), "benefit": N_("baat"),
-    "event_log": N_("eventlog"), "formula_comparison": N_("vergelijking met de formule"),
+    "event_log": N_("eventlog"), "accepted_deviation": N_("aanvaarde afwijking"),
+    "formula_comparison": N_("vergelijking met de formule"),
     "implementation_contribution": N_("inbreng implementatieplan"),
     "implementation_item": N_("actie"), "improvement": N_("verbetering"),
     "interview_log": N_("interview"), "journey": N_("klantreis"),

@@ -72,6 +72,7 @@ FIELD_LABELS: dict[str, str] = {
     "baseline_source": N_("Nulmeting: bron"), "target_value": N_("Streefwaarde"),
     "target_date": N_("Streefdatum"), "activity": N_("Activiteit"), "actor": N_("Wie doet het"),
     "wait_days": N_("Wachttijd (werkdagen)"), "work_minutes": N_("Werktijd (minuten)"),
+    "deviation": N_("Afwijking"), "names": N_("Koppeling van de activiteiten"),
     "optional": N_("Mag ontbreken"), "may_repeat": N_("Mag vaker voorkomen"),
     "parallel": N_("Mag tegelijk met de vorige"),
     "decision": N_("Besluit"), "decision_reason": N_("Reden van het besluit"),

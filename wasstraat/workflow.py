@@ -1144,6 +1144,7 @@ class Action(StrEnum):
     EDIT_BENEFITS = "edit_benefits"  # the expected benefits, with the plan (until approved)
     FORECAST_BENEFIT = "forecast_benefit"  # step 10: what the benefit looks like becoming
     RECORD_BENEFIT = "record_benefit"  # step 10 and the borging: the benefit realised
+    ACCEPT_DEVIATION = "accept_deviation"  # step 10 and the borging: a deviation allowed
     DECIDE_GATE = "decide_gate"  # go or no-go on a gated step, by its approver
     RECORD_BOARD_DECISION = "record_board_decision"  # what the board decided on a plan
     PLAN_STEPS = "plan_steps"  # the planned end date of each step, by the project leader
@@ -1234,6 +1235,9 @@ EDIT_WINDOWS: dict[Action, EditWindow] = {
     Action.RECORD_BENEFIT: _W(N_("De gerealiseerde baten legt u vast in stap 10 en in de "
                                  "borging."), (Step.EXECUTION,),
                               frozenset({StepStatus.IN_PROGRESS, StepStatus.DONE})),
+    Action.ACCEPT_DEVIATION: _W(N_("Een afwijking van het gewenste proces aanvaardt u in stap "
+                                   "10 en in de borging."), (Step.EXECUTION,),
+                                frozenset({StepStatus.IN_PROGRESS, StepStatus.DONE})),
     Action.DECIDE_GATE: _W(N_("Go of no-go geeft u terwijl de stap bezig is.")),
     # The borging: after step 10 is done, until the project is reopened.
     Action.REMEASURE: _BORGING,

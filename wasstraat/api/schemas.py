@@ -384,6 +384,33 @@ class RemeasurementSchema(CamelSchema):
         return super().get_attribute(obj, attr, default)
 
 
+class DeviationSchema(CamelSchema):
+    kind = fields.Function(lambda row: row.deviation.kind, required=True,
+                           metadata={"enum": ["missing", "repeated", "order", "extra"]})
+    activity = fields.Function(lambda row: row.deviation.activity, required=True,
+                               metadata={"type": "string"})
+    after = fields.Function(lambda row: row.deviation.other or None, allow_none=True,
+                            metadata={"type": "string", "description": "Bij een afwijking in "
+                                      "de volgorde: de activiteit waarna ze kwam."})
+    cases = fields.Integer(required=True)
+    share = fields.Float(required=True)
+    lead_time_with = fields.Float(attribute="lead_with", allow_none=True,
+                                  metadata={"description": "Mediane doorlooptijd in dagen."})
+    lead_time_without = fields.Float(attribute="lead_without", allow_none=True)
+    accepted = fields.Boolean(required=True)
+
+
+class ConformanceSchema(CamelSchema):
+    checked = fields.Boolean(required=True, metadata={
+        "description": "Of er een gelezen eventlog van na de verandering en een gewenst proces "
+                       "zijn om te toetsen."})
+    cases = fields.Integer(required=True)
+    conforming = fields.Integer(required=True)
+    rate = fields.Float(allow_none=True)
+    deviations = fields.List(fields.Nested(DeviationSchema), required=True)
+    unmatched = fields.List(fields.String(), required=True)
+
+
 class ProcessSchema(CamelSchema):
     project_id = fields.Function(lambda row: row.project.id, required=True,
                                  metadata={"type": "integer"})

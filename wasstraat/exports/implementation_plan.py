@@ -381,9 +381,18 @@ def _evaluation(document: DocxDocument, project: Project) -> None:
         d.label_value(document, (("Evaluatiemoment", d.dutch_date(evaluation.planned_on)),
                                  ("Door", evaluation.owner.name if evaluation.owner else "–")))
     results = implementation.kpi_results([project.id]).get(project.id, [])
-    if not results:
+    if results:
+        _kpi_results(document, results)
+    else:
         d.text(document, "", empty="Er zijn geen KPI's om te meten.")
-        return
+    _measured_change(document, project)
+    if evaluation is not None and evaluation.lessons:
+        d.heading(document, "Geleerde lessen", 2)
+        d.text(document, evaluation.lessons)
+
+
+def _kpi_results(document: DocxDocument, results) -> None:
+    """The KPIs to measure: a figure of those measured, and the table of all."""
     measured = [r for r in results if r.after is not None]
     if measured:
         bars = [figures.KpiBars(r.kpi.name, r.kpi.unit, r.kpi.baseline_value,
@@ -400,10 +409,6 @@ def _evaluation(document: DocxDocument, project: Project) -> None:
               if r.after else "nog niet gemeten",
               {True: "ja", False: "nee", None: "–"}[r.reached]) for r in results],
             (6, 2.3, 2.3, 3, 2.4))
-    _measured_change(document, project)
-    if evaluation is not None and evaluation.lessons:
-        d.heading(document, "Geleerde lessen", 2)
-        d.text(document, evaluation.lessons)
 
 
 def _measured_change(document: DocxDocument, project: Project) -> None:
@@ -428,6 +433,27 @@ def _measured_change(document: DocxDocument, project: Project) -> None:
     if compared["variants_gone"]:
         d.text(document, f"{len(compared['variants_gone'])} paden van vóór de verandering komen "
                          f"niet meer voor ({compared['cases_on_gone_paths']} zaken namen ze).")
+    _conformance(document, project)
+
+
+def _conformance(document: DocxDocument, project: Project) -> None:
+    """How many cases after the change follow the desired process, and the commonest ways
+    they do not (with the lead time of the cases with and without)."""
+    checked = mining.latest_conformance(project)
+    if checked is None:
+        return
+    d.text(document, f"{d.number(round(checked.rate * 100, 1))}% van de zaken na de "
+                     f"verandering volgt het gewenste proces ({checked.conforming} van "
+                     f"{checked.cases}).")
+    rows = [(mining.deviation_words(s.deviation) + (" (aanvaard)" if s.accepted else ""),
+             f"{s.cases} ({d.number(round(s.share * 100, 1))}%)",
+             d.number(round(s.lead_with, 1)) if s.lead_with is not None else "–",
+             d.number(round(s.lead_without, 1)) if s.lead_without is not None else "–")
+            for s in checked.deviations[:5]]
+    if rows:
+        d.table(document, "Afwijkingen van het gewenste proces, met de mediane doorlooptijd "
+                          "in dagen van de zaken met en zonder",
+                ("Afwijking", "Zaken", "Met", "Zonder"), rows, (8, 3, 2.5, 2.5))
 
 
 def _approval(document: DocxDocument, project: Project,

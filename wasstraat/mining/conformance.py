@@ -18,6 +18,7 @@ so the cost is the total length of the distinct paths, whatever the number of ca
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,7 +47,19 @@ class Deviation:
 
     @property
     def key(self) -> str:
-        return f"{self.kind}\x1f{self.activity}\x1f{self.other}"
+        """How an accepted deviation is kept (``AcceptedDeviation.key``)."""
+        return json.dumps([self.kind, self.activity, self.other], ensure_ascii=False)
+
+    @classmethod
+    def from_key(cls, key: str) -> Deviation:
+        """ValueError where the key is no deviation's."""
+        try:
+            kind, activity, other = json.loads(key)
+        except (TypeError, ValueError) as error:
+            raise ValueError(key) from error
+        if kind not in KINDS or not all(isinstance(v, str) for v in (activity, other)):
+            raise ValueError(key)
+        return cls(kind, activity, other)
 
 
 def _normal(name: str) -> str:

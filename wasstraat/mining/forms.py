@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..forms import FlaskForm, choices, no_control_characters
@@ -51,6 +51,16 @@ class ColumnsForm(FlaskForm):
             field.choices = choices(needed)
         self.end.choices = choices([("", _l("(geen)")), *needed])
         self.resource.choices = choices([("", _l("(geen)")), *needed])
+
+
+class AcceptDeviationForm(FlaskForm):
+    """The process owner allows one deviation from the desired process, with the reason."""
+
+    key = HiddenField(validators=[InputRequired(), Length(max=450)])
+    reason = TextAreaField(_l("Waarom deze afwijking mag"),
+                           validators=[InputRequired(_l("Zeg waarom deze afwijking mag.")),
+                                       Length(max=1000), no_control_characters],
+                           render_kw={"rows": 2})
 
 
 def names_form(log_names: list[str], desired: list[str],

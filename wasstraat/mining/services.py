@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock
 from ..clock import organisation_zone
@@ -18,7 +19,16 @@ from ..database import forget_deleted, prepare_to_write
 from ..errors import InvalidInput, WorkflowError
 from ..extensions import db
 from ..implementation import services as implementation
-from ..models import EventLog, EventLogCases, EventLogFile, Kpi, Project, User, utcnow
+from ..models import (
+    AcceptedDeviation,
+    EventLog,
+    EventLogCases,
+    EventLogFile,
+    Kpi,
+    Project,
+    User,
+    utcnow,
+)
 from ..process import services as process
 from ..windows import require_open
 from ..workflow import (
@@ -27,6 +37,7 @@ from ..workflow import (
     Action,
     DurationUnit,
     EventLogStatus,
+    Step,
 )
 from ..working_time import organisation_calendar
 from . import analysis, conformance, parse, statistics
@@ -272,8 +283,48 @@ def conformance_of(project: Project, log: EventLog,
         return None
     working = unit is DurationUnit.WORKING and not np.isnan(table.lead_working).all()
     chosen = {name: to or None for name, to in log.mapping.get("model_names", {}).items()}
-    return conformance.check(table, model, set(),
+    return conformance.check(table, model, set(accepted_deviations(project)),
                              table.lead_working if working else table.lead, chosen)
+
+
+def accepted_deviations(project: Project) -> dict[str, AcceptedDeviation]:
+    """The deviations the process owner accepted, by their key."""
+    return {row.key: row for row in db.session.scalars(
+        select(AcceptedDeviation).where(AcceptedDeviation.project_id == project.id)
+        .order_by(AcceptedDeviation.accepted_at))}
+
+
+def accept_deviation(project: Project, actor: User, key: str, reason: str) -> None:
+    """The process owner allows a deviation, with the reason: its cases count as conforming
+    from then on, in every log of the project, and the history keeps who and why."""
+    require_open(project, Action.ACCEPT_DEVIATION, Step.EXECUTION)
+    try:
+        deviation = conformance.Deviation.from_key(key)
+    except ValueError as error:
+        raise InvalidInput(_("Dat is geen afwijking van dit eventlog.")) from error
+    if not reason.strip():
+        raise InvalidInput(_("Zeg waarom deze afwijking mag."), "reason")
+    if key in accepted_deviations(project):
+        raise WorkflowError(_("Deze afwijking is al aanvaard."))
+    row = AcceptedDeviation(project_id=project.id, key=key[:450], reason=reason.strip(),
+                            accepted_by_id=actor.id)
+    try:
+        with db.session.begin_nested():  # two at once: one is kept, the other hears so
+            db.session.add(row)
+    except IntegrityError as error:
+        raise WorkflowError(_("Deze afwijking is al aanvaard.")) from error
+    audit.record("conformance.accept", "accepted_deviation", row.id, project.id, actor=actor,
+                 after={"deviation": deviation_words(deviation), "reason": row.reason})
+
+
+def latest_conformance(project: Project, logs: list[EventLog] | None = None
+                       ) -> conformance.Conformance | None:
+    """The latest read log after the change against the desired process, in calendar days
+    (the evaluation and the implementation plan show it). ``logs``: the project's logs after
+    the change, newest first, where the caller has them already."""
+    after = (next((log for log in logs if log.status is EventLogStatus.DONE), None)
+             if logs is not None else latest_done(project, "after"))
+    return conformance_of(project, after, DurationUnit.CALENDAR) if after else None
 
 
 def match_names(log: EventLog, project: Project, actor: User, chosen: dict[str, str]) -> None:

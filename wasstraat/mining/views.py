@@ -19,9 +19,9 @@ from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
 from ..models import EventLog, Kpi
 from ..process import services as process
-from ..workflow import EVENT_LOG_PURPOSES, DurationUnit, EventLogStatus
-from . import analysis, figures, services, statistics
-from .forms import ColumnsForm, FigureForm, UploadForm, names_form
+from ..workflow import EVENT_LOG_PURPOSES, DurationUnit, EventLogStatus, Step
+from . import analysis, conformance, figures, services, statistics
+from .forms import AcceptDeviationForm, ColumnsForm, FigureForm, UploadForm, names_form
 
 bp = Blueprint("mining", __name__, url_prefix="/projects/<int:project_id>/event-logs")
 
@@ -120,7 +120,7 @@ def _kpi_choices(access: ProjectAccess):
 
 
 def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
-                result_form=None, names=None, status: int = 200):
+                result_form=None, names=None, accept=None, status: int = 200):
     project = access.project
     context = {"access": access, "project": project, "log": log,
                "purpose": EVENT_LOG_PURPOSES[log.purpose]}
@@ -149,7 +149,7 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
             context["baseline_form"] = form
         else:
             context.update(_before_and_after(project, log, result))
-            context.update(_conformance(access, log, result["unit"], names))
+            context.update(_conformance(access, log, result["unit"], names, accept))
             form = result_form or FigureForm(formdata=None)
             form.kpi_id.choices = _kpi_choices(access)
             context["result_form"] = form
@@ -175,14 +175,20 @@ def _before_and_after(project, log: EventLog, result: dict) -> dict:
     return context
 
 
-def _conformance(access: ProjectAccess, log: EventLog, unit: DurationUnit, names) -> dict:
-    """The log after the change against the desired process, and the form that matches its
-    activity names to it (for those who import logs)."""
+def _conformance(access: ProjectAccess, log: EventLog, unit: DurationUnit, names,
+                 accept) -> dict:
+    """The log after the change against the desired process, the deviations the process
+    owner accepted, and the forms that match the log's names (for those who import logs) and
+    accept a deviation (the process owner)."""
     checked = services.conformance_of(access.project, log, unit)
-    context = {"conformance": checked, "deviation_words": services.deviation_words}
+    context = {"conformance": checked, "deviation_words": services.deviation_words,
+               "accepted": [(conformance.Deviation.from_key(row.key), row) for row in
+                            services.accepted_deviations(access.project).values()]}
     if checked is not None and access.can(services.import_action(access.project, log.purpose),
                                           step=EVENT_LOG_PURPOSES[log.purpose].step):
         context["names_form"] = names or _names_form(access, checked)
+    if checked is not None and access.can(Action.ACCEPT_DEVIATION, step=Step.EXECUTION):
+        context["accept_form"] = accept or AcceptDeviationForm(formdata=None)
     return context
 
 
@@ -255,6 +261,25 @@ def names(project_id: int, log_id: int):
     services.match_names(log, access.project, _user(), form.chosen())
     db.session.commit()
     flash(_("De koppeling met het gewenste proces is opgeslagen."), "success")
+    return redirect(url_for(".show", project_id=project_id, log_id=log_id,
+                            _anchor="conformance-heading"), 303)
+
+
+@bp.route("/<int:log_id>/deviations", methods=["POST"])
+@login_required
+def accept_deviation(project_id: int, log_id: int):
+    """Step 10 and the borging: the process owner allows a deviation, with the reason."""
+    access = project_access(project_id, need=Action.ACCEPT_DEVIATION)
+    log = _log(access, log_id)
+    form = AcceptDeviationForm()
+    if not form.validate_on_submit():
+        return _render_log(access, log, accept=form, status=422)
+    refuse_into(form, lambda shown, status: _render_log(access, log, accept=shown,
+                                                        status=status))
+    services.accept_deviation(access.project, _user(), form.key.data, form.reason.data)
+    db.session.commit()
+    flash(_("De afwijking is aanvaard; haar zaken tellen nu als volgens het gewenste proces."),
+          "success")
     return redirect(url_for(".show", project_id=project_id, log_id=log_id,
                             _anchor="conformance-heading"), 303)
 

@@ -31,6 +31,7 @@ from .base import (
     utcnow,
 )
 from .event_logs import (
+    AcceptedDeviation,
     EventLog,
     EventLogCases,
     EventLogFile,
@@ -105,6 +106,7 @@ __all__ = [
     "AppendOnlyError",
     "AuditEvent",
     "Evaluation",
+    "AcceptedDeviation",
     "EventLog",
     "EventLogCases",
     "EventLogFile",

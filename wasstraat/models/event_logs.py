@@ -14,6 +14,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,6 +71,24 @@ class EventLogCases(db.Model):
     event_log_id: Mapped[int] = mapped_column(
         ForeignKey("event_log.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AcceptedDeviation(db.Model):
+    """A deviation from the desired process the process owner accepts, with the reason
+    (mining/conformance.py ``Deviation.key``): its cases count as conforming from then on."""
+
+    __tablename__ = "accepted_deviation"
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    key: Mapped[str] = mapped_column(String(450))
+    reason: Mapped[str] = mapped_column(Text)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    accepted_by: Mapped[User | None] = relationship()
 
 
 class EventLogFile(db.Model):

@@ -10,14 +10,23 @@ from ... import clock
 from ...access import project_access
 from ...extensions import db
 from ...library import queries as library
+from ...mining import services as mining
 from ...models import Benefit
 from ...sustain import services as sustain
 from ..helpers import Page, caller, paged, paginate
-from ..schemas import BenefitSchema, PageArgs, ProcessSchema, RemeasurementSchema, page_of
+from ..schemas import (
+    BenefitSchema,
+    ConformanceSchema,
+    PageArgs,
+    ProcessSchema,
+    RemeasurementSchema,
+    page_of,
+)
 from ..spec import Blueprint
 
 bp = Blueprint("api-results", __name__, url_prefix="/api/v1",
-               description="Het resultaat: baten, nametingen in de borging en de processen")
+               description="Het resultaat: baten, nametingen in de borging, de toets aan het "
+                           "gewenste proces en de processen")
 
 
 @bp.route("/projects/<int:projectId>/benefits")
@@ -42,6 +51,21 @@ class Remeasurements(MethodView):
         size, number = args["page_size"], args["page"]
         return paged(Page(moments[(number - 1) * size:number * size], number, size,
                           len(moments)))
+
+
+@bp.route("/projects/<int:projectId>/conformance")
+class Conformance(MethodView):
+    @bp.response(200, ConformanceSchema)
+    def get(self, projectId):
+        """Hoeveel zaken na de verandering het gewenste proces volgen, en de meest voorkomende
+        afwijkingen"""
+        checked = mining.latest_conformance(project_access(projectId).project)
+        if checked is None:
+            return {"checked": False, "cases": 0, "conforming": 0, "rate": None,
+                    "deviations": [], "unmatched": []}
+        return {"checked": True, "cases": checked.cases, "conforming": checked.conforming,
+                "rate": round(checked.rate, 4), "deviations": checked.deviations,
+                "unmatched": checked.unmatched}
 
 
 @bp.route("/processes")
