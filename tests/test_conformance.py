@@ -128,13 +128,19 @@ def test_the_team_declares_the_model_on_the_desired_process_page(create_project,
     assert process.steps_of(team.project)[0].optional is False
 
 
-def test_the_log_after_the_change_is_checked_against_the_desired_process(
-        create_project, login_as):
+def with_desired_process(create_project, names: list[str] = DESIRED):
+    """A project whose desired process (step 8) has these activities, in order."""
     team = create_project()
-    for position, name in enumerate(DESIRED, start=1):
+    for position, name in enumerate(names, start=1):
         db.session.add(ProcessStep(project_id=team.project.id, position=position,
                                    activity=name, variant=process.DESIRED))
     db.session.commit()
+    return team
+
+
+def test_the_log_after_the_change_is_checked_against_the_desired_process(
+        create_project, login_as):
+    team = with_desired_process(create_project)
     put_in_step(team, Step.PROCESS)
     advisor = login_as(team[Role.PROCESS_ADVISOR])
     _before, after = before_and_after(advisor, team, 100)
@@ -152,12 +158,8 @@ def test_the_log_after_the_change_is_checked_against_the_desired_process(
 
 
 def test_the_team_matches_the_logs_names_to_the_desired_process(create_project, login_as):
-    team = create_project()
-    desired = ["Aanvraag binnen", "Controle", "Besluit", "Verzending"]
-    for position, name in enumerate(desired, start=1):
-        db.session.add(ProcessStep(project_id=team.project.id, position=position,
-                                   activity=name, variant=process.DESIRED))
-    db.session.commit()
+    team = with_desired_process(create_project,
+                                ["Aanvraag binnen", "Controle", "Besluit", "Verzending"])
     put_in_step(team, Step.PROCESS)
     advisor = login_as(team[Role.PROCESS_ADVISOR])
     _before, after = before_and_after(advisor, team, 50)
@@ -187,11 +189,7 @@ def test_the_team_matches_the_logs_names_to_the_desired_process(create_project, 
 
 
 def test_the_process_owner_accepts_a_deviation_with_the_reason(create_project, login_as):
-    team = create_project()
-    for position, name in enumerate(DESIRED, start=1):
-        db.session.add(ProcessStep(project_id=team.project.id, position=position,
-                                   activity=name, variant=process.DESIRED))
-    db.session.commit()
+    team = with_desired_process(create_project)
     put_in_step(team, Step.PROCESS)
     advisor = login_as(team[Role.PROCESS_ADVISOR])
     _before, after = before_and_after(advisor, team, 40)
@@ -218,11 +216,7 @@ def test_the_process_owner_accepts_a_deviation_with_the_reason(create_project, l
 
 def test_the_evaluation_and_the_implementation_plan_say_how_many_cases_conform(
         create_project, login_as):
-    team = create_project()
-    for position, name in enumerate(DESIRED, start=1):
-        db.session.add(ProcessStep(project_id=team.project.id, position=position,
-                                   activity=name, variant=process.DESIRED))
-    db.session.commit()
+    team = with_desired_process(create_project)
     put_in_step(team, Step.PROCESS)
     advisor = login_as(team[Role.PROCESS_ADVISOR])
     before_and_after(advisor, team, 30)
@@ -240,11 +234,7 @@ def test_the_evaluation_and_the_implementation_plan_say_how_many_cases_conform(
 
 
 def test_the_api_gives_the_rate_and_the_deviations(create_project, login_as, client):
-    team = create_project()
-    for position, name in enumerate(DESIRED, start=1):
-        db.session.add(ProcessStep(project_id=team.project.id, position=position,
-                                   activity=name, variant=process.DESIRED))
-    db.session.commit()
+    team = with_desired_process(create_project)
     path = f"/api/v1/projects/{team.project.id}/conformance"
     sponsor = bearer(token_for(team[Role.SPONSOR]))
     nothing = client.get(path, headers=sponsor).get_json()
