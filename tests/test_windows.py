@@ -53,6 +53,8 @@ EXPECTED: dict[Action, dict[Step, set[StepStatus]] | None] = {
     Action.EDIT_BENEFITS: {Step.ADJUST: NOT_DONE},
     Action.FORECAST_BENEFIT: {Step.EXECUTION: UNDER_WAY},
     Action.RECORD_BENEFIT: {Step.EXECUTION: {StepStatus.IN_PROGRESS, StepStatus.DONE}},
+    # A deviation from the desired process is accepted in step 10 and in the borging.
+    Action.ACCEPT_DEVIATION: {Step.EXECUTION: {StepStatus.IN_PROGRESS, StepStatus.DONE}},
     # The borging: once step 10 is done.
     Action.REMEASURE: {Step.EXECUTION: {StepStatus.DONE}},
     Action.PLAN_REMEASUREMENTS: {Step.EXECUTION: {StepStatus.DONE}},
