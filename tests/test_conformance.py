@@ -250,3 +250,9 @@ def test_the_api_gives_the_rate_and_the_deviations(create_project, login_as, cli
         "leadTimeWithout": None, "accepted": False}
     outsider = bearer(token_for(team.outsider))
     assert client.get(path, headers=outsider).status_code in (403, 404)
+
+
+def test_the_paths_of_a_deviation_come_commonest_first():
+    dev = Deviation("missing", "Beoordelen")
+    assert conformance._paths_with(dev, [["Ontvangen"], ["Besluiten"]], [{dev}, {dev}],
+                                   [1, 5]) == [(["Besluiten"], 5), (["Ontvangen"], 1)]

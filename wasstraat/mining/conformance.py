@@ -134,30 +134,51 @@ def check(table: CaseTable, model: Sequence[ModelActivity], accepted: set[str],
     unless given); ``chosen``: the names the team matched (the rest by name)."""
     lead = table.lead if lead is None else lead
     paths = table.paths()
-    in_model = {activity.name for activity in model}
-    names = {name: to if to in in_model else None
-             for name, to in (chosen or {}).items()}
-    names |= matched(sorted({name for path in paths for name in path} - set(names)), model)
+    names = _names(paths, model, chosen or {})
     per_path = [deviations(path, model, names) for path in paths]
-    cases_per_path = np.bincount(table.path, minlength=len(paths))
-    open_per_path = [{d for d in found if d.key not in accepted} for found in per_path]
-    conforming = int(sum(count for count, found in zip(cases_per_path.tolist(), open_per_path,
-                                                       strict=True) if not found))
+    cases_per_path = np.bincount(table.path, minlength=len(paths)).tolist()
+    ranked = _ranked(per_path, cases_per_path)
+    return Conformance(
+        len(table.path), _conforming(per_path, cases_per_path, accepted),
+        [_share(deviation, count, table, per_path, lead, accepted, len(table.path))
+         for deviation, count in ranked[:TOP_DEVIATIONS]],
+        max(0, len(ranked) - TOP_DEVIATIONS),
+        sorted(name for name, to in names.items() if to is None),
+        _paths_with(ranked[0][0], paths, per_path, cases_per_path) if ranked else [],
+        dict(sorted(names.items())))
+
+
+def _names(paths: list[list[str]], model: Sequence[ModelActivity],
+           chosen: dict[str, str | None]) -> dict[str, str | None]:
+    """Each name of the log and the model activity it is: as the team chose (where that is
+    still in the model), else by name."""
+    in_model = {activity.name for activity in model}
+    names = {name: to if to in in_model else None for name, to in chosen.items()}
+    seen = {name for path in paths for name in path}
+    return names | matched(sorted(seen - set(names)), model)
+
+
+def _conforming(per_path, cases_per_path: list[int], accepted: set[str]) -> int:
+    """The cases whose path has no deviation but accepted ones."""
+    return sum(count for count, found in zip(cases_per_path, per_path, strict=True)
+               if all(deviation.key in accepted for deviation in found))
+
+
+def _ranked(per_path, cases_per_path: list[int]) -> list[tuple[Deviation, int]]:
+    """Each deviation with its number of cases, the commonest first."""
     counted: Counter[Deviation] = Counter()
-    for count, found in zip(cases_per_path.tolist(), per_path, strict=True):
+    for count, found in zip(cases_per_path, per_path, strict=True):
         for deviation in found:
             counted[deviation] += count
-    ranked = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
-    shares = [_share(deviation, count, table, per_path, lead, accepted, len(table.path))
-              for deviation, count in ranked[:TOP_DEVIATIONS]]
-    commonest = []
-    if ranked:
-        top = ranked[0][0]
-        commonest = sorted(((paths[n], int(cases_per_path[n])) for n, found in
-                            enumerate(per_path) if top in found), key=lambda pc: -pc[1])[:5]
-    return Conformance(len(table.path), conforming, shares, max(0, len(ranked) - TOP_DEVIATIONS),
-                       sorted(name for name, to in names.items() if to is None), commonest,
-                       dict(sorted(names.items())))
+    return sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _paths_with(deviation: Deviation, paths, per_path,
+                cases_per_path: list[int]) -> list[tuple[list[str], int]]:
+    """The five commonest paths that have this deviation, with their cases."""
+    having = [(paths[n], cases_per_path[n]) for n, found in enumerate(per_path)
+              if deviation in found]
+    return sorted(having, key=lambda pc: -pc[1])[:5]
 
 
 def _share(deviation: Deviation, count: int, table: CaseTable, per_path, lead: np.ndarray,

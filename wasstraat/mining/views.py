@@ -121,39 +121,43 @@ def _kpi_choices(access: ProjectAccess):
 
 def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
                 result_form=None, names=None, accept=None, status: int = 200):
-    project = access.project
-    context = {"access": access, "project": project, "log": log,
+    context = {"access": access, "project": access.project, "log": log,
                "purpose": EVENT_LOG_PURPOSES[log.purpose]}
     if wants_partial():  # the progress polling: the part while it runs, then the whole page
         if log.status.is_busy:
             return render_template("mining/_progress.html", **context), status
         return "", 200, {"HX-Refresh": "true"}
     if log.status is EventLogStatus.DONE:
-        unit = _unit()
-        result = analysis.in_unit(log.result, unit)
-        working = log.result.get("working")
-        context.update(
-            shown=result, unit=result["unit"], working=result["unit"] is DurationUnit.WORKING,
-            can_show_working=working is not None, measured_working=working,
-            day_hours=(working or {}).get("day_hours", 8.5),
-            unit_choices=[(u.value, _(u.label)) for u in DurationUnit],
-            histogram=figures.histogram(result["histogram"]), graph=figures.graph(result),
-            dotted=figures.dotted(result, _("overige activiteiten")),
-            weekday_names=[_("ma"), _("di"), _("wo"), _("do"), _("vr"), _("za"), _("zo")],
-            activity_order=figures.process_order(result),
-            period=services.period(log))
+        result = analysis.in_unit(log.result, _unit())
+        context.update(_figures(log, result))
         if log.purpose == "current":
-            context["estimate"] = services.team_estimate(project)
-            form = baseline_form or FigureForm(formdata=None)
-            form.kpi_id.choices = _kpi_choices(access)
-            context["baseline_form"] = form
+            context.update(estimate=services.team_estimate(access.project),
+                           baseline_form=_figure_form(access, baseline_form))
         else:
-            context.update(_before_and_after(project, log, result))
-            context.update(_conformance(access, log, result["unit"], names, accept))
-            form = result_form or FigureForm(formdata=None)
-            form.kpi_id.choices = _kpi_choices(access)
-            context["result_form"] = form
+            context.update(_before_and_after(access.project, log, result),
+                           **_conformance(access, log, result["unit"], names, accept),
+                           result_form=_figure_form(access, result_form))
     return render_template("mining/show.html", **context), status
+
+
+def _figures(log: EventLog, result: dict) -> dict:
+    """What the page draws from a read log, in the unit asked for."""
+    working = log.result.get("working")
+    return {"shown": result, "unit": result["unit"],
+            "working": result["unit"] is DurationUnit.WORKING,
+            "can_show_working": working is not None, "measured_working": working,
+            "day_hours": (working or {}).get("day_hours", 8.5),
+            "unit_choices": [(u.value, _(u.label)) for u in DurationUnit],
+            "histogram": figures.histogram(result["histogram"]), "graph": figures.graph(result),
+            "dotted": figures.dotted(result, _("overige activiteiten")),
+            "weekday_names": [_("ma"), _("di"), _("wo"), _("do"), _("vr"), _("za"), _("zo")],
+            "activity_order": figures.process_order(result), "period": services.period(log)}
+
+
+def _figure_form(access: ProjectAccess, form: FigureForm | None) -> FigureForm:
+    form = form or FigureForm(formdata=None)
+    form.kpi_id.choices = _kpi_choices(access)
+    return form
 
 
 def _before_and_after(project, log: EventLog, result: dict) -> dict:
