@@ -68,14 +68,22 @@ class WorkingCalendar:
     def working_days(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
         """The working days from each start to its end (seconds since 1970, UTC; NaN where
         there is no moment). None when the moments span more than ``MAX_SPAN_DAYS``."""
-        starts, ends = np.asarray(starts, dtype=float), np.asarray(ends, dtype=float)
-        known = np.concatenate([starts[~np.isnan(starts)], ends[~np.isnan(ends)]])
+        placed = self.positions(starts, ends)
+        return None if placed is None else placed[1] - placed[0]
+
+    def positions(self, *moments: np.ndarray) -> list[np.ndarray] | None:
+        """Each moment's place on one working-time axis, in working days since the start of
+        their common range (NaN stays NaN): a difference of two places is the working days
+        between them, and the axis is built once for all of them. None past
+        ``MAX_SPAN_DAYS``."""
+        arrays = [np.asarray(m, dtype=float) for m in moments]
+        known = np.concatenate([m[~np.isnan(m)] for m in arrays])
         if len(known) == 0:
-            return np.full(len(starts), np.nan)
+            return [np.full(len(m), np.nan) for m in arrays]
         axis = self._axis(float(known.min()), float(known.max()))
         if axis is None:
             return None
-        return (axis(ends) - axis(starts)) / self.day_seconds
+        return [axis(m) / self.day_seconds for m in arrays]
 
     def _axis(self, first: float, last: float):
         """A function: moments to office seconds since the first day of this range."""

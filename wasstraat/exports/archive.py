@@ -114,7 +114,7 @@ def _lay_out(model: type[Kept], owner_id: int, docx: Kept) -> Kept:
     result = Export(pdf_name(docx.filename), laid_out)
     if not _numbering():
         return _store(model, owner_id, "pdf", result)
-    numbered = pages.numbered(docx.content, pages.of_headings(laid_out))
+    numbered = pages.numbered(docx.content, laid_out)
     return _store(model, owner_id, "pdf", result, also=lambda: _replace(docx, numbered))
 
 
@@ -179,7 +179,7 @@ def numbered(source: Export) -> Export:
     except pdf.ConversionFailed as error:
         current_app.logger.error("Laying out %s failed: %s", source.filename, error)
         return source
-    return Export(source.filename, pages.numbered(source.content, pages.of_headings(laid_out)))
+    return Export(source.filename, pages.numbered(source.content, laid_out))
 
 
 def as_pdf(source: Export) -> Export:

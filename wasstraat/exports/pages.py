@@ -33,9 +33,11 @@ def of_headings(laid_out: bytes) -> dict[str, int]:
     return pages
 
 
-def numbered(docx: bytes, pages: dict[str, int]) -> bytes:
-    """The .docx with each page reference showing its page, and no request to Word to update
-    fields. Unchanged when a reference has no page (an older layout): Word then fills them."""
+def numbered(docx: bytes, laid_out: bytes) -> bytes:
+    """The .docx with each page reference showing the page of its heading in ``laid_out``
+    (LibreOffice's PDF of it), and no request to Word to update fields. Unchanged when a
+    reference has no page (an older layout): Word then fills them."""
+    pages = of_headings(laid_out)
     document = Document(BytesIO(docx))
     references = [(instruction, _PAGEREF.match(instruction.text or ""))
                   for instruction in document.element.body.iter(qn("w:instrText"))]

@@ -223,6 +223,13 @@ class CaseTable:
                        **{name: empty for name, empty in _EMPTY_PATHS.items()
                           if name not in arrays})
 
+    def lead_in(self, unit: DurationUnit) -> np.ndarray:
+        """The cases' lead times in this unit (calendar days where the log has no working
+        days, as ``in_unit`` shows its figures)."""
+        if unit is DurationUnit.WORKING and not np.isnan(self.lead_working).all():
+            return self.lead_working
+        return self.lead
+
     def paths(self) -> list[list[str]]:
         """Each path's activities by name (in path number order)."""
         names = self.activities.tolist()
@@ -417,15 +424,14 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
         result["weekdays"] = _weekdays(start, activity, activities, calendar.zone)
     lead_working = np.full(len(lead), np.nan)
     if calendar is not None:
-        working = _in_working_days(calendar, start, finish, end, bounds, latest, first,
+        working = _in_working_days(calendar, start, finish, end, bounds, first,
                                    activity, activities, has_end)
         if working is not None:
             result["working"], lead_working = working
     if keep_resources and has_resource:
         per_resource = Counter(resource.tolist())
-        result["resources"] = {resources[i]: n for i, n in per_resource.most_common(
-            RESOURCES_KEPT + 1) if i >= 0}  # (one more: the "unknown" -1 may be among them)
-        result["resources"] = dict(list(result["resources"].items())[:RESOURCES_KEPT])
+        known = [(resources[i], n) for i, n in per_resource.most_common() if i >= 0]
+        result["resources"] = dict(known[:RESOURCES_KEPT])
         result["handover_matrix"] = _handover_matrix(paths, resources)
     return result, _case_table(start[bounds], lead, lead_working, paths, ranked, activities)
 
@@ -462,18 +468,21 @@ def _weekdays(start, activity, activities: list[str], zone) -> dict[str, list[in
     return {activities[index]: table[index].tolist() for index in commonest.tolist()}
 
 
-def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, latest, first,
+def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, first,
                      activity, activities: list[str], has_end: bool
                      ) -> tuple[dict[str, Any], np.ndarray] | None:
     """The durations again, in the organisation's working days, and each case's lead time in
     them (None: the log spans too many years to convert)."""
-    lead = calendar.working_days(start[bounds], latest)
-    if lead is None:
+    placed = calendar.positions(start, finish, end)
+    if placed is None:
         return None
+    began, finished, ended = placed
+    # The axis only moves forward, so the latest finish has the latest place.
+    lead = np.maximum.reduceat(finished, bounds) - began[bounds]
     waits = np.full(len(start), np.nan)
-    waits[1:] = calendar.working_days(finish[:-1], start[1:])
+    waits[1:] = began[1:] - finished[:-1]
     waits[first] = np.nan
-    work = calendar.working_days(start, end)
+    work = ended - began
     total_work = float(np.nansum(work)) if has_end else None
     return {"day_hours": calendar.day_hours, "lead_time": _stats(lead),
             "histogram": histogram(lead),

@@ -120,6 +120,7 @@ class Conformance:
     unmatched: list[str]  # names of the log outside the model
     commonest_paths: list[tuple[list[str], int]]  # the paths of the commonest deviation
     names: dict[str, str | None]  # each name of the log and the model activity it is
+    activities: list[str]  # the model's activities, in order
 
     @property
     def rate(self) -> float:
@@ -145,7 +146,7 @@ def check(table: CaseTable, model: Sequence[ModelActivity], accepted: set[str],
         max(0, len(ranked) - TOP_DEVIATIONS),
         sorted(name for name, to in names.items() if to is None),
         _paths_with(ranked[0][0], paths, per_path, cases_per_path) if ranked else [],
-        dict(sorted(names.items())))
+        dict(sorted(names.items())), [activity.name for activity in model])
 
 
 def _names(paths: list[list[str]], model: Sequence[ModelActivity],

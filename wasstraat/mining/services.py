@@ -8,7 +8,6 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import numpy as np
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -232,9 +231,10 @@ def forget_abandoned(now: datetime | None = None) -> int:
         log.error = _("De kolommen zijn niet binnen een dag gekozen; het bestand en de "
                       "voorbeeldregels zijn daarom verwijderd. Importeer het opnieuw.")
         log.mapping = {**log.mapping, "sample": []}
-        db.session.execute(delete(EventLogFile).where(EventLogFile.event_log_id == log.id))
         audit.record("event_log.abandoned", "event_log", log.id, log.project_id, actor=None,
                      after={"filename": log.filename})
+    db.session.execute(delete(EventLogFile).where(
+        EventLogFile.event_log_id.in_([log.id for log in abandoned])))
     db.session.commit()
     if abandoned:
         forget_deleted(db.session)
@@ -256,9 +256,7 @@ def comparison(before: EventLog, after: EventLog, unit: DurationUnit) -> dict | 
         return None
     earlier = analysis.CaseTable.unpacked(tables[before.id])
     later = analysis.CaseTable.unpacked(tables[after.id])
-    working = unit is DurationUnit.WORKING
-    change = statistics.lead_time_change(earlier.lead_working if working else earlier.lead,
-                                         later.lead_working if working else later.lead)
+    change = statistics.lead_time_change(earlier.lead_in(unit), later.lead_in(unit))
     made = {"change": statistics.as_stored(change),
             **statistics.case_mix(earlier, later, before.result, after.result,
                                   organisation_zone())}
@@ -267,10 +265,12 @@ def comparison(before: EventLog, after: EventLog, unit: DurationUnit) -> dict | 
     return made
 
 
-def conformance_of(project: Project, log: EventLog,
-                   unit: DurationUnit) -> conformance.Conformance | None:
+def conformance_of(project: Project, log: EventLog, unit: DurationUnit,
+                   accepted: dict[str, AcceptedDeviation] | None = None
+                   ) -> conformance.Conformance | None:
     """The log's cases checked against the desired process of step 8 (None: no desired
-    process yet, or a log read before its paths were kept)."""
+    process yet, or a log read before its paths were kept). ``accepted``: the project's
+    accepted deviations, where the caller has them already."""
     model = [conformance.ModelActivity(step.activity, step.optional, step.may_repeat,
                                        step.parallel)
              for step in process.steps_of(project, process.DESIRED)]
@@ -281,10 +281,9 @@ def conformance_of(project: Project, log: EventLog,
     table = analysis.CaseTable.unpacked(data)
     if len(table.path) == 0:
         return None
-    working = unit is DurationUnit.WORKING and not np.isnan(table.lead_working).all()
     chosen = {name: to or None for name, to in log.mapping.get("model_names", {}).items()}
-    return conformance.check(table, model, set(accepted_deviations(project)),
-                             table.lead_working if working else table.lead, chosen)
+    accepted = accepted_deviations(project) if accepted is None else accepted
+    return conformance.check(table, model, set(accepted), table.lead_in(unit), chosen)
 
 
 def accepted_deviations(project: Project) -> dict[str, AcceptedDeviation]:

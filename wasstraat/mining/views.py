@@ -18,7 +18,6 @@ from ..http import large_body, wants_partial
 from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
 from ..models import EventLog, Kpi
-from ..process import services as process
 from ..workflow import EVENT_LOG_PURPOSES, DurationUnit, EventLogStatus, Step
 from . import analysis, conformance, figures, services, statistics
 from .forms import AcceptDeviationForm, ColumnsForm, FigureForm, UploadForm, names_form
@@ -184,21 +183,21 @@ def _conformance(access: ProjectAccess, log: EventLog, unit: DurationUnit, names
     """The log after the change against the desired process, the deviations the process
     owner accepted, and the forms that match the log's names (for those who import logs) and
     accept a deviation (the process owner)."""
-    checked = services.conformance_of(access.project, log, unit)
+    accepted = services.accepted_deviations(access.project)
+    checked = services.conformance_of(access.project, log, unit, accepted)
     context = {"conformance": checked, "deviation_words": services.deviation_words,
-               "accepted": [(conformance.Deviation.from_key(row.key), row) for row in
-                            services.accepted_deviations(access.project).values()]}
+               "accepted": [(conformance.Deviation.from_key(row.key), row)
+                            for row in accepted.values()]}
     if checked is not None and access.can(services.import_action(access.project, log.purpose),
                                           step=EVENT_LOG_PURPOSES[log.purpose].step):
-        context["names_form"] = names or _names_form(access, checked)
+        context["names_form"] = names or _names_form(checked)
     if checked is not None and access.can(Action.ACCEPT_DEVIATION, step=Step.EXECUTION):
         context["accept_form"] = accept or AcceptDeviationForm(formdata=None)
     return context
 
 
-def _names_form(access: ProjectAccess, checked):
-    desired = [step.activity for step in process.steps_of(access.project, process.DESIRED)]
-    return names_form(list(checked.names), desired, checked.names)
+def _names_form(checked):
+    return names_form(list(checked.names), checked.activities, checked.names)
 
 
 def _unit() -> DurationUnit:
@@ -257,7 +256,7 @@ def names(project_id: int, log_id: int):
     checked = services.conformance_of(access.project, log, DurationUnit.CALENDAR)
     if checked is None:
         abort(404)  # no desired process, or not a log after the change: no form was shown
-    form = _names_form(access, checked)
+    form = _names_form(checked)
     if not form.validate_on_submit():
         return _render_log(access, log, names=form, status=422)
     refuse_into(form, lambda shown, status: _render_log(access, log, names=shown,
