@@ -18,7 +18,7 @@ from wasstraat.extensions import db
 from wasstraat.mining import analysis, conformance
 from wasstraat.mining.conformance import Deviation, ModelActivity
 from wasstraat.mining.parse import Event
-from wasstraat.models import AcceptedDeviation, AuditEvent, ProcessStep
+from wasstraat.models import AcceptedDeviation, AuditEvent, EventLogFilter, ProcessStep
 from wasstraat.process import services as process
 from wasstraat.workflow import Role, Step
 
@@ -155,6 +155,11 @@ def test_the_log_after_the_change_is_checked_against_the_desired_process(
     db.session.commit()
     text = html.unescape(advisor.get(page).get_data(as_text=True))
     assert "100% van de zaken volgt het gewenste proces van stap 8 (100 van 100)" in text
+    # A filter applies to the check too: the slowest 10% of the cases.
+    advisor.post(f"{page}/filters", data={"name": "Traag", "slowest": "10"})
+    row = db.session.scalar(db.select(EventLogFilter))
+    text = html.unescape(advisor.get(f"{page}?filter={row.id}").get_data(as_text=True))
+    assert "(10 van 10)" in text and "Van de zaken in het filter „Traag”." in text
 
 
 def test_the_team_matches_the_logs_names_to_the_desired_process(create_project, login_as):

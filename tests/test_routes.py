@@ -18,6 +18,7 @@ from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
 from wasstraat.models import (
     Benefit,
+    EventLogFilter,
     ImplementationItem,
     ImplementationOrder,
     InterviewLog,
@@ -352,8 +353,13 @@ RULES: dict[str, list[Rule]] = {
     # borging (the world is in step 1: 409 and why).
     "mining.accept_deviation": [Rule("/projects/{p}/event-logs/{log}/deviations", "POST",
                                      frozenset({Role.PROCESS_OWNER}))],
-    # Matching a log's names to the desired process: as continuing its import.
+    # Matching a log's names to the desired process, and keeping or removing a named filter
+    # of its cases: as continuing its import.
     "mining.names": [Rule("/projects/{p}/event-logs/{log}/names", "POST", LOG_IMPORTERS)],
+    "mining.add_filter": [Rule("/projects/{p}/event-logs/{log}/filters", "POST",
+                               LOG_IMPORTERS)],
+    "mining.delete_filter": [Rule("/projects/{p}/event-logs/{log}/filters/{lf}/delete",
+                                  "POST", LOG_IMPORTERS)],
     "mining.baseline": [Rule("/projects/{p}/event-logs/{log}/baseline", "POST",
                              STEP_2_ACTORS)],
     "mining.measurement": [Rule("/projects/{p}/event-logs/{log}/measurement", "POST",
@@ -489,7 +495,7 @@ def world(create_project, create_user):
                "it": item.id, "rm": _remeasurement(team, kpi),
                "bf": _benefit(team, improvement), "rk": _risk(team),
                "tok": _sponsor_token(team),
-               "log": _event_log(team),
+               "log": (log := _event_log(team)), "lf": _event_log_filter(log),
                # The sponsor's message about its step-1 task (the leader opened the step).
                "n": db.session.scalar(db.select(db.func.min(Notification.id)).where(
                    Notification.user_id == team[Role.SPONSOR].id)),
@@ -548,6 +554,13 @@ def _event_log(team) -> int:
     db.session.add(log)
     db.session.commit()
     return log.id
+
+
+def _event_log_filter(log_id: int) -> int:
+    row = EventLogFilter(event_log_id=log_id, name="Traag", criteria={"slowest": 10})
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def _sponsor_token(team) -> int:

@@ -377,6 +377,8 @@ AUDIT_LABELS: dict[str, str] = {
     "conformance.accept": N_("Afwijking van het gewenste proces aanvaard"),
     "event_log.names": N_("Activiteiten van een eventlog gekoppeld aan het gewenste proces"),
     "event_log.abandoned": N_("Eventlog verwijderd: kolommen niet binnen een dag gekozen"),
+    "event_log.filter": N_("Filter op een eventlog bewaard"),
+    "event_log.filter_delete": N_("Filter van een eventlog verwijderd"),
     "process.suggest": N_("Suggestie op een procesbeschrijving gedaan"),
     "settings.update": N_("Instellingen van de organisatie gewijzigd"),
 }

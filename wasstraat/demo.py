@@ -719,16 +719,18 @@ def _measured_process(project: Project, advisor: User) -> None:
     log without personal data, made by mining/generate.py; `make run` shows the feature)."""
 
     text = "".join(generate.csv_text(generate.cases(DEMO_LOG_CASES, seed=2026))).encode()
-    mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd", "behandelaar")
+    mapping = parse.Mapping("zaaknummer", "activiteit", "starttijd", "eindtijd", "behandelaar",
+                            ("kanaal",))
     result, cases = analysis.analyse_with_cases(  # its "behandelaar" column holds teams
         parse.read_csv(io.BytesIO(text), mapping, encoding="utf-8", delimiter=";",
                        zone=organisation_zone()), keep_resources=True,
-        calendar=organisation_calendar())
+        calendar=organisation_calendar(), attributes=mapping.attributes)
     log = EventLog(
         project_id=project.id, purpose="current", filename="zaaksysteem-export-2026-h1.csv",
         format="csv", size=len(text), status=EventLogStatus.DONE, events_read=result["events"],
-        mapping={**mapping.__dict__, "encoding": "utf-8", "delimiter": ";", "sample": [],
-                 "resource_kind": "team"}, keep_resources=True,
+        mapping={**mapping.__dict__, "attributes": list(mapping.attributes),
+                 "encoding": "utf-8", "delimiter": ";", "sample": [], "resource_kind": "team"},
+        keep_resources=True,
         result=result, created_by_id=advisor.id, finished_at=utcnow())
     db.session.add(log)
     db.session.flush()

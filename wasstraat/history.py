@@ -73,6 +73,7 @@ FIELD_LABELS: dict[str, str] = {
     "target_date": N_("Streefdatum"), "activity": N_("Activiteit"), "actor": N_("Wie doet het"),
     "wait_days": N_("Wachttijd (werkdagen)"), "work_minutes": N_("Werktijd (minuten)"),
     "deviation": N_("Afwijking"), "names": N_("Koppeling van de activiteiten"),
+    "filter": N_("Filter"), "attributes": N_("Kenmerken om op te filteren"),
     "optional": N_("Mag ontbreken"), "may_repeat": N_("Mag vaker voorkomen"),
     "parallel": N_("Mag tegelijk met de vorige"),
     "decision": N_("Besluit"), "decision_reason": N_("Reden van het besluit"),

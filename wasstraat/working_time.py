@@ -15,6 +15,7 @@ million events cost a few array operations.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -60,6 +61,14 @@ class WorkingCalendar:
     @property
     def day_hours(self) -> float:
         return round(self.day_seconds / 3600, 2)
+
+    @property
+    def fingerprint(self) -> str:
+        """The office hours and closing days, short: logs counted in working days by the
+        same calendar compare."""
+        days = ",".join(sorted(day.isoformat() for day in self.closed_on))
+        return (f"{self.opens:%H:%M}-{self.closes:%H:%M}/"
+                f"{hashlib.sha256(days.encode()).hexdigest()[:10]}")
 
     def is_working_day(self, day: date) -> bool:
         return (day.weekday() < 5 and day not in self.closed_on

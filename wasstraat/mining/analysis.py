@@ -31,7 +31,7 @@ import math
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -52,11 +52,15 @@ DOTTED_EVENTS = 30  # the events drawn of one case
 WEEKDAY_ACTIVITIES = 20  # the activities whose events per day of the week are kept
 RESOURCES_KEPT = 100  # the resources whose number of events is kept
 MATRIX_RESOURCES = 12  # the resources the hand-over matrix names; the rest are "overige"
+# An attribute column with more distinct values than this, or with a value for about every
+# other case, is not kept: it reads like case numbers or names, not a channel or a team (and
+# would not make a useful filter).
+MAX_ATTRIBUTE_VALUES = 50
 BINS = 12
 START, END = "▶", "■"  # the graph's start and end nodes
 
 
-def _stats(values: list[float] | np.ndarray) -> dict[str, float | None]:
+def stats(values: list[float] | np.ndarray) -> dict[str, float | None]:
     if len(values) == 0:
         return {"median": None, "p90": None, "mean": None}
     array = np.asarray(values, dtype=float)
@@ -88,8 +92,10 @@ class Collector:
     """Takes events one by one; ``result()`` analyses them."""
 
     def __init__(self, keep_resources: bool = False, group_rare: bool = False,
-                 calendar: WorkingCalendar | None = None) -> None:
+                 calendar: WorkingCalendar | None = None,
+                 attributes: tuple[str, ...] = ()) -> None:
         self.group_rare, self.calendar = group_rare, calendar
+        self.attributes = _CaseAttributes(attributes)
         self.case_table: CaseTable | None = None
         self.cases: dict[str, int] = {}
         self.activities: dict[str, int] = {}
@@ -105,7 +111,11 @@ class Collector:
         self.has_resource = False
 
     def add(self, event: Event) -> None:
-        self.case_ids.append(self.cases.setdefault(event.case, len(self.cases)))
+        new = len(self.cases)
+        case = self.cases.setdefault(event.case, new)
+        if case == new:
+            self.attributes.add(event.attributes)
+        self.case_ids.append(case)
         activity = self.activities.setdefault(event.activity, len(self.activities))
         if activity == MAX_ACTIVITIES and not self.group_rare:
             raise _too_many()
@@ -131,7 +141,66 @@ class Collector:
             activities=activities, resources=list(self.resources),
             has_end=self.has_end, has_resource=self.has_resource,
             keep_resources=self.keep_resources, calendar=self.calendar)
+        self.case_table = self.attributes.kept_in(self.case_table)
+        result |= self.attributes.summary()
         return {**result, "grouped_activities": grouped} if grouped else result
+
+
+class _CaseAttributes:
+    """The attribute columns the team kept, per case the value of its first event (how the
+    case came in), as a code per column; a column with too many values is dropped."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.values: list[dict[str, int]] = [{} for _name in names]
+        self.codes = [array("h") for _name in names]
+        self.dropped: set[int] = set()
+
+    def add(self, values: tuple[str, ...]) -> None:
+        for index, seen in enumerate(self.values):
+            if index in self.dropped:
+                continue
+            value = values[index] if index < len(values) else ""
+            code = seen.setdefault(value, len(seen))
+            if len(seen) > MAX_ATTRIBUTE_VALUES:
+                self.dropped.add(index)
+                seen.clear()
+            self.codes[index].append(code)
+
+    def _kept(self) -> list[int]:
+        for index, seen in enumerate(self.values):
+            cases = len(self.codes[index])
+            if index not in self.dropped and len(seen) > max(5, cases // 2):
+                self.dropped.add(index)
+        return [i for i in range(len(self.names)) if i not in self.dropped]
+
+    def kept_in(self, table: CaseTable) -> CaseTable:
+        kept = self._kept()
+        if not kept:
+            return table
+        labels = [list(self.values[i]) for i in kept]
+        return replace(
+            table, attribute_names=np.array([self.names[i] for i in kept], dtype=str),
+            attribute_codes=np.stack([np.frombuffer(self.codes[i], dtype=np.int16)
+                                      for i in kept]),
+            attribute_labels=np.array([label for column in labels for label in column],
+                                      dtype=str),
+            attribute_offsets=np.cumsum([0, *map(len, labels)]).astype(np.int64))
+
+    def summary(self) -> dict[str, Any]:
+        """The kept columns with their values and cases (commonest first), and those
+        dropped: what the filters offer."""
+        if not self.names:
+            return {}
+        kept: list[dict[str, Any]] = []
+        for index in self._kept():
+            counts = np.bincount(np.frombuffer(self.codes[index], dtype=np.int16),
+                                 minlength=len(self.values[index]))
+            values = sorted(zip(self.values[index], counts.tolist(), strict=True),
+                            key=lambda pair: -pair[1])
+            kept.append({"name": self.names[index], "values": [list(v) for v in values]})
+        return {"attributes": kept,
+                "attributes_dropped": [self.names[i] for i in sorted(self.dropped)]}
 
 
 def _grouped(ids: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str], int]:
@@ -158,10 +227,11 @@ def analyse(events: Iterable[Event], keep_resources: bool = False,
 
 def analyse_with_cases(events: Iterable[Event], keep_resources: bool = False,
                        progress: Callable[[int], None] | None = None, every: int = 50_000, *,
-                       group_rare: bool = False, calendar: WorkingCalendar | None = None
-                       ) -> tuple[dict, CaseTable]:
-    """The figures of a log, and its table of cases (``CaseTable``)."""
-    collector = Collector(keep_resources, group_rare, calendar)
+                       group_rare: bool = False, calendar: WorkingCalendar | None = None,
+                       attributes: tuple[str, ...] = ()) -> tuple[dict, CaseTable]:
+    """The figures of a log, and its table of cases (``CaseTable``). ``attributes``: the
+    names of the attribute columns the events carry, kept per case for filters."""
+    collector = Collector(keep_resources, group_rare, calendar, attributes)
     for n, event in enumerate(events, start=1):
         collector.add(event)
         if progress is not None and n % every == 0:
@@ -210,6 +280,15 @@ class CaseTable:
     path_steps: np.ndarray
     path_offsets: np.ndarray
     activities: np.ndarray
+    # The attribute columns kept for filters (channel, team, zaaktype): their names, per
+    # column a code per case, and the codes' values end to end with where each column's
+    # begin (one more than there are columns).
+    attribute_names: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
+    attribute_codes: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.int16))
+    attribute_labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
+    attribute_offsets: np.ndarray = field(
+        default_factory=lambda: np.zeros(1, dtype=np.int64))
 
     def packed(self) -> bytes:
         out = io.BytesIO()
@@ -221,7 +300,7 @@ class CaseTable:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             return cls(**{name: arrays[name] for name in _CASE_ARRAYS if name in arrays},
                        **{name: empty for name, empty in _EMPTY_PATHS.items()
-                          if name not in arrays})
+                          if name not in arrays})  # the attributes: their defaults
 
     def lead_in(self, unit: DurationUnit) -> np.ndarray:
         """The cases' lead times in this unit (calendar days where the log has no working
@@ -229,6 +308,24 @@ class CaseTable:
         if unit is DurationUnit.WORKING and not np.isnan(self.lead_working).all():
             return self.lead_working
         return self.lead
+
+    def attribute(self, name: str) -> tuple[np.ndarray, list[str]] | None:
+        """A kept column's code per case and the codes' values (None: not kept)."""
+        names = self.attribute_names.tolist()
+        if name not in names:
+            return None
+        index = names.index(name)
+        low, high = self.attribute_offsets[index:index + 2].tolist()
+        return self.attribute_codes[index], self.attribute_labels[low:high].tolist()
+
+    def subset(self, keep: np.ndarray) -> CaseTable:
+        """The table of the cases ``keep`` (a mask) selects; the paths' names stay whole."""
+        codes = self.attribute_codes[:, keep] if len(self.attribute_codes) else \
+            self.attribute_codes
+        return replace(self, start=self.start[keep], lead=self.lead[keep],
+                       lead_working=self.lead_working[keep], variant=self.variant[keep],
+                       path=self.path[keep] if len(self.path) else self.path,
+                       attribute_codes=codes)
 
     def paths(self) -> list[list[str]]:
         """Each path's activities by name (in path number order)."""
@@ -239,7 +336,8 @@ class CaseTable:
 
 
 _CASE_ARRAYS = ("start", "lead", "lead_working", "variant", "path", "path_steps",
-                "path_offsets", "activities")
+                "path_offsets", "activities", "attribute_names", "attribute_codes",
+                "attribute_labels", "attribute_offsets")
 # A table kept before the paths were: no paths (its log is checked after a new import).
 _EMPTY_PATHS = {"path": np.zeros(0, dtype=np.int32), "path_steps": np.zeros(0, dtype=np.int32),
                 "path_offsets": np.zeros(1, dtype=np.int64), "activities": np.zeros(0, dtype=str)}
@@ -272,9 +370,9 @@ def _per_activity(activity, waits, work, activities: list[str],
         waited = waited[~np.isnan(waited)]
         worked = work[low:high]
         worked = worked[~np.isnan(worked)]
-        per_activity[name] = {"count": high - low, "wait": _stats(waited),
+        per_activity[name] = {"count": high - low, "wait": stats(waited),
                               "wait_total": round(float(waited.sum()), 4),
-                              "work": _stats(worked) if has_end else None,
+                              "work": stats(worked) if has_end else None,
                               "work_total": round(float(worked.sum()), 4) if has_end else None}
     return per_activity
 
@@ -340,7 +438,7 @@ def _handover_matrix(paths: _Paths, resources: list[str]) -> dict[str, Any]:
         [other] if len(involved) > len(named) else [])
     return {"resources": labels,
             "cells": [{"from": giver, "to": taker, "count": count,
-                       "wait": _stats([w for w in cells[(giver, taker)] if w == w])["median"]}
+                       "wait": stats([w for w in cells[(giver, taker)] if w == w])["median"]}
                       for (giver, taker), count in sorted(counts.items())]}
 
 
@@ -371,10 +469,10 @@ def _paths_result(paths: _Paths, activities: list[str], ranked) -> dict[str, Any
         "variant_count": len(paths.variants),
         "variants": [{"activities": [activities[i] for i in sequence[:VARIANT_STEPS_KEPT]],
                       "steps": len(sequence), "cases": count,
-                      "lead_time": _stats(paths.variant_leads[sequence])}
+                      "lead_time": stats(paths.variant_leads[sequence])}
                      for sequence, count in ranked[:VARIANTS_KEPT]],
         "edges": [{"from": name(a), "to": name(b), "count": count,
-                   "wait": _stats([w for w in paths.edge_waits.get((a, b), []) if w == w])}
+                   "wait": stats([w for w in paths.edge_waits.get((a, b), []) if w == w])}
                   for (a, b), count in sorted(paths.edges.items(),
                                               key=lambda kv: (-kv[1], name(kv[0][0]),
                                                               name(kv[0][1])))[:EDGES_KEPT]],
@@ -411,13 +509,13 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
         "first": float(start.min()),
         "last": float(np.nanmax(finish)),
         "has_end_times": bool(has_end),
-        "lead_time": _stats(lead),
+        "lead_time": stats(lead),
         "histogram": histogram(lead),
         "activities": _per_activity(activity, waits, work, activities, has_end),
         "waiting_days": round(float(np.nansum(waits)), 4),
         "work_days": round(total_work, 4) if total_work is not None else None,
         **_paths_result(paths, activities, ranked),
-        "handovers": _stats(paths.handovers) if has_resource else None,
+        "handovers": stats(paths.handovers) if has_resource else None,
     }
     result["dotted"] = _dotted(start, activity, bounds, last, activities)
     if calendar is not None:
@@ -484,7 +582,8 @@ def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, firs
     waits[first] = np.nan
     work = ended - began
     total_work = float(np.nansum(work)) if has_end else None
-    return {"day_hours": calendar.day_hours, "lead_time": _stats(lead),
+    return {"day_hours": calendar.day_hours, "calendar": calendar.fingerprint,
+            "lead_time": stats(lead),
             "histogram": histogram(lead),
             "waiting_days": round(float(np.nansum(waits)), 4),
             "work_days": round(total_work, 4) if total_work is not None else None,

@@ -2,10 +2,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms import FlaskForm, choices, no_control_characters
+from ..forms import (
+    FlaskForm,
+    MultiCheckboxField,
+    choices,
+    no_control_characters,
+    sensible_date,
+)
+from .filters import Criteria
 
 
 class UploadForm(FlaskForm):
@@ -31,6 +47,11 @@ class ColumnsForm(FlaskForm):
     keep_reason = TextAreaField(_l("Waarom het team de namen nodig heeft"),
                                 validators=[Length(max=1000), no_control_characters],
                                 render_kw={"rows": 2})
+    attributes = MultiCheckboxField(
+        _l("Kenmerken om op te filteren"),
+        description=_l("Bijvoorbeeld het kanaal, het team of het zaaktype: per zaak wordt de "
+                       "waarde van de eerste regel bewaard. Nooit zaaknummers of namen; een "
+                       "kolom met bijna voor elke zaak een eigen waarde wordt niet bewaard."))
 
     @staticmethod
     def chosen_in(mapping: dict) -> dict[str, str]:
@@ -43,7 +64,8 @@ class ColumnsForm(FlaskForm):
                 "timestamp": self.timestamp.data, "end": self.end.data or "",
                 "resource": self.resource.data or "", "keep_resources": self.keep_resources.data,
                 "resource_kind": self.resource_kind.data or "person",
-                "keep_reason": self.keep_reason.data or ""}
+                "keep_reason": self.keep_reason.data or "",
+                "attributes": list(self.attributes.data or [])}
 
     def setup_choices(self, header: list[str]) -> None:
         needed = [(name, name) for name in header]
@@ -51,6 +73,7 @@ class ColumnsForm(FlaskForm):
             field.choices = choices(needed)
         self.end.choices = choices([("", _l("(geen)")), *needed])
         self.resource.choices = choices([("", _l("(geen)")), *needed])
+        self.attributes.choices = choices(needed)
 
 
 class AcceptDeviationForm(FlaskForm):
@@ -92,3 +115,51 @@ class FigureForm(FlaskForm):
                          description=_l("In de eenheid van de KPI: werkdagen als de eenheid "
                                         "van de KPI werkdagen is, anders kalenderdagen."),
                          validators=[InputRequired()])
+
+
+def filter_form(result: dict, *, submitted: bool = False) -> FlaskForm:
+    """A new named filter of a read log: its period, one of its kept paths, values of its
+    kept attribute columns, and the slowest share of what is left. ``submitted``: bound to
+    the request's form (else empty, as on a page that another form re-renders)."""
+    variants, columns = result.get("variants", []), result.get("attributes", [])
+
+    class FilterForm(FlaskForm):
+        name = StringField(_l("Naam van het filter"),
+                           validators=[InputRequired(_l("Geef het filter een naam.")),
+                                       Length(max=80), no_control_characters])
+        first_day = DateField(_l("Begonnen vanaf"), validators=[Optional(), sensible_date])
+        last_day = DateField(_l("Begonnen tot en met"), validators=[Optional(), sensible_date])
+        path = SelectField(_l("Pad door het proces"), default="", choices=choices(
+            [("", _l("(alle paden)")),
+             *((str(n), _path_label(n, variant, result["cases"]))
+               for n, variant in enumerate(variants))]))
+        slowest = IntegerField(
+            _l("Alleen de traagste zaken (procent)"),
+            description=_l("Van de zaken die de andere filters overlaten, bijvoorbeeld 10 "
+                           "voor de traagste 10%."),
+            validators=[Optional(), NumberRange(1, 99, _l("Kies een getal van 1 tot 99."))])
+
+        def criteria(self) -> Criteria:
+            chosen = variants[int(self.path.data)] if self.path.data else None
+            return Criteria(
+                self.first_day.data, self.last_day.data,
+                tuple(chosen["activities"]) if chosen else (),
+                int(chosen.get("steps") or len(chosen["activities"])) if chosen else 0,
+                tuple((column["name"], tuple(self[f"attribute_{n}"].data))
+                      for n, column in enumerate(columns) if self[f"attribute_{n}"].data),
+                self.slowest.data)
+
+        def attribute_fields(self):
+            return [self[f"attribute_{n}"] for n in range(len(columns))]
+
+    for n, column in enumerate(columns):
+        setattr(FilterForm, f"attribute_{n}", MultiCheckboxField(
+            column["name"], choices=choices((value, f"{value or _l('(leeg)')} ({cases})")
+                                            for value, cases in column["values"])))
+    return FilterForm() if submitted else FilterForm(formdata=None)
+
+
+def _path_label(number: int, variant: dict, cases: int) -> str:
+    steps = variant["activities"]
+    text = " → ".join(steps[:6]) + (" …" if len(steps) > 6 else "")
+    return f"{number + 1}. {text} ({round(100 * variant['cases'] / max(cases, 1))}%)"

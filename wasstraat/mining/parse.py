@@ -50,6 +50,8 @@ class Event:
     start: float  # seconds since 1970, UTC
     end: float | None = None
     resource: str | None = None
+    # The values of the attribute columns the team kept (channel, team, zaaktype), in order.
+    attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Mapping:
     timestamp: str
     end: str = ""
     resource: str = ""
+    attributes: tuple[str, ...] = ()  # columns kept per case, to filter on
 
 
 def parse_moment(value: str, zone: ZoneInfo) -> float:
@@ -154,6 +157,11 @@ def read_csv(stream: IO[bytes], mapping: Mapping, *, encoding: str, delimiter: s
                 raise LogError(_("De kolom \"%(name)s\" staat niet in de kopregel.", name=name),
                                1)
             columns[role] = header.index(name)
+        missing = [name for name in mapping.attributes if name not in header]
+        if missing:
+            raise LogError(_("De kolom \"%(name)s\" staat niet in de kopregel.",
+                             name=missing[0]), 1)
+        kept = [header.index(name) for name in mapping.attributes]
         width = len(header)
         for line, row in enumerate(reader, start=2):
             if not row:
@@ -164,7 +172,7 @@ def read_csv(stream: IO[bytes], mapping: Mapping, *, encoding: str, delimiter: s
             if line - 1 > MAX_ROWS:
                 raise LogError(_("Meer dan %(max)d regels: splits het bestand of kies een "
                                  "kortere periode.", max=MAX_ROWS), line)
-            yield _event(row, columns, zone, line)
+            yield _event(row, columns, zone, line, kept)
     except csv.Error as error:
         raise LogError(_("Geen geldige CSV: een veld is langer dan %(max)d tekens of een "
                          "aanhalingsteken sluit niet.", max=MAX_FIELD), line + 1) from error
@@ -173,7 +181,8 @@ def read_csv(stream: IO[bytes], mapping: Mapping, *, encoding: str, delimiter: s
                          "opgeslagen.", encoding=encoding), line + 1) from error
 
 
-def _event(row: list[str], columns: dict[str, int], zone: ZoneInfo, line: int) -> Event:
+def _event(row: list[str], columns: dict[str, int], zone: ZoneInfo, line: int,
+           kept: list[int]) -> Event:
     case, activity = row[columns["case"]].strip(), row[columns["activity"]].strip()
     if not case or not activity:
         raise LogError(_("Zaak of activiteit is leeg."), line)
@@ -190,7 +199,8 @@ def _event(row: list[str], columns: dict[str, int], zone: ZoneInfo, line: int) -
     if end is not None and end < start:
         raise LogError(_("De eindtijd ligt vóór de begintijd."), line)
     resource = row[columns["resource"]].strip() or None if "resource" in columns else None
-    return Event(case, activity, start, end, resource)
+    return Event(case, activity, start, end, resource,
+                 tuple(row[i].strip()[:MAX_NAME] for i in kept))
 
 
 # --- XES -----------------------------------------------------------------------------------

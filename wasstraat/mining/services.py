@@ -23,6 +23,7 @@ from ..models import (
     EventLog,
     EventLogCases,
     EventLogFile,
+    EventLogFilter,
     Kpi,
     Project,
     User,
@@ -39,7 +40,7 @@ from ..workflow import (
     Step,
 )
 from ..working_time import organisation_calendar
-from . import analysis, conformance, parse, statistics
+from . import analysis, conformance, filters, parse, statistics
 
 MAX_BYTES = 200 * 1024 * 1024
 # An upload whose columns are not chosen within this time is removed, file and sample rows.
@@ -136,9 +137,11 @@ def guess_columns(header: list[str]) -> dict[str, str]:
 
 def choose_columns(log: EventLog, project: Project, actor: User, *, case: str, activity: str,
                    timestamp: str, end: str, resource: str, keep_resources: bool,
-                   keep_reason: str, resource_kind: str = "person") -> None:
+                   keep_reason: str, resource_kind: str = "person",
+                   attributes: list[str] | None = None) -> None:
     """The columns of a CSV log. A resource column of teams or roles is kept (no personal
-    data); one of staff names only with the reason the team gives."""
+    data); one of staff names only with the reason the team gives. ``attributes``: columns
+    kept per case to filter on (channel, team, zaaktype), never the case number or names."""
     if log.status is not EventLogStatus.UPLOADED:
         raise WorkflowError(_("De kolommen van dit eventlog zijn al gekozen."))
     header = log.mapping.get("header", [])
@@ -155,16 +158,39 @@ def choose_columns(log: EventLog, project: Project, actor: User, *, case: str, a
     if keep_resources and not teams and not keep_reason.strip():
         problems["keep_reason"] = _("Zeg waarom het team de namen van medewerkers nodig "
                                     "heeft; anders worden ze niet bewaard.")
+    attributes = list(attributes or [])
+    if attribute_problem := _attribute_problem(attributes, header, chosen, teams):
+        problems["attributes"] = attribute_problem
     if problems:
         raise ColumnProblems(problems)
     log.mapping = {**log.mapping, **chosen, "sample": [],  # the sample rows are not kept
-                   "resource_kind": resource_kind}
+                   "resource_kind": resource_kind, "attributes": attributes}
     log.keep_resources = bool((keep_resources or teams) and resource)
     log.keep_reason = keep_reason.strip() if log.keep_resources and not teams else ""
     log.status = EventLogStatus.QUEUED
     audit.record("event_log.columns", "event_log", log.id, project.id, actor=actor,
                  after={k: v for k, v in chosen.items()} | {
-                     "keep_resources": log.keep_resources, "resource_kind": resource_kind})
+                     "keep_resources": log.keep_resources, "resource_kind": resource_kind,
+                     "attributes": attributes})
+
+
+MAX_ATTRIBUTES = 5
+
+
+def _attribute_problem(attributes: list[str], header: list[str], chosen: dict[str, str],
+                       teams: bool) -> str | None:
+    """Why these attribute columns cannot be kept, or None."""
+    if any(name not in header for name in attributes):
+        return _("Kies kolommen uit het bestand.")
+    if len(attributes) > MAX_ATTRIBUTES:
+        return _("Kies hoogstens %(max)d kolommen om op te filteren.", max=MAX_ATTRIBUTES)
+    taken = {name for role, name in chosen.items()
+             if name and (role != "resource" or not teams)}
+    if taken & set(attributes):
+        return _("De zaak, de activiteit, de tijden en de namen van medewerkers zijn geen "
+                 "kenmerk om op te filteren; kies bijvoorbeeld het kanaal, het team of het "
+                 "zaaktype.")
+    return None
 
 
 class ColumnProblems(InvalidInput):
@@ -180,7 +206,7 @@ def _events(log: EventLog, data: bytes):
         return parse.read_xes(stream, organisation_zone())
     m = log.mapping
     mapping = parse.Mapping(m["case"], m["activity"], m["timestamp"], m.get("end", ""),
-                            m.get("resource", ""))
+                            m.get("resource", ""), tuple(m.get("attributes", ())))
     return parse.read_csv(stream, mapping, encoding=m["encoding"], delimiter=m["delimiter"],
                           zone=organisation_zone())
 
@@ -205,7 +231,8 @@ def run(log_id: int) -> None:
             raise parse.LogError(_("Het bestand is er niet meer; importeer het opnieuw."))
         result, cases = analysis.analyse_with_cases(
             _events(log, data), log.keep_resources, progress, PROGRESS_EVERY,
-            group_rare=log.mapping.get("group_rare", False), calendar=organisation_calendar())
+            group_rare=log.mapping.get("group_rare", False), calendar=organisation_calendar(),
+            attributes=tuple(log.mapping.get("attributes", ())))
     except parse.LogError as error:
         db.session.rollback()
         log = db.session.get(EventLog, log_id)
@@ -241,21 +268,35 @@ def forget_abandoned(now: datetime | None = None) -> int:
     return len(abandoned)
 
 
-def comparison(before: EventLog, after: EventLog, unit: DurationUnit) -> dict | None:
-    """The lead times after the change against before (mining/statistics.py), in this unit:
-    made once per log it is measured against and kept with the log after; None where a log
-    has no table of cases (read before they were kept)."""
-    key = f"{before.id}:{unit.value}"
+def case_tables(*logs: EventLog) -> dict[int, analysis.CaseTable]:
+    """The kept tables of cases of these logs, by log id, in one query (a log read before
+    they were kept has none)."""
+    rows = db.session.execute(select(EventLogCases.event_log_id, EventLogCases.data).where(
+        EventLogCases.event_log_id.in_([log.id for log in logs])))
+    return {log_id: analysis.CaseTable.unpacked(data) for log_id, data in rows}
+
+
+def comparison(before: EventLog, after: EventLog, unit: DurationUnit,
+               criteria: filters.Criteria | None = None,
+               tables: dict[int, analysis.CaseTable] | None = None) -> dict | None:
+    """The lead times after the change against before (mining/statistics.py), in this unit,
+    of the cases the filter selects in each log: made once per log it is measured against
+    (and filter) and kept with the log after; None where a log has no table of cases (read
+    before they were kept). A filter or calendar that does not fit both logs is refused
+    (``filters.FilterMismatch``)."""
+    working = unit is DurationUnit.WORKING
+    filters.comparable(criteria, (before.result, after.result), working)
+    key = f"{before.id}:{unit.value}" + (f":{criteria.digest()}" if criteria else "")
     kept = (after.comparison or {}).get(key)
     if kept is not None:
         return kept
-    tables = dict(db.session.execute(select(EventLogCases.event_log_id, EventLogCases.data)
-                                     .where(EventLogCases.event_log_id.in_((before.id,
-                                                                             after.id)))).all())
-    if len(tables) < 2:
+    tables = tables if tables is not None else case_tables(before, after)
+    if before.id not in tables or after.id not in tables:
         return None
-    earlier = analysis.CaseTable.unpacked(tables[before.id])
-    later = analysis.CaseTable.unpacked(tables[after.id])
+    earlier, later = tables[before.id], tables[after.id]
+    if criteria is not None:
+        earlier = _selected(earlier, criteria, unit, _("van voor de verandering"))
+        later = _selected(later, criteria, unit, _("van na de verandering"))
     change = statistics.lead_time_change(earlier.lead_in(unit), later.lead_in(unit))
     made = {"change": statistics.as_stored(change),
             **statistics.case_mix(earlier, later, before.result, after.result,
@@ -265,25 +306,89 @@ def comparison(before: EventLog, after: EventLog, unit: DurationUnit) -> dict | 
     return made
 
 
+def _selected(table: analysis.CaseTable, criteria: filters.Criteria, unit: DurationUnit,
+              side: str) -> analysis.CaseTable:
+    keep = filters.selected(table, criteria, organisation_zone(), table.lead_in(unit), side)
+    filters.enough(keep, side)
+    return table.subset(keep)
+
+
 def conformance_of(project: Project, log: EventLog, unit: DurationUnit,
-                   accepted: dict[str, AcceptedDeviation] | None = None
-                   ) -> conformance.Conformance | None:
-    """The log's cases checked against the desired process of step 8 (None: no desired
-    process yet, or a log read before its paths were kept). ``accepted``: the project's
-    accepted deviations, where the caller has them already."""
+                   accepted: dict[str, AcceptedDeviation] | None = None,
+                   criteria: filters.Criteria | None = None,
+                   table: analysis.CaseTable | None = None) -> conformance.Conformance | None:
+    """The log's cases (those the filter selects) checked against the desired process of
+    step 8 (None: no desired process yet, or a log read before its paths were kept).
+    ``accepted``, ``table``: the project's accepted deviations and the log's table of cases,
+    where the caller has them already."""
     model = [conformance.ModelActivity(step.activity, step.optional, step.may_repeat,
                                        step.parallel)
              for step in process.steps_of(project, process.DESIRED)]
-    data = db.session.scalar(select(EventLogCases.data).where(
-        EventLogCases.event_log_id == log.id))
-    if not model or data is None:
+    if not model:
         return None
-    table = analysis.CaseTable.unpacked(data)
-    if len(table.path) == 0:
+    table = table if table is not None else case_tables(log).get(log.id)
+    if table is None or len(table.path) == 0:
         return None
+    if criteria is not None:
+        table = table.subset(filters.selected(table, criteria, organisation_zone(),
+                                              table.lead_in(unit)))
     chosen = {name: to or None for name, to in log.mapping.get("model_names", {}).items()}
     accepted = accepted_deviations(project) if accepted is None else accepted
     return conformance.check(table, model, set(accepted), table.lead_in(unit), chosen)
+
+
+def filtered(log: EventLog, row: EventLogFilter, unit: DurationUnit,
+             table: analysis.CaseTable | None) -> dict:
+    """The figures of the cases a saved filter selects (``filters.summary``)."""
+    if table is None:
+        raise filters.FilterMismatch(_("Dit eventlog is gelezen voordat de zaken werden "
+                                       "bewaard; importeer het opnieuw om te filteren."))
+    criteria = filters.Criteria.from_stored(row.criteria)
+    leads = table.lead_in(unit)
+    return filters.summary(table, filters.selected(table, criteria, organisation_zone(),
+                                                   leads), leads)
+
+
+def filters_of(log: EventLog) -> list[EventLogFilter]:
+    return list(db.session.scalars(select(EventLogFilter).where(
+        EventLogFilter.event_log_id == log.id).order_by(EventLogFilter.name)))
+
+
+def save_filter(log: EventLog, project: Project, actor: User, name: str,
+                criteria: filters.Criteria) -> EventLogFilter:
+    """A named filter kept with the log (who may and when: the view, as for importing)."""
+    if log.status is not EventLogStatus.DONE:
+        raise WorkflowError(_("Alleen een gelezen eventlog kan worden gefilterd."))
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_("Geef het filter een naam."), "name")
+    if criteria == filters.Criteria():
+        raise InvalidInput(_("Kies minstens één filter: een periode, een pad, een kenmerk "
+                             "of de traagste zaken."))
+    if criteria.first_day and criteria.last_day and criteria.first_day > criteria.last_day:
+        raise InvalidInput(_("De einddatum ligt vóór de begindatum."), "last_day")
+    existing = filters_of(log)
+    if any(row.name.lower() == name.lower() for row in existing):
+        raise InvalidInput(_("Er is al een filter met deze naam."), "name")
+    if len(existing) >= filters.MAX_FILTERS:
+        raise WorkflowError(_("Dit eventlog heeft al %(max)d filters; verwijder er eerst een.",
+                              max=filters.MAX_FILTERS))
+    row = EventLogFilter(event_log_id=log.id, name=name, criteria=criteria.as_stored(),
+                         created_by_id=actor.id)
+    try:
+        with db.session.begin_nested():  # two at once with one name: one is kept
+            db.session.add(row)
+    except IntegrityError as error:
+        raise InvalidInput(_("Er is al een filter met deze naam."), "name") from error
+    audit.record("event_log.filter", "event_log", log.id, project.id, actor=actor,
+                 after={"name": name, "filter": "; ".join(filters.describe(criteria))})
+    return row
+
+
+def delete_filter(log: EventLog, project: Project, actor: User, row: EventLogFilter) -> None:
+    db.session.delete(row)
+    audit.record("event_log.filter_delete", "event_log", log.id, project.id, actor=actor,
+                 before={"name": row.name})
 
 
 def accepted_deviations(project: Project) -> dict[str, AcceptedDeviation]:

@@ -26,7 +26,7 @@ import numpy as np
 from flask_babel import gettext as _
 
 from ..working_time import local_days
-from .analysis import CaseTable
+from .analysis import VARIANT_STEPS_KEPT, CaseTable
 
 SEED = 20261205
 RESAMPLES = 2000
@@ -111,8 +111,8 @@ def case_mix(before: CaseTable, after: CaseTable, before_result: dict, after_res
     volumes = {"before": _per_month(before.start, zone), "after": _per_month(after.start, zone)}
     typical = {side: float(np.median(list(months.values()))) if months else 0.0
                for side, months in volumes.items()}
-    shares_before = _shares(before_result)
-    shares_after = _shares(after_result)
+    shares_before = _shares(before, before_result)
+    shares_after = _shares(after, after_result)
     paths = sorted(shares_before, key=lambda p: -shares_before[p])[:5]
     moved = 0.5 * sum(abs(shares_before.get(p, 0.0) - shares_after.get(p, 0.0))
                       for p in set(shares_before) | set(shares_after))
@@ -141,8 +141,16 @@ def _per_month(starts: np.ndarray, zone: ZoneInfo) -> dict[str, int]:
     return dict(sorted(Counter(months.tolist()).items()))
 
 
-def _shares(result: dict) -> dict[tuple[str, ...], float]:
-    return {tuple(v["activities"]): v["cases"] / result["cases"] for v in result["variants"]}
+def _shares(table: CaseTable, result: dict) -> dict[tuple[str, ...], float]:
+    """Each path's share of the cases: of every path in the table (so of the cases a filter
+    selected), or of the kept variants where the table was kept before its paths were."""
+    if len(table.path) == 0:
+        return {tuple(v["activities"]): v["cases"] / result["cases"]
+                for v in result["variants"]}
+    names, shares = table.paths(), Counter[tuple[str, ...]]()
+    for number, cases in Counter(table.path.tolist()).items():
+        shares[tuple(names[number][:VARIANT_STEPS_KEPT])] += cases / len(table.path)
+    return dict(shares)
 
 
 def as_stored(change: LeadTimeChange | None) -> dict | None:

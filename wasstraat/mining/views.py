@@ -17,10 +17,17 @@ from ..forms import choices, form_page, show_form
 from ..http import large_body, wants_partial
 from ..jobs import analyse_event_log
 from ..kpis.services import kpis_of
-from ..models import EventLog, Kpi
+from ..models import EventLog, EventLogFilter, Kpi
 from ..workflow import EVENT_LOG_PURPOSES, DurationUnit, EventLogStatus, Step
-from . import analysis, conformance, figures, services, statistics
-from .forms import AcceptDeviationForm, ColumnsForm, FigureForm, UploadForm, names_form
+from . import analysis, conformance, figures, filters, services, statistics
+from .forms import (
+    AcceptDeviationForm,
+    ColumnsForm,
+    FigureForm,
+    UploadForm,
+    filter_form,
+    names_form,
+)
 
 bp = Blueprint("mining", __name__, url_prefix="/projects/<int:project_id>/event-logs")
 
@@ -119,7 +126,8 @@ def _kpi_choices(access: ProjectAccess):
 
 
 def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
-                result_form=None, names=None, accept=None, status: int = 200):
+                result_form=None, names=None, accept=None, new_filter=None,
+                status: int = 200):
     context = {"access": access, "project": access.project, "log": log,
                "purpose": EVENT_LOG_PURPOSES[log.purpose]}
     if wants_partial():  # the progress polling: the part while it runs, then the whole page
@@ -128,15 +136,107 @@ def _render_log(access: ProjectAccess, log: EventLog, *, baseline_form=None,
         return "", 200, {"HX-Refresh": "true"}
     if log.status is EventLogStatus.DONE:
         result = analysis.in_unit(log.result, _unit())
-        context.update(_figures(log, result))
+        looked_at = _Selection(access, log, result["unit"])
+        context.update(_figures(log, result), **looked_at.context(new_filter))
         if log.purpose == "current":
             context.update(estimate=services.team_estimate(access.project),
                            baseline_form=_figure_form(access, baseline_form))
         else:
-            context.update(_before_and_after(access.project, log, result),
-                           **_conformance(access, log, result["unit"], names, accept),
+            context.update(looked_at.before_and_after(result),
+                           **looked_at.conformance(names, accept),
                            result_form=_figure_form(access, result_form))
     return render_template("mining/show.html", **context), status
+
+
+class _Selection:
+    """The cases the page looks at: all, or those of the saved filter ``?filter=`` names
+    (applied alike to the log before the change and to the check against the desired
+    process). The tables of cases are read once."""
+
+    def __init__(self, access: ProjectAccess, log: EventLog, unit: DurationUnit) -> None:
+        self.access, self.log, self.unit = access, log, unit
+        self.saved = services.filters_of(log)
+        self.row = _chosen_filter(self.saved)
+        self.criteria = (filters.Criteria.from_stored(self.row.criteria)
+                         if self.row is not None else None)
+        self.before = (services.latest_done(access.project, "current")
+                       if log.purpose == "after" else None)
+        self.tables = services.case_tables(*filter(None, (log, self.before)))
+
+    def context(self, new_filter) -> dict:
+        context = {"filters": self.saved, "chosen_filter": self.row,
+                   "describe_filter": lambda row: filters.describe(
+                       filters.Criteria.from_stored(row.criteria))}
+        if self.row is not None:
+            context.update(_or_refusal("filtered", lambda: services.filtered(
+                self.log, self.row, self.unit, self.tables.get(self.log.id))))
+        action = services.import_action(self.access.project, self.log.purpose)
+        if self.access.can(action, step=EVENT_LOG_PURPOSES[self.log.purpose].step):
+            context["filter_form"] = new_filter or filter_form(self.log.result)
+        return context
+
+    def before_and_after(self, result: dict) -> dict:
+        """The log after the change beside step 3's: the figures, and whether the change
+        holds (of the filtered cases in both, where a filter is chosen)."""
+        if self.before is None:
+            return {}
+        earlier = analysis.in_unit(self.before.result, result["unit"])
+        context = {"before": self.before, "comparison": analysis.compare(earlier, result),
+                   "before_histogram": figures.histogram(earlier["histogram"])}
+        made = _or_refusal("statistics", lambda: services.comparison(
+            self.before, self.log, self.unit, self.criteria, self.tables))
+        context.update(made)
+        if made.get("statistics") is not None:
+            context.update(_statistics_context(made["statistics"]))
+        return context
+
+    def conformance(self, names, accept) -> dict:
+        """The log against the desired process, the deviations the process owner accepted,
+        and the forms that match the log's names (for those who import logs) and accept a
+        deviation (the process owner)."""
+        accepted = services.accepted_deviations(self.access.project)
+        context = _or_refusal("conformance", lambda: services.conformance_of(
+            self.access.project, self.log, self.unit, accepted, self.criteria,
+            self.tables.get(self.log.id)))
+        checked = context.get("conformance")
+        context.update(deviation_words=services.deviation_words, accepted=[
+            (conformance.Deviation.from_key(row.key), row) for row in accepted.values()])
+        action = services.import_action(self.access.project, self.log.purpose)
+        if checked is not None and self.access.can(
+                action, step=EVENT_LOG_PURPOSES[self.log.purpose].step):
+            context["names_form"] = names or _names_form(checked)
+        if checked is not None and self.access.can(Action.ACCEPT_DEVIATION,
+                                                    step=Step.EXECUTION):
+            context["accept_form"] = accept or AcceptDeviationForm(formdata=None)
+        return context
+
+
+def _chosen_filter(saved: list[EventLogFilter]) -> EventLogFilter | None:
+    """The saved filter ``?filter=`` names; another value is not found."""
+    raw = request.args.get("filter")
+    if raw is None:
+        return None
+    row = next((row for row in saved if str(row.id) == raw), None)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _or_refusal(name: str, make) -> dict:
+    """``{name: made}``, or the reason a filter or calendar does not fit
+    (``{name + "_refused": reason}``)."""
+    try:
+        return {name: make()}
+    except filters.FilterMismatch as refused:
+        return {f"{name}_refused": str(refused)}
+
+
+def _statistics_context(made: dict) -> dict:
+    return {"mix_warnings": statistics.mix_warnings(made), "resamples": statistics.RESAMPLES,
+            "months": [(side, date.fromisoformat(f"{month}-01"), count)
+                       for side in ("before", "after")
+                       for month, count in made["volumes"][side].items()],
+            "verdict": statistics.verdict(statistics.from_stored(made["change"]))}
 
 
 def _figures(log: EventLog, result: dict) -> dict:
@@ -157,43 +257,6 @@ def _figure_form(access: ProjectAccess, form: FigureForm | None) -> FigureForm:
     form = form or FigureForm(formdata=None)
     form.kpi_id.choices = _kpi_choices(access)
     return form
-
-
-def _before_and_after(project, log: EventLog, result: dict) -> dict:
-    """The log after the change beside step 3's: the figures, and whether the change holds."""
-    before = services.latest_done(project, "current")
-    if before is None:
-        return {}
-    earlier = analysis.in_unit(before.result, result["unit"])
-    context = {"before": before, "comparison": analysis.compare(earlier, result),
-               "before_histogram": figures.histogram(earlier["histogram"])}
-    made = services.comparison(before, log, result["unit"])
-    if made is not None:
-        context.update(statistics=made, mix_warnings=statistics.mix_warnings(made),
-                       resamples=statistics.RESAMPLES, months=[
-                           (side, date.fromisoformat(f"{month}-01"), count)
-                           for side in ("before", "after")
-                           for month, count in made["volumes"][side].items()],
-                       verdict=statistics.verdict(statistics.from_stored(made["change"])))
-    return context
-
-
-def _conformance(access: ProjectAccess, log: EventLog, unit: DurationUnit, names,
-                 accept) -> dict:
-    """The log after the change against the desired process, the deviations the process
-    owner accepted, and the forms that match the log's names (for those who import logs) and
-    accept a deviation (the process owner)."""
-    accepted = services.accepted_deviations(access.project)
-    checked = services.conformance_of(access.project, log, unit, accepted)
-    context = {"conformance": checked, "deviation_words": services.deviation_words,
-               "accepted": [(conformance.Deviation.from_key(row.key), row)
-                            for row in accepted.values()]}
-    if checked is not None and access.can(services.import_action(access.project, log.purpose),
-                                          step=EVENT_LOG_PURPOSES[log.purpose].step):
-        context["names_form"] = names or _names_form(checked)
-    if checked is not None and access.can(Action.ACCEPT_DEVIATION, step=Step.EXECUTION):
-        context["accept_form"] = accept or AcceptDeviationForm(formdata=None)
-    return context
 
 
 def _names_form(checked):
@@ -299,3 +362,39 @@ def baseline(project_id: int, log_id: int):
 def measurement(project_id: int, log_id: int):
     """Step 10: the figure becomes a KPI's after-measurement."""
     return _use_figure(project_id, log_id, "measurement")
+
+
+@bp.route("/<int:log_id>/filters", methods=["POST"])
+@login_required
+def add_filter(project_id: int, log_id: int):
+    """A named filter kept with the log, by those who import it, in its window."""
+    access = project_access(project_id)
+    log = _importable_log(access, log_id)
+    if log.status is not EventLogStatus.DONE:
+        abort(404)  # no figures yet: no filter form was shown
+    form = filter_form(log.result, submitted=True)
+    if not form.validate_on_submit():
+        return _render_log(access, log, new_filter=form, status=422)
+    refuse_into(form, lambda shown, status: _render_log(access, log, new_filter=shown,
+                                                        status=status))
+    row = services.save_filter(log, access.project, _user(), form.name.data, form.criteria())
+    db.session.commit()
+    flash(_("Het filter „%(name)s” is bewaard en toegepast.", name=row.name), "success")
+    return redirect(url_for(".show", project_id=project_id, log_id=log_id, filter=row.id,
+                            _anchor="filter-heading"), 303)
+
+
+@bp.route("/<int:log_id>/filters/<int:filter_id>/delete", methods=["POST"])
+@login_required
+def delete_filter(project_id: int, log_id: int, filter_id: int):
+    access = project_access(project_id)
+    log = _importable_log(access, log_id)
+    row = db.session.get(EventLogFilter, filter_id)
+    if row is None or row.event_log_id != log.id:
+        abort(404)
+    name = row.name
+    services.delete_filter(log, access.project, _user(), row)
+    db.session.commit()
+    flash(_("Het filter „%(name)s” is verwijderd.", name=name), "success")
+    return redirect(url_for(".show", project_id=project_id, log_id=log_id,
+                            _anchor="filter-heading"), 303)

@@ -35,6 +35,7 @@ from .event_logs import (
     EventLog,
     EventLogCases,
     EventLogFile,
+    EventLogFilter,
 )
 from .implementation import (
     ActionNote,
@@ -110,6 +111,7 @@ __all__ = [
     "EventLog",
     "EventLogCases",
     "EventLogFile",
+    "EventLogFilter",
     "ExternalIdentity",
     "FormulaComparison",
     "FrozenError",

@@ -91,6 +91,23 @@ class AcceptedDeviation(db.Model):
     accepted_by: Mapped[User | None] = relationship()
 
 
+class EventLogFilter(db.Model):
+    """A named selection of a log's cases (mining/filters.py ``Criteria``): its period,
+    path, kept attributes and slowest share. Applied on the log's page, and to both logs of
+    a before-and-after comparison."""
+
+    __tablename__ = "event_log_filter"
+    __table_args__ = (UniqueConstraint("event_log_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_log_id: Mapped[int] = mapped_column(
+        ForeignKey("event_log.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class EventLogFile(db.Model):
     """The uploaded file until its analysis is done (then removed: data minimisation)."""
 
