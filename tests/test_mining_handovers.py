@@ -17,7 +17,7 @@ from test_mining import (  # noqa: F401
 )
 
 from wasstraat.mining import analysis, generate, parse
-from wasstraat.workflow import Role
+from wasstraat.workflow import DurationUnit, Role
 from wasstraat.working_time import WorkingCalendar
 
 
@@ -28,6 +28,23 @@ def test_the_matrix_counts_each_hand_over_with_its_median_wait():
     # Z1 Ans→Bram after 2 days, Z2 Ans→Bram after 1 and Bram→Cas after 6; Z3 stays with Ans.
     assert cells == {("Ans", "Bram"): (2, 1.5), ("Bram", "Cas"): (1, 6.0)}
     assert "handover_matrix" not in read(KNOWN)  # names not kept: no matrix
+
+
+def test_the_matrix_waits_in_working_days_skip_the_weekend():
+    # Ans hands over on Friday 16:00, Bram takes it on Monday 10:00: 2,75 calendar days, or
+    # 1 + 1,5 office hours of 8,5: 0,29 working days.
+    text = HEADER + ("Z1;Ontvangen;06-03-2026 16:00;;Ans\n"
+                     "Z1;Besluiten;09-03-2026 10:00;;Bram\n")
+    result = read_with(text, keep=True, calendar=WorkingCalendar())
+    [calendar] = result["handover_matrix"]["cells"]
+    [working] = result["working"]["handover_matrix"]["cells"]
+    assert calendar["wait"] == pytest.approx(2.75)
+    assert working["wait"] == pytest.approx(2.5 / 8.5, abs=1e-4)
+    shown = analysis.in_unit(result, DurationUnit.WORKING)["handover_matrix"]
+    assert shown["cells"] == [working]
+    older = {**result, "working": {k: v for k, v in result["working"].items()
+                                   if k != "handover_matrix"}}
+    assert analysis.in_unit(older, DurationUnit.WORKING)["handover_matrix"] is None
 
 
 def test_past_a_dozen_teams_the_rest_are_taken_together():

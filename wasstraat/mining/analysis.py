@@ -255,7 +255,7 @@ class _Paths:
     handovers: list[int] = field(default_factory=list)
     # Hand-overs between resources (from, to) within a case, and the waits at them.
     handover_pairs: Counter[tuple[int, int]] = field(default_factory=Counter)
-    handover_waits: dict[tuple[int, int], list[float]] = field(
+    handover_at: dict[tuple[int, int], list[int]] = field(  # the events taken over
         default_factory=lambda: defaultdict(list))
     # Each case's path, as the number of its variant in order of first appearance.
     variant_ids: dict[tuple[int, ...], int] = field(default_factory=dict)
@@ -398,12 +398,11 @@ def _walk(bounds, last, lead, activity, resource, waits,
             paths.edges[pair] += 1
             paths.edge_waits[pair].append(wait_of[position])
         if has_resource:
-            paths.handovers.append(_hand_overs(paths, resource_of, wait_of, low, high))
+            paths.handovers.append(_hand_overs(paths, resource_of, low, high))
     return paths
 
 
-def _hand_overs(paths: _Paths, resource_of: list[int], wait_of: list[float], low: int,
-                high: int) -> int:
+def _hand_overs(paths: _Paths, resource_of: list[int], low: int, high: int) -> int:
     """A case's hand-overs (the resource changes, both known), counted into the matrix."""
     count = 0
     for position in range(low + 1, high + 1):
@@ -411,13 +410,14 @@ def _hand_overs(paths: _Paths, resource_of: list[int], wait_of: list[float], low
         if pair[0] != pair[1] and pair[0] >= 0 and pair[1] >= 0:
             count += 1
             paths.handover_pairs[pair] += 1
-            paths.handover_waits[pair].append(wait_of[position])
+            paths.handover_at[pair].append(position)
     return count
 
 
-def _handover_matrix(paths: _Paths, resources: list[str]) -> dict[str, Any]:
-    """Who hands over to whom, how often and after what median wait: the
-    ``MATRIX_RESOURCES`` most involved resources by name, the rest as one "other"."""
+def _handover_matrix(paths: _Paths, resources: list[str], waits: np.ndarray) -> dict[str, Any]:
+    """Who hands over to whom, how often and after what median wait (``waits``: each event's,
+    in calendar or working days): the ``MATRIX_RESOURCES`` most involved resources by name,
+    the rest as one "other"."""
     involved: Counter[int] = Counter()
     for (giver, taker), count in paths.handover_pairs.items():
         involved[giver] += count
@@ -428,18 +428,22 @@ def _handover_matrix(paths: _Paths, resources: list[str]) -> dict[str, Any]:
     def name(index: int) -> str:
         return resources[index] if index in named else other
 
-    cells: dict[tuple[str, str], list[float]] = defaultdict(list)
+    cells: dict[tuple[str, str], list[int]] = defaultdict(list)
     counts: Counter[tuple[str, str]] = Counter()
     for pair, count in paths.handover_pairs.items():
         key = (name(pair[0]), name(pair[1]))
         counts[key] += count
-        cells[key].extend(paths.handover_waits[pair])
+        cells[key].extend(paths.handover_at[pair])
     labels = [resources[index] for index in named] + (
         [other] if len(involved) > len(named) else [])
     return {"resources": labels,
             "cells": [{"from": giver, "to": taker, "count": count,
-                       "wait": stats([w for w in cells[(giver, taker)] if w == w])["median"]}
+                       "wait": stats(_known(waits[cells[(giver, taker)]]))["median"]}
                       for (giver, taker), count in sorted(counts.items())]}
+
+
+def _known(values: np.ndarray) -> np.ndarray:
+    return values[~np.isnan(values)]
 
 
 def _ranked(paths: _Paths, activities: list[str]) -> list[tuple[tuple[int, ...], int]]:
@@ -520,18 +524,27 @@ def analyse_arrays(case, activity, start, end, resource, *, activities: list[str
     result["dotted"] = _dotted(start, activity, bounds, last, activities)
     if calendar is not None:
         result["weekdays"] = _weekdays(start, activity, activities, calendar.zone)
-    lead_working = np.full(len(lead), np.nan)
+    lead_working, working_waits = np.full(len(lead), np.nan), None
     if calendar is not None:
         working = _in_working_days(calendar, start, finish, end, bounds, first,
                                    activity, activities, has_end)
         if working is not None:
-            result["working"], lead_working = working
+            result["working"], lead_working, working_waits = working
     if keep_resources and has_resource:
-        per_resource = Counter(resource.tolist())
-        known = [(resources[i], n) for i, n in per_resource.most_common() if i >= 0]
-        result["resources"] = dict(known[:RESOURCES_KEPT])
-        result["handover_matrix"] = _handover_matrix(paths, resources)
+        _add_resources(result, paths, resource, resources, waits, working_waits)
     return result, _case_table(start[bounds], lead, lead_working, paths, ranked, activities)
+
+
+def _add_resources(result: dict[str, Any], paths: _Paths, resource, resources: list[str],
+                   waits, working_waits) -> None:
+    """The events per resource, and the hand-over matrix (in working days too)."""
+    per_resource = Counter(resource.tolist())
+    known = [(resources[i], n) for i, n in per_resource.most_common() if i >= 0]
+    result["resources"] = dict(known[:RESOURCES_KEPT])
+    result["handover_matrix"] = _handover_matrix(paths, resources, waits)
+    if working_waits is not None:
+        result["working"]["handover_matrix"] = _handover_matrix(paths, resources,
+                                                                working_waits)
 
 
 def _dotted(start, activity, bounds, last, activities: list[str]) -> dict[str, Any]:
@@ -568,9 +581,9 @@ def _weekdays(start, activity, activities: list[str], zone) -> dict[str, list[in
 
 def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, first,
                      activity, activities: list[str], has_end: bool
-                     ) -> tuple[dict[str, Any], np.ndarray] | None:
-    """The durations again, in the organisation's working days, and each case's lead time in
-    them (None: the log spans too many years to convert)."""
+                     ) -> tuple[dict[str, Any], np.ndarray, np.ndarray] | None:
+    """The durations again, in the organisation's working days, each case's lead time and
+    each event's wait in them (None: the log spans too many years to convert)."""
     placed = calendar.positions(start, finish, end)
     if placed is None:
         return None
@@ -587,14 +600,17 @@ def _in_working_days(calendar: WorkingCalendar, start, finish, end, bounds, firs
             "histogram": histogram(lead),
             "waiting_days": round(float(np.nansum(waits)), 4),
             "work_days": round(total_work, 4) if total_work is not None else None,
-            "activities": _per_activity(activity, waits, work, activities, has_end)}, lead
+            "activities": _per_activity(activity, waits, work, activities, has_end)}, lead, waits
 
 
 def in_unit(result: dict[str, Any], unit: DurationUnit) -> dict[str, Any]:
     """A result with its durations in this unit (calendar days where there are no working
     days: a log read before the working calendar, or spanning too many years)."""
     if unit is DurationUnit.WORKING and "working" in result:
-        return {**result, **result["working"], "unit": DurationUnit.WORKING}
+        # A log read before the matrix was kept in working days shows none rather than
+        # calendar days under a working-day label.
+        return {**result, "handover_matrix": None, **result["working"],
+                "unit": DurationUnit.WORKING}
     return {**result, "unit": DurationUnit.CALENDAR}
 
 

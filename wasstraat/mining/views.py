@@ -182,7 +182,8 @@ class _Selection:
             return {}
         earlier = analysis.in_unit(self.before.result, result["unit"])
         context = {"before": self.before, "comparison": analysis.compare(earlier, result),
-                   "before_histogram": figures.histogram(earlier["histogram"])}
+                   "before_histogram": figures.histogram(earlier["histogram"]),
+                   "before_matrix": earlier.get("handover_matrix")}
         made = _or_refusal("statistics", lambda: services.comparison(
             self.before, self.log, self.unit, self.criteria, self.tables))
         context.update(made)
