@@ -52,6 +52,13 @@ def test_a_role_named_by_the_organisation_is_named_so_on_pages_and_in_the_plan(
     plan = text_of(open_docx(clients[Role.SPONSOR].get(
         f"{base(team)}/documents/improvement-plan.docx")))
     assert "Procesverantwoordelijke" in plan
+    # In the plan's prose too: the decision asked, and who signs.
+    assert "De procesverantwoordelijke het verbeterplan" in plan or \
+        "van de procesverantwoordelijke stelt" in plan
+    assert "Ondertekening door de procesverantwoordelijke" in plan or \
+        "Advies van de procesverantwoordelijke" in plan
+    # The document's own sentences; the method's step texts keep the method's names.
+    assert "(proceseigenaar)" not in plan and "door de proceseigenaar" not in plan
 
 
 def test_in_a_sentence_a_name_loses_only_the_capital_that_starts_it(app, create_user):

@@ -14,7 +14,7 @@ from collections import Counter
 from docx.document import Document as DocxDocument
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, duties
 from ..extensions import db
 from ..implementation import services as implementation
 from ..implementation.services import PlanLine
@@ -68,8 +68,10 @@ def build(project: Project, *, organisation: str, template: str | None, author: 
     document = d.new_sheet(template, page, author, size_cm=A3_CM, margin_cm=MARGIN_CM)
     document.add_paragraph(d.clean(f"A3: {project.name}"), style="Title")
     document.add_paragraph(d.clean(
-        f"{organisation} · kenmerk {project.reference} · proceseigenaar "
-        f"{names(project, Role.PROCESS_OWNER)} · projectleider "
+        f"{organisation} · kenmerk {project.reference} · "
+        f"{duties.role_name_in_sentence(Role.PROCESS_OWNER)} "
+        f"{names(project, Role.PROCESS_OWNER)} · "
+        f"{duties.role_name_in_sentence(Role.PROJECT_LEADER)} "
         f"{names(project, Role.PROJECT_LEADER)} · {_where(project)} · stand van "
         f"{d.dutch_date(today)}, {basis}"), style="Subtitle")
     d.columns(document, 2, HALF_GAP_CM)

@@ -71,8 +71,8 @@ def build(project: Project, *, organisation: str, template: str | None,
         details=(("Voert uit", f"verbeterplan versie {carried_out.number}"
                   if carried_out else "nog geen definitief verbeterplan"),
                  *improvement_plan.decision_lines(),
-                 ("Proceseigenaar", improvement_plan.names(project, Role.PROCESS_OWNER)),
-                 ("Projectleider", improvement_plan.names(project, Role.PROJECT_LEADER)),
+                 *((duties.role_name(role), improvement_plan.names(project, role))
+                   for role in (Role.PROCESS_OWNER, Role.PROJECT_LEADER)),
                  ("Kenmerk", project.reference), improvement_plan.woo_line(project)))
     document = d.new_document(template, page, author)
     _carries_out(document, carried_out)
@@ -122,7 +122,8 @@ def _order(document: DocxDocument, items: list, numbers: dict[int, str]) -> None
         d.text(document, "", empty="Er zijn (nog) geen verbeteringen die worden uitgevoerd.")
         return
     by_id = {i.id: i for i in items}
-    d.table(document, "De overgenomen verbeteringen in de volgorde van de proceseigenaar",
+    d.table(document, "De overgenomen verbeteringen in de volgorde van de "
+            f"{duties.role_name_in_sentence(Role.PROCESS_OWNER)}",
             ("Nr.", "Verbetering", "Verantwoordelijke", "Start", "Einde", "Wacht op",
              "Status"),
             [(str(n), _label(i, numbers), i.responsible.name if i.responsible else "–",
@@ -197,14 +198,15 @@ def _milestones(document: DocxDocument, project: Project, items: list, carried_o
     if carried_out is not None and carried_out.approval is not None:
         rows.append((clock.local_date(carried_out.approval.approved_at),
                      f"Verbeterplan versie {carried_out.number} goedgekeurd door de "
-                     f"proceseigenaar"))
+                     f"{duties.role_name_in_sentence(Role.PROCESS_OWNER)}"))
     rows += [(decision.decided_on, f"{decision.board.label}: {decision.plan.label.lower()} "
                                    f"{decision.outcome.label.lower()} ({decision.reference})")
              for decision in board.decisions_of(project)]
     approval = implementation.latest_approval(project)
     if approval is not None:
         rows.append((clock.local_date(approval.approved_at),
-                     "Implementatieplan vastgesteld door de proceseigenaar"))
+                     "Implementatieplan vastgesteld door de "
+                     f"{duties.role_name_in_sentence(Role.PROCESS_OWNER)}"))
     taken = implementation.taken_over(items)
     for horizon, label in ((Horizon.QUICK_WIN, "De snelle verbeteringen gereed"),
                            (Horizon.LONG_TERM, "De verbeteringen voor de lange termijn gereed")):
@@ -462,15 +464,16 @@ def _approval(document: DocxDocument, project: Project,
     the approval's line in the audit trail (``flask documents verify`` checks the kept file)."""
     d.heading(document, "Vaststelling", 1)
     if approval is None:
-        d.text(document, "", empty="De proceseigenaar heeft dit plan (in deze vorm) nog niet "
-                                   "vastgesteld.")
+        d.text(document, "", empty=f"De {duties.role_name_in_sentence(Role.PROCESS_OWNER)} "
+                                   "heeft dit plan (in deze vorm) nog niet vastgesteld.")
         return
     event = db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.project_id == project.id, AuditEvent.action == "implementation.approve",
         AuditEvent.at <= approval.approved_at + timedelta(minutes=1))
         .order_by(AuditEvent.id.desc()).limit(1))
     d.label_value(document, (
-        ("Vastgesteld door", f"{approval.approver_name} (proceseigenaar)"),
+        ("Vastgesteld door", f"{approval.approver_name} "
+                             f"({duties.role_name_in_sentence(Role.PROCESS_OWNER)})"),
         ("Versie", str(number)),
         ("Datum en tijd", d.dutch_moment(approval.approved_at)),
         ("Kenmerk in de audittrail", f"#{event}" if event else "–"),

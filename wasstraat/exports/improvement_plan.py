@@ -71,9 +71,24 @@ def status(version: PlanVersion | None) -> str:
 
 
 # Who decides, as the documents name them in a sentence (the organisation's choice, duties.py).
-DECIDERS = {PlanDecider.OWNER: "de proceseigenaar",
-            PlanDecider.MANAGEMENT: "het directieteam",
-            PlanDecider.COLLEGE: "het college van burgemeester en wethouders"}
+BOARDS = {PlanDecider.MANAGEMENT: "het directieteam",
+          PlanDecider.COLLEGE: "het college van burgemeester en wethouders"}
+
+
+def decider_in_sentence(decider: PlanDecider) -> str:
+    """"de proceseigenaar" (by the organisation's name for the role), or the board."""
+    if decider is PlanDecider.OWNER:
+        return f"de {_owner()}"
+    return BOARDS[decider]
+
+
+def _owner() -> str:
+    return duties.role_name_in_sentence(Role.PROCESS_OWNER)
+
+
+def _capital(text: str) -> str:
+    """At the start of a sentence (not ``str.capitalize``, which lowers an "ICT" after it)."""
+    return text[:1].upper() + text[1:]
 
 
 def decider() -> PlanDecider:
@@ -83,7 +98,7 @@ def decider() -> PlanDecider:
 def decision_lines() -> tuple[tuple[str, str], ...]:
     """The cover's lines on who decides: the decider, and the portfolio holder if named."""
     rules = duties.settings()
-    lines = [("Ter besluitvorming aan", DECIDERS[rules.plan_decider].capitalize()
+    lines = [("Ter besluitvorming aan", _capital(decider_in_sentence(rules.plan_decider))
               + (" (onder mandaat)" if rules.plan_decider is PlanDecider.OWNER else ""))]
     if rules.portfolio_holder:
         lines.append(("Portefeuillehouder", rules.portfolio_holder))
@@ -207,9 +222,9 @@ def build(project: Project, version: PlanVersion | None, *, organisation: str,
         # The date of what this document shows: the version's, or today's for the draft.
         day=clock.local_date(version.created_at) if version else clock.today(),
         details=(("Aan", addressee or "–"), *decision_lines(),
-                 ("Proceseigenaar", names(project, Role.PROCESS_OWNER)),
-                 ("Sponsor", names(project, Role.SPONSOR)),
-                 ("Projectleider", names(project, Role.PROJECT_LEADER)),
+                 (duties.role_name(Role.PROCESS_OWNER), names(project, Role.PROCESS_OWNER)),
+                 (duties.role_name(Role.SPONSOR), names(project, Role.SPONSOR)),
+                 (duties.role_name(Role.PROJECT_LEADER), names(project, Role.PROJECT_LEADER)),
                  ("Kenmerk", project.reference), woo_line(project)))
     document = d.new_document(template, page, author)
     chosen = _chosen_reviews(plan)
@@ -255,7 +270,7 @@ def _version_history(document: DocxDocument, plan: Plan) -> None:
                      v.created_by.name if v.created_by else "–", _changes_said(before, v.snapshot)))
         if v.approval is not None:
             rows.append((str(v.number), d.dutch_date(v.approval.approved_at),
-                         "Goedgekeurd door de proceseigenaar", v.approval.approver_name, "–"))
+                         f"Goedgekeurd door de {_owner()}", v.approval.approver_name, "–"))
         before = v.snapshot
     if plan.version is None:
         rows.append(("concept", d.dutch_date(clock.today()), "Werkversie (niet vastgelegd)", "–",
@@ -355,7 +370,8 @@ def _verdict_line(review: Review) -> str:
     if review.dpia_required:
         said += "; een DPIA is nodig"
     if review.override:
-        said += f"; de proceseigenaar besloot toch door te gaan ({review.override.decider_name})"
+        said += (f"; de {_owner()} besloot toch door te gaan "
+                 f"({review.override.decider_name})")
     return said + "."
 
 
@@ -381,7 +397,7 @@ def _timeline(plan: Plan) -> str:
 
 def _who_decides() -> str:
     chosen = decider()
-    said = DECIDERS[chosen].capitalize() + " besluit"
+    said = _capital(decider_in_sentence(chosen)) + " besluit"
     return said + (", onder mandaat" if chosen is PlanDecider.OWNER else "")
 
 
@@ -392,10 +408,10 @@ def _approved_as(plan: Plan) -> list[str]:
         return []
     when = d.dutch_date(approval.approved_at)
     if decider() is PlanDecider.OWNER:
-        return [f"Besloten: goedgekeurd door {approval.approver_name} (proceseigenaar) op "
+        return [f"Besloten: goedgekeurd door {approval.approver_name} ({_owner()}) op "
                 f"{when}."]
-    return [f"Advies: {approval.approver_name} (proceseigenaar) keurde het plan op {when} goed "
-            f"en legt het voor aan {DECIDERS[decider()]}."]
+    return [f"Advies: {approval.approver_name} ({_owner()}) keurde het plan op {when} goed "
+            f"en legt het voor aan {decider_in_sentence(decider())}."]
 
 
 def _first_paragraph(value: str | None) -> str:
@@ -418,7 +434,8 @@ def _decisions_asked(plan: Plan, chosen: list[Review]) -> list[str]:
     if any(r.is_signed and r.dpia_required for r in chosen):
         asked.append("Een gegevensbeschermingseffectbeoordeling (DPIA) laten uitvoeren voordat "
                      "de verbeteringen met persoonsgegevens worden ingevoerd.")
-    asked.append("De projectleider opdracht geven het implementatieplan op te stellen "
+    asked.append(f"De {duties.role_name_in_sentence(Role.PROJECT_LEADER)} opdracht geven het "
+                 "implementatieplan op te stellen "
                  "(stap 9), met de snelle verbeteringen als eerste.")
     return asked
 
@@ -878,16 +895,16 @@ def _decision(document: DocxDocument, plan: Plan, reviewed: list[Review]) -> Non
     d.heading(document, "Besluit", 1)
     chosen = decider()
     by_board = chosen is not PlanDecider.OWNER
-    d.text(document, ("Op advies van de proceseigenaar stelt " if by_board else "")
-           + (DECIDERS[chosen] if by_board else "De proceseigenaar")
+    d.text(document, (f"Op advies van de {_owner()} stelt {decider_in_sentence(chosen)}"
+                      if by_board else f"De {_owner()}")
            + f" het verbeterplan {plan.project.name} vast, met de verbeteringen, kosten en "
              "voorwaarden zoals in dit document beschreven:")
     d.bullets(document, _decisions_asked(plan, reviewed))
     approval = plan.approval
     owner = approval.approver_name if approval else names(plan.project, Role.PROCESS_OWNER)
     signature = d.table(
-        document, "Advies van de proceseigenaar" if by_board
-        else "Ondertekening door de proceseigenaar", ("", "Proceseigenaar"),
+        document, f"Advies van de {_owner()}" if by_board
+        else f"Ondertekening door de {_owner()}", ("", duties.role_name(Role.PROCESS_OWNER)),
         (("Naam", owner), ("Rol", duties.role_name(Role.PROCESS_OWNER)),
          ("Datum", d.dutch_date(approval.approved_at) if approval else ""),
          ("Plaats", ""), ("Handtekening", "Goedgekeurd in Wasstraat" if approval else "")),
@@ -896,7 +913,8 @@ def _decision(document: DocxDocument, plan: Plan, reviewed: list[Review]) -> Non
     if approval is not None and approval.note:
         d.label_value(document, (("Toelichting bij de goedkeuring", approval.note),))
     if by_board:
-        d.table(document, f"Besluit van {DECIDERS[chosen]}", ("", DECIDERS[chosen].capitalize()),
+        d.table(document, f"Besluit van {decider_in_sentence(chosen)}",
+                ("", _capital(decider_in_sentence(chosen))),
                 (("Datum van de vergadering", ""), ("Kenmerk van het besluit", ""),
                  ("Besluit", "vastgesteld / gewijzigd vastgesteld / niet vastgesteld")),
                 (4, 12))
