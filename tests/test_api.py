@@ -8,11 +8,13 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
-from conftest import put_in_step
+from conftest import PASSWORD, put_in_step
 
 from wasstraat import history
 from wasstraat.api import tokens
+from wasstraat.auth import services as accounts
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
@@ -66,7 +68,7 @@ def test_a_person_makes_a_token_sees_it_once_and_it_acts_as_them(team, login_as,
     leader = team[Role.PROJECT_LEADER]
     browser = login_as(leader)
     made = browser.post("/account/api-tokens", data={"name": "Dashboard Vergunningen",
-                                                     "days": "90"})
+                                                     "days": "90", "confirmation": PASSWORD})
     assert made.status_code == 201
     page = made.get_data(as_text=True)
     token = page.split('id="new-token">')[1].split("<")[0]
@@ -144,7 +146,6 @@ def test_a_token_form_with_bad_input_says_what_is_wrong(team, login_as):
 
 def test_ending_someones_sessions_or_deactivating_them_stops_their_tokens(
         team, client, create_user, login_as):
-    from wasstraat.auth import services as accounts
 
     sponsor, leader = team[Role.SPONSOR], team[Role.PROJECT_LEADER]
     sponsor_token, leader_token = token_for(sponsor), token_for(leader)
@@ -219,15 +220,20 @@ def test_bad_input_is_a_400_problem_with_the_fields_in_the_requests_own_names(te
     problem = response.json
     assert {"type", "title", "status", "detail", "instance"} <= set(problem)
     reasons = {p["name"]: p["reason"] for p in problem["invalid-params"]}
-    assert reasons == {"source.id": "Ongeldige waarde.", "proposer_id": "Onbekend veld."}
+    assert reasons == {"source.id": "Ongeldige waarde.", "proposer_id": "Onbekend veld.",
+                       "title": "Hoogstens 200 tekens."}
     # The type is right; now the screens' own rules: length, one line, a team member.
     response = client.post(path, headers=bearer(token), json={
         "title": "Twee\nregels", "source": {"type": "step", "id": 1},
         "proposerId": team.outsider.id})
     reasons = {p["name"]: p["reason"] for p in response.json["invalid-params"]}
     assert response.status_code == 400
-    assert set(reasons) == {"title", "proposerId"}
-    assert "één regel" in reasons["title"]
+    assert set(reasons) == {"title"} and "één regel" in reasons["title"]
+    outsider = client.post(path, headers=bearer(token), json={
+        "title": "Goed idee", "source": {"type": "step", "id": 1},
+        "proposerId": team.outsider.id})
+    assert outsider.status_code == 400
+    assert [p["name"] for p in outsider.json["invalid-params"]] == ["proposerId"]
     unknown_source = client.post(path, headers=bearer(token), json={
         "title": "Goed idee", "source": {"type": "kpi", "id": 999}})
     assert unknown_source.status_code == 400
@@ -363,15 +369,48 @@ def test_the_rate_limit_answers_429_with_retry_after_per_token(app, team, client
     assert client.get(f"{API}/projects", headers=bearer(calm)).status_code == 200
 
 
+def test_three_tokens_of_one_person_share_one_limit_and_each_token_its_own(app, team,
+                                                                         client):
+    """The attack: with 3 tokens one person got 360 answers in a minute against 120."""
+    app.config["API_RATE_LIMIT"] = 4
+    sponsor = team[Role.SPONSOR]
+    made = [token_for(sponsor) for _n in range(3)]
+    answers = [client.get(f"{API}/projects", headers=bearer(made[n % 3])).status_code
+               for n in range(6)]
+    assert answers == [200, 200, 200, 200, 429, 429]
+    app.config["API_RATE_LIMIT"], app.config["API_TOKEN_RATE_LIMIT"] = 100, 2
+    leader = token_for(team[Role.PROJECT_LEADER])
+    answers = [client.get(f"{API}/projects", headers=bearer(leader)) for _n in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[1].headers["RateLimit-Limit"] == "2"
+
+
+def test_parallel_calls_with_one_token_never_fail_on_the_database(make_app, team):
+    """The attack: 16 parallel calls on SQLite gave "database is locked" 500s, the
+    rate-limit count writing inside the request's read transaction."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = token_for(team[Role.SPONSOR])
+    apps = [make_app(API_RATE_LIMIT=1_000) for _ in range(4)]
+
+    def call(n: int) -> int:
+        return apps[n % 4].test_client().get(f"{API}/projects",
+                                             headers=bearer(token)).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(call, range(32)))
+    assert statuses == [200] * 32
+
+
 def test_old_minutes_of_the_rate_limit_are_forgotten(team, client):
-    from wasstraat.api import limits
+    from wasstraat import counters
     from wasstraat.models import ApiRateWindow
 
     token = token_for(team[Role.SPONSOR])
     client.get(f"{API}/projects", headers=bearer(token))
-    assert limits.forget_before() == 0  # this minute stays
+    assert counters.forget_before() == 0  # this minute stays
     db.session.commit()
-    assert limits.forget_before(now=utcnow().timestamp() + 180) == 1
+    assert counters.forget_before(now=utcnow().timestamp() + 180) == 2  # the person, the token
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(ApiRateWindow)) == 0
 
@@ -670,8 +709,8 @@ def test_a_token_lives_at_most_a_year_and_a_person_holds_at_most_twenty(team, lo
     for n in range(tokens.MAX_PER_PERSON):
         tokens.create(sponsor, f"Token {n}", 30)
     db.session.commit()
-    refused = login_as(sponsor).post("/account/api-tokens", data={"name": "Nog een",
-                                                                  "days": "30"})
+    refused = login_as(sponsor).post("/account/api-tokens", data={
+        "name": "Nog een", "days": "30", "confirmation": PASSWORD})
     assert refused.status_code == 409
     assert "Trek er eerst een in" in refused.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 20
@@ -707,3 +746,118 @@ def test_a_jwt_shaped_token_without_an_identity_provider_is_just_unknown(app, cl
     response = client.get(f"{API}/projects", headers=bearer("eyJhbGciOi.eyJzdWIiOiIx.c2ln"))
     assert response.status_code == 401
     assert "Onbekend token" in response.get_data(as_text=True)
+
+
+def test_a_token_is_made_only_by_who_proves_it_is_them_again(team, login_as):
+    """A session alone (perhaps stolen) makes no year-long credential: the password again,
+    or the second factor where the person enrolled one; wrong guesses count as at sign-in."""
+    sponsor = team[Role.SPONSOR]
+    browser = login_as(sponsor)
+    asked = {"name": "Dashboard", "days": "365"}
+    for confirmation, status in (("", 422), ("niet mijn wachtwoord", 401)):
+        refused = browser.post("/account/api-tokens", data={**asked,
+                                                            "confirmation": confirmation})
+        assert refused.status_code == status, confirmation
+    assert "Dit wachtwoord klopt niet; er is geen token gemaakt." in refused.get_data(
+        as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 0
+    failed = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "auth.login_failed")).all()
+    assert len(failed) == 1  # counted by the sign-in throttle
+    for _ in range(5):
+        browser.post("/account/api-tokens", data={**asked, "confirmation": "nog steeds fout"})
+    throttled = browser.post("/account/api-tokens", data={**asked, "confirmation": PASSWORD})
+    assert throttled.status_code == 429 and "Retry-After" in throttled.headers
+    assert db.session.scalar(db.select(db.func.count()).select_from(ApiToken)) == 0
+
+
+def test_with_a_second_factor_the_code_confirms_a_new_token(team, login_as):
+    leader = team[Role.PROJECT_LEADER]
+    browser = login_as(leader)
+    leader.totp_secret, leader.totp_confirmed_at = pyotp.random_base32(), utcnow()
+    db.session.commit()
+    page = browser.get("/account/api-tokens").get_data(as_text=True)
+    assert "Code uit uw authenticator-app" in page
+    asked = {"name": "Dashboard", "days": "30"}
+    assert browser.post("/account/api-tokens", data={**asked, "confirmation": PASSWORD}
+                        ).status_code == 401  # the password is not the second factor
+    code = pyotp.TOTP(leader.totp_secret).now()
+    assert browser.post("/account/api-tokens", data={**asked, "confirmation": code}
+                        ).status_code == 201
+
+
+def test_signing_out_or_being_switched_off_stops_the_tokens_for_good(team, client, login_as,
+                                                                    create_user):
+    sponsor, leader = team[Role.SPONSOR], team[Role.PROJECT_LEADER]
+    token = token_for(sponsor)
+    login_as(sponsor).post("/logout")
+    assert client.get(f"{API}/projects", headers=bearer(token)).status_code == 401
+    leader_token = token_for(leader)
+    admin = create_user(admin=True)
+    for active in (False, True):  # switched off, then on again: the token stays dead
+        accounts.update_user(leader, actor=admin, name=leader.name, email=leader.email,
+                             is_admin=False, active=active)
+        db.session.commit()
+    assert client.get(f"{API}/projects", headers=bearer(leader_token)).status_code == 401
+
+
+def test_a_new_password_stops_the_tokens_made_with_the_old_one(team, client, login_as,
+                                                               create_user):
+    """Changing a password (perhaps because it leaked) must not leave a year-long token
+    behind; nor must an administrator's reset."""
+    sponsor, leader = team[Role.SPONSOR], team[Role.PROJECT_LEADER]
+    token = token_for(sponsor, days=365)
+    browser = login_as(sponsor)
+    changed = browser.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "een-heel-nieuw-wachtwoord-2026",
+        "confirm_password": "een-heel-nieuw-wachtwoord-2026"}, follow_redirects=True)
+    assert "uw API-token is ingetrokken" in changed.get_data(as_text=True)
+    assert client.get(f"{API}/projects", headers=bearer(token)).status_code == 401
+    leader_token = token_for(leader)
+    accounts.set_password(leader, "door-de-beheerder-gekozen-2026",
+                          actor=create_user(admin=True))
+    db.session.commit()
+    assert client.get(f"{API}/projects", headers=bearer(leader_token)).status_code == 401
+    # Revoked, not only refused while the new password waits: it stays dead after.
+    assert db.session.scalar(db.select(ApiToken.revoked_at).where(
+        ApiToken.token_hash == tokens.digest(leader_token))) is not None
+
+
+@pytest.mark.parametrize(("body", "field", "reason"), [
+    ("[" * 100_000 + "]" * 100_000, "body", "dieper genest dan 32 niveaus"),
+    ('{"title": "Idee", "proposerId": ' + "9" * 5_000 + "}", "proposerId", "meer dan 40 cijfers"),
+    ('{"title": "' + "[" * 5_000 + '"}', None, None),  # brackets in a string are text
+])
+def test_a_json_bomb_is_a_400_that_says_where(team, client, body, field, reason):
+    """The attack: 100,000 levels of nesting, or a 5,000-digit number, gave a 500."""
+    token = token_for(team[Role.SUBJECT_EXPERT])
+    response = client.post(f"{API}/projects/{team.project.id}/improvements",
+                           headers=bearer(token), data=body, content_type="application/json")
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    if field is not None:
+        [problem] = response.json["invalid-params"]
+        assert problem["name"] == field and reason in problem["reason"]
+    else:  # parsed as any other body: its own fields are judged
+        assert "body" not in {p["name"] for p in response.json["invalid-params"]}
+
+
+def test_the_answers_keep_to_the_published_document(team, client, create_user):
+    """Every error carries requestId (now in the Problem schema); a 405 says what is allowed;
+    an audit event's before and after use camelCase like the rest."""
+    document = client.get(f"{API}/openapi.json").json
+    problem = document["components"]["schemas"]["Problem"]["properties"]
+    assert {"requestId", "incident"} <= set(problem)
+    token = token_for(team[Role.PROJECT_LEADER])
+    wrong = client.delete(f"{API}/projects", headers=bearer(token))
+    assert wrong.status_code == 405, (wrong.headers, wrong.data)
+    assert "Allow" in wrong.headers, (dict(wrong.headers), wrong.data)
+    assert set(wrong.headers["Allow"].replace(" ", "").split(
+        ",")) >= {"GET"}
+    assert "requestId" in wrong.json
+    admin = create_user(admin=True)
+    admin_token = token_for(admin)
+    events = client.get(f"{API}/projects/{team.project.id}/audit-events",
+                        headers=bearer(admin_token)).json["items"]
+    keys = {key for event in events for side in ("before", "after")
+            for key in (event.get(side) or {})}
+    assert keys and all("_" not in key for key in keys), keys

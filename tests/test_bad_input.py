@@ -42,8 +42,10 @@ from wasstraat.models import (
 from wasstraat.projects import services as projects
 from wasstraat.workflow import Role
 
-# Tables a refused request may legitimately write to: the audit trail records refusals.
-MAY_CHANGE_ON_REFUSAL = {"audit_event", "login_failure"}
+# Tables a refused request may legitimately write to: the audit trail records refusals, the
+# sign-in throttle counts wrong passwords (also when a token is made), and the counts per
+# minute count every request for a document, refused or not.
+MAY_CHANGE_ON_REFUSAL = {"audit_event", "login_failure", "api_rate_window"}
 
 # POST routes deliberately not fuzzed, with the reason.
 NOT_FUZZED = {

@@ -19,11 +19,12 @@ from wasstraat.models import (
     Kpi,
     KpiMeasurement,
     Membership,
+    OrganisationSettings,
     Project,
     ProjectCycle,
     StepState,
 )
-from wasstraat.workflow import Role, StepStatus
+from wasstraat.workflow import OwnerAppointer, ProjectCreators, Role, StepStatus
 
 
 def close(of: Team) -> None:
@@ -178,3 +179,56 @@ def test_hostile_names_are_refused_and_nothing_is_made(team, clients, plan):
             db.session.delete(made)
             db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(Project)) == projects_before
+
+
+def rules(**values) -> None:
+    row = db.session.scalars(db.select(OrganisationSettings)).first()
+    if row is None:
+        db.session.add(OrganisationSettings(**values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    db.session.commit()
+
+
+def test_a_follow_up_is_a_project_start_under_the_organisations_rule(team, clients, plan):
+    """The attack: /projects/new was 403 for the process owner, "Vervolgtraject starten"
+    made a project anyway."""
+    evaluated(team, clients, plan)
+    rules(project_creators=ProjectCreators.ADMINS)
+    owner = clients[Role.PROCESS_OWNER]
+    path = f"/projects/{team.project.id}/follow-up"
+    refused = owner.post(path, data={"name": "Cyclus 2"})
+    assert refused.status_code == 403
+    assert "alleen beheerders een traject" in refused.get_data(as_text=True)
+    assert owner.get(path).status_code == 403
+    assert follow_up_of(team) is None
+    page = owner.get(f"/projects/{team.project.id}").get_data(as_text=True)
+    assert "Vervolgtraject starten" not in page
+
+
+def test_each_carried_role_is_appointed_anew_and_what_is_refused_is_listed(team, clients,
+                                                                          plan):
+    """The attack: a privacy officer no longer registered as specialist, and the process
+    owner where administrators appoint the owner, came back with the team."""
+    evaluated(team, clients, plan)
+    rules(owner_appointed_by=OwnerAppointer.ADMINS, registered_specialists_only=True)
+    privacy = team[Role.PRIVACY_OFFICER]
+    privacy.specialisms = []
+    db.session.commit()
+    owner = clients[Role.PROCESS_OWNER]
+    response = owner.post(f"/projects/{team.project.id}/follow-up", data={"name": "Cyclus 2"})
+    assert response.status_code == 303
+    new = follow_up_of(team)
+    carried = {m.user_id: m.roles for m in new.memberships}
+    assert privacy.id not in carried and team[Role.PROCESS_OWNER].id not in carried
+    assert carried[team[Role.PROJECT_LEADER].id] == {Role.PROJECT_LEADER}
+    team_page = clients[Role.PROJECT_LEADER].get(f"/projects/{new.id}/team").get_data(
+        as_text=True)
+    assert "Niet overgenomen uit het vorige traject" in team_page
+    assert "niet door de beheerder geregistreerd als privacy officer" in team_page.lower()
+    assert "aangewezen door een beheerder" in team_page
+    event = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "project.follow_up", AuditEvent.object_id == new.id)).one()
+    assert {row["role"] for row in event.after["left_out"]} == {"privacy_officer",
+                                                                "process_owner"}

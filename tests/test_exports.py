@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
-from conftest import Team
+from conftest import PASSWORD, Team
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -195,8 +195,31 @@ def test_downloads_are_limited_per_person_per_minute(team, login_as, app):
     path = f"/projects/{team.project.id}/documents/improvement-plan.docx"
     leader = login_as(team[Role.PROJECT_LEADER])
     assert [leader.get(path).status_code for _ in range(4)] == [200, 200, 200, 429]
-    assert "over een minuut" in leader.get(path).get_data(as_text=True)
+    refused = leader.get(path)
+    assert "over een minuut" in refused.get_data(as_text=True)
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert login_as(team[Role.PROCESS_OWNER]).get(path).status_code == 200
+
+
+def test_parallel_downloads_cannot_pass_the_limit_together(team, make_app, create_user):
+    """The attack: the count was written after the document was built, so 30 parallel
+    exports all passed a limit of 20. The count is now the reservation, made first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    final_plan(team)
+    email, path = (team[Role.PROJECT_LEADER].email,
+                   f"/projects/{team.project.id}/documents/improvement-plan.docx")
+    db.session.commit()  # the test holds no transaction (and no SQLite lock) meanwhile
+    apps = [make_app(WTF_CSRF_ENABLED=False, EXPORTS_PER_MINUTE=3) for _ in range(2)]
+    clients = []
+    for app in apps:
+        browser = app.test_client()
+        assert browser.post("/login", data={"email": email,
+                                            "password": PASSWORD}).status_code == 302
+        clients.append(browser)
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(lambda n: clients[n % 2].get(path).status_code, range(10)))
+    assert sorted(statuses) == [200] * 3 + [429] * 7
 
 
 def implementation(team: Team) -> list[str]:

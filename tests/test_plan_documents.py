@@ -9,8 +9,10 @@ import html
 import re
 import shutil
 import subprocess
+import time
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from conftest import OFFICE_HOURS, Team
@@ -704,3 +706,56 @@ def test_the_organisation_adds_its_own_abbreviations_to_the_glossary(
     assert "VTH" not in listed  # not used in this plan
     terms = list(listed)
     assert terms == sorted(terms, key=str.casefold)
+
+
+def fake_libreoffice(monkeypatch, seconds: float = 0.3) -> list[int]:
+    """LibreOffice as a stand-in that takes ``seconds`` and writes a PDF; returns the most
+    conversions that ran at once (one number per conversion, as it started)."""
+    import threading
+
+    running, seen, guard = [0], [], threading.Lock()
+
+    def run(command, **_kwargs):
+        with guard:
+            running[0] += 1
+            seen.append(running[0])
+        time.sleep(seconds)
+        outdir = command[command.index("--outdir") + 1]
+        Path(outdir, "document.pdf").write_bytes(b"%PDF-1.7 fake")
+        with guard:
+            running[0] -= 1
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(pdf, "converter", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(pdf.subprocess, "run", run)
+    return seen
+
+
+def test_a_server_never_runs_more_conversions_than_configured(app, monkeypatch, tmp_path):
+    """The attack: 8 parallel PDF downloads ran 9 LibreOffice processes at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    seen = fake_libreoffice(monkeypatch)
+    app.config.update(PDF_CONVERSIONS=2, PDF_WAIT_SECONDS=30, PDF_SLOTS_DIR=str(tmp_path))
+
+    def convert(_n: int) -> bytes:
+        with app.test_request_context():
+            return pdf.to_pdf(b"docx")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        made = list(pool.map(convert, range(8)))
+    assert made == [b"%PDF-1.7 fake"] * 8 and max(seen) == 2
+
+
+def test_a_request_that_finds_every_slot_taken_hears_when_to_try_again(
+        team, clients, monkeypatch, tmp_path, app):
+    import fcntl
+
+    fake_libreoffice(monkeypatch)
+    app.config.update(PDF_CONVERSIONS=1, PDF_WAIT_SECONDS=0, PDF_SLOTS_DIR=str(tmp_path))
+    put_in_step(team, Step.IMPROVEMENT_PLAN)
+    with open(tmp_path / "slot-0.lock", "a+b") as taken:  # another process converts
+        fcntl.flock(taken, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        busy = clients[Role.SPONSOR].get(f"{base(team)}/documents/improvement-plan.pdf")
+    assert busy.status_code == 503 and int(busy.headers["Retry-After"]) >= 5
+    assert "zoveel PDF's" in html.unescape(busy.get_data(as_text=True))

@@ -211,9 +211,12 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "OIDC_LABEL": os.environ.get("WASSTRAAT_OIDC_LABEL", "uw organisatie-account"),
         # Bearer tokens of the provider for the API are meant for this audience.
         "OIDC_API_AUDIENCE": os.environ.get("WASSTRAAT_OIDC_API_AUDIENCE", "").strip(),
-        # The API (api/): requests per caller per minute; origins allowed by CORS (none by
-        # default: other systems call it server to server); who answers questions about it.
+        # The API (api/): requests per person per minute (all their tokens together), and
+        # per token (the same unless set lower); origins allowed by CORS (none by default:
+        # other systems call it server to server); who answers questions about it.
         "API_RATE_LIMIT": max(1, int(os.environ.get("WASSTRAAT_API_RATE_LIMIT", "120"))),
+        "API_TOKEN_RATE_LIMIT": max(0, int(os.environ.get("WASSTRAAT_API_TOKEN_RATE_LIMIT",
+                                                          "0"))),
         "API_CORS_ORIGINS": [o.strip() for o in os.environ.get(
             "WASSTRAAT_API_CORS_ORIGINS", "").split(",") if o.strip()],
         "API_CONTACT_NAME": os.environ.get("WASSTRAAT_API_CONTACT_NAME", "").strip(),
@@ -249,6 +252,11 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "INVITE_BY_LEADERS": os.environ.get("WASSTRAAT_INVITE_BY_LEADERS", "off").strip().lower()
         in ("on", "1", "true", "yes"),
         "EXPORTS_PER_MINUTE": max(1, int(os.environ.get("WASSTRAAT_EXPORTS_PER_MINUTE", "20"))),
+        # LibreOffice conversions at once on one server (every process together), and how
+        # long a request waits for one before it hears "busy" (exports/pdf.py).
+        "PDF_CONVERSIONS": max(1, int(os.environ.get("WASSTRAAT_PDF_CONVERSIONS", "2"))),
+        "PDF_WAIT_SECONDS": max(0.0, float(os.environ.get("WASSTRAAT_PDF_WAIT_SECONDS", "20"))),
+        "PDF_SLOTS_DIR": os.environ.get("WASSTRAAT_PDF_SLOTS_DIR", ""),
         **_mail_settings(production, instance_path),
     }
 

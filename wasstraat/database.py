@@ -8,12 +8,16 @@ two requests that read and then write fail with "database is locked" instead of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import g, has_request_context, request
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 
 def _wants_write_lock() -> bool:
@@ -33,6 +37,21 @@ def prepare_to_write(session: Session) -> None:
             and not g.get("writes_after_reading") and session.get_bind().dialect.name == "sqlite"):
         g.writes_after_reading = True
         session.rollback()
+
+
+def write_apart(session: Session, write: Callable[[], T]) -> T:
+    """A small write a reading request makes on its own (an API call's rate-limit count):
+    the read transaction ends first so the write waits its turn for SQLite's write lock, and
+    is committed at once; the request then reads on without holding that lock."""
+    was_writing = has_request_context() and g.get("writes_after_reading", False)
+    prepare_to_write(session)
+    try:
+        done = write()
+        session.commit()
+    finally:
+        if has_request_context() and not was_writing:
+            g.pop("writes_after_reading", None)
+    return done
 
 
 def lock_until_commit(session: Session, key: int) -> None:

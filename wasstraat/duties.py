@@ -138,8 +138,11 @@ def may_create_projects(user: User) -> bool:
 
 
 def appointment_problems(project: Project | None, actor: User, person: User,
-                         adding: set[Role]) -> list[str]:
-    """Why ``actor`` may not give ``person`` these roles in the project."""
+                         adding: set[Role], *, carried_over: bool = False) -> list[str]:
+    """Why ``actor`` may not give ``person`` these roles in the project. ``carried_over``:
+    roles the person held in the cycle before, which someone else appointed them to then; the
+    four-eyes rule against appointing oneself does not refuse those again, the organisation's
+    other rules do."""
     rules = settings()
     problems = []
     if rules.registered_specialists_only:
@@ -152,7 +155,7 @@ def appointment_problems(project: Project | None, actor: User, person: User,
             and not actor.is_admin):
         problems.append(_("De proceseigenaar wordt in deze organisatie aangewezen door een "
                           "beheerder."))
-    if rules.four_eyes and person.id == actor.id:
+    if rules.four_eyes and person.id == actor.id and not carried_over:
         own = sorted((r for r in adding if r in APPROVING_ROLES), key=list(Role).index)
         if own:
             problems.append(_("U kunt uzelf niet de rol %(role)s geven: wie het traject "

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, flash, g, render_template, request
+from flask import Flask, flash, g, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -38,10 +38,20 @@ class WorkflowError(Exception):
     """An action that the current state does not allow (a step not yet startable, ...)."""
 
     status_code = 409
+    retry_after: int | None = None  # seconds, where asking again later helps (429, 503)
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if retry_after is not None:
+            self.retry_after = retry_after
+
+
+class NotAllowed(WorkflowError):
+    """An organisation's rule does not let this person do it (only administrators start
+    projects, ...): 403, with the rule in words."""
+
+    status_code = 403
 
 
 class ConflictError(WorkflowError):
@@ -138,9 +148,11 @@ def _refusal(error: WorkflowError) -> ResponseReturnValue:
     if isinstance(error, ConflictError) and _is_api():
         return _stale_version()
     page = g.pop("refusal_page", None)  # the API registers none: problem+json below
-    if page is not None:
-        return page(error)
-    return _error_page(error.status_code, _("Dat kan nu niet"), error.message)
+    response = make_response(page(error) if page is not None else _error_page(
+        error.status_code, _("Dat kan nu niet"), error.message))
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _error_page(status: int, title: str, message: str, incident: str | None = None):
@@ -232,8 +244,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(405)
     def _method_not_allowed(error: HTTPException):
-        return _error_page(405, _("Niet toegestaan"),
-                           _("Deze actie kan niet op deze manier worden uitgevoerd."))
+        response = make_response(_error_page(
+            405, _("Niet toegestaan"), _("Deze actie kan niet op deze manier worden uitgevoerd.")))
+        for name, value in error.get_headers():  # Allow: the methods this address takes
+            if name.lower() == "allow":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(413)
     def _too_large(error: HTTPException):

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
-from .api import limits
+from . import counters
 from .config import JobQueue
 from .exports import archive, pdf
 from .extensions import db
@@ -61,7 +61,7 @@ def periodic_work(now: datetime | None = None) -> PeriodicRun:
     """What runs on a schedule. Reminders first, so a reminder for someone who wants them at
     once goes with this run's delivery, and one for a digest waits in it."""
 
-    limits.forget_before(now.timestamp() if now else None)
+    counters.forget_before(now.timestamp() if now else None)
     db.session.commit()
     new_reminders = reminders.send_reminders(now)
     done = mail.deliver(now)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..http import is_api_request, problem
-from . import limits, tokens
+from . import bodies, limits, tokens
 from .meta import VERSION
 
 # What anyone may read without a token: the description of the API itself.
@@ -42,7 +42,7 @@ def _authenticate() -> Response | None:
         caller = tokens.authenticate(presented)
     except tokens.TokenRefused as refused:
         return _unauthorised(str(refused))
-    quota = limits.count(caller.key)
+    quota = limits.count(f"person:{caller.user.id}", caller.key)
     g.api_quota = quota
     if quota.exceeded:
         response = problem(429, _("Te veel verzoeken"),
@@ -51,10 +51,24 @@ def _authenticate() -> Response | None:
                              limit=quota.limit, seconds=quota.reset_seconds))
         response.headers["Retry-After"] = str(quota.reset_seconds)
         return response
+    if (refused := _unparseable()) is not None:
+        return refused
     # Flask-Login's current user for this request only: nothing goes into a session.
     g._login_user = caller.user
     g.api_caller = caller
     return None
+
+
+def _unparseable() -> Response | None:
+    """A JSON body the parser must not see (too deep, too long a number): 400 with where."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
+        return None
+    found = bodies.refusal(request.get_data(cache=True))
+    if found is None:
+        return None
+    field, reason = found
+    return problem(400, _("Ongeldig verzoek"), reason,
+                   invalid_params=[{"name": field, "reason": reason}])
 
 
 def _cors(response: Response) -> None:

@@ -1,6 +1,6 @@
-"""Requests per caller per minute, counted in the database (one row per caller and minute,
-incremented in one statement), so the limit holds across every app instance. Over the
-limit: 429 with Retry-After. Old minutes are removed by the periodic job."""
+"""Requests per minute through the API, per person (all their tokens together) and per
+token (``counters``, kept in the database so the limits hold across every app instance).
+Over either limit: 429 with Retry-After."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete
 
-from ..extensions import db
-from ..models import ApiRateWindow
+from .. import counters
 
 
 @dataclass(frozen=True)
@@ -25,31 +23,13 @@ class Quota:
         return self.remaining < 0
 
 
-def _upsert(caller: str, window: int) -> int:
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(ApiRateWindow).values(caller=caller, window=window, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["caller", "window"],
-        set_={"count": ApiRateWindow.count + 1}).returning(ApiRateWindow.count)
-    return int(db.session.execute(statement).scalar_one())
-
-
-def count(caller: str, now: float | None = None) -> Quota:
-    """Count this request for the caller; committed with the request (or on its own)."""
+def count(person: str, caller: str, now: float | None = None) -> Quota:
+    """Count this request for the person and for the token (``caller``); the quota is the
+    tighter of the two."""
     now = time.time() if now is None else now
-    window = int(now // 60)
-    limit = current_app.config["API_RATE_LIMIT"]
-    used = _upsert(caller, window)
-    db.session.commit()
-    return Quota(limit, limit - used, 60 - int(now % 60))
-
-
-def forget_before(now: float | None = None) -> int:
-    """Remove the counts of minutes gone by (the periodic job)."""
-    now = time.time() if now is None else now
-    result = db.session.execute(delete(ApiRateWindow).where(
-        ApiRateWindow.window < int(now // 60) - 1))
-    return result.rowcount or 0
+    limits = (current_app.config["API_RATE_LIMIT"],
+              current_app.config.get("API_TOKEN_RATE_LIMIT") or
+              current_app.config["API_RATE_LIMIT"])
+    used = counters.count_in_minute(person, caller, now=now)
+    limit, spent = min(zip(limits, used, strict=True), key=lambda pair: pair[0] - pair[1])
+    return Quota(limit, limit - spent, counters.seconds_left(now))

@@ -4,6 +4,8 @@ are snake_case; every property on the wire is lowerCamelCase."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
@@ -38,6 +40,16 @@ _MESSAGES = {
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+def camel_keys(value: Any) -> Any:
+    """Every key of a stored dict (an audit event's before and after) in camelCase, as the
+    rest of the API; the values as they are."""
+    if isinstance(value, dict):
+        return {camel(str(key)): camel_keys(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [camel_keys(inner) for inner in value]
+    return value
 
 
 class CamelSchema(Schema):
@@ -85,6 +97,11 @@ class ProblemSchema(Schema):
     detail = fields.String(required=True)
     instance = fields.String()
     invalid_params = fields.List(fields.Nested(InvalidParamSchema), data_key="invalid-params")
+    request_id = fields.String(data_key="requestId", metadata={
+        "description": "Het nummer van dit verzoek in de logboeken van de server; noem het "
+                       "bij een vraag aan functioneel beheer."})
+    incident = fields.String(metadata={
+        "description": "Bij een fout van de server (500): het kenmerk van het incident."})
 
 
 class LinkSchema(CamelSchema):
@@ -255,7 +272,11 @@ class ImprovementSchema(CamelSchema):
 
 
 class NewImprovementSchema(CamelSchema):
-    title = fields.String(required=True)
+    # The screens' rules, stated in the document: one line of text, not empty, at most 200.
+    title = fields.String(required=True, validate=[
+        validate.Length(max=200, error=_l("Hoogstens 200 tekens.")),
+        validate.Regexp(r"^[^\r\n]*\S[^\r\n]*$",
+                        error=_l("Vul één regel tekst in, niet leeg."))])
     description = fields.String(load_default="")
     source = fields.Nested(SourceSchema, required=True)
     proposer_id = _id(allow_none=True, load_default=None, metadata={
@@ -331,8 +352,12 @@ class AuditEventSchema(CamelSchema):
     object_type = fields.String(required=True)
     object_id = fields.Integer(allow_none=True)
     result = fields.String(required=True)
-    before = fields.Dict(allow_none=True)
-    after = fields.Dict(allow_none=True)
+    before = fields.Function(lambda row: camel_keys(row.before), allow_none=True,
+                             metadata={"type": "object", "description": "De velden vóór de "
+                                       "wijziging (namen in camelCase)."})
+    after = fields.Function(lambda row: camel_keys(row.after), allow_none=True,
+                            metadata={"type": "object", "description": "De velden na de "
+                                      "wijziging (namen in camelCase)."})
 
 
 # --- The result: benefits, the borging's re-measurements, the process library -------------

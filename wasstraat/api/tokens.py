@@ -30,6 +30,7 @@ from sqlalchemy import select, update
 
 from .. import audit
 from ..auth import sso
+from ..database import write_apart
 from ..errors import WorkflowError
 from ..extensions import db
 from ..forms import choices
@@ -131,10 +132,11 @@ def _personal(presented: str) -> Caller:
     if now >= row.expires_at:
         raise TokenRefused(_("Dit token is verlopen."))
     user = _usable_user(db.session.get(User, row.user_id))
+    caller = Caller(user, f"token:{row.id}", row)
     if row.last_used_at is None or now - row.last_used_at >= USE_RESOLUTION:
-        db.session.execute(update(ApiToken).where(ApiToken.id == row.id)
-                           .values(last_used_at=now))
-    return Caller(user, f"token:{row.id}", row)
+        write_apart(db.session, lambda: db.session.execute(
+            update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)))
+    return caller
 
 
 def _key_set(force: bool = False) -> KeySet:

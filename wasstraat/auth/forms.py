@@ -55,3 +55,15 @@ class ApiTokenForm(FlaskForm):
                        render_kw={"autocomplete": "off"})
     days = SelectField(_l("Geldig"), coerce=int,
                        validators=[InputRequired(_l("Kies hoe lang het token geldig is."))])
+    # Who makes a token proves it again: a session alone (perhaps stolen) makes none.
+    confirmation = PasswordField(_l("Uw wachtwoord, ter bevestiging"),
+                                 validators=[required(), Length(max=1024)],
+                                 render_kw={"autocomplete": "current-password"})
+
+    def ask_for(self, user) -> None:
+        """The second factor instead of the password, where the person enrolled one."""
+        if user.has_second_factor:
+            self.confirmation.label.text = _l("Code uit uw authenticator-app (of een "
+                                              "herstelcode), ter bevestiging")
+            self.confirmation.render_kw = {"autocomplete": "one-time-code",
+                                           "inputmode": "numeric"}

@@ -19,7 +19,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import User, utcnow
 from ..workflow import SPECIALIST_ROLES
-from . import throttle
+from . import mfa, throttle
 from .passwords import (
     DUMMY_HASH,
     context_words,
@@ -137,6 +137,20 @@ def throttled_attempt(purpose: throttle.Purpose, subject: str, address: str | No
     return Attempt(found)
 
 
+def confirm_identity(user: User, secret: str, address: str | None) -> Attempt[User]:
+    """A signed-in person proves it is them again (making an API token): the second factor
+    where they enrolled one, else the password; under the same throttle as signing in."""
+    if user.has_second_factor:
+        return throttled_attempt(
+            throttle.Purpose.SECOND_FACTOR, str(user.id), address,
+            lambda: user if mfa.verify_second_factor(user, secret) else None,
+            lambda throttled: record_failed_second_factor(user, throttled=throttled))
+    return throttled_attempt(
+        throttle.Purpose.PASSWORD, user.email, address,
+        lambda: user if verify_password(user.password_hash, secret) else None,
+        lambda throttled: record_failed_login(user.email, throttled=throttled))
+
+
 def record_failed_second_factor(user: User, *, throttled: bool = False) -> None:
     audit.record("auth.second_factor_failed", "user", user.id, None, actor=user,
                  result="throttled" if throttled else "denied")
@@ -149,11 +163,17 @@ def record_failed_login(email: str, *, throttled: bool = False, invalid: bool = 
 
 
 def logout(user: User) -> None:
+    """Signing out ends every session of the person (one token per account), and so every
+    API token they made: a token lives no longer than the sign-in that made it allows."""
     user.rotate_session_token()
     audit.record("auth.logout", "user", user.id, None, actor=user)
+    tokens.revoke_all(user, user)
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str) -> int:
+    """The person's own new password: their other sessions end, and their API tokens stop
+    (a password changed because it leaked must not leave a token made with it). Returns
+    how many tokens stopped."""
     if not verify_password(user.password_hash, current):
         raise PasswordPolicyError([_("Het huidige wachtwoord klopt niet.")], "current_password")
     if new == current:
@@ -164,6 +184,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.must_change_password = False
     user.rotate_session_token()
     audit.record("user.password_change", "user", user.id, None, actor=user)
+    return tokens.revoke_all(user, user)
 
 
 def set_password(user: User, new: str, *, actor: User | None, enforce_policy: bool = True) -> None:
@@ -174,6 +195,7 @@ def set_password(user: User, new: str, *, actor: User | None, enforce_policy: bo
     user.must_change_password = actor is None or actor.id != user.id
     user.rotate_session_token()
     audit.record("user.password_reset", "user", user.id, None, actor=actor)
+    tokens.revoke_all(user, actor)  # a reset password: the account's tokens stop as well
 
 
 def update_user(user: User, *, actor: User, name: str, email: str, is_admin: bool,
@@ -191,6 +213,8 @@ def update_user(user: User, *, actor: User, name: str, email: str, is_admin: boo
     if changed.keys() & {"active", "is_admin", "email"}:
         # Ends the user's current sessions: a deactivated account is out at once.
         user.rotate_session_token()
+    if "active" in changed and not active:
+        tokens.revoke_all(user, actor)  # and its tokens stay dead when it comes back
 
 
 def update_account(user: User, *, actor: User, expected_version: int, name: str, email: str,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     abort,
@@ -74,19 +76,22 @@ def _login_page(form: LoginForm):
     return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
 
 
-def _attempt_refused(template: str, form, attempt: services.Attempt, message: str,
+def _attempt_refused(template: str | Callable, form, attempt: services.Attempt, message: str,
                      field: str | None = None):
     """A wrong password or code (401, ``message`` at ``field`` or above the form), or a
-    throttled one (429)."""
-    db.session.commit()
+    throttled one (429). ``template``: the page's template, or what draws it from the
+    form."""
+    db.session.commit()  # the failure counts, whatever the answer
+    draw = template if callable(template) else (
+        lambda shown: render_template(template, form=shown))
     if attempt.wait is not None:
         form.form_errors.append(_too_many_attempts(attempt.wait))
-        return _too_many(render_template(template, form=form), attempt.wait)
+        return _too_many(draw(form), attempt.wait)
     if field:
         getattr(form, field).errors = [message]
     else:
         form.form_errors.append(message)
-    return render_template(template, form=form), 401
+    return draw(form), 401
 
 
 def _sign_in(user, second_factor: str | None = None, method: str = "password") -> None:
@@ -309,6 +314,7 @@ def _token_form(*, fresh: bool = False) -> ApiTokenForm:
 
     form = ApiTokenForm(formdata=None) if fresh else ApiTokenForm()
     form.days.choices = tokens.expiry_choices()
+    form.ask_for(current_user._get_current_object())
     if fresh or not form.is_submitted():
         form.days.data = 90
     return form
@@ -324,11 +330,21 @@ def api_tokens():
         return _token_page(form)
     if not form.validate_on_submit():
         return _token_page(form, status=422)
+    user = current_user._get_current_object()
+    confirmed = services.confirm_identity(user, form.confirmation.data, request.remote_addr)
+    if confirmed.found is None:
+        return _attempt_refused(lambda shown: _token_page(shown)[0], form, confirmed,
+                                _confirmation_refused(user), field="confirmation")
     refuse_into(form, lambda shown, status: _token_page(shown, status=status))
-    _row, token = tokens.create(current_user._get_current_object(), form.name.data,
-                                form.days.data)
+    _row, token = tokens.create(user, form.name.data, form.days.data)
     db.session.commit()
     return _token_page(_token_form(fresh=True), new_token=token, status=201)
+
+
+def _confirmation_refused(user) -> str:
+    if user.has_second_factor:
+        return _("Deze code klopt niet of is al gebruikt; er is geen token gemaakt.")
+    return _("Dit wachtwoord klopt niet; er is geen token gemaakt.")
 
 
 @bp.route("/account/api-tokens/<int:token_id>/revoke", methods=["GET", "POST"])
@@ -382,13 +398,18 @@ def change_password():
         return show_form(page, form)
     refuse_into(form, page)
     user = current_user._get_current_object()
-    services.change_password(user, form.current_password.data, form.new_password.data)
+    stopped = services.change_password(user, form.current_password.data,
+                                       form.new_password.data)
     db.session.commit()
     # Other sessions died with the old token; keep this one, on the new token.
     session.clear()
     login_user(user)
     lifetimes.start()
-    flash(_("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd."), "success")
+    flash(ngettext("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd en uw API-token "
+                   "is ingetrokken.", "Uw wachtwoord is gewijzigd. Andere sessies zijn "
+                   "beëindigd en uw %(num)d API-tokens zijn ingetrokken.", stopped)
+          if stopped else _("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd."),
+          "success")
     return redirect(url_for("main.dashboard"))
 
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from .. import audit
+from .. import audit, counters
 from ..access import project_access
 from ..errors import WorkflowError
 from ..extensions import db
 from ..jobs import make_kept_pdf
-from ..models import AuditEvent, utcnow
 from ..navigation import int_arg
 from ..plans import services as plans
 from ..workflow import Step, StepStatus
@@ -30,15 +26,15 @@ class TooManyExports(WorkflowError):
 
 def _within_rate() -> None:
     """Building a document is the heaviest thing a person can ask for; a per-person limit per
-    minute (counted from the audit trail, so it holds across app processes) keeps one script
-    from starving everyone else."""
+    minute keeps one script from starving everyone else. The count is the reservation, made
+    before the document is built and committed at once (``counters``), so parallel requests
+    cannot all pass it."""
     limit = current_app.config["EXPORTS_PER_MINUTE"]
-    recent = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "export.document", AuditEvent.actor_id == current_user.id,
-        AuditEvent.at >= utcnow() - timedelta(minutes=1)))
-    if recent >= limit:
-        raise TooManyExports(_("U heeft in de afgelopen minuut al %(n)d documenten gedownload. "
-                               "Probeer het over een minuut opnieuw.", n=recent))
+    (asked,) = counters.count_in_minute(f"export:{current_user.id}")
+    if asked > limit:
+        raise TooManyExports(_("U heeft in de afgelopen minuut al %(n)d documenten gevraagd. "
+                               "Probeer het over een minuut opnieuw.", n=limit),
+                             retry_after=counters.seconds_left())
 
 
 def _download(result: improvement_plan.Export, project_id: int, kind: str,
@@ -114,6 +110,11 @@ def _pdf(build) -> improvement_plan.Export:
         abort(404)  # the links are not offered where LibreOffice is not installed
     try:
         return _kept(build)
+    except pdf.ConversionBusy as busy:
+        raise PdfUnavailable(_("Er worden nu al zoveel PDF's gemaakt als deze server tegelijk "
+                               "aankan. Probeer het over %(n)d seconden opnieuw, of download "
+                               "het document als Word-bestand.", n=busy.retry_after),
+                             retry_after=busy.retry_after) from busy
     except pdf.ConversionFailed as error:
         current_app.logger.error("PDF conversion failed: %s", error)
         raise PdfUnavailable(_("De PDF kon nu niet worden gemaakt. Download het document als "

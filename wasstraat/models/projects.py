@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -177,6 +178,9 @@ class ProjectCycle(db.Model):
     follows_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
+    # The roles of the team not carried over, each with the appointment rule that refused
+    # it ({"user_id", "name", "role", "reason"}): for the leader to appoint anew.
+    left_out: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     follows: Mapped[Project] = relationship(foreign_keys=[follows_id])
 

@@ -9,13 +9,14 @@ the starting list, and the lessons learned in the assignment. Both projects link
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
-from .. import audit, clock
-from ..errors import InvalidInput, WorkflowError
+from .. import audit, clock, duties
+from ..errors import InvalidInput, NotAllowed, WorkflowError
 from ..extensions import db
 from ..implementation.services import kpi_results
 from ..models import (
@@ -33,7 +34,7 @@ from ..models import (
     User,
 )
 from ..process import services as process
-from ..workflow import Adoption, Decision, Step
+from ..workflow import Adoption, Decision, Role, Step
 from . import services as projects
 
 
@@ -108,21 +109,28 @@ def _deferred(previous: Project) -> list[Improvement]:
         .order_by(ImplementationItem.position)))
 
 
-def follow_up_refusal(previous: Project, cycle: Chain | None = None) -> str | None:
-    """Why this project cannot have a follow-up now, or None (``cycle``: its chain, when the
-    caller has it already)."""
+def follow_up_refusal(previous: Project, actor: User,
+                      cycle: Chain | None = None) -> WorkflowError | None:
+    """Why ``actor`` cannot start a follow-up of this project now (the reason, with its
+    status), or None (``cycle``: its chain, when the caller has it already). A follow-up is a
+    project start: the organisation's rule on who starts projects holds as for any other."""
+    if not duties.may_create_projects(actor):
+        return NotAllowed(_("In deze organisatie starten alleen beheerders een traject; vraag "
+                            "een beheerder het vervolgtraject te starten."))
     if not previous.is_finished:
-        return _("Een vervolgtraject start vanuit een afgerond traject: rond eerst stap 10 af.")
+        return WorkflowError(_("Een vervolgtraject start vanuit een afgerond traject: rond "
+                               "eerst stap 10 af."))
     existing = (cycle or chain(previous)).followed_by
     if existing is not None:
-        return _("Dit traject heeft al een vervolgtraject: %(name)s.", name=existing.name)
+        return WorkflowError(_("Dit traject heeft al een vervolgtraject: %(name)s.",
+                               name=existing.name))
     return None
 
 
 def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
-    refusal = follow_up_refusal(previous)
+    refusal = follow_up_refusal(previous, actor)
     if refusal:
-        raise WorkflowError(refusal)
+        raise refusal
     problem = projects.name_problem(name, previous.organisation_unit)
     if problem:
         raise InvalidInput(problem, "name")
@@ -133,10 +141,12 @@ def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
     project.steps = [StepState(step=int(step)) for step in Step]
     db.session.add(project)
     db.session.flush()
-    db.session.add(ProjectCycle(project_id=project.id, follows_id=previous.id))
+    cycle = ProjectCycle(project_id=project.id, follows_id=previous.id)
+    db.session.add(cycle)
+    team, cycle.left_out = _carry_team(previous, project, actor)
     audit.record("project.follow_up", "project", project.id, project.id, actor=actor,
-                 after={"name": project.name, "follows_id": previous.id})
-    team = _carry_team(previous, project, actor)
+                 after={"name": project.name, "follows_id": previous.id,
+                        "left_out": cycle.left_out})
     kpis = _carry_kpis(previous, project, actor)
     ideas = _carry_deferred(previous, project, actor) + _carry_suggestions(previous, project,
                                                                              actor)
@@ -145,6 +155,21 @@ def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
                  after={"followed_by_id": project.id, "team": team, "kpis": kpis,
                         "improvements": ideas, "process_steps": process_steps})
     return project
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    name: str
+    role: Role
+    reason: str
+
+
+def left_out(project: Project) -> list[LeftOut]:
+    """The roles of the previous team this follow-up did not carry over, with the reason
+    (none for a project that follows nothing)."""
+    rows = db.session.scalar(select(ProjectCycle.left_out).where(
+        ProjectCycle.project_id == project.id)) or []
+    return [LeftOut(row["name"], Role(row["role"]), row["reason"]) for row in rows]
 
 
 def _assignment(previous: Project) -> str:
@@ -164,19 +189,32 @@ def _lessons(previous: Project) -> str:
         Evaluation.project_id == previous.id)) or "").strip()
 
 
-def _carry_team(previous: Project, project: Project, actor: User) -> int:
-    """The same people in the same roles; whoever left the organisation stays behind. The
-    appointments were checked when they were made; the leader changes the team as ever."""
-    carried = 0
+def _carry_team(previous: Project, project: Project,
+                actor: User) -> tuple[int, list[dict[str, Any]]]:
+    """The same people in the same roles, each role appointed anew under the organisation's
+    rules as they are now (``duties.appointment_problems``): a role they refuse is left out,
+    with the reason, for the leader to settle; whoever left the organisation stays behind.
+    Returns how many people came along, and what was left out."""
+    carried, left_out = 0, []
     for membership in previous.memberships:
         if not membership.user.active:
             continue
-        copy = Membership(project=project, user=membership.user)
-        copy.role_rows = [MembershipRole(role=r.role) for r in membership.role_rows]
-        db.session.add(copy)
-        carried += 1
+        person, kept = membership.user, []
+        for role in membership.sorted_roles:
+            problems = duties.appointment_problems(project, actor, person, {role},
+                                                   carried_over=True)
+            if problems:
+                left_out.append({"user_id": person.id, "name": person.name,
+                                 "role": role.value, "reason": " ".join(problems)})
+            else:
+                kept.append(role)
+        if kept:
+            copy = Membership(project=project, user=person)
+            copy.role_rows = [MembershipRole(role=role) for role in kept]
+            db.session.add(copy)
+            carried += 1
     db.session.flush()
-    return carried
+    return carried, left_out
 
 
 def _carry_kpis(previous: Project, project: Project, actor: User) -> int:

@@ -97,7 +97,7 @@ def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
                                                  data={"revisit_on": project.revisit_on}),
         revisit=revisit_status(project.revisit_on, clock.today()),
         may_follow_up=access.can(Action.START_FOLLOW_UP)
-        and cycles.follow_up_refusal(project, cycle) is None,
+        and cycles.follow_up_refusal(project, _user(), cycle) is None,
         description=cycles.process_description(project) if project.is_finished else None,
         results=implementation.kpi_results([project.id]).get(project.id, [])
         if project.is_finished else [],
@@ -124,11 +124,11 @@ def revisit(project_id: int):
 def _follow_up_page(access: ProjectAccess):
     def page(form, status: int | None):  # what carries over, and whether it may, as it is now
         previous = access.project
-        refusal = cycles.follow_up_refusal(previous)
+        refusal = cycles.follow_up_refusal(previous, _user())
         return render_template("projects/follow_up.html", access=access, project=previous,
                                form=form, refusal=refusal,
                                carried=cycles.what_carries_over(previous)), (
-            status or (409 if refusal else 200))
+            status or (refusal.status_code if refusal else 200))
 
     return page
 
@@ -150,6 +150,9 @@ def follow_up(project_id: int):
     project = cycles.start_follow_up(previous, _user(), name=form.name.data)
     db.session.commit()
     flash(_("Het vervolgtraject is aangemaakt. Kijk het team na en start stap 1."), "success")
+    if cycles.left_out(project):
+        flash(_("Niet alle rollen zijn overgenomen; het teamoverzicht zegt welke en waarom."),
+              "warning")
     return redirect(url_for("projects.show", project_id=project.id), 303)
 
 
@@ -280,7 +283,7 @@ def _team_page(access: ProjectAccess, form: AddMembersForm, *, status: int = 200
         form.rows[0].form.role.data = preset
     return render_template(
         "projects/team.html", access=access, project=access.project, form=form,
-        suggestions=suggestions,
+        suggestions=suggestions, left_out=cycles.left_out(access.project),
         may_invite=current_app.config["INVITE_BY_LEADERS"],
         invite_form=invite_form or InviteForm(formdata=None)), status
 
