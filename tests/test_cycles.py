@@ -219,6 +219,10 @@ def test_each_carried_role_is_appointed_anew_and_what_is_refused_is_listed(team,
     owner = clients[Role.PROCESS_OWNER]
     response = owner.post(f"/projects/{team.project.id}/follow-up", data={"name": "Cyclus 2"})
     assert response.status_code == 303
+    # The owner's own role stayed behind: back to the project they can see, told why.
+    assert response.headers["Location"].endswith(f"/projects/{team.project.id}")
+    told = owner.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Uw eigen rol is niet overgenomen" in told and "aangewezen door een beheerder" in told
     new = follow_up_of(team)
     carried = {m.user_id: m.roles for m in new.memberships}
     assert privacy.id not in carried and team[Role.PROCESS_OWNER].id not in carried

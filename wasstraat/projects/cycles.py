@@ -159,6 +159,7 @@ def start_follow_up(previous: Project, actor: User, *, name: str) -> Project:
 
 @dataclass(frozen=True)
 class LeftOut:
+    user_id: int
     name: str
     role: Role
     reason: str
@@ -169,7 +170,8 @@ def left_out(project: Project) -> list[LeftOut]:
     (none for a project that follows nothing)."""
     rows = db.session.scalar(select(ProjectCycle.left_out).where(
         ProjectCycle.project_id == project.id)) or []
-    return [LeftOut(row["name"], Role(row["role"]), row["reason"]) for row in rows]
+    return [LeftOut(row["user_id"], row["name"], Role(row["role"]), row["reason"])
+            for row in rows]
 
 
 def _assignment(previous: Project) -> str:

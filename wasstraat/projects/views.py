@@ -149,6 +149,21 @@ def follow_up(project_id: int):
     refuse_into(form, page)
     project = cycles.start_follow_up(previous, _user(), name=form.name.data)
     db.session.commit()
+    return _after_follow_up(previous, project)
+
+
+def _after_follow_up(previous, project):
+    """To the new project; or, where the starter's own role was not carried over (an
+    administrator appoints the owner), back to where they can look, saying so."""
+    if not current_user.is_admin and not any(m.user_id == current_user.id
+                                             for m in project.memberships):
+        flash(_("Het vervolgtraject „%(name)s” is aangemaakt. Uw eigen rol is niet "
+                "overgenomen (zie hieronder waarom); de projectleider of een beheerder wijst "
+                "u opnieuw aan.", name=project.name), "warning")
+        for row in cycles.left_out(project):
+            if row.user_id == current_user.id:
+                flash(row.reason, "info")
+        return redirect(url_for("projects.show", project_id=previous.id), 303)
     flash(_("Het vervolgtraject is aangemaakt. Kijk het team na en start stap 1."), "success")
     if cycles.left_out(project):
         flash(_("Niet alle rollen zijn overgenomen; het teamoverzicht zegt welke en waarom."),
