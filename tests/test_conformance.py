@@ -236,6 +236,15 @@ def test_the_evaluation_and_the_implementation_plan_say_how_many_cases_conform(
         c.text for t in document.tables for r in t.rows for c in r.cells])
     assert "0% van de zaken na de verandering volgt het gewenste proces (0 van 30)." in text
     assert "„Kenteken controleren” ontbreekt" in text
+    # And the borging, once the project is closed: with the way to import a new log there.
+    put_in_step(team, Step.EXECUTION)
+    for state in team.project.steps:
+        state.status = "done"
+    db.session.commit()
+    borging = html.unescape(advisor.get(f"/projects/{team.project.id}/borging").get_data(
+        as_text=True))
+    assert "0% van de zaken volgt het gewenste proces van stap 8 (0 van 30)." in borging
+    assert "Eventlog importeren" in borging
 
 
 def test_the_api_gives_the_rate_and_the_deviations(create_project, login_as, client):

@@ -29,7 +29,7 @@ from ..models import ImplementationItem, Kpi
 from ..navigation import back_to, came_from, page_arg, with_next
 from ..paging import page_of, window
 from ..security import SORTABLE_PAGE_POLICY
-from ..workflow import EVENT_LOG_PURPOSES, Adoption, Horizon, Role, Step
+from ..workflow import Adoption, Horizon, Role, Step
 from . import services
 from .forms import (
     ActionForm,
@@ -336,14 +336,11 @@ def _render_evaluation(access: ProjectAccess, *, form: EvaluationForm | None = N
     measurement_form = measurement_form or MeasurementForm(formdata=None)
     measurement_form.setup_choices(project_kpis)
     ended_tasks, ended_actions = services.ended_at_close(project)
-    logs = mining.logs_of(project, "after")
     return render_template(
         "implementation/evaluation.html", access=access, project=project,
         ended_tasks=ended_tasks, ended_actions=ended_actions,
         evaluation=evaluation, form=form, measurement_form=measurement_form,
-        event_logs=logs, log_purpose=EVENT_LOG_PURPOSES["after"],
-        conformance=mining.latest_conformance(project, logs),
-        deviation_words=mining.deviation_words,
+        **mining.section(access, "after"),
         results=services.kpi_results([project.id]).get(project.id, []),
     ), status
 

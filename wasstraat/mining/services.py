@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock
+from ..access import ProjectAccess
 from ..clock import organisation_zone
 from ..database import forget_deleted, prepare_to_write
 from ..errors import InvalidInput, WorkflowError
@@ -419,6 +420,20 @@ def accept_deviation(project: Project, actor: User, key: str, reason: str) -> No
         raise WorkflowError(_("Deze afwijking is al aanvaard.")) from error
     audit.record("conformance.accept", "accepted_deviation", row.id, project.id, actor=actor,
                  after={"deviation": deviation_words(deviation), "reason": row.reason})
+
+
+def section(access: ProjectAccess, purpose: str) -> dict:
+    """What a page shows of the logs of this purpose (mining/_section.html): the logs, whether
+    this person may import one now, and for the logs after the change how many cases follow
+    the desired process. The process page (step 3), the evaluation and the borging show it."""
+    logs = logs_of(access.project, purpose)
+    context = {"event_logs": logs, "log_purpose": EVENT_LOG_PURPOSES[purpose],
+               "may_import": access.can(import_action(access.project, purpose),
+                                        step=EVENT_LOG_PURPOSES[purpose].step)}
+    if purpose == "after":
+        context |= {"conformance": latest_conformance(access.project, logs),
+                    "deviation_words": deviation_words}
+    return context
 
 
 def latest_conformance(project: Project, logs: list[EventLog] | None = None

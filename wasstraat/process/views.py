@@ -26,7 +26,6 @@ from ..forms import form_page, show_form
 from ..mining import services as mining
 from ..models import ProcessAttachment, ProcessStep
 from ..navigation import back_to, confirm_deletion
-from ..workflow import EVENT_LOG_PURPOSES
 from . import attachments, services
 from .forms import AttachmentForm, EditProcessStepForm, NewProcessStepForm, ProcessCheckForm
 
@@ -54,8 +53,7 @@ def _render(access: ProjectAccess, *, form=None, check_form=None, attachment_for
         attachment_form=attachment_form or AttachmentForm(formdata=None),
         allowed_extensions=attachments.allowed_extensions(),
         max_megabytes=attachments.max_bytes() // (1024 * 1024),
-        event_logs=mining.logs_of(project, "current"),
-        log_purpose=EVENT_LOG_PURPOSES["current"],
+        **mining.section(access, "current"),
     ), status
 
 

@@ -40,7 +40,7 @@ def index(project_id: int):
         results=implementation.kpi_results([project.id]).get(project.id, []),
         moments=services.moments_of(project, clock.today()),
         closed_on=services.closed_on(project),
-        evaluation=implementation.evaluation_of(project))
+        evaluation=implementation.evaluation_of(project), **mining.section(access, "after"))
 
 
 def _done_logs(access: ProjectAccess) -> list[EventLog]:
