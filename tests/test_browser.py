@@ -327,6 +327,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     # A new API token, shown once in the list of tokens; then the form refused.
     page.goto("/account/api-tokens")
     page.get_by_label("Naam van het token").fill("Dashboard Vergunningen")
+    page.get_by_label("Uw wachtwoord, ter bevestiging").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Token maken").click()
     expect(page.locator("#new-token")).to_contain_text("wst_")
     failures += [f"api tokens (new) {v}" for v in axe_violations(page)]

@@ -4,7 +4,8 @@ carries it out; the evaluation closes the loop and the closed project is read-on
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import END_ALL, Team, give_go, organisation_today
@@ -427,7 +428,10 @@ def test_no_final_plan_no_items(team, clients):
 def test_the_portfolio_flags_a_project_that_stays_too_long_in_one_step(team, clients, plan):
     state = db.session.scalar(db.select(StepState).where(
         StepState.project_id == team.project.id, StepState.step == int(Step.IMPLEMENTATION_PLAN)))
-    state.started_at = datetime.now(UTC) - timedelta(days=45)
+    # Noon in Amsterdam 45 of its days ago: days in a step are counted in the organisation's
+    # days (a moment 45 x 24 hours ago may be 44 of them late in a winter evening).
+    state.started_at = datetime.combine(organisation_today() - timedelta(days=45), time(12),
+                                        tzinfo=ZoneInfo("Europe/Amsterdam"))
     db.session.commit()
     page = clients[Role.SPONSOR].get("/").get_data(as_text=True)
     row = page.split(f'id="portfolio-{team.project.id}"')[1].split("</li>")[0]
