@@ -209,6 +209,10 @@ def test_the_process_advisor_imports_a_log_and_the_team_reads_the_measured_proce
     assert "<svg" in text and "graph-title" in text
     process_page = advisor.get(f"/projects/{team.project.id}/process").get_data(as_text=True)
     assert "export.csv" in process_page and "Eventlog importeren" in process_page
+    # The sponsor reads the logs, and is not offered an import they may not do.
+    sponsor_page = login_as(team[Role.SPONSOR]).get(
+        f"/projects/{team.project.id}/process").get_data(as_text=True)
+    assert "export.csv" in sponsor_page and "Eventlog importeren" not in sponsor_page
 
 
 def test_only_the_advisor_or_leader_imports_and_only_in_the_step(team, login_as):
