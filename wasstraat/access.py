@@ -201,6 +201,15 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
 }
 
 
+def membership_for(project: Project, user: User) -> Membership | None:
+    return next((m for m in project.memberships if m.user_id == user.id), None)
+
+
+def access_to(project: Project, user: User) -> ProjectAccess:
+    """This person's access to a project already loaded (with its team)."""
+    return ProjectAccess(user, project, membership_for(project, user))
+
+
 def project_access(project_id: int, *, need: Action = Action.VIEW_PROJECT) -> ProjectAccess:
     """Load the project with its team and steps for the current user, or stop with 404/403."""
     # Two queries: the project with its steps, then the team with names and roles.
@@ -215,9 +224,7 @@ def project_access(project_id: int, *, need: Action = Action.VIEW_PROJECT) -> Pr
     )
     if project is None:
         abort(404)
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
-    membership = next((m for m in project.memberships if m.user_id == user.id), None)
-    access = ProjectAccess(user, project, membership)
+    access = access_to(project, current_user._get_current_object())  # type: ignore[attr-defined]
     if not access.can(Action.VIEW_PROJECT):
         abort(404)
     g.project_id = project.id

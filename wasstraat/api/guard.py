@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
+from flask_smorest import abort as smorest_abort
 from werkzeug.wrappers import Response
 
 from ..http import is_api_request, problem
@@ -51,24 +52,22 @@ def _authenticate() -> Response | None:
                              limit=quota.limit, seconds=quota.reset_seconds))
         response.headers["Retry-After"] = str(quota.reset_seconds)
         return response
-    if (refused := _unparseable()) is not None:
-        return refused
+    _refuse_unparseable()
     # Flask-Login's current user for this request only: nothing goes into a session.
     g._login_user = caller.user
     g.api_caller = caller
     return None
 
 
-def _unparseable() -> Response | None:
-    """A JSON body the parser must not see (too deep, too long a number): 400 with where."""
+def _refuse_unparseable() -> None:
+    """A JSON body the parser must not see (too deep, too long a number) is a bad request,
+    answered by the API's one error handler: a 400 problem naming the field."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
-        return None
+        return
     found = bodies.refusal(request.get_data(cache=True))
-    if found is None:
-        return None
-    field, reason = found
-    return problem(400, _("Ongeldig verzoek"), reason,
-                   invalid_params=[{"name": field, "reason": reason}])
+    if found is not None:
+        field, reason = found
+        smorest_abort(400, detail=reason, messages={field: [reason]})
 
 
 def _cors(response: Response) -> None:

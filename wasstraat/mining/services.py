@@ -309,9 +309,16 @@ def comparison(before: EventLog, after: EventLog, unit: DurationUnit,
 
 def _selected(table: analysis.CaseTable, criteria: filters.Criteria, unit: DurationUnit,
               side: str) -> analysis.CaseTable:
-    keep = filters.selected(table, criteria, organisation_zone(), table.lead_in(unit), side)
+    keep = _selection(table, criteria, unit, side)
     filters.enough(keep, side)
     return table.subset(keep)
+
+
+def _selection(table: analysis.CaseTable, criteria: filters.Criteria, unit: DurationUnit,
+               side: str = ""):
+    """The mask of the cases the filter selects, in the organisation's days and with the
+    slowest share taken in ``unit``."""
+    return filters.selected(table, criteria, organisation_zone(), table.lead_in(unit), side)
 
 
 def conformance_of(project: Project, log: EventLog, unit: DurationUnit,
@@ -331,8 +338,7 @@ def conformance_of(project: Project, log: EventLog, unit: DurationUnit,
     if table is None or len(table.path) == 0:
         return None
     if criteria is not None:
-        table = table.subset(filters.selected(table, criteria, organisation_zone(),
-                                              table.lead_in(unit)))
+        table = table.subset(_selection(table, criteria, unit))
     chosen = {name: to or None for name, to in log.mapping.get("model_names", {}).items()}
     accepted = accepted_deviations(project) if accepted is None else accepted
     return conformance.check(table, model, set(accepted), table.lead_in(unit), chosen)
@@ -345,9 +351,7 @@ def filtered(log: EventLog, row: EventLogFilter, unit: DurationUnit,
         raise filters.FilterMismatch(_("Dit eventlog is gelezen voordat de zaken werden "
                                        "bewaard; importeer het opnieuw om te filteren."))
     criteria = filters.Criteria.from_stored(row.criteria)
-    leads = table.lead_in(unit)
-    return filters.summary(table, filters.selected(table, criteria, organisation_zone(),
-                                                   leads), leads)
+    return filters.summary(table, _selection(table, criteria, unit), table.lead_in(unit))
 
 
 def filters_of(log: EventLog) -> list[EventLogFilter]:
@@ -422,14 +426,21 @@ def accept_deviation(project: Project, actor: User, key: str, reason: str) -> No
                  after={"deviation": deviation_words(deviation), "reason": row.reason})
 
 
+def may_import(access: ProjectAccess, purpose: str) -> bool:
+    """Whether this person may import a log of this purpose now, and so carry on with one:
+    choose its columns, match its names, keep its filters (``import_action``, in its
+    window)."""
+    return access.can(import_action(access.project, purpose),
+                      step=EVENT_LOG_PURPOSES[purpose].step)
+
+
 def section(access: ProjectAccess, purpose: str) -> dict:
     """What a page shows of the logs of this purpose (mining/_section.html): the logs, whether
     this person may import one now, and for the logs after the change how many cases follow
     the desired process. The process page (step 3), the evaluation and the borging show it."""
     logs = logs_of(access.project, purpose)
     context = {"event_logs": logs, "log_purpose": EVENT_LOG_PURPOSES[purpose],
-               "may_import": access.can(import_action(access.project, purpose),
-                                        step=EVENT_LOG_PURPOSES[purpose].step)}
+               "may_import": may_import(access, purpose)}
     if purpose == "after":
         context |= {"conformance": latest_conformance(access.project, logs),
                     "deviation_words": deviation_words}

@@ -170,8 +170,7 @@ class _Selection:
         if self.row is not None:
             context.update(_or_refusal("filtered", lambda: services.filtered(
                 self.log, self.row, self.unit, self.tables.get(self.log.id))))
-        action = services.import_action(self.access.project, self.log.purpose)
-        if self.access.can(action, step=EVENT_LOG_PURPOSES[self.log.purpose].step):
+        if services.may_import(self.access, self.log.purpose):
             context["filter_form"] = new_filter or filter_form(self.log.result)
         return context
 
@@ -202,9 +201,7 @@ class _Selection:
         checked = context.get("conformance")
         context.update(deviation_words=services.deviation_words, accepted=[
             (conformance.Deviation.from_key(row.key), row) for row in accepted.values()])
-        action = services.import_action(self.access.project, self.log.purpose)
-        if checked is not None and self.access.can(
-                action, step=EVENT_LOG_PURPOSES[self.log.purpose].step):
+        if checked is not None and services.may_import(self.access, self.log.purpose):
             context["names_form"] = names or _names_form(checked)
         if checked is not None and self.access.can(Action.ACCEPT_DEVIATION,
                                                     step=Step.EXECUTION):

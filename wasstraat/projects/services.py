@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from .. import audit, clock, duties
+from ..access import membership_for
 from ..auth import services as accounts
 from ..concurrency import check_version
 from ..errors import InvalidInput, WorkflowError
@@ -89,10 +90,6 @@ def update_project(project: Project, actor: User, *, expected_version: int,
                              "uitzonderingsgrond uit de Woo."), "woo_reason")
     audit.apply_changes(project, {f: values[f] for f in PROJECT_FIELDS}, action="project.update",
                         object_type="project", project_id=project.id, actor=actor)
-
-
-def membership_for(project: Project, user: User) -> Membership | None:
-    return next((m for m in project.memberships if m.user_id == user.id), None)
 
 
 def add_member(project: Project, actor: User, user: User, roles: set[Role]) -> Membership:

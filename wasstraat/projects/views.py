@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from .. import clock, duties
 from .. import history as project_history
-from ..access import Action, ProjectAccess, project_access
+from ..access import Action, ProjectAccess, access_to, project_access
 from ..errors import refuse_into, refuse_with_flash
 from ..extensions import db
 from ..forms import choices, form_page, show_form
@@ -155,17 +155,18 @@ def follow_up(project_id: int):
 def _after_follow_up(previous, project):
     """To the new project; or, where the starter's own role was not carried over (an
     administrator appoints the owner), back to where they can look, saying so."""
-    if not current_user.is_admin and not any(m.user_id == current_user.id
-                                             for m in project.memberships):
+    user = _user()
+    left_out = cycles.left_out(project)
+    if not access_to(project, user).can(Action.VIEW_PROJECT):
         flash(_("Het vervolgtraject „%(name)s” is aangemaakt. Uw eigen rol is niet "
                 "overgenomen (zie hieronder waarom); de projectleider of een beheerder wijst "
                 "u opnieuw aan.", name=project.name), "warning")
-        for row in cycles.left_out(project):
-            if row.user_id == current_user.id:
+        for row in left_out:
+            if row.user_id == user.id:
                 flash(row.reason, "info")
         return redirect(url_for("projects.show", project_id=previous.id), 303)
     flash(_("Het vervolgtraject is aangemaakt. Kijk het team na en start stap 1."), "success")
-    if cycles.left_out(project):
+    if left_out:
         flash(_("Niet alle rollen zijn overgenomen; het teamoverzicht zegt welke en waarom."),
               "warning")
     return redirect(url_for("projects.show", project_id=project.id), 303)
