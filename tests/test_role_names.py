@@ -12,7 +12,7 @@ from test_plans import base, clients, send_plan, team  # noqa: F401
 from wasstraat import duties
 from wasstraat.extensions import db
 from wasstraat.models import AuditEvent, OrganisationSettings
-from wasstraat.workflow import Role
+from wasstraat.workflow import OwnerAppointer, Role
 
 SETTINGS = {"version": 0, "project_creators": "everyone", "owner_appointed_by": "leader",
             "registered_specialists_only": "y", "four_eyes": "y",
@@ -68,6 +68,16 @@ def test_in_a_sentence_a_name_loses_only_the_capital_that_starts_it(app, create_
     assert duties.role_name_in_sentence(Role.PROCESS_OWNER) == "procesverantwoordelijke"
     assert duties.role_name_in_sentence(Role.CISO) == "CISO"
     assert duties.role_name(Role.SPONSOR) == "Sponsor"
+
+
+def test_a_refused_appointment_names_the_role_as_the_organisation_does(app, create_user):
+    db.session.add(OrganisationSettings(role_names={"process_owner": "Procesverantwoordelijke"},
+                                        owner_appointed_by=OwnerAppointer.ADMINS))
+    db.session.commit()
+    [reason] = duties.appointment_problems(None, create_user(), create_user(),
+                                           {Role.PROCESS_OWNER})
+    assert reason == ("De procesverantwoordelijke wordt in deze organisatie aangewezen door "
+                      "een beheerder.")
 
 
 def test_two_roles_cannot_share_a_name_and_nothing_is_saved(create_user, login_as):

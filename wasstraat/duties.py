@@ -153,8 +153,8 @@ def appointment_problems(project: Project | None, actor: User, person: User,
                        role=role_name_in_sentence(r)) for r in unregistered]
     if (Role.PROCESS_OWNER in adding and rules.owner_appointed_by is OwnerAppointer.ADMINS
             and not actor.is_admin):
-        problems.append(_("De proceseigenaar wordt in deze organisatie aangewezen door een "
-                          "beheerder."))
+        problems.append(_("De %(role)s wordt in deze organisatie aangewezen door een "
+                          "beheerder.", role=role_name_in_sentence(Role.PROCESS_OWNER)))
     if rules.four_eyes and person.id == actor.id and not carried_over:
         own = sorted((r for r in adding if r in APPROVING_ROLES), key=list(Role).index)
         if own:
