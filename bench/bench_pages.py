@@ -13,8 +13,9 @@
    the server's CPU time per request (from a Server-Timing header) next to the wall time.
 
 Writes its section of bench/RESULTS.md. `make bench` runs it; set
-DATABASE_URL to run it on PostgreSQL (the database is emptied first), otherwise a throw-away
-SQLite file is used.
+DATABASE_URL to run it on PostgreSQL (the database is emptied first, unless BENCH_REUSE=1 says
+to measure the data a previous run left), otherwise a throw-away SQLite file is used, or the
+file BENCH_DATA names (kept, and reused when it exists: for profiling and repeated runs).
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ PASSWORD = "een lang wachtwoord voor de benchmark"  # noqa: S105 - a throw-away 
 # How a portfolio spreads over the steps: most projects early, a tail far along.
 STEP_WEIGHTS = [14, 12, 12, 10, 9, 10, 8, 7, 9, 9]
 SEED = 20261123
+# A SQLite file to keep the generated data in and reuse on the next run (profiling, repeated
+# measurements); without it the data is made afresh in a throw-away file.
+KEPT_DATA = os.environ.get("BENCH_DATA")
 
 
 def _users(count_per_role: int) -> dict:
@@ -164,6 +168,38 @@ def generate() -> dict[str, int]:
     db.session.commit()
     assert typical is not None, "no typical project in step 9; change the seed"
     return {"typical": typical, **counted}
+
+
+def find_subjects() -> dict[str, tuple[int, str]]:
+    """The same ids as generate() returned, read back from kept data."""
+    from wasstraat.extensions import db
+    from wasstraat.models import (
+        Improvement,
+        Membership,
+        MembershipRole,
+        Project,
+        ProjectPosition,
+        User,
+    )
+    from wasstraat.workflow import Role
+
+    def owner(project_id: int) -> str:
+        return db.session.scalar(db.select(User.email).join(Membership).join(MembershipRole).where(
+            Membership.project_id == project_id,
+            MembershipRole.role == Role.PROCESS_OWNER).order_by(User.id).limit(1))
+
+    sizes = db.select(Improvement.project_id, db.func.count().label("n")).group_by(
+        Improvement.project_id).subquery()
+    typical = db.session.scalar(
+        db.select(Project.id).join(sizes, sizes.c.project_id == Project.id)
+        .join(ProjectPosition, ProjectPosition.project_id == Project.id)
+        .where(ProjectPosition.step == 9, sizes.c.n.between(60, 140),
+               Project.name.like("Traject %")).order_by(Project.id).limit(1))
+    subjects = {"typical": (typical, owner(typical))}
+    for label in ("klein", "groot"):
+        found = db.session.scalar(db.select(Project.id).where(Project.name == f"Meting {label}"))
+        subjects[label] = (found, owner(found))
+    return subjects
 
 
 def _users_for(label: str) -> dict:
@@ -379,7 +415,9 @@ def p(values: list[float], q: float) -> float:
 
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="wasstraat-bench-"))
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
+    kept = Path(KEPT_DATA).resolve() if KEPT_DATA else None
+    reuse = (kept is not None and kept.exists()) or os.environ.get("BENCH_REUSE") == "1"
+    url = (os.environ.get("DATABASE_URL") or f"sqlite:///{kept or workdir / 'bench.sqlite'}")
     env = {"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 60, "WASSTRAAT_ENV": "development"}
     os.environ.update(env)
     from flask_migrate import upgrade
@@ -390,13 +428,18 @@ def main() -> None:
 
     app = create_app()
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
+        if db.engine.dialect.name == "postgresql" and not reuse:
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade(directory=str(ROOT / "migrations"))
-        print(f"Gegevens maken: {PROJECTS} trajecten, {IMPROVEMENTS} verbeteringen ...", flush=True)
         started = time.perf_counter()
-        subjects = generate()
+        if reuse:
+            print(f"Gegevens van {kept} opnieuw gebruikt.", flush=True)
+            subjects = find_subjects()
+        else:
+            print(f"Gegevens maken: {PROJECTS} trajecten, {IMPROVEMENTS} verbeteringen ...",
+                  flush=True)
+            subjects = generate()
         generated_in = time.perf_counter() - started
         rows = db.session.execute(text("SELECT count(*) FROM improvement")).scalar()
         projects = db.session.execute(text("SELECT count(*) FROM project")).scalar()

@@ -413,8 +413,10 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app: Flask) -> Callable[[Callable[[], object]], int]:
-    def _count(action: Callable[[], object]) -> int:
+def count_queries(app: Flask) -> Callable[..., int]:
+    def _count(action: Callable[[], object], cold: bool = True) -> int:
+        if cold:  # the worst case: every cached section (fragments.py) built afresh
+            app.extensions["fragments"].clear()
         counter = QueryCounter()
         event.listen(db.engine, "before_cursor_execute", counter)
         try:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import fragments
 from .config import load_config
 from .extensions import babel, csrf, db, login_manager, mail, migrate
 from .http import allow_large_bodies
@@ -67,6 +68,7 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     init_login(app, login_manager)
     init_sso(app)
+    fragments.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -193,6 +193,9 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # which asks to update the fields when it opens the file ("word").
         "TOC_PAGE_NUMBERS": _toc_page_numbers(
             os.environ.get("WASSTRAAT_TOC_PAGE_NUMBERS", "libreoffice").strip()),
+        # The cached page sections of one instance (fragments.py), in characters of HTML.
+        "FRAGMENT_CACHE_CHARS": max(0, int(os.environ.get("WASSTRAAT_FRAGMENT_CACHE_CHARS",
+                                                          "8000000"))),
         # Each request's CPU time as a Server-Timing header (the benchmark; off in production).
         "SERVER_TIMING": os.environ.get("WASSTRAAT_SERVER_TIMING") == "1",
         # To whom the improvement plan is addressed on its cover (the directie, the college).

@@ -20,24 +20,34 @@ order below. A listener of one event runs in the order of ``HOOKS``.
   5. ``notifications.events.handle_finished_work``: the notifications of a task that closed
      are handled (out of the unread count, out of the digest); of one that opened again,
      not. After the flush, since a task's closing is only known once the sync wrote it.
+  6. ``revisions.follow_writes``: the revision counters of the projects (and of the
+     organisation) whose rows the flush wrote go up by one, so no cached section made from
+     their older state is served again (fragments.py). Last, so the rows the hooks above
+     wrote count too.
+
+**On a statement that writes many rows at once** (no flush): ``revisions.follow_statements``
+raises the organisation's counter.
 
 **Before commit** (the real one; a savepoint's commit does nothing here)
-  6. ``guidance.sync_touched_projects``: the tasks of every touched project are brought in line
+  7. ``guidance.sync_touched_projects``: the tasks of every touched project are brought in line
      with the rules (done, open again, ended with the step, handed to the role's holders). It
-     flushes, so 1 to 5 run again for what the sync changed: its audit row is chained, a task
+     flushes, so 1 to 6 run again for what the sync changed: its audit row is chained, a task
      it hands to someone notifies them, a step state it touched moves the project's position.
      That is why the sync is the last thing before the commit, and the only one here.
 
 **After commit**
-  7. ``audit.write_checkpoint``: the chain's new head goes to the log and the checkpoint file,
+  8. ``audit.write_checkpoint``: the chain's new head goes to the log and the checkpoint file,
      now that it is durable.
-  8. ``guidance.forget_touched``: the touched projects are forgotten.
-  9. ``deliver_after_the_request``: "mail due" becomes a mark on the request; the request's
+  9. ``guidance.forget_touched``: the touched projects are forgotten.
+ 10. ``deliver_after_the_request``: "mail due" becomes a mark on the request; the request's
      last hook (registered by :func:`register_request_hooks`) has the e-mails sent, in the
      process or by a worker (``jobs.after_commit_delivery``), once the response is made. Only
      committed notifications are ever delivered.
 
-**After rollback**: 10 to 12 forget what 1, 3 and 2 remembered (the chain's pending rows, the
+**After commit and after rollback**, last: ``revisions.forget_writes``: the transaction that
+wrote is over, so what the next one reads may be cached again.
+
+**After rollback**: the hooks forget what 1, 3 and 2 remembered (the chain's pending rows, the
 touched projects, "mail due"), so the next transaction starts clean.
 """
 
@@ -49,7 +59,7 @@ from flask import Flask, Response, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from . import audit, guidance, jobs, positions
+from . import audit, guidance, jobs, positions, revisions
 from .notifications import events as notifications
 
 MAIL_DUE = notifications.MAIL_DUE
@@ -70,13 +80,17 @@ HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("after_flush", guidance.note_touched_projects),
     ("after_flush", positions.follow_step_states),
     ("after_flush", notifications.handle_finished_work),
+    ("after_flush", revisions.follow_writes),
+    ("do_orm_execute", revisions.follow_statements),
     ("before_commit", guidance.sync_touched_projects),
     ("after_commit", audit.write_checkpoint),
     ("after_commit", guidance.forget_touched),
     ("after_commit", deliver_after_the_request),
+    ("after_commit", revisions.forget_writes),
     ("after_rollback", audit.forget_pending),
     ("after_rollback", guidance.forget_touched),
     ("after_rollback", nothing_to_deliver),
+    ("after_rollback", revisions.forget_writes),
 )
 
 

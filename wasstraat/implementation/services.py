@@ -112,21 +112,53 @@ _LINE_COLUMNS = (
 _IN_ORDER = (ImplementationItem.position, ImplementationItem.id)
 
 
-def plan_lines(project: Project) -> list[PlanLine]:
-    """The whole plan in its order, lean: for the rules (approval, dependencies, suggestion,
-    planning) and the page's summaries."""
-    rows = db.session.execute(
-        select(*_LINE_COLUMNS)
-        .join(Improvement, Improvement.id == ImplementationItem.improvement_id)
-        .outerjoin(User, User.id == ImplementationItem.responsible_id)
-        .where(ImplementationItem.project_id == project.id).order_by(*_IN_ORDER)
-        .execution_options(yield_per=ROWS_PER_BATCH))
+def plan_lines(project: Project, ids: Sequence[int] | None = None) -> list[PlanLine]:
+    """The whole plan in its order (or the items of ``ids``), lean: for the rules (approval,
+    dependencies, suggestion, planning) and the page's summaries."""
+    query = (select(*_LINE_COLUMNS)
+             .join(Improvement, Improvement.id == ImplementationItem.improvement_id)
+             .outerjoin(User, User.id == ImplementationItem.responsible_id)
+             .where(ImplementationItem.project_id == project.id))
+    if ids is not None:
+        query = query.where(ImplementationItem.id.in_(ids))
+    rows = db.session.execute(query.order_by(*_IN_ORDER)
+                              .execution_options(yield_per=ROWS_PER_BATCH))
     # Values that repeat (states, dates, names) are kept once, not once per row.
     shared: dict[object, object] = {}
     same = shared.setdefault
     return [PlanLine(row[0], row[1], row[2], row[3], same(row[4], row[4]), row[5], row[6],
                      *(same(value, value) for value in row[7:]))
             for row in rows]
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the plan's page shows of the whole plan, made from every line; the page then reads
+    only its own lines. Kept per revision of the project and day (fragments.py), so a plan of
+    10,000 items costs its lines once per change, not once per view."""
+
+    ids: list[int]  # the items in their order
+    fingerprint: str
+    suggestion: list[PlanLine]
+    months: list[date]  # the timeline's
+    approval_blockers: list[str]
+    actions: ActionCounts
+
+
+def plan_summary(project: Project, today: date, suggestions: int,
+                 blockers: int) -> PlanSummary:
+    lines = plan_lines(project)
+    return PlanSummary([line.id for line in lines], fingerprint(lines),
+                       suggested_order(lines, first=suggestions), timeline(lines).months,
+                       approval_blockers(lines, limit=blockers), action_counts(lines, today))
+
+
+def titles_of(item_ids: set[int]) -> dict[int, str]:
+    """The titles of the items of ``item_ids`` (those a page's items wait for)."""
+    return dict(db.session.execute(
+        select(ImplementationItem.id, Improvement.title)
+        .join(Improvement, Improvement.id == ImplementationItem.improvement_id)
+        .where(ImplementationItem.id.in_(item_ids))).all())
 
 
 def items_of(project: Project) -> list[ImplementationItem]:
@@ -493,10 +525,15 @@ def timeline(items: Sequence[Item], limit: int | None = 24,
         return Timeline([], [])
     months = _months_between(min(i.start_on for i in planned),
                              max(i.end_on for i in planned))[:limit]
-    shown = planned if rows_of is None else _planned(rows_of)
-    rows = [(item, [_month(item.start_on) <= month <= _month(item.end_on) for month in months])
-            for item in shown]
-    return Timeline(months, rows)
+    return timeline_of(months, planned if rows_of is None else rows_of)
+
+
+def timeline_of(months: list[date], items: Sequence[Item]) -> Timeline:
+    """The timeline of those ``months``, with a row per planned item of ``items``."""
+    if not months:
+        return Timeline([], [])
+    return Timeline(months, [(item, [_month(item.start_on) <= month <= _month(item.end_on)
+                                     for month in months]) for item in _planned(items)])
 
 
 # --- Step 10: actions ------------------------------------------------------------------------

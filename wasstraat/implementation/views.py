@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from .. import approvals, clock, duties
+from .. import approvals, clock, duties, fragments
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError, on_refusal, refuse_into
 from ..exports import archive
@@ -60,31 +60,33 @@ SUGGESTIONS_SHOWN = 10
 def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None = None,
                   moved: int | None = None, contribution_form: ContributionForm | None = None):
     """The plan a page of ITEMS_PER_PAGE items at a time (the page asked for, or the one the
-    moved item landed on); approval, suggestion and planning read the whole plan lean."""
+    moved item landed on); approval, suggestion and planning from the whole plan's summary."""
     project = access.project
-    lines = services.plan_lines(project)
-    place = next((n for n, line in enumerate(lines, start=1) if line.id == moved), None)
-    shown = window(len(lines), page_arg(), ITEMS_PER_PAGE)
-    if place is not None:
-        shown = window(len(lines), shown.page_of(place), ITEMS_PER_PAGE)
-    on_page = lines[shown.offset:shown.last]
-    waited_for = {line.waits_for_id for line in on_page}
+    today = clock.today()
+    summary = fragments.cached(
+        ("implementation-summary", *fragments.project_state(project.id), today),
+        lambda: services.plan_summary(project, today, SUGGESTIONS_SHOWN,
+                                      services.BLOCKERS_SHOWN))
+    ids = summary.ids
+    shown = window(len(ids), page_arg(), ITEMS_PER_PAGE)
+    if moved in ids:
+        shown = window(len(ids), shown.page_of(ids.index(moved) + 1), ITEMS_PER_PAGE)
+    on_page = services.plan_lines(project, ids[shown.offset:shown.last])
     approval = services.latest_approval(project)
     template = "implementation/_order.html" if wants_partial() else "implementation/index.html"
     return render_template(
         template, access=access, project=project, items=on_page, shown=shown,
         plan_page=lambda n: url_for("implementation.index", project_id=project.id, page=n),
-        titles={line.id: line.title for line in lines if line.id in waited_for},
+        titles=services.titles_of({line.waits_for_id for line in on_page} - {None}),
         lock=services.order_lock(project), error=error, moved=moved,
-        suggestion=services.suggested_order(lines, first=SUGGESTIONS_SHOWN),
+        suggestion=summary.suggestion,
         horizon_labels={horizon.value: _(horizon.label) for horizon in Horizon},
-        timeline=services.timeline(lines, rows_of=on_page), approval=approval,
+        timeline=services.timeline_of(summary.months, on_page), approval=approval,
         kept_versions=archive.approved_versions(project),
-        approval_current=approval is not None
-        and approval.fingerprint == services.fingerprint(lines),
-        approval_blockers=services.approval_blockers(lines, limit=services.BLOCKERS_SHOWN),
-        overdue={i.id for i in services.overdue(on_page, clock.today())},
-        actions=services.action_counts(lines, clock.today()),
+        approval_current=approval is not None and approval.fingerprint == summary.fingerprint,
+        approval_blockers=summary.approval_blockers,
+        overdue={i.id for i in services.overdue(on_page, today)},
+        actions=summary.actions,
         contributions=services.contributions_of(project),
         contribution_form=contribution_form or _contribution_form(access, formdata=False),
     ), status

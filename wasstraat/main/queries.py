@@ -83,7 +83,7 @@ class PortfolioQuery:
 
 @dataclass(frozen=True)
 class PortfolioPage:
-    projects: list[Project]
+    project_ids: list[int]  # this page's, in order
     positions: dict[int, ProjectPosition]  # project id -> where it stands
     shown: Window  # of the projects matching the filters
     step_counts: dict[int, int]  # step (FINISHED for done) -> projects, before the step filter
@@ -145,11 +145,17 @@ def portfolio_page(user: User, asked: PortfolioQuery, cutoff: datetime) -> Portf
     total = sum(counts.values()) if asked.step is None else counts.get(asked.step, 0)
     shown = window(total, asked.page, PAGE_SIZE)
     rows = db.session.execute(
-        _filtered(user, asked, cutoff, with_step=True, what=(Project, ProjectPosition))
-        .options(selectinload(Project.steps)).order_by(*_ORDER[asked.sort])
-        .limit(PAGE_SIZE).offset(shown.offset)).all()
-    return PortfolioPage([project for project, _position in rows],
-                         {project.id: position for project, position in rows}, shown, counts)
+        _filtered(user, asked, cutoff, with_step=True, what=(Project.id, ProjectPosition))
+        .order_by(*_ORDER[asked.sort]).limit(PAGE_SIZE).offset(shown.offset)).all()
+    return PortfolioPage([project_id for project_id, _position in rows],
+                         {project_id: position for project_id, position in rows}, shown, counts)
+
+
+def projects_for_rows(project_ids: list[int]) -> list[Project]:
+    """The projects whose portfolio rows are to be made, with their step states (the lane)."""
+    found = {project.id: project for project in db.session.scalars(
+        select(Project).where(Project.id.in_(project_ids)).options(selectinload(Project.steps)))}
+    return [found[i] for i in project_ids]
 
 
 def process_owners(user: User) -> list[tuple[int, str]]:
@@ -177,12 +183,12 @@ class Signals:
     health: HealthReport | None = None  # against the planned step dates (running projects)
 
 
-def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dict[int, Signals]:
+def portfolio_signals(projects: list[Project], positions: dict[int, ProjectPosition],
+                      today: date, cutoff: datetime) -> dict[int, Signals]:
     """Days in the current step (from the stored position; stalled when the last move was
     before ``cutoff``, the same test as the filter's), open tasks, overdue actions and, for
     closed projects, the KPI results, and the cycles they belong to: four queries for any
     number of projects."""
-    projects = page.projects
     ids = [p.id for p in projects]
     open_tasks = dict(db.session.execute(
         select(Task.project_id, func.count()).where(Task.project_id.in_(ids),
@@ -195,7 +201,6 @@ def portfolio_signals(page: PortfolioPage, today: date, cutoff: datetime) -> dic
             ImplementationItem.end_on < today,
             ImplementationItem.status != ActionStatus.DONE)
         .group_by(ImplementationItem.project_id)).all())
-    positions = page.positions
     results = kpi_results([i for i in ids if positions[i].step is None])
     links = chains(ids)
     health = planning.health_by_project([i for i in ids if positions[i].step is not None], today)

@@ -12,6 +12,7 @@ from ..paging import window
 from ..workflow import stalled_before
 from . import queries
 from .forms import PortfolioFilterForm
+from .rows import portfolio_rows
 
 bp = Blueprint("main", __name__)
 
@@ -30,8 +31,8 @@ def _portfolio(user) -> tuple[dict, int]:
     today = clock.today()
     cutoff = stalled_before(today, stalled_after)
     page = queries.portfolio_page(user, asked, cutoff)
-    return {"page": page, "form": form, "asked": asked, "stalled_after": stalled_after,
-            "signals": queries.portfolio_signals(page, today, cutoff)}, 200 if valid else 400
+    return {"page": page, "form": form, "asked": asked,
+            "rows": portfolio_rows(page, today, cutoff, stalled_after)}, 200 if valid else 400
 
 
 @bp.route("/")

@@ -84,6 +84,7 @@ from .projects import (
     Task,
     WorkSession,
 )
+from .revisions import DataRevision
 from .step_work import (
     FormulaComparison,
     InterviewLog,
@@ -101,6 +102,7 @@ hold_members_on_assignment()
 
 __all__ = [
     "ActionNote",
+    "DataRevision",
     "ApiRateWindow",
     "ApiToken",
     "Benefit",

@@ -39,6 +39,8 @@ from ..risks import services as risks
 from ..tasks.services import task_link
 from ..windows import require_open
 from ..workflow import N_, PLAN_SECTIONS, Action, Decision, Horizon, Pending, Role, Step
+from . import matrix
+from .matrix import Matrix
 
 PLAN_FIELDS = ["horizon", "impact", "effort", "cost_estimate", "recurring_cost", "cost_unknown",
                "recurring_cost_unknown", "removes_waste", "decision", "decision_reason"]
@@ -110,17 +112,20 @@ _BOARD_COLUMNS = (
 )
 
 
-def board_lines(project: Project) -> list[BoardLine]:
-    """Every improvement of the project, lean, with its KPIs' names: two queries."""
+def board_lines(project: Project, ids: Sequence[int] | None = None) -> list[BoardLine]:
+    """Every improvement of the project (or those of ``ids``), lean, with its KPIs' names and
+    the title of the one it was merged into: two queries (three for some ``ids``)."""
+    kpi_query = (select(ImprovementKpi.improvement_id, Kpi.name)
+                 .join(Kpi, Kpi.id == ImprovementKpi.kpi_id).where(Kpi.project_id == project.id))
+    query = select(*_BOARD_COLUMNS).where(Improvement.project_id == project.id)
+    if ids is not None:
+        kpi_query = kpi_query.where(ImprovementKpi.improvement_id.in_(ids))
+        query = query.where(Improvement.id.in_(ids))
     kpi_names: dict[int, list[str]] = {}
-    for improvement_id, name in db.session.execute(
-            select(ImprovementKpi.improvement_id, Kpi.name)
-            .join(Kpi, Kpi.id == ImprovementKpi.kpi_id)
-            .where(Kpi.project_id == project.id).order_by(Kpi.id)):
+    for improvement_id, name in db.session.execute(kpi_query.order_by(Kpi.id)):
         kpi_names.setdefault(improvement_id, []).append(name)
-    rows = db.session.execute(select(*_BOARD_COLUMNS).where(
-        Improvement.project_id == project.id).order_by(Improvement.id)
-        .execution_options(yield_per=ROWS_PER_BATCH))
+    rows = db.session.execute(query.order_by(Improvement.id)
+                              .execution_options(yield_per=ROWS_PER_BATCH))
     # Values that repeat (source kinds, horizons, decisions) are kept once, not once per row.
     shared: dict[object, object] = {}
     same = shared.setdefault
@@ -129,8 +134,37 @@ def board_lines(project: Project) -> list[BoardLine]:
              for row in rows]
     merged = {line.merged_into_id for line in lines if line.merged_into_id is not None}
     titles = {line.id: line.title for line in lines if line.id in merged}
+    if merged - titles.keys():
+        titles.update(db.session.execute(select(Improvement.id, Improvement.title).where(
+            Improvement.id.in_(merged - titles.keys()))).all())
     return [replace(line, merged_into_title=titles[line.merged_into_id])
             if line.merged_into_id in titles else line for line in lines]
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    """What the board shows of all its improvements at once, made from every row; the page
+    then reads only the rows it shows. Kept per revision of the project (fragments.py), so a
+    board of 10,000 improvements costs its rows once per change, not once per view."""
+
+    draft: str  # the draft's fingerprint
+    groups: dict[tuple[str, str | None], list[int]]  # (decision, horizon in the plan) -> ids
+    matrix: Matrix
+    send_blockers: list[str]
+    merged: dict[int, list[int]]  # an improvement -> the ones merged into it
+
+
+def board_summary(project: Project, plan: ImprovementPlan) -> BoardSummary:
+    improvements = board_lines(project)
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for line in improvements:  # one pass, comparing the stored values
+        horizon = line.horizon if line.decision == Decision.IN_PLAN else None
+        groups.setdefault((line.decision, horizon), []).append(line.id)
+    return BoardSummary(
+        draft_fingerprint(project, plan, improvements, describe(project, improvements)),
+        groups, matrix.build(improvements), send_blockers(improvements, plan),
+        {parent: [c.id for c in children]
+         for parent, children in merged_children(improvements).items()})
 
 
 def kpis_of(project: Project) -> list[Kpi]:

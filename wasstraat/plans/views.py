@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from .. import approvals
+from .. import approvals, fragments
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError, on_refusal, refuse_into, refuse_with_flash
 from ..extensions import db
@@ -20,7 +21,7 @@ from ..paging import Window, window
 from ..reviews import services as reviews
 from ..risks import services as risks
 from ..workflow import PLAN_SECTIONS, Decision, Horizon
-from . import matrix, services
+from . import services
 from .forms import ApproveForm, MergeForm, PlanFieldsForm, PlanTextsForm, UnmergeForm
 
 bp = Blueprint("plans", __name__, url_prefix="/projects/<int:project_id>/plan")
@@ -31,6 +32,7 @@ def _user():
 
 
 ROWS_PER_GROUP = 50
+GROUP_KEYS = ("quick_wins", "long_term", "open", "not_pursued", "merged")
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class BoardGroup:
 
     key: str
     heading: str
-    rows: list[services.BoardLine]  # this page's
+    rows: list  # this page's: the ids, then (_shown_rows) the lines
     shown: Window
 
     def url(self, page: int) -> str:
@@ -48,17 +50,13 @@ class BoardGroup:
                                             f"{self.key}-page": page})
 
 
-def _groups(improvements: list[services.BoardLine]) -> list[BoardGroup]:
-    """The board's sections, in reading order; a long one shows ROWS_PER_GROUP rows a page
-    (a project with thousands of improvements would otherwise draw them all)."""
-    sorted_into: dict[tuple[str, str | None], list[services.BoardLine]] = {}
-    for improvement in improvements:  # one pass, comparing the stored values
-        horizon = improvement.horizon if improvement.decision == Decision.IN_PLAN else None
-        sorted_into.setdefault((improvement.decision, horizon), []).append(improvement)
-
+def _groups(ids: dict[tuple[str, str | None], list[int]]) -> list[BoardGroup]:
+    """The board's sections, in reading order, each a page of its improvements' ids; a long
+    one shows ROWS_PER_GROUP rows a page (a project with thousands of improvements would
+    otherwise draw them all)."""
     def of(key: str, heading: str, decision: Decision,
            horizon: Horizon | None = None) -> BoardGroup:
-        rows = sorted_into.get((decision.value, horizon.value if horizon else None), [])
+        rows = ids.get((decision.value, horizon.value if horizon else None), [])
         shown = window(len(rows), page_arg(f"{key}-page"), ROWS_PER_GROUP)
         return BoardGroup(key, heading, rows[shown.offset:shown.last], shown)
 
@@ -71,28 +69,47 @@ def _groups(improvements: list[services.BoardLine]) -> list[BoardGroup]:
     ]
 
 
+def _shown_rows(project, summary: services.BoardSummary,
+                groups: list[BoardGroup]) -> tuple[list[BoardGroup], dict, dict]:
+    """The rows of the groups' pages and of what was merged into them, read by id; their
+    sources; each shown row's merged improvements."""
+    shown = [i for group in groups for i in group.rows]
+    children = {i: summary.merged[i] for i in shown if i in summary.merged}
+    lines = {line.id: line for line in services.board_lines(
+        project, shown + [c for ids in children.values() for c in ids])}
+    return ([replace(group, rows=[lines[i] for i in group.rows]) for group in groups],
+            describe(project, list(lines.values())),
+            {i: [lines[c] for c in ids] for i, ids in children.items()})
+
+
+def _board_html(project, summary: services.BoardSummary) -> str:
+    groups, sources, merged = _shown_rows(project, summary, _groups(summary.groups))
+    return render_template(
+        "plans/_board.html", project=project, groups=groups, sources=sources, merged=merged,
+        matrix=summary.matrix,
+        # Matrix points link to the improvement's own page (its row may be on another page
+        # of the board): one pattern for every point instead of a url_for each.
+        entry_url=url_for("plans.entry", project_id=project.id, improvement_id=1)[:-1])
+
+
 def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None,
                   approve_form: ApproveForm | None = None, status: int = 200):
     project = access.project
     plan = services.plan_of(project)
-    improvements = services.board_lines(project)
-    sources = describe(project, improvements)
-    draft = services.draft_fingerprint(project, plan, improvements, sources)
+    state = fragments.project_state(project.id)
+    summary = fragments.cached(("board-summary", *state),
+                               lambda: services.board_summary(project, plan))
+    pages = tuple(page_arg(f"{key}-page") for key in GROUP_KEYS)
+    board = fragments.cached(("board", *state, pages), lambda: _board_html(project, summary))
     versions = services.versions_of(project)
-    state = services.plan_state(project, draft, versions)
     all_reviews = reviews.reviews_of(project)
-    if texts_form is None:
-        texts_form = PlanTextsForm(formdata=None, obj=plan)
     return render_template(
-        "plans/index.html", access=access, project=project, plan=plan, state=state,
-        groups=_groups(improvements), sources=sources,
-        # Matrix points link to the improvement's own page (its row may be on another page
-        # of the board): one pattern for every point instead of a url_for each.
-        entry_url=url_for("plans.entry", project_id=project.id, improvement_id=1)[:-1],
-        merged=services.merged_children(improvements), matrix=matrix.build(improvements),
-        versions=versions, texts_form=texts_form,
+        "plans/index.html", access=access, project=project, plan=plan,
+        state=services.plan_state(project, summary.draft, versions),
+        board=Markup(board), versions=versions,  # noqa: S704 - our own template's output
+        texts_form=texts_form or PlanTextsForm(formdata=None, obj=plan),
         approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
-        send_blockers=services.send_blockers(improvements, plan),
+        send_blockers=summary.send_blockers,
         finalise_blockers=(reviews.finalise_blockers(project, all_reviews)
                            if access.is_open(Action.MAKE_PLAN_FINAL) else []),
         latest_reviews=list(reviews.latest_by_domain(all_reviews).values()),
