@@ -715,3 +715,63 @@ def test_the_person_responsible_is_on_the_team_for_any_caller(team, plan):
                                        "start_on": date(2027, 1, 1), "end_on": date(2027, 2, 28),
                                        "waits_for_id": None, "deferred_until": None,
                                        "drop_reason": ""})
+
+
+# --- "Wacht op" in a long plan: a search instead of a list of every improvement ----------------
+
+def waits_for_options(page: str) -> list[str]:
+    import re
+    select = re.search(r'<select[^>]*id="waits_for_id".*?</select>', page, re.S).group(0)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+def test_a_short_plan_lists_every_earlier_improvement_to_wait_for(team, clients, plan):
+    owner = clients[Role.PROCESS_OWNER]
+    page = owner.get(f"{base(team)}/items/{plan[TITLES[2]]}").get_data(as_text=True)
+    assert 'id="waits_q"' not in page
+    assert f'value="{plan[TITLES[0]]}"' in page and f'value="{plan[TITLES[1]]}"' in page
+
+
+def test_a_long_plan_searches_what_to_wait_for_and_keeps_the_current_choice(team, clients,
+                                                                             plan):
+    many_items(team, 150)
+    owner = clients[Role.PROCESS_OWNER]
+    last = items(team)[-1]
+    page = owner.get(f"{base(team)}/items/{last.id}").get_data(as_text=True)
+    assert 'id="waits_q"' in page and waits_for_options(page) == ["Op niets"]
+    assert "Zoek hierboven om verbeteringen te kiezen." in page
+    # Without JavaScript: the search form reloads the page with the matches, and only earlier ones.
+    found = owner.get(f"{base(team)}/items/{last.id}?waits_q=idee 012").get_data(as_text=True)
+    earlier = {i.improvement.title: i.id for i in items(team)}
+    assert "10 verbeteringen gevonden." in found
+    assert waits_for_options(found) == ["Op niets", *(f"Idee {n:04d}" for n in range(120, 130))]
+    # Too many matches: the first 20, and a request to type more.
+    broad = owner.get(f"{base(team)}/items/{last.id}?waits_q=idee").get_data(as_text=True)
+    assert "Meer dan 20 gevonden" in broad
+    # Under htmx: only the choices, for the field to swap in while typing.
+    choices = owner.get(f"{base(team)}/items/{last.id}/waits-for?waits_q=0120",
+                        headers={"HX-Request": "true"})
+    body = choices.get_data(as_text=True)
+    assert choices.status_code == 200 and body.lstrip().startswith('<div id="waits-for-choices">')
+    assert "Idee 0120" in body and "<html" not in body
+    # A chosen match is saved; the next view offers it without a search, so a save keeps it.
+    assert decide(owner, team, last.id, waits_for_id=earlier["Idee 0120"]).status_code == 303
+    page = owner.get(f"{base(team)}/items/{last.id}").get_data(as_text=True)
+    assert f'<option selected value="{earlier["Idee 0120"]}">Idee 0120</option>' in page
+    assert decide(owner, team, last.id).status_code == 303  # the form as shown: kept
+    assert db.session.get(ImplementationItem, last.id).waits_for_id == earlier["Idee 0120"]
+
+
+def test_waiting_for_what_the_search_did_not_offer_is_still_judged_by_the_plans_rules(
+        team, clients, plan, create_project):
+    many_items(team, 150)
+    owner = clients[Role.PROCESS_OWNER]
+    first, last = items(team)[0], items(team)[-1]
+    refused = decide(owner, team, first.id, waits_for_id=last.id)
+    assert refused.status_code == 409 and "staat later in de volgorde" in refused.get_data(
+        as_text=True)
+    refused = decide(owner, team, last.id, waits_for_id=999_999)
+    assert refused.status_code == 409
+    assert "Kies een andere verbetering uit dit plan" in refused.get_data(as_text=True)
+    assert db.session.get(ImplementationItem, last.id).waits_for_id is None
+    sponsor = clients[Role.SPONSOR]
+    assert sponsor.get(f"{base(team)}/items/{last.id}/waits-for?waits_q=idee").status_code == 403

@@ -295,6 +295,8 @@ RULES: dict[str, list[Rule]] = {
     "implementation.item": [
         Rule("/projects/{p}/implementation/items/{it}", "GET", MEMBERS, admin=True),
         Rule("/projects/{p}/implementation/items/{it}", "POST", PO)],
+    "implementation.waits_for": [Rule("/projects/{p}/implementation/items/{it}/waits-for", "GET",
+                                      PO)],
     # Step 9's proposers (the process owner decides, and does not propose to themselves).
     "implementation.contribute": [Rule("/projects/{p}/implementation/contributions", "POST",
                                        frozenset({Role.PROJECT_LEADER, Role.PROCESS_ADVISOR,

@@ -12,12 +12,18 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import g, has_request_context, request
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, func, text
 from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
+
+
+def containing(column, words: str):
+    """``column`` holds ``words`` (case-insensitive; ``%`` and ``_`` in them are plain)."""
+    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
 def _wants_write_lock() -> bool:

@@ -27,7 +27,7 @@ from ..forms import (
     required,
 )
 from ..workflow import REMEASURE_MONTHS, ActionStatus, Adoption
-from .services import ITEM_FIELDS, item_problems, months_problem
+from .services import ITEM_FIELDS, WaitsForChoices, item_problems, months_problem
 
 _DATE_MESSAGE = _l("Vul een geldige datum in.")
 
@@ -44,7 +44,10 @@ class ItemForm(JudgedByService, VersionedForm):
                                  validators=[Optional()])
     start_on = _date(_l("Geplande start"))
     end_on = _date(_l("Gepland einde"))
-    waits_for_id = SelectField(_l("Wacht op"), coerce=optional_int, validators=[Optional()])
+    # Offers only a page's worth of a long plan (services.waits_for_choices); which item may be
+    # waited for is the service's rule, checked on saving.
+    waits_for_id = SelectField(_l("Wacht op"), coerce=optional_int, validators=[Optional()],
+                               validate_choice=False)
     # Its range is the service's rule (item_problems), shown at the field.
     capacity_hours = IntegerField(_l("Capaciteit (uren)"), validators=[Optional()])
     deferred_until = _date(_l("Uitgesteld tot"))
@@ -52,13 +55,12 @@ class ItemForm(JudgedByService, VersionedForm):
                                 validators=[Length(max=2000), no_control_characters],
                                 render_kw={"rows": 2})
 
-    def setup_choices(self, project, item, items) -> None:
+    def setup_choices(self, project, waits_for: WaitsForChoices) -> None:
         members = sorted(project.memberships, key=lambda m: m.user.name)
         self.responsible_id.choices = choices(
             [("", _("Nog niet gekozen"))] + [(m.user_id, m.user.name) for m in members])
-        self.waits_for_id.choices = choices(
-            [("", _("Op niets"))] + [(i.id, i.title) for i in items
-                                     if i.id != item.id])
+        self.waits_for_id.choices = choices([("", _("Op niets")), *waits_for.options])
+        self.waits_for_offer = waits_for
 
     def values(self) -> dict:
         values = {f: getattr(self, f).data for f in ITEM_FIELDS}

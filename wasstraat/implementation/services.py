@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload, subqueryload
 from .. import audit, clock
 from ..clock import add_months
 from ..concurrency import add_once, check_version
+from ..database import containing
 from ..errors import ConflictError, InvalidInput, WorkflowError
 from ..extensions import db
 from ..fingerprints import json_list_sha256
@@ -159,6 +160,40 @@ def titles_of(item_ids: set[int]) -> dict[int, str]:
         select(ImplementationItem.id, Improvement.title)
         .join(Improvement, Improvement.id == ImplementationItem.improvement_id)
         .where(ImplementationItem.id.in_(item_ids))).all())
+
+
+WAITS_FOR_LISTED = 100  # up to this many earlier items, "wacht op" lists them all
+WAITS_FOR_FOUND = 20  # past that, a search shows this many matches
+
+
+@dataclass(frozen=True)
+class WaitsForChoices:
+    """What "wacht op" offers for an item: every item before it in the order when they are
+    few, else the current one and those whose title holds the search."""
+
+    options: list[tuple[int, str]]
+    searchable: bool  # too many to list: the page shows a search
+    more: bool = False  # more matches than shown: the search should be narrower
+
+
+def waits_for_choices(item: ImplementationItem, search: str = "") -> WaitsForChoices:
+    earlier = (select(ImplementationItem.id, Improvement.title)
+               .join(Improvement, Improvement.id == ImplementationItem.improvement_id)
+               .where(ImplementationItem.project_id == item.project_id,
+                      ImplementationItem.id != item.id,
+                      or_(ImplementationItem.position < item.position,
+                          ImplementationItem.id == item.waits_for_id)).order_by(*_IN_ORDER))
+    listed = [(i, title) for i, title in db.session.execute(earlier.limit(WAITS_FOR_LISTED + 1))]
+    if len(listed) <= WAITS_FOR_LISTED:
+        return WaitsForChoices(listed, searchable=False)
+    # The current choice always stays, or saving the form would drop it unasked.
+    current = [(i, title) for i, title in db.session.execute(
+        earlier.where(ImplementationItem.id == item.waits_for_id))]
+    found = [(i, title) for i, title in db.session.execute(
+        earlier.where(containing(Improvement.title, search.strip()))
+        .limit(WAITS_FOR_FOUND + 2)) if (i, title) not in current] if search.strip() else []
+    return WaitsForChoices(current + found[:WAITS_FOR_FOUND], searchable=True,
+                           more=len(found) > WAITS_FOR_FOUND)
 
 
 def items_of(project: Project) -> list[ImplementationItem]:

@@ -186,14 +186,26 @@ def sync(project_id: int):
 
 def _item_form(access: ProjectAccess, item: ImplementationItem, formdata: bool = True):
     form = ItemForm(obj=item) if formdata else ItemForm(formdata=None, obj=item)
-    form.setup_choices(access.project, item, services.plan_lines(access.project))
+    form.setup_choices(access.project,
+                       services.waits_for_choices(item, request.args.get("waits_q", "")))
     return form
 
 
 def _render_item(access: ProjectAccess, item: ImplementationItem, form: ItemForm,
                  status: int = 200):
     return render_template("implementation/item.html", access=access, project=access.project,
-                           item=item, form=form), status
+                           item=item, form=form, waits_q=request.args.get("waits_q", "")), status
+
+
+@bp.route("/items/<int:item_id>/waits-for")
+@login_required
+def waits_for(project_id: int, item_id: int):
+    """The "wacht op" choices matching ``waits_q``: the field, for htmx while typing."""
+    access = project_access(project_id, need=Action.ORDER_IMPLEMENTATION)
+    row = project_object(access, ImplementationItem, item_id)
+    return render_template("implementation/_waits_for_choices.html",
+                           form=_item_form(access, row, formdata=False),
+                           waits_q=request.args.get("waits_q", ""))
 
 
 def _refuse_on_item(project_id: int, item_id: int, page, fresh_form) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import clock
+from ..database import containing
 from ..extensions import db
 from ..implementation.services import KpiResult, kpi_results
 from ..models import (
@@ -107,9 +108,7 @@ def _filtered(user: User, asked: PortfolioQuery, cutoff: datetime, *, with_step:
                                              ProjectPosition.project_id == Project.id),
                           user, Project.id)
     if asked.search:
-        pattern = "%" + asked.search.lower().replace("\\", "\\\\").replace("%", "\\%") \
-            .replace("_", "\\_") + "%"
-        query = query.where(func.lower(Project.name).like(pattern, escape="\\"))
+        query = query.where(containing(Project.name, asked.search))
     if asked.mine:
         query = query.where(Project.id.in_(_member_project_ids(user)))
     if asked.owner_id is not None:
