@@ -25,3 +25,18 @@ def test_static_files_carry_their_digest_and_are_kept_for_a_year(client, app, tm
     sample.write_text("a { color: blue }")
     os.utime(sample, (1, 1))
     assert static_files.digest(str(sample)) != before
+
+
+def test_a_file_is_looked_up_once_per_process_unless_templates_reload(client, app,
+                                                                      monkeypatch):
+    looked_up: list[str] = []
+    real = static_files.digest
+    monkeypatch.setattr(static_files, "digest", lambda path: looked_up.append(path) or real(path))
+    client.get("/login")
+    first = len(looked_up)
+    assert first >= 3  # the stylesheets and scripts of the layout
+    client.get("/login")
+    assert len(looked_up) == first  # a release changes files; it also starts new processes
+    app.config["TEMPLATES_AUTO_RELOAD"] = True  # development: a changed file shows at once
+    client.get("/login")
+    assert len(looked_up) == 2 * first
