@@ -10,7 +10,8 @@ then serves it until the data changes); the counters live in the shared database
 instance serves another's old state. A shared cache (Redis, memcached) would save the first
 build per instance only, and is not needed.
 
-Bounded by size: HTML counts its characters, other values count as one ``UNIT`` each.
+Bounded by size: HTML counts its characters (a kept page its body and headers), other values
+count as one ``UNIT`` each.
 """
 
 from __future__ import annotations
@@ -28,6 +29,17 @@ from . import revisions
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 UNIT = 4096  # what a non-text entry is taken to cost, in characters
+
+
+def _size(value: object) -> int:
+    """Characters of HTML, or UNIT for anything else; a kept page's body and headers count."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, tuple):
+        return sum(_size(part) for part in value)
+    if isinstance(value, dict):
+        return sum(len(str(k)) + len(str(v)) for k, v in value.items())
+    return UNIT
 
 
 class Fragments:
@@ -51,7 +63,7 @@ class Fragments:
             return found[0]
 
     def put(self, key: Hashable, value: object) -> None:
-        size = len(value) if isinstance(value, str) else UNIT
+        size = _size(value)
         if size > self.budget:
             return
         with self._lock:

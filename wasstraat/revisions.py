@@ -52,12 +52,15 @@ OUTSIDE_PROJECTS = frozenset({
 _NOT_FOLLOWED_IN_BULK = OUTSIDE_PROJECTS | {"project_position", "user_account"}
 # Rows every project's pages may show.
 ORGANISATION_WIDE = (OrganisationSettings, ServiceFormula)
-# A person's columns that pages show; a sign-in (a new session token) changes none of them.
-_SHOWN_OF_A_PERSON = ("name", "email")
+# A person's columns that pages show (an inactive account is marked); a sign-in changes none.
+_SHOWN_OF_A_PERSON = ("name", "email", "active")
+
+
+PROJECT_PREFIX = "project:"
 
 
 def project_scope(project_id: int) -> str:
-    return f"project:{project_id}"
+    return f"{PROJECT_PREFIX}{project_id}"
 
 
 @cache

@@ -16,7 +16,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 
-from . import clock, workflow
+from . import clock, page_cache, workflow
 from .access import Action
 from .audit import AUDIT_LABELS, OBJECT_LABELS, RESULT_LABELS, timestamp
 from .auth import mfa, sso
@@ -132,6 +132,7 @@ def register(app: Flask) -> None:
         startable_steps=startable_steps,
         may_create_projects=may_create_projects,
         unread_notifications=lambda: notifications.unread_count(current_user),
+        unread_badge=page_cache.unread_badge,
         NotificationKind=Kind,
     )
     # Jinja's _() and ngettext() through the request's translations (see _translations).

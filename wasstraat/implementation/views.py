@@ -27,6 +27,7 @@ from ..kpis import services as kpis
 from ..mining import services as mining
 from ..models import ImplementationItem, Kpi
 from ..navigation import back_to, came_from, page_arg, with_next
+from ..page_cache import cached_page, project_scope
 from ..paging import page_of, window
 from ..security import SORTABLE_PAGE_POLICY
 from ..workflow import Adoption, Horizon, Role, Step
@@ -94,6 +95,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
 
 @bp.route("")
 @login_required
+@cached_page(project_scope)
 def index(project_id: int):
     body, status = _render_index(project_access(project_id))
     response = make_response(body, status)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..http import wants_partial
 from ..navigation import page_arg
+from ..page_cache import cached_page, visible_scope
 from ..paging import window
 from ..workflow import stalled_before
 from . import queries
@@ -37,6 +38,7 @@ def _portfolio(user) -> tuple[dict, int]:
 
 @bp.route("/")
 @login_required
+@cached_page(visible_scope)
 def dashboard():
     """The person's own work first (tasks, projects), then the portfolio one page at a time.
     The portfolio's filter form (GET) reloads only the portfolio under htmx."""
@@ -60,6 +62,7 @@ TASKS_PER_PAGE = 25
 
 @bp.route("/tasks")
 @login_required
+@cached_page(visible_scope)
 def my_tasks():
     """Open tasks a page of 25 at a time (soonest deadline first), then the latest done."""
     user = current_user._get_current_object()

@@ -28,6 +28,7 @@ from ..http import wants_partial
 from ..implementation import services as implementation
 from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
+from ..page_cache import cached_page, project_scope
 from ..plans import services as plans
 from ..workflow import BoardOutcome, PlanKind, Role, Step, StepStatus, revisit_status
 from . import board, cycles, planning, services
@@ -72,6 +73,7 @@ def new():
 
 @bp.route("/<int:project_id>")
 @login_required
+@cached_page(project_scope)
 def show(project_id: int):
     return _render_show(project_access(project_id))
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..models import utcnow
+from ..page_cache import cached_page, visible_scope
 from . import charts, exports, queries, register
 from .forms import ReportFilterForm
 
@@ -26,6 +27,7 @@ def _asked():
 
 @bp.route("")
 @login_required
+@cached_page(visible_scope)
 def index():
     form, asked, scope, status = _asked()
     today = clock.today()

@@ -19,6 +19,7 @@ from ..guidance import closes_project, next_actions, startable_steps
 from ..http import wants_partial
 from ..models import Task
 from ..navigation import back_to, came_from
+from ..page_cache import cached_page, project_scope
 from ..workflow import GateVerdict, Step, StepStatus
 from . import gate as gates
 from . import services
@@ -136,6 +137,7 @@ def _refuse_on(project_id: int, step: Step, at=None, **forms) -> None:
 
 @bp.route("/<int:number>")
 @login_required
+@cached_page(project_scope)
 def show(project_id: int, number: int):
     step = _step(number)
     return render_step(project_access(project_id), step)
