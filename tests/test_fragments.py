@@ -14,8 +14,11 @@ from test_plans import base, clients, idea, plan_entry, put_in_step, version_of 
 
 from wasstraat import audit, fragments, revisions
 from wasstraat.extensions import db
+from wasstraat.implementation import services as implementation
 from wasstraat.improvements import services as improvements
 from wasstraat.models import (
+    ImplementationItem,
+    ImplementationOrder,
     Improvement,
     Kpi,
     KpiMeasurement,
@@ -28,7 +31,7 @@ from wasstraat.models.base import utcnow
 from wasstraat.notification_kinds import Kind
 from wasstraat.plans import services as plans
 from wasstraat.projects.services import PROJECT_FIELDS, update_project
-from wasstraat.workflow import Decision, Direction, Role, Step
+from wasstraat.workflow import Adoption, Decision, Direction, Role, Step
 
 
 @pytest.fixture
@@ -267,3 +270,65 @@ def test_the_kept_board_summary_is_the_computed_one_after_every_write(app, creat
         db.session.rollback()
         _write(kind, n, team, kpi)
         assert not inspect(kpi).modified
+
+
+# --- The implementation plan's summary, the same ----------------------------------------------
+
+PLAN_WRITES = ("move", "take_over", "defer", "drop", "rename", "responsible_leaves")
+
+
+def _plan_write(kind: str, n: int, team: Team) -> None:
+    project = db.session.get(Project, team.project.id)
+    owner = team[Role.PROCESS_OWNER]
+    rows = db.session.scalars(db.select(ImplementationItem).where(
+        ImplementationItem.project_id == project.id).order_by(ImplementationItem.position)).all()
+    row = rows[n % len(rows)]
+    if kind == "move":
+        lock = implementation.order_lock(project)
+        implementation.move(project, owner, row, to_position=1 + n % 4,
+                            expected_version=lock.version)
+    elif kind in ("take_over", "defer", "drop"):
+        values = {field: getattr(row, field) for field in implementation.ITEM_FIELDS} | {
+            "adoption": {"take_over": Adoption.TAKEN_OVER, "defer": Adoption.DEFERRED,
+                         "drop": Adoption.DROPPED}[kind].value,
+            "responsible_id": team[Role.SUBJECT_EXPERT].id, "waits_for_id": None,
+            "start_on": date(2027, 1, 4), "end_on": date(2027, 2, 1 + n % 20),
+            "deferred_until": date(2027, 6, 1), "drop_reason": "Past niet meer."}
+        implementation.update_item(row, project, owner, expected_version=row.version,
+                                   values=values)
+    elif kind == "rename":
+        row.improvement.title = f"Hernoemd {n}"
+    elif kind == "responsible_leaves":
+        db.session.get(User, team[Role.SUBJECT_EXPERT].id).name = f"Vakexpert {n}"
+    db.session.commit()
+
+
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(writes=st.lists(st.tuples(st.sampled_from(PLAN_WRITES), st.integers(0, 50)),
+                       min_size=1, max_size=8))
+def test_the_kept_plan_summary_is_the_computed_one_after_every_write(app, create_project,
+                                                                      writes):
+    team = create_project()
+    put_in_step(team, Step.IMPLEMENTATION_PLAN)
+    for n in range(4):
+        improvement = Improvement(project_id=team.project.id, step=6, source_type="step",
+                                  source_id=6, title=f"Idee {n}", decision="in_plan",
+                                  horizon="quick_win", impact=1 + n, effort=4 - n)
+        db.session.add(improvement)
+        db.session.flush()
+        db.session.add(ImplementationItem(project_id=team.project.id,
+                                          improvement_id=improvement.id, position=n + 1))
+    db.session.add(ImplementationOrder(project_id=team.project.id))
+    db.session.commit()
+    today = date(2027, 1, 20)
+    for kind, n in [("move", 0), *writes]:
+        with app.test_request_context():
+            project = db.session.get(Project, team.project.id)
+            key = ("implementation-summary", *fragments.project_state(project.id), today)
+            kept = fragments.cached(key, lambda p=project: implementation.plan_summary(
+                p, today, 10, implementation.BLOCKERS_SHOWN))
+            assert kept == implementation.plan_summary(project, today, 10,
+                                                       implementation.BLOCKERS_SHOWN), (kind, n)
+        db.session.rollback()
+        _plan_write(kind, n, team)
