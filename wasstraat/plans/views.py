@@ -106,7 +106,8 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
     return render_template(
         "plans/index.html", access=access, project=project, plan=plan,
         state=services.plan_state(project, summary.draft, versions),
-        board=Markup(board), versions=versions,  # noqa: S704 - our own template's output
+        board=Markup(board),  # noqa: S704  # nosec B704 (our own template's output)
+        versions=versions,
         texts_form=texts_form or PlanTextsForm(formdata=None, obj=plan),
         approve_form=approve_form or ApproveForm(formdata=None), sections=PLAN_SECTIONS,
         send_blockers=summary.send_blockers,
