@@ -54,7 +54,7 @@ def joined_another_project(_team: Team, other: Team) -> str:
 # Each page kept whole, and a write by someone else that it shows.
 PAGES = [("/", renamed), ("/tasks", given_a_task), ("/reports", joined_another_project),
          ("/projects/{p}", renamed), ("/projects/{p}/steps/1", renamed),
-         ("/projects/{p}/implementation", renamed)]
+         ("/projects/{p}/implementation", renamed), ("/projects/{p}/plan", renamed)]
 
 
 @pytest.mark.parametrize(("path", "write"), PAGES)

@@ -158,12 +158,12 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
 # The reports: benefits (five queries), flow (four) and the filter's choices (three).
 # The dashboard's portfolio reads the health of its running projects in one query.
 # Counted cold (every cached section built). +1 on the pages kept whole per person
-# (page_cache.py: the dashboard, a project, a step, the implementation plan, the reports) for
-# the counters of its key. The dashboard: +2 more for the counters of its cached rows and the
+# (page_cache.py: the dashboard, a project, a step, the board, the implementation plan, the
+# reports) for the counters of its key. The dashboard: +2 more for the counters of its cached rows and the
 # projects of the rows to build, read apart. The board: +3 for the counters and the shown rows
 # read apart from the summary of all. A warm page reads fewer.
-LIMITS = {"/": 20, "/?page=40": 20, "/reports": 20, "/reports?page=2": 20, "/projects/{p}/plan": 19,
-          "/projects/{p}/plan?open-page=40&quick_wins-page=40": 19,
+LIMITS = {"/": 20, "/?page=40": 20, "/reports": 20, "/reports?page=2": 20, "/projects/{p}/plan": 20,
+          "/projects/{p}/plan?open-page=40&quick_wins-page=40": 20,
           "/projects/{p}/implementation": 15, "/projects/{p}/implementation?page=40": 15,
           "/projects/{p}/plan/versions/1": 15, "/projects/{p}/plan/improvements/{i}": 16,
           "/projects/{p}/reviews": 15, "/projects/{p}/steps/1": 14, "/projects/{p}/steps/2": 14}

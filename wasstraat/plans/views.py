@@ -17,6 +17,7 @@ from ..improvements.sources import describe
 from ..jobs import make_kept_pdf
 from ..models import Improvement
 from ..navigation import back_to, came_from, page_arg, with_next
+from ..page_cache import cached_page, project_scope
 from ..paging import Window, window
 from ..reviews import services as reviews
 from ..risks import services as risks
@@ -120,6 +121,7 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
 
 @bp.route("")
 @login_required
+@cached_page(project_scope)
 def index(project_id: int):
     return _render_index(project_access(project_id))
 
