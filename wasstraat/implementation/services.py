@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
-from .. import audit, clock
+from .. import audit, clock, fragments
 from ..clock import add_months
 from ..concurrency import add_once, check_version
 from ..database import containing
@@ -152,6 +152,14 @@ def plan_summary(project: Project, today: date, suggestions: int,
     return PlanSummary([line.id for line in lines], fingerprint(lines),
                        suggested_order(lines, first=suggestions), timeline(lines).months,
                        approval_blockers(lines, limit=blockers), action_counts(lines, today))
+
+
+def kept_plan_summary(project: Project, today: date, suggestions: int,
+                      blockers: int) -> PlanSummary:
+    """The plan's summary as kept for this revision of the project and day."""
+    return fragments.cached(
+        ("implementation-summary", *fragments.project_state(project.id), today),
+        lambda: plan_summary(project, today, suggestions, blockers))
 
 
 def titles_of(item_ids: set[int]) -> dict[int, str]:

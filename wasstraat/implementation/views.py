@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from .. import approvals, clock, duties, fragments
+from .. import approvals, clock, duties
 from ..access import Action, ProjectAccess, project_access, project_object
 from ..errors import WorkflowError, on_refusal, refuse_into
 from ..exports import archive
@@ -64,10 +64,8 @@ def _render_index(access: ProjectAccess, *, status: int = 200, error: str | None
     moved item landed on); approval, suggestion and planning from the whole plan's summary."""
     project = access.project
     today = clock.today()
-    summary = fragments.cached(
-        ("implementation-summary", *fragments.project_state(project.id), today),
-        lambda: services.plan_summary(project, today, SUGGESTIONS_SHOWN,
-                                      services.BLOCKERS_SHOWN))
+    summary = services.kept_plan_summary(project, today, SUGGESTIONS_SHOWN,
+                                         services.BLOCKERS_SHOWN)
     ids = summary.ids
     shown = window(len(ids), page_arg(), ITEMS_PER_PAGE)
     if moved in ids:

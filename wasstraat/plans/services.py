@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
-from .. import audit, duties
+from .. import audit, duties, fragments
 from ..concurrency import add_once, check_version
 from ..errors import ConflictError, WorkflowError
 from ..extensions import db
@@ -165,6 +165,14 @@ def board_summary(project: Project, plan: ImprovementPlan) -> BoardSummary:
         groups, matrix.build(improvements), send_blockers(improvements, plan),
         {parent: [c.id for c in children]
          for parent, children in merged_children(improvements).items()})
+
+
+def kept_board_summary(project: Project, plan: ImprovementPlan,
+                       state: tuple | None = None) -> BoardSummary:
+    """The board's summary as kept for this revision of the project (made when missing);
+    ``state``: the project's ``fragments.project_state``, when the caller read it already."""
+    state = state or fragments.project_state(project.id)
+    return fragments.cached(("board-summary", *state), lambda: board_summary(project, plan))
 
 
 def kpis_of(project: Project) -> list[Kpi]:

@@ -98,8 +98,7 @@ def _render_index(access: ProjectAccess, texts_form: PlanTextsForm | None = None
     project = access.project
     plan = services.plan_of(project)
     state = fragments.project_state(project.id)
-    summary = fragments.cached(("board-summary", *state),
-                               lambda: services.board_summary(project, plan))
+    summary = services.kept_board_summary(project, plan, state)
     pages = tuple(page_arg(f"{key}-page") for key in GROUP_KEYS)
     board = fragments.cached(("board", *state, pages), lambda: _board_html(project, summary))
     versions = services.versions_of(project)
