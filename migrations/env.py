@@ -14,8 +14,22 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+_direct = []
+
+
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    """The app's engine, or one on WASSTRAAT_MIGRATIONS_DATABASE_URL: a direct connection to
+    PostgreSQL where the app goes through PgBouncer (migrations take locks and set session
+    settings that transaction pooling would scatter)."""
+    url = current_app.config.get("MIGRATIONS_DATABASE_URL")
+    if not url:
+        return current_app.extensions['migrate'].db.engine
+    if not _direct:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        _direct.append(create_engine(url, poolclass=NullPool))
+    return _direct[0]
 
 
 def get_engine_url():

@@ -3,11 +3,14 @@ send it; two workers running the periodic work at once send each digest once."""
 
 from __future__ import annotations
 
+import os
 import threading
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
 from conftest import Team, organisation_today
+from flask import g
 from sqlalchemy import text
 from test_borging import close, moments, ready_to_close
 from test_notification_mail import (  # noqa: F401
@@ -65,7 +68,8 @@ def run_worker(app) -> None:
 def test_the_periodic_work_is_scheduled_every_minute_unless_switched_off(make_app):
     scheduled = jobs.queue(make_app(JOB_QUEUE=jobs.JobQueue.PROCRASTINATE))
     assert [(task.task.name, task.cron) for task in scheduled.periodic_registry
-            .periodic_tasks.values()] == [("wasstraat.periodic", "* * * * *")]
+            .periodic_tasks.values()] == [("wasstraat.periodic", "* * * * *"),
+                                          ("wasstraat.recover_stalled", "* * * * *")]
     unscheduled = jobs.queue(make_app(JOB_QUEUE=jobs.JobQueue.PROCRASTINATE, JOB_SCHEDULE=""))
     assert unscheduled.periodic_registry.periodic_tasks == {}
 
@@ -75,9 +79,10 @@ def test_a_request_defers_the_delivery_and_a_worker_sends_it(app, team, login_as
     assert smtp.messages == []  # not in the request
     assert queued() == [("wasstraat.deliver", "todo")]
     # A second request while the delivery waits adds no second job.
-    login_as(team[Role.PROJECT_LEADER]).post(
-        f"/projects/{team.project.id}/tasks", data={
-            "title": "Nog iets", "step": "1", "assignee_id": team[Role.SPONSOR].id})
+    assert login_as(team[Role.PROJECT_LEADER]).post(
+        f"/projects/{team.project.id}/tasks/new", data={
+            "title": "Nog iets", "step": "1", "assignee_id": team[Role.SPONSOR].id}
+    ).status_code == 303
     assert queued() == [("wasstraat.deliver", "todo")]
 
     run_worker(app)
@@ -185,3 +190,144 @@ def test_the_signed_documents_pdf_is_queued_once_and_a_worker_makes_it(app, monk
     assert queued() == [("wasstraat.keep_pdf", "todo")] * 2
     run_worker(app)
     assert sorted(made) == [("implementation_approval", 7), ("plan_version", 7)]
+
+
+# --- Workers that die --------------------------------------------------------------------------
+
+def dead_worker_takes(task_name: str) -> int:
+    """What a worker killed in the middle of a job leaves behind: the job "doing" under its
+    worker, whose heartbeat stopped a while ago. Returns the job's id."""
+    worker = db.session.execute(text("SELECT procrastinate_register_worker_v1()")).scalar()
+    job = db.session.execute(text(
+        "SELECT id, task_name FROM procrastinate_fetch_job_v2(NULL, :worker)"),
+        {"worker": worker}).one()
+    assert job.task_name == task_name
+    db.session.execute(text(
+        "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '5 minutes' "
+        "WHERE id = :worker"), {"worker": worker})
+    db.session.commit()
+    return job.id
+
+
+def live_worker_takes(task_name: str) -> int:
+    worker = db.session.execute(text("SELECT procrastinate_register_worker_v1()")).scalar()
+    job = db.session.execute(text(
+        "SELECT id, task_name FROM procrastinate_fetch_job_v2(NULL, :worker)"),
+        {"worker": worker}).one()
+    assert job.task_name == task_name
+    db.session.commit()
+    return job.id
+
+
+def test_a_delivery_whose_worker_was_killed_no_longer_blocks_later_mail(
+        app, team, login_as, smtp):
+    start_step_1(team, login_as)
+    dead_worker_takes("wasstraat.deliver")
+    leader = login_as(team[Role.PROJECT_LEADER])
+    assert leader.post(f"/projects/{team.project.id}/tasks/new", data={
+        "title": "Nog iets", "step": "1", "assignee_id": team[Role.PROCESS_OWNER].id}
+    ).status_code == 303
+    run_worker(app)  # the new delivery waits behind the dead one's lock
+    assert smtp.messages == []
+
+    jobs.check_for_stalled_jobs(app)  # what a worker does when it starts, and every minute
+    run_worker(app)
+    assert smtp.to(team[Role.PROCESS_OWNER].email) and smtp.to(team[Role.SPONSOR].email)
+    statuses = dict(Counter(queued()))
+    assert statuses == {("wasstraat.deliver", "failed"): 1,  # its work went with the next one
+                        ("wasstraat.deliver", "succeeded"): 1,
+                        ("wasstraat.recover_stalled", "succeeded"): 1}
+
+
+def test_a_periodic_run_whose_worker_was_killed_no_longer_stops_the_periodic_work(
+        app, team, login_as, smtp):
+    sponsor_wants(team, Channel.DAILY)
+    start_step_1(team, login_as)
+    run_worker(app)  # the sponsor's messages wait for the digest
+    periodic = jobs.queue(app).open().tasks["wasstraat.periodic"]
+    periodic.defer(timestamp=int(at(1, 8).timestamp()))
+    dead_worker_takes("wasstraat.periodic")
+    periodic.defer(timestamp=int(at(1, 8).timestamp()) + 60)  # the next minute's run waits
+    run_worker(app)
+    assert smtp.to(team[Role.SPONSOR].email) == []  # blocked behind the dead run's lock
+
+    jobs.check_for_stalled_jobs(app)
+    run_worker(app)
+    [digest] = smtp.to(team[Role.SPONSOR].email)
+    assert "Uw overzicht van vandaag" in digest["Subject"]
+    # The schedule goes on: a later run is taken at once.
+    jobs.queue(app).open()
+    periodic.defer(timestamp=int(at(1, 8).timestamp()) + 120)
+    run_worker(app)
+    assert [status for name, status in queued() if name == "wasstraat.periodic"] == \
+        ["failed", "succeeded", "succeeded"]
+
+
+def test_only_the_jobs_of_dead_workers_are_put_back_and_done_again(app, monkeypatch):
+    made: list[tuple[str, int]] = []
+    monkeypatch.setattr(pdf, "available", lambda: True)
+    monkeypatch.setattr(jobs.archive, "make_kept_pdf",
+                        lambda kind, owner_id: made.append((kind, owner_id)) or True)
+    app.config["KEPT_PDF"] = "job"
+    jobs.make_kept_pdf("plan_version", 7)
+    killed = dead_worker_takes("wasstraat.keep_pdf")
+    jobs.make_kept_pdf("plan_version", 8)
+    busy = live_worker_takes("wasstraat.keep_pdf")  # still at it, heartbeat fresh
+
+    jobs.check_for_stalled_jobs(app)
+    run_worker(app)
+    assert made == [("plan_version", 7)]  # the dead worker's job, done again
+    states = dict(db.session.execute(text(
+        "SELECT id, status::text FROM procrastinate_jobs WHERE id IN (:a, :b)"),
+        {"a": killed, "b": busy}).all())
+    assert states == {killed: "succeeded", busy: "doing"}
+
+
+# --- Queues and probes -------------------------------------------------------------------------
+
+def test_each_kind_of_work_has_its_own_queue_and_every_worker_takes_the_upkeep(app):
+    tasks = jobs.queue(app).tasks
+    assert {name: task.queue for name, task in tasks.items() if name.startswith("wasstraat.")} \
+        == {"wasstraat.deliver": "mail", "wasstraat.periodic": "mail",
+            "wasstraat.keep_pdf": "documents", "wasstraat.analyse_log": "eventlogs",
+            "wasstraat.recover_stalled": "upkeep"}
+    assert jobs.worker_queues(("documents",)) == ["documents", "upkeep"]
+    assert jobs.worker_queues(()) is None  # all of them
+
+
+def test_a_worker_for_one_queue_leaves_the_others_work(app, team, login_as, smtp, runner,
+                                                       monkeypatch):
+    monkeypatch.setattr(pdf, "available", lambda: True)
+    monkeypatch.setattr(jobs.archive, "make_kept_pdf", lambda kind, owner_id: True)
+    app.config["KEPT_PDF"] = "job"
+    start_step_1(team, login_as)
+    jobs.make_kept_pdf("plan_version", 7)
+    result = runner.invoke(args=["jobs", "worker", "--once", "--queue", "documents"])
+    assert result.exit_code == 0, result.output
+    assert smtp.messages == []
+    assert set(queued()) == {("wasstraat.deliver", "todo"), ("wasstraat.keep_pdf", "succeeded"),
+                             ("wasstraat.recover_stalled", "succeeded")}
+    result = runner.invoke(args=["jobs", "worker", "--once", "--queue", "mail"])
+    assert result.exit_code == 0, result.output
+    assert smtp.to(team[Role.SPONSOR].email)
+
+
+def test_a_worker_s_heartbeat_can_be_probed(app, runner, tmp_path):
+    beat = tmp_path / "heartbeat"
+    assert runner.invoke(args=["jobs", "probe", "--heartbeat-file", str(beat)]).exit_code == 1
+    result = runner.invoke(args=["jobs", "worker", "--once", "--heartbeat-file", str(beat)])
+    assert result.exit_code == 0, result.output
+    probe = runner.invoke(args=["jobs", "probe", "--heartbeat-file", str(beat)])
+    assert probe.exit_code == 0 and "alive" in probe.output
+    old = beat.stat().st_mtime - 120
+    os.utime(beat, (old, old))  # a worker whose loop is stuck stops touching it
+    probe = runner.invoke(args=["jobs", "probe", "--heartbeat-file", str(beat)])
+    assert probe.exit_code == 1 and "120 s ago" in probe.output
+
+
+def test_a_job_carries_the_id_of_the_request_that_deferred_it(app):
+    with app.test_request_context():
+        g.request_id = "verzoek-789"
+        jobs.defer_delivery()
+    [args] = db.session.scalars(text("SELECT args FROM procrastinate_jobs")).all()
+    assert args == {"request_id": "verzoek-789"}

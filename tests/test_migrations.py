@@ -3,6 +3,8 @@ goes down and up again."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -285,3 +287,18 @@ def test_an_unticked_handover_follows_wie_after_the_upgrade_and_a_ticked_one_sta
         stored = connection.execute(text(
             "SELECT position, handover FROM process_step ORDER BY position")).all()
     assert [(n, None if h is None else bool(h)) for n, h in stored] == [(1, True), (2, None)]
+
+
+def test_migrations_may_run_over_a_direct_connection_of_their_own(make_app, tmp_path):
+    """Behind PgBouncer the app's URL is the pooler's; the migrations go to the database
+    itself (WASSTRAAT_MIGRATIONS_DATABASE_URL)."""
+    direct = tmp_path / "direct.sqlite"
+    app = make_app(MIGRATIONS_DATABASE_URL=f"sqlite:///{direct}")
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with sqlite3.connect(direct) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == \
+            [(head,)]

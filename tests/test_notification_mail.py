@@ -261,6 +261,29 @@ def test_two_workers_at_once_send_a_period_s_digest_once(team, login_as, smtp, a
     assert len(smtp.to(team[Role.SPONSOR].email)) == 1
 
 
+def test_a_digest_whose_worker_died_while_sending_goes_out_once_its_lease_ends(
+        team, login_as, smtp, monkeypatch):
+    sponsor_wants(team, Channel.DAILY)
+    start_step_1(team, login_as)
+
+    def killed(*args, **kwargs):  # the worker is killed between the claim and the e-mail
+        raise SystemExit
+
+    with monkeypatch.context() as patched:
+        patched.setattr(mail, "_send_digest", killed)
+        with pytest.raises(SystemExit):
+            mail.send_digests(at(1, 8))
+    db.session.rollback()
+    # The claim keeps other runs off while the dead worker might still be sending...
+    assert mail.send_digests(at(1, 8) + mail.LEASE / 2).sent == 0
+    assert smtp.to(team[Role.SPONSOR].email) == []
+    # ... and the first run after the lease sends the period's digest, once.
+    assert mail.send_digests(at(1, 8) + mail.LEASE * 2).sent == 1
+    assert mail.send_digests(at(1, 8) + mail.LEASE * 4).sent == 0
+    [digest] = smtp.to(team[Role.SPONSOR].email)
+    assert "Uw overzicht van vandaag" in digest["Subject"]
+
+
 def test_a_digest_that_cannot_be_sent_is_tried_again_at_the_next_run(team, login_as, app,
                                                                     smtp_port):
     sponsor_wants(team, Channel.DAILY)

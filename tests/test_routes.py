@@ -43,6 +43,9 @@ from wasstraat.steps import services as steps
 from wasstraat.workflow import Role, Step, StepStatus
 
 ANYONE = "anyone"  # public, no login needed
+# Not for a session at all: the metrics scrape has a token of its own and is not there
+# without one (tests/test_ops.py); no visitor with a cookie gets it.
+NOBODY = "nobody"
 SIGNED_IN = "signed_in"  # any signed-in user
 ADMIN = "admin"
 MEMBERS = frozenset(Role)
@@ -90,7 +93,11 @@ class Rule:
 
 RULES: dict[str, list[Rule]] = {
     "static": [Rule("/static/css/app.css", "GET", ANYONE)],
-    "main.health": [Rule("/health", "GET", ANYONE)],
+    # The probes of a load balancer and Kubernetes (ops/views.py).
+    "ops.ready": [Rule("/health", "GET", ANYONE), Rule("/_healthz/readyz/", "GET", ANYONE)],
+    "ops.live": [Rule("/_healthz/livez/", "GET", ANYONE)],
+    "ops.started": [Rule("/_healthz/", "GET", ANYONE)],
+    "ops.metrics": [Rule("/_metrics", "GET", NOBODY)],
     # Everyone's own inbox; a message opens only for the person it was sent to.
     "notifications.index": [Rule("/notifications", "GET", SIGNED_IN)],
     "notifications.open_one": [Rule("/notifications/{n}/open", "POST",
@@ -582,6 +589,8 @@ def _subjects(team, admin):
 def _expected(rule: Rule, subject) -> str:
     if rule.allowed == ANYONE:
         return "allowed"
+    if rule.allowed == NOBODY:
+        return "hidden"
     if subject == "anonymous":
         return "login"
     if rule.allowed == SIGNED_IN:
@@ -715,7 +724,8 @@ def test_no_page_view_changes_anything(world, login_as):
     before = _row_counts()
     for rules in RULES.values():
         for rule in rules:
-            if rule.method == "GET" and not rule.is_api and rule.allowed != frozenset():
+            if rule.method == "GET" and not rule.is_api and rule.allowed not in (frozenset(),
+                                                                                 NOBODY):
                 client = admin_client if rule.allowed == ADMIN else leader
                 if isinstance(rule.allowed, frozenset) and Role.PROJECT_LEADER not in rule.allowed:
                     client = role_clients[min(rule.allowed)]

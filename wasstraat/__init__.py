@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import fragments
+from . import fragments, logs, metrics
 from .config import load_config
 from .extensions import babel, csrf, db, login_manager, mail, migrate
 from .http import allow_large_bodies
@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(Path(app.instance_path)))
     if test_config:
         app.config.update(test_config)
+    logs.configure(app)
     from .navigation import IdConverter
 
     app.url_map.converters["int"] = IdConverter
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from .main.views import bp as main_bp
     from .mining.views import bp as mining_bp
     from .notifications.views import bp as notifications_bp
+    from .ops.views import bp as ops_bp
     from .plans.views import bp as plans_bp
     from .process.views import bp as process_bp
     from .projects.views import bp as projects_bp
@@ -99,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
-                      library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp):
+                      library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 
@@ -132,6 +134,7 @@ def register_request_hooks(app: Flask) -> None:
         g.request_id = request.headers.get("X-Request-Id", "")[:36] or str(uuid.uuid4())
 
     app.after_request(apply_security_headers)
+    metrics.register_request_hooks(app)
     if app.config.get("SERVER_TIMING"):
         _report_server_time(app)
 

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 
-from . import audit, backup, guidance, retention
+from . import audit, backup, guidance, jobs, retention
 from .auth import services as accounts
 from .config import JobQueue
 from .demo import DEMO_PASSWORD, load_demo
@@ -382,18 +382,44 @@ notifications_cli.add_command(jobs_periodic, "periodic")
 @jobs_cli.command("worker")
 @click.option("--once", is_flag=True, help="Run what is queued now, then stop.")
 @click.option("--concurrency", default=1, show_default=True, help="Jobs at the same time.")
-def jobs_worker(once: bool, concurrency: int) -> None:
+@click.option("--queue", "queues", multiple=True, type=click.Choice([str(q) for q in jobs.QUEUES]),
+              help="Only this kind of work (repeatable; the upkeep comes along). "
+                   "Default: all.")
+@click.option("--heartbeat-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Touched at every heartbeat, for `flask jobs probe`.")
+def jobs_worker(once: bool, concurrency: int, queues: tuple[str, ...],
+                heartbeat_file: Path | None) -> None:
     """A worker of the job queue on PostgreSQL (WASSTRAAT_JOB_QUEUE=procrastinate): run one
     or more on any machine that reaches the database; they share the queue and the periodic
-    work runs once a minute among them."""
+    work runs once a minute among them. A worker per queue gives each kind of work its own
+    concurrency; each also puts back the jobs of workers that died."""
 
     app = current_app._get_current_object()
     if app.config["JOB_QUEUE"] != JobQueue.PROCRASTINATE:
         raise click.ClickException(
             "The job queue needs PostgreSQL (DATABASE_URL); on SQLite the web process "
             "delivers e-mail itself and `flask jobs periodic` runs the periodic work.")
-    queue(app).run_worker(wait=not once, concurrency=concurrency,
-                          install_signal_handlers=not once)
+    worker = queue(app)
+    if heartbeat_file:
+        jobs.beat_into(worker, heartbeat_file)
+    jobs.check_for_stalled_jobs(app)  # a restart frees what this worker's death left
+    worker.run_worker(wait=not once, concurrency=concurrency, install_signal_handlers=not once,
+                      queues=jobs.worker_queues(queues))
+
+
+@jobs_cli.command("probe")
+@click.option("--heartbeat-file", required=True,
+              type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--max-age", default=3 * jobs.HEARTBEAT_SECONDS, show_default=True,
+              help="Seconds since the last heartbeat before the worker counts as stuck.")
+def jobs_probe(heartbeat_file: Path, max_age: int) -> None:
+    """Exit 0 while the worker on this machine sends its heartbeat, 1 otherwise (a liveness
+    probe)."""
+    age = jobs.heartbeat_age(heartbeat_file)
+    if age is None or age > max_age:
+        raise click.ClickException(
+            "no heartbeat yet" if age is None else f"last heartbeat {age:.0f} s ago")
+    click.echo(f"alive: last heartbeat {age:.0f} s ago")
 
 
 def register_cli(app: Flask) -> None:

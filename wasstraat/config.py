@@ -138,6 +138,33 @@ def check_secret_key(secret_key: str | None) -> None:
                           "print(secrets.token_urlsafe(48))'.")
 
 
+def _log_format(value: str, production: bool) -> str:
+    chosen = value or ("json" if production else "text")
+    if chosen not in {"json", "text"}:
+        raise ConfigError("WASSTRAAT_LOG_FORMAT must be 'json' or 'text'.")
+    return chosen
+
+
+def _engine_options(pgbouncer: bool) -> dict[str, object]:
+    options: dict[str, object] = {"pool_pre_ping": True}
+    if pgbouncer:
+        # PgBouncer in transaction mode hands each transaction to any server connection: a
+        # statement prepared on one is unknown on the next, so psycopg must prepare none.
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
+def metrics_token() -> str:
+    """The bearer token that opens /_metrics (WASSTRAAT_METRICS_TOKEN, or a file named by
+    WASSTRAAT_METRICS_TOKEN_FILE, as a mounted secret); empty: the endpoint is not there."""
+    token = os.environ.get("WASSTRAAT_METRICS_TOKEN", "").strip()
+    if path := os.environ.get("WASSTRAAT_METRICS_TOKEN_FILE", "").strip():
+        token = Path(path).read_text(encoding="utf-8").strip()
+    if token and len(token) < 24:
+        raise ConfigError("WASSTRAAT_METRICS_TOKEN must be at least 24 characters.")
+    return token
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     env = os.environ.get("WASSTRAAT_ENV", "development")
     if env not in ENVIRONMENTS:
@@ -179,7 +206,18 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # operator ships elsewhere, so a database restored to an earlier state is noticed.
         "AUDIT_CHECKPOINTS": os.environ.get("WASSTRAAT_AUDIT_CHECKPOINTS", "").strip()
         or str(instance_path / "audit_checkpoints.jsonl"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Behind PgBouncer in transaction mode (WASSTRAAT_PGBOUNCER=1): no server-side
+        # prepared statements, and workers poll the queue instead of LISTEN/NOTIFY.
+        "PGBOUNCER": (pgbouncer := _bool(os.environ.get("WASSTRAAT_PGBOUNCER"))),
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(pgbouncer),
+        # Migrations over a direct connection to PostgreSQL (not through PgBouncer: they take
+        # locks and set session settings); empty: the app's own database URL.
+        "MIGRATIONS_DATABASE_URL": os.environ.get("WASSTRAAT_MIGRATIONS_DATABASE_URL",
+                                                  "").strip(),
+        # Log lines as JSON on stdout (production's default) or as text (logs.py).
+        "LOG_FORMAT": _log_format(os.environ.get("WASSTRAAT_LOG_FORMAT", "").strip().lower(),
+                                  production),
+        "LOG_LEVEL": os.environ.get("WASSTRAAT_LOG_LEVEL", "INFO").strip().upper(),
         "WASSTRAAT_ORGANISATION": os.environ.get("WASSTRAAT_ORGANISATION", "Gemeente Voorbeeld"),
         "WASSTRAAT_THEME_CLASS": os.environ.get("WASSTRAAT_THEME_CLASS", "voorbeeld-theme"),
         "WASSTRAAT_THEME_CSS": os.environ.get("WASSTRAAT_THEME_CSS", ""),
@@ -196,6 +234,8 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # The cached page sections of one instance (fragments.py), in characters of HTML.
         "FRAGMENT_CACHE_CHARS": max(0, int(os.environ.get("WASSTRAAT_FRAGMENT_CACHE_CHARS",
                                                           "8000000"))),
+        # Prometheus' scrapes of /_metrics carry this as a bearer token (ops/views.py).
+        "METRICS_TOKEN": metrics_token(),
         # Each request's CPU time as a Server-Timing header (the benchmark; off in production).
         "SERVER_TIMING": os.environ.get("WASSTRAAT_SERVER_TIMING") == "1",
         # To whom the improvement plan is addressed on its cover (the directie, the college).

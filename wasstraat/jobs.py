@@ -12,6 +12,12 @@ database the municipality has, so no new infrastructure is needed:
   each periodic run in the database, so one of the workers runs it, and a lock keeps two
   periodic runs from overlapping. The work itself is safe to run twice as well (deliveries
   claim their messages, digests their period, reminders their occasion).
+
+The queue has a queue per kind of work (``QUEUES``), so a worker can be run per kind with its
+own concurrency: a 200 MB event log or a LibreOffice conversion never holds up the mail. A
+worker killed in the middle of a job leaves it "doing"; every worker looks for such jobs when
+it starts and once a minute (the ``upkeep`` queue, which every worker takes), and puts them
+back (``recover_stalled``), so the work behind them never stays blocked.
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
-from . import counters
+from . import counters, logs
 from .config import JobQueue
 from .exports import archive, pdf
 from .extensions import db
@@ -88,6 +96,56 @@ def after_commit_delivery() -> None:
 
 # --- The queue (PostgreSQL) --------------------------------------------------------------------
 
+class Queue(StrEnum):
+    """The kinds of work, each its own queue, so each can have workers of its own."""
+
+    MAIL = "mail"  # notifications, reminders, digests (the periodic run)
+    DOCUMENTS = "documents"  # PDF/A of the signed documents (LibreOffice)
+    EVENT_LOGS = "eventlogs"  # reading and analysing an imported event log
+    UPKEEP = "upkeep"  # putting back the jobs of dead workers; every worker takes it
+
+
+QUEUES = tuple(Queue)
+
+# A worker sends a heartbeat every HEARTBEAT_SECONDS (Procrastinate's own); one silent for
+# STALLED_AFTER_SECONDS is taken for dead, and the jobs it was doing are put back.
+HEARTBEAT_SECONDS = 10
+STALLED_AFTER_SECONDS = 30
+
+
+def worker_queues(chosen: tuple[str, ...]) -> list[str] | None:
+    """The queues a worker started for ``chosen`` takes: those, and the upkeep (None: all)."""
+    return [*dict.fromkeys([*chosen, Queue.UPKEEP])] if chosen else None
+
+
+@dataclass(frozen=True)
+class Recovered:
+    retried: int = 0  # put back to be done again
+    dropped: int = 0  # the same work already waits in another job: that one does it
+
+
+async def recover_stalled(jobs, silent_for: float = STALLED_AFTER_SECONDS) -> Recovered:
+    """Put back the jobs of workers that stopped sending their heartbeat (killed, or their
+    machine gone), so the lock they hold no longer blocks the work behind them. A job whose
+    queueing lock another job waiting already holds is ended instead: the waiting one does
+    the same work (a delivery sends whatever is due, a periodic run whatever its moment owes,
+    and the work behind both is claimed in the database, so nothing is done twice)."""
+    import procrastinate
+
+    manager = jobs.job_manager
+    retried = dropped = 0
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=silent_for):
+        try:
+            await manager.retry_job(job)
+            retried += 1
+        except procrastinate.exceptions.UniqueViolation:
+            await manager.finish_job(job, procrastinate.jobs.Status.FAILED, delete_job=False)
+            dropped += 1
+        log.warning("Job %s (%s) of a dead worker put back", job.id, job.task_name)
+    await manager.prune_stalled_workers(silent_for)
+    return Recovered(retried, dropped)
+
+
 def queue(app: Flask):
     """This Flask app's Procrastinate app, made once per process."""
     if "procrastinate" not in app.extensions:
@@ -103,40 +161,100 @@ def _libpq_url(sqlalchemy_url: str) -> str:
 def _make_queue(app: Flask):
     import procrastinate
 
+    pgbouncer = app.config["PGBOUNCER"]
     connector = procrastinate.PsycopgConnector(
-        conninfo=_libpq_url(app.config["SQLALCHEMY_DATABASE_URI"]), min_size=1, max_size=4)
-    jobs = procrastinate.App(connector=connector)
+        conninfo=_libpq_url(app.config["SQLALCHEMY_DATABASE_URI"]), min_size=1, max_size=4,
+        kwargs={"prepare_threshold": None} if pgbouncer else None)
+    jobs = procrastinate.App(connector=connector, worker_defaults={
+        "update_heartbeat_interval": HEARTBEAT_SECONDS,
+        "stalled_worker_timeout": STALLED_AFTER_SECONDS,
+        # A LISTEN needs one server connection for good, which PgBouncer's transaction
+        # pooling does not give: behind it the workers poll (every few seconds) instead.
+        "listen_notify": not pgbouncer, "fetch_job_polling_interval": 2.0 if pgbouncer else 5.0})
 
     # A delivery waits at most once in the queue: a request arriving while one waits adds
     # nothing (that one sends its messages too).
-    @jobs.task(name="wasstraat.deliver", queueing_lock="deliver", lock="deliver",
+    @jobs.task(name="wasstraat.deliver", queue=Queue.MAIL, queueing_lock="deliver",
+               lock="deliver",
                retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=4))
-    def deliver() -> None:
-        with app.app_context():
+    def deliver(request_id: str = "") -> None:
+        with _working(app, "wasstraat.deliver", request_id):
             deliver_mail()
 
-    @jobs.task(name="wasstraat.periodic", queueing_lock="periodic", lock="periodic")
+    @jobs.task(name="wasstraat.periodic", queue=Queue.MAIL, queueing_lock="periodic",
+               lock="periodic")
     def periodic(timestamp: int) -> None:
         # The moment it was scheduled for decides the digest's period and the reminders' day,
         # however late a worker picks it up.
-        with app.app_context():
+        with _working(app, "wasstraat.periodic"):
             run = periodic_work(datetime.fromtimestamp(timestamp, UTC))
             log.info("Periodic run of %s: %s", timestamp, run.summary())
 
-    @jobs.task(name="wasstraat.keep_pdf", retry=procrastinate.RetryStrategy(max_attempts=3,
-                                                                          wait=30))
-    def keep_pdf(kind: str, owner_id: int) -> None:
-        with app.app_context():
+    @jobs.task(name="wasstraat.keep_pdf", queue=Queue.DOCUMENTS,
+               retry=procrastinate.RetryStrategy(max_attempts=3, wait=30))
+    def keep_pdf(kind: str, owner_id: int, request_id: str = "") -> None:
+        with _working(app, "wasstraat.keep_pdf", request_id):
             _make_kept_pdf(kind, owner_id)
 
-    @jobs.task(name="wasstraat.analyse_log", retry=procrastinate.RetryStrategy(max_attempts=2))
-    def analyse_log(log_id: int) -> None:
-        with app.app_context():
+    @jobs.task(name="wasstraat.analyse_log", queue=Queue.EVENT_LOGS,
+               retry=procrastinate.RetryStrategy(max_attempts=2))
+    def analyse_log(log_id: int, request_id: str = "") -> None:
+        with _working(app, "wasstraat.analyse_log", request_id):
             mining.run(log_id)
+
+    # No lock: a worker killed during this job must not block the next check.
+    @jobs.task(name="wasstraat.recover_stalled", queue=Queue.UPKEEP,
+               queueing_lock="recover_stalled")
+    async def recover(timestamp: int | None = None, request_id: str = "") -> None:
+        with logs.job("wasstraat.recover_stalled", request_id):
+            done = await recover_stalled(jobs)
+        if done.retried or done.dropped:
+            log.info("Jobs of dead workers: %s put back, %s left to the waiting ones",
+                     done.retried, done.dropped)
 
     if app.config["JOB_SCHEDULE"]:
         jobs.periodic(cron=app.config["JOB_SCHEDULE"])(periodic)
+        jobs.periodic(cron=app.config["JOB_SCHEDULE"])(recover)
     return jobs
+
+
+@contextlib.contextmanager
+def _working(app: Flask, task: str, request_id: str = ""):
+    """A job's work: in the app, its log lines naming the job and the request behind it."""
+    with app.app_context(), logs.job(task, request_id):
+        yield
+
+
+def beat_into(jobs, heartbeat_file: Path) -> None:
+    """Touch ``heartbeat_file`` whenever this process's worker sends its heartbeat, so a probe
+    on the same machine (Kubernetes' exec probe) sees a worker whose loop is stuck."""
+    send = jobs.job_manager.update_heartbeat
+    register = jobs.job_manager.register_worker
+
+    async def beat(worker_id: int) -> None:
+        await send(worker_id)
+        heartbeat_file.touch()
+
+    async def registered() -> int:
+        worker_id = await register()
+        heartbeat_file.touch()
+        return worker_id
+
+    jobs.job_manager.update_heartbeat = beat
+    jobs.job_manager.register_worker = registered
+
+
+def heartbeat_age(heartbeat_file: Path) -> float | None:
+    """Seconds since the worker's last heartbeat; None when it never sent one."""
+    try:
+        return datetime.now(UTC).timestamp() - heartbeat_file.stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
+def check_for_stalled_jobs(app: Flask) -> None:
+    """Have the first free worker look for the jobs of dead workers now (a worker starting)."""
+    _defer_once(app, "wasstraat.recover_stalled")
 
 
 def analyse_event_log(log_id: int) -> None:
@@ -148,7 +266,8 @@ def analyse_event_log(log_id: int) -> None:
     if app.config.get("EVENT_LOG_INLINE"):
         mining.run(log_id)
     elif app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
-        queue(app).open().tasks["wasstraat.analyse_log"].defer(log_id=log_id)
+        queue(app).open().tasks["wasstraat.analyse_log"].defer(
+            log_id=log_id, request_id=logs.request_id())
     else:
         _in_a_thread(app, f"event-log-{log_id}", mining.run, log_id)
 
@@ -215,5 +334,6 @@ def _defer_once(app: Flask, name: str, lock: str | None = None, **arguments: obj
 
     task = queue(app).open().tasks[name]  # the queue opens once per process; then a no-op
     job = task.configure(queueing_lock=lock) if lock else task
+    arguments["request_id"] = logs.request_id()
     with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
         job.defer(**arguments)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from flask import current_app, has_app_context, has_request_context
 
+from .. import metrics
+
 CONTENT_TYPE = "application/pdf"
 TIMEOUT_SECONDS = 120
 # PDF/A-2b with tags; the document's title as the window title; bookmarks from the headings,
@@ -113,7 +115,7 @@ def to_pdf(docx: bytes) -> bytes:
                    "--headless", "--norestore", "--nolockcheck", "--convert-to", EXPORT_FILTER,
                    "--outdir", str(folder), str(source)]
         try:
-            with conversion_slot():
+            with conversion_slot(), metrics.PDF_SECONDS.time():
                 subprocess.run(command, check=True, timeout=TIMEOUT_SECONDS,  # noqa: S603 # nosec B603
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, "HOME": work})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import audit, counters
+from .. import audit, counters, metrics
 from ..access import project_access
 from ..errors import WorkflowError
 from ..extensions import db
@@ -37,8 +39,10 @@ def _within_rate() -> None:
                              retry_after=counters.seconds_left())
 
 
-def _download(result: improvement_plan.Export, project_id: int, kind: str,
+def _download(make: Callable[[], improvement_plan.Export], project_id: int, kind: str,
               content_type: str = CONTENT_TYPE) -> Response:
+    with metrics.DOCUMENT_SECONDS.labels(kind).time():
+        result = make()
     if result.etag and result.etag in request.if_none_match:
         # The browser has this very file (a signed document never changes): no new download.
         response = Response(status=304)
@@ -125,16 +129,16 @@ def _pdf(build) -> improvement_plan.Export:
 @login_required
 def improvement_plan_docx(project_id: int):
     version, build = _improvement_plan(project_id)
-    result = _kept(lambda: archive.signed_docx(version, build))
-    return _download(result, project_id, "improvement_plan")
+    return _download(lambda: _kept(lambda: archive.signed_docx(version, build)), project_id,
+                     "improvement_plan")
 
 
 @bp.route("/improvement-plan.pdf")
 @login_required
 def improvement_plan_pdf(project_id: int):
     version, build = _improvement_plan(project_id)
-    result = _pdf(lambda: archive.signed_pdf(version, build))
-    return _download(result, project_id, "improvement_plan_pdf", pdf.CONTENT_TYPE)
+    return _download(lambda: _pdf(lambda: archive.signed_pdf(version, build)), project_id,
+                     "improvement_plan_pdf", pdf.CONTENT_TYPE)
 
 
 @bp.route("/implementation-plan.docx")
@@ -142,8 +146,8 @@ def improvement_plan_pdf(project_id: int):
 def implementation_plan_docx(project_id: int):
     project, build = _implementation_plan(project_id)
     number = int_arg("version")
-    result = _kept(lambda: archive.implementation_docx(project, build, number))
-    return _download(result, project_id, "implementation_plan")
+    return _download(lambda: _kept(lambda: archive.implementation_docx(project, build, number)),
+                     project_id, "implementation_plan")
 
 
 @bp.route("/implementation-plan.pdf")
@@ -151,19 +155,19 @@ def implementation_plan_docx(project_id: int):
 def implementation_plan_pdf(project_id: int):
     project, build = _implementation_plan(project_id)
     number = int_arg("version")
-    result = _pdf(lambda: archive.implementation_pdf(project, build, number))
-    return _download(result, project_id, "implementation_plan_pdf", pdf.CONTENT_TYPE)
+    return _download(lambda: _pdf(lambda: archive.implementation_pdf(project, build, number)),
+                     project_id, "implementation_plan_pdf", pdf.CONTENT_TYPE)
 
 
 @bp.route("/a3.docx")
 @login_required
 def a3_docx(project_id: int):
-    return _download(_a3(project_id)(), project_id, "a3")
+    return _download(_a3(project_id), project_id, "a3")
 
 
 @bp.route("/a3.pdf")
 @login_required
 def a3_pdf(project_id: int):
     build = _a3(project_id)
-    result = _pdf(lambda: archive.as_pdf(build()))
-    return _download(result, project_id, "a3_pdf", pdf.CONTENT_TYPE)
+    return _download(lambda: _pdf(lambda: archive.as_pdf(build())), project_id, "a3_pdf",
+                     pdf.CONTENT_TYPE)

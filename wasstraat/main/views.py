@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from .. import clock
@@ -77,8 +77,3 @@ def my_tasks():
         "main/tasks.html", open_tasks=open_tasks, shown=shown,
         done_tasks=queries.my_tasks(user, open_only=False, limit=25),
     )
-
-
-@bp.route("/health")
-def health():
-    return jsonify(status="ok")

@@ -101,4 +101,7 @@ class NotificationDigest(db.Model):
     )
     period: Mapped[str] = mapped_column(String(20), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # While it is being sent: until when the claim keeps other runs off. Empty once sent. A
+    # claim whose worker died is taken up by a run after this moment.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

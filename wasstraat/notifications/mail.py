@@ -21,6 +21,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from .. import metrics
 from ..clock import organisation_zone
 from ..extensions import db, mail
 from ..models import (
@@ -137,6 +138,7 @@ def deliver(now: datetime | None = None) -> Delivery:
         for user_id, messages in by_person.items():
             totals = _add(totals, _deliver_to(db.session.get(User, user_id), messages, now))
             db.session.commit()
+    metrics.count_mail(totals.sent, totals.retried, totals.failed)
     return totals
 
 
@@ -175,19 +177,32 @@ def send_digests(now: datetime | None = None) -> Delivery:
                                            Notification.kind.in_(kinds))
                 .options(joinedload(Notification.project), joinedload(Notification.task))
                 .order_by(Notification.project_id, Notification.id)).all() if kinds else []
-            if messages and _claim_period(user_id, period):
+            if messages and _claim_period(user_id, period, now):
                 totals = _add(totals, _send_digest(user, messages, channel, period))
+    metrics.count_mail(totals.sent, totals.retried, totals.failed)
     return totals
 
 
-def _claim_period(user_id: int, period: str) -> bool:
-    db.session.add(NotificationDigest(user_id=user_id, period=period))
+def _claim_period(user_id: int, period: str, now: datetime) -> bool:
+    """Claim this person's digest of the period, with a lease: a claim whose worker died
+    before sending is taken over once its lease ended (the digest may then go twice, if the
+    worker died between the SMTP server's answer and the commit; never not at all)."""
+    db.session.add(NotificationDigest(user_id=user_id, period=period, claimed_until=now + LEASE))
     try:
         db.session.commit()
+        return True
     except IntegrityError:  # another worker (or an earlier run) has this period's digest
         db.session.rollback()
-        return False
-    return True
+    taken_over = db.session.execute(
+        update(NotificationDigest).where(
+            NotificationDigest.user_id == user_id, NotificationDigest.period == period,
+            NotificationDigest.claimed_until < now)
+        .values(claimed_until=now + LEASE)).rowcount
+    db.session.commit()
+    if taken_over:
+        log.warning("Digest %s for user %s taken over from a run that did not finish",
+                    period, user_id)
+    return bool(taken_over)
 
 
 def _send_digest(user: User, messages: list[Notification], channel: Channel,
@@ -204,6 +219,9 @@ def _send_digest(user: User, messages: list[Notification], channel: Channel,
         return Delivery(retried=1)
     for message in messages:
         message.mail_state = MailState.SENT
+    db.session.execute(update(NotificationDigest).where(
+        NotificationDigest.user_id == user.id, NotificationDigest.period == period)
+        .values(claimed_until=None))
     db.session.commit()
     return Delivery(sent=1)
 

@@ -1,0 +1,62 @@
+"""What the app counts for Prometheus: requests, document builds, event-log runs and mail.
+
+The counters live in this process. Under gunicorn with several workers, each worker counts
+its own; with ``PROMETHEUS_MULTIPROC_DIR`` set (an empty folder, before the app starts)
+prometheus-client keeps them in files there and a scrape adds up every worker's
+(``deploy/gunicorn.conf.py`` removes a stopped worker's gauges). What the database knows (jobs
+per queue, projects per step) is read at the scrape itself, in ``ops``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, g, request
+from prometheus_client import Counter, Histogram
+
+REQUESTS = Counter(
+    "wasstraat_http_requests", "HTTP requests by route template, method and status",
+    ["route", "method", "status"])
+REQUEST_SECONDS = Histogram(
+    "wasstraat_http_request_duration_seconds", "Time to answer a request, by route template",
+    ["route", "method"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+DOCUMENT_SECONDS = Histogram(
+    "wasstraat_document_build_seconds", "Time to build a downloaded document (Word or PDF)",
+    ["document"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80))
+PDF_SECONDS = Histogram(
+    "wasstraat_pdf_conversion_seconds", "Time LibreOffice took to lay out one PDF/A",
+    buckets=(0.5, 1, 2, 5, 10, 20, 40, 80))
+EVENT_LOG_RUNS = Counter(
+    "wasstraat_event_log_runs", "Event logs read and analysed, by outcome", ["outcome"])
+EVENT_LOG_EVENTS = Counter(
+    "wasstraat_event_log_events_read", "Events read from imported event logs")
+MAILS = Counter(
+    "wasstraat_notification_mails",
+    "Notification e-mails and digests by outcome (sent, retried, failed)", ["outcome"])
+
+UNMATCHED = "<unmatched>"  # a path no route has: one label, not one per path tried
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Count every request by its route template (never its path: ids would make a series
+    per project) and how long it took."""
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.metrics_started = time.perf_counter()
+
+    @app.after_request
+    def _count(response: Response) -> Response:
+        started = g.pop("metrics_started", None)
+        if started is not None:
+            route = request.url_rule.rule if request.url_rule else UNMATCHED
+            REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+            REQUEST_SECONDS.labels(route, request.method).observe(time.perf_counter() - started)
+        return response
+
+
+def count_mail(sent: int, retried: int, failed: int) -> None:
+    for outcome, number in (("sent", sent), ("retried", retried), ("failed", failed)):
+        if number:
+            MAILS.labels(outcome).inc(number)

@@ -1,0 +1,1 @@
+"""Running the app as a service: health probes and the metrics scrape."""
