@@ -185,9 +185,11 @@ def test_on_postgresql_the_job_counts_match_the_queues_table(app, client):
         queue.tasks["wasstraat.deliver"].defer()
         for owner in (1, 2, 3):
             queue.tasks["wasstraat.keep_pdf"].defer(kind="plan_version", owner_id=owner)
+        # Waiting for its moment, not for a worker: no wait to report.
+        queue.tasks["wasstraat.analyse_log"].configure(schedule_in={"hours": 1}).defer(log_id=1)
     db.session.execute(text(
         "UPDATE procrastinate_jobs SET status = 'failed' WHERE id = (SELECT max(id) "
-        "FROM procrastinate_jobs)"))
+        "FROM procrastinate_jobs WHERE task_name = 'wasstraat.keep_pdf')"))
     db.session.commit()
     samples = scrape(client)
     in_table = {(queue_name, status): count for queue_name, status, count in db.session.execute(
@@ -196,7 +198,7 @@ def test_on_postgresql_the_job_counts_match_the_queues_table(app, client):
     counted = {(dict(labels)["queue"], dict(labels)["state"]): value
                for labels, value in samples["wasstraat_jobs"].items() if value}
     assert counted == in_table == {("mail", "todo"): 1, ("documents", "todo"): 2,
-                                   ("documents", "failed"): 1}
+                                   ("documents", "failed"): 1, ("eventlogs", "todo"): 1}
     oldest = {dict(labels)["queue"]: value
               for labels, value in samples["wasstraat_job_oldest_waiting_seconds"].items()}
     assert oldest["mail"] >= 0 and oldest["eventlogs"] == 0
