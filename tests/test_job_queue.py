@@ -177,13 +177,19 @@ def test_an_event_log_is_read_by_a_worker_not_in_the_request(app, create_project
     assert log.status == "done" and log.result["cases"] == 3
 
 
-def test_the_signed_documents_pdf_is_queued_once_and_a_worker_makes_it(app, monkeypatch):
-    """Approval (and a download asking again) queue one job per document; a worker runs it."""
+@pytest.fixture
+def made(app, monkeypatch) -> list[tuple[str, int]]:
+    """The PDF/A jobs a worker ran, recorded instead of calling LibreOffice."""
     made: list[tuple[str, int]] = []
     monkeypatch.setattr(pdf, "available", lambda: True)
     monkeypatch.setattr(jobs.archive, "make_kept_pdf",
                         lambda kind, owner_id: made.append((kind, owner_id)) or True)
     app.config["KEPT_PDF"] = "job"
+    return made
+
+
+def test_the_signed_documents_pdf_is_queued_once_and_a_worker_makes_it(app, made):
+    """Approval (and a download asking again) queue one job per document; a worker runs it."""
     jobs.make_kept_pdf("plan_version", 7)
     jobs.make_kept_pdf("plan_version", 7)  # a download asking again while it waits
     jobs.make_kept_pdf("implementation_approval", 7)
@@ -263,12 +269,7 @@ def test_a_periodic_run_whose_worker_was_killed_no_longer_stops_the_periodic_wor
         ["failed", "succeeded", "succeeded"]
 
 
-def test_only_the_jobs_of_dead_workers_are_put_back_and_done_again(app, monkeypatch):
-    made: list[tuple[str, int]] = []
-    monkeypatch.setattr(pdf, "available", lambda: True)
-    monkeypatch.setattr(jobs.archive, "make_kept_pdf",
-                        lambda kind, owner_id: made.append((kind, owner_id)) or True)
-    app.config["KEPT_PDF"] = "job"
+def test_only_the_jobs_of_dead_workers_are_put_back_and_done_again(app, made):
     jobs.make_kept_pdf("plan_version", 7)
     killed = dead_worker_takes("wasstraat.keep_pdf")
     jobs.make_kept_pdf("plan_version", 8)
@@ -295,11 +296,7 @@ def test_each_kind_of_work_has_its_own_queue_and_every_worker_takes_the_upkeep(a
     assert jobs.worker_queues(()) is None  # all of them
 
 
-def test_a_worker_for_one_queue_leaves_the_others_work(app, team, login_as, smtp, runner,
-                                                       monkeypatch):
-    monkeypatch.setattr(pdf, "available", lambda: True)
-    monkeypatch.setattr(jobs.archive, "make_kept_pdf", lambda kind, owner_id: True)
-    app.config["KEPT_PDF"] = "job"
+def test_a_worker_for_one_queue_leaves_the_others_work(app, team, login_as, smtp, runner, made):
     start_step_1(team, login_as)
     jobs.make_kept_pdf("plan_version", 7)
     result = runner.invoke(args=["jobs", "worker", "--once", "--queue", "documents"])
