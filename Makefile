@@ -9,7 +9,7 @@ TRANSLATIONS := wasstraat/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint lint-api check audit bench profile mutation translations extract-messages clean
+.PHONY: run test test-sqlite test-postgres lint lint-api check audit bench profile mutation translations extract-messages clean image
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: $(STAMP) translations lint lint-api
 		echo "== again on PostgreSQL =="; \
 		WASSTRAAT_TEST_BACKEND=postgresql $(BIN)/pytest -q -n auto; \
 	fi
+
+## image: build the container image from Debian's packages and run it as deployed (as root;
+## deploy/container/build.sh); CI runs it after the tests
+image:
+	deploy/container/build.sh
 
 ## bench: speed targets (pages under gunicorn on 1,000 projects, the Word documents, a
 ## 1,000,000-event log); not in `make test`

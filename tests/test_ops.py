@@ -24,7 +24,8 @@ from sqlalchemy import func, select, text
 from wasstraat import create_app, jobs, logs
 from wasstraat.config import ConfigError, JobQueue, load_config
 from wasstraat.extensions import db
-from wasstraat.models import ProjectPosition
+from wasstraat.models import Notification, ProjectPosition
+from wasstraat.notification_kinds import MailState
 from wasstraat.workflow import Role, Step
 
 TOKEN = "een-token-van-de-scraper-0123456789"
@@ -162,6 +163,43 @@ def test_the_projects_per_step_are_read_from_the_database(client, create_project
         {"none": counted.get(None, 0)}
     assert projects[(("step", str(int(Step.TEAM))),)] == 2
     assert projects[(("step", str(int(Step.PROCESS))),)] == 1
+
+
+def test_mail_waiting_and_given_up_is_read_from_the_database(client, create_project,
+                                                            login_as):
+    team = create_project()
+    assert login_as(team[Role.PROJECT_LEADER]).post(
+        f"/projects/{team.project.id}/steps/1/start").status_code in (302, 303)
+    messages = db.session.scalars(select(Notification)).all()
+    assert len(messages) >= 3
+    messages[0].mail_state = MailState.FAILED
+    messages[1].mail_state = MailState.DIGEST
+    db.session.commit()
+    in_table = dict(db.session.execute(select(Notification.mail_state, func.count())
+                                       .group_by(Notification.mail_state)).all())
+    waiting = {dict(labels)["state"]: value for labels, value in
+               scrape(client)["wasstraat_notification_mails_waiting"].items()}
+    assert waiting == {state: in_table.get(state, 0)
+                       for state in ("pending", "sending", "digest", "failed")}
+    assert waiting["failed"] == 1 and waiting["digest"] == 1
+
+
+def test_the_event_logs_and_the_events_read_are_read_from_the_database(
+        client, create_project, login_as):
+    from test_mining import KNOWN, choose, latest, upload
+
+    team = create_project()
+    put_in_step(team.project, Step.PROCESS)
+    advisor = login_as(team[Role.PROCESS_ADVISOR])
+    upload(advisor, team, KNOWN)
+    assert choose(advisor, latest()).status_code == 303
+    done = latest()
+    assert done.status == "done"
+    samples = scrape(client)
+    logs = {dict(labels)["status"]: value for labels, value in
+            samples["wasstraat_event_logs"].items()}
+    assert logs == {"uploaded": 0, "queued": 0, "running": 0, "done": 1, "failed": 0}
+    assert samples["wasstraat_event_log_events_read"][()] == done.events_read > 0
 
 
 def test_a_document_download_is_timed(client, create_project, login_as):
@@ -322,9 +360,16 @@ def test_under_gunicorn_a_scrape_adds_up_what_every_worker_counted(database_url,
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/_healthz/livez")
-        with ThreadPoolExecutor(8) as clients:
-            list(clients.map(lambda _n: requests.get(base + "/_healthz/readyz", timeout=10),
-                             range(40)))
+        # A request whose headers are not finished keeps one (sync) worker waiting for them,
+        # so the others all go to the other worker; then the first is finished.
+        with socket.create_connection(("127.0.0.1", port)) as slow:
+            slow.sendall(b"GET /_healthz/readyz/ HTTP/1.1\r\nHost: localhost\r\n")
+            time.sleep(0.5)
+            with ThreadPoolExecutor(4) as clients:
+                list(clients.map(lambda _n: requests.get(base + "/_healthz/readyz", timeout=10),
+                                 range(40)))
+            slow.sendall(b"Connection: close\r\n\r\n")
+            assert slow.recv(100).startswith(b"HTTP/1.1 200")
         scraped = requests.get(base + "/_metrics", headers={"Authorization": f"Bearer {TOKEN}"},
                                timeout=10).text
     finally:
@@ -335,7 +380,7 @@ def test_under_gunicorn_a_scrape_adds_up_what_every_worker_counted(database_url,
         for sample in family.samples:
             if sample.name == "wasstraat_http_requests_total":
                 counted[sample.labels["route"]] = sample.value
-    assert counted["/_healthz/readyz/"] == 40
+    assert counted["/_healthz/readyz/"] == 41
     workers = {path.stem.rsplit("_", 1)[-1] for path in (tmp_path / "metrics").glob("counter_*")}
     assert len(workers) == 2  # both workers counted, and the scrape added them up
 

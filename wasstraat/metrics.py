@@ -1,18 +1,26 @@
-"""What the app counts for Prometheus: requests, document builds, event-log runs and mail.
+"""What a web process counts for Prometheus: requests, document builds, PDF conversions and
+the e-mails it sent itself.
 
 The counters live in this process. Under gunicorn with several workers, each worker counts
 its own; with ``PROMETHEUS_MULTIPROC_DIR`` set (an empty folder, before the app starts)
 prometheus-client keeps them in files there and a scrape adds up every worker's
-(``deploy/gunicorn.conf.py`` removes a stopped worker's gauges). What the database knows (jobs
-per queue, projects per step) is read at the scrape itself, in ``ops``.
+(``deploy/gunicorn.conf.py`` removes a stopped worker's gauges). What the database knows
+(jobs per queue, projects per step, mail waiting or given up, event logs) is read at the
+scrape itself, in ``ops``, so it is the same whichever instance or worker did the work.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 from flask import Flask, Response, g, request
 from prometheus_client import Counter, Histogram
+
+if _folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Made here too, not only by gunicorn's hook: a CLI command or a job worker counts into
+    # it as well, and prometheus-client fails on a folder that is not there.
+    os.makedirs(_folder, exist_ok=True)
 
 REQUESTS = Counter(
     "wasstraat_http_requests", "HTTP requests by route template, method and status",
@@ -27,13 +35,10 @@ DOCUMENT_SECONDS = Histogram(
 PDF_SECONDS = Histogram(
     "wasstraat_pdf_conversion_seconds", "Time LibreOffice took to lay out one PDF/A",
     buckets=(0.5, 1, 2, 5, 10, 20, 40, 80))
-EVENT_LOG_RUNS = Counter(
-    "wasstraat_event_log_runs", "Event logs read and analysed, by outcome", ["outcome"])
-EVENT_LOG_EVENTS = Counter(
-    "wasstraat_event_log_events_read", "Events read from imported event logs")
 MAILS = Counter(
     "wasstraat_notification_mails",
-    "Notification e-mails and digests by outcome (sent, retried, failed)", ["outcome"])
+    "Notification e-mails and digests this process sent, by outcome (sent, retried, failed)",
+    ["outcome"])
 
 UNMATCHED = "<unmatched>"  # a path no route has: one label, not one per path tried
 

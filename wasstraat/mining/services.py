@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, clock, metrics
+from .. import audit, clock
 from ..access import ProjectAccess
 from ..clock import organisation_zone
 from ..database import forget_deleted, prepare_to_write
@@ -238,12 +238,9 @@ def run(log_id: int) -> None:
         db.session.rollback()
         log = db.session.get(EventLog, log_id)
         log.status, log.error, log.result = EventLogStatus.FAILED, str(error), None
-        metrics.EVENT_LOG_RUNS.labels("failed").inc()
     else:
         log = db.session.get(EventLog, log_id)
         log.status, log.result, log.events_read = EventLogStatus.DONE, result, result["events"]
-        metrics.EVENT_LOG_RUNS.labels("done").inc()
-        metrics.EVENT_LOG_EVENTS.inc(result["events"])
         db.session.add(EventLogCases(event_log_id=log_id, data=cases.packed()))
     log.finished_at = utcnow()
     db.session.execute(delete(EventLogFile).where(EventLogFile.event_log_id == log_id))

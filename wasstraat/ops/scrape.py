@@ -13,7 +13,9 @@ from sqlalchemy import func, select, text
 from ..config import JobQueue
 from ..extensions import db
 from ..jobs import QUEUES, STALLED_AFTER_SECONDS
-from ..models import ProjectPosition
+from ..models import EventLog, Notification, ProjectPosition
+from ..notification_kinds import MailState
+from ..workflow import EventLogStatus
 
 JOB_STATES = ("todo", "doing", "failed")
 
@@ -39,6 +41,8 @@ class DatabaseCollector:
 
     def collect(self):
         yield self._projects_per_step()
+        yield self._mail_waiting()
+        yield from self._event_logs()
         if current_app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
             yield from self._jobs()
 
@@ -53,6 +57,37 @@ class DatabaseCollector:
             family.add_metric([str(step)], counts.get(step, 0))
         family.add_metric(["none"], counts.get(None, 0))
         return family
+
+    @staticmethod
+    def _mail_waiting() -> GaugeMetricFamily:
+        """The e-mails not (yet) sent: a backlog or a failing mail server shows here, whichever
+        worker delivers. Sent ones are not counted: that number only grows."""
+        family = GaugeMetricFamily(
+            "wasstraat_notification_mails_waiting",
+            "Notification e-mails waiting (pending, sending, digest) or given up (failed)",
+            labels=["state"])
+        states = [MailState.PENDING, MailState.SENDING, MailState.DIGEST, MailState.FAILED]
+        counts = dict(db.session.execute(
+            select(Notification.mail_state, func.count())
+            .where(Notification.mail_state.in_(states)).group_by(Notification.mail_state)).all())
+        for state in states:
+            family.add_metric([str(state)], counts.get(state, 0))
+        return family
+
+    @staticmethod
+    def _event_logs():
+        logs = GaugeMetricFamily("wasstraat_event_logs", "Imported event logs by status",
+                                 labels=["status"])
+        rows = db.session.execute(select(EventLog.status, func.count(),
+                                         func.coalesce(func.sum(EventLog.events_read), 0))
+                                  .group_by(EventLog.status)).all()
+        counts = {status: (count, read) for status, count, read in rows}
+        for status in EventLogStatus:
+            logs.add_metric([str(status)], counts.get(status, (0, 0))[0])
+        events = GaugeMetricFamily("wasstraat_event_log_events_read",
+                                   "Events read from the imported event logs kept")
+        events.add_metric([], sum(read for _count, read in counts.values()))
+        yield from (logs, events)
 
     @staticmethod
     def _jobs():
