@@ -62,6 +62,7 @@ bench: $(STAMP) translations
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_eventlog.py
+	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/python bench/bench_scale.py; fi
 
 ## mutation: mutation testing of the rule modules, each against its own tests; reports the
 ## kill rate per module and lists the survivors (minutes per module; not in `make test`).

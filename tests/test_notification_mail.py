@@ -162,7 +162,7 @@ def test_two_deliveries_at_once_claim_each_message_once(team, login_as, app):
     # A delivery that saw them due just before the first claimed them takes none either.
     assert mail._take(seen_by_the_other, now) == []
     # A claim whose process died is taken up again when its lease ends.
-    assert sorted(mail._claim(now + mail.LEASE + timedelta(seconds=1))) == sorted(first)
+    assert sorted(mail._claim(now + mail.lease() + timedelta(seconds=1))) == sorted(first)
 
 
 def test_choosing_per_kind_what_comes_by_mail(team, login_as):
@@ -275,11 +275,11 @@ def test_a_digest_whose_worker_died_while_sending_goes_out_once_its_lease_ends(
             mail.send_digests(at(1, 8))
     db.session.rollback()
     # The claim keeps other runs off while the dead worker might still be sending...
-    assert mail.send_digests(at(1, 8) + mail.LEASE / 2).sent == 0
+    assert mail.send_digests(at(1, 8) + mail.lease() / 2).sent == 0
     assert smtp.to(team[Role.SPONSOR].email) == []
     # ... and the first run after the lease sends the period's digest, once.
-    assert mail.send_digests(at(1, 8) + mail.LEASE * 2).sent == 1
-    assert mail.send_digests(at(1, 8) + mail.LEASE * 4).sent == 0
+    assert mail.send_digests(at(1, 8) + mail.lease() * 2).sent == 1
+    assert mail.send_digests(at(1, 8) + mail.lease() * 4).sent == 0
     [digest] = smtp.to(team[Role.SPONSOR].email)
     assert "Uw overzicht van vandaag" in digest["Subject"]
 

@@ -16,8 +16,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import put_in_step
+from conftest import PASSWORD, put_in_step
 from flask_login import current_user
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select, text
 
@@ -26,6 +30,7 @@ from wasstraat.config import ConfigError, JobQueue, load_config
 from wasstraat.extensions import db
 from wasstraat.models import Notification, ProjectPosition
 from wasstraat.notification_kinds import MailState
+from wasstraat.ops import tracing
 from wasstraat.workflow import Role, Step
 
 TOKEN = "een-token-van-de-scraper-0123456789"
@@ -399,3 +404,39 @@ def wait_for(url: str) -> None:
         except requests.RequestException:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer")
+
+
+# --- Traces ------------------------------------------------------------------------------------
+
+def test_without_a_collector_nothing_is_traced(app, monkeypatch):
+    for name in tracing.ENDPOINTS:
+        monkeypatch.delenv(name, raising=False)
+    assert tracing.configure(app) is False
+
+
+def test_a_request_is_traced_with_its_statements_naming_the_person_by_id(
+        make_app, create_project):
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    traced = make_app(OTEL_TRACER_PROVIDER=provider, TESTING=True, WTF_CSRF_ENABLED=False)
+    team = create_project()
+    leader = team[Role.PROJECT_LEADER]
+    email_address, leader_id, project_id = leader.email, leader.id, team.project.id
+    db.session.rollback()  # SQLite: this test's own session holds no lock while the app writes
+    client = traced.test_client()
+    assert client.post("/login", data={"email": email_address, "password": PASSWORD}
+                       ).status_code == 302
+    exporter.clear()
+    response = client.get(f"/projects/{project_id}", headers={"X-Request-Id": "spoor-1"})
+    assert response.status_code == 200
+    spans = exporter.get_finished_spans()
+    [request] = [s for s in spans if s.kind is SpanKind.SERVER]
+    assert request.name == "GET /projects/<int:project_id>"
+    assert request.attributes["wasstraat.request_id"] == "spoor-1"
+    assert request.attributes["enduser.id"] == str(leader_id)
+    statements = [s for s in spans if s.kind is SpanKind.CLIENT]
+    assert statements and all(s.context.trace_id == request.context.trace_id
+                              for s in statements)
+    assert not any(email_address in str(value) for s in spans
+                   for value in (s.attributes or {}).values())

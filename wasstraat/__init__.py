@@ -13,6 +13,7 @@ from . import fragments, logs, metrics
 from .config import load_config
 from .extensions import babel, csrf, db, login_manager, mail, migrate
 from .http import allow_large_bodies
+from .ops import tracing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    tracing.configure(app)  # first: every later hook's statements inside the request's span
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     allow_large_bodies(app)  # before CSRF, which reads the form

@@ -410,11 +410,13 @@ def jobs_worker(once: bool, concurrency: int, queues: tuple[str, ...],
 @jobs_cli.command("probe")
 @click.option("--heartbeat-file", required=True,
               type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--max-age", default=3 * jobs.HEARTBEAT_SECONDS, show_default=True,
-              help="Seconds since the last heartbeat before the worker counts as stuck.")
-def jobs_probe(heartbeat_file: Path, max_age: int) -> None:
+@click.option("--max-age", type=int,
+              help="Seconds since the last heartbeat before the worker counts as stuck "
+                   "(default: WASSTRAAT_JOB_STALLED_SECONDS).")
+def jobs_probe(heartbeat_file: Path, max_age: int | None) -> None:
     """Exit 0 while the worker on this machine sends its heartbeat, 1 otherwise (a liveness
     probe)."""
+    max_age = max_age or jobs.stalled_after(current_app)
     age = jobs.heartbeat_age(heartbeat_file)
     if age is None or age > max_age:
         raise click.ClickException(

@@ -201,6 +201,14 @@ def load_config(instance_path: Path) -> dict[str, object]:
         "JOB_QUEUE": JobQueue(os.environ.get("WASSTRAAT_JOB_QUEUE", "").strip()
                               or default_queue(database_url)),
         "JOB_SCHEDULE": os.environ.get("WASSTRAAT_JOB_SCHEDULE", PERIODIC_CRON).strip(),
+        # A worker silent this long is taken for dead and its jobs are put back (jobs.py); it
+        # sends a heartbeat three times as often.
+        "JOB_STALLED_SECONDS": max(3, int(os.environ.get("WASSTRAAT_JOB_STALLED_SECONDS",
+                                                         "30"))),
+        # How long a delivery's claim on a message (or a digest) keeps others off it: a
+        # claim whose worker died is taken up after this (notifications/mail.py).
+        "MAIL_LEASE_SECONDS": max(5, int(os.environ.get("WASSTRAAT_MAIL_LEASE_SECONDS",
+                                                        "300"))),
         "AUDIT_KEYS": audit_keys(instance_path, production=production),
         # Where the chain's head is written after each change (besides the log): a file an
         # operator ships elsewhere, so a database restored to an earlier state is noticed.

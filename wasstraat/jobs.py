@@ -107,10 +107,15 @@ class Queue(StrEnum):
 
 QUEUES = tuple(Queue)
 
-# A worker sends a heartbeat every HEARTBEAT_SECONDS (Procrastinate's own); one silent for
-# STALLED_AFTER_SECONDS is taken for dead, and the jobs it was doing are put back.
-HEARTBEAT_SECONDS = 10
-STALLED_AFTER_SECONDS = 30
+def stalled_after(app: Flask) -> int:
+    """Seconds without a heartbeat after which a worker is taken for dead and the jobs it was
+    doing are put back (WASSTRAAT_JOB_STALLED_SECONDS)."""
+    return app.config["JOB_STALLED_SECONDS"]
+
+
+def heartbeat_every(app: Flask) -> float:
+    """How often a worker sends its heartbeat (Procrastinate's own): three per silence."""
+    return stalled_after(app) / 3
 
 
 def worker_queues(chosen: tuple[str, ...]) -> list[str] | None:
@@ -124,7 +129,7 @@ class Recovered:
     dropped: int = 0  # the same work already waits in another job: that one does it
 
 
-async def recover_stalled(jobs, silent_for: float = STALLED_AFTER_SECONDS) -> Recovered:
+async def recover_stalled(jobs, silent_for: float) -> Recovered:
     """Put back the jobs of workers that stopped sending their heartbeat (killed, or their
     machine gone), so the lock they hold no longer blocks the work behind them. A job whose
     queueing lock another job waiting already holds is ended instead: the waiting one does
@@ -166,8 +171,8 @@ def _make_queue(app: Flask):
         conninfo=_libpq_url(app.config["SQLALCHEMY_DATABASE_URI"]), min_size=1, max_size=4,
         kwargs={"prepare_threshold": None} if pgbouncer else None)
     jobs = procrastinate.App(connector=connector, worker_defaults={
-        "update_heartbeat_interval": HEARTBEAT_SECONDS,
-        "stalled_worker_timeout": STALLED_AFTER_SECONDS,
+        "update_heartbeat_interval": heartbeat_every(app),
+        "stalled_worker_timeout": stalled_after(app),
         # A LISTEN needs one server connection for good, which PgBouncer's transaction
         # pooling does not give: behind it the workers poll (every few seconds) instead.
         "listen_notify": not pgbouncer, "fetch_job_polling_interval": 2.0 if pgbouncer else 5.0})
@@ -207,7 +212,7 @@ def _make_queue(app: Flask):
                queueing_lock="recover_stalled")
     async def recover(timestamp: int | None = None, request_id: str = "") -> None:
         with logs.job("wasstraat.recover_stalled", request_id):
-            done = await recover_stalled(jobs)
+            done = await recover_stalled(jobs, stalled_after(app))
         if done.retried or done.dropped:
             log.info("Jobs of dead workers: %s put back, %s left to the waiting ones",
                      done.retried, done.dropped)

@@ -38,7 +38,6 @@ from . import services
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)  # how long a claim keeps other deliveries off a message
 RETRY_AFTER = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240)]  # then it is given up
 BATCH = 200
 
@@ -96,6 +95,12 @@ def read_unsubscribe_token(token: str) -> tuple[User, Kind] | None:
 
 # --- Delivery --------------------------------------------------------------------------------
 
+def lease() -> timedelta:
+    """How long a claim keeps other deliveries off a message or a digest
+    (WASSTRAAT_MAIL_LEASE_SECONDS)."""
+    return timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+
+
 def _due(now: datetime):
     return or_(and_(Notification.mail_state == MailState.PENDING,
                     or_(Notification.mail_next_attempt_at.is_(None),
@@ -117,7 +122,7 @@ def _take(ids: list[int], now: datetime) -> list[int]:
         return []
     claimed = list(db.session.scalars(
         update(Notification).where(Notification.id.in_(ids), _due(now))
-        .values(mail_state=MailState.SENDING, mail_next_attempt_at=now + LEASE)
+        .values(mail_state=MailState.SENDING, mail_next_attempt_at=now + lease())
         .returning(Notification.id)))
     db.session.commit()
     return claimed
@@ -187,7 +192,7 @@ def _claim_period(user_id: int, period: str, now: datetime) -> bool:
     """Claim this person's digest of the period, with a lease: a claim whose worker died
     before sending is taken over once its lease ended (the digest may then go twice, if the
     worker died between the SMTP server's answer and the commit; never not at all)."""
-    db.session.add(NotificationDigest(user_id=user_id, period=period, claimed_until=now + LEASE))
+    db.session.add(NotificationDigest(user_id=user_id, period=period, claimed_until=now + lease()))
     try:
         db.session.commit()
         return True
@@ -197,7 +202,7 @@ def _claim_period(user_id: int, period: str, now: datetime) -> bool:
         update(NotificationDigest).where(
             NotificationDigest.user_id == user_id, NotificationDigest.period == period,
             NotificationDigest.claimed_until < now)
-        .values(claimed_until=now + LEASE)).rowcount
+        .values(claimed_until=now + lease())).rowcount
     db.session.commit()
     if taken_over:
         log.warning("Digest %s for user %s taken over from a run that did not finish",

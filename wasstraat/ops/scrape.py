@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 
 from ..config import JobQueue
 from ..extensions import db
-from ..jobs import QUEUES, STALLED_AFTER_SECONDS
+from ..jobs import QUEUES, stalled_after
 from ..models import EventLog, Notification, ProjectPosition
 from ..notification_kinds import MailState
 from ..workflow import EventLogStatus
@@ -106,7 +106,7 @@ class DatabaseCollector:
         workers = GaugeMetricFamily("wasstraat_job_workers",
                                     "Workers whose heartbeat is recent")
         workers.add_metric([], db.session.scalar(LIVE_WORKERS,
-                                                 {"silent_for": STALLED_AFTER_SECONDS}))
+                                                 {"silent_for": stalled_after(current_app)}))
         yield from (jobs, oldest, workers)
 
 
