@@ -92,11 +92,17 @@ def test_an_instance_is_unready_while_its_database_is_away_and_ready_when_it_ret
 def test_a_release_starts_taking_requests_once_its_migrations_ran(app, client):
     started = client.get("/_healthz/")
     assert started.status_code == 200 and started.json["checks"]["schema"] == "ok"
+    head = db.session.scalar(text("SELECT version_num FROM alembic_version"))
     db.session.execute(text("UPDATE alembic_version SET version_num = 'b5c6d7e8f9a0'"))
     db.session.commit()
-    behind = client.get("/_healthz")
-    assert behind.status_code == 503
-    assert behind.json["checks"]["schema"].startswith("schema at b5c6d7e8f9a0, release wants")
+    try:  # (on PostgreSQL the next test's reset leaves this table alone: put it back)
+        behind = client.get("/_healthz")
+        assert behind.status_code == 503
+        assert behind.json["checks"]["schema"].startswith("schema at b5c6d7e8f9a0, release wants")
+    finally:
+        db.session.rollback()
+        db.session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
+        db.session.commit()
 
 
 def test_on_postgresql_readiness_includes_the_job_queue(app, client):

@@ -105,7 +105,7 @@ class Stack:
         self.bouncer_port = free_port()
         self._start_pgbouncer(url)
         bounced = url.set(host="127.0.0.1", port=self.bouncer_port, database="wasstraat",
-                          username="pooled", password=None)
+                          username="pooled", password=None).difference_update_query(["options"])
         self.env = {
             **os.environ, "DATABASE_URL": bounced.render_as_string(hide_password=False),
             "WASSTRAAT_PGBOUNCER": "1", "WASSTRAAT_JOB_QUEUE": "procrastinate",
@@ -127,9 +127,13 @@ class Stack:
         self.base = f"http://127.0.0.1:{self.port}"
 
     def _start_pgbouncer(self, url) -> None:
+        # PgBouncer passes no startup options on: the test's schema (one per xdist worker,
+        # conftest.PG_SCHEMA) is set on each of its server connections instead.
+        schema = re.search(r"search_path=(\w+)", url.query.get("options", ""))
+        setting = f" connect_query='SET search_path TO {schema.group(1)}'" if schema else ""
         config = self.folder / "pgbouncer.ini"
         config.write_text(f"""[databases]
-wasstraat = host=127.0.0.1 port={url.port or 5432} dbname={url.database} user={url.username} password={url.password}
+wasstraat = host=127.0.0.1 port={url.port or 5432} dbname={url.database} user={url.username} password={url.password}{setting}
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = {self.bouncer_port}
