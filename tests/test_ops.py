@@ -24,6 +24,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select, text
+from test_notification_mail import free_port
 
 from wasstraat import create_app, jobs, logs
 from wasstraat.config import ConfigError, JobQueue, load_config
@@ -395,11 +396,6 @@ def test_under_gunicorn_a_scrape_adds_up_what_every_worker_counted(database_url,
     workers = {path.stem.rsplit("_", 1)[-1] for path in (tmp_path / "metrics").glob("counter_*")}
     assert len(workers) == 2  # both workers counted, and the scrape added them up
 
-
-def free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        return listener.getsockname()[1]
 
 
 def wait_for(url: str) -> None:

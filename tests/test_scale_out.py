@@ -32,6 +32,7 @@ from aiosmtpd.controller import Controller
 from conftest import PASSWORD
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from test_notification_mail import free_port
 
 from wasstraat import ROOT
 from wasstraat.extensions import db
@@ -79,11 +80,6 @@ async def _sleep(seconds: float) -> None:
 
     await asyncio.sleep(seconds)
 
-
-def free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        return listener.getsockname()[1]
 
 
 def wait_until(condition, seconds: float, what: str) -> None:
