@@ -57,6 +57,8 @@ END_ALL = {"all_ends": "not_needed",
            "revisit_on": (organisation_today() + timedelta(days=365)).isoformat(),
            "unmeasured_reason": "De nameting volgt in de borging."}
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
+# The processes of a scaled-out installation (HAProxy, PgBouncer, workers), as fixtures.
+pytest_plugins = ["scaled"]
 # Under pytest-xdist each worker (gw0, gw1, ...) gets its own PostgreSQL schema.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 PG_SCHEMA = f"test_{WORKER}" if WORKER else "public"
@@ -464,16 +466,23 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(live_server, request):
+def site(live_server) -> str:
+    """Where the browser goes: this test's own server (a test may put a whole installation
+    in its place: test_scenario.py)."""
+    return live_server
+
+
+@pytest.fixture
+def page(site, request):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        context = browser.new_context(base_url=live_server)
+        context = browser.new_context(base_url=site)
         page = context.new_page()
         outside: list[str] = []
         # A test may name other origins it uses on purpose (an identity provider).
-        allowed = [live_server, "data:", *getattr(request.node, "allowed_origins", [])]
+        allowed = [site, "data:", *getattr(request.node, "allowed_origins", [])]
         page.on("request", lambda r: None if r.url.startswith(tuple(allowed))
                 else outside.append(r.url))
         csp_errors: list[str] = []

@@ -93,6 +93,22 @@ def test_there_is_a_worker_for_each_queue_probed_by_its_own_heartbeat():
     assert set(served) == {str(q) for q in jobs.QUEUES} - {str(jobs.Queue.UPKEEP)}
 
 
+def test_each_worker_serves_its_metrics_to_the_monitoring_namespace_only():
+    workers = {name: spec["containers"][0] for name, spec in pod_specs().items()
+               if name.startswith("wasstraat-worker-")}
+    ports = set()
+    for container in workers.values():
+        command = container["command"]
+        port = int(command[command.index("--metrics-port") + 1])
+        assert {"name": "metrics", "containerPort": port} in container["ports"]
+        ports.add(port)
+    policy = by_kind("NetworkPolicy")["wasstraat-worker-ingress"]["spec"]
+    [rule] = policy["ingress"]
+    assert rule["from"] == [{"namespaceSelector": {"matchLabels": {
+        "kubernetes.io/metadata.name": "monitoring"}}}]
+    assert {p["port"] for p in rule["ports"]} == ports
+
+
 def test_every_container_runs_as_non_root_on_a_read_only_root_with_no_capabilities():
     for name, spec in pod_specs().items():
         assert spec["securityContext"]["runAsNonRoot"] is True, name

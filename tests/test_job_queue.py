@@ -328,3 +328,10 @@ def test_a_job_carries_the_id_of_the_request_that_deferred_it(app):
         jobs.defer_delivery()
     [args] = db.session.scalars(text("SELECT args FROM procrastinate_jobs")).all()
     assert args == {"request_id": "verzoek-789"}
+
+
+def test_a_worker_serves_its_metrics_only_behind_the_scrapers_token(app, runner):
+    result = runner.invoke(args=["jobs", "worker", "--once", "--metrics-port", "9102"])
+    assert result.exit_code == 1
+    assert "needs WASSTRAAT_METRICS_TOKEN" in result.output
+    assert queued() == []  # it did not start without them

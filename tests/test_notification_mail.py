@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import email
 import re
-import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import Team
+from scaled import free_port
 
 from wasstraat import jobs
 from wasstraat.extensions import db
@@ -38,12 +38,6 @@ class Inbox:
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

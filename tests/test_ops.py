@@ -23,10 +23,10 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from prometheus_client.parser import text_string_to_metric_families
+from scaled import free_port, responds, wait_until
 from sqlalchemy import func, select, text
-from test_notification_mail import free_port
 
-from wasstraat import create_app, jobs, logs
+from wasstraat import create_app, jobs, logs, metrics
 from wasstraat.config import ConfigError, JobQueue, load_config
 from wasstraat.extensions import db
 from wasstraat.models import Notification, ProjectPosition
@@ -47,8 +47,12 @@ def scrape(client, token: str = TOKEN) -> dict[str, dict[tuple, float]]:
     response = client.get("/_metrics", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.content_type.startswith("text/plain; version=")
+    return parsed(response.get_data(as_text=True))
+
+
+def parsed(exposition: str) -> dict[str, dict[tuple, float]]:
     samples: dict[str, dict[tuple, float]] = {}
-    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+    for family in text_string_to_metric_families(exposition):
         for sample in family.samples:
             samples.setdefault(sample.name, {})[tuple(sorted(sample.labels.items()))] = \
                 sample.value
@@ -371,7 +375,7 @@ def test_under_gunicorn_a_scrape_adds_up_what_every_worker_counted(database_url,
          "app:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/_healthz/livez")
+        wait_until(lambda: responds(base + "/_healthz/livez"), 30, "gunicorn answers")
         # A request whose headers are not finished keeps one (sync) worker waiting for them,
         # so the others all go to the other worker; then the first is finished.
         with socket.create_connection(("127.0.0.1", port)) as slow:
@@ -398,14 +402,32 @@ def test_under_gunicorn_a_scrape_adds_up_what_every_worker_counted(database_url,
 
 
 
-def wait_for(url: str) -> None:
-    for _ in range(150):
-        try:
-            requests.get(url, timeout=5)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
+# --- A job worker's own port --------------------------------------------------------------------
+
+def test_a_worker_counts_its_jobs_and_serves_them_on_its_own_port_behind_the_token():
+    def ran(task: str, outcome: str) -> float:
+        return metrics.JOBS.labels(task, outcome)._value.get()
+
+    server = metrics.serve(free_port(), TOKEN, host="127.0.0.1")
+    base = f"http://127.0.0.1:{server.server_port}/metrics"
+    try:
+        with metrics.job_run("wasstraat.proef"):
+            pass
+        with pytest.raises(RuntimeError), metrics.job_run("wasstraat.proef"):
+            raise RuntimeError("de taak faalt")
+        assert (ran("wasstraat.proef", "succeeded"), ran("wasstraat.proef", "failed")) == (1, 1)
+        for header in ({}, {"Authorization": "Bearer " + "x" * 40},
+                       {"Authorization": f"Basic {TOKEN}"}):
+            assert requests.get(base, headers=header, timeout=5).status_code == 401
+        answer = requests.get(base, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
+        assert answer.status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    samples = parsed(answer.text)
+    assert samples["wasstraat_jobs_total"][
+        (("outcome", "failed"), ("task", "wasstraat.proef"))] == 1
+    assert samples["wasstraat_job_duration_seconds_count"][(("task", "wasstraat.proef"),)] == 2
 
 
 # --- Traces ------------------------------------------------------------------------------------

@@ -6,19 +6,41 @@ the process advisor maps the process; the journey coach records the journey; the
 service formula and gathers improvements; the plan goes to review and the privacy officer, the
 CISO and the legal specialist sign; the team answers the findings; the process owner approves,
 puts the implementation plan in order by drag and drop and closes the evaluation; both Word
-documents are downloaded and opened. A screenshot is saved in test-artifacts/ when a step fails.
+documents and the approved plan's PDF/A are downloaded and opened. A screenshot is saved in
+test-artifacts/ when a step fails.
+
+On PostgreSQL (where Debian's haproxy and pgbouncer are installed) the team works on a
+scaled-out installation (scaled.py): three web instances behind HAProxy, PgBouncer, two
+workers per queue and real e-mail. Along the way a worker is killed while it reads the event
+log, a web instance after step 3, a mail worker in step 5 and a documents worker as the plan is
+approved; no request fails, every job is done, and every e-mail arrives once.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 
 import docx
 import pytest
-from conftest import log_in, needs_chromium
+from conftest import BACKEND, log_in, needs_chromium
 from playwright.sync_api import Page, expect
+from scaled import (
+    STACK_PROGRAMS,
+    Inbox,
+    Stack,
+    jobs_by_state,
+    live_workers,
+    mailed_once,
+    settled,
+    wait_until,
+)
 
+from wasstraat.exports import pdf
 from wasstraat.extensions import db
+from wasstraat.models import ImplementationDocument, PlanDocument
+from wasstraat.notification_kinds import Channel, Kind
+from wasstraat.notifications import mail
 from wasstraat.workflow import Role
 
 pytestmark = needs_chromium
@@ -27,6 +49,100 @@ pytestmark = needs_chromium
 @pytest.fixture
 def app_config() -> dict:
     return {"WTF_CSRF_ENABLED": True}
+
+
+class OneServer:
+    """The test's own server: nothing happens to it on the way."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def prepare(self, people: dict) -> None:
+        pass
+
+    def watch(self, page: Page) -> None:
+        pass
+
+    def at(self, moment: str) -> None:
+        pass
+
+    def documents_laid_out(self) -> None:
+        pass
+
+    def check(self, people: dict) -> None:
+        pass
+
+
+class ScaledOut(OneServer):
+    """Three web instances behind HAProxy, two workers per queue; processes die on the way."""
+
+    KILLS = {  # the moment in the walk: the processes killed then, and those started
+        "event log queued": (["work-1"], [("work-3", "documents", "eventlogs")]),
+        "step 3 closed": (["web1"], []),
+        "step 5 started": (["mail-1"], []),
+        "plan approved": (["work-2"], []),
+    }
+
+    def __init__(self, stack: Stack, inbox: Inbox) -> None:
+        super().__init__(stack.base)
+        self.stack, self.inbox = stack, inbox
+        self.failures: list[str] = []
+        for name, queues in (("mail-1", ["mail"]), ("mail-2", ["mail"]),
+                             ("work-1", ["documents", "eventlogs"]),
+                             ("work-2", ["documents", "eventlogs"])):
+            stack.worker(name, *queues)
+        wait_until(lambda: live_workers() == 4, 60, "four workers run")
+
+    def prepare(self, people: dict) -> None:
+        mail.choose(people[Role.SPONSOR], Kind.TASK, Channel.DAILY)  # a digest, not e-mails
+        db.session.commit()
+
+    def watch(self, page: Page) -> None:
+        page.set_default_timeout(30_000)  # seven processes share two cores
+        page.on("response", lambda r: self.failures.append(f"{r.status} {r.url}")
+                if r.status >= 500 else None)
+
+    def at(self, moment: str) -> None:
+        killed, started = self.KILLS.get(moment, ([], []))
+        for name in killed:
+            self.stack.kill(name)
+        for name, *queues in started:
+            self.stack.worker(name, *queues)
+
+    def documents_laid_out(self) -> None:
+        wait_until(kept_documents_made, 120, "the approved documents are laid out")
+
+    def check(self, people: dict) -> None:
+        assert self.failures == []  # the dead instance's share went to the others
+        wait_until(settled, 90, "every e-mail sent and no job left doing")
+        members = list(people.values())
+        assert all(counts == [1] * len(counts)
+                   for counts in mailed_once(self.inbox, members).values())
+        digests = [m for m in self.inbox.to(people[Role.SPONSOR].email)
+                   if "overzicht" in m["Subject"]]
+        assert len(digests) == 1
+        done = jobs_by_state()
+        assert done[("wasstraat.analyse_log", "succeeded")] == 1
+        assert done[("wasstraat.keep_pdf", "succeeded")] >= 2  # the plan and the approval's
+
+
+@pytest.fixture
+def installation(request):
+    if BACKEND == "postgresql" and all(shutil.which(p) for p in STACK_PROGRAMS):
+        return ScaledOut(request.getfixturevalue("stack"), request.getfixturevalue("inbox"))
+    return OneServer(request.getfixturevalue("live_server"))
+
+
+@pytest.fixture
+def site(installation) -> str:
+    return installation.base
+
+
+def kept_documents_made() -> bool:
+    """The approved plan's and implementation plan's PDF/A are made (by a job, there)."""
+    db.session.rollback()
+    return all(db.session.scalar(db.select(db.func.count()).select_from(model).where(
+        model.format == "pdf")) for model in (PlanDocument, ImplementationDocument))
 
 
 PROJECT = "Aanvraag gehandicaptenparkeerkaart"
@@ -145,14 +261,39 @@ class Walk:
             assert self.open_work(role) == titles, role
 
 
-def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page):
+# An export of the case system: three cases, the columns named as the import guesses them.
+EVENT_LOG = b"""zaak;activiteit;begin;einde;medewerker
+Z1;Aanvraag ontvangen;04-01-2027 09:00;04-01-2027 09:30;Ans
+Z1;Medische keuring aanvragen;06-01-2027 09:00;20-01-2027 09:00;Bram
+Z1;Besluit nemen en kaart bestellen;25-01-2027 09:00;;Bram
+Z2;Aanvraag ontvangen;05-01-2027 10:00;;Ans
+Z2;Medische keuring aanvragen;08-01-2027 09:00;;Cas
+Z2;Besluit nemen en kaart bestellen;29-01-2027 11:00;;Bram
+Z3;Aanvraag ontvangen;11-01-2027 09:00;;Ans
+Z3;Besluit nemen en kaart bestellen;13-01-2027 15:00;;Cas
+"""
+
+
+def measured(page: Page) -> None:
+    """Wait for the measured process, as a person would: looking again now and then."""
+    for _ in range(90):
+        if page.locator("#facts-heading").count():
+            return
+        page.wait_for_timeout(1000)
+        page.reload()
+    raise AssertionError("the event log was not read")
+
+
+def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page, installation):
     people = {role: create_user(name) for role, name in PEOPLE.items()}
     for role, person in people.items():  # the administrator registered the specialists
         if role.is_specialist:
             person.specialisms = [role.value]
     emails = {role: person.email for role, person in people.items()}
+    installation.prepare(people)
     db.session.commit()  # the test holds no transaction while the browser works
     walk = Walk(page, emails)
+    installation.watch(page)
     L, PO, A, E = (Role.PROJECT_LEADER, Role.PROCESS_OWNER, Role.PROCESS_ADVISOR,
                    Role.SUBJECT_EXPERT)
 
@@ -228,6 +369,17 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
         page.get_by_label(re.compile("^Wachttijd")).fill(wait)
         page.get_by_role("button", name="Processtap toevoegen").click()
         expect(page.locator("main")).to_contain_text(activity)
+    # ...and measures it from the case system's export: a job reads it.
+    page.goto(f"{walk.project_url}/event-logs/new/current")
+    page.locator("input[type=file]").set_input_files(files=[
+        {"name": "export-zaken.csv", "mimeType": "text/csv", "buffer": EVENT_LOG}])
+    page.get_by_role("button", name="Importeren").click()
+    page.wait_for_url(re.compile(r"/columns$"))
+    page.get_by_role("button", name="Meten").click()
+    page.wait_for_url(re.compile(r"/event-logs/\d+$"))
+    installation.at("event log queued")
+    measured(page)
+    expect(page.locator("main")).to_contain_text("8 gebeurtenissen")
     walk.as_(PO)
     walk.next_action("Proceskaart controleren op volledigheid en juistheid")
     page.get_by_label("Klopt en is volledig").check()
@@ -238,6 +390,7 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
     walk.confirm(3, "process_checked", variant="Samengevoegd met sessie 3a (eenvoudig proces)")
     walk.as_(L)
     walk.close(3)
+    installation.at("step 3 closed")
 
     # Step 4: the journey coach records the customer journey.
     walk.start(4)
@@ -257,6 +410,7 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
 
     # Step 5: the team links the service formula and compares it for each of the six P's.
     walk.start(5)
+    installation.at("step 5 started")
     walk.next_action("Serviceformule kiezen en sessie organiseren")
     page.get_by_label("Serviceformule", exact=True).select_option(index=1)
     page.get_by_role("button", name="Serviceformule kiezen").click()
@@ -351,6 +505,7 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
     page.get_by_role("button", name="Definitief verbeterplan goedkeuren").click()
     page.wait_for_url(re.compile(r"/tasks$"))
     expect(page.locator("main")).to_contain_text("goedgekeurd")
+    installation.at("plan approved")
     walk.go(8)
     walk.as_(L)
     walk.close(8)
@@ -441,9 +596,16 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
         else:
             assert work == set(), role
 
-    # Both documents download and open, with the plan's content in them.
+    # Both documents download and open, with the plan's content in them; the approved plan
+    # also as PDF/A.
+    installation.documents_laid_out()
     walk.as_(PO)
     page.goto(walk.project_url)
+    if pdf.available():
+        with page.expect_download() as download:
+            page.locator("a[href*='improvement-plan.pdf?version=']").first.click()
+        data = download.value.path().read_bytes()
+        assert data.startswith(b"%PDF") and b"pdfaid:part" in data
     for link, expected in (("improvement-plan.docx", ideas),
                            ("implementation-plan.docx", [last, PEOPLE[Role.TEAM_MANAGER]])):
         with page.expect_download() as download:
@@ -453,3 +615,4 @@ def test_a_project_goes_through_all_ten_steps_with_every_role(create_user, page)
             c.text for t in document.tables for r in t.rows for c in r.cells])
         assert PROJECT in text
         assert all(e in text for e in expected), (link, expected)
+    installation.check(people)

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 
-from . import audit, backup, guidance, jobs, retention
+from . import audit, backup, guidance, jobs, metrics, retention
 from .auth import services as accounts
 from .config import JobQueue
 from .demo import DEMO_PASSWORD, load_demo
@@ -387,8 +387,11 @@ notifications_cli.add_command(jobs_periodic, "periodic")
                    "Default: all.")
 @click.option("--heartbeat-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Touched at every heartbeat, for `flask jobs probe`.")
+@click.option("--metrics-port", type=click.IntRange(1, 65535),
+              help="Serve this worker's counters for Prometheus on this port, behind "
+                   "WASSTRAAT_METRICS_TOKEN.")
 def jobs_worker(once: bool, concurrency: int, queues: tuple[str, ...],
-                heartbeat_file: Path | None) -> None:
+                heartbeat_file: Path | None, metrics_port: int | None) -> None:
     """A worker of the job queue on PostgreSQL (WASSTRAAT_JOB_QUEUE=procrastinate): run one
     or more on any machine that reaches the database; they share the queue and the periodic
     work runs once a minute among them. A worker per queue gives each kind of work its own
@@ -399,12 +402,26 @@ def jobs_worker(once: bool, concurrency: int, queues: tuple[str, ...],
         raise click.ClickException(
             "The job queue needs PostgreSQL (DATABASE_URL); on SQLite the web process "
             "delivers e-mail itself and `flask jobs periodic` runs the periodic work.")
+    if metrics_port:
+        _serve_metrics(app, metrics_port)
     worker = queue(app)
     if heartbeat_file:
         jobs.beat_into(worker, heartbeat_file)
     jobs.check_for_stalled_jobs(app)  # a restart frees what this worker's death left
     worker.run_worker(wait=not once, concurrency=concurrency, install_signal_handlers=not once,
                       queues=jobs.worker_queues(queues))
+
+
+def _serve_metrics(app: Flask, port: int) -> None:
+    token = app.config["METRICS_TOKEN"]
+    if not token:
+        raise click.ClickException("--metrics-port needs WASSTRAAT_METRICS_TOKEN (or "
+                                   "WASSTRAAT_METRICS_TOKEN_FILE): the scrapers' token.")
+    try:
+        metrics.serve(port, token)
+    except OSError as error:
+        raise click.ClickException(f"Cannot serve the metrics on port {port}: {error}") \
+            from error
 
 
 @jobs_cli.command("probe")

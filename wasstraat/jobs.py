@@ -33,7 +33,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy.engine import make_url
 
-from . import counters, logs
+from . import counters, logs, metrics
 from .config import JobQueue
 from .exports import archive, pdf
 from .extensions import db
@@ -211,7 +211,8 @@ def _make_queue(app: Flask):
     @jobs.task(name="wasstraat.recover_stalled", queue=Queue.UPKEEP,
                queueing_lock="recover_stalled")
     async def recover(timestamp: int | None = None, request_id: str = "") -> None:
-        with logs.job("wasstraat.recover_stalled", request_id):
+        with logs.job("wasstraat.recover_stalled", request_id), \
+                metrics.job_run("wasstraat.recover_stalled"):
             done = await recover_stalled(jobs, stalled_after(app))
         if done.retried or done.dropped:
             log.info("Jobs of dead workers: %s put back, %s left to the waiting ones",
@@ -225,8 +226,9 @@ def _make_queue(app: Flask):
 
 @contextlib.contextmanager
 def _working(app: Flask, task: str, request_id: str = ""):
-    """A job's work: in the app, its log lines naming the job and the request behind it."""
-    with app.app_context(), logs.job(task, request_id):
+    """A job's work: in the app, its log lines naming the job and the request behind it,
+    counted and timed for the worker's metrics."""
+    with app.app_context(), logs.job(task, request_id), metrics.job_run(task):
         yield
 
 

@@ -1,5 +1,5 @@
 """What a web process counts for Prometheus: requests, document builds, PDF conversions and
-the e-mails it sent itself.
+the e-mails it sent itself; in a job worker, the jobs it ran, served on a port of its own.
 
 The counters live in this process. Under gunicorn with several workers, each worker counts
 its own; with ``PROMETHEUS_MULTIPROC_DIR`` set (an empty folder, before the app starts)
@@ -11,11 +11,16 @@ scrape itself, in ``ops``, so it is the same whichever instance or worker did th
 
 from __future__ import annotations
 
+import contextlib
+import hmac
 import os
+import threading
 import time
+from collections.abc import Iterator
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from flask import Flask, Response, g, request
-from prometheus_client import Counter, Histogram
+from prometheus_client import REGISTRY, Counter, Histogram, make_wsgi_app
 
 if _folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     # Made here too, not only by gunicorn's hook: a CLI command or a job worker counts into
@@ -39,6 +44,13 @@ MAILS = Counter(
     "wasstraat_notification_mails",
     "Notification e-mails and digests this process sent, by outcome (sent, retried, failed)",
     ["outcome"])
+
+JOBS = Counter(
+    "wasstraat_jobs", "Jobs this process ran, by task and outcome (succeeded, failed)",
+    ["task", "outcome"])
+JOB_SECONDS = Histogram(
+    "wasstraat_job_duration_seconds", "Time a job took in this process, by task", ["task"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900))
 
 UNMATCHED = "<unmatched>"  # a path no route has: one label, not one per path tried
 
@@ -65,3 +77,44 @@ def count_mail(sent: int, retried: int, failed: int) -> None:
     for outcome, number in (("sent", sent), ("retried", retried), ("failed", failed)):
         if number:
             MAILS.labels(outcome).inc(number)
+
+
+@contextlib.contextmanager
+def job_run(task: str) -> Iterator[None]:
+    """Count one job of ``task`` and time it; an exception counts it as failed."""
+    started = time.perf_counter()
+    outcome = "failed"
+    try:
+        yield
+        outcome = "succeeded"
+    finally:
+        JOBS.labels(task, outcome).inc()
+        JOB_SECONDS.labels(task).observe(time.perf_counter() - started)
+
+
+def token_offered(authorization: str, token: str) -> bool:
+    """Whether an Authorization header carries the scrapers' bearer token."""
+    scheme, _space, offered = authorization.partition(" ")
+    return scheme == "Bearer" and hmac.compare_digest(offered.strip().encode(), token.encode())
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # a scrape every 15 s is not worth a log line
+
+
+def serve(port: int, token: str, host: str = "") -> WSGIServer:
+    """This process's counters on ``port`` (every interface unless ``host``), behind the
+    scrapers' token, in a thread of its own: a job worker serves no pages, so its metrics
+    need a server of their own."""
+    exposition = make_wsgi_app(REGISTRY)
+
+    def guarded(environ, start_response):
+        if not token_offered(environ.get("HTTP_AUTHORIZATION", ""), token):
+            start_response("401 Unauthorized", [("Content-Type", "text/plain")])
+            return [b"401 Unauthorized\n"]
+        return exposition(environ, start_response)
+
+    server = make_server(host, port, guarded, handler_class=_Quiet)
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
+    return server

@@ -3,11 +3,10 @@ scrape. None needs a session; the metrics need the scrape's bearer token."""
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, abort, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from .. import metrics as counted
 from ..extensions import csrf
 from . import health, scrape
 
@@ -43,8 +42,7 @@ def metrics():
     token = current_app.config["METRICS_TOKEN"]
     if not token:
         abort(404)  # not switched on: not there
-    scheme, _space, offered = request.headers.get("Authorization", "").partition(" ")
-    if scheme != "Bearer" or not hmac.compare_digest(offered.strip().encode(), token.encode()):
+    if not counted.token_offered(request.headers.get("Authorization", ""), token):
         abort(401)
     return scrape.scrape(), 200, {"Content-Type": CONTENT_TYPE_LATEST,
                                   "Cache-Control": "no-store"}
