@@ -218,6 +218,7 @@ def axe_violations(page) -> list[str]:
             for v in result.response["violations"]]
 
 
+@pytest.mark.sqlite_only
 def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, municipality):
     """WCAG 2.1 A/AA by axe-core, on the demo municipality: every page type as the roles that
     see its forms, an empty project, forms with errors, and a page after an htmx swap."""

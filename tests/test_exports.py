@@ -281,6 +281,7 @@ def test_the_cli_writes_both_documents(team, runner, tmp_path):
     assert missing.exit_code != 0 and "No project" in missing.output
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice")
 def test_libreoffice_opens_both_documents_without_repair(team, runner, tmp_path):
     implementation(team)

@@ -55,6 +55,7 @@ def page_text(laid_out: bytes, page: int) -> str:
                           input=laid_out, capture_output=True, check=True).stdout.decode()
 
 
+@pytest.mark.sqlite_only
 def test_a_word_download_has_each_heading_on_the_page_its_contents_say(
         team: Team, clients, numbering):
     approved_plan(team, clients)

@@ -655,6 +655,7 @@ def test_one_text_for_both_occasion_and_goal_is_said_once(team, login_as):
     assert summary.count("Sneller en duidelijker.") == 1 and "\nDoel\n" not in summary
 
 
+@pytest.mark.sqlite_only
 @needs_libreoffice
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
 def test_no_improvement_number_or_amount_breaks_across_lines_in_the_printed_plan(team, login_as):
