@@ -74,6 +74,11 @@ NOT_FUZZED = {
                             "log (test_mining_filters.py removes one, and one that is gone)",
     "mining.accept_deviation": "shown for a log after the change that deviates, in step 10; "
                                "its refusals in test_conformance.py",
+    "archive.draw_up": "no input but the CSRF token; shown when a record is past its date "
+                       "(test_archive.py draws one up, and refuses when none is due)",
+    "archive.exclude": "shown on a destruction list only; its refusals in test_archive.py",
+    "archive.approve": "no input but the CSRF token; shown on a destruction list only "
+                       "(test_archive.py approves, twice, and before the date)",
     "projects.revisit": "shown only for a closed project (as above); fuzzed with the same "
                         "values in test_desired_process.py",
 }
@@ -271,6 +276,7 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
         "sponsor": [f"/projects/{parking}/steps/9"],
         "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit",
                   "/admin/organisation"],
+        "archivist": ["/archief/", "/archief/classes/new", f"/archief/projects/{done}/class"],
     }
     reached: set[str] = set()
     state: dict[str, dict[str, str]] = {}

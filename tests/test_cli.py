@@ -46,7 +46,10 @@ def test_seed_demo_creates_an_account_per_role_and_a_project_with_an_approved_pl
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     emails = {u.email for u in db.session.scalars(db.select(User))}
-    assert emails == {f"{r.value}@demo.wasstraat.nl" for r in Role} | {"admin@demo.wasstraat.nl"}
+    assert emails == {f"{r.value}@demo.wasstraat.nl" for r in Role} | {
+        "admin@demo.wasstraat.nl", "archivist@demo.wasstraat.nl"}
+    archivist = db.session.scalar(db.select(User).where(User.email.startswith("archivist@")))
+    assert archivist.functions == ["archivist"] and not archivist.is_admin
     project = db.session.scalars(
         db.select(Project).where(Project.name == "Aanvraag parkeervergunning bewoners")).one()
     assert project.statuses[Step.TEAM] is StepStatus.DONE

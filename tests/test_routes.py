@@ -48,6 +48,7 @@ ANYONE = "anyone"  # public, no login needed
 NOBODY = "nobody"
 SIGNED_IN = "signed_in"  # any signed-in user
 ADMIN = "admin"
+ARCHIVIST = "archivist"  # the organisation's archivist (workflow.OrgFunction), no one else
 MEMBERS = frozenset(Role)
 STEP_1_ACTORS = frozenset({Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT,
                            Role.PROJECT_LEADER, Role.JOURNEY_COACH, Role.PROCESS_ADVISOR})
@@ -98,6 +99,16 @@ RULES: dict[str, list[Rule]] = {
     "ops.live": [Rule("/_healthz/livez/", "GET", ANYONE)],
     "ops.started": [Rule("/_healthz/", "GET", ANYONE)],
     "ops.metrics": [Rule("/_metrics", "GET", NOBODY)],
+    # The archive (Selectielijst): the archivist's, not the administrators'.
+    "archive.index": [Rule("/archief/", "GET", ARCHIVIST)],
+    "archive.project_class": [Rule("/archief/projects/{cp}/class", "GET", ARCHIVIST),
+                              Rule("/archief/projects/{cp}/class", "POST", ARCHIVIST)],
+    "archive.new_class": [Rule("/archief/classes/new", "GET", ARCHIVIST),
+                          Rule("/archief/classes/new", "POST", ARCHIVIST)],
+    "archive.draw_up": [Rule("/archief/lists", "POST", ARCHIVIST)],
+    "archive.destruction_list": [Rule("/archief/lists/{dl}", "GET", ARCHIVIST)],
+    "archive.exclude": [Rule("/archief/lists/{dl}/items/{di}/exclude", "POST", ARCHIVIST)],
+    "archive.approve": [Rule("/archief/lists/{dl}/approve", "POST", ARCHIVIST)],
     # Everyone's own inbox; a message opens only for the person it was sent to.
     "notifications.index": [Rule("/notifications", "GET", SIGNED_IN)],
     "notifications.open_one": [Rule("/notifications/{n}/open", "POST",
@@ -509,6 +520,9 @@ def world(create_project, create_user):
                "n": db.session.scalar(db.select(db.func.min(Notification.id)).where(
                    Notification.user_id == team[Role.SPONSOR].id)),
                "off": unsubscribe_token(team[Role.SPONSOR].id, Kind.TASK)}
+        team.archivist = create_user("Archivaris")
+        team.archivist.functions = ["archivist"]
+        ids["dl"], ids["di"] = _destruction_list(ids["cp"], team.archivist)
         return team, ids, create_user(admin=True)
 
     return _build
@@ -524,6 +538,21 @@ def _closed_process(team) -> int:
         state.status = StepStatus.DONE
     db.session.commit()
     return closed.id
+
+
+def _destruction_list(project_id: int, archivist) -> tuple[int, int]:
+    """A list drawn up for the closed project, waiting for the archivist."""
+    from wasstraat.models import DestructionItem, DestructionList
+
+    listed = DestructionList(drawn_up_by_id=archivist.id)
+    item = DestructionItem(project_id=project_id, project_name="Afgerond",
+                           class_result="1.1", class_description="1.1 Ingericht",
+                           term_years=10, closed_on=date(2015, 1, 5),
+                           archive_date=date(2025, 1, 5))
+    listed.items.append(item)
+    db.session.add(listed)
+    db.session.commit()
+    return listed.id, item.id
 
 
 def _risk(team) -> int:
@@ -581,7 +610,8 @@ def _sponsor_token(team) -> int:
 
 
 def _subjects(team, admin):
-    return [("anonymous", None), ("outsider", team.outsider), ("admin", admin)] + [
+    return [("anonymous", None), ("outsider", team.outsider), ("admin", admin),
+            ("archivist", team.archivist)] + [
         (role, team[role]) for role in Role
     ]
 
@@ -597,7 +627,9 @@ def _expected(rule: Rule, subject) -> str:
         return "allowed"
     if rule.allowed == ADMIN:
         return "allowed" if subject == "admin" else "forbidden"
-    if subject == "outsider":
+    if rule.allowed == ARCHIVIST:
+        return "allowed" if subject == "archivist" else "forbidden"
+    if subject in ("outsider", "archivist"):  # in no project: the project is not there
         return "hidden"
     if subject == "admin":
         return "allowed" if rule.admin else rule.others
@@ -715,6 +747,7 @@ def test_no_page_view_changes_anything(world, login_as):
     team, ids, admin = world()
     leader = login_as(team[Role.PROJECT_LEADER])
     admin_client = login_as(admin)
+    archivist = login_as(team.archivist)
     # Pages only some roles may open (a delete confirmation for a review's finding): signed
     # in before counting, since signing in is itself recorded.
     narrow = {min(rule.allowed) for rules in RULES.values() for rule in rules
@@ -726,7 +759,7 @@ def test_no_page_view_changes_anything(world, login_as):
         for rule in rules:
             if rule.method == "GET" and not rule.is_api and rule.allowed not in (frozenset(),
                                                                                  NOBODY):
-                client = admin_client if rule.allowed == ADMIN else leader
+                client = {ADMIN: admin_client, ARCHIVIST: archivist}.get(rule.allowed, leader)
                 if isinstance(rule.allowed, frozenset) and Role.PROJECT_LEADER not in rule.allowed:
                     client = role_clients[min(rule.allowed)]
                 response = client.get(rule.path.format(**ids))

@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .archive.views import bp as archive_bp
     from .auth.views import bp as auth_bp
     from .benefits.views import bp as benefits_bp
     from .exports.views import bp as exports_bp
@@ -103,7 +104,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
-                      library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp):
+                      library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp,
+                      archive_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

@@ -365,7 +365,13 @@ AUDIT_LABELS: dict[str, str] = {
     "user.data_export": N_("Persoonsgegevens gedownload"),
     "user.erase": N_("Persoonsgegevens gepseudonimiseerd en account gesloten"),
     "retention.anonymise": N_("Bewaartermijn verstreken: traject geanonimiseerd"),
-    "retention.delete": N_("Bewaartermijn verstreken: traject verwijderd"),
+    "retention.delete": N_("Archieftermijn verstreken: traject vernietigd"),
+    "archive.class": N_("Selectielijstcategorie van het traject gewijzigd"),
+    "archive.class_added": N_("Selectielijstcategorie toegevoegd"),
+    "archive.list_drawn_up": N_("Vernietigingslijst opgesteld"),
+    "archive.excluded": N_("Traject van de vernietigingslijst gehaald"),
+    "archive.destroyed": N_("Vernietigingslijst goedgekeurd en uitgevoerd"),
+    "user.functions": N_("Functies in de organisatie gewijzigd"),
     "auth.sso_failed": N_("Inloggen via single sign-on geweigerd"),
     "user.sso_linked": N_("Organisatie-account gekoppeld (single sign-on)"),
     "user.sso_link_allowed": N_("Koppelen via single sign-on toegestaan"),
@@ -386,6 +392,7 @@ AUDIT_LABELS: dict[str, str] = {
 # What a row is about, in the screens' words (the code stays in the CSV export).
 OBJECT_LABELS: dict[str, str] = {
     "api_token": N_("API-token"), "audit": N_("audittrail"), "benefit": N_("baat"),
+    "archive_class": N_("selectielijstcategorie"), "destruction_list": N_("vernietigingslijst"),
     "event_log": N_("eventlog"), "accepted_deviation": N_("aanvaarde afwijking"),
     "formula_comparison": N_("vergelijking met de formule"),
     "implementation_contribution": N_("inbreng implementatieplan"),

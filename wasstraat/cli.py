@@ -322,22 +322,26 @@ retention_cli = AppGroup("retention", help="The retention term for closed projec
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="List the projects; change nothing.")
 def run_retention(dry_run: bool) -> None:
-    """Anonymise or delete closed projects older than WASSTRAAT_RETENTION_MONTHS."""
+    """Anonymise closed projects older than WASSTRAAT_RETENTION_MONTHS (the archivist's
+    destruction list destroys records, at the end of their Selectielijst term)."""
 
     months = current_app.config["RETENTION_MONTHS"]
     action = current_app.config["RETENTION_ACTION"]
     if not months:
         raise click.ClickException("No retention term set: WASSTRAAT_RETENTION_MONTHS.")
+    if action == "delete":
+        click.echo("Records are destroyed only on a destruction list the archivist approves, "
+                   "at the end of their Selectielijst term (Archief); this run anonymises.")
     if dry_run:
         for project, closed_at in retention.due(months):
-            click.echo(f"#{project.id}\tclosed {closed_at:%Y-%m-%d}\twould {action}")
+            click.echo(f"#{project.id}\tclosed {closed_at:%Y-%m-%d}\twould anonymise")
         return
     handled = retention.run(months, action)
     db.session.commit()
     for done in handled:
         click.echo(f"#{done.project_id}\tclosed {done.closed_at:%Y-%m-%d}\t{done.action}d")
     click.echo(f"{len(handled)} project{'' if len(handled) == 1 else 's'} closed more than "
-               f"{months} months ago {action}d.")
+               f"{months} months ago anonymised.")
 
 
 @click.command("docx-reference")

@@ -44,7 +44,7 @@ from .steps import services as steps
 from .sustain import services as sustain
 from .tasks import services as tasks
 from .tasks.services import task_link
-from .workflow import BenefitKind, EndReason, EventLogStatus, GateVerdict, Role, Step
+from .workflow import BenefitKind, EndReason, EventLogStatus, GateVerdict, OrgFunction, Role, Step
 from .working_time import organisation_calendar
 
 # The documented demo password; only `flask seed-demo` creates accounts with it.
@@ -95,13 +95,16 @@ def load_demo() -> list[User]:
     for role, person in people.items():  # registered as specialist by the administrator
         if role.is_specialist:
             person.specialisms = [role.value]
+    archivist = accounts.create_user(demo_email("archivist"), "Arjen Archivaris", DEMO_PASSWORD,
+                                     enforce_policy=False)
+    archivist.functions = [OrgFunction.ARCHIVIST.value]  # keeps the Selectielijst terms
     _spread_over_time(_parking_permit_project(people), date(2026, 5, 4), PARKING_DAYS)
     completed = _completed_project(people)
     _spread_over_time(completed, date(2025, 10, 20), COMPLETED_DAYS)
     _borging(completed, people[Role.PROCESS_OWNER])
     _public_space_project(people)
     db.session.flush()
-    return [admin, *people.values()]
+    return [admin, *people.values(), archivist]
 
 
 def _spread_over_time(project: Project, start: date, days: list[int]) -> None:

@@ -4,8 +4,9 @@ A page read again by the same person, with the same address, on the same day and
 language, is the same page as long as the data it shows is unchanged: the revision counters of
 its project (or of every project the person may see) and of the organisation say so
 (revisions.py). The key holds the person and what decides their rights (administrator,
-specialisms), so a page is never served to someone else, and a lost right (a membership, a
-role) raises the project's counter, so the page is made anew and refused.
+specialisms, functions such as the archivist's), so a page is never served to someone else,
+and a lost right (a membership, a role) raises the project's counter, so the page is made
+anew and refused.
 
 What differs per request is punched out before the page is kept and filled in when it is
 served: the session's CSRF token and the count of unread notifications (notifications change
@@ -62,7 +63,7 @@ def _wanted() -> bool:
 def _key(scope: Hashable) -> tuple:
     user = current_user
     return ("page", request.full_path, user.id, user.is_admin, tuple(user.specialisms or ()),
-            str(get_locale()), clock.today(), scope)
+            tuple(user.functions or ()), str(get_locale()), clock.today(), scope)
 
 
 def unread_badge() -> Markup:

@@ -1,5 +1,8 @@
 """Retention (AVG article 5(1)(e), BIO 5.33): closed projects older than the organisation's
-term are anonymised or deleted by ``flask --app app retention run``, typically from cron.
+term are anonymised by ``flask --app app retention run``, typically from cron. The record
+itself is destroyed only at the end of its Selectielijst term, on a destruction list the
+archivist approved (archive/services.py, which calls ``destroy`` here); the setting
+``delete`` of earlier releases therefore anonymises too.
 
 *Closed* means step 10 was finished; the term counts from that moment. Anonymising keeps what
 the organisation learned (the process, the improvements, the plans, the KPI results) and takes
@@ -65,19 +68,20 @@ def due(months: int, now: datetime | None = None) -> list[tuple[Project, datetim
 
 
 def run(months: int, action: str, now: datetime | None = None) -> list[Handled]:
+    """Anonymise the projects past the term (``action`` "delete" too: only the archivist's
+    approval destroys a record)."""
     if action not in ACTIONS:
         raise ValueError(f"retention action must be one of {ACTIONS}")
     handled = []
     for project, closed_at in due(months, now):
-        if action == "delete":
-            _delete(project)
-        else:
-            _anonymise(project)
-        handled.append(Handled(project.id, closed_at, action))
+        _anonymise(project)
+        handled.append(Handled(project.id, closed_at, "anonymise"))
     return handled
 
 
-def _delete(project: Project) -> None:
+def destroy(project: Project) -> None:
+    """Remove the project and everything in it; the audit trail stays. Only for a record
+    past its archive date on an approved destruction list (archive/services.py)."""
     audit.record("retention.delete", "project", project.id, project.id,
                  after={"closed_steps": True})
     project_id = project.id

@@ -41,11 +41,13 @@ ORGANISATION = "organisation"
 _WROTE = "revisions_wrote"
 
 # Rows no cached section shows: the audit trail (the history page is not cached), a person's
-# notifications and digests (their own pages), and everything of accounts and sign-in.
+# notifications and digests (their own pages), everything of accounts and sign-in, and the
+# archive's classes and lists (the archive's pages are not cached; a project's own class is
+# its project row).
 OUTSIDE_PROJECTS = frozenset({
     "audit_event", "notification", "notification_digest", "notification_setting",
     "api_rate_window", "api_token", "external_identity", "login_failure", "recovery_code",
-    "data_revision",
+    "data_revision", "archive_class", "destruction_list",
 })
 # Read models kept beside the rows they follow (a position moves only with a step state, which
 # counts for its project), and a person's sign-in bookkeeping (written without a flush).

@@ -104,6 +104,7 @@ def register(app: Flask) -> None:
         BenefitKind=workflow.BenefitKind,
         REMEASURE_MONTHS=workflow.REMEASURE_MONTHS,
         EventLogStatus=workflow.EventLogStatus,
+        DestructionState=workflow.DestructionState,
         STEPS=workflow.STEPS,
         PROCESS_TYPES=workflow.PROCESS_TYPES,
         WASTES=workflow.WASTES,

@@ -80,6 +80,26 @@ class PlanDecider(LabelledEnum):
     COLLEGE = "college", N_("Het college van burgemeester en wethouders")
 
 
+class OrgFunction(LabelledEnum):
+    """A task in the organisation beyond the projects, given to a person by an administrator."""
+
+    ARCHIVIST = "archivist", N_("Archivaris")
+
+
+class ArchiveNomination(LabelledEnum):
+    """What happens to a closed project's record at the end of its Selectielijst term."""
+
+    DESTROY = "destroy", N_("Vernietigen")
+    KEEP = "keep", N_("Bewaren (overbrengen naar het archief)")
+
+
+class DestructionState(LabelledEnum):
+    """A destruction list: drawn up, then approved by the archivist (and carried out)."""
+
+    PROPOSED = "proposed", N_("Ter beoordeling bij de archivaris")
+    DESTROYED = "destroyed", N_("Goedgekeurd en vernietigd")
+
+
 class PlanKind(LabelledEnum):
     """The two plans a board decides on."""
 

@@ -35,6 +35,7 @@ from ..titles import step_title
 from ..workflow import (
     SPECIALIST_ROLES,
     GateApprover,
+    OrgFunction,
     OwnerAppointer,
     PlanDecider,
     ProjectCreators,
@@ -51,6 +52,9 @@ def _user_fields(cls):
     cls.specialisms = MultiCheckboxField(
         _l("Geregistreerd als specialist"),
         choices=lambda: choices((r.value, duties.role_name(r)) for r in SPECIALIST_ROLES))
+    cls.functions = MultiCheckboxField(
+        _l("Functies in de organisatie"),
+        choices=choices((f.value, _l(f.label)) for f in OrgFunction))
     return cls
 
 
@@ -164,7 +168,7 @@ class EditUserForm(VersionedForm):
     def account_values(self) -> dict:
         return {"name": self.name.data, "email": self.email.data, "is_admin": self.is_admin.data,
                 "active": self.active.data, "specialisms": self.specialisms.data,
-                "password": self.password.data}
+                "functions": self.functions.data, "password": self.password.data}
 
 
 class AuditFilterForm(FlaskForm):

@@ -88,6 +88,7 @@ def new_user():
     user = accounts.create_user(form.email.data, form.name.data, form.password.data,
                                 is_admin=form.is_admin.data, must_change=True, actor=actor)
     accounts.set_specialisms(user, form.specialisms.data, actor=actor)
+    accounts.set_functions(user, form.functions.data, actor=actor)
     db.session.commit()
     flash(_("Het account is aangemaakt."), "success")
     return redirect(url_for("admin.users"), 303)

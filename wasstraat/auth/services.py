@@ -18,7 +18,7 @@ from ..concurrency import check_version
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import User, utcnow
-from ..workflow import SPECIALIST_ROLES
+from ..workflow import SPECIALIST_ROLES, OrgFunction
 from . import mfa, throttle
 from .passwords import (
     DUMMY_HASH,
@@ -218,11 +218,13 @@ def update_user(user: User, *, actor: User, name: str, email: str, is_admin: boo
 
 
 def update_account(user: User, *, actor: User, expected_version: int, name: str, email: str,
-                   is_admin: bool, active: bool, specialisms: list[str], password: str) -> None:
+                   is_admin: bool, active: bool, specialisms: list[str], password: str,
+                   functions: list[str] = ()) -> None:
     """An administrator's edit of an account in one go; a stale form is refused first."""
     check_version(user, expected_version)
     update_user(user, actor=actor, name=name, email=email, is_admin=is_admin, active=active)
     set_specialisms(user, specialisms, actor=actor)
+    set_functions(user, list(functions), actor=actor)
     if password:
         set_password(user, password, actor=actor)
 
@@ -232,6 +234,14 @@ def set_specialisms(user: User, roles: list[str], *, actor: User) -> None:
 
     known = [r.value for r in SPECIALIST_ROLES if r.value in roles]
     audit.apply_changes(user, {"specialisms": known}, action="user.specialisms",
+                        object_type="user", project_id=None, actor=actor)
+
+
+def set_functions(user: User, functions: list[str], *, actor: User) -> None:
+    """The organisation's tasks beyond the projects (the archivist) this person has."""
+
+    known = [f.value for f in OrgFunction if f.value in functions]
+    audit.apply_changes(user, {"functions": known}, action="user.functions",
                         object_type="user", project_id=None, actor=actor)
 
 

@@ -18,6 +18,11 @@ from .accounts import (
     RecoveryCode,
     User,
 )
+from .archive import (
+    ArchiveClass,
+    DestructionItem,
+    DestructionList,
+)
 from .audit_trail import (
     AppendOnlyError,
     AuditEvent,
@@ -102,6 +107,9 @@ hold_members_on_assignment()
 
 __all__ = [
     "ActionNote",
+    "ArchiveClass",
+    "DestructionItem",
+    "DestructionList",
     "DataRevision",
     "ApiRateWindow",
     "ApiToken",

@@ -65,11 +65,16 @@ class User(db.Model):
     # The specialist roles (privacy officer, CISO, ...) the administrator registered this
     # person for; only they may hold such a role in a project (segregation of duties).
     specialisms: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Tasks in the organisation beyond the projects (workflow.OrgFunction), given by an admin.
+    functions: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
     __mapper_args__ = {"version_id_col": version}
+
+    def has_function(self, function: str) -> bool:
+        return function in (self.functions or ())
 
     # Flask-Login protocol
     @property

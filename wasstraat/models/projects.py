@@ -65,6 +65,8 @@ class Project(db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     service_formula_id: Mapped[int | None] = mapped_column(ForeignKey("service_formula.id"))
+    # The Selectielijst class of its record; none: the organisation's default class.
+    archive_class_id: Mapped[int | None] = mapped_column(ForeignKey("archive_class.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     service_formula: Mapped[ServiceFormula | None] = relationship()

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from .. import clock, duties
 from .. import history as project_history
 from ..access import Action, ProjectAccess, access_to, project_access
+from ..archive import services as archive
 from ..errors import refuse_into, refuse_with_flash
 from ..extensions import db
 from ..forms import choices, form_page, show_form
@@ -104,6 +105,7 @@ def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
         results=implementation.kpi_results([project.id]).get(project.id, [])
         if project.is_finished else [],
         health=planning.health_of(project, clock.today()),
+        archive_record=archive.record_of(project) if project.is_finished else None,
     ), status
 
 
