@@ -23,8 +23,10 @@ from wasstraat.models import (
     DestructionList,
     Project,
     User,
+    utcnow,
 )
-from wasstraat.workflow import ArchiveNomination, DestructionState
+from wasstraat.projects import services as projects
+from wasstraat.workflow import ArchiveNomination, DestructionState, StepStatus
 
 
 @pytest.fixture
@@ -241,3 +243,32 @@ def test_a_person_whose_function_ends_no_longer_sees_the_archive(archivist, logi
     db.session.commit()
     assert 'href="/archief/"' not in client.get("/").get_data(as_text=True)
     assert client.get("/archief/").status_code == 403
+
+
+def closed_long_ago(leader: User, name: str) -> int:
+    """A project of ``leader`` whose ten steps were closed eleven years ago."""
+    project = projects.create_project(leader, name=name, product="Verhuizing", assignment="",
+                                      process_type="primary", creator_roles=set())
+    for state in project.steps:
+        state.status = StepStatus.DONE
+        state.closed_at = utcnow() - timedelta(days=365 * 11)
+    db.session.commit()
+    return project.id
+
+
+def test_the_archive_asks_as_many_queries_for_many_records_as_for_one(
+        closed, archivist, create_user, login_as, count_queries):
+    client = login_as(archivist)
+    one = count_queries(lambda: client.get("/archief/"))
+    client.post("/archief/lists")
+    first = db.session.scalars(db.select(DestructionList)).one()
+    one_item = count_queries(lambda: client.get(f"/archief/lists/{first.id}"))
+    leader = create_user("Leider")
+    for n in range(4):
+        closed_long_ago(leader, f"Traject {n}")
+    assert count_queries(lambda: client.get("/archief/")) == one
+    client.post("/archief/lists")
+    second = db.session.scalars(db.select(DestructionList).where(
+        DestructionList.id != first.id)).one()
+    assert len(second.items) == 4
+    assert count_queries(lambda: client.get(f"/archief/lists/{second.id}")) == one_item
