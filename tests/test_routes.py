@@ -18,6 +18,8 @@ from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
 from wasstraat.models import (
     Benefit,
+    DestructionItem,
+    DestructionList,
     EventLogFilter,
     ImplementationItem,
     ImplementationOrder,
@@ -542,8 +544,6 @@ def _closed_process(team) -> int:
 
 def _destruction_list(project_id: int, archivist) -> tuple[int, int]:
     """A list drawn up for the closed project, waiting for the archivist."""
-    from wasstraat.models import DestructionItem, DestructionList
-
     listed = DestructionList(drawn_up_by_id=archivist.id)
     item = DestructionItem(project_id=project_id, project_name="Afgerond",
                            class_result="1.1", class_description="1.1 Ingericht",

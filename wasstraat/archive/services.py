@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..sustain import services as sustain
 from ..workflow import ArchiveNomination, DestructionState, OrgFunction, Step, StepStatus
 
 
@@ -72,14 +73,10 @@ class Record:
                 and self.archive_date <= today)
 
 
-def closed_on(moment: datetime) -> date:
-    return clock.local_date(moment)
-
-
-def records() -> list[Record]:
+def records(known_classes: list[ArchiveClass] | None = None) -> list[Record]:
     """Every closed project with its class and the day its ten steps were closed (one
-    query: the classes are few and read once)."""
-    by_id = {c.id: c for c in classes()}
+    query: the classes are few and read once, or given)."""
+    by_id = {c.id: c for c in (classes() if known_classes is None else known_classes)}
     fallback = next((c for c in by_id.values() if c.is_default), None)
     rows = db.session.execute(
         select(Project, StepState.closed_at).join(StepState, StepState.project_id == Project.id)
@@ -87,17 +84,17 @@ def records() -> list[Record]:
                StepState.closed_at.is_not(None))
         .order_by(StepState.closed_at, Project.id)).all()
     return [Record(project, by_id.get(project.archive_class_id) or fallback,
-                   closed_on(closed_at)) for project, closed_at in rows]
+                   clock.local_date(closed_at)) for project, closed_at in rows]
 
 
 def record_of(project: Project) -> Record | None:
     """The project's record when it is closed; None while it runs."""
-    state = project.step_state(Step.EXECUTION)
-    if state.status is not StepStatus.DONE or state.closed_at is None:
+    closed = sustain.closed_on(project)
+    if project.step_status(Step.EXECUTION) is not StepStatus.DONE or closed is None:
         return None
     archive_class = (db.session.get(ArchiveClass, project.archive_class_id)
                      if project.archive_class_id else default_class())
-    return Record(project, archive_class, closed_on(state.closed_at))
+    return Record(project, archive_class, closed)
 
 
 def on_open_list() -> set[int]:
@@ -107,11 +104,27 @@ def on_open_list() -> set[int]:
                DestructionItem.project_id.is_not(None))))
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What the archive page shows, each read once."""
+
+    classes: list[ArchiveClass]
+    records: list[Record]
+    listed: set[int]  # the projects on a list not yet judged
+    due: list[Record]  # past their date, to destroy, not yet on a list
+
+
+def overview(today: date | None = None) -> Overview:
+    today = today or clock.today()
+    known, listed = classes(), on_open_list()
+    found = records(known)
+    return Overview(known, found, listed,
+                    [r for r in found if r.due(today) and r.project.id not in listed])
+
+
 def due_for_destruction(today: date | None = None) -> list[Record]:
     """Closed projects past their archive date, to destroy, not yet on a list."""
-    today = today or clock.today()
-    listed = on_open_list()
-    return [r for r in records() if r.due(today) and r.project.id not in listed]
+    return overview(today).due
 
 
 def set_class(project: Project, archive_class: ArchiveClass, actor: User) -> None:
@@ -175,9 +188,8 @@ def approve(listed: DestructionList, actor: User, today: date | None = None) -> 
     remaining = [item for item in listed.items if not item.excluded_reason]
     for item in remaining:
         _require_due(item, today)
-    for item in remaining:
-        if item.project_id is not None:
-            retention.destroy(db.session.get(Project, item.project_id))
+    for item in remaining:  # each has its project: _require_due refused any without
+        retention.destroy(db.session.get(Project, item.project_id))
         item.project_id, item.destroyed_at = None, utcnow()
     listed.state, listed.approved_at = DestructionState.DESTROYED, utcnow()
     listed.approved_by_id, listed.approver_name = actor.id, actor.name

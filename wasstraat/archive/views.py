@@ -29,12 +29,11 @@ def _archivist():
 @login_required
 def index():
     _archivist()
-    listed = services.on_open_list()
     today = clock.today()
+    shown = services.overview(today)
     return render_template(
-        "archive/index.html", records=services.records(), today=today, listed=listed,
-        due=services.due_for_destruction(today), classes=services.classes(),
-        describe=services.describe,
+        "archive/index.html", records=shown.records, today=today, listed=shown.listed,
+        due=shown.due, classes=shown.classes, describe=services.describe,
         lists=db.session.scalars(db.select(DestructionList).order_by(
             DestructionList.id.desc())).all())
 

@@ -232,16 +232,19 @@ def update_account(user: User, *, actor: User, expected_version: int, name: str,
 def set_specialisms(user: User, roles: list[str], *, actor: User) -> None:
     """The specialist roles the administrator registered this person for."""
 
-    known = [r.value for r in SPECIALIST_ROLES if r.value in roles]
-    audit.apply_changes(user, {"specialisms": known}, action="user.specialisms",
-                        object_type="user", project_id=None, actor=actor)
+    _set_known(user, "specialisms", SPECIALIST_ROLES, roles, actor)
 
 
 def set_functions(user: User, functions: list[str], *, actor: User) -> None:
     """The organisation's tasks beyond the projects (the archivist) this person has."""
 
-    known = [f.value for f in OrgFunction if f.value in functions]
-    audit.apply_changes(user, {"functions": known}, action="user.functions",
+    _set_known(user, "functions", OrgFunction, functions, actor)
+
+
+def _set_known(user: User, column: str, known, chosen: list[str], actor: User) -> None:
+    """Keep of ``chosen`` the values ``known`` has, in its order; audited as user.<column>."""
+    values = [member.value for member in known if member.value in chosen]
+    audit.apply_changes(user, {column: values}, action=f"user.{column}",
                         object_type="user", project_id=None, actor=actor)
 
 
