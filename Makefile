@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 TRANSLATIONS := wasstraat/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+PRISM_VERSION := 5.16.0
+PRISM := $(VENV)/prism/node_modules/.bin/prism
 
 .PHONY: run test test-sqlite test-postgres lint lint-api check audit bench profile mutation translations extract-messages clean image
 
@@ -45,7 +47,7 @@ run: $(STAMP) translations
 
 ## test: the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
 ## (one worker per CPU; on PostgreSQL each worker has its own schema)
-test: $(STAMP) translations lint lint-api
+test: $(STAMP) translations lint lint-api $(PRISM)
 	$(BIN)/pytest -q -n auto
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
@@ -96,6 +98,12 @@ lint-api: $(STAMP) translations $(SPECTRAL)
 	@mkdir -p $(VENV)/spectral
 	WASSTRAAT_MFA_REQUIRED=admins $(FLASK) openapi write --format=json $(VENV)/spectral/openapi.json
 	$(SPECTRAL) lint --quiet --fail-severity=error -r $(RULESET) $(VENV)/spectral/openapi.json
+
+# Open Zaak's APIs in the tests (tests/zgw_mock.py): Prism serves their published OpenAPI
+# documents in validating mode. From the npm registry, into the venv, like Spectral.
+$(PRISM): | $(BIN)/python
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/prism \
+		@stoplight/prism-cli@$(PRISM_VERSION)
 
 ## audit: known vulnerabilities in the installed packages (needs the PyPI vulnerability API)
 audit: $(STAMP)

@@ -861,3 +861,12 @@ def test_the_answers_keep_to_the_published_document(team, client, create_user):
     keys = {key for event in events for side in ("before", "after")
             for key in (event.get(side) or {})}
     assert keys and all("_" not in key for key in keys), keys
+
+
+@pytest.mark.parametrize("query", ["x=1", "=false", "pagesize=5"])
+def test_a_query_parameter_the_document_does_not_name_is_refused(team, client, query):
+    """Not silently left out (and echoed back in the links): the caller hears which one."""
+    token = token_for(team[Role.PROJECT_LEADER])
+    response = client.get(f"/api/v1/processes?{query}", headers=bearer(token))
+    assert response.status_code == 400
+    assert response.json["invalid-params"]

@@ -133,7 +133,7 @@ def _grow_plan(team, extra) -> None:
                                           explanation="Verwerkt"))
 
 
-PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
+PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projects/{p}/zaakdossier", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
          "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/process",
          "/projects/{p}/process/desired",
          "/projects/{p}/formula", "/projects/{p}/journey",
@@ -166,7 +166,9 @@ LIMITS = {"/": 20, "/?page=40": 20, "/reports": 20, "/reports?page=2": 20, "/pro
           "/projects/{p}/plan?open-page=40&quick_wins-page=40": 20,
           "/projects/{p}/implementation": 15, "/projects/{p}/implementation?page=40": 15,
           "/projects/{p}/plan/versions/1": 15, "/projects/{p}/plan/improvements/{i}": 16,
-          "/projects/{p}/reviews": 15, "/projects/{p}/steps/1": 14, "/projects/{p}/steps/2": 14}
+          "/projects/{p}/reviews": 15, "/projects/{p}/steps/1": 14, "/projects/{p}/steps/2": 14,
+          # the project's standing in the zaaksysteem (Open Zaak) is one more
+          "/projects/{p}": 13}
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -168,6 +168,12 @@ RULES: dict[str, list[Rule]] = {
                      Rule("/projects/new", "POST", SIGNED_IN)],
     "projects.show": [Rule("/projects/{p}", "GET", MEMBERS, admin=True)],
     "projects.history": [Rule("/projects/{p}/history", "GET", MEMBERS, admin=True)],
+    # The zaaksysteem (Open Zaak): configured by administrators; the dossier is the team's.
+    "zaken.settings": [Rule("/admin/zaaksysteem", "GET", ADMIN),
+                       Rule("/admin/zaaksysteem", "POST", ADMIN)],
+    "zaken.test_connection": [Rule("/admin/zaaksysteem/test", "POST", ADMIN)],
+    "zaken.dossier": [Rule("/projects/{p}/zaakdossier", "GET", MEMBERS, admin=True)],
+    "zaken.retry": [Rule("/projects/{p}/zaakdossier/retry", "POST", ADMIN)],
     "admin.organisation": [Rule("/admin/organisation", "GET", ADMIN),
                            Rule("/admin/organisation", "POST", ADMIN)],
     "projects.people": [Rule("/projects/{p}/team/people?q=med", "GET", PL, admin=True)],

@@ -371,6 +371,10 @@ AUDIT_LABELS: dict[str, str] = {
     "archive.list_drawn_up": N_("Vernietigingslijst opgesteld"),
     "archive.excluded": N_("Traject van de vernietigingslijst gehaald"),
     "archive.destroyed": N_("Vernietigingslijst goedgekeurd en uitgevoerd"),
+    "archive.resultaattype": N_("Resultaattype in Open Zaak bij een Selectielijstcategorie "
+                                "gewijzigd"),
+    "zaak_settings.update": N_("Koppeling met het zaaksysteem (Open Zaak) gewijzigd"),
+    "zaak.retry": N_("Mislukte onderdelen opnieuw naar het zaaksysteem gestuurd"),
     "user.functions": N_("Functies in de organisatie gewijzigd"),
     "auth.sso_failed": N_("Inloggen via single sign-on geweigerd"),
     "user.sso_linked": N_("Organisatie-account gekoppeld (single sign-on)"),
@@ -393,6 +397,7 @@ AUDIT_LABELS: dict[str, str] = {
 OBJECT_LABELS: dict[str, str] = {
     "api_token": N_("API-token"), "audit": N_("audittrail"), "benefit": N_("baat"),
     "archive_class": N_("selectielijstcategorie"), "destruction_list": N_("vernietigingslijst"),
+    "zaak_settings": N_("koppeling met het zaaksysteem"),
     "event_log": N_("eventlog"), "accepted_deviation": N_("aanvaarde afwijking"),
     "formula_comparison": N_("vergelijking met de formule"),
     "implementation_contribution": N_("inbreng implementatieplan"),

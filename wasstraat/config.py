@@ -165,6 +165,16 @@ def metrics_token() -> str:
     return token
 
 
+def zgw_secret() -> str:
+    """The secret Wasstraat signs its calls to Open Zaak with (WASSTRAAT_ZGW_SECRET, or a file
+    named by WASSTRAAT_ZGW_SECRET_FILE): never in the database, so a backup or a dump of it
+    never carries the key to the municipality's records."""
+    secret = os.environ.get("WASSTRAAT_ZGW_SECRET", "").strip()
+    if path := os.environ.get("WASSTRAAT_ZGW_SECRET_FILE", "").strip():
+        secret = Path(path).read_text(encoding="utf-8").strip()
+    return secret
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     env = os.environ.get("WASSTRAAT_ENV", "development")
     if env not in ENVIRONMENTS:
@@ -244,6 +254,10 @@ def load_config(instance_path: Path) -> dict[str, object]:
                                                           "8000000"))),
         # Prometheus' scrapes of /_metrics carry this as a bearer token (ops/views.py).
         "METRICS_TOKEN": metrics_token(),
+        "ZGW_SECRET": zgw_secret(),
+        # Documents larger than this go to Open Zaak in parts (bestandsdelen).
+        "ZGW_PARTS_ABOVE": int(os.environ.get("WASSTRAAT_ZGW_PARTS_ABOVE", 4 * 1024 * 1024)),
+        "ZGW_TIMEOUT_SECONDS": float(os.environ.get("WASSTRAAT_ZGW_TIMEOUT_SECONDS", 20)),
         # Each request's CPU time as a Server-Timing header (the benchmark; off in production).
         "SERVER_TIMING": os.environ.get("WASSTRAAT_SERVER_TIMING") == "1",
         # To whom the improvement plan is addressed on its cover (the directie, the college).

@@ -39,6 +39,8 @@ from .exports import archive, pdf
 from .extensions import db
 from .mining import services as mining
 from .notifications import mail, reminders
+from .zaken import registration as zaak_registration
+from .zaken import sending as zaak_sending
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +55,13 @@ class PeriodicRun:
     digests: int
     digests_retried: int
     abandoned_logs: int = 0
+    zaak_projects: int = 0
 
     def summary(self) -> str:
         return (f"{self.sent} sent, {self.retried} to retry, {self.failed} given up; "
                 f"{self.reminders} new reminders; {self.digests} digests sent, "
                 f"{self.digests_retried} to retry; {self.abandoned_logs} abandoned event "
-                "log uploads removed")
+                f"log uploads removed; {self.zaak_projects} projects with parts for Open Zaak")
 
 
 def deliver_mail() -> None:
@@ -77,8 +80,12 @@ def periodic_work(now: datetime | None = None) -> PeriodicRun:
     # End the last read too: on SQLite a transaction outside a request holds the write lock.
     db.session.commit()
     abandoned = mining.forget_abandoned(now)
+    # Parts for Open Zaak whose next try is due (Open Zaak was away, or a job got lost).
+    due = zaak_registration.due_projects(db.session, now or datetime.now(UTC))
+    db.session.commit()
+    send_zaak_parts(due, inline=True)
     return PeriodicRun(done.sent, done.retried, done.failed, new_reminders, digests.sent,
-                       digests.retried, abandoned)
+                       digests.retried, abandoned, len(due))
 
 
 def after_commit_delivery() -> None:
@@ -100,7 +107,9 @@ class Queue(StrEnum):
     """The kinds of work, each its own queue, so each can have workers of its own."""
 
     MAIL = "mail"  # notifications, reminders, digests (the periodic run)
-    DOCUMENTS = "documents"  # PDF/A of the signed documents (LibreOffice)
+    # PDF/A of the signed documents (LibreOffice), and the parts for Open Zaak (which send
+    # those documents)
+    DOCUMENTS = "documents"
     EVENT_LOGS = "eventlogs"  # reading and analysing an imported event log
     UPKEEP = "upkeep"  # putting back the jobs of dead workers; every worker takes it
 
@@ -200,6 +209,13 @@ def _make_queue(app: Flask):
     def keep_pdf(kind: str, owner_id: int, request_id: str = "") -> None:
         with _working(app, "wasstraat.keep_pdf", request_id):
             _make_kept_pdf(kind, owner_id)
+
+    # One project's parts at a time, in order; a run waiting already sends this one's too.
+    @jobs.task(name="wasstraat.zaak_send", queue=Queue.DOCUMENTS, lock="zaak_send",
+               retry=procrastinate.RetryStrategy(max_attempts=3, exponential_wait=10))
+    def zaak_send(project_id: int, request_id: str = "") -> None:
+        with _working(app, "wasstraat.zaak_send", request_id):
+            _send_zaak_parts(project_id)
 
     @jobs.task(name="wasstraat.analyse_log", queue=Queue.EVENT_LOGS,
                retry=procrastinate.RetryStrategy(max_attempts=2))
@@ -301,6 +317,33 @@ def make_kept_pdf(kind: str, owner_id: int) -> None:
             _in_a_thread(app, f"pdf-{kind}-{owner_id}", _make_kept_pdf, kind, owner_id)
     except Exception:
         log.exception("Asking for the PDF/A of %s %s failed", kind, owner_id)
+
+
+def _send_zaak_parts(project_id: int) -> None:
+    sent = zaak_sending.send(project_id)
+    if sent:
+        log.info("Sent %s parts of project %s to Open Zaak", sent, project_id)
+
+
+def send_zaak_parts(project_ids, *, inline: bool = False) -> None:
+    """After a commit that wrote parts for Open Zaak (or a periodic run that found some due):
+    have them sent away from the request, by a worker on PostgreSQL or a thread of this
+    process on the embedded default; ``inline`` (the periodic run's command, the tests'
+    ``ZGW_INLINE``) sends them here and now. A failure is logged and kept on the part, never
+    an error for the person whose action it follows."""
+    app = current_app._get_current_object()
+    for project_id in sorted(project_ids):
+        try:
+            if inline or app.config.get("ZGW_INLINE"):
+                _send_zaak_parts(project_id)
+            elif app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
+                _defer_once(app, "wasstraat.zaak_send", f"zaak_send-{project_id}",
+                            project_id=project_id)
+            else:
+                _in_a_thread(app, f"zaak-{project_id}", _send_zaak_parts, project_id)
+        except Exception:
+            db.session.rollback()
+            log.exception("Sending the parts of project %s to Open Zaak failed", project_id)
 
 
 _RUNNING: set[str] = set()

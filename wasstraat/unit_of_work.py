@@ -11,6 +11,9 @@ order below. A listener of one event runs in the order of ``HOOKS``.
      team answered, an improvement decided or carried out (to its proposer) and a rejection
      overruled (to its specialist) become notifications; each that is to be e-mailed marks
      the session "mail due". They add rows, so they run before the flush writes them.
+  2b. ``zaken.note_moments``: a moment of a project that the zaaksysteem follows (a project
+     started, a step closed, a plan approved; ``workflow.ZAAK_MOMENTS``) writes its parts for
+     Open Zaak, in the same transaction, and marks the session "zaak sends due".
 
 **After each flush**
   3. ``guidance.note_touched_projects``: which projects (and memberships) the flush touched,
@@ -43,12 +46,14 @@ raises the organisation's counter.
      last hook (registered by :func:`register_request_hooks`) has the e-mails sent, in the
      process or by a worker (``jobs.after_commit_delivery``), once the response is made. Only
      committed notifications are ever delivered.
+ 10b. ``send_to_zaaksysteem_after_the_request``: likewise, "zaak sends due" has the request's
+     last hook send the committed parts to Open Zaak (a worker, or a thread of this process).
 
 **After commit and after rollback**, last: ``revisions.forget_writes``: the transaction that
 wrote is over, so what the next one reads may be cached again.
 
 **After rollback**: the hooks forget what 1, 3 and 2 remembered (the chain's pending rows, the
-touched projects, "mail due"), so the next transaction starts clean.
+touched projects, "mail due", "zaak sends due"), so the next transaction starts clean.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, guidance, jobs, positions, revisions
 from .notifications import events as notifications
+from .zaken import registration as zaken
 
 MAIL_DUE = notifications.MAIL_DUE
 
@@ -74,9 +80,16 @@ def nothing_to_deliver(session: Session) -> None:
     session.info.pop(MAIL_DUE, None)
 
 
+def send_to_zaaksysteem_after_the_request(session: Session) -> None:
+    projects = zaken.sends_due(session)
+    if projects and has_request_context():
+        g.zaak_sends = g.get("zaak_sends", set()) | projects
+
+
 HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("before_flush", audit.link_new_events),
     ("before_flush", notifications.tell_new_assignees),
+    ("before_flush", zaken.note_moments),
     ("after_flush", guidance.note_touched_projects),
     ("after_flush", positions.follow_step_states),
     ("after_flush", notifications.handle_finished_work),
@@ -86,10 +99,12 @@ HOOKS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("after_commit", audit.write_checkpoint),
     ("after_commit", guidance.forget_touched),
     ("after_commit", deliver_after_the_request),
+    ("after_commit", send_to_zaaksysteem_after_the_request),
     ("after_commit", revisions.forget_writes),
     ("after_rollback", audit.forget_pending),
     ("after_rollback", guidance.forget_touched),
     ("after_rollback", nothing_to_deliver),
+    ("after_rollback", zaken.forget_sends),
     ("after_rollback", revisions.forget_writes),
 )
 
@@ -108,4 +123,6 @@ def register_request_hooks(app: Flask) -> None:
         committed: here (the embedded default) or by a worker (jobs.py)."""
         if g.pop("mail_due", False):
             jobs.after_commit_delivery()
+        if projects := g.pop("zaak_sends", None):
+            jobs.send_zaak_parts(projects)
         return response

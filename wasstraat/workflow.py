@@ -93,6 +93,65 @@ class ArchiveNomination(LabelledEnum):
     KEEP = "keep", N_("Bewaren (overbrengen naar het archief)")
 
 
+class ZaakPart(LabelledEnum):
+    """What the zaaksysteem (Open Zaak) receives of a project, each a job of its own
+    (zaken/registration.py)."""
+
+    ZAAK = "zaak", N_("De zaak")
+    ROLES = "roles", N_("De proceseigenaar en de projectleider als rol")
+    STATUS = "status", N_("Een status: een stap afgerond")
+    DOCUMENT = "document", N_("Een document (PDF/A)")
+    DECISION = "besluit", N_("Het besluit over het verbeterplan")
+    RESULT = "resultaat", N_("Het resultaat")
+    ARCHIVE_DATES = "archive", N_("De archiefdatum die Open Zaak afleidt")
+
+
+class ZaakPartState(LabelledEnum):
+    WAITING = "waiting", N_("Wacht op verzending")
+    DONE = "done", N_("Geregistreerd")
+    FAILED = "failed", N_("Mislukt")
+
+
+class ZaakDocument(LabelledEnum):
+    """The documents that go into the zaak, each with its own informatieobjecttype."""
+
+    PLAN = "plan", N_("Het goedgekeurde verbeterplan")
+    IMPLEMENTATION = "implementation", N_("Het goedgekeurde implementatieplan")
+    A3 = "a3", N_("Het A3 van het afgeronde traject")
+
+
+# The roles the zaak names (rollen), each with the roltype an administrator chooses.
+ZAAK_ROLES: tuple[Role, ...] = (Role.PROCESS_OWNER, Role.PROJECT_LEADER)
+
+
+@dataclass(frozen=True)
+class ZaakMoment:
+    """What one moment of a project (an audit action) sends to the zaaksysteem, in order."""
+
+    parts: tuple[ZaakPart, ...]
+    document: ZaakDocument | None = None
+    # Only when the change gives someone one of these roles (a team change).
+    giving: tuple[Role, ...] = ()
+
+
+# The zaak follows the project: it starts with the project, each closed (or skipped) step
+# sets a status, an approval sends the signed document (and, for the improvement plan, the
+# besluit), and the last step's closing sets the result before the end status, after which
+# Open Zaak derives the archive dates. A moment not listed sends nothing.
+ZAAK_MOMENTS: dict[str, ZaakMoment] = {
+    "project.create": ZaakMoment((ZaakPart.ZAAK, ZaakPart.ROLES)),
+    "team.add": ZaakMoment((ZaakPart.ROLES,), giving=ZAAK_ROLES),
+    "team.roles": ZaakMoment((ZaakPart.ROLES,), giving=ZAAK_ROLES),
+    "step.close": ZaakMoment((ZaakPart.STATUS,)),
+    "step.skip": ZaakMoment((ZaakPart.STATUS,)),  # the zaak passes the step's status too
+    "plan.approve": ZaakMoment((ZaakPart.DOCUMENT, ZaakPart.DECISION), ZaakDocument.PLAN),
+    "implementation.approve": ZaakMoment((ZaakPart.DOCUMENT,), ZaakDocument.IMPLEMENTATION),
+}
+# Closing the last step closes the zaak: its A3, the result, the end status, the dates.
+ZAAK_CLOSING = ZaakMoment((ZaakPart.DOCUMENT, ZaakPart.RESULT, ZaakPart.STATUS,
+                           ZaakPart.ARCHIVE_DATES), ZaakDocument.A3)
+
+
 class DestructionState(LabelledEnum):
     """A destruction list: drawn up, then approved by the archivist (and carried out)."""
 

@@ -28,6 +28,10 @@ WRITES = (400, 403, 409, 412, 428)
 class Parser(FlaskParser):
     # The design rules: invalid input is a 400, with invalid-params.
     DEFAULT_VALIDATION_STATUS = 400
+    # A query parameter the document does not name is refused too (webargs leaves it out by
+    # default): the schema's own setting (RAISE) decides, as for a body.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None,
+                                   "querystring": None}
 
 
 class Blueprint(SmorestBlueprint):

@@ -250,6 +250,14 @@ def implementation_pdf(project: Project, build: Callable[[], Export],
     return Export(stored.filename, stored.content, stored.sha256)
 
 
+def approval_pdf(approval: ImplementationApproval) -> Export:
+    """The PDF/A of an approval's kept implementation plan, made now where it is not yet (a
+    job that sends it elsewhere waits for it)."""
+    stored = _kept_pdf("implementation_approval", approval.id,
+                       lambda: _find(ImplementationDocument, approval.id, "docx"), now=True)
+    return Export(stored.filename, stored.content, stored.sha256)
+
+
 def kept_with(sha256: str) -> list[PlanDocument | ImplementationDocument]:
     """The kept documents whose stored bytes have this SHA-256."""
     found: list[PlanDocument | ImplementationDocument] = list(db.session.scalars(

@@ -102,10 +102,16 @@ from .step_work import (
     ProcessStep,
     ServiceFormula,
 )
+from .zaken import (
+    ZaakAction,
+    ZaakSettings,
+)
 
 hold_members_on_assignment()
 
 __all__ = [
+    "ZaakAction",
+    "ZaakSettings",
     "ActionNote",
     "ArchiveClass",
     "DestructionItem",

@@ -30,6 +30,9 @@ class ArchiveClass(db.Model):
     nomination: Mapped[ArchiveNomination] = mapped_column(
         StrEnumColumn(ArchiveNomination, 10), default=ArchiveNomination.DESTROY)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # With Open Zaak: the resultaattype that carries this class there (its URL), from which
+    # Open Zaak derives the zaak's archive dates.
+    zaak_resultaattype: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

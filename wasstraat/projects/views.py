@@ -32,6 +32,7 @@ from ..navigation import confirm_deletion, int_arg
 from ..page_cache import cached_page, project_scope
 from ..plans import services as plans
 from ..workflow import BoardOutcome, PlanKind, Role, Step, StepStatus, revisit_status
+from ..zaken import services as zaken
 from . import board, cycles, planning, services
 from .forms import (
     AddMembersForm,
@@ -106,6 +107,7 @@ def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
         if project.is_finished else [],
         health=planning.health_of(project, clock.today()),
         archive_record=archive.record_of(project) if project.is_finished else None,
+        zaak=zaken.summary(project),
     ), status
 
 

@@ -1,0 +1,235 @@
+"""The connection to Open Zaak as an administrator keeps it, its test, and a project's
+zaakdossier: what arrived, what waits, what failed and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from .. import audit
+from ..concurrency import check_version
+from ..errors import ConflictError, InvalidInput
+from ..extensions import db
+from ..models import ArchiveClass, Project, User, ZaakAction, ZaakSettings
+from ..workflow import Step, ZaakDocument, ZaakPart, ZaakPartState
+from . import registration
+from .client import Call, Client, ZgwError
+
+URL_FIELDS = ("zaken_root", "documenten_root", "catalogi_root", "besluiten_root", "zaaktype",
+              "besluittype")
+SETTING_FIELDS = ("active", *URL_FIELDS, "client_id", "rsin", "roltypen", "statustypen",
+                  "informatieobjecttypen")
+# What the zaak cannot start without, when the connection is switched on.
+REQUIRED = ("zaken_root", "documenten_root", "catalogi_root", "besluiten_root", "client_id",
+            "rsin", "zaaktype")
+
+
+def settings() -> ZaakSettings:
+    """The connection as stored, or a blank one (version 0: never saved)."""
+    found = db.session.scalar(select(ZaakSettings).limit(1))
+    return found or ZaakSettings(active=False, roltypen={}, statustypen={},
+                                 informatieobjecttypen={}, version=0)
+
+
+def elfproef(number: str) -> bool:
+    """The eleven test of an RSIN (as of a BSN): nine digits whose weighted sum, the last
+    digit counting -1, is a multiple of 11."""
+    if len(number) != 9 or not number.isdigit():
+        return False
+    weighted = sum(int(digit) * weight for digit, weight in zip(number[:8], range(9, 1, -1),
+                                                              strict=True))
+    return (weighted - int(number[8])) % 11 == 0
+
+
+def _url_problem(value: str) -> str | None:
+    """An API address is https, or http on this machine's own loopback (a test set-up)."""
+    parts = urlsplit(value)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme == "https" or (parts.scheme == "http" and local):
+        return None if parts.hostname else _("Vul een volledig adres in.")
+    return _("Gebruik een https-adres.")
+
+
+def problems(values: dict) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name in URL_FIELDS:
+        if values.get(name) and (problem := _url_problem(values[name])):
+            found[name] = problem
+    if values.get("rsin") and not elfproef(values["rsin"]):
+        found["rsin"] = _("Dit RSIN klopt niet: het zijn negen cijfers die de elfproef "
+                          "doorstaan.")
+    if values.get("active"):
+        for name in REQUIRED:
+            if not values.get(name):
+                found.setdefault(name, _("Nodig om zaken aan te maken."))
+    return found
+
+
+def save_settings(actor: User, *, expected_version: int, values: dict,
+                  resultaattypen: dict[int, str]) -> ZaakSettings:
+    if found := problems(values) | _resultaattype_problems(resultaattypen):
+        raise InvalidInput(found)
+    row = db.session.scalar(select(ZaakSettings).limit(1))
+    if row is None:
+        if expected_version != 0:
+            raise ConflictError()
+        row = ZaakSettings(**values)
+        db.session.add(row)
+        db.session.flush()
+        audit.record("zaak_settings.update", "zaak_settings", row.id, None, actor=actor,
+                     after=values)
+    else:
+        check_version(row, expected_version)
+        audit.apply_changes(row, values, action="zaak_settings.update",
+                            object_type="zaak_settings", project_id=None, actor=actor)
+    _save_resultaattypen(actor, resultaattypen)
+    return row
+
+
+def _resultaattype_problems(resultaattypen: dict[int, str]) -> dict[str, str]:
+    return {f"resultaattype_{class_id}": problem for class_id, url in resultaattypen.items()
+            if url and (problem := _url_problem(url))}
+
+
+def _save_resultaattypen(actor: User, resultaattypen: dict[int, str]) -> None:
+    for archive_class in db.session.scalars(select(ArchiveClass)):
+        if archive_class.id in resultaattypen:
+            audit.apply_changes(archive_class,
+                                {"zaak_resultaattype": resultaattypen[archive_class.id]},
+                                action="archive.resultaattype", object_type="archive_class",
+                                project_id=None, actor=actor)
+
+
+# --- Testing the connection --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    what: str
+    problem: str = ""  # empty: it works
+
+
+def test_connection(actor: User) -> list[Check]:
+    """Read what the registration will need, as the person testing: the zaaktype (and that
+    the configured types belong to it), and the zaken, documents and besluiten of it. A
+    missing scope shows as the Dutch reason with the scope's name."""
+    row = settings()
+    try:
+        client = Client(row, current_app.config["ZGW_SECRET"], actor,
+                        timeout=current_app.config["ZGW_TIMEOUT_SECONDS"])
+        zaaktype = client.get(row.zaaktype, Call("catalogi.lezen", _("het zaaktype lezen")))
+    except ZgwError as error:
+        return [Check(_("Het zaaktype lezen"), error.message)]
+    checks = [Check(_("Het zaaktype lezen: %(name)s", name=zaaktype.get("omschrijving", "")))]
+    checks += _types_belong(row, zaaktype)
+    for what, component, path, scope, params in _READS:
+        try:
+            client.get(client.root(component) + path, Call(scope, str(what)), params(row))
+            checks.append(Check(str(what)))
+        except ZgwError as error:
+            checks.append(Check(what, error.message))
+    return checks
+
+
+_READS = (
+    (_l("Zaken van dit zaaktype lezen"), "zaken", "/zaken", "zaken.lezen",
+     lambda row: {"zaaktype": row.zaaktype}),
+    (_l("Documenten lezen"), "documenten", "/enkelvoudiginformatieobjecten",
+     "documenten.lezen", lambda row: {"bronorganisatie": row.rsin}),
+    (_l("Besluiten lezen"), "besluiten", "/besluiten", "besluiten.lezen",
+     lambda row: {"verantwoordelijkeOrganisatie": row.rsin}),
+)
+
+
+def _types_belong(row: ZaakSettings, zaaktype: dict) -> list[Check]:
+    """Each configured type is one of the zaaktype's own."""
+    wanted = (
+        (_("De statustypen"), "statustypen", list(row.statustypen.values())),
+        (_("De roltypen"), "roltypen", list(row.roltypen.values())),
+        (_("De informatieobjecttypen"), "informatieobjecttypen",
+         list(row.informatieobjecttypen.values())),
+        (_("Het besluittype"), "besluittypen", [row.besluittype] if row.besluittype else []),
+        (_("De resultaattypen"), "resultaattypen", [
+            c.zaak_resultaattype for c in db.session.scalars(select(ArchiveClass))
+            if c.zaak_resultaattype]),
+    )
+    checks = []
+    for what, key, urls in wanted:
+        foreign = [url for url in urls if url not in (zaaktype.get(key) or [])]
+        checks.append(Check(what, _("Hoort niet bij dit zaaktype: %(urls)s",
+                                    urls=", ".join(foreign)) if foreign else ""))
+    return checks
+
+
+# --- The zaakdossier ---------------------------------------------------------------------------
+
+@dataclass
+class Dossier:
+    parts: list[ZaakAction] = field(default_factory=list)
+
+    @property
+    def zaak_url(self) -> str:
+        return next((p.urls.get("zaak", "") for p in self.parts if p.subject == "zaak"), "")
+
+    @property
+    def archive(self) -> ZaakAction | None:
+        return next((p for p in self.parts if p.part is ZaakPart.ARCHIVE_DATES
+                     and p.state is ZaakPartState.DONE), None)
+
+    @property
+    def failed(self) -> bool:
+        return any(p.state is ZaakPartState.FAILED for p in self.parts)
+
+    def count(self, state: ZaakPartState) -> int:
+        return sum(p.state is state for p in self.parts)
+
+
+def describe(part: ZaakAction) -> str:
+    """A part in words: which step's status, which document."""
+    if part.part is ZaakPart.STATUS:
+        number = int(part.subject.split("-")[1])
+        return _("Status: stap %(number)s (%(title)s) afgerond", number=number,
+                 title=_(Step(number).definition.name))
+    if part.part is ZaakPart.DOCUMENT:
+        return _("Document: %(kind)s", kind=_(ZaakDocument(part.subject.split("-")[0]).label))
+    return _(part.part.label)
+
+
+def dossier(project: Project) -> Dossier:
+    return Dossier(list(db.session.scalars(select(ZaakAction).where(
+        ZaakAction.project_id == project.id).order_by(ZaakAction.id))))
+
+
+@dataclass(frozen=True)
+class Summary:
+    done: int
+    waiting: int
+    failed: int
+
+
+def summary(project: Project) -> Summary | None:
+    """How the project stands in Open Zaak (one query); None when it is not a zaak."""
+    counts = {state: count for state, count in db.session.execute(
+        select(ZaakAction.state, func.count()).where(ZaakAction.project_id == project.id)
+        .group_by(ZaakAction.state))}
+    if not counts:
+        return None
+    return Summary(counts.get(ZaakPartState.DONE, 0), counts.get(ZaakPartState.WAITING, 0),
+                   counts.get(ZaakPartState.FAILED, 0))
+
+
+def retry(project: Project, actor: User) -> int:
+    """Send the failed parts again, and the waiting ones now; how many are put back."""
+    parts = [p for p in dossier(project).parts if p.state is not ZaakPartState.DONE]
+    for part in parts:
+        part.state, part.attempts, part.next_attempt_at = ZaakPartState.WAITING, 0, None
+    if parts:
+        audit.record("zaak.retry", "project", project.id, project.id, actor=actor,
+                     after={"parts": len(parts)})
+        db.session.info.setdefault(registration.SENDS_DUE, set()).add(project.id)
+    return len(parts)
+
