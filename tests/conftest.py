@@ -58,7 +58,7 @@ END_ALL = {"all_ends": "not_needed",
            "unmeasured_reason": "De nameting volgt in de borging."}
 BACKEND = os.environ.get("WASSTRAAT_TEST_BACKEND", "sqlite")
 # The processes of a scaled-out installation (HAProxy, PgBouncer, workers), as fixtures.
-pytest_plugins = ["scaled"]
+pytest_plugins = ["scaled", "zgw_mock"]
 # Under pytest-xdist each worker (gw0, gw1, ...) gets its own PostgreSQL schema.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 PG_SCHEMA = f"test_{WORKER}" if WORKER else "public"

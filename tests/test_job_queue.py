@@ -21,6 +21,7 @@ from test_notification_mail import (  # noqa: F401
     sponsor_wants,
     start_step_1,
 )
+from zgw_mock import SECRET
 
 from wasstraat import jobs
 from wasstraat.exports import pdf
@@ -290,8 +291,8 @@ def test_each_kind_of_work_has_its_own_queue_and_every_worker_takes_the_upkeep(a
     tasks = jobs.queue(app).tasks
     assert {name: task.queue for name, task in tasks.items() if name.startswith("wasstraat.")} \
         == {"wasstraat.deliver": "mail", "wasstraat.periodic": "mail",
-            "wasstraat.keep_pdf": "documents", "wasstraat.analyse_log": "eventlogs",
-            "wasstraat.recover_stalled": "upkeep"}
+            "wasstraat.keep_pdf": "documents", "wasstraat.zaak_send": "documents",
+            "wasstraat.analyse_log": "eventlogs", "wasstraat.recover_stalled": "upkeep"}
     assert jobs.worker_queues(("documents",)) == ["documents", "upkeep"]
     assert jobs.worker_queues(()) is None  # all of them
 
@@ -335,3 +336,19 @@ def test_a_worker_serves_its_metrics_only_behind_the_scrapers_token(app, runner)
     assert result.exit_code == 1
     assert "needs WASSTRAAT_METRICS_TOKEN" in result.output
     assert queued() == []  # it did not start without them
+
+
+def test_a_project_started_on_postgresql_reaches_open_zaak_through_a_worker(
+        app, connected, open_zaak, create_user, login_as):
+    """The request only defers the sending; a worker on the documents queue sends it."""
+    app.config["ZGW_SECRET"] = SECRET
+    leader = login_as(create_user("Sanne Bakker"))
+    assert leader.post("/projects/new", data={
+        "name": "Verhuizing doorgeven", "product": "Adreswijziging", "process_type": "primary",
+        "assignment": "Binnen een dag verwerkt.", "my_roles": ["process_advisor"]}
+    ).status_code == 303
+    assert queued() == [("wasstraat.zaak_send", "todo")]
+    assert open_zaak.calls == []
+    run_worker(app)
+    assert len(open_zaak.created("/zaken")) == 1 and len(open_zaak.created("/rollen")) == 1
+    assert queued() == [("wasstraat.zaak_send", "succeeded")]

@@ -3,6 +3,10 @@
 documents (tests/contracts/openzaak, with their source) in validating mode, so a request that
 does not match the contract is answered with its violations instead of a mock.
 
+A pytest plugin (conftest's ``pytest_plugins``): its fixtures are ``open_zaak`` (the APIs, one
+set per test process), ``catalogue`` (a zaaktype and its types) and ``connected`` (an
+administrator switched the connection on).
+
 A small front on one port routes ``/<component>/api/v1/...`` to the Prism of that API and
 does what a mock cannot: it gives each created resource a URL of its own under the front (a
 real server's answer, which Wasstraat follows), cuts a large document into parts, and can fail
@@ -33,6 +37,9 @@ from joserfc.jwk import OctKey
 from scaled import free_port, wait_until
 
 from wasstraat import ROOT
+from wasstraat.extensions import db
+from wasstraat.models import ArchiveClass, ZaakSettings
+from wasstraat.workflow import Role, Step, ZaakDocument
 
 CONTRACTS = Path(__file__).parent / "contracts" / "openzaak"
 PRISM = Path(os.environ.get("WASSTRAAT_PRISM")
@@ -326,3 +333,50 @@ def stop(processes: list[subprocess.Popen], server: ThreadingHTTPServer) -> None
         process.terminate()
     for process in processes:
         process.wait(timeout=10)
+
+
+# --- The fixtures ------------------------------------------------------------------------------
+
+SECRET = "het-gedeelde-geheim-van-wasstraat-en-open-zaak"
+RSIN = "002220647"  # passes the eleven test
+
+
+@pytest.fixture(scope="session")
+def open_zaak(tmp_path_factory):
+    zaak, processes, server = start(tmp_path_factory.mktemp("openzaak"), SECRET)
+    yield zaak
+    stop(processes, server)
+
+
+@pytest.fixture
+def catalogue(open_zaak) -> dict:
+    """The zaaktype and its types, as URLs in the Catalogi API."""
+    open_zaak.reset()
+    root = open_zaak.root("catalogi")
+
+    def url(kind: str) -> str:
+        return f"{root}/{kind}/{uuid.uuid4()}"
+
+    return {"zaaktype": url("zaaktypen"), "besluittype": url("besluittypen"),
+            "roltypen": {r.value: url("roltypen") for r in (Role.PROCESS_OWNER,
+                                                            Role.PROJECT_LEADER)},
+            "statustypen": {str(int(s)): url("statustypen") for s in Step},
+            "informatieobjecttypen": {d.value: url("informatieobjecttypen")
+                                      for d in ZaakDocument},
+            "resultaattype": url("resultaattypen")}
+
+
+@pytest.fixture
+def connected(app, open_zaak, catalogue) -> ZaakSettings:
+    """An administrator switched the connection on."""
+    settings = ZaakSettings(
+        active=True, client_id="wasstraat", rsin=RSIN, zaaktype=catalogue["zaaktype"],
+        besluittype=catalogue["besluittype"], roltypen=catalogue["roltypen"],
+        statustypen=catalogue["statustypen"],
+        informatieobjecttypen=catalogue["informatieobjecttypen"],
+        **{f"{c}_root": open_zaak.root(c) for c in COMPONENTS})
+    db.session.add(settings)
+    default = db.session.scalar(db.select(ArchiveClass).filter_by(is_default=True))
+    default.zaak_resultaattype = catalogue["resultaattype"]
+    db.session.commit()
+    return settings
