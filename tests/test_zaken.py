@@ -15,13 +15,17 @@ from datetime import timedelta
 import pytest
 import requests
 import zgw_mock
+from babel.dates import format_date
+from conftest import login
 from zgw_mock import RSIN, SECRET
 
 from wasstraat import audit, demo
+from wasstraat.archive import services as archive
+from wasstraat.demo import DEMO_PASSWORD
 from wasstraat.extensions import db
 from wasstraat.models import ArchiveClass, Project, User, ZaakAction, ZaakSettings, utcnow
 from wasstraat.projects import services as projects
-from wasstraat.workflow import Role, ZaakPart, ZaakPartState
+from wasstraat.workflow import Role, ZaakDocument, ZaakPart, ZaakPartState
 from wasstraat.zaken import registration, sending, services
 from wasstraat.zaken.client import Call, Client, Refused
 
@@ -45,13 +49,14 @@ def send_all(project_id: int) -> None:
 
 @pytest.mark.sqlite_only  # about the contract, not the database; three PDF/A conversions
 def test_the_demo_projects_whole_life_registers_against_open_zaaks_own_contracts(
-        app, connected, open_zaak):
-    open_zaak.patch("GET", "/zaken/api/v1/zaken/", {
-        "archiefnominatie": "vernietigen", "archiefactiedatum": "2036-03-31"})
+        app, connected, open_zaak, make_client):
     app.config["ZGW_PARTS_ABOVE"] = 50_000  # the plans go in parts, the A3 may not
     demo.load_demo()
     db.session.commit()
     completed = db.session.scalar(db.select(Project).filter_by(name="Verhuizing doorgeven"))
+    kept_until = archive.record_of(completed).archive_date  # Wasstraat's own reckoning
+    open_zaak.patch("GET", "/zaken/api/v1/zaken/", {
+        "archiefnominatie": "vernietigen", "archiefactiedatum": kept_until.isoformat()})
     for project in db.session.scalars(db.select(Project)):
         send_all(project.id)
 
@@ -75,7 +80,14 @@ def test_the_demo_projects_whole_life_registers_against_open_zaaks_own_contracts
     assert sorted(c.body["roltype"] for c in rollen) == sorted(connected.roltypen.values())
     documents = [c for c in open_zaak.created("/zaakinformatieobjecten")
                  if c.body["zaak"] == zaak_url]
-    assert len(documents) == 3  # the approved plan, the implementation plan, the A3
+    kinds = [p.subject.split("-")[0] for p in parts(completed.id) if p.part is ZaakPart.DOCUMENT]
+    assert len(documents) == len(kinds)  # each linked once
+    # Every frozen version, the approved plans, the evaluation and the A3.
+    assert set(kinds) == {d.value for d in ZaakDocument}
+    statuses_sent = {c.body["titel"]: c.body["status"]
+                     for c in open_zaak.created("/enkelvoudiginformatieobjecten")}
+    assert statuses_sent["Het definitieve verbeterplan ter besluitvorming"] == "ter_vaststelling"
+    assert statuses_sent["Het goedgekeurde verbeterplan"] == "definitief"
     besluiten = [c for c in open_zaak.created("/besluiten") if c.body["zaak"] == zaak_url]
     assert len(besluiten) == 1 and besluiten[0].claims["user_id"] == completed.holders(
         Role.PROCESS_OWNER)[0].email  # the approver decided
@@ -94,9 +106,22 @@ def test_the_demo_projects_whole_life_registers_against_open_zaaks_own_contracts
     order = [c.path.rsplit("/", 1)[-1] for c in open_zaak.calls if c.method == "POST"
              and (c.body or {}).get("zaak") == zaak_url]
     assert order.index("resultaten") < len(order) - 1 - order[::-1].index("statussen")
-    archive = next(p for p in parts(completed.id) if p.part is ZaakPart.ARCHIVE_DATES)
-    assert archive.urls["archiefactiedatum"] == "2036-03-31"
+    dates = next(p for p in parts(completed.id) if p.part is ZaakPart.ARCHIVE_DATES)
+    assert dates.urls["archiefactiedatum"] == kept_until.isoformat()
     assert_the_readme_grants_every_call(open_zaak.calls)
+
+    # The archivist sees Open Zaak's date beside Wasstraat's, and is warned where they differ.
+    archivist = demo_client(make_client, demo.demo_email("archivist"))
+    shown = f"Open Zaak: vernietigen op {nl_date(kept_until)}"
+    page = archivist.get("/archief/").get_data(as_text=True)
+    assert shown in page and "wijkt af" not in page
+    dates.urls = {**dates.urls, "archiefactiedatum": "2040-01-01"}
+    db.session.commit()
+    page = archivist.get("/archief/").get_data(as_text=True)
+    assert "Open Zaak: vernietigen op 1 januari 2040 — wijkt af" in page
+    member = demo_client(make_client, completed.holders(Role.PROCESS_OWNER)[0].email)
+    project_page = member.get(f"/projects/{completed.id}").get_data(as_text=True)
+    assert "archief volgens Open Zaak: vernietigen op 1 januari 2040" in project_page
 
 
 def assert_the_readme_grants_every_call(calls) -> None:
@@ -114,6 +139,16 @@ def readme_scopes() -> set[str]:
     application = json.loads(block)
     assert application["heeftAlleAutorisaties"] is False
     return {scope for entry in application["autorisaties"] for scope in entry["scopes"]}
+
+
+def demo_client(make_client, email: str):
+    client = make_client()
+    login(client, db.session.scalar(db.select(User).filter_by(email=email)), DEMO_PASSWORD)
+    return client
+
+
+def nl_date(day) -> str:
+    return format_date(day, "d MMMM y", locale="nl")
 
 
 def connected_resultaattype() -> str:

@@ -115,9 +115,19 @@ class ZaakPartState(LabelledEnum):
 class ZaakDocument(LabelledEnum):
     """The documents that go into the zaak, each with its own informatieobjecttype."""
 
+    PLAN_FOR_REVIEW = "review", N_("Het verbeterplan ter toetsing")
+    PLAN_FOR_DECISION = "final", N_("Het definitieve verbeterplan ter besluitvorming")
     PLAN = "plan", N_("Het goedgekeurde verbeterplan")
     IMPLEMENTATION = "implementation", N_("Het goedgekeurde implementatieplan")
+    EVALUATION = "evaluation", N_("Het implementatieplan met de uitvoering en de evaluatie")
     A3 = "a3", N_("Het A3 van het afgeronde traject")
+
+    @property
+    def status(self) -> str:
+        """The document's status in the Documenten API: a frozen version sent for review or
+        decision is not yet final; what was approved, or closed the project, is."""
+        return {"review": "in_bewerking", "final": "ter_vaststelling"}.get(self.value,
+                                                                          "definitief")
 
 
 # The roles the zaak names (rollen), each with the roltype an administrator chooses.
@@ -129,7 +139,7 @@ class ZaakMoment:
     """What one moment of a project (an audit action) sends to the zaaksysteem, in order."""
 
     parts: tuple[ZaakPart, ...]
-    document: ZaakDocument | None = None
+    documents: tuple[ZaakDocument, ...] = ()  # one for each DOCUMENT part, in order
     # Only when the change gives someone one of these roles (a team change).
     giving: tuple[Role, ...] = ()
 
@@ -144,12 +154,17 @@ ZAAK_MOMENTS: dict[str, ZaakMoment] = {
     "team.roles": ZaakMoment((ZaakPart.ROLES,), giving=ZAAK_ROLES),
     "step.close": ZaakMoment((ZaakPart.STATUS,)),
     "step.skip": ZaakMoment((ZaakPart.STATUS,)),  # the zaak passes the step's status too
-    "plan.approve": ZaakMoment((ZaakPart.DOCUMENT, ZaakPart.DECISION), ZaakDocument.PLAN),
-    "implementation.approve": ZaakMoment((ZaakPart.DOCUMENT,), ZaakDocument.IMPLEMENTATION),
+    # A version frozen for the specialists' review, or as final for the decision.
+    "plan.send": ZaakMoment((ZaakPart.DOCUMENT,), (ZaakDocument.PLAN_FOR_REVIEW,)),
+    "plan.final": ZaakMoment((ZaakPart.DOCUMENT,), (ZaakDocument.PLAN_FOR_DECISION,)),
+    "plan.approve": ZaakMoment((ZaakPart.DOCUMENT, ZaakPart.DECISION), (ZaakDocument.PLAN,)),
+    "implementation.approve": ZaakMoment((ZaakPart.DOCUMENT,), (ZaakDocument.IMPLEMENTATION,)),
 }
-# Closing the last step closes the zaak: its A3, the result, the end status, the dates.
-ZAAK_CLOSING = ZaakMoment((ZaakPart.DOCUMENT, ZaakPart.RESULT, ZaakPart.STATUS,
-                           ZaakPart.ARCHIVE_DATES), ZaakDocument.A3)
+# Closing the last step closes the zaak: the implementation plan with its evaluation and the
+# A3, the result, the end status, then the dates Open Zaak derives.
+ZAAK_CLOSING = ZaakMoment((ZaakPart.DOCUMENT, ZaakPart.DOCUMENT, ZaakPart.RESULT,
+                           ZaakPart.STATUS, ZaakPart.ARCHIVE_DATES),
+                          (ZaakDocument.EVALUATION, ZaakDocument.A3))
 
 
 class DestructionState(LabelledEnum):

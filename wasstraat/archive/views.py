@@ -13,6 +13,7 @@ from ..errors import refuse_into
 from ..extensions import db
 from ..forms import form_page, show_form
 from ..models import ArchiveClass, DestructionItem, DestructionList, Project
+from ..zaken import services as zaken
 from . import services
 from .forms import ClassChoiceForm, ExcludeForm, NewClassForm
 
@@ -34,6 +35,7 @@ def index():
     return render_template(
         "archive/index.html", records=shown.records, today=today, listed=shown.listed,
         due=shown.due, classes=shown.classes, describe=services.describe,
+        zaak_dates=zaken.archive_dates([r.project.id for r in shown.records]),
         lists=db.session.scalars(db.select(DestructionList).order_by(
             DestructionList.id.desc())).all())
 

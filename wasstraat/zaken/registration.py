@@ -23,7 +23,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEvent, ImplementationApproval, ZaakAction, ZaakSettings
-from ..workflow import ZAAK_CLOSING, ZAAK_MOMENTS, Step, ZaakMoment, ZaakPart, ZaakPartState
+from ..workflow import (
+    ZAAK_CLOSING,
+    ZAAK_MOMENTS,
+    Step,
+    ZaakDocument,
+    ZaakMoment,
+    ZaakPart,
+    ZaakPartState,
+)
 
 MAX_ATTEMPTS = 8  # with the back-off below: some two days of Open Zaak away
 SENDS_DUE = "zaak_sends_due"  # session.info: projects whose parts wait to be sent
@@ -82,10 +90,12 @@ def _note(session: Session, event: AuditEvent, moment: ZaakMoment) -> None:
     # A waiting roles part names whoever holds the roles when it is sent: one is enough.
     roles_waiting = any(part is ZaakPart.ROLES and state is ZaakPartState.WAITING
                         for _subject, part, state in rows)
+    documents = iter(moment.documents)
     for part in moment.parts:
+        document = next(documents) if part is ZaakPart.DOCUMENT else None
         if part is ZaakPart.ROLES and roles_waiting:
             continue
-        subject = _subject(session, event, moment, part)
+        subject = _subject(session, event, part, document)
         if subject not in known:
             known.add(subject)
             session.add(ZaakAction(project_id=event.project_id, part=part, subject=subject,
@@ -97,7 +107,8 @@ def _fresh(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:16]}"
 
 
-def _subject(session: Session, event: AuditEvent, moment: ZaakMoment, part: ZaakPart) -> str:
+def _subject(session: Session, event: AuditEvent, part: ZaakPart,
+             document: ZaakDocument | None) -> str:
     """What a part is about, unique within its project: a part that can happen once (the
     zaak, a document, the result) keeps one subject, so a moment repeated adds nothing."""
     match part:
@@ -109,13 +120,13 @@ def _subject(session: Session, event: AuditEvent, moment: ZaakMoment, part: Zaak
             return _fresh("roles")
         case ZaakPart.DECISION:
             return f"besluit-{event.object_id}"
-    return f"{moment.document}-{_document_owner(session, event, moment)}"
+    return f"{document}-{_document_owner(session, event, document)}"
 
 
-def _document_owner(session: Session, event: AuditEvent, moment: ZaakMoment) -> int:
+def _document_owner(session: Session, event: AuditEvent, document: ZaakDocument | None) -> int:
     """The id a document part names: the plan version, the approval of the implementation
-    plan (its latest, the one this moment made), or the project (its A3)."""
-    if moment.document is not None and moment.document.value == "implementation":
+    plan (its latest, the one this moment made), or the step that closed the project."""
+    if document is ZaakDocument.IMPLEMENTATION:
         return session.scalar(select(ImplementationApproval.id).where(
             ImplementationApproval.project_id == event.project_id)
             .order_by(ImplementationApproval.id.desc()).limit(1)) or 0

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import clock
-from ..exports import a3, archive
+from ..exports import a3, archive, implementation_plan
 from ..exports.docx_base import options
 from ..exports.improvement_plan import Export, export
 from ..extensions import db
@@ -192,13 +192,18 @@ def send_document(sending: Sending) -> None:
 
 
 def _document(project: Project, kind: ZaakDocument, subject: str) -> Export:
-    owner = int(subject.split("-")[1]) if "-" in subject else 0
-    if kind is ZaakDocument.PLAN:
+    """The PDF/A: an approved document exactly as it was signed; a frozen version as it was
+    frozen; the evaluation and the A3 as they are at the closing."""
+    owner = int(subject.split("-")[1])
+    if kind in (ZaakDocument.PLAN, ZaakDocument.PLAN_FOR_REVIEW,
+                ZaakDocument.PLAN_FOR_DECISION):
         version = db.session.get(PlanVersion, owner)
         return archive.signed_pdf(version, lambda: export(project, version, **options()),
                                   now=True)
     if kind is ZaakDocument.IMPLEMENTATION:
         return archive.approval_pdf(db.session.get(ImplementationApproval, owner))
+    if kind is ZaakDocument.EVALUATION:
+        return archive.as_pdf(implementation_plan.export(project, **options()))
     return archive.as_pdf(a3.export(project, **options()))
 
 
@@ -209,7 +214,7 @@ def _upload(sending: Sending, kind: ZaakDocument, document: Export) -> None:
     body = {"bronorganisatie": settings.rsin, "creatiedatum": clock.today().isoformat(),
             "titel": _(kind.label)[:200],
             "auteur": (current_app.config["WASSTRAAT_ORGANISATION"] or "Wasstraat")[:200],
-            "status": "definitief", "formaat": "application/pdf", "taal": "nld",
+            "status": kind.status, "formaat": "application/pdf", "taal": "nld",
             "bestandsnaam": document.filename[:255], "bestandsomvang": len(content),
             "inhoud": None if in_parts else base64.b64encode(content).decode(),
             "informatieobjecttype": _configured(

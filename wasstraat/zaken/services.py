@@ -4,12 +4,13 @@ zaakdossier: what arrived, what waits, what failed and why."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import audit
 from ..concurrency import check_version
@@ -176,8 +177,8 @@ class Dossier:
         return next((p.urls.get("zaak", "") for p in self.parts if p.subject == "zaak"), "")
 
     @property
-    def archive(self) -> ZaakAction | None:
-        return next((p for p in self.parts if p.part is ZaakPart.ARCHIVE_DATES
+    def archive(self) -> ArchiveDates | None:
+        return next((_dates(p.urls) for p in self.parts if p.part is ZaakPart.ARCHIVE_DATES
                      and p.state is ZaakPartState.DONE), None)
 
     @property
@@ -205,21 +206,56 @@ def dossier(project: Project) -> Dossier:
 
 
 @dataclass(frozen=True)
+class ArchiveDates:
+    """What Open Zaak derived from the zaak's resultaat: its archive action and date."""
+
+    nomination: str  # Open Zaak's archiefnominatie: "vernietigen", "blijvend_bewaren"
+    action_date: date | None
+
+    @property
+    def label(self) -> str:
+        return {"vernietigen": _("vernietigen"),
+                "blijvend_bewaren": _("blijvend bewaren")}.get(self.nomination,
+                                                               self.nomination)
+
+
+def _dates(urls: dict[str, str]) -> ArchiveDates:
+    day = urls.get("archiefactiedatum") or ""
+    try:
+        parsed = date.fromisoformat(day) if day else None
+    except ValueError:
+        parsed = None
+    return ArchiveDates(urls.get("archiefnominatie", ""), parsed)
+
+
+@dataclass(frozen=True)
 class Summary:
     done: int
     waiting: int
     failed: int
+    archive: ArchiveDates | None = None
 
 
 def summary(project: Project) -> Summary | None:
-    """How the project stands in Open Zaak (one query); None when it is not a zaak."""
-    counts = {state: count for state, count in db.session.execute(
-        select(ZaakAction.state, func.count()).where(ZaakAction.project_id == project.id)
-        .group_by(ZaakAction.state))}
-    if not counts:
+    """How the project stands in Open Zaak, with the archive dates Open Zaak derived (one
+    query); None when it is not a zaak."""
+    rows = db.session.execute(select(ZaakAction.state, ZaakAction.part, ZaakAction.urls)
+                              .where(ZaakAction.project_id == project.id)).all()
+    if not rows:
         return None
-    return Summary(counts.get(ZaakPartState.DONE, 0), counts.get(ZaakPartState.WAITING, 0),
-                   counts.get(ZaakPartState.FAILED, 0))
+    states = [state for state, _part, _urls in rows]
+    archive = next((_dates(urls) for state, part, urls in rows
+                    if part is ZaakPart.ARCHIVE_DATES and state is ZaakPartState.DONE), None)
+    return Summary(states.count(ZaakPartState.DONE), states.count(ZaakPartState.WAITING),
+                   states.count(ZaakPartState.FAILED), archive)
+
+
+def archive_dates(project_ids: list[int]) -> dict[int, ArchiveDates]:
+    """Open Zaak's archive dates of these projects, where it derived them (one query)."""
+    rows = db.session.execute(select(ZaakAction.project_id, ZaakAction.urls).where(
+        ZaakAction.project_id.in_(project_ids), ZaakAction.part == ZaakPart.ARCHIVE_DATES,
+        ZaakAction.state == ZaakPartState.DONE)) if project_ids else []
+    return {project_id: _dates(urls) for project_id, urls in rows}
 
 
 def retry(project: Project, actor: User) -> int:
