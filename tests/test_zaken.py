@@ -22,6 +22,7 @@ from zgw_mock import RSIN, SECRET
 from wasstraat import audit, demo
 from wasstraat.archive import services as archive
 from wasstraat.demo import DEMO_PASSWORD
+from wasstraat.exports import pdf
 from wasstraat.extensions import db
 from wasstraat.models import ArchiveClass, Project, User, ZaakAction, ZaakSettings, utcnow
 from wasstraat.projects import services as projects
@@ -290,6 +291,25 @@ def test_a_project_started_in_the_app_is_a_zaak_once_the_request_is_answered(
     assert zaak.claims["user_representation"] == "Sanne Bakker"
     [rol] = open_zaak.created("/rollen")  # the leader; the owner is named later
     assert rol.body["roltype"] == connected.roltypen["project_leader"]
+
+
+def test_a_document_libreoffice_cannot_make_yet_waits_like_open_zaak_away(
+        connected, open_zaak, create_project, monkeypatch):
+    team = create_project()
+    send_all(team.project.id)
+    db.session.add(ZaakAction(project_id=team.project.id, part=ZaakPart.DOCUMENT,
+                              subject="a3-10", urls={}))
+    db.session.commit()
+
+    def busy(_source):
+        raise pdf.ConversionFailed("LibreOffice gaf op")
+
+    monkeypatch.setattr(sending.archive, "as_pdf", busy)
+    send_all(team.project.id)
+    document = parts(team.project.id)[-1]
+    assert document.state is ZaakPartState.WAITING and document.attempts == 1
+    assert "De PDF/A kon (nog) niet worden gemaakt: LibreOffice gaf op" in document.error
+    assert open_zaak.created("/enkelvoudiginformatieobjecten") == []
 
 
 # --- The client --------------------------------------------------------------------------------

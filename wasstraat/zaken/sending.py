@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import clock
-from ..exports import a3, archive, implementation_plan
+from ..exports import a3, archive, implementation_plan, pdf
 from ..exports.docx_base import options
 from ..exports.improvement_plan import Export, export
 from ..extensions import db
@@ -85,6 +85,10 @@ def _send_one(settings: ZaakSettings, action: ZaakAction, now: datetime) -> bool
         SENDERS[action.part](sending)
     except Unavailable as error:
         registration.record_unavailable(action, error.message, now)
+    except pdf.ConversionFailed as error:  # LibreOffice busy or away: as Open Zaak away
+        registration.record_unavailable(
+            action, _("De PDF/A kon (nog) niet worden gemaakt: %(error)s",
+                      error=str(error)[:200]), now)
     except Refused as error:
         registration.record_refused(action, error.message)
     else:
