@@ -45,6 +45,13 @@ def default_class() -> ArchiveClass:
     return db.session.scalars(select(ArchiveClass).where(ArchiveClass.is_default)).one()
 
 
+def class_of(project: Project) -> ArchiveClass:
+    """The project's Selectielijst class: its own, or the organisation's default."""
+    if project.archive_class_id:
+        return db.session.get(ArchiveClass, project.archive_class_id)
+    return default_class()
+
+
 def describe(archive_class: ArchiveClass) -> str:
     return (f"{archive_class.process_type}. {archive_class.process_type_name} — "
             f"{archive_class.result} {archive_class.result_name}")
@@ -92,9 +99,7 @@ def record_of(project: Project) -> Record | None:
     closed = sustain.closed_on(project)
     if project.step_status(Step.EXECUTION) is not StepStatus.DONE or closed is None:
         return None
-    archive_class = (db.session.get(ArchiveClass, project.archive_class_id)
-                     if project.archive_class_id else default_class())
-    return Record(project, archive_class, closed)
+    return Record(project, class_of(project), closed)
 
 
 def on_open_list() -> set[int]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -152,10 +151,6 @@ def due_projects(session: Session, now: datetime) -> list[int]:
     return list(session.scalars(select(ZaakAction.project_id).distinct().where(
         ZaakAction.state == ZaakPartState.WAITING,
         (ZaakAction.next_attempt_at.is_(None)) | (ZaakAction.next_attempt_at <= now))))
-
-
-def parts_above() -> int:
-    return current_app.config["ZGW_PARTS_ABOVE"]
 
 
 def record_done(action: ZaakAction, now: datetime) -> None:

@@ -13,12 +13,12 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import clock
+from ..archive import services as archive_classes
 from ..exports import a3, archive, implementation_plan, pdf
 from ..exports.docx_base import options
 from ..exports.improvement_plan import Export, export
 from ..extensions import db
 from ..models import (
-    ArchiveClass,
     ImplementationApproval,
     PlanVersion,
     Project,
@@ -214,7 +214,7 @@ def _document(project: Project, kind: ZaakDocument, subject: str) -> Export:
 def _upload(sending: Sending, kind: ZaakDocument, document: Export) -> None:
     """Create the informatieobject: with its content, or (large) locked, its parts to come."""
     settings, content = sending.settings, document.content
-    in_parts = len(content) > registration.parts_above()
+    in_parts = len(content) > current_app.config["ZGW_PARTS_ABOVE"]
     body = {"bronorganisatie": settings.rsin, "creatiedatum": clock.today().isoformat(),
             "titel": _(kind.label)[:200],
             "auteur": (current_app.config["WASSTRAAT_ORGANISATION"] or "Wasstraat")[:200],
@@ -282,7 +282,7 @@ def send_decision(sending: Sending) -> None:
 
 def send_result(sending: Sending) -> None:
     zaak = _needs_zaak(sending)
-    archive_class = _archive_class(sending.project)
+    archive_class = archive_classes.class_of(sending.project)
     resultaattype = _configured(archive_class.zaak_resultaattype, _(
         "Er is geen resultaattype ingesteld bij Selectielijstcategorie %(code)s.",
         code=archive_class.result))
@@ -292,17 +292,11 @@ def send_result(sending: Sending) -> None:
         "zaken", "/resultaten", body, Call("zaken.bijwerken", _("het resultaat zetten"))))
 
 
-def _archive_class(project: Project) -> ArchiveClass:
-    if project.archive_class_id:
-        return db.session.get(ArchiveClass, project.archive_class_id)
-    return db.session.scalar(db.select(ArchiveClass).filter_by(is_default=True))
-
-
 def read_archive_dates(sending: Sending) -> None:
     """What Open Zaak derived from the result: the archive action and its date."""
     zaak = sending.client.get(_needs_zaak(sending), Call("zaken.lezen", _("de zaak lezen")))
-    sending.keep("archiefnominatie", str(zaak.get("archiefnominatie") or ""))
-    sending.keep("archiefactiedatum", str(zaak.get("archiefactiedatum") or ""))
+    sending.keep_all({"archiefnominatie": str(zaak.get("archiefnominatie") or ""),
+                      "archiefactiedatum": str(zaak.get("archiefactiedatum") or "")})
 
 
 SENDERS: dict[ZaakPart, Callable[[Sending], None]] = {

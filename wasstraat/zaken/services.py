@@ -212,6 +212,10 @@ class ArchiveDates:
     nomination: str  # Open Zaak's archiefnominatie: "vernietigen", "blijvend_bewaren"
     action_date: date | None
 
+    def differs_from(self, archive_date: date) -> bool:
+        """Whether Open Zaak reckons another day than the Selectielijst date Wasstraat keeps."""
+        return self.action_date != archive_date
+
     @property
     def label(self) -> str:
         return {"vernietigen": _("vernietigen"),
