@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from . import audit
 from .errors import ConflictError
 from .extensions import db
+from .models import User
 
 
 class Versioned(Protocol):
@@ -33,3 +36,23 @@ def add_once(obj: object, message: str | None = None) -> None:
             db.session.add(obj)
     except IntegrityError:
         raise ConflictError(message) from None
+
+
+def save_the_only_row(model: type, actor: User, *, expected_version: int,
+                      values: dict[str, Any], action: str, object_type: str) -> tuple[Any, bool]:
+    """Save an organisation-wide row of which there is one (a model's settings): made by the
+    first save, whose form carries version 0; later changed only from the version the form
+    was loaded with. Audited either way. The row, and whether this save made it."""
+    row = db.session.scalar(select(model).order_by(model.id).limit(1))
+    if row is None:
+        if expected_version != 0:
+            raise ConflictError()
+        row = model(**values)
+        db.session.add(row)
+        db.session.flush()
+        audit.record(action, object_type, row.id, None, actor=actor, after=values)
+        return row, True
+    check_version(row, expected_version)
+    audit.apply_changes(row, values, action=action, object_type=object_type, project_id=None,
+                        actor=actor)
+    return row, False

@@ -24,9 +24,8 @@ from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import audit
-from .concurrency import check_version
-from .errors import ConflictError, InvalidInput
+from .concurrency import save_the_only_row
+from .errors import InvalidInput
 from .extensions import db
 from .models import OrganisationSettings, Project, User
 from .workflow import (
@@ -110,20 +109,12 @@ def save_settings(actor: User, *, expected_version: int, values: dict) -> None:
         if problems := _shared_names(values["role_names"]):
             raise InvalidInput(problems)
         values = {**values, "role_names": _own_names(values["role_names"])}
-    row = db.session.scalar(select(OrganisationSettings).order_by(OrganisationSettings.id))
-    if row is None:
-        if expected_version != 0:
-            raise ConflictError()
-        row = OrganisationSettings(**values)
-        db.session.add(row)
-        db.session.flush()
+    _row, created = save_the_only_row(
+        OrganisationSettings, actor, expected_version=expected_version,
+        values={f: values[f] for f in SETTING_FIELDS if f in values},
+        action="settings.update", object_type="settings")
+    if created:
         g.pop("organisation_settings", None)
-        audit.record("settings.update", "settings", row.id, None, actor=actor, after=values)
-        return
-    check_version(row, expected_version)
-    audit.apply_changes(row, {f: values[f] for f in SETTING_FIELDS if f in values},
-                        action="settings.update",
-                        object_type="settings", project_id=None, actor=actor)
 
 
 def gate_roles(step: Step) -> tuple[Role, ...]:

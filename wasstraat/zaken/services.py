@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import audit
-from ..concurrency import check_version
-from ..errors import ConflictError, InvalidInput
+from ..concurrency import save_the_only_row
+from ..errors import InvalidInput
 from ..extensions import db
 from ..models import ArchiveClass, Project, User, ZaakAction, ZaakSettings
 from ..workflow import Step, ZaakDocument, ZaakPart, ZaakPartState
@@ -75,19 +75,9 @@ def save_settings(actor: User, *, expected_version: int, values: dict,
                   resultaattypen: dict[int, str]) -> ZaakSettings:
     if found := problems(values) | _resultaattype_problems(resultaattypen):
         raise InvalidInput(found)
-    row = db.session.scalar(select(ZaakSettings).limit(1))
-    if row is None:
-        if expected_version != 0:
-            raise ConflictError()
-        row = ZaakSettings(**values)
-        db.session.add(row)
-        db.session.flush()
-        audit.record("zaak_settings.update", "zaak_settings", row.id, None, actor=actor,
-                     after=values)
-    else:
-        check_version(row, expected_version)
-        audit.apply_changes(row, values, action="zaak_settings.update",
-                            object_type="zaak_settings", project_id=None, actor=actor)
+    row, _created = save_the_only_row(ZaakSettings, actor, expected_version=expected_version,
+                                      values=values, action="zaak_settings.update",
+                                      object_type="zaak_settings")
     _save_resultaattypen(actor, resultaattypen)
     return row
 
