@@ -310,11 +310,9 @@ def make_kept_pdf(kind: str, owner_id: int) -> None:
     if app.config["KEPT_PDF"] != "job" or not pdf.available():
         return
     try:
-        if app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
-            _defer_once(app, "wasstraat.keep_pdf", f"keep_pdf-{kind}-{owner_id}",
-                        kind=kind, owner_id=owner_id)
-        else:
-            _in_a_thread(app, f"pdf-{kind}-{owner_id}", _make_kept_pdf, kind, owner_id)
+        _away(app, "wasstraat.keep_pdf", (f"keep_pdf-{kind}-{owner_id}",
+                                          f"pdf-{kind}-{owner_id}"),
+              _make_kept_pdf, kind=kind, owner_id=owner_id)
     except Exception:
         log.exception("Asking for the PDF/A of %s %s failed", kind, owner_id)
 
@@ -336,14 +334,24 @@ def send_zaak_parts(project_ids, *, inline: bool = False) -> None:
         try:
             if inline or app.config.get("ZGW_INLINE"):
                 _send_zaak_parts(project_id)
-            elif app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
-                _defer_once(app, "wasstraat.zaak_send", f"zaak_send-{project_id}",
-                            project_id=project_id)
             else:
-                _in_a_thread(app, f"zaak-{project_id}", _send_zaak_parts, project_id)
+                _away(app, "wasstraat.zaak_send", (f"zaak_send-{project_id}",
+                                                   f"zaak-{project_id}"),
+                      _send_zaak_parts, project_id=project_id)
         except Exception:
             db.session.rollback()
             log.exception("Sending the parts of project %s to Open Zaak failed", project_id)
+
+
+def _away(app: Flask, task: str, names: tuple[str, str], work, **arguments: object) -> None:
+    """Have ``work(**arguments)`` done away from the request, once at a time: by a worker (the
+    queue's job ``task``, under the queueing lock ``names[0]``) on PostgreSQL, by a thread of
+    this process (named ``names[1]``) on the embedded default."""
+    lock, thread = names
+    if app.config["JOB_QUEUE"] == JobQueue.PROCRASTINATE:
+        _defer_once(app, task, lock, **arguments)
+    else:
+        _in_a_thread(app, thread, work, *arguments.values())
 
 
 _RUNNING: set[str] = set()
