@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pyotp
 import pytest
+from docx import Document
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -37,10 +38,20 @@ from wasstraat.models import (
     Project,
     Remeasurement,
     User,
+    WooPublication,
+    WooRedaction,
+    WooSettings,
     utcnow,
 )
 from wasstraat.projects import services as projects
-from wasstraat.workflow import Role
+from wasstraat.workflow import (
+    ONDERZOEKSRAPPORTEN,
+    Role,
+    WooDocument,
+    WooFinding,
+    WooGround,
+    WooState,
+)
 
 # Tables a refused request may legitimately write to: the audit trail records refusals, the
 # sign-in throttle counts wrong passwords (also when a token is made), and the counts per
@@ -263,21 +274,24 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
         Improvement.project_id == parking, Improvement.merged_into_id.is_not(None)))
     owner_id = _with_second_factors()
     borging, moment = _project_in_borging()
+    redacting, submitted = _woo_publications(done)
     expected = _expected_benefit(parking)
     who_sees_what = {
         "project_leader": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
                            f"/projects/{parking}/plan/improvements/{merged}", "/projects/new",
                            f"/projects/{parking}/improvements/{expected}/benefits",
                            "/account", "/tasks"],
-        "process_owner": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
+        "process_owner": [f"/projects/{done}/woo/{redacting}",
+                          *(f"/projects/{pid}" for pid in (parking, fresh, done)),
                           "/account/second-factor", "/notifications",
                           "/notifications/settings", "/processes",
                           f"/projects/{borging}/borging/{moment}"],
-        "privacy_officer": [f"/projects/{fresh}/reviews", "/account/second-factor"],
+        "privacy_officer": [f"/projects/{fresh}/reviews", "/account/second-factor",
+                            f"/projects/{done}/woo/{submitted}"],
         # The gate's go or no-go is the sponsor's (steps 8 and 9 under way).
         "sponsor": [f"/projects/{parking}/steps/9"],
         "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit",
-                  "/admin/organisation", "/admin/zaaksysteem"],
+                  "/admin/organisation", "/admin/zaaksysteem", "/admin/woo"],
         "archivist": ["/archief/", "/archief/classes/new", f"/archief/projects/{done}/class"],
     }
     reached: set[str] = set()
@@ -317,6 +331,37 @@ def _expected_benefit(parking: int) -> int:
                            expected=100.0))
     db.session.commit()
     return improvement.id
+
+
+def _woo_publications(project_id: int) -> tuple[int, int]:
+    """Three Woo publications of the completed project, one in each state with a form: being
+    redacted, awaiting a second person, approved (its publicatiebank not reachable). The
+    first two, whose pages the crawl starts from (it opens two of a kind)."""
+    document = Document()
+    document.add_paragraph("Opgesteld door Jan Jansen (j.jansen@gemeente.nl).")
+    source = io.BytesIO()
+    document.save(source)
+    owner = db.session.scalar(db.select(User).where(User.email == demo_email(
+        Role.PROCESS_OWNER)))
+    db.session.add(WooSettings(publisher_uri="https://identifier.overheid.nl/tooi/id/gemeente/"
+                               "gm0344", publisher_name="gemeente Utrecht",
+                               gpp_root="http://127.0.0.1:9/api/v2"))
+    made = []
+    for state in (WooState.REDACTING, WooState.SUBMITTED, WooState.APPROVED):
+        publication = WooPublication(
+            project_id=project_id, document=WooDocument.EVALUATION, state=state,
+            category=ONDERZOEKSRAPPORTEN, title=f"Evaluatie ({state.value})",
+            source=source.getvalue(), source_sha256="0" * 64, created_by_id=owner.id,
+            submitted_by_id=owner.id if state is not WooState.REDACTING else None,
+            pdf=b"%PDF-1.7" if state is WooState.APPROVED else None)
+        publication.findings.append(WooRedaction(finding=WooFinding.EMAIL,
+                                                 text="j.jansen@gemeente.nl",
+                                                 proposed=WooGround.PRIVACY,
+                                                 ground=WooGround.PRIVACY))
+        db.session.add(publication)
+        made.append(publication)
+    db.session.commit()
+    return made[0].id, made[1].id
 
 
 def _project_in_borging() -> tuple[int, int]:

@@ -133,7 +133,8 @@ def _grow_plan(team, extra) -> None:
                                           explanation="Verwerkt"))
 
 
-PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projects/{p}/zaakdossier", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
+PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projects/{p}/zaakdossier",
+         "/projects/{p}/woo", "/projects/{p}/steps/1", "/projects/{p}/steps/2",
          "/projects/{p}/kpis", "/projects/{p}/improvements", "/projects/{p}/process",
          "/projects/{p}/process/desired",
          "/projects/{p}/formula", "/projects/{p}/journey",

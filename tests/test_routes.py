@@ -35,6 +35,7 @@ from wasstraat.models import (
     Review,
     ReviewFinding,
     Task,
+    WooPublication,
     WorkSession,
 )
 from wasstraat.notification_kinds import Kind
@@ -42,7 +43,7 @@ from wasstraat.notifications.mail import unsubscribe_token
 from wasstraat.plans import services as plans
 from wasstraat.projects import services as projects
 from wasstraat.steps import services as steps
-from wasstraat.workflow import Role, Step, StepStatus
+from wasstraat.workflow import ONDERZOEKSRAPPORTEN, Role, Step, StepStatus
 
 ANYONE = "anyone"  # public, no login needed
 # Not for a session at all: the metrics scrape has a token of its own and is not there
@@ -174,6 +175,21 @@ RULES: dict[str, list[Rule]] = {
     "zaken.test_connection": [Rule("/admin/zaaksysteem/test", "POST", ADMIN)],
     "zaken.dossier": [Rule("/projects/{p}/zaakdossier", "GET", MEMBERS, admin=True)],
     "zaken.retry": [Rule("/projects/{p}/zaakdossier/retry", "POST", ADMIN)],
+    # The Woo: the process owner (the organisation's default) prepares; a second person with
+    # that role, or the privacy officer, approves.
+    "woo.settings": [Rule("/admin/woo", "GET", ADMIN), Rule("/admin/woo", "POST", ADMIN)],
+    "woo.index": [Rule("/projects/{p}/woo", "GET", MEMBERS, admin=True)],
+    "woo.prepare": [Rule("/projects/{p}/woo/evaluation", "POST", PO)],
+    "woo.publication": [Rule("/projects/{p}/woo/{wp}", "GET", MEMBERS, admin=True)],
+    "woo.decide": [Rule("/projects/{p}/woo/{wp}/redactions", "POST", PO)],
+    "woo.add_passage": [Rule("/projects/{p}/woo/{wp}/passages", "POST", PO)],
+    "woo.submit": [Rule("/projects/{p}/woo/{wp}/submit", "POST", PO)],
+    "woo.approve": [Rule("/projects/{p}/woo/{wp}/approve", "POST", PO | PRIVACY)],
+    "woo.send_back": [Rule("/projects/{p}/woo/{wp}/send-back", "POST", PO | PRIVACY)],
+    "woo.deliver": [Rule("/projects/{p}/woo/{wp}/deliver", "POST", PO)],
+    "woo.record_published": [Rule("/projects/{p}/woo/{wp}/published", "POST", PO)],
+    "woo.withdraw": [Rule("/projects/{p}/woo/{wp}/withdraw", "POST", PO)],
+    "woo.package": [Rule("/projects/{p}/woo/{wp}/package.zip", "GET", PO | PRIVACY)],
     "admin.organisation": [Rule("/admin/organisation", "GET", ADMIN),
                            Rule("/admin/organisation", "POST", ADMIN)],
     "projects.people": [Rule("/projects/{p}/team/people?q=med", "GET", PL, admin=True)],
@@ -528,12 +544,24 @@ def world(create_project, create_user):
                "n": db.session.scalar(db.select(db.func.min(Notification.id)).where(
                    Notification.user_id == team[Role.SPONSOR].id)),
                "off": unsubscribe_token(team[Role.SPONSOR].id, Kind.TASK)}
+        ids["wp"] = _woo_publication(team)
         team.archivist = create_user("Archivaris")
         team.archivist.functions = ["archivist"]
         ids["dl"], ids["di"] = _destruction_list(ids["cp"], team.archivist)
         return team, ids, create_user(admin=True)
 
     return _build
+
+
+def _woo_publication(team) -> int:
+    """A publication being redacted (made directly: the project is not that far)."""
+    publication = WooPublication(project_id=team.project.id, document="evaluation",
+                                 category=ONDERZOEKSRAPPORTEN, title="Evaluatie",
+                                 source=b"not read by these calls", source_sha256="0" * 64,
+                                 created_by_id=team[Role.PROCESS_OWNER].id)
+    db.session.add(publication)
+    db.session.commit()
+    return publication.id
 
 
 def _closed_process(team) -> int:

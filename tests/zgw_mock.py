@@ -16,6 +16,7 @@ contract and that nothing was created twice.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -27,6 +28,7 @@ import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import jsonschema
 import pytest
@@ -42,9 +44,16 @@ from wasstraat.models import ArchiveClass, ZaakSettings
 from wasstraat.workflow import Role, Step, ZaakDocument
 
 CONTRACTS = Path(__file__).parent / "contracts" / "openzaak"
+GPP_CONTRACT = Path(__file__).parent / "contracts" / "gpp" / "publicatiebank.yaml"
 PRISM = Path(os.environ.get("WASSTRAAT_PRISM")
              or ROOT / ".venv" / "prism" / "node_modules" / ".bin" / "prism")
 COMPONENTS = ("zaken", "documenten", "catalogi", "besluiten")
+# The GPP-publicatiebank (Woo publications) behind the same front: its paths carry their
+# version ("/api/v2/publicaties"), Open Zaak's do not.
+PUBLICATIEBANK = "publicatiebank"
+SERVED = (*COMPONENTS, PUBLICATIEBANK)
+_VERSIONS = {PUBLICATIEBANK: "v2"}
+_PRISM_PREFIX = {PUBLICATIEBANK: "/api/v2"}
 # Open Zaak's documents name the Catalogi API they expand by its address on GitHub, which this
 # machine cannot reach: Prism gets them pointing at the Catalogi document beside them.
 _REMOTE_CATALOGI = "https://raw.githubusercontent.com/vng-Realisatie/catalogi-api/1.2.0/src/openapi.yaml"
@@ -79,7 +88,7 @@ class OpenZaak:
     patches: dict[tuple[str, str], dict] = field(default_factory=dict)
 
     def root(self, component: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{component}/api/v1"
+        return f"http://127.0.0.1:{self.port}/{component}/api/{_VERSIONS.get(component, 'v1')}"
 
     def fail(self, method: str, path_end: str, status: int, times: int = 1,
              after: int = 0) -> None:
@@ -105,10 +114,14 @@ class OpenZaak:
         self.patches.clear()
 
 
+def _contract_file(component: str) -> Path:
+    return GPP_CONTRACT if component == PUBLICATIEBANK else CONTRACTS / f"{component}.yaml"
+
+
 def _prepared(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for component in COMPONENTS:
-        text = (CONTRACTS / f"{component}.yaml").read_text(encoding="utf-8")
+    for component in SERVED:
+        text = _contract_file(component).read_text(encoding="utf-8")
         (folder / f"{component}.yaml").write_text(text.replace(_REMOTE_CATALOGI, "catalogi.yaml"),
                                                   encoding="utf-8")
     return folder
@@ -144,9 +157,12 @@ def _handler(zaak: OpenZaak, prisms: dict[str, int]):
         def do_PUT(self) -> None:
             self._route()
 
+        def do_PATCH(self) -> None:
+            self._route()
+
         def _route(self) -> None:
             path, _, query = self.path.partition("?")
-            component, _, rest = path.lstrip("/").partition("/api/v1")
+            component, rest = _split(path)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             body = _json(raw, self.headers.get("Content-Type", ""))
@@ -156,17 +172,17 @@ def _handler(zaak: OpenZaak, prisms: dict[str, int]):
                 zaak.calls.append(Recorded(self.command, path, fault, [], body, claims))
                 return self._answer(fault, {"title": "storing", "status": fault})
             response = requests.request(
-                self.command, f"http://127.0.0.1:{prisms[component]}{rest}"
+                self.command, f"http://127.0.0.1:{prisms[component]}"
+                f"{_PRISM_PREFIX.get(component, '')}{rest}"
                 + (f"?{query}" if query else ""), data=raw, timeout=30,
                 headers={k: v for k, v in self.headers.items()
                          if k.lower() not in ("host", "content-length")})
             # The requests are checked; what Prism makes up as an answer is its own affair
             # (its examples break a format of the contract here and there).
-            found = [v for v in json.loads(response.headers.get("sl-violations", "[]"))
-                     if v.get("location", [""])[0] == "request"]
+            found = _read_only_kept(_prism_violations(response), component)
             violations = _contradiction(
-                _discriminated(found, component, rest, body), component, self.command, rest,
-                self.headers.get("Content-Type", ""))
+                _discriminated(found, component, self.command, rest, body), component,
+                self.command, rest, self.headers.get("Content-Type", ""))
             status, answer = response.status_code, (response.json() if response.content
                                                      else None)
             if found and not violations:  # refused by Prism alone (see the two above): the
@@ -175,7 +191,7 @@ def _handler(zaak: OpenZaak, prisms: dict[str, int]):
             if violations:  # as Prism's --errors would: the request is refused
                 status, answer = 400, {"title": "contract", "invalidParams": violations}
             elif answer is not None and status < 300:
-                answer = _as_a_server(zaak, self.command, component, rest, body, answer)
+                answer = _as_a_server(zaak, self.command, component, rest, body, answer, query)
             zaak.calls.append(Recorded(self.command, path, status, violations, body, claims))
             self._answer(status, answer)
 
@@ -190,21 +206,93 @@ def _handler(zaak: OpenZaak, prisms: dict[str, int]):
     return Front
 
 
+def _prism_violations(response: requests.Response) -> list:
+    """What Prism found wrong with the request: in its header, or (where the contract has
+    no answer for a bad request) as its own 422 problem."""
+    found = json.loads(response.headers.get("sl-violations", "[]"))
+    if response.status_code == 422 and not found:
+        problem = response.json() if response.content else {}
+        if "stoplight.io/prism/errors" in str(problem.get("type")):
+            found = [{**v, "location": ["request", *v.get("location", [])]}
+                     for v in problem.get("validation", [])]
+    return [v for v in found if v.get("location", [""])[0] == "request"]
+
+
+def _read_only_kept(violations: list, component: str) -> list:
+    """OpenAPI 3.0: a required property that is readOnly is required in answers only.
+    Prism holds it against a request where the schema is a part of an ``allOf``; such
+    a complaint is dropped (the variant is then checked as ``_discriminated`` does)."""
+    names = _read_only_names(component)
+    return [v for v in violations if not (
+        v.get("code") == "required"
+        and (m := re.search(r"property '([^']+)'", v.get("message", "")))
+        and m.group(1) in names)]
+
+
+@functools.cache
+def _read_only_names(component: str) -> frozenset[str]:
+    names: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            names.update(k for k, v in (node.get("properties") or {}).items()
+                         if isinstance(v, dict) and v.get("readOnly"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(_contract(component))
+    return frozenset(names)
+
+
+@functools.cache
+def _request_contract(component: str) -> dict:
+    """The contract as a request is checked against it: readOnly properties not required."""
+    contract = copy.deepcopy(_contract(component))
+
+    def strip(node) -> None:
+        if isinstance(node, dict):
+            read_only = {k for k, v in (node.get("properties") or {}).items()
+                         if isinstance(v, dict) and v.get("readOnly")}
+            if read_only and isinstance(node.get("required"), list):
+                node["required"] = [r for r in node["required"] if r not in read_only]
+            for value in node.values():
+                strip(value)
+        elif isinstance(node, list):
+            for value in node:
+                strip(value)
+
+    strip(contract)
+    return contract
+
+
+def _split(path: str) -> tuple[str, str]:
+    """"/zaken/api/v1/zaken" is the component "zaken" and its path "/zaken"."""
+    component, _, rest = path.lstrip("/").partition("/")
+    return component, rest.removeprefix(f"api/{_VERSIONS.get(component, 'v1')}")
+
+
 @functools.cache
 def _contract(component: str) -> dict:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C one where PyYAML has it
-    text = (CONTRACTS / f"{component}.yaml").read_text(encoding="utf-8")
+    text = _contract_file(component).read_text(encoding="utf-8")
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or Python
 
 
-def _discriminated(violations: list, component: str, rest: str, body) -> list:
+def _discriminated(violations: list, component: str, method: str, rest: str, body) -> list:
     """Prism checks a ``oneOf`` without its discriminator, and Open Zaak's variants (a rol of a
     medewerker, of a natuurlijk persoon ...) differ only by it: every body matches all of
-    them. Such a body is checked here against the one variant its discriminator names."""
-    if not body or [v.get("code") for v in violations] != ["oneOf"]:
+    them; and it reports what each other variant misses (a publicatiebank's document to be
+    fetched needs its address). Such a body is checked here against the one variant its
+    discriminator names, instead of Prism's view of the body."""
+    if not body or "oneOf" not in [v.get("code") for v in violations]:
         return violations
     contract = _contract(component)
-    operation = contract["paths"].get(rest, {}).get("post", {})
+    operation = _operation(contract, _PRISM_PREFIX.get(component, "") + rest, method)
+    if operation is None:
+        return violations
     reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     schema = _resolve(contract, reference)
     mapping = schema.get("discriminator", {}).get("mapping", {})
@@ -212,9 +300,17 @@ def _discriminated(violations: list, component: str, rest: str, body) -> list:
     if variant is None:
         return violations
     validator = jsonschema.Draft7Validator(
-        {**contract, "$ref": variant}, format_checker=jsonschema.FormatChecker())
-    return [{"code": "variant", "message": error.message}
-            for error in validator.iter_errors(body)]
+        {**_request_contract(component), "$ref": variant},
+        format_checker=jsonschema.FormatChecker())
+    return [v for v in violations if v.get("location", [])[1:2] != ["body"]] + [
+        {"code": "variant", "message": error.message} for error in validator.iter_errors(body)]
+
+
+def _operation(contract: dict, path: str, method: str) -> dict | None:
+    for template, operations in contract["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path):
+            return operations.get(method.lower())
+    return None
 
 
 def _contradiction(violations: list, component: str, method: str, rest: str,
@@ -233,7 +329,7 @@ def _contradiction(violations: list, component: str, method: str, rest: str,
 def scopes_for(path: str, method: str) -> set[str]:
     """The scopes the contract names for a call (``/zaken/api/v1/rollen``): any one of them
     will do."""
-    component, _, rest = path.lstrip("/").partition("/api/v1")
+    component, rest = _split(path)
     for template, operations in _contract(component)["paths"].items():
         if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), rest):
             operation = operations[method.lower()]
@@ -257,7 +353,10 @@ def _json(raw: bytes, content_type: str) -> dict | None:
 
 
 def _claims(authorization: str, secret: str) -> dict:
-    """The JWT's claims, once its HS256 signature checks out with the shared secret."""
+    """The JWT's claims, once its HS256 signature checks out with the shared secret (the
+    publicatiebank's plain API token is kept as it came)."""
+    if authorization.startswith("Token "):
+        return {"token": authorization.removeprefix("Token ")}
     token = authorization.removeprefix("Bearer ").strip()
     if not token:
         return {}
@@ -279,11 +378,14 @@ def _fault(zaak: OpenZaak, method: str, rest: str) -> int | None:
     return None
 
 
-def _as_a_server(zaak: OpenZaak, method: str, component: str, rest: str, body, answer):
+def _as_a_server(zaak: OpenZaak, method: str, component: str, rest: str, body, answer,
+                 query: str = ""):
     """What a real Open Zaak answers where a mock makes up: the created resource's own URL,
     the parts of a large document, the answers the test patched in."""
     if not isinstance(answer, dict):
         return answer
+    if component == PUBLICATIEBANK:
+        return _as_the_publicatiebank(zaak, method, rest, body or {}, answer, query)
     here = f"{zaak.root(component)}{rest}"
     if method == "POST" and rest.count("/") == 1:
         new = str(uuid.uuid4())
@@ -296,6 +398,34 @@ def _as_a_server(zaak: OpenZaak, method: str, component: str, rest: str, body, a
         if patched_method == method and f"/{component}/api/v1{rest}".startswith(start):
             answer = {**answer, **values}
     return answer
+
+
+def _as_the_publicatiebank(zaak: OpenZaak, method: str, rest: str, body: dict, answer: dict,
+                           query: str) -> dict:
+    """A look-up by identifier finds that record; a publication and a document get an
+    identifier of their own; a document its parts; a published publication its address."""
+    identifier = parse_qs(query).get("identifier", [None])[0]
+    if method == "GET" and identifier:
+        record = {"uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, identifier)),
+                  "identifier": identifier, "naam": identifier.rsplit("/", 1)[-1]}
+        return {"count": 1, "next": None, "previous": None, "results": [record]}
+    if method == "POST":
+        answer = {**answer, **body, "uuid": str(uuid.uuid4())}
+        if rest == "/documenten":
+            answer["bestandsdelen"] = _gpp_parts(zaak, answer["uuid"],
+                                                 int(body.get("bestandsomvang") or 0))
+        return answer
+    if method == "PATCH" and body.get("publicatiestatus") == "gepubliceerd":
+        return {**answer, **body, "urlPublicatieExtern":
+                f"https://open.overheid.nl/publicaties/{rest.rsplit('/', 1)[-1]}"}
+    return {**answer, **body}
+
+
+def _gpp_parts(zaak: OpenZaak, document: str, size: int) -> list[dict]:
+    root = f"{zaak.root(PUBLICATIEBANK)}/documenten/{document}/bestandsdelen"
+    return [{"uuid": (part := str(uuid.uuid4())), "url": f"{root}/{part}",
+             "volgnummer": number, "omvang": min(PART_SIZE, size - start)}
+            for number, start in enumerate(range(0, size, PART_SIZE), start=1)]
 
 
 def _parts(zaak: OpenZaak, body: dict) -> dict:
@@ -315,7 +445,7 @@ def start(tmp: Path, secret: str) -> tuple[OpenZaak, list[subprocess.Popen], Thr
             pytest.fail("Prism is not installed: run the tests with `make test`")
         pytest.skip("needs Prism (make test installs it)")
     folder = _prepared(tmp / "contracts")
-    ports = {component: free_port() for component in COMPONENTS}
+    ports = {component: free_port() for component in SERVED}
     processes = [_start_prism(folder, c, p, tmp / f"prism-{c}.log") for c, p in ports.items()]
     zaak = OpenZaak(free_port(), secret)
     server = ThreadingHTTPServer(("127.0.0.1", zaak.port), _handler(zaak, ports))

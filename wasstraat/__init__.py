@@ -100,13 +100,14 @@ def register_blueprints(app: Flask) -> None:
     from .steps.views import bp as steps_bp
     from .sustain.views import bp as sustain_bp
     from .tasks.views import bp as tasks_bp
+    from .woo.views import bp as woo_bp
     from .zaken.views import bp as zaken_bp
 
     for blueprint in (auth_bp, main_bp, admin_bp, projects_bp, steps_bp, tasks_bp, kpis_bp,
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
                       library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp,
-                      archive_bp, zaken_bp):
+                      archive_bp, zaken_bp, woo_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

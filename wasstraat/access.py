@@ -25,7 +25,8 @@ from .workflow import Action, Product, ReviewDomain, Role, Step
 # (its re-measurements) and the process's review date go on after the close.
 OPEN_AFTER_CLOSE = {Action.VIEW_PROJECT, Action.REOPEN_PROJECT, Action.START_FOLLOW_UP,
                     Action.SET_REVISIT, Action.REMEASURE, Action.PLAN_REMEASUREMENTS,
-                    Action.RECORD_BENEFIT, Action.RECORD_BOARD_DECISION}
+                    Action.RECORD_BENEFIT, Action.RECORD_BOARD_DECISION,
+                    Action.PREPARE_PUBLICATION, Action.APPROVE_PUBLICATION}
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,11 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     # The board decides; its decision is recorded by the process owner or the leader.
     Action.RECORD_BOARD_DECISION: lambda a, t: bool(
         a.roles & {Role.PROCESS_OWNER, Role.PROJECT_LEADER}),
+    # The Woo: the role the organisation names prepares; that role or the privacy officer
+    # approves the omissions (never who redacted them: the service's four eyes).
+    Action.PREPARE_PUBLICATION: lambda a, t: duties.woo_preparer() in a.roles,
+    Action.APPROVE_PUBLICATION: lambda a, t: bool(
+        a.roles & {duties.woo_preparer(), Role.PRIVACY_OFFICER}),
     # The process advisor measures the process (the leader may help).
     Action.IMPORT_EVENT_LOG: lambda a, t: t.step is not None and (
         _is_leader(a) or Role.PROCESS_ADVISOR in a.roles),

@@ -175,6 +175,15 @@ def zgw_secret() -> str:
     return secret
 
 
+def gpp_token() -> str:
+    """The API token for the GPP-publicatiebank (WASSTRAAT_GPP_TOKEN, or a file named by
+    WASSTRAAT_GPP_TOKEN_FILE): like the Open Zaak secret, never in the database."""
+    token = os.environ.get("WASSTRAAT_GPP_TOKEN", "").strip()
+    if path := os.environ.get("WASSTRAAT_GPP_TOKEN_FILE", "").strip():
+        token = Path(path).read_text(encoding="utf-8").strip()
+    return token
+
+
 def load_config(instance_path: Path) -> dict[str, object]:
     env = os.environ.get("WASSTRAAT_ENV", "development")
     if env not in ENVIRONMENTS:
@@ -258,6 +267,7 @@ def load_config(instance_path: Path) -> dict[str, object]:
         # Documents larger than this go to Open Zaak in parts (bestandsdelen).
         "ZGW_PARTS_ABOVE": int(os.environ.get("WASSTRAAT_ZGW_PARTS_ABOVE", 4 * 1024 * 1024)),
         "ZGW_TIMEOUT_SECONDS": float(os.environ.get("WASSTRAAT_ZGW_TIMEOUT_SECONDS", 20)),
+        "GPP_TOKEN": gpp_token(),
         # Each request's CPU time as a Server-Timing header (the benchmark; off in production).
         "SERVER_TIMING": os.environ.get("WASSTRAAT_SERVER_TIMING") == "1",
         # To whom the improvement plan is addressed on its cover (the directie, the college).

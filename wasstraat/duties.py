@@ -27,7 +27,7 @@ from sqlalchemy import select
 from .concurrency import save_the_only_row
 from .errors import InvalidInput
 from .extensions import db
-from .models import OrganisationSettings, Project, User
+from .models import OrganisationSettings, Project, User, WooSettings
 from .workflow import (
     DEFAULT_GATED_STEPS,
     SPECIALIST_ROLES,
@@ -122,6 +122,18 @@ def gate_roles(step: Step) -> tuple[Role, ...]:
     it."""
     rules = settings()
     return rules.gate_approver.roles if int(step) in rules.gated_steps else ()
+
+
+def woo_preparer() -> Role:
+    """Who prepares a project's Woo publications: the process owner, unless the organisation
+    names another role (Beheer → Woo-publicatie). Read once per request."""
+    if has_request_context() and "woo_preparer" in g:
+        return g.woo_preparer
+    role = db.session.scalar(select(WooSettings.preparer).order_by(WooSettings.id).limit(1))
+    role = role or Role.PROCESS_OWNER
+    if has_request_context():
+        g.woo_preparer = role
+    return role
 
 
 def may_create_projects(user: User) -> bool:

@@ -38,6 +38,11 @@ def show_form(page: Callable[[Any, int], Any], form: Any):
     return page(form, 422 if form.is_submitted() else 200)
 
 
+def trimmed(value: str | None) -> str:
+    """What was typed, without surrounding spaces; a field not sent is empty, not None."""
+    return value.strip() if value else ""
+
+
 def plain_line_breaks(value: object) -> object:
     """Browsers send a typed line break as "\r\n": it is stored as "\n", everywhere."""
     return _BROWSER_LINE_BREAK.sub("\n", value) if isinstance(value, str) else value
@@ -147,4 +152,5 @@ __all__ = [
     "no_control_characters",
     "optional_int",
     "single_line",
+    "trimmed",
 ]

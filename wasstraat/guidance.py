@@ -44,6 +44,7 @@ from .models import (
     StepState,
     Task,
     User,
+    WooPublication,
     WorkSession,
     utcnow,
 )
@@ -142,6 +143,12 @@ class Facts:
                 or_(Remeasurement.measurement_id.is_not(None),
                     Remeasurement.end_reason.is_not(None))))))
 
+    def redactions_approved(self) -> set[int]:
+        """The Woo publications whose omissions a second person approved."""
+        return self._once("woo", lambda: set(db.session.scalars(
+            select(WooPublication.id).where(WooPublication.project_id == self.project.id,
+                                            WooPublication.approved_at.is_not(None)))))
+
     def gate(self, step: Step) -> gates.Gate | None:
         return self._once(f"gate:{int(step)}", lambda: gates.gate_of(self.project, step))
 
@@ -216,6 +223,7 @@ CONDITIONS: dict[str, Callable[[Facts, Task], bool]] = {
     "action_done": lambda f, task: f.action_status().get(_link_id(task) or 0)
     == ActionStatus.DONE,
     "remeasured": lambda f, task: _link_id(task) in f.remeasured(),
+    "redaction_approved": lambda f, task: _link_id(task) in f.redactions_approved(),
     # A gate the organisation no longer asks for has nothing left to decide.
     "gate_go": lambda f, task: (gate := f.gate(task.step)) is None or bool(
         task.role and gate.has_go(task.role)),

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 API_PREFIX = "/api/v1"
@@ -80,3 +82,13 @@ def flatten(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     if isinstance(messages, list):
         return [p for m in messages for p in flatten(m, prefix)]
     return [{"name": prefix or "body", "reason": str(messages)}]
+
+
+def api_address_problem(value: str) -> str | None:
+    """Why an outside API's address will not do: it is https, or http on this machine's own
+    loopback (a test set-up). None when it will."""
+    parts = urlsplit(value)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme == "https" or (parts.scheme == "http" and local):
+        return None if parts.hostname else _("Vul een volledig adres in.")
+    return _("Gebruik een https-adres.")

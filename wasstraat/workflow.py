@@ -1242,6 +1242,9 @@ class Action(StrEnum):
     DECIDE_GATE = "decide_gate"  # go or no-go on a gated step, by its approver
     RECORD_BOARD_DECISION = "record_board_decision"  # what the board decided on a plan
     PLAN_STEPS = "plan_steps"  # the planned end date of each step, by the project leader
+    # The Woo: prepare, redact and deliver a publication; approve its omissions (four eyes).
+    PREPARE_PUBLICATION = "prepare_publication"
+    APPROVE_PUBLICATION = "approve_publication"
 
 
 UNDER_WAY = frozenset({StepStatus.IN_PROGRESS})
@@ -1440,15 +1443,17 @@ TASK_CONDITIONS: dict[str, str] = {
     "review_signed": N_("de toetsing is ondertekend"),
     "action_done": N_("de actie op Klaar staat"),
     "remeasured": N_("de nameting is vastgelegd of met reden vervallen"),
+    "redaction_approved": N_("een tweede persoon de weglakkingen heeft goedgekeurd"),
     # The gate: one approver's go, and (for the leader after a no-go) every approver's.
     "gate_go": N_("u een go heeft gegeven op de stap zoals die nu is"),
     "gate_passed": N_("elke beslisser een go heeft gegeven"),
 }
 ORIGIN_CONDITIONS: dict[str, str] = {"review": "review_signed", "action": "action_done",
-                                     "remeasure": "remeasured", "no_go": "gate_passed"}
+                                     "remeasure": "remeasured", "no_go": "gate_passed",
+                                     "woo": "redaction_approved"}
 # Tasks that belong to the borging: they start when the project closes, and follow their
 # rule after it instead of lapsing with it.
-AFTER_CLOSE_ORIGINS = frozenset({"remeasure"})
+AFTER_CLOSE_ORIGINS = frozenset({"remeasure", "woo"})
 # Event logs that may still be imported once the project is closed, and under which action.
 IMPORT_AFTER_CLOSE: dict[str, Action] = {"after": Action.REMEASURE}
 
@@ -1480,3 +1485,126 @@ def current_step(statuses: dict[Step, StepStatus]) -> Step | None:
     if in_progress:
         return max(in_progress)
     return next((s for s in Step if not statuses.get(s, StepStatus.NOT_STARTED).is_finished), None)
+
+
+# --- The Woo: publishing a plan or an evaluation after a human review ----------------------------
+
+_TOOI = "https://identifier.overheid.nl/tooi/def/thes/kern/"
+
+
+@dataclass(frozen=True)
+class WooCategory:
+    """An information category of the Woo (the TOOI list the DiWoo metadata names), with the
+    definition the person reads before choosing it."""
+
+    uri: str
+    label: str
+    definition: str
+
+
+# The categories a Wasstraat document can fall under: a research report on how the
+# organisation works (art. 3.3 lid 2 sub i), the organisation's working methods (sub b), or
+# the general duty of art. 3.1 for what no category of art. 3.3 names.
+WOO_CATEGORIES: dict[str, WooCategory] = {c.uri: c for c in (
+    WooCategory(_TOOI + "c_fdaee95e", N_("Onderzoeksrapporten"), N_(
+        "Op verzoek van een bestuursorgaan ambtelijk of extern opgestelde onderzoeksrapporten "
+        "die geen onderdeel vormen van de uitvoering van de taak van dat bestuursorgaan, die "
+        "voornamelijk uit feitelijk materiaal bestaan en die betrekking hebben op de wijze van "
+        "functioneren van de eigen organisatie, of op de voorbereiding of de evaluatie van "
+        "beleid, inclusief de uitvoering, naleving en handhaving.")),
+    WooCategory(_TOOI + "c_40a05794", N_("Organisatie en werkwijze"), N_(
+        "Inzicht in de organisatie en werkwijze van het bestuursorgaan, waaronder de taken en "
+        "bevoegdheden van de organisatieonderdelen.")),
+    WooCategory(_TOOI + "c_816e508d", N_("Inspanningsverplichting art. 3.1 Woo"), N_(
+        "Informatie die niet valt onder een van de verplichte informatiecategorieën van "
+        "artikel 3.3 Woo, maar actief openbaar is gemaakt op grond van de algemene "
+        "inspanningsverplichting van artikel 3.1 Woo.")),
+)}
+ONDERZOEKSRAPPORTEN, ORGANISATIE_EN_WERKWIJZE, ART_3_1 = WOO_CATEGORIES
+
+
+class WooDocument(LabelledEnum):
+    """What a project can publish under the Woo."""
+
+    PLAN = "plan", N_("Het goedgekeurde verbeterplan")
+    EVALUATION = "evaluation", N_("De evaluatie (implementatieplan met uitvoering)")
+
+
+@dataclass(frozen=True)
+class WooSource:
+    """When a document may be published (after ``ready_after`` is done; its redaction task
+    belongs to that step), the category the app proposes, and the nearest category of
+    art. 3.3 where the proposal is the general duty of art. 3.1."""
+
+    ready_after: Step
+    proposed: str
+    refusal: str
+    nearest: str | None = None
+
+
+WOO_SOURCES: dict[WooDocument, WooSource] = {
+    # The plan is approved before step 8 can close.
+    WooDocument.PLAN: WooSource(Step.ADJUST, ART_3_1, N_(
+        "Het verbeterplan wordt gepubliceerd nadat het is goedgekeurd en stap 8 is afgerond."),
+        nearest=ORGANISATIE_EN_WERKWIJZE),
+    WooDocument.EVALUATION: WooSource(Step.EXECUTION, ONDERZOEKSRAPPORTEN, N_(
+        "De evaluatie wordt gepubliceerd nadat stap 10 is afgerond.")),
+}
+
+
+class WooState(LabelledEnum):
+    """A publication: redacted, approved by a second person, delivered, perhaps withdrawn."""
+
+    REDACTING = "redacting", N_("Weglakken")
+    SUBMITTED = "submitted", N_("Ter goedkeuring")
+    APPROVED = "approved", N_("Goedgekeurd, klaar om te publiceren")
+    PUBLISHED = "published", N_("Gepubliceerd")
+    WITHDRAWN = "withdrawn", N_("Ingetrokken")
+
+
+# What each state allows; the services refuse anything else with the state's reason.
+WOO_EDITABLE = frozenset({WooState.REDACTING})
+WOO_DELIVERABLE = frozenset({WooState.APPROVED})
+WOO_LIVE = frozenset({WooState.REDACTING, WooState.SUBMITTED, WooState.APPROVED,
+                      WooState.PUBLISHED})
+
+
+class WooDelivery(LabelledEnum):
+    DIRECT = "gpp", N_("In de GPP-publicatiebank")
+    PACKAGE = "zip", N_("Als ZIP-pakket (PDF/A met metadata) voor een ander platform")
+
+
+class WooGround(LabelledEnum):
+    """The grounds of the Woo for leaving something out, as the published document names them."""
+
+    PRIVACY = "5.1.2e", N_("5.1.2e persoonlijke levenssfeer")
+    OPINION = "5.2.1", N_("5.2.1 persoonlijke beleidsopvattingen")
+    SECURITY = "5.1.2d", N_("5.1.2d inspectie, controle en toezicht")
+    BUSINESS = "5.1.1c", N_("5.1.1c bedrijfs- en fabricagegegevens")
+    FUNCTIONING = "5.1.2i", N_("5.1.2i goed functioneren van de Staat")
+
+
+class WooFinding(LabelledEnum):
+    """What the redaction review found in a document."""
+
+    NAME = "name", N_("Naam")
+    EMAIL = "email", N_("E-mailadres")
+    PASSAGE = "passage", N_("Tekstpassage")
+
+
+# Names that stay: those who decide for the organisation act in a public role. A specialist's
+# name is left out so that their opinion cannot be traced to them (5.2); other staff names are
+# left out for their privacy (5.1.2e).
+WOO_PUBLIC_ROLES = frozenset({Role.SPONSOR, Role.PROCESS_OWNER})
+WOO_LANGUAGE = "http://publications.europa.eu/resource/authority/language/NLD"
+WOO_FORMAT = "http://publications.europa.eu/resource/authority/file-type/PDF"
+WOO_HANDLING = (_TOOI + "c_641ecd76", "vaststelling")
+
+
+def woo_proposal(roles: set[Role]) -> WooGround | None:
+    """The ground to leave a person's name out on, or None where their role is public."""
+    if roles & WOO_PUBLIC_ROLES:
+        return None
+    if any(r.is_specialist for r in roles):
+        return WooGround.OPINION
+    return WooGround.PRIVACY

@@ -102,6 +102,11 @@ from .step_work import (
     ProcessStep,
     ServiceFormula,
 )
+from .woo import (
+    WooPublication,
+    WooRedaction,
+    WooSettings,
+)
 from .zaken import (
     ZaakAction,
     ZaakSettings,
@@ -110,6 +115,9 @@ from .zaken import (
 hold_members_on_assignment()
 
 __all__ = [
+    "WooPublication",
+    "WooRedaction",
+    "WooSettings",
     "ZaakAction",
     "ZaakSettings",
     "ActionNote",

@@ -31,6 +31,7 @@ from ..models import Membership, Task
 from ..navigation import confirm_deletion, int_arg
 from ..page_cache import cached_page, project_scope
 from ..plans import services as plans
+from ..woo import services as woo
 from ..workflow import BoardOutcome, PlanKind, Role, Step, StepStatus, revisit_status
 from ..zaken import services as zaken
 from . import board, cycles, planning, services
@@ -108,6 +109,8 @@ def _render_show(access: ProjectAccess, revisit_form: RevisitForm | None = None,
         health=planning.health_of(project, clock.today()),
         archive_record=archive.record_of(project) if project.is_finished else None,
         zaak=zaken.summary(project),
+        woo=woo.publications(project)
+        if project.step_status(Step.ADJUST) is StepStatus.DONE else None,
     ), status
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField, widgets
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from ..forms import FlaskForm, no_control_characters, single_line
+from ..forms import FlaskForm, no_control_characters, single_line, trimmed
 from ..models import ArchiveClass
 from ..models.zaken import URL_LENGTH
 from ..workflow import ZAAK_ROLES, Step, ZaakDocument
@@ -14,13 +14,9 @@ from ..workflow import ZAAK_ROLES, Step, ZaakDocument
 _TEXT = [Length(max=URL_LENGTH), single_line, no_control_characters]
 
 
-def _trimmed(value: str | None) -> str:
-    """What was typed, without surrounding spaces; a field not sent is empty, not None."""
-    return value.strip() if value else ""
-
 
 def _url(label, description=None):
-    return StringField(label, description=description, validators=_TEXT, filters=[_trimmed])
+    return StringField(label, description=description, validators=_TEXT, filters=[trimmed])
 
 
 class ZaakSettingsForm(FlaskForm):
@@ -36,10 +32,10 @@ class ZaakSettingsForm(FlaskForm):
         "Zoals de applicatie in Open Zaak heet. Het geheim staat niet hier maar op de server "
         "(WASSTRAAT_ZGW_SECRET of WASSTRAAT_ZGW_SECRET_FILE)."),
         validators=[Length(max=120), single_line, no_control_characters],
-        filters=[_trimmed])
+        filters=[trimmed])
     rsin = StringField(_l("RSIN van de gemeente"), description=_l("Negen cijfers."),
                        validators=[Length(max=9), single_line],
-                       filters=[_trimmed])
+                       filters=[trimmed])
     zaaktype = _url(_l("Zaaktype"), _l("Het adres van het zaaktype in de Catalogi API."))
     besluittype = _url(_l("Besluittype (goedkeuring verbeterplan)"))
 

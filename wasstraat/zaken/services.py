@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from .. import audit
 from ..concurrency import save_the_only_row
 from ..errors import InvalidInput
 from ..extensions import db
+from ..http import api_address_problem
 from ..models import ArchiveClass, Project, User, ZaakAction, ZaakSettings
 from ..workflow import Step, ZaakDocument, ZaakPart, ZaakPartState
 from . import registration
@@ -47,19 +47,10 @@ def elfproef(number: str) -> bool:
     return (weighted - int(number[8])) % 11 == 0
 
 
-def _url_problem(value: str) -> str | None:
-    """An API address is https, or http on this machine's own loopback (a test set-up)."""
-    parts = urlsplit(value)
-    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
-    if parts.scheme == "https" or (parts.scheme == "http" and local):
-        return None if parts.hostname else _("Vul een volledig adres in.")
-    return _("Gebruik een https-adres.")
-
-
 def problems(values: dict) -> dict[str, str]:
     found: dict[str, str] = {}
     for name in URL_FIELDS:
-        if values.get(name) and (problem := _url_problem(values[name])):
+        if values.get(name) and (problem := api_address_problem(values[name])):
             found[name] = problem
     if values.get("rsin") and not elfproef(values["rsin"]):
         found["rsin"] = _("Dit RSIN klopt niet: het zijn negen cijfers die de elfproef "
@@ -84,7 +75,7 @@ def save_settings(actor: User, *, expected_version: int, values: dict,
 
 def _resultaattype_problems(resultaattypen: dict[int, str]) -> dict[str, str]:
     return {f"resultaattype_{class_id}": problem for class_id, url in resultaattypen.items()
-            if url and (problem := _url_problem(url))}
+            if url and (problem := api_address_problem(url))}
 
 
 def _save_resultaattypen(actor: User, resultaattypen: dict[int, str]) -> None:

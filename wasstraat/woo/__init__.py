@@ -1,0 +1,1 @@
+"""Publishing a project's plan or evaluation under the Woo, after a human review."""
