@@ -232,10 +232,13 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         Improvement,
         Kpi,
         Membership,
+        Project,
         Review,
         User,
         WorkSession,
     )
+    from wasstraat.woo import services as woo
+    from wasstraat.workflow import ONDERZOEKSRAPPORTEN, WooDocument
 
     p, done, empty = municipality.values()
     first = {
@@ -251,6 +254,11 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         "log": db.session.scalar(db.select(EventLog.id).where(EventLog.project_id == p)),
         "sponsor": db.session.scalar(db.select(User.id).where(
             User.email == demo_email("sponsor"))),
+        # A Woo publication of the closed project's evaluation, being redacted.
+        "woo": woo.prepare(db.session.get(Project, done), db.session.scalar(
+            db.select(User).where(User.email == demo_email("process_owner"))),
+            document=WooDocument.EVALUATION, category=ONDERZOEKSRAPPORTEN,
+            title="Evaluatie Verhuizing doorgeven").id,
     }
     db.session.commit()
     periodic_work()  # reminders in the inboxes, e-mails in the outbox
@@ -276,13 +284,14 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             "/notifications", "/reports", "/account/api-tokens", "/api/documentatie",
             f"/projects/{p}/event-logs/{first['log']}"],
         "process_owner": ["/notifications", "/notifications/settings", f"/projects/{done}",
+                          f"/projects/{done}/woo", f"/projects/{done}/woo/{first['woo']}",
                           f"/projects/{done}/follow-up",
                           f"/projects/{p}/implementation",
                           f"/projects/{p}/implementation/items/{first['it']}"],
         # The gate of step 9, with the sponsor's form; the project's health.
         "sponsor": [f"/projects/{p}/steps/9", f"/projects/{p}", f"/projects/{p}/planning"],
         "admin": ["/reports", "/reports?year=abc", "/reports?year=2025&page=1",
-                  "/admin/organisation",
+                  "/admin/organisation", "/admin/woo",
                   "/admin/outbox", "/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new",
                   f"/admin/users/{first['sponsor']}/edit", "/admin/audit",
                   "/admin/audit?since=gisteren&project=-1"],

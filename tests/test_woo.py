@@ -13,11 +13,12 @@ import zipfile
 
 import pytest
 import zgw_mock
-from conftest import login
+from conftest import login, put_in_step
 from docx import Document
 
 from wasstraat import demo
 from wasstraat.demo import DEMO_PASSWORD
+from wasstraat.errors import InvalidInput
 from wasstraat.extensions import db
 from wasstraat.models import (
     Project,
@@ -28,7 +29,15 @@ from wasstraat.models import (
     WooSettings,
 )
 from wasstraat.woo import metadata, redaction, services
-from wasstraat.workflow import ONDERZOEKSRAPPORTEN, Role, WooFinding, WooGround, WooState
+from wasstraat.workflow import (
+    ONDERZOEKSRAPPORTEN,
+    Role,
+    Step,
+    WooDocument,
+    WooFinding,
+    WooGround,
+    WooState,
+)
 
 UTRECHT = "https://identifier.overheid.nl/tooi/id/gemeente/gm0344"
 
@@ -179,6 +188,8 @@ def test_the_plan_is_published_only_once_approved_and_only_by_the_named_role(
     assert db.session.scalar(db.select(db.func.count(WooPublication.id))) == 0
     assert prepare(login_as(team[Role.PROJECT_LEADER]), team.project, "plan").status_code == 403
     assert as_owner.post(f"/projects/{team.project.id}/woo/besluit").status_code == 404
+    put_in_step(team.project, Step.IMPLEMENTATION_PLAN)  # step 8 done, yet nothing approved
+    assert prepare(as_owner, team.project, "plan").status_code == 409
 
 
 def test_an_administrator_may_name_another_role_to_prepare(create_project, login_as,
@@ -217,6 +228,7 @@ def test_the_redactor_may_not_approve_and_an_added_passage_must_be_in_the_docume
     publication = db.session.scalar(db.select(WooPublication))
     task = db.session.scalar(db.select(Task).filter_by(origin="woo"))
     assert task.assignee_id == owner.id and task.done_at is None  # the review is a task
+    assert f"/projects/{completed.id}/woo/{publication.id}" in as_owner.get("/tasks").text
 
     absent = as_owner.post(f"/projects/{completed.id}/woo/{publication.id}/passages", data={
         "version": publication.version, "text": "Dit staat nergens", "ground": "5.1.2e"})
@@ -376,6 +388,9 @@ def test_the_evaluation_waits_for_step_10_while_the_approved_plan_may_go(app, mu
     as_owner = signed_in(make_client, holder(parking, Role.PROCESS_OWNER))
     early = prepare(as_owner, parking)
     assert early.status_code == 409 and "nadat stap 10 is afgerond" in early.text
+    with pytest.raises(InvalidInput):  # the service knows the categories, not only the form
+        services.prepare(parking, holder(parking, Role.PROCESS_OWNER),
+                         document=WooDocument.PLAN, category="https://example.org/c", title="T")
     assert prepare(as_owner, parking, "plan", title="Verbeterplan").status_code == 303
 
 
