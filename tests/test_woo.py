@@ -422,3 +422,24 @@ def test_an_approval_is_refused_when_a_redacted_word_would_still_be_in_the_text(
     assert refused.status_code == 409 and "Niet alles wat weg moest" in refused.text
     db.session.expire_all()
     assert publication.state is WooState.SUBMITTED and publication.pdf is None
+
+
+@pytest.mark.sqlite_only
+def test_the_avg_anonymisation_takes_the_names_out_of_a_publications_review(
+        app, completed, make_client, runner):
+    prepare(signed_in(make_client, holder(completed, Role.PROCESS_OWNER)), completed)
+    leader = holder(completed, Role.PROJECT_LEADER)
+    publication = db.session.scalar(db.select(WooPublication))
+    assert leader.name in {f.text for f in publication.findings}
+    closed = completed.step_state(Step.EXECUTION)
+    closed.closed_at = closed.closed_at.replace(year=closed.closed_at.year - 8)
+    app.config.update(RETENTION_MONTHS=84, RETENTION_ACTION="anonymise")
+    db.session.commit()
+
+    assert runner.invoke(args=["retention", "run"]).exit_code == 0
+    db.session.expire_all()
+    personal = {f.text for f in publication.findings
+                if f.finding in (WooFinding.NAME, WooFinding.EMAIL)}
+    assert personal == {"Geanonimiseerd"}
+    assert any(f.finding is WooFinding.PASSAGE and f.text != "Geanonimiseerd"
+               for f in publication.findings)  # what the organisation wrote stays

@@ -25,8 +25,8 @@ from sqlalchemy import Table, delete, select, update
 from . import audit
 from .auth.passwords import hash_password
 from .extensions import db
-from .models import Project, StepState, User, utcnow
-from .workflow import Step, StepStatus
+from .models import Project, StepState, User, WooPublication, WooRedaction, utcnow
+from .workflow import Step, StepStatus, WooFinding
 
 ACTIONS = ("anonymise", "delete")
 PLACEHOLDER_EMAIL = "geanonimiseerd@wasstraat.invalid"
@@ -37,6 +37,8 @@ PARTICIPATION_TABLES = ("membership", "session_attendee", "process_check", "noti
 # Names copied at the moment of signing, next to the account reference.
 NAME_COPIES = {"plan_approval": "approver_name", "review": "signer_name",
                "review_override": "decider_name", "implementation_approval": "approver_name"}
+# A Woo review's findings that are a person's name or address, copied from the document.
+PERSONAL_FINDINGS = (WooFinding.NAME, WooFinding.EMAIL)
 # Frozen by a database trigger (what was reviewed); they refer to people by number only.
 FROZEN_TABLES = ("plan_version",)
 
@@ -105,6 +107,10 @@ def _anonymise(project: Project) -> None:
         if table.name in NAME_COPIES:
             db.session.execute(update(table).where(rows)
                                .values({NAME_COPIES[table.name]: PLACEHOLDER_NAME}))
+    db.session.execute(update(WooRedaction).where(
+        WooRedaction.publication_id.in_(select(WooPublication.id).where(
+            WooPublication.project_id == project.id)),
+        WooRedaction.finding.in_(PERSONAL_FINDINGS)).values(text=PLACEHOLDER_NAME))
     db.session.execute(update(Project.__table__).where(Project.__table__.c.id == project.id)
                        .values(created_by_id=placeholder.id, anonymised_at=utcnow()))
     audit.record("retention.anonymise", "project", project.id, project.id)
