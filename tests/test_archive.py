@@ -21,10 +21,13 @@ from wasstraat.models import (
     AuditEvent,
     DestructionItem,
     DestructionList,
+    Notification,
     Project,
     User,
     utcnow,
 )
+from wasstraat.notification_kinds import Kind, Reminder
+from wasstraat.notifications import reminders
 from wasstraat.projects import services as projects
 from wasstraat.workflow import ArchiveNomination, DestructionState, StepStatus
 
@@ -272,3 +275,30 @@ def test_the_archive_asks_as_many_queries_for_many_records_as_for_one(
         DestructionList.id != first.id)).one()
     assert len(second.items) == 4
     assert count_queries(lambda: client.get(f"/archief/lists/{second.id}")) == one_item
+
+
+def test_the_archivists_hear_once_when_a_record_passes_its_date(closed, archivist, login_as,
+                                                                 create_user):
+    other = create_user("Iemand Anders")
+    listed = create_user("Tweede Archivaris")
+    listed.functions = ["archivist"]
+    db.session.commit()
+    reminders.send_reminders()
+    reminders.send_reminders()  # once per record and date, however often it runs
+    told = db.session.scalars(db.select(Notification).where(
+        Notification.kind == Kind.ARCHIVE)).all()
+    assert len(told) == len({n.user_id for n in told})
+    archivists = {u.id for u in db.session.scalars(db.select(User))
+                  if u.has_function("archivist")}  # the demo's own archivist too
+    assert {archivist.id, listed.id} <= archivists
+    assert {n.user_id for n in told} == archivists
+    assert other.id not in {n.user_id for n in told}
+    inbox = login_as(archivist).get("/notifications")
+    assert "over zijn archiefdatum" in inbox.text and "/archief/" in inbox.text
+
+    # On a list, a record asks nothing more of anyone.
+    archive.draw_up(archivist)
+    db.session.execute(db.delete(Notification))
+    db.session.commit()
+    assert [d for d in reminders.due(clock.today(), 30)
+            if d.reminder is Reminder.ARCHIVE_DUE] == []

@@ -34,6 +34,8 @@ class Kind(LabelledEnum):
     SUGGESTION = "suggestion", N_("Suggestie voor uw proces")
     # A re-measurement of the borging comes near, or is due.
     REMEASURE = "remeasure", N_("Herinnering: nameting in de borging")
+    # A closed project's record passed its archive date (for the archivists).
+    ARCHIVE = "archive", N_("Archief: dossier over zijn archiefdatum")
 
     @property
     def message(self) -> str:
@@ -80,6 +82,7 @@ DEFAULT_CHANNEL = {
     Kind.PLAN: Channel.IMMEDIATE, Kind.ANSWER: Channel.DAILY, Kind.OVERDUE: Channel.DAILY,
     Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY, Kind.OUTCOME: Channel.DAILY,
     Kind.REVISIT: Channel.DAILY, Kind.SUGGESTION: Channel.DAILY, Kind.REMEASURE: Channel.DAILY,
+    Kind.ARCHIVE: Channel.WEEKLY,
 }
 
 # Defaults that differ by role. A specialist's work in a project is the review asked of
@@ -107,6 +110,7 @@ class Reminder(StrEnum):
     REVISIT_PASSED = "revisit_passed"
     REMEASURE_NEAR = "remeasure_near"
     REMEASURE_DUE = "remeasure_due"
+    ARCHIVE_DUE = "archive_due"
 
     @property
     def kind(self) -> Kind:
@@ -123,6 +127,7 @@ REMINDER_KIND = {
     Reminder.EVALUATION_PASSED: Kind.EVALUATION, Reminder.STEP_WAITING: Kind.WAITING,
     Reminder.REVISIT_NEAR: Kind.REVISIT, Reminder.REVISIT_PASSED: Kind.REVISIT,
     Reminder.REMEASURE_NEAR: Kind.REMEASURE, Reminder.REMEASURE_DUE: Kind.REMEASURE,
+    Reminder.ARCHIVE_DUE: Kind.ARCHIVE,
 }
 
 REMINDER_MESSAGES = {
@@ -143,6 +148,9 @@ REMINDER_MESSAGES = {
     Reminder.REMEASURE_DUE: N_("De nameting van %(title)s in de borging is sinds %(days)s aan "
                                "de beurt. Leg de gemeten waarde vast, of vraag de "
                                "proceseigenaar de nameting met reden te laten vervallen."),
+    Reminder.ARCHIVE_DUE: N_("Het dossier van %(title)s is %(days)s over zijn archiefdatum. "
+                             "Stel een vernietigingslijst op; wat moet blijven, haalt u er "
+                             "met de reden af."),
 }
 
 # When the reminder to review a process description comes: once its review is "binnenkort".

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..archive import services as archive
 from ..clock import local_date
 from ..extensions import db
 from ..models import (
@@ -43,7 +44,7 @@ from ..notification_kinds import (
     Reminder,
 )
 from ..tasks.services import task_link
-from ..workflow import ActionStatus, Adoption, Role, Step, stalled_before
+from ..workflow import ActionStatus, Adoption, OrgFunction, Role, Step, stalled_before
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,10 @@ class Due:
 
 
 def due(today: date, stalled_after: int) -> list[Due]:
-    """Every reminder due today, whether or not it was already given (at most seven
+    """Every reminder due today, whether or not it was already given (at most eleven
     queries)."""
     return [*_overdue_actions(today), *_evaluations(today), *_waiting_tasks(today, stalled_after),
-            *_revisits(today), *_remeasurements(today)]
+            *_revisits(today), *_remeasurements(today), *_archive_due(today)]
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -239,3 +240,20 @@ def _waiting_tasks(today: date, stalled_after: int) -> list[Due]:
                              f"step_waiting:{task_id}:{days // stalled_after}", user_id,
                              project_id, step, title, days, task_id=task_id))
     return reminders
+
+
+def _archive_due(today: date) -> list[Due]:
+    """Records past their archive date, to destroy, on no list yet: for each archivist, once
+    per record and date (a record taken off a list with a reason is not asked about again
+    until its class changes its date)."""
+    records = archive.due_for_destruction(today)
+    if not records:
+        return []
+    archivists = [user_id for user_id, functions in db.session.execute(
+        select(User.id, User.functions).where(User.active.is_(True)))
+        if OrgFunction.ARCHIVIST.value in (functions or ())]
+    return [Due(Reminder.ARCHIVE_DUE,
+                f"{Reminder.ARCHIVE_DUE.value}:{r.project.id}:{r.archive_date.isoformat()}",
+                user_id, r.project.id, None, r.project.name, (today - r.archive_date).days,
+                link=task_link("archive.index"))
+            for r in records for user_id in archivists]
