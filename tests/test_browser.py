@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from wasstraat.extensions import db
 from wasstraat.models import JourneyPhase, WorkSession
-from wasstraat.workflow import Role
+from wasstraat.woo import services as woo
+from wasstraat.workflow import ONDERZOEKSRAPPORTEN, Role, WooDocument
 
 pytestmark = needs_chromium
 
@@ -237,8 +238,6 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         User,
         WorkSession,
     )
-    from wasstraat.woo import services as woo
-    from wasstraat.workflow import ONDERZOEKSRAPPORTEN, WooDocument
 
     p, done, empty = municipality.values()
     first = {

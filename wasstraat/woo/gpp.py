@@ -4,7 +4,7 @@ document in parts, then published; later perhaps withdrawn.
 Each call carries the API token (``Authorization: Token ...``) and the audit headers the
 publicatiebank asks, naming the person whose action it is. Only URLs under the configured
 root are called. A failure is told in Dutch: ``Unavailable`` (away or failing: try again)
-or ``Refused`` (the publicatiebank says no).
+or ``Refused`` (the publicatiebank says no), each a refusal the views show as any other.
 """
 
 from __future__ import annotations
@@ -15,21 +15,23 @@ from typing import Any
 import requests
 from flask_babel import gettext as _
 
+from ..errors import WorkflowError
 from ..models import User
 
 
-class GppError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class GppError(WorkflowError):
+    """What the publicatiebank said, as the refusal the person sees (the one refusal path)."""
 
 
 class Unavailable(GppError):
-    pass
+    """Away, busy or failing: nothing more changed; worth another try in a minute."""
+
+    status_code = 503
+    retry_after = 60
 
 
 class Refused(GppError):
-    pass
+    """The publicatiebank says no: another try changes nothing until the setup does."""
 
 
 def _header_text(value: str) -> str:

@@ -452,9 +452,9 @@ def deliver(publication: WooPublication, actor: User, *, expected_version: int) 
     try:
         _send(_client(actor, _("Woo-publicatie uit Wasstraat: %(title)s",
                                title=publication.title)), publication)
-    except gpp.GppError as error:
+    except gpp.GppError:
         db.session.commit()  # what arrived is kept: a retry goes on from there
-        raise _refusal(error) from error
+        raise
 
 
 def _send(client: gpp.Client, publication: WooPublication) -> None:
@@ -503,12 +503,6 @@ def _send_document(client: gpp.Client, publication: WooPublication) -> None:
     db.session.commit()
 
 
-def _refusal(error: gpp.GppError) -> WorkflowError:
-    if isinstance(error, gpp.Unavailable):
-        return Unavailable(error.message, retry_after=60)
-    return WorkflowError(error.message)
-
-
 def withdraw(publication: WooPublication, actor: User, *, expected_version: int,
              reason: str) -> None:
     """Taken back, with the reason: at the publicatiebank its state becomes "ingetrokken";
@@ -517,13 +511,10 @@ def withdraw(publication: WooPublication, actor: User, *, expected_version: int,
                    _("Alleen een goedgekeurde of gepubliceerde publicatie wordt ingetrokken."))
     check_version(publication, expected_version)
     if publication.gpp_publication and publication.state is WooState.PUBLISHED:
-        try:
-            client = _client(actor, _("Ingetrokken: %(reason)s", reason=reason))
-            client.patch(f"/publicaties/{publication.gpp_publication}",
-                         {**_publication_fields(client, publication),
-                          "publicatiestatus": "ingetrokken"}, _("de publicatie intrekken"))
-        except gpp.GppError as error:
-            raise _refusal(error) from error
+        client = _client(actor, _("Ingetrokken: %(reason)s", reason=reason))
+        client.patch(f"/publicaties/{publication.gpp_publication}",
+                     {**_publication_fields(client, publication),
+                      "publicatiestatus": "ingetrokken"}, _("de publicatie intrekken"))
     publication.state = WooState.WITHDRAWN
     publication.withdrawn_at, publication.withdrawn_by_id = utcnow(), actor.id
     publication.withdrawal_reason = reason
