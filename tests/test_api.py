@@ -22,6 +22,7 @@ from wasstraat.models import (
     ActionNote,
     ApiToken,
     AuditEvent,
+    Comment,
     ImplementationItem,
     Improvement,
     utcnow,
@@ -638,6 +639,9 @@ def grow(team, size: int) -> None:
         db.session.flush()
         db.session.add(Review(project_id=team.project.id, plan_version_id=version.id,
                               domain="privacy"))
+        db.session.add(Comment(project_id=team.project.id, subject="step", subject_id=10,
+                               author_id=leader.id, body=f"Vraag {n}",
+                               mentioned=[team[Role.PROCESS_OWNER]]))
     db.session.commit()
 
 
@@ -648,7 +652,8 @@ def test_api_lists_run_the_same_queries_however_much_data(team, client, count_qu
     base = f"{API}/projects/{team.project.id}"
     lists = [f"{API}/projects", f"{API}/tasks", f"{base}/steps", f"{base}/team-members",
              f"{base}/kpis", f"{base}/tasks", f"{base}/improvements", f"{base}/plan-versions",
-             f"{base}/reviews", f"{base}/implementation-items", f"{base}/audit-events"]
+             f"{base}/reviews", f"{base}/implementation-items", f"{base}/audit-events",
+             f"{base}/comments"]
 
     def counts() -> dict[str, int]:
         found = {}
@@ -670,7 +675,9 @@ def test_api_lists_run_the_same_queries_however_much_data(team, client, count_qu
     small = counts()
     grow(team, 25)
     assert counts() == small
-    assert max(small.values()) <= 12, small
+    # A comment's mentions (people, many to many) are one query more.
+    assert max(v for path, v in small.items() if not path.endswith("/comments")) <= 12, small
+    assert small[f"{base}/comments"] <= 13, small
 
 
 def test_a_browser_with_an_old_session_still_gets_its_token_answer_and_no_cookie(team, login_as):
@@ -870,3 +877,31 @@ def test_a_query_parameter_the_document_does_not_name_is_refused(team, client, q
     response = client.get(f"/api/v1/processes?{query}", headers=bearer(token))
     assert response.status_code == 400
     assert response.json["invalid-params"]
+
+
+def test_the_api_reads_a_projects_comments_with_mentions_and_removals(team, login_as, client):
+    """Issue 36: comments are read through the API, filtered by subject; a removed one has no
+    text but says who removed it."""
+    put_in_step(team.project, Step.IMPROVEMENT_PLAN)
+    leader, owner = team[Role.PROJECT_LEADER], team[Role.PROCESS_OWNER]
+    screens = login_as(leader)
+    thread = f"/projects/{team.project.id}/steps/6/comments"
+    screens.post(thread, data={"body": f"@{owner.name} graag een besluit"})
+    screens.post(thread, data={"body": "Dit was te snel"})
+    removed = db.session.scalar(db.select(db.func.max(Comment.id)))
+    assert screens.post(f"/projects/{team.project.id}/comments/{removed}/delete"
+                        ).status_code == 303
+    token = token_for(team[Role.SUBJECT_EXPERT])
+    answer = client.get(f"{API}/projects/{team.project.id}/comments?subject=step&subjectId=6",
+                        headers=bearer(token)).get_json()
+    first, second = answer["items"]
+    assert first["text"] == f"@{owner.name} graag een besluit"
+    assert first["mentioned"] == [{"id": owner.id, "name": owner.name}]
+    assert first["author"]["id"] == leader.id and first["removedAt"] is None
+    assert second["text"] == "" and second["removedBy"]["id"] == leader.id
+    assert client.get(f"{API}/projects/{team.project.id}/comments?subject=improvement",
+                      headers=bearer(token)).get_json()["totalItems"] == 0
+    assert client.get(f"{API}/projects/{team.project.id}/comments?subject=idee",
+                      headers=bearer(token)).status_code == 400
+    assert client.get(f"{API}/projects/{team.project.id}/comments",
+                      headers=bearer(token_for(team.outsider))).status_code == 404

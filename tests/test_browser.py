@@ -281,7 +281,9 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             f"/projects/{done}/implementation/actions/{first['done_it']}",
             "/projects/new", "/account/password", f"/projects/{p}/kpis/{first['kpi']}/delete",
             "/notifications", "/reports", "/account/api-tokens", "/api/documentatie",
-            f"/projects/{p}/event-logs/{first['log']}"],
+            f"/projects/{p}/event-logs/{first['log']}",
+            f"/projects/{p}/improvements/{first['i']}/comments", f"/projects/{p}/steps/1/comments",
+            f"/projects/{done}/actions/{first['done_it']}/comments"],
         "process_owner": ["/notifications", "/notifications/settings", f"/projects/{done}",
                           f"/projects/{done}/woo", f"/projects/{done}/woo/{first['woo']}",
                           f"/projects/{done}/follow-up",
@@ -507,3 +509,36 @@ def test_the_persons_own_next_action_is_four_keys_away_on_a_step_and_a_project_p
         page.keyboard.press("Tab")
         first = page.locator("#next .next-actions__item").first.locator("a, button").first
         assert first.evaluate("e => e === document.activeElement"), path
+
+
+def test_typing_at_suggests_a_team_member_and_the_comment_notifies_them(create_project, page):
+    """Issue 36: @ plus the start of a name lists the team; Enter chooses, which writes the
+    name and ticks its box; the comment (sent through htmx) shows the mention, and the
+    thread passes axe with the suggestions open."""
+    from conftest import put_in_step
+
+    from wasstraat.models import Notification
+    from wasstraat.notification_kinds import Kind
+    from wasstraat.workflow import Step
+
+    team: Team = create_project()
+    put_in_step(team.project, Step.IMPROVEMENT_PLAN)
+    leader = team[Role.PROJECT_LEADER]
+    email, leader_name, leader_id = team[Role.PROCESS_ADVISOR].email, leader.name, leader.id
+    thread = f"/projects/{team.project.id}/steps/6/comments"
+    db.session.commit()  # no transaction of the test left open while the browser writes
+    log_in(page, email)
+    page.goto(thread)
+    box = page.get_by_label("Uw reactie")
+    box.click()
+    box.press_sequentially("Wie betaalt dit, @proj")
+    expect(page.get_by_role("option", name=leader_name)).to_be_visible()
+    assert axe_violations(page) == []
+    box.press("Enter")
+    expect(box).to_have_value(f"Wie betaalt dit, @{leader_name} ")
+    # The person's box (in the folded list) is ticked too.
+    expect(page.locator(f"input[name=mention][value='{leader_id}']")).to_be_checked()
+    page.get_by_role("button", name="Reactie plaatsen").click()
+    expect(page.locator(".comment .mention")).to_have_text(f"@{leader_name}")
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notification).where(
+        Notification.user_id == leader_id, Notification.kind == Kind.MENTION)) == 1

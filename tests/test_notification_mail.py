@@ -460,3 +460,31 @@ def test_a_digest_does_not_carry_work_finished_before_it_goes(team, login_as, sm
     db.session.commit()
     assert states_of(sponsor) == {"none"}
     assert mail.send_digests(at(1, 7)).sent == 0 and smtp.to(sponsor.email) == []
+
+
+def test_a_mention_comes_at_once_or_in_the_digest_as_each_person_chose(team, login_as, smtp):
+    """Issue 36: a mention in a comment reaches each named member through their own channel
+    for mentions; the mail names the writer and the subject, escaped, and links to the thread."""
+    from wasstraat.models import Improvement
+
+    leader, sponsor, advisor = (team[Role.PROJECT_LEADER], team[Role.SPONSOR],
+                                team[Role.PROCESS_ADVISOR])
+    advisor.name = "<i>Adviseur</i>"
+    idea = Improvement(project_id=team.project.id, title="Loket <b>dicht</b>",
+                       step=Step.PROCESS, source_type="free")
+    db.session.add(idea)
+    mail.choose(leader, Kind.MENTION, Channel.DAILY)
+    db.session.commit()
+    thread = f"/projects/{team.project.id}/improvements/{idea.id}/comments"
+    response = login_as(advisor).post(thread, data={
+        "body": f"@{sponsor.name} en @{leader.name}: wat vinden jullie?"})
+    assert response.status_code == 303
+    [message] = smtp.to(sponsor.email)
+    text, html = parts(message)
+    assert "<i>Adviseur</i> noemt u in een reactie bij Loket <b>dicht</b>" in text
+    assert "&lt;i&gt;Adviseur&lt;/i&gt;" in html and "<i>Adviseur</i>" not in html
+    assert "Loket &lt;b&gt;dicht&lt;/b&gt;" in html
+    assert f"{BASE_URL}{thread}" in text
+    assert smtp.to(leader.email) == [] and states_of(leader) == {"digest"}
+    assert mail.send_digests(at(1, 7)).sent == 1
+    assert "noemt u in een reactie" in parts(smtp.to(leader.email)[0])[0]

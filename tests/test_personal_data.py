@@ -9,7 +9,7 @@ from conftest import PASSWORD
 
 from wasstraat import audit
 from wasstraat.extensions import db
-from wasstraat.models import AuditEvent, User
+from wasstraat.models import AuditEvent, Comment, User
 from wasstraat.workflow import Role
 
 
@@ -58,6 +58,12 @@ def test_erasure_replaces_name_and_email_and_closes_the_account(create_project, 
     team = create_project()
     expert = team[Role.SUBJECT_EXPERT]
     name, email, expert_id = expert.name, expert.email, expert.id
+    # A colleague named them in a comment (issue 36).
+    mention = Comment(project_id=team.project.id, subject="step", subject_id=1,
+                      author_id=team[Role.PROJECT_LEADER].id, body=f"Vraag voor @{name}",
+                      mentioned=[expert])
+    db.session.add(mention)
+    db.session.commit()
     expert_client = login_as(expert)
     admin = login_as(create_user(admin=True))
     page = admin.get(f"/admin/users/{expert_id}/edit").get_data(as_text=True)
@@ -81,6 +87,8 @@ def test_erasure_replaces_name_and_email_and_closes_the_account(create_project, 
     leader = login_as(team[Role.PROJECT_LEADER])
     team_page = leader.get(f"/projects/{team.project.id}/team").get_data(as_text=True)
     assert f"Voormalig medewerker {expert_id}" in team_page and name not in team_page
+    assert db.session.get(Comment, mention.id).body == (
+        f"Vraag voor @Voormalig medewerker {expert_id}")
     assert list(audit.verify()) == []
     event = db.session.scalars(db.select(AuditEvent).filter_by(action="user.erase")).one()
     assert event.after is None and event.before is None  # the erased data is not copied

@@ -14,6 +14,7 @@ from wasstraat.kpis import services as kpis
 from wasstraat.models import (
     ActionNote,
     Benefit,
+    Comment,
     ImplementationItem,
     ImplementationOrder,
     JourneyPhase,
@@ -70,6 +71,11 @@ def grow(team, extra_projects, create_user, start=0) -> None:
                                             proposer_id=leader.id)
         idea.decision, idea.horizon, idea.impact, idea.effort = "in_plan", "quick_win", 3, 2
         db.session.flush()
+        # A comment naming a member, on the idea and on step 1: their threads grow.
+        for subject, subject_id in (("improvement", idea.id), ("step", 1)):
+            db.session.add(Comment(project_id=team.project.id, subject=subject,
+                                   subject_id=subject_id, author_id=leader.id,
+                                   body=f"Vraag {m}", mentioned=[expert]))
         for kind in ("euros", "hours"):  # on the first idea too: its page grows
             db.session.add(Benefit(project_id=team.project.id, kind=kind, expected=100.0,
                                    improvement_id=plans.board(team.project)[0].id
@@ -148,7 +154,8 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
          "/projects/{p}/implementation?page=40",
          "/projects/{p}/implementation/evaluation", "/projects/{p}/borging",
          "/projects/{p}/improvements/{i}/benefits", "/reports/benefits",
-         "/reports", "/reports?page=2"]
+         "/reports", "/reports?page=2", "/projects/{p}/steps/1/comments",
+         "/projects/{p}/improvements/{i}/comments"]
 
 
 # The plan pages bring several things together (board, versions, review results), each in
@@ -167,7 +174,9 @@ LIMITS = {"/": 20, "/?page=40": 20, "/reports": 20, "/reports?page=2": 20, "/pro
           "/projects/{p}/plan?open-page=40&quick_wins-page=40": 20,
           "/projects/{p}/implementation": 15, "/projects/{p}/implementation?page=40": 15,
           "/projects/{p}/plan/versions/1": 15, "/projects/{p}/plan/improvements/{i}": 16,
-          "/projects/{p}/reviews": 15, "/projects/{p}/steps/1": 14, "/projects/{p}/steps/2": 14,
+          "/projects/{p}/reviews": 15,
+          # a step: its thread's count of comments is one more
+          "/projects/{p}/steps/1": 15, "/projects/{p}/steps/2": 15,
           # the project's standing in the zaaksysteem (Open Zaak) is one more
           "/projects/{p}": 13}
 

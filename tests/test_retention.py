@@ -60,8 +60,15 @@ def test_an_old_closed_project_is_anonymised_and_keeps_what_was_learned(
         AuditEvent.project_id == done))
     parking_people = people_referred_to(parking)
     assert len(people_referred_to(done)) > 3
-    from wasstraat.models import Notification
+    from wasstraat.models import Comment, Notification
     messages = db.select(db.func.count(Notification.id)).where(Notification.project_id == done)
+    # A comment naming two people with @ (issue 36): their names leave its text too.
+    two = db.session.scalars(db.select(User).join(Membership).where(
+        Membership.project_id == done).order_by(User.id).limit(2)).all()
+    comment = Comment(project_id=done, subject="step", subject_id=10, author_id=two[0].id,
+                      body=f"@{two[0].name} en @{two[1].name}: klaar?", mentioned=list(two))
+    db.session.add(comment)
+    db.session.commit()
     assert db.session.scalar(messages) > 0  # the demo's people were told of their tasks
 
     result = runner.invoke(args=["retention", "run"])
@@ -74,6 +81,10 @@ def test_an_old_closed_project_is_anonymised_and_keeps_what_was_learned(
     assert db.session.scalar(db.select(db.func.count(Membership.id)).where(
         Membership.project_id == done)) == 0
     assert db.session.scalar(messages) == 0  # messages to people go, not to the placeholder
+    db.session.expire_all()
+    comment = db.session.get(Comment, comment.id)
+    assert comment.body == "@Geanonimiseerd en @Geanonimiseerd: klaar?"
+    assert comment.mentioned == [] and comment.author_id == placeholder.id
     approvers = set(db.session.scalars(db.select(PlanApproval.approver_name).join(
         PlanVersion, PlanVersion.id == PlanApproval.plan_version_id).where(
         PlanVersion.project_id == done)))

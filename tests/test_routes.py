@@ -18,6 +18,7 @@ from wasstraat.improvements.sources import resolve
 from wasstraat.kpis import services as kpis
 from wasstraat.models import (
     Benefit,
+    Comment,
     DestructionItem,
     DestructionList,
     EventLogFilter,
@@ -34,6 +35,7 @@ from wasstraat.models import (
     Remeasurement,
     Review,
     ReviewFinding,
+    SessionFinding,
     Task,
     WooPublication,
     WorkSession,
@@ -76,6 +78,9 @@ PO = frozenset({Role.PROCESS_OWNER})
 PRIVACY = frozenset({Role.PRIVACY_OFFICER})  # the world's review is a privacy review
 # The world's action is the subject expert's; the leader and process owner may update it too.
 ACTION_UPDATERS = frozenset({Role.SUBJECT_EXPERT, Role.PROJECT_LEADER, Role.PROCESS_OWNER})
+# The world's comment is the subject expert's; the project leader may remove it.
+COMMENT_WRITER = frozenset({Role.SUBJECT_EXPERT})
+COMMENT_REMOVERS = frozenset({Role.SUBJECT_EXPERT, Role.PROJECT_LEADER})
 STEP_10_ACTORS = frozenset({Role.PROJECT_LEADER, Role.SUBJECT_EXPERT, Role.TEAM_MANAGER,
                             Role.PROCESS_OWNER})
 
@@ -305,6 +310,23 @@ RULES: dict[str, list[Rule]] = {
     "plans.merge": [Rule("/projects/{p}/plan/improvements/{i}/merge", "POST", PLAN_EDITORS)],
     "plans.unmerge": [Rule("/projects/{p}/plan/improvements/{i}/unmerge", "POST",
                            PLAN_EDITORS)],
+    # Comments: any member writes; the writer corrects; the writer or the leader removes.
+    "comments.improvement": [Rule("/projects/{p}/improvements/{i}/comments", "GET", MEMBERS,
+                                  admin=True),
+                             Rule("/projects/{p}/improvements/{i}/comments", "POST", MEMBERS)],
+    "comments.finding": [Rule("/projects/{p}/findings/{sf}/comments", "GET", MEMBERS,
+                              admin=True),
+                         Rule("/projects/{p}/findings/{sf}/comments", "POST", MEMBERS)],
+    "comments.action": [Rule("/projects/{p}/actions/{it}/comments", "GET", MEMBERS,
+                             admin=True),
+                        Rule("/projects/{p}/actions/{it}/comments", "POST", MEMBERS)],
+    "comments.step": [Rule("/projects/{p}/steps/1/comments", "GET", MEMBERS, admin=True),
+                      Rule("/projects/{p}/steps/1/comments", "POST", MEMBERS)],
+    "comments.edit": [Rule("/projects/{p}/comments/{cm}/edit", "GET", COMMENT_WRITER),
+                      Rule("/projects/{p}/comments/{cm}/edit", "POST", COMMENT_WRITER)],
+    "comments.delete": [Rule("/projects/{p}/comments/{cm}/delete", "GET", COMMENT_REMOVERS),
+                        Rule("/projects/{p}/comments/{cm}/delete", "POST", COMMENT_REMOVERS,
+                             destructive=True)],
     "risks.index": [Rule("/projects/{p}/plan/risks", "GET", MEMBERS, admin=True),
                     Rule("/projects/{p}/plan/risks", "POST", PLAN_EDITORS)],
     "risks.edit": [Rule("/projects/{p}/plan/risks/{rk}/edit", "GET", PLAN_EDITORS),
@@ -436,6 +458,8 @@ RULES: dict[str, list[Rule]] = {
     "api-projects.Kpis": [Rule("/api/v1/projects/{p}/kpis", "GET", MEMBERS, admin=True)],
     "api-tasks.MyTasks": [Rule("/api/v1/tasks", "GET", SIGNED_IN)],
     "api-tasks.ProjectTasks": [Rule("/api/v1/projects/{p}/tasks", "GET", MEMBERS, admin=True)],
+    "api-comments.ProjectComments": [Rule("/api/v1/projects/{p}/comments", "GET", MEMBERS,
+                                          admin=True)],
     # Any member captures an improvement; an administrator outside the team does not.
     "api-improvements.Improvements": [
         Rule("/api/v1/projects/{p}/improvements", "GET", MEMBERS, admin=True),
@@ -513,6 +537,7 @@ def world(create_project, create_user):
                                  resident_type="Bewoner")
         work_session = WorkSession(project_id=team.project.id, step=1, held_on=date(2026, 9, 8),
                                    kind="in_person")
+        work_session.findings.append(SessionFinding(text="Twee keer het BSN"))
         db.session.add_all([phase, interview, work_session])
         plans.plan_of(team.project).review_domains = ["privacy"]
         improvement.decision, improvement.horizon = "in_plan", "quick_win"
@@ -545,6 +570,8 @@ def world(create_project, create_user):
                    Notification.user_id == team[Role.SPONSOR].id)),
                "off": unsubscribe_token(team[Role.SPONSOR].id, Kind.TASK)}
         ids["wp"] = _woo_publication(team)
+        ids["sf"] = work_session.findings[0].id
+        ids["cm"] = _comment(team, improvement)
         team.archivist = create_user("Archivaris")
         team.archivist.functions = ["archivist"]
         ids["dl"], ids["di"] = _destruction_list(ids["cp"], team.archivist)
@@ -562,6 +589,15 @@ def _woo_publication(team) -> int:
     db.session.add(publication)
     db.session.commit()
     return publication.id
+
+
+def _comment(team, improvement) -> int:
+    comment = Comment(project_id=team.project.id, subject="improvement",
+                      subject_id=improvement.id, author_id=team[Role.SUBJECT_EXPERT].id,
+                      body="Wie beheert dit?")
+    db.session.add(comment)
+    db.session.commit()
+    return comment.id
 
 
 def _closed_process(team) -> int:

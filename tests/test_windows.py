@@ -63,9 +63,13 @@ EXPECTED: dict[Action, dict[Step, set[StepStatus]] | None] = {
     Action.EDIT_STEP_NOTES: None,
     Action.IMPORT_EVENT_LOG: None,
     Action.DECIDE_GATE: None,
+    # A thread of comments closes with the record of its step (COMMENT_THREADS).
+    Action.COMMENT: None,
+    Action.MODERATE_COMMENTS: None,
 }
 OWN_STEP_STATES = {Action.CONFIRM_PRODUCT: UNDER_WAY, Action.EDIT_STEP_NOTES: NOT_FINISHED,
-                   Action.IMPORT_EVENT_LOG: UNDER_WAY, Action.DECIDE_GATE: UNDER_WAY}
+                   Action.IMPORT_EVENT_LOG: UNDER_WAY, Action.DECIDE_GATE: UNDER_WAY,
+                   Action.COMMENT: NOT_FINISHED, Action.MODERATE_COMMENTS: NOT_FINISHED}
 
 
 def test_every_action_with_a_window_is_expected_and_has_a_dutch_reason():

@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from .archive.views import bp as archive_bp
     from .auth.views import bp as auth_bp
     from .benefits.views import bp as benefits_bp
+    from .comments.views import bp as comments_bp
     from .exports.views import bp as exports_bp
     from .formulas.views import bp as formulas_bp
     from .implementation.views import bp as implementation_bp
@@ -107,7 +108,7 @@ def register_blueprints(app: Flask) -> None:
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
                       library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp,
-                      archive_bp, zaken_bp, woo_bp):
+                      archive_bp, zaken_bp, woo_bp, comments_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

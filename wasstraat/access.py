@@ -201,6 +201,9 @@ POLICY: dict[Action, Callable[[ProjectAccess, Target], bool]] = {
     Action.PREPARE_PUBLICATION: lambda a, t: duties.woo_preparer() in a.roles,
     Action.APPROVE_PUBLICATION: lambda a, t: bool(
         a.roles & {duties.woo_preparer(), Role.PRIVACY_OFFICER}),
+    # Any member joins a thread; the project leader may remove a comment (the trace stays).
+    Action.COMMENT: lambda a, t: a.is_member,
+    Action.MODERATE_COMMENTS: _leads,
     # The process advisor measures the process (the leader may help).
     Action.IMPORT_EVENT_LOG: lambda a, t: t.step is not None and (
         _is_leader(a) or Role.PROCESS_ADVISOR in a.roles),

@@ -400,6 +400,9 @@ AUDIT_LABELS: dict[str, str] = {
     "woo.package": N_("ZIP-pakket van een Woo-publicatie gedownload"),
     "woo.publish": N_("Woo-publicatie gepubliceerd"),
     "woo.withdraw": N_("Woo-publicatie ingetrokken"),
+    "comment.create": N_("Reactie geplaatst"),
+    "comment.update": N_("Reactie verbeterd"),
+    "comment.delete": N_("Reactie verwijderd"),
 }
 
 # What a row is about, in the screens' words (the code stays in the CSV export).
@@ -408,6 +411,7 @@ OBJECT_LABELS: dict[str, str] = {
     "archive_class": N_("selectielijstcategorie"), "destruction_list": N_("vernietigingslijst"),
     "zaak_settings": N_("koppeling met het zaaksysteem"),
     "woo_settings": N_("instellingen Woo-publicatie"),
+    "comment": N_("reactie"),
     "board_decision": N_("besluit van het bestuur"), "evaluation": N_("evaluatie"),
     "destruction_item": N_("regel van een vernietigingslijst"),
     "gate_decision": N_("go/no-go"), "improvement_plan": N_("tekst van het verbeterplan"),

@@ -13,6 +13,7 @@ from . import approvals, clock, closing, guidance
 from .auth import services as accounts
 from .benefits import services as benefits
 from .clock import add_months, organisation_zone
+from .comments import services as comments
 from .extensions import db
 from .formulas import services as formulas
 from .implementation import services as implementation
@@ -44,7 +45,16 @@ from .steps import services as steps
 from .sustain import services as sustain
 from .tasks import services as tasks
 from .tasks.services import task_link
-from .workflow import BenefitKind, EndReason, EventLogStatus, GateVerdict, OrgFunction, Role, Step
+from .workflow import (
+    BenefitKind,
+    CommentSubject,
+    EndReason,
+    EventLogStatus,
+    GateVerdict,
+    OrgFunction,
+    Role,
+    Step,
+)
 from .working_time import organisation_calendar
 
 # The documented demo password; only `flask seed-demo` creates accounts with it.
@@ -252,7 +262,21 @@ def _parking_permit_project(people: dict[Role, User]) -> Project:
         "Voorstel: eerst de statusmail en de kentekencheck (quick wins, samen in januari), "
         "daarna de koppeling met het zaaksysteem zodra ICT capaciteit heeft (vanaf maart).")
     _plan_steps(project, leader)
+    _conversation(project, people)
     return project
+
+
+def _conversation(project: Project, people: dict[Role, User]) -> None:
+    """The talk about step 9 as it stands: a question for the process owner, a condition
+    from the CISO (comments with a mention)."""
+    owner, ciso = people[Role.PROCESS_OWNER], people[Role.CISO]
+    step = comments.subject_of(project, CommentSubject.STEP, int(Step.IMPLEMENTATION_PLAN))
+    comments.add(project, step, ciso, "Voor de koppeling met het zaaksysteem wil ik de "
+                 "verwerkersovereenkomst met de leverancier zien voordat de planning vastligt.",
+                 [])
+    comments.add(project, step, people[Role.PROJECT_LEADER],
+                 f"@{owner.name} kun je vóór vrijdag de volgorde vastleggen? ICT heeft pas in "
+                 "maart ruimte voor de koppeling.", [])
 
 
 def _plan_steps(project: Project, leader: User) -> None:

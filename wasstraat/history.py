@@ -117,11 +117,14 @@ FIELD_LABELS: dict[str, str] = {
     # The risk register and the capacity of an action.
     "likelihood": N_("Kans"), "measure": N_("Maatregel"),
     "capacity_hours": N_("Capaciteit (uren)"),
+    # Comments.
+    "body": N_("Reactie"), "mentioned": N_("Genoemd"),
 }
 
 # Keys that say how something is stored, not what changed: left out of the reading.
 TECHNICAL = {"version", "id", "position", "fingerprint", "request_id", "source_id",
-             "source_type", "improvement_id", "kpi_id", "review_id", "item_id", "subject"}
+             "source_type", "improvement_id", "kpi_id", "review_id", "item_id", "subject",
+             "subject_id"}
 _MONEY = {"cost_estimate", "recurring_cost"}
 
 _ENUMS: dict[str, Callable[[str], Any]] = {
@@ -215,6 +218,8 @@ def _enum(enum: Callable[[str], Any]) -> Callable[[Any, dict[int, str]], str | N
 _FORMATTERS: dict[str, Callable[[Any, dict[int, str]], str | None]] = {
     **{key: _person for key in _PEOPLE_KEYS},
     "roles": _roles,
+    "mentioned": lambda value, names: ", ".join(
+        filter(None, (_person(v, names) for v in value))) if isinstance(value, list) else None,
     "role": lambda value, _names: (role_name(Role(value))
                                    if value in Role._value2member_map_ else None),
     "step": _step,
@@ -286,6 +291,8 @@ def _names(events: list[AuditEvent]) -> dict[int, str]:
     """The current names of everyone the events speak of, and of who did them: one query."""
     ids = {v for e in events for part in (e.before or {}, e.after or {})
            for k, v in part.items() if k in _PEOPLE_KEYS and isinstance(v, int)}
+    ids |= {v for e in events for part in (e.before or {}, e.after or {})
+            for v in part.get("mentioned") or () if isinstance(v, int)}
     ids |= {e.actor_id for e in events if e.actor_id}
     if not ids:
         return {}

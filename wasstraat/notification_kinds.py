@@ -36,6 +36,8 @@ class Kind(LabelledEnum):
     REMEASURE = "remeasure", N_("Herinnering: nameting in de borging")
     # A closed project's record passed its archive date (for the archivists).
     ARCHIVE = "archive", N_("Archief: dossier over zijn archiefdatum")
+    # A colleague mentioned them in a comment (a question for them, mostly).
+    MENTION = "mention", N_("Genoemd in een reactie")
 
     @property
     def message(self) -> str:
@@ -49,6 +51,7 @@ KIND_MESSAGES = {
     Kind.ACTION: N_("%(step)s: u voert deze verbetering uit: %(title)s."),
     Kind.PLAN: N_("%(step)s: %(title)s."),
     Kind.ANSWER: N_("%(step)s: het team reageerde op uw toetsing (%(title)s)."),
+    Kind.MENTION: N_("%(step)s: %(detail)s noemt u in een reactie bij %(title)s."),
     Kind.SUGGESTION: N_("Een collega doet een suggestie voor het proces %(title)s: "
                         "%(detail)s"),
 }
@@ -82,7 +85,7 @@ DEFAULT_CHANNEL = {
     Kind.PLAN: Channel.IMMEDIATE, Kind.ANSWER: Channel.DAILY, Kind.OVERDUE: Channel.DAILY,
     Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY, Kind.OUTCOME: Channel.DAILY,
     Kind.REVISIT: Channel.DAILY, Kind.SUGGESTION: Channel.DAILY, Kind.REMEASURE: Channel.DAILY,
-    Kind.ARCHIVE: Channel.WEEKLY,
+    Kind.ARCHIVE: Channel.WEEKLY, Kind.MENTION: Channel.IMMEDIATE,
 }
 
 # Defaults that differ by role. A specialist's work in a project is the review asked of

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from . import audit
 from .auth.passwords import hash_password
+from .comments.services import mentioning, written_by
 from .duties import role_name
 from .extensions import db
 from .models import AuditEvent, Membership, RecoveryCode, Task, User
@@ -55,6 +56,11 @@ def export(user: User) -> dict[str, Any]:
             "due_date": t.due_date.isoformat() if t.due_date else None,
             "done": t.is_done,
         } for t in tasks],
+        "comments": [{
+            "project_id": c.project_id, "subject": c.subject.value, "subject_id": c.subject_id,
+            "text": c.body, "written_at": _iso(c.created_at), "corrected_at": _iso(c.edited_at),
+            "removed_at": _iso(c.removed_at),
+        } for c in written_by(user)],
         "actions": [{
             "at": audit.timestamp(e), "action": e.action, "object_type": e.object_type,
             "object_id": e.object_id, "project_id": e.project_id, "result": e.result,
@@ -73,6 +79,8 @@ def pseudonym(user: User) -> str:
 
 def erase(user: User, *, actor: User) -> None:
     """Replace who the person is with a pseudonym and close the account for good."""
+    for comment in mentioning(user):  # their name where a colleague wrote @name
+        comment.body = comment.body.replace(f"@{user.name}", f"@{pseudonym(user)}")
     user.name = pseudonym(user)
     user.email = f"verwijderd-{user.id}@verwijderd.invalid"
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # known to no one

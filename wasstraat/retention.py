@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Table, delete, select, update
+from sqlalchemy.orm import selectinload
 
 from . import audit
 from .auth.passwords import hash_password
 from .extensions import db
-from .models import Project, StepState, User, WooPublication, WooRedaction, utcnow
+from .models import Comment, Project, StepState, User, WooPublication, WooRedaction, utcnow
 from .workflow import Step, StepStatus, WooFinding
 
 ACTIONS = ("anonymise", "delete")
@@ -33,7 +34,8 @@ PLACEHOLDER_EMAIL = "geanonimiseerd@wasstraat.invalid"
 PLACEHOLDER_NAME = "Geanonimiseerd"
 # Rows that only say that a person took part, or were messages to them: deleted, not moved
 # to the placeholder.
-PARTICIPATION_TABLES = ("membership", "session_attendee", "process_check", "notification")
+PARTICIPATION_TABLES = ("membership", "session_attendee", "process_check", "notification",
+                        "comment_mention")
 # Names copied at the moment of signing, next to the account reference.
 NAME_COPIES = {"plan_approval": "approver_name", "review": "signer_name",
                "review_override": "decider_name", "implementation_approval": "approver_name"}
@@ -94,6 +96,7 @@ def destroy(project: Project) -> None:
 
 def _anonymise(project: Project) -> None:
     placeholder = placeholder_account()
+    _unname_mentions(project)
     for table, rows in _project_tables(project.id):
         for column in table.columns:
             if not any(fk.column.table.name == "user_account" for fk in column.foreign_keys):
@@ -115,6 +118,17 @@ def _anonymise(project: Project) -> None:
                        .values(created_by_id=placeholder.id, anonymised_at=utcnow()))
     audit.record("retention.anonymise", "project", project.id, project.id)
     db.session.expire(project)
+
+
+def _unname_mentions(project: Project) -> None:
+    """A comment's @names of people leave its text (the mention rows themselves go with the
+    participation)."""
+    comments = db.session.scalars(select(Comment).where(Comment.project_id == project.id)
+                                  .options(selectinload(Comment.mentioned)))
+    for comment in comments:
+        for person in comment.mentioned:
+            comment.body = comment.body.replace(f"@{person.name}", f"@{PLACEHOLDER_NAME}")
+    db.session.flush()
 
 
 def _project_tables(project_id: int):

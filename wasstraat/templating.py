@@ -21,6 +21,7 @@ from .access import Action
 from .audit import AUDIT_LABELS, OBJECT_LABELS, RESULT_LABELS, timestamp
 from .auth import mfa, sso
 from .auth import session as lifetimes
+from .comments import services as comments
 from .duties import may_create_projects, role_name
 from .exports import pdf
 from .guidance import condition_text, startable_steps, work_url
@@ -147,6 +148,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["t"] = _translate_text
     app.jinja_env.filters["nl_number"] = _number
     app.jinja_env.filters["nl_datetime"] = _datetime
+    app.jinja_env.filters["mentions"] = comments.marked_up
     app.jinja_env.filters["euro"] = _euro
     app.jinja_env.filters["days_ago"] = _days_ago
     app.jinja_env.filters["task_url"] = work_url

@@ -1245,6 +1245,8 @@ class Action(StrEnum):
     # The Woo: prepare, redact and deliver a publication; approve its omissions (four eyes).
     PREPARE_PUBLICATION = "prepare_publication"
     APPROVE_PUBLICATION = "approve_publication"
+    COMMENT = "comment"  # write in a thread of comments (and correct one's own, briefly)
+    MODERATE_COMMENTS = "moderate_comments"  # remove anyone's comment, leaving a trace
 
 
 UNDER_WAY = frozenset({StepStatus.IN_PROGRESS})
@@ -1283,6 +1285,12 @@ EDIT_WINDOWS: dict[Action, EditWindow] = {
     Action.CONFIRM_PRODUCT: _W(N_("Producten bevestigt of wijzigt u terwijl de stap bezig is.")),
     Action.EDIT_STEP_NOTES: _W(N_("Deze stap is afgesloten. Heropen de stap om de aantekeningen "
                                   "te wijzigen."), states=NOT_FINISHED),
+    # A thread closes with the record of the step it belongs to (COMMENT_THREADS).
+    Action.COMMENT: _W(N_("Deze reacties zijn gesloten: de stap waar ze bij horen is "
+                          "afgesloten, en zo blijven ze in het dossier."), states=NOT_FINISHED),
+    Action.MODERATE_COMMENTS: _W(N_("Deze reacties zijn gesloten: de stap waar ze bij horen "
+                                    "is afgesloten, en zo blijven ze in het dossier."),
+                                 states=NOT_FINISHED),
     # The register and its agreement change together, until step 2 is done.
     Action.EDIT_KPIS: _KPI_WINDOW,
     Action.AGREE_KPIS: _KPI_WINDOW,
@@ -1608,3 +1616,40 @@ def woo_proposal(roles: set[Role]) -> WooGround | None:
     if any(r.is_specialist for r in roles):
         return WooGround.OPINION
     return WooGround.PRIVACY
+
+
+# --- Comments: a thread per improvement, finding, action and step (comments/) ---
+
+
+class CommentSubject(LabelledEnum):
+    """What a thread of comments is about; each subject has one thread."""
+
+    IMPROVEMENT = "improvement", N_("Verbetervoorstel")
+    FINDING = "finding", N_("Bevinding uit een sessie")
+    ACTION = "action", N_("Actie")
+    STEP = "step", N_("Stap")
+
+
+@dataclass(frozen=True)
+class CommentThread:
+    """Where a subject's thread lives (``path``, its URL segment) and with which step's record
+    it closes (``closes_with``; None: the subject's own step, for a finding the step of its
+    session). ``fixed_by_signing``: a comment written before a specialist signed a review
+    of the plan is part of what was reviewed and cannot change after the signing."""
+
+    path: str
+    closes_with: Step | None
+    fixed_by_signing: bool = False
+
+
+COMMENT_THREADS = {
+    # An improvement's conversation is part of the plan, whose record step 8 closes.
+    CommentSubject.IMPROVEMENT: CommentThread("improvements", Step.ADJUST,
+                                              fixed_by_signing=True),
+    CommentSubject.FINDING: CommentThread("findings", None),
+    CommentSubject.ACTION: CommentThread("actions", Step.EXECUTION),
+    CommentSubject.STEP: CommentThread("steps", None),
+}
+# Its writer may correct a comment this long after writing it; then it is kept as written.
+COMMENT_CORRECTION_MINUTES = 15
+COMMENT_MAX_LENGTH = 4000

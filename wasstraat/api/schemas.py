@@ -13,6 +13,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from ..workflow import (
     ActionStatus,
     BenefitKind,
+    CommentSubject,
     Decision,
     EndReason,
     Horizon,
@@ -358,6 +359,29 @@ class AuditEventSchema(CamelSchema):
     after = fields.Function(lambda row: camel_keys(row.after), allow_none=True,
                             metadata={"type": "object", "description": "De velden na de "
                                       "wijziging (namen in camelCase)."})
+
+
+# --- Comments ----------------------------------------------------------------------------
+
+class CommentArgs(PageArgs):
+    subject = _one_of(CommentSubject)
+    subject_id = fields.Integer(validate=between(1, LARGEST_NUMBER), metadata={
+        "description": "Alleen de reacties bij dit onderwerp (een stap: zijn nummer)."})
+
+
+class CommentSchema(CamelSchema):
+    id = fields.Integer(required=True)
+    project_id = fields.Integer(required=True)
+    subject = fields.String(required=True, metadata={"enum": [s.value for s in CommentSubject]})
+    subject_id = fields.Integer(required=True)
+    author = fields.Nested(PersonSchema, allow_none=True)
+    text = fields.String(attribute="body", required=True, metadata={
+        "description": "Leeg als de reactie verwijderd is."})
+    mentioned = fields.List(fields.Nested(PersonSchema), required=True)
+    created_at = fields.AwareDateTime(required=True)
+    corrected_at = fields.AwareDateTime(attribute="edited_at", allow_none=True)
+    removed_at = fields.AwareDateTime(allow_none=True)
+    removed_by = fields.Nested(PersonSchema, allow_none=True)
 
 
 # --- The result: benefits, the borging's re-measurements, the process library -------------

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 
 from .. import approvals, clock, duties
 from ..access import Action, ProjectAccess, project_access, project_object
+from ..comments import services as comments
 from ..errors import WorkflowError, on_refusal, refuse_into
 from ..exports import archive
 from ..extensions import db
@@ -30,7 +31,7 @@ from ..navigation import back_to, came_from, page_arg, with_next
 from ..page_cache import cached_page, project_scope
 from ..paging import page_of, window
 from ..security import SORTABLE_PAGE_POLICY
-from ..workflow import Adoption, Horizon, Role, Step
+from ..workflow import Adoption, CommentSubject, Horizon, Role, Step
 from . import services
 from .forms import (
     ActionForm,
@@ -287,6 +288,7 @@ def _render_action(access: ProjectAccess, row: ImplementationItem, *,
         note_form=note_form or NoteForm(formdata=None),
         may_update=access.can(Action.UPDATE_ACTION, item=row)
         and row.adoption is Adoption.TAKEN_OVER,
+        comment_count=comments.counts(access.project, CommentSubject.ACTION).get(row.id, 0),
     ), status
 
 

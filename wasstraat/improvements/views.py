@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
+from ..comments import services as comments
 from ..errors import refuse_into
 from ..extensions import db
 from ..forms import form_page, show_form
 from ..models import Improvement
 from ..navigation import confirm_deletion, int_arg
-from ..workflow import Step
+from ..workflow import CommentSubject, Step
 from . import services
 from .forms import EditImprovementForm, NewImprovementForm
 from .sources import SOURCES, describe, resolve
@@ -39,7 +40,9 @@ def index(project_id: int):
     return render_template("improvements/index.html", access=access, project=access.project,
                            improvements=rows, sources=describe(access.project, rows),
                            kinds=SOURCES, chosen_source=source_type, chosen_step=step,
-                           frozen=services.frozen_in_versions(project_id))
+                           frozen=services.frozen_in_versions(project_id),
+                           comment_counts=comments.counts(access.project,
+                                                          CommentSubject.IMPROVEMENT))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -35,6 +35,10 @@ from .base import (
     new_session_token,
     utcnow,
 )
+from .comments import (
+    Comment,
+    CommentMention,
+)
 from .event_logs import (
     AcceptedDeviation,
     EventLog,
@@ -115,6 +119,8 @@ from .zaken import (
 hold_members_on_assignment()
 
 __all__ = [
+    "Comment",
+    "CommentMention",
     "WooPublication",
     "WooRedaction",
     "WooSettings",

@@ -180,6 +180,12 @@ def _tell_the_reviewer(session: Session, response: ReviewResponse) -> None:
                                link=task_link("reviews.show", review_id=review.id)))
 
 
+def announce(session: Session, notification: Notification) -> None:
+    """A notification a service makes itself (a mention in a comment): delivered as the
+    person's channel for its kind says, like those this module makes."""
+    _add(session, notification)
+
+
 def _add(session: Session, notification: Notification) -> None:
     notification.mail_state = _mail_state()
     session.add(notification)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import Action, ProjectAccess, project_access, project_object
+from ..comments import services as comments
 from ..errors import refuse_into
 from ..extensions import db
 from ..forms import choices
@@ -16,7 +17,7 @@ from ..improvements import services as improvements
 from ..improvements.sources import offered_in_session
 from ..models import WorkSession
 from ..titles import step_title
-from ..workflow import Step
+from ..workflow import CommentSubject, Step
 from . import services
 from .forms import CaptureImprovementForm, FindingForm, NewSessionForm, SessionNotesForm
 from .services import SESSION_KINDS
@@ -84,6 +85,7 @@ def _render_show(access: ProjectAccess, session: WorkSession, *, status: int = 2
         "finding_form": finding or FindingForm(formdata=None),
         "notes_form": notes_form or SessionNotesForm(formdata=None, obj=session),
         "kinds": SESSION_KINDS, "announce": announce,
+        "finding_comments": comments.counts(access.project, CommentSubject.FINDING),
     }
     template = "sessions/_captures.html" if partial else "sessions/show.html"
     return render_template(template, **context), status

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import closing
 from ..access import Action, ProjectAccess, project_access
+from ..comments import services as comments
 from ..errors import WorkflowError, on_refusal, refuse_into
 from ..extensions import db
 from ..forms import choices
@@ -20,7 +21,7 @@ from ..http import wants_partial
 from ..models import Task
 from ..navigation import back_to, came_from
 from ..page_cache import cached_page, project_scope
-from ..workflow import GateVerdict, Step, StepStatus
+from ..workflow import CommentSubject, GateVerdict, Step, StepStatus
 from . import gate as gates
 from . import services
 from .forms import CloseStepForm, ConfirmProductForm, GateForm, NotesForm, ReasonForm
@@ -74,6 +75,7 @@ def render_step(access: ProjectAccess, step: Step, status: int = 200, *,
         "can_skip": access.can(Action.MOVE_STEP) and services.may_skip(project, step),
         "close_blockers": services.close_blockers(project, step, confirmations, evidence),
         "evidence": evidence,
+        "comment_count": comments.counts(project, CommentSubject.STEP).get(int(step), 0),
         "evidence_rules": EVIDENCE,
         "product_forms": product_forms,
         "reason_form": reason_form or ReasonForm(formdata=None), "reason_for": reason_for,
