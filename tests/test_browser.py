@@ -283,7 +283,8 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             "/notifications", "/reports", "/account/api-tokens", "/api/documentatie",
             f"/projects/{p}/event-logs/{first['log']}",
             f"/projects/{p}/improvements/{first['i']}/comments", f"/projects/{p}/steps/1/comments",
-            f"/projects/{done}/actions/{first['done_it']}/comments"],
+            f"/projects/{done}/actions/{first['done_it']}/comments",
+            f"/projects/{p}/improvements/import"],
         "process_owner": ["/notifications", "/notifications/settings", f"/projects/{done}",
                           f"/projects/{done}/woo", f"/projects/{done}/woo/{first['woo']}",
                           f"/projects/{done}/follow-up",
@@ -344,6 +345,15 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     failures += [f"api tokens (new) {v}" for v in axe_violations(page)]
     page.get_by_role("button", name="Token maken").click()
     failures += [f"api tokens (errors) {v}" for v in axe_violations(page)]
+    # Improvements from a CSV: a file with errors, then one ready to import.
+    for name, content in (("fouten", "Titel;Impact\r\n=1+1;veel\r\n"),
+                          ("goed", "Titel;Beschrijving\r\nBalie op afspraak;Geen rij\r\n")):
+        page.goto(f"/projects/{p}/improvements/import")
+        page.get_by_label("Excel- of CSV-bestand").set_input_files(
+            {"name": f"{name}.csv", "mimeType": "text/csv", "buffer": content.encode()})
+        page.get_by_role("button", name="Bestand controleren").click()
+        failures += [f"import ({name}) {v}" for v in axe_violations(page)]
+    expect(page.get_by_role("button", name="1 verbetering importeren")).to_be_visible()
     assert failures == []
     # On a phone the tables scroll; their words stay whole, and the page does not scroll
     # sideways.

@@ -310,6 +310,11 @@ RULES: dict[str, list[Rule]] = {
     "plans.merge": [Rule("/projects/{p}/plan/improvements/{i}/merge", "POST", PLAN_EDITORS)],
     "plans.unmerge": [Rule("/projects/{p}/plan/improvements/{i}/unmerge", "POST",
                            PLAN_EDITORS)],
+    # Improvements from Excel or CSV: any member, as any member captures one.
+    "improvement_imports.index": [Rule("/projects/{p}/improvements/import", "GET", MEMBERS),
+                                  Rule("/projects/{p}/improvements/import", "POST", MEMBERS)],
+    "improvement_imports.template": [Rule("/projects/{p}/improvements/import/sjabloon.xlsx",
+                                          "GET", MEMBERS)],
     # Comments: any member writes; the writer corrects; the writer or the leader removes.
     "comments.improvement": [Rule("/projects/{p}/improvements/{i}/comments", "GET", MEMBERS,
                                   admin=True),

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .exports.views import bp as exports_bp
     from .formulas.views import bp as formulas_bp
     from .implementation.views import bp as implementation_bp
+    from .improvements.import_views import bp as improvement_imports_bp
     from .improvements.views import bp as improvements_bp
     from .journey.views import bp as journey_bp
     from .kpis.views import bp as kpis_bp
@@ -108,7 +109,8 @@ def register_blueprints(app: Flask) -> None:
                       improvements_bp, process_bp, formulas_bp, journey_bp, sessions_bp, plans_bp,
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
                       library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp,
-                      archive_bp, zaken_bp, woo_bp, comments_bp):
+                      archive_bp, zaken_bp, woo_bp, comments_bp,
+                      improvement_imports_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

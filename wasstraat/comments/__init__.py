@@ -1,0 +1,2 @@
+"""Comments: a thread per improvement, session finding, action and step, with @mentions that
+notify (services.py); the threads' pages (views.py)."""

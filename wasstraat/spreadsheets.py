@@ -1,0 +1,140 @@
+"""Reading a table a team typed in Excel (or saved as CSV), defensively.
+
+An .xlsx is a zip of XML: its members' sizes are checked before anything is unpacked (a zip
+bomb is refused by what it claims, never by unpacking it), then openpyxl reads it in
+read-only mode without evaluating anything; its XML goes through defusedxml. A formula is
+never computed: its cell comes back as :class:`Formula`, which the importer refuses at its
+row and column. Too many rows or columns, or a file that is not a table, is refused whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .errors import InvalidInput
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+MAX_COLUMNS = 30
+# What an .xlsx may unpack to, in all and per member, and how far one member may be packed.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+MAX_MEMBER_RATIO = 200
+MAX_MEMBERS = 200
+
+
+class Formula(str):
+    """A cell that holds a formula (its text, never its result)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (the row's number in the sheet, its cells)
+
+
+def read(data: bytes, filename: str) -> Table:
+    """The first sheet (or the CSV) as text cells, the first row its header; empty rows are
+    left out, each row keeps its number as the spreadsheet shows it."""
+    if not data:
+        raise InvalidInput(_("Kies een bestand."), field="file")
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(_("Het bestand is groter dan 2 MB."), field="file")
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        rows = _xlsx_rows(data)
+    elif name.endswith(".csv"):
+        rows = _csv_rows(data)
+    else:
+        raise InvalidInput(_("Kies een Excel-bestand (.xlsx) of een CSV-bestand (.csv)."),
+                           field="file")
+    return _table(rows)
+
+
+def _table(rows) -> Table:
+    header: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
+    for number, row in enumerate(rows, start=1):
+        cells = ["" if value is None else value for value in row]
+        if header is None:
+            header = [str(c).strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()  # the empty cells a sheet pads a row with
+            if len(header) > MAX_COLUMNS:
+                raise InvalidInput(_("Het bestand heeft meer dan %(n)d kolommen.",
+                                     n=MAX_COLUMNS), field="file")
+            continue
+        if not any(str(c).strip() for c in cells):
+            if number > MAX_ROWS * 5:  # a sheet that claims a million empty rows
+                break
+            continue
+        if len(body) >= MAX_ROWS:
+            raise InvalidInput(_("Het bestand heeft meer dan %(n)d rijen. Splits het in "
+                                 "delen.", n=MAX_ROWS), field="file")
+        body.append((number, (cells + [""] * len(header))[:len(header)]))
+    if not header or not any(header):
+        raise InvalidInput(_("Het bestand heeft geen kopregel met de kolomnamen."),
+                           field="file")
+    return Table(header, body)
+
+
+def _checked_zip(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InvalidInput(_("Dit is geen geldig Excel-bestand (.xlsx)."), field="file") from None
+    members = archive.infolist()
+    unpacked = sum(m.file_size for m in members)
+    packed_too_far = any(m.file_size > 1024 * 1024
+                         and m.file_size > MAX_MEMBER_RATIO * max(m.compress_size, 1)
+                         for m in members)
+    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or packed_too_far:
+        raise InvalidInput(_("Dit Excel-bestand pakt uit tot veel meer dan een tabel van "
+                             "%(n)d rijen kan zijn; het is geweigerd.", n=MAX_ROWS),
+                           field="file")
+
+
+def _xlsx_rows(data: bytes):
+    _checked_zip(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1):
+            yield [_cell(c) for c in row]
+    except (InvalidFileException, KeyError, ValueError, IndexError, zipfile.BadZipFile):
+        raise InvalidInput(_("Dit Excel-bestand kan niet worden gelezen. Sla het opnieuw op "
+                             "als .xlsx."), field="file") from None
+
+
+def _cell(cell) -> str | None:
+    value = cell.value
+    if value is None:
+        return None
+    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str)
+                                                   and value.startswith("=")):
+        return Formula(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10] if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def _csv_rows(data: bytes):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    sample = text[:4096]
+    delimiter = max(";,\t", key=sample.count)
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            yield [Formula(v) if v.startswith("=") else v for v in row[:MAX_COLUMNS + 1]]
+    except csv.Error:
+        raise InvalidInput(_("Dit CSV-bestand kan niet worden gelezen."), field="file") from None
