@@ -286,6 +286,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             f"/projects/{done}/actions/{first['done_it']}/comments",
             f"/projects/{p}/improvements/import"],
         "process_owner": ["/notifications", "/notifications/settings", f"/projects/{done}",
+                          f"/projects/{p}/implementation/import",
                           f"/projects/{done}/woo", f"/projects/{done}/woo/{first['woo']}",
                           f"/projects/{done}/follow-up",
                           f"/projects/{p}/implementation",
@@ -353,7 +354,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             {"name": f"{name}.csv", "mimeType": "text/csv", "buffer": content.encode()})
         page.get_by_role("button", name="Bestand controleren").click()
         failures += [f"import ({name}) {v}" for v in axe_violations(page)]
-    expect(page.get_by_role("button", name="1 verbetering importeren")).to_be_visible()
+    expect(page.get_by_role("button", name="1 rij importeren")).to_be_visible()
     assert failures == []
     # On a phone the tables scroll; their words stay whole, and the page does not scroll
     # sideways.

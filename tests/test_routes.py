@@ -315,6 +315,11 @@ RULES: dict[str, list[Rule]] = {
                                   Rule("/projects/{p}/improvements/import", "POST", MEMBERS)],
     "improvement_imports.template": [Rule("/projects/{p}/improvements/import/sjabloon.xlsx",
                                           "GET", MEMBERS)],
+    # The actions from Excel or CSV: who plans them or reports on them all.
+    "action_imports.index": [Rule("/projects/{p}/implementation/import", "GET", PO | PL),
+                             Rule("/projects/{p}/implementation/import", "POST", PO | PL)],
+    "action_imports.template": [Rule("/projects/{p}/implementation/import/sjabloon.xlsx",
+                                     "GET", PO | PL)],
     # Comments: any member writes; the writer corrects; the writer or the leader removes.
     "comments.improvement": [Rule("/projects/{p}/improvements/{i}/comments", "GET", MEMBERS,
                                   admin=True),

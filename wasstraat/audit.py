@@ -401,6 +401,7 @@ AUDIT_LABELS: dict[str, str] = {
     "woo.publish": N_("Woo-publicatie gepubliceerd"),
     "woo.withdraw": N_("Woo-publicatie ingetrokken"),
     "improvement.import": N_("Verbeteringen geïmporteerd uit een bestand"),
+    "implementation.import": N_("Acties geïmporteerd uit een bestand"),
     "comment.create": N_("Reactie geplaatst"),
     "comment.update": N_("Reactie verbeterd"),
     "comment.delete": N_("Reactie verwijderd"),

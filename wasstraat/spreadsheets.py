@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
@@ -138,3 +138,76 @@ def _csv_rows(data: bytes):
             yield [Formula(v) if v.startswith("=") else v for v in row[:MAX_COLUMNS + 1]]
     except csv.Error:
         raise InvalidInput(_("Dit CSV-bestand kan niet worden gelezen."), field="file") from None
+
+
+# --- Judging the rows (shared by every kind of import) ---------------------------------------
+
+@dataclass
+class Row:
+    """One row of the sheet: its number, its cells by field key, and what is wrong with it
+    (column key, reason). A kind of import adds what it will store."""
+
+    number: int
+    values: dict[str, str]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Preview:
+    rows: list
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not any(r.problems for r in self.rows)
+
+    @property
+    def problem_count(self) -> int:
+        return sum(len(r.problems) for r in self.rows)
+
+
+def columns_in(header: list[str], columns: dict[str, str], required: str) -> dict[str, int]:
+    """Where each known column is (by its key); an unknown column, or the required one
+    missing, refuses the file."""
+    known = {name.lower(): key for name, key in columns.items()}
+    positions = {}
+    for i, name in enumerate(header):
+        key = known.get(name.strip().lower())
+        if key is None:
+            if name.strip():
+                raise InvalidInput(_("De kolom \u201c%(name)s\u201d kent Wasstraat niet. "
+                                     "Gebruik de kolommen van het sjabloon.", name=name[:60]),
+                                   field="file")
+            continue
+        positions[key] = i
+    if required not in positions:
+        name = next(name for name, key in columns.items() if key == required)
+        raise InvalidInput(_("De kolom \u201c%(name)s\u201d ontbreekt.", name=name),
+                           field="file")
+    return positions
+
+
+def refuse_formulas(row: Row) -> None:
+    """A formula is refused at its column and judged as empty after that, so the row's other
+    columns are still judged and the column is not refused twice."""
+    for key, value in row.values.items():
+        if isinstance(value, Formula):
+            row.problems.append((key, _("Een formule wordt niet overgenomen; typ de waarde "
+                                        "zelf.")))
+            row.values[key] = ""
+
+
+def collect(row: Row, form, renamed: dict[str, str]) -> None:
+    """A form's errors at their columns; a column already refused, once."""
+    refused = {column for column, _reason in row.problems}
+    for name, errors in form.errors.items():
+        column = renamed.get(name, name)
+        if name in ("version", "decision", "csrf_token") or column in refused:
+            continue
+        for error in errors:
+            row.problems.append((column, str(error)))
+
+
+def rows_of(rows: list[Row]) -> None:
+    """Refuse a file without rows under its header."""
+    if not rows:
+        raise InvalidInput(_("Het bestand heeft geen rijen onder de kopregel."), field="file")

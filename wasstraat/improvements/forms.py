@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from ..forms import (
@@ -45,11 +44,3 @@ class NewImprovementForm(_ProposerChoices, FlaskForm):
 class EditImprovementForm(_ProposerChoices, VersionedForm):
     pass
 
-
-class ImportForm(FlaskForm):
-    """A spreadsheet to read; on the preview the same file comes back (``kept``) with the
-    button that imports it, and is judged again."""
-
-    file = FileField(_l("Excel- of CSV-bestand"))
-    kept = HiddenField()
-    filename = HiddenField()

@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from .. import audit
-from ..errors import InvalidInput, WorkflowError
+from .. import audit, spreadsheets
+from ..errors import WorkflowError
 from ..models import Project, User
 from ..plans.forms import PlanFieldsForm
-from ..spreadsheets import Formula, Table
+from ..spreadsheets import Preview, Table
 from ..windows import is_open, refusal, require_open
 from ..workflow import SCORE_SCALE, Action, Decision, Horizon, Step
 from . import services
@@ -30,7 +30,6 @@ from .sources import resolve
 COLUMNS = {"Titel": "title", "Beschrijving": "description", "Bron (stap)": "source",
            "Ingediend door": "proposer", "Horizon": "horizon", "Impact": "impact",
            "Inspanning": "effort", "Kosten": "cost_estimate"}
-REQUIRED_COLUMNS = ("Titel",)
 PLAN_COLUMNS = ("horizon", "impact", "effort", "cost_estimate")
 COLUMN_HELP = {
     "Titel": _l("Verplicht, ten hoogste 200 tekens."),
@@ -46,29 +45,13 @@ COLUMN_HELP = {
 
 
 @dataclass
-class Row:
-    number: int
-    values: dict[str, str]
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+class Row(spreadsheets.Row):
     fields: dict = field(default_factory=dict)  # what is stored, once valid
-
-
-@dataclass(frozen=True)
-class Preview:
-    rows: list[Row]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not any(r.problems for r in self.rows)
-
-    @property
-    def problem_count(self) -> int:
-        return sum(len(r.problems) for r in self.rows)
 
 
 def preview(project: Project, actor: User, table: Table) -> Preview:
     """Every row judged; the header's problems refuse the file."""
-    positions = _columns(table.header)
+    positions = spreadsheets.columns_in(table.header, COLUMNS, "title")
     members = _members_by_name(project)
     existing = {i.title.strip().lower() for i in services.improvements_of(project)}
     seen: dict[str, int] = {}
@@ -84,8 +67,7 @@ def preview(project: Project, actor: User, table: Table) -> Preview:
                                             n=seen[title])))
         seen.setdefault(title, number)
         rows.append(row)
-    if not rows:
-        raise InvalidInput(_("Het bestand heeft geen rijen onder de kopregel."), field="file")
+    spreadsheets.rows_of(rows)
     return Preview(rows)
 
 
@@ -106,25 +88,6 @@ def apply(project: Project, actor: User, checked: Preview, filename: str) -> int
     return len(checked.rows)
 
 
-def _columns(header: list[str]) -> dict[str, int]:
-    known = {name.lower(): key for name, key in COLUMNS.items()}
-    positions = {}
-    for i, name in enumerate(header):
-        key = known.get(name.strip().lower())
-        if key is None:
-            if name.strip():
-                raise InvalidInput(_("De kolom \u201c%(name)s\u201d kent Wasstraat niet. "
-                                     "Gebruik de kolommen van het sjabloon.", name=name[:60]),
-                                   field="file")
-            continue
-        positions[key] = i
-    missing = [name for name in REQUIRED_COLUMNS if COLUMNS[name] not in positions]
-    if missing:
-        raise InvalidInput(_("De kolom \u201c%(name)s\u201d ontbreekt.", name=missing[0]),
-                           field="file")
-    return positions
-
-
 def _members_by_name(project: Project) -> dict[str, list[User]]:
     found: dict[str, list[User]] = {}
     for membership in project.memberships:
@@ -133,11 +96,7 @@ def _members_by_name(project: Project) -> dict[str, list[User]]:
 
 
 def _judge(project: Project, actor: User, row: Row, members) -> None:
-    for key, value in row.values.items():
-        if isinstance(value, Formula):
-            row.problems.append((key, _("Een formule wordt niet overgenomen; typ de waarde "
-                                        "zelf.")))
-            row.values[key] = ""  # judged as empty: the row's other columns still are
+    spreadsheets.refuse_formulas(row)
     source = _source(project, row)
     proposer = _proposer(actor, row, members) or actor  # an unknown name is reported once
     captured = NewImprovementForm(formdata=MultiDict({
@@ -145,7 +104,7 @@ def _judge(project: Project, actor: User, row: Row, members) -> None:
         "proposer_id": str(proposer.id)}), meta={"csrf": False})
     captured.setup_choices(project)
     if not captured.validate():
-        _collect(row, captured, {"proposer_id": "proposer"})
+        spreadsheets.collect(row, captured, {"proposer_id": "proposer"})
     plan = _plan_fields(project, row)
     if row.problems:
         return
@@ -193,7 +152,7 @@ def _plan_fields(project: Project, row: Row) -> dict:
         "decision": Decision.OPEN.value, "version": "1"}), meta={"csrf": False})
     judged.setup_choices([])
     if not judged.validate():
-        _collect(row, judged, {})
+        spreadsheets.collect(row, judged, {})
         return {}
     values = judged.values()
     return {key: values[key] for key in PLAN_COLUMNS if values[key] not in (None, "")}
@@ -215,15 +174,11 @@ def _score(written: str) -> str:
     return written
 
 
-def _collect(row: Row, form, renamed: dict[str, str]) -> None:
-    """The form's errors at their columns; a column already refused (a formula) once."""
-    refused = {column for column, _reason in row.problems}
-    for name, errors in form.errors.items():
-        column = renamed.get(name, name)
-        if name in ("version", "decision", "csrf_token") or column in refused:
-            continue
-        for error in errors:
-            row.problems.append((column, str(error)))
+def shown(row: Row) -> list[str]:
+    """A valid row in the preview: its title, the step it came from, who proposed it."""
+    return [row.fields["improvement"]["title"],
+            _("Stap %(number)d", number=row.fields["source"].source_id),
+            row.values.get("proposer") or _("u")]
 
 
 def column_of(key: str) -> str:
