@@ -211,3 +211,25 @@ def rows_of(rows: list[Row]) -> None:
     """Refuse a file without rows under its header."""
     if not rows:
         raise InvalidInput(_("Het bestand heeft geen rijen onder de kopregel."), field="file")
+
+
+# --- Writing a template (xlsxwriter) ---------------------------------------------------------
+
+# Excel keeps a list to choose from in 255 characters at most.
+LIST_LIMIT = 255
+
+
+def team_names(project) -> list[str] | None:
+    """The team's names as a list to choose from, or None when Excel could not hold it."""
+    names = sorted(m.user.name for m in project.memberships)
+    return names if names and sum(len(n) + 1 for n in names) < LIST_LIMIT else None
+
+
+def explain_columns(book, columns_help: dict, bold) -> None:
+    """The template's second sheet: what each column takes."""
+    notes = book.add_worksheet(_("Toelichting"))
+    notes.set_column(0, 0, 22)
+    notes.set_column(1, 1, 90)
+    for row, (name, text) in enumerate(columns_help.items()):
+        notes.write(row, 0, name, bold)
+        notes.write(row, 1, str(text))

@@ -19,6 +19,16 @@
     return match ? { text: match[2], start: before.length - match[2].length - 1 } : null;
   }
 
+  // Screen readers hear that suggestions appeared and how to choose (the page's live region).
+  function tell(count) {
+    var region = document.getElementById("live-region");
+    if (!region) return;
+    var english = document.documentElement.lang === "en";
+    region.textContent = english
+      ? count + (count === 1 ? " team member" : " team members") + ": arrow keys and Enter to choose"
+      : count + (count === 1 ? " teamlid" : " teamleden") + ": kies met de pijltjes en Enter";
+  }
+
   function enhance(form) {
     var textarea = form.querySelector("textarea");
     if (!textarea || textarea.getAttribute("data-mentions-ready")) return;
@@ -89,6 +99,7 @@
       });
       list.hidden = false;
       mark(0);
+      tell(shown.length);
     }
 
     textarea.addEventListener("input", open);

@@ -8,6 +8,7 @@ import io
 import xlsxwriter
 from flask_babel import gettext as _
 
+from .. import spreadsheets
 from ..models import Project
 from ..workflow import ActionStatus
 from . import services
@@ -35,16 +36,10 @@ def workbook(project: Project) -> bytes:
     last = max(len(items), 1) + 200
     sheet.data_validation(1, 4, last, 4, {"validate": "list", "ignore_blank": True,
                                           "source": [_(s.label) for s in ActionStatus]})
-    members = sorted(m.user.name for m in project.memberships)
-    if members and sum(len(n) + 1 for n in members) < 255:  # Excel's limit for a list
+    if members := spreadsheets.team_names(project):
         sheet.data_validation(1, 1, last, 1, {"validate": "list", "ignore_blank": True,
                                               "source": members})
     sheet.freeze_panes(1, 0)
-    notes = book.add_worksheet(_("Toelichting"))
-    notes.set_column(0, 0, 22)
-    notes.set_column(1, 1, 90)
-    for row, name in enumerate(names):
-        notes.write(row, 0, name, bold)
-        notes.write(row, 1, str(COLUMN_HELP[name]))
+    spreadsheets.explain_columns(book, COLUMN_HELP, bold)
     book.close()
     return buffer.getvalue()

@@ -8,6 +8,7 @@ import io
 import xlsxwriter
 from flask_babel import gettext as _
 
+from .. import spreadsheets
 from ..models import Project
 from ..workflow import SCORE_SCALE, Horizon
 from .imports import COLUMN_HELP, COLUMNS
@@ -27,16 +28,10 @@ def workbook(project: Project) -> bytes:
     _choices(sheet, names.index("Horizon"), [_(h.label) for h in Horizon])
     for name in ("Impact", "Inspanning"):
         _choices(sheet, names.index(name), [str(n) for n in SCORE_SCALE])
-    members = sorted(m.user.name for m in project.memberships)
-    if members and sum(len(n) + 1 for n in members) < 255:  # Excel's limit for a list
+    if members := spreadsheets.team_names(project):
         _choices(sheet, names.index("Ingediend door"), members)
     sheet.freeze_panes(1, 0)
-    notes = book.add_worksheet(_("Toelichting"))
-    notes.set_column(0, 0, 18)
-    notes.set_column(1, 1, 90)
-    for row, name in enumerate(names):
-        notes.write(row, 0, name, bold)
-        notes.write(row, 1, str(COLUMN_HELP[name]))
+    spreadsheets.explain_columns(book, COLUMN_HELP, bold)
     book.close()
     return buffer.getvalue()
 
