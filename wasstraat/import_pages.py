@@ -45,8 +45,11 @@ class ImportKind:
     column_help: dict[str, Any]
     shown_columns: list[str]  # the preview's columns after the row number
     shown: Callable[[Any], list[str]]  # a valid row's cells in the preview
-    column_of: Callable[[str], str]
     max_rows: int = spreadsheets.MAX_ROWS
+
+    def column_of(self, key: str) -> str:
+        """The column's name in the file for a field's key (a problem's column)."""
+        return next((name for name, k in self.columns.items() if k == key), key)
 
 
 def _sent(form: ImportForm) -> tuple[bytes, str]:

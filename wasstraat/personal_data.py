@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from . import audit
 from .auth.passwords import hash_password
-from .comments.services import mentioning, written_by
+from .comments.services import mentioning, rename_mention, written_by
 from .duties import role_name
 from .extensions import db
 from .models import AuditEvent, Membership, RecoveryCode, Task, User
@@ -80,7 +80,7 @@ def pseudonym(user: User) -> str:
 def erase(user: User, *, actor: User) -> None:
     """Replace who the person is with a pseudonym and close the account for good."""
     for comment in mentioning(user):  # their name where a colleague wrote @name
-        comment.body = comment.body.replace(f"@{user.name}", f"@{pseudonym(user)}")
+        rename_mention(comment, user, pseudonym(user))
     user.name = pseudonym(user)
     user.email = f"verwijderd-{user.id}@verwijderd.invalid"
     user.password_hash = hash_password(secrets.token_urlsafe(32))  # known to no one

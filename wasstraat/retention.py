@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from . import audit
 from .auth.passwords import hash_password
+from .comments.services import rename_mention
 from .extensions import db
 from .models import Comment, Project, StepState, User, WooPublication, WooRedaction, utcnow
 from .workflow import Step, StepStatus, WooFinding
@@ -127,7 +128,7 @@ def _unname_mentions(project: Project) -> None:
                                   .options(selectinload(Comment.mentioned)))
     for comment in comments:
         for person in comment.mentioned:
-            comment.body = comment.body.replace(f"@{person.name}", f"@{PLACEHOLDER_NAME}")
+            rename_mention(comment, person, PLACEHOLDER_NAME)
     db.session.flush()
 
 

@@ -196,6 +196,23 @@ def refuse_formulas(row: Row) -> None:
             row.values[key] = ""
 
 
+def team_by_name(project) -> dict[str, list]:
+    """The team's accounts by their name as a sheet may write it (two may share one)."""
+    found: dict[str, list] = {}
+    for membership in project.memberships:
+        found.setdefault(membership.user.name.strip().lower(), []).append(membership.user)
+    return found
+
+
+def choice_value(choices, written: str) -> str:
+    """A choice of a labelled enum as its form takes it: its key, from its key or its label
+    (Dutch or translated) in any case; anything else as written, for the form to refuse."""
+    for choice in choices:
+        if written.lower() in (choice.value, choice.label.lower(), _(choice.label).lower()):
+            return choice.value
+    return written
+
+
 def collect(row: Row, form, renamed: dict[str, str]) -> None:
     """A form's errors at their columns; a column already refused, once."""
     refused = {column for column, _reason in row.problems}

@@ -8,6 +8,8 @@
     region.textContent = "";
     window.setTimeout(function () { region.textContent = text; }, 50);
   }
+  // The other scripts of a page (mentions.js) speak through the same live region.
+  window.wasstraatAnnounce = announce;
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;

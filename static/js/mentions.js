@@ -19,14 +19,13 @@
     return match ? { text: match[2], start: before.length - match[2].length - 1 } : null;
   }
 
-  // Screen readers hear that suggestions appeared and how to choose (the page's live region).
+  // Screen readers hear that suggestions appeared and how to choose (app.js's live region).
   function tell(count) {
-    var region = document.getElementById("live-region");
-    if (!region) return;
+    if (!window.wasstraatAnnounce) return;
     var english = document.documentElement.lang === "en";
-    region.textContent = english
+    window.wasstraatAnnounce(english
       ? count + (count === 1 ? " team member" : " team members") + ": arrow keys and Enter to choose"
-      : count + (count === 1 ? " teamlid" : " teamleden") + ": kies met de pijltjes en Enter";
+      : count + (count === 1 ? " teamlid" : " teamleden") + ": kies met de pijltjes en Enter");
   }
 
   function enhance(form) {
@@ -126,7 +125,5 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); });
-  document.addEventListener("htmx:afterSwap", function (event) {
-    enhanceAll(document);
-  });
+  document.addEventListener("htmx:afterSwap", function () { enhanceAll(document); });
 })();

@@ -138,13 +138,11 @@ def counts(project: Project, kind: CommentSubject) -> dict[int, int]:
             Comment.removed_at.is_(None)).group_by(Comment.subject_id)).all())
 
 
-def project_comments(project: Project) -> list[Comment]:
-    """Every comment of the project, for its API and its export."""
-    return list(db.session.scalars(
-        select(Comment).where(Comment.project_id == project.id)
-        .options(selectinload(Comment.author), selectinload(Comment.removed_by),
-                 selectinload(Comment.mentioned))
-        .order_by(Comment.id)))
+def count(project: Project, subject: CommentSubject, subject_id: int) -> int:
+    """How many comments (not removed) one subject has: the link on its own page."""
+    return db.session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.project_id == project.id, Comment.subject == subject,
+        Comment.subject_id == subject_id, Comment.removed_at.is_(None))) or 0
 
 
 def written_by(user: User) -> list[Comment]:
@@ -160,6 +158,12 @@ def mentioning(user: User) -> list[Comment]:
 
 
 # --- Mentions ----------------------------------------------------------------------------------
+
+def rename_mention(comment: Comment, person: User, shown_as: str) -> None:
+    """The person's @name in the comment's text becomes ``@shown_as`` (an erasure's
+    pseudonym, an anonymised project's placeholder)."""
+    comment.body = comment.body.replace(f"@{person.name}", f"@{shown_as}")
+
 
 def mentioned_people(project: Project, body: str, chosen: list[int]) -> list[User]:
     """The team members named with @ in the text or chosen in the list. A name of someone

@@ -26,7 +26,7 @@ def _kind(project_id: int) -> ImportKind:
         action_url=url_for("action_imports.index", project_id=project_id),
         columns=imports.COLUMNS, column_help=imports.COLUMN_HELP,
         shown_columns=[_("Verbetering"), _("Verantwoordelijke"), _("Gepland"), _("Status")],
-        shown=imports.shown, column_of=imports.column_of)
+        shown=imports.shown)
 
 
 def _planner_or_reporter(project_id: int) -> ProjectAccess:

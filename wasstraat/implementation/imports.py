@@ -52,9 +52,7 @@ def preview(access: ProjectAccess, table: Table) -> Preview:
     positions = spreadsheets.columns_in(table.header, COLUMNS, "title")
     items = {i.improvement.title.strip().lower(): i
              for i in services.items_of(access.project)}
-    members = {}
-    for membership in access.project.memberships:
-        members.setdefault(membership.user.name.strip().lower(), []).append(membership.user)
+    members = spreadsheets.team_by_name(access.project)
     seen: dict[int, int] = {}
     rows = []
     for number, cells in table.rows:
@@ -147,7 +145,8 @@ def _progress(access: ProjectAccess, row: Row, written: dict) -> dict | None:
     if not _may(access, row, Action.UPDATE_ACTION, "status"):
         return None
     judged = ActionForm(formdata=MultiDict({
-        "status": _status(written.get("status") or row.item.status.value),
+        "status": spreadsheets.choice_value(ActionStatus,
+                                            written.get("status") or row.item.status.value),
         "blocked_reason": written.get("blocked_reason", ""), "version": str(row.item.version)}),
         meta={"csrf": False})
     if not judged.validate():
@@ -159,13 +158,6 @@ def _progress(access: ProjectAccess, row: Row, written: dict) -> dict | None:
                                                  "is.")))
         return None
     return {"status": judged.status.data, "blocked_reason": judged.blocked_reason.data or ""}
-
-
-def _status(written: str) -> str:
-    for status in ActionStatus:
-        if written.lower() in (status.value, status.label.lower(), _(status.label).lower()):
-            return status.value
-    return written
 
 
 def _iso(written: str | None) -> str:
@@ -190,6 +182,3 @@ def shown(row: Row) -> list[str]:
     return [item.improvement.title, who,
             f"{start or ''} – {end or ''}" if start or end else "", _(status.label)]
 
-
-def column_of(key: str) -> str:
-    return next((name for name, k in COLUMNS.items() if k == key), key)

@@ -288,7 +288,7 @@ def _render_action(access: ProjectAccess, row: ImplementationItem, *,
         note_form=note_form or NoteForm(formdata=None),
         may_update=access.can(Action.UPDATE_ACTION, item=row)
         and row.adoption is Adoption.TAKEN_OVER,
-        comment_count=comments.counts(access.project, CommentSubject.ACTION).get(row.id, 0),
+        comment_count=comments.count(access.project, CommentSubject.ACTION, row.id),
     ), status
 
 

@@ -43,4 +43,3 @@ class NewImprovementForm(_ProposerChoices, FlaskForm):
 @_improvement_fields
 class EditImprovementForm(_ProposerChoices, VersionedForm):
     pass
-

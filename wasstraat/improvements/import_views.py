@@ -24,8 +24,7 @@ def _kind(project_id: int) -> ImportKind:
         template_url=url_for("improvement_imports.template", project_id=project_id),
         action_url=url_for("improvement_imports.index", project_id=project_id),
         columns=imports.COLUMNS, column_help=imports.COLUMN_HELP,
-        shown_columns=[_("Titel"), _("Bron"), _("Ingediend door")], shown=imports.shown,
-        column_of=imports.column_of)
+        shown_columns=[_("Titel"), _("Bron"), _("Ingediend door")], shown=imports.shown)
 
 
 @bp.route("", methods=["GET", "POST"])

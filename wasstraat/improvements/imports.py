@@ -52,7 +52,7 @@ class Row(spreadsheets.Row):
 def preview(project: Project, actor: User, table: Table) -> Preview:
     """Every row judged; the header's problems refuse the file."""
     positions = spreadsheets.columns_in(table.header, COLUMNS, "title")
-    members = _members_by_name(project)
+    members = spreadsheets.team_by_name(project)
     existing = {i.title.strip().lower() for i in services.improvements_of(project)}
     seen: dict[str, int] = {}
     rows = []
@@ -86,13 +86,6 @@ def apply(project: Project, actor: User, checked: Preview, filename: str) -> int
     audit.record("improvement.import", "project", project.id, project.id, actor=actor,
                  after={"filename": filename[:200], "count": len(checked.rows)})
     return len(checked.rows)
-
-
-def _members_by_name(project: Project) -> dict[str, list[User]]:
-    found: dict[str, list[User]] = {}
-    for membership in project.memberships:
-        found.setdefault(membership.user.name.strip().lower(), []).append(membership.user)
-    return found
 
 
 def _judge(project: Project, actor: User, row: Row, members) -> None:
@@ -147,8 +140,9 @@ def _plan_fields(project: Project, row: Row) -> dict:
                              refusal(Action.EDIT_PLAN)))
         return {}
     judged = PlanFieldsForm(formdata=MultiDict({
-        "horizon": _horizon(given["horizon"]), "impact": _score(given["impact"]),
-        "effort": _score(given["effort"]), "cost_estimate": given["cost_estimate"],
+        "horizon": spreadsheets.choice_value(Horizon, given["horizon"]),
+        "impact": _score(given["impact"]), "effort": _score(given["effort"]),
+        "cost_estimate": given["cost_estimate"],
         "decision": Decision.OPEN.value, "version": "1"}), meta={"csrf": False})
     judged.setup_choices([])
     if not judged.validate():
@@ -156,14 +150,6 @@ def _plan_fields(project: Project, row: Row) -> dict:
         return {}
     values = judged.values()
     return {key: values[key] for key in PLAN_COLUMNS if values[key] not in (None, "")}
-
-
-def _horizon(written: str) -> str:
-    """The horizon as the plan's form takes it: its label or its key, in any case."""
-    for horizon in Horizon:
-        if written.lower() in (horizon.value, horizon.label.lower(), _(horizon.label).lower()):
-            return horizon.value
-    return written
 
 
 def _score(written: str) -> str:
@@ -180,7 +166,3 @@ def shown(row: Row) -> list[str]:
             _("Stap %(number)d", number=row.fields["source"].source_id),
             row.values.get("proposer") or _("u")]
 
-
-def column_of(key: str) -> str:
-    """The column's name in the file for a field's key."""
-    return next((name for name, k in COLUMNS.items() if k == key), key)
