@@ -33,6 +33,7 @@ from wasstraat.extensions import db
 from wasstraat.models import (
     Benefit,
     EventLog,
+    Idea,
     Improvement,
     Kpi,
     Project,
@@ -276,6 +277,7 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
     borging, moment = _project_in_borging()
     redacting, submitted = _woo_publications(done)
     expected = _expected_benefit(parking)
+    waiting = db.session.scalar(db.select(db.func.min(Idea.id)).where(Idea.state == "open"))
     who_sees_what = {
         "project_leader": [*(f"/projects/{pid}" for pid in (parking, fresh, done)),
                            f"/projects/{parking}/plan/improvements/{merged}", "/projects/new",
@@ -293,6 +295,8 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
         "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit",
                   "/admin/organisation", "/admin/zaaksysteem", "/admin/woo"],
         "archivist": ["/archief/", "/archief/classes/new", f"/archief/projects/{done}/class"],
+        # The demo's coordinator: the idea box, with an idea waiting for triage.
+        "process_advisor": ["/ideas/new", f"/ideas/{waiting}", f"/ideas/{waiting}/new-project"],
     }
     reached: set[str] = set()
     state: dict[str, dict[str, str]] = {}
@@ -440,6 +444,10 @@ def _open_review_on(project_id: int) -> None:
         state.status = (StepStatus.DONE if state.step < Step.IMPROVEMENT_PLAN else
                         StepStatus.IN_PROGRESS if state.step <= Step.REVIEW else
                         StepStatus.NOT_STARTED).value
+    # The demo's idea from the idea box waits for step 6's decision: decided, so the plan goes.
+    for earlier in db.session.scalars(db.select(Improvement).where(
+            Improvement.project_id == project_id, Improvement.decision == "open")):
+        earlier.decision, earlier.decision_reason = "not_pursued", "Buiten de opdracht."
     idea = improvements.add_improvement(project, leader, resolve(project, "step", 6),
                                         title="Melding via app", description="", proposer_id=None)
     plans.update_plan_fields(idea, project, leader, expected_version=idea.version, kpi_ids=[],

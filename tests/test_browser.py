@@ -229,6 +229,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     from wasstraat.jobs import periodic_work
     from wasstraat.models import (
         EventLog,
+        Idea,
         ImplementationItem,
         Improvement,
         Kpi,
@@ -258,6 +259,8 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             db.select(User).where(User.email == demo_email("process_owner"))),
             document=WooDocument.EVALUATION, category=ONDERZOEKSRAPPORTEN,
             title="Evaluatie Verhuizing doorgeven").id,
+        "idea": db.session.scalar(db.select(db.func.min(Idea.id)).where(Idea.state == "open")),
+        "declined": db.session.scalar(db.select(Idea.id).where(Idea.state == "declined")),
     }
     db.session.commit()
     periodic_work()  # reminders in the inboxes, e-mails in the outbox
@@ -293,6 +296,10 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
                           f"/projects/{p}/implementation/items/{first['it']}"],
         # The gate of step 9, with the sponsor's form; the project's health.
         "sponsor": [f"/projects/{p}/steps/9", f"/projects/{p}", f"/projects/{p}/planning"],
+        # The idea box, as its coordinator sees it; the figures.
+        "process_advisor": ["/ideas", "/ideas?shown=all", f"/ideas/{first['idea']}",
+                            f"/ideas/{first['declined']}", "/ideas/new",
+                            f"/ideas/{first['idea']}/new-project", "/reports/ideas"],
         "admin": ["/reports", "/reports?year=abc", "/reports?year=2025&page=1",
                   "/admin/organisation", "/admin/woo",
                   "/admin/outbox", "/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new",
@@ -355,6 +362,17 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
         page.get_by_role("button", name="Bestand controleren").click()
         failures += [f"import ({name}) {v}" for v in axe_violations(page)]
     expect(page.get_by_role("button", name="1 rij importeren")).to_be_visible()
+    # The idea box: look-alikes while typing (htmx), a decline refused without its reason.
+    page.get_by_role("button", name="Uitloggen").click()
+    log_in(page, demo_email("process_advisor"), DEMO_PASSWORD)
+    page.goto("/ideas/new")
+    page.get_by_label("Uw idee in één zin").press_sequentially("Verhuizing doorgeven afvalstoffenheffing")
+    expect(page.locator("#similar")).to_contain_text("Lijkt op deze ideeën")
+    failures += [f"idea (look-alikes) {v}" for v in axe_violations(page)]
+    page.goto(f"/ideas/{first['idea']}")
+    page.get_by_role("button", name="Afwijzen").click()
+    expect(page.locator(".error-summary").first).to_be_visible()
+    failures += [f"idea (decline refused) {v}" for v in axe_violations(page)]
     assert failures == []
     # On a phone the tables scroll; their words stay whole, and the page does not scroll
     # sideways.

@@ -488,3 +488,27 @@ def test_a_mention_comes_at_once_or_in_the_digest_as_each_person_chose(team, log
     assert smtp.to(leader.email) == [] and states_of(leader) == {"digest"}
     assert mail.send_digests(at(1, 7)).sent == 1
     assert "noemt u in een reactie" in parts(smtp.to(leader.email)[0])[0]
+
+
+def test_news_of_the_idea_box_comes_under_its_own_heading_with_the_reason_escaped(
+        create_user, smtp):
+    """An idea belongs to no project: its news is grouped as "Ideeënbus" in the digest, and
+    leads to the idea's page (issue 36)."""
+    from wasstraat.ideas import services as ideas
+    from wasstraat.workflow import OrgFunction
+
+    proposer, coordinator = create_user("Bas"), create_user("Cora")
+    coordinator.functions = [OrgFunction.COORDINATOR.value]
+    idea = ideas.post(proposer, title="Foto bij een melding", description="",
+                      process_id=None, organisation_unit="Stadsbeheer")
+    db.session.commit()
+    ideas.decline(idea, coordinator, expected_version=idea.version,
+                  reason="Kan al <script>alert(1)</script> via de app.")
+    db.session.commit()
+    mail.deliver()
+    assert mail.send_digests(at(1, 8)).sent == 2  # the coordinator's news, the proposer's
+    [digest] = smtp.to(proposer.email)
+    text, html = parts(digest)
+    assert "Ideeënbus" in text and f"/ideas/{idea.id}" in text
+    assert "wordt niet opgepakt" in text
+    assert "<script>" not in html and "&lt;script&gt;" in html

@@ -15,6 +15,8 @@ from wasstraat.models import (
     ActionNote,
     Benefit,
     Comment,
+    Idea,
+    IdeaFollower,
     ImplementationItem,
     ImplementationOrder,
     JourneyPhase,
@@ -87,6 +89,14 @@ def grow(team, extra_projects, create_user, start=0) -> None:
         db.session.add(item)
         db.session.flush()
         db.session.add(ActionNote(item_id=item.id, text="Voortgang", author_id=leader.id))
+        # The idea box: an idea per round, followed, the first one taken into the project.
+        box_idea = Idea(title=f"Idee {m} parkeren", proposer_id=expert.id,
+                        organisation_unit=f"Afdeling {m % 3}", state="in_project",
+                        project_id=team.project.id, improvement_id=idea.id)
+        db.session.add(box_idea)
+        db.session.flush()
+        db.session.add_all([IdeaFollower(idea_id=idea_id, user_id=expert.id)
+                            for idea_id in {box_idea.id, _first_idea()}])
         db.session.add(JourneyPhase(project_id=team.project.id, position=100 + m,
                                     name=f"Fase {m}", experience=(m % 5) - 2))
         db.session.add(PlanRisk(project_id=team.project.id, description=f"Risico {m}",
@@ -111,6 +121,10 @@ def grow(team, extra_projects, create_user, start=0) -> None:
     db.session.flush()
     _grow_plan(team, extra_projects)
     db.session.commit()
+
+
+def _first_idea() -> int:
+    return db.session.scalar(db.select(db.func.min(Idea.id)))
 
 
 def _grow_plan(team, extra) -> None:
@@ -155,7 +169,8 @@ PAGES = ["/", "/?page=40", "/tasks", "/tasks?page=40", "/projects/{p}", "/projec
          "/projects/{p}/implementation/evaluation", "/projects/{p}/borging",
          "/projects/{p}/improvements/{i}/benefits", "/reports/benefits",
          "/reports", "/reports?page=2", "/projects/{p}/steps/1/comments",
-         "/projects/{p}/improvements/{i}/comments"]
+         "/projects/{p}/improvements/{i}/comments", "/ideas?shown=all", "/ideas/{idea}",
+         "/reports/ideas"]
 
 
 # The plan pages bring several things together (board, versions, review results), each in
@@ -188,7 +203,8 @@ def test_query_count_does_not_grow_with_data(page, create_project, create_user, 
     login(client, team[Role.PROJECT_LEADER])
     grow(team, 2, create_user)
     path = page.format(p=team.project.id, i=plans.board(team.project)[0].id,
-                       rv=db.session.scalar(db.select(db.func.min(Review.id))))
+                       rv=db.session.scalar(db.select(db.func.min(Review.id))),
+                       idea=_first_idea())
     client.get(path)  # warm up: first-request work is not what we measure
     small = count_queries(lambda: client.get(path))
     grow(team, 8, create_user, start=2)

@@ -22,6 +22,7 @@ from wasstraat.models import (
     DestructionItem,
     DestructionList,
     EventLogFilter,
+    Idea,
     ImplementationItem,
     ImplementationOrder,
     InterviewLog,
@@ -54,6 +55,7 @@ NOBODY = "nobody"
 SIGNED_IN = "signed_in"  # any signed-in user
 ADMIN = "admin"
 ARCHIVIST = "archivist"  # the organisation's archivist (workflow.OrgFunction), no one else
+COORDINATOR = "coordinator"  # an improvement coordinator (workflow.OrgFunction): the idea box
 MEMBERS = frozenset(Role)
 STEP_1_ACTORS = frozenset({Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT,
                            Role.PROJECT_LEADER, Role.JOURNEY_COACH, Role.PROCESS_ADVISOR})
@@ -117,6 +119,18 @@ RULES: dict[str, list[Rule]] = {
     "archive.destruction_list": [Rule("/archief/lists/{dl}", "GET", ARCHIVIST)],
     "archive.exclude": [Rule("/archief/lists/{dl}/items/{di}/exclude", "POST", ARCHIVIST)],
     "archive.approve": [Rule("/archief/lists/{dl}/approve", "POST", ARCHIVIST)],
+    # The idea box: everyone posts, reads and follows; only a coordinator triages.
+    "ideas.index": [Rule("/ideas", "GET", SIGNED_IN)],
+    "ideas.new": [Rule("/ideas/new", "GET", SIGNED_IN), Rule("/ideas/new", "POST", SIGNED_IN)],
+    "ideas.similar": [Rule("/ideas/similar?title=parkeren", "GET", SIGNED_IN)],
+    "ideas.show": [Rule("/ideas/{idea}", "GET", SIGNED_IN)],
+    "ideas.follow": [Rule("/ideas/{idea}/follow", "POST", SIGNED_IN)],
+    "ideas.into_project": [Rule("/ideas/{idea}/into-project", "POST", COORDINATOR)],
+    "ideas.merge": [Rule("/ideas/{idea}/merge", "POST", COORDINATOR)],
+    "ideas.decline": [Rule("/ideas/{idea}/decline", "POST", COORDINATOR, destructive=True)],
+    "ideas.new_project": [Rule("/ideas/{idea}/new-project", "GET", COORDINATOR),
+                          Rule("/ideas/{idea}/new-project", "POST", COORDINATOR)],
+    "reports.idea_figures": [Rule("/reports/ideas", "GET", SIGNED_IN)],
     # Everyone's own inbox; a message opens only for the person it was sent to.
     "notifications.index": [Rule("/notifications", "GET", SIGNED_IN)],
     "notifications.open_one": [Rule("/notifications/{n}/open", "POST",
@@ -584,10 +598,20 @@ def world(create_project, create_user):
         ids["cm"] = _comment(team, improvement)
         team.archivist = create_user("Archivaris")
         team.archivist.functions = ["archivist"]
+        team.coordinator = create_user("Coördinator")
+        team.coordinator.functions = ["coordinator"]
+        ids["idea"] = _idea(team.outsider)
         ids["dl"], ids["di"] = _destruction_list(ids["cp"], team.archivist)
         return team, ids, create_user(admin=True)
 
     return _build
+
+
+def _idea(proposer) -> int:
+    idea = Idea(title="Parkeren zonder papier", proposer_id=proposer.id)
+    db.session.add(idea)
+    db.session.commit()
+    return idea.id
 
 
 def _woo_publication(team) -> int:
@@ -691,7 +715,7 @@ def _sponsor_token(team) -> int:
 
 def _subjects(team, admin):
     return [("anonymous", None), ("outsider", team.outsider), ("admin", admin),
-            ("archivist", team.archivist)] + [
+            ("archivist", team.archivist), ("coordinator", team.coordinator)] + [
         (role, team[role]) for role in Role
     ]
 
@@ -707,9 +731,9 @@ def _expected(rule: Rule, subject) -> str:
         return "allowed"
     if rule.allowed == ADMIN:
         return "allowed" if subject == "admin" else "forbidden"
-    if rule.allowed == ARCHIVIST:
-        return "allowed" if subject == "archivist" else "forbidden"
-    if subject in ("outsider", "archivist"):  # in no project: the project is not there
+    if rule.allowed in (ARCHIVIST, COORDINATOR):
+        return "allowed" if subject == rule.allowed else "forbidden"
+    if subject in ("outsider", "archivist", "coordinator"):  # in no project: not there
         return "hidden"
     if subject == "admin":
         return "allowed" if rule.admin else rule.others
@@ -828,6 +852,7 @@ def test_no_page_view_changes_anything(world, login_as):
     leader = login_as(team[Role.PROJECT_LEADER])
     admin_client = login_as(admin)
     archivist = login_as(team.archivist)
+    coordinator = login_as(team.coordinator)
     # Pages only some roles may open (a delete confirmation for a review's finding): signed
     # in before counting, since signing in is itself recorded.
     narrow = {min(rule.allowed) for rules in RULES.values() for rule in rules
@@ -839,7 +864,8 @@ def test_no_page_view_changes_anything(world, login_as):
         for rule in rules:
             if rule.method == "GET" and not rule.is_api and rule.allowed not in (frozenset(),
                                                                                  NOBODY):
-                client = {ADMIN: admin_client, ARCHIVIST: archivist}.get(rule.allowed, leader)
+                client = {ADMIN: admin_client, ARCHIVIST: archivist,
+                          COORDINATOR: coordinator}.get(rule.allowed, leader)
                 if isinstance(rule.allowed, frozenset) and Role.PROJECT_LEADER not in rule.allowed:
                     client = role_clients[min(rule.allowed)]
                 response = client.get(rule.path.format(**ids))

@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from .comments.views import bp as comments_bp
     from .exports.views import bp as exports_bp
     from .formulas.views import bp as formulas_bp
+    from .ideas.views import bp as ideas_bp
     from .implementation.import_views import bp as action_imports_bp
     from .implementation.views import bp as implementation_bp
     from .improvements.import_views import bp as improvement_imports_bp
@@ -111,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
                       library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp,
                       archive_bp, zaken_bp, woo_bp, comments_bp,
-                      improvement_imports_bp, action_imports_bp):
+                      improvement_imports_bp, action_imports_bp, ideas_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

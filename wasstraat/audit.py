@@ -405,6 +405,8 @@ AUDIT_LABELS: dict[str, str] = {
     "comment.create": N_("Reactie geplaatst"),
     "comment.update": N_("Reactie verbeterd"),
     "comment.delete": N_("Reactie verwijderd"),
+    "idea.create": N_("Idee ingestuurd in de ideeënbus"),
+    "idea.triage": N_("Idee uit de ideeënbus beoordeeld"),
 }
 
 # What a row is about, in the screens' words (the code stays in the CSV export).
@@ -413,7 +415,7 @@ OBJECT_LABELS: dict[str, str] = {
     "archive_class": N_("selectielijstcategorie"), "destruction_list": N_("vernietigingslijst"),
     "zaak_settings": N_("koppeling met het zaaksysteem"),
     "woo_settings": N_("instellingen Woo-publicatie"),
-    "comment": N_("reactie"),
+    "comment": N_("reactie"), "idea": N_("idee uit de ideeënbus"),
     "board_decision": N_("besluit van het bestuur"), "evaluation": N_("evaluatie"),
     "destruction_item": N_("regel van een vernietigingslijst"),
     "gate_decision": N_("go/no-go"), "improvement_plan": N_("tekst van het verbeterplan"),

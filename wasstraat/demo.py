@@ -16,6 +16,7 @@ from .clock import add_months, organisation_zone
 from .comments import services as comments
 from .extensions import db
 from .formulas import services as formulas
+from .ideas import services as ideas
 from .implementation import services as implementation
 from .improvements import services as improvements
 from .improvements.sources import resolve
@@ -112,7 +113,8 @@ def load_demo() -> list[User]:
     completed = _completed_project(people)
     _spread_over_time(completed, date(2025, 10, 20), COMPLETED_DAYS)
     _borging(completed, people[Role.PROCESS_OWNER])
-    _public_space_project(people)
+    public_space = _public_space_project(people)
+    _idea_box(people, completed, public_space)
     db.session.flush()
     return [admin, *people.values(), archivist]
 
@@ -811,6 +813,33 @@ def _improvements(project: Project, people: dict[Role, User]) -> None:
         improvements.add_improvement(project, people[role], resolve(project, kind, source_id),
                                      title=title, description=description,
                                      proposer_id=people[role].id)
+
+
+def _idea_box(people: dict[Role, User], described: Project, running: Project) -> None:
+    """Ideas from colleagues: one waiting for triage (and a look-alike merged with it), one
+    in a running project, one declined. The process advisor is the coordinator."""
+    coordinator = people[Role.PROCESS_ADVISOR]
+    coordinator.functions = [OrgFunction.COORDINATOR.value]
+    expert, manager = people[Role.SUBJECT_EXPERT], people[Role.TEAM_MANAGER]
+    first = ideas.post(
+        expert, title="Verhuizing meteen doorgeven aan de afvalstoffenheffing",
+        description="Wie verhuist, krijgt nog maanden de aanslag op het oude adres. Als de "
+                    "verhuizing meteen doorgaat naar Belastingen, scheelt dat bezwaren.",
+        process_id=described.id, organisation_unit="")
+    double = ideas.post(manager, title="Na verhuizing automatisch een nieuwe afvalpas sturen",
+                        description="", process_id=None, organisation_unit="Burgerzaken")
+    ideas.merge(double, first, coordinator, expected_version=double.version)
+    photo = ideas.post(manager, title="Foto meesturen bij een melding over zwerfafval",
+                       description="Met een foto ziet de buitendienst meteen wat er ligt.",
+                       process_id=None, organisation_unit="Stadsbeheer")
+    ideas.into_project(photo, running, coordinator, expected_version=photo.version)
+    counter = ideas.post(expert, title="Parkeervergunning ook aanvragen aan de balie in het "
+                                       "wijkcentrum",
+                         description="Niet iedereen kan online.", process_id=None,
+                         organisation_unit="Parkeren")
+    ideas.decline(counter, coordinator, expected_version=counter.version,
+                  reason="Aanvragen kan al aan de balie van het stadskantoor en telefonisch; "
+                         "een tweede balie kost meer dan het oplevert.")
 
 
 def _public_space_project(people: dict[Role, User]) -> Project:

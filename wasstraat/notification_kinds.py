@@ -38,6 +38,10 @@ class Kind(LabelledEnum):
     ARCHIVE = "archive", N_("Archief: dossier over zijn archiefdatum")
     # A colleague mentioned them in a comment (a question for them, mostly).
     MENTION = "mention", N_("Genoemd in een reactie")
+    # The idea box: a new idea (for the coordinators), and what became of an idea (for its
+    # proposer and followers; the Outcome says what).
+    IDEA_NEW = "idea_new", N_("Nieuw idee in de ideeënbus")
+    IDEA = "idea", N_("Nieuws over een idee dat u volgt")
 
     @property
     def message(self) -> str:
@@ -52,6 +56,8 @@ KIND_MESSAGES = {
     Kind.PLAN: N_("%(step)s: %(title)s."),
     Kind.ANSWER: N_("%(step)s: het team reageerde op uw toetsing (%(title)s)."),
     Kind.MENTION: N_("%(step)s: %(detail)s noemt u in een reactie bij %(title)s."),
+    Kind.IDEA_NEW: N_("Nieuw idee in de ideeënbus: %(title)s. Beoordeel het: neem het op in "
+                      "een traject, voeg het samen of wijs het af met de reden."),
     Kind.SUGGESTION: N_("Een collega doet een suggestie voor het proces %(title)s: "
                         "%(detail)s"),
 }
@@ -86,6 +92,7 @@ DEFAULT_CHANNEL = {
     Kind.EVALUATION: Channel.DAILY, Kind.WAITING: Channel.DAILY, Kind.OUTCOME: Channel.DAILY,
     Kind.REVISIT: Channel.DAILY, Kind.SUGGESTION: Channel.DAILY, Kind.REMEASURE: Channel.DAILY,
     Kind.ARCHIVE: Channel.WEEKLY, Kind.MENTION: Channel.IMMEDIATE,
+    Kind.IDEA_NEW: Channel.DAILY, Kind.IDEA: Channel.DAILY,
 }
 
 # Defaults that differ by role. A specialist's work in a project is the review asked of
@@ -172,6 +179,14 @@ class Outcome(StrEnum):
     DONE = "done"
     OVERRULED = "overruled"
     MEASURED = "measured"  # the benefit it brought is recorded
+    # What became of an idea from the idea box (Kind.IDEA), for its proposer and followers.
+    IDEA_IN_PROJECT = "idea_project"
+    IDEA_NEW_PROJECT = "idea_started"
+    IDEA_MERGED = "idea_merged"
+    IDEA_DECLINED = "idea_decline"
+    IDEA_IN_PLAN = "idea_in_plan"
+    IDEA_NOT_PURSUED = "idea_dropped"
+    IDEA_DONE = "idea_done"
 
     @property
     def message(self) -> str:
@@ -188,6 +203,18 @@ OUTCOME_MESSAGES = {
     Outcome.DONE: N_("%(step)s: uw verbeteridee is uitgevoerd: %(title)s."),
     Outcome.MEASURED: N_("%(step)s: van uw verbeteridee is gemeten wat het opleverde: "
                          "%(title)s (%(detail)s)."),
+    Outcome.IDEA_IN_PROJECT: N_("Het idee „%(title)s” is opgenomen in het traject %(detail)s."),
+    Outcome.IDEA_NEW_PROJECT: N_("Met het idee „%(title)s” is een nieuw traject gestart: "
+                                 "%(detail)s."),
+    Outcome.IDEA_MERGED: N_("Het idee „%(title)s” is samengevoegd met een idee dat erop "
+                            "lijkt: %(detail)s. U volgt dat idee nu ook."),
+    Outcome.IDEA_DECLINED: N_("Het idee „%(title)s” wordt niet opgepakt. De reden: "
+                              "%(detail)s"),
+    Outcome.IDEA_IN_PLAN: N_("Het idee „%(title)s” komt in het verbeterplan van het traject "
+                             "%(detail)s."),
+    Outcome.IDEA_NOT_PURSUED: N_("Het team van het traject %(detail)s pakt het idee "
+                                 "„%(title)s” niet op."),
+    Outcome.IDEA_DONE: N_("Het idee „%(title)s” is uitgevoerd in het traject %(detail)s."),
     Outcome.OVERRULED: N_("%(step)s: de proceseigenaar gaat door ondanks uw 'niet akkoord' "
                           "(%(title)s). De motivering: %(detail)s"),
 }

@@ -23,7 +23,8 @@ from .auth.passwords import hash_password
 from .comments.services import mentioning, rename_mention, written_by
 from .duties import role_name
 from .extensions import db
-from .models import AuditEvent, Membership, RecoveryCode, Task, User
+from .ideas.services import followed_by, proposed_by
+from .models import AuditEvent, IdeaFollower, Membership, RecoveryCode, Task, User
 from .workflow import Role
 
 FORMAT_VERSION = 1
@@ -61,6 +62,11 @@ def export(user: User) -> dict[str, Any]:
             "text": c.body, "written_at": _iso(c.created_at), "corrected_at": _iso(c.edited_at),
             "removed_at": _iso(c.removed_at),
         } for c in written_by(user)],
+        "ideas": [{
+            "id": i.id, "title": i.title, "description": i.description,
+            "posted_at": _iso(i.created_at), "state": i.state.value,
+        } for i in proposed_by(user)],
+        "ideas_followed": followed_by(user),
         "actions": [{
             "at": audit.timestamp(e), "action": e.action, "object_type": e.object_type,
             "object_id": e.object_id, "project_id": e.project_id, "result": e.result,
@@ -90,5 +96,7 @@ def erase(user: User, *, actor: User) -> None:
     user.last_login_at = None
     user.must_change_password = False
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    # A closed account hears nothing more of the ideas it followed.
+    db.session.execute(delete(IdeaFollower).where(IdeaFollower.user_id == user.id))
     user.rotate_session_token()
     audit.record("user.erase", "user", user.id, None, actor=actor)

@@ -84,6 +84,8 @@ class OrgFunction(LabelledEnum):
     """A task in the organisation beyond the projects, given to a person by an administrator."""
 
     ARCHIVIST = "archivist", N_("Archivaris")
+    # Triages the organisation's idea box (ideas/): into a project, merged or declined.
+    COORDINATOR = "coordinator", N_("Verbetercoördinator")
 
 
 class ArchiveNomination(LabelledEnum):
@@ -1653,3 +1655,28 @@ COMMENT_THREADS = {
 # Its writer may correct a comment this long after writing it; then it is kept as written.
 COMMENT_CORRECTION_MINUTES = 15
 COMMENT_MAX_LENGTH = 4000
+
+
+# --- The idea box: ideas from any employee, triaged by the coordinators (ideas/) ---
+
+
+class IdeaState(LabelledEnum):
+    """Where an idea from the idea box stands. Only an open idea is triaged; each of the
+    other states is the triage's outcome, told to its proposer and followers."""
+
+    OPEN = "open", N_("Nog niet beoordeeld")
+    IN_PROJECT = "in_project", N_("Opgenomen in een lopend traject")
+    NEW_PROJECT = "new_project", N_("Een nieuw traject gestart")
+    MERGED = "merged", N_("Samengevoegd met een ander idee")
+    DECLINED = "declined", N_("Afgewezen")
+
+    @property
+    def is_taken_up(self) -> bool:
+        """The idea went into a project's list of improvements."""
+        return self in (IdeaState.IN_PROJECT, IdeaState.NEW_PROJECT)
+
+
+IDEA_TITLE_MAX = 200
+IDEA_TEXT_MAX = 4000
+# The improvements' source that names the idea box (improvements/sources.py).
+IDEA_SOURCE = "idea"

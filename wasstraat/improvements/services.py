@@ -135,12 +135,8 @@ def similar_to(title: str, project: Project, user: User) -> list[Similar]:
     if not user.is_admin:
         visible = select(Membership.project_id).where(Membership.user_id == user.id)
         query = query.where(Improvement.project_id.in_(visible))
-    wanted = similarity.stems(title)
-    ranked = [
-        Similar(candidate, similarity.score(wanted, similarity.stems(candidate.title)),
-                candidate.project_id == project.id)
-        for candidate in db.session.scalars(query)
-    ]
-    ranked = [r for r in ranked if r.score >= similarity.MIN_SCORE]
+    ranked = [Similar(candidate, score, candidate.project_id == project.id)
+              for candidate, score in similarity.ranked(
+                  title, db.session.scalars(query), lambda row: row.title)]
     ranked.sort(key=lambda r: (-r.score, not r.same_project, r.improvement.id))
     return ranked[:SIMILAR_SHOWN]

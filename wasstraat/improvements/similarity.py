@@ -30,3 +30,10 @@ def score(a: set[str], b: set[str]) -> float:
 def search_terms(text: str, limit: int = 3) -> list[str]:
     """The most telling stems (longest first) to pre-select candidates in SQL."""
     return sorted(stems(text), key=len, reverse=True)[:limit]
+
+
+def ranked(text: str, candidates, title_of) -> list[tuple[object, float]]:
+    """The candidates whose title looks like ``text`` enough, the most alike first."""
+    wanted = stems(text)
+    scored = [(row, score(wanted, stems(title_of(row)))) for row in candidates]
+    return sorted([pair for pair in scored if pair[1] >= MIN_SCORE], key=lambda p: -p[1])

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import (
     FormulaComparison,
+    Idea,
     Improvement,
     JourneyPhase,
     Kpi,
@@ -27,7 +28,7 @@ from ..models import (
     WorkSession,
 )
 from ..titles import step_title
-from ..workflow import N_, SERVICE_PS, Step
+from ..workflow import IDEA_SOURCE, N_, SERVICE_PS, Step
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,13 @@ def _suggestion_link(_project: Project, suggestion_id: int) -> str:
     return url_for("library.show", project_id=previous) + "#suggestions-heading"
 
 
+def _idea_names(project: Project, ids: set[int] | None) -> dict[int, str]:
+    """Ideas from the idea box that a coordinator brought into this project."""
+    rows = db.session.execute(select(Idea.id, Idea.title).where(
+        Idea.project_id == project.id, *_only(Idea, ids)))
+    return {row.id: _("Ideeënbus: %(title)s", title=row.title) for row in rows}
+
+
 def _session_step(session_id: int) -> Step:
     return Step(db.session.scalar(select(WorkSession.step).where(WorkSession.id == session_id)))
 
@@ -158,6 +166,12 @@ SOURCES: dict[str, SourceKind] = {
     # An employee's suggestion on the previous cycle's process (the library).
     "suggestion": SourceKind(
         "suggestion", N_("Suggestie"), _suggestion_names, _suggestion_link,
+        lambda _id: Step.TEAM,
+    ),
+    # An employee's idea from the idea box, brought in by a coordinator (ideas/).
+    IDEA_SOURCE: SourceKind(
+        IDEA_SOURCE, N_("Ideeënbus"), _idea_names,
+        lambda _project, idea_id: url_for("ideas.show", idea_id=idea_id),
         lambda _id: Step.TEAM,
     ),
     "session": SourceKind(

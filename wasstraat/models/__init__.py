@@ -46,6 +46,10 @@ from .event_logs import (
     EventLogFile,
     EventLogFilter,
 )
+from .ideas import (
+    Idea,
+    IdeaFollower,
+)
 from .implementation import (
     ActionNote,
     Evaluation,
@@ -163,6 +167,8 @@ __all__ = [
     "LoginFailure",
     "Membership",
     "MembershipRole",
+    "Idea",
+    "IdeaFollower",
     "Notification",
     "NotificationDigest",
     "NotificationSetting",

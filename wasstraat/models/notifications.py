@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext
 from sqlalchemy import (
     ForeignKey,
     Index,
@@ -34,7 +35,8 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    project_id: Mapped[int] = mapped_column(
+    # None for news that belongs to no project (the idea box).
+    project_id: Mapped[int | None] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
     task_id: Mapped[int | None] = mapped_column(
@@ -64,8 +66,15 @@ class Notification(db.Model):
     # Where the work is when no task says it (a task link, tasks.services.task_link).
     link: Mapped[str] = mapped_column(String(300), default="")
 
-    project: Mapped[Project] = relationship()
+    project: Mapped[Project | None] = relationship()
     task: Mapped[Task | None] = relationship()
+
+    @property
+    def where(self) -> str:
+        """Where the news belongs: the project by name and reference, else the idea box."""
+        if self.project is None:
+            return gettext("Ideeënbus")
+        return f"{self.project.name} ({self.project.identity})"
 
     @property
     def is_new(self) -> bool:

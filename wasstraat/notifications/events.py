@@ -10,11 +10,12 @@ from typing import Any
 
 from flask import current_app, has_app_context, has_request_context
 from flask_login import current_user
-from sqlalchemy import inspect, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
     Benefit,
+    IdeaFollower,
     ImplementationItem,
     Improvement,
     Notification,
@@ -29,7 +30,15 @@ from ..models import (
 )
 from ..notification_kinds import Kind, MailState, Outcome, kind_of
 from ..tasks.services import task_link
-from ..workflow import N_, REVIEW_DOMAIN_BY_KEY, ActionStatus, Decision, Role, Step
+from ..workflow import (
+    IDEA_SOURCE,
+    N_,
+    REVIEW_DOMAIN_BY_KEY,
+    ActionStatus,
+    Decision,
+    Role,
+    Step,
+)
 
 # The session's mark that this transaction made notifications to e-mail (unit_of_work hands
 # it on to the request, which has them delivered after the commit).
@@ -81,12 +90,14 @@ def _tell_what_became_of_the_work(session: Session, actor: int | None) -> None:
                 _tell_proposer(session, row, outcome, actor, Step.IMPROVEMENT_PLAN,
                                task_link("plans.entry", improvement_id=row.id),
                                row.decision_reason if outcome is Outcome.NOT_PURSUED else "")
+                _tell_idea_followers(session, row, IDEA_DECIDED.get(added), actor)
         elif isinstance(row, ImplementationItem) and \
                 _changed_to(row, "status") is ActionStatus.DONE:
             with session.no_autoflush:
                 improvement = session.get(Improvement, row.improvement_id)
             _tell_proposer(session, improvement, Outcome.DONE, actor, Step.EXECUTION,
                            task_link("implementation.action", item_id=row.id))
+            _tell_idea_followers(session, improvement, Outcome.IDEA_DONE, actor)
         elif isinstance(row, Benefit) and _changed_to(row, "actual") is not None:
             with session.no_autoflush:
                 improvement = session.get(Improvement, row.improvement_id)
@@ -97,6 +108,29 @@ def _tell_what_became_of_the_work(session: Session, actor: int | None) -> None:
         _tell_the_overruled(session, decision, actor)
     for suggestion in [o for o in session.new if isinstance(o, ProcessSuggestion)]:
         _tell_the_process_owners(session, suggestion)
+
+
+# What the followers of an idea from the idea box hear when its project decides on it.
+IDEA_DECIDED = {Decision.IN_PLAN: Outcome.IDEA_IN_PLAN,
+                Decision.NOT_PURSUED: Outcome.IDEA_NOT_PURSUED}
+
+
+def _tell_idea_followers(session: Session, improvement: Improvement, outcome: Outcome | None,
+                         actor: int | None) -> None:
+    """An improvement that came from the idea box: what its project made of it reaches the
+    idea's proposer and followers, on the idea's page (they need not be in the project)."""
+    if outcome is None or improvement.source_type != IDEA_SOURCE:
+        return
+    with session.no_autoflush:
+        project = session.get(Project, improvement.project_id)
+        following = session.scalars(select(IdeaFollower.user_id).where(
+            IdeaFollower.idea_id == improvement.source_id)).all()
+    for user_id in following:
+        if user_id != actor:
+            _add(session, Notification(
+                user_id=user_id, project_id=None, kind=Kind.IDEA, outcome=outcome,
+                title=improvement.title[:200], detail=project.name,
+                link=task_link("ideas.show", idea_id=improvement.source_id)))
 
 
 def _tell_the_process_owners(session: Session, suggestion: ProcessSuggestion) -> None:

@@ -306,7 +306,7 @@ def _compose(user: User, messages: list[Notification],
                                           method="POST"), \
             force_locale(user.locale or "nl"):
         items = [{"sentence": services.sentence(m),
-                  "project": f"{m.project.name} ({m.project.identity})",
+                  "project": m.where,
                   "url": _absolute(services.target(m))} for m in messages]
         kinds = sorted({m.kind for m in messages}, key=list(Kind).index)
         context = {

@@ -64,6 +64,8 @@ def target(notification: Notification) -> str:
     """Where the work is, as the task links to it: its own page of work, else the task on its
     step's page; the project when the task is gone."""
     task = notification.task
+    if notification.project_id is None:  # news of the idea box
+        return stored_link_url(notification.link, None) or url_for("ideas.index")
     if notification.link:
         return (stored_link_url(notification.link, notification.project_id)
                 or url_for("projects.show", project_id=notification.project_id))

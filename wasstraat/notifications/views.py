@@ -50,7 +50,11 @@ def open_one(notification_id: int):
     notification = db.session.get(Notification, notification_id)
     if notification is None:
         abort(404)
-    project_access(notification.project_id)
+    if notification.project_id is None:  # news of the idea box: only its reader knows it
+        if notification.user_id != current_user.id:
+            abort(404)
+    else:
+        project_access(notification.project_id)
     if notification.user_id != current_user.id:
         abort(403)
     services.mark_read(notification)

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user, login_required
 
 from .. import clock
+from ..ideas import queries as ideas
 from ..models import utcnow
 from ..page_cache import cached_page, visible_scope
 from . import charts, exports, queries, register
@@ -55,6 +56,20 @@ def benefits():
         "reports/benefits.html", form=form, asked=asked, rows=rows, totals=totals,
         group=group, total=register.grand_total(rows),
         chart=charts.benefit_chart(totals)), status
+
+
+@bp.route("/ideas")
+@login_required
+def idea_figures():
+    """The idea box by department: received, taken up, merged, declined, realised. Ideas
+    are the whole organisation's, so everyone sees the same figures."""
+    years = ideas.years()
+    year = request.args.get("year", type=int)
+    if "year" in request.args and year not in years:
+        abort(400)
+    rows = ideas.figures(year)
+    return render_template("reports/ideas.html", rows=rows, total=ideas.total(rows),
+                           years=years, year=year)
 
 
 @bp.route("/<any(kpis, steps, quarters, improvements, benefits):table>.csv")

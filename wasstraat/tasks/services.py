@@ -43,8 +43,8 @@ def link_url(task: Task) -> str | None:
     return stored_link_url(task.link, task.project_id)
 
 
-def stored_link_url(link: str, project_id: int) -> str | None:
-    """The URL of a stored link (a task's, a reminder's) in a project."""
+def stored_link_url(link: str, project_id: int | None) -> str | None:
+    """The URL of a stored link (a task's, a reminder's) in a project, or outside any."""
     from flask import url_for
     from werkzeug.routing import BuildError
 
