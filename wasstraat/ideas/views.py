@@ -102,8 +102,9 @@ def follow(idea_id: int):
     return redirect(url_for(".show", idea_id=idea.id), 303)
 
 
-def _triage(idea_id: int, form_class, name: str):
-    """A triage form sent: the idea, the form (with its choices), its page on a refusal."""
+def _triage(idea_id: int, form_class, name: str, field: str, decide):
+    """A triage form sent: checked with its choices, refused on the idea's page, or decided
+    (``decide(idea, form)`` gives the message) and back to the idea."""
     services.require_coordinator(_user())
     idea = _idea(idea_id)
     services.require_open(idea)
@@ -113,49 +114,46 @@ def _triage(idea_id: int, form_class, name: str):
     def page(shown, status):
         return _show(idea, status, **{name: shown})
 
-    return idea, form, page
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, field=field)
+    message = decide(idea, form)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".show", idea_id=idea.id), 303)
 
 
 @bp.route("/<int:idea_id>/into-project", methods=["POST"])
 @login_required
 def into_project(idea_id: int):
-    idea, form, page = _triage(idea_id, IntoProjectForm, "into_form")
-    if not form.validate_on_submit():
-        return show_form(page, form)
-    refuse_into(form, page, field="project_id")
-    project = db.get_or_404(Project, form.project_id.data)
-    services.into_project(idea, project, _user(), expected_version=form.version.data)
-    return _decided(idea, _("Het idee staat nu bij de verbeteringen van %(name)s.",
-                            name=project.name))
+    def decide(idea, form):
+        project = db.get_or_404(Project, form.project_id.data)
+        services.into_project(idea, project, _user(), expected_version=form.version.data)
+        return _("Het idee staat nu bij de verbeteringen van %(name)s.", name=project.name)
+
+    return _triage(idea_id, IntoProjectForm, "into_form", "project_id", decide)
 
 
 @bp.route("/<int:idea_id>/merge", methods=["POST"])
 @login_required
 def merge(idea_id: int):
-    idea, form, page = _triage(idea_id, MergeForm, "merge_form")
-    if not form.validate_on_submit():
-        return show_form(page, form)
-    refuse_into(form, page, field="into_id")
-    services.merge(idea, _idea(form.into_id.data), _user(), expected_version=form.version.data)
-    return _decided(idea, _("Het idee is samengevoegd; de volgers volgen nu het andere idee."))
+    def decide(idea, form):
+        services.merge(idea, _idea(form.into_id.data), _user(),
+                       expected_version=form.version.data)
+        return _("Het idee is samengevoegd; de volgers volgen nu het andere idee.")
+
+    return _triage(idea_id, MergeForm, "merge_form", "into_id", decide)
 
 
 @bp.route("/<int:idea_id>/decline", methods=["POST"])
 @login_required
 def decline(idea_id: int):
-    idea, form, page = _triage(idea_id, DeclineForm, "decline_form")
-    if not form.validate_on_submit():
-        return show_form(page, form)
-    refuse_into(form, page, field="reason")
-    services.decline(idea, _user(), expected_version=form.version.data,
-                     reason=form.reason.data)
-    return _decided(idea, _("Het idee is afgewezen; de indiener en de volgers lezen de reden."))
+    def decide(idea, form):
+        services.decline(idea, _user(), expected_version=form.version.data,
+                         reason=form.reason.data)
+        return _("Het idee is afgewezen; de indiener en de volgers lezen de reden.")
 
-
-def _decided(idea: Idea, message: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for(".show", idea_id=idea.id), 303)
+    return _triage(idea_id, DeclineForm, "decline_form", "reason", decide)
 
 
 @bp.route("/<int:idea_id>/new-project", methods=["GET", "POST"])
