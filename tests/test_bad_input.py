@@ -293,7 +293,8 @@ def test_every_form_survives_hostile_input_and_a_refusal_changes_nothing(app, mu
         # The gate's go or no-go is the sponsor's (steps 8 and 9 under way).
         "sponsor": [f"/projects/{parking}/steps/9"],
         "admin": ["/admin/users", "/admin/formulas", f"/admin/users/{owner_id}/edit",
-                  "/admin/organisation", "/admin/zaaksysteem", "/admin/woo"],
+                  "/admin/organisation", "/admin/zaaksysteem", "/admin/woo",
+                  "/templates/import", f"/projects/{done}/template"],
         "archivist": ["/archief/", "/archief/classes/new", f"/archief/projects/{done}/class"],
         # The demo's coordinator: the idea box, with an idea waiting for triage.
         "process_advisor": ["/ideas/new", f"/ideas/{waiting}", f"/ideas/{waiting}/new-project"],

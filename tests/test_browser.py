@@ -287,7 +287,7 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
             f"/projects/{p}/event-logs/{first['log']}",
             f"/projects/{p}/improvements/{first['i']}/comments", f"/projects/{p}/steps/1/comments",
             f"/projects/{done}/actions/{first['done_it']}/comments",
-            f"/projects/{p}/improvements/import"],
+            f"/projects/{p}/improvements/import", f"/projects/{done}/copy"],
         "process_owner": ["/notifications", "/notifications/settings", f"/projects/{done}",
                           f"/projects/{p}/implementation/import",
                           f"/projects/{done}/woo", f"/projects/{done}/woo/{first['woo']}",
@@ -304,7 +304,10 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
                   "/admin/organisation", "/admin/woo",
                   "/admin/outbox", "/admin/users", "/admin/users/new", "/admin/formulas", "/admin/formulas/new",
                   f"/admin/users/{first['sponsor']}/edit", "/admin/audit",
-                  "/admin/audit?since=gisteren&project=-1"],
+                  "/admin/audit?since=gisteren&project=-1",
+                  # Templates: the list, a version, saving a project as one, importing.
+                  "/templates", "/templates/versions/1", f"/projects/{done}/template",
+                  "/templates/import"],
     }
     failures = []
     page.goto("/login")

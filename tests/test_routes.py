@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from wasstraat import duties
 from wasstraat.extensions import db
 from wasstraat.improvements import services as improvements
 from wasstraat.improvements.sources import resolve
@@ -56,6 +57,7 @@ SIGNED_IN = "signed_in"  # any signed-in user
 ADMIN = "admin"
 ARCHIVIST = "archivist"  # the organisation's archivist (workflow.OrgFunction), no one else
 COORDINATOR = "coordinator"  # an improvement coordinator (workflow.OrgFunction): the idea box
+KEEPERS = "keepers"  # who keeps the templates: an administrator or a coordinator
 MEMBERS = frozenset(Role)
 STEP_1_ACTORS = frozenset({Role.SPONSOR, Role.PROCESS_OWNER, Role.SUBJECT_EXPERT,
                            Role.PROJECT_LEADER, Role.JOURNEY_COACH, Role.PROCESS_ADVISOR})
@@ -131,6 +133,19 @@ RULES: dict[str, list[Rule]] = {
     "ideas.new_project": [Rule("/ideas/{idea}/new-project", "GET", COORDINATOR),
                           Rule("/ideas/{idea}/new-project", "POST", COORDINATOR)],
     "reports.idea_figures": [Rule("/reports/ideas", "GET", SIGNED_IN)],
+    # Templates: kept by administrators and coordinators, read by everyone signed in; a
+    # project is saved as one by a keeper who sees it (here: the administrator).
+    "project_templates.index": [Rule("/templates", "GET", KEEPERS)],
+    "project_templates.version": [Rule("/templates/versions/{tv}", "GET", SIGNED_IN)],
+    "project_templates.export": [Rule("/templates/versions/{tv}.json", "GET", SIGNED_IN)],
+    "project_templates.import_document": [Rule("/templates/import", "GET", KEEPERS),
+                                          Rule("/templates/import", "POST", KEEPERS)],
+    "project_templates.save": [Rule("/projects/{p}/template", "GET", frozenset(), admin=True),
+                               Rule("/projects/{p}/template", "POST", frozenset(),
+                                    admin=True)],
+    # A new project as a copy: whoever sees the project (and may start one).
+    "projects.copy": [Rule("/projects/{p}/copy", "GET", MEMBERS, admin=True),
+                      Rule("/projects/{p}/copy", "POST", MEMBERS, admin=True)],
     # Everyone's own inbox; a message opens only for the person it was sent to.
     "notifications.index": [Rule("/notifications", "GET", SIGNED_IN)],
     "notifications.open_one": [Rule("/notifications/{n}/open", "POST",
@@ -601,10 +616,23 @@ def world(create_project, create_user):
         team.coordinator = create_user("Coördinator")
         team.coordinator.functions = ["coordinator"]
         ids["idea"] = _idea(team.outsider)
+        ids["tv"] = _template_version(team)
         ids["dl"], ids["di"] = _destruction_list(ids["cp"], team.archivist)
         return team, ids, create_user(admin=True)
 
     return _build
+
+
+def _template_version(team) -> int:
+    from wasstraat.project_templates import services as templates
+
+    settings = duties.settings()  # the defaults, until an administrator saved them
+    db.session.add(settings)
+    settings.process_kinds = ["Vergunning"]
+    version = templates.add_version(team.coordinator, name="Vergunning", process_kind="Vergunning",
+                                    content={"kpis": []}, requirements=[])
+    db.session.commit()
+    return version.id
 
 
 def _idea(proposer) -> int:
@@ -733,6 +761,8 @@ def _expected(rule: Rule, subject) -> str:
         return "allowed" if subject == "admin" else "forbidden"
     if rule.allowed in (ARCHIVIST, COORDINATOR):
         return "allowed" if subject == rule.allowed else "forbidden"
+    if rule.allowed == KEEPERS:
+        return "allowed" if subject in ("admin", COORDINATOR) else "forbidden"
     if subject in ("outsider", "archivist", "coordinator"):  # in no project: not there
         return "hidden"
     if subject == "admin":
@@ -864,8 +894,8 @@ def test_no_page_view_changes_anything(world, login_as):
         for rule in rules:
             if rule.method == "GET" and not rule.is_api and rule.allowed not in (frozenset(),
                                                                                  NOBODY):
-                client = {ADMIN: admin_client, ARCHIVIST: archivist,
-                          COORDINATOR: coordinator}.get(rule.allowed, leader)
+                client = {ADMIN: admin_client, ARCHIVIST: archivist, COORDINATOR: coordinator,
+                          KEEPERS: coordinator}.get(rule.allowed, leader)
                 if isinstance(rule.allowed, frozenset) and Role.PROJECT_LEADER not in rule.allowed:
                     client = role_clients[min(rule.allowed)]
                 response = client.get(rule.path.format(**ids))

@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from .ops.views import bp as ops_bp
     from .plans.views import bp as plans_bp
     from .process.views import bp as process_bp
+    from .project_templates.views import bp as project_templates_bp
     from .projects.views import bp as projects_bp
     from .reports.views import bp as reports_bp
     from .reviews.views import bp as reviews_bp
@@ -112,7 +113,8 @@ def register_blueprints(app: Flask) -> None:
                       reviews_bp, implementation_bp, exports_bp, notifications_bp, reports_bp,
                       library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp,
                       archive_bp, zaken_bp, woo_bp, comments_bp,
-                      improvement_imports_bp, action_imports_bp, ideas_bp):
+                      improvement_imports_bp, action_imports_bp, ideas_bp,
+                      project_templates_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

@@ -405,6 +405,9 @@ AUDIT_LABELS: dict[str, str] = {
     "comment.create": N_("Reactie geplaatst"),
     "comment.update": N_("Reactie verbeterd"),
     "comment.delete": N_("Reactie verwijderd"),
+    "project.copy": N_("Traject begonnen als kopie van een ander traject"),
+    "project.from_template": N_("Traject begonnen met een sjabloon"),
+    "template.version": N_("Sjabloon opgeslagen (nieuwe versie)"),
     "idea.create": N_("Idee ingestuurd in de ideeënbus"),
     "idea.triage": N_("Idee uit de ideeënbus beoordeeld"),
 }
@@ -416,6 +419,7 @@ OBJECT_LABELS: dict[str, str] = {
     "zaak_settings": N_("koppeling met het zaaksysteem"),
     "woo_settings": N_("instellingen Woo-publicatie"),
     "comment": N_("reactie"), "idea": N_("idee uit de ideeënbus"),
+    "project_template": N_("sjabloon"),
     "board_decision": N_("besluit van het bestuur"), "evaluation": N_("evaluatie"),
     "destruction_item": N_("regel van een vernietigingslijst"),
     "gate_decision": N_("go/no-go"), "improvement_plan": N_("tekst van het verbeterplan"),

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from . import approvals, clock, closing, guidance
+from . import approvals, clock, closing, duties, guidance
 from .auth import services as accounts
 from .benefits import services as benefits
 from .clock import add_months, organisation_zone
@@ -36,6 +36,7 @@ from .models import (
 )
 from .plans import services as plans
 from .process import services as process
+from .project_templates import services as templates
 from .projects import planning
 from .projects import services as projects
 from .reviews import services as reviews
@@ -49,10 +50,12 @@ from .tasks.services import task_link
 from .workflow import (
     BenefitKind,
     CommentSubject,
+    CopyPart,
     EndReason,
     EventLogStatus,
     GateVerdict,
     OrgFunction,
+    Requirement,
     Role,
     Step,
 )
@@ -115,6 +118,7 @@ def load_demo() -> list[User]:
     _borging(completed, people[Role.PROCESS_OWNER])
     public_space = _public_space_project(people)
     _idea_box(people, completed, public_space)
+    _template(completed, admin)
     db.session.flush()
     return [admin, *people.values(), archivist]
 
@@ -840,6 +844,17 @@ def _idea_box(people: dict[Role, User], described: Project, running: Project) ->
     ideas.decline(counter, coordinator, expected_version=counter.version,
                   reason="Aanvragen kan al aan de balie van het stadskantoor en telefonisch; "
                          "een tweede balie kost meer dan het oplevert.")
+
+
+def _template(completed: Project, admin: User) -> None:
+    """The organisation's process kinds, and the completed project's starting points as the
+    template of a "Melding": a new project offers it."""
+    settings = duties.settings()
+    settings.process_kinds = ["Vergunning", "Melding", "Subsidie", "Informatieverzoek"]
+    db.session.add(settings)
+    templates.save_from_project(
+        completed, admin, name="Melding aan Burgerzaken", process_kind="Melding",
+        parts=set(CopyPart), requirements={Requirement.KPI_BASELINES: Step.PROCESS})
 
 
 def _public_space_project(people: dict[Role, User]) -> Project:

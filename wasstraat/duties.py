@@ -41,7 +41,8 @@ from .workflow import (
 
 SETTING_FIELDS = ["project_creators", "owner_appointed_by", "registered_specialists_only",
                   "four_eyes", "gated_steps", "gate_approver", "plan_decider", "portfolio_holder",
-                  "glossary", "role_names", "office_opens", "office_closes", "closing_days"]
+                  "glossary", "role_names", "office_opens", "office_closes", "closing_days",
+                  "process_kinds"]
 # The longest name an organisation may give a role (it stands in sentences and table cells).
 ROLE_NAME_LENGTH = 60
 # Roles that approve or sign: nobody gives them to themselves while four eyes hold.

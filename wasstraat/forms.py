@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from wtforms import (
@@ -31,6 +31,12 @@ def form_page(template: str, **context: Any) -> Callable[[Any, int], tuple[str, 
         return render_template(template, form=form, **context), status
 
     return page
+
+
+def prefilled(form_class: type, values: dict) -> Any:
+    """A form filled in for its first view; a sent form is the sent data alone, so an empty
+    POST is refused instead of taking the suggestions as an answer."""
+    return form_class(data=values) if request.method == "GET" else form_class()
 
 
 def show_form(page: Callable[[Any, int], Any], form: Any):

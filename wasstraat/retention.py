@@ -91,6 +91,9 @@ def destroy(project: Project) -> None:
                  after={"closed_steps": True})
     project_id = project.id
     db.session.expunge(project)
+    # A project copied from this one stays; it no longer names its source.
+    db.session.execute(update(Project.__table__).where(
+        Project.__table__.c.copied_from_id == project_id).values(copied_from_id=None))
     # The database cascades to everything in the project (every project_id is ON DELETE CASCADE).
     db.session.execute(delete(Project.__table__).where(Project.__table__.c.id == project_id))
 

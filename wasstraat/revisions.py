@@ -48,6 +48,7 @@ OUTSIDE_PROJECTS = frozenset({
     "audit_event", "notification", "notification_digest", "notification_setting",
     "api_rate_window", "api_token", "external_identity", "login_failure", "recovery_code",
     "data_revision", "archive_class", "destruction_list", "zaak_settings", "woo_settings",
+    "project_template", "template_version",
 })
 # Read models kept beside the rows they follow (a position moves only with a step state, which
 # counts for its project), and a person's sign-in bookkeeping (written without a flush).

@@ -28,6 +28,7 @@ from .guidance import condition_text, startable_steps, work_url
 from .navigation import came_from, with_next
 from .notification_kinds import Kind
 from .notifications import services as notifications
+from .project_templates.services import may_keep_templates
 from .titles import step_title
 
 
@@ -132,7 +133,7 @@ def register(app: Flask) -> None:
         with_next=with_next,
         task_condition=condition_text,
         startable_steps=startable_steps,
-        may_create_projects=may_create_projects,
+        may_create_projects=may_create_projects, may_keep_templates=may_keep_templates,
         unread_notifications=lambda: notifications.unread_count(current_user),
         unread_badge=page_cache.unread_badge,
         NotificationKind=Kind,

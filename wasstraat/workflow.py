@@ -1680,3 +1680,44 @@ IDEA_TITLE_MAX = 200
 IDEA_TEXT_MAX = 4000
 # The improvements' source that names the idea box (improvements/sources.py).
 IDEA_SOURCE = "idea"
+
+
+# --- Starting from an existing project (projects/copying.py) ---
+
+
+class CopyPart(LabelledEnum):
+    """What a new project may carry over from an existing one: starting points, never the
+    people, sessions, findings, decisions, measurements or the audit trail."""
+
+    KPIS = "kpis", N_("De KPI-definities (naam, definitie, eenheid en richting; zonder "
+                      "metingen of streefwaarden)")
+    PROCESS = "process", N_("Het huidige proces: de stappen met wie, welk systeem en de "
+                            "verspillingen (zonder tijden en opmerkingen)")
+    DESIRED = "desired", N_("Het gewenste proces, met wat een zaak mag overslaan of herhalen")
+    JOURNEY = "journey", N_("De fasen van de klantreis (zonder ervaringen en citaten)")
+    IMPROVEMENTS = "improvements", N_("De verbeteringen, als suggestie (zonder besluiten "
+                                      "en scores)")
+
+
+# --- Templates per process type (project_templates/) ---
+
+
+class Requirement(LabelledEnum):
+    """What a template may require before one of the project's steps closes: checked in the
+    project's data (project_templates/requirements.py), refused like a missing product."""
+
+    KPI_BASELINES = "kpi_baselines", N_("Elke KPI heeft een nulmeting")
+    KPI_TARGETS = "kpi_targets", N_("Elke KPI heeft een streefwaarde")
+    DESIRED_PROCESS = "desired_process", N_("Het gewenste proces is beschreven")
+
+    @property
+    def page(self) -> str:
+        """Where the team supplies it (an endpoint taking project_id)."""
+        return REQUIREMENT_PAGES[self]
+
+
+REQUIREMENT_PAGES = {Requirement.KPI_BASELINES: "kpis.index",
+                     Requirement.KPI_TARGETS: "kpis.index",
+                     Requirement.DESIRED_PROCESS: "process.desired"}
+# The template document's format; an import of another version is refused with the reason.
+TEMPLATE_SCHEMA = "wasstraat-template/1"

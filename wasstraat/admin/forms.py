@@ -106,6 +106,17 @@ class OrganisationForm(FlaskForm):
                        "feestdagen telt de app zelf al als vrije dag."),
         validators=[Length(max=8000), no_control_characters], render_kw={"rows": 4})
 
+    process_kinds = TextAreaField(
+        _l("Soorten processen"),
+        description=_l("Eén per regel, bijvoorbeeld Vergunning, Melding, Subsidie, "
+                       "Informatieverzoek. De sjablonen van trajecten horen elk bij een soort."),
+        validators=[Length(max=4000), no_control_characters], render_kw={"rows": 4})
+
+    def validate_process_kinds(self, field) -> None:
+        kinds = process_kind_lines(field.data)
+        if len(kinds) > PROCESS_KINDS_MAX or any(len(kind) > 80 for kind in kinds):
+            raise ValidationError(_l("Noem hoogstens 40 soorten, elk korter dan 80 tekens."))
+
     def validate_office_closes(self, field) -> None:
         if self.office_opens.data and field.data and field.data <= self.office_opens.data:
             raise ValidationError(_l("Het kantoor moet later dichtgaan dan het opengaat."))
@@ -129,6 +140,8 @@ class OrganisationForm(FlaskForm):
         if isinstance(self.closing_days.data, list):
             self.closing_days.data = "\n".join(
                 date.fromisoformat(day).strftime("%d-%m-%Y") for day in self.closing_days.data)
+        if isinstance(self.process_kinds.data, list):
+            self.process_kinds.data = "\n".join(self.process_kinds.data)
         if obj is not None and self.meta.wrap_formdata(self, formdata) is None:
             for role in Role:
                 self[f"role_name_{role.value}"].data = obj.role_names.get(role.value, "")
@@ -138,13 +151,23 @@ class OrganisationForm(FlaskForm):
 
     def setting_values(self) -> dict:
         """What duties.save_settings takes: each setting, and the roles' names as a map."""
-        own = ("role_names", "office_opens", "office_closes", "closing_days")
+        own = ("role_names", "office_opens", "office_closes", "closing_days", "process_kinds")
         values = {f: self[f].data for f in duties.SETTING_FIELDS if f not in own}
         return {**values, "role_names": {role.value: self[f"role_name_{role.value}"].data or ""
                                          for role in Role},
                 "office_opens": self.office_opens.data.strftime("%H:%M"),
                 "office_closes": self.office_closes.data.strftime("%H:%M"),
-                "closing_days": working_time.closing_days(self.closing_days.data or "")[0]}
+                "closing_days": working_time.closing_days(self.closing_days.data or "")[0],
+                "process_kinds": process_kind_lines(self.process_kinds.data)}
+
+
+def process_kind_lines(text: str | None) -> list[str]:
+    """The kinds as typed, one a line, each once, in their order."""
+    return list(dict.fromkeys(line.strip() for line in (text or "").splitlines()
+                              if line.strip()))
+
+
+PROCESS_KINDS_MAX = 40
 
 
 for _role in Role:

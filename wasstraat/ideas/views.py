@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ..errors import refuse_into
 from ..extensions import db
-from ..forms import FlaskForm, form_page, show_form
+from ..forms import FlaskForm, form_page, prefilled, show_form
 from ..library.queries import described_processes
 from ..models import Idea, Project
 from ..workflow import IdeaState, Role
@@ -162,7 +162,7 @@ def new_project(idea_id: int):
     services.require_coordinator(_user())
     idea = _idea(idea_id)
     services.require_open(idea)
-    form = NewProjectFromIdeaForm(data=services.project_values(idea))
+    form = prefilled(NewProjectFromIdeaForm, services.project_values(idea))
     page = form_page("ideas/new_project.html", idea=idea)
     if not form.validate_on_submit():
         return show_form(page, form)

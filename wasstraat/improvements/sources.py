@@ -24,6 +24,8 @@ from ..models import (
     ProcessSuggestion,
     Project,
     ProjectCycle,
+    ProjectTemplate,
+    TemplateVersion,
     User,
     WorkSession,
 )
@@ -101,6 +103,24 @@ def _previous_cycle_names(project: Project, ids: set[int] | None) -> dict[int, s
     return {row.id: _("Vorige cyclus: %(name)s", name=row.name) for row in rows}
 
 
+def _copied_from_names(project: Project, ids: set[int] | None) -> dict[int, str]:
+    """The project this one was copied from (projects/copying.py)."""
+    rows = db.session.execute(select(Project.id, Project.name).where(
+        Project.id == project.copied_from_id, *_only(Project, ids)))
+    return {row.id: _("Kopie van traject %(name)s", name=row.name) for row in rows}
+
+
+def _template_names(project: Project, ids: set[int] | None) -> dict[int, str]:
+    """The template version this project started from (project_templates/)."""
+    rows = db.session.execute(
+        select(TemplateVersion.id, TemplateVersion.number, ProjectTemplate.name)
+        .join(ProjectTemplate, ProjectTemplate.id == TemplateVersion.template_id)
+        .where(TemplateVersion.id == project.template_version_id,
+               *_only(TemplateVersion, ids)))
+    return {row.id: _("Sjabloon %(name)s, versie %(number)d", name=row.name,
+                      number=row.number) for row in rows}
+
+
 def _suggestion_names(project: Project, ids: set[int] | None) -> dict[int, str]:
     """Suggestions on the previous cycle's process that this project took up."""
     rows = db.session.execute(
@@ -161,6 +181,18 @@ SOURCES: dict[str, SourceKind] = {
     "previous_cycle": SourceKind(
         "previous_cycle", N_("Vorige cyclus"), _previous_cycle_names,
         lambda project, previous_id: url_for("projects.show", project_id=previous_id),
+        lambda _id: Step.TEAM,
+    ),
+    # Carried over as a suggestion when this project was copied from another.
+    "copy": SourceKind(
+        "copy", N_("Kopie"), _copied_from_names,
+        lambda project, source_id: url_for("projects.show", project_id=source_id),
+        lambda _id: Step.TEAM,
+    ),
+    # A suggestion of the template this project started from.
+    "template": SourceKind(
+        "template", N_("Sjabloon"), _template_names,
+        lambda _project, version_id: url_for("project_templates.version", version_id=version_id),
         lambda _id: Step.TEAM,
     ),
     # An employee's suggestion on the previous cycle's process (the library).

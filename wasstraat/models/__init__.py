@@ -81,6 +81,11 @@ from .plans import (
     ReviewOverride,
     ReviewResponse,
 )
+from .project_templates import (
+    ProjectRequirement,
+    ProjectTemplate,
+    TemplateVersion,
+)
 from .projects import (
     BoardDecision,
     GateDecision,
@@ -170,6 +175,9 @@ __all__ = [
     "Idea",
     "IdeaFollower",
     "Notification",
+    "ProjectRequirement",
+    "ProjectTemplate",
+    "TemplateVersion",
     "NotificationDigest",
     "NotificationSetting",
     "OrganisationSettings",

@@ -138,6 +138,9 @@ class OrganisationSettings(db.Model):
     office_opens: Mapped[str] = mapped_column(String(5), default="08:30")
     office_closes: Mapped[str] = mapped_column(String(5), default="17:00")
     closing_days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The organisation's process kinds (vergunning, melding, subsidie, ...): the templates'
+    # types (project_templates/).
+    process_kinds: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -40,6 +40,7 @@ from .base import IntEnumColumn, StrEnumColumn, UTCDateTime, utcnow
 
 if TYPE_CHECKING:  # type-only: the registry resolves the names at run time
     from .accounts import User
+    from .project_templates import TemplateVersion
     from .step_work import ServiceFormula
 
 
@@ -67,9 +68,15 @@ class Project(db.Model):
     service_formula_id: Mapped[int | None] = mapped_column(ForeignKey("service_formula.id"))
     # The Selectielijst class of its record; none: the organisation's default class.
     archive_class_id: Mapped[int | None] = mapped_column(ForeignKey("archive_class.id"))
+    # The project it was copied from, if it started as a copy (projects/copying.py).
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+    # The template version it started from, if it did (project_templates/).
+    template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_version.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     service_formula: Mapped[ServiceFormula | None] = relationship()
+    copied_from: Mapped[Project | None] = relationship(remote_side=[id])
+    template_version: Mapped[TemplateVersion | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
     )

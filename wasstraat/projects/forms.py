@@ -29,7 +29,7 @@ from ..forms import (
     sensible_date,
     single_line,
 )
-from ..workflow import PROCESS_TYPES, BoardOutcome, PlanKind, Role, Step
+from ..workflow import PROCESS_TYPES, BoardOutcome, CopyPart, PlanKind, Role, Step
 from .planning import field_name
 
 
@@ -71,6 +71,19 @@ class NewProjectForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.my_roles.choices = [c for c in role_choices() if c.value != Role.PROJECT_LEADER.value]
+
+
+class CopyProjectForm(NewProjectForm):
+    """A new project's own form, filled in from the project it copies, and what to carry."""
+
+    parts = MultiCheckboxField(_l("Wat het nieuwe traject overneemt"),
+                               choices=choices((p.value, _l(p.label)) for p in CopyPart))
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "product": self.product.data,
+                "assignment": self.assignment.data or "",
+                "process_type": self.process_type.data,
+                "organisation_unit": self.organisation_unit.data or ""}
 
 
 @_project_fields

@@ -23,21 +23,32 @@ from ..access import Action, ProjectAccess, access_to, project_access
 from ..archive import services as archive
 from ..errors import refuse_into, refuse_with_flash
 from ..extensions import db
-from ..forms import choices, form_page, show_form
+from ..forms import choices, form_page, prefilled, show_form
 from ..guidance import next_actions
 from ..http import wants_partial
 from ..implementation import services as implementation
-from ..models import Membership, Task
+from ..models import Membership, Task, TemplateVersion
 from ..navigation import confirm_deletion, int_arg
 from ..page_cache import cached_page, project_scope
 from ..plans import services as plans
+from ..project_templates import services as templates
+from ..project_templates.forms import TemplateChoiceForm
 from ..woo import services as woo
-from ..workflow import BoardOutcome, PlanKind, Role, Step, StepStatus, revisit_status
+from ..workflow import (
+    BoardOutcome,
+    CopyPart,
+    PlanKind,
+    Role,
+    Step,
+    StepStatus,
+    revisit_status,
+)
 from ..zaken import services as zaken
-from . import board, cycles, planning, services
+from . import board, copying, cycles, planning, services
 from .forms import (
     AddMembersForm,
     BoardDecisionForm,
+    CopyProjectForm,
     EditProjectForm,
     FollowUpForm,
     InviteForm,
@@ -59,9 +70,9 @@ def _user():
 def new():
     if not duties.may_create_projects(_user()):
         abort(403)
-    form = NewProjectForm()
-    page = form_page("projects/new.html")
-    if not form.validate_on_submit():
+    form, start = NewProjectForm(), templates.offered_versions(TemplateChoiceForm())
+    page = form_page("projects/new.html", start=start)
+    if not (form.validate_on_submit() & start.validate_on_submit()):
         return show_form(page, form)
     refuse_into(form, page, field="my_roles")
     project = services.create_project(
@@ -69,9 +80,39 @@ def new():
         assignment=form.assignment.data or "", process_type=form.process_type.data,
         organisation_unit=form.organisation_unit.data or "",
         creator_roles={Role(r) for r in form.my_roles.data})
+    if start.template_version.data:
+        templates.start_from(project, db.get_or_404(TemplateVersion,
+                                                    start.template_version.data), _user())
     db.session.commit()
     flash(_("Het traject is aangemaakt. Stel nu de projectgroep samen."), "success")
     return redirect(url_for("projects.team", project_id=project.id), 303)
+
+
+@bp.route("/<int:project_id>/copy", methods=["GET", "POST"])
+@login_required
+def copy(project_id: int):
+    """A new project that starts from this one, with the parts the team ticks."""
+    source = project_access(project_id).project
+    if not duties.may_create_projects(_user()):
+        abort(403)
+    form = prefilled(CopyProjectForm, _copy_defaults(source))
+    page = form_page("projects/copy.html", source=source)
+    if not form.validate_on_submit():
+        return show_form(page, form)
+    refuse_into(form, page, field="my_roles")
+    project = copying.copy_project(source, _user(), values=form.values(),
+                                   creator_roles={Role(r) for r in form.my_roles.data},
+                                   parts={CopyPart(p) for p in form.parts.data})
+    db.session.commit()
+    flash(_("Het traject is aangemaakt als kopie van %(name)s. Stel nu de projectgroep samen.",
+            name=source.name), "success")
+    return redirect(url_for("projects.team", project_id=project.id), 303)
+
+
+def _copy_defaults(source) -> dict:
+    return {"name": _("Kopie van %(name)s", name=source.name)[:200], "product": source.product,
+            "process_type": source.process_type, "organisation_unit": source.organisation_unit,
+            "assignment": source.assignment, "parts": [p.value for p in CopyPart]}
 
 
 @bp.route("/<int:project_id>")

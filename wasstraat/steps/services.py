@@ -15,6 +15,7 @@ from ..errors import WorkflowError
 from ..extensions import db
 from ..gates import CONFIRM_PRECONDITIONS, EVIDENCE, ON_REOPEN, ON_START
 from ..models import ImplementationItem, ProductConfirmation, Project, StepState, User, utcnow
+from ..project_templates import requirements
 from ..tasks.services import create_step_tasks
 from ..titles import step_title
 from ..windows import require_open
@@ -69,7 +70,8 @@ def work_blockers(project: Project, step: Step,
         blockers += [pending(problem, product.confirmed_by, page, _(product.title))
                      for problem in problems]
     return blockers + [_unconfirmed(product) for product in step.definition.products
-                       if not product.evidence and product.key not in confirmations]
+                       if not product.evidence and product.key not in confirmations
+                       ] + requirements.problems(project, step)
 
 
 def _unconfirmed(product: Product) -> Pending:
