@@ -168,15 +168,9 @@ def new_project(idea_id: int):
         return show_form(page, form)
     refuse_into(form, page, field="my_roles")
     project = services.into_new_project(
-        idea, _user(), expected_version=form.version.data, project_values=_project_values(form),
+        idea, _user(), expected_version=form.version.data, project_values=form.values(),
         creator_roles={Role(r) for r in form.my_roles.data})
     db.session.commit()
     flash(_("Het traject is aangemaakt, met het idee als eerste verbetering. Stel nu de "
             "projectgroep samen."), "success")
     return redirect(url_for("projects.team", project_id=project.id), 303)
-
-
-def _project_values(form: NewProjectFromIdeaForm) -> dict:
-    return {"name": form.name.data, "product": form.product.data,
-            "assignment": form.assignment.data or "", "process_type": form.process_type.data,
-            "organisation_unit": form.organisation_unit.data or ""}

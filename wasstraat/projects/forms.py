@@ -72,18 +72,19 @@ class NewProjectForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.my_roles.choices = [c for c in role_choices() if c.value != Role.PROJECT_LEADER.value]
 
+    def values(self) -> dict:
+        """The project's fields as services.create_project takes them."""
+        return {"name": self.name.data, "product": self.product.data,
+                "assignment": self.assignment.data or "",
+                "process_type": self.process_type.data,
+                "organisation_unit": self.organisation_unit.data or ""}
+
 
 class CopyProjectForm(NewProjectForm):
     """A new project's own form, filled in from the project it copies, and what to carry."""
 
     parts = MultiCheckboxField(_l("Wat het nieuwe traject overneemt"),
                                choices=choices((p.value, _l(p.label)) for p in CopyPart))
-
-    def values(self) -> dict:
-        return {"name": self.name.data, "product": self.product.data,
-                "assignment": self.assignment.data or "",
-                "process_type": self.process_type.data,
-                "organisation_unit": self.organisation_unit.data or ""}
 
 
 @_project_fields

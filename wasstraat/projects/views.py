@@ -75,11 +75,8 @@ def new():
     if not (form.validate_on_submit() & start.validate_on_submit()):
         return show_form(page, form)
     refuse_into(form, page, field="my_roles")
-    project = services.create_project(
-        _user(), name=form.name.data, product=form.product.data,
-        assignment=form.assignment.data or "", process_type=form.process_type.data,
-        organisation_unit=form.organisation_unit.data or "",
-        creator_roles={Role(r) for r in form.my_roles.data})
+    project = services.create_project(_user(), **form.values(),
+                                      creator_roles={Role(r) for r in form.my_roles.data})
     if start.template_version.data:
         templates.start_from(project, db.get_or_404(TemplateVersion,
                                                     start.template_version.data), _user())
