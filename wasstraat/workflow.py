@@ -1675,6 +1675,11 @@ class IdeaState(LabelledEnum):
         """The idea went into a project's list of improvements."""
         return self in (IdeaState.IN_PROJECT, IdeaState.NEW_PROJECT)
 
+    @property
+    def may_be_joined(self) -> bool:
+        """Another idea may merge into this one: it is still going somewhere."""
+        return self not in (IdeaState.MERGED, IdeaState.DECLINED)
+
 
 IDEA_TITLE_MAX = 200
 IDEA_TEXT_MAX = 4000

@@ -19,16 +19,14 @@ from ..library import services as library
 from ..models import (
     Idea,
     IdeaFollower,
-    Notification,
     Project,
     ProjectPosition,
     User,
     utcnow,
 )
 from ..notification_kinds import Kind, Outcome
-from ..notifications.events import announce
+from ..notifications.events import tell_about_idea
 from ..projects import services as projects
-from ..tasks.services import task_link
 from ..workflow import (
     IDEA_SOURCE,
     IDEA_TEXT_MAX,
@@ -79,9 +77,8 @@ def post(proposer: User, *, title: str, description: str, process_id: int | None
     audit.record("idea.create", "idea", idea.id, None, actor=proposer,
                  after={"title": idea.title, "process_id": process_id,
                         "organisation_unit": idea.organisation_unit})
-    for coordinator in coordinators():
-        if coordinator.id != proposer.id:
-            _tell(coordinator.id, idea, Kind.IDEA_NEW)
+    tell_about_idea(db.session, [c.id for c in coordinators()], proposer.id, idea.id,
+                    idea.title, Kind.IDEA_NEW)
     return idea
 
 
@@ -167,14 +164,13 @@ def _open_for_triage(idea: Idea, actor: User, expected_version: int) -> None:
     require_open(idea)
 
 
-def merge_candidates(idea: Idea) -> list[Idea]:
+def merge_candidates(idea: Idea, alike: list[Idea]) -> list[Idea]:
     """The ideas this one may join: its look-alikes first, then the others still running."""
-    alike = similar_ideas(idea.title, other_than=idea.id)
     others = db.session.scalars(
         select(Idea).where(Idea.id != idea.id, Idea.id.not_in([i.id for i in alike]),
-                           Idea.state.not_in([IdeaState.MERGED, IdeaState.DECLINED]))
+                           Idea.state.in_([s for s in IdeaState if s.may_be_joined]))
         .order_by(Idea.id.desc()).limit(SIMILAR_CANDIDATES)).all()
-    return [i for i in alike if i.state not in (IdeaState.MERGED, IdeaState.DECLINED)] + others
+    return [i for i in alike if i.state.may_be_joined] + others
 
 
 def project_values(idea: Idea) -> dict:
@@ -193,20 +189,12 @@ def _triaged(idea: Idea, actor: User, state: IdeaState, **values) -> None:
     idea.triaged_at = utcnow()
 
 
-def into_project(idea: Idea, project: Project, actor: User, *, expected_version: int,
-                 started: bool = False) -> None:
+def into_project(idea: Idea, project: Project, actor: User, *, expected_version: int) -> None:
     """The idea becomes an improvement of a running project, at the source "Ideeënbus"."""
     _open_for_triage(idea, actor, expected_version)
     if project.anonymised_at is not None or project.is_finished:
         raise InvalidInput(_("Kies een lopend traject."), "project_id")
-    improvement = improvements.add_improvement(
-        project, actor, SourceRef(SOURCES[IDEA_SOURCE], idea.id, idea.title),
-        title=idea.title, description=idea.description, proposer_id=None)
-    state = IdeaState.NEW_PROJECT if started else IdeaState.IN_PROJECT
-    _triaged(idea, actor, state, project_id=project.id, improvement_id=improvement.id)
-    outcome = Outcome.IDEA_NEW_PROJECT if started else Outcome.IDEA_IN_PROJECT
-    leaders = [leader.id for leader in project.holders(Role.PROJECT_LEADER)]
-    _tell_news(followers(idea.id) + leaders, actor, idea, outcome, project.name)
+    _take_up(idea, project, actor, IdeaState.IN_PROJECT, Outcome.IDEA_IN_PROJECT)
 
 
 def into_new_project(idea: Idea, actor: User, *, expected_version: int, project_values: dict,
@@ -214,8 +202,18 @@ def into_new_project(idea: Idea, actor: User, *, expected_version: int, project_
     """A new project, with the coordinator as its project leader, that starts from the idea."""
     _open_for_triage(idea, actor, expected_version)
     project = projects.create_project(actor, creator_roles=creator_roles, **project_values)
-    into_project(idea, project, actor, expected_version=idea.version, started=True)
+    _take_up(idea, project, actor, IdeaState.NEW_PROJECT, Outcome.IDEA_NEW_PROJECT)
     return project
+
+
+def _take_up(idea: Idea, project: Project, actor: User, state: IdeaState,
+             outcome: Outcome) -> None:
+    improvement = improvements.add_improvement(
+        project, actor, SourceRef(SOURCES[IDEA_SOURCE], idea.id, idea.title),
+        title=idea.title, description=idea.description, proposer_id=None)
+    _triaged(idea, actor, state, project_id=project.id, improvement_id=improvement.id)
+    leaders = [leader.id for leader in project.holders(Role.PROJECT_LEADER)]
+    _tell_news(followers(idea.id) + leaders, actor, idea, outcome, project.name)
 
 
 def merge(idea: Idea, into: Idea, actor: User, *, expected_version: int) -> None:
@@ -223,7 +221,7 @@ def merge(idea: Idea, into: Idea, actor: User, *, expected_version: int) -> None
     _open_for_triage(idea, actor, expected_version)
     if into.id == idea.id:
         raise InvalidInput(_("Kies een ander idee dan dit."), "into_id")
-    if into.state in (IdeaState.MERGED, IdeaState.DECLINED):
+    if not into.state.may_be_joined:
         raise InvalidInput(_("Dat idee is %(state)s; kies een idee dat nog loopt.",
                              state=_(into.state.label).lower()), "into_id")
     told = followers(idea.id)
@@ -250,16 +248,6 @@ def decline(idea: Idea, actor: User, *, expected_version: int, reason: str) -> N
 
 def _tell_news(user_ids: list[int], actor: User, idea: Idea, outcome: Outcome, detail: str,
                *, link_to: Idea | None = None) -> None:
-    """What became of the idea, to each of them once, but not to whoever did it."""
-    for user_id in dict.fromkeys(user_ids):
-        if user_id != actor.id:
-            _tell(user_id, idea, Kind.IDEA, outcome, detail, link_to=link_to)
-
-
-def _tell(user_id: int, idea: Idea, kind: Kind, outcome: Outcome | None = None,
-          detail: str = "", *, link_to: Idea | None = None) -> None:
-    """News of the idea box: it belongs to no project (the inbox says "Ideeënbus")."""
-    announce(db.session, Notification(
-        user_id=user_id, project_id=None, kind=kind, outcome=outcome,
-        title=idea.title[:200], detail=detail,
-        link=task_link("ideas.show", idea_id=(link_to or idea).id)))
+    """What became of the idea, on its page (or the page of the idea it joined)."""
+    tell_about_idea(db.session, user_ids, actor.id, (link_to or idea).id, idea.title,
+                    Kind.IDEA, outcome, detail)

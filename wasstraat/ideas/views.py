@@ -61,25 +61,28 @@ def similar():
     return render_template("ideas/_similar.html", ideas=ideas)
 
 
-def _triage_forms(idea: Idea, **sent) -> dict:
-    """The coordinator's three forms, the sent one as sent, the others fresh."""
+def _triage(idea: Idea, **sent) -> dict:
+    """What a coordinator sees to triage an open idea: its look-alikes and the three forms,
+    the sent one as sent (with its choices, for its check), the others fresh."""
+    alike = services.similar_ideas(idea.title, other_than=idea.id)
     version = {"version": idea.version}
     forms = {"into_form": IntoProjectForm(formdata=None, data=version),
              "merge_form": MergeForm(formdata=None, data=version),
              "decline_form": DeclineForm(formdata=None, data=version)} | sent
     forms["into_form"].offer(services.running_projects())
-    forms["merge_form"].offer(services.merge_candidates(idea))
-    return forms
+    forms["merge_form"].offer(services.merge_candidates(idea, alike))
+    return {"similar": alike, **forms}
 
 
-def _show(idea: Idea, status: int = 200, **sent):
+def _show(idea: Idea, status: int = 200, triage: dict | None = None):
     user = _user()
     coordinator = services.is_coordinator(user) and idea.state is IdeaState.OPEN
+    if coordinator and triage is None:
+        triage = _triage(idea)
     return render_template(
         "ideas/show.html", idea=idea, follows=services.follows(idea, user),
         followers=services.follower_count(idea), coordinator=coordinator,
-        similar=services.similar_ideas(idea.title, other_than=idea.id) if coordinator else [],
-        **(_triage_forms(idea, **sent) if coordinator else {}),
+        **(triage if coordinator else {"similar": []}),
         follow_form=FlaskForm(formdata=None)), status
 
 
@@ -102,17 +105,17 @@ def follow(idea_id: int):
     return redirect(url_for(".show", idea_id=idea.id), 303)
 
 
-def _triage(idea_id: int, form_class, name: str, field: str, decide):
+def _decide(idea_id: int, form_class, name: str, field: str, decide):
     """A triage form sent: checked with its choices, refused on the idea's page, or decided
     (``decide(idea, form)`` gives the message) and back to the idea."""
     services.require_coordinator(_user())
     idea = _idea(idea_id)
     services.require_open(idea)
-    form = form_class()
-    _triage_forms(idea, **{name: form})
+    triage = _triage(idea, **{name: form_class()})
+    form = triage[name]
 
     def page(shown, status):
-        return _show(idea, status, **{name: shown})
+        return _show(idea, status, triage | {name: shown})
 
     if not form.validate_on_submit():
         return show_form(page, form)
@@ -131,7 +134,7 @@ def into_project(idea_id: int):
         services.into_project(idea, project, _user(), expected_version=form.version.data)
         return _("Het idee staat nu bij de verbeteringen van %(name)s.", name=project.name)
 
-    return _triage(idea_id, IntoProjectForm, "into_form", "project_id", decide)
+    return _decide(idea_id, IntoProjectForm, "into_form", "project_id", decide)
 
 
 @bp.route("/<int:idea_id>/merge", methods=["POST"])
@@ -142,7 +145,7 @@ def merge(idea_id: int):
                        expected_version=form.version.data)
         return _("Het idee is samengevoegd; de volgers volgen nu het andere idee.")
 
-    return _triage(idea_id, MergeForm, "merge_form", "into_id", decide)
+    return _decide(idea_id, MergeForm, "merge_form", "into_id", decide)
 
 
 @bp.route("/<int:idea_id>/decline", methods=["POST"])
@@ -153,7 +156,7 @@ def decline(idea_id: int):
                          reason=form.reason.data)
         return _("Het idee is afgewezen; de indiener en de volgers lezen de reden.")
 
-    return _triage(idea_id, DeclineForm, "decline_form", "reason", decide)
+    return _decide(idea_id, DeclineForm, "decline_form", "reason", decide)
 
 
 @bp.route("/<int:idea_id>/new-project", methods=["GET", "POST"])

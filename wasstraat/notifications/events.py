@@ -125,12 +125,19 @@ def _tell_idea_followers(session: Session, improvement: Improvement, outcome: Ou
         project = session.get(Project, improvement.project_id)
         following = session.scalars(select(IdeaFollower.user_id).where(
             IdeaFollower.idea_id == improvement.source_id)).all()
-    for user_id in following:
+    tell_about_idea(session, following, actor, improvement.source_id, improvement.title,
+                    Kind.IDEA, outcome, project.name)
+
+
+def tell_about_idea(session: Session, user_ids, actor: int | None, idea_id: int, title: str,
+                    kind: Kind, outcome: Outcome | None = None, detail: str = "") -> None:
+    """News of the idea box, to each person once but not to whoever did it. It belongs to no
+    project (the inbox says "Ideeënbus") and leads to the idea's page."""
+    for user_id in dict.fromkeys(user_ids):
         if user_id != actor:
             _add(session, Notification(
-                user_id=user_id, project_id=None, kind=Kind.IDEA, outcome=outcome,
-                title=improvement.title[:200], detail=project.name,
-                link=task_link("ideas.show", idea_id=improvement.source_id)))
+                user_id=user_id, project_id=None, kind=kind, outcome=outcome,
+                title=title[:200], detail=detail, link=task_link("ideas.show", idea_id=idea_id)))
 
 
 def _tell_the_process_owners(session: Session, suggestion: ProcessSuggestion) -> None:

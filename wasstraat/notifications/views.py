@@ -50,11 +50,10 @@ def open_one(notification_id: int):
     notification = db.session.get(Notification, notification_id)
     if notification is None:
         abort(404)
-    if notification.project_id is None:  # news of the idea box: only its reader knows it
-        if notification.user_id != current_user.id:
-            abort(404)
-    else:
+    if notification.project_id is not None:
         project_access(notification.project_id)
+    elif notification.user_id != current_user.id:  # news of the idea box: only its reader's
+        abort(404)
     if notification.user_id != current_user.id:
         abort(403)
     services.mark_read(notification)
