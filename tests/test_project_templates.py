@@ -253,3 +253,22 @@ def test_a_requirement_on_kpis_is_not_met_by_having_none(source, coordinator, lo
     project = new_project(login_as(source[Role.PROJECT_LEADER]), version, "Melding 2027")
     [problem] = requirements.problems(project, Step.KPIS)
     assert "elke KPI heeft een streefwaarde" in problem
+
+
+def test_the_new_project_page_reads_the_templates_in_fixed_queries(
+        source, coordinator, login_as, count_queries):
+    client = login_as(source[Role.PROJECT_LEADER])
+
+    def add(names):
+        for name in names:
+            templates.add_version(coordinator, name=name, process_kind="Melding", content={},
+                                  requirements=[])
+        db.session.commit()
+
+    add(["Eerste"])
+    client.get("/projects/new")
+    few = count_queries(lambda: client.get("/projects/new"))
+    add(["Tweede", "Derde", "Vierde", "Eerste"])  # "Eerste" gets a second version
+    assert count_queries(lambda: client.get("/projects/new")) == few
+    page = client.get("/projects/new").get_data(as_text=True)
+    assert "Melding: Eerste (versie 2)" in page and "Eerste (versie 1)" not in page

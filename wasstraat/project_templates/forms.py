@@ -58,3 +58,11 @@ class TemplateChoiceForm(FlaskForm):
     """The template a new project starts from (empty: none)."""
 
     template_version = SelectField(_l("Beginnen met een sjabloon"), coerce=optional_int)
+
+    def offer(self, versions) -> TemplateChoiceForm:
+        """Each template's newest version (services.latest_versions)."""
+        self.template_version.choices = choices(
+            [("", _l("Geen sjabloon: een leeg traject")),
+             *((v.id, _l("%(kind)s: %(name)s (versie %(number)d)", kind=v.template.process_kind,
+                         name=v.template.name, number=v.number)) for v in versions)])
+        return self

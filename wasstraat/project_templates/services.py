@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from .. import audit, duties
 from ..errors import InvalidInput, NotAllowed
@@ -67,7 +68,8 @@ def latest_versions() -> list[TemplateVersion]:
     return list(db.session.scalars(
         select(TemplateVersion).join(newest, (newest.c.template_id == TemplateVersion.template_id)
                                      & (newest.c.n == TemplateVersion.number))
-        .join(ProjectTemplate).order_by(ProjectTemplate.process_kind, ProjectTemplate.name)))
+        .join(ProjectTemplate).options(contains_eager(TemplateVersion.template))
+        .order_by(ProjectTemplate.process_kind, ProjectTemplate.name)))
 
 
 # --- Saving a project as a template ---
@@ -107,21 +109,12 @@ def add_version(actor: User, *, name: str, process_kind: str, content: dict,
     db.session.flush()
     audit.record("template.version", "project_template", template.id, None, actor=actor,
                  after={"name": name, "process_kind": process_kind, "version": number,
-                        "parts": {key: len(rows) for key, rows in content.items()},
+                        "parts": copying.counts(content),
                         "requirements": requirements})
     return version
 
 
 # --- A new project from a template ---
-
-
-def offered_versions(form):
-    """The new project's choice of template: each template's newest version."""
-    form.template_version.choices = [("", _("Geen sjabloon: een leeg traject"))] + [
-        (version.id, _("%(kind)s: %(name)s (versie %(number)d)",
-                       kind=version.template.process_kind, name=version.template.name,
-                       number=version.number)) for version in latest_versions()]
-    return form
 
 
 def start_from(project: Project, version: TemplateVersion, actor: User) -> None:

@@ -45,6 +45,11 @@ def content(project: Project, parts: set[CopyPart]) -> dict[str, list[dict[str, 
     return found
 
 
+def counts(found: dict[str, list]) -> dict[str, int]:
+    """How many rows of each part (what the audit trail records of a copy or a template)."""
+    return {key: len(rows) for key, rows in found.items()}
+
+
 def _rows(model, project: Project, order, *where) -> list:
     return list(db.session.scalars(select(model).where(model.project_id == project.id, *where)
                                    .order_by(order)))
@@ -77,6 +82,5 @@ def copy_project(source: Project, actor: User, *, values: dict, creator_roles: s
     found = content(source, parts)
     carry_over(project, found, actor, SourceRef(SOURCES["copy"], source.id, source.name))
     audit.record("project.copy", "project", project.id, project.id, actor=actor,
-                 after={"source": source.id,
-                        "parts": {key: len(rows) for key, rows in found.items()}})
+                 after={"source": source.id, "parts": counts(found)})
     return project

@@ -70,7 +70,7 @@ def _user():
 def new():
     if not duties.may_create_projects(_user()):
         abort(403)
-    form, start = NewProjectForm(), templates.offered_versions(TemplateChoiceForm())
+    form, start = NewProjectForm(), TemplateChoiceForm().offer(templates.latest_versions())
     page = form_page("projects/new.html", start=start)
     if not (form.validate_on_submit() & start.validate_on_submit()):
         return show_form(page, form)
