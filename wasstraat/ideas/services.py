@@ -6,7 +6,7 @@ later what the project made of it (events.py tells those)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, select
 
 from .. import audit
 from ..concurrency import check_version
@@ -37,8 +37,6 @@ from ..workflow import (
 )
 
 REASON_MAX = 2000
-SIMILAR_CANDIDATES = 200
-SIMILAR_SHOWN = 5
 
 
 def is_coordinator(user: User) -> bool:
@@ -129,15 +127,14 @@ def followed_by(user: User) -> list[int]:
 
 def similar_ideas(title: str, *, other_than: int | None = None) -> list[Idea]:
     """Ideas in the box with a title like this one, the most alike first."""
-    terms = similarity.search_terms(title)
-    if not terms:
+    alike = similarity.title_like(Idea.title, title)
+    if alike is None:
         return []
-    query = (select(Idea).where(or_(*[Idea.title.ilike(f"%{term}%") for term in terms]))
-             .order_by(Idea.id.desc()).limit(SIMILAR_CANDIDATES))
+    query = select(Idea).where(alike).order_by(Idea.id.desc()).limit(similarity.CANDIDATES)
     if other_than is not None:
         query = query.where(Idea.id != other_than)
     return [idea for idea, _score in similarity.ranked(
-        title, db.session.scalars(query), lambda row: row.title)][:SIMILAR_SHOWN]
+        title, db.session.scalars(query), lambda row: row.title)][:similarity.SHOWN]
 
 
 # --- Triage: once per idea, by a coordinator ---
@@ -169,7 +166,7 @@ def merge_candidates(idea: Idea, alike: list[Idea]) -> list[Idea]:
     others = db.session.scalars(
         select(Idea).where(Idea.id != idea.id, Idea.id.not_in([i.id for i in alike]),
                            Idea.state.in_([s for s in IdeaState if s.may_be_joined]))
-        .order_by(Idea.id.desc()).limit(SIMILAR_CANDIDATES)).all()
+        .order_by(Idea.id.desc()).limit(similarity.CANDIDATES)).all()
     return [i for i in alike if i.state.may_be_joined] + others
 
 

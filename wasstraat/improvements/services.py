@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
@@ -17,8 +17,6 @@ from . import similarity
 from .sources import SourceRef
 
 IMPROVEMENT_FIELDS = ["title", "description", "proposer_id"]
-SIMILAR_CANDIDATES = 200
-SIMILAR_SHOWN = 5
 
 
 def _source_key(improvement: Improvement) -> str:
@@ -123,15 +121,11 @@ class Similar:
 
 def similar_to(title: str, project: Project, user: User) -> list[Similar]:
     """Improvements with a title like this one, in projects the user may see."""
-    terms = similarity.search_terms(title)
-    if not terms:
+    alike = similarity.title_like(Improvement.title, title)
+    if alike is None:
         return []
-    query = (
-        select(Improvement)
-        .where(or_(*[Improvement.title.ilike(f"%{term}%") for term in terms]))
-        .options(selectinload(Improvement.project))
-        .limit(SIMILAR_CANDIDATES)
-    )
+    query = (select(Improvement).where(alike).options(selectinload(Improvement.project))
+             .limit(similarity.CANDIDATES))
     if not user.is_admin:
         visible = select(Membership.project_id).where(Membership.user_id == user.id)
         query = query.where(Improvement.project_id.in_(visible))
@@ -139,4 +133,4 @@ def similar_to(title: str, project: Project, user: User) -> list[Similar]:
               for candidate, score in similarity.ranked(
                   title, db.session.scalars(query), lambda row: row.title)]
     ranked.sort(key=lambda r: (-r.score, not r.same_project, r.improvement.id))
-    return ranked[:SIMILAR_SHOWN]
+    return ranked[:similarity.SHOWN]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import or_
+
 STOPWORDS = frozenset({
     "de", "het", "een", "en", "of", "van", "voor", "op", "in", "met", "te", "bij", "aan", "naar",
     "om", "is", "zijn", "dat", "die", "er", "niet", "geen", "als", "ook", "nog", "wel", "dan",
@@ -14,6 +16,8 @@ STOPWORDS = frozenset({
 })
 STEM_LENGTH = 6
 MIN_SCORE = 0.25
+CANDIDATES = 200  # rows read to rank, at most
+SHOWN = 5  # look-alikes shown
 
 
 def stems(text: str) -> set[str]:
@@ -30,6 +34,13 @@ def score(a: set[str], b: set[str]) -> float:
 def search_terms(text: str, limit: int = 3) -> list[str]:
     """The most telling stems (longest first) to pre-select candidates in SQL."""
     return sorted(stems(text), key=len, reverse=True)[:limit]
+
+
+def title_like(column, text: str):
+    """The SQL condition that pre-selects candidates: a telling stem in the title. None when
+    the text has no telling word (nothing looks like it)."""
+    terms = search_terms(text)
+    return or_(*[column.ilike(f"%{term}%") for term in terms]) if terms else None
 
 
 def ranked(text: str, candidates, title_of) -> list[tuple[object, float]]:
