@@ -5,11 +5,14 @@ it; the reports count ideas by department."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 from conftest import Team, put_in_step
+from flask_login import login_user
 
+from wasstraat.errors import InvalidInput
 from wasstraat.extensions import db
 from wasstraat.ideas import queries, services
 from wasstraat.models import (
@@ -18,11 +21,21 @@ from wasstraat.models import (
     ImplementationItem,
     Improvement,
     Notification,
+    ProcessStep,
     Project,
+    StepState,
     User,
 )
 from wasstraat.notification_kinds import Kind, Outcome
-from wasstraat.workflow import ActionStatus, Decision, IdeaState, OrgFunction, Role, Step
+from wasstraat.workflow import (
+    ActionStatus,
+    Decision,
+    IdeaState,
+    OrgFunction,
+    Role,
+    Step,
+    StepStatus,
+)
 
 
 @pytest.fixture
@@ -311,8 +324,6 @@ def test_the_report_counts_ideas_by_department(coordinator, team, create_user, l
 
 def test_a_proposer_s_ideas_are_in_their_data_export_and_erasure_ends_the_following(
         proposer, create_user, login_as):
-    import json
-
     idea = post_idea(login_as, proposer)
     data = json.loads(login_as(proposer).get("/account/personal-data").get_data(as_text=True))
     assert data["ideas"] == [{"id": idea.id, "title": idea.title,
@@ -349,9 +360,6 @@ def test_an_administrator_makes_someone_coordinator_who_then_triages(proposer, c
 
 def described_process(unit: str = "Burgerzaken") -> Project:
     """A closed project that described its process: the library offers it."""
-    from wasstraat.models import ProcessStep, StepState
-    from wasstraat.workflow import StepStatus
-
     closed = Project(name="Verhuizing 2025", product="Verhuizing doorgeven", assignment="",
                      process_type="primary", organisation_unit=unit,
                      steps=[StepState(step=n, status=StepStatus.DONE) for n in range(1, 11)])
@@ -364,8 +372,6 @@ def described_process(unit: str = "Burgerzaken") -> Project:
 
 def test_the_services_refuse_what_the_forms_do_not_offer(proposer, coordinator, team):
     """The rules hold for every caller, not only for the forms that offer the choices."""
-    from wasstraat.errors import InvalidInput
-
     process = described_process()
     idea = services.post(proposer, title="Verhuizing aan de balie", description="",
                          process_id=process.id, organisation_unit="")
@@ -404,8 +410,6 @@ def test_a_coordinator_posting_an_idea_is_not_told_of_their_own(coordinator, cre
 
 def test_only_an_improvement_from_the_idea_box_tells_the_idea_s_followers(
         proposer, coordinator, team, login_as, app):
-    from flask_login import login_user
-
     idea = post_idea(login_as, proposer)
     leader = team[Role.PROJECT_LEADER]
     services.follow(idea, leader)

@@ -18,10 +18,11 @@ from scaled import free_port
 
 from wasstraat import jobs
 from wasstraat.extensions import db
+from wasstraat.ideas import services as ideas
 from wasstraat.models import Notification, NotificationSetting, Task, utcnow
 from wasstraat.notification_kinds import Channel, Kind
 from wasstraat.notifications import mail
-from wasstraat.workflow import Role, Step
+from wasstraat.workflow import OrgFunction, Role, Step
 
 BASE_URL = "https://wasstraat.gemeente.example"
 
@@ -494,9 +495,6 @@ def test_news_of_the_idea_box_comes_under_its_own_heading_with_the_reason_escape
         create_user, smtp):
     """An idea belongs to no project: its news is grouped as "Ideeënbus" in the digest, and
     leads to the idea's page (issue 36)."""
-    from wasstraat.ideas import services as ideas
-    from wasstraat.workflow import OrgFunction
-
     proposer, coordinator = create_user("Bas"), create_user("Cora")
     coordinator.functions = [OrgFunction.COORDINATOR.value]
     idea = ideas.post(proposer, title="Foto bij een melding", description="",

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from conftest import Team, put_in_step
 
+from wasstraat import retention
 from wasstraat.extensions import db
 from wasstraat.models import (
     AuditEvent,
@@ -155,8 +156,6 @@ def test_a_copy_is_refused_with_a_reason_and_only_for_those_who_see_the_source(
 
 def test_destroying_the_source_keeps_the_copy(source, login_as):
     """The archivist destroys a record past its date: a project copied from it stays."""
-    from wasstraat import retention
-
     copy = copy_of(login_as(source[Role.PROJECT_LEADER]), source, ["kpis"])
     retention.destroy(db.session.get(Project, source.project.id))
     db.session.commit()

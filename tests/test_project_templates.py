@@ -5,6 +5,7 @@ two databases, checked before it is imported."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import shutil
@@ -14,6 +15,7 @@ from conftest import BACKEND, PASSWORD, WITHOUT_SECOND_FACTOR, Team, _migrate, l
 
 from wasstraat import create_app, duties
 from wasstraat.auth import services as accounts
+from wasstraat.errors import InvalidInput
 from wasstraat.extensions import db
 from wasstraat.models import (
     Improvement,
@@ -190,7 +192,6 @@ def test_a_template_travels_as_json_to_another_municipality(
         assert "Vergunning standaard (Vergunning)" in page
         assert db.session.scalar(db.select(db.func.count()).select_from(TemplateVersion)) == 0
         kept = page.split('name="document" type="hidden" value="')[1].split('"')[0]
-        import html
         response = client.post("/templates/import", data={"document": html.unescape(kept)})
         assert response.status_code == 303
         [arrived] = db.session.scalars(db.select(TemplateVersion)).all()
@@ -236,8 +237,6 @@ def test_a_wrong_template_document_is_refused_with_the_reason(source, coordinato
 
 
 def test_a_template_needs_a_kind_of_the_organisation_and_a_name(source, coordinator):
-    from wasstraat.errors import InvalidInput
-
     for name, kind in (("Vergunning", "Onbekend"), ("  ", "Vergunning"), ("x" * 121, "Melding")):
         with pytest.raises(InvalidInput):
             templates.add_version(coordinator, name=name, process_kind=kind, content={},

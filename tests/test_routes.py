@@ -45,6 +45,7 @@ from wasstraat.models import (
 from wasstraat.notification_kinds import Kind
 from wasstraat.notifications.mail import unsubscribe_token
 from wasstraat.plans import services as plans
+from wasstraat.project_templates import services as templates
 from wasstraat.projects import services as projects
 from wasstraat.steps import services as steps
 from wasstraat.workflow import ONDERZOEKSRAPPORTEN, Role, Step, StepStatus
@@ -624,8 +625,6 @@ def world(create_project, create_user):
 
 
 def _template_version(team) -> int:
-    from wasstraat.project_templates import services as templates
-
     settings = duties.settings()  # the defaults, until an administrator saved them
     db.session.add(settings)
     settings.process_kinds = ["Vergunning"]
