@@ -155,6 +155,12 @@ def test_a_coordinator_brings_an_idea_into_a_running_project_and_everyone_follow
     improvements = login_as(team[Role.PROJECT_LEADER]).get(
         f"/projects/{team.project.id}/improvements").get_data(as_text=True)
     assert f"Ideeënbus: {idea.title}" in improvements
+    # A member follows the idea into the project; the proposer, outside it, reads its name.
+    link = f'href="/projects/{team.project.id}"'
+    assert link in login_as(team[Role.PROJECT_LEADER]).get(f"/ideas/{idea.id}").get_data(
+        as_text=True)
+    shown = login_as(proposer).get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert team.project.name in shown and link not in shown
     # It is triaged once.
     assert client.get(f"/ideas/{idea.id}/new-project").status_code == 409
     again = client.post(f"/ideas/{idea.id}/decline", data={

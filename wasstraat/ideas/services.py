@@ -122,6 +122,11 @@ def followed_by(user: User) -> list[int]:
                                    .order_by(IdeaFollower.idea_id)))
 
 
+def may_open_project(idea: Idea, user: User) -> bool:
+    """Whether the reader may follow the idea into its project (a member, or an admin)."""
+    return idea.project is not None and (user.is_admin or idea.project.has_member(user.id))
+
+
 # --- Look-alikes ---
 
 

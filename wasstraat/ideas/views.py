@@ -81,6 +81,7 @@ def _show(idea: Idea, status: int = 200, triage: dict | None = None):
         triage = _triage(idea)
     return render_template(
         "ideas/show.html", idea=idea, follows=services.follows(idea, user),
+        may_open_project=services.may_open_project(idea, user),
         followers=services.follower_count(idea), coordinator=coordinator,
         **(triage if coordinator else {"similar": []}),
         follow_form=FlaskForm(formdata=None)), status
