@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 API_PREFIX = "/api/v1"
 MEDIA_TYPE = "application/problem+json"
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def member_or_404(kind: type[E], value: object) -> E:
+    """The member of ``kind`` a URL names (a step, a question set, a document): 404 if none."""
+    try:
+        return kind(value)
+    except ValueError:
+        abort(404)
 
 
 def wants_partial() -> bool:

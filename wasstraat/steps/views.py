@@ -17,7 +17,7 @@ from ..extensions import db
 from ..forms import choices
 from ..gates import EVIDENCE
 from ..guidance import closes_project, next_actions, startable_steps
-from ..http import wants_partial
+from ..http import member_or_404, wants_partial
 from ..models import Task
 from ..navigation import back_to, came_from
 from ..page_cache import cached_page, project_scope
@@ -27,13 +27,6 @@ from . import services
 from .forms import CloseStepForm, ConfirmProductForm, GateForm, NotesForm, ReasonForm
 
 bp = Blueprint("steps", __name__, url_prefix="/projects/<int:project_id>/steps")
-
-
-def _step(number: int) -> Step:
-    try:
-        return Step(number)
-    except ValueError:
-        abort(404)
 
 
 def _user():
@@ -141,14 +134,14 @@ def _refuse_on(project_id: int, step: Step, at=None, **forms) -> None:
 @login_required
 @cached_page(project_scope)
 def show(project_id: int, number: int):
-    step = _step(number)
+    step = member_or_404(Step, number)
     return render_step(project_access(project_id), step)
 
 
 @bp.route("/<int:number>/start", methods=["POST"])
 @login_required
 def start(project_id: int, number: int):
-    step = _step(number)
+    step = member_or_404(Step, number)
     access = project_access(project_id, need=Action.MOVE_STEP)
     _refuse_on(project_id, step)
     services.start_step(access.project, step, _user())
@@ -158,7 +151,7 @@ def start(project_id: int, number: int):
 @bp.route("/<int:number>/close", methods=["POST"])
 @login_required
 def close(project_id: int, number: int):
-    step = _step(number)
+    step = member_or_404(Step, number)
     access = project_access(project_id)
     access.require(Action.CLOSE_STEP, step=step)
     form = _closing_form(access.project, step)
@@ -176,7 +169,7 @@ def close(project_id: int, number: int):
 @bp.route("/<int:number>/gate", methods=["POST"])
 @login_required
 def gate(project_id: int, number: int):
-    step = _step(number)
+    step = member_or_404(Step, number)
     access = project_access(project_id)
     access.require(Action.DECIDE_GATE, step=step)
     form = GateForm()
@@ -208,7 +201,7 @@ def _closed_message(project, step: Step) -> str:
 
 
 def _transition_with_reason(project_id: int, number: int, kind: str, action, done_message: str):
-    step = _step(number)
+    step = member_or_404(Step, number)
     access = project_access(project_id)
     # A closed project is reopened only by its process owner, as a recorded decision.
     closed = kind == "reopen" and access.project.is_finished
@@ -245,7 +238,7 @@ def _product(step: Step, key: str):
 @bp.route("/<int:number>/products/<key>/confirm", methods=["POST"])
 @login_required
 def confirm_product(project_id: int, number: int, key: str):
-    step = _step(number)
+    step = member_or_404(Step, number)
     product = _product(step, key)
     access = project_access(project_id)
     access.require(Action.CONFIRM_PRODUCT, product=product)
@@ -264,7 +257,7 @@ def confirm_product(project_id: int, number: int, key: str):
 @bp.route("/<int:number>/products/<key>/withdraw", methods=["POST"])
 @login_required
 def withdraw_product(project_id: int, number: int, key: str):
-    step = _step(number)
+    step = member_or_404(Step, number)
     product = _product(step, key)
     access = project_access(project_id)
     access.require(Action.CONFIRM_PRODUCT, product=product)
@@ -280,7 +273,7 @@ def withdraw_product(project_id: int, number: int, key: str):
 @bp.route("/<int:number>/notes", methods=["POST"])
 @login_required
 def notes(project_id: int, number: int):
-    step = _step(number)
+    step = member_or_404(Step, number)
     access = project_access(project_id)
     access.require(Action.EDIT_STEP_NOTES, step=step)
     state = access.project.step_state(step)

@@ -13,6 +13,7 @@ from ..admin.views import admin_required
 from ..errors import InvalidInput, refuse_into, refuse_with_flash
 from ..extensions import db
 from ..forms import VersionedForm, form_page, show_form
+from ..http import member_or_404
 from ..models import WooPublication
 from ..workflow import WOO_CATEGORIES, WOO_SOURCES, Action, WooDocument, WooGround, WooState
 from . import services
@@ -88,7 +89,7 @@ def index(project_id: int):
 @login_required
 def prepare(project_id: int, document: str):
     project_access = access.project_access(project_id, need=Action.PREPARE_PUBLICATION)
-    kind = _document(document)
+    kind = member_or_404(WooDocument, document)
     form = PrepareForm()
     forms = _prepare_forms(project_access.project) | {kind: form}
     if not form.validate_on_submit():
@@ -99,13 +100,6 @@ def prepare(project_id: int, document: str):
     db.session.commit()
     return redirect(url_for(".publication", project_id=project_id,
                             publication_id=publication.id), 303)
-
-
-def _document(value: str) -> WooDocument:
-    try:
-        return WooDocument(value)
-    except ValueError:
-        abort(404)
 
 
 def _one(project_id: int, publication_id: int, need: Action = Action.VIEW_PROJECT):
