@@ -466,7 +466,8 @@ def _open_review_on(project_id: int) -> None:
                         condition="", cost_estimate=None, lead_time_weeks=None)
     reviews.save_review(legal, project, lawyer, expected_version=legal.version, values={
         "verdict": "rejected", "motivation": "Grondslag ontbreekt.", "conditions": "",
-        "dpia_criteria": []})
+        "dpia_criteria": [],
+        "answers": []})
     reviews.sign(legal, project, lawyer, Role.LEGAL, expected_version=legal.version)
     db.session.commit()
 
@@ -543,7 +544,8 @@ def _make_every_form_live(parking: int, done: int, fresh: int) -> None:
     reviews.add_finding(privacy, project, officer, improvement_id=idea_id, remark="Bewaartermijn?",
                         condition="", cost_estimate=None, lead_time_weeks=None)
     reviews.save_review(privacy, project, officer, expected_version=privacy.version, values={
-        "verdict": "approved", "motivation": "Prima.", "conditions": "", "dpia_criteria": []})
+        "verdict": "approved", "motivation": "Prima.", "conditions": "", "dpia_criteria": [],
+        "answers": []})
     # The finished project was reopened above: another, closed, puts its process in the
     # library, whose page takes suggestions.
     closed = Project(name="Afgerond proces", product="Rijbewijs verlengen", assignment="",

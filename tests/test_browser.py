@@ -8,13 +8,13 @@ import time
 from datetime import date
 
 import pytest
-from conftest import PASSWORD, Team, log_in, needs_chromium
+from conftest import PASSWORD, Team, log_in, needs_chromium, put_in_step
 from playwright.sync_api import expect
 
 from wasstraat.extensions import db
 from wasstraat.models import JourneyPhase, WorkSession
 from wasstraat.woo import services as woo
-from wasstraat.workflow import ONDERZOEKSRAPPORTEN, Role, WooDocument
+from wasstraat.workflow import ONDERZOEKSRAPPORTEN, Role, Step, WooDocument
 
 pytestmark = needs_chromium
 
@@ -376,6 +376,17 @@ def test_every_page_type_passes_axe_in_its_filled_empty_and_error_states(page, m
     page.get_by_role("button", name="Afwijzen").click()
     expect(page.locator(".error-summary").first).to_be_visible()
     failures += [f"idea (decline refused) {v}" for v in axe_violations(page)]
+    # The questions beside the work (the empty project at step 5, then 7), one refused.
+    page.get_by_role("button", name="Uitloggen").click()
+    log_in(page, demo_email("project_leader"), DEMO_PASSWORD)
+    for step, question_set in ((Step.SERVICE_FORMULA, "formula"), (Step.REVIEW, "review")):
+        put_in_step(db.session.get(Project, empty), step)
+        page.goto(f"/projects/{empty}/questions/{question_set}")
+        failures += [f"questions ({question_set}) {v}" for v in axe_violations(page)]
+    page.locator("main textarea").first.fill("\n".join(f"Vraag {n}?" for n in range(11)))
+    page.get_by_role("button", name="Vragen opslaan").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    failures += [f"questions (refused) {v}" for v in axe_violations(page)]
     assert failures == []
     # On a phone the tables scroll; their words stay whole, and the page does not scroll
     # sideways.

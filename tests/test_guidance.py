@@ -238,7 +238,7 @@ def sign_review(team: Team, review: Review) -> None:
     reviews.save_review(review, project_of(team), team[Role.PRIVACY_OFFICER],
                         expected_version=review.version,
                         values={"verdict": "approved", "motivation": "Geen bezwaar.",
-                                "conditions": "", "dpia_criteria": []})
+                                "conditions": "", "dpia_criteria": [], "answers": []})
     reviews.sign(review, project_of(team), team[Role.PRIVACY_OFFICER], Role.PRIVACY_OFFICER,
                  expected_version=review.version)
 

@@ -20,10 +20,11 @@ from wasstraat.models import (
     Membership,
     ProcessStep,
     Project,
+    ProjectQuestion,
     SessionFinding,
     WorkSession,
 )
-from wasstraat.workflow import Decision, Role, Step
+from wasstraat.workflow import CopyPart, Decision, QuestionSet, Role, Step
 
 
 @pytest.fixture
@@ -55,6 +56,13 @@ def source(create_project) -> Team:
         project_id=project.id, title="Kenteken automatisch controleren", step=Step.PROCESS,
         source_type="step", source_id=3, proposer_id=expert.id, decision=Decision.IN_PLAN,
         decision_reason="Besloten door de stuurgroep", impact=4, effort=2)])
+    db.session.add_all([
+        ProjectQuestion(project_id=project.id, question_set=QuestionSet.FORMULA,
+                        subject="place", position=1, text="Kan het volledig online?"),
+        ProjectQuestion(project_id=project.id, question_set=QuestionSet.REVIEW,
+                        subject="privacy", position=1, text="Wie ziet het kenteken?"),
+        ProjectQuestion(project_id=project.id, question_set=QuestionSet.REVIEW,
+                        subject="privacy", position=2, text="Hoe lang bewaren we het?")])
     db.session.commit()
     return team
 
@@ -67,7 +75,7 @@ def copy_of(client, team: Team, parts: list[str], name: str = "Parkeervergunning
     return db.session.scalar(db.select(Project).where(Project.name == name))
 
 
-ALL = ["kpis", "process", "desired", "journey", "improvements"]
+ALL = [part.value for part in CopyPart]
 
 
 def test_a_copy_carries_the_ticked_starting_points_and_links_to_its_source(source, login_as):
@@ -95,6 +103,12 @@ def test_a_copy_carries_the_ticked_starting_points_and_links_to_its_source(sourc
         Improvement.project_id == copy.id)).all()
     assert idea.decision is Decision.OPEN and idea.impact is None and idea.proposer_id is None
     assert idea.source_type == "copy" and idea.source_id == source.project.id
+    assert [(q.question_set, q.subject, q.position, q.text) for q in db.session.scalars(
+        db.select(ProjectQuestion).where(ProjectQuestion.project_id == copy.id)
+        .order_by(ProjectQuestion.question_set, ProjectQuestion.position))] == [
+        (QuestionSet.FORMULA, "place", 1, "Kan het volledig online?"),
+        (QuestionSet.REVIEW, "privacy", 1, "Wie ziet het kenteken?"),
+        (QuestionSet.REVIEW, "privacy", 2, "Hoe lang bewaren we het?")]
     page = client.get(f"/projects/{copy.id}").get_data(as_text=True)
     assert "Begonnen als kopie van Aanvraag parkeervergunning" in page
     improvements = client.get(f"/projects/{copy.id}/improvements").get_data(as_text=True)
@@ -132,7 +146,7 @@ def test_a_copy_holds_no_person_session_finding_or_audit_row_of_its_source(sourc
 
 def test_only_the_ticked_parts_come_over(source, login_as):
     copy = copy_of(login_as(source[Role.PROJECT_LEADER]), source, ["journey"])
-    for model in (Kpi, ProcessStep, Improvement):
+    for model in (Kpi, ProcessStep, Improvement, ProjectQuestion):
         assert db.session.scalar(db.select(db.func.count()).select_from(model).where(
             model.project_id == copy.id)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(JourneyPhase).where(

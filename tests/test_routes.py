@@ -301,6 +301,12 @@ RULES: dict[str, list[Rule]] = {
     "formulas.index": [Rule("/projects/{p}/formula", "GET", MEMBERS, admin=True)],
     "formulas.choose": [Rule("/projects/{p}/formula/choose", "POST", STEP_5_ACTORS)],
     "formulas.compare": [Rule("/projects/{p}/formula/compare", "POST", STEP_5_ACTORS)],
+    # The questions beside the work: whoever does that work (step 5's actors, the leader who
+    # chooses the reviewers).
+    "questions.edit": [Rule("/projects/{p}/questions/formula", "GET", STEP_5_ACTORS),
+                       Rule("/projects/{p}/questions/formula", "POST", STEP_5_ACTORS),
+                       Rule("/projects/{p}/questions/review", "GET", PL),
+                       Rule("/projects/{p}/questions/review", "POST", PL)],
     "admin.formulas": [Rule("/admin/formulas", "GET", ADMIN)],
     "admin.new_formula": [Rule("/admin/formulas/new", "GET", ADMIN),
                           Rule("/admin/formulas/new", "POST", ADMIN)],

@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from .process.views import bp as process_bp
     from .project_templates.views import bp as project_templates_bp
     from .projects.views import bp as projects_bp
+    from .questions.views import bp as questions_bp
     from .reports.views import bp as reports_bp
     from .reviews.views import bp as reviews_bp
     from .risks.views import bp as risks_bp
@@ -114,7 +115,7 @@ def register_blueprints(app: Flask) -> None:
                       library_bp, mining_bp, sustain_bp, benefits_bp, risks_bp, ops_bp,
                       archive_bp, zaken_bp, woo_bp, comments_bp,
                       improvement_imports_bp, action_imports_bp, ideas_bp,
-                      project_templates_bp):
+                      project_templates_bp, questions_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

@@ -315,6 +315,7 @@ AUDIT_LABELS: dict[str, str] = {
     "session.finding": N_("Bevinding genoteerd"),
     "formula.choose": N_("Serviceformule gekozen"),
     "formula.compare": N_("Vergelijking met de serviceformule vastgelegd"),
+    "questions.update": N_("Vragen per P of toetsvragen gewijzigd"),
     "improvement.create": N_("Verbetering toegevoegd"),
     "improvement.update": N_("Verbetering gewijzigd"),
     "improvement.delete": N_("Verbetering verwijderd"),

@@ -39,6 +39,7 @@ from .process import services as process
 from .project_templates import services as templates
 from .projects import planning
 from .projects import services as projects
+from .questions import services as questions
 from .reviews import services as reviews
 from .risks import services as risks
 from .sessions import services as sessions
@@ -55,6 +56,7 @@ from .workflow import (
     EventLogStatus,
     GateVerdict,
     OrgFunction,
+    QuestionSet,
     Requirement,
     Role,
     Step,
@@ -391,7 +393,7 @@ def _completed_project(people: dict[Role, User]) -> Project:
     reviews.save_review(review, project, people[Role.PRIVACY_OFFICER],
                         expected_version=review.version, values={
                             "verdict": "approved", "motivation": "Geen nieuwe verwerkingen.",
-                            "conditions": "", "dpia_criteria": []})
+                            "conditions": "", "dpia_criteria": [], "answers": []})
     reviews.sign(review, project, people[Role.PRIVACY_OFFICER], Role.PRIVACY_OFFICER,
                  expected_version=review.version)
     _close_step(project, Step.REVIEW, leader, {})
@@ -568,6 +570,7 @@ def _risks(project: Project, actor: User,
 def _reviews(project: Project, people: dict[Role, User]) -> list[Review]:
     leader = people[Role.PROJECT_LEADER]
     reviews.choose_domains(project, leader, ["privacy", "ict", "legal"])
+    questions.replace(project, leader, QuestionSet.REVIEW, REVIEW_QUESTIONS)
     opened = {r.domain: r for r in reviews.open_review(project, leader)}
     in_plan = {i["title"]: i["id"] for i in reviews.improvements_in(opened["privacy"])}
     digid = in_plan["Aanvragen met DigiD en gegevens uit de BRP"]
@@ -582,7 +585,10 @@ def _reviews(project: Project, people: dict[Role, User]) -> list[Review]:
         "verdict": "conditional", "motivation": "De verwerking past binnen de AVG als de "
         "grondslag is vastgelegd en de privacyverklaring klopt.",
         "conditions": "Pas de privacyverklaring op de website aan.",
-        "dpia_criteria": ["sensitive_data", "matching"]})
+        "dpia_criteria": ["sensitive_data", "matching"],
+        "answers": ["Ja: het BSN, om de gegevens uit de BRP op te halen. Daarvoor is een "
+                    "grondslag nodig (zie de bevinding).",
+                    "Zolang de vergunning loopt, daarna twee jaar (Selectielijst)."]})
     reviews.sign(privacy, project, officer, Role.PRIVACY_OFFICER,
                  expected_version=privacy.version)
 
@@ -592,13 +598,14 @@ def _reviews(project: Project, people: dict[Role, User]) -> list[Review]:
                         condition="", cost_estimate=15000, lead_time_weeks=12)
     reviews.save_review(ict, project, specialist, expected_version=ict.version, values={
         "verdict": "approved", "motivation": "Technisch haalbaar met het huidige zaaksysteem.",
-        "conditions": "", "dpia_criteria": []})
+        "conditions": "", "dpia_criteria": [],
+        "answers": ["Ja: het zaaksysteem en de landelijke voorziening voor de RDW."]})
     reviews.sign(ict, project, specialist, Role.IT_SPECIALIST, expected_version=ict.version)
 
     legal, lawyer = opened["legal"], people[Role.LEGAL]
     reviews.save_review(legal, project, lawyer, expected_version=legal.version, values={
         "verdict": "approved", "motivation": "Past binnen de parkeerverordening.",
-        "conditions": "", "dpia_criteria": []})
+        "conditions": "", "dpia_criteria": [], "answers": []})
     reviews.sign(legal, project, lawyer, Role.LEGAL, expected_version=legal.version)
     return list(opened.values())
 
@@ -668,12 +675,29 @@ def _sessions(project: Project, people: dict[Role, User]) -> None:
         agenda="De klantreis doorlopen en pijnpunten benoemen.")
 
 
+# What the team asks itself per P of the service formula, and each specialist in the review:
+# the permit project's own, and the starting questions of the template "Melding".
+FORMULA_QUESTIONS = {
+    "place": ["Kan de inwoner de aanvraag volledig op de telefoon doen?"],
+    "process": ["Welke controles kunnen vooraf en automatisch?",
+                "Waar wacht de aanvraag op een collega?"],
+    "promotion": ["Wanneer hoort de inwoner iets over zijn aanvraag?"],
+}
+REVIEW_QUESTIONS = {
+    "privacy": ["Worden het BSN of bijzondere persoonsgegevens verwerkt?",
+                "Hoe lang worden de gegevens bewaard?"],
+    "ict": ["Past de oplossing binnen de applicaties die we al hebben?"],
+}
+
+
 def _service_formula(project: Project, people: dict[Role, User]) -> None:
     flits = db.session.scalar(db.select(ServiceFormula).where(
         ServiceFormula.name == "Flitsformule"))
     if flits is None:  # removed by the organisation: then the demo skips this part
         return
     formulas.choose_formula(project, people[Role.PROJECT_LEADER], flits)
+    questions.replace(project, people[Role.PROJECT_LEADER], QuestionSet.FORMULA,
+                      FORMULA_QUESTIONS)
     expert = people[Role.SUBJECT_EXPERT]
     rows = {
         "product": ("Een parkeervergunning voor uw eigen auto.", "Eén product, één formulier.",
@@ -852,6 +876,12 @@ def _template(completed: Project, admin: User) -> None:
     settings = duties.settings()
     settings.process_kinds = ["Vergunning", "Melding", "Subsidie", "Informatieverzoek"]
     db.session.add(settings)
+    # Its questions, as the team wrote them in its time (its steps have closed since).
+    for question_set, asked in ((QuestionSet.FORMULA, FORMULA_QUESTIONS),
+                                (QuestionSet.REVIEW, REVIEW_QUESTIONS)):
+        questions.add_rows(completed, question_set, [
+            {"subject": subject, "question": text}
+            for subject, texts in asked.items() for text in texts])
     templates.save_from_project(
         completed, admin, name="Melding aan Burgerzaken", process_kind="Melding",
         parts=set(CopyPart), requirements={Requirement.KPI_BASELINES: Step.PROCESS})

@@ -123,6 +123,8 @@ def register(app: Flask) -> None:
         SCORE_SCALE=workflow.SCORE_SCALE,
         REVIEW_DOMAIN_BY_KEY=workflow.REVIEW_DOMAIN_BY_KEY,
         DPIA_CRITERIA=workflow.DPIA_CRITERIA,
+        QuestionSet=workflow.QuestionSet,
+        QUESTIONS_PER_SUBJECT=workflow.QUESTIONS_PER_SUBJECT,
         Adoption=workflow.Adoption,
         ActionStatus=workflow.ActionStatus,
         TaskClosure=workflow.TaskClosure,

@@ -1702,6 +1702,53 @@ class CopyPart(LabelledEnum):
     JOURNEY = "journey", N_("De fasen van de klantreis (zonder ervaringen en citaten)")
     IMPROVEMENTS = "improvements", N_("De verbeteringen, als suggestie (zonder besluiten "
                                       "en scores)")
+    FORMULA_QUESTIONS = "formula_questions", N_("De vragen per P bij de serviceformule "
+                                                "(zonder de vergelijking)")
+    REVIEW_QUESTIONS = "review_questions", N_("De toetsvragen per specialisme (zonder "
+                                              "antwoorden en oordelen)")
+
+
+# --- The questions a project asks itself (questions.py) ---
+
+
+class QuestionSet(LabelledEnum):
+    """Questions a project keeps beside its work: per P of the service formula, to prepare
+    step 5's session, and per review domain, which each specialist answers before signing
+    (a review takes its domain's questions when it opens, and keeps them)."""
+
+    FORMULA = "formula", N_("Vragen per P bij de serviceformule")
+    REVIEW = "review", N_("Toetsvragen per specialisme")
+
+    @property
+    def subjects(self) -> dict[str, str]:
+        """What the questions are grouped by: each P's key and label, or each domain's."""
+        return QUESTION_SUBJECTS[self]
+
+    @property
+    def edit_action(self) -> Action:
+        """Who may change the questions, and when: the work they serve."""
+        return QUESTION_EDITS[self]
+
+    @property
+    def page(self) -> str:
+        """Where the team uses them (an endpoint taking project_id)."""
+        return QUESTION_PAGES[self]
+
+    @property
+    def part(self) -> CopyPart:
+        """The part of a copy or a template that carries them."""
+        return QUESTION_PARTS[self]
+
+
+QUESTION_SUBJECTS = {QuestionSet.FORMULA: {p.key: p.label for p in SERVICE_PS},
+                     QuestionSet.REVIEW: {d.key: d.label for d in REVIEW_DOMAINS}}
+QUESTION_EDITS = {QuestionSet.FORMULA: Action.EDIT_FORMULA,
+                  QuestionSet.REVIEW: Action.CHOOSE_REVIEWERS}
+QUESTION_PAGES = {QuestionSet.FORMULA: "formulas.index", QuestionSet.REVIEW: "reviews.index"}
+QUESTION_PARTS = {QuestionSet.FORMULA: CopyPart.FORMULA_QUESTIONS,
+                  QuestionSet.REVIEW: CopyPart.REVIEW_QUESTIONS}
+QUESTIONS_PER_SUBJECT = 10
+QUESTION_MAX_LENGTH = 300
 
 
 # --- Templates per process type (project_templates/) ---

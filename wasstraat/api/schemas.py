@@ -299,6 +299,12 @@ class PlanVersionSchema(CamelSchema):
         "description": "Aantal verbeteringen in deze versie."})
 
 
+class ReviewQuestionSchema(CamelSchema):
+    question = fields.String(required=True)
+    answer = fields.String(required=True, metadata={
+        "description": "Leeg zolang de specialist de vraag niet heeft beantwoord."})
+
+
 class ReviewSchema(CamelSchema):
     id = fields.Integer(required=True)
     plan_version = fields.Integer(required=True, attribute="plan_version.number")
@@ -312,6 +318,10 @@ class ReviewSchema(CamelSchema):
     signer_name = fields.String()
     findings = fields.Method("_findings", required=True, metadata={
         "type": "integer", "description": "Aantal bevindingen."})
+    questions = fields.List(fields.Nested(ReviewQuestionSchema), required=True,
+                            attribute="questions_answered", metadata={
+                                "description": "De toetsvragen van het traject bij het "
+                                               "openen van deze toetsing, met de antwoorden."})
 
     def _findings(self, review) -> int:
         return len(review.findings)

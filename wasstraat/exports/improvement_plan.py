@@ -796,6 +796,9 @@ def _reviews(document: DocxDocument, plan: Plan, chosen: list[Review], responses
             ("Datum", d.dutch_date(review.signed_at)),
             ("Oordeel", review.verdict.label)))
         d.text(document, review.motivation)
+        if review.questions:
+            d.table(document, f"Toetsvragen van {domain.label}", ("Vraag", "Antwoord"),
+                    [(q["question"], q["answer"]) for q in review.questions_answered], (7, 9))
         if review.conditions:
             d.label_value(document, (("Voorwaarden", review.conditions),
                                      ("Reactie in stap 8",

@@ -11,7 +11,8 @@ from ..errors import refuse_above
 from ..extensions import db
 from ..forms import choices
 from ..models import ServiceFormula
-from ..workflow import SERVICE_PS
+from ..questions import services as questions
+from ..workflow import SERVICE_PS, QuestionSet
 from . import services
 from .forms import ChooseFormulaForm, ComparisonForm, ComparisonsForm
 
@@ -41,6 +42,7 @@ def _render(access: ProjectAccess, *, status: int = 200, choose_form=None,
         "formulas/index.html", access=access, project=project, ps=SERVICE_PS,
         comparisons=comparisons, forms=forms, page_form=ComparisonsForm(formdata=None),
         choose_form=choose, error=error,
+        questions=questions.questions_of(project, QuestionSet.FORMULA),
     ), status
 
 

@@ -113,6 +113,7 @@ from .step_work import (
     ProcessAttachment,
     ProcessCheck,
     ProcessStep,
+    ProjectQuestion,
     ServiceFormula,
 )
 from .woo import (
@@ -175,6 +176,7 @@ __all__ = [
     "Idea",
     "IdeaFollower",
     "Notification",
+    "ProjectQuestion",
     "ProjectRequirement",
     "ProjectTemplate",
     "TemplateVersion",

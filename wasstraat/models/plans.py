@@ -219,6 +219,9 @@ class Review(db.Model):
     conditions: Mapped[str] = mapped_column(Text, default="")
     dpia_criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
     dpia_required: Mapped[bool | None] = mapped_column(Boolean)
+    # The domain's questions when the review opened, and the specialist's answer to each.
+    questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answers: Mapped[list[str]] = mapped_column(JSON, default=list)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     signer_name: Mapped[str] = mapped_column(String(120), default="")
@@ -241,6 +244,12 @@ class Review(db.Model):
     @property
     def domain_info(self) -> ReviewDomain:
         return REVIEW_DOMAIN_BY_KEY[self.domain]
+
+    @property
+    def questions_answered(self) -> list[dict[str, str]]:
+        """Each question of the review beside its answer (empty while unanswered)."""
+        return [{"question": question, "answer": answer}
+                for question, answer in zip(self.questions, self.answers, strict=True)]
 
 
 

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..workflow import (
     Direction,
     FormulaMatch,
+    QuestionSet,
     Role,
 )
 from .base import StrEnumColumn, UTCDateTime, utcnow
@@ -212,6 +213,22 @@ class ServiceFormula(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+
+class ProjectQuestion(db.Model):
+    """One question the project keeps per P of its service formula or per review domain
+    (``QuestionSet``), in the order the team wrote them."""
+
+    __table_args__ = (UniqueConstraint("project_id", "question_set", "subject", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    question_set: Mapped[QuestionSet] = mapped_column(StrEnumColumn(QuestionSet, 10))
+    subject: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(300))
 
 
 

@@ -6,6 +6,7 @@ organisations as a JSON document with a schema version, checked before it is imp
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,11 +27,14 @@ from ..models import (
 from ..projects import copying
 from ..workflow import (
     N_,
+    QUESTION_MAX_LENGTH,
+    QUESTIONS_PER_SUBJECT,
     TEMPLATE_SCHEMA,
     WASTES,
     CopyPart,
     Direction,
     OrgFunction,
+    QuestionSet,
     Requirement,
     Step,
 )
@@ -38,7 +42,8 @@ from ..workflow import (
 MAX_DOCUMENT_BYTES = 1_000_000
 MAX_ROWS = 200  # per part: a template is a starting point, not a register
 TEXT_LIMITS = {"name": 120, "definition": 2000, "unit": 40, "activity": 200, "actor": 120,
-               "system": 120, "title": 200, "description": 4000}
+               "system": 120, "title": 200, "description": 4000,
+               "question": QUESTION_MAX_LENGTH}
 PROCESS_KINDS_MAX = 40
 
 
@@ -163,6 +168,9 @@ def read_document(data: bytes) -> tuple[dict[str, Any], list[str]]:
         return parsed, [*problems, _("Het sjabloon bevat onderdelen die Wasstraat niet kent.")]
     for key, check in PARTS.items():
         problems += _part_problems(content.get(key, []), key, check)
+    for question_set in QuestionSet:
+        problems += _question_count_problems(content.get(question_set.part.value, []),
+                                             question_set)
     problems += _requirement_problems(parsed.get("requirements"))
     return parsed, problems
 
@@ -172,12 +180,17 @@ def _text_problems(row: Any, field: str, what: str, *, required: bool = True) ->
     if value is None and not required:
         return []
     if not isinstance(value, str) or (required and not value.strip()):
-        return [_("%(what)s ontbreekt of is geen tekst.", what=what.capitalize())]
+        return [_("%(what)s ontbreekt of is geen tekst.", what=_first_up(what))]
     if len(value) > TEXT_LIMITS.get(field, 200) or any(
             ord(c) < 32 and c not in "\r\n\t" for c in value):
         return [_("%(what)s is te lang of bevat tekens die niet zijn toegestaan.",
-                  what=what.capitalize())]
+                  what=_first_up(what))]
     return []
+
+
+def _first_up(what: str) -> str:
+    """"de naam" as a sentence's start, "KPI 1" as it is (``capitalize`` would say "Kpi")."""
+    return what[:1].upper() + what[1:]
 
 
 def _kpi_problems(row: dict, where: str) -> list[str]:
@@ -210,18 +223,43 @@ def _improvement_problems(row: dict, where: str) -> list[str]:
             + _text_problems(row, "description", where, required=False))
 
 
+def _question_problems(question_set: QuestionSet):
+    def check(row: dict, where: str) -> list[str]:
+        problems = _text_problems(row, "question", where)
+        if row.get("subject") not in question_set.subjects:
+            problems.append(_("%(what)s hoort bij geen P of toetsdomein.", what=where))
+        return problems
+
+    return check
+
+
+def _question_count_problems(rows: Any, question_set: QuestionSet) -> list[str]:
+    """Per P or domain no more questions than a project keeps."""
+    counted = Counter(row.get("subject") for row in (rows if isinstance(rows, list) else [])
+                      if isinstance(row, dict))
+    return [_("%(part)s: meer dan %(max)d vragen bij %(subject)s.",
+              part=_(question_set.label), max=QUESTIONS_PER_SUBJECT, subject=_(label))
+            for key, label in question_set.subjects.items()
+            if counted[key] > QUESTIONS_PER_SUBJECT]
+
+
+QUESTION_FIELDS = {"subject", "question"}
 # Each part of the content, with the check of its rows and the fields a row may have.
 PARTS = {"kpis": (_kpi_problems, {"name", "definition", "unit", "direction"}),
          "process": (_step_problems, set(copying.PROCESS_FIELDS)),
          "desired": (_step_problems, set(copying.PROCESS_FIELDS)),
          "journey": (_phase_problems, {"name"}),
-         "improvements": (_improvement_problems, {"title", "description"})}
+         "improvements": (_improvement_problems, {"title", "description"}),
+         **{question_set.part.value: (_question_problems(question_set), QUESTION_FIELDS)
+            for question_set in QuestionSet}}
 PART_TITLES = {"kpis": N_("KPI's"), "process": N_("Huidig proces"),
                "desired": N_("Gewenst proces"), "journey": N_("Fasen van de klantreis"),
-               "improvements": N_("Voorgestelde verbeteringen")}
+               "improvements": N_("Voorgestelde verbeteringen"),
+               **{question_set.part.value: question_set.label for question_set in QuestionSet}}
 PART_NAMES = {"kpis": N_("KPI"), "process": N_("Processtap"),
               "desired": N_("Gewenste processtap"), "journey": N_("Fase"),
-              "improvements": N_("Verbetering")}
+              "improvements": N_("Verbetering"), "formula_questions": N_("Vraag bij een P"),
+              "review_questions": N_("Toetsvraag")}
 
 
 def _part_problems(rows: Any, key: str, check) -> list[str]:

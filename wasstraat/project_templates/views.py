@@ -15,7 +15,7 @@ from ..errors import refuse_into
 from ..extensions import db
 from ..forms import form_page, prefilled, show_form
 from ..models import TemplateVersion
-from ..workflow import CopyPart, Requirement
+from ..workflow import CopyPart, QuestionSet, Requirement
 from . import services
 from .forms import SaveTemplateForm, TemplateImportForm
 
@@ -44,7 +44,9 @@ def version(version_id: int):
                            requirements=[(Requirement(r["requirement"]), r["step"])
                                          for r in shown.requirements],
                            keeper=services.may_keep_templates(current_user),
-                           part_titles=services.PART_TITLES)
+                           part_titles=services.PART_TITLES,
+                           subjects={question_set.part.value: question_set.subjects
+                                     for question_set in QuestionSet})
 
 
 @bp.route("/templates/versions/<int:version_id>.json")

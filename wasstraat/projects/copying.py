@@ -1,7 +1,8 @@
 """A new project that starts from an existing one. The parts the team ticks are carried over
-as starting points: definitions and skeletons, as plain data first (``content``), then as the
-new project's rows (``carry_over``). Never carried: people, sessions, findings, decisions,
-scores, measurements, documents or the audit trail; the new project records its source."""
+as starting points: definitions, skeletons and questions, as plain data first (``content``),
+then as the new project's rows (``carry_over``). Never carried: people, sessions, findings,
+decisions, answers, scores, measurements, documents or the audit trail; the new project
+records its source."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from ..extensions import db
 from ..improvements import services as improvements
 from ..improvements.sources import SOURCES, SourceRef
 from ..models import Improvement, JourneyPhase, Kpi, ProcessStep, Project, User
-from ..workflow import CopyPart, Decision, Direction, Role
+from ..questions import services as questions
+from ..workflow import CopyPart, Decision, Direction, QuestionSet, Role
 from . import services
 
 # A process step's skeleton: what it is and who does it, not how long it took there.
@@ -42,6 +44,9 @@ def content(project: Project, parts: set[CopyPart]) -> dict[str, list[dict[str, 
         found["improvements"] = [{"title": i.title, "description": i.description}
                                  for i in _rows(Improvement, project, Improvement.id,
                                                 Improvement.decision != Decision.MERGED)]
+    for question_set in QuestionSet:
+        if question_set.part in parts:
+            found[question_set.part.value] = questions.rows(project, question_set)
     return found
 
 
@@ -69,6 +74,8 @@ def carry_over(project: Project, found: dict[str, list[dict[str, Any]]], actor: 
     for position, row in enumerate(found.get("journey", []), start=1):
         db.session.add(JourneyPhase(project_id=project.id, position=position,
                                     experience=NEUTRAL_EXPERIENCE, **row))
+    for question_set in QuestionSet:
+        questions.add_rows(project, question_set, found.get(question_set.part.value, []))
     db.session.flush()
     for row in found.get("improvements", []):
         improvements.add_improvement(project, actor, suggestion, proposer_id=None, **row)

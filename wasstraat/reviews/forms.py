@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, TextAreaField, widgets
+from wtforms import FieldList, IntegerField, RadioField, SelectField, TextAreaField, widgets
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms import (
@@ -37,6 +37,21 @@ class ReviewForm(VersionedForm):
     dpia_criteria = MultiCheckboxField(
         _l("Criteria voor een DPIA die op dit plan van toepassing zijn"),
         choices=choices((c.key, _l(c.label)) for c in DPIA_CRITERIA))
+    # One answer per question of the review (``fit``), checked when signing, not when saving.
+    answers = FieldList(_text(_l("Antwoord"), 2, NeededFor(_l("het ondertekenen"))))
+
+    def fit(self, questions: list[str]) -> ReviewForm:
+        """An answer box for each of the review's questions, labelled with the question,
+        however many answers were sent."""
+        while len(self.answers.entries) > len(questions):
+            self.answers.pop_entry()
+        while len(self.answers.entries) < len(questions):
+            self.answers.append_entry("")
+        # Numbered, as the refusal to sign names the questions still open by number.
+        for number, (entry, question) in enumerate(
+                zip(self.answers.entries, questions, strict=True), start=1):
+            entry.label.text = f"{number}. {question}"
+        return self
 
 
 class FindingForm(FlaskForm):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import audit, duties
 from ..concurrency import add_once, check_version
-from ..errors import ConflictError, WorkflowError
+from ..errors import ConflictError, InvalidInput, WorkflowError
 from ..extensions import db
 from ..models import (
     PlanVersion,
@@ -31,6 +31,7 @@ from ..models import (
     utcnow,
 )
 from ..plans import services as plans
+from ..questions import services as questions
 from ..tasks.services import task_link
 from ..windows import is_open, refusal, require_open
 from ..workflow import (
@@ -38,6 +39,7 @@ from ..workflow import (
     REVIEW_DOMAINS,
     Action,
     Pending,
+    QuestionSet,
     ResponseKind,
     ReviewDomain,
     Role,
@@ -113,7 +115,8 @@ def open_review(project: Project, actor: User) -> list[Review]:
         raise WorkflowError(" ".join(blockers))
     existing = {r.domain for r in db.session.scalars(
         select(Review).where(Review.plan_version_id == version.id))}
-    created = [_new_review(project, version, domain, actor)
+    asked = questions.questions_of(project, QuestionSet.REVIEW)
+    created = [_new_review(project, version, domain, actor, asked[domain.key])
                for domain in chosen_domains(project) if domain.key not in existing]
     if not created:
         raise WorkflowError(_("De toetsing van versie %(number)d is al geopend voor alle "
@@ -122,9 +125,11 @@ def open_review(project: Project, actor: User) -> list[Review]:
 
 
 def _new_review(project: Project, version: PlanVersion, domain: ReviewDomain,
-                actor: User) -> Review:
+                actor: User, asked: list[str]) -> Review:
+    """A review of ``version`` by ``domain``, with the domain's questions as they are now."""
     review = Review(project_id=project.id, plan_version_id=version.id, domain=domain.key,
-                    motivation="", conditions="", dpia_criteria=[])
+                    motivation="", conditions="", dpia_criteria=[], questions=list(asked),
+                    answers=[""] * len(asked))
     add_once(review, _("Iemand anders heeft deze toetsing intussen geopend."))
     link = task_link("reviews.show", review_id=review.id)
     holders = [m.user_id for m in project.memberships if domain.role in m.roles] or [None]
@@ -150,7 +155,8 @@ def request_re_review(project: Project, rejected: Review, actor: User) -> Review
     if already is not None:
         raise WorkflowError(_("Deze specialist toetst versie %(number)d al.",
                               number=version.number))
-    return _new_review(project, version, rejected.domain_info, actor)
+    asked = questions.questions_of(project, QuestionSet.REVIEW)[rejected.domain]
+    return _new_review(project, version, rejected.domain_info, actor, asked)
 
 
 # --- A specialist's review --------------------------------------------------------------------
@@ -169,6 +175,10 @@ def save_review(review: Review, project: Project, actor: User, *, expected_versi
     if not review.domain_info.dpia_screen:
         values = {**values, "dpia_criteria": []}
     values = {**values, "dpia_criteria": sorted(values["dpia_criteria"])}
+    if len(values["answers"]) != len(review.questions):
+        raise InvalidInput(_("Beantwoord de toetsvragen van deze toetsing; laad de pagina "
+                             "opnieuw als ze ontbreken."))
+    values["answers"] = [answer.strip() for answer in values["answers"]]
     audit.apply_changes(review, values, action="review.update", object_type="review",
                         project_id=project.id, actor=actor)
 
@@ -228,6 +238,12 @@ def sign_blockers(review: Review) -> list[str]:
     has_conditions = review.conditions.strip() or any(f.condition for f in review.findings)
     if verdict is Verdict.CONDITIONAL and not has_conditions:
         blockers.append(_("Bij akkoord met voorwaarden hoort minstens één voorwaarde."))
+    unanswered = [str(number) for number, answer in enumerate(review.answers, start=1)
+                  if not answer.strip()]
+    if unanswered:
+        blockers.append(ngettext("Beantwoord toetsvraag %(numbers)s.",
+                                 "Beantwoord de toetsvragen %(numbers)s.", len(unanswered),
+                                 numbers=", ".join(unanswered)))
     return blockers
 
 

@@ -14,7 +14,8 @@ from ..extensions import db
 from ..models import Review, ReviewFinding
 from ..navigation import back_to, came_from, confirm_deletion, with_next
 from ..plans import services as plans
-from ..workflow import DPIA_THRESHOLD, REVIEW_DOMAINS, Verdict
+from ..questions import services as questions
+from ..workflow import DPIA_THRESHOLD, REVIEW_DOMAINS, QuestionSet, Verdict
 from . import services
 from .forms import (
     DomainsForm,
@@ -64,6 +65,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200,
     latest = plans.latest_version(project)
     holders = {d.key: [m.user.name for m in project.memberships if d.role in m.roles]
                for d in REVIEW_DOMAINS}
+    asked = questions.questions_of(project, QuestionSet.REVIEW)
     versions: dict[int, list[Review]] = {}
     for review in all_reviews:
         versions.setdefault(review.plan_version.number, []).append(review)
@@ -78,6 +80,7 @@ def _render_index(access: ProjectAccess, *, status: int = 200,
                   _("Nog niemand met deze rol in het team."))
             for key, names in holders.items()},
         unstaffed=[d for d in chosen if not holders[d.key]],
+        questions=[(d, asked[d.key]) for d in REVIEW_DOMAINS if asked[d.key]],
     ), status
 
 
@@ -132,8 +135,7 @@ def _review(access: ProjectAccess, review_id: int) -> Review:
 def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | None = None,
                    finding_form: FindingForm | None = None, status: int = 200):
     improvements = services.improvements_in(review)
-    if form is None:
-        form = ReviewForm(formdata=None, obj=review)
+    form = (form or ReviewForm(formdata=None, obj=review)).fit(review.questions)
     if finding_form is None:
         finding_form = FindingForm(formdata=None)
     finding_form.setup_choices(improvements)
@@ -175,7 +177,7 @@ def show(project_id: int, review_id: int):
     if request.method == "GET":
         return _render_review(access, review)
     access.require(Action.REVIEW, domain=review.domain_info)
-    form = ReviewForm()
+    form = ReviewForm().fit(review.questions)
     if not form.validate_on_submit():
         return _render_review(access, review, form=form, status=422)
     _refuse_on_review(project_id, review_id)
@@ -183,7 +185,8 @@ def show(project_id: int, review_id: int):
                          values={"verdict": form.verdict.data or None,
                                  "motivation": form.motivation.data or "",
                                  "conditions": form.conditions.data or "",
-                                 "dpia_criteria": form.dpia_criteria.data or []})
+                                 "dpia_criteria": form.dpia_criteria.data or [],
+                                 "answers": [answer or "" for answer in form.answers.data]})
     db.session.commit()
     flash(_("Uw toetsing is opgeslagen als concept."), "success")
     return redirect(_here(project_id, review_id), 303)
