@@ -135,7 +135,9 @@ def _review(access: ProjectAccess, review_id: int) -> Review:
 def _render_review(access: ProjectAccess, review: Review, *, form: ReviewForm | None = None,
                    finding_form: FindingForm | None = None, status: int = 200):
     improvements = services.improvements_in(review)
-    form = (form or ReviewForm(formdata=None, obj=review)).fit(review.questions)
+    if form is None:
+        form = ReviewForm(formdata=None, obj=review)
+    form.fit(review.questions)
     if finding_form is None:
         finding_form = FindingForm(formdata=None)
     finding_form.setup_choices(improvements)
