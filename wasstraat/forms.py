@@ -138,9 +138,14 @@ def sensible_date(form, field) -> None:
         raise ValidationError(_l("Vul een datum tussen 1900 en 2999 in."))
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether text holds a control character other than a tab or a line break: what no
+    field of the app stores, whether typed into a form or read from a file."""
+    return any(ord(c) < 32 and c not in "\r\n\t" for c in text)
+
+
 def no_control_characters(form, field) -> None:
-    value = field.data or ""
-    if any(ord(c) < 32 and c not in "\r\n\t" for c in value):
+    if has_control_characters(field.data or ""):
         raise ValidationError(_l("Dit veld bevat tekens die niet zijn toegestaan."))
 
 

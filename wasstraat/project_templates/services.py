@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 from .. import audit, duties
 from ..errors import InvalidInput, NotAllowed
 from ..extensions import db
+from ..forms import has_control_characters
 from ..improvements.sources import SOURCES, SourceRef
 from ..models import (
     Project,
@@ -181,8 +182,7 @@ def _text_problems(row: Any, field: str, what: str, *, required: bool = True) ->
         return []
     if not isinstance(value, str) or (required and not value.strip()):
         return [_("%(what)s ontbreekt of is geen tekst.", what=_first_up(what))]
-    if len(value) > TEXT_LIMITS.get(field, 200) or any(
-            ord(c) < 32 and c not in "\r\n\t" for c in value):
+    if len(value) > TEXT_LIMITS.get(field, 200) or has_control_characters(value):
         return [_("%(what)s is te lang of bevat tekens die niet zijn toegestaan.",
                   what=_first_up(what))]
     return []
